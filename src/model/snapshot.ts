@@ -1,0 +1,100 @@
+// READ THIS FIRST — the host snapshot: what every source of socket data is turned into.
+//
+// A live Linux host (/proc), a pasted `ss`/`netstat`/`lsof`/PowerShell output, a folder captured on a
+// production server, and a simulated host in the lab all produce a `HostSnapshot`. The diagnosis rules
+// read only this type, so one set of rules serves them all. Fields a source cannot know stay
+// undefined: "unknown" is never written as 0.
+import type { TcpState } from './states.js';
+
+export type Family = 'ipv4' | 'ipv6';
+
+/** A timer as /proc/net/tcp's `tr:tm->when` or `ss -o`'s `timer:(kind,remaining,retrans)` shows it. */
+export interface SocketTimer {
+  kind: 'on' | 'keepalive' | 'timewait' | 'persist' | 'probe' | 'off';
+  /** Milliseconds until it fires. */
+  remainingMs: number;
+  /** Retransmissions or probes so far (the third number in ss's timer). */
+  retransmits?: number;
+}
+
+export interface ProcessRef {
+  pid: number;
+  /** Command name as `ss -p` / /proc/<pid>/comm shows it. */
+  name?: string;
+  fd?: number;
+}
+
+export interface SocketRecord {
+  state: TcpState;
+  family: Family;
+  localAddress: string;
+  localPort: number;
+  remoteAddress: string;
+  remotePort: number;
+  /** Bytes (connected sockets) or accept-queue length (LISTEN), as Recv-Q. */
+  recvQ?: number;
+  /** Bytes (connected) or accept-queue limit (LISTEN, ss only), as Send-Q. */
+  sendQ?: number;
+  timer?: SocketTimer;
+  uid?: number;
+  /** 0 for TIME-WAIT and orphaned FIN-WAIT-2 minisockets: no file, no owner. */
+  inode?: number;
+  processes?: ProcessRef[];
+  /** How long the socket has been in its state, where the source can tell (ms). */
+  ageMs?: number;
+  /** Free-form extras a source knows (ss -i's rtt, cwnd, ...). */
+  extra?: Record<string, string | number>;
+}
+
+/** Where the snapshot came from, and what it could not see. */
+export interface SnapshotSource {
+  kind: 'proc' | 'ss' | 'netstat-linux' | 'netstat-windows' | 'netstat-bsd' | 'lsof' | 'powershell' | 'proc-file' | 'simulated' | 'folder';
+  /** A file path, `-`, `/proc`, `netns:NAME` or a simulator scenario name. */
+  origin: string;
+  os?: 'linux' | 'windows' | 'macos' | 'freebsd' | 'unknown';
+}
+
+export interface ParseProblem {
+  /** File name (or `-`) and 1-based line number. */
+  file: string;
+  line: number;
+  message: string;
+  text?: string;
+}
+
+export interface ProcessInfo {
+  pid: number;
+  name: string;
+  cmdline?: string;
+  uid?: number;
+  /** ms since the process started, where known. */
+  uptimeMs?: number;
+}
+
+export interface HostSnapshot {
+  /** Milliseconds since the epoch (live) or virtual time (simulated) at which it was taken. */
+  takenAt: number;
+  hostname?: string;
+  sources: SnapshotSource[];
+  sockets: SocketRecord[];
+  /** TCP sysctls by their full dotted name: `net.ipv4.tcp_fin_timeout` -> "60", `net.core.somaxconn` -> "4096". */
+  sysctls: Record<string, string>;
+  /** /proc/net/netstat and /proc/net/snmp counters, `TcpExt:ListenOverflows` -> 12, `Tcp:CurrEstab` -> 3. */
+  counters: Record<string, number>;
+  /** /proc/net/sockstat `TCP:` line: inuse, orphan, tw, alloc, mem. */
+  sockstat?: { inuse?: number; orphan?: number; tw?: number; alloc?: number; mem?: number };
+  processes: ProcessInfo[];
+  /** False when socket-to-process attribution is partial (not root, or the source had no -p). */
+  processAttributionComplete: boolean;
+  /** Lines or entries that could not be read. */
+  problems: ParseProblem[];
+  /** Earlier snapshots of the same host (for growth over time), oldest first, when a source has them. */
+  history?: { takenAt: number; stateCounts: Partial<Record<TcpState, number>> }[];
+}
+
+export function emptySnapshot(takenAt: number, source: SnapshotSource): HostSnapshot {
+  return {
+    takenAt, sources: [source], sockets: [], sysctls: {}, counters: {}, processes: [],
+    processAttributionComplete: false, problems: [],
+  };
+}

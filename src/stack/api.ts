@@ -1,0 +1,106 @@
+// READ THIS FIRST — the contract of a simulated host: BSD-socket-like calls over file descriptors,
+// plus the sans-IO plumbing (segments in, segments out, time). The packetdrill runner, the lab and
+// the benchmarks code against this interface only; `Host` (host.ts) implements it.
+//
+// Rules:
+// - Calls never block and never throw for a socket-level failure: they return a `SysError`
+//   ({ errno }) where Linux would return -1. Blocking is the caller's concern: call, and on
+//   EAGAIN / EINPROGRESS wait until `readiness(fd)` changes (after segments or timeouts), then call again.
+// - Time is an argument (`now`, milliseconds, may be fractional). The host reads no clock.
+// - After any input (a call, a segment, a timeout) drain `pollTransmit()` until undefined, then ask
+//   `nextDeadline()` and call `handleTimeout(now)` no later than that.
+import type { Errno, SysError } from '../core/errno.js';
+import type { Segment } from '../core/segment.js';
+import type { TcpConfig } from '../core/config.js';
+import type { TcpState } from '../model/states.js';
+import type { HostSnapshot, SocketRecord } from '../model/snapshot.js';
+
+export type { Errno, SysError };
+
+export type AddressFamily = 'AF_INET' | 'AF_INET6';
+export type ShutdownHow = 'SHUT_RD' | 'SHUT_WR' | 'SHUT_RDWR';
+
+/** Socket options by their C names. Values: numbers; SO_LINGER takes { onoff, linger }. */
+export type SockOptName =
+  | 'SO_REUSEADDR' | 'SO_REUSEPORT' | 'SO_KEEPALIVE' | 'SO_LINGER' | 'SO_RCVBUF' | 'SO_SNDBUF' | 'SO_ERROR'
+  | 'TCP_NODELAY' | 'TCP_MAXSEG' | 'TCP_KEEPIDLE' | 'TCP_KEEPINTVL' | 'TCP_KEEPCNT' | 'TCP_USER_TIMEOUT'
+  | 'TCP_LINGER2' | 'TCP_INQ' | 'TCP_FASTOPEN' | 'TCP_SYNCNT' | 'TCP_DEFER_ACCEPT' | 'TCP_QUICKACK' | 'TCP_CORK';
+export type SockOptValue = number | { onoff: number; linger: number };
+
+export interface Readiness {
+  readable: boolean; // data, EOF, a pending connection on a listener, or an error
+  writable: boolean;
+  error: boolean; // SO_ERROR is set
+  hup: boolean;
+}
+
+export interface AcceptResult { fd: number; addr: string; port: number }
+
+/** One state change of one connection, for timelines and sequence diagrams. */
+export interface StateChange {
+  at: number;
+  /** The fd while the application holds one; undefined for an orphan or a request socket. */
+  fd?: number;
+  local: { addr: string; port: number };
+  remote: { addr: string; port: number };
+  from: TcpState;
+  to: TcpState;
+  /** Why, in words: "SYN-ACK received", "FIN-WAIT-2 timer (tcp_fin_timeout) expired", ... */
+  reason: string;
+}
+
+export interface SocketApi {
+  // ---- BSD calls (one packetdrill syscall line is one call) ----
+  socket(family: AddressFamily, opts?: { nonblock?: boolean }): number | SysError;
+  bind(fd: number, addr: string, port: number): 0 | SysError;
+  listen(fd: number, backlog: number): 0 | SysError;
+  accept(fd: number): AcceptResult | SysError;
+  connect(fd: number, addr: string, port: number): 0 | SysError;
+  /** Bytes queued (may be fewer than given), or EAGAIN when the send buffer is full, EPIPE after shutdown/close of the write side. */
+  send(fd: number, data: Uint8Array): number | SysError;
+  /** Up to `max` bytes; an empty array means end of stream; EAGAIN when nothing is there yet. */
+  recv(fd: number, max: number): Uint8Array | SysError;
+  shutdown(fd: number, how: ShutdownHow): 0 | SysError;
+  close(fd: number): 0 | SysError;
+  setsockopt(fd: number, name: SockOptName, value: SockOptValue): 0 | SysError;
+  getsockopt(fd: number, name: SockOptName): SockOptValue | SysError;
+  setNonBlocking(fd: number, on: boolean): 0 | SysError;
+  isNonBlocking(fd: number): boolean;
+  /** SIOCINQ / FIONREAD: bytes readable now. */
+  bytesReadable(fd: number): number | SysError;
+  readiness(fd: number): Readiness | SysError;
+  /** The STATUS call: the connection's state and the core's counters. */
+  status(fd: number): SocketStatus | SysError;
+
+  // ---- sans-IO plumbing ----
+  /** The time now; every call above acts at the time of the last advance. */
+  advance(now: number): void;
+  handleSegment(seg: Segment, now: number): void;
+  handleTimeout(now: number): void;
+  pollTransmit(): Segment | undefined;
+  nextDeadline(): number | undefined;
+  /** State changes since the last call, oldest first. */
+  drainStateChanges(): StateChange[];
+
+  // ---- views ----
+  readonly config: TcpConfig;
+  /** Every socket as `ss -tan` / /proc/net/tcp would list it (states, queues, timers). */
+  sockets(): SocketRecord[];
+  /** The host as the doctor reads it: sockets, sysctls, counters, sockstat. */
+  snapshot(): HostSnapshot;
+  /** Linux's MIB counters by their /proc/net/netstat names: `TcpExt:ListenOverflows`, ... */
+  counters(): Record<string, number>;
+}
+
+export interface SocketStatus {
+  state: TcpState;
+  local?: { addr: string; port: number };
+  remote?: { addr: string; port: number };
+  sndUna?: number; sndNxt?: number; rcvNxt?: number;
+  sndWnd?: number; rcvWnd?: number;
+  rtoMs?: number; srttMs?: number;
+  retransmits?: number; backoff?: number; probes?: number;
+  mss?: number; sndMss?: number; advMss?: number;
+  bytesReceived?: number; bytesAcked?: number;
+  error?: Errno;
+}
