@@ -1,8 +1,18 @@
-// `npm run bench`: runs every benchmark and prints its table. Each benchmark compares tcplens with
-// what a user would otherwise use, in the same run, and reports ratios (see BENCHMARKS.md).
-const benches: Array<{ name: string; load: () => Promise<{ run: () => Promise<void> }> }> = [];
+// `npm run bench`: runs every benchmark in bench/*.bench.ts (or only those named on the command
+// line) and prints its table. Each compares tcplens with what a user would otherwise use, in the
+// same run, and reports ratios; results are recorded in BENCHMARKS.md.
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
-for (const b of benches) {
-  process.stdout.write(`\n## ${b.name}\n`);
-  await (await b.load()).run();
+const here = path.dirname(fileURLToPath(import.meta.url));
+const ext = import.meta.url.endsWith('.ts') ? '.bench.ts' : '.bench.js';
+const only = process.argv.slice(2);
+const files = readdirSync(here).filter((f) => f.endsWith(ext)).sort()
+  .filter((f) => only.length === 0 || only.some((o) => f.startsWith(o)));
+
+for (const f of files) {
+  process.stdout.write(`\n## ${f.slice(0, -ext.length)}\n\n`);
+  const mod = (await import(pathToFileURL(path.join(here, f)).href)) as { run: () => Promise<void> };
+  await mod.run();
 }
