@@ -1,0 +1,70 @@
+// The contract of a lab scenario. Two kinds: an `exchange` between two hosts, drawn as a sequence
+// diagram with each side's state after every segment; and a `load` run over many connections,
+// summarised per second. `tcplens sim NAME` looks scenarios up by name in the registry
+// (scenarios.ts), which includes the load scenarios from ./load/index.ts.
+import type { Text } from '../i18n/lang.js';
+import type { TcpState } from '../model/states.js';
+
+export type Profile = 'linux' | 'bsd' | 'windows';
+
+export interface ScenarioParam {
+  name: string;
+  doc: Text;
+  default: number | string | boolean;
+}
+
+export interface ScenarioOptions {
+  /** `--set name=value` pairs: tunables (src/core/config.ts) by short or sysctl name. */
+  settings: Record<string, string>;
+  /** `--param name=value` scenario parameters. */
+  params: Record<string, string>;
+  seed: number;
+  profile: Profile;
+}
+
+/** One row of a sequence diagram: a segment crossing, a user call, a timer, or a note. */
+export type ExchangeStep =
+  | { kind: 'segment'; at: number; from: 'A' | 'B'; text: string; dropped?: boolean; duplicated?: boolean; stateA: TcpState | '-'; stateB: TcpState | '-' }
+  | { kind: 'call'; at: number; side: 'A' | 'B'; text: string; result?: string; stateA: TcpState | '-'; stateB: TcpState | '-' }
+  | { kind: 'timer'; at: number; side: 'A' | 'B'; text: string; stateA: TcpState | '-'; stateB: TcpState | '-' }
+  | { kind: 'note'; at: number; text: Text };
+
+export interface ExchangeResult {
+  kind: 'exchange';
+  scenario: string;
+  names: { A: string; B: string };
+  steps: ExchangeStep[];
+  /** Each side's state changes with their reasons, for `--json` and timelines. */
+  timeline: Array<{ at: number; side: 'A' | 'B'; from: TcpState; to: TcpState; reason: string }>;
+  /** What the run shows, in words, checked against the run (e.g. "B stays in CLOSE-WAIT"). */
+  conclusion: Text;
+}
+
+export interface LoadSample {
+  /** Virtual time, ms. */
+  at: number;
+  /** Per host ("client", "server"), per state. */
+  states: Record<string, Partial<Record<TcpState, number>>>;
+  connectErrors: Record<string, number>;
+  queues?: Record<string, { synQueue: number; acceptQueue: number; backlog: number }>;
+  counters?: Record<string, Record<string, number>>;
+}
+
+export interface LoadResult {
+  kind: 'load';
+  scenario: string;
+  params: Record<string, string | number | boolean>;
+  samples: LoadSample[];
+  totals: Record<string, number>;
+  conclusion: Text;
+}
+
+export type ScenarioResult = ExchangeResult | LoadResult;
+
+export interface Scenario {
+  name: string;
+  kind: 'exchange' | 'load';
+  summary: Text;
+  params: ScenarioParam[];
+  run(opts: ScenarioOptions): ScenarioResult;
+}
