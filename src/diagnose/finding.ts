@@ -1,0 +1,108 @@
+// READ THIS FIRST — what the doctor says, as data. This is the stable contract of `tcplens doctor
+// --json` (the netns integration tests and any dashboard read it), so fields are only ever added.
+//
+// A rule builds a `FindingOf<Text>` (every sentence in English and Chinese); `localiseFinding`
+// turns it into the `Finding` (plain strings in one language) that is printed and serialised.
+// Evidence is numbers and names, never prose, so the JSON does not change with `--lang`.
+import type { Lang, Text } from '../i18n/lang.js';
+import type { TcpState } from '../model/states.js';
+
+export type Severity = 'critical' | 'warning' | 'info';
+
+/** Sort order: worst first. */
+export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { critical: 0, warning: 1, info: 2 };
+
+/** A remote endpoint (or address, when `port` is absent) and how many of the sockets go to it. */
+export interface PeerCount { address: string; port?: number; count: number }
+
+/** Ages in milliseconds of the sockets in the group (where the source can tell). */
+export interface AgeStats { known: number; minMs: number; medianMs: number; maxMs: number }
+
+export interface Evidence {
+  state?: TcpState;
+  /** How many sockets the finding is about. */
+  count?: number;
+  pid?: number;
+  process?: string;
+  localAddress?: string;
+  localPort?: number;
+  /** Top remote endpoints, most sockets first (at most 5). */
+  peers?: PeerCount[];
+  /** How many distinct remote endpoints in all. */
+  distinctPeers?: number;
+  /** The one destination a client-side finding is about (`ip:port`). */
+  destination?: string;
+  /** Which side closed first / owns the socket: `server` (local port is listening) or `client`. */
+  side?: 'server' | 'client';
+  /** Recv-Q/Send-Q figures: e.g. { withUnread: 12, withoutUnread: 3 } or { acceptQueue: 510, backlog: 511 }. */
+  queues?: Record<string, number>;
+  ages?: AgeStats;
+  /** Cumulative kernel counters that support the finding (since boot, per netns). */
+  counters?: Record<string, number>;
+  /** The sysctl values the finding read. */
+  sysctls?: Record<string, string>;
+  /** Derived figures: port-range size, sustainable conns/s, usage ratio, ... */
+  figures?: Record<string, number>;
+}
+
+export interface FixOf<T> {
+  text: T;
+  /** What the fix costs or does not do. */
+  caveat?: T;
+}
+
+export interface FindingOf<T> {
+  id: RuleId;
+  severity: Severity;
+  summary: T;
+  evidence: Evidence;
+  /** The protocol reason, in the seeds' terms. */
+  explanation: T;
+  fixes: FixOf<T>[];
+  /** Evidence the source could not give, and how to get it ("run as root", "paste ss -tanp"). */
+  missing?: T[];
+}
+
+export type Finding = FindingOf<string>;
+export type FindingText = FindingOf<Text>;
+
+export const RULE_IDS = [
+  'close_wait_leak',
+  'time_wait_pressure',
+  'fin_wait2_orphans',
+  'syn_flood',
+  'accept_queue_overflow',
+  'idle_established',
+  'keepalive_defaults',
+  'dangerous_sysctl',
+] as const;
+export type RuleId = (typeof RULE_IDS)[number];
+
+/** The whole `tcplens doctor --json` document. */
+export interface DoctorReport {
+  findings: Finding[];
+  summary: {
+    /** Sockets per RFC 9293 state (all eleven keys, zeros included). */
+    states: Record<TcpState, number>;
+    total: number;
+    /** Highest severity among the findings, or `none`. */
+    worst: Severity | 'none';
+    bySeverity: Record<Severity, number>;
+    processAttributionComplete: boolean;
+    /** Things the snapshot could not show, in the chosen language. */
+    notes: string[];
+    /** How many input lines could not be read. */
+    unreadLines: number;
+  };
+  source: { kinds: string[]; origins: string[]; takenAt: number; hostname?: string };
+}
+
+export function localiseFinding(f: FindingText, lang: Lang): Finding {
+  const out: Finding = {
+    id: f.id, severity: f.severity, summary: f.summary[lang], evidence: f.evidence,
+    explanation: f.explanation[lang],
+    fixes: f.fixes.map((x) => (x.caveat ? { text: x.text[lang], caveat: x.caveat[lang] } : { text: x.text[lang] })),
+  };
+  if (f.missing && f.missing.length > 0) out.missing = f.missing.map((m) => m[lang]);
+  return out;
+}
