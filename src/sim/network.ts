@@ -1,0 +1,258 @@
+// READ THIS FIRST — the lab's network: hosts that implement `SocketApi` (src/stack/api.ts), joined
+// by one-way links (link.ts), driven by a virtual clock. Nothing here reads a real clock or sets a
+// real timer; time only moves when `step()` takes the next event.
+//
+// Rules this file keeps (the SocketApi contract, seen from the driver's side):
+// - After every input to a host (a user call, a segment, a timeout) the network drains that host's
+//   `pollTransmit()` until undefined and puts each segment on the link towards its destination
+//   address; then it drains `drainStateChanges()` for the observers.
+// - The next event is the earliest of: a queued delivery or scheduled user action (a binary heap keyed
+//   by (time, insertion order)), and each host's `nextDeadline()`. At equal times queued events come
+//   first, then host timers in the order hosts were added. So a run is a pure function of its seed.
+// - `driveBounded(n)` is the livelock guard: more than n events without going quiet is an error
+//   naming the time and the last events, never a hang.
+import type { Segment } from '../core/segment.js';
+import type { SocketApi, StateChange } from '../stack/api.js';
+import type { SocketTimer } from '../model/snapshot.js';
+import { EventQueue } from './event-queue.js';
+import { newLink, RuleCounter, type LinkConfig } from './link.js';
+import { seededRng, type Rng } from './prng.js';
+
+export interface LabHost {
+  name: string;
+  addr: string;
+  api: SocketApi;
+}
+
+/** What observers hear, in the order it happens. */
+export type NetEvent =
+  | { kind: 'send'; at: number; from: string; to: string; seg: Segment; index: number }
+  | { kind: 'drop'; at: number; from: string; to: string; seg: Segment; index: number; why: string }
+  | { kind: 'deliver'; at: number; from: string; to: string; seg: Segment; sentAt: number; duplicate: boolean }
+  | { kind: 'timer'; at: number; host: string; timers: SocketTimer['kind'][] }
+  | { kind: 'state'; at: number; host: string; change: StateChange }
+  | { kind: 'action'; at: number; host?: string; label: string };
+
+type Queued =
+  | { kind: 'deliver'; from: string; to: string; seg: Segment; sentAt: number; duplicate: boolean }
+  | { kind: 'action'; label: string; run: () => void };
+
+export class LivelockError extends Error {}
+
+export class Network {
+  now = 0;
+  private hosts: LabHost[] = [];
+  private byAddr = new Map<string, LabHost>();
+  private byName = new Map<string, LabHost>();
+  private links = new Map<string, LinkConfig>();
+  private sent = new Map<string, number>();
+  private rules = new RuleCounter();
+  private queue = new EventQueue<Queued>();
+  private observers: Array<(e: NetEvent) => void> = [];
+  private recent: string[] = [];
+  readonly rng: Rng;
+  /** Delay of links created implicitly (ms). */
+  defaultDelayMs: number;
+
+  constructor(opts: { seed?: number; delayMs?: number } = {}) {
+    this.rng = seededRng(opts.seed ?? 1);
+    this.defaultDelayMs = opts.delayMs ?? 0;
+  }
+
+  addHost(name: string, addr: string, api: SocketApi): LabHost {
+    if (this.byName.has(name)) throw new Error(`lab: a host named '${name}' already exists`);
+    if (this.byAddr.has(addr)) throw new Error(`lab: address ${addr} is already taken by '${this.byAddr.get(addr)?.name}'`);
+    const h = { name, addr, api };
+    this.hosts.push(h);
+    this.byAddr.set(addr, h);
+    this.byName.set(name, h);
+    api.advance(this.now);
+    return h;
+  }
+
+  host(name: string): LabHost {
+    const h = this.byName.get(name);
+    if (!h) throw new Error(`lab: no host named '${name}'`);
+    return h;
+  }
+
+  /** The one-way link from host `from` to host `to` (created on first use); edit its fields. */
+  link(from: string, to: string): LinkConfig {
+    const key = `${from}>${to}`;
+    let l = this.links.get(key);
+    if (!l) {
+      l = newLink(this.defaultDelayMs);
+      this.links.set(key, l);
+    }
+    return l;
+  }
+
+  /** Both directions at once: `net.both('A', 'B', (l) => { l.delayMs = 10; })`. */
+  both(a: string, b: string, edit: (l: LinkConfig) => void): void {
+    edit(this.link(a, b));
+    edit(this.link(b, a));
+  }
+
+  observe(fn: (e: NetEvent) => void): void {
+    this.observers.push(fn);
+  }
+
+  /** Run `fn` on host `name` now (a user call), then drain what it produced. */
+  call<T>(name: string, fn: (api: SocketApi) => T): T {
+    const h = this.host(name);
+    h.api.advance(this.now);
+    const r = fn(h.api);
+    this.flush(h);
+    return r;
+  }
+
+  /** Schedule a user action at virtual time `at` (ms). */
+  at(at: number, label: string, run: () => void): void {
+    if (at < this.now) throw new Error(`lab: cannot schedule '${label}' at ${at} ms, the clock is already at ${this.now} ms`);
+    this.queue.push(at, { kind: 'action', label, run });
+  }
+
+  /** The time of the next event, or undefined when nothing is pending anywhere. */
+  nextEventTime(): number | undefined {
+    let t = this.queue.peekTime();
+    for (const h of this.hosts) {
+      const d = h.api.nextDeadline();
+      if (d !== undefined && (t === undefined || d < t)) t = d;
+    }
+    return t;
+  }
+
+  /** Take one event (a delivery, an action, or every timer due at that instant). False when idle. */
+  step(limit = Infinity): boolean {
+    const t = this.nextEventTime();
+    if (t === undefined || t > limit) return false;
+    // A deadline in the past (a host asked for "now") still fires now: time never goes back.
+    this.now = Math.max(this.now, t);
+    const qt = this.queue.peekTime();
+    if (qt !== undefined && qt <= this.now) {
+      const ev = (this.queue.pop() as { item: Queued }).item;
+      if (ev.kind === 'action') {
+        this.note(`${this.now} ms action ${ev.label}`);
+        this.emit({ kind: 'action', at: this.now, label: ev.label });
+        ev.run();
+      } else {
+        this.deliver(ev);
+      }
+      return true;
+    }
+    for (const h of this.hosts) {
+      const d = h.api.nextDeadline();
+      if (d === undefined || d > this.now) continue;
+      const timers = dueTimers(h.api);
+      this.note(`${this.now} ms timer on ${h.name}${timers.length ? ` (${timers.join(', ')})` : ''}`);
+      this.emit({ kind: 'timer', at: this.now, host: h.name, timers });
+      h.api.advance(this.now);
+      h.api.handleTimeout(this.now);
+      this.flush(h);
+      return true;
+    }
+    return true;
+  }
+
+  /** Run every event up to and including time `t`, then set the clock to `t`. */
+  runUntil(t: number, maxSteps = 1_000_000): void {
+    let n = 0;
+    while (this.step(t)) {
+      if (++n > maxSteps) this.livelock(maxSteps);
+    }
+    if (t > this.now) this.now = t;
+    for (const h of this.hosts) h.api.advance(this.now);
+  }
+
+  /** Run until nothing is pending (no deliveries, actions or deadlines). */
+  runUntilIdle(maxSteps = 1_000_000): void {
+    this.driveBounded(maxSteps);
+  }
+
+  /** Run until idle; throws `LivelockError` after `maxSteps` events without going quiet. */
+  driveBounded(maxSteps: number): number {
+    let n = 0;
+    while (this.step()) {
+      if (++n > maxSteps) this.livelock(maxSteps);
+    }
+    return n;
+  }
+
+  private livelock(maxSteps: number): never {
+    throw new LivelockError(
+      `lab: still busy after ${maxSteps} events (virtual time ${this.now} ms): a livelock? last events:\n  ` +
+        this.recent.join('\n  '),
+    );
+  }
+
+  private note(s: string): void {
+    this.recent.push(s);
+    if (this.recent.length > 8) this.recent.shift();
+  }
+
+  private emit(e: NetEvent): void {
+    for (const o of this.observers) o(e);
+  }
+
+  private deliver(ev: Extract<Queued, { kind: 'deliver' }>): void {
+    const h = this.byName.get(ev.to) as LabHost;
+    this.note(`${this.now} ms ${ev.from}->${ev.to} delivered`);
+    h.api.advance(this.now);
+    h.api.handleSegment(ev.seg, this.now);
+    this.emit({ kind: 'deliver', at: this.now, from: ev.from, to: ev.to, seg: ev.seg, sentAt: ev.sentAt, duplicate: ev.duplicate });
+    this.flush(h);
+  }
+
+  /** Drain a host's output (segments onto links) and its state changes (to observers). */
+  private flush(h: LabHost): void {
+    for (const c of h.api.drainStateChanges()) this.emit({ kind: 'state', at: this.now, host: h.name, change: c });
+    for (let seg = h.api.pollTransmit(); seg !== undefined; seg = h.api.pollTransmit()) this.transmit(h, seg);
+    for (const c of h.api.drainStateChanges()) this.emit({ kind: 'state', at: this.now, host: h.name, change: c });
+  }
+
+  private transmit(from: LabHost, seg: Segment): void {
+    const to = this.byAddr.get(seg.dstAddr);
+    const toName = to?.name ?? seg.dstAddr;
+    const key = `${from.name}>${toName}`;
+    const index = (this.sent.get(key) ?? 0) + 1;
+    this.sent.set(key, index);
+    this.emit({ kind: 'send', at: this.now, from: from.name, to: toName, seg, index });
+    const dropped = (why: string): void => {
+      this.note(`${this.now} ms ${from.name}->${toName} #${index} dropped (${why})`);
+      this.emit({ kind: 'drop', at: this.now, from: from.name, to: toName, seg, index, why });
+    };
+    if (!to) return dropped('no host has this address');
+    const link = this.link(from.name, to.name);
+    if (link.down) return dropped('link down');
+    if (link.drop.some((r) => this.rules.take(r, seg, index, this.now))) return dropped('drop rule');
+    // Draw the random numbers only when a probability is set, so adding a rule to one link does not
+    // shift the losses another link sees.
+    if (link.loss > 0 && this.rng() < link.loss) return dropped('random loss');
+    let delay = link.delayMs;
+    for (const r of link.delay) if (this.rules.take(r, seg, index, this.now)) delay += r.extraMs;
+    if (link.reorderChance > 0 && this.rng() < link.reorderChance) delay += link.reorderMs;
+    this.note(`${this.now} ms ${from.name}->${to.name} #${index} sent`);
+    this.queue.push(this.now + delay, { kind: 'deliver', from: from.name, to: to.name, seg, sentAt: this.now, duplicate: false });
+    for (const r of link.duplicate) {
+      if (this.rules.take(r, seg, index, this.now)) {
+        this.queue.push(this.now + delay + (r.extraMs ?? 0), { kind: 'deliver', from: from.name, to: to.name, seg, sentAt: this.now, duplicate: true });
+      }
+    }
+    if (link.duplicateChance > 0 && this.rng() < link.duplicateChance) {
+      this.queue.push(this.now + delay + link.reorderMs, { kind: 'deliver', from: from.name, to: to.name, seg, sentAt: this.now, duplicate: true });
+    }
+  }
+}
+
+/** Which timers of a host are due now, as /proc would name them (for the diagram's timer rows). */
+function dueTimers(api: SocketApi): SocketTimer['kind'][] {
+  const out: SocketTimer['kind'][] = [];
+  try {
+    for (const s of api.sockets()) {
+      if (s.timer && s.timer.kind !== 'off' && s.timer.remainingMs <= 0 && !out.includes(s.timer.kind)) out.push(s.timer.kind);
+    }
+  } catch {
+    // A host that cannot list its sockets still runs; the row just names no timer.
+  }
+  return out;
+}
