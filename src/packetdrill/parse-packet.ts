@@ -1,0 +1,105 @@
+// Packet lines (SYNTAX.md §4): `< S. 0:0(0) ack 1 win 65535 <mss 1460,nop,wscale 7>`.
+// The direction is already consumed. Fields come in packetdrill's order (parser.y `tcp_packet_spec`).
+import type { Cursor } from './cursor.js';
+import type { OptionSpec, PacketEvent } from './ast.js';
+
+const FLAG_LETTERS = /[SFRPUEW.-]+/;
+
+export function parsePacket(c: Cursor, direction: PacketEvent['direction']): PacketEvent {
+  c.skip(false);
+  const flagsAt = c.pos;
+  const flags = c.match(FLAG_LETTERS);
+  if (flags === undefined) c.fail('TCP flags (letters from S F R P U E W, "." for ACK, "-" for none)');
+  if (flags.includes('-') && flags !== '-') c.fail('"-" alone (no flags) or flag letters without "-"', flagsAt);
+  c.skip(false);
+  const seqStart = c.uint('a sequence range start:end(length)');
+  c.expect(':', "':' in start:end(length)");
+  const endAt = c.pos;
+  const seqEnd = c.uint('the end of start:end(length)');
+  c.expect('(', "'(' before the payload length");
+  const length = c.uint('a payload length');
+  c.expect(')', "')' after the payload length");
+  if (seqEnd - seqStart !== length) {
+    c.fail(`end = start + length (${seqStart}+${length}=${seqStart + length}, not ${seqEnd})`, endAt);
+  }
+  const pkt: PacketEvent = { kind: 'packet', direction, flags, seqStart, seqEnd, length };
+  for (;;) {
+    c.skip(false);
+    const at = c.pos;
+    if (c.peek() === '<') break;
+    const word = c.match(/[A-Za-z]+/);
+    if (word === undefined) break;
+    if (word !== 'ack' && word !== 'win' && word !== 'urg') {
+      c.pos = at;
+      c.fail("'ack', 'win', 'urg' or '<options>'");
+    }
+    if (pkt[word] !== undefined) c.fail(`'${word}' only once`, at);
+    c.skip(false);
+    pkt[word] = c.uint(`a number after '${word}'`);
+  }
+  if (c.eat('<')) {
+    c.skip(false);
+    if (c.eat('...')) {
+      c.skip(false);
+      c.expect('>', "'>' after '<...'");
+      pkt.options = 'any';
+    } else {
+      pkt.options = parseOptions(c);
+    }
+  }
+  if (direction === 'inbound' && pkt.win === undefined) c.fail("'win N' (required on inbound packets)");
+  return pkt;
+}
+
+function parseOptions(c: Cursor): OptionSpec[] {
+  const out: OptionSpec[] = [];
+  c.skip(false);
+  if (c.eat('>')) return out;
+  for (;;) {
+    c.skip(false);
+    out.push(parseOption(c));
+    c.skip(false);
+    if (c.eat('>')) return out;
+    c.expect(',', "',' or '>' in the option list");
+  }
+}
+
+function parseOption(c: Cursor): OptionSpec {
+  const at = c.pos;
+  const name = c.ident();
+  const num = (what: string): number => { c.skip(false); return c.uint(`a number after '${what}'`); };
+  switch (name) {
+    case 'nop': return { kind: 'nop' };
+    case 'eol': return { kind: 'eol' };
+    case 'sackOK': return { kind: 'sackOK' };
+    case 'mss': return { kind: 'mss', value: num('mss') };
+    case 'wscale': return { kind: 'wscale', shift: num('wscale') };
+    case 'TS': {
+      c.skip(false);
+      c.expect('val', "'val' after 'TS'");
+      const val = num('val');
+      c.skip(false);
+      c.expect('ecr', "'ecr' after 'TS val N'");
+      return { kind: 'timestamp', val, ecr: num('ecr') };
+    }
+    case 'sack': {
+      const blocks: Array<[number, number]> = [];
+      for (;;) {
+        c.skip(false);
+        if (!/[0-9]/.test(c.peek())) break;
+        const a = c.uint();
+        c.expect(':', "':' in a SACK block a:b");
+        blocks.push([a, c.uint('the end of a SACK block')]);
+      }
+      return { kind: 'sack', blocks };
+    }
+    case 'FO': {
+      c.skip(false);
+      const cookie = c.match(/[A-Za-z0-9_]+/) ?? '';
+      return { kind: 'fastopen', cookie };
+    }
+    default:
+      c.pos = at;
+      return c.fail('a TCP option (nop, eol, mss N, wscale N, sackOK, TS val N ecr N, sack a:b, FO cookie)');
+  }
+}
