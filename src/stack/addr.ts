@@ -1,0 +1,51 @@
+// Addresses as the host compares them. Segments carry addresses as text; an IPv4-mapped IPv6
+// address (`::ffff:192.0.2.1`) names the same endpoint as `192.0.2.1` (a dual-stack AF_INET6
+// socket sees IPv4 peers that way), so lookups go through `canonical()`.
+
+const MAPPED = /^::ffff:(\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})$/i;
+
+export function canonical(addr: string): string {
+  const m = MAPPED.exec(addr);
+  return m ? m[1] : addr.toLowerCase();
+}
+
+export function isWildcard(addr: string): boolean {
+  return addr === '0.0.0.0' || addr === '::' || addr === '';
+}
+
+export function isV4(addr: string): boolean {
+  return !canonical(addr).includes(':');
+}
+
+/** ipv4_is_loopback / ipv6_addr_loopback (v4-mapped included), as tcp_twsk_unique checks for tcp_tw_reuse=2. */
+export function isLoopback(addr: string): boolean {
+  const a = canonical(addr);
+  return a.startsWith('127.') || a === '::1';
+}
+
+/** Does a socket bound to `bound` receive segments addressed to `dst`? (wildcard rules of __inet_lookup_listener) */
+export function addrMatches(bound: string, dst: string): boolean {
+  if (bound === '::' || bound === '') return true; // dual stack: '::' also takes IPv4 (no IPV6_V6ONLY)
+  if (bound === '0.0.0.0') return isV4(dst);
+  return canonical(bound) === canonical(dst);
+}
+
+/** Do two bind addresses overlap (inet_rcv_saddr_equal with wildcards)? */
+export function addrOverlap(a: string, b: string): boolean {
+  if (isWildcard(a) || isWildcard(b)) {
+    if (a === '0.0.0.0' && !isV4(b) && !isWildcard(b)) return false;
+    if (b === '0.0.0.0' && !isV4(a) && !isWildcard(a)) return false;
+    return true;
+  }
+  return canonical(a) === canonical(b);
+}
+
+/** The 4-tuple as a map key, local side first. */
+export function tupleKey(laddr: string, lport: number, raddr: string, rport: number): string {
+  return `${canonical(laddr)}|${lport}|${canonical(raddr)}|${rport}`;
+}
+
+/** The destination (remote ip:port) as a map key for the per-destination port pools. */
+export function destKey(raddr: string, rport: number): string {
+  return `${canonical(raddr)}|${rport}`;
+}

@@ -1,0 +1,52 @@
+// The MIB counters the simulated host keeps, under their /proc/net/netstat (`TcpExt:`) and
+// /proc/net/snmp (`Tcp:`) names, so the doctor reads a simulated host with the same rules as a real
+// one. Where each is incremented in Linux is noted; the host increments them at the same points.
+// Source: net/ipv4/proc.c snmp4_net_list[] / snmp4_tcp_list[]; Documentation/networking/snmp_counter.rst.
+
+export const COUNTER_NAMES = [
+  // tcp_v4_syn_recv_sock() exit_overflow / tcp_conn_request() on a full accept queue
+  'TcpExt:ListenOverflows',
+  // tcp_listendrop(): every drop at a listener (a superset of ListenOverflows)
+  'TcpExt:ListenDrops',
+  // cookie_v4_init_sequence() / cookie_v4_check() success / failure
+  'TcpExt:SyncookiesSent',
+  'TcpExt:SyncookiesRecv',
+  'TcpExt:SyncookiesFailed',
+  // tcp_syn_flood_action(): SYN queue full, dropped vs answered with a cookie
+  'TcpExt:TCPReqQFullDrop',
+  'TcpExt:TCPReqQFullDoCookies',
+  // inet_twsk_alloc() failed: tcp_max_tw_buckets reached
+  'TcpExt:TCPTimeWaitOverflow',
+  // TIME-WAIT ended by its timer (inet_twsk_kill via tw_timer_handler)
+  'TcpExt:TW',
+  // __inet_check_established(): a TIME-WAIT 4-tuple reused by connect() (tcp_tw_reuse)
+  'TcpExt:TWRecycled',
+  // a TIME-WAIT killed early (an RST, tcp_rfc1337=0)
+  'TcpExt:TWKilled',
+  'TcpExt:TCPAbortOnClose',
+  'TcpExt:TCPAbortOnData',
+  'TcpExt:TCPAbortOnLinger',
+  'TcpExt:TCPAbortOnTimeout',
+  // tcp_check_oom(): too many orphans
+  'TcpExt:TCPAbortOnMemory',
+  // tcp_check_req() RST received for a request socket
+  'TcpExt:EmbryonicRsts',
+  'Tcp:ActiveOpens',
+  'Tcp:PassiveOpens',
+  'Tcp:AttemptFails',
+  'Tcp:EstabResets',
+  'Tcp:CurrEstab',
+  'Tcp:InSegs',
+  'Tcp:OutSegs',
+  'Tcp:OutRsts',
+] as const;
+
+export type CounterName = (typeof COUNTER_NAMES)[number];
+
+export type Counters = Record<CounterName, number>;
+
+export function zeroCounters(): Counters {
+  const c = {} as Record<string, number>;
+  for (const n of COUNTER_NAMES) c[n] = 0;
+  return c as Counters;
+}

@@ -1,0 +1,143 @@
+// READ THIS FIRST — local ports: the bind table and the ephemeral-port allocator.
+//
+// Rules this file keeps (Linux 6.x, net/ipv4/inet_hashtables.c and inet_connection_sock.c):
+// - A port has one bind bucket holding every socket that uses it locally (listeners, accepted and
+//   connected sockets, TIME-WAIT entries). A bucket made by bind()/listen() is "explicit"
+//   (tb->fastreuse >= 0); one made by connect()'s autobind is not (fastreuse = -1).
+// - bind(): a conflict is any other owner on the port whose address overlaps, unless both set
+//   SO_REUSEADDR and the other is not listening, or both set SO_REUSEPORT
+//   (inet_bind_conflict() with relax = true). TIME-WAIT owners keep the reuse flags of their socket.
+// - connect() on an unbound socket (__inet_hash_connect): start at an offset drawn from a hash of
+//   the destination plus a perturbation table, walk the range in steps of 2 (one parity, then the
+//   other), skip explicit buckets, and take the first port whose 4-tuple toward this destination is
+//   free in the established table — or held by a TIME-WAIT entry that tcp_tw_reuse may take. So a
+//   client runs out of ports per destination ip:port: EADDRNOTAVAIL when every port toward it is
+//   taken, TIME-WAIT included.
+// - bind(port 0) (inet_csk_find_open_port): the first port with no conflict, odd offsets first.
+import { addrOverlap } from './addr.js';
+import type { Rng } from './random.js';
+
+export interface BindOwner {
+  addr: string;
+  port: number;
+  reuseAddr: boolean;
+  reusePort: boolean;
+  isListening(): boolean;
+  isTimeWait(): boolean;
+}
+
+interface Bucket {
+  explicit: boolean;
+  owners: Set<BindOwner>;
+}
+
+/** What the established table says about one candidate port toward the destination. */
+export type TupleCheck = 'free' | 'busy' | 'reuse-tw';
+
+/** Linux's INET_TABLE_PERTURB_SIZE (1 << 16 since 5.17 "tcp: increase source port perturb table to 2^16"). */
+const PERTURB_SIZE = 1 << 16;
+
+export class PortTable {
+  private readonly buckets = new Map<number, Bucket>();
+  private readonly perturb = new Map<number, number>();
+
+  constructor(private readonly rng: Rng) {}
+
+  add(owner: BindOwner, explicit: boolean): void {
+    let b = this.buckets.get(owner.port);
+    if (!b) {
+      b = { explicit, owners: new Set() };
+      this.buckets.set(owner.port, b);
+    } else if (explicit) {
+      b.explicit = true;
+    }
+    b.owners.add(owner);
+  }
+
+  remove(owner: BindOwner): void {
+    const b = this.buckets.get(owner.port);
+    if (!b) return;
+    b.owners.delete(owner);
+    if (b.owners.size === 0) this.buckets.delete(owner.port); // inet_bind_bucket_destroy
+  }
+
+  owners(port: number): ReadonlySet<BindOwner> {
+    return this.buckets.get(port)?.owners ?? new Set();
+  }
+
+  /** inet_bind_conflict() for bind() (relax = true, reuseport_ok = true); one effective uid. */
+  bindConflict(addr: string, port: number, reuseAddr: boolean, reusePort: boolean): boolean {
+    const b = this.buckets.get(port);
+    if (!b) return false;
+    for (const o of b.owners) {
+      if (!addrOverlap(addr, o.addr)) continue;
+      if (reuseAddr && o.reuseAddr && !o.isListening()) continue; // both SO_REUSEADDR, other not listening
+      if (reusePort && o.reusePort) continue; // SO_REUSEPORT group (same uid)
+      return true;
+    }
+    return false;
+  }
+
+  /** bind(addr, 0): inet_csk_find_open_port(), which prefers the parity connect() does not. */
+  findOpenPort(addr: string, reuseAddr: boolean, reusePort: boolean, range: readonly [number, number]): number | undefined {
+    const [low, hi] = range;
+    const high = hi + 1;
+    let remaining = high - low;
+    if (remaining <= 0) return undefined;
+    if (remaining > 1) remaining &= ~1;
+    let offset = this.rng.below(remaining) | 1;
+    for (let pass = 0; pass < 2; pass++) {
+      let port = low + offset;
+      for (let i = 0; i < remaining; i += 2, port += 2) {
+        if (port >= high) port -= remaining;
+        if (!this.bindConflict(addr, port, reuseAddr, reusePort)) return port;
+      }
+      offset--;
+      if (remaining <= 1) break;
+    }
+    return undefined;
+  }
+
+  /**
+   * __inet_hash_connect(): choose a local port toward one destination. `portOffset` is
+   * secure_ipv4_port_ephemeral(saddr, daddr, dport) (two 32-bit halves here); `check` looks the
+   * 4-tuple up in the established table. Returns the port and whether a TIME-WAIT entry is to be
+   * reused, or undefined for EADDRNOTAVAIL.
+   */
+  connectPort(
+    range: readonly [number, number],
+    portOffset: { lo: number; hi: number },
+    check: (port: number) => TupleCheck,
+  ): { port: number; reuseTw: boolean } | undefined {
+    const [low, hi] = range;
+    const high = hi + 1;
+    let remaining = high - low;
+    if (remaining <= 0) return undefined;
+    if (remaining > 1) remaining &= ~1;
+    const index = portOffset.lo & (PERTURB_SIZE - 1);
+    let perturb = this.perturb.get(index);
+    if (perturb === undefined) {
+      perturb = this.rng.u32(); // get_random_sleepable_once(table_perturb, ...)
+      this.perturb.set(index, perturb);
+    }
+    let offset = ((perturb + portOffset.hi) >>> 0) % remaining;
+    offset &= ~1; // first pass: ports of low's parity
+    for (;;) {
+      let port = low + offset;
+      for (let i = 0; i < remaining; i += 2, port += 2) {
+        if (port >= high) port -= remaining;
+        const b = this.buckets.get(port);
+        if (b && b.explicit) continue; // a port someone bind()s is not shared with connect()
+        const c = b ? check(port) : 'free';
+        if (c === 'busy') continue;
+        // "add a little bit of randomness to the next source port that will be chosen"
+        const step = Math.max(i, this.rng.below(8) * 2);
+        this.perturb.set(index, (perturb + step + 2) >>> 0);
+        return { port, reuseTw: c === 'reuse-tw' };
+      }
+      offset++;
+      if ((offset & 1) && remaining > 1) continue; // other_parity_scan
+      return undefined;
+    }
+  }
+}
