@@ -46,7 +46,7 @@ function pair(delayMs = 10): { net: Network; a: FakeHost; b: FakeHost } {
 
 /** A sends segments with seq 1..n at time 0. */
 function sendFromA(net: Network, a: FakeHost, n: number, letters = 'P.'): void {
-  net.call('A', () => { for (let i = 1; i <= n; i++) a.out.push(a.seg(letters, i, 10)); });
+  net.call('A', 'send', () => { for (let i = 1; i <= n; i++) a.out.push(a.seg(letters, i, 10)); });
 }
 
 test('event queue: earliest first, equal times in insertion order', () => {
@@ -86,7 +86,7 @@ test('drop rule: "drop the third segment from A"', () => {
 test('drop rule: "drop every FIN from B", limited by times', () => {
   const { net, a, b } = pair();
   net.link('B', 'A').drop.push({ flags: 'F', times: 2 });
-  net.call('B', () => { for (let i = 1; i <= 3; i++) b.out.push(b.seg('F.', i)); });
+  net.call('B', 'send', () => { for (let i = 1; i <= 3; i++) b.out.push(b.seg('F.', i)); });
   net.runUntilIdle();
   assert.deepEqual(a.got.map((g) => g.text), ['F. 3']);
 });

@@ -29,9 +29,10 @@ export type NetEvent =
   | { kind: 'send'; at: number; from: string; to: string; seg: Segment; index: number }
   | { kind: 'drop'; at: number; from: string; to: string; seg: Segment; index: number; why: string }
   | { kind: 'deliver'; at: number; from: string; to: string; seg: Segment; sentAt: number; duplicate: boolean }
-  | { kind: 'timer'; at: number; host: string; timers: SocketTimer['kind'][] }
+  | { kind: 'timer'; at: number; host: string; timers: SocketTimer['kind'][]; changes: StateChange[] }
   | { kind: 'state'; at: number; host: string; change: StateChange }
-  | { kind: 'action'; at: number; host?: string; label: string };
+  | { kind: 'action'; at: number; label: string }
+  | { kind: 'call'; at: number; host: string; label: string; result: unknown };
 
 type Queued =
   | { kind: 'deliver'; from: string; to: string; seg: Segment; sentAt: number; duplicate: boolean }
@@ -97,12 +98,18 @@ export class Network {
     this.observers.push(fn);
   }
 
-  /** Run `fn` on host `name` now (a user call), then drain what it produced. */
-  call<T>(name: string, fn: (api: SocketApi) => T): T {
+  /**
+   * Run `fn` on host `name` now (a user call described by `label`, e.g. "close(3)"), then drain
+   * what it produced. Observers hear the call with the states it left, before its segments.
+   */
+  call<T>(name: string, label: string, fn: (api: SocketApi) => T): T {
     const h = this.host(name);
     h.api.advance(this.now);
     const r = fn(h.api);
-    this.flush(h);
+    this.flushStates(h);
+    this.note(`${this.now} ms call ${h.name} ${label}`);
+    this.emit({ kind: 'call', at: this.now, host: h.name, label, result: r });
+    this.flushOutput(h);
     return r;
   }
 
@@ -145,10 +152,11 @@ export class Network {
       if (d === undefined || d > this.now) continue;
       const timers = dueTimers(h.api);
       this.note(`${this.now} ms timer on ${h.name}${timers.length ? ` (${timers.join(', ')})` : ''}`);
-      this.emit({ kind: 'timer', at: this.now, host: h.name, timers });
       h.api.advance(this.now);
       h.api.handleTimeout(this.now);
-      this.flush(h);
+      const changes = this.flushStates(h);
+      this.emit({ kind: 'timer', at: this.now, host: h.name, timers, changes });
+      this.flushOutput(h);
       return true;
     }
     return true;
@@ -199,15 +207,22 @@ export class Network {
     this.note(`${this.now} ms ${ev.from}->${ev.to} delivered`);
     h.api.advance(this.now);
     h.api.handleSegment(ev.seg, this.now);
+    // State changes first, so an observer drawing the arrow knows the receiver's state after it.
+    this.flushStates(h);
     this.emit({ kind: 'deliver', at: this.now, from: ev.from, to: ev.to, seg: ev.seg, sentAt: ev.sentAt, duplicate: ev.duplicate });
-    this.flush(h);
+    this.flushOutput(h);
   }
 
-  /** Drain a host's output (segments onto links) and its state changes (to observers). */
-  private flush(h: LabHost): void {
-    for (const c of h.api.drainStateChanges()) this.emit({ kind: 'state', at: this.now, host: h.name, change: c });
+  private flushStates(h: LabHost): StateChange[] {
+    const changes = h.api.drainStateChanges();
+    for (const c of changes) this.emit({ kind: 'state', at: this.now, host: h.name, change: c });
+    return changes;
+  }
+
+  /** Drain a host's output onto the links (and any state change sending caused). */
+  private flushOutput(h: LabHost): void {
     for (let seg = h.api.pollTransmit(); seg !== undefined; seg = h.api.pollTransmit()) this.transmit(h, seg);
-    for (const c of h.api.drainStateChanges()) this.emit({ kind: 'state', at: this.now, host: h.name, change: c });
+    this.flushStates(h);
   }
 
   private transmit(from: LabHost, seg: Segment): void {

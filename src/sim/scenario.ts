@@ -24,7 +24,15 @@ export interface ScenarioOptions {
 
 /** One row of a sequence diagram: a segment crossing, a user call, a timer, or a note. */
 export type ExchangeStep =
-  | { kind: 'segment'; at: number; from: 'A' | 'B'; text: string; dropped?: boolean; duplicated?: boolean; stateA: TcpState | '-'; stateB: TcpState | '-' }
+  | {
+    kind: 'segment'; at: number; from: 'A' | 'B'; text: string; dropped?: boolean; duplicated?: boolean; stateA: TcpState | '-'; stateB: TcpState | '-';
+    /** The same segment with raw sequence numbers (`text` is relative to each side's ISN, as Wireshark shows). */
+    textAbsolute?: string;
+    /** When it was sent, for a segment that spent time on the link (ms). */
+    sentAt?: number;
+    /** Why a dropped segment was lost ("drop rule", "link down", "random loss"). */
+    why?: string;
+  }
   | { kind: 'call'; at: number; side: 'A' | 'B'; text: string; result?: string; stateA: TcpState | '-'; stateB: TcpState | '-' }
   | { kind: 'timer'; at: number; side: 'A' | 'B'; text: string; stateA: TcpState | '-'; stateB: TcpState | '-' }
   | { kind: 'note'; at: number; text: Text };

@@ -1,0 +1,122 @@
+// Turns what the network reports (network.ts NetEvent) into the rows of a sequence diagram
+// (scenario.ts ExchangeStep): every segment that crosses or is lost, every user call, every timer,
+// each with both sides' states after it, plus the state timeline.
+//
+// Which state a side shows: a host can hold several sockets (a listener, the accepted connection, a
+// new incarnation). A side shows the state of the connection that changed most recently; before it
+// has any connection, its listener's LISTEN; before that '-'. A change whose remote port is 0 is a
+// listener's.
+import { isSysError } from '../core/errno.js';
+import type { StateChange } from '../stack/api.js';
+import type { TcpState } from '../model/states.js';
+import type { Text } from '../i18n/lang.js';
+import type { ExchangeResult, ExchangeStep } from './scenario.js';
+import type { NetEvent } from './network.js';
+import { SeqBases } from './segment-text.js';
+
+type Side = 'A' | 'B';
+
+const TIMER_WORDS: Record<string, string> = {
+  on: 'retransmission timer', keepalive: 'keepalive timer', timewait: 'TIME-WAIT timer',
+  persist: 'zero-window probe timer', probe: 'probe timer', off: 'timer',
+};
+
+class SideState {
+  listener: TcpState | undefined;
+  conn: TcpState | undefined;
+  apply(c: StateChange): void {
+    if (c.remote.port === 0 || c.to === 'LISTEN') this.listener = c.to;
+    else this.conn = c.to;
+  }
+  get shown(): TcpState | '-' {
+    return this.conn ?? this.listener ?? '-';
+  }
+}
+
+export class Recorder {
+  readonly steps: ExchangeStep[] = [];
+  readonly timeline: ExchangeResult['timeline'] = [];
+  private sides: Record<Side, SideState> = { A: new SideState(), B: new SideState() };
+  private bases = new SeqBases();
+  /** Per-side host names in the network (default 'A' and 'B'). */
+  constructor(private readonly hostOf: Record<Side, string> = { A: 'A', B: 'B' }) {}
+
+  state(side: Side): TcpState | '-' {
+    return this.sides[side].shown;
+  }
+
+  private sideOf(host: string): Side | undefined {
+    if (host === this.hostOf.A) return 'A';
+    if (host === this.hostOf.B) return 'B';
+    return undefined;
+  }
+
+  private states(): { stateA: TcpState | '-'; stateB: TcpState | '-' } {
+    return { stateA: this.state('A'), stateB: this.state('B') };
+  }
+
+  note(at: number, text: Text): void {
+    this.steps.push({ kind: 'note', at, text });
+  }
+
+  /** Feed every network event here (`net.observe((e) => rec.on(e))`). */
+  on(e: NetEvent): void {
+    switch (e.kind) {
+      case 'state': {
+        const side = this.sideOf(e.host);
+        if (!side) return;
+        this.sides[side].apply(e.change);
+        this.timeline.push({ at: e.at, side, from: e.change.from, to: e.change.to, reason: e.change.reason });
+        return;
+      }
+      case 'drop':
+      case 'deliver': {
+        const from = this.sideOf(e.from);
+        if (!from) return;
+        // Number the segment when it is sent, so bases follow sending order even when links reorder.
+        const t = this.described.get(e.seg) ?? this.bases.describe(e.seg);
+        const step: ExchangeStep = { kind: 'segment', at: e.at, from, text: t.relative, textAbsolute: t.absolute, ...this.states() };
+        if (e.kind === 'drop') {
+          step.dropped = true;
+          step.why = e.why;
+        } else {
+          if (e.duplicate) step.duplicated = true;
+          if (e.sentAt !== e.at) step.sentAt = e.sentAt;
+        }
+        this.steps.push(step);
+        return;
+      }
+      case 'send':
+        if (!this.described.has(e.seg)) this.described.set(e.seg, this.bases.describe(e.seg));
+        return;
+      case 'call': {
+        const side = this.sideOf(e.host);
+        if (!side) return;
+        this.steps.push({ kind: 'call', at: e.at, side, text: e.label, result: formatResult(e.result), ...this.states() });
+        return;
+      }
+      case 'timer': {
+        const side = this.sideOf(e.host);
+        if (!side) return;
+        const reasons = e.changes.map((c) => c.reason).filter((r) => r !== '');
+        const text = reasons.length ? reasons.join('; ') : e.timers.map((k) => TIMER_WORDS[k] ?? k).join(', ') || 'timer';
+        this.steps.push({ kind: 'timer', at: e.at, side, text, ...this.states() });
+        return;
+      }
+      case 'action':
+        return;
+    }
+  }
+
+  private described = new Map<object, { relative: string; absolute: string }>();
+}
+
+/** A call's return value as a C programmer reads it: `= 0`, `= -1 ECONNREFUSED`, `= 5 bytes`. */
+export function formatResult(r: unknown): string | undefined {
+  if (r === undefined) return undefined;
+  if (isSysError(r)) return `-1 ${r.errno}`;
+  if (r instanceof Uint8Array) return r.length === 0 ? '0 (end of stream)' : `${r.length} bytes`;
+  if (typeof r === 'number' || typeof r === 'string' || typeof r === 'boolean') return String(r);
+  if (typeof r === 'object' && r !== null && 'fd' in r) return String((r as { fd: number }).fd);
+  return undefined;
+}

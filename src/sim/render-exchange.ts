@@ -1,0 +1,95 @@
+// Draws an ExchangeResult as the seeds draw it (seed 000: "Client  消息  Server" with each side's
+// state down its own column): time, A's state, the arrow with the segment, B's state. A state is
+// printed on the rows where it changes, so the eye follows the transitions. Below it, the state
+// timeline per side with the reason for each change, then the checked conclusion.
+import { t, type Lang } from '../i18n/lang.js';
+import type { ExchangeResult, ExchangeStep } from './scenario.js';
+
+export interface RenderOptions {
+  lang: Lang;
+  /** Raw sequence numbers instead of relative ones. */
+  absolute?: boolean;
+}
+
+const WORDS = {
+  time: { en: 'time', zh: '时间' },
+  timeline: { en: 'State timeline', zh: '状态时间线' },
+  conclusion: { en: 'Conclusion', zh: '结论' },
+  lost: { en: 'lost', zh: '丢失' },
+  dup: { en: 'duplicate', zh: '重复' },
+  sent: { en: 'sent', zh: '发出于' },
+  timer: { en: 'timer', zh: '定时器' },
+  relative: { en: 'sequence numbers relative to each side\'s ISN (--absolute for raw)', zh: '序号相对于各自的初始序号 ISN（--absolute 显示原始值）' },
+  absolute: { en: 'raw sequence numbers', zh: '原始序号' },
+};
+
+const STATE_W = 12;
+
+/** Seconds with milliseconds: `0.000 s`, `60.050 s`, `7875.000 s`. */
+export function fmtTime(ms: number): string {
+  return `${(ms / 1000).toFixed(3)} s`;
+}
+
+export function renderExchange(r: ExchangeResult, o: RenderOptions): string {
+  const L = o.lang;
+  const texts = r.steps.map((s) => middleText(s, o));
+  const mid = Math.max(44, ...texts.map((x) => x.length + 8));
+  const timeW = Math.max(8, ...r.steps.map((s) => fmtTime(s.at).length));
+  const out: string[] = [];
+  out.push(`${t(WORDS.time, L).padStart(timeW)}  ${r.names.A.padEnd(STATE_W + 2 + Math.floor(mid / 2))}${r.names.B.padStart(Math.ceil(mid / 2) + 2 + STATE_W)}`);
+  out.push(`${''.padStart(timeW)}  ${'-'.repeat(STATE_W + mid + STATE_W + 4)}`);
+  let lastA = '';
+  let lastB = '';
+  r.steps.forEach((s, i) => {
+    const time = fmtTime(s.at).padStart(timeW);
+    if (s.kind === 'note') {
+      out.push(`${time}  ${''.padEnd(STATE_W)}  # ${t(s.text, L)}`);
+      return;
+    }
+    const a = s.stateA !== lastA ? s.stateA : '';
+    const b = s.stateB !== lastB ? s.stateB : '';
+    lastA = s.stateA;
+    lastB = s.stateB;
+    out.push(`${time}  ${a.padEnd(STATE_W)}  ${middle(s, texts[i], mid, L)}  ${b}`.trimEnd());
+  });
+  out.push('', `${t(o.absolute ? WORDS.absolute : WORDS.relative, L)}`, '', t(WORDS.timeline, L));
+  for (const side of ['A', 'B'] as const) {
+    out.push(`  ${r.names[side]}`);
+    for (const c of r.timeline.filter((x) => x.side === side)) {
+      out.push(`    ${fmtTime(c.at).padStart(timeW)}  ${`${c.from} -> ${c.to}`.padEnd(30)}  ${c.reason}`);
+    }
+  }
+  out.push('', `${t(WORDS.conclusion, L)}: ${t(r.conclusion, L)}`);
+  return out.join('\n') + '\n';
+}
+
+function middleText(s: ExchangeStep, o: RenderOptions): string {
+  const L = o.lang;
+  switch (s.kind) {
+    case 'segment': {
+      let x = o.absolute && s.textAbsolute ? s.textAbsolute : s.text;
+      if (s.duplicated) x += ` (${t(WORDS.dup, L)})`;
+      if (s.sentAt !== undefined && (s.duplicated || s.at - s.sentAt >= 1000)) x += ` (${t(WORDS.sent, L)} ${fmtTime(s.sentAt)})`;
+      return x;
+    }
+    case 'call':
+      return s.result === undefined ? s.text : `${s.text} = ${s.result}`;
+    case 'timer':
+      return `[${t(WORDS.timer, L)}] ${s.text}`;
+    case 'note':
+      return '';
+  }
+}
+
+function middle(s: ExchangeStep, text: string, w: number, L: Lang): string {
+  if (s.kind === 'segment') {
+    if (s.dropped) {
+      const body = `--- ${text} ---X ${t(WORDS.lost, L)}${s.why ? ` (${s.why})` : ''}`;
+      return s.from === 'A' ? body.padEnd(w) : `X--- ${text} --- ${t(WORDS.lost, L)}${s.why ? ` (${s.why})` : ''}`.padStart(w);
+    }
+    return s.from === 'A' ? `--- ${text} `.padEnd(w - 1, '-') + '>' : '<' + ` ${text} ---`.padStart(w - 1, '-');
+  }
+  if (s.kind === 'note') return ''.padEnd(w);
+  const side = s.side;
+  return side === 'A' ? text.padEnd(w) : text.padStart(w);
+}
