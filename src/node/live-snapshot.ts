@@ -1,0 +1,119 @@
+// The live Linux source: one `HostSnapshot` from /proc (or a captured tree, or another network
+// namespace). Order matters a little: sockets first, then their owners, so a socket that appears
+// between the two reads simply has no owner rather than a wrong one.
+import { endianness, hostname } from 'node:os';
+import type { HostSnapshot, ParseProblem, SocketRecord } from '../model/snapshot.js';
+import type { TcpState } from '../model/states.js';
+import { netnsProcFiles } from './netns.js';
+import { parseCounterPairs, parseSockstat } from './proc-counters.js';
+import { dirProcFiles, type ProcFiles } from './proc-files.js';
+import { countProcNetTcpStates, parseProcNetTcp } from './proc-net-tcp.js';
+import { attributeSockets } from './processes.js';
+import { readSysctls } from './sysctls.js';
+
+export interface LiveOptions {
+  /** A directory laid out like /proc (default `/proc`); tests point it at a captured tree. */
+  procRoot?: string;
+  /** Read this `ip netns` namespace instead of our own (needs root). */
+  netns?: string;
+  /** Walk /proc/<pid>/fd to name each socket's process (default true; the costly part). */
+  processes?: boolean;
+  /** Clock, for `takenAt` (default Date.now). */
+  now?: () => number;
+}
+
+/** TIME-WAIT lasts exactly TCP_TIMEWAIT_LEN (include/net/tcp.h), so its age is 60 s − remaining. */
+const TIME_WAIT_MS = 60_000;
+
+export function procFilesFor(opts: LiveOptions): ProcFiles {
+  const root = opts.procRoot ?? '/proc';
+  return opts.netns !== undefined ? netnsProcFiles(opts.netns, root) : dirProcFiles(root);
+}
+
+export async function readLiveSnapshot(opts: LiveOptions = {}): Promise<HostSnapshot> {
+  return readLiveSnapshotSync(opts);
+}
+
+export function readLiveSnapshotSync(opts: LiveOptions = {}): HostSnapshot {
+  const root = opts.procRoot ?? '/proc';
+  const files = procFilesFor(opts);
+  const takenAt = (opts.now ?? Date.now)();
+  const littleEndian = endianness() === 'LE';
+  const problems: ParseProblem[] = [];
+  const sockets: SocketRecord[] = [];
+  let readV4 = false;
+  for (const [rel, family] of [['net/tcp', 'ipv4'], ['net/tcp6', 'ipv6']] as const) {
+    const buf = files.read(rel);
+    if (buf === undefined) continue; // no IPv6 in this kernel, or a capture without it
+    if (family === 'ipv4') readV4 = true;
+    const r = parseProcNetTcp(buf, { family, file: `${files.origin}/${rel}`, littleEndian });
+    for (const s of r.sockets) sockets.push(s);
+    for (const p of r.problems) problems.push(p);
+  }
+  if (!readV4) {
+    problems.push({ file: `${files.origin}/net/tcp`, line: 0, message: 'cannot read /proc/net/tcp: no TCP sockets could be listed' });
+  }
+
+  const sysctls = readSysctls(files);
+  const counters: Record<string, number> = {};
+  for (const rel of ['net/snmp', 'net/netstat']) {
+    const b = files.read(rel);
+    if (b !== undefined) parseCounterPairs(b.toString('latin1'), `${files.origin}/${rel}`, counters, problems);
+  }
+  const sockstatText = files.read('net/sockstat');
+  const sockstat = sockstatText ? parseSockstat(sockstatText.toString('latin1')) : undefined;
+
+  fillAges(sockets, sysctls);
+
+  const snap: HostSnapshot = {
+    takenAt, sources: [{ kind: 'proc', origin: files.origin, os: 'linux' }], sockets, sysctls, counters,
+    processes: [], processAttributionComplete: false, problems,
+  };
+  if (sockstat) snap.sockstat = sockstat;
+  if (opts.procRoot === undefined) snap.hostname = hostname();
+
+  if (opts.processes !== false) {
+    const wanted = new Set<number>();
+    for (const s of sockets) if (s.inode) wanted.add(s.inode);
+    const a = attributeSockets(root, wanted);
+    for (const s of sockets) {
+      const owners = s.inode ? a.byInode.get(s.inode) : undefined;
+      if (owners) s.processes = owners;
+    }
+    snap.processes = a.processes;
+    snap.processAttributionComplete = a.complete;
+    if (!a.complete && a.unreadable > 0) {
+      problems.push({ file: root, line: 0, message: `process attribution is partial: ${a.unreadable} processes' fds could not be read (run as root to see every owner)` });
+    }
+  }
+  return snap;
+}
+
+/**
+ * Ages where the timer tells them: a TIME-WAIT minisocket dies 60 s after it was born, an orphaned
+ * FIN-WAIT-2 minisocket (timer `timewait`) `tcp_fin_timeout` seconds after (tcp_time_wait(sk,
+ * TCP_FIN_WAIT2, tmo) in __tcp_close). Other states keep no birth time in /proc.
+ */
+function fillAges(sockets: SocketRecord[], sysctls: Record<string, string>): void {
+  const fin = Number(sysctls['net.ipv4.tcp_fin_timeout']);
+  const finMs = Number.isFinite(fin) && fin > 0 && fin <= 60 ? fin * 1000 : undefined;
+  for (const s of sockets) {
+    if (s.timer?.kind !== 'timewait') continue;
+    const life = s.state === 'TIME-WAIT' ? TIME_WAIT_MS : s.state === 'FIN-WAIT-2' ? finMs : undefined;
+    if (life !== undefined) s.ageMs = Math.max(0, life - s.timer.remainingMs);
+  }
+}
+
+/**
+ * `tcplens states` without a snapshot: counts per state straight from the bytes, no records, no
+ * process walk. The hot path the benchmark compares with `ss -tan | awk`.
+ */
+export function readLiveStateCounts(opts: Pick<LiveOptions, 'procRoot' | 'netns'> = {}): Partial<Record<TcpState, number>> {
+  const files = procFilesFor(opts);
+  const counts: Partial<Record<TcpState, number>> = {};
+  const v4 = files.read('net/tcp');
+  if (v4) countProcNetTcpStates(v4, 'ipv4', counts);
+  const v6 = files.read('net/tcp6');
+  if (v6) countProcNetTcpStates(v6, 'ipv6', counts);
+  return counts;
+}

@@ -1,0 +1,94 @@
+// Another network namespace's view of /proc (`--netns NAME`, a namespace made by `ip netns add`).
+//
+// Node cannot call setns(2), so we take what the kernel already offers:
+// - /proc/<pid>/net/* shows the network namespace *of that pid*. If any process lives in the
+//   namespace (`ip netns pids NAME`), its net/tcp, net/netstat, ... are the namespace's files, read
+//   without spawning anything per file.
+// - /proc/sys/net/* shows the namespace of the process that *opens* it, whatever the path. So the
+//   sysctls (and the net files when no process lives there) are read by one small shell run inside
+//   the namespace: `ip netns exec NAME sh -c 'cat ...'`, its output split back into files.
+// Process attribution still walks the host's /proc: socket inodes are global.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mapProcFiles, readWhole, type ProcFiles, dirProcFiles } from './proc-files.js';
+import { EXTRA_SYSCTL_PATHS } from './sysctls.js';
+
+/** A failure the CLI prints as one line with exit status 2 (bad --netns, no permission). */
+export class LiveSourceError extends Error {}
+
+/** The net files the live reader uses, relative to /proc. */
+export const NET_FILES = ['net/tcp', 'net/tcp6', 'net/netstat', 'net/snmp', 'net/sockstat', 'net/sockstat6'] as const;
+
+const MARK = '@@tcplens-file@@ ';
+
+/** `ip netns` names are file names under /run/netns. */
+export function checkNetnsName(name: string): void {
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(name) || name === '.' || name === '..') {
+    throw new LiveSourceError(`--netns: '${name}' is not a network namespace name (letters, digits, '.', '_', '-')`);
+  }
+}
+
+function run(cmd: string, args: string[], timeoutMs: number): { status: number | null; stdout: Buffer; stderr: string; error?: Error } {
+  const r = spawnSync(cmd, args, { timeout: timeoutMs, maxBuffer: 1 << 30 });
+  return { status: r.status, stdout: r.stdout ?? Buffer.alloc(0), stderr: String(r.stderr ?? ''), error: r.error };
+}
+
+/** Pids living in the namespace, per `ip netns pids`. */
+export function netnsPids(name: string): number[] {
+  const r = run('ip', ['netns', 'pids', name], 10_000);
+  if (r.error || r.status !== 0) return [];
+  return r.stdout.toString('utf8').split('\n').map((s) => Number(s.trim())).filter((n) => Number.isInteger(n) && n > 0);
+}
+
+/** Runs `cat` over `files` inside the namespace and splits the output back into files. */
+export function readInsideNetns(name: string, rels: readonly string[], globs: readonly string[] = []): Map<string, Buffer> {
+  // `$@` are fixed paths; the globs (sys/net/ipv4/tcp_*) expand inside the namespace's /proc/sys.
+  const script = `cd /proc || exit 1; for f in "$@" ${globs.join(' ')}; do [ -r "$f" ] || continue; printf '\\n${MARK}%s\\n' "$f"; cat "$f" 2>/dev/null; done`;
+  const r = run('ip', ['netns', 'exec', name, 'sh', '-c', script, 'sh', ...rels], 60_000);
+  if (r.error) throw new LiveSourceError(`--netns ${name}: could not run 'ip netns exec' (${r.error.message})`);
+  if (r.status !== 0) {
+    const why = r.stderr.trim().split('\n')[0] || `exit status ${r.status}`;
+    throw new LiveSourceError(`--netns ${name}: 'ip netns exec' failed: ${why}`);
+  }
+  return splitMarked(r.stdout);
+}
+
+/** Inverse of the script above: `\n@@tcplens-file@@ path\n<content>` repeated. */
+export function splitMarked(out: Buffer): Map<string, Buffer> {
+  const files = new Map<string, Buffer>();
+  const mark = Buffer.from('\n' + MARK);
+  let at = out.indexOf(mark);
+  while (at >= 0) {
+    const nameStart = at + mark.length;
+    const nl = out.indexOf(0x0a, nameStart);
+    if (nl < 0) break;
+    const rel = out.subarray(nameStart, nl).toString('utf8');
+    const next = out.indexOf(mark, nl + 1);
+    files.set(rel, out.subarray(nl + 1, next < 0 ? out.length : next));
+    at = next;
+  }
+  return files;
+}
+
+/**
+ * The namespace's /proc as `ProcFiles`: net files from a member process's /proc/<pid>/net when one
+ * exists, else from inside; sysctls always from inside; anything else from the host's /proc.
+ */
+export function netnsProcFiles(name: string, hostRoot = '/proc'): ProcFiles {
+  checkNetnsName(name);
+  if (!existsSync(`/run/netns/${name}`)) {
+    throw new LiveSourceError(`--netns: no network namespace named '${name}' (see 'ip netns list')`);
+  }
+  const host = dirProcFiles(hostRoot);
+  const member = netnsPids(name).find((pid) => readWhole(`${hostRoot}/${pid}/net/sockstat`) !== undefined);
+  const wantNet = member === undefined ? [...NET_FILES] : [];
+  const inside = readInsideNetns(name, [...wantNet, ...EXTRA_SYSCTL_PATHS], ['sys/net/ipv4/tcp_*']);
+  const origin = `netns:${name}`;
+  if (member === undefined) return mapProcFiles(inside, origin, host);
+  const viaPid: ProcFiles = {
+    origin,
+    read: (rel) => (rel.startsWith('net/') ? readWhole(`${hostRoot}/${member}/${rel}`) : host.read(rel)),
+    list: (relDir) => host.list(relDir),
+  };
+  return mapProcFiles(inside, origin, viaPid);
+}

@@ -1,0 +1,69 @@
+// Where /proc files come from. The live reader asks for files by their path under /proc
+// (`net/tcp`, `sys/net/ipv4/tcp_fin_timeout`) and does not care whether they are the real /proc, a
+// captured tree in a test, or another network namespace's view (netns.ts). Absent or unreadable
+// files are `undefined`: a kernel without IPv6 has no net/tcp6, and that is not an error.
+import { closeSync, openSync, readdirSync, readSync } from 'node:fs';
+import path from 'node:path';
+
+export interface ProcFiles {
+  /** The file's bytes, or undefined when it does not exist or cannot be read. */
+  read(rel: string): Buffer | undefined;
+  /** Names in a directory, or [] when it cannot be listed. */
+  list(relDir: string): string[];
+  /** What to call this source in problems and `SnapshotSource.origin`. */
+  readonly origin: string;
+}
+
+/**
+ * Reads a /proc file in one go. /proc files report size 0, so `readFileSync`'s size hint is
+ * useless; big reads into one growing buffer let the kernel's seq_file fill as much as it can per
+ * read() (a 100,000-socket /proc/net/tcp is ~15 MB).
+ */
+export function readWhole(file: string): Buffer | undefined {
+  let fd: number;
+  try { fd = openSync(file, 'r'); } catch { return undefined; }
+  try {
+    let buf = Buffer.allocUnsafe(1 << 20);
+    let len = 0;
+    for (;;) {
+      if (len === buf.length) {
+        const bigger = Buffer.allocUnsafe(buf.length * 2);
+        buf.copy(bigger, 0, 0, len);
+        buf = bigger;
+      }
+      const n = readSync(fd, buf, len, buf.length - len, null);
+      if (n === 0) break;
+      len += n;
+    }
+    return buf.subarray(0, len);
+  } catch {
+    // EACCES, or the process behind /proc/<pid>/net exited mid-read: nothing usable.
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A directory laid out like /proc: the real one or a captured copy. */
+export function dirProcFiles(root: string): ProcFiles {
+  return {
+    origin: root,
+    read: (rel) => readWhole(path.join(root, rel)),
+    list: (relDir) => { try { return readdirSync(path.join(root, relDir)); } catch { return []; } },
+  };
+}
+
+/** Files already in memory (the output of a read inside another namespace), falling back to `rest`. */
+export function mapProcFiles(files: ReadonlyMap<string, Buffer>, origin: string, rest?: ProcFiles): ProcFiles {
+  return {
+    origin,
+    read: (rel) => files.get(rel) ?? rest?.read(rel),
+    list: (relDir) => {
+      const prefix = relDir.endsWith('/') ? relDir : relDir + '/';
+      const names = new Set<string>();
+      for (const k of files.keys()) if (k.startsWith(prefix) && !k.slice(prefix.length).includes('/')) names.add(k.slice(prefix.length));
+      if (names.size === 0 && rest) return rest.list(relDir);
+      return [...names].sort();
+    },
+  };
+}
