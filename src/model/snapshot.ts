@@ -52,6 +52,8 @@ export interface SnapshotSource {
   /** A file path, `-`, `/proc`, `netns:NAME` or a simulator scenario name. */
   origin: string;
   os?: 'linux' | 'windows' | 'macos' | 'freebsd' | 'unknown';
+  /** Which offline format the text was recognised as (src/diagnose/parsers `FormatId`), for pasted sources. */
+  format?: string;
 }
 
 export interface ParseProblem {

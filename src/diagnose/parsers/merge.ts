@@ -1,0 +1,160 @@
+// READ THIS FIRST — many pasted files taken on one host at one moment -> one HostSnapshot.
+//
+// Rules this file keeps:
+// - Each file's format is recognised by its content (detect.ts); a file in no known format is a
+//   problem of the snapshot (and an error when no file at all is readable).
+// - Parts of the same format are one source (tcp + tcp6 are two files of one /proc/net/tcp view).
+// - The socket list comes from the best socket source: the one that names processes, then the one
+//   that sees every state (lsof sees no TIME-WAIT or orphans). The other sources fill what it lacks
+//   (pid/name, inode, uid, timer) for the same 4-tuple, and add sockets only they saw.
+// - sysctls, counters and sockstat are unions (later files win on a clash); ps fills process names
+//   for pids that a socket source gave without a name (Windows netstat -o, PowerShell).
+import type { HostSnapshot, ProcessInfo, SocketRecord } from '../../model/snapshot.js';
+import type { TcpState } from '../../model/states.js';
+import type { Text } from '../../i18n/lang.js';
+import { tupleKey } from './address.js';
+import { parseAny } from './detect.js';
+import type { FormatId, ParsedPart } from './types.js';
+
+/** Thrown when no input is in a known format; `message` is for a person, `exitCode` for the CLI. */
+export class UnknownFormatError extends Error {
+  readonly exitCode = 2;
+  constructor(readonly messages: Text[], readonly files: string[]) {
+    super(messages.map((m) => m.en).join('\n'));
+    this.name = 'UnknownFormatError';
+  }
+}
+
+/** How good a socket list each format gives (before process info, which adds 10). */
+const SOCKET_RANK: Partial<Record<FormatId, number>> = {
+  ss: 5, 'proc-net-tcp': 4, 'netstat-linux': 3, 'netstat-windows': 3, powershell: 3, 'netstat-bsd': 3, lsof: 1,
+};
+
+interface Group { format: FormatId; parts: ParsedPart[]; sockets: SocketRecord[]; hasProcesses: boolean }
+
+function fill(into: SocketRecord, from: SocketRecord): void {
+  if (!into.processes?.length && from.processes?.length) into.processes = from.processes.map((p) => ({ ...p }));
+  if (into.inode === undefined && from.inode !== undefined) into.inode = from.inode;
+  if (into.uid === undefined && from.uid !== undefined) into.uid = from.uid;
+  if (!into.timer && from.timer) into.timer = { ...from.timer };
+  if (into.recvQ === undefined && from.recvQ !== undefined) into.recvQ = from.recvQ;
+  if (into.sendQ === undefined && from.sendQ !== undefined) into.sendQ = from.sendQ;
+  if (into.ageMs === undefined && from.ageMs !== undefined) into.ageMs = from.ageMs;
+  if (from.extra) into.extra = { ...from.extra, ...into.extra };
+}
+
+function mergeSockets(groups: Group[]): SocketRecord[] {
+  const withSockets = groups.filter((g) => g.sockets.length > 0);
+  if (withSockets.length === 0) return [];
+  const score = (g: Group): number => (SOCKET_RANK[g.format] ?? 0) + (g.hasProcesses ? 10 : 0);
+  withSockets.sort((a, b) => score(b) - score(a) || b.sockets.length - a.sockets.length);
+  const out: SocketRecord[] = [];
+  const byKey = new Map<string, SocketRecord>();
+  for (const g of withSockets) {
+    for (const s of g.sockets) {
+      const k = tupleKey(s);
+      const have = byKey.get(k);
+      if (have) fill(have, s);
+      else {
+        const copy: SocketRecord = { ...s, processes: s.processes?.map((p) => ({ ...p })), extra: s.extra && { ...s.extra } };
+        if (!copy.processes) delete copy.processes;
+        if (!copy.extra) delete copy.extra;
+        byKey.set(k, copy);
+        out.push(copy);
+      }
+    }
+  }
+  return out;
+}
+
+/** One group per format; sockets within a group deduplicated by 4-tuple (first wins). */
+function groupParts(parts: ParsedPart[]): Group[] {
+  const groups = new Map<FormatId, Group>();
+  for (const p of parts) {
+    let g = groups.get(p.format);
+    if (!g) { g = { format: p.format, parts: [], sockets: [], hasProcesses: false }; groups.set(p.format, g); }
+    g.parts.push(p);
+    if (p.hasProcesses) g.hasProcesses = true;
+    const seen = new Set(g.sockets.map(tupleKey));
+    for (const s of p.sockets ?? []) {
+      const k = tupleKey(s);
+      if (!seen.has(k)) { seen.add(k); g.sockets.push(s); }
+    }
+  }
+  return [...groups.values()];
+}
+
+/** Build a snapshot from parts already parsed (exported for callers that parse themselves). */
+export function snapshotFromParts(parts: ParsedPart[], takenAt: number, extraProblems: HostSnapshot['problems'] = []): HostSnapshot {
+  const snap: HostSnapshot = {
+    takenAt, sources: parts.map((p) => p.source), sockets: [], sysctls: {}, counters: {}, processes: [],
+    processAttributionComplete: false, problems: [...extraProblems],
+  };
+  const groups = groupParts(parts);
+  snap.sockets = mergeSockets(groups);
+  const procs = new Map<number, ProcessInfo>();
+  for (const p of parts) {
+    Object.assign(snap.sysctls, p.sysctls);
+    Object.assign(snap.counters, p.counters);
+    if (p.sockstat) snap.sockstat = { ...snap.sockstat, ...p.sockstat };
+    for (const pr of p.processes ?? []) procs.set(pr.pid, { ...procs.get(pr.pid), ...pr });
+    snap.problems.push(...p.problems);
+  }
+  // Processes named by the socket sources but absent from ps.
+  for (const s of snap.sockets) {
+    for (const r of s.processes ?? []) {
+      const known = procs.get(r.pid);
+      if (known && !r.name) r.name = known.name;
+      else if (!known && r.name && r.pid > 0) procs.set(r.pid, { pid: r.pid, name: r.name });
+    }
+  }
+  snap.processes = [...procs.values()].sort((a, b) => a.pid - b.pid);
+  // Complete when some source names processes, none said it could not see them all, and every
+  // socket that has a file (inode > 0) has an owner.
+  const namer = parts.some((p) => p.hasProcesses);
+  const partial = parts.some((p) => p.attributionPartial);
+  const orphanFile = snap.sockets.some((s) => s.inode !== undefined && s.inode > 0 && !s.processes?.length);
+  snap.processAttributionComplete = namer && !partial && !orphanFile;
+  return snap;
+}
+
+/**
+ * Any mix of the supported formats, taken on one host at one moment, into one snapshot. Files in no
+ * known format become problems; if none is readable, UnknownFormatError (exit status 2).
+ */
+export function snapshotFromTexts(files: Array<{ name: string; text: string }>, takenAt: number): HostSnapshot {
+  const parts: ParsedPart[] = [];
+  const unknown: Text[] = [];
+  const names: string[] = [];
+  for (const f of files) {
+    const r = parseAny(f.name, f.text);
+    if (r.ok) {
+      const { ok: _ok, ...part } = r;
+      parts.push(part);
+    } else { unknown.push(r.message); names.push(f.name); }
+  }
+  if (parts.length === 0) {
+    throw new UnknownFormatError(unknown.length ? unknown : [{ en: 'no input files', zh: '没有输入文件' }], names);
+  }
+  const problems = unknown.map((m, i) => ({ file: names[i], line: 1, message: m.en }));
+  const snap = snapshotFromParts(parts, takenAt, problems);
+  if (files.length > 1) snap.sources.unshift({ kind: 'folder', origin: commonDir(files.map((f) => f.name)) });
+  return snap;
+}
+
+/** One pasted text (a file or stdin `-`). Throws UnknownFormatError when it is in no known format. */
+export function snapshotFromText(name: string, text: string, takenAt = 0): HostSnapshot {
+  return snapshotFromTexts([{ name, text }], takenAt);
+}
+
+function commonDir(names: string[]): string {
+  const dirs = names.map((n) => n.split('/').slice(0, -1).join('/'));
+  return dirs.every((d) => d === dirs[0]) && dirs[0] ? dirs[0] : '.';
+}
+
+/** Sockets per RFC state: what `netstat -n | awk '{++S[$NF]}'` meant to count. */
+export function countStates(snap: Pick<HostSnapshot, 'sockets'>): Partial<Record<TcpState, number>> {
+  const out: Partial<Record<TcpState, number>> = {};
+  for (const s of snap.sockets) out[s.state] = (out[s.state] ?? 0) + 1;
+  return out;
+}

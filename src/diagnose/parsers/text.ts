@@ -1,0 +1,61 @@
+// Small text helpers every parser shares: lines with their 1-based numbers, problems that name the
+// line, and the repair of pastes that arrive in the wrong encoding.
+
+import type { ParseProblem } from '../../model/snapshot.js';
+
+export interface Line { n: number; text: string }
+
+/**
+ * Undo what a paste commonly suffers before it reaches us: a UTF-8 or UTF-16 byte-order mark, and
+ * UTF-16LE text (what Windows PowerShell's `>` writes) decoded as UTF-8, which leaves a NUL after
+ * every ASCII character.
+ */
+export function repairText(text: string): string {
+  let s = text.replace(/^(\uFEFF|\uFFFD\uFFFD|\u00FF\u00FE)/, '');
+  const sample = s.slice(0, 400);
+  const nuls = sample.split('\u0000').length - 1;
+  if (nuls > sample.length / 4) s = s.replace(/\u0000/g, '');
+  return s;
+}
+
+/** Lines with 1-based numbers; CRLF and CR are accepted; the empty tail after a final newline is dropped. */
+export function numberedLines(text: string): Line[] {
+  const parts = text.split(/\r\n|\r|\n/);
+  if (parts.length > 0 && parts[parts.length - 1] === '') parts.pop();
+  return parts.map((t, i) => ({ n: i + 1, text: t }));
+}
+
+/** The first `max` non-blank lines, for sniffing. */
+export function headLines(text: string, max = 40): string[] {
+  const out: string[] = [];
+  for (const l of text.split(/\r\n|\r|\n/)) {
+    if (l.trim() === '') continue;
+    out.push(l);
+    if (out.length >= max) break;
+  }
+  return out;
+}
+
+/** True when the text does not end with a newline: its last line may be cut off. */
+export function endsMidLine(text: string): boolean {
+  return text.length > 0 && !/[\r\n]$/.test(text);
+}
+
+export function problem(file: string, line: Line, message: string): ParseProblem {
+  return { file, line: line.n, message, text: line.text.length > 200 ? line.text.slice(0, 200) + '…' : line.text };
+}
+
+/**
+ * A row that failed to parse: say whether it is the cut-off end of a truncated paste (the most common
+ * reason in pasted text), else the reason the parser gave.
+ */
+export function badRow(file: string, line: Line, lastLine: number, truncated: boolean, why: string): ParseProblem {
+  if (truncated && line.n === lastLine) {
+    return problem(file, line, `the paste ends in the middle of this line (cut off?): ${why}`);
+  }
+  return problem(file, line, why);
+}
+
+export function isUint(s: string | undefined): boolean {
+  return s !== undefined && /^\d+$/.test(s);
+}

@@ -1,0 +1,39 @@
+// What every parser returns: the part of a HostSnapshot its format can know, plus the lines it could
+// not read. merge.ts folds several parts (one per pasted file) into one HostSnapshot.
+import type {
+  HostSnapshot, ParseProblem, ProcessInfo, SnapshotSource, SocketRecord,
+} from '../../model/snapshot.js';
+
+/** Every format the offline reader recognises (by content, never by file name). */
+export type FormatId =
+  | 'ss' | 'ss-summary'
+  | 'netstat-linux' | 'netstat-windows' | 'netstat-bsd' | 'netstat-s'
+  | 'lsof' | 'powershell'
+  | 'proc-net-tcp' | 'proc-net-counters' | 'nstat' | 'sockstat'
+  | 'sysctl' | 'ps';
+
+export interface ParsedPart {
+  format: FormatId;
+  source: SnapshotSource;
+  sockets?: SocketRecord[];
+  /** True when the format names the process owning each socket (ss -p, netstat -p, lsof, netstat -o). */
+  hasProcesses?: boolean;
+  /** True when the tool itself said it could not see every process (netstat's "Not all processes ..."). */
+  attributionPartial?: boolean;
+  sysctls?: Record<string, string>;
+  counters?: Record<string, number>;
+  sockstat?: HostSnapshot['sockstat'];
+  processes?: ProcessInfo[];
+  problems: ParseProblem[];
+}
+
+/** One format: how much a text looks like it (0..1) and how to read it. */
+export interface FormatParser {
+  id: FormatId;
+  /** One line a person reads in `tcplens --help`-like listings. */
+  description: string;
+  /** The command that produces it, for messages ("looked like neither ss, netstat, ..."). */
+  example: string;
+  sniff(lines: readonly string[]): number;
+  parse(file: string, text: string): ParsedPart;
+}
