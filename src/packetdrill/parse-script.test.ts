@@ -38,7 +38,7 @@ test('inbound SYN with options, outbound SYN-ACK', () => {
     options: [{ kind: 'mss', value: 1000 }, { kind: 'sackOK' }, { kind: 'nop' }, { kind: 'nop' }, { kind: 'nop' }, { kind: 'wscale', shift: 8 }],
     time: undefined, loc: undefined, text: undefined,
   });
-  const out = s.events[1] as PacketEvent;
+  const out = s.events[1] as ScriptEvent & PacketEvent;
   assert.equal(out.ack, 1);
   assert.equal(out.win, 18980);
   assert.equal(out.loc.line, 2);

@@ -1,0 +1,44 @@
+// The scripted connection ("socket under test", packetdrill run_packet.c): which live 4-tuple the
+// script's packets belong to, and how script sequence numbers map to live ones.
+// - Remote side: the seq in the injected SYN is used literally as the live ISN, so inbound seqs
+//   pass through unchanged and outbound acks are compared as they are.
+// - Local side: the engine's ISN is learned from the first outbound segment matched against the
+//   connection (its SYN or SYN-ACK, or the RST to a closed port); outbound seqs and inbound acks
+//   are relative to it. It is learned once per connection, so a new incarnation on the same
+//   4-tuple keeps the old base (that is how packetdrill prints it).
+// - TS val: the first outbound TSval maps to the script's value; later ones keep that offset, and
+//   an inbound `ecr Y` is replaced by the live value sent for script value Y.
+export interface ScriptedConnection {
+  localPort?: number;
+  remotePort: number;
+  /** Live ISN minus script ISN, once learned. */
+  localIsnOffset?: number;
+  tsOffset?: number;
+  /** The script fd of the socket that owns it (listener, connecting socket or accepted child). */
+  fd?: number;
+  listening: boolean;
+  connecting: boolean;
+}
+
+export const BIND_PORT = 8080;
+
+export interface Addresses {
+  family: 'AF_INET' | 'AF_INET6';
+  /** Addresses on the wire (segments). */
+  localWire: string;
+  remoteWire: string;
+  /** Addresses as the application passes them to bind()/connect(). */
+  localApp: string;
+  remoteApp: string;
+}
+
+export type IpVersion = 'ipv4' | 'ipv6' | 'ipv4-mapped-ipv6';
+export const IP_VERSIONS: readonly IpVersion[] = ['ipv4', 'ipv6', 'ipv4-mapped-ipv6'];
+
+export function addressesFor(v: IpVersion): Addresses {
+  switch (v) {
+    case 'ipv4': return { family: 'AF_INET', localWire: '192.168.0.1', remoteWire: '192.0.2.1', localApp: '192.168.0.1', remoteApp: '192.0.2.1' };
+    case 'ipv6': return { family: 'AF_INET6', localWire: 'fd3d:a0b:17d6::1', remoteWire: 'fd3d:fa7b:d17d::1', localApp: 'fd3d:a0b:17d6::1', remoteApp: 'fd3d:fa7b:d17d::1' };
+    case 'ipv4-mapped-ipv6': return { family: 'AF_INET6', localWire: '192.168.0.1', remoteWire: '192.0.2.1', localApp: '::ffff:192.168.0.1', remoteApp: '::ffff:192.0.2.1' };
+  }
+}

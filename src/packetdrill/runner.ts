@@ -1,0 +1,388 @@
+// READ THIS FIRST — plays a parsed packetdrill script against a simulated host on virtual time.
+// Rules it keeps (packetdrill run.c, run_packet.c, run_system_call.c; SYNTAX.md §2–4):
+// - One script line is one action: inbound `<` → one `handleSegment`, outbound `>` → the next
+//   live segment(s) compared, a call line → one `SocketApi` call (syscalls.ts).
+// - Time is virtual and only moves forward: between events the runner fires the host's timers in
+//   deadline order (`nextDeadline`/`handleTimeout`), collecting each segment with the time it left.
+// - Inbound packets and calls are performed at their scripted time; outbound packets and the return
+//   of blocking calls are checked against theirs, within max(tolerance_usecs, 12.5% of the gap).
+// - Relative times count from the previous event's scripted time, except after `*` and `a~b`
+//   lines, which count from when the segment actually left; a blocking call's successors count
+//   from its start.
+// - The first mismatch ends the run. Segments nobody expects are caught by the next `>` line only;
+//   nothing asserts silence at the end (packetdrill does the same).
+import { defaultConfig, applySetting, type TcpConfig } from '../core/config.js';
+import { isSysError } from '../core/errno.js';
+import type { Segment } from '../core/segment.js';
+import { seqAdd, seqDiff } from '../core/seq.js';
+import type { SocketApi, StateChange } from '../stack/api.js';
+import type { PacketEvent, Script, ScriptEvent, SyscallEvent } from './ast.js';
+import { addressesFor, BIND_PORT, type Addresses, type IpVersion, type ScriptedConnection } from './connection-map.js';
+import { describeLive, describeScript, inboundSegment, matchOutbound, type MatchContext } from './segment-match.js';
+import { readShell, type ReadInclude } from './shell-settings.js';
+import { checkResult, prepareCall, Unsupported, type Attempt, type CallContext, type CallOutcome } from './syscalls.js';
+
+export type HostFactory = (config: TcpConfig, addrs: Addresses) => SocketApi;
+
+export interface RunOptions {
+  ipVersion: IpVersion;
+  makeHost: HostFactory;
+  /** Reads a file named in a backtick line, relative to the script's folder. */
+  readInclude: ReadInclude;
+  /** `-D NAME=value` symbols (FO cookies). */
+  defines?: Record<string, string>;
+}
+
+export interface Mismatch {
+  line: number;
+  /** The script line as written. */
+  script: string;
+  message: string;
+  /** Virtual time of the failure, seconds since the script started. */
+  at: number;
+}
+
+export interface RunResult {
+  file: string;
+  ipVersion: IpVersion;
+  outcome: 'pass' | 'fail';
+  mismatch?: Mismatch;
+  /** Steps not checked (python blocks, shell commands) and settings not modelled. */
+  notes: string[];
+  /** The engine's state changes up to the end or the failure. */
+  timeline: StateChange[];
+  lines: number;
+}
+
+const ANY_TIME_CAP_US = 3_600_000_000;
+const MAX_STEPS = 1_000_000;
+const FIRST_REMOTE_PORT = 48_000;
+
+class Failure extends Error {
+  constructor(readonly mismatch: Mismatch) { super(mismatch.message); }
+}
+
+interface Sent { seg: Segment; atUs: number }
+interface Blocked { ev: ScriptEvent & SyscallEvent; attempt: Attempt; startUs: number; endUs: number; tolUs: number }
+
+const secs = (us: number): string => `${(us / 1e6).toFixed(3)}s`;
+
+export function runScript(script: Script, opts: RunOptions): RunResult {
+  return new Run(script, opts).run();
+}
+
+class Run {
+  private readonly notes: string[] = [];
+  private readonly timeline: StateChange[] = [];
+  private readonly addrs: Addresses;
+  private host!: SocketApi;
+  private now = 0;
+  private base = 0;
+  private queue: Sent[] = [];
+  private blocked: Blocked[] = [];
+  private sut: ScriptedConnection | undefined;
+  private nextRemotePort = FIRST_REMOTE_PORT;
+  private readonly fdMap = new Map<number, number>();
+  private readonly toleranceUs: number;
+  private readonly match: MatchContext = { conn: { remotePort: 0, listening: false, connecting: false }, tsSlackTicks: 0 };
+  private current: ScriptEvent | undefined;
+
+  constructor(private readonly script: Script, private readonly opts: RunOptions) {
+    this.addrs = addressesFor(opts.ipVersion);
+    const o = script.options;
+    this.toleranceUs = o.tolerance_usecs !== undefined ? Number(o.tolerance_usecs) || 4000 : 4000;
+    if (o.tcp_ts_tick_usecs !== undefined) {
+      this.match.tsTickUs = Number(o.tcp_ts_tick_usecs) || 1000;
+      this.match.tsSlackTicks = Math.ceil(this.toleranceUs / this.match.tsTickUs);
+    }
+    for (const k of Object.keys(o)) {
+      if (!['tolerance_usecs', 'tcp_ts_tick_usecs', 'mss', 'ip_version'].includes(k)) this.notes.push(`option --${k} ignored`);
+    }
+  }
+
+  run(): RunResult {
+    const result = (outcome: RunResult['outcome'], mismatch?: Mismatch): RunResult => ({
+      file: this.script.file, ipVersion: this.opts.ipVersion, outcome, mismatch,
+      notes: this.notes, timeline: this.timeline, lines: this.script.events.length,
+    });
+    try {
+      const config = defaultConfig();
+      for (const cmd of this.script.init) this.applyShell(cmd.command, config, true);
+      this.host = this.opts.makeHost(config, this.addrs);
+      for (const ev of this.script.events) {
+        this.current = ev;
+        this.step(ev);
+        this.collectStates();
+      }
+      this.current = undefined;
+      this.finishBlocked();
+      this.collectStates();
+      return result('pass');
+    } catch (e) {
+      this.collectStates();
+      if (e instanceof Failure) return result('fail', e.mismatch);
+      // An engine exception is a failure of this script, located at the line that triggered it.
+      const ev = this.current;
+      return result('fail', { line: ev?.loc.line ?? 0, script: ev?.text ?? '', message: `engine threw: ${e instanceof Error ? e.message : String(e)}`, at: this.now / 1e6 });
+    }
+  }
+
+  private fail(message: string, ev = this.current): never {
+    throw new Failure({ line: ev?.loc.line ?? 0, script: ev?.text ?? '', message, at: this.now / 1e6 });
+  }
+
+  private collectStates(): void {
+    if (this.host) this.timeline.push(...this.host.drainStateChanges());
+  }
+
+  // ---- time ----
+
+  private scriptedTime(ev: ScriptEvent): number | undefined {
+    const s = ev.time.start;
+    if (s.kind === 'any') return undefined;
+    return s.kind === 'absolute' ? s.us : this.base + s.us;
+  }
+
+  private tolerance(gapUs: number): number {
+    return Math.max(this.toleranceUs, Math.round(Math.abs(gapUs) * 0.125));
+  }
+
+  /** Fire every timer due up to `t`, then stand at `t`. Stops early when `untilSegment` and one was sent. */
+  private advanceTo(t: number, untilSegment = false): void {
+    for (let steps = 0; ; steps++) {
+      if (steps > MAX_STEPS) this.fail(`the engine's timers did not settle (more than ${MAX_STEPS} expiries before ${secs(t)})`);
+      if (untilSegment && this.queue.length > 0) return;
+      const d = this.host.nextDeadline();
+      if (d === undefined) break;
+      const dUs = Math.max(this.now, Math.round(d * 1000));
+      if (dUs > t) break;
+      this.now = dUs;
+      this.host.advance(dUs / 1000);
+      this.host.handleTimeout(dUs / 1000);
+      this.afterInput();
+    }
+    if (untilSegment && this.queue.length > 0) return;
+    if (t > this.now) {
+      this.now = t;
+      this.host.advance(t / 1000);
+    }
+  }
+
+  private afterInput(): void {
+    for (let seg = this.host.pollTransmit(), n = 0; seg; seg = this.host.pollTransmit(), n++) {
+      if (n > MAX_STEPS) this.fail('the engine kept transmitting without end');
+      if (this.belongs(seg)) this.queue.push({ seg, atUs: this.now });
+    }
+    this.pollBlocked();
+  }
+
+  /** Packets of sockets other than the one under test are ignored, as packetdrill's sniffer does. */
+  private belongs(seg: Segment): boolean {
+    const c = this.sut;
+    if (!c || c.remotePort === 0) return true;
+    return seg.dstPort === c.remotePort && (c.localPort === undefined || seg.srcPort === c.localPort);
+  }
+
+  // ---- events ----
+
+  private step(ev: ScriptEvent): void {
+    if (ev.kind !== 'syscall') this.waitForBlocked(ev, false);
+    const at = this.scriptedTime(ev);
+    switch (ev.kind) {
+      case 'packet':
+        if (ev.direction === 'inbound') {
+          this.advanceTo(at ?? this.now);
+          this.inject(ev);
+          this.base = at ?? this.now;
+        } else {
+          this.expect(ev, at);
+        }
+        return;
+      case 'syscall':
+        this.waitForBlocked(ev, true);
+        this.advanceTo(at ?? this.now);
+        this.call(ev, at ?? this.now);
+        this.base = at ?? this.now;
+        return;
+      case 'shell':
+        this.advanceTo(at ?? this.now);
+        this.applyShell(ev.command, this.host.config, false);
+        this.base = at ?? this.now;
+        return;
+      case 'python':
+        this.advanceTo(at ?? this.now);
+        this.notes.push(`line ${ev.loc.line}: %{ python }% block not supported, not checked`);
+        this.base = at ?? this.now;
+        return;
+    }
+  }
+
+  private applyShell(command: string, config: TcpConfig, init: boolean): void {
+    const r = readShell(command, this.opts.readInclude);
+    for (const s of r.settings) {
+      const err = applySetting(config, s.name, s.value);
+      if (err) this.notes.push(`sysctl ${s.name}=${s.value} not modelled`);
+    }
+    const where = init ? 'init' : `line ${this.current?.loc.line ?? 0}`;
+    for (const n of r.notes) this.notes.push(`${where}: ${n}`);
+  }
+
+  private inject(ev: ScriptEvent & PacketEvent): void {
+    const flagsSyn = ev.flags.includes('S') && !ev.flags.includes('.');
+    // A SYN to a listener (or with no socket at all) is a new connection from a fresh remote port.
+    if (flagsSyn && (!this.sut || this.sut.listening)) {
+      this.sut = { remotePort: this.nextRemotePort++, localPort: BIND_PORT, listening: false, connecting: false };
+    }
+    if (!this.sut) this.sut = { remotePort: this.nextRemotePort++, localPort: BIND_PORT, listening: false, connecting: false };
+    this.match.conn = this.sut;
+    const seg = inboundSegment(ev, this.sut, this.addrs, this.opts.defines ?? {});
+    if (typeof seg === 'string') this.fail(seg);
+    this.host.handleSegment(seg, this.now / 1000);
+    this.afterInput();
+  }
+
+  private expect(ev: ScriptEvent & PacketEvent, at: number | undefined): void {
+    const start = at;
+    const r = ev.time.rangeEnd;
+    const end = r === undefined || r.kind === 'any' ? start : r.kind === 'absolute' ? r.us : this.base + r.us;
+    const tol = start === undefined ? 0 : this.tolerance((end ?? start) - this.base);
+    const lo = start === undefined ? -Infinity : start - tol;
+    const hi = end === undefined ? this.now + ANY_TIME_CAP_US : end + tol;
+    const want = describeScript(ev);
+    if (this.sut) this.match.conn = this.sut;
+    else this.sut = this.match.conn;
+    const first = this.nextSegment(hi);
+    if (!first) {
+      this.fail(start === undefined
+        ? `expected "${want}", the engine sent nothing (waited until ${secs(this.now)})`
+        : `expected "${want}" at ${secs(start)}${end !== start ? `~${secs(end ?? start)}` : ''}, the engine sent nothing by ${secs(hi)}`);
+    }
+    const seg = this.aggregate(first, ev.length, hi);
+    if (this.sut.localPort === undefined) this.sut.localPort = seg.seg.srcPort;
+    const field = matchOutbound(ev, seg.seg, this.match);
+    const got = describeLive(seg.seg, this.sut, ev.win !== undefined, this.match.tsTickUs !== undefined);
+    if (field !== undefined) this.fail(`expected "${want}" got "${got}" at ${secs(seg.atUs)} (${field} differs)`);
+    if (seg.atUs < lo) this.fail(`segment too early: "${got}" at ${secs(seg.atUs)}, expected at ${secs(start ?? 0)}${end !== start ? `~${secs(end ?? 0)}` : ''} (±${secs(tol)})`);
+    if (seg.atUs > hi) this.fail(`segment too late: "${got}" at ${secs(seg.atUs)}, expected at ${secs(start ?? 0)} (±${secs(tol)})`);
+    this.base = start === undefined || ev.time.rangeEnd ? seg.atUs : start;
+  }
+
+  private nextSegment(limitUs: number): Sent | undefined {
+    if (this.queue.length === 0) this.advanceTo(limitUs, true);
+    return this.queue.shift();
+  }
+
+  /** packetdrill merges consecutive data segments until the scripted length is reached (TSO/GRO-like). */
+  private aggregate(first: Sent, wantLen: number, limitUs: number): Sent {
+    let seg = first.seg;
+    while (seg.payload.length > 0 && seg.payload.length < wantLen && !seg.flags.fin) {
+      const next = this.queue[0] ?? (this.advanceTo(limitUs, true), this.queue[0]);
+      if (!next || next.seg.flags.syn || next.seg.flags.rst || seqDiff(next.seg.seq, seqAdd(seg.seq, seg.payload.length)) !== 0) break;
+      this.queue.shift();
+      const flags = { ...next.seg.flags, psh: seg.flags.psh || next.seg.flags.psh };
+      seg = { ...next.seg, seq: seg.seq, flags, payload: new Uint8Array(seg.payload.length + next.seg.payload.length) };
+    }
+    return { seg, atUs: first.atUs };
+  }
+
+  // ---- system calls ----
+
+  private callContext(): CallContext {
+    return {
+      host: this.host,
+      addrs: this.addrs,
+      liveFd: (fd) => this.fdMap.get(fd) ?? fd,
+      isNonBlocking: (fd) => this.host.isNonBlocking(fd),
+    };
+  }
+
+  private call(ev: ScriptEvent & SyscallEvent, startUs: number): void {
+    let attempt: Attempt;
+    try {
+      attempt = prepareCall(ev, this.callContext());
+    } catch (e) {
+      if (e instanceof Unsupported) this.fail(`not supported: ${e.message}`);
+      throw e;
+    }
+    const endUs = ev.time.blockingEnd !== undefined
+      ? (ev.time.start.kind === 'absolute' ? 0 : this.base) + ev.time.blockingEnd.us
+      : startUs;
+    const tolUs = this.tolerance(endUs - startUs);
+    const r = this.tryAttempt(attempt);
+    this.trackSocket(ev, r);
+    if (r === 'wouldBlock') {
+      this.blocked.push({ ev, attempt, startUs, endUs, tolUs });
+      this.afterInput();
+      return;
+    }
+    this.finishCall(ev, r, startUs, endUs, tolUs);
+    this.afterInput();
+  }
+
+  private tryAttempt(attempt: Attempt): CallOutcome | 'wouldBlock' {
+    try {
+      return attempt();
+    } catch (e) {
+      if (e instanceof Unsupported) this.fail(`not supported: ${e.message}`);
+      throw e;
+    }
+  }
+
+  private finishCall(ev: ScriptEvent & SyscallEvent, r: CallOutcome, _startUs: number, endUs: number, tolUs: number): void {
+    const bad = checkResult(ev, r);
+    const name = `${ev.name}()`;
+    if (bad) this.fail(`${name} ${bad}`, ev);
+    if (r.newFd !== undefined && ev.result.kind === 'number') {
+      this.fdMap.set(ev.result.value, r.newFd);
+      if (ev.name === 'accept' && this.sut) this.sut.fd = ev.result.value;
+    }
+    if (Math.abs(this.now - endUs) > tolUs) {
+      this.fail(`${name} returned at ${secs(this.now)}, expected at ${secs(endUs)} (±${secs(tolUs)})`, ev);
+    }
+  }
+
+  /** Which scripted connection the calls name: packetdrill's "socket under test". */
+  private trackSocket(ev: SyscallEvent, r: CallOutcome | 'wouldBlock'): void {
+    if (r === 'wouldBlock' && ev.name !== 'connect') return;
+    const ok = r === 'wouldBlock' || !isSysError(r.value) || (ev.name === 'connect' && r.value.errno === 'EINPROGRESS');
+    if (!ok) return;
+    const fd = ev.args[0]?.kind === 'number' ? ev.args[0].value : undefined;
+    if (ev.name === 'socket') this.sut = { remotePort: 0, listening: false, connecting: false, fd: ev.result.kind === 'number' ? ev.result.value : undefined };
+    else if (ev.name === 'listen' && this.sut && (this.sut.fd === undefined || this.sut.fd === fd)) this.sut.listening = true;
+    else if (ev.name === 'connect') {
+      this.sut = { remotePort: BIND_PORT, listening: false, connecting: true, fd };
+      this.match.conn = this.sut;
+    }
+  }
+
+  private pollBlocked(): void {
+    for (let i = 0; i < this.blocked.length; i++) {
+      const b = this.blocked[i];
+      const r = this.tryAttempt(b.attempt);
+      if (r === 'wouldBlock') continue;
+      this.blocked.splice(i, 1);
+      i--;
+      this.finishCall(b.ev, r, b.startUs, b.endUs, b.tolUs);
+    }
+  }
+
+  /** Before the next call (one syscall thread) and at the end, a blocked call must finish in time. */
+  private waitForBlocked(next: ScriptEvent, isCall: boolean): void {
+    if (!isCall) return;
+    this.settleBlocked(next);
+  }
+
+  private settleBlocked(next: ScriptEvent | undefined): void {
+    while (this.blocked.length > 0) {
+      const b = this.blocked[0];
+      this.advanceTo(b.endUs + b.tolUs);
+      if (this.blocked[0] === b) {
+        this.fail(`${b.ev.name}() still blocked at ${secs(this.now)}, expected to return at ${secs(b.endUs)} (±${secs(b.tolUs)})${next ? '' : ' (end of script)'}`, b.ev);
+      }
+    }
+  }
+
+  private finishBlocked(): void {
+    this.settleBlocked(undefined);
+  }
+}

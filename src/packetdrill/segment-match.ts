@@ -1,0 +1,146 @@
+// READ THIS FIRST — script packet lines against live segments, under packetdrill's rules
+// (run_packet.c verify_outbound_live_packet; SYNTAX.md §4):
+// - flags always checked (PSH included); seq and ack relative, always checked (ack 0 if omitted);
+//   `win` only when written; urgent pointer always (0 if omitted); payload length always.
+// - options: a written list must match kinds, order and values exactly; no list means the segment
+//   must carry none; `<...>` skips the check. TS val is compared only with --tcp_ts_tick_usecs;
+//   TS ecr on outbound segments is never compared.
+import { flagsFromLetters, flagsToLetters, type Segment, type TcpOption } from '../core/segment.js';
+import { seq, seqAdd, seqDiff } from '../core/seq.js';
+import type { OptionSpec, PacketEvent } from './ast.js';
+import type { Addresses, ScriptedConnection } from './connection-map.js';
+
+/** Build the segment an inbound line injects. `defines` resolves `FO NAME` cookies. */
+export function inboundSegment(p: PacketEvent, conn: ScriptedConnection, addrs: Addresses, defines: Record<string, string>): Segment | string {
+  const flags = flagsFromLetters(p.flags);
+  const ackRel = p.ack ?? 0;
+  const ack = p.ack === undefined ? seq(0) : seqAdd(seq(ackRel), conn.localIsnOffset ?? 0);
+  const options: TcpOption[] = [];
+  for (const o of p.options === 'any' ? [] : p.options ?? []) {
+    const t = toOption(o, conn, defines);
+    if (typeof t === 'string') return t;
+    options.push(t);
+  }
+  if (p.options === 'any') return "'<...>' on an inbound packet: the options to send must be written";
+  return {
+    srcAddr: addrs.remoteWire, srcPort: conn.remotePort,
+    dstAddr: addrs.localWire, dstPort: conn.localPort ?? 0,
+    seq: seq(p.seqStart), ack, flags, window: p.win ?? 0, urgent: p.urg ?? 0,
+    options, payload: new Uint8Array(p.length),
+  };
+}
+
+function toOption(o: OptionSpec, conn: ScriptedConnection, defines: Record<string, string>): TcpOption | string {
+  switch (o.kind) {
+    case 'nop': case 'eol': case 'sackOK': return { kind: o.kind };
+    case 'mss': return { kind: 'mss', value: o.value };
+    case 'wscale': return { kind: 'wscale', shift: o.shift };
+    case 'sack': return { kind: 'sack', blocks: o.blocks.map(([a, b]) => [seq(a), seq(b)] as [ReturnType<typeof seq>, ReturnType<typeof seq>]) };
+    case 'timestamp': return { kind: 'timestamp', val: o.val >>> 0, ecr: (o.ecr + (conn.tsOffset ?? 0)) >>> 0 };
+    case 'fastopen': {
+      const hex = defines[o.cookie] ?? o.cookie;
+      if (!/^([0-9a-fA-F]{2})*$/.test(hex)) return `FO cookie '${o.cookie}' is not hex and not defined (-D ${o.cookie}=...)`;
+      const bytes = new Uint8Array(hex.length / 2);
+      for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+      return { kind: 'fastopen', cookie: bytes };
+    }
+  }
+}
+
+/** A live outbound segment written the way the script would write it, relative to the connection. */
+export function describeLive(seg: Segment, conn: ScriptedConnection, showWin: boolean, tsTick: boolean): string {
+  const off = conn.localIsnOffset ?? 0;
+  const start = seqDiff(seg.seq, seq(off)) >>> 0;
+  let s = `> ${flagsToLetters(seg.flags)} ${start}:${(start + seg.payload.length) >>> 0}(${seg.payload.length})`;
+  if (seg.flags.ack) s += ` ack ${seg.ack >>> 0}`;
+  if (showWin) s += ` win ${seg.window}`;
+  if (seg.urgent !== 0) s += ` urg ${seg.urgent}`;
+  if (seg.options.length > 0) s += ` <${seg.options.map((o) => optionText(o, conn, tsTick)).join(',')}>`;
+  return s;
+}
+
+function optionText(o: TcpOption, conn: ScriptedConnection, tsTick: boolean): string {
+  switch (o.kind) {
+    case 'mss': return `mss ${o.value}`;
+    case 'wscale': return `wscale ${o.shift}`;
+    case 'sack': return `sack ${o.blocks.map(([a, b]) => `${a >>> 0}:${b >>> 0}`).join(' ')}`;
+    case 'timestamp': {
+      const val = conn.tsOffset === undefined || !tsTick ? o.val : (o.val - conn.tsOffset) >>> 0;
+      return `TS val ${val} ecr ${o.ecr}`;
+    }
+    case 'fastopen': return `FO ${[...o.cookie].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
+    case 'unknown': return `unknown ${o.code}`;
+    default: return o.kind;
+  }
+}
+
+/** The script line's own text, normalised, for messages: `> S. 0:0(0) ack 1 <mss 1460,...>`. */
+export function describeScript(p: PacketEvent): string {
+  let s = `${p.direction === 'outbound' ? '>' : '<'} ${p.flags} ${p.seqStart}:${p.seqEnd}(${p.length})`;
+  if (p.ack !== undefined) s += ` ack ${p.ack}`;
+  if (p.win !== undefined) s += ` win ${p.win}`;
+  if (p.urg !== undefined) s += ` urg ${p.urg}`;
+  if (p.options === 'any') s += ' <...>';
+  else if (p.options !== undefined) s += ` <${p.options.map(specText).join(',')}>`;
+  return s;
+}
+
+function specText(o: OptionSpec): string {
+  switch (o.kind) {
+    case 'mss': return `mss ${o.value}`;
+    case 'wscale': return `wscale ${o.shift}`;
+    case 'sack': return `sack ${o.blocks.map(([a, b]) => `${a}:${b}`).join(' ')}`;
+    case 'timestamp': return `TS val ${o.val} ecr ${o.ecr}`;
+    case 'fastopen': return `FO ${o.cookie}`;
+    default: return o.kind;
+  }
+}
+
+export interface MatchContext {
+  conn: ScriptedConnection;
+  /** --tcp_ts_tick_usecs, when set: TS val is checked, within `tsSlackTicks`. */
+  tsTickUs?: number;
+  tsSlackTicks: number;
+}
+
+/**
+ * Compare one (possibly aggregated) live segment with an outbound line. Learns the local ISN and
+ * the TS offset on first use. Returns the name of the first field that differs, or undefined.
+ */
+export function matchOutbound(p: PacketEvent, live: Segment, ctx: MatchContext): string | undefined {
+  const { conn } = ctx;
+  if (conn.localIsnOffset === undefined) conn.localIsnOffset = seqDiff(live.seq, seq(p.seqStart));
+  const want = flagsFromLetters(p.flags);
+  if (flagsToLetters(want) !== flagsToLetters(live.flags)) return 'flags';
+  if ((seqDiff(live.seq, seq(conn.localIsnOffset)) >>> 0) !== p.seqStart >>> 0) return 'seq';
+  if (live.payload.length !== p.length) return 'length';
+  const wantAck = p.ack ?? 0;
+  if ((live.ack >>> 0) !== (wantAck >>> 0) && (live.flags.ack || p.ack !== undefined)) return 'ack';
+  if (p.win !== undefined && live.window !== p.win) return 'win';
+  if (live.urgent !== (p.urg ?? 0)) return 'urg';
+  return matchOptions(p.options, live.options, ctx);
+}
+
+function matchOptions(spec: PacketEvent['options'], live: TcpOption[], ctx: MatchContext): string | undefined {
+  if (spec === 'any') return undefined;
+  const want = spec ?? [];
+  if (want.length !== live.length) return 'options';
+  for (let i = 0; i < want.length; i++) {
+    const w = want[i];
+    const l = live[i];
+    if (w.kind !== l.kind) return 'options';
+    if (w.kind === 'mss' && l.kind === 'mss' && w.value !== l.value) return 'options';
+    if (w.kind === 'wscale' && l.kind === 'wscale' && w.shift !== l.shift) return 'options';
+    if (w.kind === 'sack' && l.kind === 'sack') {
+      if (w.blocks.length !== l.blocks.length || w.blocks.some(([a, b], k) => (l.blocks[k][0] >>> 0) !== a >>> 0 || (l.blocks[k][1] >>> 0) !== b >>> 0)) return 'options';
+    }
+    if (w.kind === 'timestamp' && l.kind === 'timestamp') {
+      if (ctx.conn.tsOffset === undefined) ctx.conn.tsOffset = (l.val - w.val) | 0;
+      else if (ctx.tsTickUs !== undefined) {
+        const scriptVal = (l.val - ctx.conn.tsOffset) | 0;
+        if (Math.abs(scriptVal - w.val) > ctx.tsSlackTicks) return 'TS val';
+      }
+    }
+  }
+  return undefined;
+}

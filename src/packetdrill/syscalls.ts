@@ -1,0 +1,241 @@
+// READ THIS FIRST — one script system-call line is one call on the socket layer (`SocketApi`).
+// This table says, per call, which `SocketApi` method it is and how packetdrill's arguments
+// (`...`, `[ptr]`, `NULL`, symbolic flags) become that method's arguments. Each handler returns
+// what the call returned, or `wouldBlock` when a blocking socket would sleep: the runner then
+// retries the same `attempt` after every later input until it stops blocking (packetdrill runs
+// blocking calls on their own thread; RFC 9293 §3.10 leaves blocking to the interface).
+import { isSysError, type Errno, type SysError } from '../core/errno.js';
+import type { SockOptName, SockOptValue, SocketApi } from '../stack/api.js';
+import type { Expr, SyscallEvent } from './ast.js';
+import { BIND_PORT, type Addresses } from './connection-map.js';
+import { errnoName } from './errno-numbers.js';
+
+export interface CallOutcome {
+  /** The return value (a fd, a byte count, 0), or the failure. */
+  value: number | SysError;
+  /** Outputs the script states ([1100] in getsockopt, cmsg_data=...), compared after the call. */
+  mismatch?: string;
+  /** A fd the call created, to map script fd → live fd. */
+  newFd?: number;
+}
+
+/** One attempt of a call; `wouldBlock` when a blocking socket must wait. */
+export type Attempt = () => CallOutcome | 'wouldBlock';
+
+export interface CallContext {
+  host: SocketApi;
+  addrs: Addresses;
+  /** Script fd → live fd; a script fd not yet seen maps to itself. */
+  liveFd: (scriptFd: number) => number;
+  /** The socket gets O_NONBLOCK / SOCK_NONBLOCK or not: tracked here, since SocketApi has no getter for blocking calls. */
+  isNonBlocking: (liveFd: number) => boolean;
+}
+
+export class Unsupported extends Error {}
+
+const SOCKOPTS: readonly SockOptName[] = [
+  'SO_REUSEADDR', 'SO_REUSEPORT', 'SO_KEEPALIVE', 'SO_LINGER', 'SO_RCVBUF', 'SO_SNDBUF', 'SO_ERROR',
+  'TCP_NODELAY', 'TCP_MAXSEG', 'TCP_KEEPIDLE', 'TCP_KEEPINTVL', 'TCP_KEEPCNT', 'TCP_USER_TIMEOUT',
+  'TCP_LINGER2', 'TCP_INQ', 'TCP_FASTOPEN', 'TCP_SYNCNT', 'TCP_DEFER_ACCEPT', 'TCP_QUICKACK', 'TCP_CORK',
+];
+
+const O_NONBLOCK = 0o4000;
+const O_RDWR = 2;
+
+function num(e: Expr | undefined, what: string): number {
+  if (e?.kind === 'number') return e.value;
+  if (e?.kind === 'array' && e.items.length === 1) return num(e.items[0], what);
+  throw new Unsupported(`${what} must be a number`);
+}
+
+function symbols(e: Expr | undefined): string[] {
+  if (!e) return [];
+  if (e.kind === 'symbol') return [e.name];
+  if (e.kind === 'or') return e.terms.flatMap(symbols);
+  return [];
+}
+
+/** The live fd an argument names. */
+function fdArg(ctx: CallContext, e: Expr | undefined): number {
+  return ctx.liveFd(num(e, 'the file descriptor'));
+}
+
+function blocking<T>(ctx: CallContext, fd: number, r: T | SysError, done: (v: T) => CallOutcome): CallOutcome | 'wouldBlock' {
+  if (isSysError(r) && r.errno === 'EAGAIN' && !ctx.isNonBlocking(fd)) return 'wouldBlock';
+  return isSysError(r) ? { value: r } : done(r);
+}
+
+function bufLength(call: SyscallEvent, bufIdx: number, lenIdx: number): number | SysError {
+  const buf = call.args[bufIdx];
+  const len = num(call.args[lenIdx], 'the length');
+  return buf?.kind === 'null' && len > 0 ? { errno: 'EFAULT' as Errno } : len;
+}
+
+type Handler = (call: SyscallEvent, ctx: CallContext) => Attempt;
+
+function sendCall(bufIdx: number, lenIdx: number): Handler {
+  return (call, ctx) => {
+    const fd = fdArg(ctx, call.args[0]);
+    const len = bufLength(call, bufIdx, lenIdx);
+    let sent = 0;
+    return () => {
+      if (isSysError(len)) return { value: len };
+      // A blocking write returns once every byte is queued (tcp_sendmsg waits for sndbuf space).
+      while (sent < len) {
+        const r = ctx.host.send(fd, new Uint8Array(len - sent));
+        if (isSysError(r)) {
+          if (r.errno === 'EAGAIN' && !ctx.isNonBlocking(fd)) return 'wouldBlock';
+          return sent > 0 ? { value: sent } : { value: r };
+        }
+        sent += r;
+        if (ctx.isNonBlocking(fd)) break;
+      }
+      return { value: sent };
+    };
+  };
+}
+
+function recvCall(bufIdx: number, lenIdx: number): Handler {
+  return (call, ctx) => {
+    const fd = fdArg(ctx, call.args[0]);
+    const len = bufLength(call, bufIdx, lenIdx);
+    return () => {
+      if (isSysError(len)) return { value: len };
+      return blocking(ctx, fd, ctx.host.recv(fd, len), (data) => ({ value: data.length }));
+    };
+  };
+}
+
+const HANDLERS: Record<string, Handler> = {
+  socket: (call, ctx) => () => {
+    const type = symbols(call.args[1]);
+    const r = ctx.host.socket(ctx.addrs.family, { nonblock: type.includes('SOCK_NONBLOCK') });
+    return isSysError(r) ? { value: r } : { value: r, newFd: r };
+  },
+  bind: (call, ctx) => () => ({ value: ctx.host.bind(fdArg(ctx, call.args[0]), ctx.addrs.localApp, BIND_PORT) }),
+  listen: (call, ctx) => () => ({ value: ctx.host.listen(fdArg(ctx, call.args[0]), num(call.args[1], 'the backlog')) }),
+  accept: (call, ctx) => {
+    const fd = fdArg(ctx, call.args[0]);
+    return () => blocking(ctx, fd, ctx.host.accept(fd), (a) => ({ value: a.fd, newFd: a.fd }));
+  },
+  connect: (call, ctx) => {
+    const fd = fdArg(ctx, call.args[0]);
+    let started = false;
+    return () => {
+      if (!started) {
+        started = true;
+        const r = ctx.host.connect(fd, ctx.addrs.remoteApp, BIND_PORT);
+        if (!isSysError(r) || r.errno !== 'EINPROGRESS' || ctx.isNonBlocking(fd)) return { value: r };
+      }
+      // A blocking connect sleeps until the handshake ends (inet_wait_for_connect), then reports SO_ERROR.
+      const ready = ctx.host.readiness(fd);
+      if (isSysError(ready)) return { value: ready };
+      if (!ready.writable && !ready.error && !ready.hup) return 'wouldBlock';
+      const err = ctx.host.getsockopt(fd, 'SO_ERROR');
+      if (typeof err === 'number' && err !== 0) return { value: { errno: errnoName(err) as Errno } };
+      return { value: 0 };
+    };
+  },
+  write: sendCall(1, 2),
+  send: sendCall(1, 2),
+  sendto: sendCall(1, 2),
+  read: recvCall(1, 2),
+  recv: recvCall(1, 2),
+  recvfrom: recvCall(1, 2),
+  recvmsg: (call, ctx) => {
+    const fd = fdArg(ctx, call.args[0]);
+    const msg = call.args[1];
+    if (msg?.kind !== 'struct') throw new Unsupported('recvmsg needs a struct msghdr literal');
+    const iov = msg.fields.find((f) => f.name === 'msg_iov')?.value;
+    const first = iov?.kind === 'array' ? iov.items[0] : undefined;
+    const len = first?.kind === 'struct' ? num(first.fields[1]?.value, 'the iov length') : num(undefined, 'msg_iov');
+    const control = msg.fields.find((f) => f.name === 'msg_control')?.value;
+    const cmsg = control?.kind === 'array' && control.items[0]?.kind === 'struct' ? control.items[0] : undefined;
+    const wantInq = cmsg?.fields.find((f) => f.name === 'cmsg_data')?.value;
+    return () => blocking(ctx, fd, ctx.host.recv(fd, len), (data) => {
+      if (wantInq === undefined) return { value: data.length };
+      // TCP_CM_INQ (tcp_inq_hint): bytes still queued, or 1 when none are and the peer has closed.
+      let inq = ctx.host.bytesReadable(fd);
+      if (inq === 0) {
+        const st = ctx.host.status(fd);
+        if (!isSysError(st) && ['CLOSE-WAIT', 'LAST-ACK', 'CLOSING', 'TIME-WAIT', 'CLOSED'].includes(st.state)) inq = 1;
+      }
+      const want = num(wantInq, 'cmsg_data');
+      return { value: data.length, mismatch: inq === want ? undefined : `TCP_CM_INQ cmsg_data=${isSysError(inq) ? inq.errno : inq}, expected ${want}` };
+    });
+  },
+  close: (call, ctx) => () => ({ value: ctx.host.close(fdArg(ctx, call.args[0])) }),
+  shutdown: (call, ctx) => () => {
+    const how = symbols(call.args[1])[0];
+    if (how !== 'SHUT_RD' && how !== 'SHUT_WR' && how !== 'SHUT_RDWR') throw new Unsupported('shutdown needs SHUT_RD, SHUT_WR or SHUT_RDWR');
+    return { value: ctx.host.shutdown(fdArg(ctx, call.args[0]), how) };
+  },
+  setsockopt: (call, ctx) => () => {
+    const name = sockopt(call.args[2]);
+    const v = call.args[3];
+    let value: SockOptValue;
+    if (v?.kind === 'struct') {
+      const field = (n: string): number => num(v.fields.find((f) => f.name === n)?.value, n);
+      value = { onoff: field('onoff'), linger: field('linger') };
+    } else value = num(v, 'the option value');
+    return { value: ctx.host.setsockopt(fdArg(ctx, call.args[0]), name, value) };
+  },
+  getsockopt: (call, ctx) => () => {
+    const name = sockopt(call.args[2]);
+    const r = ctx.host.getsockopt(fdArg(ctx, call.args[0]), name);
+    if (isSysError(r)) return { value: r };
+    const want = call.args[3];
+    if (want?.kind !== 'array' || want.items[0]?.kind === 'ellipsis') return { value: 0 };
+    const got = typeof r === 'number' ? r : r.onoff;
+    const exp = num(want, 'the expected option value');
+    const show = (n: number): string => (name === 'SO_ERROR' && n !== 0 ? `${n} (${errnoName(n)})` : String(n));
+    return { value: 0, mismatch: got === exp ? undefined : `${name} = ${show(got)}, expected ${show(exp)}` };
+  },
+  fcntl: (call, ctx) => () => {
+    const fd = fdArg(ctx, call.args[0]);
+    const cmd = symbols(call.args[1])[0];
+    if (cmd === 'F_GETFL') return { value: O_RDWR | (ctx.host.isNonBlocking(fd) ? O_NONBLOCK : 0) };
+    if (cmd === 'F_SETFL') {
+      const flags = symbols(call.args[2]);
+      const n = call.args[2]?.kind === 'number' ? call.args[2].value : 0;
+      return { value: ctx.host.setNonBlocking(fd, flags.includes('O_NONBLOCK') || (n & O_NONBLOCK) !== 0) };
+    }
+    throw new Unsupported(`fcntl ${cmd ?? '?'} is not supported (F_GETFL, F_SETFL are)`);
+  },
+  ioctl: (call, ctx) => () => {
+    const cmd = symbols(call.args[1])[0];
+    if (cmd !== 'SIOCINQ' && cmd !== 'FIONREAD') throw new Unsupported(`ioctl ${cmd ?? '?'} is not supported (SIOCINQ, FIONREAD are)`);
+    const r = ctx.host.bytesReadable(fdArg(ctx, call.args[0]));
+    if (isSysError(r)) return { value: r };
+    const exp = num(call.args[2], 'the expected byte count');
+    return { value: 0, mismatch: r === exp ? undefined : `${cmd} = ${r}, expected ${exp}` };
+  },
+};
+
+function sockopt(e: Expr | undefined): SockOptName {
+  const name = symbols(e)[0];
+  if (name === undefined || !(SOCKOPTS as readonly string[]).includes(name)) throw new Unsupported(`socket option ${name ?? '?'} is not supported`);
+  return name as SockOptName;
+}
+
+/** The attempt function for a call line; throws `Unsupported` for a call or argument we cannot make. */
+export function prepareCall(call: SyscallEvent, ctx: CallContext): Attempt {
+  const h = HANDLERS[call.name];
+  if (!h) throw new Unsupported(`system call ${call.name}() is not supported`);
+  return h(call, ctx);
+}
+
+/** `= 4`, `= -1 EPIPE`: compare what happened with what the line says. */
+export function checkResult(call: SyscallEvent, got: CallOutcome): string | undefined {
+  const want = call.result.kind === 'number' ? call.result.value : undefined;
+  if (want === undefined) return undefined;
+  const gotText = isSysError(got.value) ? `-1 ${got.value.errno}` : String(got.value);
+  const wantText = want === -1 && call.errno ? `-1 ${call.errno}` : String(want);
+  if (isSysError(got.value)) {
+    if (want !== -1 || (call.errno !== undefined && call.errno !== got.value.errno)) return `returned ${gotText}, expected ${wantText}`;
+  } else if (got.newFd !== undefined) {
+    // A new fd: packetdrill maps the script's number to the live one instead of comparing them.
+    if (want < 0) return `returned ${gotText}, expected ${wantText}`;
+  } else if (got.value !== want) return `returned ${gotText}, expected ${wantText}`;
+  return got.mismatch;
+}
