@@ -1,7 +1,119 @@
-import type { CliIO } from '../io.js';
+// `tcplens packetdrill PATH...`: run packetdrill scripts (files, or folders searched for *.pkt)
+// against the engine. Exit 0 when every script passes, 1 when any fails, 2 for unreadable or
+// unparsable input. The file system lives here; parsing and running are pure (src/packetdrill).
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { formatParseError } from '../../packetdrill/ast.js';
+import { IP_VERSIONS, type IpVersion } from '../../packetdrill/connection-map.js';
+import { makeDefaultHost } from '../../packetdrill/default-host.js';
+import { parseScript } from '../../packetdrill/parse-script.js';
+import { errorLine, notesText, resultLine, summaryLine, timelineText } from '../../packetdrill/report-text.js';
+import { runScript, type HostFactory, type RunResult } from '../../packetdrill/runner.js';
+import { pickLang, UsageError, type CliIO } from '../io.js';
 
-// Placeholder until the command lands; its owner replaces this file.
-export async function run(_argv: string[], io: CliIO): Promise<number> {
-  io.stderr('tcplens packetdrill: not implemented yet\n');
-  return 2;
+const HELP = `usage: tcplens packetdrill [options] PATH...
+
+Run packetdrill scripts against tcplens's engine, on virtual time, without root or a TUN device.
+PATH is a .pkt file or a folder (searched recursively for *.pkt).
+
+options:
+  --ip_version V   ipv4 (default), ipv6 or ipv4-mapped-ipv6
+  -D NAME=VALUE    define a symbol used by a script (e.g. -D TFO_COOKIE=0123456789abcdef)
+  --verbose, -v    print the engine's state timeline up to the end or the first mismatch
+  --json           one JSON object per script, in an array
+  --lang en|zh     language of the report
+
+exit status: 0 every script passed, 1 a script failed, 2 unreadable or unparsable input
+`;
+
+export type ScriptOutcome =
+  | { kind: 'run'; result: RunResult }
+  | { kind: 'error'; file: string; message: string };
+
+/** Every *.pkt under the given paths, sorted; a path that does not exist is an error entry. */
+export function findScripts(paths: string[]): { files: string[]; missing: string[] } {
+  const files: string[] = [];
+  const missing: string[] = [];
+  const walk = (p: string, top: boolean): void => {
+    let st;
+    try { st = statSync(p); } catch { if (top) missing.push(p); return; }
+    if (st.isDirectory()) {
+      let names: string[] = [];
+      try { names = readdirSync(p).sort(); } catch { missing.push(p); return; }
+      for (const n of names) walk(path.join(p, n), false);
+    } else if (top || p.endsWith('.pkt')) files.push(p);
+  };
+  for (const p of paths) walk(p, true);
+  return { files, missing };
+}
+
+/** Read, parse and run one script; backtick includes are read relative to its folder. */
+export function runFile(file: string, ipVersion: IpVersion, defines: Record<string, string> = {}, makeHost: HostFactory = makeDefaultHost): ScriptOutcome {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    return { kind: 'error', file, message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}` };
+  }
+  const parsed = parseScript(text, file);
+  if (!parsed.ok) return { kind: 'error', file, message: formatParseError(parsed.error) };
+  const dir = path.dirname(file);
+  const readInclude = (rel: string): string | undefined => {
+    try { return readFileSync(path.resolve(dir, rel), 'utf8'); } catch { return undefined; }
+  };
+  const result = runScript(parsed.script, { ipVersion, makeHost, readInclude, defines });
+  return { kind: 'run', result };
+}
+
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      ip_version: { type: 'string' },
+      'ip-version': { type: 'string' },
+      D: { type: 'string', short: 'D', multiple: true },
+      verbose: { type: 'boolean', short: 'v' },
+      json: { type: 'boolean' },
+      lang: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) { io.stdout(HELP); return 0; }
+  const lang = pickLang(values.lang, io.env);
+  const ipv = (values.ip_version ?? values['ip-version'] ?? 'ipv4') as IpVersion;
+  if (!IP_VERSIONS.includes(ipv)) throw new UsageError(`--ip_version must be one of ${IP_VERSIONS.join(', ')}, got '${ipv}'`);
+  if (positionals.length === 0) throw new UsageError('give at least one .pkt file or folder (tcplens packetdrill --help)');
+  const defines: Record<string, string> = {};
+  for (const d of values.D ?? []) {
+    const eq = d.indexOf('=');
+    if (eq <= 0) throw new UsageError(`-D needs NAME=VALUE, got '${d}'`);
+    defines[d.slice(0, eq)] = d.slice(eq + 1);
+  }
+
+  const { files, missing } = findScripts(positionals);
+  const outcomes: ScriptOutcome[] = missing.map((file) => ({ kind: 'error', file, message: 'no such file or folder' }));
+  if (files.length === 0 && missing.length === 0) outcomes.push({ kind: 'error', file: positionals.join(' '), message: 'no .pkt scripts found' });
+  for (const f of files) outcomes.push(runFile(f, ipv, defines));
+
+  const pass = outcomes.filter((o) => o.kind === 'run' && o.result.outcome === 'pass').length;
+  const fail = outcomes.filter((o) => o.kind === 'run' && o.result.outcome === 'fail').length;
+  const errors = outcomes.filter((o) => o.kind === 'error').length;
+  if (values.json) {
+    const rows = outcomes.map((o) => (o.kind === 'error' ? { file: o.file, outcome: 'error', error: o.message } : o.result));
+    io.stdout(JSON.stringify(rows, null, 2) + '\n');
+  } else {
+    for (const o of outcomes) {
+      if (o.kind === 'error') { io.stdout(errorLine(o.file, o.message, lang) + '\n'); continue; }
+      io.stdout(resultLine(o.result, lang) + '\n');
+      if (values.verbose) {
+        io.stdout(timelineText(o.result.timeline, lang) + '\n');
+        const n = notesText(o.result.notes, lang);
+        if (n) io.stdout(n + '\n');
+      }
+    }
+    if (outcomes.length > 1) io.stdout(summaryLine(pass, fail, errors, lang) + '\n');
+  }
+  return errors > 0 ? 2 : fail > 0 ? 1 : 0;
 }
