@@ -101,6 +101,18 @@ export const SPELLINGS: Readonly<Record<string, TcpState>> = {
   ABHÖREN: 'LISTEN', ABHREN: 'LISTEN', HERGESTELLT: 'ESTABLISHED', WARTEND: 'TIME-WAIT',
   SCHLIESSENWARTEN: 'CLOSE-WAIT', SYNGESENDET: 'SYN-SENT', SYNEMPFANGEN: 'SYN-RECEIVED',
   FINWARTEN1: 'FIN-WAIT-1', FINWARTEN2: 'FIN-WAIT-2',
+  // Windows/PowerShell/Solaris states with no RFC counterpart: a bound socket that neither listens nor
+  // connects is Linux's TCP_CLOSE (ss UNCONN); DELETE_TCB is a connection being torn down.
+  BOUND: 'CLOSED', DELETETCB: 'CLOSED', IDLE: 'CLOSED',
+};
+
+/**
+ * Windows `MIB_TCP_STATE` (tcpmib.h; also the numeric `State` of Get-NetTCPConnection in Windows
+ * PowerShell 5.1's ConvertTo-Json). 100 is the CIM-only `Bound` of MSFT_NetTCPConnection.
+ */
+export const WINDOWS_MIB_STATE_CODES: Readonly<Record<number, TcpState>> = {
+  1: 'CLOSED', 2: 'LISTEN', 3: 'SYN-SENT', 4: 'SYN-RECEIVED', 5: 'ESTABLISHED', 6: 'FIN-WAIT-1',
+  7: 'FIN-WAIT-2', 8: 'CLOSE-WAIT', 9: 'CLOSING', 10: 'LAST-ACK', 11: 'TIME-WAIT', 12: 'CLOSED', 100: 'CLOSED',
 };
 
 /** Upper-case and drop separators, so `FIN_WAIT_1`, `fin-wait-1`, `FinWait1` and `FIN_WAIT1` all meet. */

@@ -7,12 +7,35 @@ import type { Text } from '../../i18n/lang.js';
 import { headLines, repairText } from './text.js';
 import type { FormatId, FormatParser, ParsedPart } from './types.js';
 import { ssParser } from './ss.js';
+import { ssSummaryParser } from './ss-summary.js';
 import { netstatLinuxParser } from './netstat-linux.js';
+import { netstatWindowsParser } from './netstat-windows.js';
+import { netstatBsdParser } from './netstat-bsd.js';
+import { netstatSParser } from './netstat-s.js';
+import { lsofParser } from './lsof.js';
+import { powershellParser } from './powershell.js';
+import { procNetTcpParser } from './proc-net-tcp.js';
+import { procCountersParser, nstatParser } from './proc-counters.js';
+import { sockstatParser } from './sockstat.js';
+import { sysctlParser } from './sysctl.js';
+import { psParser } from './ps.js';
 
 /** Most specific first: on a tie the earlier entry wins. */
 export const PARSERS: readonly FormatParser[] = [
   ssParser,
+  ssSummaryParser,
   netstatLinuxParser,
+  netstatWindowsParser,
+  netstatBsdParser,
+  lsofParser,
+  powershellParser,
+  procNetTcpParser,
+  procCountersParser,
+  nstatParser,
+  netstatSParser,
+  sockstatParser,
+  sysctlParser,
+  psParser,
 ];
 
 export const MIN_CONFIDENCE = 0.5;

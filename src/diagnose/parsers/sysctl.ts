@@ -1,0 +1,40 @@
+// `sysctl -a` / `sysctl net.ipv4.tcp_fin_timeout ...` (`name = value`), `sysctl -n`-less dumps, and
+// `grep -r . /proc/sys/net/ipv4/` (`/proc/sys/net/ipv4/tcp_fin_timeout:60`) -> sysctls by dotted name.
+// Multi-number values (ip_local_port_range is tab-separated in /proc) are kept with single spaces.
+import { badRow, endsMidLine, numberedLines, problem, repairText } from './text.js';
+import type { FormatParser, ParsedPart } from './types.js';
+
+const SYSCTL = /^([a-z0-9_]+(?:\.[A-Za-z0-9_\-]+)+)\s*=\s?(.*)$/;
+const PROC_SYS = /^\/proc\/sys\/([A-Za-z0-9_\-/]+):(.*)$/;
+
+export function parseSysctl(file: string, raw: string): ParsedPart {
+  const text = repairText(raw);
+  const lines = numberedLines(text);
+  const truncated = endsMidLine(text);
+  const last = lines.length ? lines[lines.length - 1].n : 0;
+  const part: ParsedPart = {
+    format: 'sysctl', source: { kind: 'proc-file', origin: file, os: 'linux', format: 'sysctl' }, sysctls: {}, problems: [],
+  };
+  for (const line of lines) {
+    const t = line.text.trim();
+    if (t === '' || t.startsWith('#')) continue;
+    const m = SYSCTL.exec(t);
+    const p = m ? undefined : PROC_SYS.exec(t);
+    if (m) part.sysctls![m[1]] = m[2].trim().replace(/\s+/g, ' ');
+    else if (p) part.sysctls![p[1].replace(/\//g, '.')] = p[2].trim().replace(/\s+/g, ' ');
+    else if (/^sysctl: /.test(t)) part.problems.push(problem(file, line, `sysctl reported: ${t.slice(8)}`));
+    else part.problems.push(badRow(file, line, last, truncated, 'not a sysctl line (name = value)'));
+  }
+  return part;
+}
+
+export const sysctlParser: FormatParser = {
+  id: 'sysctl',
+  description: 'sysctl output (name = value) or grep . /proc/sys/... dumps',
+  example: 'sysctl -a',
+  sniff(lines) {
+    const ok = lines.filter((l) => SYSCTL.test(l.trim()) || PROC_SYS.test(l.trim())).length;
+    return ok > 0 && ok >= lines.length * 0.8 ? 0.9 : 0;
+  },
+  parse: parseSysctl,
+};
