@@ -55,6 +55,7 @@ export interface RunResult {
 }
 
 const ANY_TIME_CAP_US = 3_600_000_000;
+const LATE_LOOKAHEAD_US = 10_000_000;
 const MAX_STEPS = 1_000_000;
 const FIRST_REMOTE_PORT = 48_000;
 
@@ -251,11 +252,12 @@ class Run {
     const want = describeScript(ev);
     if (this.sut) this.match.conn = this.sut;
     else this.sut = this.match.conn;
-    const first = this.nextSegment(hi);
+    // Look a while past the window so a late segment is reported as late, not as missing.
+    const first = this.nextSegment(start === undefined ? hi : hi + LATE_LOOKAHEAD_US);
     if (!first) {
       this.fail(start === undefined
         ? `expected "${want}", the engine sent nothing (waited until ${secs(this.now)})`
-        : `expected "${want}" at ${secs(start)}${end !== start ? `~${secs(end ?? start)}` : ''}, the engine sent nothing by ${secs(hi)}`);
+        : `expected "${want}" at ${secs(start)}${end !== start ? `~${secs(end ?? start)}` : ''}, the engine sent nothing by ${secs(hi)} (nor in the ${LATE_LOOKAHEAD_US / 1e6} s after)`);
     }
     const seg = this.aggregate(first, ev.length, hi);
     if (this.sut.localPort === undefined) this.sut.localPort = seg.seg.srcPort;
