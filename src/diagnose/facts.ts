@@ -1,0 +1,158 @@
+// Facts the rules read from a HostSnapshot: sysctls with their defaults, counters, the port range,
+// socket owners, listening ports, peers and ages. Kept in one place so every rule reads a fact the
+// same way, and "unknown" stays undefined (never 0) as snapshot.ts promises.
+import { TUNABLES } from '../core/config.js';
+import type { HostSnapshot, SocketRecord } from '../model/snapshot.js';
+import type { AgeStats, PeerCount } from './finding.js';
+
+export type Os = 'linux' | 'windows' | 'macos' | 'freebsd' | 'unknown';
+
+/** The OS the snapshot describes: the first source that says, else Linux for /proc, ss and netstat -ant. */
+export function osOf(s: HostSnapshot): Os {
+  for (const src of s.sources) if (src.os && src.os !== 'unknown') return src.os;
+  for (const src of s.sources) {
+    if (src.kind === 'netstat-windows' || src.kind === 'powershell') return 'windows';
+    if (src.kind === 'proc' || src.kind === 'proc-file' || src.kind === 'ss' || src.kind === 'netstat-linux') return 'linux';
+  }
+  return 'unknown';
+}
+
+/**
+ * How long a connection stays in TIME-WAIT. Linux: TCP_TIMEWAIT_LEN, fixed 60 s (include/net/tcp.h),
+ * not tunable, and tcp_fin_timeout does not change it. Windows: TcpTimedWaitDelay, 120 s by default.
+ * macOS: 2 × MSL with net.inet.tcp.msl 15 s. FreeBSD: 2 × 30 s.
+ */
+export function timeWaitLenMs(os: Os): number {
+  if (os === 'windows') return 120_000;
+  if (os === 'macos') return 30_000;
+  return TUNABLES.time_wait_ms.default;
+}
+
+export function sysctl(s: HostSnapshot, name: string): string | undefined {
+  const v = s.sysctls[name];
+  return v === undefined ? undefined : v.trim();
+}
+
+export function sysctlNum(s: HostSnapshot, name: string): number | undefined {
+  const v = sysctl(s, name);
+  if (v === undefined || v === '') return undefined;
+  const n = Number(v.split(/\s+/)[0]);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/** A counter by its `Prefix:Name` key; tolerates a source that stored it without the prefix. */
+export function counter(s: HostSnapshot, key: string): number | undefined {
+  if (key in s.counters) return s.counters[key];
+  const bare = key.slice(key.indexOf(':') + 1);
+  if (bare in s.counters) return s.counters[bare];
+  return undefined;
+}
+
+/** Counters that are present and above zero, for evidence. */
+export function presentCounters(s: HostSnapshot, keys: string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const k of keys) {
+    const v = counter(s, k);
+    if (v !== undefined) out[k] = v;
+  }
+  return out;
+}
+
+export interface PortRange { lo: number; hi: number; size: number; assumed: boolean }
+
+/**
+ * The ephemeral range connect() draws from. Linux net.ipv4.ip_local_port_range (default 32768 60999,
+ * 28,232 ports); Windows and macOS use the IANA range 49152–65535; FreeBSD 10000–65535.
+ */
+export function portRange(s: HostSnapshot): PortRange {
+  const v = sysctl(s, 'net.ipv4.ip_local_port_range');
+  if (v) {
+    const [lo, hi] = v.split(/\s+/).map(Number);
+    if (Number.isInteger(lo) && Number.isInteger(hi) && hi >= lo) return { lo, hi, size: hi - lo + 1, assumed: false };
+  }
+  const os = osOf(s);
+  const [lo, hi] = os === 'windows' || os === 'macos' ? [49152, 65535] : os === 'freebsd' ? [10000, 65535] : TUNABLES.ip_local_port_range.default;
+  return { lo, hi, size: hi - lo + 1, assumed: true };
+}
+
+/** Local ports some socket is listening on (a socket there is the server side of its connection). */
+export function listeningPorts(s: HostSnapshot): Set<number> {
+  const out = new Set<number>();
+  for (const k of s.sockets) if (k.state === 'LISTEN') out.add(k.localPort);
+  return out;
+}
+
+export interface Owner { pid: number; name?: string }
+
+/** The first process holding the socket, with its name from the process table when the row lacks it. */
+export function ownerOf(s: HostSnapshot, k: SocketRecord): Owner | undefined {
+  const p = k.processes?.[0];
+  if (!p) return undefined;
+  const name = p.name ?? s.processes.find((x) => x.pid === p.pid)?.name;
+  return name === undefined ? { pid: p.pid } : { pid: p.pid, name };
+}
+
+/** Who listens on a port (to attribute fd-less TIME-WAIT / SYN-RECEIVED rows on the server side). */
+export function listenerOwner(s: HostSnapshot, port: number): Owner | undefined {
+  for (const k of s.sockets) if (k.state === 'LISTEN' && k.localPort === port) {
+    const o = ownerOf(s, k);
+    if (o) return o;
+  }
+  return undefined;
+}
+
+/** Remote endpoints by count, most first; `withPort` false groups by address only. */
+export function topPeers(socks: SocketRecord[], withPort: boolean, limit = 5): { peers: PeerCount[]; distinct: number } {
+  const m = new Map<string, PeerCount>();
+  for (const k of socks) {
+    const key = withPort ? `${k.remoteAddress}|${k.remotePort}` : k.remoteAddress;
+    const e = m.get(key);
+    if (e) e.count++;
+    else m.set(key, withPort ? { address: k.remoteAddress, port: k.remotePort, count: 1 } : { address: k.remoteAddress, count: 1 });
+  }
+  const all = [...m.values()].sort((a, b) => b.count - a.count || a.address.localeCompare(b.address) || (a.port ?? 0) - (b.port ?? 0));
+  return { peers: all.slice(0, limit), distinct: all.length };
+}
+
+/**
+ * How long the socket has been in its state. The source's own figure first; for Linux TIME-WAIT the
+ * timer shows the time *remaining*, so age = 60 s − remaining (LINUX_FACTS §1).
+ */
+export function socketAgeMs(k: SocketRecord, os: Os): number | undefined {
+  if (k.ageMs !== undefined) return k.ageMs;
+  if (k.state === 'TIME-WAIT' && k.timer?.kind === 'timewait' && (os === 'linux' || os === 'unknown')) {
+    return Math.max(0, timeWaitLenMs('linux') - k.timer.remainingMs);
+  }
+  return undefined;
+}
+
+export function ageStats(socks: SocketRecord[], os: Os): AgeStats | undefined {
+  const ages = socks.map((k) => socketAgeMs(k, os)).filter((a): a is number => a !== undefined).sort((a, b) => a - b);
+  if (ages.length === 0) return undefined;
+  return { known: ages.length, minMs: ages[0], medianMs: ages[Math.floor((ages.length - 1) / 2)], maxMs: ages[ages.length - 1] };
+}
+
+/** True when some socket in the snapshot carries a timer, i.e. the source shows timers (ss -o, /proc). */
+export function hasTimers(s: HostSnapshot): boolean {
+  return s.sockets.some((k) => k.timer !== undefined);
+}
+
+/** Group by a key, keeping first-seen order. */
+export function groupBy<T>(items: T[], key: (t: T) => string): Map<string, T[]> {
+  const m = new Map<string, T[]>();
+  for (const it of items) {
+    const k = key(it);
+    const g = m.get(k);
+    if (g) g.push(it);
+    else m.set(k, [it]);
+  }
+  return m;
+}
+
+export function endpoint(address: string, port: number): string {
+  return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
+}
+
+export function isLoopback(address: string): boolean {
+  return address.startsWith('127.') || address === '::1' || address.startsWith('::ffff:127.');
+}

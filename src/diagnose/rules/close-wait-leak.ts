@@ -1,0 +1,174 @@
+// READ THIS FIRST — close_wait_leak: sockets the peer has closed and this host's application has not.
+//
+// Rules this file keeps:
+// - CLOSE-WAIT has no kernel timer (LINUX_FACTS §10): it ends only when the owning process calls
+//   close() or exits. So no sysctl is ever offered as the fix; keepalive in particular cannot end it
+//   (the peer is alive and ACKs the probes) — the seeds' `tcp_keepalive_*` advice is called out.
+// - Sockets are grouped by owner and by side: on a listening port (server side, grouped by local
+//   port) or toward one destination ip:port (client side). One group, one finding.
+// - On Linux, Recv-Q tells which bug it is: the FIN takes one sequence number and copied_seq only
+//   moves past it when recv() returns 0 (tcp_recvmsg, `found_fin_ok`), so Recv-Q ≥ 1 ⇒ never read to
+//   EOF, Recv-Q = 0 ⇒ saw EOF and did not close. BSD/macOS count bytes only, so there 0 proves nothing.
+// Thresholds: warning at ≥ 20 sockets in one group, or ≥ 3 when the oldest has been there ≥ 5 min,
+// or when the count grew across every earlier sample; critical at ≥ 500. A healthy server closes
+// within milliseconds of the peer's FIN and shows a handful at most.
+import type { HostSnapshot, SocketRecord } from '../../model/snapshot.js';
+import type { FindingText, FixOf, Severity } from '../finding.js';
+import type { Text } from '../../i18n/lang.js';
+import { ageStats, endpoint, groupBy, listeningPorts, osOf, ownerOf, portRange, sysctlNum, topPeers } from '../facts.js';
+import { agesText, join, NO_PROCESS_INFO, owner, tx } from '../words.js';
+import type { Rule } from '../rule.js';
+
+export const CLOSE_WAIT_WARN = 20;
+export const CLOSE_WAIT_CRIT = 500;
+export const CLOSE_WAIT_OLD_MS = 5 * 60_000;
+export const CLOSE_WAIT_OLD_MIN = 3;
+
+/**
+ * Which side of the connection this host is, for every socket of a snapshot. A listening local port
+ * makes it the server. When the source has no LISTEN rows (e.g. `ss -tan state close-wait`), a local
+ * port shared by several connections is a server port (a client's ephemeral port is per connection),
+ * and otherwise a non-ephemeral local port facing an ephemeral or higher remote port is.
+ */
+export function sideJudge(s: HostSnapshot): (k: SocketRecord) => 'server' | 'client' {
+  const listening = listeningPorts(s);
+  const range = portRange(s);
+  const shared = new Set<number>();
+  if (listening.size === 0) {
+    const seen = new Set<number>();
+    for (const k of s.sockets) {
+      if (seen.has(k.localPort)) shared.add(k.localPort);
+      seen.add(k.localPort);
+    }
+  }
+  return (k) => {
+    if (listening.has(k.localPort)) return 'server';
+    if (listening.size > 0) return 'client';
+    if (shared.has(k.localPort)) return 'server';
+    const localEph = k.localPort >= range.lo && k.localPort <= range.hi;
+    const remoteEph = k.remotePort >= range.lo && k.remotePort <= range.hi;
+    return !localEph && (remoteEph || k.remotePort > k.localPort) ? 'server' : 'client';
+  };
+}
+
+/** True when every earlier sample had fewer of `state` than the one after it (growth, not a blip). */
+function grewEverySample(s: HostSnapshot, current: number): boolean {
+  const h = s.history ?? [];
+  if (h.length === 0) return false;
+  const series = [...h.map((x) => x.stateCounts['CLOSE-WAIT'] ?? 0), current];
+  return series.every((v, i) => i === 0 || v > series[i - 1]);
+}
+
+const WHY_UNREAD: Text = tx(
+  'The peer sent its FIN and this application never read the socket to the end: Recv-Q is at least 1 because the FIN takes one sequence number that only a read returning 0 (EOF) consumes. The application stopped reading these sockets — a stuck worker thread, a leaked descriptor, an event loop that no longer watches the fd.',
+  '对端已发送 FIN，但本端应用从未把这个套接字读到结尾：Recv-Q 至少为 1，因为 FIN 占用一个序号，只有 read 返回 0（EOF）时才会被消费。应用已不再读取这些套接字——工作线程卡住、描述符泄漏，或事件循环不再监视该 fd。',
+);
+const WHY_EOF: Text = tx(
+  'The peer sent its FIN, this application read to EOF (Recv-Q is 0) and then never called close(): a missing close() on the EOF or error path. Until close(), the kernel cannot send our FIN, so the socket stays in CLOSE-WAIT and keeps its file descriptor.',
+  '对端已发送 FIN，本端应用已读到 EOF（Recv-Q 为 0），却没有调用 close()：EOF 或异常分支漏掉了 close()。在 close() 之前内核无法发出本端的 FIN，套接字就一直停在 CLOSE_WAIT 并占着文件描述符。',
+);
+const WHY_GENERIC: Text = tx(
+  'CLOSE-WAIT means the peer has closed its half (we received and ACKed its FIN — 被动关闭) and is waiting for this application to call close(). The kernel has no timer for this state: it lasts until the process closes the socket or exits.',
+  'CLOSE_WAIT 表示对端已关闭它的一半（我们收到并确认了它的 FIN——被动关闭），正等待本端应用调用 close()。内核对这个状态没有定时器：它会一直持续，直到进程关闭套接字或退出。',
+);
+
+function fixes(s: HostSnapshot): FixOf<Text>[] {
+  const ka = sysctlNum(s, 'net.ipv4.tcp_keepalive_time');
+  const kaNote = ka !== undefined && ka < 7200
+    ? tx(` (this host already has tcp_keepalive_time = ${ka} s and still has these sockets)`, `（本机 tcp_keepalive_time 已是 ${ka} 秒，这些套接字依然存在）`)
+    : tx('', '');
+  return [
+    {
+      text: tx('Fix the application: close the socket when a read returns 0 (EOF) and on every error path (finally / defer / using); for HTTP clients, always consume or close the response so the connection returns to the pool.',
+        '修改应用（查代码）：read 返回 0（EOF）时以及所有异常分支都要关闭套接字（finally / defer / using）；HTTP 客户端要始终读完或关闭响应，让连接回到连接池。'),
+      caveat: tx('This is the only real fix; everything else only postpones the exhaustion of file descriptors.', '这是唯一真正的修复；其他做法都只是推迟文件描述符耗尽的时间。'),
+    },
+    {
+      text: tx('Give every request an application-level idle/read timeout so a stuck worker releases its connection.',
+        '为每个请求设置应用层空闲/读超时，让卡住的工作线程释放连接。'),
+    },
+    {
+      text: tx('Short-term relief: restart the owning process; the kernel then closes all its sockets.',
+        '临时缓解：重启所属进程，内核会随之关闭它的全部套接字。'),
+      caveat: tx('They come back at the same rate; sockets with unread data are reset (TCPAbortOnClose).',
+        '它们会以同样的速度再次出现；有未读数据的套接字会被重置（TCPAbortOnClose）。'),
+    },
+    {
+      text: join([tx('Not a fix: lowering tcp_keepalive_time/intvl/probes', '不是修复：调小 tcp_keepalive_time/intvl/probes'), kaNote], tx('', '')),
+      caveat: tx('Keepalive probes go to a peer that is alive and answers them, so they never end CLOSE-WAIT; only close() does. Raising `ulimit -n` likewise only delays EMFILE.',
+        '保活探测发给的是仍然存活、会应答的对端，因此永远结束不了 CLOSE_WAIT；只有 close() 可以。调大 `ulimit -n` 同样只是推迟 EMFILE。'),
+    },
+  ];
+}
+
+function checkCloseWait(s: HostSnapshot): FindingText[] {
+  const cw = s.sockets.filter((k) => k.state === 'CLOSE-WAIT');
+  if (cw.length === 0) return [];
+  const os = osOf(s);
+  const sideOf = sideJudge(s);
+  const growing = grewEverySample(s, cw.length);
+  const groups = groupBy(cw, (k) => {
+    const o = ownerOf(s, k);
+    const side = sideOf(k);
+    return `${o?.pid ?? '?'}|${side === 'server' ? `L${k.localPort}` : `D${endpoint(k.remoteAddress, k.remotePort)}`}`;
+  });
+  const out: FindingText[] = [];
+  for (const socks of groups.values()) {
+    const first = socks[0];
+    const o = ownerOf(s, first);
+    const side = sideOf(first);
+    const ages = ageStats(socks, os);
+    const old = ages !== undefined && ages.maxMs >= CLOSE_WAIT_OLD_MS && socks.length >= CLOSE_WAIT_OLD_MIN;
+    let severity: Severity | undefined;
+    if (socks.length >= CLOSE_WAIT_CRIT) severity = 'critical';
+    else if (socks.length >= CLOSE_WAIT_WARN || old || (growing && socks.length >= CLOSE_WAIT_OLD_MIN)) severity = 'warning';
+    if (!severity) continue;
+
+    const withUnread = socks.filter((k) => k.recvQ !== undefined && k.recvQ >= 1).length;
+    const withoutUnread = socks.filter((k) => k.recvQ === 0).length;
+    const linuxQ = os === 'linux' || os === 'unknown';
+    const why = !linuxQ || withUnread + withoutUnread === 0 ? WHY_GENERIC
+      : withUnread >= withoutUnread ? join([WHY_GENERIC, WHY_UNREAD]) : join([WHY_GENERIC, WHY_EOF]);
+    const { peers, distinct } = topPeers(socks, side === 'client', 5);
+    const where = side === 'server'
+      ? tx(`on local port ${first.localPort}`, `在本地端口 ${first.localPort} 上`)
+      : tx(`toward ${endpoint(first.remoteAddress, first.remotePort)}`, `连向 ${endpoint(first.remoteAddress, first.remotePort)}`);
+    const summary = join([
+      tx(`${socks.length} CLOSE-WAIT sockets held by`, `${socks.length} 个 CLOSE_WAIT 套接字，属于`), owner(o), where,
+      tx(side === 'server' ? '(server side): clients closed, the application did not' : '(client side): the server closed, the application did not',
+        side === 'server' ? '（服务端）：客户端已关闭，应用没有关闭' : '（客户端）：服务器已关闭，应用没有关闭'),
+    ]);
+    const at = agesText(ages);
+    const explanation = join([why, ...(at ? [join([tx(' Age:', ' 时长：'), at])] : [])], tx('', ''));
+    const finding: FindingText = {
+      id: 'close_wait_leak', severity, summary,
+      evidence: {
+        state: 'CLOSE-WAIT', count: socks.length, side,
+        ...(o ? { pid: o.pid } : {}), ...(o?.name ? { process: o.name } : {}),
+        ...(side === 'server' ? { localPort: first.localPort } : { destination: endpoint(first.remoteAddress, first.remotePort) }),
+        peers, distinctPeers: distinct,
+        queues: { withUnread, withoutUnread },
+        ...(ages ? { ages } : {}),
+        ...(growing ? { figures: { samples: (s.history?.length ?? 0) + 1, growingEverySample: 1 } } : {}),
+      },
+      explanation, fixes: fixes(s),
+    };
+    if (!o) finding.missing = [NO_PROCESS_INFO];
+    if (!ages) {
+      finding.missing = [...(finding.missing ?? []), tx(
+        'How long they have been stuck is unknown (Linux keeps no timestamp for CLOSE-WAIT): take two snapshots a minute apart (`tcplens capture`) and compare, or trace with bcc tcpstates.',
+        '无法得知它们卡住了多久（Linux 不记录进入 CLOSE_WAIT 的时间）：隔一分钟取两次快照（`tcplens capture`）比较，或用 bcc tcpstates 跟踪。')];
+    }
+    out.push(finding);
+  }
+  return out;
+}
+
+export const closeWaitLeak: Rule = {
+  id: 'close_wait_leak',
+  title: tx('CLOSE-WAIT piling up: the peer closed, the application did not', 'CLOSE_WAIT 堆积：对端已关闭，应用未关闭'),
+  thresholds: tx(
+    `per owner and local port (server) or destination (client): warning ≥ ${CLOSE_WAIT_WARN} sockets, or ≥ ${CLOSE_WAIT_OLD_MIN} older than 5 min, or growing in every sample; critical ≥ ${CLOSE_WAIT_CRIT}`,
+    `按属主与本地端口（服务端）或目的地址（客户端）分组：≥ ${CLOSE_WAIT_WARN} 个为警告，或 ≥ ${CLOSE_WAIT_OLD_MIN} 个超过 5 分钟，或每次采样都在增长；≥ ${CLOSE_WAIT_CRIT} 个为严重`),
+  check: checkCloseWait,
+};

@@ -1,0 +1,237 @@
+// READ THIS FIRST — time_wait_pressure: TIME-WAIT, and whether it can exhaust ephemeral ports.
+//
+// Rules this file keeps (LINUX_FACTS §1, §3, §8):
+// - Only the side that closes first enters TIME-WAIT (主动关闭方), for a fixed 60 s on Linux
+//   (TCP_TIMEWAIT_LEN); tcp_fin_timeout does not change it, whatever the seeds say.
+// - A TIME-WAIT entry blocks only its own 4-tuple. connect() can reuse a local port toward other
+//   destinations, so a client runs out of ports *per destination ip:port*: it sustains about
+//   range ÷ 60 s new connections per second toward one ip:port (28,232 ÷ 60 ≈ 470/s by default).
+// - Server-side TIME-WAIT (the server closed first) never exhausts the listening port; it only costs
+//   a minisocket (~200 bytes) each. It is reported as info, never as a warning, unless the host-wide
+//   TIME-WAIT table (tcp_max_tw_buckets) is nearly full.
+// - tcp_tw_reuse (1, or 2 on loopback) lets connect() take a TIME-WAIT 4-tuple older than 1 s when
+//   timestamps are on; then only the young entries and the other states count against the range.
+// Thresholds per destination (client side): ports in use ≥ 50 % of the range ⇒ warning, ≥ 90 % ⇒
+// critical; ≥ 1000 TIME-WAIT toward one destination ⇒ info. Server side: ≥ 1000 on one port ⇒ info.
+// Host-wide TIME-WAIT ≥ 90 % of tcp_max_tw_buckets ⇒ warning.
+import type { HostSnapshot, SocketRecord } from '../../model/snapshot.js';
+import type { Text } from '../../i18n/lang.js';
+import type { FindingText, FixOf, Severity } from '../finding.js';
+import {
+  ageStats, endpoint, socketAgeMs, groupBy, isLoopback, listenerOwner, osOf, portRange, sysctl, sysctlNum,
+  timeWaitLenMs, topPeers, type PortRange,
+} from '../facts.js';
+import { agesText, join, owner, pct, tx } from '../words.js';
+import { sideJudge } from './close-wait-leak.js';
+import type { Rule } from '../rule.js';
+
+export const TW_WARN_USAGE = 0.5;
+export const TW_CRIT_USAGE = 0.9;
+export const TW_INFO_COUNT = 1000;
+export const TW_BUCKETS_WARN = 0.9;
+const REUSE_DELAY_MS = 1000;
+
+/** Does tcp_tw_reuse let connect() take TIME-WAIT entries toward this destination? */
+function reuseApplies(s: HostSnapshot, dest: string): boolean | undefined {
+  const reuse = sysctlNum(s, 'net.ipv4.tcp_tw_reuse');
+  const ts = sysctlNum(s, 'net.ipv4.tcp_timestamps');
+  if (reuse === undefined) return undefined;
+  if (ts === 0) return false; // reuse decides by timestamps (tcp_twsk_unique); without them it never reuses
+  return reuse === 1 || (reuse === 2 && isLoopback(dest));
+}
+
+function notFixes(s: HostSnapshot): FixOf<Text>[] {
+  const fin = sysctlNum(s, 'net.ipv4.tcp_fin_timeout');
+  const finNote = fin !== undefined && fin !== 60
+    ? tx(` (this host has tcp_fin_timeout = ${fin} and TIME-WAIT still lasts 60 s)`, `（本机 tcp_fin_timeout = ${fin}，TIME_WAIT 依然是 60 秒）`)
+    : tx('', '');
+  return [
+    {
+      text: join([tx('Not a fix: lowering tcp_fin_timeout', '不是修复：调小 tcp_fin_timeout'), finNote], tx('', '')),
+      caveat: tx('On Linux it only limits orphaned FIN-WAIT-2; TIME-WAIT is fixed at 60 s (TCP_TIMEWAIT_LEN) and not tunable.',
+        '在 Linux 上它只限制孤儿 FIN_WAIT_2；TIME_WAIT 固定为 60 秒（TCP_TIMEWAIT_LEN），不可调。'),
+    },
+    {
+      text: tx('Not a fix: tcp_tw_recycle', '不是修复：tcp_tw_recycle'),
+      caveat: tx('Removed in Linux 4.12; where it exists it drops SYNs from clients behind NAT (per-host timestamp check).',
+        'Linux 4.12 已删除该参数；在仍有它的内核上，它会丢弃 NAT 后面客户端的 SYN（按主机检查时间戳）。'),
+    },
+    {
+      text: tx('Avoid SO_LINGER with l_linger = 0 to skip TIME-WAIT', '不要用 l_linger = 0 的 SO_LINGER 来跳过 TIME_WAIT'),
+      caveat: tx('close() then sends RST instead of FIN: unsent and in-flight data is lost and the peer sees "connection reset by peer".',
+        'close() 会发送 RST 而不是 FIN：未发送和在途的数据会丢失，对端看到 "connection reset by peer"。'),
+    },
+  ];
+}
+
+function clientFixes(s: HostSnapshot, dest: string, range: PortRange): FixOf<Text>[] {
+  const reuse = sysctl(s, 'net.ipv4.tcp_tw_reuse');
+  return [
+    {
+      text: tx(`Reuse connections toward ${dest}: HTTP keep-alive / a connection pool (for nginx upstreams: keepalive N with proxy_http_version 1.1 and an empty Connection header).`,
+        `复用连向 ${dest} 的连接：HTTP keep-alive / 连接池（nginx upstream：keepalive N，并设置 proxy_http_version 1.1 与空的 Connection 头）。`),
+      caveat: tx('The real cure: a reused connection creates no TIME-WAIT at all.', '根本办法：复用的连接根本不会产生 TIME_WAIT。'),
+    },
+    {
+      text: tx(`More 4-tuples: widen net.ipv4.ip_local_port_range (now ${range.lo}–${range.hi}${range.assumed ? ', assumed default' : ''}), or spread load over more destination ports/IPs or source IPs.`,
+        `增加四元组：扩大 net.ipv4.ip_local_port_range（当前 ${range.lo}–${range.hi}${range.assumed ? '，按默认值估计' : ''}），或把负载分散到更多目的端口/IP 或源 IP。`),
+      caveat: tx('Keep the range clear of ports your services listen on (ip_local_reserved_ports).', '端口范围要避开本机服务监听的端口（ip_local_reserved_ports）。'),
+    },
+    {
+      text: tx(`net.ipv4.tcp_tw_reuse = 1 (now ${reuse ?? 'unknown'})`, `net.ipv4.tcp_tw_reuse = 1（当前 ${reuse ?? '未知'}）`),
+      caveat: tx('Helps only outgoing connections (connect()), needs tcp_timestamps = 1 on both ends, and never reuses FIN-WAIT-2 minisockets.',
+        '只对主动发起的连接（connect()）有效，需要两端都开启 tcp_timestamps = 1，并且不会复用 FIN_WAIT_2 迷你套接字。'),
+    },
+    {
+      text: tx('If the client bind()s its source address before connect(), set IP_BIND_ADDRESS_NO_PORT so the port is chosen per destination.',
+        '如果客户端在 connect() 之前先 bind() 源地址，请设置 IP_BIND_ADDRESS_NO_PORT，让端口按目的地址分配。'),
+      caveat: tx('Otherwise every destination shares one pool of ports.', '否则所有目的地址共用同一个端口池。'),
+    },
+    ...notFixes(s),
+  ];
+}
+
+function clientSide(s: HostSnapshot, tw: SocketRecord[], range: PortRange): FindingText[] {
+  const os = osOf(s);
+  const lenMs = timeWaitLenMs(os);
+  const lenS = lenMs / 1000;
+  const out: FindingText[] = [];
+  const byDest = groupBy(tw, (k) => endpoint(k.remoteAddress, k.remotePort));
+  for (const [dest, socks] of byDest) {
+    const first = socks[0];
+    // Every socket toward this ip:port whose local port came from the ephemeral range holds one port.
+    const toDest = s.sockets.filter((k) => k.remoteAddress === first.remoteAddress && k.remotePort === first.remotePort
+      && k.state !== 'LISTEN' && k.localPort >= range.lo && k.localPort <= range.hi);
+    const reuse = reuseApplies(s, first.remoteAddress);
+    const ages = ageStats(socks, os);
+    // Without ages, assume closes spread evenly over the TIME-WAIT period: 1 s worth is too young to reuse.
+    const youngTw = ages ? socks.filter((k) => (socketAgeMs(k, os) ?? 0) < REUSE_DELAY_MS).length : Math.ceil(socks.length / lenS);
+    const blocking = reuse ? toDest.filter((k) => k.state !== 'TIME-WAIT').length + youngTw : toDest.length;
+    const usage = blocking / range.size;
+    const sustainable = range.size / lenS;
+    const observed = socks.length / lenS;
+    let severity: Severity | undefined;
+    if (usage >= TW_CRIT_USAGE) severity = 'critical';
+    else if (usage >= TW_WARN_USAGE) severity = 'warning';
+    else if (socks.length >= TW_INFO_COUNT) severity = 'info';
+    if (!severity) continue;
+    const o = listenerOwner(s, first.localPort); // rarely known: TIME-WAIT has no owner
+    const at = agesText(ages);
+    const summary = severity === 'info'
+      ? tx(`${socks.length} TIME-WAIT toward ${dest} (this host closed first, as the client): ${pct(usage)} of the ${range.size} ephemeral ports`,
+        `${socks.length} 个连向 ${dest} 的 TIME_WAIT（本机作为客户端主动关闭）：占 ${range.size} 个临时端口的 ${pct(usage)}`)
+      : tx(`Ephemeral ports toward ${dest} ${pct(usage)} used (${blocking} of ${range.size}): connect() there will fail with EADDRNOTAVAIL ("Cannot assign requested address") at 100 %`,
+        `连向 ${dest} 的临时端口已用 ${pct(usage)}（${blocking}/${range.size}）：用满时 connect() 会失败并报 EADDRNOTAVAIL（"Cannot assign requested address"）`);
+    const explanation = join([
+      tx(`This host closes its connections to ${dest} first, so each one stays in TIME-WAIT for ${lenS} s (2MSL; fixed on Linux) and keeps its 4-tuple. Toward a single ip:port only the local port varies, so at most ${range.size} connections per ${lenS} s ≈ ${Math.floor(sustainable)} new connections/s are sustainable; the TIME-WAIT count says this host opened about ${Math.round(observed)}/s over the last ${lenS} s.`,
+        `本机先关闭连向 ${dest} 的连接（主动关闭），每个连接在 TIME_WAIT 停留 ${lenS} 秒（2MSL，Linux 上固定）并占住它的四元组。连向同一个 ip:端口时只有本地端口能变化，所以每 ${lenS} 秒最多 ${range.size} 个连接，约每秒 ${Math.floor(sustainable)} 个新连接；按 TIME_WAIT 数量估算，本机最近 ${lenS} 秒约每秒新建 ${Math.round(observed)} 个。`),
+      reuse ? tx(' tcp_tw_reuse applies here, so entries older than 1 s can be reused and only young ones count.', ' 此处 tcp_tw_reuse 生效，超过 1 秒的条目可被复用，只有更新的条目计入。') : tx('', ''),
+      at ? join([tx(' TIME-WAIT ages:', ' TIME_WAIT 时长：'), at]) : tx('', ''),
+    ], tx('', ''));
+    const finding: FindingText = {
+      id: 'time_wait_pressure', severity, summary,
+      evidence: {
+        state: 'TIME-WAIT', count: socks.length, side: 'client', destination: dest,
+        ...(o ? { pid: o.pid, ...(o.name ? { process: o.name } : {}) } : {}),
+        peers: [{ address: first.remoteAddress, port: first.remotePort, count: socks.length }], distinctPeers: 1,
+        ...(ages ? { ages } : {}),
+        sysctls: pickSysctls(s),
+        figures: {
+          portRangeSize: range.size, portsInUse: blocking, usage: Math.round(usage * 1000) / 1000,
+          sustainableConnsPerSec: Math.floor(sustainable), observedClosesPerSec: Math.round(observed * 10) / 10,
+          timeWaitSeconds: lenS,
+        },
+      },
+      explanation, fixes: clientFixes(s, dest, range),
+    };
+    if (range.assumed) finding.missing = [tx('ip_local_port_range is not in the input; the default range was assumed (add `sysctl net.ipv4.ip_local_port_range` to the folder).',
+      '输入中没有 ip_local_port_range，按默认范围估算（请把 `sysctl net.ipv4.ip_local_port_range` 的输出放进目录）。')];
+    out.push(finding);
+  }
+  return out;
+}
+
+function serverSide(s: HostSnapshot, tw: SocketRecord[]): FindingText[] {
+  const os = osOf(s);
+  const lenS = timeWaitLenMs(os) / 1000;
+  const out: FindingText[] = [];
+  for (const [, socks] of groupBy(tw, (k) => String(k.localPort))) {
+    if (socks.length < TW_INFO_COUNT) continue;
+    const port = socks[0].localPort;
+    const o = listenerOwner(s, port);
+    const ages = ageStats(socks, os);
+    const { peers, distinct } = topPeers(socks, false, 5);
+    out.push({
+      id: 'time_wait_pressure', severity: 'info',
+      summary: join([tx(`${socks.length} TIME-WAIT on listening port ${port} of`, `监听端口 ${port} 上有 ${socks.length} 个 TIME_WAIT，属于`), owner(o),
+        tx('(the server closes first): harmless for the port', '（服务端主动关闭）：对该端口无害')]),
+      evidence: {
+        state: 'TIME-WAIT', count: socks.length, side: 'server', localPort: port,
+        ...(o ? { pid: o.pid, ...(o.name ? { process: o.name } : {}) } : {}),
+        peers, distinctPeers: distinct, ...(ages ? { ages } : {}),
+        figures: { closesPerSec: Math.round((socks.length / lenS) * 10) / 10, timeWaitSeconds: lenS },
+      },
+      explanation: tx(
+        `The server side closes these connections first (主动关闭), so it holds TIME-WAIT for ${lenS} s each — about ${Math.round(socks.length / lenS)} closes/s. Server-side TIME-WAIT never exhausts the listening port: each entry blocks only its own 4-tuple (client ip:port), and costs a ~200-byte minisocket, no file descriptor.`,
+        `这些连接由服务端先关闭（主动关闭），因此每个都在 TIME_WAIT 停留 ${lenS} 秒——约每秒关闭 ${Math.round(socks.length / lenS)} 个。服务端的 TIME_WAIT 永远不会耗尽监听端口：每个条目只占用它自己的四元组（客户端 ip:端口），只是约 200 字节的迷你套接字，不占文件描述符。`),
+      fixes: [
+        {
+          text: tx('Usually nothing to do. To have fewer, let clients close first or keep connections alive longer (e.g. nginx keepalive_requests above the default 100, longer keepalive_timeout).',
+            '通常无需处理。想减少它们，可以让客户端先关闭，或延长长连接（如把 nginx keepalive_requests 调到默认 100 以上、加大 keepalive_timeout）。'),
+          caveat: tx('tcp_tw_reuse does not apply here: it only helps outgoing connect().', 'tcp_tw_reuse 对这里无效：它只作用于主动发起的 connect()。'),
+        },
+        ...notFixes(s),
+      ],
+    });
+  }
+  return out;
+}
+
+function bucketPressure(s: HostSnapshot): FindingText[] {
+  const max = sysctlNum(s, 'net.ipv4.tcp_max_tw_buckets');
+  if (max === undefined || max <= 0) return [];
+  // sockstat `tw` counts TIME-WAIT and FIN-WAIT-2 minisockets, exactly what the limit counts.
+  const tw = s.sockstat?.tw ?? s.sockets.filter((k) => k.state === 'TIME-WAIT' || (k.state === 'FIN-WAIT-2' && k.timer?.kind === 'timewait')).length;
+  if (tw < TW_BUCKETS_WARN * max) return [];
+  return [{
+    id: 'time_wait_pressure', severity: 'warning',
+    summary: tx(`TIME-WAIT table ${pct(tw / max)} full (${tw} of tcp_max_tw_buckets ${max}): past the limit closing connections skip TIME-WAIT`,
+      `TIME_WAIT 表已满 ${pct(tw / max)}（${tw}/${max}，tcp_max_tw_buckets）：超出后关闭的连接将跳过 TIME_WAIT`),
+    evidence: { state: 'TIME-WAIT', count: tw, sysctls: { 'net.ipv4.tcp_max_tw_buckets': String(max) }, figures: { usage: Math.round((tw / max) * 1000) / 1000 } },
+    explanation: tx('When the limit is reached the kernel destroys the TIME-WAIT entry at once and counts TCPTimeWaitOverflow (older kernels log "TCP: time wait bucket table overflow"). The connection then loses the protection TIME-WAIT gives against old duplicate segments and a lost last ACK.',
+      '达到上限后，内核会立即销毁 TIME_WAIT 条目并累加 TCPTimeWaitOverflow（旧内核会打印 "TCP: time wait bucket table overflow"）。连接因此失去 TIME_WAIT 对旧重复报文和最后一个 ACK 丢失的保护。'),
+    fixes: [
+      { text: tx('Reduce the churn (connection reuse), or raise tcp_max_tw_buckets if memory allows (each entry is ~200 bytes).', '减少连接的频繁建立与关闭（复用连接），或在内存允许时调大 tcp_max_tw_buckets（每个条目约 200 字节）。'),
+        caveat: tx('Never lower it "to kill TIME-WAIT": the kernel documentation says you must not lower the limit artificially.', '不要为了“清掉 TIME_WAIT”而调小它：内核文档明确说不要人为调低该上限。') },
+    ],
+  }];
+}
+
+function pickSysctls(s: HostSnapshot): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const n of ['net.ipv4.ip_local_port_range', 'net.ipv4.tcp_tw_reuse', 'net.ipv4.tcp_timestamps', 'net.ipv4.tcp_fin_timeout']) {
+    const v = sysctl(s, n);
+    if (v !== undefined) out[n] = v;
+  }
+  return out;
+}
+
+function checkTimeWait(s: HostSnapshot): FindingText[] {
+  const tw = s.sockets.filter((k) => k.state === 'TIME-WAIT');
+  const out = bucketPressure(s);
+  if (tw.length === 0) return out;
+  const range = portRange(s);
+  const sideOf = sideJudge(s);
+  const client = tw.filter((k) => sideOf(k) === 'client');
+  const server = tw.filter((k) => sideOf(k) === 'server');
+  return [...out, ...clientSide(s, client, range), ...serverSide(s, server)];
+}
+
+export const timeWaitPressure: Rule = {
+  id: 'time_wait_pressure',
+  title: tx('TIME-WAIT and ephemeral-port exhaustion per destination', 'TIME_WAIT 与按目的地址的临时端口耗尽'),
+  thresholds: tx(
+    `client side, per destination ip:port: ports in use ≥ ${TW_WARN_USAGE * 100} % of ip_local_port_range ⇒ warning, ≥ ${TW_CRIT_USAGE * 100} % ⇒ critical, ≥ ${TW_INFO_COUNT} TIME-WAIT ⇒ info; server side ≥ ${TW_INFO_COUNT} on one port ⇒ info; TIME-WAIT ≥ ${TW_BUCKETS_WARN * 100} % of tcp_max_tw_buckets ⇒ warning`,
+    `客户端、按目的 ip:端口：占用端口 ≥ ip_local_port_range 的 ${TW_WARN_USAGE * 100}% 为警告，≥ ${TW_CRIT_USAGE * 100}% 为严重，TIME_WAIT ≥ ${TW_INFO_COUNT} 个为提示；服务端单端口 ≥ ${TW_INFO_COUNT} 个为提示；TIME_WAIT ≥ tcp_max_tw_buckets 的 ${TW_BUCKETS_WARN * 100}% 为警告`),
+  check: checkTimeWait,
+};
