@@ -187,7 +187,6 @@ class Run {
   // ---- events ----
 
   private step(ev: ScriptEvent): void {
-    if (ev.kind !== 'syscall') this.waitForBlocked(ev, false);
     const at = this.scriptedTime(ev);
     switch (ev.kind) {
       case 'packet':
@@ -200,7 +199,7 @@ class Run {
         }
         return;
       case 'syscall':
-        this.waitForBlocked(ev, true);
+        this.settleBlocked(ev);
         this.advanceTo(at ?? this.now);
         this.call(ev, at ?? this.now);
         this.base = at ?? this.now;
@@ -224,17 +223,18 @@ class Run {
       const err = applySetting(config, s.name, s.value);
       if (err) this.notes.push(`sysctl ${s.name}=${s.value} not modelled`);
     }
-    const where = init ? 'init' : `line ${this.current?.loc.line ?? 0}`;
+    // An init command only sets up; a timed one (tc, nstat) may be a check we cannot make.
+    const where = init ? 'init' : `line ${this.current?.loc.line ?? 0}: not supported, not checked`;
     for (const n of r.notes) this.notes.push(`${where}: ${n}`);
   }
 
   private inject(ev: ScriptEvent & PacketEvent): void {
     const flagsSyn = ev.flags.includes('S') && !ev.flags.includes('.');
     // A SYN to a listener (or with no socket at all) is a new connection from a fresh remote port.
-    if (flagsSyn && (!this.sut || this.sut.listening)) {
+    // So is any first packet when no connection exists yet (a segment to a closed port).
+    if ((flagsSyn && (!this.sut || this.sut.listening)) || !this.sut || this.sut.remotePort === 0) {
       this.sut = { remotePort: this.nextRemotePort++, localPort: BIND_PORT, listening: false, connecting: false };
     }
-    if (!this.sut) this.sut = { remotePort: this.nextRemotePort++, localPort: BIND_PORT, listening: false, connecting: false };
     this.match.conn = this.sut;
     const seg = inboundSegment(ev, this.sut, this.addrs, this.opts.defines ?? {});
     if (typeof seg === 'string') this.fail(seg);
@@ -368,12 +368,7 @@ class Run {
     }
   }
 
-  /** Before the next call (one syscall thread) and at the end, a blocked call must finish in time. */
-  private waitForBlocked(next: ScriptEvent, isCall: boolean): void {
-    if (!isCall) return;
-    this.settleBlocked(next);
-  }
-
+  /** Before the next call (packetdrill has one syscall thread) and at the end, a blocked call must finish in time. */
   private settleBlocked(next: ScriptEvent | undefined): void {
     while (this.blocked.length > 0) {
       const b = this.blocked[0];
