@@ -228,6 +228,7 @@ for (const port of ports) {
    * - 'hold': keep them open.
    * - 'close': close each after connecting (FIN first, so the client side gets TIME-WAIT).
    * - 'orphan': close the fd at once without waiting (the socket lives on, orphaned).
+   * - 'end': send FIN (shutdown SHUT_WR) but keep the fd: FIN-WAIT-2 here, CLOSE-WAIT at a 'hold' server.
    * - 'wait': wait for the server to close first, then close (the server side gets TIME-WAIT).
    * Says {done, ok, errors: {CODE: n}}; failures like EADDRNOTAVAIL are counted, not fatal.
    */
@@ -253,6 +254,7 @@ function next() {
     if (A.write) c.write(A.write);
     if (A.mode === 'hold') { held.push(c); c.on('data', () => {}); settle(); }
     else if (A.mode === 'orphan') { c.destroy(); settle(); }
+    else if (A.mode === 'end') { held.push(c); c.on('data', () => {}); c.end(); settle(); }
     else if (A.mode === 'wait') { c.on('data', () => {}); c.on('close', settle); }
     else { c.on('data', () => {}); c.end(); c.on('close', settle); }
   });
