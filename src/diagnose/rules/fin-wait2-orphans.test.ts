@@ -1,0 +1,37 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { diagnose } from '../diagnose.js';
+import { host, sock, times } from '../snapshot-builder.js';
+
+const only = ['fin_wait2_orphans'] as const;
+
+test('orphaned FIN-WAIT-2 (inode 0, timewait timer) toward one peer → info that names the peer and tcp_fin_timeout', () => {
+  const s = host({ sysctls: { 'net.ipv4.tcp_fin_timeout': '5' } }, times(40, (i) =>
+    sock('FIN-WAIT-2', `10.0.0.1:${40000 + i}`, '10.0.0.7:6379', { inode: 0, timer: { kind: 'timewait', remainingMs: 3000 } })));
+  const [f] = diagnose(s, { only });
+  assert.equal(f.severity, 'info');
+  assert.equal(f.evidence.count, 40);
+  assert.equal(f.evidence.peers?.[0].address, '10.0.0.7');
+  assert.match(f.summary, /tcp_fin_timeout \(5 s\)/);
+  assert.match(f.explanation, /does not last forever/);
+});
+
+test('FIN-WAIT-2 still owned (half-close) by one process → warning, fix in the application', () => {
+  const s = host({}, times(25, (i) => sock('FIN-WAIT-2', `10.0.0.1:${40000 + i}`, '10.0.0.7:80', { pid: 31, name: 'worker', inode: 100 + i })));
+  const [f] = diagnose(s, { only });
+  assert.equal(f.severity, 'warning');
+  assert.equal(f.evidence.pid, 31);
+  assert.match(f.explanation, /shutdown\(SHUT_WR\)/);
+});
+
+test('orphans at 60 % of tcp_max_orphans → critical', () => {
+  const s = host({ sysctls: { 'net.ipv4.tcp_max_orphans': '10000' }, sockstat: { orphan: 6000 }, counters: { 'TcpExt:TCPAbortOnMemory': 12 } }, []);
+  const [f] = diagnose(s, { only });
+  assert.equal(f.severity, 'critical');
+  assert.equal(f.evidence.counters?.['TcpExt:TCPAbortOnMemory'], 12);
+});
+
+test('a few FIN-WAIT-2 → nothing', () => {
+  const s = host({ sysctls: { 'net.ipv4.tcp_max_orphans': '131072' }, sockstat: { orphan: 3 } }, times(4, (i) => sock('FIN-WAIT-2', `10.0.0.1:${40000 + i}`, '10.0.0.7:80', { inode: 0 })));
+  assert.deepEqual(diagnose(s, { only }), []);
+});
