@@ -1,0 +1,195 @@
+// READ THIS FIRST — the sans-IO TCP connection: the one class the host, the lab and the
+// packetdrill runner drive. It behaves like Linux 6.x segment for segment.
+//
+// How to drive it (quinn-proto's contract):
+// - Inputs take `now` (ms, fractional allowed): a user call, `handleSegment`, `handleTimeout`.
+// - After any input drain `pollTransmit()` until undefined, then `pollEvent()` until undefined,
+//   then ask `nextDeadline()` and call `handleTimeout(now)` no later than that.
+// - It never reads a clock, draws a random number or does I/O: the ISN and the timestamp
+//   offset arrive in `ConnectionParams`.
+//
+// Where things are: one module per RFC 9293 §3.10 event in events/ (open, send, receive, close
+// and shutdown, abort, segment-arrives, timeouts); every state change through state-change.ts;
+// timers as data in timers.ts; the TCB in tcb.ts.
+import type { TcpState } from '../model/states.js';
+import type { TcpConfig } from './config.js';
+import type { Errno, SysError } from './errno.js';
+import type { Segment } from './segment.js';
+import type { Seq } from './seq.js';
+import type { Tcb, Endpoint, SocketOptions, ConnectionEvent } from './tcb.js';
+import { nextDeadline, procTimerKind } from './timers.js';
+import * as open from './events/open.js';
+import { segmentArrives } from './events/segment-arrives.js';
+import { handleTimeout, armKeepalive } from './events/timeouts.js';
+import { send, writableSpace } from './events/send.js';
+import { recv, readableBytes } from './events/receive.js';
+import { close, shutdown } from './events/close.js';
+import { abort } from './events/abort.js';
+import { transmit } from './output.js';
+import { updateSndMss } from './events/open.js';
+
+export type { Endpoint, SocketOptions, ConnectionEvent } from './tcb.js';
+export { resetFor } from './reset.js';
+
+export interface ConnectionParams {
+  /** The host's tunables, by reference. */
+  config: TcpConfig;
+  local: Endpoint;
+  remote: Endpoint;
+  /** Injected: the host draws it from a seeded generator or Linux's TIME-WAIT rule. */
+  isn: Seq;
+  /** Per-connection timestamp offset, injected. */
+  tsOffset: number;
+  options: SocketOptions;
+  /** MSS to advertise before TCP_MAXSEG (default 1460, MTU 1500 for v4 and packetdrill's v6). */
+  mtuMss?: number;
+}
+
+export interface ConnectionStatus {
+  state: TcpState;
+  sndUna: number; sndNxt: number; rcvNxt: number;
+  sndWnd: number; rcvWnd: number;
+  rtoMs: number; srttMs: number | undefined;
+  retransmits: number; backoff: number; probes: number;
+  mss: number; sndMss: number; advMss: number;
+  bytesReceived: number; bytesAcked: number;
+  error?: Errno;
+}
+
+export interface TimerView {
+  kind: 'on' | 'keepalive' | 'timewait' | 'persist' | 'probe' | 'off';
+  remainingMs: number;
+  retransmits: number;
+}
+
+export class Connection {
+  private readonly tcb: Tcb;
+
+  private constructor(tcb: Tcb) {
+    this.tcb = tcb;
+  }
+
+  /** Active open: SYN-SENT, SYN queued. */
+  static connect(p: ConnectionParams, now: number): Connection {
+    return new Connection(open.connect(p, now));
+  }
+
+  /** Passive open from a SYN the host's listener accepted: SYN-RECEIVED, SYN-ACK queued. */
+  static accept(p: ConnectionParams, syn: Segment, now: number): Connection {
+    return new Connection(open.accept(p, syn, now));
+  }
+
+  /** SYN-cookie rebuild from the final ACK: ESTABLISHED. */
+  static fromCookie(p: ConnectionParams, ack: Segment, syn: { mss: number; wscale?: number; sackOk?: boolean; tsOk?: boolean }, now: number): Connection {
+    return new Connection(open.fromCookie(p, ack, syn, now));
+  }
+
+  get state(): TcpState { return this.tcb.state; }
+  get local(): Endpoint { return this.tcb.local; }
+  get remote(): Endpoint { return this.tcb.remote; }
+  get orphaned(): boolean { return this.tcb.orphaned; }
+  /** SO_ERROR (not cleared by reading it here; recv/send hand it over once). */
+  get error(): Errno | undefined { return this.tcb.error; }
+  get options(): SocketOptions { return this.tcb.options; }
+  /** Both ends use timestamps (tw_ts_recent_stamp != 0: tcp_tw_reuse may take this TIME-WAIT). */
+  get timestampsOk(): boolean { return this.tcb.tsOk; }
+  /** `A → B (reason)` for every state change so far. */
+  get history(): readonly string[] { return this.tcb.history; }
+
+  handleSegment(seg: Segment, now: number): void {
+    this.at(now);
+    segmentArrives(this.tcb, seg);
+  }
+
+  handleTimeout(now: number): void {
+    this.at(now);
+    handleTimeout(this.tcb);
+  }
+
+  nextDeadline(): number | undefined {
+    return nextDeadline(this.tcb.timers);
+  }
+
+  pollTransmit(): Segment | undefined {
+    return this.tcb.outbox.shift();
+  }
+
+  pollEvent(): ConnectionEvent | undefined {
+    return this.tcb.events.shift();
+  }
+
+  send(data: Uint8Array, now: number): number | SysError {
+    this.at(now);
+    return send(this.tcb, data);
+  }
+
+  recv(max: number, now: number): Uint8Array | SysError {
+    this.at(now);
+    return recv(this.tcb, max);
+  }
+
+  readableBytes(): number { return readableBytes(this.tcb); }
+  writableSpace(): number { return writableSpace(this.tcb); }
+
+  shutdown(how: 'SHUT_RD' | 'SHUT_WR' | 'SHUT_RDWR', now: number): 0 | SysError {
+    this.at(now);
+    return shutdown(this.tcb, how);
+  }
+
+  close(now: number): void {
+    this.at(now);
+    close(this.tcb);
+  }
+
+  abort(now: number): void {
+    this.at(now);
+    abort(this.tcb);
+  }
+
+  /** setsockopt: merge, then apply what takes effect at once (keepalive clock, buffers, MSS). */
+  setOption(o: Partial<SocketOptions>, now: number): void {
+    this.at(now);
+    const t = this.tcb;
+    Object.assign(t.options, o);
+    if (o.rcvbuf !== undefined && o.rcvbuf > 0) {
+      t.rcvBufSize = o.rcvbuf * 2;
+      t.windowClamp = Math.max(1, Math.floor(t.rcvBufSize / 2));
+      t.rcvSsthresh = Math.min(t.rcvSsthresh, t.windowClamp);
+    }
+    if (o.sndbuf !== undefined && o.sndbuf > 0) t.sndBufSize = o.sndbuf * 2;
+    if (o.maxseg !== undefined && o.maxseg > 0 && (t.state === 'ESTABLISHED' || t.state === 'CLOSE-WAIT')) {
+      t.mssClamp = Math.min(t.mssClamp, o.maxseg);
+      updateSndMss(t);
+    }
+    if ('keepalive' in o || 'keepidle' in o) armKeepalive(t);
+    if ('nodelay' in o && o.nodelay) transmit(t);
+  }
+
+  status(): ConnectionStatus {
+    const t = this.tcb;
+    return {
+      state: t.state,
+      sndUna: t.sndUna, sndNxt: t.sndNxt, rcvNxt: t.rcvNxt,
+      sndWnd: t.sndWnd, rcvWnd: t.rcvWnd,
+      rtoMs: t.rtoMs, srttMs: t.srttMs,
+      retransmits: t.retransmits, backoff: t.backoff, probes: t.probesOut,
+      mss: t.sndMss, sndMss: t.sndMss, advMss: t.advMss,
+      bytesReceived: t.bytesReceived, bytesAcked: t.bytesAcked,
+      ...(t.error ?? t.lastError ? { error: t.error ?? t.lastError } : {}),
+    };
+  }
+
+  /** As /proc/net/tcp's `tr:tm->when` and `ss -o` show it. */
+  timerView(now?: number): TimerView {
+    const t = this.tcb;
+    const { kind, at } = procTimerKind(t.timers);
+    const ref = now ?? t.now;
+    const retransmits = kind === 'keepalive' || kind === 'persist' ? t.probesOut : kind === 'on' ? t.retransmits : 0;
+    return { kind, remainingMs: at === undefined ? 0 : Math.max(0, at - ref), retransmits };
+  }
+
+  /** Time only moves forward; a caller's clock going back is treated as "now" again. */
+  private at(now: number): void {
+    if (Number.isFinite(now) && now > this.tcb.now) this.tcb.now = now;
+  }
+}

@@ -1,0 +1,107 @@
+// READ THIS FIRST — the CLOSE and SHUTDOWN calls (RFC 9293 §3.10.4; Linux tcp_close,
+// tcp_shutdown, tcp_close_state, tcp_disconnect).
+//
+// close() — the application lets go; the connection becomes an orphan:
+//   - unread received data → RST|ACK (seq = SND.NXT), CLOSED (RFC 2525 §2.17, Linux
+//     TCPAbortOnClose). A FIN already received is not "unread data".
+//   - SO_LINGER {on, 0} → RST|ACK where a reset is needed (tcp_need_reset), CLOSED, no TIME-WAIT.
+//   - otherwise the state table below, with a FIN after the queued data. SO_LINGER {on, N}
+//     behaves the same here; the host makes the call wait up to N s for the FIN's ACK.
+//   - an orphan already in FIN-WAIT-2 lives tcp_fin_timeout (or TCP_LINGER2); TCP_LINGER2 < 0 → RST.
+// shutdown(SHUT_WR) — the same state table and FIN, but the socket stays the application's.
+// shutdown(SHUT_RD) — only marks the read side: reads return end of stream once the queue is
+//   empty, and (Linux quirk) data arriving in ESTABLISHED is still taken and readable.
+import type { TcpState } from '../../model/states.js';
+import type { Tcb } from '../tcb.js';
+import type { SysError } from '../errno.js';
+import { sysError } from '../errno.js';
+import { setState } from '../state-change.js';
+import { sendActiveReset, transmit } from '../output.js';
+import { arm } from '../timers.js';
+
+/** tcp_close_state's new_state[] table: where a close (or SHUT_WR) takes each state, and whether a FIN goes out. */
+const CLOSE_STATE: Record<TcpState, { to: TcpState; fin: boolean; rule: string }> = {
+  CLOSED: { to: 'CLOSED', fin: false, rule: 'already closed' },
+  LISTEN: { to: 'CLOSED', fin: false, rule: 'RFC 9293 §3.10.4: delete the TCB' },
+  'SYN-SENT': { to: 'CLOSED', fin: false, rule: 'RFC 9293 §3.10.4: delete the TCB; nothing is sent (close-on-syn-sent.pkt)' },
+  'SYN-RECEIVED': { to: 'FIN-WAIT-1', fin: true, rule: 'RFC 9293 §3.10.4: FIN, FIN-WAIT-1' },
+  ESTABLISHED: { to: 'FIN-WAIT-1', fin: true, rule: 'RFC 9293 §3.10.4: FIN after queued data, FIN-WAIT-1' },
+  'FIN-WAIT-1': { to: 'FIN-WAIT-1', fin: false, rule: 'our FIN is already queued' },
+  'FIN-WAIT-2': { to: 'FIN-WAIT-2', fin: false, rule: 'our FIN is already acknowledged' },
+  'CLOSE-WAIT': { to: 'LAST-ACK', fin: true, rule: 'RFC 9293 §3.10.4: FIN after queued data, LAST-ACK' },
+  CLOSING: { to: 'CLOSING', fin: false, rule: 'our FIN is already queued' },
+  'LAST-ACK': { to: 'LAST-ACK', fin: false, rule: 'our FIN is already queued' },
+  'TIME-WAIT': { to: 'TIME-WAIT', fin: false, rule: 'nothing left to send' },
+};
+
+/** tcp_need_reset: the states in which an abort tells the peer with an RST. */
+export const NEEDS_RESET: ReadonlySet<TcpState> = new Set<TcpState>(['ESTABLISHED', 'CLOSE-WAIT', 'FIN-WAIT-1', 'FIN-WAIT-2', 'SYN-RECEIVED']);
+
+function closeState(tcb: Tcb, why: string): void {
+  const row = CLOSE_STATE[tcb.state];
+  if (row.to !== tcb.state) setState(tcb, row.to, why);
+  if (row.fin) {
+    tcb.finQueued = true;
+    transmit(tcb);
+  }
+}
+
+/** tcp_fin_time: TCP_LINGER2 or tcp_fin_timeout, but at least 3.5 RTO. */
+export function finTimeoutMs(tcb: Tcb): number {
+  const l2 = tcb.options.linger2;
+  const base = (l2 !== undefined && l2 > 0 ? l2 : tcb.config.tcp_fin_timeout) * 1000;
+  return Math.max(base, 3.5 * tcb.rtoMs);
+}
+
+export function close(tcb: Tcb): void {
+  const wasOrphan = tcb.orphaned;
+  tcb.orphaned = true;
+  tcb.shutRd = true;
+  tcb.shutWr = true;
+  if (wasOrphan || tcb.state === 'CLOSED') return;
+  const unread = tcb.rcvQueueLen > 0;
+  tcb.rcvQueue = [];
+  tcb.rcvQueueLen = 0;
+  if (unread) {
+    setState(tcb, 'CLOSED', 'close() with unread data (RST)');
+    sendActiveReset(tcb);
+    return;
+  }
+  const lg = tcb.options.linger;
+  if (lg && lg.onoff && lg.seconds === 0) {
+    const st = tcb.state;
+    if (NEEDS_RESET.has(st)) sendActiveReset(tcb);
+    setState(tcb, 'CLOSED', 'close() with SO_LINGER {on, 0} (RST)');
+    return;
+  }
+  closeState(tcb, 'close()');
+  if (tcb.state === 'FIN-WAIT-2') {
+    if ((tcb.options.linger2 ?? 0) < 0) {
+      sendActiveReset(tcb);
+      setState(tcb, 'CLOSED', 'close() in FIN-WAIT-2 with TCP_LINGER2 < 0 (RST)');
+      return;
+    }
+    arm(tcb.timers, 'fin-wait-2', tcb.now + finTimeoutMs(tcb));
+  }
+}
+
+export function shutdown(tcb: Tcb, how: 'SHUT_RD' | 'SHUT_WR' | 'SHUT_RDWR'): 0 | SysError {
+  if (how !== 'SHUT_RD' && how !== 'SHUT_WR' && how !== 'SHUT_RDWR') return sysError('EINVAL');
+  const st = tcb.state;
+  if (st === 'CLOSED' || st === 'LISTEN') {
+    if (how !== 'SHUT_WR') tcb.shutRd = true;
+    if (how !== 'SHUT_RD') tcb.shutWr = true;
+    return sysError('ENOTCONN');
+  }
+  if (how !== 'SHUT_WR') tcb.shutRd = true;
+  if (how === 'SHUT_RD') return 0;
+  if (tcb.shutWr) return 0;
+  tcb.shutWr = true;
+  if (st === 'SYN-SENT') {
+    // inet_shutdown: a connect in progress is disconnected.
+    setState(tcb, 'CLOSED', 'shutdown() during SYN-SENT');
+    return 0;
+  }
+  closeState(tcb, `shutdown(${how})`);
+  return 0;
+}

@@ -1,0 +1,159 @@
+// READ THIS FIRST — the OPEN call (RFC 9293 §3.10.1) and the two other ways a connection is born.
+//
+// - connect: active open. CLOSED → SYN-SENT, our SYN queued (tcp_connect). The retransmission
+//   timer starts at 1 s (TCP_TIMEOUT_INIT).
+// - accept: passive open from a SYN the host's listener took (tcp_conn_request →
+//   tcp_openreq_init / tcp_make_synack). LISTEN belongs to the host; this connection starts in
+//   SYN-RECEIVED with the SYN-ACK queued, echoing only the options the SYN offered.
+// - fromCookie: the final ACK of a SYN-cookie handshake (cookie_v4_check): the connection is
+//   rebuilt straight into ESTABLISHED from what the cookie encoded.
+import type { Segment } from '../segment.js';
+import { seqAdd } from '../seq.js';
+import type { Seq } from '../seq.js';
+import type { TcpConfig } from '../config.js';
+import type { Endpoint, SocketOptions, Tcb } from '../tcb.js';
+import { emptyTimers, arm } from '../timers.js';
+import { MSS_DEFAULT, TS_ALIGNED_LEN, parseOptions } from '../options.js';
+import { initialWindow, winFromSpace } from '../window.js';
+import { TIMEOUT_INIT_MS } from '../rto.js';
+import { sendSyn, sendSynAck } from '../output.js';
+import { setState } from '../state-change.js';
+
+export interface OpenParams {
+  config: TcpConfig;
+  local: Endpoint;
+  remote: Endpoint;
+  isn: Seq;
+  tsOffset: number;
+  options: SocketOptions;
+  /** MSS we advertise before TCP_MAXSEG (1460: MTU 1500 less 40 bytes; packetdrill's v6 tun uses MTU 1520 so it is 1460 too). */
+  mtuMss?: number;
+}
+
+export function createTcb(p: OpenParams, now: number): Tcb {
+  const opts = { ...p.options };
+  const userMss = opts.maxseg && opts.maxseg > 0 ? opts.maxseg : undefined;
+  const advMss = Math.min(p.mtuMss ?? 1460, userMss ?? Infinity);
+  const rcvBufSize = opts.rcvbuf && opts.rcvbuf > 0 ? opts.rcvbuf * 2 : p.config.tcp_rmem[1];
+  const sndBufSize = opts.sndbuf && opts.sndbuf > 0 ? opts.sndbuf * 2 : p.config.tcp_wmem[1];
+  // SO_RCVBUF locks the buffer, and the window clamp follows it (tcp_openreq_init_rwin).
+  const windowClamp = opts.rcvbuf && opts.rcvbuf > 0 ? winFromSpace(rcvBufSize) : 0xffff << 14;
+  const isn = p.isn;
+  return {
+    config: p.config, options: opts, local: { ...p.local }, remote: { ...p.remote },
+    state: 'CLOSED', history: [],
+    iss: isn, sndUna: isn, sndNxt: isn, sndMax: isn, sndWnd: 0, sndWl1: 0 as Seq, sndWl2: isn, maxWindow: 0,
+    sndBuf: new Uint8Array(0), sndBufLen: 0, pushMarks: [], finQueued: false, finSeq: undefined,
+    sndBufSize, sndSml: isn,
+    irs: 0 as Seq, rcvNxt: 0 as Seq, rcvWup: 0 as Seq, rcvWnd: 0, rcvSsthresh: 0, windowClamp, rcvBufSize,
+    rcvQueue: [], rcvQueueLen: 0, ofo: [], finReceived: false,
+    advMss, mssClamp: MSS_DEFAULT, sndMss: MSS_DEFAULT, rcvMss: MSS_DEFAULT,
+    sndWscale: 0, rcvWscale: 0, wscaleOk: false, sackOk: false, tsOk: false, tsRecent: 0, tsOffset: p.tsOffset >>> 0,
+    rtoMs: TIMEOUT_INIT_MS, srttMs: undefined, rttvarMs: 0, backoff: 0, retransmits: 0, totalRetrans: 0,
+    retransStamp: undefined, rttSeq: undefined, rttStart: now, cwnd: p.config.tcp_init_cwnd, ssthresh: 0x7fffffff,
+    tlpHighSeq: undefined,
+    ackPending: false, ackNow: false, quickAcks: 0, atoMs: 0, pingpong: false, lastOowAckAt: undefined, lastChallengeAckAt: undefined,
+    lastRecvAt: now, probesOut: 0,
+    orphaned: false, shutRd: false, shutWr: false, wasConnected: false, error: undefined, lastError: undefined,
+    bytesAcked: 0, bytesReceived: 0,
+    timers: emptyTimers(), outbox: [], events: [], now,
+  };
+}
+
+/** Apply the options of the peer's SYN (or SYN-ACK) to the TCB (tcp_parse_options + tcp_sync_mss). */
+export function applyPeerSynOptions(tcb: Tcb, syn: Segment, weOfferedTs: boolean, weOfferedWs: boolean, weOfferedSack: boolean): void {
+  const o = parseOptions(syn.options);
+  const userMss = tcb.options.maxseg && tcb.options.maxseg > 0 ? tcb.options.maxseg : Infinity;
+  tcb.mssClamp = Math.max(tcb.config.tcp_min_snd_mss, Math.min(o.mss ?? MSS_DEFAULT, userMss));
+  tcb.tsOk = weOfferedTs && o.ts !== undefined;
+  if (tcb.tsOk && o.ts) tcb.tsRecent = o.ts.val;
+  tcb.wscaleOk = weOfferedWs && o.wscale !== undefined;
+  tcb.sndWscale = tcb.wscaleOk ? (o.wscale as number) : 0;
+  tcb.sackOk = weOfferedSack && o.sackOk;
+  updateSndMss(tcb);
+}
+
+export function updateSndMss(tcb: Tcb): void {
+  tcb.sndMss = Math.max(1, Math.min(tcb.mssClamp, tcb.advMss + 0) - (tcb.tsOk ? TS_ALIGNED_LEN : 0));
+  // tcp_initialize_rcv_mss: the first guess of the peer's segment size is at most 536.
+  tcb.rcvMss = Math.max(88, Math.min(tcb.advMss, tcb.sndMss, Math.floor(tcb.rcvWnd / 2) || MSS_DEFAULT, MSS_DEFAULT));
+}
+
+export function connect(p: OpenParams, now: number): Tcb {
+  const tcb = createTcb(p, now);
+  const c = p.config;
+  const w = initialWindow(tcb, tcb.advMss - (c.tcp_timestamps ? TS_ALIGNED_LEN : 0), c.tcp_window_scaling !== 0);
+  tcb.rcvWnd = w.rcvWnd;
+  tcb.rcvSsthresh = w.rcvWnd;
+  tcb.rcvWscale = w.wscale;
+  setState(tcb, 'SYN-SENT', 'connect()');
+  sendSyn(tcb);
+  tcb.sndNxt = seqAdd(tcb.iss, 1);
+  tcb.sndMax = tcb.sndNxt;
+  tcb.retransStamp = now;
+  tcb.rttSeq = tcb.sndNxt;
+  tcb.rttStart = now;
+  arm(tcb.timers, 'retransmit', now + tcb.rtoMs);
+  return tcb;
+}
+
+export function accept(p: OpenParams, syn: Segment, now: number): Tcb {
+  const tcb = createTcb(p, now);
+  const c = p.config;
+  tcb.state = 'LISTEN';
+  tcb.irs = syn.seq;
+  tcb.rcvNxt = seqAdd(syn.seq, 1);
+  tcb.rcvWup = tcb.rcvNxt;
+  applyPeerSynOptions(tcb, syn, c.tcp_timestamps !== 0, c.tcp_window_scaling !== 0, c.tcp_sack !== 0);
+  const w = initialWindow(tcb, tcb.advMss - (tcb.tsOk ? TS_ALIGNED_LEN : 0), tcb.wscaleOk);
+  tcb.rcvWnd = w.rcvWnd;
+  tcb.rcvSsthresh = w.rcvWnd;
+  tcb.rcvWscale = w.wscale;
+  updateSndMss(tcb);
+  // The SYN's window is never scaled (RFC 7323 §2.2).
+  tcb.sndWnd = syn.window;
+  tcb.maxWindow = syn.window;
+  tcb.sndWl1 = syn.seq;
+  tcb.lastRecvAt = now;
+  setState(tcb, 'SYN-RECEIVED', 'SYN received');
+  sendSynAck(tcb);
+  tcb.sndNxt = seqAdd(tcb.iss, 1);
+  tcb.sndMax = tcb.sndNxt;
+  tcb.retransStamp = now;
+  tcb.rttSeq = tcb.sndNxt;
+  tcb.rttStart = now;
+  arm(tcb.timers, 'retransmit', now + tcb.rtoMs);
+  return tcb;
+}
+
+export function fromCookie(p: OpenParams, ack: Segment, syn: { mss: number; wscale?: number; sackOk?: boolean; tsOk?: boolean }, now: number): Tcb {
+  const tcb = createTcb({ ...p, isn: seqAdd(ack.ack, -1) }, now);
+  tcb.state = 'SYN-RECEIVED';
+  tcb.irs = seqAdd(ack.seq, -1);
+  tcb.rcvNxt = ack.seq;
+  tcb.rcvWup = ack.seq;
+  const userMss = tcb.options.maxseg && tcb.options.maxseg > 0 ? tcb.options.maxseg : Infinity;
+  tcb.mssClamp = Math.min(syn.mss || MSS_DEFAULT, userMss);
+  tcb.tsOk = syn.tsOk ?? false;
+  tcb.sackOk = syn.sackOk ?? false;
+  tcb.wscaleOk = syn.wscale !== undefined;
+  tcb.sndWscale = syn.wscale ?? 0;
+  const w = initialWindow(tcb, tcb.advMss - (tcb.tsOk ? TS_ALIGNED_LEN : 0), tcb.wscaleOk);
+  tcb.rcvWnd = w.rcvWnd;
+  tcb.rcvSsthresh = w.rcvWnd;
+  tcb.rcvWscale = w.wscale;
+  updateSndMss(tcb);
+  const o = parseOptions(ack.options);
+  if (tcb.tsOk && o.ts) tcb.tsRecent = o.ts.val;
+  tcb.sndUna = ack.ack;
+  tcb.sndNxt = ack.ack;
+  tcb.sndMax = ack.ack;
+  tcb.sndSml = ack.ack;
+  tcb.sndWnd = (ack.window >>> 0) << tcb.sndWscale;
+  tcb.maxWindow = tcb.sndWnd;
+  tcb.sndWl1 = ack.seq;
+  tcb.sndWl2 = ack.ack;
+  tcb.lastRecvAt = now;
+  setState(tcb, 'ESTABLISHED', 'ACK with a valid SYN cookie');
+  return tcb;
+}

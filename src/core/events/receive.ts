@@ -1,0 +1,56 @@
+// READ THIS FIRST — the RECEIVE call (RFC 9293 §3.10.3; Linux tcp_recvmsg_locked, tcp_cleanup_rbuf).
+//
+// Rules:
+// - Queued data first, whatever the state (data before end of stream, RFC 9293 §3.10.3).
+// - Then, in Linux's order: end of stream after the peer's FIN; a pending error (once);
+//   end of stream after SHUT_RD or once the connection is closed; EAGAIN while waiting.
+// - Reading opens the window: when the window we could now offer is at least twice what the
+//   peer was last told, a window update goes out at once (tcp_cleanup_rbuf).
+import type { Tcb } from '../tcb.js';
+import type { SysError } from '../errno.js';
+import { sysError } from '../errno.js';
+import { takeError } from './send.js';
+import { receiveWindow, selectableWindow } from '../window.js';
+import { sendAck } from '../output.js';
+
+export function recv(tcb: Tcb, max: number): Uint8Array | SysError {
+  if (!Number.isFinite(max) || max < 0) return sysError('EINVAL');
+  if (tcb.rcvQueueLen > 0 && max > 0) {
+    const n = Math.min(Math.floor(max), tcb.rcvQueueLen);
+    const out = new Uint8Array(n);
+    let off = 0;
+    while (off < n) {
+      const head = tcb.rcvQueue[0];
+      const take = Math.min(head.length, n - off);
+      out.set(head.subarray(0, take), off);
+      off += take;
+      if (take === head.length) tcb.rcvQueue.shift();
+      else tcb.rcvQueue[0] = head.subarray(take);
+    }
+    tcb.rcvQueueLen -= n;
+    cleanupRbuf(tcb);
+    return out;
+  }
+  if (max === 0 && tcb.rcvQueueLen > 0) return new Uint8Array(0);
+  if (tcb.finReceived) return new Uint8Array(0);
+  const err = takeError(tcb);
+  if (err) return err;
+  if (tcb.shutRd) return new Uint8Array(0);
+  if (tcb.state === 'CLOSED') return tcb.wasConnected || tcb.lastError ? new Uint8Array(0) : sysError('ENOTCONN');
+  if (tcb.state === 'LISTEN') return sysError('ENOTCONN');
+  return sysError('EAGAIN');
+}
+
+function cleanupRbuf(tcb: Tcb): void {
+  const st = tcb.state;
+  if (tcb.finReceived || st === 'CLOSED' || st === 'TIME-WAIT' || st === 'SYN-SENT' || st === 'SYN-RECEIVED') return;
+  const now = receiveWindow(tcb);
+  if (2 * now <= tcb.windowClamp) {
+    const next = selectableWindow(tcb);
+    if (next > 0 && next >= 2 * now) sendAck(tcb);
+  }
+}
+
+export function readableBytes(tcb: Tcb): number {
+  return tcb.rcvQueueLen;
+}

@@ -1,0 +1,308 @@
+// READ THIS FIRST — SEGMENT ARRIVES (RFC 9293 §3.10.7), one handler per state, as Linux runs it
+// (tcp_rcv_state_process, tcp_rcv_synsent_state_process, tcp_check_req, tcp_validate_incoming,
+// tcp_timewait_state_process).
+//
+// Order of checks in a synchronized state (RFC 9293 §3.10.7.4 with Linux's refinements):
+//   0. PAWS (RFC 7323 §5): an older timestamp → duplicate ACK, drop.
+//   1. sequence number (acceptability.ts) → duplicate ACK (or challenge ACK for a SYN), drop.
+//   2. RST: exactly RCV.NXT → reset the connection; elsewhere in the window → challenge ACK
+//      (RFC 5961 §3.2).
+//   3. SYN → challenge ACK (RFC 5961 §4.2), drop.
+//   4. no ACK → drop.
+//   5. ACK (ack.ts), then the per-state consequences: SYN-RECEIVED → ESTABLISHED; our FIN
+//      acknowledged: FIN-WAIT-1 → FIN-WAIT-2, CLOSING → TIME-WAIT, LAST-ACK → CLOSED.
+//   6. text and FIN (recv-data.ts). After our side closed for reading (close(), SHUT_RD after
+//      a FIN), new data aborts the connection with RST (RFC 1122 §4.2.2.13, Linux TCPAbortOnData).
+//   7. send what the new window allows; send or schedule the ACK (ack-policy.ts).
+import type { TcpState } from '../../model/states.js';
+import type { Tcb } from '../tcb.js';
+import type { Segment } from '../segment.js';
+import { segmentLength } from '../segment.js';
+import { seqAdd, seqGt, seqLe, seqLt } from '../seq.js';
+import { parseOptions } from '../options.js';
+import type { ReceivedOptions } from '../options.js';
+import { linuxSequenceCheck, inWindow } from '../acceptability.js';
+import { ackCheck, challengeAck, dupAck, oowRateLimited } from '../ack-policy.js';
+import { processAck } from '../ack.js';
+import { dataQueue, enterTimeWait } from '../recv-data.js';
+import { receiveWindow } from '../window.js';
+import { failWith, setState } from '../state-change.js';
+import { resetErrno, resetFor } from '../reset.js';
+import { sendAck, sendSynAck, transmit } from '../output.js';
+import { applyPeerSynOptions } from './open.js';
+import { timeWaitSegment, orphanFinWait2Segment, replyReset } from '../time-wait.js';
+import { arm, cancel } from '../timers.js';
+import { finTimeoutMs } from './close.js';
+import { armKeepalive } from './timeouts.js';
+import { sampleRtt } from '../rto.js';
+
+type Handler = (tcb: Tcb, seg: Segment) => void;
+
+const HANDLERS: Record<TcpState, Handler> = {
+  // §3.10.7.1: no connection — answer as a closed port would.
+  CLOSED: (tcb, seg) => { const r = resetFor(seg); if (r) tcb.outbox.push(r); },
+  // LISTEN belongs to the host (its listener and SYN queue); a Connection is never in it for long.
+  LISTEN: () => undefined,
+  // §3.10.7.3 (tcp_rcv_synsent_state_process).
+  'SYN-SENT': synSent,
+  // tcp_check_req: the half-open connection.
+  'SYN-RECEIVED': synReceived,
+  // §3.10.7.4 for every synchronized state.
+  ESTABLISHED: synchronized,
+  'FIN-WAIT-1': synchronized,
+  // An orphan's FIN-WAIT-2 is a minisocket in Linux (tcp_time_wait(TCP_FIN_WAIT2)); a
+  // half-closed one is a full socket that still takes data.
+  'FIN-WAIT-2': (tcb, seg) => (tcb.orphaned ? orphanFinWait2Segment(tcb, seg) : synchronized(tcb, seg)),
+  'CLOSE-WAIT': synchronized,
+  CLOSING: synchronized,
+  'LAST-ACK': synchronized,
+  // tcp_timewait_state_process.
+  'TIME-WAIT': timeWaitSegment,
+};
+
+export function segmentArrives(tcb: Tcb, seg: Segment): void {
+  if (!isWellFormed(seg)) return;
+  HANDLERS[tcb.state](tcb, seg);
+}
+
+/** A hostile or broken segment is dropped, never thrown on. */
+function isWellFormed(seg: Segment): boolean {
+  return !!seg && typeof seg === 'object' && !!seg.flags && typeof seg.seq === 'number' && typeof seg.ack === 'number' &&
+    Number.isFinite(seg.seq) && Number.isFinite(seg.ack) && seg.payload instanceof Uint8Array && Number.isFinite(seg.window);
+}
+
+function synSent(tcb: Tcb, seg: Segment): void {
+  const f = seg.flags;
+  if (f.ack) {
+    // "If SEG.ACK =< ISS or SEG.ACK > SND.NXT, send a reset (unless the RST bit is set)".
+    if (seqLe(seg.ack, tcb.iss) || seqGt(seg.ack, tcb.sndMax)) {
+      if (!f.rst) { const r = resetFor(seg); if (r) tcb.outbox.push(r); }
+      return;
+    }
+    // An acceptable RST: the peer refused (ECONNREFUSED).
+    if (f.rst) return failWith(tcb, 'ECONNREFUSED', 'RST received in SYN-SENT (connection refused)');
+    if (!f.syn) return;
+    const c = tcb.config;
+    tcb.irs = seg.seq;
+    tcb.rcvNxt = seqAdd(seg.seq, 1);
+    tcb.rcvWup = tcb.rcvNxt;
+    applyPeerSynOptions(tcb, seg, c.tcp_timestamps !== 0, c.tcp_window_scaling !== 0, c.tcp_sack !== 0);
+    if (!tcb.wscaleOk) {
+      tcb.rcvWscale = 0;
+      tcb.windowClamp = Math.min(tcb.windowClamp, 0xffff);
+    }
+    tcb.lastRecvAt = tcb.now;
+    // The SYN-ACK's own window is not scaled (RFC 7323 §2.2).
+    tcb.sndWnd = seg.window & 0xffff;
+    tcb.maxWindow = tcb.sndWnd;
+    tcb.sndWl1 = seg.seq;
+    tcb.sndWl2 = seg.ack;
+    tcb.sndUna = seg.ack;
+    tcb.sndSml = seg.ack;
+    if (tcb.rttSeq !== undefined && tcb.retransmits === 0) {
+      tcb.rttSeq = undefined;
+      sampleAfterHandshake(tcb);
+    }
+    tcb.rttSeq = undefined;
+    tcb.retransmits = 0;
+    tcb.backoff = 0;
+    tcb.retransStamp = undefined;
+    cancel(tcb.timers, 'retransmit');
+    setState(tcb, 'ESTABLISHED', 'SYN-ACK received');
+    tcb.events.push({ type: 'writable' });
+    armKeepalive(tcb);
+    // tcp_rcv_synsent_state_process: ACK the SYN-ACK at once, then send queued data.
+    sendAck(tcb);
+    transmit(tcb);
+    return;
+  }
+  if (f.rst) return;
+  if (f.syn) {
+    // §3.10.7.3 simultaneous open: SYN-SENT → SYN-RECEIVED, SYN-ACK with our original ISN.
+    const c = tcb.config;
+    tcb.irs = seg.seq;
+    tcb.rcvNxt = seqAdd(seg.seq, 1);
+    tcb.rcvWup = tcb.rcvNxt;
+    applyPeerSynOptions(tcb, seg, c.tcp_timestamps !== 0, c.tcp_window_scaling !== 0, c.tcp_sack !== 0);
+    if (!tcb.wscaleOk) tcb.rcvWscale = 0;
+    tcb.sndWnd = seg.window & 0xffff;
+    tcb.sndWl1 = seg.seq;
+    tcb.lastRecvAt = tcb.now;
+    setState(tcb, 'SYN-RECEIVED', 'SYN received in SYN-SENT (simultaneous open)');
+    sendSynAck(tcb);
+  }
+}
+
+/** RFC 6298 §2.2: the handshake gives the first RTT measurement (tcp_synack_rtt_meas). */
+function sampleAfterHandshake(tcb: Tcb): void {
+  sampleRtt(tcb, tcb.now - tcb.rttStart);
+}
+
+function synReceived(tcb: Tcb, seg: Segment): void {
+  const f = seg.flags;
+  const len = segmentLength(seg);
+  const end = seqAdd(seg.seq, len);
+  // A retransmitted SYN: send the SYN-ACK again (tcp_check_req, rate-limited).
+  if (f.syn && !f.rst && !f.ack && seg.seq === tcb.irs) {
+    if (!oowRateLimited(tcb, false)) sendSynAck(tcb);
+    return;
+  }
+  const wnd = Math.max(tcb.rcvWnd, 1);
+  if (!inWindow(seg.seq, end, tcb.rcvNxt, seqAdd(tcb.rcvNxt, wnd))) {
+    if (!f.rst && !oowRateLimited(tcb, seg.payload.length > 0)) sendAck(tcb);
+    return;
+  }
+  if (f.rst) {
+    // RFC 9293 §3.10.7.4: a passive open returns to LISTEN (the host's listener); an active one is refused.
+    if (tcb.history.some((h) => h.startsWith('CLOSED → SYN-SENT'))) return failWith(tcb, 'ECONNREFUSED', 'RST received in SYN-RECEIVED');
+    return failWith(tcb, undefined, 'RST received in SYN-RECEIVED');
+  }
+  if (f.syn) return replyReset(tcb, seg, 'SYN in window in SYN-RECEIVED');
+  if (!f.ack) return;
+  if (!seqGt(seg.ack, tcb.sndUna) || seqGt(seg.ack, tcb.sndMax)) {
+    // An unacceptable ACK: "form a reset segment <SEQ=SEG.ACK><CTL=RST>".
+    const r = resetFor(seg);
+    if (r) tcb.outbox.push(r);
+    return;
+  }
+  const opts = parseOptions(seg.options);
+  tcb.lastRecvAt = tcb.now;
+  if (tcb.rttSeq !== undefined && tcb.retransmits === 0) sampleAfterHandshake(tcb);
+  tcb.rttSeq = undefined;
+  tcb.retransmits = 0;
+  tcb.backoff = 0;
+  tcb.retransStamp = undefined;
+  // RFC 9293: "set SND.WND <- SEG.WND, SND.WL1 <- SEG.SEQ, SND.WL2 <- SEG.ACK".
+  tcb.sndWnd = (seg.window & 0xffff) * 2 ** tcb.sndWscale;
+  tcb.maxWindow = Math.max(tcb.maxWindow, tcb.sndWnd);
+  tcb.sndWl1 = seg.seq;
+  tcb.sndWl2 = seg.ack;
+  tcb.sndUna = seg.ack;
+  tcb.sndSml = seg.ack;
+  if (seqGt(seg.ack, tcb.sndNxt)) tcb.sndNxt = seg.ack;
+  cancel(tcb.timers, 'retransmit');
+  if (tcb.tsOk && opts.ts) tcb.tsRecent = opts.ts.val;
+  setState(tcb, 'ESTABLISHED', 'ACK of our SYN-ACK received');
+  tcb.events.push({ type: 'writable' });
+  armKeepalive(tcb);
+  afterAck(tcb, seg, opts);
+}
+
+function synchronized(tcb: Tcb, seg: Segment): void {
+  const f = seg.flags;
+  const opts = parseOptions(seg.options);
+  const len = segmentLength(seg);
+  const end = seqAdd(seg.seq, len);
+  const hasData = seg.payload.length > 0;
+
+  // 0. PAWS.
+  if (tcb.tsOk && opts.ts && !f.rst && ((tcb.tsRecent - opts.ts.val) | 0) > 0) {
+    dupAck(tcb, hasData);
+    return;
+  }
+  // 1. Sequence number.
+  const verdict = linuxSequenceCheck(seg.seq, end, tcb.rcvWup, tcb.rcvNxt, receiveWindow(tcb), tcb.rcvQueueLen === 0);
+  if (verdict !== 'ok') {
+    if (!f.rst) {
+      if (f.syn) challengeAck(tcb);
+      else dupAck(tcb, hasData);
+    }
+    return;
+  }
+  // 2. RST.
+  if (f.rst) {
+    const lastFinSeq = seqAdd(tcb.rcvNxt, -1);
+    const afterFin = tcb.finReceived && (tcb.state === 'CLOSE-WAIT' || tcb.state === 'LAST-ACK' || tcb.state === 'CLOSING') && seg.seq === lastFinSeq;
+    if (seg.seq === tcb.rcvNxt || afterFin) {
+      const errno = resetErrno(tcb.state);
+      failWith(tcb, tcb.orphaned ? undefined : errno, `RST received in ${tcb.state}`);
+      return;
+    }
+    challengeAck(tcb);
+    return;
+  }
+  // Timestamps: remember the peer's clock for our echoes (tcp_replace_ts_recent).
+  if (tcb.tsOk && opts.ts && seqLe(seg.seq, tcb.rcvWup)) tcb.tsRecent = opts.ts.val;
+  // 3. SYN in a synchronized state.
+  if (f.syn) {
+    challengeAck(tcb);
+    return;
+  }
+  // 4. No ACK.
+  if (!f.ack) return;
+  tcb.lastRecvAt = tcb.now;
+  afterAck(tcb, seg, opts);
+}
+
+/** Steps 5–7, shared with SYN-RECEIVED's final ACK. */
+function afterAck(tcb: Tcb, seg: Segment, opts: ReceivedOptions): void {
+  const verdict = processAck(tcb, seg, opts);
+  if (verdict === 'discard') return;
+  const finAcked = tcb.finSeq !== undefined && seqLe(seqAdd(tcb.finSeq, 1), tcb.sndUna);
+  switch (tcb.state) {
+    case 'FIN-WAIT-1':
+      if (finAcked) {
+        setState(tcb, 'FIN-WAIT-2', 'ACK of our FIN received');
+        cancel(tcb.timers, 'retransmit');
+        cancel(tcb.timers, 'loss-probe');
+        if (tcb.orphaned && !orphanEntersFinWait2(tcb, seg)) return;
+      }
+      break;
+    case 'CLOSING':
+      if (finAcked) enterTimeWait(tcb, 'ACK of our FIN received');
+      break;
+    case 'LAST-ACK':
+      if (finAcked) {
+        setState(tcb, 'CLOSED', 'ACK of our FIN received');
+        return;
+      }
+      break;
+    default:
+      break;
+  }
+  // 6. Text and FIN.
+  const hasText = seg.payload.length > 0 || seg.flags.fin;
+  if (hasText) {
+    const st = tcb.state;
+    if ((st === 'CLOSE-WAIT' || st === 'CLOSING' || st === 'LAST-ACK') && !seqLt(seg.seq, tcb.rcvNxt)) {
+      // The peer already sent its FIN: nothing at or beyond RCV.NXT can be real (tcp_rcv_state_process).
+    } else {
+      const newData = seg.payload.length > 0 && seqGt(seqAdd(seg.seq, seg.payload.length), tcb.rcvNxt);
+      const readClosed = tcb.orphaned || tcb.finReceived || (tcb.shutRd && st !== 'ESTABLISHED');
+      if (st !== 'ESTABLISHED' && readClosed && newData) {
+        // RFC 1122 §4.2.2.13 / Linux TCPAbortOnData: data for a socket that will never read it.
+        const r = resetFor(seg);
+        if (r) tcb.outbox.push(r);
+        failWith(tcb, tcb.orphaned ? undefined : 'ECONNRESET', `data received after close in ${st}`);
+        return;
+      }
+      dataQueue(tcb, seg);
+    }
+  }
+  // 7. Send what we can, then the ACK.
+  transmit(tcb);
+  ackCheck(tcb);
+}
+
+/**
+ * An orphan reaches FIN-WAIT-2 (tcp_rcv_state_process, TCP_FIN_WAIT1): TCP_LINGER2 < 0 resets at
+ * once; otherwise it lives tcp_fin_time() — or, when this very segment carries the FIN, goes on
+ * to TIME-WAIT below. Returns false when the connection is gone.
+ */
+function orphanEntersFinWait2(tcb: Tcb, seg: Segment): boolean {
+  if ((tcb.options.linger2 ?? 0) < 0) {
+    const r = resetFor(seg);
+    if (r) tcb.outbox.push(r);
+    setState(tcb, 'CLOSED', 'orphaned FIN-WAIT-2 with TCP_LINGER2 < 0');
+    return false;
+  }
+  const newData = seg.payload.length > 0 && seqGt(seqAdd(seg.seq, seg.payload.length), tcb.rcvNxt);
+  if (newData) {
+    const r = resetFor(seg);
+    if (r) tcb.outbox.push(r);
+    setState(tcb, 'CLOSED', 'data received after close in FIN-WAIT-2');
+    return false;
+  }
+  arm(tcb.timers, 'fin-wait-2', tcb.now + finTimeoutMs(tcb));
+  return true;
+}

@@ -1,0 +1,190 @@
+// READ THIS FIRST — the timeouts (RFC 9293 §3.10.8; Linux tcp_timer.c). Each due timer fires
+// in timers.ts's stable order; each kind has one handler in the table below.
+//
+// Rules:
+// - retransmit: SYN-SENT resends the SYN: the first tcp_syn_linear_timeouts retransmissions keep
+//   the 1 s timeout, later ones double it; after tcp_syn_retries (or TCP_SYNCNT) plus the linear
+//   ones, ETIMEDOUT. SYN-RECEIVED resends the SYN-ACK, doubling, and after tcp_synack_retries the
+//   half-open connection is dropped silently. Otherwise the first unacknowledged segment (or FIN)
+//   is resent (go-back-N from SND.UNA, cwnd 1, RFC 5681 §3.1) and the timeout doubles; the
+//   connection dies with ETIMEDOUT (no RST) once the retransmissions have taken as long as
+//   tcp_retries2 (orphans: tcp_orphan_retries, 0 meaning 8) would at the minimum RTO
+//   (tcp_write_timeout / retransmits_timed_out), or once TCP_USER_TIMEOUT has passed.
+// - loss-probe: RFC 8985 §7 tail loss probe: new data if the window allows, else the last
+//   segment again; then the retransmission timer.
+// - persist: a zero-window probe (seq = SND.UNA - 1) with backoff (tcp_probe_timer).
+// - delayed-ack: send the pending ACK.
+// - keepalive: after TCP_KEEPIDLE of silence a probe (seq = SND.UNA - 1, no data) every
+//   TCP_KEEPINTVL; TCP_KEEPCNT unanswered (or TCP_USER_TIMEOUT passed) → RST|ACK, ETIMEDOUT.
+//   7200/75/9 finds a dead peer after 7200 + 9·75 s = 2 h 11 min 15 s.
+// - fin-wait-2: an orphan's tcp_fin_timeout ran out: gone, silently.
+// - time-wait: 60 s passed: gone.
+import type { Tcb } from '../tcb.js';
+import type { TimerKind } from '../timers.js';
+import { arm, cancel, dueTimers } from '../timers.js';
+import { seqAdd, seqDiff, seqLt } from '../seq.js';
+import { backOff, modelTimeout, rtoMinMs, TIMEOUT_INIT_MS } from '../rto.js';
+import { dataSegment, emit, sendAck, sendActiveReset, sendProbe, sendSyn, sendSynAck, transmit } from '../output.js';
+import { failWith, setState } from '../state-change.js';
+
+const HANDLERS: Record<TimerKind, (tcb: Tcb) => void> = {
+  'delayed-ack': (tcb) => { if (tcb.ackPending) sendAck(tcb); },
+  retransmit: onRetransmit,
+  'loss-probe': onLossProbe,
+  persist: onPersist,
+  keepalive: onKeepalive,
+  'fin-wait-2': (tcb) => setState(tcb, 'CLOSED', 'FIN-WAIT-2 timer (tcp_fin_timeout) expired'),
+  'time-wait': (tcb) => setState(tcb, 'CLOSED', 'TIME-WAIT timer (60 s) expired'),
+};
+
+export function handleTimeout(tcb: Tcb): void {
+  for (const kind of dueTimers(tcb.timers, tcb.now)) {
+    // An earlier handler may have closed the connection or re-armed this timer for later.
+    const at = tcb.timers[kind];
+    if (at === undefined || at > tcb.now) continue;
+    cancel(tcb.timers, kind);
+    HANDLERS[kind](tcb);
+  }
+}
+
+function onRetransmit(tcb: Tcb): void {
+  const c = tcb.config;
+  if (tcb.state === 'SYN-SENT') {
+    const linear = Math.max(0, c.tcp_syn_linear_timeouts);
+    const limit = (tcb.options.synCnt && tcb.options.synCnt > 0 ? tcb.options.synCnt : c.tcp_syn_retries) + linear;
+    if (tcb.retransmits >= limit) return failWith(tcb, 'ETIMEDOUT', `no answer to ${tcb.retransmits + 1} SYNs (tcp_syn_retries)`);
+    tcb.retransmits++;
+    tcb.totalRetrans++;
+    tcb.rttSeq = undefined;
+    sendSyn(tcb);
+    if (tcb.retransmits > linear) backOff(tcb);
+    else tcb.rtoMs = TIMEOUT_INIT_MS;
+    arm(tcb.timers, 'retransmit', tcb.now + clampToUserTimeout(tcb, tcb.rtoMs));
+    return;
+  }
+  if (tcb.state === 'SYN-RECEIVED') {
+    if (tcb.retransmits >= c.tcp_synack_retries) return failWith(tcb, undefined, `no ACK after ${tcb.retransmits + 1} SYN-ACKs (tcp_synack_retries)`);
+    tcb.retransmits++;
+    tcb.totalRetrans++;
+    tcb.rttSeq = undefined;
+    sendSynAck(tcb);
+    backOff(tcb);
+    arm(tcb.timers, 'retransmit', tcb.now + tcb.rtoMs);
+    return;
+  }
+  if (!seqLt(tcb.sndUna, tcb.sndMax)) return;
+  if (writeTimedOut(tcb)) {
+    const why = tcb.options.userTimeoutMs ? 'TCP_USER_TIMEOUT expired' : tcb.orphaned ? 'retransmissions exhausted (tcp_orphan_retries)' : 'retransmissions exhausted (tcp_retries2)';
+    return failWith(tcb, 'ETIMEDOUT', why);
+  }
+  if (tcb.retransStamp === undefined) tcb.retransStamp = tcb.now;
+  tcb.retransmits++;
+  tcb.totalRetrans++;
+  tcb.rttSeq = undefined;
+  tcb.tlpHighSeq = undefined;
+  const inflight = seqDiff(tcb.sndMax, tcb.sndUna);
+  tcb.ssthresh = Math.max(Math.floor(inflight / Math.max(1, tcb.sndMss) / 2), 2);
+  tcb.cwnd = 1;
+  // Go back to SND.UNA; the head goes out even into a zero window (tcp_retransmit_skb).
+  const seg = dataSegment(tcb, tcb.sndUna, tcb.sndMss);
+  emit(tcb, seg);
+  tcb.sndNxt = seqAdd(tcb.sndUna, seg.payload.length + (seg.flags.fin ? 1 : 0));
+  backOff(tcb);
+  arm(tcb.timers, 'retransmit', tcb.now + clampToUserTimeout(tcb, tcb.rtoMs));
+}
+
+/** tcp_write_timeout for a synchronized connection. */
+function writeTimedOut(tcb: Tcb): boolean {
+  if (tcb.retransmits === 0 || tcb.retransStamp === undefined) return false;
+  const elapsed = tcb.now - tcb.retransStamp;
+  const ut = tcb.options.userTimeoutMs;
+  if (ut && ut > 0) return elapsed >= ut;
+  let boundary = tcb.config.tcp_retries2;
+  if (tcb.orphaned) {
+    const alive = tcb.rtoMs < tcb.config.tcp_rto_max_ms;
+    boundary = tcb.config.tcp_orphan_retries > 0 ? tcb.config.tcp_orphan_retries : alive ? 8 : 0;
+  }
+  return elapsed >= modelTimeout(tcb, boundary, rtoMinMs(tcb));
+}
+
+/** tcp_clamp_rto_to_user_timeout: never wait past TCP_USER_TIMEOUT. */
+function clampToUserTimeout(tcb: Tcb, rto: number): number {
+  const ut = tcb.options.userTimeoutMs;
+  if (!ut || ut <= 0 || tcb.retransStamp === undefined) return rto;
+  const remaining = tcb.retransStamp + ut - tcb.now;
+  return Math.max(1, Math.min(rto, remaining));
+}
+
+function onLossProbe(tcb: Tcb): void {
+  if (!seqLt(tcb.sndUna, tcb.sndNxt)) return;
+  const before = tcb.outbox.length;
+  transmit(tcb);
+  if (tcb.outbox.length === before) {
+    // Resend the last segment (RFC 8985 §7.3).
+    const finOut = tcb.finSeq !== undefined && seqLt(tcb.finSeq, tcb.sndNxt);
+    const dataOut = seqDiff(finOut ? (tcb.finSeq as typeof tcb.sndNxt) : tcb.sndNxt, tcb.sndUna);
+    const len = Math.min(dataOut, tcb.sndMss);
+    const start = seqAdd(tcb.sndUna, dataOut - len);
+    emit(tcb, dataSegment(tcb, start, len));
+  }
+  tcb.tlpHighSeq = tcb.sndNxt;
+  tcb.rttSeq = undefined;
+  cancel(tcb.timers, 'loss-probe');
+  arm(tcb.timers, 'retransmit', tcb.now + clampToUserTimeout(tcb, tcb.rtoMs));
+}
+
+function onPersist(tcb: Tcb): void {
+  const unsent = seqDiff(seqAdd(tcb.sndUna, tcb.sndBufLen), tcb.sndNxt);
+  if (tcb.sndWnd > 0 || (unsent <= 0 && !tcb.finQueued) || seqLt(tcb.sndUna, tcb.sndNxt)) {
+    transmit(tcb);
+    return;
+  }
+  const max = tcb.orphaned ? (tcb.config.tcp_orphan_retries || 8) : tcb.config.tcp_retries2;
+  if (tcb.probesOut >= max) return failWith(tcb, 'ETIMEDOUT', 'zero-window probes unanswered');
+  sendProbe(tcb);
+  tcb.probesOut++;
+  tcb.backoff++;
+  arm(tcb.timers, 'persist', tcb.now + Math.min(tcb.rtoMs * 2 ** tcb.backoff, tcb.config.tcp_rto_max_ms));
+}
+
+function keepIdleMs(tcb: Tcb): number { return (tcb.options.keepidle ?? tcb.config.tcp_keepalive_time) * 1000; }
+function keepIntvlMs(tcb: Tcb): number { return (tcb.options.keepintvl ?? tcb.config.tcp_keepalive_intvl) * 1000; }
+function keepCnt(tcb: Tcb): number { return tcb.options.keepcnt ?? tcb.config.tcp_keepalive_probes; }
+
+/** (Re)start the keepalive clock from the last segment received (tcp_set_keepalive, TCP_KEEPIDLE). */
+export function armKeepalive(tcb: Tcb): void {
+  if (!tcb.options.keepalive) {
+    cancel(tcb.timers, 'keepalive');
+    return;
+  }
+  const st = tcb.state;
+  if (st === 'CLOSED' || st === 'LISTEN' || st === 'SYN-SENT' || st === 'TIME-WAIT') return;
+  const elapsed = tcb.now - tcb.lastRecvAt;
+  arm(tcb.timers, 'keepalive', tcb.now + Math.max(0, keepIdleMs(tcb) - elapsed));
+}
+
+function onKeepalive(tcb: Tcb): void {
+  const st = tcb.state;
+  if (!tcb.options.keepalive || st === 'CLOSED' || st === 'LISTEN' || st === 'SYN-SENT' || st === 'SYN-RECEIVED' || st === 'TIME-WAIT') return;
+  const idle = keepIdleMs(tcb);
+  // Data in flight or waiting: the retransmission timer watches the peer (tcp_keepalive_timer).
+  if (seqLt(tcb.sndUna, tcb.sndNxt) || tcb.sndBufLen > 0) {
+    arm(tcb.timers, 'keepalive', tcb.now + idle);
+    return;
+  }
+  const elapsed = tcb.now - tcb.lastRecvAt;
+  let next: number;
+  if (elapsed >= idle) {
+    const ut = tcb.options.userTimeoutMs;
+    if ((ut && elapsed >= ut && tcb.probesOut > 0) || (!ut && tcb.probesOut >= keepCnt(tcb))) {
+      sendActiveReset(tcb);
+      return failWith(tcb, 'ETIMEDOUT', `keepalive: ${tcb.probesOut} probes unanswered`);
+    }
+    sendProbe(tcb);
+    tcb.probesOut++;
+    next = keepIntvlMs(tcb);
+  } else {
+    next = idle - elapsed;
+  }
+  arm(tcb.timers, 'keepalive', tcb.now + next);
+}

@@ -1,0 +1,222 @@
+// READ THIS FIRST — everything the connection sends goes through here (Linux's tcp_output.c).
+//
+// Rules this file keeps:
+// - Every segment after our SYN carries ACK (RFC 9293 §3.10.7.4), our TS option when timestamps
+//   were negotiated (TSval = now in ms + the connection's offset, 1 ms ticks; TSecr = ts_recent),
+//   and the window from window.ts (raw field = window >> rcv_wscale).
+// - Sending a segment that carries ACK settles any pending ACK: the delayed-ACK timer stops and
+//   one quick ACK is used up (tcp_event_ack_sent → tcp_dec_quickack_mode).
+// - New data goes out in segments of at most SND.MSS, inside min(peer window, cwnd) (RFC 5681),
+//   with Minshall's Nagle test for a trailing small segment (tcp_nagle_check); PSH marks the
+//   segment that ends an application write; the FIN rides on the last data segment when it fits
+//   (tcp_send_fin), and a bare FIN is not held back by cwnd (tcp_cwnd_test).
+// - After new data is sent, a tail loss probe (RFC 8985 §7, tcp_schedule_loss_probe) or the
+//   retransmission timer is armed.
+import type { Tcb } from './tcb.js';
+import type { Segment, TcpFlags } from './segment.js';
+import { NO_FLAGS } from './segment.js';
+import type { Seq } from './seq.js';
+import { seqAdd, seqDiff, seqGt, seqLe, seqLt } from './seq.js';
+import { dataOptions, synOptions } from './options.js';
+import { advertiseWindow } from './window.js';
+import { arm, cancel } from './timers.js';
+import { TIMEOUT_INIT_MS } from './rto.js';
+
+export function tsVal(tcb: Tcb): number {
+  return (Math.floor(tcb.now) + tcb.tsOffset) >>> 0;
+}
+
+export function flags(letters: Partial<TcpFlags>): TcpFlags {
+  return { ...NO_FLAGS, ...letters };
+}
+
+export function makeSegment(tcb: Tcb, seq: Seq, ack: Seq | undefined, f: TcpFlags, payload: Uint8Array, opts?: Segment['options'], window?: number): Segment {
+  return {
+    srcAddr: tcb.local.addr, srcPort: tcb.local.port,
+    dstAddr: tcb.remote.addr, dstPort: tcb.remote.port,
+    seq, ack: ack ?? (0 as Seq), flags: f,
+    window: window ?? advertiseWindow(tcb),
+    urgent: 0,
+    options: opts ?? dataOptions(tcb.tsOk ? { val: tsVal(tcb), ecr: tcb.tsRecent } : undefined),
+    payload,
+  };
+}
+
+/** Hand a segment to the caller and do the bookkeeping every ACK-bearing segment implies. */
+export function emit(tcb: Tcb, seg: Segment): void {
+  tcb.outbox.push(seg);
+  if (seg.flags.ack && !seg.flags.rst) {
+    tcb.ackPending = false;
+    tcb.ackNow = false;
+    cancel(tcb.timers, 'delayed-ack');
+    if (tcb.quickAcks > 0) tcb.quickAcks--;
+  }
+}
+
+/** A bare ACK: seq = SND.NXT, ack = RCV.NXT (tcp_send_ack). */
+export function sendAck(tcb: Tcb): void {
+  emit(tcb, makeSegment(tcb, tcb.sndNxt, tcb.rcvNxt, flags({ ack: true }), new Uint8Array(0)));
+}
+
+/** The ACK a probe or keepalive uses: seq = SND.UNA - 1, so the peer must answer (tcp_xmit_probe_skb). */
+export function sendProbe(tcb: Tcb): void {
+  emit(tcb, makeSegment(tcb, seqAdd(tcb.sndUna, -1), tcb.rcvNxt, flags({ ack: true }), new Uint8Array(0)));
+}
+
+/** RST|ACK with seq = SND.NXT (tcp_send_active_reset): abort, close with unread data, SO_LINGER 0. */
+export function sendActiveReset(tcb: Tcb): void {
+  emit(tcb, makeSegment(tcb, tcb.sndNxt, tcb.rcvNxt, flags({ rst: true, ack: true }), new Uint8Array(0)));
+}
+
+/** Our SYN (tcp_connect): the options we offer, window unscaled. */
+export function sendSyn(tcb: Tcb): void {
+  const c = tcb.config;
+  const opts = synOptions({
+    mss: tcb.advMss,
+    sack: c.tcp_sack !== 0,
+    ts: c.tcp_timestamps !== 0 ? { val: tsVal(tcb), ecr: 0 } : undefined,
+    wscale: c.tcp_window_scaling !== 0 ? tcb.rcvWscale : undefined,
+  });
+  emit(tcb, makeSegment(tcb, tcb.iss, undefined, flags({ syn: true }), new Uint8Array(0), opts, Math.min(tcb.rcvWnd, 0xffff)));
+}
+
+/** Our SYN-ACK: only what the peer offered (tcp_synack_options). */
+export function sendSynAck(tcb: Tcb): void {
+  const opts = synOptions({
+    mss: tcb.advMss,
+    sack: tcb.sackOk,
+    ts: tcb.tsOk ? { val: tsVal(tcb), ecr: tcb.tsRecent } : undefined,
+    wscale: tcb.wscaleOk ? tcb.rcvWscale : undefined,
+  });
+  emit(tcb, makeSegment(tcb, tcb.iss, tcb.rcvNxt, flags({ syn: true, ack: true }), new Uint8Array(0), opts, Math.min(tcb.rcvWnd, 0xffff)));
+}
+
+/** States in which data and FIN may be sent (RFC 9293 §3.10.2, §3.10.4). */
+export function canSendData(tcb: Tcb): boolean {
+  return tcb.state === 'ESTABLISHED' || tcb.state === 'CLOSE-WAIT' || tcb.state === 'FIN-WAIT-1' || tcb.state === 'CLOSING' || tcb.state === 'LAST-ACK';
+}
+
+function bytesAt(tcb: Tcb, seq: Seq, len: number): Uint8Array {
+  const off = seqDiff(seq, tcb.sndUna);
+  return tcb.sndBuf.slice(off, off + len);
+}
+
+function pushAt(tcb: Tcb, from: Seq, to: Seq): boolean {
+  return tcb.pushMarks.some((m) => seqGt(m, from) && seqLe(m, to));
+}
+
+/** The end of the data in the send buffer, in sequence space. */
+export function dataEnd(tcb: Tcb): Seq {
+  return seqAdd(tcb.sndUna, tcb.sndBufLen);
+}
+
+/** Build (without emitting) the data/FIN segment starting at `seq` of at most `max` bytes. */
+export function dataSegment(tcb: Tcb, seq: Seq, max: number): Segment {
+  const end = dataEnd(tcb);
+  const avail = Math.max(0, seqDiff(end, seq));
+  const len = Math.min(avail, max);
+  const segEnd = seqAdd(seq, len);
+  const fin = tcb.finSeq !== undefined && segEnd === tcb.finSeq;
+  const psh = len > 0 && (pushAt(tcb, seq, segEnd) || fin);
+  return makeSegment(tcb, seq, tcb.rcvNxt, flags({ ack: true, psh, fin }), bytesAt(tcb, seq, len));
+}
+
+/** tcp_write_xmit: send what the windows allow. Returns whether anything new went out. */
+export function transmit(tcb: Tcb): boolean {
+  if (!canSendData(tcb)) return false;
+  let sent = false;
+  for (;;) {
+    const end = dataEnd(tcb);
+    if (tcb.finQueued && tcb.finSeq === undefined) tcb.finSeq = end;
+    const unsent = seqDiff(end, tcb.sndNxt);
+    const finPending = tcb.finSeq !== undefined && seqLe(tcb.sndNxt, tcb.finSeq);
+    if (unsent <= 0 && !finPending) break;
+    const inflight = seqDiff(tcb.sndNxt, tcb.sndUna);
+    if (unsent <= 0) {
+      // A bare FIN: one segment, never held back by the congestion window (tcp_cwnd_test).
+      const seg = dataSegment(tcb, tcb.sndNxt, 0);
+      emit(tcb, seg);
+      advanceSndNxt(tcb, tcb.sndNxt, 1);
+      sent = true;
+      break;
+    }
+    const wndRoom = tcb.sndWnd - inflight;
+    const cwndRoom = tcb.cwnd * tcb.sndMss - inflight;
+    const room = Math.min(wndRoom, cwndRoom);
+    let len = Math.min(tcb.sndMss, unsent, room);
+    if (len <= 0) {
+      if (tcb.sndWnd === 0 && inflight === 0 && tcb.timers.persist === undefined) {
+        arm(tcb.timers, 'persist', tcb.now + Math.min(tcb.rtoMs * 2 ** tcb.backoff, tcb.config.tcp_rto_max_ms));
+      }
+      break;
+    }
+    // A segment cut short by the peer's window that it could later send whole is not sent while
+    // other data is in flight (tcp_snd_wnd_test / silly window avoidance, RFC 9293 §3.8.6.2.1).
+    if (len < tcb.sndMss && len < unsent && inflight > 0) break;
+    // Minshall's Nagle: hold a trailing small segment while an earlier small one is unacknowledged.
+    if (len < tcb.sndMss && len === unsent && !tcb.options.nodelay && inflight > 0 &&
+        seqGt(tcb.sndSml, tcb.sndUna) && seqLe(tcb.sndSml, tcb.sndNxt) && !tcb.finQueued) break;
+    len = Math.max(0, len);
+    const seg = dataSegment(tcb, tcb.sndNxt, len);
+    emit(tcb, seg);
+    if (len < tcb.sndMss) tcb.sndSml = seqAdd(tcb.sndNxt, len);
+    advanceSndNxt(tcb, tcb.sndNxt, len + (seg.flags.fin ? 1 : 0));
+    sent = true;
+  }
+  if (sent) cancel(tcb.timers, 'persist');
+  if (sent) armAfterSend(tcb);
+  return sent;
+}
+
+function advanceSndNxt(tcb: Tcb, from: Seq, n: number): void {
+  if (seqDiff(tcb.sndNxt, tcb.sndUna) === 0 && tcb.retransStamp === undefined) tcb.retransStamp = tcb.now;
+  const to = seqAdd(from, n);
+  if (tcb.rttSeq === undefined && seqGt(to, tcb.sndMax)) {
+    tcb.rttSeq = to;
+    tcb.rttStart = tcb.now;
+  }
+  tcb.sndNxt = to;
+  if (seqGt(to, tcb.sndMax)) tcb.sndMax = to;
+}
+
+/** After new data: a tail loss probe if one may be scheduled, else the retransmission timer. */
+export function armAfterSend(tcb: Tcb): void {
+  if (tcb.timers.retransmit !== undefined || tcb.timers['loss-probe'] !== undefined) return;
+  if (!scheduleLossProbe(tcb)) arm(tcb.timers, 'retransmit', tcb.now + tcb.rtoMs);
+}
+
+/**
+ * tcp_schedule_loss_probe: PTO = 2·SRTT, plus tcp_rto_min when one segment is out (room for
+ * the peer's delayed ACK) or 2 ms otherwise, but never later than the RTO would fire.
+ */
+export function scheduleLossProbe(tcb: Tcb): boolean {
+  if (tcb.srttMs === undefined || tcb.tlpHighSeq !== undefined || tcb.backoff > 0) return false;
+  const inflight = seqDiff(tcb.sndNxt, tcb.sndUna);
+  if (inflight <= 0) return false;
+  const one = inflight <= tcb.sndMss + 1;
+  let pto = 2 * tcb.srttMs + (one ? tcb.config.tcp_rto_min_us / 1000 : 2);
+  pto = Math.min(pto, tcb.rtoMs);
+  tcb.timers.retransmit = undefined;
+  arm(tcb.timers, 'loss-probe', tcb.now + pto);
+  return true;
+}
+
+/** Restart the retransmission timer from now (tcp_rearm_rto), or stop it when nothing is out. */
+export function rearmRto(tcb: Tcb): void {
+  cancel(tcb.timers, 'loss-probe');
+  if (seqLt(tcb.sndUna, tcb.sndNxt)) {
+    cancel(tcb.timers, 'retransmit');
+    if (!scheduleLossProbe(tcb)) arm(tcb.timers, 'retransmit', tcb.now + tcb.rtoMs);
+  } else {
+    cancel(tcb.timers, 'retransmit');
+  }
+}
+
+/** Retransmit the first unacknowledged segment (tcp_retransmit_skb of the queue head). */
+export function retransmitHead(tcb: Tcb): void {
+  tcb.rttSeq = undefined; // Karn: no RTT sample from a retransmission
+  const seg = dataSegment(tcb, tcb.sndUna, tcb.sndMss);
+  emit(tcb, seg);
+}
+
+export const SYN_TIMEOUT_MS = TIMEOUT_INIT_MS;

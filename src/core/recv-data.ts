@@ -1,0 +1,130 @@
+// READ THIS FIRST — the segment text and the FIN (RFC 9293 §3.10.7.4 "seventh" and "eighth";
+// Linux tcp_data_queue, tcp_data_queue_ofo, tcp_fin).
+//
+// Rules:
+// - In-order data is appended to the receive queue; RCV.NXT moves past it (and past a FIN).
+// - A segment wholly before RCV.NXT is a retransmission: drop it and ACK at once (quick-ACK).
+// - A segment starting beyond the window is dropped and ACKed at once.
+// - A segment starting before RCV.NXT and ending after it is trimmed at the front.
+// - With a zero receive window in-order data is dropped, but a bare FIN is taken (Linux: a
+//   FIN/ACK loop with a zero-window peer must end; tcp_rcv_zero_wnd_fin.pkt).
+// - Out-of-order segments wait in `ofo`; each one is ACKed at once (a duplicate ACK).
+// - The FIN (tcp_fin): ESTABLISHED/SYN-RECEIVED → CLOSE-WAIT (and the ACK may now be delayed,
+//   pingpong); FIN-WAIT-1 → CLOSING with an immediate ACK (simultaneous close); FIN-WAIT-2 →
+//   TIME-WAIT with an immediate ACK; in CLOSE-WAIT, CLOSING, LAST-ACK a FIN is a retransmission.
+import type { Tcb } from './tcb.js';
+import type { Segment } from './segment.js';
+import type { Seq } from './seq.js';
+import { seqAdd, seqDiff, seqGt, seqLe, seqLt } from './seq.js';
+import { enterQuickack, onDataReceived } from './ack-policy.js';
+import { receiveWindow, growWindow } from './window.js';
+import { setState } from './state-change.js';
+import { arm, cancel } from './timers.js';
+
+function outOfWindow(tcb: Tcb): void {
+  enterQuickack(tcb);
+  tcb.ackPending = true;
+  tcb.ackNow = true;
+}
+
+export function dataQueue(tcb: Tcb, seg: Segment): void {
+  const payload = seg.payload instanceof Uint8Array ? seg.payload : new Uint8Array(0);
+  const len = payload.length;
+  const fin = seg.flags.fin;
+  if (len === 0 && !fin) return;
+  const seq = seg.seq;
+  const end = seqAdd(seq, len + (fin ? 1 : 0));
+  if (seq === tcb.rcvNxt) {
+    if (receiveWindow(tcb) === 0 && !(len === 0 && fin)) return outOfWindow(tcb);
+    queueAndOut(tcb, payload, fin);
+    return;
+  }
+  if (seqLe(end, tcb.rcvNxt)) return outOfWindow(tcb);
+  if (!seqLt(seq, seqAdd(tcb.rcvNxt, receiveWindow(tcb)))) return outOfWindow(tcb);
+  if (seqLt(seq, tcb.rcvNxt)) {
+    if (receiveWindow(tcb) === 0) return outOfWindow(tcb);
+    queueAndOut(tcb, payload.subarray(seqDiff(tcb.rcvNxt, seq)), fin);
+    return;
+  }
+  // Out of order: keep it (first copy wins) and send a duplicate ACK now.
+  if (!tcb.ofo.some((o) => o.seq === seq)) {
+    tcb.ofo.push({ seq, data: payload.slice(), fin });
+    tcb.ofo.sort((a, b) => seqDiff(a.seq, b.seq));
+  }
+  tcb.ackPending = true;
+  tcb.ackNow = true;
+}
+
+function queueAndOut(tcb: Tcb, data: Uint8Array, fin: boolean): void {
+  if (data.length > 0) {
+    tcb.rcvQueue.push(data.slice());
+    tcb.rcvQueueLen += data.length;
+    tcb.rcvNxt = seqAdd(tcb.rcvNxt, data.length);
+    tcb.bytesReceived += data.length;
+    onDataReceived(tcb, data.length);
+    if (data.length >= 128) growWindow(tcb);
+    tcb.events.push({ type: 'readable' });
+  }
+  if (fin) {
+    receiveFin(tcb);
+    return;
+  }
+  drainOfo(tcb);
+}
+
+function drainOfo(tcb: Tcb): void {
+  while (tcb.ofo.length > 0) {
+    const o = tcb.ofo[0];
+    const oEnd: Seq = seqAdd(o.seq, o.data.length);
+    if (seqGt(o.seq, tcb.rcvNxt)) break;
+    tcb.ofo.shift();
+    if (seqLe(oEnd, tcb.rcvNxt) && !(o.fin && oEnd === tcb.rcvNxt)) continue;
+    const part = o.data.subarray(Math.max(0, seqDiff(tcb.rcvNxt, o.seq)));
+    if (part.length > 0) {
+      tcb.rcvQueue.push(part.slice());
+      tcb.rcvQueueLen += part.length;
+      tcb.rcvNxt = seqAdd(tcb.rcvNxt, part.length);
+      tcb.bytesReceived += part.length;
+      tcb.events.push({ type: 'readable' });
+    }
+    tcb.ackNow = true;
+    tcb.ackPending = true;
+    if (o.fin) {
+      receiveFin(tcb);
+      return;
+    }
+  }
+}
+
+/** tcp_fin. */
+export function receiveFin(tcb: Tcb): void {
+  tcb.rcvNxt = seqAdd(tcb.rcvNxt, 1);
+  tcb.finReceived = true;
+  tcb.ackPending = true;
+  tcb.ofo = [];
+  tcb.events.push({ type: 'eof' }, { type: 'readable' });
+  switch (tcb.state) {
+    case 'SYN-RECEIVED':
+    case 'ESTABLISHED':
+      setState(tcb, 'CLOSE-WAIT', 'FIN received');
+      tcb.pingpong = true;
+      break;
+    case 'FIN-WAIT-1':
+      tcb.ackNow = true;
+      setState(tcb, 'CLOSING', 'FIN received before our FIN was acknowledged (simultaneous close)');
+      break;
+    case 'FIN-WAIT-2':
+      tcb.ackNow = true;
+      enterTimeWait(tcb, 'FIN received');
+      break;
+    default:
+      break;
+  }
+}
+
+/** tcp_time_wait(TCP_TIME_WAIT): 60 s (TCP_TIMEWAIT_LEN), nothing else pending. */
+export function enterTimeWait(tcb: Tcb, reason: string): void {
+  setState(tcb, 'TIME-WAIT', reason);
+  for (const k of ['retransmit', 'loss-probe', 'persist', 'keepalive', 'fin-wait-2'] as const) cancel(tcb.timers, k);
+  arm(tcb.timers, 'time-wait', tcb.now + tcb.config.time_wait_ms);
+}

@@ -1,0 +1,30 @@
+// READ THIS FIRST — the one door every state change goes through. It records `A → B (reason)`,
+// emits the 'state' event, and on CLOSED stops every timer and emits 'closed' so the host may
+// free the connection (Linux's tcp_set_state + tcp_done).
+import type { TcpState } from '../model/states.js';
+import type { Tcb } from './tcb.js';
+import { cancelAll } from './timers.js';
+
+export function setState(tcb: Tcb, to: TcpState, reason: string): void {
+  const from = tcb.state;
+  if (from === to) return;
+  tcb.state = to;
+  tcb.history.push(`${from} → ${to} (${reason})`);
+  tcb.events.push({ type: 'state', from, to, reason, at: tcb.now });
+  if (to === 'ESTABLISHED' || to === 'CLOSE-WAIT') tcb.wasConnected = true;
+  if (to === 'CLOSED') {
+    cancelAll(tcb.timers);
+    tcb.events.push({ type: 'closed' });
+  }
+}
+
+/** Fail the connection with an errno the application will see (SO_ERROR), then CLOSED (tcp_done). */
+export function failWith(tcb: Tcb, errno: Tcb['error'], reason: string): void {
+  if (errno) {
+    tcb.error = errno;
+    tcb.events.push({ type: 'error', errno });
+  }
+  tcb.sndBufLen = 0;
+  tcb.pushMarks = [];
+  setState(tcb, 'CLOSED', reason);
+}

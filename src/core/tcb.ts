@@ -1,0 +1,148 @@
+// READ THIS FIRST — the transmission control block (RFC 9293 §3.3.1): every variable one
+// connection keeps, in one plain record. The event modules (events/*.ts) read and write it; nothing
+// else does. It holds no clock: times in it are the `now` values the caller passed in.
+//
+// Rules this file keeps:
+// - Sequence numbers are `Seq` and move only through src/core/seq.ts.
+// - Byte counts that can exceed 2^32 (bytesAcked, bytesReceived) are plain numbers.
+// - Field names follow RFC 9293 (sndUna, rcvNxt, ...) or, where the RFC is silent, Linux's
+//   struct tcp_sock (rcvWup, rcvSsthresh, windowClamp, ...).
+import type { TcpConfig } from './config.js';
+import type { Errno } from './errno.js';
+import type { Segment } from './segment.js';
+import type { Seq } from './seq.js';
+import type { TcpState } from '../model/states.js';
+import type { TimerTable } from './timers.js';
+
+export interface Endpoint { addr: string; port: number }
+
+/** Per-socket options, copied from the listener on accept. Times in seconds unless named Ms. */
+export interface SocketOptions {
+  rcvbuf?: number; sndbuf?: number; maxseg?: number; nodelay?: boolean;
+  keepalive?: boolean; keepidle?: number; keepintvl?: number; keepcnt?: number;
+  userTimeoutMs?: number; linger?: { onoff: boolean; seconds: number }; linger2?: number;
+  synCnt?: number;
+}
+
+export type ConnectionEvent =
+  | { type: 'state'; from: TcpState; to: TcpState; reason: string; at: number }
+  | { type: 'readable' } | { type: 'writable' } | { type: 'eof' }
+  | { type: 'error'; errno: Errno }
+  | { type: 'new-incarnation'; syn: Segment; isn: Seq }
+  | { type: 'closed' };
+
+export interface Tcb {
+  config: TcpConfig;
+  options: SocketOptions;
+  local: Endpoint;
+  remote: Endpoint;
+  state: TcpState;
+  /** The state changes, `A → B (reason)`, oldest first (kept for status and tests). */
+  history: string[];
+
+  // ---- send sequence space (RFC 9293 §3.3.1) ----
+  iss: Seq;
+  sndUna: Seq;
+  sndNxt: Seq;
+  /** Highest sequence number ever sent (SND.NXT goes back on a retransmission timeout). */
+  sndMax: Seq;
+  /** Peer's window in bytes, already scaled. */
+  sndWnd: number;
+  sndWl1: Seq;
+  sndWl2: Seq;
+  maxWindow: number;
+  /** Bytes from SND.UNA on: sent-but-unacknowledged, then not yet sent. */
+  sndBuf: Uint8Array;
+  sndBufLen: number;
+  /** Sequence numbers that end an application write: a segment ending there carries PSH. */
+  pushMarks: Seq[];
+  /** The application shut down writing: a FIN follows the queued data. */
+  finQueued: boolean;
+  /** Sequence number of our FIN once it is placed (the byte after the data). */
+  finSeq: Seq | undefined;
+  sndBufSize: number;
+  /** Linux's snd_sml: end of the last small segment sent (Minshall's Nagle variant). */
+  sndSml: Seq;
+
+  // ---- receive sequence space ----
+  irs: Seq;
+  rcvNxt: Seq;
+  /** Linux's rcv_wup and rcv_wnd: the window as last advertised, from rcv_wup. */
+  rcvWup: Seq;
+  rcvWnd: number;
+  rcvSsthresh: number;
+  windowClamp: number;
+  rcvBufSize: number;
+  /** In-order bytes the application has not read. */
+  rcvQueue: Uint8Array[];
+  rcvQueueLen: number;
+  /** Segments beyond RCV.NXT, sorted by seq (RFC 9293 §3.10.7.4 "queue for later processing"). */
+  ofo: Array<{ seq: Seq; data: Uint8Array; fin: boolean }>;
+  finReceived: boolean;
+
+  // ---- negotiated options ----
+  advMss: number;
+  /** The peer's MSS (536 when it sent none), clamped by TCP_MAXSEG. */
+  mssClamp: number;
+  /** Payload bytes per segment: mssClamp less the timestamp option. */
+  sndMss: number;
+  /** Linux's icsk_ack.rcv_mss: the receiver's estimate of the peer's segment size. */
+  rcvMss: number;
+  sndWscale: number;
+  rcvWscale: number;
+  wscaleOk: boolean;
+  sackOk: boolean;
+  tsOk: boolean;
+  tsRecent: number;
+  tsOffset: number;
+
+  // ---- retransmission (RFC 6298 with Linux's bounds) ----
+  rtoMs: number;
+  srttMs: number | undefined;
+  rttvarMs: number;
+  backoff: number;
+  /** icsk_retransmits: retransmissions of the current head since it was last acknowledged. */
+  retransmits: number;
+  totalRetrans: number;
+  /** When the head of the retransmission queue was first sent (Linux's retrans_stamp). */
+  retransStamp: number | undefined;
+  rttSeq: Seq | undefined;
+  rttStart: number;
+  cwnd: number;
+  ssthresh: number;
+  /** Tail loss probe outstanding up to this sequence (Linux's tlp_high_seq). */
+  tlpHighSeq: Seq | undefined;
+
+  // ---- ACK policy (Linux's icsk_ack) ----
+  ackPending: boolean;
+  ackNow: boolean;
+  quickAcks: number;
+  /** Delayed-ACK timeout; 0 until the first data arrives (tcp_event_data_recv), then 40 ms. */
+  atoMs: number;
+  pingpong: boolean;
+  lastOowAckAt: number | undefined;
+  lastChallengeAckAt: number | undefined;
+
+  // ---- keepalive and probes ----
+  lastRecvAt: number;
+  probesOut: number;
+
+  // ---- application side ----
+  orphaned: boolean;
+  shutRd: boolean;
+  shutWr: boolean;
+  /** The connection was established once (Linux's SOCK_DONE for reads after the end). */
+  wasConnected: boolean;
+  error: Errno | undefined;
+  /** The last error handed to the application, kept for status(). */
+  lastError: Errno | undefined;
+
+  bytesAcked: number;
+  bytesReceived: number;
+
+  timers: TimerTable;
+  outbox: Segment[];
+  events: ConnectionEvent[];
+  /** Set while a segment is processed: the connection asks its caller to reset this segment. */
+  now: number;
+}

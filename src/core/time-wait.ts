@@ -1,0 +1,93 @@
+// READ THIS FIRST — the two "minisocket" states Linux handles in tcp_timewait_state_process
+// (net/ipv4/tcp_minisocks.c): TIME-WAIT, and FIN-WAIT-2 of an orphan (the application closed).
+//
+// TIME-WAIT rules (RFC 9293 §3.10.7.4, RFC 1337, RFC 1122 §4.2.2.13, Linux):
+// - A bare in-window ACK (SEG.SEQ = RCV.NXT): restart the 60 s timer, send nothing.
+// - An in-window RST (SEG.SEQ = RCV.NXT) ends TIME-WAIT ("assassination") unless tcp_rfc1337=1.
+// - A SYN with SEG.SEQ > RCV.NXT, or with a newer timestamp, may open a new incarnation: the host
+//   is told ('new-incarnation') with Linux's ISN rule, isn = SND.NXT + 65535 + 2, and this
+//   connection ends.
+// - Anything else (a retransmitted FIN, an old duplicate, an older SYN): ACK it (rate-limited for
+//   segments without data) and, unless it is a bare SYN, restart the 60 s timer.
+//
+// Orphaned FIN-WAIT-2 rules (Linux "just repeat all the checks of tcp_rcv_state_process"):
+// - Out of window: ACK (rate-limited). RST in window: gone. SYN at or beyond RCV.NXT: RST.
+// - Duplicate ACKs (no new sequence space): absorbed silently.
+// - New data after our half of the connection is closed: RST, gone. The FIN: TIME-WAIT, ACK it.
+import type { Tcb } from './tcb.js';
+import type { Segment } from './segment.js';
+import { segmentLength } from './segment.js';
+import { seqAdd, seqGt, seqLe, seqDiff } from './seq.js';
+import { parseOptions } from './options.js';
+import { inWindow } from './acceptability.js';
+import { oowRateLimited } from './ack-policy.js';
+import { sendAck } from './output.js';
+import { arm } from './timers.js';
+import { setState } from './state-change.js';
+import { enterTimeWait } from './recv-data.js';
+import { resetFor } from './reset.js';
+
+export function timeWaitSegment(tcb: Tcb, seg: Segment): void {
+  const opts = parseOptions(seg.options);
+  const pawsReject = tcb.tsOk && opts.ts !== undefined && !seg.flags.rst && ((tcb.tsRecent - opts.ts.val) | 0) > 0;
+  const len = segmentLength(seg);
+  if (!pawsReject && seg.seq === tcb.rcvNxt && (len === 0 || seg.flags.rst)) {
+    if (seg.flags.rst) {
+      if (!tcb.config.tcp_rfc1337) {
+        setState(tcb, 'CLOSED', 'RST in TIME-WAIT (tcp_rfc1337=0)');
+        return;
+      }
+    } else {
+      arm(tcb.timers, 'time-wait', tcb.now + tcb.config.time_wait_ms);
+    }
+    if (opts.ts && tcb.tsOk) tcb.tsRecent = opts.ts.val;
+    return;
+  }
+  if (seg.flags.syn && !seg.flags.rst && !seg.flags.ack && !pawsReject &&
+      (seqGt(seg.seq, tcb.rcvNxt) || (opts.ts !== undefined && tcb.tsOk && ((tcb.tsRecent - opts.ts.val) | 0) < 0))) {
+    let isn = seqAdd(tcb.sndNxt, 65535 + 2);
+    if (isn === 0) isn = seqAdd(isn, 1);
+    tcb.events.push({ type: 'new-incarnation', syn: seg, isn });
+    setState(tcb, 'CLOSED', 'SYN of a new incarnation in TIME-WAIT');
+    return;
+  }
+  if (seg.flags.rst) return;
+  if (pawsReject || seg.flags.ack) arm(tcb.timers, 'time-wait', tcb.now + tcb.config.time_wait_ms);
+  if (!oowRateLimited(tcb, seg.payload.length > 0 && !seg.flags.syn)) sendAck(tcb);
+}
+
+export function orphanFinWait2Segment(tcb: Tcb, seg: Segment): void {
+  const opts = parseOptions(seg.options);
+  const pawsReject = tcb.tsOk && opts.ts !== undefined && !seg.flags.rst && ((tcb.tsRecent - opts.ts.val) | 0) > 0;
+  const len = segmentLength(seg);
+  const end = seqAdd(seg.seq, len);
+  const wnd = Math.max(0, seqDiff(seqAdd(tcb.rcvWup, tcb.rcvWnd), tcb.rcvNxt));
+  if (pawsReject || !inWindow(seg.seq, end, tcb.rcvNxt, seqAdd(tcb.rcvNxt, wnd))) {
+    if (!seg.flags.rst && !oowRateLimited(tcb, seg.payload.length > 0 && !seg.flags.syn)) sendAck(tcb);
+    return;
+  }
+  if (seg.flags.rst) {
+    setState(tcb, 'CLOSED', 'RST in FIN-WAIT-2');
+    return;
+  }
+  if (seg.flags.syn && !seqGt(tcb.rcvNxt, seg.seq)) {
+    replyReset(tcb, seg, 'SYN in orphaned FIN-WAIT-2');
+    return;
+  }
+  if (!seg.flags.ack || seqLe(end, tcb.rcvNxt) || len === 0) return;
+  if (!seg.flags.fin || end !== seqAdd(tcb.rcvNxt, 1)) {
+    replyReset(tcb, seg, 'data after close() in FIN-WAIT-2');
+    return;
+  }
+  tcb.rcvNxt = end;
+  tcb.finReceived = true;
+  enterTimeWait(tcb, 'FIN received');
+  sendAck(tcb);
+}
+
+/** Answer the segment with the RST a closed port would send (TCP_TW_RST), and end. */
+export function replyReset(tcb: Tcb, seg: Segment, reason: string): void {
+  const r = resetFor(seg);
+  if (r) tcb.outbox.push(r);
+  setState(tcb, 'CLOSED', reason);
+}

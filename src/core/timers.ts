@@ -1,0 +1,59 @@
+// READ THIS FIRST — timers are data. A connection has a fixed set of timer kinds; each is either
+// off (undefined) or armed with an absolute deadline in ms. `nextDeadline` is the earliest one;
+// `dueTimers` lists the ones due at `now` in one stable firing order, so two runs of the same
+// inputs fire the same timers in the same order (quinn-proto's timer table).
+//
+// The kinds and the Linux timer each stands for (include/net/inet_connection_sock.h, tcp_timer.c):
+//   delayed-ack  ICSK_TIME_DACK          tcp_delack_timer
+//   retransmit   ICSK_TIME_RETRANS       tcp_retransmit_timer (SYN, SYN-ACK, data, FIN)
+//   loss-probe   ICSK_TIME_LOSS_PROBE    tcp_send_loss_probe (RFC 8985 tail loss probe)
+//   persist      ICSK_TIME_PROBE0        tcp_probe_timer (zero-window probes)
+//   keepalive    sk_timer                tcp_keepalive_timer (SO_KEEPALIVE)
+//   fin-wait-2   tw timer, substate FIN_WAIT2   tcp_fin_timeout / TCP_LINGER2 for orphans
+//   time-wait    tw timer, substate TIME_WAIT   TCP_TIMEWAIT_LEN (60 s)
+
+export const TIMER_KINDS = ['delayed-ack', 'retransmit', 'loss-probe', 'persist', 'keepalive', 'fin-wait-2', 'time-wait'] as const;
+export type TimerKind = (typeof TIMER_KINDS)[number];
+
+export type TimerTable = Record<TimerKind, number | undefined>;
+
+export function emptyTimers(): TimerTable {
+  return { 'delayed-ack': undefined, retransmit: undefined, 'loss-probe': undefined, persist: undefined, keepalive: undefined, 'fin-wait-2': undefined, 'time-wait': undefined };
+}
+
+export function arm(t: TimerTable, kind: TimerKind, at: number): void {
+  t[kind] = at;
+}
+
+export function cancel(t: TimerTable, kind: TimerKind): void {
+  t[kind] = undefined;
+}
+
+export function cancelAll(t: TimerTable): void {
+  for (const k of TIMER_KINDS) t[k] = undefined;
+}
+
+export function nextDeadline(t: TimerTable): number | undefined {
+  let min: number | undefined;
+  for (const k of TIMER_KINDS) {
+    const d = t[k];
+    if (d !== undefined && (min === undefined || d < min)) min = d;
+  }
+  return min;
+}
+
+/** The kinds due at `now`, in TIMER_KINDS order (the stable firing order). */
+export function dueTimers(t: TimerTable, now: number): TimerKind[] {
+  return TIMER_KINDS.filter((k) => t[k] !== undefined && (t[k] as number) <= now);
+}
+
+/** How /proc/net/tcp's `tr` and ss -o's `timer:(...)` would name the pending timer. */
+export function procTimerKind(t: TimerTable): { kind: 'on' | 'keepalive' | 'timewait' | 'persist' | 'probe' | 'off'; at: number | undefined } {
+  if (t.retransmit !== undefined) return { kind: 'on', at: t.retransmit };
+  if (t['loss-probe'] !== undefined) return { kind: 'probe', at: t['loss-probe'] };
+  if (t.persist !== undefined) return { kind: 'persist', at: t.persist };
+  if (t['time-wait'] !== undefined) return { kind: 'timewait', at: t['time-wait'] };
+  if (t['fin-wait-2'] !== undefined) return { kind: 'timewait', at: t['fin-wait-2'] };
+  if (t.keepalive !== undefined) return { kind: 'keepalive', at: t.keepalive };
+  return { kind: 'off', at: undefined };
+}

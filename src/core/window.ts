@@ -1,0 +1,84 @@
+// READ THIS FIRST — the receive window Linux advertises.
+//
+// Rules (net/ipv4/tcp_output.c tcp_select_initial_window, __tcp_select_window, tcp_select_window;
+// include/net/tcp.h tcp_win_from_space):
+// - Half the receive buffer is window, half overhead (tcp_adv_win_scale = 1 / the default
+//   scaling_ratio): SO_RCVBUF=20000 → sk_rcvbuf 40000 → 20000 of window → 18980 on a SYN-ACK
+//   once rounded down to whole 1460-byte segments.
+// - The window scale is the smallest shift that lets the largest possible buffer
+//   (max(tcp_rmem[2], space)) fit in 16 bits: tcp_rmem[2] = 15 MiB gives 8, 6 MiB gives 7; a
+//   socket whose SO_RCVBUF was set is clamped to its own buffer and may get 0.
+// - SYN and SYN-ACK windows are never scaled (RFC 7323 §2.2): min(window, 65535).
+// - The window never shrinks (RFC 9293 §3.8.6.2.2): a smaller value keeps the right edge.
+// - Silly window avoidance (RFC 9293 §3.8.6.2.2, Linux): below half the buffer the window is
+//   rounded down to the scale unit and drops to 0 when under 1/16 of the buffer or one MSS.
+import type { Tcb } from './tcb.js';
+import { seqAdd, seqDiff } from './seq.js';
+import { MAX_WSCALE } from './options.js';
+
+/** tcp_full_space: the part of a receive buffer that can be window. */
+export function winFromSpace(space: number): number {
+  return Math.max(0, Math.floor(space / 2));
+}
+
+export function initialWindow(tcb: Tcb, mssForRounding: number, wscaleOk: boolean): { rcvWnd: number; wscale: number } {
+  let space = winFromSpace(tcb.rcvBufSize);
+  if (space > mssForRounding) space = Math.floor(space / mssForRounding) * mssForRounding;
+  space = Math.min(space, tcb.windowClamp);
+  const rcvWnd = Math.min(space, 0xffff);
+  let wscale = 0;
+  if (wscaleOk) {
+    let s = Math.max(space, tcb.config.tcp_rmem[2]);
+    s = Math.min(s, tcb.windowClamp);
+    wscale = Math.max(0, Math.min(MAX_WSCALE, Math.floor(Math.log2(Math.max(1, s))) - 15));
+  }
+  return { rcvWnd, wscale };
+}
+
+/** Bytes of the advertised window still open: RCV.WUP + RCV.WND - RCV.NXT (tcp_receive_window). */
+export function receiveWindow(tcb: Tcb): number {
+  const w = seqDiff(seqAdd(tcb.rcvWup, tcb.rcvWnd), tcb.rcvNxt);
+  return w < 0 ? 0 : w;
+}
+
+function allocated(tcb: Tcb): number {
+  let n = tcb.rcvQueueLen;
+  for (const s of tcb.ofo) n += s.data.length;
+  return n;
+}
+
+/** __tcp_select_window: the window we could offer now. */
+export function selectableWindow(tcb: Tcb): number {
+  const fullSpace = Math.min(tcb.windowClamp, winFromSpace(tcb.rcvBufSize));
+  let free = winFromSpace(Math.max(0, tcb.rcvBufSize - allocated(tcb)));
+  const mss = tcb.rcvMss;
+  const unit = 1 << tcb.rcvWscale;
+  if (free < fullSpace / 2) {
+    free = Math.floor(free / unit) * unit;
+    if (free < winFromSpace(tcb.rcvBufSize) / 16 || free < mss) return 0;
+  }
+  if (free > tcb.rcvSsthresh) free = tcb.rcvSsthresh;
+  if (tcb.rcvWscale) return Math.ceil(free / unit) * unit;
+  let window = tcb.rcvWnd;
+  if (window <= free - mss || window > free) window = free > mss ? Math.floor(free / mss) * mss : free;
+  return window;
+}
+
+/** tcp_select_window: choose, record (rcv_wup/rcv_wnd) and return the raw 16-bit window field. */
+export function advertiseWindow(tcb: Tcb): number {
+  const cur = receiveWindow(tcb);
+  let win = selectableWindow(tcb);
+  const unit = 1 << tcb.rcvWscale;
+  if (win < cur) win = Math.ceil(cur / unit) * unit;
+  win = Math.min(win, 0xffff << tcb.rcvWscale);
+  tcb.rcvWnd = win;
+  tcb.rcvWup = tcb.rcvNxt;
+  return Math.min(0xffff, win >>> tcb.rcvWscale);
+}
+
+/** tcp_grow_window, simplified: each in-order segment lets rcv_ssthresh grow by two segments. */
+export function growWindow(tcb: Tcb): void {
+  if (tcb.rcvSsthresh < tcb.windowClamp && tcb.rcvSsthresh < winFromSpace(tcb.rcvBufSize)) {
+    tcb.rcvSsthresh = Math.min(tcb.rcvSsthresh + 2 * tcb.advMss, tcb.windowClamp, winFromSpace(tcb.rcvBufSize));
+  }
+}
