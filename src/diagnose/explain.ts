@@ -1,0 +1,84 @@
+// `tcplens explain STATE` as data and as text, drawn from the transitions table and STATE_INFO.
+import type { Lang, Text } from '../i18n/lang.js';
+import { LINUX_CODE_OF, TCP_STATES, TOOL_SPELLING, type TcpState } from '../model/states.js';
+import type { RuleId } from './finding.js';
+import { STATE_INFO } from './state-info.js';
+import { waysIn, waysOut, type Transition } from './transitions.js';
+
+export interface ExplainTransition { from: TcpState; to: TcpState; event: string; sends?: string; linuxOnly?: boolean }
+
+export interface Explanation {
+  state: TcpState;
+  spellings: { ss: string; netstat: string; procCode: string };
+  meaning: string;
+  who: string;
+  waysIn: ExplainTransition[];
+  waysOut: ExplainTransition[];
+  ends: string;
+  many: string;
+  rules: RuleId[];
+}
+
+function tr(t: Transition, lang: Lang): ExplainTransition {
+  const out: ExplainTransition = { from: t.from, to: t.to, event: t.event[lang] };
+  if (t.action) out.sends = t.action[lang];
+  if (t.linux) out.linuxOnly = true;
+  return out;
+}
+
+export function explainState(state: TcpState, lang: Lang): Explanation {
+  const info = STATE_INFO[state];
+  return {
+    state,
+    spellings: { ss: TOOL_SPELLING.ss[state], netstat: TOOL_SPELLING.netstat[state], procCode: LINUX_CODE_OF[state].toString(16).padStart(2, '0').toUpperCase() },
+    meaning: info.meaning[lang], who: info.who[lang],
+    waysIn: waysIn(state).map((t) => tr(t, lang)), waysOut: waysOut(state).map((t) => tr(t, lang)),
+    ends: info.ends[lang], many: info.many[lang], rules: info.rules,
+  };
+}
+
+const H: Record<string, Text> = {
+  also: { en: 'Also written', zh: '其他写法' },
+  meaning: { en: 'What it means', zh: '含义' },
+  who: { en: 'Who is in it', zh: '处于该状态的一方' },
+  in: { en: 'How a connection gets here', zh: '如何进入' },
+  out: { en: 'How it leaves', zh: '如何离开' },
+  ends: { en: 'What ends it on Linux', zh: 'Linux 上什么会结束它' },
+  many: { en: 'Many of them on a server', zh: '服务器上大量出现时' },
+  rules: { en: 'Checked by tcplens doctor rule', zh: 'tcplens doctor 检查规则' },
+  sends: { en: 'sends', zh: '发送' },
+  linux: { en: '(Linux)', zh: '（Linux）' },
+  none: { en: '(none)', zh: '（无）' },
+};
+
+function transitionLines(ts: ExplainTransition[], lang: Lang): string[] {
+  if (ts.length === 0) return [`  ${H.none[lang]}`];
+  const w = Math.max(...ts.map((t) => `${t.from} → ${t.to}`.length));
+  return ts.map((t) => {
+    const arrow = `${t.from} → ${t.to}`.padEnd(w);
+    const sends = t.sends ? (lang === 'zh' ? `；${H.sends.zh} ${t.sends}` : `; ${H.sends.en} ${t.sends}`) : '';
+    const lx = t.linuxOnly ? ` ${H.linux[lang]}` : '';
+    return `  ${arrow}  ${t.event}${sends}${lx}`;
+  });
+}
+
+export function renderExplanation(e: Explanation, lang: Lang): string {
+  const lines = [
+    e.state,
+    `  ${H.also[lang]}: ss ${e.spellings.ss}, netstat ${e.spellings.netstat}, /proc/net/tcp st=${e.spellings.procCode}`,
+    '', H.meaning[lang], `  ${e.meaning}`,
+    '', H.who[lang], `  ${e.who}`,
+    '', H.in[lang], ...transitionLines(e.waysIn, lang),
+    '', H.out[lang], ...transitionLines(e.waysOut, lang),
+    '', H.ends[lang], `  ${e.ends}`,
+    '', H.many[lang], `  ${e.many}`,
+  ];
+  if (e.rules.length) lines.push('', `${H.rules[lang]}: ${e.rules.join(', ')}`);
+  return lines.join('\n') + '\n';
+}
+
+/** `explain --list`: every state with its one-line meaning. */
+export function renderStateList(lang: Lang): string {
+  const w = Math.max(...TCP_STATES.map((s) => s.length));
+  return TCP_STATES.map((s) => `${s.padEnd(w)}  ${STATE_INFO[s].meaning[lang]}`).join('\n') + '\n';
+}
