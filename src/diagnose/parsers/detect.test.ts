@@ -18,6 +18,7 @@ const EXPECTED: Record<string, string> = {
   'windows/netstat-ano-en.txt': 'netstat-windows', 'windows/netstat-ano-de-cp850.txt': 'netstat-windows',
   'windows/netstat-ano-zh-gbk.txt': 'netstat-windows', 'windows/netstat-ano-zh-utf8.txt': 'netstat-windows',
   'windows/netstat-anob.txt': 'netstat-windows',
+  'windows/tasklist.txt': 'tasklist', 'windows/tasklist-csv-de.txt': 'tasklist', 'windows/get-process.txt': 'tasklist',
   'bsd/macos-netstat-an.txt': 'netstat-bsd', 'bsd/macos-netstat-anv.txt': 'netstat-bsd', 'bsd/freebsd-netstat-an.txt': 'netstat-bsd',
   'powershell/get-nettcpconnection.txt': 'powershell', 'powershell/format-table-autosize.txt': 'powershell',
   'powershell/format-list.txt': 'powershell', 'powershell/convertto-csv.txt': 'powershell',
@@ -52,4 +53,13 @@ test('garbage, empty input and look-alikes are a clear error naming what was exp
   const empty = parseAny('-', '  \n\n');
   assert.equal(empty.ok, false);
   if (!empty.ok) assert.match(empty.message.en, /^-: empty input/);
+});
+
+test('grep-ed pastes without headers are still recognised', () => {
+  assert.equal(detectFormat('LISTEN 0 4096 0.0.0.0:22 0.0.0.0:*\nLISTEN 0 511 [::]:80 [::]:*\n')?.format, 'ss');
+  assert.equal(detectFormat('tcp        0      0 0.0.0.0:22    0.0.0.0:*    LISTEN\n')?.format, 'netstat-linux');
+  assert.equal(detectFormat('  TCP    0.0.0.0:135   0.0.0.0:0   LISTENING   1712\r\n')?.format, 'netstat-windows');
+  assert.equal(detectFormat('TCP    0.0.0.0:135   0.0.0.0:0   LISTENING   1712\n')?.format, 'netstat-windows');
+  assert.equal(detectFormat('tcp4       0      0  *.22      *.*     LISTEN\n')?.format, 'netstat-bsd');
+  assert.equal(detectFormat('net.ipv4.tcp_fin_timeout = 30\n')?.format, 'sysctl');
 });

@@ -19,6 +19,7 @@ import { procCountersParser, nstatParser } from './proc-counters.js';
 import { sockstatParser } from './sockstat.js';
 import { sysctlParser } from './sysctl.js';
 import { psParser } from './ps.js';
+import { tasklistParser } from './tasklist.js';
 
 /** Most specific first: on a tie the earlier entry wins. */
 export const PARSERS: readonly FormatParser[] = [
@@ -36,6 +37,7 @@ export const PARSERS: readonly FormatParser[] = [
   sockstatParser,
   sysctlParser,
   psParser,
+  tasklistParser,
 ];
 
 export const MIN_CONFIDENCE = 0.5;

@@ -73,3 +73,17 @@ test('one pasted Windows netstat: PID-only processes; process list from the sock
   assert.equal(snap.sockets.length, 13);
   assert.deepEqual(snap.processes, []);
 });
+
+test('Windows folder: netstat -ano + tasklist names the PIDs; JSON CreationTime gives connection ages', () => {
+  const snap = snapshotFromTexts([
+    { name: 'w/netstat.txt', text: fixture('windows/netstat-ano-en.txt') },
+    { name: 'w/tasklist.txt', text: fixture('windows/tasklist.txt') },
+  ], 0);
+  const cw = snap.sockets.filter((s) => s.state === 'CLOSE-WAIT');
+  assert.deepEqual(cw.map((s) => s.processes![0].name), ['java.exe', 'java.exe', 'java.exe']);
+  assert.equal(snap.sockets.find((s) => s.localPort === 445)!.processes![0].name, 'System');
+  assert.equal(snap.processes.find((p) => p.pid === 0), undefined);
+  const ps = snapshotFromText('j', fixture('powershell/convertto-json-ps51.json.txt'), 1795770903000);
+  assert.equal(ps.sockets[0].ageMs, 60_000);
+  assert.equal(ps.sockets[3].ageMs, 10_903_000);
+});

@@ -109,6 +109,14 @@ export function snapshotFromParts(parts: ParsedPart[], takenAt: number, extraPro
     }
   }
   snap.processes = [...procs.values()].sort((a, b) => a.pid - b.pid);
+  // Get-NetTCPConnection's CreationTime gives the connection's age (FORMATS.md §8), when its text
+  // carries a zone: `\/Date(ms)\/` (PowerShell 5.1 JSON) or ISO 8601 with an offset (PowerShell 7).
+  for (const s of snap.sockets) {
+    const created = s.extra?.creationTime;
+    if (s.ageMs !== undefined || typeof created !== 'string' || takenAt <= 0) continue;
+    const ms = creationMs(created);
+    if (ms !== undefined && ms <= takenAt) s.ageMs = takenAt - ms;
+  }
   // Complete when some source names processes, none said it could not see them all, and every
   // socket that has a file (inode > 0) has an owner.
   const namer = parts.some((p) => p.hasProcesses);
@@ -145,6 +153,16 @@ export function snapshotFromTexts(files: Array<{ name: string; text: string }>, 
 /** One pasted text (a file or stdin `-`). Throws UnknownFormatError when it is in no known format. */
 export function snapshotFromText(name: string, text: string, takenAt = 0): HostSnapshot {
   return snapshotFromTexts([{ name, text }], takenAt);
+}
+
+function creationMs(text: string): number | undefined {
+  const dotnet = /^\\?\/?Date\((-?\d+)(?:[+-]\d{4})?\)\\?\/?$/.exec(text);
+  if (dotnet) return Number(dotnet[1]);
+  if (/^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/.test(text)) {
+    const ms = Date.parse(text);
+    return Number.isFinite(ms) ? ms : undefined;
+  }
+  return undefined; // "11/21/2026 9:14:03 AM": local time of an unknown zone and locale
 }
 
 function commonDir(names: string[]): string {

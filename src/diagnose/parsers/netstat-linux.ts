@@ -71,7 +71,7 @@ export function parseNetstatLinux(file: string, raw: string): ParsedPart {
     const local = parseEndpoint(m[4], ':', m[1] === 'tcp6' ? 'ipv6' : 'ipv4');
     const peer = parseEndpoint(m[5], ':', local?.family ?? 'ipv4');
     if (!local || !peer) {
-      part.problems.push(badRow(file, line, last, truncated, `cannot read the address '${!local ? m[4] : m[5]}' (truncated? use netstat -W)`));
+      part.problems.push(badRow(file, line, last, truncated, `cannot read the address '${!local ? m[4] : m[5]}' (a name? use netstat -n; cut off? use netstat -W)`));
       continue;
     }
     const s: SocketRecord = {

@@ -17,7 +17,8 @@ import { parseEndpoint } from './address.js';
 import { badRow, endsMidLine, numberedLines, repairText } from './text.js';
 import type { FormatParser, ParsedPart } from './types.js';
 
-const ROW = /^\s+(TCP|UDP)\s+(\S+)\s+(\S+)\s*(.*)$/;
+// Indented by two spaces; `findstr` keeps that, some copy-pastes lose it.
+const ROW = /^\s*(TCP|UDP)\s+(\S+)\s+(\S+)\s*(.*)$/;
 
 /** The state word, tolerating OEM-code-page damage. */
 export function windowsState(word: string): TcpState | undefined {
@@ -87,7 +88,7 @@ export const netstatWindowsParser: FormatParser = {
   description: 'Windows netstat -an / -ano / -anob, any language',
   example: 'netstat -ano',
   sniff(lines) {
-    const rows = lines.filter((l) => /^\s+(TCP|UDP)\s+\S+:\S+\s+\S+:\S+/.test(l)).length;
+    const rows = lines.filter((l) => /^\s*(TCP|UDP)\s+\S+:\S+\s+\S+:\S+/.test(l)).length;
     if (rows === 0) return 0;
     const header = lines.some((l) => /^\s+(Proto|协议|Protokoll)\s/.test(l));
     return header ? 0.95 : 0.8;

@@ -96,3 +96,19 @@ test('bad and truncated rows are reported with their line numbers', () => {
   assert.match(p.problems[0].message, /unknown state word 'WEIRD'/);
   assert.match(p.problems[2].message, /ends in the middle of this line/);
 });
+
+test('ss filtered on one state prints no State column: reported once, nothing guessed', () => {
+  const text = 'Recv-Q Send-Q Local Address:Port Peer Address:Port Process\n1 0 10.0.0.1:80 10.0.0.2:5000\n1 0 10.0.0.1:80 10.0.0.2:5001\n';
+  const p = parseSs('cw', text);
+  assert.equal(p.sockets!.length, 0);
+  assert.equal(p.problems.length, 1);
+  assert.equal(p.problems[0].line, 1);
+  assert.match(p.problems[0].message, /no State column .* its 2 rows/);
+});
+
+test('ss -O puts tcp_info on the row; grep-ed rows without a header are still ss', () => {
+  const p = parseSs('o', 'ESTAB 0 0 10.0.0.1:22 10.0.0.2:5000 users:(("sshd",pid=9,fd=3)) timer:(keepalive,1min,0) ino:5 sk:1 <-> ts sack cubic wscale:7,7 rto:204 rtt:0.5/0.25 cwnd:10 lastsnd:100 lastrcv:200 lastack:100\n');
+  assert.deepEqual(p.problems, []);
+  const s = p.sockets![0];
+  assert.deepEqual([s.extra?.lastsnd, s.extra?.lastrcv, s.extra?.cwnd, s.inode, s.processes?.[0].name], [100, 200, 10, 5, 'sshd']);
+});

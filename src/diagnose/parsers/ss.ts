@@ -18,6 +18,8 @@ import { badRow, endsMidLine, numberedLines, problem, repairText } from './text.
 import type { FormatParser, ParsedPart } from './types.js';
 
 const HEADER = /^\s*(Netid\s+)?State\s+Recv-Q\s+Send-Q\s+Local/;
+/** `ss -tn state close-wait` prints no State column when one state is selected: the text lacks it. */
+const STATELESS_HEADER = /^\s*(Netid\s+)?Recv-Q\s+Send-Q\s+Local Address:Port/;
 const NETIDS = new Set(['tcp', 'udp', 'raw', 'u_str', 'u_dgr', 'u_seq', 'p_raw', 'p_dgr', 'nl', 'mptcp', 'sctp', 'tipc', 'v_str', 'v_dgr', 'xdp', 'u_seqpacket']);
 const ROW = /^(\S+)\s+(\d+)\s+(\d+)\s+(\S+)\s+(\S+)(.*)$/;
 
@@ -87,6 +89,13 @@ export function parseSs(file: string, raw: string): ParsedPart {
   let sawP = false;
   let prev: SocketRecord | undefined;
   let skipping = false; // continuation lines of a skipped non-tcp row
+  const stateless = lines.find((l) => STATELESS_HEADER.test(l.text));
+  if (stateless) {
+    const rows = lines.filter((l) => l.n > stateless.n && /^\S/.test(l.text)).length;
+    part.problems.push(problem(file, stateless,
+      `this ss output has no State column (ss prints none when a single state is filtered, e.g. \`state close-wait\`), so its ${rows} rows cannot be placed; run it without the state filter`));
+    return part;
+  }
   for (const line of lines) {
     const t = line.text;
     if (t.trim() === '') continue;
@@ -127,6 +136,10 @@ export function parseSs(file: string, raw: string): ParsedPart {
       recvQ: Number(m[2]), sendQ: Number(m[3]),
     };
     readExtras(m[6], s);
+    // -O prints the -i words on the row itself.
+    if (/\s(rtt|cwnd|rto|lastsnd):/.test(m[6])) {
+      readContinuation(m[6].replace(/users:\(\(.*?\)\)(?=\s|$)|timer:\([^)]*\)|(?:uid|ino|sk|cgroup|v6only|fwmark):\S+|<->|-->|<--|---/g, ' '), s);
+    }
     if (s.processes) sawP = true;
     part.sockets!.push(s);
     prev = s;
@@ -142,17 +155,16 @@ export const ssParser: FormatParser = {
   sniff(lines) {
     if (lines.some((l) => HEADER.test(l))) return 0.95;
     // Headerless (-H): rows start with an ss state word (ESTAB, SYN-RECV, UNCONN are ss-only spellings).
-    let rows = 0; let ssOnly = 0;
+    // No other tool starts a row with the state word followed by the two queues.
+    if (lines.some((l) => STATELESS_HEADER.test(l))) return 0.9;
+    let rows = 0; let cont = 0;
     for (const l of lines) {
+      if (/^\t/.test(l)) { if (rows) cont++; continue; } // -i continuation, after a row
       const w = l.trim().split(/\s+/);
       const off = NETIDS.has(w[0]) ? 1 : 0;
-      if (w.length >= 5 + off && stateFromWord(w[off]) && /^\d+$/.test(w[off + 1]) && /^\d+$/.test(w[off + 2]) && /:/.test(w[off + 3])) {
-        rows++;
-        if (/^(ESTAB|SYN-RECV|UNCONN|FIN-WAIT-[12]|CLOSE-WAIT|TIME-WAIT|LAST-ACK|SYN-SENT)$/.test(w[off])) ssOnly++;
-      }
+      if (/^\S/.test(l) && w.length >= 5 + off && stateFromWord(w[off]) && /^\d+$/.test(w[off + 1]) && /^\d+$/.test(w[off + 2]) && /:/.test(w[off + 3])) rows++;
     }
-    if (rows === 0) return 0;
-    return ssOnly > 0 && rows >= lines.length * 0.5 ? 0.8 : 0;
+    return rows > 0 && rows + cont >= lines.length * 0.8 ? 0.8 : 0;
   },
   parse: parseSs,
 };

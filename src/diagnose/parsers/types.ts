@@ -10,7 +10,7 @@ export type FormatId =
   | 'netstat-linux' | 'netstat-windows' | 'netstat-bsd' | 'netstat-s'
   | 'lsof' | 'powershell'
   | 'proc-net-tcp' | 'proc-net-counters' | 'nstat' | 'sockstat'
-  | 'sysctl' | 'ps';
+  | 'sysctl' | 'ps' | 'tasklist';
 
 export interface ParsedPart {
   format: FormatId;
