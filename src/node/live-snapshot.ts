@@ -6,8 +6,8 @@ import type { HostSnapshot, ParseProblem, SocketRecord } from '../model/snapshot
 import type { TcpState } from '../model/states.js';
 import { netnsProcFiles } from './netns.js';
 import { parseCounterPairs, parseSockstat } from './proc-counters.js';
-import { dirProcFiles, type ProcFiles } from './proc-files.js';
-import { countProcNetTcpStates, parseProcNetTcp } from './proc-net-tcp.js';
+import { dirProcFiles, streamFile, type ProcFiles } from './proc-files.js';
+import { addStateCodes, parseProcNetTcp, tallyStateCodes } from './proc-net-tcp.js';
 import { attributeSockets } from './processes.js';
 import { readSysctls } from './sysctls.js';
 
@@ -110,10 +110,12 @@ function fillAges(sockets: SocketRecord[], sysctls: Record<string, string>): voi
  */
 export function readLiveStateCounts(opts: Pick<LiveOptions, 'procRoot' | 'netns'> = {}): Partial<Record<TcpState, number>> {
   const files = procFilesFor(opts);
-  const counts: Partial<Record<TcpState, number>> = {};
-  const v4 = files.read('net/tcp');
-  if (v4) countProcNetTcpStates(v4, 'ipv4', counts);
-  const v6 = files.read('net/tcp6');
-  if (v6) countProcNetTcpStates(v6, 'ipv6', counts);
-  return counts;
+  const byCode = new Float64Array(256);
+  for (const [rel, family] of [['net/tcp', 'ipv4'], ['net/tcp6', 'ipv6']] as const) {
+    const p = files.path?.(rel);
+    if (p !== undefined && streamFile(p, (buf, len) => tallyStateCodes(buf, len, family, byCode))) continue;
+    const b = files.read(rel);
+    if (b) tallyStateCodes(b, b.length, family, byCode);
+  }
+  return addStateCodes(byCode, {});
 }

@@ -88,6 +88,7 @@ export function netnsProcFiles(name: string, hostRoot = '/proc'): ProcFiles {
   const viaPid: ProcFiles = {
     origin,
     read: (rel) => (rel.startsWith('net/') ? readWhole(`${hostRoot}/${member}/${rel}`) : host.read(rel)),
+    path: (rel) => (rel.startsWith('net/') ? `${hostRoot}/${member}/${rel}` : host.path?.(rel)),
     list: (relDir) => host.list(relDir),
   };
   return mapProcFiles(inside, origin, viaPid);

@@ -12,6 +12,8 @@ export interface ProcFiles {
   list(relDir: string): string[];
   /** What to call this source in problems and `SnapshotSource.origin`. */
   readonly origin: string;
+  /** The file's path on disk, when it is one (lets the count path stream it instead of holding it). */
+  path?(rel: string): string | undefined;
 }
 
 /**
@@ -49,6 +51,7 @@ export function dirProcFiles(root: string): ProcFiles {
   return {
     origin: root,
     read: (rel) => readWhole(path.join(root, rel)),
+    path: (rel) => path.join(root, rel),
     list: (relDir) => { try { return readdirSync(path.join(root, relDir)); } catch { return []; } },
   };
 }
@@ -58,6 +61,7 @@ export function mapProcFiles(files: ReadonlyMap<string, Buffer>, origin: string,
   return {
     origin,
     read: (rel) => files.get(rel) ?? rest?.read(rel),
+    path: (rel) => (files.has(rel) ? undefined : rest?.path?.(rel)),
     list: (relDir) => {
       const prefix = relDir.endsWith('/') ? relDir : relDir + '/';
       const names = new Set<string>();
@@ -66,4 +70,41 @@ export function mapProcFiles(files: ReadonlyMap<string, Buffer>, origin: string,
       return [...names].sort();
     },
   };
+}
+
+/**
+ * Streams a file through `consume` in chunks: `consume(buf, len)` handles the complete part and
+ * returns how many bytes it used; the rest is kept for the next read. For /proc files, which the
+ * kernel hands out a page per read(), this keeps memory flat however many sockets there are.
+ * Returns false when the file cannot be opened or read.
+ */
+export function streamFile(file: string, consume: (buf: Buffer, len: number) => number): boolean {
+  let fd: number;
+  try { fd = openSync(file, 'r'); } catch { return false; }
+  try {
+    let buf = Buffer.allocUnsafe(1 << 18);
+    let len = 0;
+    for (;;) {
+      if (len === buf.length) {
+        // One line longer than the buffer: never in /proc/net/tcp, but do not loop forever.
+        const bigger = Buffer.allocUnsafe(buf.length * 2);
+        buf.copy(bigger, 0, 0, len);
+        buf = bigger;
+      }
+      const n = readSync(fd, buf, len, buf.length - len, null);
+      if (n === 0) break;
+      len += n;
+      // Let a few pages gather before scanning: fewer, longer scans.
+      if (buf.length - len >= 16384) continue;
+      const used = consume(buf, len);
+      buf.copy(buf, 0, used, len);
+      len -= used;
+    }
+    if (len > 0) consume(buf, len);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -264,12 +264,32 @@ function parseLine(c: Cursor, start: number, v6: boolean, littleEndian: boolean)
  * the `st` column, found by its fixed offset after `sl:` (addresses have fixed widths).
  */
 export function countProcNetTcpStates(buf: Uint8Array, family: Family, counts: Partial<Record<TcpState, number>> = {}): Partial<Record<TcpState, number>> {
+  const byCode = new Float64Array(256);
+  tallyStateCodes(buf, buf.length, family, byCode);
+  return addStateCodes(byCode, counts);
+}
+
+/** Adds a per-code tally (`tallyStateCodes`) to per-state counts. */
+export function addStateCodes(byCode: Float64Array, counts: Partial<Record<TcpState, number>>): Partial<Record<TcpState, number>> {
+  for (let code = 0; code < 256; code++) {
+    if (byCode[code] === 0) continue;
+    const s = LINUX_STATE_CODES[code];
+    if (s !== undefined) counts[s] = (counts[s] ?? 0) + byCode[code];
+  }
+  return counts;
+}
+
+/**
+ * Tallies the `st` code of every complete line in buf[0, len) into `byCode`; returns where the
+ * first incomplete line starts (== len when the buffer ends on a newline), so a caller reading in
+ * chunks can keep the tail for the next read.
+ */
+export function tallyStateCodes(buf: Uint8Array, len: number, family: Family, byCode: Float64Array): number {
   // From the colon of "sl:": colon, space, local (8|32 hex ':' 4 hex), space, remote, space, st.
   const addrLen = family === 'ipv6' ? 37 : 13;
   const stOffset = 2 + addrLen + 1 + addrLen + 1;
-  const byCode = new Float64Array(256);
-  const len = buf.length;
-  for (let start = 0; start < len;) {
+  let start = 0;
+  while (start < len) {
     let colon = -1;
     let p = start;
     // The sl field is at most ~8 bytes; a header or junk line has no colon there.
@@ -281,20 +301,15 @@ export function countProcNetTcpStates(buf: Uint8Array, family: Family, counts: P
     let nl: number;
     if (colon >= 0 && colon + stOffset + 2 < len) {
       const q = colon + stOffset;
-      const h = HEX[buf[q]], l = HEX[buf[q + 1]];
       nl = buf.indexOf(NL, q + 2);
-      if (nl < 0) break; // truncated last line: dropped, like parseProcNetTcp does
+      if (nl < 0 || nl >= len) break; // incomplete line: the caller's next read completes it
+      const h = HEX[buf[q]], l = HEX[buf[q + 1]];
       if (h >= 0 && l >= 0 && buf[q + 2] === SPACE) byCode[h * 16 + l]++;
     } else {
       nl = buf.indexOf(NL, p);
-      if (nl < 0) break;
+      if (nl < 0 || nl >= len) break;
     }
     start = nl + 1;
   }
-  for (let code = 0; code < 256; code++) {
-    if (byCode[code] === 0) continue;
-    const s = LINUX_STATE_CODES[code];
-    if (s !== undefined) counts[s] = (counts[s] ?? 0) + byCode[code];
-  }
-  return counts;
+  return start;
 }

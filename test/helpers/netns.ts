@@ -100,7 +100,7 @@ export interface NodeOptions {
   lifetimeMs: number;
   /** Process name (comm), so tests can tell it from other node processes. At most 15 bytes. */
   title?: string;
-  /** Raise RLIMIT_NOFILE for this process (many sockets). */
+  /** Raise RLIMIT_NOFILE for this process (many sockets), at most to the hard limit. */
   nofile?: number;
 }
 
@@ -139,7 +139,9 @@ export class TestNetns {
   start(script: keyof typeof PEERS, args: Record<string, unknown>, opts: NodeOptions): NsProcess {
     const env = { ...process.env, TL_ARGS: JSON.stringify({ ...args, lifetimeMs: opts.lifetimeMs, title: opts.title }) };
     const argv = opts.nofile !== undefined
-      ? ['ip', 'netns', 'exec', this.name, 'sh', '-c', `ulimit -n ${opts.nofile} && exec "$0" -e "$1"`, process.execPath, PEERS[script]]
+      // Raise the soft limit up to the hard one: raising the hard limit needs CAP_SYS_RESOURCE,
+      // which a sandbox's root may lack, so callers spread many sockets over several processes.
+      ? ['ip', 'netns', 'exec', this.name, 'sh', '-c', `n=${opts.nofile}; h=$(ulimit -Hn); [ "$h" = unlimited ] || [ "$n" -le "$h" ] || n=$h; ulimit -n "$n" && exec "$0" -e "$1"`, process.execPath, PEERS[script]]
       : ['ip', 'netns', 'exec', this.name, process.execPath, '-e', PEERS[script]];
     const child = spawn(argv[0], argv.slice(1), { env, stdio: ['ignore', 'pipe', 'pipe'] });
     const p = new NsProcess(child);

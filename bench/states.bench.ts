@@ -1,0 +1,141 @@
+// `npm run bench states`: counting sockets per state on 100,000+ real loopback sockets, tcplens
+// against what people type today, in one run on the same sockets:
+//   ss -tan | awk '{print $1}' | sort | uniq -c
+//   ss -tan | awk '{++S[$1]} END {for(a in S) print a, S[a]}'
+//   netstat -n | awk '/^tcp/ {++S[$NF]} END {for(a in S) print a, S[a]}'   (the seeds' one-liner)
+// The sockets live in a network namespace made for the run (servers on a few ports and as many
+// client processes holding N connections, so 2N sockets plus listeners); everything is removed
+// afterwards. Each
+// command runs inside the namespace (`ip netns exec`), the library in-process reads the same
+// namespace through /proc/<server pid>/net. Medians of RUNS alternating runs; ratios are the
+// other tool's median over tcplens's (above 1 = tcplens is faster).
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readLiveSnapshotSync, readLiveStateCounts } from '../src/node/live-snapshot.js';
+import { netnsSkipReason, TestNetns, waitUntil, type NsProcess } from '../test/helpers/netns.js';
+
+const CONNECTIONS = Number(process.env.TCPLENS_BENCH_CONNECTIONS ?? 60_000);
+const RUNS = Number(process.env.TCPLENS_BENCH_RUNS ?? 7);
+// A process may hold at most RLIMIT_NOFILE's hard limit of fds (often 20,000 in sandboxes, and root
+// without CAP_SYS_RESOURCE cannot raise it), so sockets are spread: one server process per port,
+// as many client processes, at most PER_PROCESS connections each.
+const PER_PROCESS = 15_000;
+const GROUPS = Math.max(1, Math.ceil(CONNECTIONS / PER_PROCESS));
+const PORTS = Array.from({ length: GROUPS }, (_, i) => 5001 + i);
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, existsSync(path.resolve(here, '../package.json')) ? '..' : '../..');
+const fromSource = import.meta.url.endsWith('.ts');
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+interface Contender { name: string; run: () => string | undefined; note?: string }
+
+/** Runs a shell pipeline inside the namespace; returns its stdout. */
+function inNs(ns: TestNetns, cmd: string): () => string {
+  return () => {
+    const r = ns.exec(['sh', '-c', cmd], 120_000);
+    if (r.status !== 0) throw new Error(`${cmd}: ${r.stderr.trim() || `exit ${r.status}`}`);
+    return r.stdout;
+  };
+}
+
+function hasTool(name: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${name}`]).status === 0;
+}
+
+export async function run(): Promise<void> {
+  const why = netnsSkipReason();
+  if (why) { process.stdout.write(`skipped: ${why}\n`); return; }
+  const ns = TestNetns.create();
+  const procs: NsProcess[] = [];
+  try {
+    ns.sysctl('net.ipv4.ip_local_port_range', '1024 65535');
+    ns.sysctl('net.core.somaxconn', '65535');
+    ns.sysctl('net.ipv4.tcp_max_syn_backlog', '65535');
+    const per = Math.ceil(CONNECTIONS / GROUPS);
+    for (const port of PORTS) {
+      const srv = ns.start('server', { port, mode: 'hold', backlog: 65535 }, { lifetimeMs: 600_000, title: 'bench-srv', nofile: per + 1000 });
+      procs.push(srv);
+      await srv.waitFor('ready');
+    }
+    const servers = procs.length;
+    const t0 = Date.now();
+    for (let i = 0; i < GROUPS; i++) {
+      procs.push(ns.start('client', { ports: PORTS, count: per, mode: 'hold', concurrency: 300, connectTimeoutMs: 20_000 }, { lifetimeMs: 600_000, title: 'bench-cli', nofile: per + 1000 }));
+    }
+    let failed = 0;
+    for (const c of procs.slice(servers)) {
+      const done = await c.waitFor('done', 300_000);
+      failed += Object.values(done.errors as Record<string, number>).reduce((a, b) => a + b, 0);
+    }
+    const procRoot = `/proc/${procs[0].pid}`;
+    const expected = 2 * (per * GROUPS - failed) + PORTS.length;
+    await waitUntil('every socket visible', () => {
+      const c = readLiveStateCounts({ procRoot });
+      return (c.ESTABLISHED ?? 0) + (c.LISTEN ?? 0) >= expected ? true : undefined;
+    }, 60_000, 500);
+    const counts = readLiveStateCounts({ procRoot });
+    const total = Object.values(counts).reduce((a, b) => a + (b ?? 0), 0);
+    process.stdout.write(`${total} sockets (${JSON.stringify(counts)}), set up in ${((Date.now() - t0) / 1000).toFixed(1)} s; ${failed} connects failed; median of ${RUNS} runs each\n\n`);
+
+    const cliArgv = fromSource
+      ? [process.execPath, '--import', 'tsx', path.join(root, 'src/cli/entry.ts')]
+      : [process.execPath, path.join(root, 'bin/tcplens.js')];
+    const cliProbe = ns.exec([...cliArgv, 'states']);
+    const cliReady = cliProbe.status === 0;
+    const contenders: Contender[] = [
+      { name: 'tcplens library: read + count (in-process)', run: () => JSON.stringify(readLiveStateCounts({ procRoot })) },
+      {
+        name: 'tcplens library: read + full parse + count (in-process)',
+        run: () => {
+          const c: Record<string, number> = {};
+          for (const s of readLiveSnapshotSync({ procRoot, processes: false }).sockets) c[s.state] = (c[s.state] ?? 0) + 1;
+          return JSON.stringify(c);
+        },
+      },
+      cliReady
+        ? { name: `\`tcplens states\` (CLI${fromSource ? ', from source under tsx' : ''})`, run: () => { const r = ns.exec([...cliArgv, 'states']); if (r.status !== 0) throw new Error(r.stderr); return r.stdout; } }
+        : { name: '`tcplens states` (CLI)', run: () => undefined, note: `not timed: ${cliProbe.stderr.trim().split('\n')[0] || 'failed'}` },
+    ];
+    if (hasTool('ss')) {
+      contenders.push({ name: "`ss -tan \\| awk '{print $1}' \\| sort \\| uniq -c`", run: inNs(ns, "ss -tan | awk '{print $1}' | sort | uniq -c") });
+      contenders.push({ name: "`ss -tan \\| awk '{++S[$1]} END {...}'`", run: inNs(ns, "ss -tan | awk '{++S[$1]} END {for(a in S) print a, S[a]}'") });
+    }
+    if (hasTool('netstat')) {
+      contenders.push({ name: "`netstat -n \\| awk '/^tcp/ {++S[$NF]} END {...}'`", run: inNs(ns, "netstat -n | awk '/^tcp/ {++S[$NF]} END {for(a in S) print a, S[a]}'") });
+    }
+
+    const times = new Map<Contender, number[]>(contenders.map((c) => [c, []]));
+    for (let r = 0; r < RUNS; r++) {
+      for (const c of contenders) {
+        if (c.note) continue;
+        const a = process.hrtime.bigint();
+        c.run();
+        times.get(c)?.push(Number(process.hrtime.bigint() - a) / 1e6);
+      }
+    }
+    const base = median(times.get(contenders[0]) ?? []);
+    const cliBase = cliReady ? median(times.get(contenders[2]) ?? []) : undefined;
+    const lines = [
+      '| how | median ms | vs tcplens library | vs tcplens CLI |',
+      '|---|---:|---:|---:|',
+    ];
+    for (const c of contenders) {
+      if (c.note) { lines.push(`| ${c.name} | — | ${c.note} | |`); continue; }
+      const m = median(times.get(c) ?? []);
+      lines.push(`| ${c.name} | ${m.toFixed(1)} | ${(m / base).toFixed(2)}× | ${cliBase ? `${(m / cliBase).toFixed(2)}×` : '—'} |`);
+    }
+    process.stdout.write(lines.join('\n') + '\n');
+  } finally {
+    await ns.destroy();
+  }
+}
+
+// Allow `npx tsx bench/states.bench.ts` on its own.
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) await run();
