@@ -23,8 +23,13 @@ export class FdTable<T> {
   }
 
   allocate(value: T): number {
+    return this.allocateWith(() => value);
+  }
+
+  /** Allocate the lowest free fd and store what `make(fd)` builds for it. */
+  allocateWith(make: (fd: number) => T): number {
     const fd = this.freed.length > 0 ? this.popFreed() : this.next++;
-    this.map.set(fd, value);
+    this.map.set(fd, make(fd));
     return fd;
   }
 

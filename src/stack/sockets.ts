@@ -1,0 +1,90 @@
+// The host's records: a socket behind an fd (`Sock`), a listener's queues (`Listener`) and one
+// connection in the established table (`Entry`: a request socket, a queued or owned connection, an
+// orphan, or a TIME-WAIT entry). Plain data; host.ts changes them.
+import type { TcpState } from '../model/states.js';
+import type { AddressFamily, SockOptName, SockOptValue } from './api.js';
+import type { Errno } from '../core/errno.js';
+import type { BindOwner } from './ports.js';
+import type { Connection, SocketOptions } from './engine.js';
+
+/** What an entry counts as in sockstat and against the host's limits. */
+export type EntryClass = 'request' | 'full' | 'orphan' | 'tw' | 'none';
+
+export class Listener {
+  backlog = 0;
+  /** Request sockets (SYN-RECEIVED) of this listener. */
+  readonly requests = new Set<Entry>();
+  /** Completed connections waiting for accept(), oldest first. */
+  acceptQueue: Entry[] = [];
+  /** tcp_synq_overflow(): when a cookie was last sent (cookies are checked for 2 minutes after). */
+  lastOverflowAt: number | undefined;
+  constructor(readonly sock: Sock) {}
+}
+
+export class Sock implements BindOwner {
+  nonblock = false;
+  addr = '';
+  port = 0;
+  /** In the port table as an explicit bind() owner (before connect, or as a listener). */
+  bound = false;
+  reuseAddr = false;
+  reusePort = false;
+  readonly opts: SocketOptions = {};
+  /** Options stored for getsockopt that the engine does not model. */
+  readonly raw = new Map<SockOptName, SockOptValue>();
+  listener: Listener | undefined;
+  entry: Entry | undefined;
+  connectState: 'none' | 'connecting' | 'connected' = 'none';
+  /** SO_ERROR not tied to a connection. */
+  error: Errno | undefined;
+  /** The connection's error was already handed out (sock_error() clears it). */
+  errorTaken = false;
+  readonly inode: number;
+  constructor(readonly fd: number, readonly family: AddressFamily, inode: number) {
+    this.inode = inode;
+  }
+  isListening(): boolean {
+    return this.listener !== undefined;
+  }
+  isTimeWait(): boolean {
+    return false;
+  }
+}
+
+export class Entry implements BindOwner {
+  ver = 0;
+  phase: 'request' | 'queued' | 'owned' | 'orphan' = 'owned';
+  cls: EntryClass = 'none';
+  sock: Sock | undefined;
+  listener: Listener | undefined;
+  freed = false;
+  /** When the current state began (ms), for ages in views. */
+  since: number;
+  /** The state as last reported by the engine. */
+  state: TcpState;
+  reuseAddr = false;
+  reusePort = false;
+  /**
+   * The last segment received carried a timestamp (so timestamps were negotiated): Linux's
+   * tw_ts_recent_stamp != 0, which tcp_tw_reuse requires.
+   */
+  tsSeen = false;
+  constructor(
+    readonly conn: Connection,
+    readonly key: string,
+    readonly addr: string,
+    readonly port: number,
+    readonly raddr: string,
+    readonly rport: number,
+    now: number,
+  ) {
+    this.since = now;
+    this.state = conn.state;
+  }
+  isListening(): boolean {
+    return false;
+  }
+  isTimeWait(): boolean {
+    return this.cls === 'tw';
+  }
+}
