@@ -1,0 +1,66 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { established, establishedClient } from './testing/fixtures.js';
+import { isSysError } from './errno.js';
+import { Trace } from './testing/trace.js';
+
+test('a write goes out as MSS-sized segments, PSH on the last one; IW10 limits the burst', () => {
+  const t = established();
+  t.advance(0.1);
+  assert.equal(t.c.send(new Uint8Array(12000), t.now), 12000);
+  t.drain();
+  const expected = Array.from({ length: 10 }, (_, i) => `. ${1 + i * 1000}:${1001 + i * 1000}(1000) ack 1`);
+  t.recv(0.1, ...expected);
+  t.send(0.11, '. 1:1(0) ack 10001 win 257');
+  t.recv(0.11, '. 10001:11001(1000) ack 1', 'P. 11001:12001(1000) ack 1');
+});
+
+test('receive: bytes come back in order; EAGAIN when empty', () => {
+  const t = established();
+  assert.deepEqual(t.c.recv(10, t.now), { errno: 'EAGAIN' });
+  t.send(0.02, 'P. 1:4(3) ack 1 win 257');
+  const r = t.c.recv(10, t.now);
+  assert.ok(!isSysError(r) && r.length === 3);
+});
+
+test('zero window: data waits, a window probe (seq SND.UNA-1) goes out, the window update releases it', () => {
+  const t = establishedClient();
+  t.send(0.02, '. 1:1(0) ack 1 win 0');
+  t.advance(0.03);
+  t.c.send(new Uint8Array(100), t.now);
+  t.drain();
+  t.recvNothing(0.03);
+  assert.equal(t.c.timerView(t.now).kind, 'persist');
+  t.recv(0.24, '. 0:0(0) ack 1');
+  t.send(0.5, '. 1:1(0) ack 1 win 100');
+  t.recv(0.5, 'P. 1:101(100) ack 1');
+});
+
+test('send before the handshake completes → EAGAIN; after SHUT_WR → EPIPE; after RST → ECONNRESET then EPIPE', () => {
+  const t = established();
+  t.send(0.02, 'R. 1:1(0) ack 1 win 257');
+  assert.deepEqual(t.c.send(new Uint8Array(1), t.now), { errno: 'ECONNRESET' });
+  assert.deepEqual(t.c.send(new Uint8Array(1), t.now), { errno: 'EPIPE' });
+});
+
+test('status() reads like TCP_INFO', () => {
+  const t = established();
+  const s = t.c.status();
+  assert.equal(s.state, 'ESTABLISHED');
+  assert.equal(s.advMss, 1460);
+  assert.equal(s.sndMss, 1000);
+  assert.equal(Math.round(s.srttMs ?? 0), 10);
+  assert.equal(Math.round(s.rtoMs), 210);
+});
+
+test('receive window shrinks as unread data piles up and reopens when read', () => {
+  const t = new Trace({}, { rcvbuf: 10000 });
+  t.send(0, 'S 0:0(0) win 32792 <mss 1000,nop,wscale 7>');
+  t.recv(0, 'S. 0:0(0) ack 1 win 8760 <mss 1460,nop,wscale 0>');
+  t.send(0.01, '. 1:1(0) ack 1 win 257');
+  t.send(0.02, 'P. 1:4001(4000) ack 1 win 257');
+  const [ack] = t.recv(0.02, '. 1:1(0) ack 4001');
+  assert.ok(ack.window < 5000);
+  const r = t.c.recv(10000, t.now);
+  assert.ok(!isSysError(r) && r.length === 4000);
+});
