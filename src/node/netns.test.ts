@@ -1,0 +1,19 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { checkNetnsName, LiveSourceError, splitMarked } from './netns.js';
+
+test('namespace names are plain file names', () => {
+  for (const ok of ['blue', 'tlt-123-1-ab', 'ns_1.x']) assert.doesNotThrow(() => checkNetnsName(ok));
+  for (const bad of ['', '.', '..', '../etc', 'a/b', 'a b', '-'.repeat(65), 'x;rm']) {
+    assert.throws(() => checkNetnsName(bad), LiveSourceError, bad);
+  }
+});
+
+test('the output of the in-namespace read splits back into files, empty ones included', () => {
+  const out = Buffer.from('\n@@tcplens-file@@ net/tcp\n  sl  local\n   0: x\n\n@@tcplens-file@@ sys/net/core/somaxconn\n4096\n\n@@tcplens-file@@ net/tcp6\n');
+  const m = splitMarked(out);
+  assert.deepEqual([...m.keys()], ['net/tcp', 'sys/net/core/somaxconn', 'net/tcp6']);
+  assert.equal(m.get('net/tcp')?.toString(), '  sl  local\n   0: x\n');
+  assert.equal(m.get('sys/net/core/somaxconn')?.toString(), '4096\n');
+  assert.equal(m.get('net/tcp6')?.length, 0);
+});
