@@ -18,6 +18,7 @@ const SERVICES: Readonly<Record<string, number>> = {
 };
 
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+const LEADING_ZERO = /(^|\.)0\d/;
 
 function parsePort(p: string): number | undefined {
   if (p === '*') return 0;
@@ -86,7 +87,13 @@ export function canonicalHost(hostIn: string, wildcardFamily: Family = 'ipv4'): 
   if (pct >= 0) host = host.slice(0, pct);
   if (host === '*' || host === '') return wildcardFamily === 'ipv4' ? { address: '0.0.0.0', family: 'ipv4' } : { address: '::', family: 'ipv6' };
   if (IPV4.test(host)) {
-    return host.split('.').every((b) => Number(b) <= 255) ? { address: host.split('.').map(Number).join('.'), family: 'ipv4' } : undefined;
+    // Hot path (100k-row pastes): validate without splitting; rewrite only octets with leading zeros.
+    let octet = 0;
+    for (let i = 0; i <= host.length; i++) {
+      const c = i < host.length ? host.charCodeAt(i) : 46;
+      if (c === 46) { if (octet > 255) return undefined; octet = 0; } else octet = octet * 10 + (c - 48);
+    }
+    return { address: LEADING_ZERO.test(host) ? host.split('.').map(Number).join('.') : host, family: 'ipv4' };
   }
   const g = ipv6Groups(host);
   if (!g) return undefined;

@@ -46,6 +46,7 @@ function fill(into: SocketRecord, from: SocketRecord): void {
 function mergeSockets(groups: Group[]): SocketRecord[] {
   const withSockets = groups.filter((g) => g.sockets.length > 0);
   if (withSockets.length === 0) return [];
+  if (withSockets.length === 1) return withSockets[0].sockets;
   const score = (g: Group): number => (SOCKET_RANK[g.format] ?? 0) + (g.hasProcesses ? 10 : 0);
   withSockets.sort((a, b) => score(b) - score(a) || b.sockets.length - a.sockets.length);
   const out: SocketRecord[] = [];
@@ -56,11 +57,9 @@ function mergeSockets(groups: Group[]): SocketRecord[] {
       const have = byKey.get(k);
       if (have) fill(have, s);
       else {
-        const copy: SocketRecord = { ...s, processes: s.processes?.map((p) => ({ ...p })), extra: s.extra && { ...s.extra } };
-        if (!copy.processes) delete copy.processes;
-        if (!copy.extra) delete copy.extra;
-        byKey.set(k, copy);
-        out.push(copy);
+        // The parts were parsed for this snapshot alone: their records are taken over, not copied.
+        byKey.set(k, s);
+        out.push(s);
       }
     }
   }
@@ -75,6 +74,7 @@ function groupParts(parts: ParsedPart[]): Group[] {
     if (!g) { g = { format: p.format, parts: [], sockets: [], hasProcesses: false }; groups.set(p.format, g); }
     g.parts.push(p);
     if (p.hasProcesses) g.hasProcesses = true;
+    if (g.parts.length === 1) { g.sockets = p.sockets ? [...p.sockets] : []; continue; }
     const seen = new Set(g.sockets.map(tupleKey));
     for (const s of p.sockets ?? []) {
       const k = tupleKey(s);
@@ -84,7 +84,7 @@ function groupParts(parts: ParsedPart[]): Group[] {
   return [...groups.values()];
 }
 
-/** Build a snapshot from parts already parsed (exported for callers that parse themselves). */
+/** Build a snapshot from parts already parsed (it takes over their socket records; pass fresh parts). */
 export function snapshotFromParts(parts: ParsedPart[], takenAt: number, extraProblems: HostSnapshot['problems'] = []): HostSnapshot {
   const snap: HostSnapshot = {
     takenAt, sources: parts.map((p) => p.source), sockets: [], sysctls: {}, counters: {}, processes: [],

@@ -80,7 +80,7 @@ export function parseNetstatLinux(file: string, raw: string): ParsedPart {
       remoteAddress: peer.address, remotePort: peer.port,
       recvQ: Number(m[2]),
     };
-    const tm = TIMER.exec(rest);
+    const tm = rest.trimEnd().endsWith(')') ? TIMER.exec(rest) : null;
     if (tm && (TIMER_WORDS[tm[1]] !== undefined || /^unkn-/.test(tm[1]))) {
       const kind = TIMER_WORDS[tm[1]];
       if (kind) s.timer = { kind, remainingMs: Math.round(Number(tm[2]) * 1000), retransmits: Number(tm[3]) };

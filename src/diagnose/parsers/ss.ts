@@ -22,6 +22,7 @@ const HEADER = /^\s*(Netid\s+)?State\s+Recv-Q\s+Send-Q\s+Local/;
 const STATELESS_HEADER = /^\s*(Netid\s+)?Recv-Q\s+Send-Q\s+Local Address:Port/;
 const NETIDS = new Set(['tcp', 'udp', 'raw', 'u_str', 'u_dgr', 'u_seq', 'p_raw', 'p_dgr', 'nl', 'mptcp', 'sctp', 'tipc', 'v_str', 'v_dgr', 'xdp', 'u_seqpacket']);
 const ROW = /^(\S+)\s+(\d+)\s+(\d+)\s+(\S+)\s+(\S+)(.*)$/;
+const EXTRA_KEYS: ReadonlyArray<[string, RegExp]> = ['sk', 'cgroup', 'v6only', 'fwmark'].map((k) => [k, new RegExp(`(?:^|\\s)${k}:(\\S+)`)]);
 
 /** `users:(("nginx",pid=1234,fd=6),("nginx",pid=1235,fd=6))` -> process refs. */
 export function parseUsers(rest: string): ProcessRef[] | undefined {
@@ -52,8 +53,8 @@ function readExtras(rest: string, s: SocketRecord): void {
   if (uid) s.uid = Number(uid[1]);
   const ino = /(?:^|\s)ino:(\d+)/.exec(rest);
   if (ino) s.inode = Number(ino[1]);
-  for (const key of ['sk', 'cgroup', 'v6only', 'fwmark'] as const) {
-    const m = new RegExp(`(?:^|\\s)${key}:(\\S+)`).exec(rest);
+  for (const [key, re] of EXTRA_KEYS) {
+    const m = re.exec(rest);
     if (m) (s.extra ??= {})[key] = m[1];
   }
   const arrow = /(?:^|\s)(<->|-->|<--|---)(?:\s|$)/.exec(rest);

@@ -28,10 +28,10 @@ export function numberedLines(text: string): Line[] {
 /** The first `max` non-blank lines, for sniffing. */
 export function headLines(text: string, max = 40): string[] {
   const out: string[] = [];
-  for (const l of text.split(/\r\n|\r|\n/)) {
-    if (l.trim() === '') continue;
-    out.push(l);
-    if (out.length >= max) break;
+  const re = /([^\r\n]*)(\r\n|\r|\n|$)/g;
+  for (let m = re.exec(text); m && out.length < max; m = re.exec(text)) {
+    if (m[1].trim() !== '') out.push(m[1]);
+    if (m[2] === '') break;
   }
   return out;
 }
