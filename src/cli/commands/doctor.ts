@@ -1,7 +1,78 @@
-import type { CliIO } from '../io.js';
+// `tcplens doctor`: find the TCP state problems on this host (or a pasted output, or a captured
+// folder), name the process, the port, the cause and the fix. Exit 0 when nothing is at warning or
+// above, 1 otherwise, 2 for bad input. The JSON is DoctorReport (src/diagnose/finding.ts).
+import { parseArgs } from 'node:util';
+import type { Text } from '../../i18n/lang.js';
+import { doctorReport, exitStatusFor } from '../../diagnose/diagnose.js';
+import { renderReport, SEVERITY_LABEL } from '../../diagnose/render-report.js';
+import { RULES } from '../../diagnose/rules/index.js';
+import { pickLang, type CliIO } from '../io.js';
+import { INPUT_OPTIONS, loadSnapshot } from '../snapshot-input.js';
 
-// Placeholder until the command lands; its owner replaces this file.
-export async function run(_argv: string[], io: CliIO): Promise<number> {
-  io.stderr('tcplens doctor: not implemented yet\n');
-  return 2;
+const HELP: Text = {
+  en: `usage: tcplens doctor [--input FILE|DIR|-] [--netns NAME] [--json] [--lang en|zh]
+       tcplens doctor --rules
+
+Finds TCP state problems — CLOSE-WAIT leaks, TIME-WAIT port exhaustion, orphaned FIN-WAIT-2,
+SYN floods, accept-queue overflow, idle connections, dangerous sysctls — and names the process,
+the port, the peers, the protocol reason and the fix with its caveats.
+
+Input (default: this host, live from /proc; run as root to name every process):
+  --input FILE     one pasted output: ss -tan[poie], netstat -ant[p], lsof -i, /proc/net/tcp,
+                   Windows netstat -ano, macOS/BSD netstat -an, PowerShell Get-NetTCPConnection
+  --input -        the same from standard input
+  --input DIR      a folder of outputs from one host at one moment (tcplens capture DIR, or any mix
+                   plus sysctl, /proc/net/netstat, /proc/net/snmp, sockstat, ss -s, ps)
+  --netns NAME     another network namespace (ip netns)
+
+  --json           the report as JSON (findings, summary, source)
+  --rules          list the rules and the thresholds at which they fire
+  --lang en|zh     language (default: from the locale)
+
+Exit status: 0 nothing at warning or above, 1 warnings or critical findings, 2 bad input.
+`,
+  zh: `用法: tcplens doctor [--input 文件|目录|-] [--netns 名称] [--json] [--lang en|zh]
+       tcplens doctor --rules
+
+找出 TCP 状态问题——CLOSE_WAIT 泄漏、TIME_WAIT 导致的端口耗尽、孤儿 FIN_WAIT_2、SYN 洪水、
+全连接队列溢出、空闲连接、危险的 sysctl——并指出进程、端口、对端、协议原因以及修复办法和注意事项。
+
+输入（默认：本机，实时读取 /proc；以 root 运行才能看到所有进程）：
+  --input 文件     一份粘贴的输出：ss -tan[poie]、netstat -ant[p]、lsof -i、/proc/net/tcp、
+                   Windows netstat -ano、macOS/BSD netstat -an、PowerShell Get-NetTCPConnection
+  --input -        从标准输入读取
+  --input 目录     同一主机同一时刻的一组输出（tcplens capture 目录，或任意组合，
+                   外加 sysctl、/proc/net/netstat、/proc/net/snmp、sockstat、ss -s、ps）
+  --netns 名称     另一个网络命名空间（ip netns）
+
+  --json           以 JSON 输出报告（findings、summary、source）
+  --rules          列出规则及其触发阈值
+  --lang en|zh     语言（默认取决于 locale）
+
+退出码：0 没有警告及以上的发现，1 有警告或严重发现，2 输入错误。
+`,
+};
+
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv, allowPositionals: true,
+    options: { ...INPUT_OPTIONS, json: { type: 'boolean' }, rules: { type: 'boolean' }, lang: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  });
+  const lang = pickLang(values.lang, io.env);
+  if (values.help) { io.stdout(HELP[lang]); return 0; }
+  if (positionals.length > 0) {
+    io.stderr(lang === 'zh'
+      ? `tcplens doctor：多余的参数 '${positionals[0]}'（要读取文件请用 --input ${positionals[0]}）\n`
+      : `tcplens doctor: unexpected argument '${positionals[0]}' (to read a file use --input ${positionals[0]})\n`);
+    return 2;
+  }
+  if (values.rules) {
+    if (values.json) io.stdout(JSON.stringify(RULES.map((r) => ({ id: r.id, title: r.title[lang], thresholds: r.thresholds[lang] })), null, 2) + '\n');
+    else io.stdout(RULES.map((r) => `${r.id}\n  ${r.title[lang]}\n  ${r.thresholds[lang]}`).join('\n\n') + `\n\n${Object.values(SEVERITY_LABEL).map((l) => l[lang]).join(' > ')}\n`);
+    return 0;
+  }
+  const snap = await loadSnapshot(values, io, lang);
+  const report = doctorReport(snap, { lang });
+  io.stdout(values.json ? JSON.stringify(report, null, 2) + '\n' : renderReport(report, lang));
+  return exitStatusFor(report.findings);
 }

@@ -1,7 +1,74 @@
-import type { CliIO } from '../io.js';
+// `tcplens ls`: an ss/netstat-like listing with process, queues, timers and age where known,
+// filtered by --state (any spelling, repeatable or comma-separated), --port (local or remote), --pid.
+import { parseArgs } from 'node:util';
+import type { Text } from '../../i18n/lang.js';
+import { stateFromWord, type TcpState } from '../../model/states.js';
+import { filterSockets, renderSocketList, type SocketFilter } from '../../diagnose/socket-views.js';
+import { pickLang, UsageError, type CliIO } from '../io.js';
+import { INPUT_OPTIONS, loadSnapshot } from '../snapshot-input.js';
 
-// Placeholder until the command lands; its owner replaces this file.
-export async function run(_argv: string[], io: CliIO): Promise<number> {
-  io.stderr('tcplens ls: not implemented yet\n');
-  return 2;
+const HELP: Text = {
+  en: `usage: tcplens ls [--state STATE[,STATE]] [--port N] [--pid N] [--json] [--input FILE|DIR|-] [--netns NAME] [--lang en|zh]
+
+Lists TCP sockets like ss -tanpo: state, queues, local and peer address, process, timer, and how long
+the socket has been in its state where that can be known (TIME-WAIT: 60 s − remaining timer).
+  --state S    only these states, any spelling (time_wait, CLOSE-WAIT, estab); repeat or comma-separate
+  --port N     only sockets whose local or remote port is N
+  --pid N      only sockets held by process N
+  --json       machine-readable output (the socket records)
+Input: this host by default; --input FILE|DIR|- and --netns NAME as for tcplens doctor.
+`,
+  zh: `用法: tcplens ls [--state 状态[,状态]] [--port 端口] [--pid 进程号] [--json] [--input 文件|目录|-] [--netns 名称] [--lang en|zh]
+
+像 ss -tanpo 一样列出 TCP 套接字：状态、队列、本地与对端地址、进程、定时器，以及可得知时处于该状态的时长
+（TIME_WAIT：60 秒 − 剩余定时）。
+  --state S    只列这些状态，任意写法（time_wait、CLOSE-WAIT、estab）；可重复或用逗号分隔
+  --port N     只列本地或远端端口为 N 的套接字
+  --pid N      只列进程 N 持有的套接字
+  --json       机器可读输出（套接字记录）
+输入：默认本机；--input 文件|目录|- 与 --netns 名称 同 tcplens doctor。
+`,
+};
+
+function intFlag(name: string, v: string | undefined, max: number, lang: 'en' | 'zh'): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!/^\d+$/.test(v.trim()) || !Number.isInteger(n) || n > max) {
+    throw new UsageError(lang === 'zh' ? `--${name} 需要 0 到 ${max} 之间的整数，收到 '${v}'` : `--${name} needs a whole number from 0 to ${max}, got '${v}'`);
+  }
+  return n;
+}
+
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv, allowPositionals: true,
+    options: {
+      ...INPUT_OPTIONS, state: { type: 'string', multiple: true }, port: { type: 'string' }, pid: { type: 'string' },
+      json: { type: 'boolean' }, lang: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const lang = pickLang(values.lang, io.env);
+  if (values.help) { io.stdout(HELP[lang]); return 0; }
+  if (positionals.length > 0) throw new UsageError(lang === 'zh' ? `多余的参数 '${positionals[0]}'` : `unexpected argument '${positionals[0]}'`);
+  const filter: SocketFilter = {};
+  if (values.state) {
+    const states: TcpState[] = [];
+    for (const w of values.state.flatMap((x) => x.split(',')).map((x) => x.trim()).filter(Boolean)) {
+      const st = stateFromWord(w);
+      if (!st) throw new UsageError(lang === 'zh' ? `--state：'${w}' 不是 TCP 状态（见 tcplens explain --list）` : `--state: '${w}' is not a TCP state (see tcplens explain --list)`);
+      states.push(st);
+    }
+    filter.states = states;
+  }
+  const port = intFlag('port', values.port, 65535, lang);
+  if (port !== undefined) filter.port = port;
+  const pid = intFlag('pid', values.pid, 2 ** 31 - 1, lang);
+  if (pid !== undefined) filter.pid = pid;
+  const snap = await loadSnapshot(values, io, lang);
+  const socks = filterSockets(snap, filter);
+  io.stdout(values.json ? JSON.stringify({ sockets: socks, count: socks.length }, null, 2) + '\n' : renderSocketList(snap, socks, lang));
+  if (filter.pid !== undefined && !snap.processAttributionComplete && !values.json) {
+    io.stderr(lang === 'zh' ? '注意：进程归属不完整，--pid 可能漏掉套接字（请以 root 运行，或粘贴 ss -tanp）\n' : 'note: process attribution is partial, --pid may miss sockets (run as root, or paste ss -tanp)\n');
+  }
+  return 0;
 }

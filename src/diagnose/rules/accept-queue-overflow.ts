@@ -11,7 +11,8 @@
 // - ListenOverflows/ListenDrops are cumulative since boot (per netns): alone they only say "it
 //   happened at some time", so they give info, and strengthen a finding on a queue that is filling now.
 // Thresholds per listener: Recv-Q ≥ 50 % of its limit (and ≥ 8) ⇒ warning, ≥ the limit ⇒ critical;
-// limit unknown: Recv-Q ≥ 128, or ≥ 4 with ListenOverflows > 0 ⇒ warning. ListenOverflows > 0 with no queue filling ⇒ info.
+// limit unknown (/proc, netstat): Recv-Q ≥ 128, or ≥ 3 while ListenOverflows > 0 ⇒ warning (an event
+// loop keeps its accept queue at 0; three connections left waiting plus counted overflows is a stuck acceptor). ListenOverflows > 0 with no queue filling ⇒ info.
 import type { HostSnapshot, SocketRecord } from '../../model/snapshot.js';
 import type { FindingText, FixOf, Severity } from '../finding.js';
 import type { Text } from '../../i18n/lang.js';
@@ -22,7 +23,7 @@ import type { Rule } from '../rule.js';
 export const ACCEPT_WARN = 0.5;
 export const ACCEPT_MIN = 8;
 export const ACCEPT_UNKNOWN_LIMIT_WARN = 128;
-export const ACCEPT_UNKNOWN_WITH_OVERFLOWS = 4;
+export const ACCEPT_UNKNOWN_WITH_OVERFLOWS = 3;
 const LISTEN_COUNTERS = ['TcpExt:ListenOverflows', 'TcpExt:ListenDrops'];
 
 const WHY: Text = tx(
@@ -61,8 +62,8 @@ function listenerFinding(s: HostSnapshot, k: SocketRecord, severity: Severity, l
     id: 'accept_queue_overflow', severity,
     summary: limit !== undefined
       ? join([tx(`Accept queue of ${where} ${q >= limit ? 'full' : pct(q / limit) + ' full'}: ${q} connections waiting for accept() (limit ${limit}) in`,
-        `${where} 的全连接队列${q >= limit ? '已满' : `已满 ${pct(q / limit)}`}：${q} 个连接等待 accept()（上限 ${limit}），进程`), owner(o)])
-      : join([tx(`Accept queue of ${where} backing up: ${q} connections waiting for accept() in`, `${where} 的全连接队列积压：${q} 个连接等待 accept()，进程`), owner(o)]),
+        `${where} 的全连接队列${q >= limit ? '已满' : `已满 ${pct(q / limit)}`}：${q} 个连接等待 accept()（上限 ${limit}），进程 `), owner(o)])
+      : join([tx(`Accept queue of ${where} backing up: ${q} connections waiting for accept() in`, `${where} 的全连接队列积压：${q} 个连接等待 accept()，进程 `), owner(o)]),
     evidence: {
       state: 'LISTEN', count: q, localAddress: k.localAddress, localPort: k.localPort,
       ...(o ? { pid: o.pid, ...(o.name ? { process: o.name } : {}) } : {}),

@@ -12,7 +12,7 @@
 // - tcp_tw_reuse (1, or 2 on loopback) lets connect() take a TIME-WAIT 4-tuple older than 1 s when
 //   timestamps are on; then only the young entries and the other states count against the range.
 // Thresholds per destination (client side): ports in use ≥ 50 % of the range ⇒ warning, ≥ 90 % ⇒
-// critical; ≥ 1000 TIME-WAIT toward one destination ⇒ info. Server side: ≥ 1000 on one port ⇒ info.
+// critical; ≥ 1000 TIME-WAIT toward one destination ⇒ info. Server side: ≥ 100 on one port ⇒ info.
 // Host-wide TIME-WAIT ≥ 90 % of tcp_max_tw_buckets ⇒ warning.
 import type { HostSnapshot, SocketRecord } from '../../model/snapshot.js';
 import type { Text } from '../../i18n/lang.js';
@@ -28,6 +28,7 @@ import type { Rule } from '../rule.js';
 export const TW_WARN_USAGE = 0.5;
 export const TW_CRIT_USAGE = 0.9;
 export const TW_INFO_COUNT = 1000;
+export const TW_SERVER_INFO_COUNT = 100;
 export const TW_BUCKETS_WARN = 0.9;
 const REUSE_DELAY_MS = 1000;
 
@@ -156,7 +157,7 @@ function serverSide(s: HostSnapshot, tw: SocketRecord[]): FindingText[] {
   const lenS = timeWaitLenMs(os) / 1000;
   const out: FindingText[] = [];
   for (const [, socks] of groupBy(tw, (k) => String(k.localPort))) {
-    if (socks.length < TW_INFO_COUNT) continue;
+    if (socks.length < TW_SERVER_INFO_COUNT) continue;
     const port = socks[0].localPort;
     const o = listenerOwner(s, port);
     const ages = ageStats(socks, os);
@@ -231,7 +232,7 @@ export const timeWaitPressure: Rule = {
   id: 'time_wait_pressure',
   title: tx('TIME-WAIT and ephemeral-port exhaustion per destination', 'TIME_WAIT 与按目的地址的临时端口耗尽'),
   thresholds: tx(
-    `client side, per destination ip:port: ports in use ≥ ${TW_WARN_USAGE * 100} % of ip_local_port_range ⇒ warning, ≥ ${TW_CRIT_USAGE * 100} % ⇒ critical, ≥ ${TW_INFO_COUNT} TIME-WAIT ⇒ info; server side ≥ ${TW_INFO_COUNT} on one port ⇒ info; TIME-WAIT ≥ ${TW_BUCKETS_WARN * 100} % of tcp_max_tw_buckets ⇒ warning`,
-    `客户端、按目的 ip:端口：占用端口 ≥ ip_local_port_range 的 ${TW_WARN_USAGE * 100}% 为警告，≥ ${TW_CRIT_USAGE * 100}% 为严重，TIME_WAIT ≥ ${TW_INFO_COUNT} 个为提示；服务端单端口 ≥ ${TW_INFO_COUNT} 个为提示；TIME_WAIT ≥ tcp_max_tw_buckets 的 ${TW_BUCKETS_WARN * 100}% 为警告`),
+    `client side, per destination ip:port: ports in use ≥ ${TW_WARN_USAGE * 100} % of ip_local_port_range ⇒ warning, ≥ ${TW_CRIT_USAGE * 100} % ⇒ critical, ≥ ${TW_INFO_COUNT} TIME-WAIT ⇒ info; server side ≥ ${TW_SERVER_INFO_COUNT} on one port ⇒ info; TIME-WAIT ≥ ${TW_BUCKETS_WARN * 100} % of tcp_max_tw_buckets ⇒ warning`,
+    `客户端、按目的 ip:端口：占用端口 ≥ ip_local_port_range 的 ${TW_WARN_USAGE * 100}% 为警告，≥ ${TW_CRIT_USAGE * 100}% 为严重，TIME_WAIT ≥ ${TW_INFO_COUNT} 个为提示；服务端单端口 ≥ ${TW_SERVER_INFO_COUNT} 个为提示；TIME_WAIT ≥ tcp_max_tw_buckets 的 ${TW_BUCKETS_WARN * 100}% 为警告`),
   check: checkTimeWait,
 };

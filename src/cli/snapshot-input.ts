@@ -1,0 +1,125 @@
+// Where a command's snapshot comes from — the one place `doctor`, `states` and `ls` share:
+//   (default)        this host, live from /proc (src/node)
+//   --netns NAME     another network namespace, live
+//   --proc-root DIR  a directory laid out like /proc (a captured tree; tests)
+//   --input FILE     one pasted output (ss, netstat, lsof, /proc/net/tcp, PowerShell, ...)
+//   --input -        the same from standard input
+//   --input DIR      a folder of outputs taken on one host at one moment, any mix, recognised by content
+// Reading files is I/O, so it lives here; parsing is the pure src/diagnose/parsers.
+import { readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
+import path from 'node:path';
+import type { Lang } from '../i18n/lang.js';
+import type { HostSnapshot } from '../model/snapshot.js';
+import { snapshotFromTexts, UnknownFormatError } from '../diagnose/parsers/index.js';
+import { readLiveSnapshot } from '../node/live-snapshot.js';
+import { LiveSourceError } from '../node/netns.js';
+import { UsageError, type CliIO } from './io.js';
+
+/** The parseArgs option table every snapshot-reading command spreads into its own. */
+export const INPUT_OPTIONS = {
+  input: { type: 'string', short: 'i' },
+  netns: { type: 'string' },
+  'proc-root': { type: 'string' },
+} as const;
+
+export interface InputFlags { input?: string; netns?: string; 'proc-root'?: string }
+
+/** Files larger than this in a folder are skipped (a capture file is at most tens of MB). */
+const MAX_FILE_BYTES = 512 * 1024 * 1024;
+
+const say = (lang: Lang, en: string, zh: string): string => (lang === 'zh' ? zh : en);
+
+/** Text of a file as a person saved it: UTF-16 (PowerShell's `>` on Windows) or UTF-8, BOM dropped. */
+export function decodeText(buf: Buffer): string {
+  if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe) return buf.subarray(2).toString('utf16le');
+  if (buf.length >= 2 && buf[0] === 0xfe && buf[1] === 0xff) {
+    const swapped = Buffer.from(buf.subarray(2));
+    swapped.swap16();
+    return swapped.toString('utf16le');
+  }
+  const s = buf.toString('utf8');
+  return s.charCodeAt(0) === 0xfeff ? s.slice(1) : s;
+}
+
+function statOrThrow(p: string, lang: Lang): Stats {
+  try {
+    return statSync(p);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new UsageError(say(lang, `--input: no such file or directory: ${p}`, `--input：文件或目录不存在：${p}`));
+    if (code === 'EACCES') throw new UsageError(say(lang, `--input: permission denied: ${p}`, `--input：没有权限：${p}`));
+    throw new UsageError(`--input: ${p}: ${(err as Error).message}`);
+  }
+}
+
+function readFileText(p: string, lang: Lang): string {
+  try {
+    return decodeText(readFileSync(p));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EACCES') throw new UsageError(say(lang, `--input: permission denied: ${p}`, `--input：没有权限：${p}`));
+    if (code === 'EISDIR') throw new UsageError(say(lang, `--input: ${p} is a directory`, `--input：${p} 是目录`));
+    throw new UsageError(`--input: ${p}: ${(err as Error).message}`);
+  }
+}
+
+/** Every regular, non-hidden file under a folder (one level of subfolders, as a capture may have). */
+function folderFiles(dir: string, lang: Lang, depth = 0): Array<{ name: string; text: string; mtimeMs: number }> {
+  const out: Array<{ name: string; text: string; mtimeMs: number }> = [];
+  let entries: string[];
+  try { entries = readdirSync(dir).sort(); } catch (err) {
+    throw new UsageError(say(lang, `--input: cannot read folder ${dir}: ${(err as Error).message}`, `--input：无法读取目录 ${dir}：${(err as Error).message}`));
+  }
+  for (const e of entries) {
+    if (e.startsWith('.')) continue;
+    const p = path.join(dir, e);
+    let st: Stats;
+    try { st = statSync(p); } catch { continue; } // vanished or a dangling link: not an input
+    if (st.isDirectory()) { if (depth < 1) out.push(...folderFiles(p, lang, depth + 1)); continue; }
+    if (!st.isFile() || st.size > MAX_FILE_BYTES || e.endsWith('.json')) continue; // manifest.json is metadata
+    out.push({ name: p, text: readFileText(p, lang), mtimeMs: st.mtimeMs });
+  }
+  return out;
+}
+
+function fromTexts(files: Array<{ name: string; text: string }>, takenAt: number, lang: Lang): HostSnapshot {
+  try {
+    return snapshotFromTexts(files, takenAt);
+  } catch (err) {
+    if (err instanceof UnknownFormatError) throw new UsageError(err.messages.map((m) => m[lang]).join('\n'));
+    throw err;
+  }
+}
+
+export async function loadSnapshot(flags: InputFlags, io: CliIO, lang: Lang): Promise<HostSnapshot> {
+  const given = (['input', 'netns', 'proc-root'] as const).filter((k) => flags[k] !== undefined);
+  if (given.length > 1) {
+    throw new UsageError(say(lang, `use only one of --input, --netns, --proc-root (got ${given.map((g) => `--${g}`).join(' and ')})`,
+      `--input、--netns、--proc-root 只能用一个（收到 ${given.map((g) => `--${g}`).join(' 和 ')}）`));
+  }
+  if (flags.input !== undefined) {
+    const src = flags.input;
+    if (src === '') throw new UsageError(say(lang, '--input needs a file, a folder or - for standard input', '--input 需要一个文件、目录，或 - 表示标准输入'));
+    if (src === '-') return fromTexts([{ name: '-', text: await io.readStdin() }], Date.now(), lang);
+    const st = statOrThrow(src, lang);
+    if (st.isDirectory()) {
+      const files = folderFiles(src, lang);
+      if (files.length === 0) throw new UsageError(say(lang, `--input: folder ${src} has no files`, `--input：目录 ${src} 中没有文件`));
+      return fromTexts(files, Math.max(...files.map((f) => f.mtimeMs)), lang);
+    }
+    return fromTexts([{ name: src, text: readFileText(src, lang) }], st.mtimeMs, lang);
+  }
+  try {
+    const opts: { netns?: string; procRoot?: string } = {};
+    if (flags.netns !== undefined) opts.netns = flags.netns;
+    if (flags['proc-root'] !== undefined) {
+      const st = statOrThrow(flags['proc-root'], lang);
+      if (!st.isDirectory()) throw new UsageError(say(lang, `--proc-root: ${flags['proc-root']} is not a directory`, `--proc-root：${flags['proc-root']} 不是目录`));
+      opts.procRoot = flags['proc-root'];
+    }
+    return await readLiveSnapshot(opts);
+  } catch (err) {
+    if (err instanceof LiveSourceError) throw new UsageError(err.message);
+    throw err;
+  }
+}
