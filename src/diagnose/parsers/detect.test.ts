@@ -23,10 +23,16 @@ const EXPECTED: Record<string, string> = {
   'powershell/get-nettcpconnection.txt': 'powershell', 'powershell/format-table-autosize.txt': 'powershell',
   'powershell/format-list.txt': 'powershell', 'powershell/convertto-csv.txt': 'powershell',
   'powershell/convertto-json-ps51.json.txt': 'powershell',
+  'capture-folder/manifest.json': 'tcplens-manifest', 'capture-folder/netstat-antp.txt': 'netstat-linux',
+  'capture-folder/proc-net-netstat': 'proc-net-counters', 'capture-folder/proc-net-snmp': 'proc-net-counters',
+  'capture-folder/proc-net-snmp6': 'nstat', 'capture-folder/proc-net-sockstat': 'sockstat',
+  'capture-folder/proc-net-sockstat6': 'sockstat', 'capture-folder/proc-net-tcp': 'proc-net-tcp',
+  'capture-folder/proc-net-tcp6': 'proc-net-tcp', 'capture-folder/ps.txt': 'ps', 'capture-folder/ss-s.txt': 'ss-summary',
+  'capture-folder/ss-tanpoei.txt': 'ss', 'capture-folder/sysctl.txt': 'sysctl',
 };
 
 test('every fixture is recognised by its content', () => {
-  for (const dir of ['linux', 'windows', 'bsd', 'powershell', 'localized']) {
+  for (const dir of ['linux', 'windows', 'bsd', 'powershell', 'localized', 'capture-folder']) {
     for (const f of readdirSync(path.join(FORMATS_DIR, dir))) {
       const rel = `${dir}/${f}`;
       const want = EXPECTED[rel] ?? (dir === 'localized' ? 'netstat-linux' : undefined);

@@ -20,6 +20,7 @@ import { sockstatParser } from './sockstat.js';
 import { sysctlParser } from './sysctl.js';
 import { psParser } from './ps.js';
 import { tasklistParser } from './tasklist.js';
+import { manifestParser } from './manifest.js';
 
 /** Most specific first: on a tie the earlier entry wins. */
 export const PARSERS: readonly FormatParser[] = [
@@ -38,6 +39,7 @@ export const PARSERS: readonly FormatParser[] = [
   sysctlParser,
   psParser,
   tasklistParser,
+  manifestParser,
 ];
 
 export const MIN_CONFIDENCE = 0.5;

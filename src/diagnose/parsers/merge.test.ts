@@ -87,3 +87,15 @@ test('Windows folder: netstat -ano + tasklist names the PIDs; JSON CreationTime 
   assert.equal(ps.sockets[0].ageMs, 60_000);
   assert.equal(ps.sockets[3].ageMs, 10_903_000);
 });
+
+test('a `tcplens capture` folder: the manifest gives host and time; every other file is read', () => {
+  const snap = snapshotFromTexts(fixtureFolder('capture-folder'), 1);
+  assert.equal(snap.hostname, 'vm');
+  assert.equal(snap.takenAt, Date.parse('2026-11-22T01:03:58.946Z'));
+  assert.deepEqual(snap.problems, []);
+  assert.deepEqual(countStates(snap), { LISTEN: 1 });
+  // This sandbox hides the listener's owner even from root: attribution is honestly incomplete.
+  assert.equal(snap.processAttributionComplete, false);
+  assert.equal(snap.processes.find((p) => p.pid === 1)!.uptimeMs, 947_000);
+  assert.equal(snap.counters['Ip6:InReceives'] !== undefined, true);
+});

@@ -94,6 +94,9 @@ export function snapshotFromParts(parts: ParsedPart[], takenAt: number, extraPro
   snap.sockets = mergeSockets(groups);
   const procs = new Map<number, ProcessInfo>();
   for (const p of parts) {
+    // A capture manifest knows when the folder was really taken: it wins over the caller's guess.
+    if (p.takenAt !== undefined) snap.takenAt = p.takenAt;
+    if (p.hostname !== undefined) snap.hostname = p.hostname;
     Object.assign(snap.sysctls, p.sysctls);
     Object.assign(snap.counters, p.counters);
     if (p.sockstat) snap.sockstat = { ...snap.sockstat, ...p.sockstat };
@@ -113,9 +116,9 @@ export function snapshotFromParts(parts: ParsedPart[], takenAt: number, extraPro
   // carries a zone: `\/Date(ms)\/` (PowerShell 5.1 JSON) or ISO 8601 with an offset (PowerShell 7).
   for (const s of snap.sockets) {
     const created = s.extra?.creationTime;
-    if (s.ageMs !== undefined || typeof created !== 'string' || takenAt <= 0) continue;
+    if (s.ageMs !== undefined || typeof created !== 'string' || snap.takenAt <= 0) continue;
     const ms = creationMs(created);
-    if (ms !== undefined && ms <= takenAt) s.ageMs = takenAt - ms;
+    if (ms !== undefined && ms <= snap.takenAt) s.ageMs = snap.takenAt - ms;
   }
   // Complete when some source names processes, none said it could not see them all, and every
   // socket that has a file (inode > 0) has an owner.

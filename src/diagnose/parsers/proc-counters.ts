@@ -88,11 +88,12 @@ export function parseNstat(file: string, raw: string): ParsedPart {
 
 export const nstatParser: FormatParser = {
   id: 'nstat',
-  description: 'nstat -az (kernel SNMP counters, one per line)',
+  description: 'nstat -az, or /proc/net/snmp6 (kernel SNMP counters, one per line)',
   example: 'nstat -az',
   sniff(lines) {
     const rows = lines.filter((l) => NSTAT_ROW.test(l.trim())).length;
-    const prefixed = lines.filter((l) => /^(TcpExt|Tcp|Ip|Udp|Icmp)[A-Z]/.test(l)).length;
+    // /proc/net/snmp6 has the same shape (`Ip6InReceives  12`).
+    const prefixed = lines.filter((l) => /^(TcpExt|Tcp|Ip|Udp|Icmp|MPTcp)[A-Z0-9]/.test(l)).length;
     if (lines[0]?.trim() === '#kernel' && rows > 0) return 0.97;
     return rows >= lines.length * 0.8 && prefixed >= rows * 0.8 && rows > 0 ? 0.8 : 0;
   },

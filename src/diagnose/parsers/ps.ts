@@ -7,6 +7,13 @@ import type { FormatParser, ParsedPart } from './types.js';
 
 const NAME_COLS = new Set(['COMMAND', 'COMM', 'CMD', 'ARGS', 'UCOMM']);
 
+export function elapsedSeconds(text: string): number | undefined {
+  if (/^\d+$/.test(text)) return Number(text);
+  const m = /^(?:(?:(\d+)-)?(\d+):)?(\d+):(\d+)$/.exec(text);
+  if (!m) return undefined;
+  return ((Number(m[1] ?? 0) * 24 + Number(m[2] ?? 0)) * 60 + Number(m[3])) * 60 + Number(m[4]);
+}
+
 export function parsePs(file: string, raw: string): ParsedPart {
   const text = repairText(raw);
   const lines = numberedLines(text);
@@ -42,6 +49,10 @@ export function parsePs(file: string, raw: string): ParsedPart {
     }
     const p: ProcessInfo = { pid, name };
     if (cmdline && cmdline !== name) p.cmdline = cmdline;
+    // etimes (ELAPSED, seconds) or etime ([[dd-]hh:]mm:ss): how long the process has run.
+    const el = get('ELAPSED') ?? get('ETIMES') ?? get('ETIME');
+    const secs = el === undefined ? undefined : elapsedSeconds(el);
+    if (secs !== undefined) p.uptimeMs = secs * 1000;
     const uid = get('UID');
     if (uid !== undefined && /^\d+$/.test(uid)) p.uid = Number(uid);
     part.processes!.push(p);

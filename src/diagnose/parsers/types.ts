@@ -10,7 +10,7 @@ export type FormatId =
   | 'netstat-linux' | 'netstat-windows' | 'netstat-bsd' | 'netstat-s'
   | 'lsof' | 'powershell'
   | 'proc-net-tcp' | 'proc-net-counters' | 'nstat' | 'sockstat'
-  | 'sysctl' | 'ps' | 'tasklist';
+  | 'sysctl' | 'ps' | 'tasklist' | 'tcplens-manifest';
 
 export interface ParsedPart {
   format: FormatId;
@@ -24,6 +24,9 @@ export interface ParsedPart {
   counters?: Record<string, number>;
   sockstat?: HostSnapshot['sockstat'];
   processes?: ProcessInfo[];
+  /** A capture manifest's host name and the moment the folder was taken (ms since the epoch). */
+  hostname?: string;
+  takenAt?: number;
   problems: ParseProblem[];
 }
 

@@ -1,0 +1,32 @@
+// `manifest.json` of a `tcplens capture` folder (src/node/capture.ts): the host name and the moment
+// the folder was taken. It holds no sockets; the other files of the folder do.
+import type { FormatParser, ParsedPart } from './types.js';
+
+export function parseManifest(file: string, text: string): ParsedPart {
+  const part: ParsedPart = { format: 'tcplens-manifest', source: { kind: 'folder', origin: file, format: 'tcplens-manifest' }, problems: [] };
+  let m: unknown;
+  try { m = JSON.parse(text); } catch (e) {
+    part.problems.push({ file, line: 1, message: `manifest is not valid JSON: ${(e as Error).message}` });
+    return part;
+  }
+  const o = (typeof m === 'object' && m !== null ? m : {}) as Record<string, unknown>;
+  if (typeof o.host === 'string' && o.host) part.hostname = o.host;
+  if (typeof o.takenAt === 'string') {
+    const ms = Date.parse(o.takenAt);
+    if (Number.isFinite(ms)) part.takenAt = ms;
+    else part.problems.push({ file, line: 1, message: `takenAt '${o.takenAt}' is not a date` });
+  }
+  if (typeof o.kernel === 'string' && /^\d+\.\d+/.test(o.kernel)) part.source.os = 'linux';
+  return part;
+}
+
+export const manifestParser: FormatParser = {
+  id: 'tcplens-manifest',
+  description: 'manifest.json written by tcplens capture (host name, time taken)',
+  example: 'tcplens capture DIR',
+  sniff(lines) {
+    const head = lines.slice(0, 5).join('\n');
+    return /^\s*\{/.test(head) && /"tool"\s*:\s*"tcplens capture"/.test(head) ? 0.99 : 0;
+  },
+  parse: parseManifest,
+};
