@@ -81,15 +81,18 @@ export function netnsProcFiles(name: string, hostRoot = '/proc'): ProcFiles {
   }
   const host = dirProcFiles(hostRoot);
   const member = netnsPids(name).find((pid) => readWhole(`${hostRoot}/${pid}/net/sockstat`) !== undefined);
-  const wantNet = member === undefined ? [...NET_FILES] : [];
-  const inside = readInsideNetns(name, [...wantNet, ...EXTRA_SYSCTL_PATHS], ['sys/net/ipv4/tcp_*']);
   const origin = `netns:${name}`;
-  if (member === undefined) return mapProcFiles(inside, origin, host);
-  const viaPid: ProcFiles = {
+  // The read inside the namespace is one spawn, made only when something needs it (the states
+  // count path with a member process never does).
+  let inside: Map<string, Buffer> | undefined;
+  const wantNet = member === undefined ? [...NET_FILES] : [];
+  const getInside = (): Map<string, Buffer> => (inside ??= readInsideNetns(name, [...wantNet, ...EXTRA_SYSCTL_PATHS], ['sys/net/ipv4/tcp_*']));
+  const fromInside = (rel: string): boolean => rel.startsWith('sys/') || (member === undefined && rel.startsWith('net/'));
+  if (member === undefined) getInside(); // fail early (and once) if we cannot enter the namespace
+  return {
     origin,
-    read: (rel) => (rel.startsWith('net/') ? readWhole(`${hostRoot}/${member}/${rel}`) : host.read(rel)),
-    path: (rel) => (rel.startsWith('net/') ? `${hostRoot}/${member}/${rel}` : host.path?.(rel)),
-    list: (relDir) => host.list(relDir),
+    read: (rel) => (fromInside(rel) ? getInside().get(rel) : rel.startsWith('net/') ? readWhole(`${hostRoot}/${member}/${rel}`) : host.read(rel)),
+    list: (relDir) => (fromInside(relDir + '/') ? mapProcFiles(getInside(), origin).list(relDir) : host.list(relDir)),
+    path: (rel) => (fromInside(rel) ? undefined : rel.startsWith('net/') ? `${hostRoot}/${member}/${rel}` : host.path?.(rel)),
   };
-  return mapProcFiles(inside, origin, viaPid);
 }
