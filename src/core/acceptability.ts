@@ -30,11 +30,15 @@ export function rfcAcceptable(seq: Seq, len: number, rcvNxt: Seq, rcvWnd: number
 
 export type SequenceVerdict = 'ok' | 'old' | 'beyond-window' | 'end-beyond-window';
 
-/** Linux tcp_sequence: `end` is SEG.SEQ + SEG.LEN (SYN and FIN counted). */
-export function linuxSequenceCheck(seq: Seq, end: Seq, rcvWup: Seq, rcvNxt: Seq, rcvWnd: number, queueEmpty: boolean): SequenceVerdict {
+/**
+ * Linux tcp_sequence: `end` is SEG.SEQ + SEG.LEN (SYN and FIN counted). A FIN may stick out
+ * past the right edge ("some stacks are known to handle FIN incorrectly"; tcp_rcv_zero_wnd_fin.pkt).
+ */
+export function linuxSequenceCheck(seq: Seq, end: Seq, rcvWup: Seq, rcvNxt: Seq, rcvWnd: number, queueEmpty: boolean, fin = false): SequenceVerdict {
   if (seqLt(end, rcvWup)) return 'old';
   const right = seqAdd(rcvNxt, rcvWnd);
   if (seqGt(end, right)) {
+    if (fin && !seqGt(seqAdd(end, -1), right)) return 'ok';
     if (seqGt(seq, right)) return 'beyond-window';
     if (!queueEmpty) return 'end-beyond-window';
   }

@@ -16,7 +16,7 @@ import type { Tcb } from './tcb.js';
 import { seqDiff } from './seq.js';
 import { arm } from './timers.js';
 import { sendAck } from './output.js';
-import { receiveWindow, selectableWindow } from './window.js';
+import { selectableWindow } from './window.js';
 
 export const ATO_MIN_MS = 40;
 export const MAX_QUICKACKS = 16;
@@ -50,7 +50,7 @@ export function ackCheck(tcb: Tcb): void {
   if (!tcb.ackPending) return;
   const unacked = seqDiff(tcb.rcvNxt, tcb.rcvWup);
   const quick = tcb.quickAcks > 0 && !tcb.pingpong;
-  const fullFrame = unacked > tcb.rcvMss && selectableWindow(tcb) >= receiveWindow(tcb);
+  const fullFrame = unacked > tcb.rcvMss && selectableWindow(tcb) >= tcb.rcvWnd;
   if (tcb.ackNow || fullFrame || quick || tcb.ofo.length > 0 || tcb.atoMs === 0) {
     sendAck(tcb);
     return;

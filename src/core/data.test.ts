@@ -4,12 +4,12 @@ import { established, establishedClient } from './testing/fixtures.js';
 import { isSysError } from './errno.js';
 import { Trace } from './testing/trace.js';
 
-test('a write goes out as MSS-sized segments, PSH on the last one; IW10 limits the burst', () => {
+test('a write goes out as MSS-sized segments; IW10 limits the burst, whose last segment carries PSH', () => {
   const t = established();
   t.advance(0.1);
   assert.equal(t.c.send(new Uint8Array(12000), t.now), 12000);
   t.drain();
-  const expected = Array.from({ length: 10 }, (_, i) => `. ${1 + i * 1000}:${1001 + i * 1000}(1000) ack 1`);
+  const expected = Array.from({ length: 10 }, (_, i) => `${i === 9 ? 'P.' : '.'} ${1 + i * 1000}:${1001 + i * 1000}(1000) ack 1`);
   t.recv(0.1, ...expected);
   t.send(0.11, '. 1:1(0) ack 10001 win 257');
   t.recv(0.11, '. 10001:11001(1000) ack 1', 'P. 11001:12001(1000) ack 1');
@@ -60,7 +60,7 @@ test('receive window shrinks as unread data piles up and reopens when read', () 
   t.send(0.01, '. 1:1(0) ack 1 win 257');
   t.send(0.02, 'P. 1:4001(4000) ack 1 win 257');
   const [ack] = t.recv(0.02, '. 1:1(0) ack 4001');
-  assert.ok(ack.window < 5000);
+  assert.ok(ack.window < 8760);
   const r = t.c.recv(10000, t.now);
   assert.ok(!isSysError(r) && r.length === 4000);
 });

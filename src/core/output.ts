@@ -7,9 +7,12 @@
 // - Sending a segment that carries ACK settles any pending ACK: the delayed-ACK timer stops and
 //   one quick ACK is used up (tcp_event_ack_sent → tcp_dec_quickack_mode).
 // - New data goes out in segments of at most SND.MSS, inside min(peer window, cwnd) (RFC 5681),
-//   with Minshall's Nagle test for a trailing small segment (tcp_nagle_check); PSH marks the
-//   segment that ends an application write; the FIN rides on the last data segment when it fits
-//   (tcp_send_fin), and a bare FIN is not held back by cwnd (tcp_cwnd_test).
+//   with Minshall's Nagle test for a trailing small segment (tcp_nagle_check); the FIN rides on
+//   the last data segment when it fits (tcp_send_fin), and a bare FIN is not held back by cwnd
+//   (tcp_cwnd_test).
+// - PSH marks the segment that ends an application write, and the last segment of every burst
+//   (Linux pushes each TSO burst with PSH: `P. 1:11001(11000)` for an IW10 burst of a 12000-byte
+//   write in mss-setsockopt-tcp_maxseg-*.pkt), but not new data sent as a tail loss probe.
 // - After new data is sent, a tail loss probe (RFC 8985 §7, tcp_schedule_loss_probe) or the
 //   retransmission timer is armed.
 import type { Tcb } from './tcb.js';
@@ -122,9 +125,10 @@ export function dataSegment(tcb: Tcb, seq: Seq, max: number): Segment {
 }
 
 /** tcp_write_xmit: send what the windows allow. Returns whether anything new went out. */
-export function transmit(tcb: Tcb): boolean {
+export function transmit(tcb: Tcb, probe = false): boolean {
   if (!canSendData(tcb)) return false;
   let sent = false;
+  let last: Segment | undefined;
   for (;;) {
     const end = dataEnd(tcb);
     if (tcb.finQueued && tcb.finSeq === undefined) tcb.finSeq = end;
@@ -142,7 +146,8 @@ export function transmit(tcb: Tcb): boolean {
     }
     const wndRoom = tcb.sndWnd - inflight;
     const cwndRoom = tcb.cwnd * tcb.sndMss - inflight;
-    const room = Math.min(wndRoom, cwndRoom);
+    // A loss probe may go one segment past cwnd (tcp_write_xmit with push_one == 2).
+    const room = probe ? Math.min(wndRoom, tcb.sndMss) : Math.min(wndRoom, cwndRoom);
     let len = Math.min(tcb.sndMss, unsent, room);
     if (len <= 0) {
       if (tcb.sndWnd === 0 && inflight === 0 && tcb.timers.persist === undefined) {
@@ -159,10 +164,17 @@ export function transmit(tcb: Tcb): boolean {
     len = Math.max(0, len);
     const seg = dataSegment(tcb, tcb.sndNxt, len);
     emit(tcb, seg);
+    last = seg;
+    if (probe) {
+      advanceSndNxt(tcb, tcb.sndNxt, len + (seg.flags.fin ? 1 : 0));
+      sent = true;
+      break;
+    }
     if (len < tcb.sndMss) tcb.sndSml = seqAdd(tcb.sndNxt, len);
     advanceSndNxt(tcb, tcb.sndNxt, len + (seg.flags.fin ? 1 : 0));
     sent = true;
   }
+  if (last && last.payload.length > 0 && !probe) last.flags.psh = true;
   if (sent) cancel(tcb.timers, 'persist');
   if (sent) armAfterSend(tcb);
   return sent;

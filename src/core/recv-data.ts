@@ -35,8 +35,24 @@ export function dataQueue(tcb: Tcb, seg: Segment): void {
   const seq = seg.seq;
   const end = seqAdd(seq, len + (fin ? 1 : 0));
   if (seq === tcb.rcvNxt) {
-    if (receiveWindow(tcb) === 0 && !(len === 0 && fin)) return outOfWindow(tcb);
+    const wnd = receiveWindow(tcb);
+    if (wnd === 0 && !(len === 0 && fin)) return outOfWindow(tcb);
+    // tcp_try_rmem_schedule: a full receive buffer forces an immediate ACK; new data is then
+    // dropped unless the queue is empty (a bare FIN still goes in).
+    if (tcb.rcvQueueLen + len > tcb.rcvBufSize) {
+      tcb.ackPending = true;
+      tcb.ackNow = true;
+      if (tcb.rcvQueueLen > 0 && len > 0) return;
+    }
+    // A segment larger than the window, taken because the queue was empty (tcp_sequence), is
+    // not ACKed at once: Linux leaves it to the delayed ACK (tcp_rcv_neg_window.pkt).
+    const oversize = len > wnd;
+    const quick = tcb.quickAcks;
     queueAndOut(tcb, payload, fin);
+    if (oversize && !fin) {
+      tcb.quickAcks = Math.min(tcb.quickAcks, quick);
+      if (tcb.atoMs === 0 || tcb.quickAcks > 0) tcb.quickAcks = 0;
+    }
     return;
   }
   if (seqLe(end, tcb.rcvNxt)) return outOfWindow(tcb);

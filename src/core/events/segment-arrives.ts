@@ -201,7 +201,7 @@ function synchronized(tcb: Tcb, seg: Segment): void {
     return;
   }
   // 1. Sequence number.
-  const verdict = linuxSequenceCheck(seg.seq, end, tcb.rcvWup, tcb.rcvNxt, receiveWindow(tcb), tcb.rcvQueueLen === 0);
+  const verdict = linuxSequenceCheck(seg.seq, end, tcb.rcvWup, tcb.rcvNxt, receiveWindow(tcb), tcb.rcvQueueLen === 0, f.fin);
   if (verdict !== 'ok') {
     if (!f.rst) {
       if (f.syn) challengeAck(tcb);

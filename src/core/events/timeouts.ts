@@ -118,7 +118,7 @@ function clampToUserTimeout(tcb: Tcb, rto: number): number {
 function onLossProbe(tcb: Tcb): void {
   if (!seqLt(tcb.sndUna, tcb.sndNxt)) return;
   const before = tcb.outbox.length;
-  transmit(tcb);
+  transmit(tcb, true);
   if (tcb.outbox.length === before) {
     // Resend the last segment (RFC 8985 §7.3).
     const finOut = tcb.finSeq !== undefined && seqLt(tcb.finSeq, tcb.sndNxt);
