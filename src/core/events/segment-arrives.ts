@@ -221,8 +221,6 @@ function synchronized(tcb: Tcb, seg: Segment): void {
     challengeAck(tcb);
     return;
   }
-  // Timestamps: remember the peer's clock for our echoes (tcp_replace_ts_recent).
-  if (tcb.tsOk && opts.ts && seqLe(seg.seq, tcb.rcvWup)) tcb.tsRecent = opts.ts.val;
   // 3. SYN in a synchronized state.
   if (f.syn) {
     challengeAck(tcb);
@@ -236,8 +234,12 @@ function synchronized(tcb: Tcb, seg: Segment): void {
 
 /** Steps 5–7, shared with SYN-RECEIVED's final ACK. */
 function afterAck(tcb: Tcb, seg: Segment, opts: ReceivedOptions): void {
+  const rcvWup = tcb.rcvWup;
   const verdict = processAck(tcb, seg, opts);
   if (verdict === 'discard') return;
+  // Timestamps: remember the peer's clock for our echoes, but only from a segment whose ACK was
+  // valid (tcp_ack with FLAG_UPDATE_TS_RECENT → tcp_replace_ts_recent; ts_recent/invalid_ack.pkt).
+  if (tcb.tsOk && opts.ts && seqLe(seg.seq, rcvWup)) tcb.tsRecent = opts.ts.val;
   const finAcked = tcb.finSeq !== undefined && seqLe(seqAdd(tcb.finSeq, 1), tcb.sndUna);
   switch (tcb.state) {
     case 'FIN-WAIT-1':
