@@ -156,3 +156,22 @@ export function endpoint(address: string, port: number): string {
 export function isLoopback(address: string): boolean {
   return address.startsWith('127.') || address === '::1' || address.startsWith('::ffff:127.');
 }
+
+/**
+ * The likely owner of fd-less client-side sockets (TIME-WAIT, orphans) toward one ip:port: the
+ * process owning most of the other sockets to that destination (FEATURES.md §3, gap 3).
+ */
+export function destinationOwner(s: HostSnapshot, address: string, port: number): Owner | undefined {
+  const votes = new Map<number, number>();
+  for (const k of s.sockets) {
+    if (k.remoteAddress !== address || k.remotePort !== port) continue;
+    const o = ownerOf(s, k);
+    if (o) votes.set(o.pid, (votes.get(o.pid) ?? 0) + 1);
+  }
+  let best: number | undefined;
+  for (const [pid, n] of votes) if (best === undefined || n > (votes.get(best) ?? 0)) best = pid;
+  if (best === undefined) return undefined;
+  const name = s.processes.find((p) => p.pid === best)?.name
+    ?? s.sockets.find((k) => k.processes?.some((p) => p.pid === best && p.name))?.processes?.find((p) => p.pid === best)?.name;
+  return name === undefined ? { pid: best } : { pid: best, name };
+}

@@ -32,6 +32,12 @@ export interface Evidence {
   distinctPeers?: number;
   /** The one destination a client-side finding is about (`ip:port`). */
   destination?: string;
+  /**
+   * How pid/process were found: `socket` (the sockets' own owner), `listener` (fd-less server-side
+   * sockets: the process listening on the port), `destination` (fd-less client-side sockets: the
+   * process that owns the other connections to the same ip:port — a likely owner, not a certain one).
+   */
+  attribution?: 'socket' | 'listener' | 'destination';
   /** Which side closed first / owns the socket: `server` (local port is listening) or `client`. */
   side?: 'server' | 'client';
   /** Recv-Q/Send-Q figures: e.g. { withUnread: 12, withoutUnread: 3 } or { acceptQueue: 510, backlog: 511 }. */

@@ -10,7 +10,10 @@ export function tx(en: string, zh: string): Text {
 
 /** Join Texts with a separator per language. */
 export function join(parts: Text[], sep: Text = tx(' ', '')): Text {
-  return { en: parts.map((p) => p.en).join(sep.en), zh: parts.map((p) => p.zh).join(sep.zh) };
+  return {
+    en: parts.map((p) => p.en).filter((x) => x !== '').join(sep.en),
+    zh: parts.map((p) => p.zh).filter((x) => x !== '').join(sep.zh),
+  };
 }
 
 /** 7875000 ms → "2 h 11 min 15 s" / "2 小时 11 分 15 秒". Sub-second values keep one decimal. */

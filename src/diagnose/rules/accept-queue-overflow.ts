@@ -102,7 +102,7 @@ function checkAcceptQueue(s: HostSnapshot): FindingText[] {
   if (out.length === 0 && (overflows > 0 || drops > 0)) {
     out.push({
       id: 'accept_queue_overflow', severity: 'info',
-      summary: tx(`Listen queues overflowed ${overflows} times since boot (ListenDrops ${drops}); no accept queue is filling now`,
+      summary: tx(`Listen queues overflowed ${overflows} time${overflows === 1 ? '' : 's'} since boot (ListenDrops ${drops}); no accept queue is filling now`,
         `自开机以来监听队列溢出 ${overflows} 次（ListenDrops ${drops}）；目前没有正在积压的全连接队列`),
       evidence: { counters: presentCounters(s, LISTEN_COUNTERS) },
       explanation: join([WHY, tx(' These counters are cumulative, so they cannot say when it happened: compare two snapshots taken a minute apart.', ' 这些计数器是累计值，无法说明何时发生：请间隔一分钟取两次快照比较。')], tx('', '')),

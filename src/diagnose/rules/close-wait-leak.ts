@@ -144,7 +144,7 @@ function checkCloseWait(s: HostSnapshot): FindingText[] {
       id: 'close_wait_leak', severity, summary,
       evidence: {
         state: 'CLOSE-WAIT', count: socks.length, side,
-        ...(o ? { pid: o.pid } : {}), ...(o?.name ? { process: o.name } : {}),
+        ...(o ? { pid: o.pid, attribution: 'socket' as const } : {}), ...(o?.name ? { process: o.name } : {}),
         ...(side === 'server' ? { localPort: first.localPort } : { destination: endpoint(first.remoteAddress, first.remotePort) }),
         peers, distinctPeers: distinct,
         queues: { withUnread, withoutUnread },

@@ -70,7 +70,7 @@ function perPort(s: HostSnapshot, port: number, socks: SocketRecord[]): FindingT
     summary: join([tx(`${n} SYN-RECEIVED on port ${port} of`, `端口 ${port} 上有 ${n} 个 SYN_RECV，属于`), owner(o),
       backlog !== undefined ? tx(`(${pct(n / backlog)} of its backlog ${backlog})`, `（占 backlog ${backlog} 的 ${pct(n / backlog)}）`) : tx('', '')]),
     evidence: {
-      state: 'SYN-RECEIVED', count: n, localPort: port, ...(o ? { pid: o.pid, ...(o.name ? { process: o.name } : {}) } : {}),
+      state: 'SYN-RECEIVED', count: n, localPort: port, ...(o ? { pid: o.pid, ...(o.name ? { process: o.name } : {}), attribution: 'listener' as const } : {}),
       peers, distinctPeers: distinct,
       ...(backlog !== undefined ? { queues: { synRecv: n, backlog } } : {}),
       ...(Object.keys(counters).length ? { counters } : {}),

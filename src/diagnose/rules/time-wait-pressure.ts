@@ -18,7 +18,7 @@ import type { HostSnapshot, SocketRecord } from '../../model/snapshot.js';
 import type { Text } from '../../i18n/lang.js';
 import type { FindingText, FixOf, Severity } from '../finding.js';
 import {
-  ageStats, endpoint, socketAgeMs, groupBy, isLoopback, listenerOwner, osOf, portRange, sysctl, sysctlNum,
+  ageStats, destinationOwner, endpoint, socketAgeMs, groupBy, isLoopback, listenerOwner, osOf, portRange, sysctl, sysctlNum,
   timeWaitLenMs, topPeers, type PortRange,
 } from '../facts.js';
 import { agesText, join, owner, pct, tx } from '../words.js';
@@ -116,13 +116,15 @@ function clientSide(s: HostSnapshot, tw: SocketRecord[], range: PortRange): Find
     else if (usage >= TW_WARN_USAGE) severity = 'warning';
     else if (socks.length >= TW_INFO_COUNT) severity = 'info';
     if (!severity) continue;
-    const o = listenerOwner(s, first.localPort); // rarely known: TIME-WAIT has no owner
+    // TIME-WAIT has no owner; the process holding the other connections to this ip:port is the likely one.
+    const o = destinationOwner(s, first.remoteAddress, first.remotePort);
     const at = agesText(ages);
     const summary = severity === 'info'
       ? tx(`${socks.length} TIME-WAIT toward ${dest} (this host closed first, as the client): ${pct(usage)} of the ${range.size} ephemeral ports`,
         `${socks.length} 个连向 ${dest} 的 TIME_WAIT（本机作为客户端主动关闭）：占 ${range.size} 个临时端口的 ${pct(usage)}`)
-      : tx(`Ephemeral ports toward ${dest} ${pct(usage)} used (${blocking} of ${range.size}): connect() there will fail with EADDRNOTAVAIL ("Cannot assign requested address") at 100 %`,
-        `连向 ${dest} 的临时端口已用 ${pct(usage)}（${blocking}/${range.size}）：用满时 connect() 会失败并报 EADDRNOTAVAIL（"Cannot assign requested address"）`);
+      : join([tx(`Ephemeral ports toward ${dest} ${pct(usage)} used (${blocking} of ${range.size}): connect() there will fail with EADDRNOTAVAIL ("Cannot assign requested address") at 100 %`,
+        `连向 ${dest} 的临时端口已用 ${pct(usage)}（${blocking}/${range.size}）：用满时 connect() 会失败并报 EADDRNOTAVAIL（"Cannot assign requested address"）`),
+      o ? join([tx('— likely client:', '——可能的客户端：'), owner(o)]) : tx('', '')]);
     const explanation = join([
       tx(`This host closes its connections to ${dest} first, so each one stays in TIME-WAIT for ${lenS} s (2MSL; fixed on Linux) and keeps its 4-tuple. Toward a single ip:port only the local port varies, so at most ${range.size} connections per ${lenS} s ≈ ${Math.floor(sustainable)} new connections/s are sustainable; the TIME-WAIT count says this host opened about ${Math.round(observed)}/s over the last ${lenS} s.`,
         `本机先关闭连向 ${dest} 的连接（主动关闭），每个连接在 TIME_WAIT 停留 ${lenS} 秒（2MSL，Linux 上固定）并占住它的四元组。连向同一个 ip:端口时只有本地端口能变化，所以每 ${lenS} 秒最多 ${range.size} 个连接，约每秒 ${Math.floor(sustainable)} 个新连接；按 TIME_WAIT 数量估算，本机最近 ${lenS} 秒约每秒新建 ${Math.round(observed)} 个。`),
@@ -133,7 +135,7 @@ function clientSide(s: HostSnapshot, tw: SocketRecord[], range: PortRange): Find
       id: 'time_wait_pressure', severity, summary,
       evidence: {
         state: 'TIME-WAIT', count: socks.length, side: 'client', destination: dest,
-        ...(o ? { pid: o.pid, ...(o.name ? { process: o.name } : {}) } : {}),
+        ...(o ? { pid: o.pid, ...(o.name ? { process: o.name } : {}), attribution: 'destination' as const } : {}),
         peers: [{ address: first.remoteAddress, port: first.remotePort, count: socks.length }], distinctPeers: 1,
         ...(ages ? { ages } : {}),
         sysctls: pickSysctls(s),
@@ -168,7 +170,7 @@ function serverSide(s: HostSnapshot, tw: SocketRecord[]): FindingText[] {
         tx('(the server closes first): harmless for the port', '（服务端主动关闭）：对该端口无害')]),
       evidence: {
         state: 'TIME-WAIT', count: socks.length, side: 'server', localPort: port,
-        ...(o ? { pid: o.pid, ...(o.name ? { process: o.name } : {}) } : {}),
+        ...(o ? { pid: o.pid, ...(o.name ? { process: o.name } : {}), attribution: 'listener' as const } : {}),
         peers, distinctPeers: distinct, ...(ages ? { ages } : {}),
         figures: { closesPerSec: Math.round((socks.length / lenS) * 10) / 10, timeWaitSeconds: lenS },
       },
