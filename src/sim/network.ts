@@ -150,9 +150,9 @@ export class Network {
     for (const h of this.hosts) {
       const d = h.api.nextDeadline();
       if (d === undefined || d > this.now) continue;
+      h.api.advance(this.now);
       const timers = dueTimers(h.api);
       this.note(`${this.now} ms timer on ${h.name}${timers.length ? ` (${timers.join(', ')})` : ''}`);
-      h.api.advance(this.now);
       h.api.handleTimeout(this.now);
       const changes = this.flushStates(h);
       this.emit({ kind: 'timer', at: this.now, host: h.name, timers, changes });

@@ -36,7 +36,7 @@ export function renderExchange(r: ExchangeResult, o: RenderOptions): string {
   const mid = Math.max(44, ...texts.map((x) => x.length + 8));
   const timeW = Math.max(8, ...r.steps.map((s) => fmtTime(s.at).length));
   const out: string[] = [];
-  out.push(`${t(WORDS.time, L).padStart(timeW)}  ${r.names.A.padEnd(STATE_W + 2 + Math.floor(mid / 2))}${r.names.B.padStart(Math.ceil(mid / 2) + 2 + STATE_W)}`);
+  out.push(`${t(WORDS.time, L).padStart(timeW)}  ${r.names.A.padEnd(STATE_W + 2 + mid + 2)}${r.names.B}`);
   out.push(`${''.padStart(timeW)}  ${'-'.repeat(STATE_W + mid + STATE_W + 4)}`);
   let lastA = '';
   let lastB = '';

@@ -46,6 +46,8 @@ export interface ExchangeResult {
   timeline: Array<{ at: number; side: 'A' | 'B'; from: TcpState; to: TcpState; reason: string }>;
   /** What the run shows, in words, checked against the run (e.g. "B stays in CLOSE-WAIT"). */
   conclusion: Text;
+  /** The facts the conclusion rests on, each checked against this run (false: the run disagrees). */
+  checks?: Array<{ what: string; ok: boolean }>;
 }
 
 export interface LoadSample {

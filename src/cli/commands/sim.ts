@@ -1,7 +1,122 @@
-import type { CliIO } from '../io.js';
+// `tcplens sim SCENARIO`: run a lab scenario and print it — a sequence diagram for an exchange, a
+// per-second table for a load run, or the ScenarioResult as JSON. Exit 0 when every fact the
+// conclusion rests on held in the run, 1 when one did not, 2 for bad input.
+import { parseArgs } from 'node:util';
+import { t, type Lang } from '../../i18n/lang.js';
+import { PROFILES, type ProfileName } from '../../stack/profiles.js';
+import { configFrom, paramsFrom, ScenarioInputError } from '../../sim/exchange-kit.js';
+import { renderExchange } from '../../sim/render-exchange.js';
+import { renderLoad } from '../../sim/render-load.js';
+import type { Scenario, ScenarioResult } from '../../sim/scenario.js';
+import { allScenarios, findScenario } from '../../sim/scenarios.js';
+import { pickLang, UsageError, type CliIO } from '../io.js';
 
-// Placeholder until the command lands; its owner replaces this file.
-export async function run(_argv: string[], io: CliIO): Promise<number> {
-  io.stderr('tcplens sim: not implemented yet\n');
-  return 2;
+const HELP = `usage: tcplens sim SCENARIO [options]
+       tcplens sim --list
+
+Run a scenario in the lab: two simulated Linux hosts (A = client 10.0.0.1, B = server 10.0.0.2) on
+a virtual clock, drawn as a sequence diagram with each side's state after every segment.
+
+options:
+  --list               list the scenarios (name, kind, summary)
+  --set NAME=VALUE     a tunable, short or sysctl name (repeatable): --set tcp_fin_timeout=30,
+                       --set net.ipv4.tcp_keepalive_time=600
+  --param NAME=VALUE   a scenario parameter (repeatable; --list shows them)
+  --profile P          linux (default), bsd or windows
+  --seed N             seed for ISNs, ports and random loss (default 1)
+  --absolute           raw sequence numbers (default: relative to each side's ISN)
+  --json               the result as JSON
+  --lang en|zh         language of notes and conclusions
+
+exit status: 0 the run confirmed the conclusion, 1 it did not, 2 bad input
+`;
+
+function pairs(list: string[] | undefined, flag: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of list ?? []) {
+    const i = item.indexOf('=');
+    if (i <= 0) throw new UsageError(`${flag} wants NAME=VALUE, got '${item}'`);
+    out[item.slice(0, i).trim()] = item.slice(i + 1).trim();
+  }
+  return out;
+}
+
+function listText(lang: Lang): string {
+  const all = allScenarios();
+  const w = Math.max(...all.map((s) => s.name.length));
+  const lines = all.map((s) => {
+    const ps = s.params.filter((p) => p.name !== 'delay').map((p) => `${p.name}=${p.default}`).join(' ');
+    return `  ${s.name.padEnd(w)}  ${s.kind.padEnd(8)}  ${t(s.summary, lang)}${ps ? `  [--param ${ps}]` : ''}`;
+  });
+  return lines.join('\n') + '\n';
+}
+
+function failed(r: ScenarioResult): boolean {
+  return r.kind === 'exchange' && (r.checks ?? []).some((c) => !c.ok);
+}
+
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      list: { type: 'boolean' },
+      set: { type: 'string', multiple: true },
+      param: { type: 'string', multiple: true },
+      profile: { type: 'string' },
+      seed: { type: 'string' },
+      absolute: { type: 'boolean' },
+      json: { type: 'boolean' },
+      lang: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const lang = pickLang(values.lang, io.env);
+  if (values.help) {
+    io.stdout(HELP);
+    return 0;
+  }
+  if (values.list) {
+    io.stdout(listText(lang));
+    return 0;
+  }
+  if (positionals.length !== 1) {
+    io.stderr(`${positionals.length === 0 ? 'tcplens sim: name a scenario' : 'tcplens sim: one scenario at a time'}\n\n${HELP}\nscenarios:\n${listText(lang)}`);
+    return 2;
+  }
+  const scenario: Scenario | undefined = findScenario(positionals[0]);
+  if (!scenario) {
+    io.stderr(`tcplens sim: unknown scenario '${positionals[0]}'\n\nscenarios:\n${listText(lang)}`);
+    return 2;
+  }
+  const profile = (values.profile ?? 'linux') as ProfileName;
+  if (!PROFILES.includes(profile)) throw new UsageError(`--profile must be one of ${PROFILES.join(', ')}, got '${values.profile}'`);
+  const seed = values.seed === undefined ? 1 : Number(values.seed);
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new UsageError(`--seed wants a whole number from 0 to 4294967295, got '${values.seed}'`);
+  const settings = pairs(values.set, '--set');
+  const params = pairs(values.param, '--param');
+
+  let result: ScenarioResult;
+  try {
+    // Check the input before running, so a load scenario reports a bad --set the same way.
+    configFrom({ settings, profile });
+    paramsFrom(scenario.params, params, scenario.name);
+    result = scenario.run({ settings, params, seed, profile });
+  } catch (err) {
+    if (err instanceof ScenarioInputError) {
+      io.stderr(`tcplens sim: ${err.message}\n`);
+      return 2;
+    }
+    io.stderr(`tcplens sim: scenario '${scenario.name}' failed: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+  if (values.json) {
+    io.stdout(JSON.stringify(result, null, 2) + '\n');
+  } else if (result.kind === 'exchange') {
+    io.stdout(`${result.scenario}: ${t(scenario.summary, lang)}\n\n`);
+    io.stdout(renderExchange(result, { lang, absolute: values.absolute ?? false }));
+  } else {
+    io.stdout(renderLoad(result, lang));
+  }
+  return failed(result) ? 1 : 0;
 }

@@ -1,5 +1,7 @@
 // The load scenarios (issue "host under load"): short-connections, accept-backlog, syn-flood,
 // idle-keepalive, close-wait-leak-at-scale. Registered into the lab's scenario registry.
 import type { Scenario } from '../scenario.js';
+import { acceptBacklog } from './accept-backlog.js';
+import { shortConnections } from './short-connections.js';
 
-export const LOAD_SCENARIOS: Scenario[] = [];
+export const LOAD_SCENARIOS: Scenario[] = [shortConnections, acceptBacklog];

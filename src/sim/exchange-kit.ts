@@ -1,0 +1,282 @@
+// READ THIS FIRST — how an exchange scenario is written. A scenario is a script of user calls on two
+// real simulated hosts (A = client 10.0.0.1, B = server 10.0.0.2 unless it says otherwise) joined by
+// lab links, run on the virtual clock, and a conclusion whose facts are checked against the run:
+//
+//   script(lab) {
+//     const l = lab.B.listen(80);                    // socket(), bind(), listen(): recorded calls
+//     const c = lab.A.connect('10.0.0.2', 80);
+//     lab.runFor(1000);                              // advance virtual time: segments, timers
+//     lab.check(lab.state('A') === 'ESTABLISHED', 'A is ESTABLISHED');
+//     return { en: '...', zh: '...' };               // the conclusion, in both languages
+//   }
+//
+// Rules: every call goes through an Actor so it is recorded with its result and both states; the
+// hosts' randomness comes from the run's seed; settings are applied to both hosts (profile first,
+// then each --set, so explicit settings win); a script that throws ends the run with a failed check,
+// never a stack trace to the user.
+import { applySetting, defaultConfig, type TcpConfig } from '../core/config.js';
+import { isSysError } from '../core/errno.js';
+import type { Text } from '../i18n/lang.js';
+import type { TcpState } from '../model/states.js';
+import { ERRNO_NUMBER } from '../stack/errno-numbers.js';
+import { applyProfile } from '../stack/profiles.js';
+import type { SockOptName, SockOptValue, SocketApi, ShutdownHow, SysError, AcceptResult } from '../stack/api.js';
+import { createLabHost } from './lab-host.js';
+import { Network } from './network.js';
+import { Recorder } from './recorder.js';
+import type { ExchangeResult, Scenario, ScenarioOptions, ScenarioParam } from './scenario.js';
+
+/** Bad input (an unknown --set or --param, a bad value): the CLI prints it and exits 2. */
+export class ScenarioInputError extends Error {}
+
+/** The tunables a run uses: defaults, then the profile, then every `--set` in order. */
+export function configFrom(opts: Pick<ScenarioOptions, 'settings' | 'profile'>): TcpConfig {
+  const config = defaultConfig();
+  applyProfile(config, opts.profile);
+  for (const [name, value] of Object.entries(opts.settings)) {
+    const err = applySetting(config, name, value);
+    if (err) throw new ScenarioInputError(`--set ${name}=${value}: ${err}`);
+  }
+  return config;
+}
+
+export type ParamValues = Record<string, number | string | boolean>;
+
+/** `--param` values typed after each parameter's default; unknown names and bad values are errors. */
+export function paramsFrom(declared: ScenarioParam[], raw: Record<string, string>, scenario: string): ParamValues {
+  const out: ParamValues = {};
+  for (const p of declared) out[p.name] = p.default;
+  for (const [name, value] of Object.entries(raw)) {
+    const p = declared.find((d) => d.name === name);
+    if (!p) {
+      const known = declared.map((d) => d.name).join(', ') || 'none';
+      throw new ScenarioInputError(`--param ${name}: '${scenario}' has no parameter '${name}' (its parameters: ${known})`);
+    }
+    if (typeof p.default === 'number') {
+      const n = Number(value);
+      if (value.trim() === '' || !Number.isFinite(n)) throw new ScenarioInputError(`--param ${name}=${value}: needs a number`);
+      out[name] = n;
+    } else if (typeof p.default === 'boolean') {
+      if (!['true', 'false', '1', '0', 'yes', 'no'].includes(value)) throw new ScenarioInputError(`--param ${name}=${value}: needs true or false`);
+      out[name] = ['true', '1', 'yes'].includes(value);
+    } else out[name] = value;
+  }
+  return out;
+}
+
+type Side = 'A' | 'B';
+
+/** One host's application: every call is recorded in the diagram with its result. */
+export class Actor {
+  constructor(private readonly lab: Lab, readonly side: Side, readonly addr: string) {}
+
+  private get api(): SocketApi {
+    return this.lab.net.host(this.side).api;
+  }
+
+  do<T>(label: string, fn: (api: SocketApi) => T): T {
+    return this.lab.net.call(this.side, label, fn);
+  }
+
+  socket(): number {
+    const fd = this.do('socket()', (h) => h.socket('AF_INET', { nonblock: true }));
+    if (isSysError(fd)) throw new Error(`socket() failed on ${this.side}: ${fd.errno}`);
+    return fd;
+  }
+  bind(fd: number, port: number): 0 | SysError {
+    return this.do(`bind(${fd}, ${this.addr}:${port})`, (h) => h.bind(fd, this.addr, port));
+  }
+  listenOn(fd: number, backlog = 128): 0 | SysError {
+    return this.do(`listen(${fd}, ${backlog})`, (h) => h.listen(fd, backlog));
+  }
+  /** socket() + bind() + listen(): the listener's fd. */
+  listen(port: number, backlog = 128): number {
+    const fd = this.socket();
+    this.bind(fd, port);
+    this.listenOn(fd, backlog);
+    return fd;
+  }
+  accept(fd: number): AcceptResult | SysError {
+    return this.do(`accept(${fd})`, (h) => h.accept(fd));
+  }
+  /** accept() that must succeed: the new fd. */
+  acceptFd(fd: number): number {
+    const r = this.accept(fd);
+    if (isSysError(r)) throw new Error(`accept(${fd}) on ${this.side} failed: ${r.errno}`);
+    return r.fd;
+  }
+  connectFd(fd: number, addr: string, port: number): 0 | SysError {
+    return this.do(`connect(${fd}, ${addr}:${port})`, (h) => h.connect(fd, addr, port));
+  }
+  /** socket() + connect() (non-blocking: EINPROGRESS): the fd. */
+  connect(addr: string, port: number): number {
+    const fd = this.socket();
+    this.connectFd(fd, addr, port);
+    return fd;
+  }
+  send(fd: number, bytes: number): number | SysError {
+    return this.do(`send(${fd}, ${bytes} bytes)`, (h) => h.send(fd, new Uint8Array(bytes).fill(0x61)));
+  }
+  recv(fd: number, max = 65_536): Uint8Array | SysError {
+    return this.do(`recv(${fd})`, (h) => h.recv(fd, max));
+  }
+  shutdown(fd: number, how: ShutdownHow): 0 | SysError {
+    return this.do(`shutdown(${fd}, ${how})`, (h) => h.shutdown(fd, how));
+  }
+  close(fd: number): 0 | SysError {
+    return this.do(`close(${fd})`, (h) => h.close(fd));
+  }
+  setsockopt(fd: number, name: SockOptName, value: SockOptValue): 0 | SysError {
+    const v = typeof value === 'number' ? String(value) : `{onoff=${value.onoff}, linger=${value.linger}}`;
+    return this.do(`setsockopt(${fd}, ${name}, ${v})`, (h) => h.setsockopt(fd, name, value));
+  }
+  getsockopt(fd: number, name: SockOptName): SockOptValue | SysError {
+    return this.do(`getsockopt(${fd}, ${name})`, (h) => h.getsockopt(fd, name));
+  }
+  /** SO_ERROR as an errno name ('' when none); a recorded call, shown as `= 111 (ECONNREFUSED)`. */
+  soError(fd: number): string {
+    const name = (n: number): string => (Object.entries(ERRNO_NUMBER).find(([, v]) => v === n)?.[0] ?? String(n));
+    const r = this.do(`getsockopt(${fd}, SO_ERROR)`, (h) => {
+      const v = h.getsockopt(fd, 'SO_ERROR');
+      return typeof v === 'number' && v !== 0 ? `${v} (${name(v)})` : v;
+    });
+    if (isSysError(r)) return r.errno;
+    return typeof r === 'string' ? name(Number(r.split(' ')[0])) : '';
+  }
+  /** The socket's state without recording a call (for checks). */
+  stateOf(fd: number): TcpState | undefined {
+    const s = this.api.status(fd);
+    return isSysError(s) ? undefined : s.state;
+  }
+  /** The local port the socket is bound to (for reusing a 4-tuple). */
+  localPort(fd: number): number | undefined {
+    const s = this.api.status(fd);
+    return isSysError(s) ? undefined : s.local?.port;
+  }
+  /** All sockets of this host as ss would list them (for checks). */
+  sockets(): ReturnType<SocketApi['sockets']> {
+    return this.api.sockets();
+  }
+}
+
+export class Lab {
+  readonly net: Network;
+  readonly rec: Recorder;
+  readonly A: Actor;
+  readonly B: Actor;
+  readonly checks: Array<{ what: string; ok: boolean }> = [];
+
+  constructor(readonly config: TcpConfig, readonly params: ParamValues, seed: number, delayMs: number) {
+    this.net = new Network({ seed, delayMs });
+    this.rec = new Recorder();
+    this.net.observe((e) => this.rec.on(e));
+    this.net.addHost('A', '10.0.0.1', createLabHost('10.0.0.1', config, seed * 2 + 1));
+    this.net.addHost('B', '10.0.0.2', createLabHost('10.0.0.2', config, seed * 2 + 2));
+    this.A = new Actor(this, 'A', '10.0.0.1');
+    this.B = new Actor(this, 'B', '10.0.0.2');
+  }
+
+  get now(): number {
+    return this.net.now;
+  }
+  num(name: string): number {
+    return Number(this.params[name]);
+  }
+  note(text: Text): void {
+    this.rec.note(this.net.now, text);
+  }
+  check(ok: boolean, what: string): boolean {
+    this.checks.push({ what, ok });
+    return ok;
+  }
+  state(side: Side): TcpState | '-' {
+    return this.rec.state(side);
+  }
+  runFor(ms: number): void {
+    this.net.runUntil(this.net.now + ms);
+  }
+  runUntil(t: number): void {
+    this.net.runUntil(t);
+  }
+  /** Run until `cond` holds (checked after each event) or `limitMs` of virtual time pass. */
+  runUntilTrue(cond: () => boolean, limitMs: number): boolean {
+    const end = this.net.now + limitMs;
+    let n = 0;
+    while (!cond()) {
+      if (!this.net.step(end)) {
+        this.net.runUntil(end);
+        return cond();
+      }
+      if (++n > 1_000_000) throw new Error('lab: a million events without the awaited condition (a livelock?)');
+    }
+    return true;
+  }
+  /** The time of the nth transition of `side` into `to` (1-based), if it happened. */
+  when(side: Side, to: TcpState, nth = 1, from?: TcpState): number | undefined {
+    const hits = this.rec.timeline.filter((c) => c.side === side && c.to === to && (from === undefined || c.from === from));
+    return hits[nth - 1]?.at;
+  }
+  /** The states `side` went through, in order, starting with the first `from`. */
+  path(side: Side): TcpState[] {
+    const cs = this.rec.timeline.filter((c) => c.side === side && c.from !== 'LISTEN' && c.to !== 'LISTEN');
+    return cs.length ? [cs[0].from, ...cs.map((c) => c.to)] : [];
+  }
+  segments(from?: Side): Array<Extract<ExchangeResult['steps'][number], { kind: 'segment' }>> {
+    return this.rec.steps.filter((s): s is Extract<ExchangeResult['steps'][number], { kind: 'segment' }> => s.kind === 'segment' && (from === undefined || s.from === from));
+  }
+}
+
+export interface ExchangeDef {
+  name: string;
+  summary: Text;
+  params?: ScenarioParam[];
+  /** One-way link delay (ms); a `delay` param overrides it. */
+  delayMs?: number;
+  names?: { A: string; B: string };
+  script(lab: Lab): Text;
+}
+
+const DELAY_PARAM: ScenarioParam = { name: 'delay', doc: { en: 'one-way link delay, ms', zh: '单向链路时延（毫秒）' }, default: 50 };
+
+/** Seconds as people write them: 60 s, 7875 s (2 h 11 min 15 s). */
+export function secs(ms: number | undefined): string {
+  if (ms === undefined) return '?';
+  const s = Math.round(ms) / 1000;
+  return `${Number.isInteger(s) ? s : s.toFixed(3)} s`;
+}
+
+export function exchange(def: ExchangeDef): Scenario {
+  const params = [...(def.params ?? []), { ...DELAY_PARAM, default: def.delayMs ?? DELAY_PARAM.default }];
+  return {
+    name: def.name,
+    kind: 'exchange',
+    summary: def.summary,
+    params,
+    run(opts: ScenarioOptions): ExchangeResult {
+      const config = configFrom(opts);
+      const p = paramsFrom(params, opts.params, def.name);
+      const lab = new Lab(config, p, opts.seed, Number(p.delay));
+      let conclusion: Text;
+      try {
+        conclusion = def.script(lab);
+      } catch (err) {
+        const msg = err instanceof Error ? err.message : String(err);
+        lab.check(false, `the run completed (it stopped at ${secs(lab.now)}: ${msg})`);
+        conclusion = { en: `The run stopped early: ${msg}`, zh: `运行提前中止：${msg}` };
+      }
+      const failed = lab.checks.filter((c) => !c.ok);
+      if (failed.length) {
+        const list = failed.map((c) => c.what).join('; ');
+        conclusion = {
+          en: `NOT CONFIRMED by this run (${list}). Expected: ${conclusion.en}`,
+          zh: `本次运行未能证实（${list}）。预期：${conclusion.zh}`,
+        };
+      }
+      return {
+        kind: 'exchange', scenario: def.name,
+        names: def.names ?? { A: 'A client 10.0.0.1', B: 'B server 10.0.0.2' },
+        steps: lab.rec.steps, timeline: lab.rec.timeline, conclusion, checks: lab.checks,
+      };
+    },
+  };
+}

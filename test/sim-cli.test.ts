@@ -1,0 +1,61 @@
+// `tcplens sim` end to end: the real CLI in a child process.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runCli } from './helpers/run-cli.js';
+
+test('tcplens sim --list names every scenario with its kind and summary', () => {
+  const r = runCli(['sim', '--list']);
+  assert.equal(r.status, 0, r.stderr);
+  for (const name of ['handshake', 'active-close', 'lost-last-ack', 'keepalive-dead-peer', 'syn-retries-timeout']) {
+    assert.match(r.stdout, new RegExp(`^  ${name} +exchange +\\S`, 'm'));
+  }
+});
+
+test('tcplens sim handshake draws the diagram with both states', () => {
+  const r = runCli(['sim', 'handshake']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /--- SYN seq=0 -+>\s+SYN-RECEIVED/);
+  assert.match(r.stdout, /ESTABLISHED\s+<-+ SYN\+ACK seq=0 ack=1 ---/);
+  assert.match(r.stdout, /State timeline/);
+  assert.match(r.stdout, /Conclusion: Three segments/);
+});
+
+test('tcplens sim fin-wait-2-timeout --set tcp_fin_timeout=30 --lang zh', () => {
+  const r = runCli(['sim', 'fin-wait-2-timeout', '--set', 'tcp_fin_timeout=30', '--lang', 'zh']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /结论: .*tcp_fin_timeout = 30 秒（本次 30 s）/);
+});
+
+test('tcplens sim active-close --json prints the ScenarioResult', () => {
+  const r = runCli(['sim', 'active-close', '--json', '--set', 'tcp_fin_timeout=10']);
+  assert.equal(r.status, 0, r.stderr);
+  const j = JSON.parse(r.stdout) as { kind: string; scenario: string; steps: unknown[]; timeline: Array<{ side: string; to: string; at: number; from: string }> };
+  assert.equal(j.kind, 'exchange');
+  assert.equal(j.scenario, 'active-close');
+  const a = j.timeline.filter((c) => c.side === 'A');
+  const into = a.find((c) => c.to === 'TIME-WAIT');
+  const out = a.find((c) => c.from === 'TIME-WAIT');
+  assert.ok(into && out);
+  assert.equal(out.at - into.at, 60_000);
+});
+
+test('bad input exits 2 with a message, never a stack trace', () => {
+  const cases: Array<[string[], RegExp]> = [
+    [['sim', 'handshake', '--set', 'tcp_bogus=1'], /unknown setting 'tcp_bogus'/],
+    [['sim', 'handshake', '--set', 'tcp_fin_timeout=abc'], /needs a number/],
+    [['sim', 'handshake', '--set', 'tcp_fin_timeout'], /--set wants NAME=VALUE/],
+    [['sim', 'no-such-scenario'], /unknown scenario 'no-such-scenario'[\s\S]*handshake/],
+    [['sim', 'handshake', '--param', 'x=1'], /no parameter 'x'/],
+    [['sim', 'handshake', '--profile', 'plan9'], /--profile must be one of/],
+    [['sim', 'handshake', '--seed', '1.5'], /--seed wants a whole number/],
+    [['sim', 'handshake', '--lang', 'fr'], /--lang must be en or zh/],
+    [['sim', 'handshake', '--bogus'], /bogus/],
+    [['sim'], /name a scenario/],
+  ];
+  for (const [args, msg] of cases) {
+    const r = runCli(args);
+    assert.equal(r.status, 2, `${args.join(' ')}: ${r.stdout}${r.stderr}`);
+    assert.match(r.stderr, msg);
+    assert.doesNotMatch(r.stderr, /\n\s+at /);
+  }
+});
