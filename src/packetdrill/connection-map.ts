@@ -42,3 +42,16 @@ export function addressesFor(v: IpVersion): Addresses {
     case 'ipv4-mapped-ipv6': return { family: 'AF_INET6', localWire: '192.168.0.1', remoteWire: '192.0.2.1', localApp: '::ffff:192.168.0.1', remoteApp: '::ffff:192.0.2.1' };
   }
 }
+
+/**
+ * The `-D` symbols the Linux selftests' packetdrill harness (ksft_runner.sh) passes for each IP
+ * version; a script may use them, and `-D` on the command line overrides them.
+ */
+export function harnessDefines(v: IpVersion): Record<string, string> {
+  const v6 = v === 'ipv6';
+  return {
+    TFO_COOKIE: v6 ? 'c1d1e9742a47a9bc' : '3021b9d889017eeb',
+    CMSG_LEVEL_IP: v6 ? 'SOL_IPV6' : 'SOL_IP',
+    CMSG_TYPE_RECVERR: v6 ? 'IPV6_RECVERR' : 'IP_RECVERR',
+  };
+}

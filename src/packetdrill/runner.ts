@@ -262,7 +262,7 @@ class Run {
     const seg = this.aggregate(first, ev.length, hi);
     if (this.sut.localPort === undefined) this.sut.localPort = seg.seg.srcPort;
     const field = matchOutbound(ev, seg.seg, this.match);
-    const got = describeLive(seg.seg, this.sut, ev.win !== undefined, this.match.tsTickUs !== undefined);
+    const got = describeLive(seg.seg, this.sut, ev.win !== undefined);
     if (field !== undefined) this.fail(`expected "${want}" got "${got}" at ${secs(seg.atUs)} (${field} differs)`);
     if (seg.atUs < lo) this.fail(`segment too early: "${got}" at ${secs(seg.atUs)}, expected at ${secs(start ?? 0)}${end !== start ? `~${secs(end ?? 0)}` : ''} (±${secs(tol)})`);
     if (seg.atUs > hi) this.fail(`segment too late: "${got}" at ${secs(seg.atUs)}, expected at ${secs(start ?? 0)} (±${secs(tol)})`);

@@ -48,24 +48,25 @@ function toOption(o: OptionSpec, conn: ScriptedConnection, defines: Record<strin
 }
 
 /** A live outbound segment written the way the script would write it, relative to the connection. */
-export function describeLive(seg: Segment, conn: ScriptedConnection, showWin: boolean, tsTick: boolean): string {
+export function describeLive(seg: Segment, conn: ScriptedConnection, showWin: boolean): string {
   const off = conn.localIsnOffset ?? 0;
   const start = seqDiff(seg.seq, seq(off)) >>> 0;
   let s = `> ${flagsToLetters(seg.flags)} ${start}:${(start + seg.payload.length) >>> 0}(${seg.payload.length})`;
   if (seg.flags.ack) s += ` ack ${seg.ack >>> 0}`;
   if (showWin) s += ` win ${seg.window}`;
   if (seg.urgent !== 0) s += ` urg ${seg.urgent}`;
-  if (seg.options.length > 0) s += ` <${seg.options.map((o) => optionText(o, conn, tsTick)).join(',')}>`;
+  if (seg.options.length > 0) s += ` <${seg.options.map((o) => optionText(o, conn)).join(',')}>`;
   return s;
 }
 
-function optionText(o: TcpOption, conn: ScriptedConnection, tsTick: boolean): string {
+function optionText(o: TcpOption, conn: ScriptedConnection): string {
   switch (o.kind) {
     case 'mss': return `mss ${o.value}`;
     case 'wscale': return `wscale ${o.shift}`;
     case 'sack': return `sack ${o.blocks.map(([a, b]) => `${a >>> 0}:${b >>> 0}`).join(' ')}`;
     case 'timestamp': {
-      const val = conn.tsOffset === undefined || !tsTick ? o.val : (o.val - conn.tsOffset) >>> 0;
+      // In script space once the offset is known, so it reads like the line it is compared with.
+      const val = conn.tsOffset === undefined ? o.val : (o.val - conn.tsOffset) >>> 0;
       return `TS val ${val} ecr ${o.ecr}`;
     }
     case 'fastopen': return `FO ${[...o.cookie].map((b) => b.toString(16).padStart(2, '0')).join('')}`;

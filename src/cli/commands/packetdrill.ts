@@ -5,7 +5,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatParseError } from '../../packetdrill/ast.js';
-import { IP_VERSIONS, type IpVersion } from '../../packetdrill/connection-map.js';
+import { harnessDefines, IP_VERSIONS, type IpVersion } from '../../packetdrill/connection-map.js';
 import { makeDefaultHost } from '../../packetdrill/default-host.js';
 import { parseScript } from '../../packetdrill/parse-script.js';
 import { errorLine, notesText, resultLine, summaryLine, timelineText } from '../../packetdrill/report-text.js';
@@ -19,7 +19,8 @@ PATH is a .pkt file or a folder (searched recursively for *.pkt).
 
 options:
   --ip_version V   ipv4 (default), ipv6 or ipv4-mapped-ipv6
-  -D NAME=VALUE    define a symbol used by a script (e.g. -D TFO_COOKIE=0123456789abcdef)
+  -D NAME=VALUE    define a symbol used by a script (TFO_COOKIE defaults to the Linux
+                   selftests' value for the IP version)
   --verbose, -v    print the engine's state timeline up to the end or the first mismatch
   --json           one JSON object per script, in an array
   --lang en|zh     language of the report
@@ -62,7 +63,7 @@ export function runFile(file: string, ipVersion: IpVersion, defines: Record<stri
   const readInclude = (rel: string): string | undefined => {
     try { return readFileSync(path.resolve(dir, rel), 'utf8'); } catch { return undefined; }
   };
-  const result = runScript(parsed.script, { ipVersion, makeHost, readInclude, defines });
+  const result = runScript(parsed.script, { ipVersion, makeHost, readInclude, defines: { ...harnessDefines(ipVersion), ...defines } });
   return { kind: 'run', result };
 }
 
