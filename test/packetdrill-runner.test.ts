@@ -2,7 +2,7 @@
 // that are deliberately wrong in one way each, which must fail at that line with that message.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from './helpers/paths.js';
 import { runCli } from './helpers/run-cli.js';
@@ -106,4 +106,27 @@ test('every prefix of a real script runs to a verdict: no crash, no hang', () =>
     assert.ok(r.outcome === 'pass' || r.outcome === 'fail');
     assert.doesNotMatch(r.mismatch?.message ?? '', /engine threw/);
   }
+});
+
+test('corrupted corpus scripts that still parse run to a verdict: no crash, no hang', () => {
+  const dir = path.join(ROOT, '../shared/conformance/seed');
+  let names: string[] = [];
+  try { names = readdirSync(dir).filter((n) => n.endsWith('.pkt')).sort(); } catch { return; }
+  let seed = 7;
+  const rand = (n: number): number => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+  let ran = 0;
+  for (const n of names) {
+    const text = readFileSync(path.join(dir, n), 'utf8');
+    for (let i = 0; i < 15; i++) {
+      const chars = [...text];
+      // Flip digits and flag letters mostly, so many variants still parse and reach the engine.
+      for (let k = 0; k < 1 + rand(3); k++) chars[rand(chars.length)] = '0123456789SF.RP<>'[rand(17)];
+      const parsed = parseScript(chars.join(''), n);
+      if (!parsed.ok) continue;
+      const r = runScript(parsed.script, { ipVersion: 'ipv4', makeHost: makeDefaultHost, readInclude: (rel) => { try { return readFileSync(path.join(dir, rel), 'utf8'); } catch { return undefined; } } });
+      assert.ok(r.outcome === 'pass' || r.outcome === 'fail');
+      ran++;
+    }
+  }
+  assert.ok(ran > 20, `only ${ran} variants parsed`);
 });
