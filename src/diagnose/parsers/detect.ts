@@ -5,6 +5,7 @@
 // "looked like neither ..." message are all drawn from it.
 import type { Text } from '../../i18n/lang.js';
 import { headLines, repairText } from './text.js';
+import { mayHavePrompts, promptCommand } from './session.js';
 import type { FormatId, FormatParser, ParsedPart } from './types.js';
 import { ssParser } from './ss.js';
 import { ssSummaryParser } from './ss-summary.js';
@@ -75,8 +76,17 @@ export function unknownFormatMessage(file: string, empty: boolean): Text {
 }
 
 /** Parse a text in whatever known format it is in, or say plainly that it is in none. */
-export function parseAny(file: string, text: string): ({ ok: true } & ParsedPart) | UnknownFormat {
+export function parseAny(file: string, raw: string): ({ ok: true } & ParsedPart) | UnknownFormat {
+  // A pasted prompt line (`[root@web01 ~]# ss -tanp`) is not data: blank it, keeping line numbers.
+  let hostname: string | undefined;
+  const text = !mayHavePrompts(raw) ? raw : raw.replace(/^.*$/gm, (l) => {
+    const p = promptCommand(l);
+    if (p) hostname ??= p.hostname;
+    return p ? '' : l;
+  });
   const d = detectFormat(text);
   if (!d) return { ok: false, file, message: unknownFormatMessage(file, text.trim() === '') };
-  return { ok: true, ...d.parser.parse(file, text) };
+  const part = d.parser.parse(file, text);
+  if (hostname && !part.hostname) part.hostname = hostname;
+  return { ok: true, ...part };
 }

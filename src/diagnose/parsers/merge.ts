@@ -14,6 +14,7 @@ import type { TcpState } from '../../model/states.js';
 import type { Text } from '../../i18n/lang.js';
 import { tupleKey } from './address.js';
 import { parseAny } from './detect.js';
+import { splitSessions } from './session.js';
 import type { FormatId, ParsedPart } from './types.js';
 
 /** Thrown when no input is in a known format; `message` is for a person, `exitCode` for the CLI. */
@@ -96,13 +97,17 @@ export function snapshotFromParts(parts: ParsedPart[], takenAt: number, extraPro
   for (const p of parts) {
     // A capture manifest knows when the folder was really taken: it wins over the caller's guess.
     if (p.takenAt !== undefined) snap.takenAt = p.takenAt;
-    if (p.hostname !== undefined) snap.hostname = p.hostname;
+    if (p.hostname !== undefined && (snap.hostname === undefined || p.format === 'tcplens-manifest')) snap.hostname = p.hostname;
     Object.assign(snap.sysctls, p.sysctls);
     Object.assign(snap.counters, p.counters);
     if (p.sockstat) snap.sockstat = { ...snap.sockstat, ...p.sockstat };
     for (const pr of p.processes ?? []) procs.set(pr.pid, { ...procs.get(pr.pid), ...pr });
     snap.problems.push(...p.problems);
   }
+  // Problems in reading order: files as given, lines ascending within each.
+  const fileOrder = new Map<string, number>();
+  for (const p of snap.problems) if (!fileOrder.has(p.file)) fileOrder.set(p.file, fileOrder.size);
+  snap.problems.sort((a, b) => fileOrder.get(a.file)! - fileOrder.get(b.file)! || a.line - b.line);
   // Processes named by the socket sources but absent from ps.
   for (const s of snap.sockets) {
     for (const r of s.processes ?? []) {
@@ -137,17 +142,25 @@ export function snapshotFromTexts(files: Array<{ name: string; text: string }>, 
   const parts: ParsedPart[] = [];
   const unknown: Text[] = [];
   const names: string[] = [];
+  const problems: HostSnapshot['problems'] = [];
   for (const f of files) {
-    const r = parseAny(f.name, f.text);
-    if (r.ok) {
-      const { ok: _ok, ...part } = r;
-      parts.push(part);
-    } else { unknown.push(r.message); names.push(f.name); }
+    const sections = splitSessions(f.text);
+    for (const sec of sections) {
+      const r = parseAny(f.name, sec.text);
+      if (r.ok) {
+        const { ok: _ok, ...part } = r;
+        if (sec.hostname && !part.hostname) part.hostname = sec.hostname;
+        parts.push(part);
+      } else if (sections.length > 1 && sec.promptLine > 0) {
+        // One unreadable command in a pasted session does not spoil the others.
+        problems.push({ file: f.name, line: sec.promptLine, message: `the output of \`${sec.command}\` is in no known format`, text: sec.command });
+      } else { unknown.push(r.message); names.push(f.name); }
+    }
   }
   if (parts.length === 0) {
     throw new UnknownFormatError(unknown.length ? unknown : [{ en: 'no input files', zh: '没有输入文件' }], names);
   }
-  const problems = unknown.map((m, i) => ({ file: names[i], line: 1, message: m.en }));
+  problems.unshift(...unknown.map((m, i) => ({ file: names[i], line: 1, message: m.en })));
   const snap = snapshotFromParts(parts, takenAt, problems);
   if (files.length > 1) snap.sources.unshift({ kind: 'folder', origin: commonDir(files.map((f) => f.name)) });
   return snap;
