@@ -18,7 +18,7 @@ import type { TcpState } from '../../model/states.js';
 import type { Tcb } from '../tcb.js';
 import type { Segment } from '../segment.js';
 import { segmentLength } from '../segment.js';
-import { seqAdd, seqGt, seqLe, seqLt } from '../seq.js';
+import { seq as seqNorm, seqAdd, seqGt, seqLe, seqLt } from '../seq.js';
 import { parseOptions } from '../options.js';
 import type { ReceivedOptions } from '../options.js';
 import { linuxSequenceCheck, inWindow } from '../acceptability.js';
@@ -62,7 +62,19 @@ const HANDLERS: Record<TcpState, Handler> = {
 
 export function segmentArrives(tcb: Tcb, seg: Segment): void {
   if (!isWellFormed(seg)) return;
-  HANDLERS[tcb.state](tcb, seg);
+  HANDLERS[tcb.state](tcb, normalise(seg));
+}
+
+/** Fields brought into their wire ranges: 32-bit sequence numbers, a 16-bit window, known flags. */
+function normalise(seg: Segment): Segment {
+  const f = seg.flags;
+  return {
+    ...seg,
+    seq: seqNorm(seg.seq), ack: seqNorm(seg.ack),
+    window: Math.max(0, Math.min(0xffff, Math.floor(seg.window))),
+    flags: { syn: !!f.syn, ack: !!f.ack, fin: !!f.fin, rst: !!f.rst, psh: !!f.psh, urg: !!f.urg, ece: !!f.ece, cwr: !!f.cwr },
+    options: Array.isArray(seg.options) ? seg.options : [],
+  };
 }
 
 /** A hostile or broken segment is dropped, never thrown on. */
