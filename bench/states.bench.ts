@@ -11,6 +11,7 @@
 // other tool's median over tcplens's (above 1 = tcplens is faster).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readLiveSnapshotSync, readLiveStateCounts } from '../src/node/live-snapshot.js';
@@ -82,7 +83,7 @@ export async function run(): Promise<void> {
     }, 60_000, 500);
     const counts = readLiveStateCounts({ procRoot });
     const total = Object.values(counts).reduce((a, b) => a + (b ?? 0), 0);
-    process.stdout.write(`${total} sockets (${JSON.stringify(counts)}), set up in ${((Date.now() - t0) / 1000).toFixed(1)} s; ${failed} connects failed; median of ${RUNS} runs each\n\n`);
+    process.stdout.write(`${total} sockets (${JSON.stringify(counts)}), set up in ${((Date.now() - t0) / 1000).toFixed(1)} s; ${failed} connects failed; median of ${RUNS} runs each; ${cpus().length} CPUs, load average ${loadavg()[0].toFixed(2)} before timing\n\n`);
 
     const cliArgv = fromSource
       ? [process.execPath, '--import', 'tsx', path.join(root, 'src/cli/entry.ts')]
@@ -107,6 +108,8 @@ export async function run(): Promise<void> {
       contenders.push({ name: "`ss -tan \\| awk '{print $1}' \\| sort \\| uniq -c`", run: inNs(ns, "ss -tan | awk '{print $1}' | sort | uniq -c") });
       contenders.push({ name: "`ss -tan \\| awk '{++S[$1]} END {...}'`", run: inNs(ns, "ss -tan | awk '{++S[$1]} END {for(a in S) print a, S[a]}'") });
     }
+    // Not a contender: the kernel's own cost of printing the table, the floor of any /proc reader.
+    contenders.push({ name: 'floor: `cat /proc/net/tcp /proc/net/tcp6 > /dev/null`', run: inNs(ns, 'cat /proc/net/tcp /proc/net/tcp6 > /dev/null') });
     if (hasTool('netstat')) {
       contenders.push({ name: "`netstat -n \\| awk '/^tcp/ {++S[$NF]} END {...}'`", run: inNs(ns, "netstat -n | awk '/^tcp/ {++S[$NF]} END {for(a in S) print a, S[a]}'") });
     }
