@@ -56,6 +56,7 @@ test('server-side TIME-WAIT minisocket: timer timewait, no inode (no file, no ow
   assert.equal(tw.state, 'TIME-WAIT');
   assert.equal(tw.localPort, 8081);
   assert.equal(tw.inode, 0);
+  assert.equal(tw.uid, undefined, 'the kernel prints 0, meaning nobody, not root');
   assert.deepEqual(tw.timer, { kind: 'timewait', remainingMs: 0x1752 * 10, retransmits: 0 });
 });
 

@@ -248,11 +248,14 @@ function parseLine(c: Cursor, start: number, v6: boolean, littleEndian: boolean)
 
   const rec: SocketRecord = {
     state, family: v6 ? 'ipv6' : 'ipv4', localAddress, localPort, remoteAddress, remotePort,
-    recvQ: rxQueue, uid, inode,
+    recvQ: rxQueue, inode,
     // ss's third timer number: retransmissions for the retransmit timer, unanswered probes for
     // keepalive and zero-window probes (inet_diag's idiag_retrans; icsk_probes_out is "timeout").
     timer: { kind, remainingMs: when * (1000 / USER_HZ), retransmits: kind === 'keepalive' || kind === 'probe' ? probes : retrnsmt },
   };
+  // A timewait minisocket (TIME-WAIT, or an orphaned FIN-WAIT-2 turned into one) has no owner:
+  // get_timewait4_sock prints a constant 0 for uid, which is not root, so it stays unknown.
+  if (kind !== 'timewait') rec.uid = uid;
   // LISTEN: rx_queue is the accept-queue length; tx_queue is always 0, not the backlog limit (only
   // inet_diag reports that), so the limit stays unknown rather than a false 0.
   if (state !== 'LISTEN') rec.sendQ = txQueue;
