@@ -64,7 +64,7 @@ export function parseLsof(file: string, raw: string): ParsedPart {
     const local = parseEndpoint(l, ':', fam);
     const remote = r === undefined ? parseEndpoint(fam === 'ipv6' ? '[::]:*' : '0.0.0.0:*') : parseEndpoint(r, ':', fam);
     if (!local || !remote) {
-      part.problems.push(badRow(file, line, last, truncated, `cannot read the address '${name}' (use lsof -n -P)`));
+      part.problems.push(badRow(file, line, last, truncated, `cannot read the address '${name}' (a host or service name? use lsof -n -P)`));
       continue;
     }
     const pid = Number(pidText);

@@ -23,7 +23,7 @@ export function parseManifest(file: string, text: string): ParsedPart {
 export const manifestParser: FormatParser = {
   id: 'tcplens-manifest',
   description: 'manifest.json written by tcplens capture (host name, time taken)',
-  example: 'tcplens capture DIR',
+  example: 'tcplens capture (manifest.json)',
   sniff(lines) {
     const head = lines.slice(0, 5).join('\n');
     return /^\s*\{/.test(head) && /"tool"\s*:\s*"tcplens capture"/.test(head) ? 0.99 : 0;

@@ -30,7 +30,13 @@ function toSocket(f: Fields): SocketRecord | string {
   if (!state) return `unknown State '${f.State}'`;
   const local = canonicalHost(f.LocalAddress, 'ipv6');
   const remote = canonicalHost(f.RemoteAddress, local?.family ?? 'ipv6');
-  if (!local || !remote) return `cannot read the address '${!local ? f.LocalAddress : f.RemoteAddress}'`;
+  if (!local || !remote) {
+    const bad = !local ? f.LocalAddress : f.RemoteAddress;
+    // The default table cuts long IPv6 addresses with `...` (5.1) or `…` (7).
+    return /(\.\.\.|…)$/.test(bad)
+      ? `the address '${bad}' was cut by the table view (use | Format-Table -AutoSize, or ConvertTo-Csv)`
+      : `cannot read the address '${bad}'`;
+  }
   const lp = Number(f.LocalPort); const rp = Number(f.RemotePort);
   if (!Number.isInteger(lp) || !Number.isInteger(rp)) return 'LocalPort/RemotePort are not numbers';
   const s: SocketRecord = {

@@ -126,7 +126,7 @@ export function parseSs(file: string, raw: string): ParsedPart {
       prev = undefined;
       const why = !m ? 'not an ss row (State Recv-Q Send-Q Local Peer)'
         : !state ? `unknown state word '${m[1]}'`
-          : `cannot read the address '${!local ? m[4] : m[5]}'`;
+          : `cannot read the address '${!local ? m[4] : m[5]}' (a host or service name? use ss -n)`;
       part.problems.push(badRow(file, line, last, truncated, why));
       continue;
     }
