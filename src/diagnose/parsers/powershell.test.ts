@@ -51,7 +51,7 @@ test('broken JSON and unknown states are problems, not crashes', () => {
 test('an IPv6 address cut by the default table view is reported with the way out', () => {
   const text = '\nLocalAddress                        LocalPort RemoteAddress   RemotePort State       AppliedSetting OwningProcess\n' +
     '------------                        --------- -------------   ---------- -----       -------------- -------------\n' +
-    '2001:db8:1c2d:3e4f:5a6b:7c8d:9...  445       fe80::99        50000      Established Internet       4\n';
+    '2001:db8:1c2d:3e4f:5a6b:7c8d:9...   445       fe80::99        50000      Established Internet       4\n';
   const p = parsePowershell('t', text);
   assert.equal(p.sockets!.length, 0);
   assert.equal(p.problems[0].line, 4);
