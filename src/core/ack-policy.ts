@@ -30,11 +30,29 @@ export function incrQuickack(tcb: Tcb, max: number): void {
 /** tcp_enter_quickack_mode. */
 export function enterQuickack(tcb: Tcb): void {
   incrQuickack(tcb, MAX_QUICKACKS);
-  tcb.pingpong = false;
+  exitPingpong(tcb);
   tcb.atoMs = ATO_MIN_MS;
 }
 
-/** tcp_event_data_recv: new in-order data arrived. */
+export function enterPingpong(tcb: Tcb): void {
+  tcb.pingpong = true;
+  tcb.pingpongCnt = Math.max(tcb.pingpongCnt, pingpongThresh(tcb));
+}
+
+export function exitPingpong(tcb: Tcb): void {
+  tcb.pingpong = false;
+  tcb.pingpongCnt = 0;
+}
+
+function pingpongThresh(tcb: Tcb): number {
+  return tcb.config.tcp_pingpong_thresh ?? 1;
+}
+
+/**
+ * tcp_event_data_recv: new in-order data arrived. The first data buys quick ACKs; later the ACK
+ * timeout follows the gaps between segments (half of it plus the gap, at most the RTO), and a
+ * gap longer than the RTO buys quick ACKs again.
+ */
 export function onDataReceived(tcb: Tcb, len: number): void {
   tcb.ackPending = true;
   // tcp_measure_rcv_mss: the largest segment seen, up to what we advertised.
@@ -42,7 +60,47 @@ export function onDataReceived(tcb: Tcb, len: number): void {
   if (tcb.atoMs === 0) {
     incrQuickack(tcb, MAX_QUICKACKS);
     tcb.atoMs = ATO_MIN_MS;
+  } else {
+    const m = tcb.now - tcb.lrcvTime;
+    if (m <= ATO_MIN_MS / 2) {
+      tcb.atoMs = tcb.atoMs / 2 + ATO_MIN_MS / 2;
+    } else if (m < tcb.atoMs) {
+      tcb.atoMs = Math.min(tcb.atoMs / 2 + m, tcb.rtoMs);
+    } else if (m > tcb.rtoMs) {
+      incrQuickack(tcb, MAX_QUICKACKS);
+    }
   }
+  tcb.lrcvTime = tcb.now;
+}
+
+/** tcp_event_data_sent: a reply within the ACK timeout of the last data counts towards pingpong mode. */
+export function onDataSent(tcb: Tcb): void {
+  if (tcb.now - tcb.lrcvTime < tcb.atoMs) {
+    tcb.pingpongCnt++;
+    if (tcb.pingpongCnt >= pingpongThresh(tcb)) tcb.pingpong = true;
+  }
+}
+
+/** tcp_delack_timer_handler: a missed delayed ACK inflates the timeout, or ends pingpong mode. */
+export function onDelayedAckTimer(tcb: Tcb): void {
+  if (!tcb.ackPending) return;
+  if (!tcb.pingpong) tcb.atoMs = Math.min(tcb.atoMs * 2, tcb.rtoMs);
+  else {
+    exitPingpong(tcb);
+    tcb.atoMs = ATO_MIN_MS;
+  }
+  sendAck(tcb);
+}
+
+/** tcp_send_delayed_ack: the delay, bounded by 200 ms when interactive and by the RTT. */
+function delayMs(tcb: Tcb): number {
+  let ato = tcb.atoMs;
+  if (ato > ATO_MIN_MS) {
+    let max = tcb.pingpong ? 200 : 500;
+    if (tcb.srttMs !== undefined) max = Math.min(max, Math.max(tcb.srttMs, ATO_MIN_MS));
+    ato = Math.min(ato, max);
+  }
+  return ato;
 }
 
 /** __tcp_ack_snd_check: send the pending ACK now, or arm the delayed-ACK timer. */
@@ -55,9 +113,10 @@ export function ackCheck(tcb: Tcb): void {
     sendAck(tcb);
     return;
   }
-  const at = tcb.now + tcb.atoMs;
+  const ato = delayMs(tcb);
+  const at = tcb.now + ato;
   const cur = tcb.timers['delayed-ack'];
-  if (cur !== undefined && cur <= tcb.now + tcb.atoMs / 4) {
+  if (cur !== undefined && cur <= tcb.now + ato / 4) {
     sendAck(tcb);
     return;
   }

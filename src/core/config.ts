@@ -50,6 +50,7 @@ export const TUNABLES = {
   tcp_keepalive_probes: n('net.ipv4.tcp_keepalive_probes', 9, 'count', 'Unanswered probes before the connection is reset (7200+9*75 s = 2 h 11 min 15 s).'),
   tcp_delack_min_ms: n('profile.tcp_delack_min_ms', 40, 'ms', 'Delayed-ACK timeout (TCP_DELACK_MIN; not a sysctl on Linux).'),
   tcp_init_cwnd: n('profile.tcp_init_cwnd', 10, 'count', 'Initial congestion window in segments (TCP_INIT_CWND, RFC 6928).'),
+  tcp_pingpong_thresh: n('net.ipv4.tcp_pingpong_thresh', 1, 'count', 'Replies sent within the ACK timeout of a received segment before ACKs are delayed as "interactive" (pingpong mode).'),
 
   // Teardown and TIME-WAIT
   time_wait_ms: n('profile.time_wait_ms', 60_000, 'ms', 'TIME-WAIT length: fixed 60 s on Linux (TCP_TIMEWAIT_LEN); 2*MSL elsewhere.'),

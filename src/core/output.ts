@@ -24,6 +24,7 @@ import { dataOptions, synOptions } from './options.js';
 import { advertiseWindow } from './window.js';
 import { arm, cancel } from './timers.js';
 import { TIMEOUT_INIT_MS } from './rto.js';
+import { onDataSent } from './ack-policy.js';
 
 export function tsVal(tcb: Tcb): number {
   return (Math.floor(tcb.now) + tcb.tsOffset) >>> 0;
@@ -48,6 +49,7 @@ export function makeSegment(tcb: Tcb, seq: Seq, ack: Seq | undefined, f: TcpFlag
 /** Hand a segment to the caller and do the bookkeeping every ACK-bearing segment implies. */
 export function emit(tcb: Tcb, seg: Segment): void {
   tcb.outbox.push(seg);
+  if (seg.payload.length > 0) onDataSent(tcb);
   if (seg.flags.ack && !seg.flags.rst) {
     tcb.ackPending = false;
     tcb.ackNow = false;

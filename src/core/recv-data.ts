@@ -16,7 +16,7 @@ import type { Tcb } from './tcb.js';
 import type { Segment } from './segment.js';
 import type { Seq } from './seq.js';
 import { seqAdd, seqDiff, seqGt, seqLe, seqLt } from './seq.js';
-import { enterQuickack, onDataReceived } from './ack-policy.js';
+import { enterPingpong, enterQuickack, onDataReceived } from './ack-policy.js';
 import { receiveWindow, growWindow } from './window.js';
 import { setState } from './state-change.js';
 import { arm, cancel } from './timers.js';
@@ -123,7 +123,7 @@ export function receiveFin(tcb: Tcb): void {
     case 'SYN-RECEIVED':
     case 'ESTABLISHED':
       setState(tcb, 'CLOSE-WAIT', 'FIN received');
-      tcb.pingpong = true;
+      enterPingpong(tcb);
       break;
     case 'FIN-WAIT-1':
       tcb.ackNow = true;

@@ -120,6 +120,10 @@ export interface Tcb {
   /** Delayed-ACK timeout; 0 until the first data arrives (tcp_event_data_recv), then 40 ms. */
   atoMs: number;
   pingpong: boolean;
+  /** Linux's icsk_ack.pingpong counter: replies sent soon after receiving (tcp_event_data_sent). */
+  pingpongCnt: number;
+  /** Linux's icsk_ack.lrcvtime: when data last arrived. */
+  lrcvTime: number;
   lastOowAckAt: number | undefined;
   lastChallengeAckAt: number | undefined;
 

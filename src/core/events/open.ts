@@ -52,7 +52,7 @@ export function createTcb(p: OpenParams, now: number): Tcb {
     rtoMs: TIMEOUT_INIT_MS, srttMs: undefined, rttvarMs: 0, backoff: 0, retransmits: 0, totalRetrans: 0,
     retransStamp: undefined, rttSeq: undefined, rttStart: now, cwnd: p.config.tcp_init_cwnd, ssthresh: 0x7fffffff,
     tlpHighSeq: undefined,
-    ackPending: false, ackNow: false, quickAcks: 0, atoMs: 0, pingpong: false, lastOowAckAt: undefined, lastChallengeAckAt: undefined,
+    ackPending: false, ackNow: false, quickAcks: 0, atoMs: 0, pingpong: false, pingpongCnt: 0, lrcvTime: now, lastOowAckAt: undefined, lastChallengeAckAt: undefined,
     lastRecvAt: now, probesOut: 0,
     orphaned: false, shutRd: false, shutWr: false, wasConnected: false, error: undefined, lastError: undefined,
     bytesAcked: 0, bytesReceived: 0,
@@ -154,6 +154,7 @@ export function fromCookie(p: OpenParams, ack: Segment, syn: { mss: number; wsca
   tcb.sndWl1 = ack.seq;
   tcb.sndWl2 = ack.ack;
   tcb.lastRecvAt = now;
+  tcb.lrcvTime = now;
   setState(tcb, 'ESTABLISHED', 'ACK with a valid SYN cookie');
   return tcb;
 }

@@ -120,6 +120,7 @@ function synSent(tcb: Tcb, seg: Segment): void {
     tcb.backoff = 0;
     tcb.retransStamp = undefined;
     cancel(tcb.timers, 'retransmit');
+    tcb.lrcvTime = tcb.now;
     setState(tcb, 'ESTABLISHED', 'SYN-ACK received');
     tcb.events.push({ type: 'writable' });
     armKeepalive(tcb);
@@ -194,6 +195,7 @@ function synReceived(tcb: Tcb, seg: Segment): void {
   if (seqGt(seg.ack, tcb.sndNxt)) tcb.sndNxt = seg.ack;
   cancel(tcb.timers, 'retransmit');
   if (tcb.tsOk && opts.ts) tcb.tsRecent = opts.ts.val;
+  tcb.lrcvTime = tcb.now;
   setState(tcb, 'ESTABLISHED', 'ACK of our SYN-ACK received');
   tcb.events.push({ type: 'writable' });
   armKeepalive(tcb);

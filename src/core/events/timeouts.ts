@@ -24,11 +24,12 @@ import type { TimerKind } from '../timers.js';
 import { arm, cancel, dueTimers } from '../timers.js';
 import { seqAdd, seqDiff, seqLt } from '../seq.js';
 import { backOff, modelTimeout, rtoMinMs, TIMEOUT_INIT_MS } from '../rto.js';
-import { dataSegment, emit, sendAck, sendActiveReset, sendProbe, sendSyn, sendSynAck, transmit } from '../output.js';
+import { dataSegment, emit, sendActiveReset, sendProbe, sendSyn, sendSynAck, transmit } from '../output.js';
 import { failWith, setState } from '../state-change.js';
+import { onDelayedAckTimer } from '../ack-policy.js';
 
 const HANDLERS: Record<TimerKind, (tcb: Tcb) => void> = {
-  'delayed-ack': (tcb) => { if (tcb.ackPending) sendAck(tcb); },
+  'delayed-ack': onDelayedAckTimer,
   retransmit: onRetransmit,
   'loss-probe': onLossProbe,
   persist: onPersist,
