@@ -3,12 +3,14 @@
 import { t, type Lang, type Text } from '../i18n/lang.js';
 import type { StateChange } from '../stack/api.js';
 import type { RunResult } from './runner.js';
+import { mismatchText } from './mismatch-text.js';
 
 const TXT = {
   pass: { en: 'PASS', zh: '通过' },
   fail: { en: 'FAIL', zh: '失败' },
   error: { en: 'ERROR', zh: '错误' },
   lines: { en: 'events', zh: '个事件' },
+  skipped: { en: 'python/shell step(s) not checked', zh: '个 python/shell 步骤未检查' },
   timeline: { en: 'state timeline:', zh: '状态时间线：' },
   noChanges: { en: '(no state changes)', zh: '（无状态变化）' },
   notes: { en: 'not checked / not modelled:', zh: '未检查 / 未建模：' },
@@ -19,9 +21,9 @@ export function resultLine(r: RunResult, lang: Lang): string {
   const head = `${t(r.outcome === 'pass' ? TXT.pass : TXT.fail, lang)}  ${r.file}`;
   if (r.outcome === 'pass' || !r.mismatch) {
     const skipped = r.notes.filter((n) => n.includes('not supported')).length;
-    return `${head} (${r.ipVersion}, ${r.lines} ${t(TXT.lines, lang)}${skipped ? `, ${skipped} python/shell step(s) not checked` : ''})`;
+    return `${head} (${r.ipVersion}, ${r.lines} ${t(TXT.lines, lang)}${skipped ? `, ${skipped} ${t(TXT.skipped, lang)}` : ''})`;
   }
-  return `${head}:${r.mismatch.line}: ${r.mismatch.message}`;
+  return `${head}:${r.mismatch.line}: ${mismatchText(r.mismatch.detail, lang)}`;
 }
 
 export function errorLine(file: string, message: string, lang: Lang): string {

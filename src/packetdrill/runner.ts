@@ -21,6 +21,7 @@ import { addressesFor, BIND_PORT, type Addresses, type IpVersion, type ScriptedC
 import { describeLive, describeScript, inboundSegment, matchOutbound, type MatchContext } from './segment-match.js';
 import { readShell, type ReadInclude } from './shell-settings.js';
 import { checkResult, prepareCall, Unsupported, type Attempt, type CallContext, type CallOutcome } from './syscalls.js';
+import { mismatchText, type MismatchDetail } from './mismatch-text.js';
 
 export type HostFactory = (config: TcpConfig, addrs: Addresses) => SocketApi;
 
@@ -37,7 +38,9 @@ export interface Mismatch {
   line: number;
   /** The script line as written. */
   script: string;
+  /** In English; `detail` renders in other languages (mismatch-text.ts). */
   message: string;
+  detail: MismatchDetail;
   /** Virtual time of the failure, seconds since the script started. */
   at: number;
 }
@@ -66,7 +69,6 @@ class Failure extends Error {
 interface Sent { seg: Segment; atUs: number }
 interface Blocked { ev: ScriptEvent & SyscallEvent; attempt: Attempt; startUs: number; endUs: number; tolUs: number }
 
-const secs = (us: number): string => `${(us / 1e6).toFixed(3)}s`;
 
 export function runScript(script: Script, opts: RunOptions): RunResult {
   return new Run(script, opts).run();
@@ -124,12 +126,13 @@ class Run {
       if (e instanceof Failure) return result('fail', e.mismatch);
       // An engine exception is a failure of this script, located at the line that triggered it.
       const ev = this.current;
-      return result('fail', { line: ev?.loc.line ?? 0, script: ev?.text ?? '', message: `engine threw: ${e instanceof Error ? e.message : String(e)}`, at: this.now / 1e6 });
+      const detail: MismatchDetail = { kind: 'engine', error: e instanceof Error ? e.message : String(e) };
+      return result('fail', { line: ev?.loc.line ?? 0, script: ev?.text ?? '', message: mismatchText(detail, 'en'), detail, at: this.now / 1e6 });
     }
   }
 
-  private fail(message: string, ev = this.current): never {
-    throw new Failure({ line: ev?.loc.line ?? 0, script: ev?.text ?? '', message, at: this.now / 1e6 });
+  private fail(detail: MismatchDetail, ev = this.current): never {
+    throw new Failure({ line: ev?.loc.line ?? 0, script: ev?.text ?? '', message: mismatchText(detail, 'en'), detail, at: this.now / 1e6 });
   }
 
   private collectStates(): void {
@@ -151,7 +154,7 @@ class Run {
   /** Fire every timer due up to `t`, then stand at `t`. Stops early when `untilSegment` and one was sent. */
   private advanceTo(t: number, untilSegment = false): void {
     for (let steps = 0; ; steps++) {
-      if (steps > MAX_STEPS) this.fail(`the engine's timers did not settle (more than ${MAX_STEPS} expiries before ${secs(t)})`);
+      if (steps > MAX_STEPS) this.fail({ kind: 'livelock', what: 'timers', atUs: t });
       if (untilSegment && this.queue.length > 0) return;
       const d = this.host.nextDeadline();
       if (d === undefined) break;
@@ -171,7 +174,7 @@ class Run {
 
   private afterInput(): void {
     for (let seg = this.host.pollTransmit(), n = 0; seg; seg = this.host.pollTransmit(), n++) {
-      if (n > MAX_STEPS) this.fail('the engine kept transmitting without end');
+      if (n > MAX_STEPS) this.fail({ kind: 'livelock', what: 'transmit', atUs: this.now });
       if (this.belongs(seg)) this.queue.push({ seg, atUs: this.now });
     }
     this.pollBlocked();
@@ -237,7 +240,7 @@ class Run {
     }
     this.match.conn = this.sut;
     const seg = inboundSegment(ev, this.sut, this.addrs, this.opts.defines ?? {});
-    if (typeof seg === 'string') this.fail(seg);
+    if (typeof seg === 'string') this.fail({ kind: 'unsupported', what: seg });
     this.host.handleSegment(seg, this.now / 1000);
     this.afterInput();
   }
@@ -255,17 +258,16 @@ class Run {
     // Look a while past the window so a late segment is reported as late, not as missing.
     const first = this.nextSegment(start === undefined ? hi : hi + LATE_LOOKAHEAD_US);
     if (!first) {
-      this.fail(start === undefined
-        ? `expected "${want}", the engine sent nothing (waited until ${secs(this.now)})`
-        : `expected "${want}" at ${secs(start)}${end !== start ? `~${secs(end ?? start)}` : ''}, the engine sent nothing by ${secs(hi)} (nor in the ${LATE_LOOKAHEAD_US / 1e6} s after)`);
+      this.fail({ kind: 'missing', expected: want, fromUs: start, toUs: end, byUs: start === undefined ? this.now : hi, lookaheadS: LATE_LOOKAHEAD_US / 1e6 });
     }
     const seg = this.aggregate(first, ev.length, hi);
     if (this.sut.localPort === undefined) this.sut.localPort = seg.seg.srcPort;
     const field = matchOutbound(ev, seg.seg, this.match);
     const got = describeLive(seg.seg, this.sut, ev.win !== undefined);
-    if (field !== undefined) this.fail(`expected "${want}" got "${got}" at ${secs(seg.atUs)} (${field} differs)`);
-    if (seg.atUs < lo) this.fail(`segment too early: "${got}" at ${secs(seg.atUs)}, expected at ${secs(start ?? 0)}${end !== start ? `~${secs(end ?? 0)}` : ''} (±${secs(tol)})`);
-    if (seg.atUs > hi) this.fail(`segment too late: "${got}" at ${secs(seg.atUs)}, expected at ${secs(start ?? 0)} (±${secs(tol)})`);
+    if (field !== undefined) this.fail({ kind: 'segment', expected: want, got, atUs: seg.atUs, field });
+    const timing = { got, atUs: seg.atUs, fromUs: start ?? 0, toUs: end ?? start ?? 0, tolUs: tol };
+    if (seg.atUs < lo) this.fail({ kind: 'early', ...timing });
+    if (seg.atUs > hi) this.fail({ kind: 'late', ...timing });
     this.base = start === undefined || ev.time.rangeEnd ? seg.atUs : start;
   }
 
@@ -303,7 +305,7 @@ class Run {
     try {
       attempt = prepareCall(ev, this.callContext());
     } catch (e) {
-      if (e instanceof Unsupported) this.fail(`not supported: ${e.message}`);
+      if (e instanceof Unsupported) this.fail({ kind: 'unsupported', what: e.message });
       throw e;
     }
     const endUs = ev.time.blockingEnd !== undefined
@@ -325,7 +327,7 @@ class Run {
     try {
       return attempt();
     } catch (e) {
-      if (e instanceof Unsupported) this.fail(`not supported: ${e.message}`);
+      if (e instanceof Unsupported) this.fail({ kind: 'unsupported', what: e.message });
       throw e;
     }
   }
@@ -333,13 +335,13 @@ class Run {
   private finishCall(ev: ScriptEvent & SyscallEvent, r: CallOutcome, _startUs: number, endUs: number, tolUs: number): void {
     const bad = checkResult(ev, r);
     const name = `${ev.name}()`;
-    if (bad) this.fail(`${name} ${bad}`, ev);
+    if (bad) this.fail({ kind: 'result', call: name, ...bad }, ev);
     if (r.newFd !== undefined && ev.result.kind === 'number') {
       this.fdMap.set(ev.result.value, r.newFd);
       if (ev.name === 'accept' && this.sut) this.sut.fd = ev.result.value;
     }
     if (Math.abs(this.now - endUs) > tolUs) {
-      this.fail(`${name} returned at ${secs(this.now)}, expected at ${secs(endUs)} (±${secs(tolUs)})`, ev);
+      this.fail({ kind: 'call-time', call: name, atUs: this.now, endUs, tolUs }, ev);
     }
   }
 
@@ -374,7 +376,7 @@ class Run {
       const b = this.blocked[0];
       this.advanceTo(b.endUs + b.tolUs);
       if (this.blocked[0] === b) {
-        this.fail(`${b.ev.name}() still blocked at ${secs(this.now)}, expected to return at ${secs(b.endUs)} (±${secs(b.tolUs)})${next ? '' : ' (end of script)'}`, b.ev);
+        this.fail({ kind: 'still-blocked', call: `${b.ev.name}()`, atUs: this.now, endUs: b.endUs, tolUs: b.tolUs, endOfScript: next === undefined }, b.ev);
       }
     }
   }

@@ -13,8 +13,8 @@ import { errnoName } from './errno-numbers.js';
 export interface CallOutcome {
   /** The return value (a fd, a byte count, 0), or the failure. */
   value: number | SysError;
-  /** Outputs the script states ([1100] in getsockopt, cmsg_data=...), compared after the call. */
-  mismatch?: string;
+  /** An output the script states ([1100] in getsockopt, cmsg_data=...) that came back different. */
+  mismatch?: OutputMismatch;
   /** A fd the call created, to map script fd → live fd. */
   newFd?: number;
 }
@@ -32,6 +32,8 @@ export interface CallContext {
 }
 
 export class Unsupported extends Error {}
+
+export interface OutputMismatch { what?: string; got: string; want: string }
 
 const SOCKOPTS: readonly SockOptName[] = [
   'SO_REUSEADDR', 'SO_REUSEPORT', 'SO_KEEPALIVE', 'SO_LINGER', 'SO_RCVBUF', 'SO_SNDBUF', 'SO_ERROR',
@@ -161,7 +163,7 @@ const HANDLERS: Record<string, Handler> = {
         if (!isSysError(st) && ['CLOSE-WAIT', 'LAST-ACK', 'CLOSING', 'TIME-WAIT', 'CLOSED'].includes(st.state)) inq = 1;
       }
       const want = num(wantInq, 'cmsg_data');
-      return { value: data.length, mismatch: inq === want ? undefined : `TCP_CM_INQ cmsg_data=${isSysError(inq) ? inq.errno : inq}, expected ${want}` };
+      return { value: data.length, mismatch: inq === want ? undefined : { what: 'TCP_CM_INQ cmsg_data', got: isSysError(inq) ? inq.errno : String(inq), want: String(want) } };
     });
   },
   close: (call, ctx) => () => ({ value: ctx.host.close(fdArg(ctx, call.args[0])) }),
@@ -189,7 +191,7 @@ const HANDLERS: Record<string, Handler> = {
     const got = typeof r === 'number' ? r : r.onoff;
     const exp = num(want, 'the expected option value');
     const show = (n: number): string => (name === 'SO_ERROR' && n !== 0 ? `${n} (${errnoName(n)})` : String(n));
-    return { value: 0, mismatch: got === exp ? undefined : `${name} = ${show(got)}, expected ${show(exp)}` };
+    return { value: 0, mismatch: got === exp ? undefined : { what: name, got: show(got), want: show(exp) } };
   },
   fcntl: (call, ctx) => () => {
     const fd = fdArg(ctx, call.args[0]);
@@ -208,7 +210,7 @@ const HANDLERS: Record<string, Handler> = {
     const r = ctx.host.bytesReadable(fdArg(ctx, call.args[0]));
     if (isSysError(r)) return { value: r };
     const exp = num(call.args[2], 'the expected byte count');
-    return { value: 0, mismatch: r === exp ? undefined : `${cmd} = ${r}, expected ${exp}` };
+    return { value: 0, mismatch: r === exp ? undefined : { what: cmd, got: String(r), want: String(exp) } };
   },
 };
 
@@ -226,16 +228,16 @@ export function prepareCall(call: SyscallEvent, ctx: CallContext): Attempt {
 }
 
 /** `= 4`, `= -1 EPIPE`: compare what happened with what the line says. */
-export function checkResult(call: SyscallEvent, got: CallOutcome): string | undefined {
+export function checkResult(call: SyscallEvent, got: CallOutcome): OutputMismatch | undefined {
   const want = call.result.kind === 'number' ? call.result.value : undefined;
   if (want === undefined) return undefined;
   const gotText = isSysError(got.value) ? `-1 ${got.value.errno}` : String(got.value);
   const wantText = want === -1 && call.errno ? `-1 ${call.errno}` : String(want);
   if (isSysError(got.value)) {
-    if (want !== -1 || (call.errno !== undefined && call.errno !== got.value.errno)) return `returned ${gotText}, expected ${wantText}`;
+    if (want !== -1 || (call.errno !== undefined && call.errno !== got.value.errno)) return { got: gotText, want: wantText };
   } else if (got.newFd !== undefined) {
     // A new fd: packetdrill maps the script's number to the live one instead of comparing them.
-    if (want < 0) return `returned ${gotText}, expected ${wantText}`;
-  } else if (got.value !== want) return `returned ${gotText}, expected ${wantText}`;
+    if (want < 0) return { got: gotText, want: wantText };
+  } else if (got.value !== want) return { got: gotText, want: wantText };
   return got.mismatch;
 }
