@@ -99,3 +99,12 @@ test('a `tcplens capture` folder: the manifest gives host and time; every other 
   assert.equal(snap.processes.find((p) => p.pid === 1)!.uptimeMs, 947_000);
   assert.equal(snap.counters['Ip6:InReceives'] !== undefined, true);
 });
+
+test('attribution: an ownerless listener in netstat -antp (no inodes) makes it incomplete', () => {
+  const text = 'Proto Recv-Q Send-Q Local Address           Foreign Address         State       PID/Program name\n' +
+    'tcp        0      0 0.0.0.0:2024            0.0.0.0:*               LISTEN      -\n' +
+    'tcp        0      0 10.0.0.1:2024           10.0.0.2:5000           TIME_WAIT   -\n';
+  assert.equal(snapshotFromText('n', text).processAttributionComplete, false);
+  const owned = text.replace('LISTEN      -', 'LISTEN      1/init');
+  assert.equal(snapshotFromText('n', owned).processAttributionComplete, true);
+});

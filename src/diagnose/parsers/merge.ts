@@ -126,10 +126,12 @@ export function snapshotFromParts(parts: ParsedPart[], takenAt: number, extraPro
     if (ms !== undefined && ms <= snap.takenAt) s.ageMs = snap.takenAt - ms;
   }
   // Complete when some source names processes, none said it could not see them all, and every
-  // socket that has a file (inode > 0) has an owner.
+  // socket that has a file has an owner: inode > 0 where the inode is known, else every listener
+  // (a listener always has a file; TIME-WAIT, orphans and not-yet-accepted children have none).
   const namer = parts.some((p) => p.hasProcesses);
   const partial = parts.some((p) => p.attributionPartial);
-  const orphanFile = snap.sockets.some((s) => s.inode !== undefined && s.inode > 0 && !s.processes?.length);
+  const orphanFile = snap.sockets.some((s) => !s.processes?.length &&
+    (s.inode !== undefined ? s.inode > 0 : s.state === 'LISTEN'));
   snap.processAttributionComplete = namer && !partial && !orphanFile;
   return snap;
 }
