@@ -112,3 +112,14 @@ test('ss -O puts tcp_info on the row; grep-ed rows without a header are still ss
   const s = p.sockets![0];
   assert.deepEqual([s.extra?.lastsnd, s.extra?.lastrcv, s.extra?.cwnd, s.inode, s.processes?.[0].name], [100, 200, 10, 5, 'sshd']);
 });
+
+test('old ss (before iproute2 4.14): `*` is the IPv4 wildcard and IPv6 is unbracketed', () => {
+  const p = parseSs('old', 'State      Recv-Q Send-Q        Local Address:Port          Peer Address:Port\n' +
+    'LISTEN     0      128                   *:22                       *:*\n' +
+    'LISTEN     0      128                  :::22                      :::*\n' +
+    'ESTAB      0      0        ::ffff:10.0.0.1:8080    ::ffff:10.0.0.2:50000\n');
+  assert.deepEqual(p.problems, []);
+  assert.deepEqual(p.sockets!.map((s) => `${s.family} ${s.localAddress}:${s.localPort} ${s.remoteAddress}:${s.remotePort}`), [
+    'ipv4 0.0.0.0:22 0.0.0.0:0', 'ipv6 :::22 :::0', 'ipv4 10.0.0.1:8080 10.0.0.2:50000',
+  ]);
+});

@@ -8,7 +8,7 @@
 // - A line starting with white space continues the row above (-i tcp_info, -m skmem); its key:value
 //   words go to `extra`.
 // - LISTEN rows: Recv-Q is the accept queue, Send-Q its limit (tcp_diag_get_info()).
-// - `*` as a local address is a dual-stack IPv6 socket (iproute2 >= 4.14).
+// - `*` as a local address is a dual-stack IPv6 socket (iproute2 >= 4.14), the IPv4 wildcard before.
 // - Every line that is neither header, row nor continuation becomes a problem with its number.
 import type { SocketRecord, ProcessRef } from '../../model/snapshot.js';
 import { stateFromWord } from '../../model/states.js';
@@ -86,6 +86,10 @@ export function parseSs(file: string, raw: string): ParsedPart {
   const truncated = endsMidLine(text);
   const last = lines.length ? lines[lines.length - 1].n : 0;
   const part: ParsedPart = { format: 'ss', source: { kind: 'ss', origin: file, os: 'linux', format: 'ss' }, sockets: [], problems: [] };
+  // Before iproute2 4.14 IPv6 was unbracketed (`:::22`) and `*` was the IPv4 wildcard; since then
+  // IPv6 is bracketed and `*` is a dual-stack IPv6 socket.
+  const oldStyle = /^\S+\s+\d+\s+\d+\s+:::\S/m.test(text) || /\s:::\d+\s/.test(text);
+  const star: 'ipv4' | 'ipv6' = oldStyle ? 'ipv4' : 'ipv6';
   let netid = false;
   let sawP = false;
   let prev: SocketRecord | undefined;
@@ -120,8 +124,8 @@ export function parseSs(file: string, raw: string): ParsedPart {
     skipping = false;
     const m = ROW.exec(body);
     const state = m ? stateFromWord(m[1]) : undefined;
-    const local = m ? parseEndpoint(m[4], ':', 'ipv6') : undefined;
-    const peer = m ? parseEndpoint(m[5], ':', local?.family ?? 'ipv6') : undefined;
+    const local = m ? parseEndpoint(m[4], ':', star) : undefined;
+    const peer = m ? parseEndpoint(m[5], ':', local?.family ?? star) : undefined;
     if (!m || !state || !local || !peer) {
       prev = undefined;
       const why = !m ? 'not an ss row (State Recv-Q Send-Q Local Peer)'
