@@ -130,3 +130,9 @@ test('corrupted corpus scripts that still parse run to a verdict: no crash, no h
   }
   assert.ok(ran > 20, `only ${ran} variants parsed`);
 });
+
+test('--lang zh: the FAIL line and the mismatch in Chinese', () => {
+  const r = runCli(['packetdrill', '--lang', 'zh', fx('fail/wrong-errno.pkt')]);
+  assert.equal(r.status, 1);
+  assert.equal(r.stdout.trim(), '失败  test/fixtures/packetdrill/fail/wrong-errno.pkt:14: write() 返回 10，期望 -1 EPIPE');
+});
