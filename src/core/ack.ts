@@ -12,12 +12,14 @@
 // - New data acknowledged: drop it from the send buffer, take an RTT sample (Karn: only for
 //   data never retransmitted), clear the backoff, grow cwnd (slow start, RFC 5681 §3.1), restart
 //   the retransmission timer (RFC 6298 §5.3), clear keepalive probes.
+// - Three duplicate ACKs: fast retransmit and NewReno fast recovery (RFC 5681 §3.2, RFC 6582);
+//   Linux uses RACK-TLP for this, which sends the same first retransmission in this simple case.
 import type { Tcb } from './tcb.js';
 import type { Segment } from './segment.js';
 import { seqAdd, seqDiff, seqGe, seqGt, seqLt } from './seq.js';
 import { challengeAck } from './ack-policy.js';
 import { sampleRtt, baseRto } from './rto.js';
-import { rearmRto } from './output.js';
+import { dataSegment, emit, rearmRto } from './output.js';
 import type { ReceivedOptions } from './options.js';
 
 export type AckVerdict = 'new' | 'dup' | 'old' | 'discard';
@@ -48,7 +50,10 @@ export function processAck(tcb: Tcb, seg: Segment, opts: ReceivedOptions): AckVe
     }
   }
   tcb.probesOut = 0;
-  if (!seqGt(ack, tcb.sndUna)) return 'dup';
+  if (!seqGt(ack, tcb.sndUna)) {
+    if (isDuplicateAck(tcb, seg, nwin)) onDuplicateAck(tcb);
+    return 'dup';
+  }
 
   const acked = seqDiff(ack, tcb.sndUna);
   const dataAcked = Math.min(acked, tcb.sndBufLen);
@@ -75,11 +80,49 @@ export function processAck(tcb: Tcb, seg: Segment, opts: ReceivedOptions): AckVe
 
   // Slow start, then one segment per window (RFC 5681 §3.1).
   const segs = Math.max(1, Math.ceil(dataAcked / Math.max(1, tcb.sndMss)));
-  if (tcb.cwnd < tcb.ssthresh) tcb.cwnd += segs;
-  else tcb.cwnd += 1 / tcb.cwnd;
+  if (tcb.recoverSeq === undefined) {
+    if (tcb.cwnd < tcb.ssthresh) tcb.cwnd += segs;
+    else tcb.cwnd += 1 / tcb.cwnd;
+  }
+
+  tcb.dupAcks = 0;
+  if (tcb.recoverSeq !== undefined) {
+    if (seqGe(ack, tcb.recoverSeq)) {
+      // RFC 6582 §3.2 step 3: full acknowledgment, leave fast recovery.
+      tcb.recoverSeq = undefined;
+      tcb.cwnd = Math.max(tcb.ssthresh, 1);
+    } else {
+      // Partial acknowledgment: the next hole is lost too; resend it at once.
+      emit(tcb, dataSegment(tcb, tcb.sndUna, tcb.sndMss));
+      tcb.cwnd = Math.max(1, tcb.cwnd - segs + 1);
+    }
+  }
 
   tcb.retransStamp = seqGe(tcb.sndUna, tcb.sndMax) ? undefined : tcb.now;
   rearmRto(tcb);
   if (dataAcked > 0) tcb.events.push({ type: 'writable' });
   return 'new';
+}
+
+/** RFC 5681 §2 "DUPLICATE ACKNOWLEDGMENT": same ACK, no data, no SYN/FIN, same window, data outstanding. */
+function isDuplicateAck(tcb: Tcb, seg: Segment, nwin: number): boolean {
+  return seg.ack === tcb.sndUna && seg.payload.length === 0 && !seg.flags.syn && !seg.flags.fin &&
+    nwin === tcb.sndWnd && seqLt(tcb.sndUna, tcb.sndMax);
+}
+
+/** RFC 5681 §3.2 / RFC 6582: the third duplicate ACK retransmits the first unacknowledged segment. */
+function onDuplicateAck(tcb: Tcb): void {
+  tcb.dupAcks++;
+  if (tcb.recoverSeq !== undefined) {
+    tcb.cwnd += 1; // each further duplicate: one segment has left the network
+    return;
+  }
+  if (tcb.dupAcks !== 3) return;
+  const inflight = seqDiff(tcb.sndMax, tcb.sndUna);
+  tcb.ssthresh = Math.max(Math.floor(inflight / Math.max(1, tcb.sndMss) / 2), 2);
+  tcb.cwnd = tcb.ssthresh + 3;
+  tcb.recoverSeq = tcb.sndMax;
+  tcb.rttSeq = undefined;
+  tcb.totalRetrans++;
+  emit(tcb, dataSegment(tcb, tcb.sndUna, tcb.sndMss));
 }

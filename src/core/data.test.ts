@@ -64,3 +64,33 @@ test('receive window shrinks as unread data piles up and reopens when read', () 
   const r = t.c.recv(10000, t.now);
   assert.ok(!isSysError(r) && r.length === 4000);
 });
+
+test('three duplicate ACKs → fast retransmit of the first unacknowledged segment (RFC 5681 §3.2)', () => {
+  const t = established();
+  t.advance(0.1);
+  t.c.send(new Uint8Array(5000), t.now);
+  t.drain();
+  t.recv(0.1, '. 1:1001(1000) ack 1', '. 1001:2001(1000) ack 1', '. 2001:3001(1000) ack 1', '. 3001:4001(1000) ack 1', 'P. 4001:5001(1000) ack 1');
+  t.send(0.11, '. 1:1(0) ack 1001 win 257');
+  t.send(0.111, '. 1:1(0) ack 1001 win 257');
+  t.send(0.112, '. 1:1(0) ack 1001 win 257');
+  t.recvNothing(0.112);
+  t.send(0.113, '. 1:1(0) ack 1001 win 257');
+  t.recv(0.113, '. 1001:2001(1000) ack 1');
+  t.send(0.12, '. 1:1(0) ack 5001 win 257');
+  assert.equal(t.c.status().bytesAcked, 5000);
+});
+
+test('a quick reply makes the connection interactive: the next data is ACKed after 40 ms', () => {
+  const t = established();
+  t.send(0.02, 'P. 1:101(100) ack 1 win 257');
+  t.recv(0.02, '. 1:1(0) ack 101');
+  t.advance(0.03);
+  t.c.recv(100, t.now);
+  t.c.send(new Uint8Array(50), t.now);
+  t.drain();
+  t.recv(0.03, 'P. 1:51(50) ack 101');
+  t.send(0.1, 'P. 101:201(100) ack 51 win 257');
+  t.recvNothing(0.1399);
+  t.recv(0.14, '. 51:51(0) ack 201');
+});

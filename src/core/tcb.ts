@@ -110,6 +110,10 @@ export interface Tcb {
   rttStart: number;
   cwnd: number;
   ssthresh: number;
+  /** Duplicate ACKs in a row (RFC 5681 §3.2). */
+  dupAcks: number;
+  /** In fast recovery until this is acknowledged (RFC 6582 "recover"). */
+  recoverSeq: Seq | undefined;
   /** Tail loss probe outstanding up to this sequence (Linux's tlp_high_seq). */
   tlpHighSeq: Seq | undefined;
 

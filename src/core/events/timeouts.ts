@@ -83,6 +83,8 @@ function onRetransmit(tcb: Tcb): void {
   tcb.totalRetrans++;
   tcb.rttSeq = undefined;
   tcb.tlpHighSeq = undefined;
+  tcb.recoverSeq = undefined;
+  tcb.dupAcks = 0;
   const inflight = seqDiff(tcb.sndMax, tcb.sndUna);
   tcb.ssthresh = Math.max(Math.floor(inflight / Math.max(1, tcb.sndMss) / 2), 2);
   tcb.cwnd = 1;
