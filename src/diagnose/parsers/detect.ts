@@ -22,6 +22,7 @@ import { sysctlParser } from './sysctl.js';
 import { psParser } from './ps.js';
 import { tasklistParser } from './tasklist.js';
 import { manifestParser } from './manifest.js';
+import { sockstatBsdParser } from './sockstat-bsd.js';
 
 /** Most specific first: on a tie the earlier entry wins. */
 export const PARSERS: readonly FormatParser[] = [
@@ -30,6 +31,7 @@ export const PARSERS: readonly FormatParser[] = [
   netstatLinuxParser,
   netstatWindowsParser,
   netstatBsdParser,
+  sockstatBsdParser,
   lsofParser,
   powershellParser,
   procNetTcpParser,

@@ -93,6 +93,24 @@ export function snapshotFromParts(parts: ParsedPart[], takenAt: number, extraPro
   };
   const groups = groupParts(parts);
   snap.sockets = mergeSockets(groups);
+  const owners = parts.flatMap((p) => p.owners ?? []);
+  if (owners.length) {
+    const byKey = new Map(snap.sockets.map((s) => [tupleKey(s), s]));
+    const unplaced: typeof owners = [];
+    for (const o of owners) {
+      const s = byKey.get(tupleKey(o));
+      // A socket no listing shows: its state is unknown, so it is not invented.
+      if (!s) { unplaced.push(o); continue; }
+      const have = s.processes ?? (s.processes = []);
+      for (const r of o.processes) if (!have.some((h) => h.pid === r.pid && h.fd === r.fd)) have.push({ ...r });
+    }
+    if (unplaced.length) {
+      snap.problems.push({
+        file: unplaced[0].file, line: unplaced[0].line,
+        message: `${unplaced.length} sockets have an owner but no state (sockstat without -s): add \`netstat -an\` output taken at the same time, or use \`sockstat -s\``,
+      });
+    }
+  }
   const procs = new Map<number, ProcessInfo>();
   for (const p of parts) {
     // A capture manifest knows when the folder was really taken: it wins over the caller's guess.

@@ -1,8 +1,17 @@
 // What every parser returns: the part of a HostSnapshot its format can know, plus the lines it could
 // not read. merge.ts folds several parts (one per pasted file) into one HostSnapshot.
 import type {
-  HostSnapshot, ParseProblem, ProcessInfo, SnapshotSource, SocketRecord,
+  HostSnapshot, ParseProblem, ProcessInfo, ProcessRef, SnapshotSource, SocketRecord,
 } from '../../model/snapshot.js';
+
+/** Who holds a 4-tuple, from a source that names owners but not states (FreeBSD sockstat without -s). */
+export interface SocketOwner {
+  localAddress: string; localPort: number; remoteAddress: string; remotePort: number;
+  processes: ProcessRef[];
+  /** Where it was read, to report owners no socket listing shows. */
+  file: string;
+  line: number;
+}
 
 /** Every format the offline reader recognises (by content, never by file name). */
 export type FormatId =
@@ -10,12 +19,14 @@ export type FormatId =
   | 'netstat-linux' | 'netstat-windows' | 'netstat-bsd' | 'netstat-s'
   | 'lsof' | 'powershell'
   | 'proc-net-tcp' | 'proc-net-counters' | 'nstat' | 'sockstat'
-  | 'sysctl' | 'ps' | 'tasklist' | 'tcplens-manifest';
+  | 'sysctl' | 'ps' | 'tasklist' | 'tcplens-manifest' | 'sockstat-bsd';
 
 export interface ParsedPart {
   format: FormatId;
   source: SnapshotSource;
   sockets?: SocketRecord[];
+  /** Owners to attach to the sockets other sources list (joined by 4-tuple in merge.ts). */
+  owners?: SocketOwner[];
   /** True when the format names the process owning each socket (ss -p, netstat -p, lsof, netstat -o). */
   hasProcesses?: boolean;
   /** True when the tool itself said it could not see every process (netstat's "Not all processes ..."). */
