@@ -3,7 +3,7 @@
    from ../shared/conformance and writes CONFORMANCE.md, so it needs the file system and the CLI's
    script loader. Nothing in the pure layers imports it. */
 // Runs every script of the conformance corpus (../shared/conformance, read in place, never copied)
-// for ipv4 and ipv6 and writes CONFORMANCE.md at the repository root: one row per script with our
+// for ipv4, ipv6 and ipv4-mapped-ipv6 and writes CONFORMANCE.md at the repository root: one row per script with our
 // result beside Linux 6.18's (MANIFEST.tsv), totals, the ratio over the scripts that pass on
 // Linux, and for each failure the first mismatch and what the engine lacks (conformance-notes.ts).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -41,7 +41,7 @@ const passed = (o: ScriptOutcome): boolean => o.kind === 'run' && o.result.outco
 
 export function buildReport(corpus: string): { markdown: string; summary: string } {
   const rows = readManifest(corpus);
-  const versions: IpVersion[] = ['ipv4', 'ipv6'];
+  const versions: IpVersion[] = ['ipv4', 'ipv6', 'ipv4-mapped-ipv6'];
   const results = rows.map((r) => ({ row: r, out: versions.map((v) => runFile(path.join(corpus, r.file), v)) }));
   const linuxPass = results.filter((x) => x.row.linux.startsWith('pass'));
   const count = (xs: typeof results, i: number): number => xs.filter((x) => passed(x.out[i])).length;
@@ -54,29 +54,33 @@ export function buildReport(corpus: string): { markdown: string; summary: string
   md.push('Linux column is how the real Linux 6.18 kernel scored under packetdrill. Run one script yourself with');
   md.push('`tcplens packetdrill --verbose ../shared/conformance/<path>`.', '');
   md.push('## Totals', '');
-  md.push('| | ipv4 | ipv6 |', '|---|---|---|');
-  md.push(`| scripts passing on tcplens | ${count(results, 0)} / ${results.length} | ${count(results, 1)} / ${results.length} |`);
-  md.push(`| of the ${linuxPass.length} scripts that pass on Linux | ${count(linuxPass, 0)} (${pct(count(linuxPass, 0), linuxPass.length)}) | ${count(linuxPass, 1)} (${pct(count(linuxPass, 1), linuxPass.length)}) |`);
+  const cols = versions.map((_, i) => i);
+  md.push(`| | ${versions.join(' | ')} |`, `|---|${versions.map(() => '---').join('|')}|`);
+  md.push(`| scripts passing on tcplens | ${cols.map((i) => `${count(results, i)} / ${results.length}`).join(' | ')} |`);
+  md.push(`| of the ${linuxPass.length} scripts that pass on Linux | ${cols.map((i) => `${count(linuxPass, i)} (${pct(count(linuxPass, i), linuxPass.length)})`).join(' | ')} |`);
   const linuxFail = results.filter((x) => !x.row.linux.startsWith('pass'));
-  md.push(`| of the ${linuxFail.length} scripts that fail on Linux | ${count(linuxFail, 0)} | ${count(linuxFail, 1)} |`, '');
+  md.push(`| of the ${linuxFail.length} scripts that fail on Linux | ${cols.map((i) => String(count(linuxFail, i))).join(' | ')} |`, '');
   md.push('## Per script', '');
-  md.push('| script | topic | Linux 6.18 | tcplens ipv4 | tcplens ipv6 |', '|---|---|---|---|---|');
+  md.push(`| script | topic | Linux 6.18 | ${versions.map((v) => `tcplens ${v}`).join(' | ')} |`, `|---|---|---|${versions.map(() => '---').join('|')}|`);
   for (const { row, out } of results) {
     const linux = row.linux.startsWith('pass') ? 'pass' : 'FAIL';
-    md.push(`| \`${row.file}\` | ${cell(row.topic)} | ${linux} | ${short(out[0])} | ${short(out[1])} |`);
+    md.push(`| \`${row.file}\` | ${cell(row.topic)} | ${linux} | ${out.map(short).join(' | ')} |`);
   }
   md.push('', '## Failures, first mismatch and what the engine lacks', '');
-  const failing = results.filter((x) => !passed(x.out[0]) || !passed(x.out[1]));
+  const failing = results.filter((x) => x.out.some((o) => !passed(o)));
   if (failing.length === 0) md.push('None.');
   for (const { row, out } of failing) {
     md.push(`### \`${row.file}\``, '');
     md.push(`- Linux 6.18: ${cell(row.linux)}`);
+    // One bullet per distinct mismatch, naming the IP versions that share it.
+    const byText = new Map<string, IpVersion[]>();
     for (const [i, o] of out.entries()) {
       if (passed(o)) continue;
-      const v = versions[i];
-      if (o.kind === 'error') md.push(`- ${v}: ${cell(o.message)}`);
-      else if (o.result.mismatch) md.push(`- ${v}, line ${o.result.mismatch.line} \`${cell(o.result.mismatch.script)}\`: ${cell(o.result.mismatch.message)}`);
+      const text = o.kind === 'error' ? cell(o.message)
+        : o.result.mismatch ? `line ${o.result.mismatch.line} \`${cell(o.result.mismatch.script)}\`: ${cell(o.result.mismatch.message)}` : 'failed';
+      byText.set(text, [...(byText.get(text) ?? []), versions[i]]);
     }
+    for (const [text, vs] of byText) md.push(`- ${vs.join(', ')}, ${text}`);
     md.push(`- what it needs (MANIFEST): ${cell(row.needs)}`);
     md.push(`- what the engine lacks: ${ENGINE_GAPS[row.file] ?? 'not yet diagnosed'}`);
     if (RUNNER_LIMITS[row.file]) md.push(`- runner limits: ${RUNNER_LIMITS[row.file]}`);
@@ -92,7 +96,7 @@ export function buildReport(corpus: string): { markdown: string; summary: string
     md.push(`- \`${x.row.file}\`: ${o.result.notes.filter((n) => n.includes('not supported')).map(cell).join('; ')}`);
   }
   md.push('');
-  const summary = `ipv4 ${count(results, 0)}/${results.length}, linux-passing ${count(linuxPass, 0)}/${linuxPass.length} (${pct(count(linuxPass, 0), linuxPass.length)}); ipv6 ${count(results, 1)}/${results.length}`;
+  const summary = `ipv4 ${count(results, 0)}/${results.length}, linux-passing ${count(linuxPass, 0)}/${linuxPass.length} (${pct(count(linuxPass, 0), linuxPass.length)}); ipv6 ${count(results, 1)}/${results.length}; ipv4-mapped-ipv6 ${count(results, 2)}/${results.length}`;
   return { markdown: md.join('\n'), summary };
 }
 
