@@ -53,10 +53,15 @@ function pingpongThresh(tcb: Tcb): number {
  * timeout follows the gaps between segments (half of it plus the gap, at most the RTO), and a
  * gap longer than the RTO buys quick ACKs again.
  */
-export function onDataReceived(tcb: Tcb, len: number): void {
+export function onDataReceived(tcb: Tcb, len: number, truesize: number): void {
   tcb.ackPending = true;
-  // tcp_measure_rcv_mss: the largest segment seen, up to what we advertised.
-  if (len >= tcb.rcvMss) tcb.rcvMss = Math.min(len, tcb.advMss);
+  // tcp_measure_rcv_mss: the largest segment seen, up to what we advertised. A segment longer
+  // than our MSS is a coalesced train (GRO, or packetdrill's --mss); its pieces are the peer's MSS.
+  const piece = len > tcb.advMss ? Math.min(tcb.advMss, tcb.mssClamp) : len;
+  if (piece >= tcb.rcvMss) {
+    if (piece !== tcb.rcvMss) tcb.scalingRatio = Math.max(1, Math.floor((len * 256) / Math.max(1, truesize)));
+    tcb.rcvMss = Math.min(piece, tcb.advMss);
+  }
   if (tcb.atoMs === 0) {
     incrQuickack(tcb, MAX_QUICKACKS);
     tcb.atoMs = ATO_MIN_MS;

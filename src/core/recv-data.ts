@@ -17,7 +17,7 @@ import type { Segment } from './segment.js';
 import type { Seq } from './seq.js';
 import { seqAdd, seqDiff, seqGt, seqLe, seqLt } from './seq.js';
 import { enterPingpong, enterQuickack, onDataReceived } from './ack-policy.js';
-import { receiveWindow, growWindow } from './window.js';
+import { receiveWindow, growWindow, skbTruesize } from './window.js';
 import { setState } from './state-change.js';
 import { arm, cancel } from './timers.js';
 
@@ -39,16 +39,16 @@ export function dataQueue(tcb: Tcb, seg: Segment): void {
     if (wnd === 0 && !(len === 0 && fin)) return outOfWindow(tcb);
     // tcp_try_rmem_schedule: a full receive buffer forces an immediate ACK; new data is then
     // dropped unless the queue is empty (a bare FIN still goes in).
-    if (tcb.rcvQueueLen + len > tcb.rcvBufSize) {
+    if (tcb.rmemAlloc + skbTruesize(len) > tcb.rcvBufSize) {
       tcb.ackPending = true;
       tcb.ackNow = true;
-      if (tcb.rcvQueueLen > 0 && len > 0) return;
+      if (tcb.rcvQueue.length > 0 && len > 0) return;
     }
     // A segment larger than the window, taken because the queue was empty (tcp_sequence), is
     // not ACKed at once: Linux leaves it to the delayed ACK (tcp_rcv_neg_window.pkt).
     const oversize = len > wnd;
     const quick = tcb.quickAcks;
-    queueAndOut(tcb, payload, fin);
+    queueAndOut(tcb, payload, fin, len);
     if (oversize && !fin) {
       tcb.quickAcks = Math.min(tcb.quickAcks, quick);
       if (tcb.atoMs === 0 || tcb.quickAcks > 0) tcb.quickAcks = 0;
@@ -59,25 +59,30 @@ export function dataQueue(tcb: Tcb, seg: Segment): void {
   if (!seqLt(seq, seqAdd(tcb.rcvNxt, receiveWindow(tcb)))) return outOfWindow(tcb);
   if (seqLt(seq, tcb.rcvNxt)) {
     if (receiveWindow(tcb) === 0) return outOfWindow(tcb);
-    queueAndOut(tcb, payload.subarray(seqDiff(tcb.rcvNxt, seq)), fin);
+    queueAndOut(tcb, payload.subarray(seqDiff(tcb.rcvNxt, seq)), fin, len);
     return;
   }
   // Out of order: keep it (first copy wins) and send a duplicate ACK now.
   if (!tcb.ofo.some((o) => o.seq === seq)) {
-    tcb.ofo.push({ seq, data: payload.slice(), fin });
+    const truesize = skbTruesize(len);
+    tcb.ofo.push({ seq, data: payload.slice(), fin, truesize });
+    tcb.rmemAlloc += truesize;
     tcb.ofo.sort((a, b) => seqDiff(a.seq, b.seq));
   }
   tcb.ackPending = true;
   tcb.ackNow = true;
 }
 
-function queueAndOut(tcb: Tcb, data: Uint8Array, fin: boolean): void {
+function queueAndOut(tcb: Tcb, data: Uint8Array, fin: boolean, wireLen: number): void {
   if (data.length > 0) {
+    const truesize = skbTruesize(wireLen);
     tcb.rcvQueue.push(data.slice());
+    tcb.rcvQueueTs.push(truesize);
+    tcb.rmemAlloc += truesize;
     tcb.rcvQueueLen += data.length;
     tcb.rcvNxt = seqAdd(tcb.rcvNxt, data.length);
     tcb.bytesReceived += data.length;
-    onDataReceived(tcb, data.length);
+    onDataReceived(tcb, wireLen, truesize);
     if (data.length >= 128) growWindow(tcb);
     tcb.events.push({ type: 'readable' });
   }
@@ -94,10 +99,13 @@ function drainOfo(tcb: Tcb): void {
     const oEnd: Seq = seqAdd(o.seq, o.data.length);
     if (seqGt(o.seq, tcb.rcvNxt)) break;
     tcb.ofo.shift();
+    tcb.rmemAlloc -= o.truesize;
     if (seqLe(oEnd, tcb.rcvNxt) && !(o.fin && oEnd === tcb.rcvNxt)) continue;
     const part = o.data.subarray(Math.max(0, seqDiff(tcb.rcvNxt, o.seq)));
     if (part.length > 0) {
       tcb.rcvQueue.push(part.slice());
+      tcb.rcvQueueTs.push(o.truesize);
+      tcb.rmemAlloc += o.truesize;
       tcb.rcvQueueLen += part.length;
       tcb.rcvNxt = seqAdd(tcb.rcvNxt, part.length);
       tcb.bytesReceived += part.length;
@@ -117,6 +125,7 @@ export function receiveFin(tcb: Tcb): void {
   tcb.rcvNxt = seqAdd(tcb.rcvNxt, 1);
   tcb.finReceived = true;
   tcb.ackPending = true;
+  for (const o of tcb.ofo) tcb.rmemAlloc -= o.truesize;
   tcb.ofo = [];
   tcb.events.push({ type: 'eof' }, { type: 'readable' });
   switch (tcb.state) {

@@ -73,11 +73,17 @@ export interface Tcb {
   rcvSsthresh: number;
   windowClamp: number;
   rcvBufSize: number;
-  /** In-order bytes the application has not read. */
+  /** In-order bytes the application has not read, one entry per arrived segment. */
   rcvQueue: Uint8Array[];
+  /** The memory each entry of rcvQueue is charged (its skb truesize), freed when fully read. */
+  rcvQueueTs: number[];
   rcvQueueLen: number;
+  /** Linux's sk_rmem_alloc: receive memory charged, queue and out-of-order segments. */
+  rmemAlloc: number;
+  /** Linux's scaling_ratio (/256): the share of receive memory that is payload. */
+  scalingRatio: number;
   /** Segments beyond RCV.NXT, sorted by seq (RFC 9293 §3.10.7.4 "queue for later processing"). */
-  ofo: Array<{ seq: Seq; data: Uint8Array; fin: boolean }>;
+  ofo: Array<{ seq: Seq; data: Uint8Array; fin: boolean; truesize: number }>;
   finReceived: boolean;
 
   // ---- negotiated options ----

@@ -2,9 +2,11 @@
 //
 // Rules (net/ipv4/tcp_output.c tcp_select_initial_window, __tcp_select_window, tcp_select_window;
 // include/net/tcp.h tcp_win_from_space):
-// - Half the receive buffer is window, half overhead (tcp_adv_win_scale = 1 / the default
-//   scaling_ratio): SO_RCVBUF=20000 → sk_rcvbuf 40000 → 20000 of window → 18980 on a SYN-ACK
-//   once rounded down to whole 1460-byte segments.
+// - Receive memory is counted as Linux charges it: each arrived segment costs its skb's
+//   truesize (skbTruesize below), and window = memory × scaling_ratio/256. The ratio starts at
+//   1/2: SO_RCVBUF=20000 → sk_rcvbuf 40000 → 20000 of window → 18980 on a SYN-ACK once rounded
+//   down to whole 1460-byte segments. Linux re-measures it from the data (payload ÷ truesize,
+//   tcp_measure_rcv_mss), which is what makes tcp_rcv_big_endseq.pkt see `win 5000`.
 // - The window scale is the smallest shift that lets the largest possible buffer
 //   (max(tcp_rmem[2], space)) fit in 16 bits: tcp_rmem[2] = 15 MiB gives 8, 6 MiB gives 7; a
 //   socket whose SO_RCVBUF was set is clamped to its own buffer and may get 0.
@@ -16,9 +18,27 @@ import type { Tcb } from './tcb.js';
 import { seqAdd, seqDiff } from './seq.js';
 import { MAX_WSCALE } from './options.js';
 
-/** tcp_full_space: the part of a receive buffer that can be window. */
-export function winFromSpace(space: number): number {
-  return Math.max(0, Math.floor(space / 2));
+/** TCP_DEFAULT_SCALING_RATIO: half of the memory is payload until data says otherwise. */
+export const DEFAULT_SCALING_RATIO = 128;
+
+/** tcp_win_from_space: the part of `space` bytes of receive memory that can be window. */
+export function winFromSpace(space: number, ratio = DEFAULT_SCALING_RATIO): number {
+  return Math.max(0, Math.floor((space * ratio) / 256));
+}
+
+/**
+ * The memory Linux charges for a received segment of `len` bytes (skb->truesize) as a tun
+ * device builds it (packetdrill's path): a kmalloc'ed head holds up to 3712 bytes
+ * (4096 - NET_SKB_PAD - skb_shared_info), the rest goes in whole pages; plus the sk_buff.
+ */
+export function skbTruesize(len: number): number {
+  const SKB = 256, OVERHEAD = 384, LINEAR_MAX = 4096 - OVERHEAD, PAGE = 4096;
+  if (len <= LINEAR_MAX) {
+    let bucket = 512;
+    while (bucket < len + OVERHEAD) bucket *= 2;
+    return bucket + SKB;
+  }
+  return PAGE + SKB + Math.ceil((len - LINEAR_MAX) / PAGE) * PAGE;
 }
 
 export function initialWindow(tcb: Tcb, mssForRounding: number, wscaleOk: boolean): { rcvWnd: number; wscale: number } {
@@ -41,21 +61,17 @@ export function receiveWindow(tcb: Tcb): number {
   return w < 0 ? 0 : w;
 }
 
-function allocated(tcb: Tcb): number {
-  let n = tcb.rcvQueueLen;
-  for (const s of tcb.ofo) n += s.data.length;
-  return n;
-}
-
 /** __tcp_select_window: the window we could offer now. */
 export function selectableWindow(tcb: Tcb): number {
-  const fullSpace = Math.min(tcb.windowClamp, winFromSpace(tcb.rcvBufSize));
-  let free = winFromSpace(Math.max(0, tcb.rcvBufSize - allocated(tcb)));
+  const r = tcb.scalingRatio;
+  const allowed = winFromSpace(tcb.rcvBufSize, r);
+  const fullSpace = Math.min(tcb.windowClamp, allowed);
+  let free = winFromSpace(Math.max(0, tcb.rcvBufSize - tcb.rmemAlloc), r);
   const mss = tcb.rcvMss;
   const unit = 1 << tcb.rcvWscale;
   if (free < fullSpace / 2) {
     free = Math.floor(free / unit) * unit;
-    if (free < winFromSpace(tcb.rcvBufSize) / 16 || free < mss) return 0;
+    if (free < allowed / 16 || free < mss) return 0;
   }
   if (free > tcb.rcvSsthresh) free = tcb.rcvSsthresh;
   if (tcb.rcvWscale) return Math.ceil(free / unit) * unit;
@@ -78,7 +94,8 @@ export function advertiseWindow(tcb: Tcb): number {
 
 /** tcp_grow_window, simplified: each in-order segment lets rcv_ssthresh grow by two segments. */
 export function growWindow(tcb: Tcb): void {
-  if (tcb.rcvSsthresh < tcb.windowClamp && tcb.rcvSsthresh < winFromSpace(tcb.rcvBufSize)) {
-    tcb.rcvSsthresh = Math.min(tcb.rcvSsthresh + 2 * tcb.advMss, tcb.windowClamp, winFromSpace(tcb.rcvBufSize));
+  const space = winFromSpace(tcb.rcvBufSize, tcb.scalingRatio);
+  if (tcb.rcvSsthresh < tcb.windowClamp && tcb.rcvSsthresh < space) {
+    tcb.rcvSsthresh = Math.min(tcb.rcvSsthresh + 2 * tcb.advMss, tcb.windowClamp, space);
   }
 }

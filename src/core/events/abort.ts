@@ -11,6 +11,8 @@ export function abort(tcb: Tcb, reason = 'ABORT'): void {
   if (tcb.state === 'CLOSED') return;
   if (NEEDS_RESET.has(tcb.state)) sendActiveReset(tcb);
   tcb.rcvQueue = [];
+  tcb.rcvQueueTs = [];
+  tcb.rmemAlloc = 0;
   tcb.rcvQueueLen = 0;
   tcb.sndBufLen = 0;
   setState(tcb, 'CLOSED', reason);

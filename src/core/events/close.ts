@@ -61,6 +61,8 @@ export function close(tcb: Tcb): void {
   if (wasOrphan || tcb.state === 'CLOSED') return;
   const unread = tcb.rcvQueueLen > 0;
   tcb.rcvQueue = [];
+  tcb.rcvQueueTs = [];
+  tcb.rmemAlloc = 0;
   tcb.rcvQueueLen = 0;
   if (unread) {
     setState(tcb, 'CLOSED', 'close() with unread data (RST)');

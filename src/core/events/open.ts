@@ -14,7 +14,7 @@ import type { TcpConfig } from '../config.js';
 import type { Endpoint, SocketOptions, Tcb } from '../tcb.js';
 import { emptyTimers, arm } from '../timers.js';
 import { MSS_DEFAULT, TS_ALIGNED_LEN, parseOptions } from '../options.js';
-import { initialWindow, winFromSpace } from '../window.js';
+import { DEFAULT_SCALING_RATIO, initialWindow, winFromSpace } from '../window.js';
 import { TIMEOUT_INIT_MS } from '../rto.js';
 import { sendSyn, sendSynAck } from '../output.js';
 import { setState } from '../state-change.js';
@@ -46,7 +46,7 @@ export function createTcb(p: OpenParams, now: number): Tcb {
     sndBuf: new Uint8Array(0), sndBufLen: 0, pushMarks: [], finQueued: false, finSeq: undefined,
     sndBufSize, sndSml: isn,
     irs: 0 as Seq, rcvNxt: 0 as Seq, rcvWup: 0 as Seq, rcvWnd: 0, rcvSsthresh: 0, windowClamp, rcvBufSize,
-    rcvQueue: [], rcvQueueLen: 0, ofo: [], finReceived: false,
+    rcvQueue: [], rcvQueueTs: [], rcvQueueLen: 0, rmemAlloc: 0, scalingRatio: DEFAULT_SCALING_RATIO, ofo: [], finReceived: false,
     advMss, mssClamp: MSS_DEFAULT, sndMss: MSS_DEFAULT, rcvMss: MSS_DEFAULT,
     sndWscale: 0, rcvWscale: 0, wscaleOk: false, sackOk: false, tsOk: false, tsRecent: 0, tsOffset: p.tsOffset >>> 0,
     rtoMs: TIMEOUT_INIT_MS, srttMs: undefined, rttvarMs: 0, backoff: 0, retransmits: 0, totalRetrans: 0,

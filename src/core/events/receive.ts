@@ -24,8 +24,12 @@ export function recv(tcb: Tcb, max: number): Uint8Array | SysError {
       const take = Math.min(head.length, n - off);
       out.set(head.subarray(0, take), off);
       off += take;
-      if (take === head.length) tcb.rcvQueue.shift();
-      else tcb.rcvQueue[0] = head.subarray(take);
+      if (take === head.length) {
+        tcb.rcvQueue.shift();
+        tcb.rmemAlloc -= tcb.rcvQueueTs.shift() ?? 0;
+      } else {
+        tcb.rcvQueue[0] = head.subarray(take);
+      }
     }
     tcb.rcvQueueLen -= n;
     cleanupRbuf(tcb);

@@ -215,7 +215,7 @@ function synchronized(tcb: Tcb, seg: Segment): void {
     return;
   }
   // 1. Sequence number.
-  const verdict = linuxSequenceCheck(seg.seq, end, tcb.rcvWup, tcb.rcvNxt, receiveWindow(tcb), tcb.rcvQueueLen === 0, f.fin);
+  const verdict = linuxSequenceCheck(seg.seq, end, tcb.rcvWup, tcb.rcvNxt, receiveWindow(tcb), tcb.rcvQueue.length === 0, f.fin);
   if (verdict !== 'ok') {
     if (!f.rst) {
       if (f.syn) challengeAck(tcb);
