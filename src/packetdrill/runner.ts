@@ -87,6 +87,7 @@ class Run {
   private nextRemotePort = FIRST_REMOTE_PORT;
   private readonly fdMap = new Map<number, number>();
   private readonly toleranceUs: number;
+  private readonly tolerancePercent: number;
   private readonly match: MatchContext = { conn: { remotePort: 0, listening: false, connecting: false }, tsSlackTicks: 0 };
   private current: ScriptEvent | undefined;
 
@@ -94,12 +95,13 @@ class Run {
     this.addrs = addressesFor(opts.ipVersion);
     const o = script.options;
     this.toleranceUs = o.tolerance_usecs !== undefined ? Number(o.tolerance_usecs) || 4000 : 4000;
+    this.tolerancePercent = o.tolerance_percent !== undefined ? Number(o.tolerance_percent) || 12.5 : 12.5;
     if (o.tcp_ts_tick_usecs !== undefined) {
       this.match.tsTickUs = Number(o.tcp_ts_tick_usecs) || 1000;
       this.match.tsSlackTicks = Math.ceil(this.toleranceUs / this.match.tsTickUs);
     }
     for (const k of Object.keys(o)) {
-      if (!['tolerance_usecs', 'tcp_ts_tick_usecs', 'mss', 'ip_version'].includes(k)) this.notes.push(`option --${k} ignored`);
+      if (!['tolerance_usecs', 'tolerance_percent', 'tcp_ts_tick_usecs', 'mss', 'ip_version'].includes(k)) this.notes.push(`option --${k} ignored`);
     }
   }
 
@@ -148,7 +150,7 @@ class Run {
   }
 
   private tolerance(gapUs: number): number {
-    return Math.max(this.toleranceUs, Math.round(Math.abs(gapUs) * 0.125));
+    return Math.max(this.toleranceUs, Math.round((Math.abs(gapUs) * this.tolerancePercent) / 100));
   }
 
   /** Fire every timer due up to `t`, then stand at `t`. Stops early when `untilSegment` and one was sent. */
