@@ -50,7 +50,8 @@ export class Network {
   private rules = new RuleCounter();
   private queue = new EventQueue<Queued>();
   private observers: Array<(e: NetEvent) => void> = [];
-  private recent: string[] = [];
+  private recent: Array<[number, Array<string | number>]> = [];
+  private recentAt = 0;
   readonly rng: Rng;
   /** Delay of links created implicitly (ms). */
   defaultDelayMs: number;
@@ -107,7 +108,7 @@ export class Network {
     h.api.advance(this.now);
     const r = fn(h.api);
     this.flushStates(h);
-    this.note(`${this.now} ms call ${h.name} ${label}`);
+    this.note('call', h.name, label);
     this.emit({ kind: 'call', at: this.now, host: h.name, label, result: r });
     this.flushOutput(h);
     return r;
@@ -139,7 +140,7 @@ export class Network {
     if (qt !== undefined && qt <= this.now) {
       const ev = (this.queue.pop() as { item: Queued }).item;
       if (ev.kind === 'action') {
-        this.note(`${this.now} ms action ${ev.label}`);
+        this.note('action', ev.label);
         this.emit({ kind: 'action', at: this.now, label: ev.label });
         ev.run();
       } else {
@@ -152,7 +153,7 @@ export class Network {
       if (d === undefined || d > this.now) continue;
       h.api.advance(this.now);
       const timers = dueTimers(h.api);
-      this.note(`${this.now} ms timer on ${h.name}${timers.length ? ` (${timers.join(', ')})` : ''}`);
+      this.note('timer on', h.name, timers.join(', '));
       h.api.handleTimeout(this.now);
       const changes = this.flushStates(h);
       this.emit({ kind: 'timer', at: this.now, host: h.name, timers, changes });
@@ -189,13 +190,14 @@ export class Network {
   private livelock(maxSteps: number): never {
     throw new LivelockError(
       `lab: still busy after ${maxSteps} events (virtual time ${this.now} ms): a livelock? last events:\n  ` +
-        this.recent.join('\n  '),
+        [...this.recent.slice(this.recentAt % 8), ...this.recent.slice(0, this.recentAt % 8)]
+          .map(([at, w]) => `${at} ms ${w.join(' ')}`).join('\n  '),
     );
   }
 
-  private note(s: string): void {
-    this.recent.push(s);
-    if (this.recent.length > 8) this.recent.shift();
+  /** Remember the last few events for the livelock message (formatted only if it is thrown). */
+  private note(...what: Array<string | number>): void {
+    this.recent[this.recentAt++ % 8] = [this.now, what];
   }
 
   private emit(e: NetEvent): void {
@@ -204,7 +206,7 @@ export class Network {
 
   private deliver(ev: Extract<Queued, { kind: 'deliver' }>): void {
     const h = this.byName.get(ev.to) as LabHost;
-    this.note(`${this.now} ms ${ev.from}->${ev.to} delivered`);
+    this.note('delivered', ev.from, ev.to);
     h.api.advance(this.now);
     h.api.handleSegment(ev.seg, this.now);
     // State changes first, so an observer drawing the arrow knows the receiver's state after it.
@@ -233,7 +235,7 @@ export class Network {
     this.sent.set(key, index);
     this.emit({ kind: 'send', at: this.now, from: from.name, to: toName, seg, index });
     const dropped = (why: string): void => {
-      this.note(`${this.now} ms ${from.name}->${toName} #${index} dropped (${why})`);
+      this.note('dropped', from.name, toName, index, why);
       this.emit({ kind: 'drop', at: this.now, from: from.name, to: toName, seg, index, why });
     };
     if (!to) return dropped('no host has this address');
@@ -246,7 +248,7 @@ export class Network {
     let delay = link.delayMs;
     for (const r of link.delay) if (this.rules.take(r, seg, index, this.now)) delay += r.extraMs;
     if (link.reorderChance > 0 && this.rng() < link.reorderChance) delay += link.reorderMs;
-    this.note(`${this.now} ms ${from.name}->${to.name} #${index} sent`);
+    this.note('sent', from.name, to.name, index);
     this.queue.push(this.now + delay, { kind: 'deliver', from: from.name, to: to.name, seg, sentAt: this.now, duplicate: false });
     for (const r of link.duplicate) {
       if (this.rules.take(r, seg, index, this.now)) {
