@@ -84,11 +84,42 @@ export function listeningPorts(s: HostSnapshot): Set<number> {
 
 export interface Owner { pid: number; name?: string }
 
+// Indexes built once per snapshot (a host can have 10^5 sockets; rules must stay O(n)).
+const NAMES = new WeakMap<HostSnapshot, Map<number, string>>();
+const BY_DEST = new WeakMap<HostSnapshot, Map<string, SocketRecord[]>>();
+
+function processNames(s: HostSnapshot): Map<number, string> {
+  let m = NAMES.get(s);
+  if (!m) {
+    m = new Map();
+    for (const p of s.processes) m.set(p.pid, p.name);
+    for (const k of s.sockets) for (const p of k.processes ?? []) if (p.name && !m.has(p.pid)) m.set(p.pid, p.name);
+    NAMES.set(s, m);
+  }
+  return m;
+}
+
+/** Every socket toward one remote ip:port (LISTEN rows excluded). */
+export function socketsToward(s: HostSnapshot, address: string, port: number): SocketRecord[] {
+  let m = BY_DEST.get(s);
+  if (!m) {
+    m = new Map();
+    for (const k of s.sockets) {
+      if (k.state === 'LISTEN') continue;
+      const key = `${k.remoteAddress}|${k.remotePort}`;
+      const g = m.get(key);
+      if (g) g.push(k); else m.set(key, [k]);
+    }
+    BY_DEST.set(s, m);
+  }
+  return m.get(`${address}|${port}`) ?? [];
+}
+
 /** The first process holding the socket, with its name from the process table when the row lacks it. */
 export function ownerOf(s: HostSnapshot, k: SocketRecord): Owner | undefined {
   const p = k.processes?.[0];
   if (!p) return undefined;
-  const name = p.name ?? s.processes.find((x) => x.pid === p.pid)?.name;
+  const name = p.name ?? processNames(s).get(p.pid);
   return name === undefined ? { pid: p.pid } : { pid: p.pid, name };
 }
 
@@ -163,15 +194,13 @@ export function isLoopback(address: string): boolean {
  */
 export function destinationOwner(s: HostSnapshot, address: string, port: number): Owner | undefined {
   const votes = new Map<number, number>();
-  for (const k of s.sockets) {
-    if (k.remoteAddress !== address || k.remotePort !== port) continue;
-    const o = ownerOf(s, k);
-    if (o) votes.set(o.pid, (votes.get(o.pid) ?? 0) + 1);
+  for (const k of socketsToward(s, address, port)) {
+    const pid = k.processes?.[0]?.pid;
+    if (pid !== undefined) votes.set(pid, (votes.get(pid) ?? 0) + 1);
   }
   let best: number | undefined;
   for (const [pid, n] of votes) if (best === undefined || n > (votes.get(best) ?? 0)) best = pid;
   if (best === undefined) return undefined;
-  const name = s.processes.find((p) => p.pid === best)?.name
-    ?? s.sockets.find((k) => k.processes?.some((p) => p.pid === best && p.name))?.processes?.find((p) => p.pid === best)?.name;
+  const name = processNames(s).get(best);
   return name === undefined ? { pid: best } : { pid: best, name };
 }

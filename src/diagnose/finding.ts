@@ -22,8 +22,11 @@ export interface Evidence {
   state?: TcpState;
   /** How many sockets the finding is about. */
   count?: number;
+  /** The owning process (the one with most of the sockets when several processes share a name). */
   pid?: number;
   process?: string;
+  /** All pids of that name holding such sockets, when more than one (pre-forked workers). */
+  pids?: number[];
   localAddress?: string;
   localPort?: number;
   /** Top remote endpoints, most sockets first (at most 5). */

@@ -79,3 +79,34 @@ test('lowered tcp_keepalive_time is named as not the fix', () => {
   const [f] = diagnose(s, { only });
   assert.ok(f.fixes.some((x) => /Not a fix.*tcp_keepalive_time = 30 s/.test(x.text)));
 });
+
+test('a leak spread thin over many destinations is still one finding for the process', () => {
+  const s = host({}, [sock('LISTEN', '0.0.0.0:22', '0.0.0.0:*'),
+    ...times(300, (i) => sock('CLOSE-WAIT', `10.0.0.1:${33000 + i}`, `${peerIp(i % 100, '172.16')}:8080`, { pid: 5, name: 'crawler', recvQ: 0 }))]);
+  const fs = diagnose(s, { only });
+  assert.equal(fs.length, 1);
+  assert.equal(fs[0].evidence.count, 300);
+  assert.equal(fs[0].evidence.destination, undefined);
+  assert.equal(fs[0].evidence.distinctPeers, 100);
+  assert.match(fs[0].summary, /spread over 100 peers/);
+});
+
+test('pre-forked workers of one name leaking alike → one finding listing their pids', () => {
+  const s = host({}, [sock('LISTEN', '0.0.0.0:9000', '0.0.0.0:*', { pid: 100, name: 'php-fpm' }),
+    ...times(60, (i) => sock('CLOSE-WAIT', '127.0.0.1:9000', `127.0.0.1:${40000 + i}`, { pid: 101 + (i % 3), name: 'php-fpm', recvQ: 1 }))]);
+  const [f, ...rest] = diagnose(s, { only });
+  assert.equal(rest.length, 0);
+  assert.deepEqual(f.evidence.pids, [101, 102, 103]);
+  assert.match(f.summary, /and 2 more php-fpm processes/);
+});
+
+test('CLOSE-WAIT with inode 0 on a listening port: never accepted, clients gave up in the accept queue (the seeds\' "BACKLOG 太大")', () => {
+  const s = host({}, [sock('LISTEN', '0.0.0.0:8080', '0.0.0.0:*', { pid: 7, name: 'tomcat', recvQ: 100, sendQ: 100 }),
+    ...times(30, (i) => sock('CLOSE-WAIT', '10.0.0.1:8080', `${peerIp(i)}:${50000 + i}`, { inode: 0, recvQ: 1 }))]);
+  const [f] = diagnose(s, { only });
+  assert.equal(f.evidence.pid, 7);
+  assert.equal(f.evidence.attribution, 'listener');
+  assert.match(f.summary, /waiting unaccepted in the queue of tomcat \(pid 7\)/);
+  assert.match(f.explanation, /never accept\(\)ed/);
+  assert.equal(f.missing?.some((m) => /as root/.test(m)), false);
+});

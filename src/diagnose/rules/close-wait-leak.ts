@@ -15,7 +15,7 @@
 import type { HostSnapshot, SocketRecord } from '../../model/snapshot.js';
 import type { FindingText, FixOf, Severity } from '../finding.js';
 import type { Text } from '../../i18n/lang.js';
-import { ageStats, endpoint, groupBy, listeningPorts, osOf, ownerOf, portRange, sysctlNum, topPeers } from '../facts.js';
+import { ageStats, endpoint, groupBy, listenerOwner, listeningPorts, osOf, ownerOf, portRange, sysctlNum, topPeers, type Owner } from '../facts.js';
 import { agesText, join, NO_PROCESS_INFO, owner, tx } from '../words.js';
 import type { Rule } from '../rule.js';
 
@@ -101,65 +101,116 @@ function fixes(s: HostSnapshot): FixOf<Text>[] {
   ];
 }
 
+type Scope = 'port' | 'destination' | 'spread';
+
+/** Severity for a group of CLOSE-WAIT sockets, or undefined below the thresholds. */
+function severityOf(s: HostSnapshot, socks: SocketRecord[], growing: boolean): Severity | undefined {
+  const ages = ageStats(socks, osOf(s));
+  const old = ages !== undefined && ages.maxMs >= CLOSE_WAIT_OLD_MS && socks.length >= CLOSE_WAIT_OLD_MIN;
+  if (socks.length >= CLOSE_WAIT_CRIT) return 'critical';
+  if (socks.length >= CLOSE_WAIT_WARN || old || (growing && socks.length >= CLOSE_WAIT_OLD_MIN)) return 'warning';
+  return undefined;
+}
+
+const WHY_QUEUED: Text = tx(
+  ' These sockets have no file yet (inode 0): they were never accept()ed. The clients gave up and closed while their connections waited in the accept queue — the seeds\' "BACKLOG 太大" case: the application accepts too slowly for its queue.',
+  ' 这些套接字还没有文件（inode 为 0）：它们从未被 accept()。客户端在连接排队等待 accept 时放弃并关闭了——即种子文章中的“BACKLOG 太大”：应用 accept 的速度跟不上队列。',
+);
+
+/** The pid holding most of the sockets, and every pid holding some. */
+function mainOwner(s: HostSnapshot, socks: SocketRecord[]): { o?: Owner; pids: number[] } {
+  const n = new Map<number, number>();
+  for (const k of socks) { const pid = k.processes?.[0]?.pid; if (pid !== undefined) n.set(pid, (n.get(pid) ?? 0) + 1); }
+  const pids = [...n.keys()].sort((a, b) => a - b);
+  let best: number | undefined;
+  for (const [pid, c] of n) if (best === undefined || c > (n.get(best) ?? 0)) best = pid;
+  const k = best === undefined ? undefined : socks.find((x) => x.processes?.[0]?.pid === best);
+  return { o: k ? ownerOf(s, k) : undefined, pids };
+}
+
+function describe(s: HostSnapshot, sideOf: (k: SocketRecord) => 'server' | 'client', socks: SocketRecord[], severity: Severity, scope: Scope, growing: boolean, queued: boolean): FindingText {
+  const os = osOf(s);
+  const first = socks[0];
+  const side = sideOf(first);
+  const { o, pids } = queued ? { o: listenerOwner(s, first.localPort), pids: [] } : mainOwner(s, socks);
+  const ages = ageStats(socks, os);
+  const withUnread = socks.filter((k) => k.recvQ !== undefined && k.recvQ >= 1).length;
+  const withoutUnread = socks.filter((k) => k.recvQ === 0).length;
+  const linuxQ = os === 'linux' || os === 'unknown';
+  const why = join([WHY_GENERIC,
+    !linuxQ || withUnread + withoutUnread === 0 ? tx('', '') : withUnread >= withoutUnread ? WHY_UNREAD : WHY_EOF,
+    queued ? WHY_QUEUED : tx('', '')]);
+  const { peers, distinct } = topPeers(socks, scope === 'destination', 5);
+  const dest = endpoint(first.remoteAddress, first.remotePort);
+  const ports = new Set(socks.map((k) => (side === 'server' ? k.localPort : k.remotePort))).size;
+  const where = scope === 'port' ? tx(`on local port ${first.localPort}`, `在本地端口 ${first.localPort} 上`)
+    : scope === 'destination' ? tx(`toward ${dest}`, `连向 ${dest}`)
+      : tx(`spread over ${distinct} peers and ${ports} ${side === 'server' ? 'local' : 'remote'} port${ports === 1 ? '' : 's'}`, `分散在 ${distinct} 个对端、${ports} 个${side === 'server' ? '本地' : '远端'}端口上`);
+  const sideText = side === 'server'
+    ? tx('(server side): clients closed, the application did not', '（服务端）：客户端已关闭，应用没有关闭')
+    : tx('(client side): the server closed, the application did not', '（客户端）：服务器已关闭，应用没有关闭');
+  const summary = join([
+    tx(`${socks.length} CLOSE-WAIT sockets`, `${socks.length} 个 CLOSE_WAIT 套接字`),
+    queued ? tx('waiting unaccepted in the queue of', '未被 accept、排在队列中，监听进程') : tx('held by', '，属于'),
+    owner(o), pids.length > 1 ? tx(`and ${pids.length - 1} more ${o?.name ?? ''} processes`, `等 ${pids.length} 个 ${o?.name ?? ''} 进程`) : tx('', ''),
+    where, sideText,
+  ]);
+  const at = agesText(ages);
+  const finding: FindingText = {
+    id: 'close_wait_leak', severity, summary,
+    evidence: {
+      state: 'CLOSE-WAIT', count: socks.length, side,
+      ...(o ? { pid: o.pid, ...(o.name ? { process: o.name } : {}), attribution: queued ? 'listener' as const : 'socket' as const } : {}),
+      ...(pids.length > 1 ? { pids } : {}),
+      ...(scope === 'port' ? { localPort: first.localPort } : scope === 'destination' ? { destination: dest } : {}),
+      peers, distinctPeers: distinct,
+      queues: { withUnread, withoutUnread },
+      ...(ages ? { ages } : {}),
+      ...(growing ? { figures: { samples: (s.history?.length ?? 0) + 1, growingEverySample: 1 } } : {}),
+    },
+    explanation: join([why, at ? join([tx(' Age:', ' 时长：'), at]) : tx('', '')], tx('', '')),
+    fixes: fixes(s),
+  };
+  const missing: Text[] = [];
+  if (!o) missing.push(NO_PROCESS_INFO);
+  if (!ages) {
+    missing.push(tx(
+      'How long they have been stuck is unknown (Linux keeps no timestamp for CLOSE-WAIT): take two snapshots a minute apart (`tcplens capture`) and compare, or trace with bcc tcpstates.',
+      '无法得知它们卡住了多久（Linux 不记录进入 CLOSE_WAIT 的时间）：隔一分钟取两次快照（`tcplens capture`）比较，或用 bcc tcpstates 跟踪。'));
+  }
+  if (missing.length) finding.missing = missing;
+  return finding;
+}
+
+/**
+ * Group by owner, then by local port (server side) or destination (client side). A sub-group over
+ * the thresholds is one finding; what is left of an owner's sockets, spread over many ports or
+ * peers, is one more finding if it is over the thresholds on its own — a leak never hides by spreading.
+ */
 function checkCloseWait(s: HostSnapshot): FindingText[] {
   const cw = s.sockets.filter((k) => k.state === 'CLOSE-WAIT');
   if (cw.length === 0) return [];
-  const os = osOf(s);
   const sideOf = sideJudge(s);
   const growing = grewEverySample(s, cw.length);
-  const groups = groupBy(cw, (k) => {
+  // inode 0 on the server side: never accepted (still in the accept queue); their "owner" is the listener.
+  const queued = (k: SocketRecord): boolean => k.inode === 0 && !k.processes?.length && sideOf(k) === 'server';
+  // Owners are grouped by process name when known, so 300 pre-forked workers leaking alike are one finding.
+  const byOwner = groupBy(cw, (k) => {
+    if (queued(k)) return `Q${k.localPort}`;
     const o = ownerOf(s, k);
-    const side = sideOf(k);
-    return `${o?.pid ?? '?'}|${side === 'server' ? `L${k.localPort}` : `D${endpoint(k.remoteAddress, k.remotePort)}`}`;
+    return o ? (o.name !== undefined ? `N${o.name}` : `P${o.pid}`) : '?';
   });
   const out: FindingText[] = [];
-  for (const socks of groups.values()) {
-    const first = socks[0];
-    const o = ownerOf(s, first);
-    const side = sideOf(first);
-    const ages = ageStats(socks, os);
-    const old = ages !== undefined && ages.maxMs >= CLOSE_WAIT_OLD_MS && socks.length >= CLOSE_WAIT_OLD_MIN;
-    let severity: Severity | undefined;
-    if (socks.length >= CLOSE_WAIT_CRIT) severity = 'critical';
-    else if (socks.length >= CLOSE_WAIT_WARN || old || (growing && socks.length >= CLOSE_WAIT_OLD_MIN)) severity = 'warning';
-    if (!severity) continue;
-
-    const withUnread = socks.filter((k) => k.recvQ !== undefined && k.recvQ >= 1).length;
-    const withoutUnread = socks.filter((k) => k.recvQ === 0).length;
-    const linuxQ = os === 'linux' || os === 'unknown';
-    const why = !linuxQ || withUnread + withoutUnread === 0 ? WHY_GENERIC
-      : withUnread >= withoutUnread ? join([WHY_GENERIC, WHY_UNREAD]) : join([WHY_GENERIC, WHY_EOF]);
-    const { peers, distinct } = topPeers(socks, side === 'client', 5);
-    const where = side === 'server'
-      ? tx(`on local port ${first.localPort}`, `在本地端口 ${first.localPort} 上`)
-      : tx(`toward ${endpoint(first.remoteAddress, first.remotePort)}`, `连向 ${endpoint(first.remoteAddress, first.remotePort)}`);
-    const summary = join([
-      tx(`${socks.length} CLOSE-WAIT sockets held by`, `${socks.length} 个 CLOSE_WAIT 套接字，属于`), owner(o), where,
-      tx(side === 'server' ? '(server side): clients closed, the application did not' : '(client side): the server closed, the application did not',
-        side === 'server' ? '（服务端）：客户端已关闭，应用没有关闭' : '（客户端）：服务器已关闭，应用没有关闭'),
-    ]);
-    const at = agesText(ages);
-    const explanation = join([why, ...(at ? [join([tx(' Age:', ' 时长：'), at])] : [])], tx('', ''));
-    const finding: FindingText = {
-      id: 'close_wait_leak', severity, summary,
-      evidence: {
-        state: 'CLOSE-WAIT', count: socks.length, side,
-        ...(o ? { pid: o.pid, attribution: 'socket' as const } : {}), ...(o?.name ? { process: o.name } : {}),
-        ...(side === 'server' ? { localPort: first.localPort } : { destination: endpoint(first.remoteAddress, first.remotePort) }),
-        peers, distinctPeers: distinct,
-        queues: { withUnread, withoutUnread },
-        ...(ages ? { ages } : {}),
-        ...(growing ? { figures: { samples: (s.history?.length ?? 0) + 1, growingEverySample: 1 } } : {}),
-      },
-      explanation, fixes: fixes(s),
-    };
-    if (!o) finding.missing = [NO_PROCESS_INFO];
-    if (!ages) {
-      finding.missing = [...(finding.missing ?? []), tx(
-        'How long they have been stuck is unknown (Linux keeps no timestamp for CLOSE-WAIT): take two snapshots a minute apart (`tcplens capture`) and compare, or trace with bcc tcpstates.',
-        '无法得知它们卡住了多久（Linux 不记录进入 CLOSE_WAIT 的时间）：隔一分钟取两次快照（`tcplens capture`）比较，或用 bcc tcpstates 跟踪。')];
+  for (const [ownerKey, mine] of byOwner) {
+    const isQueued = ownerKey.startsWith('Q');
+    const leftovers: SocketRecord[] = [];
+    for (const g of groupBy(mine, (k) => (sideOf(k) === 'server' ? `L${k.localPort}` : `D${endpoint(k.remoteAddress, k.remotePort)}`)).values()) {
+      const sev = severityOf(s, g, growing);
+      if (sev) out.push(describe(s, sideOf, g, sev, sideOf(g[0]) === 'server' ? 'port' : 'destination', growing, isQueued));
+      else leftovers.push(...g);
     }
-    out.push(finding);
+    const sev = leftovers.length ? severityOf(s, leftovers, growing) : undefined;
+    if (sev) out.push(describe(s, sideOf, leftovers, sev, 'spread', growing, isQueued));
   }
   return out;
 }

@@ -18,7 +18,7 @@ import type { HostSnapshot, SocketRecord } from '../../model/snapshot.js';
 import type { Text } from '../../i18n/lang.js';
 import type { FindingText, FixOf, Severity } from '../finding.js';
 import {
-  ageStats, destinationOwner, endpoint, socketAgeMs, groupBy, isLoopback, listenerOwner, osOf, portRange, sysctl, sysctlNum,
+  ageStats, destinationOwner, endpoint, socketAgeMs, socketsToward, groupBy, isLoopback, listenerOwner, osOf, portRange, sysctl, sysctlNum,
   timeWaitLenMs, topPeers, type PortRange,
 } from '../facts.js';
 import { agesText, join, owner, pct, tx } from '../words.js';
@@ -101,8 +101,7 @@ function clientSide(s: HostSnapshot, tw: SocketRecord[], range: PortRange): Find
   for (const [dest, socks] of byDest) {
     const first = socks[0];
     // Every socket toward this ip:port whose local port came from the ephemeral range holds one port.
-    const toDest = s.sockets.filter((k) => k.remoteAddress === first.remoteAddress && k.remotePort === first.remotePort
-      && k.state !== 'LISTEN' && k.localPort >= range.lo && k.localPort <= range.hi);
+    const toDest = socketsToward(s, first.remoteAddress, first.remotePort).filter((k) => k.localPort >= range.lo && k.localPort <= range.hi);
     const reuse = reuseApplies(s, first.remoteAddress);
     const ages = ageStats(socks, os);
     // Without ages, assume closes spread evenly over the TIME-WAIT period: 1 s worth is too young to reuse.
