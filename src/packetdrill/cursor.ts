@@ -12,13 +12,23 @@ export class Cursor {
   pos = 0;
   constructor(readonly src: string) {}
 
+  private lineStarts: number[] | undefined;
+
+  /** Line and column (1-based) of an offset; line starts are indexed once, so a long script stays linear. */
   loc(at = this.pos): Loc {
-    let line = 1;
-    let col = 1;
-    for (let i = 0; i < at && i < this.src.length; i++) {
-      if (this.src[i] === '\n') { line++; col = 1; } else col++;
+    if (!this.lineStarts) {
+      this.lineStarts = [0];
+      for (let i = this.src.indexOf('\n'); i >= 0; i = this.src.indexOf('\n', i + 1)) this.lineStarts.push(i + 1);
     }
-    return { line, column: col };
+    const starts = this.lineStarts;
+    const p = Math.min(at, this.src.length);
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= p) lo = mid; else hi = mid - 1;
+    }
+    return { line: lo + 1, column: p - starts[lo] + 1 };
   }
 
   eof(): boolean { return this.pos >= this.src.length; }
