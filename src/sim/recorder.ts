@@ -99,7 +99,9 @@ export class Recorder {
         const side = this.sideOf(e.host);
         if (!side) return;
         const reasons = e.changes.map((c) => c.reason).filter((r) => r !== '');
-        const text = reasons.length ? reasons.join('; ') : e.timers.map((k) => TIMER_WORDS[k] ?? k).join(', ') || 'timer';
+        // /proc names every timer kind but the delayed ACK (procTimerKind in src/core/timers.ts),
+        // so a due timer that no socket shows is the delayed-ACK timer.
+        const text = reasons.length ? reasons.join('; ') : e.timers.map((k) => TIMER_WORDS[k] ?? k).join(', ') || 'delayed-ACK timer';
         this.steps.push({ kind: 'timer', at: e.at, side, text, ...this.states() });
         return;
       }

@@ -91,3 +91,25 @@ test('bad input is a ScenarioInputError naming the problem', () => {
   assert.throws(() => run('close-wait-leak', { params: { duration: 'long' } }), /needs a number/);
   assert.throws(() => run('close-wait-leak', { params: { nope: '1' } }), /no parameter 'nope' \(its parameters: duration, delay\)/);
 });
+
+test('wandering-duplicate: the RST it provokes ends TIME-WAIT early, unless tcp_rfc1337=1', () => {
+  const plain = run('wandering-duplicate');
+  assert.ok((dwell(plain, 'A', 'TIME-WAIT') as number) < 60_000);
+  assert.match(plain.conclusion.en, /TIME-WAIT assassination/);
+  const guarded = run('wandering-duplicate', { settings: { tcp_rfc1337: '1' } });
+  assert.deepEqual(failures(guarded), []);
+  assert.ok((dwell(guarded, 'A', 'TIME-WAIT') as number) > 60_000);
+  assert.match(guarded.conclusion.en, /ignored because tcp_rfc1337=1/);
+});
+
+test('syn-retries-timeout: --set tcp_syn_retries=2 gives up sooner', () => {
+  const r = run('syn-retries-timeout', { settings: { tcp_syn_retries: '2' } });
+  assert.deepEqual(failures(r), []);
+  assert.equal(segs(r).filter((x) => x.startsWith('A SYN')).length, 1 + 2 + 4);
+});
+
+test('time-wait-new-syn: B\'s TIME-WAIT gives way to the new SYN after the gap', () => {
+  const r = run('time-wait-new-syn', { params: { gap: '10' } });
+  assert.deepEqual(failures(r), []);
+  assert.match(r.conclusion.en, /lasted only 10 s/);
+});

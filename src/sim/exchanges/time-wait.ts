@@ -76,10 +76,17 @@ export const wanderingDuplicate = exchange({
         en: ` A answered the old segment with a duplicate ACK; B, which no longer knew the connection, replied with an RST, and that RST ended A's TIME-WAIT early (after ${secs(tw)}): "TIME-WAIT assassination" (RFC 1337). Linux allows it while tcp_rfc1337=0; try --set tcp_rfc1337=1.`,
         zh: ` A 对旧报文回了一个重复 ACK；B 已不认识这条连接，回了 RST，这个 RST 提前结束了 A 的 TIME-WAIT（${secs(tw)} 后）：即 RFC 1337 所说的“TIME-WAIT 暗杀”。Linux 在 tcp_rfc1337=0 时允许这样；可以试试 --set tcp_rfc1337=1。`,
       }
-      : {
-        en: ` A absorbed it (answering with a duplicate ACK at most) and kept TIME-WAIT for ${secs(tw)}.`,
-        zh: ` A 吸收了它（至多回一个重复 ACK），TIME-WAIT 保持了 ${secs(tw)}。`,
-      };
+      : tw !== undefined && tw > lab.config.time_wait_ms
+        ? {
+          en: ` A absorbed it: it answered with a duplicate ACK and, as Linux does for an old segment carrying an ACK (tcp_timewait_state_process), restarted its TIME-WAIT timer, so TIME-WAIT lasted ${secs(tw)}.` +
+            (rfc1337 ? ' The RST that B sent back was ignored because tcp_rfc1337=1.' : ''),
+          zh: ` A 吸收了它：回了一个重复 ACK，并且像 Linux 对带 ACK 的旧报文那样（tcp_timewait_state_process）重新启动 TIME-WAIT 定时器，所以 TIME-WAIT 持续了 ${secs(tw)}。` +
+            (rfc1337 ? '由于 tcp_rfc1337=1，B 回的 RST 被忽略。' : ''),
+        }
+        : {
+          en: ` A absorbed it (answering with a duplicate ACK at most) and kept TIME-WAIT for ${secs(tw)}.`,
+          zh: ` A 吸收了它（至多回一个重复 ACK），TIME-WAIT 保持了 ${secs(tw)}。`,
+        };
     return {
       en: `The copy of B's reply arrived at ${secs(dup?.at)}, after the connection had closed. Because A still held the 4-tuple in TIME-WAIT, no new connection could be using it, so the old bytes could not be taken as new data (RFC 9293 §3.4.1: TIME-WAIT outlives segments of the old incarnation).` + after.en,
       zh: `B 应答的副本在 ${secs(dup?.at)} 到达，此时连接已经关闭。由于 A 仍以 TIME-WAIT 占着这个四元组，不可能有新连接在用它，旧字节也就不会被当成新数据（RFC 9293 §3.4.1：TIME-WAIT 比旧连接的报文活得更久）。` + after.zh,
