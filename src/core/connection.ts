@@ -17,7 +17,8 @@ import type { Errno, SysError } from './errno.js';
 import type { Segment } from './segment.js';
 import type { Seq } from './seq.js';
 import type { Tcb, Endpoint, SocketOptions, ConnectionEvent } from './tcb.js';
-import { nextDeadline, procTimerKind } from './timers.js';
+import { nextDeadline, procTimerKind, TIMER_KINDS } from './timers.js';
+import type { TimerKind } from './timers.js';
 import * as open from './events/open.js';
 import { segmentArrives } from './events/segment-arrives.js';
 import { handleTimeout, armKeepalive } from './events/timeouts.js';
@@ -30,6 +31,10 @@ import { updateSndMss } from './events/open.js';
 
 export type { Endpoint, SocketOptions, ConnectionEvent } from './tcb.js';
 export { resetFor } from './reset.js';
+export { TIMER_KINDS } from './timers.js';
+export type { TimerKind } from './timers.js';
+export { TRANSITIONS } from './transitions.js';
+export type { TransitionRow } from './transitions.js';
 
 export interface ConnectionParams {
   /** The host's tunables, by reference. */
@@ -60,6 +65,10 @@ export interface TimerView {
   kind: 'on' | 'keepalive' | 'timewait' | 'persist' | 'probe' | 'off';
   remainingMs: number;
   retransmits: number;
+  /** The engine's own name of the timer due next (delayed-ack has no /proc spelling), if any. */
+  next?: TimerKind;
+  /** When that one fires, ms since the clock's origin. */
+  nextAt?: number;
 }
 
 export class Connection {
@@ -185,7 +194,13 @@ export class Connection {
     const { kind, at } = procTimerKind(t.timers);
     const ref = now ?? t.now;
     const retransmits = kind === 'keepalive' || kind === 'persist' ? t.probesOut : kind === 'on' ? t.retransmits : 0;
-    return { kind, remainingMs: at === undefined ? 0 : Math.max(0, at - ref), retransmits };
+    const view: TimerView = { kind, remainingMs: at === undefined ? 0 : Math.max(0, at - ref), retransmits };
+    const due = nextDeadline(t.timers);
+    if (due !== undefined) {
+      view.next = TIMER_KINDS.find((k) => t.timers[k] === due);
+      view.nextAt = due;
+    }
+    return view;
   }
 
   /** Time only moves forward; a caller's clock going back is treated as "now" again. */
