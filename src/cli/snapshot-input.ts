@@ -76,10 +76,22 @@ function folderFiles(dir: string, lang: Lang, depth = 0): Array<{ name: string; 
     let st: Stats;
     try { st = statSync(p); } catch { continue; } // vanished or a dangling link: not an input
     if (st.isDirectory()) { if (depth < 1) out.push(...folderFiles(p, lang, depth + 1)); continue; }
-    if (!st.isFile() || st.size > MAX_FILE_BYTES || e.endsWith('.json')) continue; // manifest.json is metadata
+    if (!st.isFile() || st.size > MAX_FILE_BYTES || e === 'manifest.json') continue; // tcplens capture's metadata, not an output
     out.push({ name: p, text: readFileText(p, lang), mtimeMs: st.mtimeMs });
   }
   return out;
+}
+
+/** `tcplens capture` writes manifest.json: when and where the folder was taken. Anything else is ignored. */
+function readManifest(dir: string): { takenAt?: number; host?: string } {
+  try {
+    const m = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { tool?: unknown; takenAt?: unknown; host?: unknown };
+    if (m.tool !== 'tcplens capture') return {};
+    const t = typeof m.takenAt === 'string' ? Date.parse(m.takenAt) : NaN;
+    return { ...(Number.isFinite(t) ? { takenAt: t } : {}), ...(typeof m.host === 'string' ? { host: m.host } : {}) };
+  } catch {
+    return {}; // no manifest, or not ours: the files' times will do
+  }
 }
 
 function fromTexts(files: Array<{ name: string; text: string }>, takenAt: number, lang: Lang): HostSnapshot {
@@ -105,7 +117,10 @@ export async function loadSnapshot(flags: InputFlags, io: CliIO, lang: Lang): Pr
     if (st.isDirectory()) {
       const files = folderFiles(src, lang);
       if (files.length === 0) throw new UsageError(say(lang, `--input: folder ${src} has no files`, `--input：目录 ${src} 中没有文件`));
-      return fromTexts(files, Math.max(...files.map((f) => f.mtimeMs)), lang);
+      const manifest = readManifest(src);
+      const snap = fromTexts(files, manifest.takenAt ?? Math.max(...files.map((f) => f.mtimeMs)), lang);
+      if (manifest.host && !snap.hostname) snap.hostname = manifest.host;
+      return snap;
     }
     return fromTexts([{ name: src, text: readFileText(src, lang) }], st.mtimeMs, lang);
   }
