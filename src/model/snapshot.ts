@@ -60,7 +60,9 @@ export interface ParseProblem {
   /** File name (or `-`) and 1-based line number. */
   file: string;
   line: number;
+  /** English; `zh` is the same in Chinese where the source provides it (print `zh ?? message` for --lang zh). */
   message: string;
+  zh?: string;
   text?: string;
 }
 

@@ -13,6 +13,7 @@ import type { SocketRecord } from '../../model/snapshot.js';
 import { stateFromWord } from '../../model/states.js';
 import { tupleKey, parseEndpoint } from './address.js';
 import { badRow, endsMidLine, numberedLines, repairText } from './text.js';
+import { msg } from './messages.js';
 import type { FormatParser, ParsedPart } from './types.js';
 
 const HEADER = /^COMMAND\s+PID\s+.*\bNAME\s*$/;
@@ -36,7 +37,7 @@ export function parseLsof(file: string, raw: string): ParsedPart {
     if (!m) {
       // A protocol-less row (unix sockets, files) is not ours; anything else is a problem.
       if (/^\S+\s+\d+\s/.test(t) && !/\s(IPv4|IPv6)\s/.test(t)) continue;
-      part.problems.push(badRow(file, line, last, truncated, 'not an lsof row (COMMAND PID USER FD TYPE DEVICE SIZE/OFF NODE NAME)'));
+      part.problems.push(badRow(file, line, last, truncated, msg.notRow('lsof', 'COMMAND PID USER FD TYPE DEVICE SIZE/OFF NODE NAME')));
       continue;
     }
     if (m[4] !== 'TCP') continue;
@@ -49,22 +50,22 @@ export function parseLsof(file: string, raw: string): ParsedPart {
     const fd = cols[cols.length - 4];
     const user = cols[cols.length - 5];
     if (cols.length < 5 || !/^IPv[46]$/.test(type ?? '')) {
-      part.problems.push(badRow(file, line, last, truncated, 'cannot find the TYPE/DEVICE columns'));
+      part.problems.push(badRow(file, line, last, truncated, msg.noTypeColumns));
       continue;
     }
     void sizeOff;
     if (!stateWord) {
-      part.problems.push(badRow(file, line, last, truncated, 'a TCP row without a (STATE)'));
+      part.problems.push(badRow(file, line, last, truncated, msg.noLsofState));
       continue;
     }
     const state = stateFromWord(stateWord);
-    if (!state) { part.problems.push(badRow(file, line, last, truncated, `unknown state word '${stateWord}'`)); continue; }
+    if (!state) { part.problems.push(badRow(file, line, last, truncated, msg.unknownState(stateWord))); continue; }
     const fam = type === 'IPv6' ? 'ipv6' : 'ipv4';
     const [l, r] = name.split('->');
     const local = parseEndpoint(l, ':', fam);
     const remote = r === undefined ? parseEndpoint(fam === 'ipv6' ? '[::]:*' : '0.0.0.0:*') : parseEndpoint(r, ':', fam);
     if (!local || !remote) {
-      part.problems.push(badRow(file, line, last, truncated, `cannot read the address '${name}' (a host or service name? use lsof -n -P)`));
+      part.problems.push(badRow(file, line, last, truncated, msg.badAddress(name, msg.hintNamesOrCut('lsof -n -P'))));
       continue;
     }
     const pid = Number(pidText);

@@ -1,12 +1,14 @@
 // `manifest.json` of a `tcplens capture` folder (src/node/capture.ts): the host name and the moment
 // the folder was taken. It holds no sockets; the other files of the folder do.
 import type { FormatParser, ParsedPart } from './types.js';
+import { note } from './text.js';
+import { msg } from './messages.js';
 
 export function parseManifest(file: string, text: string): ParsedPart {
   const part: ParsedPart = { format: 'tcplens-manifest', source: { kind: 'folder', origin: file, format: 'tcplens-manifest' }, problems: [] };
   let m: unknown;
   try { m = JSON.parse(text); } catch (e) {
-    part.problems.push({ file, line: 1, message: `manifest is not valid JSON: ${(e as Error).message}` });
+    part.problems.push(note(file, 1, msg.manifestJson((e as Error).message)));
     return part;
   }
   const o = (typeof m === 'object' && m !== null ? m : {}) as Record<string, unknown>;
@@ -14,7 +16,7 @@ export function parseManifest(file: string, text: string): ParsedPart {
   if (typeof o.takenAt === 'string') {
     const ms = Date.parse(o.takenAt);
     if (Number.isFinite(ms)) part.takenAt = ms;
-    else part.problems.push({ file, line: 1, message: `takenAt '${o.takenAt}' is not a date` });
+    else part.problems.push(note(file, 1, msg.manifestDate(o.takenAt)));
   }
   if (typeof o.kernel === 'string' && /^\d+\.\d+/.test(o.kernel)) part.source.os = 'linux';
   return part;

@@ -15,6 +15,8 @@ import type { Text } from '../../i18n/lang.js';
 import { tupleKey } from './address.js';
 import { parseAny } from './detect.js';
 import { splitSessions } from './session.js';
+import { note } from './text.js';
+import { msg } from './messages.js';
 import type { FormatId, ParsedPart } from './types.js';
 
 /** Thrown when no input is in a known format; `message` is for a person, `exitCode` for the CLI. */
@@ -105,10 +107,7 @@ export function snapshotFromParts(parts: ParsedPart[], takenAt: number, extraPro
       for (const r of o.processes) if (!have.some((h) => h.pid === r.pid && h.fd === r.fd)) have.push({ ...r });
     }
     if (unplaced.length) {
-      snap.problems.push({
-        file: unplaced[0].file, line: unplaced[0].line,
-        message: `${unplaced.length} sockets have an owner but no state (sockstat without -s): add \`netstat -an\` output taken at the same time, or use \`sockstat -s\``,
-      });
+      snap.problems.push(note(unplaced[0].file, unplaced[0].line, msg.ownersWithoutState(unplaced.length)));
     }
   }
   const procs = new Map<number, ProcessInfo>();
@@ -173,14 +172,14 @@ export function snapshotFromTexts(files: Array<{ name: string; text: string }>, 
         parts.push(part);
       } else if (sections.length > 1 && sec.promptLine > 0) {
         // One unreadable command in a pasted session does not spoil the others.
-        problems.push({ file: f.name, line: sec.promptLine, message: `the output of \`${sec.command}\` is in no known format`, text: sec.command });
+        problems.push({ ...note(f.name, sec.promptLine, msg.sessionUnknown(sec.command ?? '')), text: sec.command });
       } else { unknown.push(r.message); names.push(f.name); }
     }
   }
   if (parts.length === 0) {
     throw new UnknownFormatError(unknown.length ? unknown : [{ en: 'no input files', zh: '没有输入文件' }], names);
   }
-  problems.unshift(...unknown.map((m, i) => ({ file: names[i], line: 1, message: m.en })));
+  problems.unshift(...unknown.map((m, i) => note(names[i], 1, m)));
   const snap = snapshotFromParts(parts, takenAt, problems);
   if (files.length > 1) snap.sources.unshift({ kind: 'folder', origin: commonDir(files.map((f) => f.name)) });
   return snap;

@@ -12,6 +12,7 @@ import type { SocketRecord } from '../../model/snapshot.js';
 import { stateFromWord } from '../../model/states.js';
 import { parseEndpoint } from './address.js';
 import { badRow, endsMidLine, numberedLines, repairText } from './text.js';
+import { msg } from './messages.js';
 import type { FormatParser, ParsedPart } from './types.js';
 
 const ROW = /^(?:[0-9a-f]{8,16}\s+)?(tcp46|tcp4|tcp6|tcp|udp46|udp4|udp6|udp)\s+(\d+)\s+(\d+)\s+(\S+)\s+(\S+)\s*(.*)$/;
@@ -41,7 +42,7 @@ export function parseNetstatBsd(file: string, raw: string): ParsedPart {
     if (!m) {
       if (/^Active |^Proto|^Registered|^Current/.test(t)) continue;
       if (/^(unix|udp|icm|raw|kctl|kevt|ndrv|vsock)/i.test(t.trim())) continue;
-      part.problems.push(badRow(file, line, last, truncated, 'not a BSD netstat row (Proto Recv-Q Send-Q Local Foreign (state))'));
+      part.problems.push(badRow(file, line, last, truncated, msg.notRow('BSD netstat', 'Proto Recv-Q Send-Q Local Foreign (state)')));
       continue;
     }
     if (m[1].startsWith('udp')) continue;
@@ -49,13 +50,13 @@ export function parseNetstatBsd(file: string, raw: string): ParsedPart {
     const local = parseEndpoint(m[4], '.', fam);
     const remote = parseEndpoint(m[5], '.', local?.family ?? fam);
     if (!local || !remote) {
-      part.problems.push(badRow(file, line, last, truncated, `cannot read the address '${!local ? m[4] : m[5]}' (cut off? use netstat -W)`));
+      part.problems.push(badRow(file, line, last, truncated, msg.badAddress(!local ? m[4] : m[5], msg.hintCut('netstat -W'))));
       continue;
     }
     const words = m[6].trim().split(/\s+/).filter((w) => w !== '');
     const state = words.length ? stateFromWord(words[0]) : undefined;
     if (!state) {
-      part.problems.push(badRow(file, line, last, truncated, `unknown state word '${words[0] ?? ''}'`));
+      part.problems.push(badRow(file, line, last, truncated, msg.unknownState(words[0] ?? '')));
       continue;
     }
     const s: SocketRecord = {

@@ -17,6 +17,7 @@ import { stateFromWord, type TcpState } from '../../model/states.js';
 import { parseEndpoint } from './address.js';
 import { TIMER_WORDS } from './timers.js';
 import { badRow, endsMidLine, numberedLines, problem, repairText } from './text.js';
+import { msg } from './messages.js';
 import type { FormatParser, ParsedPart } from './types.js';
 
 const ROW = /^(tcp6?|udp6?|raw6?|udpl6?)\s+(\d+)\s+(\d+)\s+(\S+)\s+(\S+)\s*(.*)$/;
@@ -61,7 +62,7 @@ export function parseNetstatLinux(file: string, raw: string): ParsedPart {
       // Titles ("Active Internet connections ...", translated) sit above the header.
       if (!sawRows && !header) continue;
       if (!sawRows && /^\S/.test(t) && !/^\s*tcp/.test(t)) continue;
-      part.problems.push(badRow(file, line, last, truncated, 'not a netstat row (Proto Recv-Q Send-Q Local Foreign State ...)'));
+      part.problems.push(badRow(file, line, last, truncated, msg.notRow('netstat', 'Proto Recv-Q Send-Q Local Foreign State ...')));
       continue;
     }
     inUnix = false;
@@ -71,7 +72,7 @@ export function parseNetstatLinux(file: string, raw: string): ParsedPart {
     const local = parseEndpoint(m[4], ':', m[1] === 'tcp6' ? 'ipv6' : 'ipv4');
     const peer = parseEndpoint(m[5], ':', local?.family ?? 'ipv4');
     if (!local || !peer) {
-      part.problems.push(badRow(file, line, last, truncated, `cannot read the address '${!local ? m[4] : m[5]}' (a name? use netstat -n; cut off? use netstat -W)`));
+      part.problems.push(badRow(file, line, last, truncated, msg.badAddress(!local ? m[4] : m[5], msg.hintNamesOrCut('netstat -n', 'netstat -W'))));
       continue;
     }
     const s: SocketRecord = {
@@ -94,7 +95,7 @@ export function parseNetstatLinux(file: string, raw: string): ParsedPart {
         s.state = 'LISTEN';
         words.shift();
       } else {
-        part.problems.push(badRow(file, line, last, truncated, `unknown state word '${words[0] ?? ''}'`));
+        part.problems.push(badRow(file, line, last, truncated, msg.unknownState(words[0] ?? '')));
         continue;
       }
     } else {
@@ -120,7 +121,7 @@ export function parseNetstatLinux(file: string, raw: string): ParsedPart {
       } else if (prog === '-') {
         part.hasProcesses = true;
       } else {
-        part.problems.push(problem(file, line, `cannot read the PID/Program name column '${prog}'`));
+        part.problems.push(problem(file, line, msg.badProgram(prog)));
       }
     }
     part.sockets!.push(s);

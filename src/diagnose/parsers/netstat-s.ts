@@ -1,7 +1,8 @@
 // `netstat -s` prose: only the few counters the doctor uses (FORMATS.md §3 says parse /proc instead:
 // the prose differs between net-tools versions). The `Name: value` lines that newer net-tools prints
 // for counters it has no sentence for are read too. Other sentences are counted, not guessed at.
-import { numberedLines, repairText } from './text.js';
+import { note, numberedLines, repairText } from './text.js';
+import { msg } from './messages.js';
 import type { FormatParser, ParsedPart } from './types.js';
 
 /** Sentence (after the leading number) -> counter name. From net-tools statistics.c. */
@@ -49,10 +50,7 @@ export function parseNetstatS(file: string, raw: string): ParsedPart {
     if (!firstSkipped) firstSkipped = line.n;
   }
   if (skipped) {
-    part.problems.push({
-      file, line: firstSkipped,
-      message: `${skipped} netstat -s sentences were not read (only key counters are; /proc/net/netstat has them all)`,
-    });
+    part.problems.push(note(file, firstSkipped, msg.netstatSUnread(skipped)));
   }
   return part;
 }

@@ -15,6 +15,7 @@ import type { SocketRecord } from '../../model/snapshot.js';
 import { stateFromWord, type TcpState } from '../../model/states.js';
 import { parseEndpoint } from './address.js';
 import { badRow, endsMidLine, numberedLines, repairText } from './text.js';
+import { msg } from './messages.js';
 import type { FormatParser, ParsedPart } from './types.js';
 
 // Indented by two spaces; `findstr` keeps that, some copy-pastes lose it.
@@ -46,7 +47,7 @@ export function parseNetstatWindows(file: string, raw: string): ParsedPart {
       const exe = /^\s*\[(.+)\]\s*$/.exec(t);
       if (exe && prev?.processes?.length) prev.processes[0].name = exe[1];
       else if (exe && prev) (prev.extra ??= {}).exe = exe[1];
-      else if (!/^\s/.test(t) && !prev) part.problems.push(badRow(file, line, last, truncated, 'not a netstat row (Proto Local Foreign State PID)'));
+      else if (!/^\s/.test(t) && !prev) part.problems.push(badRow(file, line, last, truncated, msg.notRow('netstat', 'Proto Local Foreign State PID')));
       continue;
     }
     sawRow = true;
@@ -55,7 +56,7 @@ export function parseNetstatWindows(file: string, raw: string): ParsedPart {
     const local = parseEndpoint(m[2], ':', 'ipv4');
     const remote = parseEndpoint(m[3], ':', local?.family ?? 'ipv4');
     if (!local || !remote) {
-      part.problems.push(badRow(file, line, last, truncated, `cannot read the address '${!local ? m[2] : m[3]}'`));
+      part.problems.push(badRow(file, line, last, truncated, msg.badAddress(!local ? m[2] : m[3])));
       continue;
     }
     const words = m[4].trim().split(/\s+/).filter((w) => w !== '');
@@ -65,7 +66,7 @@ export function parseNetstatWindows(file: string, raw: string): ParsedPart {
     let state = word ? windowsState(word) : undefined;
     if (!state && /^(0\.0\.0\.0|::)$/.test(remote.address) && remote.port === 0) state = 'LISTEN';
     if (!state) {
-      part.problems.push(badRow(file, line, last, truncated, `unknown state word '${word}'`));
+      part.problems.push(badRow(file, line, last, truncated, msg.unknownState(word)));
       continue;
     }
     const s: SocketRecord = {

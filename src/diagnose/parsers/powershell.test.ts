@@ -45,7 +45,8 @@ test('broken JSON and unknown states are problems, not crashes', () => {
   assert.match(parsePowershell('j', '[{"LocalAddress": "::1",').problems[0].message, /not valid JSON/);
   const p = parsePowershell('c', '"LocalAddress","LocalPort","RemoteAddress","RemotePort","State"\n"1.2.3.4","1","5.6.7.8","2","Weird"\n');
   assert.equal(p.problems[0].line, 2);
-  assert.match(p.problems[0].message, /unknown State 'Weird'/);
+  assert.match(p.problems[0].message, /unknown state word 'Weird'/);
+  assert.match(p.problems[0].zh!, /未知的状态词 'Weird'/);
 });
 
 test('an IPv6 address cut by the default table view is reported with the way out', () => {

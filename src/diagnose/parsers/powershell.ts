@@ -12,7 +12,9 @@
 import type { SocketRecord } from '../../model/snapshot.js';
 import { stateFromWord, WINDOWS_MIB_STATE_CODES, type TcpState } from '../../model/states.js';
 import { canonicalHost } from './address.js';
-import { badRow, endsMidLine, numberedLines, problem, repairText, type Line } from './text.js';
+import { badRow, endsMidLine, note, numberedLines, problem, repairText, type Line } from './text.js';
+import { msg } from './messages.js';
+import type { Text } from '../../i18n/lang.js';
 import type { FormatParser, ParsedPart } from './types.js';
 
 type Fields = Record<string, string>;
@@ -24,21 +26,19 @@ function stateOf(v: string): TcpState | undefined {
 }
 
 /** One record (whatever shape it came in) -> socket, or the reason it cannot be one. */
-function toSocket(f: Fields): SocketRecord | string {
-  for (const k of REQUIRED) if (f[k] === undefined || f[k] === '') return `no ${k}`;
+function toSocket(f: Fields): SocketRecord | Text {
+  for (const k of REQUIRED) if (f[k] === undefined || f[k] === '') return msg.missingField(k);
   const state = stateOf(f.State);
-  if (!state) return `unknown State '${f.State}'`;
+  if (!state) return msg.unknownState(f.State);
   const local = canonicalHost(f.LocalAddress, 'ipv6');
   const remote = canonicalHost(f.RemoteAddress, local?.family ?? 'ipv6');
   if (!local || !remote) {
     const bad = !local ? f.LocalAddress : f.RemoteAddress;
     // The default table cuts long IPv6 addresses with `...` (5.1) or `…` (7).
-    return /(\.\.\.|…)$/.test(bad)
-      ? `the address '${bad}' was cut by the table view (use | Format-Table -AutoSize, or ConvertTo-Csv)`
-      : `cannot read the address '${bad}'`;
+    return /(\.\.\.|…)$/.test(bad) ? msg.cutByTable(bad) : msg.badAddress(bad);
   }
   const lp = Number(f.LocalPort); const rp = Number(f.RemotePort);
-  if (!Number.isInteger(lp) || !Number.isInteger(rp)) return 'LocalPort/RemotePort are not numbers';
+  if (!Number.isInteger(lp) || !Number.isInteger(rp)) return msg.notNumber('LocalPort/RemotePort', `${f.LocalPort}/${f.RemotePort}`);
   const s: SocketRecord = {
     state, family: local.family, localAddress: local.address, localPort: lp, remoteAddress: remote.address, remotePort: rp,
   };
@@ -58,7 +58,7 @@ function newPart(file: string): ParsedPart {
 
 function add(part: ParsedPart, file: string, line: Line, last: number, truncated: boolean, f: Fields): void {
   const s = toSocket(f);
-  if (typeof s === 'string') part.problems.push(badRow(file, line, last, truncated, s));
+  if (!('state' in s)) part.problems.push(badRow(file, line, last, truncated, s));
   else {
     part.sockets!.push(s);
     if (f.OwningProcess !== undefined) part.hasProcesses = true;
@@ -101,7 +101,7 @@ function parseTable(file: string, lines: Line[], truncated: boolean, part: Parse
     }
     add(part, file, lines[i], last, truncated, f);
   }
-  if (!cols) part.problems.push({ file, line: 1, message: 'a Get-NetTCPConnection table without its dashes line' });
+  if (!cols) part.problems.push(note(file, 1, msg.noDashes));
 }
 
 function parseList(file: string, lines: Line[], truncated: boolean, part: ParsedPart): void {
@@ -114,7 +114,7 @@ function parseList(file: string, lines: Line[], truncated: boolean, part: Parsed
   for (const line of lines) {
     if (line.text.trim() === '') { flush(); continue; }
     const m = /^(\w+)\s*:\s?(.*)$/.exec(line.text);
-    if (!m) { part.problems.push(badRow(file, line, last, truncated, 'not a "Name : value" line')); continue; }
+    if (!m) { part.problems.push(badRow(file, line, last, truncated, msg.notLine('a "Name : value" line'))); continue; }
     if (f[m[1]] !== undefined) flush();
     first ??= line;
     f[m[1]] = m[2].trim();
@@ -139,7 +139,7 @@ function parseCsv(file: string, lines: Line[], truncated: boolean, part: ParsedP
     if (line.text.trim() === '' || line.text.startsWith('#TYPE')) continue;
     const cells = csvCells(line.text);
     if (!head) { head = cells; continue; }
-    if (cells.length !== head.length) { part.problems.push(badRow(file, line, last, truncated, `expected ${head.length} fields, found ${cells.length}`)); continue; }
+    if (cells.length !== head.length) { part.problems.push(badRow(file, line, last, truncated, msg.fieldCount(head.length, cells.length))); continue; }
     const f: Fields = {};
     head.forEach((h, i) => { f[h] = cells[i]; });
     add(part, file, line, last, truncated, f);
@@ -149,12 +149,12 @@ function parseCsv(file: string, lines: Line[], truncated: boolean, part: ParsedP
 function parseJson(file: string, text: string, part: ParsedPart): void {
   let data: unknown;
   try { data = JSON.parse(text); } catch (e) {
-    part.problems.push({ file, line: 1, message: `not valid JSON: ${(e as Error).message}` });
+    part.problems.push(note(file, 1, msg.badJson((e as Error).message)));
     return;
   }
   const rows = Array.isArray(data) ? data : [data];
   rows.forEach((r, i) => {
-    if (typeof r !== 'object' || r === null) { part.problems.push({ file, line: 1, message: `entry ${i + 1} is not an object` }); return; }
+    if (typeof r !== 'object' || r === null) { part.problems.push(note(file, 1, msg.notObject(i + 1))); return; }
     const f: Fields = {};
     for (const [k, v] of Object.entries(r as Record<string, unknown>)) {
       if (v === null || v === undefined) continue;
@@ -162,7 +162,7 @@ function parseJson(file: string, text: string, part: ParsedPart): void {
       f[k] = typeof v === 'object' ? JSON.stringify(v) : String(v);
     }
     const s = toSocket(f);
-    if (typeof s === 'string') part.problems.push(problem(file, { n: 1, text: JSON.stringify(r).slice(0, 200) }, `entry ${i + 1}: ${s}`));
+    if (!('state' in s)) part.problems.push(problem(file, { n: 1, text: JSON.stringify(r).slice(0, 200) }, msg.entry(i + 1, s)));
     else { part.sockets!.push(s); if (f.OwningProcess !== undefined) part.hasProcesses = true; }
   });
 }

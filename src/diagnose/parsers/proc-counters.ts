@@ -2,6 +2,7 @@
 // `Prefix: v1 v2 ...` (FORMATS.md §3) -> counters `TcpExt:ListenOverflows`, `Tcp:CurrEstab`.
 // Also `nstat -az` (`TcpExtListenDrops  15  0.0`), whose names glue the prefix on.
 import { badRow, endsMidLine, numberedLines, problem, repairText } from './text.js';
+import { msg } from './messages.js';
 import type { FormatParser, ParsedPart } from './types.js';
 
 const PAIR = /^([A-Za-z0-9]+):\s+(.*)$/;
@@ -18,25 +19,25 @@ export function parseProcCounters(file: string, raw: string): ParsedPart {
   const rows = lines.filter((l) => l.text.trim() !== '');
   for (let i = 0; i < rows.length; i++) {
     const names = PAIR.exec(rows[i].text);
-    if (!names) { part.problems.push(badRow(file, rows[i], last, truncated, 'not a "Prefix: names" line')); continue; }
+    if (!names) { part.problems.push(badRow(file, rows[i], last, truncated, msg.notLine('a "Prefix: names" line'))); continue; }
     const valuesLine = rows[i + 1];
     const values = valuesLine && PAIR.exec(valuesLine.text);
     if (!values || values[1] !== names[1] || !/^-?\d/.test(values[2].trim())) {
       // An empty section (`MPTcpExt:` with no names) has no value line.
       if (names[2].trim() === '') continue;
-      part.problems.push(badRow(file, rows[i], last, truncated, `the names of ${names[1]}: have no value line after them`));
+      part.problems.push(badRow(file, rows[i], last, truncated, msg.namesWithoutValues(names[1])));
       continue;
     }
     i++;
     const n = names[2].trim().split(/\s+/);
     const v = values[2].trim().split(/\s+/);
     if (n.length !== v.length) {
-      part.problems.push(badRow(file, valuesLine, last, truncated, `${names[1]}: ${n.length} names but ${v.length} values`));
+      part.problems.push(badRow(file, valuesLine, last, truncated, msg.namesValuesMismatch(names[1], n.length, v.length)));
     }
     for (let k = 0; k < Math.min(n.length, v.length); k++) {
       const num = Number(v[k]);
       if (Number.isFinite(num)) part.counters![`${names[1]}:${n[k]}`] = num;
-      else part.problems.push(problem(file, valuesLine, `${names[1]}:${n[k]} is not a number ('${v[k]}')`));
+      else part.problems.push(problem(file, valuesLine, msg.notNumber(`${names[1]}:${n[k]}`, v[k])));
     }
   }
   return part;
@@ -80,7 +81,7 @@ export function parseNstat(file: string, raw: string): ParsedPart {
     const t = line.text.trim();
     if (t === '' || t.startsWith('#')) continue;
     const m = NSTAT_ROW.exec(t);
-    if (!m) { part.problems.push(badRow(file, line, last, truncated, 'not an nstat line (Name value rate)')); continue; }
+    if (!m) { part.problems.push(badRow(file, line, last, truncated, msg.notLine('an nstat line (Name value rate)'))); continue; }
     part.counters![splitNstatName(m[1])] = Number(m[2]);
   }
   return part;

@@ -13,6 +13,7 @@ import { LINUX_STATE_CODES } from '../../model/states.js';
 import { formatIpv6, canonicalHost } from './address.js';
 import { PROC_TIMER_CODES } from './timers.js';
 import { badRow, endsMidLine, numberedLines, repairText } from './text.js';
+import { msg } from './messages.js';
 import type { FormatParser, ParsedPart } from './types.js';
 
 const HEADER = /^\s*sl\s+local_address\s+rem(ote)?_address\s+st\s/;
@@ -48,12 +49,12 @@ export function parseProcNetTcp(file: string, raw: string): ParsedPart {
   for (const line of lines) {
     if (line.text.trim() === '' || HEADER.test(line.text)) continue;
     const m = ROW.exec(line.text);
-    if (!m) { part.problems.push(badRow(file, line, last, truncated, 'not a /proc/net/tcp row')); continue; }
+    if (!m) { part.problems.push(badRow(file, line, last, truncated, msg.notRow('/proc/net/tcp', 'sl local_address rem_address st ...'))); continue; }
     const state = LINUX_STATE_CODES[parseInt(m[5], 16)];
     const local = decodeProcAddress(m[1]);
     const remote = decodeProcAddress(m[3]);
     if (!state || !local || !remote) {
-      part.problems.push(badRow(file, line, last, truncated, `unknown state code ${m[5]}`));
+      part.problems.push(badRow(file, line, last, truncated, msg.unknownStateCode(m[5])));
       continue;
     }
     const tr = parseInt(m[8], 16);

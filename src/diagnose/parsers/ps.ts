@@ -3,6 +3,7 @@
 // with args only, the name is the program's base name (`[kworker/0:1]` keeps its brackets off).
 import type { ProcessInfo } from '../../model/snapshot.js';
 import { badRow, endsMidLine, numberedLines, repairText } from './text.js';
+import { msg } from './messages.js';
 import type { FormatParser, ParsedPart } from './types.js';
 
 const NAME_COLS = new Set(['COMMAND', 'COMM', 'CMD', 'ARGS', 'UCOMM']);
@@ -28,15 +29,15 @@ export function parsePs(file: string, raw: string): ParsedPart {
     if (t === '') continue;
     if (!cols) {
       cols = t.split(/\s+/).map((c) => c.toUpperCase());
-      if (!cols.includes('PID')) { part.problems.push(badRow(file, line, last, truncated, 'a ps header must have a PID column')); return part; }
+      if (!cols.includes('PID')) { part.problems.push(badRow(file, line, last, truncated, msg.psNoPid)); return part; }
       continue;
     }
     const words = t.split(/\s+/);
-    if (words.length < cols.length - 1) { part.problems.push(badRow(file, line, last, truncated, `expected ${cols.length} columns`)); continue; }
+    if (words.length < cols.length - 1) { part.problems.push(badRow(file, line, last, truncated, msg.psColumns(cols.length))); continue; }
     const cells = [...words.slice(0, cols.length - 1), words.slice(cols.length - 1).join(' ')];
     const get = (c: string): string | undefined => { const i = cols!.indexOf(c); return i >= 0 ? cells[i] : undefined; };
     const pid = Number(get('PID'));
-    if (!Number.isInteger(pid)) { part.problems.push(badRow(file, line, last, truncated, `PID '${get('PID')}' is not a number`)); continue; }
+    if (!Number.isInteger(pid)) { part.problems.push(badRow(file, line, last, truncated, msg.notNumber('PID', get('PID') ?? ''))); continue; }
     const nameIdx = cols.findIndex((c) => NAME_COLS.has(c));
     const lastCol = cols.length - 1;
     const lastIsName = NAME_COLS.has(cols[lastCol]);

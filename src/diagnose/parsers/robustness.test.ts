@@ -39,7 +39,7 @@ test('seeded damage to every fixture: no exception but UnknownFormatError, probl
           const snap = snapshotFromText(f, text, 1);
           for (const p of snap.problems) {
             assert.ok(p.line >= 1 && p.line <= lineCount, `${dir}/${f}: problem on line ${p.line} of ${lineCount}`);
-            assert.ok(p.message.length > 0);
+            assert.ok(p.message.length > 0 && (p.zh ?? '').length > 0, 'every problem in English and Chinese');
           }
           for (const s of snap.sockets) {
             assert.ok(s.localPort >= 0 && s.localPort <= 65535 && s.remotePort >= 0 && s.remotePort <= 65535, `${dir}/${f}: port`);

@@ -14,6 +14,7 @@ import type { ProcessRef, SocketRecord } from '../../model/snapshot.js';
 import { stateFromWord } from '../../model/states.js';
 import { parseEndpoint } from './address.js';
 import { badRow, endsMidLine, numberedLines, repairText } from './text.js';
+import { msg } from './messages.js';
 import type { FormatParser, ParsedPart } from './types.js';
 
 const HEADER = /^USER\s+COMMAND\s+PID\s+FD\s+PROTO\s+LOCAL ADDRESS\s+FOREIGN ADDRESS/;
@@ -33,13 +34,13 @@ export function parseSockstatBsd(file: string, raw: string): ParsedPart {
     const t = line.text;
     if (t.trim() === '' || HEADER.test(t)) continue;
     const m = ROW.exec(t);
-    if (!m) { part.problems.push(badRow(file, line, last, truncated, 'not a sockstat row (USER COMMAND PID FD PROTO LOCAL FOREIGN)')); continue; }
+    if (!m) { part.problems.push(badRow(file, line, last, truncated, msg.notRow('sockstat', 'USER COMMAND PID FD PROTO LOCAL FOREIGN'))); continue; }
     if (!m[5].startsWith('tcp')) continue;
     const fam = m[5] === 'tcp4' ? 'ipv4' : 'ipv6';
     const local = parseEndpoint(m[6], ':', fam);
     const remote = parseEndpoint(m[7] || '*:*', ':', local?.family ?? fam);
     if (!local || !remote) {
-      part.problems.push(badRow(file, line, last, truncated, `cannot read the address '${!local ? m[6] : m[7]}' (a name? use sockstat -n; cut? use sockstat -w)`));
+      part.problems.push(badRow(file, line, last, truncated, msg.badAddress(!local ? m[6] : m[7], msg.hintNamesOrCut('sockstat -n', 'sockstat -w'))));
       continue;
     }
     const tuple = { localAddress: local.address, localPort: local.port, remoteAddress: remote.address, remotePort: remote.port };

@@ -3,6 +3,7 @@
 // The other lines (sockets:, UDP:, RAW:, FRAG:, TCP6: ...) are kept as counters `sockstat:UDP:inuse`.
 import type { HostSnapshot } from '../../model/snapshot.js';
 import { badRow, endsMidLine, numberedLines, repairText } from './text.js';
+import { msg } from './messages.js';
 import type { FormatParser, ParsedPart } from './types.js';
 
 const LINE = /^([A-Za-z0-9]+):((?:\s+[a-z_]+\s+-?\d+)+)\s*$/;
@@ -18,7 +19,7 @@ export function parseSockstat(file: string, raw: string): ParsedPart {
   for (const line of lines) {
     if (line.text.trim() === '') continue;
     const m = LINE.exec(line.text.trim());
-    if (!m) { part.problems.push(badRow(file, line, last, truncated, 'not a sockstat line (PROTO: name value ...)')); continue; }
+    if (!m) { part.problems.push(badRow(file, line, last, truncated, msg.notLine('a sockstat line (PROTO: name value ...)'))); continue; }
     const words = m[2].trim().split(/\s+/);
     const values: Record<string, number> = {};
     for (let i = 0; i + 1 < words.length; i += 2) values[words[i]] = Number(words[i + 1]);

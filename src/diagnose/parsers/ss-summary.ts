@@ -1,7 +1,8 @@
 // `ss -s` (FORMATS.md §4): `TCP:   25 (estab 12, closed 4, orphaned 0, timewait 3)`, computed by ss
 // from /proc/net/sockstat and Tcp CurrEstab: total = alloc + tw. Older iproute2 (< 4.17) printed
 // `Total: N (kernel M)` and `timewait T/U` plus `synrecv S`, `ports P`.
-import { numberedLines, repairText } from './text.js';
+import { note, numberedLines, repairText } from './text.js';
+import { msg } from './messages.js';
 import type { FormatParser, ParsedPart } from './types.js';
 
 const TCP = /^TCP:\s+(\d+)\s+\((.*)\)/;
@@ -30,7 +31,7 @@ export function parseSsSummary(file: string, raw: string): ParsedPart {
     for (const [k, n] of Object.entries(v)) part.counters![`ss:TCP:${k}`] = n;
     part.counters!['ss:TCP:total'] = Number(m[1]);
   }
-  if (!sawTcp) part.problems.push({ file, line: 1, message: 'ss -s output without a TCP: line' });
+  if (!sawTcp) part.problems.push(note(file, 1, msg.noTcpLine));
   return part;
 }
 

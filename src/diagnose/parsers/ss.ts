@@ -15,6 +15,7 @@ import { stateFromWord } from '../../model/states.js';
 import { parseEndpoint } from './address.js';
 import { ssTimerMs, TIMER_WORDS } from './timers.js';
 import { badRow, endsMidLine, numberedLines, problem, repairText } from './text.js';
+import { msg } from './messages.js';
 import type { FormatParser, ParsedPart } from './types.js';
 
 const HEADER = /^\s*(Netid\s+)?State\s+Recv-Q\s+Send-Q\s+Local/;
@@ -97,8 +98,7 @@ export function parseSs(file: string, raw: string): ParsedPart {
   const stateless = lines.find((l) => STATELESS_HEADER.test(l.text));
   if (stateless) {
     const rows = lines.filter((l) => l.n > stateless.n && /^\S/.test(l.text)).length;
-    part.problems.push(problem(file, stateless,
-      `this ss output has no State column (ss prints none when a single state is filtered, e.g. \`state close-wait\`), so its ${rows} rows cannot be placed; run it without the state filter`));
+    part.problems.push(problem(file, stateless, msg.noStateColumn(rows)));
     return part;
   }
   for (const line of lines) {
@@ -112,7 +112,7 @@ export function parseSs(file: string, raw: string): ParsedPart {
     }
     if (/^\s/.test(t)) {
       if (prev) readContinuation(t, prev);
-      else if (!skipping) part.problems.push(problem(file, line, 'a continuation line with no row before it'));
+      else if (!skipping) part.problems.push(problem(file, line, msg.orphanContinuation));
       continue;
     }
     let body = t;
@@ -128,9 +128,9 @@ export function parseSs(file: string, raw: string): ParsedPart {
     const peer = m ? parseEndpoint(m[5], ':', local?.family ?? star) : undefined;
     if (!m || !state || !local || !peer) {
       prev = undefined;
-      const why = !m ? 'not an ss row (State Recv-Q Send-Q Local Peer)'
-        : !state ? `unknown state word '${m[1]}'`
-          : `cannot read the address '${!local ? m[4] : m[5]}' (a host or service name? use ss -n)`;
+      const why = !m ? msg.notRow('ss', 'State Recv-Q Send-Q Local Peer')
+        : !state ? msg.unknownState(m[1])
+          : msg.badAddress(!local ? m[4] : m[5], msg.hintNamesOrCut('ss -n'));
       part.problems.push(badRow(file, line, last, truncated, why));
       continue;
     }

@@ -2,6 +2,7 @@
 // `grep -r . /proc/sys/net/ipv4/` (`/proc/sys/net/ipv4/tcp_fin_timeout:60`) -> sysctls by dotted name.
 // Multi-number values (ip_local_port_range is tab-separated in /proc) are kept with single spaces.
 import { badRow, endsMidLine, numberedLines, problem, repairText } from './text.js';
+import { msg } from './messages.js';
 import type { FormatParser, ParsedPart } from './types.js';
 
 const SYSCTL = /^([a-z0-9_]+(?:\.[A-Za-z0-9_\-]+)+)\s*=\s?(.*)$/;
@@ -22,8 +23,8 @@ export function parseSysctl(file: string, raw: string): ParsedPart {
     const p = m ? undefined : PROC_SYS.exec(t);
     if (m) part.sysctls![m[1]] = m[2].trim().replace(/\s+/g, ' ');
     else if (p) part.sysctls![p[1].replace(/\//g, '.')] = p[2].trim().replace(/\s+/g, ' ');
-    else if (/^sysctl: /.test(t)) part.problems.push(problem(file, line, `sysctl reported: ${t.slice(8)}`));
-    else part.problems.push(badRow(file, line, last, truncated, 'not a sysctl line (name = value)'));
+    else if (/^sysctl: /.test(t)) part.problems.push(problem(file, line, msg.sysctlSays(t.slice(8))));
+    else part.problems.push(badRow(file, line, last, truncated, msg.notLine('a sysctl line (name = value)')));
   }
   return part;
 }

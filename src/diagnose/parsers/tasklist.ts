@@ -3,7 +3,9 @@
 // PowerShell `Get-Process` (`Id` ... `ProcessName` columns). They name the PIDs that
 // `netstat -ano` and Get-NetTCPConnection give bare.
 import type { ProcessInfo } from '../../model/snapshot.js';
+import type { Text } from '../../i18n/lang.js';
 import { badRow, endsMidLine, numberedLines, repairText, type Line } from './text.js';
+import { msg } from './messages.js';
 import type { FormatParser, ParsedPart } from './types.js';
 
 const RULE = /^=+( +=+)+\s*$/;
@@ -19,7 +21,7 @@ export function parseTasklist(file: string, raw: string): ParsedPart {
     format: 'tasklist', source: { kind: 'proc-file', origin: file, os: 'windows', format: 'tasklist' }, processes: [], problems: [],
   };
   const out = new Map<number, ProcessInfo>();
-  const bad = (l: Line, why: string): void => { part.problems.push(badRow(file, l, last, truncated, why)); };
+  const bad = (l: Line, why: Text): void => { part.problems.push(badRow(file, l, last, truncated, why)); };
   let ruleCols: number[] | undefined; // start of each column, from the ==== rule
   let gp: { id: number; name: number } | undefined; // Get-Process token positions
   let header = true;
@@ -47,13 +49,13 @@ export function parseTasklist(file: string, raw: string): ParsedPart {
       const w = t.trim().split(/\s+/);
       const pid = Number(w[gp.id]);
       const name = w.slice(gp.name).join(' ');
-      if (!Number.isInteger(pid) || !name) { bad(line, 'not a Get-Process row'); continue; }
+      if (!Number.isInteger(pid) || !name) { bad(line, msg.notRow('Get-Process', 'Handles ... Id ... ProcessName')); continue; }
       out.set(pid, { pid, name });
     } else if (ruleCols && ruleCols.length >= 2) {
       // The image name may hold spaces ("System Idle Process"); the PID is right-aligned in column 2.
       const name = t.slice(0, ruleCols[1]).trim();
       const pidText = t.slice(ruleCols[1], ruleCols[2]).trim();
-      if (!/^\d+$/.test(pidText) || !name) { bad(line, 'not a tasklist row (Image Name, PID, ...)'); continue; }
+      if (!/^\d+$/.test(pidText) || !name) { bad(line, msg.notRow('tasklist', 'Image Name, PID, ...')); continue; }
       out.set(Number(pidText), { pid: Number(pidText), name });
     }
   }

@@ -2,6 +2,8 @@
 // line, and the repair of pastes that arrive in the wrong encoding.
 
 import type { ParseProblem } from '../../model/snapshot.js';
+import type { Text } from '../../i18n/lang.js';
+import { msg } from './messages.js';
 
 export interface Line { n: number; text: string }
 
@@ -41,19 +43,24 @@ export function endsMidLine(text: string): boolean {
   return text.length > 0 && !/[\r\n]$/.test(text);
 }
 
-export function problem(file: string, line: Line, message: string): ParseProblem {
-  return { file, line: line.n, message, text: line.text.length > 200 ? line.text.slice(0, 200) + '…' : line.text };
+export function problem(file: string, line: Line, message: Text): ParseProblem {
+  return {
+    file, line: line.n, message: message.en, zh: message.zh,
+    text: line.text.length > 200 ? line.text.slice(0, 200) + '…' : line.text,
+  };
+}
+
+/** A problem that belongs to a file or entry rather than one line of text. */
+export function note(file: string, line: number, message: Text): ParseProblem {
+  return { file, line, message: message.en, zh: message.zh };
 }
 
 /**
  * A row that failed to parse: say whether it is the cut-off end of a truncated paste (the most common
  * reason in pasted text), else the reason the parser gave.
  */
-export function badRow(file: string, line: Line, lastLine: number, truncated: boolean, why: string): ParseProblem {
-  if (truncated && line.n === lastLine) {
-    return problem(file, line, `the paste ends in the middle of this line (cut off?): ${why}`);
-  }
-  return problem(file, line, why);
+export function badRow(file: string, line: Line, lastLine: number, truncated: boolean, why: Text): ParseProblem {
+  return problem(file, line, truncated && line.n === lastLine ? msg.cutOff(why) : why);
 }
 
 export function isUint(s: string | undefined): boolean {
