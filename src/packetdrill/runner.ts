@@ -16,6 +16,7 @@ import { isSysError } from '../core/errno.js';
 import type { Segment } from '../core/segment.js';
 import { seqAdd, seqDiff } from '../core/seq.js';
 import type { SocketApi, StateChange } from '../stack/api.js';
+import { canonical } from '../stack/addr.js';
 import type { PacketEvent, Script, ScriptEvent, SyscallEvent } from './ast.js';
 import { addressesFor, BIND_PORT, type Addresses, type IpVersion, type ScriptedConnection } from './connection-map.js';
 import { describeLive, describeScript, inboundSegment, matchOutbound, type MatchContext } from './segment-match.js';
@@ -184,6 +185,8 @@ class Run {
 
   /** Packets of sockets other than the one under test are ignored, as packetdrill's sniffer does. */
   private belongs(seg: Segment): boolean {
+    // An IPv4-mapped address names the IPv4 peer (a dual-stack socket); anything else must be exact.
+    if (canonical(seg.dstAddr) !== canonical(this.addrs.remoteWire) || canonical(seg.srcAddr) !== canonical(this.addrs.localWire)) return false;
     const c = this.sut;
     if (!c || c.remotePort === 0) return true;
     return seg.dstPort === c.remotePort && (c.localPort === undefined || seg.srcPort === c.localPort);
