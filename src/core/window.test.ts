@@ -1,0 +1,53 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Trace } from './testing/trace.js';
+import { skbTruesize, winFromSpace } from './window.js';
+import { isSysError } from './errno.js';
+
+function smallBuffer(rcvbuf: number, synAckWin: number): Trace {
+  const t = new Trace({}, { rcvbuf });
+  t.send(0, 'S 0:0(0) win 32792 <mss 1000,nop,wscale 7>');
+  t.recv(0, `S. 0:0(0) ack 1 win ${synAckWin} <mss 1460,nop,wscale 0>`);
+  t.send(0.1, '. 1:1(0) ack 1 win 257');
+  return t;
+}
+
+test('skb truesize model: head up to 3712 bytes, then whole pages', () => {
+  assert.equal(skbTruesize(1000), 2048 + 256);
+  assert.equal(skbTruesize(4000), 4096 + 256 + 4096);
+  assert.equal(skbTruesize(20000), 4096 + 256 + 4 * 4096);
+  assert.equal(winFromSpace(40000), 20000);
+});
+
+test('SO_RCVBUF=10000: 4000 unread bytes leave win 5000; segments beyond the window get a duplicate ACK (tcp_rcv_big_endseq.pkt)', () => {
+  const t = smallBuffer(10000, 8760);
+  t.send(0.1, 'P. 1:4001(4000) ack 1 win 257');
+  t.recv(0.1, '. 1:1(0) ack 4001 win 5000');
+  t.send(0.1, 'P. 4001:54001(50000) ack 1 win 257');
+  t.recv(0.1, '. 1:1(0) ack 4001 win 5000');
+  t.send(1.1, 'P. 5001:55001(50000) ack 1 win 257');
+  t.recv(1.1, '. 1:1(0) ack 4001 win 5000');
+  t.send(1.1, 'P. 70001:80001(10000) ack 1 win 257');
+  t.recv(1.1, '. 1:1(0) ack 4001 win 5000');
+  const r = t.c.recv(100000, t.now);
+  assert.ok(!isSysError(r) && r.length === 4000);
+  t.drain();
+  t.send(1.1, 'P. 4001:54001(50000) ack 1 win 257');
+  t.recv(1.1, '. 1:1(0) ack 54001 win 0'); // memory exhausted: ACK at once (tcp_try_rmem_schedule)
+});
+
+test('SO_RCVBUF=20000: a 20000-byte segment leaves win 18000, ACKed by the delayed ACK (tcp_rcv_toobig.pkt)', () => {
+  const t = smallBuffer(20000, 18980);
+  t.send(0.1, 'P. 1:20001(20000) ack 1 win 257');
+  t.recvNothing(0.1399);
+  t.recv(0.14, '. 1:1(0) ack 20001 win 18000');
+});
+
+test('a FIN is accepted at zero window and ACKed at once (tcp_rcv_zero_wnd_fin.pkt)', () => {
+  const t = smallBuffer(20000, 18980);
+  t.send(0.1, 'P. 1:60001(60000) ack 1 win 257');
+  t.recv(0.1, '. 1:1(0) ack 60001 win 0');
+  t.send(0.2, 'F. 60001:60001(0) ack 1 win 257');
+  t.recv(0.2, '. 1:1(0) ack 60002 win 0');
+  t.expectState('CLOSE-WAIT');
+});
