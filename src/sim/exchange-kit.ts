@@ -237,6 +237,7 @@ export interface ExchangeDef {
 }
 
 const DELAY_PARAM: ScenarioParam = { name: 'delay', doc: { en: 'one-way link delay, ms', zh: '单向链路时延（毫秒）' }, default: 50 };
+const LOSS_PARAM: ScenarioParam = { name: 'loss', doc: { en: 'random loss on both links, 0..1 (drawn from --seed)', zh: '两条链路上的随机丢包率 0..1（由 --seed 决定）' }, default: 0 };
 
 /** Seconds as people write them: 60 s, 7875 s (2 h 11 min 15 s). */
 export function secs(ms: number | undefined): string {
@@ -246,7 +247,7 @@ export function secs(ms: number | undefined): string {
 }
 
 export function exchange(def: ExchangeDef): Scenario {
-  const params = [...(def.params ?? []), { ...DELAY_PARAM, default: def.delayMs ?? DELAY_PARAM.default }];
+  const params = [...(def.params ?? []), { ...DELAY_PARAM, default: def.delayMs ?? DELAY_PARAM.default }, LOSS_PARAM];
   return {
     name: def.name,
     kind: 'exchange',
@@ -255,7 +256,11 @@ export function exchange(def: ExchangeDef): Scenario {
     run(opts: ScenarioOptions): ExchangeResult {
       const config = configFrom(opts);
       const p = paramsFrom(params, opts.params, def.name);
+      const loss = Number(p.loss);
+      if (!(loss >= 0 && loss <= 1)) throw new ScenarioInputError(`--param loss=${p.loss}: needs a probability from 0 to 1`);
+      if (!(Number(p.delay) >= 0)) throw new ScenarioInputError(`--param delay=${p.delay}: needs a delay of 0 ms or more`);
       const lab = new Lab(config, p, opts.seed, Number(p.delay));
+      lab.net.both('A', 'B', (l) => { l.loss = loss; });
       let conclusion: Text;
       try {
         conclusion = def.script(lab);

@@ -25,6 +25,29 @@ const WORDS = {
 
 const STATE_W = 12;
 
+/** Columns a string takes in a terminal: CJK characters are two wide. */
+export function displayWidth(s: string): number {
+  let w = 0;
+  for (const ch of s) {
+    const c = ch.codePointAt(0) as number;
+    w += (c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0xa4cf) || (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xf900 && c <= 0xfaff) || (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) || (c >= 0xffe0 && c <= 0xffe6) ? 2 : 1;
+  }
+  return w;
+}
+
+function padStartW(s: string, n: number): string {
+  return ' '.repeat(Math.max(0, n - displayWidth(s))) + s;
+}
+
+function padEndW(s: string, n: number): string {
+  return s + ' '.repeat(Math.max(0, n - displayWidth(s)));
+}
+
+/** Names say "client"/"server"; in Chinese, 客户端/服务器. */
+function localName(name: string, L: Lang): string {
+  return L === 'zh' ? name.replace(/\bclient\b/, '客户端').replace(/\bserver\b/, '服务器') : name;
+}
+
 /** Seconds with milliseconds: `0.000 s`, `60.050 s`, `7875.000 s`. */
 export function fmtTime(ms: number): string {
   return `${(ms / 1000).toFixed(3)} s`;
@@ -36,7 +59,9 @@ export function renderExchange(r: ExchangeResult, o: RenderOptions): string {
   const mid = Math.max(44, ...texts.map((x) => x.length + 8));
   const timeW = Math.max(8, ...r.steps.map((s) => fmtTime(s.at).length));
   const out: string[] = [];
-  out.push(`${t(WORDS.time, L).padStart(timeW)}  ${r.names.A.padEnd(STATE_W + 2 + mid + 2)}${r.names.B}`);
+  const nameA = localName(r.names.A, L);
+  const nameB = localName(r.names.B, L);
+  out.push(`${padStartW(t(WORDS.time, L), timeW)}  ${padEndW(nameA, STATE_W + 2 + mid + 2)}${nameB}`);
   out.push(`${''.padStart(timeW)}  ${'-'.repeat(STATE_W + mid + STATE_W + 4)}`);
   let lastA = '';
   let lastB = '';
@@ -54,7 +79,7 @@ export function renderExchange(r: ExchangeResult, o: RenderOptions): string {
   });
   out.push('', `${t(o.absolute ? WORDS.absolute : WORDS.relative, L)}`, '', t(WORDS.timeline, L));
   for (const side of ['A', 'B'] as const) {
-    out.push(`  ${r.names[side]}`);
+    out.push(`  ${side === 'A' ? nameA : nameB}`);
     for (const c of r.timeline.filter((x) => x.side === side)) {
       out.push(`    ${fmtTime(c.at).padStart(timeW)}  ${`${c.from} -> ${c.to}`.padEnd(30)}  ${c.reason}`);
     }

@@ -89,7 +89,7 @@ test('bad input is a ScenarioInputError naming the problem', () => {
   assert.throws(() => run('handshake', { settings: { tcp_no_such: '1' } }), (e: unknown) => e instanceof ScenarioInputError && /unknown setting 'tcp_no_such'/.test(e.message));
   assert.throws(() => run('handshake', { settings: { tcp_fin_timeout: 'soon' } }), ScenarioInputError);
   assert.throws(() => run('close-wait-leak', { params: { duration: 'long' } }), /needs a number/);
-  assert.throws(() => run('close-wait-leak', { params: { nope: '1' } }), /no parameter 'nope' \(its parameters: duration, delay\)/);
+  assert.throws(() => run('close-wait-leak', { params: { nope: '1' } }), /no parameter 'nope' \(its parameters: duration, delay, loss\)/);
 });
 
 test('wandering-duplicate: the RST it provokes ends TIME-WAIT early, unless tcp_rfc1337=1', () => {

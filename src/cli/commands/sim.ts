@@ -21,7 +21,8 @@ options:
   --list               list the scenarios (name, kind, summary)
   --set NAME=VALUE     a tunable, short or sysctl name (repeatable): --set tcp_fin_timeout=30,
                        --set net.ipv4.tcp_keepalive_time=600
-  --param NAME=VALUE   a scenario parameter (repeatable; --list shows them)
+  --param NAME=VALUE   a scenario parameter (repeatable; --list shows them); every exchange
+                       also takes delay=MS (one-way, default 50) and loss=P (random loss 0..1)
   --profile P          linux (default), bsd or windows
   --seed N             seed for ISNs, ports and random loss (default 1)
   --absolute           raw sequence numbers (default: relative to each side's ISN)
@@ -45,7 +46,7 @@ function listText(lang: Lang): string {
   const all = allScenarios();
   const w = Math.max(...all.map((s) => s.name.length));
   const lines = all.map((s) => {
-    const ps = s.params.filter((p) => p.name !== 'delay').map((p) => `${p.name}=${p.default}`).join(' ');
+    const ps = s.params.filter((p) => p.name !== 'delay' && p.name !== 'loss').map((p) => `${p.name}=${p.default}`).join(' ');
     return `  ${s.name.padEnd(w)}  ${s.kind.padEnd(8)}  ${t(s.summary, lang)}${ps ? `  [--param ${ps}]` : ''}`;
   });
   return lines.join('\n') + '\n';
