@@ -204,3 +204,18 @@ export function destinationOwner(s: HostSnapshot, address: string, port: number)
   const name = processNames(s).get(best);
   return name === undefined ? { pid: best } : { pid: best, name };
 }
+
+/**
+ * The other end of a connection when both ends are on this host (loopback, containers sharing a
+ * netns): the socket whose local and remote endpoints are this one's, swapped.
+ */
+export function localPeerOf(s: HostSnapshot, k: SocketRecord): SocketRecord | undefined {
+  let m = BY_TUPLE.get(s);
+  if (!m) {
+    m = new Map();
+    for (const x of s.sockets) if (x.state !== 'LISTEN') m.set(`${x.localAddress}|${x.localPort}|${x.remoteAddress}|${x.remotePort}`, x);
+    BY_TUPLE.set(s, m);
+  }
+  return m.get(`${k.remoteAddress}|${k.remotePort}|${k.localAddress}|${k.localPort}`);
+}
+const BY_TUPLE = new WeakMap<HostSnapshot, Map<string, SocketRecord>>();

@@ -35,3 +35,15 @@ test('a few FIN-WAIT-2 → nothing', () => {
   const s = host({ sysctls: { 'net.ipv4.tcp_max_orphans': '131072' }, sockstat: { orphan: 3 } }, times(4, (i) => sock('FIN-WAIT-2', `10.0.0.1:${40000 + i}`, '10.0.0.7:80', { inode: 0 })));
   assert.deepEqual(diagnose(s, { only }), []);
 });
+
+test('orphaned FIN-WAIT-2 whose other end is a local CLOSE-WAIT: the paired view names the process to fix', () => {
+  const s = host({}, [
+    sock('LISTEN', '127.0.0.1:8080', '0.0.0.0:*', { pid: 50, name: 'leaky' }),
+    ...times(12, (i) => sock('FIN-WAIT-2', `127.0.0.1:${40000 + i}`, '127.0.0.1:8080', { inode: 0, timer: { kind: 'timewait', remainingMs: 50_000 }, ageMs: 10_000 })),
+    ...times(12, (i) => sock('CLOSE-WAIT', '127.0.0.1:8080', `127.0.0.1:${40000 + i}`, { pid: 50, name: 'leaky', recvQ: 1 })),
+  ]);
+  const [f] = diagnose(s, { only });
+  assert.equal(f.evidence.figures?.pairedWithLocalCloseWait, 12);
+  assert.equal(f.evidence.ages?.maxMs, 10_000);
+  assert.match(f.fixes[0].text, /peer is on this host: 12 of these connections are held at the other end in CLOSE-WAIT by leaky \(pid 50\)/);
+});

@@ -15,7 +15,8 @@
 // ⇒ warning; sockstat orphan ≥ 25 % of tcp_max_orphans ⇒ warning, ≥ 50 % ⇒ critical.
 import type { HostSnapshot, SocketRecord } from '../../model/snapshot.js';
 import type { FindingText, Severity } from '../finding.js';
-import { ageStats, counter, groupBy, osOf, ownerOf, sysctlNum, topPeers } from '../facts.js';
+import { ageStats, counter, groupBy, localPeerOf, osOf, ownerOf, sysctlNum, topPeers } from '../facts.js';
+import type { Text } from '../../i18n/lang.js';
 import { agesText, join, NO_PROCESS_INFO, owner, pct, tx } from '../words.js';
 import type { Rule } from '../rule.js';
 
@@ -36,19 +37,28 @@ function orphaned(s: HostSnapshot, socks: SocketRecord[]): FindingText[] {
   for (const [peer, g] of groupBy(socks, (k) => k.remoteAddress)) {
     if (g.length < FW2_ORPHAN_INFO) continue;
     const { peers, distinct } = topPeers(g, true, 5);
+    const ages = ageStats(g, osOf(s));
+    // The paired view (PAINS #10): when the peer is on this host, its end is the CLOSE-WAIT socket.
+    const paired = g.map((k) => localPeerOf(s, k)).filter((x): x is SocketRecord => x !== undefined && x.state === 'CLOSE-WAIT');
+    const peerOwner = paired.length ? ownerOf(s, paired[0]) : undefined;
+    const lookThere: Text = paired.length
+      ? join([tx(`The peer is on this host: ${paired.length} of these connections are held at the other end in CLOSE-WAIT by`, `对端就在本机：其中 ${paired.length} 个连接的另一端处于 CLOSE_WAIT，属于`),
+        owner(peerOwner), tx('— fix that application (see close_wait_leak).', '——请修复该应用（见 close_wait_leak）。')])
+      : tx(`Look at ${peer}: run tcplens doctor there; its application is probably leaking CLOSE-WAIT.`, `检查 ${peer}：在那台机器上运行 tcplens doctor，它的应用很可能在泄漏 CLOSE_WAIT。`);
     out.push({
       id: 'fin_wait2_orphans', severity: 'info',
       summary: tx(`${g.length} orphaned FIN-WAIT-2 toward ${peer}: this host closed, the peer never sent its FIN; the kernel reaps them after tcp_fin_timeout (${fin} s)`,
         `${g.length} 个连向 ${peer} 的孤儿 FIN_WAIT_2：本机已关闭，对端始终没有发 FIN；内核会在 tcp_fin_timeout（${fin} 秒）后回收`),
       evidence: {
         state: 'FIN-WAIT-2', count: g.length, peers, distinctPeers: distinct,
-        sysctls: { 'net.ipv4.tcp_fin_timeout': String(fin) }, figures: { orphaned: g.length },
+        sysctls: { 'net.ipv4.tcp_fin_timeout': String(fin) }, figures: { orphaned: g.length, pairedWithLocalCloseWait: paired.length },
+        ...(ages ? { ages } : {}),
       },
       explanation: tx(
         `This host called close() (主动关闭) and the peer ACKed the FIN but has not closed its side. Once the socket is orphaned (no file descriptor, inode 0) Linux keeps it only as a small timewait-style minisocket for tcp_fin_timeout (${fin} s) and then drops it, so FIN-WAIT-2 does not last forever here. The usual cause is on the peer: its application sits in CLOSE-WAIT. These entries count in sockstat "tw" and keep their local ports busy.`,
         `本机已调用 close()（主动关闭），对端确认了 FIN 却没有关闭它那一端。套接字成为孤儿（没有文件描述符，inode 为 0）后，Linux 只把它保留为一个很小的 timewait 迷你套接字，tcp_fin_timeout（${fin} 秒）后丢弃，因此这里的 FIN_WAIT_2 不会永远存在。常见原因在对端：它的应用停在 CLOSE_WAIT。这些条目计入 sockstat 的 "tw"，并占用本地端口。`),
       fixes: [
-        { text: tx(`Look at ${peer}: run tcplens doctor there; its application is probably leaking CLOSE-WAIT.`, `检查 ${peer}：在那台机器上运行 tcplens doctor，它的应用很可能在泄漏 CLOSE_WAIT。`) },
+        { text: lookThere },
         { text: tx('Lowering tcp_fin_timeout reaps these sooner.', '调小 tcp_fin_timeout 可以更快回收它们。'),
           caveat: tx('It only shortens orphaned FIN-WAIT-2, never TIME-WAIT, and a peer that is merely slow to close then gets an RST.',
             '它只缩短孤儿 FIN_WAIT_2，从不缩短 TIME_WAIT；对关闭较慢的对端，之后会收到 RST。') },

@@ -31,7 +31,7 @@ function checkKeepalive(s: HostSnapshot): FindingText[] {
   return [{
     id: 'keepalive_defaults', severity: 'info',
     summary: join([tx(`Keepalive: a dead peer is noticed only after ${time} + ${intvl} × ${probes} s =`, `保活：要经过 ${time} + ${intvl} × ${probes} 秒 = `), duration(total * 1000),
-      tx(timers ? `(${withKa} of ${est.length} ESTABLISHED sockets use keepalive)` : '', timers ? `才会发现对端已死（${est.length} 个 ESTABLISHED 中 ${withKa} 个启用了保活）` : '才会发现对端已死')]),
+      tx(timers && est.length ? `(${withKa} of ${est.length} ESTABLISHED sockets use keepalive)` : '', timers && est.length ? `才会发现对端已死（${est.length} 个 ESTABLISHED 中 ${withKa} 个启用了保活）` : '才会发现对端已死')]),
     evidence: {
       sysctls: { 'net.ipv4.tcp_keepalive_time': String(time), 'net.ipv4.tcp_keepalive_intvl': String(intvl), 'net.ipv4.tcp_keepalive_probes': String(probes) },
       figures: { deadPeerAfterSeconds: total, ...(timers ? { establishedWithKeepalive: withKa, established: est.length } : {}) },
