@@ -62,7 +62,3 @@ export function note(file: string, line: number, message: Text): ParseProblem {
 export function badRow(file: string, line: Line, lastLine: number, truncated: boolean, why: Text): ParseProblem {
   return problem(file, line, truncated && line.n === lastLine ? msg.cutOff(why) : why);
 }
-
-export function isUint(s: string | undefined): boolean {
-  return s !== undefined && /^\d+$/.test(s);
-}
