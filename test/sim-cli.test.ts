@@ -59,3 +59,18 @@ test('bad input exits 2 with a message, never a stack trace', () => {
     assert.doesNotMatch(r.stderr, /\n\s+at /);
   }
 });
+
+test('tcplens sim handshake --absolute prints raw sequence numbers', () => {
+  const r = runCli(['sim', 'handshake', '--absolute', '--seed', '9']);
+  assert.equal(r.status, 0, r.stderr);
+  const m = /--- SYN seq=(\d+) -/.exec(r.stdout);
+  assert.ok(m && Number(m[1]) > 0, r.stdout);
+  assert.match(r.stdout, /raw sequence numbers/);
+});
+
+test('a run that does not confirm its conclusion exits 1 and says so', () => {
+  const r = runCli(['sim', 'handshake', '--param', 'loss=1']);
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stdout, /lost \(random loss\)/);
+  assert.match(r.stdout, /Conclusion: NOT CONFIRMED by this run/);
+});
