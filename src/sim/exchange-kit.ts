@@ -19,7 +19,7 @@ import { isSysError } from '../core/errno.js';
 import type { Text } from '../i18n/lang.js';
 import type { TcpState } from '../model/states.js';
 import { ERRNO_NUMBER } from '../stack/errno-numbers.js';
-import { applyProfile } from '../stack/profiles.js';
+import { applyProfile, type ProfileName } from '../stack/profiles.js';
 import type { SockOptName, SockOptValue, SocketApi, ShutdownHow, SysError, AcceptResult } from '../stack/api.js';
 import { createLabHost } from './lab-host.js';
 import { Network } from './network.js';
@@ -166,12 +166,12 @@ export class Lab {
   readonly B: Actor;
   readonly checks: Array<{ what: string; ok: boolean }> = [];
 
-  constructor(readonly config: TcpConfig, readonly params: ParamValues, seed: number, delayMs: number) {
+  constructor(readonly config: TcpConfig, readonly params: ParamValues, seed: number, delayMs: number, profile: ProfileName = 'linux') {
     this.net = new Network({ seed, delayMs });
     this.rec = new Recorder();
     this.net.observe((e) => this.rec.on(e));
-    this.net.addHost('A', '10.0.0.1', createLabHost('10.0.0.1', config, seed * 2 + 1));
-    this.net.addHost('B', '10.0.0.2', createLabHost('10.0.0.2', config, seed * 2 + 2));
+    this.net.addHost('A', '10.0.0.1', createLabHost('10.0.0.1', config, seed * 2 + 1, { profile }));
+    this.net.addHost('B', '10.0.0.2', createLabHost('10.0.0.2', config, seed * 2 + 2, { profile }));
     this.A = new Actor(this, 'A', '10.0.0.1');
     this.B = new Actor(this, 'B', '10.0.0.2');
   }
@@ -259,7 +259,7 @@ export function exchange(def: ExchangeDef): Scenario {
       const loss = Number(p.loss);
       if (!(loss >= 0 && loss <= 1)) throw new ScenarioInputError(`--param loss=${p.loss}: needs a probability from 0 to 1`);
       if (!(Number(p.delay) >= 0)) throw new ScenarioInputError(`--param delay=${p.delay}: needs a delay of 0 ms or more`);
-      const lab = new Lab(config, p, opts.seed, Number(p.delay));
+      const lab = new Lab(config, p, opts.seed, Number(p.delay), opts.profile);
       lab.net.both('A', 'B', (l) => { l.loss = loss; });
       let conclusion: Text;
       try {
