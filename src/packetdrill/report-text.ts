@@ -2,7 +2,7 @@
 // and with --verbose the engine's state timeline up to it.
 import { t, type Lang, type Text } from '../i18n/lang.js';
 import type { StateChange } from '../stack/api.js';
-import type { RunResult } from './runner.js';
+import type { RunResult, TraceEntry } from './runner.js';
 import { mismatchText } from './mismatch-text.js';
 
 const TXT = {
@@ -12,6 +12,7 @@ const TXT = {
   lines: { en: 'events', zh: '个事件' },
   skipped: { en: 'python/shell step(s) not checked', zh: '个 python/shell 步骤未检查' },
   timeline: { en: 'state timeline:', zh: '状态时间线：' },
+  trace: { en: 'segments and calls:', zh: '报文与系统调用：' },
   noChanges: { en: '(no state changes)', zh: '（无状态变化）' },
   notes: { en: 'not checked / not modelled:', zh: '未检查 / 未建模：' },
   summary: { en: '{p} passed, {f} failed, {e} unreadable or unparsable', zh: '{p} 个通过，{f} 个失败，{e} 个无法读取或解析' },
@@ -47,4 +48,10 @@ export function notesText(notes: string[], lang: Lang): string {
 
 export function summaryLine(pass: number, fail: number, errors: number, lang: Lang): string {
   return t(TXT.summary, lang).replace('{p}', String(pass)).replace('{f}', String(fail)).replace('{e}', String(errors));
+}
+
+export function traceText(trace: TraceEntry[], lang: Lang): string {
+  const lines = [`  ${t(TXT.trace, lang)}`];
+  for (const e of trace) lines.push(`    ${e.at.toFixed(3)}s  ${e.kind === 'call' ? '  ' : ''}${e.text}`);
+  return lines.join('\n');
 }

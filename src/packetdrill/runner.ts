@@ -55,7 +55,16 @@ export interface RunResult {
   notes: string[];
   /** The engine's state changes up to the end or the failure. */
   timeline: StateChange[];
+  /** Every segment in and out and every call made, in order, as the script would write them. */
+  trace: TraceEntry[];
   lines: number;
+}
+
+export interface TraceEntry {
+  /** Seconds since the script started. */
+  at: number;
+  kind: 'in' | 'out' | 'call';
+  text: string;
 }
 
 const ANY_TIME_CAP_US = 3_600_000_000;
@@ -78,6 +87,8 @@ export function runScript(script: Script, opts: RunOptions): RunResult {
 class Run {
   private readonly notes: string[] = [];
   private readonly timeline: StateChange[] = [];
+  /** Outbound entries keep the segment and its connection; they are written out at the end, once the ISN is known. */
+  private readonly traceLog: Array<{ atUs: number; kind: TraceEntry['kind']; text?: string; seg?: Segment; conn?: ScriptedConnection }> = [];
   private readonly addrs: Addresses;
   private host!: SocketApi;
   private now = 0;
@@ -110,6 +121,10 @@ class Run {
     const result = (outcome: RunResult['outcome'], mismatch?: Mismatch): RunResult => ({
       file: this.script.file, ipVersion: this.opts.ipVersion, outcome, mismatch,
       notes: this.notes, timeline: this.timeline, lines: this.script.events.length,
+      trace: this.traceLog.map((e) => ({
+        at: e.atUs / 1e6, kind: e.kind,
+        text: e.text ?? (e.seg && e.conn ? describeLive(e.seg, e.conn, true) : ''),
+      })),
     });
     try {
       const config = defaultConfig();
@@ -178,7 +193,9 @@ class Run {
   private afterInput(): void {
     for (let seg = this.host.pollTransmit(), n = 0; seg; seg = this.host.pollTransmit(), n++) {
       if (n > MAX_STEPS) this.fail({ kind: 'livelock', what: 'transmit', atUs: this.now });
-      if (this.belongs(seg)) this.queue.push({ seg, atUs: this.now });
+      if (!this.belongs(seg)) continue;
+      this.queue.push({ seg, atUs: this.now });
+      this.traceLog.push({ atUs: this.now, kind: 'out', seg, conn: this.sut });
     }
     this.pollBlocked();
   }
@@ -246,6 +263,7 @@ class Run {
     this.match.conn = this.sut;
     const seg = inboundSegment(ev, this.sut, this.addrs, this.opts.defines ?? {});
     if (typeof seg === 'string') this.fail({ kind: 'unsupported', what: seg });
+    this.traceLog.push({ atUs: this.now, kind: 'in', text: describeScript(ev) });
     this.host.handleSegment(seg, this.now / 1000);
     this.afterInput();
   }
@@ -338,6 +356,8 @@ class Run {
   }
 
   private finishCall(ev: ScriptEvent & SyscallEvent, r: CallOutcome, _startUs: number, endUs: number, tolUs: number): void {
+    const ret = isSysError(r.value) ? `-1 ${r.value.errno}` : String(r.value);
+    this.traceLog.push({ atUs: this.now, kind: 'call', text: `${ev.text.replace(/^\S+\s+/, '').replace(/\s*=.*$/, '')} = ${ret}` });
     const bad = checkResult(ev, r);
     const name = `${ev.name}()`;
     if (bad) this.fail({ kind: 'result', call: name, ...bad }, ev);

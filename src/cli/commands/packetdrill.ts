@@ -8,7 +8,7 @@ import { formatParseError } from '../../packetdrill/ast.js';
 import { harnessDefines, IP_VERSIONS, type IpVersion } from '../../packetdrill/connection-map.js';
 import { makeDefaultHost } from '../../packetdrill/default-host.js';
 import { parseScript } from '../../packetdrill/parse-script.js';
-import { errorLine, notesText, resultLine, summaryLine, timelineText } from '../../packetdrill/report-text.js';
+import { errorLine, notesText, resultLine, summaryLine, timelineText, traceText } from '../../packetdrill/report-text.js';
 import { runScript, type HostFactory, type RunResult } from '../../packetdrill/runner.js';
 import { pickLang, UsageError, type CliIO } from '../io.js';
 
@@ -21,7 +21,8 @@ options:
   --ip_version V   ipv4 (default), ipv6 or ipv4-mapped-ipv6
   -D NAME=VALUE    define a symbol used by a script (TFO_COOKIE defaults to the Linux
                    selftests' value for the IP version)
-  --verbose, -v    print the engine's state timeline up to the end or the first mismatch
+  --verbose, -v    print the engine's state timeline, and every segment and call, up to the
+                   end or the first mismatch
   --json           one JSON object per script, in an array
   --lang en|zh     language of the report
 
@@ -110,6 +111,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       io.stdout(resultLine(o.result, lang) + '\n');
       if (values.verbose) {
         io.stdout(timelineText(o.result.timeline, lang) + '\n');
+        io.stdout(traceText(o.result.trace, lang) + '\n');
         const n = notesText(o.result.notes, lang);
         if (n) io.stdout(n + '\n');
       }
