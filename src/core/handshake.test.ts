@@ -84,7 +84,7 @@ test('SYN-ACK with a bad ACK in SYN-SENT → RST seq=SEG.ACK, stay SYN-SENT', ()
   t.expectState('SYN-SENT');
 });
 
-test('simultaneous open: SYN in SYN-SENT → SYN-RECEIVED with SYN-ACK of our ISN; ACK → ESTABLISHED', () => {
+test('simultaneous open: SYN in SYN-SENT → SYN-RECEIVED with SYN-ACK of our ISN; the peer SYN-ACK → ESTABLISHED, no extra ACK', () => {
   const t = new Trace();
   t.connect(0);
   t.recv(0, 'S 0:0(0)');
@@ -92,8 +92,9 @@ test('simultaneous open: SYN in SYN-SENT → SYN-RECEIVED with SYN-ACK of our IS
   t.recv(0.01, 'S. 0:0(0) ack 1 <mss 1460,nop,wscale 8>');
   t.expectState('SYN-RECEIVED');
   t.send(0.02, 'S. 0:0(0) ack 1 win 257 <mss 1460,nop,wscale 7>');
-  t.send(0.02, '. 1:1(0) ack 1 win 257');
+  t.recvNothing(0.02);
   t.expectState('ESTABLISHED');
+  assert.deepEqual(t.states, ['CLOSED', 'SYN-SENT', 'SYN-RECEIVED', 'ESTABLISHED']);
 });
 
 test('SYN retries with tcp_syn_linear_timeouts=0: 1, 2, 4 s then ETIMEDOUT (syn-retries-then-etimedout.pkt)', () => {

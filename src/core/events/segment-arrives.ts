@@ -153,6 +153,12 @@ function sampleAfterHandshake(tcb: Tcb): void {
 
 function synReceived(tcb: Tcb, seg: Segment): void {
   const f = seg.flags;
+  // Simultaneous open: the peer's SYN-ACK acknowledges our SYN — take it as the ACK
+  // (tcp_validate_incoming's "goto pass" for SYN_RECV), no challenge and no extra ACK.
+  if (f.syn && f.ack && !f.rst && seqAdd(seg.seq, 1) === tcb.rcvNxt && seg.ack === tcb.sndNxt && cameFromSynSent(tcb)) {
+    finishHandshake(tcb, { ...seg, seq: tcb.rcvNxt, flags: { ...f, syn: false } });
+    return;
+  }
   const len = segmentLength(seg);
   const end = seqAdd(seg.seq, len);
   // A retransmitted SYN: send the SYN-ACK again (tcp_check_req, rate-limited).
@@ -167,7 +173,7 @@ function synReceived(tcb: Tcb, seg: Segment): void {
   }
   if (f.rst) {
     // RFC 9293 §3.10.7.4: a passive open returns to LISTEN (the host's listener); an active one is refused.
-    if (tcb.history.some((h) => h.startsWith('CLOSED → SYN-SENT'))) return failWith(tcb, 'ECONNREFUSED', 'RST received in SYN-RECEIVED');
+    if (cameFromSynSent(tcb)) return failWith(tcb, 'ECONNREFUSED', 'RST received in SYN-RECEIVED');
     return failWith(tcb, undefined, 'RST received in SYN-RECEIVED');
   }
   if (f.syn) return replyReset(tcb, seg, 'SYN in window in SYN-RECEIVED');
@@ -178,6 +184,15 @@ function synReceived(tcb: Tcb, seg: Segment): void {
     if (r) tcb.outbox.push(r);
     return;
   }
+  finishHandshake(tcb, seg);
+}
+
+function cameFromSynSent(tcb: Tcb): boolean {
+  return tcb.history.some((h) => h.startsWith('CLOSED → SYN-SENT'));
+}
+
+/** SYN-RECEIVED → ESTABLISHED on an acceptable ACK, then the rest of the segment. */
+function finishHandshake(tcb: Tcb, seg: Segment): void {
   const opts = parseOptions(seg.options);
   tcb.lastRecvAt = tcb.now;
   if (tcb.rttSeq !== undefined && tcb.retransmits === 0) sampleAfterHandshake(tcb);
