@@ -80,6 +80,8 @@ test('through the CLI: exit 1 on any failure, FAIL line with file:line, --verbos
   assert.equal(r.status, 1, r.stderr);
   assert.match(r.stdout, /^FAIL {2}test\/fixtures\/packetdrill\/fail\/wrong-flags\.pkt:15: expected "> R\. 1:1\(0\) ack 1" got "> F\. 1:1\(0\) ack 1" at 0\.020s/m);
   assert.match(r.stdout, /ESTABLISHED → FIN-WAIT-1/);
+  assert.match(r.stdout, /segments and calls:\n {4}0\.000s {4}socket\(\.\.\., SOCK_STREAM, IPPROTO_TCP\) = 3\n/);
+  assert.match(r.stdout, /\n {4}0\.020s {2}> F\. 1:1\(0\) ack 1 win \d+\n/);
   assert.match(r.stdout, /^PASS {2}test\/fixtures\/packetdrill\/pass\/passive-open-and-close\.pkt/m);
   assert.match(r.stdout, /1 passed, 1 failed, 0 unreadable or unparsable/);
   const ok = runCli(['packetdrill', fx('pass')]);
