@@ -39,6 +39,8 @@ function finding(report: DoctorReport, id: RuleId): Finding {
   return f;
 }
 
+const show = (x: HostSnapshot['sockets'][number]): string => `${x.state} ${x.localPort}->${x.remotePort} q${x.recvQ} ${x.processes?.[0]?.name ?? '-'}`;
+
 const atLeastWarning = (f: Finding): boolean => f.severity === 'warning' || f.severity === 'critical';
 
 test('a server that never closes: CLOSE-WAIT piles up on its port → close_wait_leak names it', { skip, timeout: 60_000 }, async (t) => {
@@ -47,9 +49,13 @@ test('a server that never closes: CLOSE-WAIT piles up on its port → close_wait
     await srv.waitFor('ready');
     const cli = ns.start('client', { port: 8080, count: 60, mode: 'end' }, { lifetimeMs: 40_000, title: 'tl-caller' });
     assert.deepEqual((await cli.waitFor('done')).errors, {});
-    const snap = await waitUntil('60 CLOSE-WAIT', async () => {
+    // Entering CLOSE-WAIT turns on delayed-ACK pingpong mode (tcp_fin), so the client may sit in
+    // FIN-WAIT-1 for an ATO (~40 ms) before its FIN is acknowledged: wait for both sides.
+    const snap = await waitUntil('60 CLOSE-WAIT and 60 FIN-WAIT-2', async () => {
       const s = await readLiveSnapshot({ netns: ns.name });
-      return count(s, 'CLOSE-WAIT') === 60 ? s : undefined;
+      // ...and for the server to have accept()ed every one (its fd is how we know the owner).
+      const owned = count(s, 'CLOSE-WAIT', (x) => x.processes?.[0]?.name === 'tl-leaky');
+      return owned === 60 && count(s, 'FIN-WAIT-2') === 60 ? s : undefined;
     });
     for (const s of snap.sockets.filter((x) => x.state === 'CLOSE-WAIT')) {
       assert.equal(s.localPort, 8080);
@@ -132,9 +138,10 @@ test('orphaned FIN-WAIT-2 with a short tcp_fin_timeout: minisockets that go away
     await srv.waitFor('ready');
     const cli = ns.start('client', { port: 8083, count: 50, mode: 'orphan' }, { lifetimeMs: 40_000, title: 'tl-quitter' });
     assert.deepEqual((await cli.waitFor('done')).errors, {});
-    const snap = await waitUntil('50 orphaned FIN-WAIT-2', async () => {
+    const snap = await waitUntil('50 orphaned FIN-WAIT-2, 50 accepted CLOSE-WAIT', async () => {
       const s = await readLiveSnapshot({ netns: ns.name });
-      return count(s, 'FIN-WAIT-2') === 50 ? s : undefined;
+      const owned = count(s, 'CLOSE-WAIT', (x) => x.processes?.[0]?.name === 'tl-mute');
+      return count(s, 'FIN-WAIT-2') === 50 && owned === 50 ? s : undefined;
     });
     for (const s of snap.sockets.filter((x) => x.state === 'FIN-WAIT-2')) {
       // tcp_fin_timeout ≤ 60 s: the orphan became a timewait minisocket (st=05 tr=03 inode=0).
@@ -164,10 +171,13 @@ test('a listener that never accepts: the accept queue fills, ListenOverflows ris
     const srv = ns.start('server', { port: 8084, mode: 'no-accept', backlog: 2 }, { lifetimeMs: 40_000, title: 'tl-stuck' });
     await srv.waitFor('ready');
     ns.start('client', { port: 8084, count: 20, mode: 'hold', concurrency: 20, connectTimeoutMs: 30_000 }, { lifetimeMs: 40_000 });
-    const snap = await waitUntil('ListenOverflows > 0', async () => {
+    let last = '';
+    const snap = await waitUntil('ListenOverflows > 0 with a full accept queue', async () => {
       const s = await readLiveSnapshot({ netns: ns.name });
-      return (s.counters['TcpExt:ListenOverflows'] ?? 0) > 0 ? s : undefined;
-    }, 15_000, 200);
+      const l = s.sockets.find((x) => x.state === 'LISTEN' && x.localPort === 8084);
+      last = `overflows ${s.counters['TcpExt:ListenOverflows']}, LISTEN recvQ ${l?.recvQ}, ${s.sockets.map(show).join('; ')}`;
+      return (s.counters['TcpExt:ListenOverflows'] ?? 0) > 0 && (l?.recvQ ?? 0) > 0 ? s : undefined;
+    }, 15_000, 200).catch((e: Error) => { throw new Error(`${e.message}; last seen: ${last}`); });
     const listen = snap.sockets.find((x) => x.state === 'LISTEN' && x.localPort === 8084);
     assert.ok(listen);
     assert.equal(listen.recvQ, 3, 'backlog 2 holds 3 (sk_acceptq_is_full is ack_backlog > max)');

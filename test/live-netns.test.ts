@@ -25,7 +25,9 @@ describe('live /proc reader in a namespace', { skip }, () => {
     assert.deepEqual((await cli.waitFor('done')).errors, {});
     const snap: HostSnapshot = await waitUntil('3 connections on both sides', async () => {
       const s = await readLiveSnapshot({ netns: ns.name });
-      return s.sockets.filter((x) => x.state === 'ESTABLISHED').length === 6 ? s : undefined;
+      // Both sides established and accept()ed by the server (the owner is known from its fd).
+      const accepted = s.sockets.filter((x) => x.state === 'ESTABLISHED' && x.localPort === 8080 && x.processes?.[0]?.name === 'tl-srv');
+      return s.sockets.filter((x) => x.state === 'ESTABLISHED').length === 6 && accepted.length === 3 ? s : undefined;
     });
     assert.deepEqual(snap.sources, [{ kind: 'proc', origin: `netns:${ns.name}`, os: 'linux' }]);
     const listen = snap.sockets.filter((x) => x.state === 'LISTEN');
