@@ -29,14 +29,30 @@ export const timeWaitNewSyn = exchange({
     lab.check(twBefore === 'TIME-WAIT', `B is in TIME-WAIT when the new SYN arrives (it is ${twBefore})`);
     lab.check(lab.A.stateOf(again) === 'ESTABLISHED', 'the new connection is ESTABLISHED on A');
     lab.check(!('errno' in acc), 'B accepts the new connection');
+    // The numbers behind it, from the raw segments: the old incarnation's last sequence numbers,
+    // the new SYN, and B's new ISN (Linux: tw_snd_nxt + 65535 + 2, tcp_timewait_state_process).
+    const raw = (from: 'A' | 'B', re: RegExp, group = 1): number[] =>
+      lab.segments(from).flatMap((x) => { const m = re.exec(x.textAbsolute ?? ''); return m ? [Number(m[group])] : []; });
+    // A's FIN (in LAST-ACK) is the old incarnation's last word: its seq and the ack it carries.
+    const aFin = raw('A', /^FIN\S* seq=(\d+) ack=(\d+)/)[0];
+    const oldSndNxt = raw('A', /^FIN\S* seq=(\d+) ack=(\d+)/, 2)[0];
+    const newSyn = raw('A', /^SYN seq=(\d+)/)[1];
+    const newIsn = raw('B', /^SYN\+ACK seq=(\d+)/)[1];
+    const oldRcvNxt = aFin === undefined ? undefined : (aFin + 1) >>> 0;
+    const isnRule = oldSndNxt !== undefined && newIsn === ((oldSndNxt + 65_537) >>> 0);
+    lab.check(isnRule, `B's new ISN is its old SND.NXT + 65537 (${oldSndNxt} + 65537 vs ${newIsn})`);
+    const numbers = {
+      en: ` Here the new SYN carried seq ${newSyn} (the old connection had ended at ${oldRcvNxt}), and B chose ISN ${newIsn} = ${oldSndNxt} + 65537, above anything it sent before, so old duplicates of either incarnation cannot be mistaken for new data.`,
+      zh: ` 本次新 SYN 的序号为 ${newSyn}（旧连接结束于 ${oldRcvNxt}），B 选的 ISN 为 ${newIsn} = ${oldSndNxt} + 65537，高于它以前发过的一切序号，所以两个化身的旧重复报文都不会被当成新数据。`,
+    };
     // The Host frees the TIME-WAIT entry when the listener takes the SYN; the new request's
     // SYN-RECEIVED marks that moment.
     const twEnd = lab.when('B', 'SYN-RECEIVED', 2);
     const twStart = lab.when('B', 'TIME-WAIT');
     const tw = twEnd !== undefined && twStart !== undefined ? twEnd - twStart : undefined;
     return {
-      en: `B's TIME-WAIT for ${SERVER}:${PORT} <-> 10.0.0.1:${port} lasted only ${secs(tw)}: a SYN whose sequence number is above what the old incarnation received (or with a newer timestamp) may reopen the 4-tuple (RFC 9293 §3.6.1; Linux tcp_timewait_state_process returns TCP_TW_SYN and the listener takes it, choosing an ISN above the old one). TIME-WAIT does not block a well-behaved new connection; it blocks old segments.`,
-      zh: `B 上 ${SERVER}:${PORT} <-> 10.0.0.1:${port} 的 TIME-WAIT 只持续了 ${secs(tw)}：序号高于旧连接已接收范围（或时间戳更新）的 SYN 可以重新打开这个四元组（RFC 9293 §3.6.1；Linux tcp_timewait_state_process 返回 TCP_TW_SYN，由监听套接字接手，并选取高于旧连接的 ISN）。TIME-WAIT 挡的是旧报文，不挡规矩的新连接。`,
+      en: `B's TIME-WAIT for ${SERVER}:${PORT} <-> 10.0.0.1:${port} lasted only ${secs(tw)}: a SYN whose sequence number is above what the old incarnation received (or with a newer timestamp) may reopen the 4-tuple (RFC 9293 §3.6.1; Linux tcp_timewait_state_process returns TCP_TW_SYN and the listener takes it, choosing an ISN above the old one). TIME-WAIT does not block a well-behaved new connection; it blocks old segments.` + numbers.en,
+      zh: `B 上 ${SERVER}:${PORT} <-> 10.0.0.1:${port} 的 TIME-WAIT 只持续了 ${secs(tw)}：序号高于旧连接已接收范围（或时间戳更新）的 SYN 可以重新打开这个四元组（RFC 9293 §3.6.1；Linux tcp_timewait_state_process 返回 TCP_TW_SYN，由监听套接字接手，并选取高于旧连接的 ISN）。TIME-WAIT 挡的是旧报文，不挡规矩的新连接。` + numbers.zh,
     };
   },
 });
