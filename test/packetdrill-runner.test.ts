@@ -10,6 +10,7 @@ import { runFile } from '../src/cli/commands/packetdrill.js';
 import { parseScript } from '../src/packetdrill/parse-script.js';
 import { runScript } from '../src/packetdrill/runner.js';
 import { makeDefaultHost } from '../src/packetdrill/default-host.js';
+import { TCP_STATES } from '../src/model/states.js';
 
 const fx = (p: string): string => path.join('test/fixtures/packetdrill', p);
 
@@ -137,4 +138,14 @@ test('--lang zh: the FAIL line and the mismatch in Chinese', () => {
   const r = runCli(['packetdrill', '--lang', 'zh', fx('fail/wrong-errno.pkt')]);
   assert.equal(r.status, 1);
   assert.equal(r.stdout.trim(), '失败  test/fixtures/packetdrill/fail/wrong-errno.pkt:14: write() 返回 10，期望 -1 EPIPE');
+});
+
+test('the lifecycle fixtures, through the runner, visit all eleven RFC 9293 states', () => {
+  const seen = new Set<string>();
+  for (const f of ['pass/active-open-to-time-wait.pkt', 'pass/passive-open-and-close.pkt', 'pass/simultaneous-close.pkt']) {
+    const o = runFile(path.join(ROOT, fx(f)), 'ipv4');
+    assert.ok(o.kind === 'run' && o.result.outcome === 'pass', `${f}: ${o.kind === 'run' ? o.result.mismatch?.message : o.message}`);
+    if (o.kind === 'run') for (const c of o.result.timeline) { seen.add(c.from); seen.add(c.to); }
+  }
+  assert.deepEqual([...seen].sort(), [...TCP_STATES].sort());
 });
