@@ -162,25 +162,53 @@ export function snapshotFromTexts(files: Array<{ name: string; text: string }>, 
   const unknown: Text[] = [];
   const names: string[] = [];
   const problems: HostSnapshot['problems'] = [];
+  const history: NonNullable<HostSnapshot['history']> = [];
+  let latestStamp: number | undefined;
   for (const f of files) {
     const sections = splitSessions(f.text);
+    const fromFile: Array<{ part: ParsedPart; stamp?: number; line: number }> = [];
     for (const sec of sections) {
       const r = parseAny(f.name, sec.text);
       if (r.ok) {
         const { ok: _ok, ...part } = r;
         if (sec.hostname && !part.hostname) part.hostname = sec.hostname;
-        parts.push(part);
+        fromFile.push({ part, stamp: sec.stamp, line: sec.promptLine });
       } else if (sections.length > 1 && sec.promptLine > 0) {
         // One unreadable command in a pasted session does not spoil the others.
         problems.push({ ...note(f.name, sec.promptLine, msg.sessionUnknown(sec.command ?? '')), text: sec.command });
       } else { unknown.push(r.message); names.push(f.name); }
+    }
+    // The same socket listing repeated in one paste is a time series, not more sockets: the last is
+    // now, the earlier ones are history (when a `date` line says when they were taken).
+    const lastOf = new Map<FormatId, number>();
+    fromFile.forEach((x, i) => { if (SOCKET_RANK[x.part.format] !== undefined) lastOf.set(x.part.format, i); });
+    const unstamped = new Map<FormatId, number>();
+    fromFile.forEach((x, i) => {
+      const last = lastOf.get(x.part.format);
+      if (last === undefined || last === i) {
+        parts.push(x.part);
+        if (x.stamp !== undefined) latestStamp = Math.max(latestStamp ?? x.stamp, x.stamp);
+        return;
+      }
+      if (x.stamp !== undefined) history.push({ takenAt: x.stamp, stateCounts: countStates({ sockets: x.part.sockets ?? [] }) });
+      else unstamped.set(x.part.format, (unstamped.get(x.part.format) ?? 0) + 1);
+      problems.push(...x.part.problems);
+    });
+    for (const [format, n] of unstamped) {
+      const at = fromFile[lastOf.get(format)!];
+      problems.push(note(f.name, Math.max(1, at.line), msg.earlierListings(n, format)));
     }
   }
   if (parts.length === 0) {
     throw new UnknownFormatError(unknown.length ? unknown : [{ en: 'no input files', zh: '没有输入文件' }], names);
   }
   problems.unshift(...unknown.map((m, i) => note(names[i], 1, m)));
-  const snap = snapshotFromParts(parts, takenAt, problems);
+  // A `date` printed with the output says when it was taken better than the file's time.
+  const snap = snapshotFromParts(parts, latestStamp ?? takenAt, problems);
+  if (history.length) {
+    snap.history = history.filter((h) => h.takenAt < snap.takenAt).sort((a, b) => a.takenAt - b.takenAt);
+    if (snap.history.length === 0) delete snap.history;
+  }
   if (files.length > 1) snap.sources.unshift({ kind: 'folder', origin: commonDir(files.map((f) => f.name)) });
   return snap;
 }
