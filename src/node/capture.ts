@@ -13,11 +13,17 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { hostname, release } from 'node:os';
 import path from 'node:path';
+import type { Text } from '../i18n/lang.js';
 import { NET_FILES } from './netns.js';
 import { procFilesFor } from './live-snapshot.js';
 import { readSysctls } from './sysctls.js';
 
-export class CaptureError extends Error {}
+export class CaptureError extends Error {
+  /** The message in both languages; `message` is the English one. */
+  constructor(readonly text: Text) { super(text.en); }
+}
+
+const why = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 export interface CaptureFile {
   name: string;
@@ -53,21 +59,27 @@ const TOOLS: { name: string; cmd: string[]; inNetns: boolean }[] = [
 function checkTarget(dir: string): void {
   let st;
   try { st = statSync(dir); } catch { return; } // does not exist: we create it
-  if (!st.isDirectory()) throw new CaptureError(`${dir} exists and is not a directory`);
-  if (readdirSync(dir).length > 0) throw new CaptureError(`${dir} is not empty; capture writes only into a new or empty folder`);
+  if (!st.isDirectory()) throw new CaptureError({ en: `${dir} exists and is not a directory`, zh: `${dir} 已存在且不是目录` });
+  if (readdirSync(dir).length > 0) {
+    throw new CaptureError({
+      en: `${dir} is not empty; capture writes only into a new or empty folder`,
+      zh: `${dir} 不是空目录；capture 只写入新目录或空目录`,
+    });
+  }
 }
 
 export function writeCapture(dir: string, opts: CaptureOptions = {}): CaptureResult {
   checkTarget(dir);
   const files = procFilesFor(opts); // validates --netns before anything is written
   try { mkdirSync(dir, { recursive: true }); } catch (e) {
-    throw new CaptureError(`cannot create ${dir}: ${e instanceof Error ? e.message : String(e)}`);
+    throw new CaptureError({ en: `cannot create ${dir}: ${why(e)}`, zh: `无法创建 ${dir}：${why(e)}` });
   }
   const takenAt = (opts.now ?? Date.now)();
   const result: CaptureResult = { dir, files: [], skipped: [] };
   const put = (name: string, from: string, data: string | Buffer): void => {
     try { writeFileSync(path.join(dir, name), data); } catch (e) {
-      throw new CaptureError(`cannot write ${path.join(dir, name)}: ${e instanceof Error ? e.message : String(e)}`);
+      const file = path.join(dir, name);
+      throw new CaptureError({ en: `cannot write ${file}: ${why(e)}`, zh: `无法写入 ${file}：${why(e)}` });
     }
     result.files.push({ name, from, bytes: Buffer.byteLength(data) });
   };

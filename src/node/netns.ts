@@ -10,11 +10,15 @@
 // Process attribution still walks the host's /proc: socket inodes are global.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import type { Text } from '../i18n/lang.js';
 import { mapProcFiles, readWhole, type ProcFiles, dirProcFiles } from './proc-files.js';
 import { EXTRA_SYSCTL_PATHS } from './sysctls.js';
 
 /** A failure the CLI prints as one line with exit status 2 (bad --netns, no permission). */
-export class LiveSourceError extends Error {}
+export class LiveSourceError extends Error {
+  /** The message in both languages; `message` is the English one. */
+  constructor(readonly text: Text) { super(text.en); }
+}
 
 /** The net files the live reader uses, relative to /proc. */
 export const NET_FILES = ['net/tcp', 'net/tcp6', 'net/netstat', 'net/snmp', 'net/sockstat', 'net/sockstat6'] as const;
@@ -24,7 +28,10 @@ const MARK = '@@tcplens-file@@ ';
 /** `ip netns` names are file names under /run/netns. */
 export function checkNetnsName(name: string): void {
   if (!/^[A-Za-z0-9_.-]{1,64}$/.test(name) || name === '.' || name === '..') {
-    throw new LiveSourceError(`--netns: '${name}' is not a network namespace name (letters, digits, '.', '_', '-')`);
+    throw new LiveSourceError({
+      en: `--netns: '${name}' is not a network namespace name (letters, digits, '.', '_', '-')`,
+      zh: `--netns：'${name}' 不是网络命名空间名称（只能含字母、数字、'.'、'_'、'-'）`,
+    });
   }
 }
 
@@ -45,10 +52,18 @@ export function readInsideNetns(name: string, rels: readonly string[], globs: re
   // `$@` are fixed paths; the globs (sys/net/ipv4/tcp_*) expand inside the namespace's /proc/sys.
   const script = `cd /proc || exit 1; for f in "$@" ${globs.join(' ')}; do [ -r "$f" ] || continue; printf '\\n${MARK}%s\\n' "$f"; cat "$f" 2>/dev/null; done`;
   const r = run('ip', ['netns', 'exec', name, 'sh', '-c', script, 'sh', ...rels], 60_000);
-  if (r.error) throw new LiveSourceError(`--netns ${name}: could not run 'ip netns exec' (${r.error.message})`);
+  if (r.error) {
+    throw new LiveSourceError({
+      en: `--netns ${name}: could not run 'ip netns exec' (${r.error.message})`,
+      zh: `--netns ${name}：无法运行 'ip netns exec'（${r.error.message}）`,
+    });
+  }
   if (r.status !== 0) {
     const why = r.stderr.trim().split('\n')[0] || `exit status ${r.status}`;
-    throw new LiveSourceError(`--netns ${name}: 'ip netns exec' failed: ${why}`);
+    throw new LiveSourceError({
+      en: `--netns ${name}: 'ip netns exec' failed: ${why} (entering a namespace needs root)`,
+      zh: `--netns ${name}：'ip netns exec' 失败：${why}（进入网络命名空间需要 root）`,
+    });
   }
   return splitMarked(r.stdout);
 }
@@ -77,7 +92,10 @@ export function splitMarked(out: Buffer): Map<string, Buffer> {
 export function netnsProcFiles(name: string, hostRoot = '/proc'): ProcFiles {
   checkNetnsName(name);
   if (!existsSync(`/run/netns/${name}`)) {
-    throw new LiveSourceError(`--netns: no network namespace named '${name}' (see 'ip netns list')`);
+    throw new LiveSourceError({
+      en: `--netns: no network namespace named '${name}' (see 'ip netns list')`,
+      zh: `--netns：没有名为 '${name}' 的网络命名空间（见 'ip netns list'）`,
+    });
   }
   const host = dirProcFiles(hostRoot);
   const member = netnsPids(name).find((pid) => readWhole(`${hostRoot}/${pid}/net/sockstat`) !== undefined);

@@ -71,7 +71,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     return 0;
   } catch (e) {
     if (e instanceof CaptureError || e instanceof LiveSourceError) {
-      io.stderr(`tcplens capture: ${e.message}\n`);
+      io.stderr(`tcplens capture: ${t(e.text, lang)}\n`);
       return 2;
     }
     throw e;
