@@ -145,3 +145,20 @@ test('this host, live (default input) → exit 0 or 1 with a report', () => {
   const j = JSON.parse(r.stdout) as DoctorReport;
   assert.deepEqual(j.source.kinds, ['proc']);
 });
+
+test('--samples N --interval S on the live host: history noted; bad values → exit 2', async () => {
+  const r = runCli(['doctor', '--samples', '2', '--interval', '0.2', '--json']);
+  assert.ok(r.status === 0 || r.status === 1, r.stderr);
+  const j = JSON.parse(r.stdout) as DoctorReport;
+  assert.ok(j.summary.notes.some((n) => /Sampled 2 times/.test(n)));
+  for (const [args, re] of [
+    [['doctor', '--samples', '0'], /--samples needs a whole number from 1 to 100/],
+    [['doctor', '--samples', '3', '--interval', 'soon'], /--interval needs seconds/],
+    [['doctor', '--interval', '5'], /--interval only makes sense with --samples/],
+    [['doctor', '--samples', '2', '--input', path.join(FX, 'healthy')], /--samples needs a live source/],
+  ] as Array<[string[], RegExp]>) {
+    const x = await inProcess(args);
+    assert.equal(x.status, 2, args.join(' '));
+    assert.match(x.stderr, re);
+  }
+});

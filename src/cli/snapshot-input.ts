@@ -11,6 +11,7 @@ import path from 'node:path';
 import type { Lang } from '../i18n/lang.js';
 import type { HostSnapshot } from '../model/snapshot.js';
 import { snapshotFromTexts, UnknownFormatError } from '../diagnose/parsers/index.js';
+import { mergeSamples } from '../diagnose/samples.js';
 import { readLiveSnapshot } from '../node/live-snapshot.js';
 import { LiveSourceError } from '../node/netns.js';
 import { UsageError, type CliIO } from './io.js';
@@ -137,4 +138,40 @@ export async function loadSnapshot(flags: InputFlags, io: CliIO, lang: Lang): Pr
     if (err instanceof LiveSourceError) throw new UsageError(err.message);
     throw err;
   }
+}
+
+/** `--samples N --interval S`: N live snapshots S seconds apart, merged (ages, growth, rising counters). */
+export const SAMPLE_OPTIONS = {
+  samples: { type: 'string' },
+  interval: { type: 'string' },
+} as const;
+
+function sampleCount(v: string | undefined, lang: Lang): number {
+  if (v === undefined) return 1;
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || n < 1 || n > 100) throw new UsageError(say(lang, `--samples needs a whole number from 1 to 100, got '${v}'`, `--samples 需要 1 到 100 之间的整数，收到 '${v}'`));
+  return n;
+}
+
+function intervalMs(v: string | undefined, lang: Lang): number {
+  if (v === undefined) return 5000;
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n) || n < 0.1 || n > 3600) throw new UsageError(say(lang, `--interval needs seconds from 0.1 to 3600, got '${v}'`, `--interval 需要 0.1 到 3600 之间的秒数，收到 '${v}'`));
+  return Math.round(n * 1000);
+}
+
+export async function loadSampledSnapshot(flags: InputFlags & { samples?: string; interval?: string }, io: CliIO, lang: Lang): Promise<HostSnapshot> {
+  const n = sampleCount(flags.samples, lang);
+  const gap = intervalMs(flags.interval, lang);
+  if (n === 1) {
+    if (flags.interval !== undefined) throw new UsageError(say(lang, '--interval only makes sense with --samples N (N ≥ 2)', '--interval 只能与 --samples N（N ≥ 2）一起使用'));
+    return loadSnapshot(flags, io, lang);
+  }
+  if (flags.input !== undefined) throw new UsageError(say(lang, '--samples needs a live source (this host, --netns or --proc-root), not --input', '--samples 需要实时数据源（本机、--netns 或 --proc-root），不能与 --input 一起使用'));
+  const snaps: HostSnapshot[] = [];
+  for (let i = 0; i < n; i++) {
+    if (i > 0) await new Promise((r) => setTimeout(r, gap));
+    snaps.push(await loadSnapshot(flags, io, lang));
+  }
+  return mergeSamples(snaps);
 }

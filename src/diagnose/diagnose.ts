@@ -63,13 +63,19 @@ export function missingEvidence(s: HostSnapshot): Text[] {
     notes.push(tx('No timers in the source (ss without -o, netstat without -o): TIME-WAIT ages and keepalive use are unknown. Paste `ss -tanpo`.',
       '数据源中没有定时器（ss 未加 -o，netstat 未加 -o）：TIME_WAIT 时长和保活使用情况未知。请粘贴 `ss -tanpo`。'));
   }
+  if (s.history && s.history.length > 0) {
+    const secs = Math.round((s.takenAt - s.history[0].takenAt) / 1000);
+    notes.push(tx(`Sampled ${s.history.length + 1} times over ${secs} s: ages of CLOSE-WAIT/ESTABLISHED are lower bounds (time since first seen).`,
+      `共采样 ${s.history.length + 1} 次，历时 ${secs} 秒：CLOSE_WAIT/ESTABLISHED 的时长是下限（自首次看到起）。`));
+  }
   if (os === 'windows' || os === 'macos' || os === 'freebsd') {
     notes.push(tx(`The source is ${os}: Linux-only reasoning (Recv-Q of CLOSE-WAIT, sysctls, counters) does not apply; TIME-WAIT length and port range use ${os}'s defaults.`,
       `数据源是 ${os}：仅适用于 Linux 的推理（CLOSE_WAIT 的 Recv-Q、sysctl、计数器）不适用；TIME_WAIT 时长和端口范围按 ${os} 的默认值。`));
   }
   if (s.problems.length > 0) {
-    notes.push(tx(`${s.problems.length} input line(s) could not be read; the first: ${s.problems[0].file}:${s.problems[0].line}: ${s.problems[0].message}`,
-      `${s.problems.length} 行输入无法读取；第一处：${s.problems[0].file}:${s.problems[0].line}：${s.problems[0].message}`));
+    const p = s.problems[0];
+    notes.push(tx(`${s.problems.length} input line(s) could not be read; the first: ${p.file}:${p.line}: ${p.message}`,
+      `${s.problems.length} 行输入无法读取；第一处：${p.file}:${p.line}：${p.zh ?? p.message}`));
   }
   return notes;
 }

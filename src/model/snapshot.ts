@@ -93,7 +93,12 @@ export interface HostSnapshot {
   /** Lines or entries that could not be read. */
   problems: ParseProblem[];
   /** Earlier snapshots of the same host (for growth over time), oldest first, when a source has them. */
-  history?: { takenAt: number; stateCounts: Partial<Record<TcpState, number>> }[];
+  history?: {
+    takenAt: number;
+    stateCounts: Partial<Record<TcpState, number>>;
+    /** That sample's counters (same keys as `counters`), so rules can tell "rising now" from "since boot". */
+    counters?: Record<string, number>;
+  }[];
 }
 
 export function emptySnapshot(takenAt: number, source: SnapshotSource): HostSnapshot {

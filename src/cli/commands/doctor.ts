@@ -7,7 +7,7 @@ import { doctorReport, exitStatusFor } from '../../diagnose/diagnose.js';
 import { renderReport, SEVERITY_LABEL } from '../../diagnose/render-report.js';
 import { RULES } from '../../diagnose/rules/index.js';
 import { pickLang, type CliIO } from '../io.js';
-import { INPUT_OPTIONS, loadSnapshot } from '../snapshot-input.js';
+import { INPUT_OPTIONS, loadSampledSnapshot, SAMPLE_OPTIONS } from '../snapshot-input.js';
 
 const HELP: Text = {
   en: `usage: tcplens doctor [--input FILE|DIR|-] [--netns NAME] [--json] [--lang en|zh]
@@ -24,6 +24,9 @@ Input (default: this host, live from /proc; run as root to name every process):
   --input DIR      a folder of outputs from one host at one moment (tcplens capture DIR, or any mix
                    plus sysctl, /proc/net/netstat, /proc/net/snmp, sockstat, ss -s, ps)
   --netns NAME     another network namespace (ip netns)
+  --samples N      take N live snapshots (--interval S seconds apart, default 5): gives CLOSE-WAIT and
+                   ESTABLISHED a minimum age, shows growth, and tells counters rising now from
+                   "some time since boot"
 
   --json           the report as JSON (findings, summary, source)
   --rules          list the rules and the thresholds at which they fire
@@ -44,6 +47,8 @@ Exit status: 0 nothing at warning or above, 1 warnings or critical findings, 2 b
   --input 目录     同一主机同一时刻的一组输出（tcplens capture 目录，或任意组合，
                    外加 sysctl、/proc/net/netstat、/proc/net/snmp、sockstat、ss -s、ps）
   --netns 名称     另一个网络命名空间（ip netns）
+  --samples N      实时采样 N 次（间隔 --interval S 秒，默认 5）：得到 CLOSE_WAIT 和 ESTABLISHED 的
+                   最短时长、增长趋势，并区分“正在增长”的计数器与“开机以来某时”的累计值
 
   --json           以 JSON 输出报告（findings、summary、source）
   --rules          列出规则及其触发阈值
@@ -56,7 +61,7 @@ Exit status: 0 nothing at warning or above, 1 warnings or critical findings, 2 b
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv, allowPositionals: true,
-    options: { ...INPUT_OPTIONS, json: { type: 'boolean' }, rules: { type: 'boolean' }, lang: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { ...INPUT_OPTIONS, ...SAMPLE_OPTIONS, json: { type: 'boolean' }, rules: { type: 'boolean' }, lang: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
   const lang = pickLang(values.lang, io.env);
   if (values.help) { io.stdout(HELP[lang]); return 0; }
@@ -71,7 +76,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     else io.stdout(RULES.map((r) => `${r.id}\n  ${r.title[lang]}\n  ${r.thresholds[lang]}`).join('\n\n') + `\n\n${Object.values(SEVERITY_LABEL).map((l) => l[lang]).join(' > ')}\n`);
     return 0;
   }
-  const snap = await loadSnapshot(values, io, lang);
+  const snap = await loadSampledSnapshot(values, io, lang);
   const report = doctorReport(snap, { lang });
   io.stdout(values.json ? JSON.stringify(report, null, 2) + '\n' : renderReport(report, lang));
   return exitStatusFor(report.findings);

@@ -11,7 +11,8 @@
 // - ListenOverflows/ListenDrops are cumulative since boot (per netns): alone they only say "it
 //   happened at some time", so they give info, and strengthen a finding on a queue that is filling now.
 // Thresholds per listener: Recv-Q ≥ 50 % of its limit (and ≥ 8) ⇒ warning, ≥ the limit ⇒ critical;
-// limit unknown (/proc, netstat): Recv-Q ≥ 128, or ≥ 3 while ListenOverflows > 0 ⇒ warning (an event
+// limit unknown (/proc, netstat): Recv-Q ≥ 128, or ≥ 3 while ListenOverflows > 0, or ≥ 1 while
+// ListenOverflows rose between samples ⇒ warning (an event
 // loop keeps its accept queue at 0; three connections left waiting plus counted overflows is a stuck acceptor). ListenOverflows > 0 with no queue filling ⇒ info.
 import type { HostSnapshot, SocketRecord } from '../../model/snapshot.js';
 import type { FindingText, FixOf, Severity } from '../finding.js';
@@ -19,6 +20,7 @@ import type { Text } from '../../i18n/lang.js';
 import { counter, endpoint, ownerOf, presentCounters, sysctlNum } from '../facts.js';
 import { join, NO_PROCESS_INFO, owner, pct, tx } from '../words.js';
 import type { Rule } from '../rule.js';
+import { counterRise } from '../samples.js';
 
 export const ACCEPT_WARN = 0.5;
 export const ACCEPT_MIN = 8;
@@ -85,6 +87,9 @@ function checkAcceptQueue(s: HostSnapshot): FindingText[] {
   const somaxconn = sysctlNum(s, 'net.core.somaxconn');
   const overflows = counter(s, 'TcpExt:ListenOverflows') ?? 0;
   const drops = counter(s, 'TcpExt:ListenDrops') ?? 0;
+  // With several samples (doctor --samples), a rise means overflowing now, not some time since boot.
+  const rise = counterRise(s, 'TcpExt:ListenOverflows');
+  const risingNow = rise !== undefined && rise.rise > 0;
   const out: FindingText[] = [];
   for (const k of s.sockets) {
     if (k.state !== 'LISTEN' || k.recvQ === undefined) continue;
@@ -93,17 +98,30 @@ function checkAcceptQueue(s: HostSnapshot): FindingText[] {
     if (limit !== undefined) {
       if (k.recvQ >= limit) severity = 'critical';
       else if (k.recvQ >= ACCEPT_WARN * limit && k.recvQ >= ACCEPT_MIN) severity = 'warning';
-    } else if (k.recvQ >= ACCEPT_UNKNOWN_LIMIT_WARN || (overflows > 0 && k.recvQ >= ACCEPT_UNKNOWN_WITH_OVERFLOWS)) {
+    } else if (k.recvQ >= ACCEPT_UNKNOWN_LIMIT_WARN || (overflows > 0 && k.recvQ >= ACCEPT_UNKNOWN_WITH_OVERFLOWS) || (risingNow && k.recvQ >= 1)) {
       // /proc and netstat cannot show the limit; a queue that is not draining plus overflows counted is enough.
       severity = 'warning';
     }
     if (severity) out.push(listenerFinding(s, k, severity, limit, somaxconn));
   }
-  if (out.length === 0 && (overflows > 0 || drops > 0)) {
+  if (out.length === 0 && risingNow) {
+    const secs = Math.round(rise.windowMs / 1000);
+    out.push({
+      id: 'accept_queue_overflow', severity: 'warning',
+      summary: tx(`Listen queues overflowed ${rise.rise} times in the last ${secs} s (ListenOverflows rising), though no listener's queue was caught full`,
+        `最近 ${secs} 秒内监听队列溢出 ${rise.rise} 次（ListenOverflows 在增长），但采样时没有看到已满的队列`),
+      evidence: { counters: presentCounters(s, LISTEN_COUNTERS), figures: { overflowsDuringSampling: rise.rise, windowSeconds: secs } },
+      explanation: join([WHY, tx(' The queue fills in bursts shorter than the sampling interval; the listener with the busiest port is the usual suspect.', ' 队列在比采样间隔更短的突发中被填满；最繁忙端口的监听进程通常就是原因。')], tx('', '')),
+      fixes: fixes(undefined, somaxconn),
+      missing: [tx('Which listener overflowed is not recorded by the kernel counter: sample `ss -ltn` during a burst (its Recv-Q vs Send-Q) or trace with bcc tcpsynbl.', '内核计数器不记录是哪个监听套接字溢出：请在突发期间采样 `ss -ltn`（比较 Recv-Q 与 Send-Q），或用 bcc tcpsynbl 跟踪。')],
+    });
+  } else if (out.length === 0 && (overflows > 0 || drops > 0)) {
+    const quiet = rise !== undefined ? tx(`, none in the last ${Math.round(rise.windowMs / 1000)} s`, `，最近 ${Math.round(rise.windowMs / 1000)} 秒内没有`) : tx('', '');
     out.push({
       id: 'accept_queue_overflow', severity: 'info',
-      summary: tx(`Listen queues overflowed ${overflows} time${overflows === 1 ? '' : 's'} since boot (ListenDrops ${drops}); no accept queue is filling now`,
-        `自开机以来监听队列溢出 ${overflows} 次（ListenDrops ${drops}）；目前没有正在积压的全连接队列`),
+      summary: join([tx(`Listen queues overflowed ${overflows} time${overflows === 1 ? '' : 's'} since boot (ListenDrops ${drops})`,
+        `自开机以来监听队列溢出 ${overflows} 次（ListenDrops ${drops}）`), quiet,
+      tx('; no accept queue is filling now', '；目前没有正在积压的全连接队列')], tx('', '')),
       evidence: { counters: presentCounters(s, LISTEN_COUNTERS) },
       explanation: join([WHY, tx(' These counters are cumulative, so they cannot say when it happened: compare two snapshots taken a minute apart.', ' 这些计数器是累计值，无法说明何时发生：请间隔一分钟取两次快照比较。')], tx('', '')),
       fixes: fixes(undefined, somaxconn),
@@ -116,7 +134,7 @@ export const acceptQueueOverflow: Rule = {
   id: 'accept_queue_overflow',
   title: tx('Accept queue filling: the application does not accept() fast enough', '全连接队列积压：应用 accept() 不够快'),
   thresholds: tx(
-    `per listener: Recv-Q ≥ ${ACCEPT_WARN * 100} % of its limit (Send-Q in ss) and ≥ ${ACCEPT_MIN} ⇒ warning, ≥ the limit ⇒ critical; limit unknown: Recv-Q ≥ ${ACCEPT_UNKNOWN_LIMIT_WARN}, or ≥ ${ACCEPT_UNKNOWN_WITH_OVERFLOWS} with ListenOverflows > 0 ⇒ warning; ListenOverflows/ListenDrops > 0 alone ⇒ info`,
-    `按监听套接字：Recv-Q ≥ 上限（ss 的 Send-Q）的 ${ACCEPT_WARN * 100}% 且 ≥ ${ACCEPT_MIN} 为警告，≥ 上限为严重；上限未知时 Recv-Q ≥ ${ACCEPT_UNKNOWN_LIMIT_WARN}，或 ListenOverflows > 0 且 Recv-Q ≥ ${ACCEPT_UNKNOWN_WITH_OVERFLOWS} 为警告；仅有 ListenOverflows/ListenDrops > 0 为提示`),
+    `per listener: Recv-Q ≥ ${ACCEPT_WARN * 100} % of its limit (Send-Q in ss) and ≥ ${ACCEPT_MIN} ⇒ warning, ≥ the limit ⇒ critical; limit unknown: Recv-Q ≥ ${ACCEPT_UNKNOWN_LIMIT_WARN}, or ≥ ${ACCEPT_UNKNOWN_WITH_OVERFLOWS} with ListenOverflows > 0 ⇒ warning; ListenOverflows rising between samples ⇒ warning; ListenOverflows/ListenDrops > 0 alone ⇒ info`,
+    `按监听套接字：Recv-Q ≥ 上限（ss 的 Send-Q）的 ${ACCEPT_WARN * 100}% 且 ≥ ${ACCEPT_MIN} 为警告，≥ 上限为严重；上限未知时 Recv-Q ≥ ${ACCEPT_UNKNOWN_LIMIT_WARN}，或 ListenOverflows > 0 且 Recv-Q ≥ ${ACCEPT_UNKNOWN_WITH_OVERFLOWS} 为警告；采样期间 ListenOverflows 增长为警告；仅有 ListenOverflows/ListenDrops > 0 为提示`),
   check: checkAcceptQueue,
 };

@@ -6,7 +6,7 @@
 // | tcp_tw_recycle          | present and 1 (removed in 4.12; drops SYNs behind NAT)| warning  |
 // | tcp_tw_recycle          | present and 0 (kernel older than 4.12)                | info     |
 // | tcp_max_tw_buckets      | < 4096 (lowered "to kill TIME-WAIT")                  | warning  |
-// | TCPTimeWaitOverflow     | > 0 (TIME-WAIT skipped since boot)                    | warning  |
+// | TCPTimeWaitOverflow     | > 0 (TIME-WAIT skipped; info if sampled and not rising)| warning  |
 // | tcp_abort_on_overflow   | 1 (RST at the first accept-queue burst)               | warning  |
 // | tcp_syncookies          | 0 (no defence when the SYN queue overflows)           | warning  |
 // | TCPAbortOnData          | ≥ 5 % of opens and ≥ 1000 (SO_LINGER 0 / RST closes)  | warning  |
@@ -21,7 +21,8 @@ import type { HostSnapshot } from '../../model/snapshot.js';
 import type { Text } from '../../i18n/lang.js';
 import type { FindingText, FixOf, Severity } from '../finding.js';
 import { counter, sysctl, sysctlNum } from '../facts.js';
-import { pct, tx } from '../words.js';
+import { join, pct, tx } from '../words.js';
+import { counterRise } from '../samples.js';
 import type { Rule } from '../rule.js';
 
 interface Hit {
@@ -68,9 +69,15 @@ const CHECKS: Check[] = [
   (s) => {
     const v = counter(s, 'TcpExt:TCPTimeWaitOverflow');
     if (v === undefined || v <= 0) return undefined;
+    const r = counterRise(s, 'TcpExt:TCPTimeWaitOverflow');
+    const secs = r ? Math.round(r.windowMs / 1000) : 0;
+    const now: Text = !r ? tx('', '') : r.rise > 0 ? tx(`, rising: +${r.rise} in the last ${secs} s`, `，正在增长：最近 ${secs} 秒 +${r.rise}`)
+      : tx(`, not rising in the last ${secs} s`, `，最近 ${secs} 秒内没有增长`);
     return {
-      severity: 'warning',
-      summary: tx(`TCPTimeWaitOverflow = ${v}: the TIME-WAIT table overflowed and connections skipped TIME-WAIT`, `TCPTimeWaitOverflow = ${v}：TIME_WAIT 表溢出，连接跳过了 TIME_WAIT`),
+      // Sampled and not rising: it happened before, not now.
+      severity: r && r.rise === 0 ? 'info' : 'warning',
+      summary: join([tx(`TCPTimeWaitOverflow = ${v}`, `TCPTimeWaitOverflow = ${v}`), now,
+        tx(': the TIME-WAIT table overflowed and connections skipped TIME-WAIT', '：TIME_WAIT 表溢出，连接跳过了 TIME_WAIT')], tx('', '')),
       explanation: tx('Counted each time tcp_max_tw_buckets was reached (older kernels also log "TCP: time wait bucket table overflow"). The counter is cumulative since boot: compare two snapshots to see whether it is still rising.',
         '每次达到 tcp_max_tw_buckets 时计数（旧内核还会打印 "TCP: time wait bucket table overflow"）。该计数器自开机累计：比较两次快照才能判断是否仍在增长。'),
       fixes: [{ text: tx('Reduce connection churn (reuse connections); raise tcp_max_tw_buckets if it was lowered.', '减少频繁建连（复用连接）；如果 tcp_max_tw_buckets 被调低过，请调回。') }],

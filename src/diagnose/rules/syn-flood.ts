@@ -10,13 +10,15 @@
 //   few sources point to a small backlog or a path that loses the final ACK.
 // - Syncookie and ReqQFull counters are cumulative since boot; alone they only give info.
 // Thresholds per port: SYN-RECEIVED ≥ 256, or ≥ 50 % of the listener's backlog (and ≥ 16) ⇒ warning;
-// ≥ the backlog with tcp_syncookies = 0 ⇒ critical. TCPReqQFullDrop/SyncookiesSent > 0 alone ⇒ info.
+// ≥ the backlog with tcp_syncookies = 0 ⇒ critical. TCPReqQFullDrop/SyncookiesSent rising between
+// samples ⇒ warning; > 0 since boot alone ⇒ info.
 import type { HostSnapshot, SocketRecord } from '../../model/snapshot.js';
 import type { FindingText, FixOf, Severity } from '../finding.js';
 import type { Text } from '../../i18n/lang.js';
 import { groupBy, listenerOwner, presentCounters, sysctlNum, topPeers } from '../facts.js';
 import { join, owner, pct, tx } from '../words.js';
 import type { Rule } from '../rule.js';
+import { counterRise } from '../samples.js';
 
 export const SYN_RECV_WARN = 256;
 export const SYN_RECV_BACKLOG_WARN = 0.5;
@@ -92,7 +94,21 @@ function checkSynFlood(s: HostSnapshot): FindingText[] {
   const counters = presentCounters(s, SYN_COUNTERS);
   const drop = counters['TcpExt:TCPReqQFullDrop'] ?? 0;
   const sent = counters['TcpExt:SyncookiesSent'] ?? 0;
-  if (out.length === 0 && (drop > 0 || sent > 0)) {
+  const dropRise = counterRise(s, 'TcpExt:TCPReqQFullDrop');
+  const cookieRise = counterRise(s, 'TcpExt:SyncookiesSent');
+  const window = dropRise ?? cookieRise;
+  if (out.length === 0 && window && ((dropRise?.rise ?? 0) > 0 || (cookieRise?.rise ?? 0) > 0)) {
+    const secs = Math.round(window.windowMs / 1000);
+    const d = dropRise?.rise ?? 0; const c = cookieRise?.rise ?? 0;
+    out.push({
+      id: 'syn_flood', severity: 'warning',
+      summary: tx(`A SYN queue is overflowing now: ${c} SYN cookies sent and ${d} SYNs dropped in the last ${secs} s`,
+        `半连接队列正在溢出：最近 ${secs} 秒内发送 SYN cookies ${c} 次、丢弃 SYN ${d} 次`),
+      evidence: { counters, figures: { cookiesDuringSampling: c, dropsDuringSampling: d, windowSeconds: secs } },
+      explanation: join([WHY, tx(' The kernel log line "Possible SYN flooding on port N" names the port.', ' 内核日志 "Possible SYN flooding on port N" 会指出端口。')], tx('', '')),
+      fixes: fixes(s),
+    });
+  } else if (out.length === 0 && (drop > 0 || sent > 0)) {
     out.push({
       id: 'syn_flood', severity: 'info',
       summary: tx(`Since boot the SYN queue overflowed: ${sent} SYN cookies sent, ${drop} SYNs dropped (TCPReqQFullDrop); no SYN-RECEIVED pile-up now`,
@@ -110,7 +126,7 @@ export const synFlood: Rule = {
   id: 'syn_flood',
   title: tx('SYN-RECEIVED pile-up: SYN flood or a too-small listen queue', 'SYN_RECV 堆积：SYN 洪水或监听队列过小'),
   thresholds: tx(
-    `per port: SYN-RECEIVED ≥ ${SYN_RECV_WARN}, or ≥ ${SYN_RECV_BACKLOG_WARN * 100} % of the listener's backlog and ≥ ${SYN_RECV_MIN} ⇒ warning; ≥ the backlog with tcp_syncookies = 0 ⇒ critical; cookie/drop counters > 0 alone ⇒ info`,
-    `按端口：SYN_RECV ≥ ${SYN_RECV_WARN}，或 ≥ 监听 backlog 的 ${SYN_RECV_BACKLOG_WARN * 100}% 且 ≥ ${SYN_RECV_MIN} 为警告；tcp_syncookies = 0 且 ≥ backlog 为严重；仅有 cookies/丢弃计数 > 0 为提示`),
+    `per port: SYN-RECEIVED ≥ ${SYN_RECV_WARN}, or ≥ ${SYN_RECV_BACKLOG_WARN * 100} % of the listener's backlog and ≥ ${SYN_RECV_MIN} ⇒ warning; ≥ the backlog with tcp_syncookies = 0 ⇒ critical; cookie/drop counters rising between samples ⇒ warning; > 0 since boot alone ⇒ info`,
+    `按端口：SYN_RECV ≥ ${SYN_RECV_WARN}，或 ≥ 监听 backlog 的 ${SYN_RECV_BACKLOG_WARN * 100}% 且 ≥ ${SYN_RECV_MIN} 为警告；tcp_syncookies = 0 且 ≥ backlog 为严重；采样期间 cookies/丢弃计数增长为警告；仅有累计值 > 0 为提示`),
   check: checkSynFlood,
 };
