@@ -22,6 +22,7 @@ import { ERRNO_NUMBER } from '../stack/errno-numbers.js';
 import { applyProfile, type ProfileName } from '../stack/profiles.js';
 import type { SockOptName, SockOptValue, SocketApi, ShutdownHow, SysError, AcceptResult } from '../stack/api.js';
 import { createLabHost } from './lab-host.js';
+import type { SegmentMatch } from './link.js';
 import { Network } from './network.js';
 import { Recorder } from './recorder.js';
 import type { ExchangeResult, Scenario, ScenarioOptions, ScenarioParam } from './scenario.js';
@@ -237,6 +238,40 @@ export interface ExchangeDef {
 }
 
 const DELAY_PARAM: ScenarioParam = { name: 'delay', doc: { en: 'one-way link delay, ms', zh: '单向链路时延（毫秒）' }, default: 50 };
+const DROP_PARAM: ScenarioParam = {
+  name: 'drop',
+  doc: { en: 'drop rules, comma-separated: A:3 (the third segment from A), B:FIN (every FIN from B), A:SYN*2 (the first two SYNs)', zh: '丢包规则，逗号分隔：A:3（A 的第 3 个报文）、B:FIN（B 的每个 FIN）、A:SYN*2（前两个 SYN）' },
+  default: '',
+};
+
+const FLAG_WORDS: Record<string, string> = { SYN: 'S', FIN: 'F', RST: 'R', PSH: 'P', ACK: '.' };
+
+/** `A:3,B:FIN,A:SYN*2` → drop rules per side; a malformed item is a ScenarioInputError. */
+export function parseDropSpec(spec: string): Array<{ side: 'A' | 'B'; rule: SegmentMatch }> {
+  const out: Array<{ side: 'A' | 'B'; rule: SegmentMatch }> = [];
+  for (const item of spec.split(',').map((x) => x.trim()).filter(Boolean)) {
+    const m = /^([AB]):(\d+|[A-Za-z.+]+)(?:\*(\d+))?$/.exec(item);
+    if (!m) throw new ScenarioInputError(`--param drop: '${item}' is not SIDE:N or SIDE:FLAGS[*TIMES] (e.g. A:3, B:FIN, A:SYN*2)`);
+    const [, side, what, times] = m;
+    const rule: SegmentMatch = {};
+    if (/^\d+$/.test(what)) {
+      if (Number(what) < 1) throw new ScenarioInputError(`--param drop: '${item}': segments are counted from 1`);
+      rule.nth = Number(what);
+    } else {
+      let letters = '';
+      for (const w of what.toUpperCase().split('+')) {
+        const l = FLAG_WORDS[w];
+        if (!l) throw new ScenarioInputError(`--param drop: '${item}': unknown flag '${w}' (SYN, FIN, RST, PSH, ACK)`);
+        letters += l;
+      }
+      rule.flags = letters;
+    }
+    if (times !== undefined) rule.times = Number(times);
+    out.push({ side: side as 'A' | 'B', rule });
+  }
+  return out;
+}
+
 const LOSS_PARAM: ScenarioParam = { name: 'loss', doc: { en: 'random loss on both links, 0..1 (drawn from --seed)', zh: '两条链路上的随机丢包率 0..1（由 --seed 决定）' }, default: 0 };
 
 /** Seconds as people write them: 60 s, 7875 s (2 h 11 min 15 s). */
@@ -247,7 +282,7 @@ export function secs(ms: number | undefined): string {
 }
 
 export function exchange(def: ExchangeDef): Scenario {
-  const params = [...(def.params ?? []), { ...DELAY_PARAM, default: def.delayMs ?? DELAY_PARAM.default }, LOSS_PARAM];
+  const params = [...(def.params ?? []), { ...DELAY_PARAM, default: def.delayMs ?? DELAY_PARAM.default }, LOSS_PARAM, DROP_PARAM];
   return {
     name: def.name,
     kind: 'exchange',
@@ -261,6 +296,7 @@ export function exchange(def: ExchangeDef): Scenario {
       if (!(Number(p.delay) >= 0)) throw new ScenarioInputError(`--param delay=${p.delay}: needs a delay of 0 ms or more`);
       const lab = new Lab(config, p, opts.seed, Number(p.delay), opts.profile);
       lab.net.both('A', 'B', (l) => { l.loss = loss; });
+      for (const d of parseDropSpec(String(p.drop))) lab.net.link(d.side, d.side === 'A' ? 'B' : 'A').drop.push(d.rule);
       let conclusion: Text;
       try {
         conclusion = def.script(lab);

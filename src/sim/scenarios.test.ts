@@ -89,7 +89,7 @@ test('bad input is a ScenarioInputError naming the problem', () => {
   assert.throws(() => run('handshake', { settings: { tcp_no_such: '1' } }), (e: unknown) => e instanceof ScenarioInputError && /unknown setting 'tcp_no_such'/.test(e.message));
   assert.throws(() => run('handshake', { settings: { tcp_fin_timeout: 'soon' } }), ScenarioInputError);
   assert.throws(() => run('close-wait-leak', { params: { duration: 'long' } }), /needs a number/);
-  assert.throws(() => run('close-wait-leak', { params: { nope: '1' } }), /no parameter 'nope' \(its parameters: duration, delay, loss\)/);
+  assert.throws(() => run('close-wait-leak', { params: { nope: '1' } }), /no parameter 'nope' \(its parameters: duration, delay, loss, drop\)/);
 });
 
 test('wandering-duplicate: the RST it provokes ends TIME-WAIT early, unless tcp_rfc1337=1', () => {
@@ -112,4 +112,13 @@ test('time-wait-new-syn: B\'s TIME-WAIT gives way to the new SYN after the gap',
   const r = run('time-wait-new-syn', { params: { gap: '10' } });
   assert.deepEqual(failures(r), []);
   assert.match(r.conclusion.en, /lasted only 10 s/);
+});
+
+test('--param drop: "drop every FIN from B" makes B retransmit its FIN until it gives up', () => {
+  const r = run('active-close', { params: { drop: 'B:FIN*2' } });
+  const s = segs(r);
+  assert.equal(s.filter((x) => x.startsWith('B FIN') && x.endsWith('LOST')).length, 2);
+  assert.equal(s.filter((x) => x.startsWith('B FIN') && !x.endsWith('LOST')).length, 1);
+  assert.throws(() => run('active-close', { params: { drop: 'C:1' } }), /not SIDE:N or SIDE:FLAGS/);
+  assert.throws(() => run('active-close', { params: { drop: 'A:XYZ' } }), /unknown flag 'XYZ'/);
 });

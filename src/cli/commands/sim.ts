@@ -22,7 +22,9 @@ options:
   --set NAME=VALUE     a tunable, short or sysctl name (repeatable): --set tcp_fin_timeout=30,
                        --set net.ipv4.tcp_keepalive_time=600
   --param NAME=VALUE   a scenario parameter (repeatable; --list shows them); every exchange
-                       also takes delay=MS (one-way, default 50) and loss=P (random loss 0..1)
+                       also takes delay=MS (one-way, default 50), loss=P (random loss 0..1)
+                       and drop=RULES: A:3 (A's third segment), B:FIN (every FIN from B),
+                       A:SYN*2 (A's first two SYNs)
   --profile P          linux (default), bsd or windows
   --seed N             seed for ISNs, ports and random loss (default 1)
   --absolute           raw sequence numbers (default: relative to each side's ISN)
@@ -46,7 +48,7 @@ function listText(lang: Lang): string {
   const all = allScenarios();
   const w = Math.max(...all.map((s) => s.name.length));
   const lines = all.map((s) => {
-    const ps = s.params.filter((p) => p.name !== 'delay' && p.name !== 'loss').map((p) => `${p.name}=${p.default}`).join(' ');
+    const ps = s.params.filter((p) => !['delay', 'loss', 'drop'].includes(p.name)).map((p) => `${p.name}=${p.default}`).join(' ');
     return `  ${s.name.padEnd(w)}  ${s.kind.padEnd(8)}  ${t(s.summary, lang)}${ps ? `  [--param ${ps}]` : ''}`;
   });
   return lines.join('\n') + '\n';
