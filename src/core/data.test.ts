@@ -94,3 +94,16 @@ test('a quick reply makes the connection interactive: the next data is ACKed aft
   t.recvNothing(0.1399);
   t.recv(0.14, '. 51:51(0) ack 201');
 });
+
+test('out-of-order data with SACK negotiated → duplicate ACKs carry SACK blocks, latest first (RFC 2018)', () => {
+  const t = new Trace();
+  t.send(0, 'S 0:0(0) win 32792 <mss 1000,sackOK,nop,nop,nop,wscale 7>');
+  t.recv(0, 'S. 0:0(0) ack 1 <mss 1460,nop,nop,sackOK,nop,wscale 8>');
+  t.send(0.01, '. 1:1(0) ack 1 win 257');
+  t.send(0.02, 'P. 1001:2001(1000) ack 1 win 257');
+  t.recv(0.02, '. 1:1(0) ack 1 <nop,nop,sack 1001:2001>');
+  t.send(0.03, 'P. 3001:4001(1000) ack 1 win 257');
+  t.recv(0.03, '. 1:1(0) ack 1 <nop,nop,sack 3001:4001 1001:2001>');
+  t.send(0.04, 'P. 1:1001(1000) ack 1 win 257');
+  t.recv(0.04, '. 1:1(0) ack 2001 <nop,nop,sack 3001:4001>');
+});

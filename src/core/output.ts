@@ -41,9 +41,33 @@ export function makeSegment(tcb: Tcb, seq: Seq, ack: Seq | undefined, f: TcpFlag
     seq, ack: ack ?? (0 as Seq), flags: f,
     window: window ?? advertiseWindow(tcb),
     urgent: 0,
-    options: opts ?? dataOptions(tcb.tsOk ? { val: tsVal(tcb), ecr: tcb.tsRecent } : undefined),
+    options: opts ?? [...dataOptions(tcb.tsOk ? { val: tsVal(tcb), ecr: tcb.tsRecent } : undefined), ...sackOption(tcb, f)],
     payload,
   };
+}
+
+/**
+ * RFC 2018 SACK blocks for what waits out of order, after the timestamp (tcp_options_write):
+ * `nop,nop,sack a:b ...`, the block holding the latest arrival first, at most 4 (3 with TS).
+ */
+function sackOption(tcb: Tcb, f: TcpFlags): Segment['options'] {
+  if (!tcb.sackOk || tcb.ofo.length === 0 || f.rst || f.syn || !f.ack) return [];
+  const blocks: Array<[Seq, Seq]> = [];
+  for (const o of tcb.ofo) {
+    const end = seqAdd(o.seq, o.data.length);
+    const last = blocks[blocks.length - 1];
+    if (last && seqLe(o.seq, last[1])) {
+      if (seqGt(end, last[1])) last[1] = end;
+    } else {
+      blocks.push([o.seq, end]);
+    }
+  }
+  const latest = tcb.ofoLatest;
+  if (latest !== undefined) {
+    const i = blocks.findIndex(([a, b]) => seqLe(a, latest) && seqLt(latest, b));
+    if (i > 0) blocks.unshift(...blocks.splice(i, 1));
+  }
+  return [{ kind: 'nop' }, { kind: 'nop' }, { kind: 'sack', blocks: blocks.slice(0, tcb.tsOk ? 3 : 4) }];
 }
 
 /** Hand a segment to the caller and do the bookkeeping every ACK-bearing segment implies. */

@@ -69,6 +69,7 @@ export function dataQueue(tcb: Tcb, seg: Segment): void {
     tcb.rmemAlloc += truesize;
     tcb.ofo.sort((a, b) => seqDiff(a.seq, b.seq));
   }
+  tcb.ofoLatest = seq;
   tcb.ackPending = true;
   tcb.ackNow = true;
 }

@@ -85,6 +85,8 @@ export interface Tcb {
   /** Segments beyond RCV.NXT, sorted by seq (RFC 9293 §3.10.7.4 "queue for later processing"). */
   ofo: Array<{ seq: Seq; data: Uint8Array; fin: boolean; truesize: number }>;
   finReceived: boolean;
+  /** Sequence number of the latest out-of-order arrival (its SACK block goes first, RFC 2018 §4). */
+  ofoLatest: Seq | undefined;
 
   // ---- negotiated options ----
   advMss: number;

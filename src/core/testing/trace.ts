@@ -59,6 +59,7 @@ function parseOpts(s: string): TcpOption[] {
       case 'wscale': return { kind: 'wscale', shift: Number(w[1]) } as TcpOption;
       case 'sackOK': return { kind: 'sackOK' } as TcpOption;
       case 'TS': return { kind: 'timestamp', val: Number(w[2]), ecr: Number(w[4]) } as TcpOption;
+      case 'sack': return { kind: 'sack', blocks: w.slice(1).map((b) => b.split(':').map(Number) as unknown as [Seq, Seq]) } as TcpOption;
       default: return fail(`unknown option '${o}'`);
     }
   });
@@ -70,6 +71,7 @@ function optsText(o: readonly TcpOption[]): string {
       case 'mss': return `mss ${x.value}`;
       case 'wscale': return `wscale ${x.shift}`;
       case 'timestamp': return `TS val ${x.val} ecr ${x.ecr}`;
+      case 'sack': return `sack ${x.blocks.map(([a, b]) => `${a}:${b}`).join(' ')}`;
       default: return x.kind;
     }
   }).join(',');
@@ -163,6 +165,13 @@ export class Trace {
     };
   }
 
+  /** Outbound options with SACK blocks made relative to the peer's ISN, as packetdrill writes them. */
+  relOptions(seg: Segment): TcpOption[] {
+    return seg.options.map((o) => (o.kind === 'sack'
+      ? { kind: 'sack', blocks: o.blocks.map(([a, b]) => [seqDiff(a, this.remoteIsn), seqDiff(b, this.remoteIsn)] as unknown as [Seq, Seq]) }
+      : o));
+  }
+
   /** Describe an outbound segment in relative packetdrill notation. */
   describe(seg: Segment): string {
     const rel = seqDiff(seg.seq, this.localIsn);
@@ -171,7 +180,7 @@ export class Trace {
     let s = `${flagsToLetters(seg.flags)} ${start}:${start + len}(${len})`;
     if (seg.flags.ack) s += ` ack ${seqDiff(seg.ack, this.remoteIsn)}`;
     s += ` win ${seg.window}`;
-    if (seg.options.length) s += ` <${optsText(seg.options)}>`;
+    if (seg.options.length) s += ` <${optsText(this.relOptions(seg))}>`;
     return s;
   }
 
@@ -195,7 +204,7 @@ export class Trace {
       const relAck = seg.flags.ack ? seqDiff(seg.ack, this.remoteIsn) : undefined;
       if (want.ack !== undefined && relAck !== want.ack) problems.push(`ack ${relAck}`);
       if (want.win !== undefined && seg.window !== want.win) problems.push(`win ${seg.window}`);
-      if (want.opts !== undefined && optsText(seg.options) !== optsText(want.opts)) problems.push(`options <${optsText(seg.options)}>`);
+      if (want.opts !== undefined && optsText(this.relOptions(seg)) !== optsText(want.opts)) problems.push(`options <${optsText(this.relOptions(seg))}>`);
       if (problems.length) fail(`at ${t}s segment ${i + 1}: expected '${text}', got '${this.describe(seg)}' (${problems.join(', ')})`);
     });
     return got.map((g) => g.seg);
