@@ -70,6 +70,31 @@ describe('live /proc reader in a namespace', { skip }, () => {
     assert.equal(readLiveStateCounts({ netns: ns.name })['TIME-WAIT'], all);
   });
 
+  test('IPv6 and IPv4-mapped sockets come from /proc/net/tcp6 with their addresses', async () => {
+    const v6 = ns.start('server', { port: 8443, host: '::1', mode: 'hold' }, { lifetimeMs: 30_000, title: 'tl-v6' });
+    const dual = ns.start('server', { port: 8444, host: '::', mode: 'hold' }, { lifetimeMs: 30_000, title: 'tl-dual' });
+    await v6.waitFor('ready');
+    await dual.waitFor('ready');
+    const a = ns.start('client', { host: '::1', port: 8443, count: 2, mode: 'hold' }, { lifetimeMs: 30_000 });
+    const b = ns.start('client', { host: '127.0.0.1', port: 8444, count: 1, mode: 'hold' }, { lifetimeMs: 30_000 });
+    assert.deepEqual((await a.waitFor('done')).errors, {});
+    assert.deepEqual((await b.waitFor('done')).errors, {});
+    const snap = await waitUntil('v6 and mapped connections accepted', async () => {
+      const s = await readLiveSnapshot({ netns: ns.name });
+      const served = s.sockets.filter((x) => x.state === 'ESTABLISHED' && (x.localPort === 8443 || x.localPort === 8444) && x.processes !== undefined);
+      return served.length === 3 ? s : undefined;
+    });
+    const v6Listen = snap.sockets.filter((x) => x.state === 'LISTEN' && x.family === 'ipv6').map(show).sort();
+    assert.deepEqual(v6Listen, ['LISTEN :::8444 :::0', 'LISTEN ::1:8443 :::0']);
+    const mapped = snap.sockets.find((x) => x.state === 'ESTABLISHED' && x.localPort === 8444);
+    assert.equal(mapped?.family, 'ipv6');
+    assert.equal(mapped?.localAddress, '::ffff:127.0.0.1');
+    assert.equal(mapped?.processes?.[0]?.name, 'tl-dual');
+    const toV6 = snap.sockets.filter((x) => x.state === 'ESTABLISHED' && x.remotePort === 8443);
+    assert.deepEqual(toV6.map((x) => `${x.family} ${x.localAddress} ${x.remoteAddress}`), ['ipv6 ::1 ::1', 'ipv6 ::1 ::1']);
+    for (const p of [v6, dual, a, b]) p.kill();
+  });
+
   test('namespace-local sysctls are read inside the namespace, tcp_tw_recycle is gone', async () => {
     ns.sysctl('net.ipv4.tcp_fin_timeout', '7');
     ns.sysctl('net.ipv4.ip_local_port_range', '40000 40100');
