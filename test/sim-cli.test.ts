@@ -74,3 +74,13 @@ test('a run that does not confirm its conclusion exits 1 and says so', () => {
   assert.match(r.stdout, /lost \(random loss\)/);
   assert.match(r.stdout, /Conclusion: NOT CONFIRMED by this run/);
 });
+
+test('tcplens sim --list --json lists scenarios with their parameters', () => {
+  const r = runCli(['sim', '--list', '--json']);
+  assert.equal(r.status, 0, r.stderr);
+  const list = JSON.parse(r.stdout) as Array<{ name: string; kind: string; params: Array<{ name: string }> }>;
+  const leak = list.find((s) => s.name === 'close-wait-leak');
+  assert.ok(leak);
+  assert.deepEqual(leak.params.map((p) => p.name), ['duration', 'delay', 'loss', 'drop']);
+  assert.ok(list.filter((s) => s.kind === 'exchange').length >= 16);
+});

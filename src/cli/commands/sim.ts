@@ -18,7 +18,7 @@ Run a scenario in the lab: two simulated Linux hosts (A = client 10.0.0.1, B = s
 a virtual clock, drawn as a sequence diagram with each side's state after every segment.
 
 options:
-  --list               list the scenarios (name, kind, summary)
+  --list               list the scenarios (name, kind, summary; with --json as data)
   --set NAME=VALUE     a tunable, short or sysctl name (repeatable): --set tcp_fin_timeout=30,
                        --set net.ipv4.tcp_keepalive_time=600
   --param NAME=VALUE   a scenario parameter (repeatable; --list shows them); every exchange
@@ -80,7 +80,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     return 0;
   }
   if (values.list) {
-    io.stdout(listText(lang));
+    if (values.json) {
+      const list = allScenarios().map((s) => ({ name: s.name, kind: s.kind, summary: s.summary, params: s.params }));
+      io.stdout(JSON.stringify(list, null, 2) + '\n');
+    } else io.stdout(listText(lang));
     return 0;
   }
   if (positionals.length !== 1) {
