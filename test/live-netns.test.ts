@@ -85,7 +85,7 @@ describe('live /proc reader in a namespace', { skip }, () => {
       return served.length === 3 ? s : undefined;
     });
     const v6Listen = snap.sockets.filter((x) => x.state === 'LISTEN' && x.family === 'ipv6').map(show).sort();
-    assert.deepEqual(v6Listen, ['LISTEN :::8444 :::0', 'LISTEN ::1:8443 :::0']);
+    assert.deepEqual(v6Listen, ['LISTEN ::1:8443 :::0', 'LISTEN :::8444 :::0']);
     const mapped = snap.sockets.find((x) => x.state === 'ESTABLISHED' && x.localPort === 8444);
     assert.equal(mapped?.family, 'ipv6');
     assert.equal(mapped?.localAddress, '::ffff:127.0.0.1');
