@@ -51,15 +51,16 @@ export function missingEvidence(s: HostSnapshot): Text[] {
       ? tx('Process attribution is partial: some sockets have no owner (not root?). Run tcplens as root, or paste `ss -tanp` taken as root.', '进程归属不完整：部分套接字没有属主（不是 root？）。请以 root 运行 tcplens，或粘贴以 root 执行的 `ss -tanp`。')
       : tx('No process information: findings cannot name the owning process. Run tcplens as root, or paste `ss -tanp` (or `netstat -antp`).', '没有进程信息：无法指出所属进程。请以 root 运行 tcplens，或粘贴 `ss -tanp`（或 `netstat -antp`）。'));
   }
-  if (Object.keys(s.sysctls).length === 0) {
+  const linux = os === 'linux';
+  if (linux && Object.keys(s.sysctls).length === 0) {
     notes.push(tx('No sysctl values: settings were not checked and defaults were assumed (port range 32768–60999). Use `tcplens capture` on the host, or add `sysctl -a` output to the folder.',
       '没有 sysctl 值：未检查系统设置，并按默认值估算（端口范围 32768–60999）。请在主机上运行 `tcplens capture`，或把 `sysctl -a` 的输出放进目录。'));
   }
-  if (Object.keys(s.counters).length === 0) {
+  if (linux && Object.keys(s.counters).length === 0) {
     notes.push(tx('No kernel counters (/proc/net/netstat, /proc/net/snmp): accept-queue overflows, SYN cookies and aborts were not checked. Add `cat /proc/net/netstat /proc/net/snmp` output.',
       '没有内核计数器（/proc/net/netstat、/proc/net/snmp）：未检查全连接队列溢出、SYN cookies 和中止计数。请加入 `cat /proc/net/netstat /proc/net/snmp` 的输出。'));
   }
-  if (!hasTimers(s) && s.sockets.length > 0 && (os === 'linux' || os === 'unknown')) {
+  if (linux && !hasTimers(s) && s.sockets.length > 0) {
     notes.push(tx('No timers in the source (ss without -o, netstat without -o): TIME-WAIT ages and keepalive use are unknown. Paste `ss -tanpo`.',
       '数据源中没有定时器（ss 未加 -o，netstat 未加 -o）：TIME_WAIT 时长和保活使用情况未知。请粘贴 `ss -tanpo`。'));
   }
@@ -71,6 +72,9 @@ export function missingEvidence(s: HostSnapshot): Text[] {
   if (os === 'windows' || os === 'macos' || os === 'freebsd') {
     notes.push(tx(`The source is ${os}: Linux-only reasoning (Recv-Q of CLOSE-WAIT, sysctls, counters) does not apply; TIME-WAIT length and port range use ${os}'s defaults.`,
       `数据源是 ${os}：仅适用于 Linux 的推理（CLOSE_WAIT 的 Recv-Q、sysctl、计数器）不适用；TIME_WAIT 时长和端口范围按 ${os} 的默认值。`));
+  } else if (os === 'unknown' && s.sockets.length > 0) {
+    notes.push(tx('The source does not say which OS it comes from (lsof, BSD netstat): Linux defaults were assumed for TIME-WAIT (60 s) and the port range; lsof shows no TIME-WAIT, orphans or SYN-RECEIVED at all.',
+      '数据源没有说明来自哪个操作系统（lsof、BSD netstat）：TIME_WAIT（60 秒）与端口范围按 Linux 默认值估算；lsof 完全看不到 TIME_WAIT、孤儿和 SYN_RECV。'));
   }
   if (s.problems.length > 0) {
     const p = s.problems[0];
