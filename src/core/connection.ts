@@ -26,7 +26,8 @@ import { send, writableSpace } from './events/send.js';
 import { recv, readableBytes } from './events/receive.js';
 import { close, shutdown } from './events/close.js';
 import { abort } from './events/abort.js';
-import { transmit } from './output.js';
+import { sendAck, transmit } from './output.js';
+import { enterQuickack } from './ack-policy.js';
 import { updateSndMss } from './events/open.js';
 
 export type { Endpoint, SocketOptions, ConnectionEvent } from './tcb.js';
@@ -172,6 +173,11 @@ export class Connection {
     }
     if ('keepalive' in o || 'keepidle' in o) armKeepalive(t);
     if ('nodelay' in o && o.nodelay) transmit(t);
+    if (o.quickack) {
+      // TCP_QUICKACK=1 (tcp_sock_set_quickack): leave pingpong mode and send a pending ACK now.
+      enterQuickack(t);
+      if (t.ackPending) sendAck(t);
+    }
   }
 
   status(): ConnectionStatus {

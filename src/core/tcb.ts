@@ -22,6 +22,8 @@ export interface SocketOptions {
   keepalive?: boolean; keepidle?: number; keepintvl?: number; keepcnt?: number;
   userTimeoutMs?: number; linger?: { onoff: boolean; seconds: number }; linger2?: number;
   synCnt?: number;
+  /** TCP_QUICKACK: ACK at once for now (Linux re-enters delayed ACKs later on its own). */
+  quickack?: boolean;
 }
 
 export type ConnectionEvent =

@@ -5,13 +5,15 @@
 // - Then, in Linux's order: end of stream after the peer's FIN; a pending error (once);
 //   end of stream after SHUT_RD or once the connection is closed; EAGAIN while waiting.
 // - Reading opens the window: when the window we could now offer is at least twice what the
-//   peer was last told, a window update goes out at once (tcp_cleanup_rbuf).
+//   peer was last told, a window update goes out at once; a pending delayed ACK that covers more
+//   than a full segment goes too (tcp_cleanup_rbuf).
 import type { Tcb } from '../tcb.js';
 import type { SysError } from '../errno.js';
 import { sysError } from '../errno.js';
 import { takeError } from './send.js';
 import { receiveWindow, selectableWindow } from '../window.js';
 import { sendAck } from '../output.js';
+import { seqDiff } from '../seq.js';
 
 export function recv(tcb: Tcb, max: number): Uint8Array | SysError {
   if (!Number.isFinite(max) || max < 0) return sysError('EINVAL');
@@ -47,7 +49,13 @@ export function recv(tcb: Tcb, max: number): Uint8Array | SysError {
 
 function cleanupRbuf(tcb: Tcb): void {
   const st = tcb.state;
-  if (tcb.finReceived || st === 'CLOSED' || st === 'TIME-WAIT' || st === 'SYN-SENT' || st === 'SYN-RECEIVED') return;
+  if (st === 'CLOSED' || st === 'TIME-WAIT' || st === 'SYN-SENT' || st === 'SYN-RECEIVED') return;
+  // A delayed ACK covering more than a full segment goes now that the reader caught up.
+  if (tcb.ackPending && seqDiff(tcb.rcvNxt, tcb.rcvWup) > tcb.rcvMss) {
+    sendAck(tcb);
+    return;
+  }
+  if (tcb.finReceived) return;
   const now = receiveWindow(tcb);
   if (2 * now <= tcb.windowClamp) {
     const next = selectableWindow(tcb);
