@@ -27,6 +27,7 @@ export const handshake = exchange({
 export const simultaneousOpen = exchange({
   name: 'simultaneous-open',
   summary: { en: 'both sides connect() to each other at once: SYNs cross, SYN-RECEIVED on both', zh: '双方同时 connect()：SYN 交叉，双方都经过 SYN-RECEIVED' },
+  names: { A: 'A 10.0.0.1:5000', B: 'B 10.0.0.2:6000' },
   script(lab) {
     const a = lab.A.socket();
     lab.A.bind(a, 5000);
