@@ -166,37 +166,39 @@ export function snapshotFromTexts(files: Array<{ name: string; text: string }>, 
   let latestStamp: number | undefined;
   for (const f of files) {
     const sections = splitSessions(f.text);
-    const fromFile: Array<{ part: ParsedPart; stamp?: number; line: number }> = [];
+    const fromFile: Array<{ part: ParsedPart; stamp?: number; line: number; command?: string }> = [];
     for (const sec of sections) {
       const r = parseAny(f.name, sec.text);
       if (r.ok) {
         const { ok: _ok, ...part } = r;
         if (sec.hostname && !part.hostname) part.hostname = sec.hostname;
-        fromFile.push({ part, stamp: sec.stamp, line: sec.promptLine });
+        fromFile.push({ part, stamp: sec.stamp, line: sec.promptLine, command: sec.command?.replace(/\s+/g, ' ') });
       } else if (sections.length > 1 && sec.promptLine > 0) {
         // One unreadable command in a pasted session does not spoil the others.
         problems.push({ ...note(f.name, sec.promptLine, msg.sessionUnknown(sec.command ?? '')), text: sec.command });
       } else { unknown.push(r.message); names.push(f.name); }
     }
-    // The same socket listing repeated in one paste is a time series, not more sockets: the last is
-    // now, the earlier ones are history (when a `date` line says when they were taken).
-    const lastOf = new Map<FormatId, number>();
-    fromFile.forEach((x, i) => { if (SOCKET_RANK[x.part.format] !== undefined) lastOf.set(x.part.format, i); });
-    const unstamped = new Map<FormatId, number>();
+    // The same socket listing (same format, same command) repeated in one paste is a time series,
+    // not more sockets: the last is now, the earlier ones are history (when a `date` line says when
+    // they were taken). Different commands (`ss -tlnp`, then `ss -tanp`) are one moment: merged.
+    const seriesKey = (x: (typeof fromFile)[number]): string => `${x.part.format}|${x.command ?? ''}`;
+    const lastOf = new Map<string, number>();
+    fromFile.forEach((x, i) => { if (SOCKET_RANK[x.part.format] !== undefined) lastOf.set(seriesKey(x), i); });
+    const unstamped = new Map<string, number>();
     fromFile.forEach((x, i) => {
-      const last = lastOf.get(x.part.format);
+      const last = lastOf.get(seriesKey(x));
       if (last === undefined || last === i) {
         parts.push(x.part);
         if (x.stamp !== undefined) latestStamp = Math.max(latestStamp ?? x.stamp, x.stamp);
         return;
       }
       if (x.stamp !== undefined) history.push({ takenAt: x.stamp, stateCounts: countStates({ sockets: x.part.sockets ?? [] }) });
-      else unstamped.set(x.part.format, (unstamped.get(x.part.format) ?? 0) + 1);
+      else unstamped.set(seriesKey(x), (unstamped.get(seriesKey(x)) ?? 0) + 1);
       problems.push(...x.part.problems);
     });
-    for (const [format, n] of unstamped) {
-      const at = fromFile[lastOf.get(format)!];
-      problems.push(note(f.name, Math.max(1, at.line), msg.earlierListings(n, format)));
+    for (const [key, n] of unstamped) {
+      const at = fromFile[lastOf.get(key)!];
+      problems.push(note(f.name, Math.max(1, at.line), msg.earlierListings(n, at.command ?? at.part.format)));
     }
   }
   if (parts.length === 0) {

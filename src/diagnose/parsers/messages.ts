@@ -60,9 +60,9 @@ export const msg = {
   sessionUnknown: (command: string): Text => ({
     en: `the output of \`${command}\` is in no known format`, zh: `\`${command}\` 的输出不是已知格式`,
   }),
-  earlierListings: (n: number, format: string): Text => ({
-    en: `${n} earlier ${format} listing(s) in this paste were set aside: only the last one is used (print \`date\` before each to keep them as history)`,
-    zh: `这份粘贴中较早的 ${n} 份 ${format} 列表被搁置：只使用最后一份（在每次之前打印 \`date\` 可将它们保留为历史）`,
+  earlierListings: (n: number, what: string): Text => ({
+    en: `${n} earlier \`${what}\` listing(s) in this paste were set aside: only the last one is used (print \`date\` before each to keep them as history)`,
+    zh: `这份粘贴中较早的 ${n} 份 \`${what}\` 列表被搁置：只使用最后一份（在每次之前打印 \`date\` 可将它们保留为历史）`,
   }),
   cutOff: (why: Text): Text => ({
     en: `the paste ends in the middle of this line (cut off?): ${why.en}`,

@@ -73,5 +73,14 @@ test('a repeated listing without dates is not added up: the last is used and the
   assert.equal(snap.history, undefined);
   assert.equal(snap.problems.length, 1);
   assert.equal(snap.problems[0].line, 4);
-  assert.match(snap.problems[0].message, /1 earlier ss listing\(s\) in this paste were set aside/);
+  assert.match(snap.problems[0].message, /1 earlier `ss -tan` listing\(s\) in this paste were set aside/);
+});
+
+test('different listing commands in one session are one moment: `ss -tlnp` then `ss -tanp` are merged', () => {
+  const text = '$ ss -tlnp\nState Recv-Q Send-Q Local Address:Port Peer Address:Port\nLISTEN 0 128 0.0.0.0:22 0.0.0.0:* users:(("sshd",pid=9,fd=3))\n' +
+    '$ ss -tan\nState Recv-Q Send-Q Local Address:Port Peer Address:Port\nLISTEN 0 128 0.0.0.0:22 0.0.0.0:*\nESTAB 0 0 10.0.0.1:22 10.0.0.2:5000\n';
+  const snap = snapshotFromText('s.txt', text);
+  assert.deepEqual(snap.problems, []);
+  assert.deepEqual(countStates(snap), { LISTEN: 1, ESTABLISHED: 1 });
+  assert.equal(snap.sockets.find((s) => s.state === 'LISTEN')!.processes![0].name, 'sshd');
 });
