@@ -7,8 +7,14 @@
 // - The socket list comes from the best socket source: the one that names processes, then the one
 //   that sees every state (lsof sees no TIME-WAIT or orphans). The other sources fill what it lacks
 //   (pid/name, inode, uid, timer) for the same 4-tuple, and add sockets only they saw.
-// - sysctls, counters and sockstat are unions (later files win on a clash); ps fills process names
-//   for pids that a socket source gave without a name (Windows netstat -o, PowerShell).
+// - sysctls, counters and sockstat are unions (later files win on a clash); ps/tasklist fill process
+//   names for pids that a socket source gave without a name (Windows netstat -o, PowerShell).
+// - Owners without states (FreeBSD sockstat) attach to listed sockets only; none is invented.
+// - A pasted session is split into sections (session.ts). The same command's listing repeated is a
+//   time series: the last is the snapshot, earlier dated ones are `history`, undated ones are set
+//   aside with a problem. A `date` line or a capture manifest says when it was taken, over the
+//   caller's `takenAt` (a file's mtime).
+// - Problems are sorted by file (in the order given) and line.
 import type { HostSnapshot, ProcessInfo, SocketRecord } from '../../model/snapshot.js';
 import type { TcpState } from '../../model/states.js';
 import type { Text } from '../../i18n/lang.js';
