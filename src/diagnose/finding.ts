@@ -84,6 +84,7 @@ export const RULE_IDS = [
   'idle_established',
   'keepalive_defaults',
   'dangerous_sysctl',
+  'syn_sent_stall',
 ] as const;
 export type RuleId = (typeof RULE_IDS)[number];
 

@@ -39,7 +39,7 @@ export const STATE_INFO: Readonly<Record<TcpState, StateInfo>> = {
     who: x('The client.', '客户端。'),
     ends: x('SYN-ACK (→ ESTABLISHED), RST (ECONNREFUSED), or tcp_syn_retries (6 ≈ 127 s) unanswered SYNs (ETIMEDOUT).', 'SYN-ACK（→ ESTABLISHED）、RST（ECONNREFUSED），或 tcp_syn_retries 次（6 次约 127 秒）SYN 无应答（ETIMEDOUT）。'),
     many: x('Many SYN-SENT toward one destination: it is down, filtered by a firewall, or its accept/SYN queue is full (its kernel drops our SYNs). Check that host with tcplens doctor.', '大量连向同一目的地的 SYN_SENT：对方宕机、被防火墙过滤，或其全连接/半连接队列已满（其内核丢弃了我们的 SYN）。请在那台主机上运行 tcplens doctor。'),
-    rules: [],
+    rules: ['syn_sent_stall'],
   },
   'SYN-RECEIVED': {
     meaning: x('A SYN arrived and was answered with SYN-ACK; the client\'s final ACK has not arrived yet (SYN_RCVD, "SYN收到").', '收到 SYN 并已回复 SYN-ACK；客户端的最后一个 ACK 尚未到达（SYN_RCVD，"SYN收到"）。'),

@@ -10,12 +10,14 @@ import { acceptQueueOverflow } from './accept-queue-overflow.js';
 import { idleEstablished } from './idle-established.js';
 import { keepaliveDefaults } from './keepalive-defaults.js';
 import { dangerousSysctl } from './dangerous-sysctl.js';
+import { synSentStall } from './syn-sent-stall.js';
 
 export const RULES: readonly Rule[] = [
   closeWaitLeak,
   acceptQueueOverflow,
   synFlood,
   timeWaitPressure,
+  synSentStall,
   finWait2Orphans,
   idleEstablished,
   dangerousSysctl,
