@@ -75,7 +75,8 @@ export function readLiveSnapshotSync(opts: LiveOptions = {}): HostSnapshot {
   if (opts.processes !== false) {
     const wanted = new Set<number>();
     for (const s of sockets) if (s.inode) wanted.add(s.inode);
-    const a = attributeSockets(root, wanted);
+    // No socket with a file (all TIME-WAIT or orphans): nothing to attribute, and nothing missing.
+    const a = wanted.size > 0 || !readV4 ? attributeSockets(root, wanted) : { byInode: new Map(), processes: [], complete: true, unreadable: 0 };
     for (const s of sockets) {
       const owners = s.inode ? a.byInode.get(s.inode) : undefined;
       if (owners) s.processes = owners;
