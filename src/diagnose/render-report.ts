@@ -51,7 +51,11 @@ function evidenceLine(e: Evidence, lang: Lang): string {
     parts.push(`${L.peers[lang]} ${list}${more > 0 ? ` (+${more} ${L.more[lang]})` : ''}`);
   }
   if (e.queues) parts.push(kv(e.queues));
-  if (e.ages) parts.push(`${L.ages[lang]} ${duration(e.ages.minMs)[lang]}–${duration(e.ages.maxMs)[lang]} (${L.median[lang]} ${duration(e.ages.medianMs)[lang]})`);
+  if (e.ages) {
+    const same = Math.round(e.ages.minMs / 1000) === Math.round(e.ages.maxMs / 1000);
+    parts.push(same ? `${L.ages[lang]} ${duration(e.ages.maxMs)[lang]}`
+      : `${L.ages[lang]} ${duration(e.ages.minMs)[lang]}–${duration(e.ages.maxMs)[lang]} (${L.median[lang]} ${duration(e.ages.medianMs)[lang]})`);
+  }
   if (e.sysctls) parts.push(kv(e.sysctls));
   if (e.counters) parts.push(kv(e.counters));
   if (e.figures) parts.push(kv(e.figures));

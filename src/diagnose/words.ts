@@ -48,6 +48,7 @@ export function peersText(peers: PeerCount[], distinct: number): Text {
 
 export function agesText(a: AgeStats | undefined): Text | undefined {
   if (!a) return undefined;
+  if (Math.round(a.minMs / 1000) === Math.round(a.maxMs / 1000)) return join([tx('in this state for', '处于该状态已'), duration(a.maxMs)]);
   return join([tx('in this state for', '处于该状态已'), duration(a.minMs), tx('to', '至'), duration(a.maxMs),
     tx(`(median ${fmtMs(a.medianMs)})`, `（中位数 ${fmtMs(a.medianMs)}）`)]);
 }
