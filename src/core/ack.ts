@@ -19,7 +19,8 @@ import type { Segment } from './segment.js';
 import { seqAdd, seqDiff, seqGe, seqGt, seqLt } from './seq.js';
 import { challengeAck } from './ack-policy.js';
 import { sampleRtt, baseRto } from './rto.js';
-import { dataSegment, emit, rearmRto } from './output.js';
+import { rearmRto } from './output.js';
+import { enterFastRecovery, onRecoveryAck } from './recovery.js';
 import type { ReceivedOptions } from './options.js';
 
 export type AckVerdict = 'new' | 'dup' | 'old' | 'discard';
@@ -80,22 +81,10 @@ export function processAck(tcb: Tcb, seg: Segment, opts: ReceivedOptions): AckVe
 
   // Slow start, then one segment per window (RFC 5681 §3.1).
   const segs = Math.max(1, Math.ceil(dataAcked / Math.max(1, tcb.sndMss)));
-  if (tcb.recoverSeq === undefined) {
+  tcb.dupAcks = 0;
+  if (!onRecoveryAck(tcb, segs)) {
     if (tcb.cwnd < tcb.ssthresh) tcb.cwnd += segs;
     else tcb.cwnd += 1 / tcb.cwnd;
-  }
-
-  tcb.dupAcks = 0;
-  if (tcb.recoverSeq !== undefined) {
-    if (seqGe(ack, tcb.recoverSeq)) {
-      // RFC 6582 §3.2 step 3: full acknowledgment, leave fast recovery.
-      tcb.recoverSeq = undefined;
-      tcb.cwnd = Math.max(tcb.ssthresh, 1);
-    } else {
-      // Partial acknowledgment: the next hole is lost too; resend it at once.
-      emit(tcb, dataSegment(tcb, tcb.sndUna, tcb.sndMss));
-      tcb.cwnd = Math.max(1, tcb.cwnd - segs + 1);
-    }
   }
 
   tcb.retransStamp = seqGe(tcb.sndUna, tcb.sndMax) ? undefined : tcb.now;
@@ -113,16 +102,9 @@ function isDuplicateAck(tcb: Tcb, seg: Segment, nwin: number): boolean {
 /** RFC 5681 §3.2 / RFC 6582: the third duplicate ACK retransmits the first unacknowledged segment. */
 function onDuplicateAck(tcb: Tcb): void {
   tcb.dupAcks++;
-  if (tcb.recoverSeq !== undefined) {
+  if (tcb.recovery === 'fast') {
     tcb.cwnd += 1; // each further duplicate: one segment has left the network
     return;
   }
-  if (tcb.dupAcks !== 3) return;
-  const inflight = seqDiff(tcb.sndMax, tcb.sndUna);
-  tcb.ssthresh = Math.max(Math.floor(inflight / Math.max(1, tcb.sndMss) / 2), 2);
-  tcb.cwnd = tcb.ssthresh + 3;
-  tcb.recoverSeq = tcb.sndMax;
-  tcb.rttSeq = undefined;
-  tcb.totalRetrans++;
-  emit(tcb, dataSegment(tcb, tcb.sndUna, tcb.sndMss));
+  if (tcb.recovery === undefined && tcb.dupAcks === 3) enterFastRecovery(tcb);
 }

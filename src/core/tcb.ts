@@ -122,8 +122,12 @@ export interface Tcb {
   ssthresh: number;
   /** Duplicate ACKs in a row (RFC 5681 §3.2). */
   dupAcks: number;
-  /** In fast recovery until this is acknowledged (RFC 6582 "recover"). */
+  /** In recovery until this is acknowledged (RFC 6582 "recover"). */
   recoverSeq: Seq | undefined;
+  /** Which recovery: after a timeout ('loss') or three duplicate ACKs ('fast'). */
+  recovery: 'loss' | 'fast' | undefined;
+  /** The next sequence number to retransmit during recovery. */
+  rtxNxt: Seq;
   /** Tail loss probe outstanding up to this sequence (Linux's tlp_high_seq). */
   tlpHighSeq: Seq | undefined;
 

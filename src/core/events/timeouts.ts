@@ -26,6 +26,7 @@ import { seqAdd, seqDiff, seqLt } from '../seq.js';
 import { backOff, modelTimeout, rtoMinMs, TIMEOUT_INIT_MS } from '../rto.js';
 import { dataSegment, emit, sendActiveReset, sendProbe, sendSyn, sendSynAck, transmit } from '../output.js';
 import { failWith, setState } from '../state-change.js';
+import { enterLossRecovery } from '../recovery.js';
 import { onDelayedAckTimer } from '../ack-policy.js';
 
 const HANDLERS: Record<TimerKind, (tcb: Tcb) => void> = {
@@ -80,18 +81,9 @@ function onRetransmit(tcb: Tcb): void {
   }
   if (tcb.retransStamp === undefined) tcb.retransStamp = tcb.now;
   tcb.retransmits++;
-  tcb.totalRetrans++;
-  tcb.rttSeq = undefined;
   tcb.tlpHighSeq = undefined;
-  tcb.recoverSeq = undefined;
-  tcb.dupAcks = 0;
-  const inflight = seqDiff(tcb.sndMax, tcb.sndUna);
-  tcb.ssthresh = Math.max(Math.floor(inflight / Math.max(1, tcb.sndMss) / 2), 2);
-  tcb.cwnd = 1;
-  // Go back to SND.UNA; the head goes out even into a zero window (tcp_retransmit_skb).
-  const seg = dataSegment(tcb, tcb.sndUna, tcb.sndMss);
-  emit(tcb, seg);
-  tcb.sndNxt = seqAdd(tcb.sndUna, seg.payload.length + (seg.flags.fin ? 1 : 0));
+  // The head goes out even into a zero window (tcp_retransmit_skb); recovery.ts does the rest.
+  enterLossRecovery(tcb);
   backOff(tcb);
   arm(tcb.timers, 'retransmit', tcb.now + clampToUserTimeout(tcb, tcb.rtoMs));
 }

@@ -110,3 +110,9 @@ test('CLOSE-WAIT with inode 0 on a listening port: never accepted, clients gave 
   assert.match(f.explanation, /never accept\(\)ed/);
   assert.equal(f.missing?.some((m) => /as root/.test(m)), false);
 });
+
+test('a mix of Recv-Q 1 and 0 gives both reasons with their counts', () => {
+  const s = host({}, times(30, (i) => sock('CLOSE-WAIT', '10.0.0.1:5000', `10.0.0.9:${41000 + i}`, { ...java, recvQ: i < 10 ? 1 : 0 })));
+  const [f] = diagnose(s, { only });
+  assert.match(f.explanation, /10 of them:.*never read the socket to the end.*The other 20:.*read to EOF/s);
+});

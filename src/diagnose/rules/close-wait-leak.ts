@@ -137,9 +137,13 @@ function describe(s: HostSnapshot, sideOf: (k: SocketRecord) => 'server' | 'clie
   const withUnread = socks.filter((k) => k.recvQ !== undefined && k.recvQ >= 1).length;
   const withoutUnread = socks.filter((k) => k.recvQ === 0).length;
   const linuxQ = os === 'linux' || os === 'unknown';
-  const why = join([WHY_GENERIC,
-    !linuxQ || withUnread + withoutUnread === 0 ? tx('', '') : withUnread >= withoutUnread ? WHY_UNREAD : WHY_EOF,
-    queued ? WHY_QUEUED : tx('', '')]);
+  // Both bugs at once (some never read to EOF, some read EOF and did not close) get both reasons.
+  const known = withUnread + withoutUnread;
+  const mixed = known > 0 && Math.min(withUnread, withoutUnread) >= 0.2 * known;
+  const recvQWhy: Text = !linuxQ || known === 0 ? tx('', '')
+    : mixed ? join([tx(` ${withUnread} of them:`, ` 其中 ${withUnread} 个：`), WHY_UNREAD, tx(` The other ${withoutUnread}:`, ` 另外 ${withoutUnread} 个：`), WHY_EOF])
+      : withUnread >= withoutUnread ? WHY_UNREAD : WHY_EOF;
+  const why = join([WHY_GENERIC, recvQWhy, queued ? WHY_QUEUED : tx('', '')]);
   const { peers, distinct } = topPeers(socks, scope === 'destination', 5);
   const dest = endpoint(first.remoteAddress, first.remotePort);
   const ports = new Set(socks.map((k) => (side === 'server' ? k.localPort : k.remotePort))).size;
