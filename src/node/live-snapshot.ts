@@ -85,9 +85,21 @@ export function readLiveSnapshotSync(opts: LiveOptions = {}): HostSnapshot {
     snap.processAttributionComplete = a.complete;
     if (!a.complete && a.unreadable > 0) {
       problems.push({ file: root, line: 0, message: `process attribution is partial: ${a.unreadable} processes' fds could not be read (run as root to see every owner)` });
+    } else if (a.complete && opts.procRoot === undefined && hiddenOwners(sockets)) {
+      // /proc mounted with hidepid=: other users' processes are not even listed, so no EACCES
+      // told us; an owned socket of another uid with no owner found gives it away.
+      snap.processAttributionComplete = false;
+      problems.push({ file: root, line: 0, message: 'process attribution is partial: other users\' processes are hidden from us (run as root to see every owner)' });
     }
   }
   return snap;
+}
+
+/** True when, not being root, we hold no owner for a socket (with a file) of another user. */
+function hiddenOwners(sockets: SocketRecord[]): boolean {
+  const me = typeof process.getuid === 'function' ? process.getuid() : 0;
+  if (me === 0) return false;
+  return sockets.some((s) => s.inode !== undefined && s.inode !== 0 && s.processes === undefined && s.uid !== undefined && s.uid !== me);
 }
 
 /**
