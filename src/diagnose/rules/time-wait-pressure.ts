@@ -100,6 +100,8 @@ function clientSide(s: HostSnapshot, tw: SocketRecord[], range: PortRange): Find
   const byDest = groupBy(tw, (k) => endpoint(k.remoteAddress, k.remotePort));
   for (const [dest, socks] of byDest) {
     const first = socks[0];
+    // Cheap exit for the common case (a few TIME-WAIT toward each of many peers): nothing can fire.
+    if (socks.length < TW_INFO_COUNT && socketsToward(s, first.remoteAddress, first.remotePort).length < TW_WARN_USAGE * range.size) continue;
     // Every socket toward this ip:port whose local port came from the ephemeral range holds one port.
     const toDest = socketsToward(s, first.remoteAddress, first.remotePort).filter((k) => k.localPort >= range.lo && k.localPort <= range.hi);
     const reuse = reuseApplies(s, first.remoteAddress);
