@@ -37,3 +37,33 @@ test('bulk data arrives intact and in order over a lossy, duplicating, reorderin
     assert.equal(p.b?.state, 'CLOSED', `seed ${seed} B: ${p.b?.history.join('; ')}`);
   }
 });
+
+test('random close, shutdown, abort, linger and keepalive calls under loss: both ends always reach CLOSED (no livelock)', () => {
+  const seeds = [...Array.from({ length: 40 }, (_, i) => i + 1), 244];
+  for (const seed of seeds) {
+    const r = lcg(seed * 7 + 3);
+    const p = new Pair(r, { loss: r() * 0.3, dup: r() * 0.2, reorderMs: r() * 40, delayMs: 1 + r() * 50 });
+    const acts = ['sendA', 'sendB', 'closeA', 'closeB', 'shutA', 'shutB', 'readA', 'readB', 'abortA', 'lingerB', 'keepA'];
+    for (let i = 0; i < 30; i++) {
+      const a = acts[Math.floor(r() * acts.length)];
+      const c = a.endsWith('A') ? p.a : p.b;
+      if (c) {
+        if (a.startsWith('send')) c.send(new Uint8Array(Math.floor(r() * 5000)), p.now);
+        else if (a.startsWith('close')) c.close(p.now);
+        else if (a.startsWith('shut')) c.shutdown(r() < 0.5 ? 'SHUT_WR' : 'SHUT_RD', p.now);
+        else if (a.startsWith('read')) c.recv(100000, p.now);
+        else if (a.startsWith('abort') && r() < 0.2) c.abort(p.now);
+        else if (a.startsWith('linger')) c.setOption({ linger: { onoff: true, seconds: 0 } }, p.now);
+        else if (a.startsWith('keep')) c.setOption({ keepalive: true, keepidle: 5, keepintvl: 1, keepcnt: 3 }, p.now);
+      }
+      p.pump();
+      p.run(p.now + r() * 300);
+    }
+    p.a.close(p.now);
+    p.b?.close(p.now);
+    p.pump();
+    p.run(p.now + 2_000_000, 500000);
+    assert.equal(p.a.state, 'CLOSED', `seed ${seed} A: ${p.a.history.join('; ')}`);
+    if (p.b) assert.equal(p.b.state, 'CLOSED', `seed ${seed} B: ${p.b.history.join('; ')}`);
+  }
+});

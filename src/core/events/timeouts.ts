@@ -169,7 +169,9 @@ function onKeepalive(tcb: Tcb): void {
   }
   const elapsed = tcb.now - tcb.lastRecvAt;
   let next: number;
-  if (elapsed >= idle) {
+  // Compare with a microsecond of slack: `now - last` can fall a hair short of `idle` in floating
+  // point, and re-arming for a few femtoseconds later would fire again at the same instant forever.
+  if (elapsed >= idle - 1e-3) {
     const ut = tcb.options.userTimeoutMs;
     if ((ut && elapsed >= ut && tcb.probesOut > 0) || (!ut && tcb.probesOut >= keepCnt(tcb))) {
       sendActiveReset(tcb);
@@ -181,5 +183,5 @@ function onKeepalive(tcb: Tcb): void {
   } else {
     next = idle - elapsed;
   }
-  arm(tcb.timers, 'keepalive', tcb.now + next);
+  arm(tcb.timers, 'keepalive', Math.max(tcb.now + next, tcb.now + 1e-3));
 }
