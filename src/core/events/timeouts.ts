@@ -30,12 +30,19 @@ import { enterLossRecovery } from '../recovery.js';
 import { onDelayedAckTimer } from '../ack-policy.js';
 
 const HANDLERS: Record<TimerKind, (tcb: Tcb) => void> = {
+  // tcp_delack_timer_handler: send the ACK we held back (RFC 1122 §4.2.3.2).
   'delayed-ack': onDelayedAckTimer,
+  // tcp_retransmit_timer: RFC 9293 §3.10.8 "retransmission timeout", RFC 6298 §5.4–5.6.
   retransmit: onRetransmit,
+  // tcp_send_loss_probe: RFC 8985 §7.
   'loss-probe': onLossProbe,
+  // tcp_probe_timer: RFC 9293 §3.8.6.1 zero-window probing.
   persist: onPersist,
+  // tcp_keepalive_timer: RFC 1122 §4.2.3.6.
   keepalive: onKeepalive,
+  // tcp_timewait_state_process / tw timer, substate FIN_WAIT2: the orphan is dropped silently.
   'fin-wait-2': (tcb) => setState(tcb, 'CLOSED', 'FIN-WAIT-2 timer (tcp_fin_timeout) expired'),
+  // RFC 9293 §3.10.8 "time-wait timeout": delete the TCB (Linux: TCP_TIMEWAIT_LEN, 60 s).
   'time-wait': (tcb) => setState(tcb, 'CLOSED', 'TIME-WAIT timer (60 s) expired'),
 };
 
