@@ -82,3 +82,18 @@ test('unknown port range is said to be assumed', () => {
   assert.ok(f.missing?.[0].includes('ip_local_port_range'));
   assert.match(f.summary, /临时端口/);
 });
+
+test('Windows netstat -ano: 49152–65535 and 120 s; the fix names netsh and TcpTimedWaitDelay, not sysctls', () => {
+  const s = host({ source: { kind: 'netstat-windows', origin: 'x', os: 'windows' } }, [
+    sock('LISTEN', '0.0.0.0:135', '0.0.0.0:*'),
+    ...times(12_000, (i) => sock('TIME-WAIT', `10.0.0.1:${49152 + i}`, '10.0.0.9:1433')),
+  ]);
+  const [f] = diagnose(s, { only });
+  assert.equal(f.severity, 'warning');
+  assert.equal(f.evidence.figures?.portRangeSize, 16384);
+  assert.equal(f.evidence.figures?.timeWaitSeconds, 120);
+  const all = f.fixes.map((x) => x.text).join('\n');
+  assert.match(all, /netsh int ipv4 set dynamicport/);
+  assert.match(all, /TcpTimedWaitDelay/);
+  assert.doesNotMatch(all, /net\.ipv4/);
+});

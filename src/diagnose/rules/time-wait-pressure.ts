@@ -65,7 +65,33 @@ function notFixes(s: HostSnapshot): FixOf<Text>[] {
   ];
 }
 
+/**
+ * Windows has no sysctls: the range is `netsh int ipv4 set dynamicport` and TIME-WAIT *is* tunable
+ * there (TcpTimedWaitDelay, 30–300 s, default 120 s) — the one place the seeds' advice to shorten it
+ * applies.
+ */
+function windowsFixes(dest: string, range: PortRange): FixOf<Text>[] {
+  return [
+    {
+      text: tx(`Reuse connections toward ${dest} (keep-alive, a connection pool).`, `复用连向 ${dest} 的连接（keep-alive、连接池）。`),
+      caveat: tx('The real cure: a reused connection creates no TIME-WAIT at all.', '根本办法：复用的连接根本不会产生 TIME_WAIT。'),
+    },
+    {
+      text: tx(`Widen the dynamic port range (now ${range.lo}–${range.hi}${range.assumed ? ', assumed default' : ''}): netsh int ipv4 set dynamicport tcp start=10000 num=55535`,
+        `扩大动态端口范围（当前 ${range.lo}–${range.hi}${range.assumed ? '，按默认值估计' : ''}）：netsh int ipv4 set dynamicport tcp start=10000 num=55535`),
+      caveat: tx('Keep the range clear of ports your services listen on.', '端口范围要避开本机服务监听的端口。'),
+    },
+    {
+      text: tx('Shorten TIME-WAIT with the registry value HKLM\\SYSTEM\\CurrentControlSet\\Services\\Tcpip\\Parameters\\TcpTimedWaitDelay (30–300 s; default 120).',
+        '通过注册表值 HKLM\\SYSTEM\\CurrentControlSet\\Services\\Tcpip\\Parameters\\TcpTimedWaitDelay 缩短 TIME_WAIT（30–300 秒；默认 120）。'),
+      caveat: tx('Unlike Linux, Windows lets you tune it; below 2×MSL old duplicates may reach a new connection on the same 4-tuple. Needs a reboot.',
+        '与 Linux 不同，Windows 允许调整它；低于 2×MSL 时旧的重复报文可能进入同一四元组上的新连接。需要重启。'),
+    },
+  ];
+}
+
 function clientFixes(s: HostSnapshot, dest: string, range: PortRange): FixOf<Text>[] {
+  if (osOf(s) === 'windows') return windowsFixes(dest, range);
   const reuse = sysctl(s, 'net.ipv4.tcp_tw_reuse');
   return [
     {
@@ -127,8 +153,8 @@ function clientSide(s: HostSnapshot, tw: SocketRecord[], range: PortRange): Find
         `连向 ${dest} 的临时端口已用 ${pct(usage)}（${blocking}/${range.size}）：用满时 connect() 会失败并报 EADDRNOTAVAIL（"Cannot assign requested address"）`),
       o ? join([tx('— likely client:', '——可能的客户端：'), owner(o)]) : tx('', '')]);
     const explanation = join([
-      tx(`This host closes its connections to ${dest} first, so each one stays in TIME-WAIT for ${lenS} s (2MSL; fixed on Linux) and keeps its 4-tuple. Toward a single ip:port only the local port varies, so at most ${range.size} connections per ${lenS} s ≈ ${Math.floor(sustainable)} new connections/s are sustainable; the TIME-WAIT count says this host opened about ${Math.round(observed)}/s over the last ${lenS} s.`,
-        `本机先关闭连向 ${dest} 的连接（主动关闭），每个连接在 TIME_WAIT 停留 ${lenS} 秒（2MSL，Linux 上固定）并占住它的四元组。连向同一个 ip:端口时只有本地端口能变化，所以每 ${lenS} 秒最多 ${range.size} 个连接，约每秒 ${Math.floor(sustainable)} 个新连接；按 TIME_WAIT 数量估算，本机最近 ${lenS} 秒约每秒新建 ${Math.round(observed)} 个。`),
+      tx(`This host closes its connections to ${dest} first, so each one stays in TIME-WAIT for ${lenS} s (2MSL; ${os === 'windows' ? 'TcpTimedWaitDelay on Windows' : 'fixed on Linux'}) and keeps its 4-tuple. Toward a single ip:port only the local port varies, so at most ${range.size} connections per ${lenS} s ≈ ${Math.floor(sustainable)} new connections/s are sustainable; the TIME-WAIT count says this host opened about ${Math.round(observed)}/s over the last ${lenS} s.`,
+        `本机先关闭连向 ${dest} 的连接（主动关闭），每个连接在 TIME_WAIT 停留 ${lenS} 秒（2MSL，${os === 'windows' ? 'Windows 上为 TcpTimedWaitDelay' : 'Linux 上固定'}）并占住它的四元组。连向同一个 ip:端口时只有本地端口能变化，所以每 ${lenS} 秒最多 ${range.size} 个连接，约每秒 ${Math.floor(sustainable)} 个新连接；按 TIME_WAIT 数量估算，本机最近 ${lenS} 秒约每秒新建 ${Math.round(observed)} 个。`),
       reuse ? tx(' tcp_tw_reuse applies here, so entries older than 1 s can be reused and only young ones count.', ' 此处 tcp_tw_reuse 生效，超过 1 秒的条目可被复用，只有更新的条目计入。') : tx('', ''),
       at ? join([tx(' TIME-WAIT ages:', ' TIME_WAIT 时长：'), at]) : tx('', ''),
     ], tx('', ''));
@@ -148,8 +174,13 @@ function clientSide(s: HostSnapshot, tw: SocketRecord[], range: PortRange): Find
       },
       explanation, fixes: clientFixes(s, dest, range),
     };
-    if (range.assumed) finding.missing = [tx('ip_local_port_range is not in the input; the default range was assumed (add `sysctl net.ipv4.ip_local_port_range` to the folder).',
-      '输入中没有 ip_local_port_range，按默认范围估算（请把 `sysctl net.ipv4.ip_local_port_range` 的输出放进目录）。')];
+    if (range.assumed) {
+      finding.missing = [os === 'windows'
+        ? tx(`The dynamic port range is not in the input; Windows' default ${range.lo}–${range.hi} was assumed (check with \`netsh int ipv4 show dynamicport tcp\`).`,
+          `输入中没有动态端口范围，按 Windows 默认 ${range.lo}–${range.hi} 估算（用 \`netsh int ipv4 show dynamicport tcp\` 查看）。`)
+        : tx('ip_local_port_range is not in the input; the default range was assumed (add `sysctl net.ipv4.ip_local_port_range` to the folder).',
+          '输入中没有 ip_local_port_range，按默认范围估算（请把 `sysctl net.ipv4.ip_local_port_range` 的输出放进目录）。')];
+    }
     out.push(finding);
   }
   return out;
