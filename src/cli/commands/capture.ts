@@ -43,6 +43,9 @@ const MSG = {
   },
 } satisfies Record<string, Text>;
 
+/** The fixed reasons writeCapture gives; a tool's own error text stays as the tool wrote it. */
+const WHY_ZH: Record<string, string> = { 'not readable': '无法读取', 'not installed': '未安装' };
+
 function fill(s: string, vars: Record<string, string | number>): string {
   return s.replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? `{${k}}`));
 }
@@ -65,7 +68,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   try {
     const r = writeCapture(dir, { procRoot: values['proc-root'], netns: values.netns });
     io.stdout(fill(t(MSG.wrote, lang), { n: r.files.length, dir }) + '\n');
-    for (const s of r.skipped) io.stdout('  ' + fill(t(MSG.skipped, lang), { what: s.from, why: s.why }) + '\n');
+    for (const s of r.skipped) io.stdout('  ' + fill(t(MSG.skipped, lang), { what: s.from, why: lang === 'zh' ? (WHY_ZH[s.why] ?? s.why) : s.why }) + '\n');
     if (typeof process.getuid === 'function' && process.getuid() !== 0) io.stdout(t(MSG.notRoot, lang) + '\n');
     io.stdout(fill(t(MSG.next, lang), { dir }) + '\n');
     return 0;
