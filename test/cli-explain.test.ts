@@ -70,3 +70,14 @@ test('an unknown state or no state → exit 2 with a clear message, no stack tra
   assert.match(n.stderr, /name a state/);
   assert.equal((await inProcess(['explain', 'TIME_WAIT', '--lang', 'fr'])).status, 2);
 });
+
+test('explain --mermaid draws the diagram from the transitions table; with a state only its edges', async () => {
+  const all = await inProcess(['explain', '--mermaid']);
+  assert.equal(all.status, 0);
+  assert.match(all.stdout, /^stateDiagram-v2\n {4}\[\*\] --> CLOSED\n/);
+  assert.match(all.stdout, /^ {4}ESTABLISHED --> CLOSE_WAIT: the peer's FIN arrives \/ ACK$/m);
+  assert.equal(all.stdout.trim().split('\n').length, 2 + 25);
+  const tw = await inProcess(['explain', 'time_wait', '--mermaid']);
+  assert.deepEqual(tw.stdout.trim().split('\n').slice(1).map((l) => l.trim().split(':')[0]),
+    ['FIN_WAIT_1 --> TIME_WAIT', 'FIN_WAIT_2 --> TIME_WAIT', 'CLOSING --> TIME_WAIT', 'TIME_WAIT --> CLOSED']);
+});

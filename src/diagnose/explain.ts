@@ -3,7 +3,7 @@ import type { Lang, Text } from '../i18n/lang.js';
 import { LINUX_CODE_OF, TCP_STATES, TOOL_SPELLING, type TcpState } from '../model/states.js';
 import type { RuleId } from './finding.js';
 import { STATE_INFO } from './state-info.js';
-import { waysIn, waysOut, type Transition } from './transitions.js';
+import { TRANSITIONS, waysIn, waysOut, type Transition } from './transitions.js';
 
 export interface ExplainTransition { from: TcpState; to: TcpState; event: string; sends?: string; linuxOnly?: boolean }
 
@@ -81,4 +81,21 @@ export function renderExplanation(e: Explanation, lang: Lang): string {
 export function renderStateList(lang: Lang): string {
   const w = Math.max(...TCP_STATES.map((s) => s.length));
   return TCP_STATES.map((s) => `${s.padEnd(w)}  ${STATE_INFO[s].meaning[lang]}`).join('\n') + '\n';
+}
+
+/**
+ * The state diagram as Mermaid `stateDiagram-v2`, drawn from the transitions table (never by hand);
+ * with a state, only the transitions into and out of it. Labels keep the event's first clause.
+ */
+export function renderMermaid(lang: Lang, state?: TcpState): string {
+  const id = (st: TcpState): string => st.replace(/-/g, '_');
+  const rows = TRANSITIONS.filter((t) => !state || t.from === state || t.to === state);
+  const lines = ['stateDiagram-v2'];
+  if (!state || state === 'CLOSED') lines.push('    [*] --> CLOSED');
+  for (const t of rows) {
+    const label = t.event[lang].split(/;|；|\s\(|（|, or /)[0].trim().replace(/[:：]/g, ' ');
+    const sends = t.action ? ` / ${t.action[lang]}` : '';
+    lines.push(`    ${id(t.from)} --> ${id(t.to)}: ${label}${sends}`);
+  }
+  return lines.join('\n') + '\n';
 }
