@@ -197,7 +197,9 @@ export class Connection {
   /** As /proc/net/tcp's `tr:tm->when` and `ss -o` show it. */
   timerView(now?: number): TimerView {
     const t = this.tcb;
-    const { kind, at } = procTimerKind(t.timers);
+    const p = procTimerKind(t.timers);
+    const kind = p.kind === 'timewait' && t.finWait2KeepalivePhase && t.timers['fin-wait-2'] === p.at ? 'keepalive' : p.kind;
+    const at = p.at;
     const ref = now ?? t.now;
     const retransmits = kind === 'keepalive' || kind === 'persist' ? t.probesOut : kind === 'on' ? t.retransmits : 0;
     const view: TimerView = { kind, remainingMs: at === undefined ? 0 : Math.max(0, at - ref), retransmits };

@@ -145,6 +145,9 @@ export interface Tcb {
   lastOowAckAt: number | undefined;
   lastChallengeAckAt: number | undefined;
 
+  /** An orphan's FIN-WAIT-2 longer than 60 s is on its keepalive timer first (timerView says so). */
+  finWait2KeepalivePhase: boolean;
+
   // ---- keepalive and probes ----
   lastRecvAt: number;
   probesOut: number;

@@ -223,3 +223,23 @@ test('close() in SYN-SENT sends nothing and closes (close-on-syn-sent.pkt)', () 
   t.send(5, 'S. 0:0(0) ack 1 win 5792 <mss 1460>');
   t.recv(5, 'R 1:1(0)');
 });
+
+test('tcp_fin_timeout 300 s: an orphaned FIN-WAIT-2 sits on the keepalive timer 240 s, then a 240 s minisocket (Linux)', () => {
+  const t = finWait2({ tcp_fin_timeout: 300 });
+  assert.equal(t.c.timerView(t.now).kind, 'keepalive');
+  t.advance(240.04);
+  t.expectState('FIN-WAIT-2');
+  assert.equal(t.c.timerView(t.now).kind, 'timewait');
+  t.advance(480.0299);
+  t.expectState('FIN-WAIT-2');
+  t.advance(480.03);
+  t.expectState('CLOSED');
+});
+
+test('tcp_fin_timeout 120 s: 60 s + 60 s = 120 s', () => {
+  const t = finWait2({ tcp_fin_timeout: 120 });
+  t.advance(120.0299);
+  t.expectState('FIN-WAIT-2');
+  t.advance(120.03);
+  t.expectState('CLOSED');
+});

@@ -46,6 +46,31 @@ function closeState(tcb: Tcb, why: string): void {
   }
 }
 
+/**
+ * Start an orphan's FIN-WAIT-2 clock (tcp_close / tcp_rcv_state_process). Up to 60 s it is one
+ * timer (the FIN_WAIT2 minisocket). Longer, Linux first keeps the full socket on its keepalive
+ * timer for tmo - 60 s and then (tcp_keepalive_timer) makes a minisocket that lives tmo - 60 s
+ * more: a tcp_fin_timeout of 120 s gives 120 s, but 300 s gives 480 s.
+ */
+export function armOrphanFinWait2(tcb: Tcb): void {
+  const tmo = finTimeoutMs(tcb);
+  const len = tcb.config.time_wait_ms;
+  if (tmo > len) {
+    tcb.finWait2KeepalivePhase = true;
+    arm(tcb.timers, 'fin-wait-2', tcb.now + tmo - len);
+  } else {
+    tcb.finWait2KeepalivePhase = false;
+    arm(tcb.timers, 'fin-wait-2', tcb.now + tmo);
+  }
+}
+
+/** tcp_keepalive_timer on an orphaned FIN-WAIT-2: the second half, as a minisocket. */
+export function finWait2KeepaliveFired(tcb: Tcb): void {
+  tcb.finWait2KeepalivePhase = false;
+  const tmo = Math.max(finTimeoutMs(tcb) - tcb.config.time_wait_ms, 3.5 * tcb.rtoMs);
+  arm(tcb.timers, 'fin-wait-2', tcb.now + tmo);
+}
+
 /** tcp_fin_time: TCP_LINGER2 or tcp_fin_timeout, but at least 3.5 RTO. */
 export function finTimeoutMs(tcb: Tcb): number {
   const l2 = tcb.options.linger2;
@@ -83,7 +108,7 @@ export function close(tcb: Tcb): void {
       setState(tcb, 'CLOSED', 'close() in FIN-WAIT-2 with TCP_LINGER2 < 0 (RST)');
       return;
     }
-    arm(tcb.timers, 'fin-wait-2', tcb.now + finTimeoutMs(tcb));
+    armOrphanFinWait2(tcb);
   }
 }
 

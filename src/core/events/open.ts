@@ -53,7 +53,7 @@ export function createTcb(p: OpenParams, now: number): Tcb {
     retransStamp: undefined, rttSeq: undefined, rttStart: now, cwnd: p.config.tcp_init_cwnd, ssthresh: 0x7fffffff,
     tlpHighSeq: undefined, dupAcks: 0, recoverSeq: undefined, recovery: undefined, rtxNxt: isn,
     ackPending: false, ackNow: false, quickAcks: 0, atoMs: 0, pingpong: false, pingpongCnt: 0, lrcvTime: now, lastOowAckAt: undefined, lastChallengeAckAt: undefined,
-    lastRecvAt: now, probesOut: 0,
+    lastRecvAt: now, probesOut: 0, finWait2KeepalivePhase: false,
     orphaned: false, shutRd: false, shutWr: false, wasConnected: false, error: undefined, lastError: undefined,
     bytesAcked: 0, bytesReceived: 0,
     timers: emptyTimers(), outbox: [], events: [], now,

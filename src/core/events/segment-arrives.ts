@@ -31,8 +31,8 @@ import { resetErrno, resetFor } from '../reset.js';
 import { sendAck, sendSynAck, transmit } from '../output.js';
 import { applyPeerSynOptions } from './open.js';
 import { timeWaitSegment, orphanFinWait2Segment, replyReset } from '../time-wait.js';
-import { arm, cancel } from '../timers.js';
-import { finTimeoutMs } from './close.js';
+import { cancel } from '../timers.js';
+import { armOrphanFinWait2 } from './close.js';
 import { armKeepalive } from './timeouts.js';
 import { sampleRtt } from '../rto.js';
 
@@ -334,6 +334,6 @@ function orphanEntersFinWait2(tcb: Tcb, seg: Segment): boolean {
     setState(tcb, 'CLOSED', 'data received after close in FIN-WAIT-2');
     return false;
   }
-  arm(tcb.timers, 'fin-wait-2', tcb.now + finTimeoutMs(tcb));
+  armOrphanFinWait2(tcb);
   return true;
 }

@@ -27,6 +27,7 @@ import { backOff, modelTimeout, rtoMinMs, TIMEOUT_INIT_MS } from '../rto.js';
 import { dataSegment, emit, sendActiveReset, sendProbe, sendSyn, sendSynAck, transmit } from '../output.js';
 import { failWith, setState } from '../state-change.js';
 import { enterLossRecovery } from '../recovery.js';
+import { finWait2KeepaliveFired } from './close.js';
 import { onDelayedAckTimer } from '../ack-policy.js';
 
 const HANDLERS: Record<TimerKind, (tcb: Tcb) => void> = {
@@ -41,7 +42,7 @@ const HANDLERS: Record<TimerKind, (tcb: Tcb) => void> = {
   // tcp_keepalive_timer: RFC 1122 §4.2.3.6.
   keepalive: onKeepalive,
   // tcp_timewait_state_process / tw timer, substate FIN_WAIT2: the orphan is dropped silently.
-  'fin-wait-2': (tcb) => setState(tcb, 'CLOSED', 'FIN-WAIT-2 timer (tcp_fin_timeout) expired'),
+  'fin-wait-2': (tcb) => (tcb.finWait2KeepalivePhase ? finWait2KeepaliveFired(tcb) : setState(tcb, 'CLOSED', 'FIN-WAIT-2 timer (tcp_fin_timeout) expired')),
   // RFC 9293 §3.10.8 "time-wait timeout": delete the TCB (Linux: TCP_TIMEWAIT_LEN, 60 s).
   'time-wait': (tcb) => setState(tcb, 'CLOSED', 'TIME-WAIT timer (60 s) expired'),
 };
