@@ -35,6 +35,12 @@ test('a path that does not exist, no path, a bad --ip_version: exit 2 with a mes
   for (const r of [missing, none, ipv]) assert.doesNotMatch(r.stdout + r.stderr, /\n\s+at /);
 });
 
+test('a device or folder that is not a script is an error, never a hang', () => {
+  const r = runCli(['packetdrill', '/dev/zero'], { timeoutMs: 20_000 });
+  assert.equal(r.status, 2);
+  assert.match(r.stdout, /ERROR \/dev\/zero: not a regular file/);
+});
+
 test('--help', () => {
   const r = runCli(['packetdrill', '--help']);
   assert.equal(r.status, 0);

@@ -29,6 +29,8 @@ options:
 exit status: 0 every script passed, 1 a script failed, 2 unreadable or unparsable input
 `;
 
+const MAX_SCRIPT_BYTES = 16 * 1024 * 1024;
+
 export type ScriptOutcome =
   | { kind: 'run'; result: RunResult }
   | { kind: 'error'; file: string; message: string };
@@ -54,6 +56,10 @@ export function findScripts(paths: string[]): { files: string[]; missing: string
 export function runFile(file: string, ipVersion: IpVersion, defines: Record<string, string> = {}, makeHost: HostFactory = makeDefaultHost): ScriptOutcome {
   let text: string;
   try {
+    // Only regular files of sane size: /dev/zero or a FIFO would never end.
+    const st = statSync(file);
+    if (!st.isFile()) return { kind: 'error', file, message: 'not a regular file' };
+    if (st.size > MAX_SCRIPT_BYTES) return { kind: 'error', file, message: `larger than ${MAX_SCRIPT_BYTES / 1024 / 1024} MiB, not a packetdrill script` };
     text = readFileSync(file, 'utf8');
   } catch (e) {
     return { kind: 'error', file, message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}` };
