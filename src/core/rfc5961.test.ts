@@ -108,3 +108,13 @@ test('RFC 9293 acceptability table and Linux tcp_sequence across the 2^32 wrap',
   assert.equal(linuxSequenceCheck(seq(50), seq(200), nxt, nxt, 100, false), 'end-beyond-window');
   assert.equal(linuxSequenceCheck(seq(150), seq(200), nxt, nxt, 100, true), 'beyond-window');
 });
+
+test('PAWS (RFC 7323 §5): a segment with an older timestamp is dropped with a duplicate ACK', () => {
+  const t = new Trace();
+  t.send(0, 'S 0:0(0) win 20000 <mss 1000,sackOK,TS val 100 ecr 0>');
+  t.recv(0, 'S. 0:0(0) ack 1 <mss 1460,sackOK,TS val 0 ecr 100>');
+  t.send(0.1, '. 1:1(0) ack 1 win 20000 <nop,nop,TS val 200 ecr 0>');
+  t.send(0.2, 'P. 1:101(100) ack 1 win 20000 <nop,nop,TS val 150 ecr 0>');
+  t.recv(0.2, '. 1:1(0) ack 1 <nop,nop,TS val 200 ecr 200>');
+  assert.equal(t.c.readableBytes(), 0);
+});

@@ -95,3 +95,16 @@ test('quick ACKs at connection start, then the 40 ms delayed ACK', () => {
   t.recvNothing(0.1399);
   t.recv(0.14, '. 1:1(0) ack 171');
 });
+
+test('keepalive cannot end CLOSE-WAIT: the live peer answers every probe', () => {
+  const t = established();
+  t.c.setOption({ keepalive: true, keepidle: 10, keepintvl: 1, keepcnt: 2 }, t.now);
+  t.send(0.02, 'F. 1:1(0) ack 1 win 257');
+  t.recv(0.02, '. 1:1(0) ack 2');
+  for (let i = 0; i < 5; i++) {
+    const at = 10.02 + i * 10.01;
+    t.recv(at, '. 0:0(0) ack 2');
+    t.send(at + 0.01, '. 2:2(0) ack 1 win 257');
+  }
+  t.expectState('CLOSE-WAIT');
+});
