@@ -47,3 +47,9 @@ test('orphaned FIN-WAIT-2 whose other end is a local CLOSE-WAIT: the paired view
   assert.equal(f.evidence.ages?.maxMs, 10_000);
   assert.match(f.fixes[0].text, /peer is on this host: 12 of these connections are held at the other end in CLOSE-WAIT by leaky \(pid 50\)/);
 });
+
+test('ss -tanp (no inode, no timer): FIN-WAIT-2 without an owner in a fully attributed source counts as orphaned', () => {
+  const s = host({ complete: true }, times(15, (i) => sock('FIN-WAIT-2', `10.0.0.1:${40000 + i}`, '10.0.0.7:80')));
+  assert.equal(diagnose(s, { only })[0]?.evidence.figures?.orphaned, 15);
+  assert.deepEqual(diagnose(host({ complete: false }, times(15, (i) => sock('FIN-WAIT-2', `10.0.0.1:${40000 + i}`, '10.0.0.7:80'))), { only }), []);
+});

@@ -128,10 +128,12 @@ function orphanLimit(s: HostSnapshot): FindingText[] {
 
 function checkFinWait2(s: HostSnapshot): FindingText[] {
   const fw2 = s.sockets.filter((k) => k.state === 'FIN-WAIT-2');
+  // Without inode or timer (`ss -tanp`), a socket with no owner in a fully attributed source is an orphan.
+  const orphan = (k: SocketRecord): boolean | undefined => isOrphan(k) ?? (s.processAttributionComplete ? true : undefined);
   return [
     ...orphanLimit(s),
-    ...orphaned(s, fw2.filter((k) => isOrphan(k) === true)),
-    ...owned(s, fw2.filter((k) => isOrphan(k) === false)),
+    ...orphaned(s, fw2.filter((k) => orphan(k) === true)),
+    ...owned(s, fw2.filter((k) => orphan(k) === false)),
   ];
 }
 
