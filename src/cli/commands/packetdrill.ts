@@ -68,7 +68,11 @@ export function runFile(file: string, ipVersion: IpVersion, defines: Record<stri
   if (!parsed.ok) return { kind: 'error', file, message: formatParseError(parsed.error) };
   const dir = path.dirname(file);
   const readInclude = (rel: string): string | undefined => {
-    try { return readFileSync(path.resolve(dir, rel), 'utf8'); } catch { return undefined; }
+    try {
+      const p = path.resolve(dir, rel);
+      const st = statSync(p);
+      return st.isFile() && st.size <= MAX_SCRIPT_BYTES ? readFileSync(p, 'utf8') : undefined;
+    } catch { return undefined; }
   };
   const result = runScript(parsed.script, { ipVersion, makeHost, readInclude, defines: { ...harnessDefines(ipVersion), ...defines } });
   return { kind: 'run', result };
