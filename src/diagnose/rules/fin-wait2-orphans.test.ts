@@ -53,3 +53,15 @@ test('ss -tanp (no inode, no timer): FIN-WAIT-2 without an owner in a fully attr
   assert.equal(diagnose(s, { only })[0]?.evidence.figures?.orphaned, 15);
   assert.deepEqual(diagnose(host({ complete: false }, times(15, (i) => sock('FIN-WAIT-2', `10.0.0.1:${40000 + i}`, '10.0.0.7:80'))), { only }), []);
 });
+
+test('owned FIN-WAIT-2 (half-close) whose other ends are a local CLOSE-WAIT leak → first fix names the leaking process', () => {
+  const s = host({}, [
+    sock('LISTEN', '127.0.0.1:8080', '0.0.0.0:*', { pid: 50, name: 'leaky' }),
+    ...times(25, (i) => sock('FIN-WAIT-2', `127.0.0.1:${40000 + i}`, '127.0.0.1:8080', { pid: 60, name: 'caller', inode: 500 + i })),
+    ...times(25, (i) => sock('CLOSE-WAIT', '127.0.0.1:8080', `127.0.0.1:${40000 + i}`, { pid: 50, name: 'leaky', inode: 900 + i, recvQ: 1 })),
+  ]);
+  const [f] = diagnose(s, { only });
+  assert.equal(f.severity, 'warning');
+  assert.equal(f.evidence.process, 'caller');
+  assert.match(f.fixes[0].text, /held at the other end in CLOSE-WAIT by leaky \(pid 50\) — fix that application first/);
+});

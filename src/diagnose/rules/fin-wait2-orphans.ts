@@ -40,10 +40,8 @@ function orphaned(s: HostSnapshot, socks: SocketRecord[]): FindingText[] {
     const ages = ageStats(g, osOf(s));
     // The paired view (PAINS #10): when the peer is on this host, its end is the CLOSE-WAIT socket.
     const paired = g.map((k) => localPeerOf(s, k)).filter((x): x is SocketRecord => x !== undefined && x.state === 'CLOSE-WAIT');
-    const peerOwner = paired.length ? ownerOf(s, paired[0]) : undefined;
-    const lookThere: Text = paired.length
-      ? join([tx(`The peer is on this host: ${paired.length} of these connections are held at the other end in CLOSE-WAIT by`, `对端就在本机：其中 ${paired.length} 个连接的另一端处于 CLOSE_WAIT，属于`),
-        owner(peerOwner), tx('— fix that application (see close_wait_leak).', '——请修复该应用（见 close_wait_leak）。')])
+    const pf = pairedFix(s, g);
+    const lookThere: Text = pf.length ? pf[0].text
       : tx(`Look at ${peer}: run tcplens doctor there; its application is probably leaking CLOSE-WAIT.`, `检查 ${peer}：在那台机器上运行 tcplens doctor，它的应用很可能在泄漏 CLOSE_WAIT。`);
     out.push({
       id: 'fin_wait2_orphans', severity: 'info',
@@ -68,6 +66,14 @@ function orphaned(s: HostSnapshot, socks: SocketRecord[]): FindingText[] {
   return out;
 }
 
+/** When the other ends are local CLOSE-WAIT sockets, the process to fix first is theirs. */
+function pairedFix(s: HostSnapshot, g: SocketRecord[]): { text: Text }[] {
+  const paired = g.map((k) => localPeerOf(s, k)).filter((x): x is SocketRecord => x !== undefined && x.state === 'CLOSE-WAIT');
+  if (paired.length === 0) return [];
+  return [{ text: join([tx(`The peer is on this host: ${paired.length} of these connections are held at the other end in CLOSE-WAIT by`, `对端就在本机：其中 ${paired.length} 个连接的另一端处于 CLOSE_WAIT，属于`),
+    owner(ownerOf(s, paired[0])), tx('— fix that application first (see close_wait_leak).', '——请先修复该应用（见 close_wait_leak）。')]) }];
+}
+
 function owned(s: HostSnapshot, socks: SocketRecord[]): FindingText[] {
   const os = osOf(s);
   const out: FindingText[] = [];
@@ -90,6 +96,7 @@ function owned(s: HostSnapshot, socks: SocketRecord[]): FindingText[] {
         '这些套接字仍有文件描述符：应用调用了 shutdown(SHUT_WR)（或等价的半关闭），保留套接字继续读。这是合法的只收状态，内核没有定时器——tcp_fin_timeout 只管孤儿——它们会一直存在，直到对端关闭或应用关闭 fd。'),
         ...(at ? [join([tx(' Age:', ' 时长：'), at])] : [])], tx('', '')),
       fixes: [
+        ...pairedFix(s, g),
         { text: tx('Fix in the application: after a half-close, read with a timeout and close() the socket when it expires.', '在应用中修复：半关闭后带超时地读，超时即 close() 套接字。'),
           caveat: tx('tcp_fin_timeout does not touch sockets that still have an owner.', 'tcp_fin_timeout 不影响仍有属主的套接字。') },
       ],
