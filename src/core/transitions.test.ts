@@ -36,3 +36,14 @@ test('every state change the engine makes is a row of TRANSITIONS, and every row
   const missing = TRANSITIONS.filter((r) => !seen.has(`${r.from}>${r.to}`)).map((r) => `${r.from} → ${r.to}`);
   assert.deepEqual(missing, []);
 });
+
+test('src/core/README.md shows the TRANSITIONS table exactly as transitionsMarkdown() draws it', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { fileURLToPath } = await import('node:url');
+  const { transitionsMarkdown } = await import('./transitions.js');
+  // The README sits beside the source; from dist/ fall back to the source tree.
+  const here = fileURLToPath(new URL('.', import.meta.url));
+  const candidates = [`${here}README.md`, `${here}../../../src/core/README.md`];
+  const text = candidates.map((p) => { try { return readFileSync(p, 'utf8'); } catch { return ''; } }).find((s) => s.length > 0) ?? '';
+  assert.ok(text.includes(transitionsMarkdown()), 'regenerate the table in src/core/README.md from transitionsMarkdown()');
+});

@@ -41,3 +41,9 @@ export const TRANSITIONS: readonly TransitionRow[] = [
 export function isListedTransition(from: TcpState, to: TcpState): boolean {
   return TRANSITIONS.some((r) => r.from === from && r.to === to);
 }
+
+/** The table as Markdown, for src/core/README.md (transitions.test.ts checks the README holds exactly this). */
+export function transitionsMarkdown(): string {
+  const rows = TRANSITIONS.map((r) => `| ${r.from} | ${r.to} | ${r.on} | ${r.rule} |`);
+  return ['| from | to | on | rule |', '|---|---|---|---|', ...rows].join('\n');
+}
