@@ -108,12 +108,20 @@ export async function run(): Promise<void> {
       contenders.push({ name: "`ss -tan \\| awk '{print $1}' \\| sort \\| uniq -c`", run: inNs(ns, "ss -tan | awk '{print $1}' | sort | uniq -c") });
       contenders.push({ name: "`ss -tan \\| awk '{++S[$1]} END {...}'`", run: inNs(ns, "ss -tan | awk '{++S[$1]} END {for(a in S) print a, S[a]}'") });
     }
+    // With owners: what `tcplens doctor --netns` reads (sockets, sysctls, counters, fd walk) against
+    // `ss -tanp`, which walks the same /proc/<pid>/fd links to print users:(...).
+    const withOwners: Contender = {
+      name: 'tcplens library: full snapshot with owners (`doctor --netns`\'s read)',
+      run: () => String(readLiveSnapshotSync({ netns: ns.name }).sockets.length),
+    };
+    const ssP: Contender = { name: '`ss -tanp > /dev/null`', run: inNs(ns, 'ss -tanp > /dev/null') };
     // Not a contender: the kernel's own cost of printing the table, the floor of any /proc reader.
     contenders.push({ name: 'floor: `cat /proc/net/tcp /proc/net/tcp6 > /dev/null`', run: inNs(ns, 'cat /proc/net/tcp /proc/net/tcp6 > /dev/null') });
     if (hasTool('netstat')) {
       contenders.push({ name: "`netstat -n \\| awk '/^tcp/ {++S[$NF]} END {...}'`", run: inNs(ns, "netstat -n | awk '/^tcp/ {++S[$NF]} END {for(a in S) print a, S[a]}'") });
     }
 
+    if (hasTool('ss')) contenders.push(withOwners, ssP);
     const times = new Map<Contender, number[]>(contenders.map((c) => [c, []]));
     for (let r = 0; r < RUNS; r++) {
       for (const c of contenders) {

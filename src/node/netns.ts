@@ -50,7 +50,10 @@ export function netnsPids(name: string): number[] {
 /** Runs `cat` over `files` inside the namespace and splits the output back into files. */
 export function readInsideNetns(name: string, rels: readonly string[], globs: readonly string[] = []): Map<string, Buffer> {
   // `$@` are fixed paths; the globs (sys/net/ipv4/tcp_*) expand inside the namespace's /proc/sys.
-  const script = `cd /proc || exit 1; for f in "$@" ${globs.join(' ')}; do [ -r "$f" ] || continue; printf '\\n${MARK}%s\\n' "$f"; cat "$f" 2>/dev/null; done`;
+  // The ~90 one-line sysctl files are read with the shell's own `read` (no fork per file, which
+  // cost ~1 ms each); the big net files with one `cat` each.
+  const script = `cd /proc || exit 1; for f in "$@" ${globs.join(' ')}; do [ -r "$f" ] || continue; printf '\\n${MARK}%s\\n' "$f"; `
+    + `case $f in sys/*) while IFS= read -r l || [ -n "$l" ]; do printf '%s\\n' "$l"; done < "$f" 2>/dev/null;; *) cat "$f" 2>/dev/null;; esac; done`;
   const r = run('ip', ['netns', 'exec', name, 'sh', '-c', script, 'sh', ...rels], 60_000);
   if (r.error) {
     throw new LiveSourceError({
