@@ -16,6 +16,7 @@
 //   Linux uses RACK-TLP for this, which sends the same first retransmission in this simple case.
 import type { Tcb } from './tcb.js';
 import type { Segment } from './segment.js';
+import type { Seq } from './seq.js';
 import { seqAdd, seqDiff, seqGe, seqGt, seqLt } from './seq.js';
 import { challengeAck } from './ack-policy.js';
 import { sampleRtt, baseRto } from './rto.js';
@@ -51,6 +52,7 @@ export function processAck(tcb: Tcb, seg: Segment, opts: ReceivedOptions): AckVe
     }
   }
   tcb.probesOut = 0;
+  if (tcb.sackOk && opts.sack) recordSack(tcb, opts.sack);
   if (!seqGt(ack, tcb.sndUna)) {
     if (isDuplicateAck(tcb, seg, nwin)) onDuplicateAck(tcb);
     return 'dup';
@@ -66,6 +68,7 @@ export function processAck(tcb: Tcb, seg: Segment, opts: ReceivedOptions): AckVe
   tcb.pushMarks = tcb.pushMarks.filter((m) => seqGt(m, ack));
   tcb.sndUna = ack;
   if (seqGt(ack, tcb.sndNxt)) tcb.sndNxt = ack;
+  tcb.sacked = tcb.sacked.filter(([, r]) => seqGt(r, ack)).map(([l, r]) => [seqGt(l, ack) ? l : ack, r] as [typeof l, typeof r]);
 
   // RTT sample: the timed segment (Karn), else the timestamp echo.
   if (tcb.rttSeq !== undefined && seqGe(ack, tcb.rttSeq)) {
@@ -107,4 +110,21 @@ function onDuplicateAck(tcb: Tcb): void {
     return;
   }
   if (tcb.recovery === undefined && tcb.dupAcks === 3) enterFastRecovery(tcb);
+}
+
+/** Merge the peer's SACK blocks into the scoreboard; blocks outside (SND.UNA, SND.MAX] are ignored (RFC 2018 §3, D-SACK is not used). */
+function recordSack(tcb: Tcb, blocks: Array<[Seq, Seq]>): void {
+  for (const [l, r] of blocks) {
+    if (!seqLt(l, r) || !seqGt(r, tcb.sndUna) || seqGt(r, tcb.sndMax) || seqLt(l, tcb.sndUna)) continue;
+    tcb.sacked.push([l, r]);
+  }
+  tcb.sacked.sort((a, b) => seqDiff(a[0], b[0]));
+  const merged: Array<[Seq, Seq]> = [];
+  for (const b of tcb.sacked) {
+    const last = merged[merged.length - 1];
+    if (last && !seqLt(last[1], b[0])) {
+      if (seqGt(b[1], last[1])) last[1] = b[1];
+    } else merged.push([b[0], b[1]]);
+  }
+  tcb.sacked = merged;
 }

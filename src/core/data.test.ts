@@ -107,3 +107,25 @@ test('out-of-order data with SACK negotiated → duplicate ACKs carry SACK block
   t.send(0.04, 'P. 1:1001(1000) ack 1 win 257');
   t.recv(0.04, '. 1:1(0) ack 2001 <nop,nop,sack 3001:4001>');
 });
+
+test('SACK-aware recovery: holes are resent, SACKed segments are not (RFC 6675)', () => {
+  const t = new Trace();
+  t.send(0, 'S 0:0(0) win 32792 <mss 1000,sackOK,nop,nop,nop,wscale 7>');
+  t.recv(0, 'S. 0:0(0) ack 1 <mss 1460,nop,nop,sackOK,nop,wscale 8>');
+  t.send(0.01, '. 1:1(0) ack 1 win 257');
+  t.advance(0.1);
+  t.c.send(new Uint8Array(5000), t.now);
+  t.drain();
+  t.recv(0.1, '. 1:1001(1000) ack 1', '. 1001:2001(1000) ack 1', '. 2001:3001(1000) ack 1', '. 3001:4001(1000) ack 1', 'P. 4001:5001(1000) ack 1');
+  // 1:1001 and 2001:3001 are lost.
+  t.send(0.111, '. 1:1(0) ack 1 win 257 <nop,nop,sack 1001:2001>');
+  t.send(0.112, '. 1:1(0) ack 1 win 257 <nop,nop,sack 1001:2001 3001:4001>');
+  t.recvNothing(0.112);
+  t.send(0.113, '. 1:1(0) ack 1 win 257 <nop,nop,sack 1001:2001 3001:5001>');
+  t.recv(0.113, '. 1:1001(1000) ack 1');
+  t.send(0.12, '. 1:1(0) ack 2001 win 257 <nop,nop,sack 3001:5001>');
+  t.recv(0.12, '. 2001:3001(1000) ack 1');
+  t.send(0.13, '. 1:1(0) ack 5001 win 257');
+  t.recvNothing(0.13);
+  assert.equal(t.c.status().bytesAcked, 5000);
+});

@@ -11,12 +11,16 @@
 //   nothing else (SACK blocks are optional here and not sent).
 // - Parsing never throws: a malformed option is ignored, values are clamped to their ranges.
 import type { TcpOption } from './segment.js';
+import type { Seq } from './seq.js';
+import { seq } from './seq.js';
 
 export interface ReceivedOptions {
   mss?: number;
   wscale?: number;
   sackOk: boolean;
   ts?: { val: number; ecr: number };
+  /** SACK blocks [left, right) as sent (RFC 2018 §3); validated against the send window later. */
+  sack?: Array<[Seq, Seq]>;
 }
 
 /** RFC 7323 §2.3: a shift above 14 is treated as 14 (Linux logs and clamps it). */
@@ -39,6 +43,15 @@ export function parseOptions(opts: readonly TcpOption[] | undefined): ReceivedOp
         break;
       case 'timestamp':
         if (Number.isFinite(o.val) && Number.isFinite(o.ecr)) r.ts = { val: o.val >>> 0, ecr: o.ecr >>> 0 };
+        break;
+      case 'sack':
+        if (Array.isArray(o.blocks)) {
+          const blocks: unknown[] = o.blocks;
+          r.sack = blocks
+            .filter((b): b is [number, number] => Array.isArray(b) && Number.isFinite(b[0]) && Number.isFinite(b[1]))
+            .slice(0, 4)
+            .map(([a, b]) => [seq(a), seq(b)] as [Seq, Seq]);
+        }
         break;
       default:
         break;

@@ -12,6 +12,7 @@
 // - An ACK at or beyond `recoverSeq` ends recovery.
 import type { Tcb } from './tcb.js';
 import { seqAdd, seqDiff, seqGe, seqGt, seqLt } from './seq.js';
+import type { Seq } from './seq.js';
 import { dataSegment, emit } from './output.js';
 
 function halveFlight(tcb: Tcb): void {
@@ -19,9 +20,21 @@ function halveFlight(tcb: Tcb): void {
   tcb.ssthresh = Math.max(Math.floor(inflight / Math.max(1, tcb.sndMss) / 2), 2);
 }
 
-/** Resend one segment at `at` (never past recoverSeq); returns the sequence number after it. */
-function resend(tcb: Tcb, at: typeof tcb.sndUna): typeof tcb.sndUna {
-  const limit = tcb.recoverSeq ?? tcb.sndMax;
+/** The first sequence number at or after `at` that the peer has not SACKed. */
+function skipSacked(tcb: Tcb, at: Seq): Seq {
+  for (const [l, r] of tcb.sacked) if (!seqLt(at, l) && seqLt(at, r)) at = r;
+  return at;
+}
+
+/**
+ * Resend one segment at `at` (never past recoverSeq, never into a SACKed range: RFC 6675 §4
+ * NextSeg); returns the sequence number after it.
+ */
+function resend(tcb: Tcb, from: Seq): Seq {
+  const at = skipSacked(tcb, from);
+  let limit = tcb.recoverSeq ?? tcb.sndMax;
+  for (const [l] of tcb.sacked) if (seqGt(l, at) && seqLt(l, limit)) { limit = l; break; }
+  if (!seqLt(at, limit)) return at;
   const room = Math.max(0, seqDiff(limit, at));
   const seg = dataSegment(tcb, at, Math.min(tcb.sndMss, room));
   emit(tcb, seg);
@@ -58,7 +71,7 @@ export function onRecoveryAck(tcb: Tcb, segs: number): boolean {
   }
   if (seqLt(tcb.rtxNxt, tcb.sndUna)) tcb.rtxNxt = tcb.sndUna;
   if (tcb.recovery === 'fast') {
-    // NewReno partial ACK: the next hole is lost too.
+    // NewReno partial ACK: the next hole is lost too (the first byte the peer has not SACKed).
     tcb.rtxNxt = resend(tcb, tcb.sndUna);
     tcb.cwnd = Math.max(1, tcb.cwnd - segs + 1);
     return true;
@@ -66,7 +79,7 @@ export function onRecoveryAck(tcb: Tcb, segs: number): boolean {
   // Loss recovery: slow start, resending as far as cwnd reaches.
   tcb.cwnd += segs;
   let budget = Math.floor(tcb.cwnd) * tcb.sndMss - seqDiff(tcb.rtxNxt, tcb.sndUna);
-  while (budget > 0 && seqLt(tcb.rtxNxt, tcb.recoverSeq)) {
+  while (budget > 0 && seqLt(skipSacked(tcb, tcb.rtxNxt), tcb.recoverSeq)) {
     const next = resend(tcb, tcb.rtxNxt);
     budget -= seqDiff(next, tcb.rtxNxt);
     if (!seqGt(next, tcb.rtxNxt)) break;

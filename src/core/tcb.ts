@@ -128,6 +128,8 @@ export interface Tcb {
   recovery: 'loss' | 'fast' | undefined;
   /** The next sequence number to retransmit during recovery. */
   rtxNxt: Seq;
+  /** The SACK scoreboard: ranges above SND.UNA the peer reported holding (RFC 6675 §3), sorted, disjoint. */
+  sacked: Array<[Seq, Seq]>;
   /** Tail loss probe outstanding up to this sequence (Linux's tlp_high_seq). */
   tlpHighSeq: Seq | undefined;
 

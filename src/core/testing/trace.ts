@@ -161,7 +161,11 @@ export class Trace {
     return {
       srcAddr: REMOTE.addr, srcPort: REMOTE.port, dstAddr: LOCAL.addr, dstPort: LOCAL.port,
       seq: seqAdd(this.remoteIsn, s.start), ack: s.ack !== undefined ? seqAdd(this.localIsn, s.ack) : seq(0),
-      flags: f, window: s.win ?? 0, urgent: 0, options: s.opts ?? [], payload: new Uint8Array(s.len),
+      flags: f, window: s.win ?? 0, urgent: 0,
+      options: (s.opts ?? []).map((o) => (o.kind === 'sack'
+        ? { kind: 'sack', blocks: o.blocks.map(([a, b]) => [seqAdd(this.localIsn, a), seqAdd(this.localIsn, b)] as [Seq, Seq]) }
+        : o)),
+      payload: new Uint8Array(s.len),
     };
   }
 
