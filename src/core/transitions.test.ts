@@ -43,7 +43,7 @@ test('src/core/README.md shows the TRANSITIONS table exactly as transitionsMarkd
   const { transitionsMarkdown } = await import('./transitions.js');
   // The README sits beside the source; from dist/ fall back to the source tree.
   const here = fileURLToPath(new URL('.', import.meta.url));
-  const candidates = [`${here}README.md`, `${here}../../../src/core/README.md`];
+  const candidates = [`${here}README.md`, `${here}../../../src/core/README.md`, `${process.cwd()}/src/core/README.md`];
   const text = candidates.map((p) => { try { return readFileSync(p, 'utf8'); } catch { return ''; } }).find((s) => s.length > 0) ?? '';
   assert.ok(text.includes(transitionsMarkdown()), 'regenerate the table in src/core/README.md from transitionsMarkdown()');
 });
