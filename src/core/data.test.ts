@@ -129,3 +129,20 @@ test('SACK-aware recovery: holes are resent, SACKed segments are not (RFC 6675)'
   t.recvNothing(0.13);
   assert.equal(t.c.status().bytesAcked, 5000);
 });
+
+test('Nagle (Minshall): a second small write waits for the ACK of the first; TCP_NODELAY sends at once', () => {
+  const t = established();
+  t.advance(0.1);
+  t.c.send(new Uint8Array(10), t.now);
+  t.c.send(new Uint8Array(10), t.now);
+  t.drain();
+  t.recv(0.1, 'P. 1:11(10) ack 1');
+  t.send(0.11, '. 1:1(0) ack 11 win 257');
+  t.recv(0.11, 'P. 11:21(10) ack 1');
+  const u = established({}, { nodelay: true });
+  u.advance(0.1);
+  u.c.send(new Uint8Array(10), u.now);
+  u.c.send(new Uint8Array(10), u.now);
+  u.drain();
+  u.recv(0.1, 'P. 1:11(10) ack 1', 'P. 11:21(10) ack 1');
+});
