@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkNetnsName, LiveSourceError, splitMarked } from './netns.js';
+import { checkNetnsName, LiveSourceError, splitGrepLines, splitMarked } from './netns.js';
 
 test('namespace names are plain file names', () => {
   for (const ok of ['blue', 'tlt-123-1-ab', 'ns_1.x']) assert.doesNotThrow(() => checkNetnsName(ok));
@@ -16,4 +16,12 @@ test('the output of the in-namespace read splits back into files, empty ones inc
   assert.equal(m.get('net/tcp')?.toString(), '  sl  local\n   0: x\n');
   assert.equal(m.get('sys/net/core/somaxconn')?.toString(), '4096\n');
   assert.equal(m.get('net/tcp6')?.length, 0);
+});
+
+test('grep -H lines become files again; a value keeps its own colons and spaces', () => {
+  const m = splitGrepLines('sys/net/ipv4/tcp_fin_timeout:60\nsys/net/ipv4/ip_local_port_range:32768\t60999\nsys/x/multi:a\nsys/x/multi:b:c\n\n');
+  assert.equal(m.get('sys/net/ipv4/tcp_fin_timeout')?.toString(), '60\n');
+  assert.equal(m.get('sys/net/ipv4/ip_local_port_range')?.toString(), '32768\t60999\n');
+  assert.equal(m.get('sys/x/multi')?.toString(), 'a\nb:c\n');
+  assert.equal(m.size, 3);
 });

@@ -24,6 +24,7 @@ export class LiveSourceError extends Error {
 export const NET_FILES = ['net/tcp', 'net/tcp6', 'net/netstat', 'net/snmp', 'net/sockstat', 'net/sockstat6'] as const;
 
 const MARK = '@@tcplens-file@@ ';
+const SYSCTL_MARK = '@@tcplens-sysctls@@';
 
 /** `ip netns` names are file names under /run/netns. */
 export function checkNetnsName(name: string): void {
@@ -47,14 +48,21 @@ export function netnsPids(name: string): number[] {
   return r.stdout.toString('utf8').split('\n').map((s) => Number(s.trim())).filter((n) => Number.isInteger(n) && n > 0);
 }
 
-/** Runs `cat` over `files` inside the namespace and splits the output back into files. */
+/**
+ * Reads files inside the namespace with one spawn and splits the output back into files: net files
+ * (big, several lines) with `cat` each between markers, sysctls (~90 one-line files) with a single
+ * `grep -H ''` as `path:value` lines — a fork per sysctl cost ~1 ms each, and the shell's `read`
+ * cannot be used: /proc/sys returns nothing to reads at a non-zero offset.
+ */
 export function readInsideNetns(name: string, rels: readonly string[], globs: readonly string[] = []): Map<string, Buffer> {
-  // `$@` are fixed paths; the globs (sys/net/ipv4/tcp_*) expand inside the namespace's /proc/sys.
-  // The ~90 one-line sysctl files are read with the shell's own `read` (no fork per file, which
-  // cost ~1 ms each); the big net files with one `cat` each.
-  const script = `cd /proc || exit 1; for f in "$@" ${globs.join(' ')}; do [ -r "$f" ] || continue; printf '\\n${MARK}%s\\n' "$f"; `
-    + `case $f in sys/*) while IFS= read -r l || [ -n "$l" ]; do printf '%s\\n' "$l"; done < "$f" 2>/dev/null;; *) cat "$f" 2>/dev/null;; esac; done`;
-  const r = run('ip', ['netns', 'exec', name, 'sh', '-c', script, 'sh', ...rels], 60_000);
+  const net = rels.filter((r) => !r.startsWith('sys/'));
+  const sys = rels.filter((r) => r.startsWith('sys/'));
+  // The globs (sys/net/ipv4/tcp_*) expand inside the namespace's /proc/sys. `exit 0`: a missing
+  // sysctl is not a failure; a non-zero status then means `ip netns exec` itself failed.
+  const script = 'cd /proc || exit 1; '
+    + `while [ $# -gt 0 ] && [ "$1" != -- ]; do f=$1; shift; [ -r "$f" ] || continue; printf '\\n${MARK}%s\\n' "$f"; cat "$f" 2>/dev/null; done; `
+    + `[ "$1" = -- ] && shift; printf '\\n${SYSCTL_MARK}\\n'; grep -H '' -- "$@" ${globs.join(' ')} 2>/dev/null; exit 0`;
+  const r = run('ip', ['netns', 'exec', name, 'sh', '-c', script, 'sh', ...net, '--', ...sys], 60_000);
   if (r.error) {
     throw new LiveSourceError({
       en: `--netns ${name}: could not run 'ip netns exec' (${r.error.message})`,
@@ -68,7 +76,25 @@ export function readInsideNetns(name: string, rels: readonly string[], globs: re
       zh: `--netns ${name}：'ip netns exec' 失败：${why}（进入网络命名空间需要 root）`,
     });
   }
-  return splitMarked(r.stdout);
+  const at = r.stdout.indexOf(`\n${SYSCTL_MARK}\n`);
+  const files = splitMarked(at < 0 ? r.stdout : r.stdout.subarray(0, at));
+  if (at >= 0) for (const [k, v] of splitGrepLines(r.stdout.subarray(at + SYSCTL_MARK.length + 2).toString('utf8'))) files.set(k, v);
+  return files;
+}
+
+/** `path:value` lines of `grep -H ''` back into files (a multi-line file gives several lines). */
+export function splitGrepLines(text: string): Map<string, Buffer> {
+  const lines = new Map<string, string[]>();
+  for (const line of text.split('\n')) {
+    const c = line.indexOf(':');
+    if (c <= 0) continue;
+    const rel = line.slice(0, c);
+    const list = lines.get(rel);
+    if (list) list.push(line.slice(c + 1)); else lines.set(rel, [line.slice(c + 1)]);
+  }
+  const out = new Map<string, Buffer>();
+  for (const [rel, ls] of lines) out.set(rel, Buffer.from(ls.join('\n') + '\n'));
+  return out;
 }
 
 /** Inverse of the script above: `\n@@tcplens-file@@ path\n<content>` repeated. */
