@@ -16,6 +16,7 @@ import type { TcpConfig } from './config.js';
 import type { Errno, SysError } from './errno.js';
 import type { Segment } from './segment.js';
 import type { Seq } from './seq.js';
+import { seqLe } from './seq.js';
 import type { Tcb, Endpoint, SocketOptions, ConnectionEvent } from './tcb.js';
 import { nextDeadline, procTimerKind, TIMER_KINDS } from './timers.js';
 import type { TimerKind } from './timers.js';
@@ -59,6 +60,12 @@ export interface ConnectionStatus {
   retransmits: number; backoff: number; probes: number;
   mss: number; sndMss: number; advMss: number;
   bytesReceived: number; bytesAcked: number;
+  /** ss/netstat Send-Q: write_seq - snd_una — bytes (and a queued FIN) not yet acknowledged, sent or not. */
+  sendQueue: number;
+  /** ss/netstat Recv-Q: rcv_nxt - copied_seq — bytes received and not yet read. */
+  recvQueue: number;
+  /** Segments retransmitted over the connection's life (tcpi_total_retrans). */
+  totalRetrans: number;
   error?: Errno;
 }
 
@@ -190,6 +197,9 @@ export class Connection {
       retransmits: t.retransmits, backoff: t.backoff, probes: t.probesOut,
       mss: t.sndMss, sndMss: t.sndMss, advMss: t.advMss,
       bytesReceived: t.bytesReceived, bytesAcked: t.bytesAcked,
+      sendQueue: t.sndBufLen + (t.finQueued && (t.finSeq === undefined || seqLe(t.sndUna, t.finSeq)) ? 1 : 0),
+      recvQueue: t.rcvQueueLen,
+      totalRetrans: t.totalRetrans,
       ...(t.error ?? t.lastError ? { error: t.error ?? t.lastError } : {}),
     };
   }

@@ -61,3 +61,13 @@ test('shutdown on a closed connection → ENOTCONN; writableSpace follows the se
   t.c.abort(t.now);
   assert.deepEqual(t.c.shutdown('SHUT_WR', t.now), { errno: 'ENOTCONN' });
 });
+
+test('status() Send-Q counts unsent data behind a zero window, like ss', () => {
+  const t = established();
+  t.send(0.02, '. 1:1(0) ack 1 win 0');
+  t.c.send(new Uint8Array(3000), t.now);
+  t.drain();
+  assert.equal(t.c.status().sendQueue, 3000);
+  t.send(0.03, 'P. 1:101(100) ack 1 win 0');
+  assert.equal(t.c.status().recvQueue, 100);
+});
