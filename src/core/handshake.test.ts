@@ -162,3 +162,14 @@ test('established fixture records the state sequence', () => {
   const t = established();
   assert.deepEqual(t.c.history, ['LISTEN → SYN-RECEIVED (SYN received)', 'SYN-RECEIVED → ESTABLISHED (ACK of our SYN-ACK received)']);
 });
+
+test('TCP_USER_TIMEOUT bounds SYN retries: ETIMEDOUT once it has passed', () => {
+  const t = new Trace({}, { userTimeoutMs: 2500 });
+  t.connect(0);
+  t.recv(0, 'S 0:0(0)');
+  t.recv(1, 'S 0:0(0)');
+  t.recv(2, 'S 0:0(0)');
+  t.recvNothing(2.5);
+  t.expectState('CLOSED');
+  assert.deepEqual(t.errors(), ['ETIMEDOUT']);
+});

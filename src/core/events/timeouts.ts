@@ -63,6 +63,11 @@ function onRetransmit(tcb: Tcb): void {
     const linear = Math.max(0, c.tcp_syn_linear_timeouts);
     const limit = (tcb.options.synCnt && tcb.options.synCnt > 0 ? tcb.options.synCnt : c.tcp_syn_retries) + linear;
     if (tcb.retransmits >= limit) return failWith(tcb, 'ETIMEDOUT', `no answer to ${tcb.retransmits + 1} SYNs (tcp_syn_retries)`);
+    // tcp_write_timeout: TCP_USER_TIMEOUT bounds the handshake too.
+    const ut = tcb.options.userTimeoutMs;
+    if (ut && ut > 0 && tcb.retransmits > 0 && tcb.retransStamp !== undefined && tcb.now - tcb.retransStamp >= ut) {
+      return failWith(tcb, 'ETIMEDOUT', 'TCP_USER_TIMEOUT expired during the handshake');
+    }
     tcb.retransmits++;
     tcb.totalRetrans++;
     tcb.rttSeq = undefined;
