@@ -73,6 +73,13 @@ export class Host implements SocketApi {
   private readonly portSecret: number;
   private readonly fds = new FdTable<Sock>();
   private readonly conns = new Map<string, Entry>();
+  /**
+   * Per destination (local address, remote address, remote port): how many 4-tuples use a local
+   * port inside the ephemeral range. When every port of the range is taken and none may be reused,
+   * connect() fails at once instead of walking the whole range (same answer, O(1)).
+   */
+  private readonly dests = new Map<string, DestIndex>();
+  private rangeKey = '';
   private readonly listeners = new Map<number, Listener[]>();
   private readonly ports: PortTable;
   private readonly heap = new DeadlineHeap<Entry>();
@@ -206,8 +213,14 @@ export class Host implements SocketApi {
       if (c === 'busy') return sysError('EADDRNOTAVAIL');
       if (c === 'reuse-tw') reuse = this.conns.get(tupleKey(laddr, lport, addr, port));
     } else {
+      this.syncRange();
+      const dest = this.dests.get(destOf(laddr, addr, port));
+      const half = this.scanSpan() >> 1;
+      // A parity pass in which every port is taken toward this destination, with no TIME-WAIT
+      // reuse possible, cannot succeed: skip it (same answer as walking it, without the walk).
+      const hopeless = (parity: number): boolean => !!dest && !this.reuseAllowed(laddr, addr) && dest.parity[parity] >= half;
       const off = { lo: hash32(this.portSecret, `${canonical(laddr)}|${canonical(addr)}|${port}`), hi: hash32(this.portSecret ^ 0x5bd1e995, `${canonical(laddr)}|${canonical(addr)}|${port}`) };
-      const r = this.ports.connectPort(this.config.ip_local_port_range, off, (p) => this.tupleCheck(laddr, p, addr, port, false));
+      const r = this.ports.connectPort(this.config.ip_local_port_range, off, (p) => this.portCheck(dest, p), hopeless);
       if (!r) return sysError('EADDRNOTAVAIL');
       lport = r.port;
       if (r.reuseTw) reuse = this.conns.get(tupleKey(laddr, lport, addr, port));
@@ -236,7 +249,7 @@ export class Host implements SocketApi {
     s.addr = laddr;
     s.port = lport;
     s.connectState = 'connecting';
-    this.conns.set(e.key, e);
+    this.addConn(e);
     this.ports.add(e, false);
     this.count('Tcp:ActiveOpens'); // tcp_connect()
     this.reclass(e);
@@ -403,7 +416,8 @@ export class Host implements SocketApi {
     if (!s) return sysError('EBADF');
     if (s.listener) return { state: 'LISTEN', local: { addr: s.addr, port: s.port } };
     if (!s.entry) return { state: 'CLOSED', ...(s.bound ? { local: { addr: s.addr, port: s.port } } : {}) };
-    return s.entry.conn.status();
+    const e = s.entry;
+    return { ...e.conn.status(), local: { addr: e.addr, port: e.port }, remote: { addr: e.raddr, port: e.rport } };
   }
 
   // ---------------------------------------------------------------- sans-IO plumbing
@@ -544,14 +558,19 @@ export class Host implements SocketApi {
 
   /** __inet_check_established() for one candidate 4-tuple, with tcp_twsk_unique()'s rules. */
   private tupleCheck(laddr: string, lport: number, raddr: string, rport: number, boundBefore: boolean): TupleCheck {
-    const e = this.conns.get(tupleKey(laddr, lport, raddr, rport));
+    return this.entryCheck(this.conns.get(tupleKey(laddr, lport, raddr, rport)), boundBefore);
+  }
+
+  private portCheck(dest: DestIndex | undefined, port: number): TupleCheck {
+    return dest ? this.entryCheck(dest.ports.get(port), false) : 'free';
+  }
+
+  private entryCheck(e: Entry | undefined, boundBefore: boolean): TupleCheck {
     if (!e) return 'free';
     if (e.state !== 'TIME-WAIT') return 'busy'; // a FIN-WAIT-2 minisocket is never reused
     if (!e.tsSeen) return 'busy'; // tw_ts_recent_stamp == 0: no PAWS, not safe
     if (boundBefore) return 'reuse-tw';
-    let reuse = this.config.tcp_tw_reuse;
-    if (reuse === 2 && !(isLoopback(e.raddr) || isLoopback(e.addr))) reuse = 0;
-    if (!reuse) return 'busy';
+    if (!this.reuseAllowed(e.addr, e.raddr)) return 'busy';
     // time_after32(now, tw_entry_stamp + tcp_tw_reuse_delay)
     return this.now > e.since + this.config.tcp_tw_reuse_delay ? 'reuse-tw' : 'busy';
   }
@@ -629,7 +648,7 @@ export class Host implements SocketApi {
     e.reuseAddr = l.sock.reuseAddr;
     e.reusePort = l.sock.reusePort;
     l.requests.add(e);
-    this.conns.set(e.key, e);
+    this.addConn(e);
     this.ports.add(e, true);
     this.reclass(e);
     this.service(e);
@@ -662,7 +681,7 @@ export class Host implements SocketApi {
     e.listener = l;
     l.acceptQueue.push(e);
     this.count('Tcp:PassiveOpens');
-    this.conns.set(e.key, e);
+    this.addConn(e);
     this.ports.add(e, true);
     this.reclass(e);
     this.service(e);
@@ -857,12 +876,70 @@ export class Host implements SocketApi {
     e.cls = to;
   }
 
+  private addConn(e: Entry): void {
+    this.conns.set(e.key, e);
+    this.syncRange();
+    this.indexDest(e, +1);
+  }
+
+  private delConn(e: Entry): void {
+    this.conns.delete(e.key);
+    this.syncRange();
+    this.indexDest(e, -1);
+  }
+
+  private indexDest(e: Entry, by: 1 | -1): void {
+    const k = destOf(e.addr, e.raddr, e.rport);
+    let d = this.dests.get(k);
+    if (!d) {
+      if (by < 0) return;
+      d = { ports: new Map(), parity: [0, 0] };
+      this.dests.set(k, d);
+    }
+    if (by > 0) d.ports.set(e.port, e);
+    else d.ports.delete(e.port);
+    if (this.inRange(e.port)) d.parity[(e.port - this.config.ip_local_port_range[0]) & 1] += by;
+    if (d.ports.size === 0) this.dests.delete(k);
+  }
+
+  /** The ports __inet_hash_connect walks: [low, low + remaining), remaining made even. */
+  private scanSpan(): number {
+    const [lo, hi] = this.config.ip_local_port_range;
+    let r = hi + 1 - lo;
+    if (r > 1) r &= ~1;
+    return r;
+  }
+
+  private inRange(port: number): boolean {
+    const lo = this.config.ip_local_port_range[0];
+    return port >= lo && port < lo + this.scanSpan();
+  }
+
+  /** Rebuild the per-destination parity counts if ip_local_port_range changed since they were made. */
+  private syncRange(): void {
+    const k = this.config.ip_local_port_range.join('-');
+    if (k === this.rangeKey) return;
+    this.rangeKey = k;
+    const lo = this.config.ip_local_port_range[0];
+    for (const d of this.dests.values()) {
+      d.parity = [0, 0];
+      for (const p of d.ports.keys()) if (this.inRange(p)) d.parity[(p - lo) & 1]++;
+    }
+  }
+
+  /** Can tcp_tw_reuse take any TIME-WAIT entry toward this destination at all? */
+  private reuseAllowed(laddr: string, raddr: string): boolean {
+    const r = this.config.tcp_tw_reuse;
+    if (r === 1) return true;
+    return r === 2 && (isLoopback(laddr) || isLoopback(raddr));
+  }
+
   /** Remove a connection from every table (inet_csk_destroy_sock / inet_twsk_kill). */
   private free(e: Entry): void {
     if (e.freed) return;
     e.freed = true;
     this.reclass(e);
-    if (this.conns.get(e.key) === e) this.conns.delete(e.key);
+    if (this.conns.get(e.key) === e) this.delConn(e);
     this.ports.remove(e);
     this.heap.invalidate(e);
     if (e.listener && e.phase === 'request') e.listener.requests.delete(e);
@@ -885,6 +962,13 @@ export class Host implements SocketApi {
 
 function addrOverlapForListen(a: string, b: string): boolean {
   return isWildcard(a) || isWildcard(b) || canonical(a) === canonical(b);
+}
+
+/** The established table seen from one destination: local port → entry, and ports taken per parity. */
+interface DestIndex { ports: Map<number, Entry>; parity: [number, number] }
+
+function destOf(laddr: string, raddr: string, rport: number): string {
+  return `${canonical(laddr)}|${canonical(raddr)}|${rport}`;
 }
 
 function hasTimestamp(seg: Segment): boolean {

@@ -108,6 +108,8 @@ export class PortTable {
     range: readonly [number, number],
     portOffset: { lo: number; hi: number },
     check: (port: number) => TupleCheck,
+    /** Optional shortcut: true when every port of this parity (relative to low) is known busy. */
+    hopeless: (parity: number) => boolean = () => false,
   ): { port: number; reuseTw: boolean } | undefined {
     const [low, hi] = range;
     const high = hi + 1;
@@ -124,7 +126,8 @@ export class PortTable {
     offset &= ~1; // first pass: ports of low's parity
     for (;;) {
       let port = low + offset;
-      for (let i = 0; i < remaining; i += 2, port += 2) {
+      const skip = hopeless(offset & 1);
+      for (let i = 0; i < remaining && !skip; i += 2, port += 2) {
         if (port >= high) port -= remaining;
         const b = this.buckets.get(port);
         if (b && b.explicit) continue; // a port someone bind()s is not shared with connect()
