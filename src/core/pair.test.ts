@@ -67,3 +67,46 @@ test('random close, shutdown, abort, linger and keepalive calls under loss: both
     if (p.b) assert.equal(p.b.state, 'CLOSED', `seed ${seed} B: ${p.b.history.join('; ')}`);
   }
 });
+
+test('the FIN-WAIT-2 / CLOSE-WAIT pair: A closes, B never does — A\'s orphan times out, B stays in CLOSE-WAIT', () => {
+  const p = new Pair(lcg(1), { loss: 0, dup: 0, reorderMs: 0, delayMs: 10 });
+  p.run(100);
+  p.a.close(p.now);
+  p.pump();
+  p.run(200);
+  assert.equal(p.a.state, 'FIN-WAIT-2');
+  assert.equal(p.b?.state, 'CLOSE-WAIT');
+  p.run(60_500);
+  assert.equal(p.a.state, 'CLOSED');
+  assert.equal(p.b?.state, 'CLOSE-WAIT');
+  p.run(3_600_000);
+  assert.equal(p.b?.state, 'CLOSE-WAIT');
+  // When B finally closes, its FIN meets no connection: the peer host would answer with RST.
+  p.b?.close(p.now);
+  p.pump();
+  assert.equal(p.b?.state, 'LAST-ACK');
+});
+
+test('lost final ACK on a lossless-but-for-one link: B retransmits its FIN, A re-ACKs from TIME-WAIT, B closes', () => {
+  const p = new Pair(lcg(2), { loss: 0, dup: 0, reorderMs: 0, delayMs: 10 });
+  p.run(100);
+  p.a.close(p.now);
+  p.pump();
+  p.run(200);
+  let dropped = 0;
+  p.drop = (seg, to) => to === 'b' && seg.flags.ack && !seg.flags.fin && seg.payload.length === 0 && p.a.state === 'TIME-WAIT' && dropped++ === 0;
+  p.b?.close(p.now);
+  p.pump();
+  p.run(250);
+  assert.equal(dropped, 1);
+  assert.equal(p.a.state, 'TIME-WAIT');
+  assert.equal(p.b?.state, 'LAST-ACK');
+  p.run(2_000);
+  assert.equal(p.b?.state, 'CLOSED');
+  assert.equal(p.a.state, 'TIME-WAIT');
+  // TIME-WAIT began at ~0.21 s and was restarted by the retransmitted FIN at ~0.43 s.
+  p.run(60_300);
+  assert.equal(p.a.state, 'TIME-WAIT');
+  p.run(61_000);
+  assert.equal(p.a.state, 'CLOSED');
+});

@@ -34,7 +34,11 @@ export class Pair {
     this.pump();
   }
 
+  /** A rule like "drop the next pure ACK from A": return true to lose this segment. */
+  drop: ((seg: Segment, to: 'a' | 'b') => boolean) | undefined;
+
   private send(seg: Segment, to: 'a' | 'b'): void {
+    if (this.drop?.(seg, to)) return;
     if (this.rnd() < this.link.loss) return;
     const copies = this.rnd() < this.link.dup ? 2 : 1;
     for (let i = 0; i < copies; i++) {
