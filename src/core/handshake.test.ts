@@ -173,3 +173,20 @@ test('TCP_USER_TIMEOUT bounds SYN retries: ETIMEDOUT once it has passed', () => 
   t.expectState('CLOSED');
   assert.deepEqual(t.errors(), ['ETIMEDOUT']);
 });
+
+test('the third ACK may carry data and even a FIN: ESTABLISHED, then CLOSE-WAIT, ACKed 40 ms later', () => {
+  const t = synReceived();
+  t.send(0.01, 'FP. 1:11(10) ack 1 win 257');
+  t.recvNothing(0.0499);
+  t.recv(0.05, '. 1:1(0) ack 12'); // the FIN made it interactive: delayed ACK, as ioctl-siocinq-fin.pkt shows on Linux
+  assert.deepEqual(t.states.slice(-2), ['ESTABLISHED', 'CLOSE-WAIT']);
+  assert.equal(t.c.readableBytes(), 10);
+});
+
+test('RST in SYN-RECEIVED (in window) drops the half-open connection silently', () => {
+  const t = synReceived();
+  t.send(0.01, 'R 1:1(0) win 0');
+  t.recvNothing(0.01);
+  t.expectState('CLOSED');
+  assert.deepEqual(t.errors(), []);
+});
