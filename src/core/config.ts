@@ -22,7 +22,7 @@ function n(sysctl: string, def: number, unit: Tunable<number>['unit'], doc: stri
 
 export const TUNABLES = {
   // Handshake
-  tcp_syn_retries: n('net.ipv4.tcp_syn_retries', 6, 'count', 'SYN retransmissions of an active open before connect() fails with ETIMEDOUT (~127 s at 6).'),
+  tcp_syn_retries: n('net.ipv4.tcp_syn_retries', 6, 'count', 'SYN retransmissions of an active open before connect() fails with ETIMEDOUT; Linux 6.x adds tcp_syn_linear_timeouts to it (6 + 4: ~131 s; ~127 s before 6.5).'),
   tcp_synack_retries: n('net.ipv4.tcp_synack_retries', 5, 'count', 'SYN-ACK retransmissions of a passive open before the request is dropped (~63 s at 5).'),
   tcp_syn_linear_timeouts: n('net.ipv4.tcp_syn_linear_timeouts', 4, 'count', 'Linux 6.x: the first N SYN/SYN-ACK retransmissions use a linear 1 s timeout before exponential backoff.'),
   tcp_timestamps: n('net.ipv4.tcp_timestamps', 1, 'mode', 'Offer RFC 7323 timestamps (1 = with random per-connection offset).'),

@@ -190,3 +190,15 @@ test('RST in SYN-RECEIVED (in window) drops the half-open connection silently', 
   t.expectState('CLOSED');
   assert.deepEqual(t.errors(), []);
 });
+
+test('Linux 6.x defaults (tcp_syn_retries 6, 4 linear timeouts): connect() fails after 131 s', () => {
+  const t = new Trace({ tcp_syn_retries: 6, tcp_syn_linear_timeouts: 4 });
+  t.connect(0);
+  t.recv(0, 'S 0:0(0)');
+  for (const s of [1, 2, 3, 4, 5, 7, 11, 19, 35, 67]) t.recv(s, 'S 0:0(0)');
+  t.recvNothing(130.99);
+  t.expectState('SYN-SENT');
+  t.advance(131);
+  t.expectState('CLOSED');
+  assert.deepEqual(t.errors(), ['ETIMEDOUT']);
+});
