@@ -8,7 +8,8 @@
 //   sysctls (and the net files when no process lives there) are read by one small shell run inside
 //   the namespace: `ip netns exec NAME sh -c 'cat ...'`, its output split back into files.
 // Process attribution still walks the host's /proc: socket inodes are global.
-import { spawnSync } from 'node:child_process';
+import type * as ChildProcess from 'node:child_process';
+import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import type { Text } from '../i18n/lang.js';
 import { mapProcFiles, readWhole, type ProcFiles, dirProcFiles } from './proc-files.js';
@@ -36,8 +37,16 @@ export function checkNetnsName(name: string): void {
   }
 }
 
+// node:child_process is loaded on first use: it costs ~15 ms at startup, and `tcplens states`
+// on this host (the benchmarked path) never spawns anything.
+let childProcess: typeof ChildProcess | undefined;
+function spawnSync(...args: Parameters<typeof ChildProcess.spawnSync>): ReturnType<typeof ChildProcess.spawnSync> {
+  childProcess ??= createRequire(import.meta.url)('node:child_process') as typeof ChildProcess;
+  return childProcess.spawnSync(...args);
+}
+
 function run(cmd: string, args: string[], timeoutMs: number): { status: number | null; stdout: Buffer; stderr: string; error?: Error } {
-  const r = spawnSync(cmd, args, { timeout: timeoutMs, maxBuffer: 1 << 30 });
+  const r = spawnSync(cmd, args, { timeout: timeoutMs, maxBuffer: 1 << 30 }) as ChildProcess.SpawnSyncReturns<Buffer>;
   return { status: r.status, stdout: r.stdout ?? Buffer.alloc(0), stderr: String(r.stderr ?? ''), error: r.error };
 }
 
