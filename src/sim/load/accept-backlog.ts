@@ -78,7 +78,12 @@ export function runAcceptBacklog(opts: ScenarioOptions): LoadResult {
       cClose(fd);
     }
   });
+  let peakAcceptQ = 0;
   w.onChange(server, (c) => {
+    if (c.from === 'SYN-RECEIVED' && c.to === 'ESTABLISHED') {
+      peakAcceptQ = Math.max(peakAcceptQ, server.queues()[0]?.acceptQueue ?? 0);
+      return;
+    }
     if (c.fd !== undefined && sOpen.get(c.fd) === c.remote.port && (c.to === 'CLOSED' || c.to === 'CLOSE-WAIT')) {
       sOpen.delete(c.fd);
       server.close(c.fd);
@@ -121,11 +126,8 @@ export function runAcceptBacklog(opts: ScenarioOptions): LoadResult {
   }
 
   const samples: LoadSample[] = [];
-  let peakAcceptQ = 0;
   w.run(end, 1000, (t) => {
-    const smp = takeSample(t, { client, server }, errors);
-    peakAcceptQ = Math.max(peakAcceptQ, smp.queues?.server?.acceptQueue ?? 0);
-    samples.push(smp);
+    samples.push(takeSample(t, { client, server }, errors));
   });
   const sc = server.counters();
   const eff = Math.min(backlog, server.config.somaxconn);
@@ -137,8 +139,8 @@ export function runAcceptBacklog(opts: ScenarioOptions): LoadResult {
   const abort = server.config.tcp_abort_on_overflow === 1;
   const conclusion = sc['TcpExt:ListenOverflows'] > 0
     ? both(
-      `The accept queue filled to ${peakAcceptQ} (= backlog ${eff} + 1) while the application accepted ${acceptRate}/s of ${rate}/s arriving; ListenOverflows reached ${sc['TcpExt:ListenOverflows']}. ${abort ? `With tcp_abort_on_overflow=1 the server reset them: ${resetAfterEstablished} clients saw ECONNRESET after their connect() had succeeded.` : `Final ACKs were dropped and SYN-ACKs retransmitted, so clients sat in ESTABLISHED while the server still had them in SYN-RECEIVED; ${slow} connects took over 1 s because their SYN met a full queue and was retried.`} A bigger backlog only buys time: the cure is accepting faster.`,
-      `全连接队列涨到 ${peakAcceptQ}（= backlog ${eff} + 1），应用每秒只 accept ${acceptRate} 个而每秒到达 ${rate} 个；ListenOverflows 达到 ${sc['TcpExt:ListenOverflows']}。${abort ? `tcp_abort_on_overflow=1 时服务端直接 RST：${resetAfterEstablished} 个客户端在 connect() 成功后收到 ECONNRESET。` : `第三次握手的 ACK 被丢弃、SYN-ACK 被重传，客户端已是 ESTABLISHED 而服务端仍在 SYN-RECEIVED；${slow} 个连接因 SYN 遇到满队列被重试而超过 1 秒。`}加大 backlog 只是争取时间，根本办法是加快 accept。`,
+      `The accept queue filled to ${peakAcceptQ} (backlog ${eff}: Linux holds backlog + 1) while the application accepted ${acceptRate}/s of ${rate}/s arriving; ListenOverflows reached ${sc['TcpExt:ListenOverflows']}. ${abort ? `With tcp_abort_on_overflow=1 the server reset them: ${resetAfterEstablished} clients saw ECONNRESET after their connect() had succeeded.` : `Final ACKs were dropped and SYN-ACKs retransmitted, so clients sat in ESTABLISHED while the server still had them in SYN-RECEIVED; ${slow} connects took over 1 s because their SYN met a full queue and was retried.`} A bigger backlog only buys time: the cure is accepting faster.`,
+      `全连接队列涨到 ${peakAcceptQ}（backlog ${eff}：Linux 最多容纳 backlog + 1 个），应用每秒只 accept ${acceptRate} 个而每秒到达 ${rate} 个；ListenOverflows 达到 ${sc['TcpExt:ListenOverflows']}。${abort ? `tcp_abort_on_overflow=1 时服务端直接 RST：${resetAfterEstablished} 个客户端在 connect() 成功后收到 ECONNRESET。` : `第三次握手的 ACK 被丢弃、SYN-ACK 被重传，客户端已是 ESTABLISHED 而服务端仍在 SYN-RECEIVED；${slow} 个连接因 SYN 遇到满队列被重试而超过 1 秒。`}加大 backlog 只是争取时间，根本办法是加快 accept。`,
     )
     : both(
       `The accept queue peaked at ${peakAcceptQ} of ${eff + 1}: no overflow at ${rate}/s arriving and ${acceptRate}/s accepted.`,

@@ -3,5 +3,8 @@
 import type { Scenario } from '../scenario.js';
 import { acceptBacklog } from './accept-backlog.js';
 import { shortConnections } from './short-connections.js';
+import { synFlood } from './syn-flood.js';
+import { idleKeepalive } from './idle-keepalive.js';
+import { closeWaitLeakAtScale } from './close-wait-leak.js';
 
-export const LOAD_SCENARIOS: Scenario[] = [shortConnections, acceptBacklog];
+export const LOAD_SCENARIOS: Scenario[] = [shortConnections, acceptBacklog, synFlood, idleKeepalive, closeWaitLeakAtScale];
