@@ -68,7 +68,7 @@ const WHY_EOF: Text = tx(
   '对端已发送 FIN，本端应用已读到 EOF（Recv-Q 为 0），却没有调用 close()：EOF 或异常分支漏掉了 close()。在 close() 之前内核无法发出本端的 FIN，套接字就一直停在 CLOSE_WAIT 并占着文件描述符。',
 );
 const WHY_GENERIC: Text = tx(
-  'CLOSE-WAIT means the peer has closed its half (we received and ACKed its FIN — 被动关闭) and is waiting for this application to call close(). The kernel has no timer for this state: it lasts until the process closes the socket or exits.',
+  'CLOSE-WAIT means the peer has closed its half (we received and ACKed its FIN: this side is the passive closer) and is waiting for this application to call close(). The kernel has no timer for this state: it lasts until the process closes the socket or exits.',
   'CLOSE_WAIT 表示对端已关闭它的一半（我们收到并确认了它的 FIN——被动关闭），正等待本端应用调用 close()。内核对这个状态没有定时器：它会一直持续，直到进程关闭套接字或退出。',
 );
 
@@ -113,7 +113,7 @@ function severityOf(s: HostSnapshot, socks: SocketRecord[], growing: boolean): S
 }
 
 const WHY_QUEUED: Text = tx(
-  ' These sockets have no file yet (inode 0): they were never accept()ed. The clients gave up and closed while their connections waited in the accept queue — the seeds\' "BACKLOG 太大" case: the application accepts too slowly for its queue.',
+  ' These sockets have no file yet (inode 0): they were never accept()ed. The clients gave up and closed while their connections waited in the accept queue — the seeds\' "backlog too large" case: the application accepts too slowly for its queue.',
   ' 这些套接字还没有文件（inode 为 0）：它们从未被 accept()。客户端在连接排队等待 accept 时放弃并关闭了——即种子文章中的“BACKLOG 太大”：应用 accept 的速度跟不上队列。',
 );
 

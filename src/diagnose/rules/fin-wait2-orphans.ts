@@ -53,7 +53,7 @@ function orphaned(s: HostSnapshot, socks: SocketRecord[]): FindingText[] {
         ...(ages ? { ages } : {}),
       },
       explanation: tx(
-        `This host called close() (主动关闭) and the peer ACKed the FIN but has not closed its side. Once the socket is orphaned (no file descriptor, inode 0) Linux keeps it only as a small timewait-style minisocket for tcp_fin_timeout (${fin} s) and then drops it, so FIN-WAIT-2 does not last forever here. The usual cause is on the peer: its application sits in CLOSE-WAIT. These entries count in sockstat "tw" and keep their local ports busy.`,
+        `This host called close() first (the active closer) and the peer ACKed the FIN but has not closed its side. Once the socket is orphaned (no file descriptor, inode 0) Linux keeps it only as a small timewait-style minisocket for tcp_fin_timeout (${fin} s) and then drops it, so FIN-WAIT-2 does not last forever here. The usual cause is on the peer: its application sits in CLOSE-WAIT. These entries count in sockstat "tw" and keep their local ports busy.`,
         `本机已调用 close()（主动关闭），对端确认了 FIN 却没有关闭它那一端。套接字成为孤儿（没有文件描述符，inode 为 0）后，Linux 只把它保留为一个很小的 timewait 迷你套接字，tcp_fin_timeout（${fin} 秒）后丢弃，因此这里的 FIN_WAIT_2 不会永远存在。常见原因在对端：它的应用停在 CLOSE_WAIT。这些条目计入 sockstat 的 "tw"，并占用本地端口。`),
       fixes: [
         { text: lookThere },

@@ -207,7 +207,7 @@ function serverSide(s: HostSnapshot, tw: SocketRecord[]): FindingText[] {
         figures: { closesPerSec: Math.round((socks.length / lenS) * 10) / 10, timeWaitSeconds: lenS },
       },
       explanation: tx(
-        `The server side closes these connections first (主动关闭), so it holds TIME-WAIT for ${lenS} s each — about ${Math.round(socks.length / lenS)} closes/s. Server-side TIME-WAIT never exhausts the listening port: each entry blocks only its own 4-tuple (client ip:port), and costs a ~200-byte minisocket, no file descriptor.`,
+        `The server side closes these connections first (it is the active closer), so it holds TIME-WAIT for ${lenS} s each — about ${Math.round(socks.length / lenS)} closes/s. Server-side TIME-WAIT never exhausts the listening port: each entry blocks only its own 4-tuple (client ip:port), and costs a ~200-byte minisocket, no file descriptor.`,
         `这些连接由服务端先关闭（主动关闭），因此每个都在 TIME_WAIT 停留 ${lenS} 秒——约每秒关闭 ${Math.round(socks.length / lenS)} 个。服务端的 TIME_WAIT 永远不会耗尽监听端口：每个条目只占用它自己的四元组（客户端 ip:端口），只是约 200 字节的迷你套接字，不占文件描述符。`),
       fixes: [
         {
