@@ -40,6 +40,11 @@ describe('live /proc reader in a namespace', { skip }, () => {
     for (const s of accepted) assert.equal(s.processes?.[0].name, 'tl-srv');
     assert.equal(snap.processAttributionComplete, true);
     assert.ok(snap.processes.some((p) => p.pid === srv.pid && p.name === 'tl-srv' && (p.cmdline ?? '').length > 0));
+    // The same namespace named by a process in it (`--netns pid:N`, as for a container).
+    const viaPid = await readLiveSnapshot({ netns: `pid:${srv.pid}`, processes: false });
+    assert.deepEqual(viaPid.sockets.map(show).sort(), snap.sockets.map(show).sort());
+    assert.deepEqual(viaPid.sysctls, snap.sysctls);
+    assert.equal(viaPid.sources[0].origin, `netns:pid:${srv.pid}`);
     // Namespace counters, not the host's: exactly our 3 active opens.
     assert.equal(snap.counters['Tcp:ActiveOpens'], 3);
     assert.equal(snap.sockstat?.inuse, 7);
@@ -129,6 +134,7 @@ describe('live /proc reader in a namespace', { skip }, () => {
 
 test('--netns of a namespace that does not exist is a clear error', { skip }, async () => {
   await assert.rejects(readLiveSnapshot({ netns: 'tlt-no-such-ns' }), /no network namespace named 'tlt-no-such-ns'/);
+  await assert.rejects(readLiveSnapshot({ netns: 'pid:999999999' }), /no process 999999999 whose network namespace/);
   const r = runCli(['capture', path.join(tmpdir(), `tcplens-never-${process.pid}`), '--netns', 'tlt-no-such-ns']);
   assert.equal(r.status, 2);
   assert.doesNotMatch(r.stderr, /\bat .*:\d+:\d+/);

@@ -14,7 +14,7 @@ import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { hostname, release } from 'node:os';
 import path from 'node:path';
 import type { Text } from '../i18n/lang.js';
-import { NET_FILES } from './netns.js';
+import { enterArgv, NET_FILES } from './netns.js';
 import { procFilesFor } from './live-snapshot.js';
 import { readSysctls } from './sysctls.js';
 
@@ -96,7 +96,7 @@ export function writeCapture(dir: string, opts: CaptureOptions = {}): CaptureRes
 
   if (opts.tools !== false) {
     for (const t of TOOLS) {
-      const argv = opts.netns !== undefined && t.inNetns ? ['ip', 'netns', 'exec', opts.netns, ...t.cmd] : t.cmd;
+      const argv = opts.netns !== undefined && t.inNetns ? [...enterArgv(opts.netns), ...t.cmd] : t.cmd;
       const r = spawnSync(argv[0], argv.slice(1), { timeout: 60_000, maxBuffer: 1 << 30, env: { ...process.env, LC_ALL: 'C' } });
       const shown = t.cmd.join(' ');
       if (r.error) { result.skipped.push({ from: shown, why: (r.error as NodeJS.ErrnoException).code === 'ENOENT' ? 'not installed' : r.error.message }); continue; }

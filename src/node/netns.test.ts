@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkNetnsName, LiveSourceError, splitGrepLines, splitMarked } from './netns.js';
+import { checkNetnsName, enterArgv, LiveSourceError, netnsPidOf, splitGrepLines, splitMarked } from './netns.js';
 
 test('namespace names are plain file names', () => {
-  for (const ok of ['blue', 'tlt-123-1-ab', 'ns_1.x']) assert.doesNotThrow(() => checkNetnsName(ok));
-  for (const bad of ['', '.', '..', '../etc', 'a/b', 'a b', '-'.repeat(65), 'x;rm']) {
+  for (const ok of ['blue', 'tlt-123-1-ab', 'ns_1.x', 'pid:1', 'pid:4242']) assert.doesNotThrow(() => checkNetnsName(ok));
+  for (const bad of ['', '.', '..', '../etc', 'a/b', 'a b', '-'.repeat(65), 'x;rm', 'pid:', 'pid:-1', 'pid:1x']) {
     assert.throws(() => checkNetnsName(bad), LiveSourceError, bad);
   }
 });
@@ -24,4 +24,11 @@ test('grep -H lines become files again; a value keeps its own colons and spaces'
   assert.equal(m.get('sys/net/ipv4/ip_local_port_range')?.toString(), '32768\t60999\n');
   assert.equal(m.get('sys/x/multi')?.toString(), 'a\nb:c\n');
   assert.equal(m.size, 3);
+});
+
+test('a namespace is entered with ip netns exec, a process\'s with nsenter', () => {
+  assert.deepEqual(enterArgv('blue'), ['ip', 'netns', 'exec', 'blue']);
+  assert.deepEqual(enterArgv('pid:4242'), ['nsenter', '-t', '4242', '-n', '--']);
+  assert.equal(netnsPidOf('pid:4242'), 4242);
+  assert.equal(netnsPidOf('blue'), undefined);
 });

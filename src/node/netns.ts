@@ -27,14 +27,27 @@ export const NET_FILES = ['net/tcp', 'net/tcp6', 'net/netstat', 'net/snmp', 'net
 const MARK = '@@tcplens-file@@ ';
 const SYSCTL_MARK = '@@tcplens-sysctls@@';
 
-/** `ip netns` names are file names under /run/netns. */
+/** `--netns pid:1234`: the namespace of a process (a container's), which `ip netns` does not list. */
+export function netnsPidOf(name: string): number | undefined {
+  const m = /^pid:(\d{1,10})$/.exec(name);
+  return m ? Number(m[1]) : undefined;
+}
+
+/** `ip netns` names are file names under /run/netns; `pid:N` names a process's namespace. */
 export function checkNetnsName(name: string): void {
+  if (netnsPidOf(name) !== undefined) return;
   if (!/^[A-Za-z0-9_.-]{1,64}$/.test(name) || name === '.' || name === '..') {
     throw new LiveSourceError({
-      en: `--netns: '${name}' is not a network namespace name (letters, digits, '.', '_', '-')`,
-      zh: `--netns：'${name}' 不是网络命名空间名称（只能含字母、数字、'.'、'_'、'-'）`,
+      en: `--netns: '${name}' is not a network namespace name (letters, digits, '.', '_', '-'; or pid:N)`,
+      zh: `--netns：'${name}' 不是网络命名空间名称（只能含字母、数字、'.'、'_'、'-'；或 pid:N）`,
     });
   }
+}
+
+/** The command prefix that runs a program inside the namespace. */
+export function enterArgv(name: string): string[] {
+  const pid = netnsPidOf(name);
+  return pid !== undefined ? ['nsenter', '-t', String(pid), '-n', '--'] : ['ip', 'netns', 'exec', name];
 }
 
 // node:child_process is loaded on first use: it costs ~15 ms at startup, and `tcplens states`
@@ -71,18 +84,20 @@ export function readInsideNetns(name: string, rels: readonly string[], globs: re
   const script = 'cd /proc || exit 1; '
     + `while [ $# -gt 0 ] && [ "$1" != -- ]; do f=$1; shift; [ -r "$f" ] || continue; printf '\\n${MARK}%s\\n' "$f"; cat "$f" 2>/dev/null; done; `
     + `[ "$1" = -- ] && shift; printf '\\n${SYSCTL_MARK}\\n'; grep -H '' -- "$@" ${globs.join(' ')} 2>/dev/null; exit 0`;
-  const r = run('ip', ['netns', 'exec', name, 'sh', '-c', script, 'sh', ...net, '--', ...sys], 60_000);
+  const argv = [...enterArgv(name), 'sh', '-c', script, 'sh', ...net, '--', ...sys];
+  const r = run(argv[0], argv.slice(1), 60_000);
+  const tool = argv.slice(0, argv[0] === 'ip' ? 3 : 1).join(' ');
   if (r.error) {
     throw new LiveSourceError({
-      en: `--netns ${name}: could not run 'ip netns exec' (${r.error.message})`,
-      zh: `--netns ${name}：无法运行 'ip netns exec'（${r.error.message}）`,
+      en: `--netns ${name}: could not run '${tool}' (${r.error.message})`,
+      zh: `--netns ${name}：无法运行 '${tool}'（${r.error.message}）`,
     });
   }
   if (r.status !== 0) {
     const why = r.stderr.trim().split('\n')[0] || `exit status ${r.status}`;
     throw new LiveSourceError({
-      en: `--netns ${name}: 'ip netns exec' failed: ${why} (entering a namespace needs root)`,
-      zh: `--netns ${name}：'ip netns exec' 失败：${why}（进入网络命名空间需要 root）`,
+      en: `--netns ${name}: '${tool}' failed: ${why} (entering a namespace needs root)`,
+      zh: `--netns ${name}：'${tool}' 失败：${why}（进入网络命名空间需要 root）`,
     });
   }
   const at = r.stdout.indexOf(`\n${SYSCTL_MARK}\n`);
@@ -129,14 +144,21 @@ export function splitMarked(out: Buffer): Map<string, Buffer> {
  */
 export function netnsProcFiles(name: string, hostRoot = '/proc'): ProcFiles {
   checkNetnsName(name);
-  if (!existsSync(`/run/netns/${name}`)) {
+  const pidNs = netnsPidOf(name);
+  if (pidNs !== undefined && readWhole(`${hostRoot}/${pidNs}/net/sockstat`) === undefined) {
     throw new LiveSourceError({
-      en: `--netns: no network namespace named '${name}' (see 'ip netns list')`,
-      zh: `--netns：没有名为 '${name}' 的网络命名空间（见 'ip netns list'）`,
+      en: `--netns: no process ${pidNs} whose network namespace we may read (is it running? are we root?)`,
+      zh: `--netns：找不到可读取其网络命名空间的进程 ${pidNs}（进程是否在运行？是否为 root？）`,
+    });
+  }
+  if (pidNs === undefined && !existsSync(`/run/netns/${name}`)) {
+    throw new LiveSourceError({
+      en: `--netns: no network namespace named '${name}' (see 'ip netns list', or use pid:N for a process's namespace)`,
+      zh: `--netns：没有名为 '${name}' 的网络命名空间（见 'ip netns list'，或用 pid:N 指定某个进程的命名空间）`,
     });
   }
   const host = dirProcFiles(hostRoot);
-  const member = netnsPids(name).find((pid) => readWhole(`${hostRoot}/${pid}/net/sockstat`) !== undefined);
+  const member = pidNs ?? netnsPids(name).find((pid) => readWhole(`${hostRoot}/${pid}/net/sockstat`) !== undefined);
   const origin = `netns:${name}`;
   // The read inside the namespace is one spawn, made only when something needs it (the states
   // count path with a member process never does).

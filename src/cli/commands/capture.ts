@@ -17,7 +17,8 @@ tools exist, plus manifest.json (host, kernel, time). Copy it off the server and
 anywhere. Read-only on the host; refuses a DIR that is not empty. Run as root to capture the
 owner process of every socket.
 
-  --netns NAME   capture the network namespace NAME (ip netns) instead of this one
+  --netns NAME   capture the network namespace NAME (ip netns) instead of this one;
+                 --netns pid:N captures the namespace of process N (a container's)
   --lang en|zh   language of messages
 `,
   zh: `用法: tcplens capture 目录 [--netns 名称] [--lang en|zh]
@@ -28,7 +29,8 @@ manifest.json（主机、内核、时间）。把它从服务器上拷走，在�
   tcplens doctor --input 目录
 即可诊断。对主机只读；目录非空时拒绝写入。以 root 运行才能看到每个套接字所属的进程。
 
-  --netns 名称   采集网络命名空间（ip netns）而不是当前命名空间
+  --netns 名称   采集网络命名空间（ip netns）而不是当前命名空间；
+                 --netns pid:N 采集进程 N 所在的命名空间（如容器）
   --lang en|zh   消息语言
 `,
 };
