@@ -20,6 +20,18 @@ export class DeadlineHeap<T extends Versioned> {
     item.ver++;
     this.a.push({ at, seq: this.seq++, item, ver: item.ver });
     this.up(this.a.length - 1);
+    if (this.a.length > this.compactAt) this.compact();
+  }
+
+  /** Threshold for dropping stale entries in one pass (they would otherwise hold freed items). */
+  private compactAt = 1024;
+
+  private compact(): void {
+    const live = this.a.filter((n) => n.ver === n.item.ver);
+    this.a.length = 0;
+    for (const n of live) this.a.push(n);
+    for (let i = (this.a.length >> 1) - 1; i >= 0; i--) this.down(i);
+    this.compactAt = Math.max(1024, this.a.length * 2);
   }
 
   /** Disarm: any pushed entry of `item` becomes stale. */
