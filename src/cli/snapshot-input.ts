@@ -15,6 +15,7 @@ import { mergeSamples } from '../diagnose/samples.js';
 import { readLiveSnapshot } from '../node/live-snapshot.js';
 import { LiveSourceError } from '../node/netns.js';
 import { UsageError, type CliIO } from './io.js';
+import { checkReadable } from './input-problems.js';
 
 /** The parseArgs option table every snapshot-reading command spreads into its own. */
 export const INPUT_OPTIONS = {
@@ -64,6 +65,19 @@ function readFileText(p: string, lang: Lang): string {
   }
 }
 
+/**
+ * tcplens' own --json documents (doctor, states, ls), recognised by their top-level keys. Every
+ * other .json — PowerShell's ConvertTo-Json, a capture's manifest.json — is the parsers' to read.
+ */
+export function isTcplensOutput(text: string): boolean {
+  if (!/^\s*\{/.test(text)) return false;
+  let o: unknown;
+  try { o = JSON.parse(text); } catch { return false; }
+  if (typeof o !== 'object' || o === null || Array.isArray(o)) return false;
+  const has = (...ks: string[]): boolean => ks.every((k) => k in o);
+  return has('findings', 'summary', 'source') || has('states', 'total') || has('by', 'groups') || has('sockets', 'count');
+}
+
 /** Every regular, non-hidden file under a folder (one level of subfolders, as a capture may have). */
 function folderFiles(dir: string, lang: Lang, depth = 0): Array<{ name: string; text: string; mtimeMs: number }> {
   const out: Array<{ name: string; text: string; mtimeMs: number }> = [];
@@ -77,22 +91,12 @@ function folderFiles(dir: string, lang: Lang, depth = 0): Array<{ name: string; 
     let st: Stats;
     try { st = statSync(p); } catch { continue; } // vanished or a dangling link: not an input
     if (st.isDirectory()) { if (depth < 1) out.push(...folderFiles(p, lang, depth + 1)); continue; }
-    if (!st.isFile() || st.size > MAX_FILE_BYTES || e === 'manifest.json') continue; // tcplens capture's metadata, not an output
-    out.push({ name: p, text: readFileText(p, lang), mtimeMs: st.mtimeMs });
+    if (!st.isFile() || st.size > MAX_FILE_BYTES) continue;
+    const text = readFileText(p, lang);
+    if (isTcplensOutput(text)) continue; // `tcplens doctor --json > x.json` saved beside the capture: not an input
+    out.push({ name: p, text, mtimeMs: st.mtimeMs });
   }
   return out;
-}
-
-/** `tcplens capture` writes manifest.json: when and where the folder was taken. Anything else is ignored. */
-function readManifest(dir: string): { takenAt?: number; host?: string } {
-  try {
-    const m = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { tool?: unknown; takenAt?: unknown; host?: unknown };
-    if (m.tool !== 'tcplens capture') return {};
-    const t = typeof m.takenAt === 'string' ? Date.parse(m.takenAt) : NaN;
-    return { ...(Number.isFinite(t) ? { takenAt: t } : {}), ...(typeof m.host === 'string' ? { host: m.host } : {}) };
-  } catch {
-    return {}; // no manifest, or not ours: the files' times will do
-  }
 }
 
 function fromTexts(files: Array<{ name: string; text: string }>, takenAt: number, lang: Lang): HostSnapshot {
@@ -104,27 +108,42 @@ function fromTexts(files: Array<{ name: string; text: string }>, takenAt: number
   }
 }
 
-export async function loadSnapshot(flags: InputFlags, io: CliIO, lang: Lang): Promise<HostSnapshot> {
+export interface LoadOptions {
+  /** The command lists or counts sockets (`states`, `ls`): an input with no socket listing is an error. */
+  needSockets?: boolean;
+}
+
+export async function loadSnapshot(flags: InputFlags, io: CliIO, lang: Lang, opts: LoadOptions = {}): Promise<HostSnapshot> {
+  checkOneSource(flags, lang);
+  if (flags.input === undefined) return loadLive(flags, lang);
+  const snap = await loadInput(flags.input, io, lang);
+  checkReadable(snap, lang, opts.needSockets === true);
+  return snap;
+}
+
+async function loadInput(src: string, io: CliIO, lang: Lang): Promise<HostSnapshot> {
+  if (src === '') throw new UsageError(say(lang, '--input needs a file, a folder or - for standard input', '--input 需要一个文件、目录，或 - 表示标准输入'));
+  if (src === '-') return fromTexts([{ name: '-', text: await io.readStdin() }], Date.now(), lang);
+  const st = statOrThrow(src, lang);
+  if (st.isDirectory()) {
+    const files = folderFiles(src, lang);
+    if (files.length === 0) throw new UsageError(say(lang, `--input: folder ${src} has no files`, `--input：目录 ${src} 中没有文件`));
+    // A capture's manifest.json goes to the parsers like any file: it says when and where (merge.ts).
+    return fromTexts(files, Math.max(...files.map((f) => f.mtimeMs)), lang);
+  }
+  return fromTexts([{ name: src, text: readFileText(src, lang) }], st.mtimeMs, lang);
+}
+
+/** Exactly one of --input, --netns, --proc-root (or none: this host). */
+export function checkOneSource(flags: InputFlags, lang: Lang): void {
   const given = (['input', 'netns', 'proc-root'] as const).filter((k) => flags[k] !== undefined);
   if (given.length > 1) {
     throw new UsageError(say(lang, `use only one of --input, --netns, --proc-root (got ${given.map((g) => `--${g}`).join(' and ')})`,
       `--input、--netns、--proc-root 只能用一个（收到 ${given.map((g) => `--${g}`).join(' 和 ')}）`));
   }
-  if (flags.input !== undefined) {
-    const src = flags.input;
-    if (src === '') throw new UsageError(say(lang, '--input needs a file, a folder or - for standard input', '--input 需要一个文件、目录，或 - 表示标准输入'));
-    if (src === '-') return fromTexts([{ name: '-', text: await io.readStdin() }], Date.now(), lang);
-    const st = statOrThrow(src, lang);
-    if (st.isDirectory()) {
-      const files = folderFiles(src, lang);
-      if (files.length === 0) throw new UsageError(say(lang, `--input: folder ${src} has no files`, `--input：目录 ${src} 中没有文件`));
-      const manifest = readManifest(src);
-      const snap = fromTexts(files, manifest.takenAt ?? Math.max(...files.map((f) => f.mtimeMs)), lang);
-      if (manifest.host && !snap.hostname) snap.hostname = manifest.host;
-      return snap;
-    }
-    return fromTexts([{ name: src, text: readFileText(src, lang) }], st.mtimeMs, lang);
-  }
+}
+
+async function loadLive(flags: InputFlags, lang: Lang): Promise<HostSnapshot> {
   try {
     const opts: { netns?: string; procRoot?: string } = {};
     if (flags.netns !== undefined) opts.netns = flags.netns;

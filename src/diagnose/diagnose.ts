@@ -112,5 +112,6 @@ export function doctorReport(s: HostSnapshot, opts: DiagnoseOptions = {}): Docto
     source: { kinds: s.sources.map((x) => x.kind), origins: s.sources.map((x) => x.origin), takenAt: s.takenAt },
   };
   if (s.hostname) report.source.hostname = s.hostname;
+  if (s.problems.length > 0) report.problems = s.problems;
   return report;
 }

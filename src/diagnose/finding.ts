@@ -6,6 +6,7 @@
 // Evidence is numbers and names, never prose, so the JSON does not change with `--lang`.
 import type { Lang, Text } from '../i18n/lang.js';
 import type { TcpState } from '../model/states.js';
+import type { ParseProblem } from '../model/snapshot.js';
 
 export type Severity = 'critical' | 'warning' | 'info';
 
@@ -105,6 +106,8 @@ export interface DoctorReport {
     unreadLines: number;
   };
   source: { kinds: string[]; origins: string[]; takenAt: number; hostname?: string };
+  /** The input lines that could not be read (file, line, message, zh, text), when there are any. */
+  problems?: ParseProblem[];
 }
 
 export function localiseFinding(f: FindingText, lang: Lang): Finding {

@@ -8,6 +8,7 @@ import { renderReport, SEVERITY_LABEL } from '../../diagnose/render-report.js';
 import { RULES } from '../../diagnose/rules/index.js';
 import { pickLang, type CliIO } from '../io.js';
 import { INPUT_OPTIONS, loadSampledSnapshot, SAMPLE_OPTIONS } from '../snapshot-input.js';
+import { warnProblems } from '../input-problems.js';
 
 const HELP: Text = {
   en: `usage: tcplens doctor [--input FILE|DIR|-] [--netns NAME] [--json] [--lang en|zh]
@@ -78,6 +79,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   }
   const snap = await loadSampledSnapshot(values, io, lang);
   const report = doctorReport(snap, { lang });
+  // Unreadable lines: in the report's `problems` for --json, else on stderr (input-problems.ts).
+  if (!values.json) warnProblems(io, snap, lang);
   io.stdout(values.json ? JSON.stringify(report, null, 2) + '\n' : renderReport(report, lang));
   return exitStatusFor(report.findings);
 }

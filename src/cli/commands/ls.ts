@@ -6,6 +6,7 @@ import { stateFromWord, type TcpState } from '../../model/states.js';
 import { filterSockets, renderSocketList, type SocketFilter } from '../../diagnose/socket-views.js';
 import { pickLang, UsageError, type CliIO } from '../io.js';
 import { INPUT_OPTIONS, loadSnapshot } from '../snapshot-input.js';
+import { warnProblems } from '../input-problems.js';
 
 const HELP: Text = {
   en: `usage: tcplens ls [--state STATE[,STATE]] [--port N] [--pid N] [--json] [--input FILE|DIR|-] [--netns NAME] [--lang en|zh]
@@ -64,9 +65,12 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (port !== undefined) filter.port = port;
   const pid = intFlag('pid', values.pid, 2 ** 31 - 1, lang);
   if (pid !== undefined) filter.pid = pid;
-  const snap = await loadSnapshot(values, io, lang);
+  const snap = await loadSnapshot(values, io, lang, { needSockets: true });
   const socks = filterSockets(snap, filter);
-  io.stdout(values.json ? JSON.stringify({ sockets: socks, count: socks.length }, null, 2) + '\n' : renderSocketList(snap, socks, lang));
+  // Unreadable lines: in the JSON's `problems`, else on stderr (input-problems.ts).
+  const problems = snap.problems.length > 0 ? { problems: snap.problems } : {};
+  if (!values.json) warnProblems(io, snap, lang);
+  io.stdout(values.json ? JSON.stringify({ sockets: socks, count: socks.length, ...problems }, null, 2) + '\n' : renderSocketList(snap, socks, lang));
   if (filter.pid !== undefined && !snap.processAttributionComplete && !values.json) {
     io.stderr(lang === 'zh' ? '注意：进程归属不完整，--pid 可能漏掉套接字（请以 root 运行，或粘贴 ss -tanp）\n' : 'note: process attribution is partial, --pid may miss sockets (run as root, or paste ss -tanp)\n');
   }

@@ -10,7 +10,9 @@ import { GROUP_BYS, groupStates, renderStateCounts, renderStateGroups, type Grou
 import { readLiveStateCounts } from '../../node/live-snapshot.js';
 import { LiveSourceError } from '../../node/netns.js';
 import { pickLang, UsageError, type CliIO } from '../io.js';
-import { INPUT_OPTIONS, loadSnapshot } from '../snapshot-input.js';
+import { checkOneSource, INPUT_OPTIONS, loadSnapshot } from '../snapshot-input.js';
+import { warnProblems } from '../input-problems.js';
+import type { ParseProblem } from '../../model/snapshot.js';
 
 const HELP: Text = {
   en: `usage: tcplens states [--by process|lport|raddr] [--all] [--json] [--input FILE|DIR|-] [--netns NAME] [--lang en|zh]
@@ -51,6 +53,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     by = values.by as GroupBy;
   }
   const all = values.all === true;
+  checkOneSource(values, lang);
 
   if (by === undefined && values.input === undefined) {
     // The fast path: count states from /proc's bytes without building records or walking fds.
@@ -67,11 +70,14 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     return 0;
   }
 
-  const snap = await loadSnapshot(values, io, lang);
-  if (by === undefined) { print(io, stateCounts(snap.sockets), all, values.json === true, lang); return 0; }
+  const snap = await loadSnapshot(values, io, lang, { needSockets: true });
+  // Unreadable lines: in the JSON's `problems`, else on stderr (input-problems.ts).
+  const problems = snap.problems.length > 0 ? { problems: snap.problems } : {};
+  if (!values.json) warnProblems(io, snap, lang);
+  if (by === undefined) { print(io, stateCounts(snap.sockets), all, values.json === true, lang, snap.problems); return 0; }
   const groups = groupStates(snap, by);
   if (values.json) {
-    io.stdout(JSON.stringify({ by, groups: groups.map((g) => ({ ...g, states: all ? g.states : nonZero(g.states) })) }, null, 2) + '\n');
+    io.stdout(JSON.stringify({ by, groups: groups.map((g) => ({ ...g, states: all ? g.states : nonZero(g.states) })), ...problems }, null, 2) + '\n');
   } else {
     io.stdout(renderStateGroups(groups, by, all, lang));
     if (by === 'process' && !snap.processAttributionComplete) {
@@ -87,9 +93,9 @@ function nonZero(c: Record<TcpState, number>): Partial<Record<TcpState, number>>
   return out;
 }
 
-function print(io: CliIO, counts: Record<TcpState, number>, all: boolean, json: boolean, lang: 'en' | 'zh'): void {
+function print(io: CliIO, counts: Record<TcpState, number>, all: boolean, json: boolean, lang: 'en' | 'zh', problems: readonly ParseProblem[] = []): void {
   if (json) {
     const total = TCP_STATES.reduce((a, st) => a + counts[st], 0);
-    io.stdout(JSON.stringify({ states: all ? counts : nonZero(counts), total }, null, 2) + '\n');
+    io.stdout(JSON.stringify({ states: all ? counts : nonZero(counts), total, ...(problems.length > 0 ? { problems } : {}) }, null, 2) + '\n');
   } else io.stdout(renderStateCounts(counts, all, lang));
 }

@@ -1,0 +1,100 @@
+// Unreadable input lines, the same in doctor, states and ls (review issue 5, defect 1): named with
+// their line numbers on stderr (human output) or in `problems` (--json); a listing whose header was
+// recognised but of which no row could be read exits 2 instead of printing "TOTAL 0".
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ROOT } from './helpers/paths.js';
+import { main } from '../src/cli/main.js';
+
+const LINUX = path.join(ROOT, 'test/fixtures/formats/linux');
+const SS = readFileSync(path.join(LINUX, 'ss-tan.txt'), 'utf8');
+const SS_HEADER = 'State      Recv-Q Send-Q Local Address:Port  Peer Address:Port Process\n';
+const COMMANDS = ['doctor', 'states', 'ls'] as const;
+
+async function inProcess(args: string[], stdin = ''): Promise<{ status: number; stdout: string; stderr: string }> {
+  let stdout = ''; let stderr = '';
+  const status = await main(args, { stdout: (s) => { stdout += s; }, stderr: (s) => { stderr += s; }, readStdin: async () => stdin, env: { LANG: 'C' } });
+  return { status, stdout, stderr };
+}
+
+function withTmp(fn: (dir: string) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'tcplens-problems-'));
+  return fn(dir).finally(() => rmSync(dir, { recursive: true, force: true }));
+}
+
+// 24 good rows (lines 2..25), then two that are not ss rows.
+const CORRUPT = SS + 'garbage line here\nESTAB zz\n';
+
+test('ss with two corrupt lines: every command reports lines 26 and 27 on stderr, and still counts the 24', async () => {
+  for (const cmd of COMMANDS) {
+    const r = await inProcess([cmd, '--input', '-'], CORRUPT);
+    assert.ok(r.status === 0 || r.status === 1, `${cmd}: ${r.stderr}`);
+    assert.match(r.stderr, /2 input line\(s\) could not be read:\n {2}-:26: not a ss row.*\n {2}-:27: not a ss row/, cmd);
+  }
+  assert.match((await inProcess(['states', '--input', '-'], CORRUPT)).stdout, /^TOTAL +24$/m);
+});
+
+test('--json: the same lines in `problems`, stderr silent', async () => {
+  for (const cmd of COMMANDS) {
+    const r = await inProcess([cmd, '--input', '-', '--json'], CORRUPT);
+    assert.equal(r.stderr, '', cmd);
+    const j = JSON.parse(r.stdout) as { problems?: Array<{ file: string; line: number; text?: string }> };
+    assert.deepEqual(j.problems?.map((p) => [p.file, p.line, p.text]), [['-', 26, 'garbage line here'], ['-', 27, 'ESTAB zz']], cmd);
+  }
+  // A clean input has no `problems` key at all (the documents stay as they were).
+  assert.deepEqual(Object.keys(JSON.parse((await inProcess(['states', '--input', '-', '--json'], SS)).stdout)), ['states', 'total']);
+});
+
+test('--lang zh: the problems in Chinese', async () => {
+  const r = await inProcess(['states', '--input', '-', '--lang', 'zh'], CORRUPT);
+  assert.match(r.stderr, /2 行输入无法读取：\n {2}-:26: 不是 ss 的数据行/);
+});
+
+test('an ss header and one 20 MB garbage line: exit 2 naming the file and line 2, for all three commands', async () => {
+  await withTmp(async (dir) => {
+    const f = path.join(dir, 'ss.txt');
+    writeFileSync(f, SS_HEADER + 'x'.repeat(20 * 1024 * 1024) + '\n');
+    for (const cmd of COMMANDS) {
+      for (const json of [[], ['--json']]) {
+        const r = await inProcess([cmd, '--input', f, ...json]);
+        assert.equal(r.status, 2, `${cmd} ${json.join('')}: ${r.stdout.slice(0, 200)}`);
+        assert.equal(r.stdout, '');
+        assert.match(r.stderr, new RegExp(`^tcplens ${cmd}: .*ss\\.txt: looks like ss output but no row could be read \\(1 unreadable line\\(s\\); the first, line 2: `));
+        assert.ok(r.stderr.length < 2000, 'the 20 MB line is not echoed');
+      }
+    }
+    const zh = await inProcess(['ls', '--input', f, '--lang', 'zh']);
+    assert.match(zh.stderr, /看起来是 ss 的输出，但没有一行能读取/);
+  });
+});
+
+test('a header with no rows at all is an empty host, not an error', async () => {
+  const r = await inProcess(['states', '--input', '-', '--json'], SS_HEADER);
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout), { states: {}, total: 0 });
+});
+
+test('states and ls need a socket listing; doctor reads sysctls alone', async () => {
+  const sysctl = readFileSync(path.join(LINUX, 'sysctl-tcp.txt'), 'utf8');
+  for (const cmd of ['states', 'ls']) {
+    const r = await inProcess([cmd, '--input', '-'], sysctl);
+    assert.equal(r.status, 2, cmd);
+    assert.match(r.stderr, /the input lists no sockets \(recognised: sysctl\)/);
+  }
+  const d = await inProcess(['doctor', '--input', '-', '--json'], sysctl);
+  assert.ok(d.status === 0 || d.status === 1, d.stderr);
+});
+
+test('a folder: one unreadable file among readable ones is reported, not fatal', async () => {
+  await withTmp(async (dir) => {
+    copyFileSync(path.join(LINUX, 'ss-tanpoei.txt'), path.join(dir, 'ss.txt'));
+    mkdirSync(path.join(dir, 'more'));
+    writeFileSync(path.join(dir, 'more', 'netstat.txt'), 'Active Internet connections (servers and established)\nProto Recv-Q Send-Q Local Address           Foreign Address         State       PID/Program name\ntcp nonsense\n');
+    const r = await inProcess(['states', '--input', dir]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /more\/netstat\.txt:1: .*no known format/);
+  });
+});
