@@ -359,3 +359,105 @@ test('profiles: Windows keeps TIME-WAIT 240 s, Linux 60 s', () => {
     assert.equal(client.stateCounts()['TIME-WAIT'] ?? 0, 0, `${profile} left TIME-WAIT`);
   }
 });
+
+test('dual stack: an AF_INET6 listener on :: takes an IPv4 SYN; accept() reports ::ffff:10.0.0.1', () => {
+  const { client, server, pair } = hosts();
+  const l = server.socket('AF_INET6') as number;
+  assert.equal(server.bind(l, '::', 80), 0);
+  server.listen(l, 16);
+  const fd = connect(client, 80);
+  pair.run(5);
+  assert.equal(state(client, fd), 'ESTABLISHED');
+  const a = server.accept(l);
+  assert.ok(!isSysError(a));
+  assert.equal(a.addr, '::ffff:10.0.0.1');
+  // An exact address wins over the wildcard.
+  const exact = server.socket('AF_INET') as number;
+  server.setsockopt(exact, 'SO_REUSEADDR', 1);
+  assert.deepEqual(server.bind(exact, S, 80), { errno: 'EADDRINUSE' }, 'a listener on :: holds port 80 for 10.0.0.2 too');
+});
+
+test('SO_REUSEPORT: two listeners share a port and the 4-tuple hash spreads connections over both', () => {
+  const { client, server, pair } = hosts();
+  const ls = [0, 1].map(() => {
+    const fd = server.socket('AF_INET') as number;
+    server.setsockopt(fd, 'SO_REUSEPORT', 1);
+    assert.equal(server.bind(fd, '0.0.0.0', 80), 0);
+    assert.equal(server.listen(fd, 64), 0);
+    return fd;
+  });
+  for (let i = 0; i < 20; i++) connect(client, 80);
+  pair.run(5);
+  const q = server.queues().map((x) => x.acceptQueue);
+  assert.equal(q[0] + q[1], 20);
+  assert.ok(q[0] > 0 && q[1] > 0, `spread ${q}`);
+  void ls;
+});
+
+test('a SYN for the server\'s TIME-WAIT 4-tuple with a higher sequence number opens a new incarnation', () => {
+  const { client, server, pair } = hosts();
+  const l = server.socket('AF_INET') as number;
+  server.bind(l, '0.0.0.0', 80);
+  server.listen(l, 16);
+  const c1 = client.socket('AF_INET') as number;
+  client.setsockopt(c1, 'SO_REUSEADDR', 1);
+  assert.equal(client.bind(c1, C, 45000), 0);
+  client.connect(c1, S, 80);
+  pair.run(5);
+  const a = server.accept(l) as { fd: number };
+  server.close(a.fd); // the server closes first: TIME-WAIT on the server
+  pair.run(pair.now + 5);
+  client.close(c1);
+  pair.run(pair.now + 5);
+  assert.equal(server.stateCounts()['TIME-WAIT'], 1);
+  pair.run(pair.now + 2000); // time passes: the client's next ISN is higher
+  const c2 = client.socket('AF_INET') as number;
+  client.setsockopt(c2, 'SO_REUSEADDR', 1);
+  assert.equal(client.bind(c2, C, 45000), 0);
+  assert.deepEqual(client.connect(c2, S, 80), { errno: 'EINPROGRESS' });
+  pair.run(pair.now + 5);
+  assert.equal(state(client, c2), 'ESTABLISHED');
+  assert.equal(server.stateCounts()['TIME-WAIT'] ?? 0, 0);
+  assert.equal(server.stateCounts().ESTABLISHED, 1);
+});
+
+test('an orphaned FIN-WAIT-2 counts as a timewait entry in sockstat and against tcp_max_tw_buckets', () => {
+  const { client, server, pair } = hosts((c) => {
+    c.tcp_max_tw_buckets = 1;
+  });
+  const l = listen(server, 80, 16);
+  const a = connect(client, 80);
+  const b = connect(client, 80);
+  pair.run(5);
+  server.accept(l);
+  server.accept(l);
+  client.close(a); // the server never closes: the client's orphan waits in FIN-WAIT-2
+  pair.run(pair.now + 5);
+  assert.equal(client.sockstat().tw, 1);
+  assert.equal(client.sockstat().orphan, 0);
+  const row = client.sockets().find((r) => r.state === 'FIN-WAIT-2');
+  assert.equal(row?.inode, 0);
+  client.close(b); // the second one finds the bucket table full and is destroyed
+  pair.run(pair.now + 5);
+  assert.equal(client.counters()['TcpExt:TCPTimeWaitOverflow'], 1);
+  assert.equal(client.stateCounts()['FIN-WAIT-2'], 1);
+  // tcp_fin_timeout later, the minisocket is gone and counted as TW.
+  pair.run(pair.now + 61_000);
+  assert.equal(client.sockstat().tw, 0);
+});
+
+test('bad calls: EBADF for unknown fds, EINVAL for a second bind, EAGAIN on an empty accept queue', () => {
+  const { server } = hosts();
+  assert.deepEqual(server.accept(42), { errno: 'EBADF' });
+  assert.deepEqual(server.close(42), { errno: 'EBADF' });
+  assert.deepEqual(server.recv(42, 10), { errno: 'EBADF' });
+  const fd = server.socket('AF_INET') as number;
+  assert.equal(server.bind(fd, '0.0.0.0', 0), 0);
+  assert.deepEqual(server.bind(fd, '0.0.0.0', 0), { errno: 'EINVAL' });
+  assert.deepEqual(server.accept(fd), { errno: 'EINVAL' });
+  server.listen(fd, 1);
+  assert.deepEqual(server.accept(fd), { errno: 'EAGAIN' });
+  assert.deepEqual(server.readiness(fd), { readable: false, writable: false, error: false, hup: false });
+  assert.equal(server.close(fd), 0);
+  assert.deepEqual(server.close(fd), { errno: 'EBADF' });
+});
