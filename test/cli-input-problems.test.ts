@@ -98,3 +98,23 @@ test('a folder: one unreadable file among readable ones is reported, not fatal',
     assert.match(r.stderr, /more\/netstat\.txt:1: .*no known format/);
   });
 });
+
+test('a folder passes .json files to the parsers: PowerShell ConvertTo-Json and the capture manifest; tcplens\' own --json is skipped', async () => {
+  await withTmp(async (dir) => {
+    copyFileSync(path.join(ROOT, 'test/fixtures/formats/powershell/convertto-json-ps51.json.txt'), path.join(dir, 'conns.json'));
+    writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ tool: 'tcplens capture', formatVersion: 1, host: 'winbox', takenAt: '2026-11-21T09:00:00.000Z' }));
+    const alone = await inProcess(['states', '--input', path.join(dir, 'conns.json'), '--json']);
+    // tcplens doctor --json saved in the folder: not an input, not a problem.
+    writeFileSync(path.join(dir, 'report.json'), (await inProcess(['doctor', '--input', path.join(dir, 'conns.json'), '--json'])).stdout);
+    const r = await inProcess(['doctor', '--input', dir, '--json']);
+    const j = JSON.parse(r.stdout) as { source: { origins: string[]; hostname?: string; takenAt: number }; summary: { unreadLines: number; total: number } };
+    assert.equal(j.summary.unreadLines, 0, r.stdout);
+    assert.equal(j.summary.total, JSON.parse(alone.stdout).total);
+    assert.ok(j.summary.total > 0);
+    assert.ok(j.source.origins.some((o) => o.endsWith('conns.json')));
+    assert.ok(j.source.origins.some((o) => o.endsWith('manifest.json')));
+    assert.ok(!j.source.origins.some((o) => o.endsWith('report.json')));
+    assert.equal(j.source.hostname, 'winbox');
+    assert.equal(j.source.takenAt, Date.parse('2026-11-21T09:00:00.000Z'));
+  });
+});
