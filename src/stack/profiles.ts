@@ -3,6 +3,8 @@
 // Sources: Linux include/net/tcp.h TCP_TIMEWAIT_LEN (60 s, not tunable); FreeBSD tcp_timer.h
 // TCPTV_MSL 30 s and 2*MSL in tcp_twstart(); Windows TcpTimedWaitDelay (default 240 s, 30..300) and
 // TcpFinWait2Delay (default 240 s, 30..300) under HKLM\System\CurrentControlSet\Services\Tcpip\Parameters.
+// All three have an orphaned-FIN-WAIT-2 timer; `--set fin_wait2_timer=0` models a stack without one
+// (the seeds' "FIN_WAIT_2 never times out"), where an orphan whose peer never sends FIN stays for ever.
 import type { TcpConfig } from '../core/config.js';
 
 export type ProfileName = 'linux' | 'bsd' | 'windows';
@@ -50,8 +52,9 @@ export function applyProfile(config: TcpConfig, profile: ProfileName, opts: Prof
     config.ip_local_port_range = [49_152, 65_535];
   }
   if (profile === 'bsd') {
+    // FreeBSD: no tcp_tw_reuse; net.inet.ip.portrange.first/last = 10000..65535.
     config.tcp_tw_reuse = 0;
-    config.ip_local_port_range = [49_152, 65_535];
+    config.ip_local_port_range = [10_000, 65_535];
   }
   return config;
 }
