@@ -57,6 +57,11 @@ export interface HostOptions {
 }
 
 const TCP_TIMEWAIT_LEN_MS = 60_000;
+/** net.core.wmem_max / rmem_max defaults, and SOCK_MIN_SNDBUF / SOCK_MIN_RCVBUF on x86-64. */
+const WMEM_MAX = 212_992;
+const RMEM_MAX = 212_992;
+const SOCK_MIN_SNDBUF = 4608;
+const SOCK_MIN_RCVBUF = 2304;
 const SYNCOOKIE_VALID_MS = 120_000;
 
 export class Host implements SocketApi {
@@ -357,6 +362,10 @@ export class Host implements SocketApi {
     }
     if (name === 'TCP_INQ') return s.entry ? s.entry.conn.readableBytes() : 0;
     const v = s.raw.get(name);
+    // sock_setsockopt(): the kernel doubles SO_SNDBUF/SO_RCVBUF for its bookkeeping overhead,
+    // after capping at net.core.wmem_max/rmem_max, never below SOCK_MIN_SNDBUF/RCVBUF.
+    if (name === 'SO_SNDBUF' && typeof v === 'number') return Math.max(Math.min(v, WMEM_MAX) * 2, SOCK_MIN_SNDBUF);
+    if (name === 'SO_RCVBUF' && typeof v === 'number') return Math.max(Math.min(v, RMEM_MAX) * 2, SOCK_MIN_RCVBUF);
     if (v !== undefined) return v;
     switch (name) {
       case 'SO_LINGER': return { onoff: 0, linger: 0 };
@@ -1027,8 +1036,8 @@ function optionPatch(name: SockOptName, value: SockOptValue): Partial<Connection
   if (typeof value !== 'number' || !Number.isFinite(value)) return 'invalid';
   switch (name) {
     case 'SO_KEEPALIVE': return { keepalive: !!value };
-    case 'SO_RCVBUF': return { rcvbuf: value };
-    case 'SO_SNDBUF': return { sndbuf: value };
+    case 'SO_RCVBUF': return value < 0 ? 'invalid' : { rcvbuf: Math.max(Math.min(value, RMEM_MAX), SOCK_MIN_RCVBUF / 2) };
+    case 'SO_SNDBUF': return value < 0 ? 'invalid' : { sndbuf: Math.max(Math.min(value, WMEM_MAX), SOCK_MIN_SNDBUF / 2) };
     case 'TCP_NODELAY': return { nodelay: !!value };
     case 'TCP_MAXSEG': return { maxseg: value };
     case 'TCP_KEEPIDLE': return value < 1 ? 'invalid' : { keepidle: value };
