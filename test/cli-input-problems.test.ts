@@ -118,3 +118,19 @@ test('a folder passes .json files to the parsers: PowerShell ConvertTo-Json and 
     assert.equal(j.source.takenAt, Date.parse('2026-11-21T09:00:00.000Z'));
   });
 });
+
+test('doctor on a netstat -antp paste with 300 FIN_WAIT2 and PID "-": not "orphaned=300" but "orphaned or owned by another user", with the caveat', async () => {
+  const rows = ['Active Internet connections (servers and established)',
+    'Proto Recv-Q Send-Q Local Address           Foreign Address         State       PID/Program name',
+    'tcp        0      0 0.0.0.0:22              0.0.0.0:*               LISTEN      812/sshd',
+    ...Array.from({ length: 300 }, (_, i) => `tcp        0      0 10.0.0.5:${40000 + i}        10.0.0.9:8080           FIN_WAIT2   -`)];
+  const paste = rows.join('\n') + '\n';
+  const r = await inProcess(['doctor', '--input', '-'], paste);
+  assert.doesNotMatch(r.stdout, /orphaned=300/);
+  assert.doesNotMatch(r.stdout, /300 orphaned FIN-WAIT-2/);
+  assert.match(r.stdout, /300 FIN-WAIT-2 toward 10\.0\.0\.9 with no owner in the source: orphaned or owned by another user — attribution partial/);
+  assert.match(r.stdout, /unattributed=300/);
+  assert.match(r.stdout, /What the input could not show:\n(?:.*\n)*? {2}- Attribution is partial/);
+  const zh = await inProcess(['doctor', '--input', '-', '--lang', 'zh'], paste);
+  assert.match(zh.stdout, /可能是孤儿，也可能属于其他用户——进程归属不完整/);
+});

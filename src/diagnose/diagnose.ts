@@ -10,6 +10,7 @@ import type { HostSnapshot } from '../model/snapshot.js';
 import { localiseFinding, SEVERITY_RANK, type DoctorReport, type Finding, type FindingText, type RuleId, type Severity } from './finding.js';
 import { hasTimers, osOf } from './facts.js';
 import { RULES } from './rules/index.js';
+import { PARTIAL_ATTRIBUTION, unattributedFinWait2 } from './rules/fin-wait2-orphans.js';
 import { snapshotStateCounts } from './state-counts.js';
 import { tx } from './words.js';
 
@@ -45,7 +46,10 @@ export function diagnose(s: HostSnapshot, opts: DiagnoseOptions = {}): Finding[]
 export function missingEvidence(s: HostSnapshot): Text[] {
   const notes: Text[] = [];
   const os = osOf(s);
-  if (!s.processAttributionComplete && s.sockets.length > 0) {
+  if (s.processAttributionComplete && unattributedFinWait2(s).length > 0) {
+    // A paste that names owners but shows '-' for FIN-WAIT-2: orphans, or another user's (not root).
+    notes.push(PARTIAL_ATTRIBUTION);
+  } else if (!s.processAttributionComplete && s.sockets.length > 0) {
     const owned = s.sockets.some((k) => k.processes && k.processes.length > 0);
     notes.push(owned
       ? tx('Process attribution is partial: some sockets have no owner (not root?). Run tcplens as root, or paste `ss -tanp` taken as root.', '进程归属不完整：部分套接字没有属主（不是 root？）。请以 root 运行 tcplens，或粘贴以 root 执行的 `ss -tanp`。')

@@ -11,7 +11,10 @@
 // - Orphans in FIN-WAIT-1 / CLOSING / LAST-ACK count against tcp_max_orphans (sockstat `orphan`);
 //   past it the kernel resets them ("TCP: too many orphaned sockets", TCPAbortOnMemory). The check
 //   can penalise orphans ×2 or ×4, hence netdata's 25 % / 50 % alarm levels, used here too.
-// Thresholds: orphaned FIN-WAIT-2 ≥ 10 toward one peer ⇒ info; owned FIN-WAIT-2 ≥ 20 in one process
+// - No owner and no inode/timer (a pasted netstat -antp or ss -tanp) is *not* an orphan: non-root
+//   tools print '-' for other users' sockets too. Those are reported as "orphaned or owned by another
+//   user — attribution partial" (info, same threshold as orphans), with the partial-attribution caveat.
+// Thresholds: orphaned (or unattributed) FIN-WAIT-2 ≥ 10 toward one peer ⇒ info; owned FIN-WAIT-2 ≥ 20 in one process
 // ⇒ warning; sockstat orphan ≥ 25 % of tcp_max_orphans ⇒ warning, ≥ 50 % ⇒ critical.
 import type { HostSnapshot, SocketRecord } from '../../model/snapshot.js';
 import type { FindingText, Severity } from '../finding.js';
@@ -133,14 +136,62 @@ function orphanLimit(s: HostSnapshot): FindingText[] {
   }];
 }
 
+/**
+ * Orphaned, owned, or unknown. Only evidence makes an orphan: inode 0 or the timewait timer (/proc,
+ * ss -e/-o, netstat -o), or no owner in a live /proc read that saw every process (root). A pasted
+ * `netstat -antp` / `ss -tanp` shows no owner ('-') both for orphans and, when not run as root, for
+ * other users' sockets — and the "Not all processes could be identified" line goes to stderr, so a
+ * saved paste does not say which. Such sockets are unknown, never counted as orphans.
+ */
+export function finWait2Owner(s: HostSnapshot, k: SocketRecord): boolean | undefined {
+  const liveRoot = s.processAttributionComplete && s.sources.some((x) => x.kind === 'proc');
+  return isOrphan(k) ?? (liveRoot ? true : undefined);
+}
+
+/** FIN-WAIT-2 sockets the source cannot tell orphaned from owned by another user. */
+export function unattributedFinWait2(s: HostSnapshot): SocketRecord[] {
+  return s.sockets.filter((k) => k.state === 'FIN-WAIT-2' && finWait2Owner(s, k) === undefined);
+}
+
+export const PARTIAL_ATTRIBUTION: Text = tx(
+  'Attribution is partial: the source shows no owner ("-") for these sockets and no inode or timer, which is what an orphan looks like and also what another user\'s socket looks like to netstat or ss run without root. Run tcplens as root, or paste `ss -tanpoe` taken as root.',
+  '进程归属不完整：数据源中这些套接字没有属主（"-"），也没有 inode 或定时器；孤儿是这个样子，非 root 运行的 netstat 或 ss 看到的其他用户的套接字也是这个样子。请以 root 运行 tcplens，或粘贴以 root 执行的 `ss -tanpoe`。',
+);
+
+function unattributed(s: HostSnapshot, socks: SocketRecord[]): FindingText[] {
+  const fin = sysctlNum(s, 'net.ipv4.tcp_fin_timeout') ?? 60;
+  const out: FindingText[] = [];
+  for (const [peer, g] of groupBy(socks, (k) => k.remoteAddress)) {
+    if (g.length < FW2_ORPHAN_INFO) continue;
+    const { peers, distinct } = topPeers(g, true, 5);
+    out.push({
+      id: 'fin_wait2_orphans', severity: 'info',
+      summary: tx(`${g.length} FIN-WAIT-2 toward ${peer} with no owner in the source: orphaned or owned by another user — attribution partial`,
+        `${g.length} 个连向 ${peer} 的 FIN_WAIT_2 在数据源中没有属主：可能是孤儿，也可能属于其他用户——进程归属不完整`),
+      evidence: { state: 'FIN-WAIT-2', count: g.length, peers, distinctPeers: distinct, figures: { unattributed: g.length } },
+      explanation: tx(
+        `This host sent its FIN and the peer ACKed it but has not closed its side. If the application already closed these sockets they are orphans, which Linux reaps after tcp_fin_timeout (${fin} s); if a process of another user still holds them they are half-closes that last until the peer or that process closes. The source cannot tell which: it shows neither the owner nor the inode or timer that would decide it.`,
+        `本机已发出 FIN，对端确认了却没有关闭它那一端。如果应用已经关闭这些套接字，它们就是孤儿，Linux 会在 tcp_fin_timeout（${fin} 秒）后回收；如果仍被其他用户的进程持有，它们就是半关闭，会一直存在，直到对端或该进程关闭。数据源无法区分：它既没有属主，也没有能判断的 inode 或定时器。`),
+      fixes: [
+        { text: tx('Paste `ss -tanpoe` taken as root: orphans show `timer:(timewait,…)` and `ino:0`; half-closes show their process.',
+          '粘贴以 root 执行的 `ss -tanpoe`：孤儿显示 `timer:(timewait,…)` 和 `ino:0`，半关闭会显示其进程。') },
+        { text: tx(`Either way the peer ${peer} has not closed: run tcplens doctor there; its application may be leaking CLOSE-WAIT.`,
+          `无论哪种情况，对端 ${peer} 都没有关闭：在那台机器上运行 tcplens doctor，它的应用可能在泄漏 CLOSE_WAIT。`) },
+      ],
+      missing: [PARTIAL_ATTRIBUTION],
+    });
+  }
+  return out;
+}
+
 function checkFinWait2(s: HostSnapshot): FindingText[] {
   const fw2 = s.sockets.filter((k) => k.state === 'FIN-WAIT-2');
-  // Without inode or timer (`ss -tanp`), a socket with no owner in a fully attributed source is an orphan.
-  const orphan = (k: SocketRecord): boolean | undefined => isOrphan(k) ?? (s.processAttributionComplete ? true : undefined);
+  const orphan = (k: SocketRecord): boolean | undefined => finWait2Owner(s, k);
   return [
     ...orphanLimit(s),
     ...orphaned(s, fw2.filter((k) => orphan(k) === true)),
     ...owned(s, fw2.filter((k) => orphan(k) === false)),
+    ...unattributed(s, fw2.filter((k) => orphan(k) === undefined)),
   ];
 }
 
