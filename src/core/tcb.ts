@@ -104,6 +104,8 @@ export interface Tcb {
   sackOk: boolean;
   tsOk: boolean;
   tsRecent: number;
+  /** When tsRecent was stored (ms; Linux ts_recent_stamp, in seconds there): PAWS_MSL and 24-day rules. */
+  tsRecentStamp: number;
   tsOffset: number;
 
   // ---- retransmission (RFC 6298 with Linux's bounds) ----

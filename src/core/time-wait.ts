@@ -4,6 +4,9 @@
 // TIME-WAIT rules (RFC 9293 §3.10.7.4, RFC 1337, RFC 1122 §4.2.2.13, Linux):
 // - A bare in-window ACK (SEG.SEQ = RCV.NXT): restart the 60 s timer, send nothing.
 // - An in-window RST (SEG.SEQ = RCV.NXT) ends TIME-WAIT ("assassination") unless tcp_rfc1337=1.
+// - PAWS first (tcp_paws_reject, paws.ts): with timestamps, a segment whose TSval is older than
+//   ts_recent is out of window — RSTs included, until ts_recent is 60 s old (TCP_PAWS_MSL). A
+//   stale RST is dropped and TIME-WAIT goes on; anything else stale is ACKed (rate-limited).
 // - A SYN with SEG.SEQ > RCV.NXT, or with a newer timestamp, may open a new incarnation: the host
 //   is told ('new-incarnation') with Linux's ISN rule, isn = SND.NXT + 65535 + 2, and this
 //   connection ends.
@@ -26,10 +29,13 @@ import { arm } from './timers.js';
 import { setState } from './state-change.js';
 import { enterTimeWait } from './recv-data.js';
 import { resetFor } from './reset.js';
+import { pawsReject as tcpPawsReject, storeTsRecent } from './paws.js';
 
 export function timeWaitSegment(tcb: Tcb, seg: Segment): void {
   const opts = parseOptions(seg.options);
-  const pawsReject = tcb.tsOk && opts.ts !== undefined && !seg.flags.rst && ((tcb.tsRecent - opts.ts.val) | 0) > 0;
+  // paws_reject = tcp_paws_reject(&tmp_opt, th->rst): an RST with a stale TSval is rejected too
+  // (it cannot end TIME-WAIT) unless ts_recent is older than TCP_PAWS_MSL.
+  const pawsReject = tcb.tsOk && opts.ts !== undefined && tcpPawsReject(tcb, opts.ts.val, seg.flags.rst);
   const len = segmentLength(seg);
   if (!pawsReject && seg.seq === tcb.rcvNxt && (len === 0 || seg.flags.rst)) {
     if (seg.flags.rst) {
@@ -40,7 +46,7 @@ export function timeWaitSegment(tcb: Tcb, seg: Segment): void {
     } else {
       arm(tcb.timers, 'time-wait', tcb.now + tcb.config.time_wait_ms);
     }
-    if (opts.ts && tcb.tsOk) tcb.tsRecent = opts.ts.val;
+    if (opts.ts && tcb.tsOk) storeTsRecent(tcb, opts.ts.val);
     return;
   }
   if (seg.flags.syn && !seg.flags.rst && !seg.flags.ack && !pawsReject &&
@@ -51,6 +57,7 @@ export function timeWaitSegment(tcb: Tcb, seg: Segment): void {
     setState(tcb, 'CLOSED', 'SYN of a new incarnation in TIME-WAIT');
     return;
   }
+  // A rejected or out-of-window RST is dropped silently; TIME-WAIT goes on.
   if (seg.flags.rst) return;
   if (pawsReject || seg.flags.ack) arm(tcb.timers, 'time-wait', tcb.now + tcb.config.time_wait_ms);
   if (!oowRateLimited(tcb, seg.payload.length > 0 && !seg.flags.syn)) sendAck(tcb);
@@ -58,7 +65,8 @@ export function timeWaitSegment(tcb: Tcb, seg: Segment): void {
 
 export function orphanFinWait2Segment(tcb: Tcb, seg: Segment): void {
   const opts = parseOptions(seg.options);
-  const pawsReject = tcb.tsOk && opts.ts !== undefined && !seg.flags.rst && ((tcb.tsRecent - opts.ts.val) | 0) > 0;
+  // The same tcp_paws_reject(&tmp_opt, th->rst): a stale RST does not kill the orphan either.
+  const pawsReject = tcb.tsOk && opts.ts !== undefined && tcpPawsReject(tcb, opts.ts.val, seg.flags.rst);
   const len = segmentLength(seg);
   const end = seqAdd(seg.seq, len);
   const wnd = Math.max(0, seqDiff(seqAdd(tcb.rcvWup, tcb.rcvWnd), tcb.rcvNxt));
@@ -81,6 +89,7 @@ export function orphanFinWait2Segment(tcb: Tcb, seg: Segment): void {
   }
   tcb.rcvNxt = end;
   tcb.finReceived = true;
+  if (opts.ts && tcb.tsOk) storeTsRecent(tcb, opts.ts.val);
   enterTimeWait(tcb, 'FIN received');
   sendAck(tcb);
 }

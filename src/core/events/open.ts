@@ -18,6 +18,7 @@ import { DEFAULT_SCALING_RATIO, initialWindow, winFromSpace } from '../window.js
 import { TIMEOUT_INIT_MS } from '../rto.js';
 import { sendSyn, sendSynAck } from '../output.js';
 import { setState } from '../state-change.js';
+import { storeTsRecent } from '../paws.js';
 
 export interface OpenParams {
   config: TcpConfig;
@@ -48,7 +49,7 @@ export function createTcb(p: OpenParams, now: number): Tcb {
     irs: 0 as Seq, rcvNxt: 0 as Seq, rcvWup: 0 as Seq, rcvWnd: 0, rcvSsthresh: 0, windowClamp, rcvBufSize,
     rcvQueue: [], rcvQueueTs: [], rcvQueueLen: 0, rmemAlloc: 0, scalingRatio: DEFAULT_SCALING_RATIO, ofo: [], ofoLatest: undefined, finReceived: false,
     advMss, mssClamp: MSS_DEFAULT, sndMss: MSS_DEFAULT, rcvMss: MSS_DEFAULT,
-    sndWscale: 0, rcvWscale: 0, wscaleOk: false, sackOk: false, tsOk: false, tsRecent: 0, tsOffset: p.tsOffset >>> 0,
+    sndWscale: 0, rcvWscale: 0, wscaleOk: false, sackOk: false, tsOk: false, tsRecent: 0, tsRecentStamp: now, tsOffset: p.tsOffset >>> 0,
     rtoMs: TIMEOUT_INIT_MS, srttMs: undefined, rttvarMs: 0, backoff: 0, retransmits: 0, totalRetrans: 0,
     retransStamp: undefined, rttSeq: undefined, rttStart: now, cwnd: p.config.tcp_init_cwnd, ssthresh: 0x7fffffff,
     tlpHighSeq: undefined, dupAcks: 0, recoverSeq: undefined, recovery: undefined, rtxNxt: isn, sacked: [],
@@ -66,7 +67,7 @@ export function applyPeerSynOptions(tcb: Tcb, syn: Segment, weOfferedTs: boolean
   const userMss = tcb.options.maxseg && tcb.options.maxseg > 0 ? tcb.options.maxseg : Infinity;
   tcb.mssClamp = Math.max(tcb.config.tcp_min_snd_mss, Math.min(o.mss ?? MSS_DEFAULT, userMss));
   tcb.tsOk = weOfferedTs && o.ts !== undefined;
-  if (tcb.tsOk && o.ts) tcb.tsRecent = o.ts.val;
+  if (tcb.tsOk && o.ts) storeTsRecent(tcb, o.ts.val);
   tcb.wscaleOk = weOfferedWs && o.wscale !== undefined;
   tcb.sndWscale = tcb.wscaleOk ? (o.wscale as number) : 0;
   tcb.sackOk = weOfferedSack && o.sackOk;
@@ -144,7 +145,7 @@ export function fromCookie(p: OpenParams, ack: Segment, syn: { mss: number; wsca
   tcb.rcvWscale = w.wscale;
   updateSndMss(tcb);
   const o = parseOptions(ack.options);
-  if (tcb.tsOk && o.ts) tcb.tsRecent = o.ts.val;
+  if (tcb.tsOk && o.ts) storeTsRecent(tcb, o.ts.val);
   tcb.sndUna = ack.ack;
   tcb.sndNxt = ack.ack;
   tcb.sndMax = ack.ack;

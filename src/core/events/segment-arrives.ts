@@ -35,6 +35,7 @@ import { cancel } from '../timers.js';
 import { armOrphanFinWait2 } from './close.js';
 import { armKeepalive } from './timeouts.js';
 import { sampleRtt } from '../rto.js';
+import { pawsDiscard, replaceTsRecent, storeTsRecent } from '../paws.js';
 
 type Handler = (tcb: Tcb, seg: Segment) => void;
 
@@ -209,7 +210,7 @@ function finishHandshake(tcb: Tcb, seg: Segment): void {
   tcb.sndSml = seg.ack;
   if (seqGt(seg.ack, tcb.sndNxt)) tcb.sndNxt = seg.ack;
   cancel(tcb.timers, 'retransmit');
-  if (tcb.tsOk && opts.ts) tcb.tsRecent = opts.ts.val;
+  if (tcb.tsOk && opts.ts) storeTsRecent(tcb, opts.ts.val);
   tcb.lrcvTime = tcb.now;
   setState(tcb, 'ESTABLISHED', 'ACK of our SYN-ACK received');
   tcb.events.push({ type: 'writable' });
@@ -224,9 +225,12 @@ function synchronized(tcb: Tcb, seg: Segment): void {
   const end = seqAdd(seg.seq, len);
   const hasData = seg.payload.length > 0;
 
-  // 0. PAWS.
-  if (tcb.tsOk && opts.ts && !f.rst && ((tcb.tsRecent - opts.ts.val) | 0) > 0) {
-    dupAck(tcb, hasData);
+  // 0. PAWS (tcp_validate_incoming → tcp_paws_discard): TCP_PAWS_WINDOW = 1 tick of slack and
+  // late duplicate ACKs let through (paws.ts). An RST is taken even if it fails PAWS; a SYN that
+  // fails it gets the challenge ACK (goto syn_challenge); anything else a rate-limited dupack.
+  if (tcb.tsOk && opts.ts && !f.rst && pawsDiscard(tcb, seg, opts.ts.val)) {
+    if (f.syn) challengeAck(tcb);
+    else dupAck(tcb, hasData);
     return;
   }
   // 1. Sequence number.
@@ -268,7 +272,8 @@ function afterAck(tcb: Tcb, seg: Segment, opts: ReceivedOptions): void {
   if (verdict === 'discard') return;
   // Timestamps: remember the peer's clock for our echoes, but only from a segment whose ACK was
   // valid (tcp_ack with FLAG_UPDATE_TS_RECENT → tcp_replace_ts_recent; ts_recent/invalid_ack.pkt).
-  if (tcb.tsOk && opts.ts && seqLe(seg.seq, rcvWup)) tcb.tsRecent = opts.ts.val;
+  // tcp_replace_ts_recent also refuses to move ts_recent backwards (a TSval inside the PAWS window).
+  if (tcb.tsOk && opts.ts && seqLe(seg.seq, rcvWup)) replaceTsRecent(tcb, opts.ts.val);
   const finAcked = tcb.finSeq !== undefined && seqLe(seqAdd(tcb.finSeq, 1), tcb.sndUna);
   switch (tcb.state) {
     case 'FIN-WAIT-1':
