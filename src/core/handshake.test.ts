@@ -202,3 +202,37 @@ test('Linux 6.x defaults (tcp_syn_retries 6, 4 linear timeouts): connect() fails
   t.expectState('CLOSED');
   assert.deepEqual(t.errors(), ['ETIMEDOUT']);
 });
+
+test('SYN-SENT, a stale peer ACKs an old connection: RST, and the SYN goes again after TCP_TIMEOUT_MIN (s_synsent_badack.pkt)', () => {
+  const t = new Trace();
+  t.connect(0);
+  t.recv(0, 'S 0:0(0) <mss 1460,sackOK,TS val 0 ecr 0,nop,wscale 8>');
+  t.send(0.01, '. 5000:5000(0) ack 777 win 257');
+  t.recv(0.01, 'R 777:777(0)');
+  // tcp_rcv_synsent_state_process: icsk_retransmits == 0 → retransmit timer re-armed to 2 jiffies.
+  t.recv(0.012, 'S 0:0(0)');
+  t.expectState('SYN-SENT');
+  // That was retransmission 1 of the linear ones: the next waits the full 1 s.
+  t.recvNothing(1.011);
+  t.recv(1.012, 'S 0:0(0)');
+});
+
+test('SYN-SENT, a bad ACK after a SYN was already retransmitted: RST only, the timer keeps its time', () => {
+  const t = new Trace();
+  t.connect(0);
+  t.recv(0, 'S 0:0(0) <mss 1460,sackOK,TS val 0 ecr 0,nop,wscale 8>');
+  t.recv(1, 'S 0:0(0)');
+  t.send(1.5, '. 5000:5000(0) ack 777 win 257');
+  t.recv(1.5, 'R 777:777(0)');
+  t.recvNothing(1.99);
+  t.recv(2, 'S 0:0(0)');
+});
+
+test('SYN-SENT, an RST|ACK with a bad ACK is dropped without an answer but still re-arms the SYN timer', () => {
+  const t = new Trace();
+  t.connect(0);
+  t.recv(0, 'S 0:0(0) <mss 1460,sackOK,TS val 0 ecr 0,nop,wscale 8>');
+  t.send(0.01, 'R. 5000:5000(0) ack 777 win 0');
+  t.recv(0.012, 'S 0:0(0)');
+  t.expectState('SYN-SENT');
+});

@@ -11,6 +11,11 @@
 import type { Tcb } from './tcb.js';
 
 export const TIMEOUT_INIT_MS = 1000;
+/**
+ * TCP_TIMEOUT_MIN (include/net/tcp.h): 2 jiffies, the shortest timer Linux arms. The engine counts
+ * in ms and models HZ=1000, so 2 ms (a HZ=250 kernel would wait 8 ms).
+ */
+export const TIMEOUT_MIN_MS = 2;
 
 export function rtoMinMs(tcb: Tcb): number {
   return tcb.config.tcp_rto_min_us / 1000;

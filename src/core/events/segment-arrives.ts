@@ -31,10 +31,10 @@ import { resetErrno, resetFor } from '../reset.js';
 import { sendAck, sendSynAck, transmit } from '../output.js';
 import { applyPeerSynOptions } from './open.js';
 import { timeWaitSegment, orphanFinWait2Segment, replyReset } from '../time-wait.js';
-import { cancel } from '../timers.js';
+import { arm, cancel } from '../timers.js';
 import { armOrphanFinWait2 } from './close.js';
 import { armKeepalive } from './timeouts.js';
-import { sampleRtt } from '../rto.js';
+import { sampleRtt, TIMEOUT_MIN_MS } from '../rto.js';
 import { pawsDiscard, replaceTsRecent, storeTsRecent } from '../paws.js';
 
 type Handler = (tcb: Tcb, seg: Segment) => void;
@@ -89,6 +89,12 @@ function synSent(tcb: Tcb, seg: Segment): void {
   if (f.ack) {
     // "If SEG.ACK =< ISS or SEG.ACK > SND.NXT, send a reset (unless the RST bit is set)".
     if (seqLe(seg.ack, tcb.iss) || seqGt(seg.ack, tcb.sndMax)) {
+      // tcp_rcv_synsent_state_process: "Previous FIN/ACK or RST/ACK might be ignored" — if no
+      // SYN has been retransmitted yet, re-arm the retransmit timer to TCP_TIMEOUT_MIN so the
+      // SYN goes again at once (the peer has likely just cleared a stale half-open connection
+      // after our RST) instead of after the full 1 s initial RTO. Done for RST|ACK too.
+      if (tcb.retransmits === 0) arm(tcb.timers, 'retransmit', tcb.now + TIMEOUT_MIN_MS);
+      // reset_and_undo: the caller answers with an RST (never an RST to an RST).
       if (!f.rst) { const r = resetFor(seg); if (r) tcb.outbox.push(r); }
       return;
     }
