@@ -121,6 +121,8 @@ export async function run(): Promise<void> {
       contenders.push({ name: "`netstat -n \\| awk '/^tcp/ {++S[$NF]} END {...}'`", run: inNs(ns, "netstat -n | awk '/^tcp/ {++S[$NF]} END {for(a in S) print a, S[a]}'") });
     }
 
+    // What every CLI run pays before reading anything (ss, awk and sort start in a few ms).
+    contenders.push({ name: 'floor: `node -e 0` (Node.js startup, part of the CLI row)', run: () => { ns.exec([process.execPath, '-e', '0']); return ''; } });
     if (hasTool('ss')) contenders.push(withOwners, ssP);
     const times = new Map<Contender, number[]>(contenders.map((c) => [c, []]));
     for (let r = 0; r < RUNS; r++) {
