@@ -161,12 +161,15 @@ export function runShortConnections(opts: ScenarioOptions): LoadResult {
     segments: w.segments, ...Object.fromEntries(Object.entries(errors.total).map(([k, v]) => [`errors:${k}`, v])),
   };
   const addrNot = errors.total.EADDRNOTAVAIL ?? 0;
+  const remedies = opts.profile === 'windows'
+    ? both('let the server close first, reuse connections, lower TcpTimedWaitDelay (30-300 s) or widen the dynamic port range (netsh int ipv4 set dynamicport tcp)', '让服务端先关闭、复用连接、调低 TcpTimedWaitDelay（30-300 秒）或扩大动态端口范围（netsh int ipv4 set dynamicport tcp）')
+    : both('let the server close first, reuse connections, widen ip_local_port_range, tcp_tw_reuse=1 (timestamps on), or SO_LINGER 0 (RST, loses TIME-WAIT\'s protection)', '让服务端先关闭、复用连接、扩大 ip_local_port_range、tcp_tw_reuse=1（需开启时间戳），或 SO_LINGER 0（发 RST，失去 TIME-WAIT 的保护）');
   const twSec = client.config.time_wait_ms / 1000;
   let conclusion;
   if (addrNot > 0) {
     conclusion = both(
-      `${addrNot} of ${attempted} connect() calls failed with EADDRNOTAVAIL, the first at ${fmtS(firstError ?? 0)}: the client closed first, so each connection left a TIME-WAIT entry on the client for ${twSec} s, and only ${ports} local ports (${lo}-${hi}) exist toward ${SERVER}:${PORT}; ${rate}/s outruns ${ports}/${twSec} s = ${Math.floor(ports / twSec)}/s. Remedies: let the server close first, reuse connections, widen ip_local_port_range, tcp_tw_reuse=1 (timestamps on), or SO_LINGER 0 (RST, loses TIME-WAIT's protection).`,
-      `${attempted} 次 connect() 中有 ${addrNot} 次以 EADDRNOTAVAIL 失败，首次在 ${fmtS(firstError ?? 0)}：客户端先关闭，每个连接在客户端留下 ${twSec} 秒的 TIME-WAIT，而到 ${SERVER}:${PORT} 只有 ${ports} 个本地端口（${lo}-${hi}）；每秒 ${rate} 个超过了 ${ports}/${twSec} 秒 = 每秒 ${Math.floor(ports / twSec)} 个。对策：让服务端先关闭、复用连接、扩大 ip_local_port_range、tcp_tw_reuse=1（需开启时间戳），或 SO_LINGER 0（发 RST，失去 TIME-WAIT 的保护）。`,
+      `${addrNot} of ${attempted} connect() calls failed with EADDRNOTAVAIL, the first at ${fmtS(firstError ?? 0)}: the client closed first, so each connection left a TIME-WAIT entry on the client for ${twSec} s, and only ${ports} local ports (${lo}-${hi}) exist toward ${SERVER}:${PORT}; ${rate}/s outruns ${ports}/${twSec} s = ${Math.floor(ports / twSec)}/s. Remedies: ${remedies.en}.`,
+      `${attempted} 次 connect() 中有 ${addrNot} 次以 EADDRNOTAVAIL 失败，首次在 ${fmtS(firstError ?? 0)}：客户端先关闭，每个连接在客户端留下 ${twSec} 秒的 TIME-WAIT，而到 ${SERVER}:${PORT} 只有 ${ports} 个本地端口（${lo}-${hi}）；每秒 ${rate} 个超过了 ${ports}/${twSec} 秒 = 每秒 ${Math.floor(ports / twSec)} 个。对策：${remedies.zh}。`,
     );
   } else if (failed > 0) {
     conclusion = both(
