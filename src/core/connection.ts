@@ -30,6 +30,7 @@ import { abort } from './events/abort.js';
 import { sendAck, transmit } from './output.js';
 import { enterQuickack } from './ack-policy.js';
 import { updateSndMss } from './events/open.js';
+import { LINGER_WAITS } from './state-change.js';
 
 export type { Endpoint, SocketOptions, ConnectionEvent } from './tcb.js';
 export { resetFor } from './reset.js';
@@ -156,6 +157,20 @@ export class Connection {
   close(now: number): void {
     this.at(now);
     close(this.tcb);
+  }
+
+  /**
+   * SO_LINGER {on, N > 0}: while a close() must still block, the time (ms) at which it returns
+   * anyway; undefined once it may return (the FIN was acknowledged, the connection ended, or
+   * there is no linger wait). The host blocks close() until this is undefined or its clock
+   * reaches it; the 'linger-done' event marks an early end. Linux returns 0 either way, sends no
+   * RST on timeout and keeps the orphan going (__tcp_close, sk_stream_wait_close).
+   */
+  lingerDeadline(now?: number): number | undefined {
+    const t = this.tcb;
+    const at = t.lingerUntil;
+    if (at === undefined || !LINGER_WAITS.has(t.state) || (now ?? t.now) >= at) return undefined;
+    return at;
   }
 
   abort(now: number): void {

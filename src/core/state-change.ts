@@ -12,10 +12,22 @@ export function setState(tcb: Tcb, to: TcpState, reason: string): void {
   tcb.history.push(`${from} → ${to} (${reason})`);
   tcb.events.push({ type: 'state', from, to, reason, at: tcb.now });
   if (to === 'ESTABLISHED' || to === 'CLOSE-WAIT') tcb.wasConnected = true;
+  // sk_stream_wait_close: a lingering close() wakes when the state leaves sk_stream_closing().
+  if (tcb.lingerUntil !== undefined && !LINGER_WAITS.has(to)) {
+    if (tcb.now < tcb.lingerUntil) tcb.events.push({ type: 'linger-done', reason: to === 'CLOSED' && !finAcked(from, reason) ? 'closed' : 'fin-acked', at: tcb.now });
+    tcb.lingerUntil = undefined;
+  }
   if (to === 'CLOSED') {
     cancelAll(tcb.timers);
     tcb.events.push({ type: 'closed' });
   }
+}
+
+/** sk_stream_closing(): the states in which a lingering close() keeps waiting (FIN sent, not yet ACKed). */
+export const LINGER_WAITS: ReadonlySet<TcpState> = new Set<TcpState>(['FIN-WAIT-1', 'CLOSING', 'LAST-ACK']);
+
+function finAcked(from: TcpState, reason: string): boolean {
+  return from === 'LAST-ACK' && reason.startsWith('ACK of our FIN');
 }
 
 /** Fail the connection with an errno the application will see (SO_ERROR), then CLOSED (tcp_done). */

@@ -31,7 +31,13 @@ export type ConnectionEvent =
   | { type: 'readable' } | { type: 'writable' } | { type: 'eof' }
   | { type: 'error'; errno: Errno }
   | { type: 'new-incarnation'; syn: Segment; isn: Seq }
-  | { type: 'closed' };
+  | { type: 'closed' }
+  /**
+   * A close() blocked by SO_LINGER {on, N > 0} may return: the connection left FIN-WAIT-1,
+   * CLOSING and LAST-ACK before the linger time ran out (sk_stream_wait_close). 'fin-acked' when
+   * our FIN was acknowledged, 'closed' when the connection ended otherwise (RST, timeout).
+   */
+  | { type: 'linger-done'; reason: 'fin-acked' | 'closed'; at: number };
 
 export interface Tcb {
   config: TcpConfig;
@@ -106,6 +112,8 @@ export interface Tcb {
   tsRecent: number;
   /** When tsRecent was stored (ms; Linux ts_recent_stamp, in seconds there): PAWS_MSL and 24-day rules. */
   tsRecentStamp: number;
+  /** SO_LINGER {on, N > 0}: when the close() that started the FIN stops waiting (ms), if it still waits. */
+  lingerUntil?: number;
   tsOffset: number;
 
   // ---- retransmission (RFC 6298 with Linux's bounds) ----

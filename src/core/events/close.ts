@@ -5,8 +5,13 @@
 //   - unread received data → RST|ACK (seq = SND.NXT), CLOSED (RFC 2525 §2.17, Linux
 //     TCPAbortOnClose). A FIN already received is not "unread data".
 //   - SO_LINGER {on, 0} → RST|ACK where a reset is needed (tcp_need_reset), CLOSED, no TIME-WAIT.
-//   - otherwise the state table below, with a FIN after the queued data. SO_LINGER {on, N}
-//     behaves the same here; the host makes the call wait up to N s for the FIN's ACK.
+//   - otherwise the state table below, with a FIN after the queued data. SO_LINGER {on, N > 0}
+//     sends the same FIN; what changes is the call (inet_release → __tcp_close →
+//     sk_stream_wait_close): it blocks — on Linux even for an O_NONBLOCK socket — while the
+//     connection is in FIN-WAIT-1, CLOSING or LAST-ACK, for at most N s. The engine records the
+//     deadline (`lingerUntil`, Connection.lingerDeadline()) and emits 'linger-done' when the wait
+//     ends early; when N s pass first, close() simply returns 0: no RST, nothing discarded, the
+//     orphan goes on retransmitting its data and FIN as any orphan does.
 //   - an orphan already in FIN-WAIT-2 lives tcp_fin_timeout (or TCP_LINGER2); TCP_LINGER2 < 0 → RST.
 // shutdown(SHUT_WR) — the same state table and FIN, but the socket stays the application's.
 // shutdown(SHUT_RD) — only marks the read side: reads return end of stream once the queue is
@@ -15,7 +20,7 @@ import type { TcpState } from '../../model/states.js';
 import type { Tcb } from '../tcb.js';
 import type { SysError } from '../errno.js';
 import { sysError } from '../errno.js';
-import { setState } from '../state-change.js';
+import { LINGER_WAITS, setState } from '../state-change.js';
 import { sendActiveReset, transmit } from '../output.js';
 import { arm } from '../timers.js';
 
@@ -102,6 +107,10 @@ export function close(tcb: Tcb): void {
     return;
   }
   closeState(tcb, 'close()');
+  if (lg && lg.onoff && lg.seconds > 0 && LINGER_WAITS.has(tcb.state)) {
+    // sk_lingertime = N·HZ: the blocking close() waits until then at most.
+    tcb.lingerUntil = tcb.now + lg.seconds * 1000;
+  }
   if (tcb.state === 'FIN-WAIT-2') {
     if ((tcb.options.linger2 ?? 0) < 0) {
       sendActiveReset(tcb);
