@@ -5,6 +5,7 @@
 // after 1 s, 3 s, ...). With tcp_abort_on_overflow=1 the server answers with RST instead.
 import { isSysError } from '../../core/errno.js';
 import type { StateChange } from '../../stack/api.js';
+import type { Host } from '../../stack/host.js';
 import type { LoadResult, LoadSample, Scenario, ScenarioOptions, ScenarioParam } from '../scenario.js';
 import { ERRNO_NAME } from './errno-name.js';
 import { both, DELAY_PARAM, intParam, newHost, setup, Tally, takeSample } from './common.js';
@@ -33,7 +34,8 @@ export const acceptBacklog: Scenario = {
   run: (opts) => runAcceptBacklog(opts),
 };
 
-export function runAcceptBacklog(opts: ScenarioOptions): LoadResult {
+/** `observe` sees the hosts as the run ends (tests hand their snapshots to the doctor). */
+export function runAcceptBacklog(opts: ScenarioOptions, observe?: (hosts: Record<string, Host>) => void): LoadResult {
   const s = setup(PARAMS, opts, 'accept-backlog');
   const rate = intParam(s.params, 'rate', 1, 100_000);
   const acceptRate = intParam(s.params, 'acceptRate', 0, 100_000);
@@ -146,5 +148,6 @@ export function runAcceptBacklog(opts: ScenarioOptions): LoadResult {
       `The accept queue peaked at ${peakAcceptQ} of ${eff + 1}: no overflow at ${rate}/s arriving and ${acceptRate}/s accepted.`,
       `全连接队列峰值 ${peakAcceptQ}（上限 ${eff + 1}）：每秒到达 ${rate} 个、accept ${acceptRate} 个，没有溢出。`,
     );
+  observe?.({ client, server });
   return { kind: 'load', scenario: 'accept-backlog', params: { ...s.params, somaxconn: server.config.somaxconn, tcp_abort_on_overflow: server.config.tcp_abort_on_overflow }, samples, totals, conclusion };
 }

@@ -6,6 +6,7 @@
 // the cascade production reports show. The clients' side of each leaked connection sits in
 // FIN-WAIT-2 for tcp_fin_timeout (60 s) and then disappears, so only the server shows the leak.
 import { isSysError } from '../../core/errno.js';
+import type { Host } from '../../stack/host.js';
 import type { LoadResult, LoadSample, Scenario, ScenarioOptions, ScenarioParam } from '../scenario.js';
 import { ERRNO_NAME } from './errno-name.js';
 import { both, DELAY_PARAM, fmtS, intParam, newHost, setup, Tally, takeSample } from './common.js';
@@ -36,7 +37,8 @@ export const closeWaitLeakAtScale: Scenario = {
   run: (opts) => runCloseWaitLeak(opts),
 };
 
-export function runCloseWaitLeak(opts: ScenarioOptions): LoadResult {
+/** `observe` sees the hosts as the run ends (tests hand their snapshots to the doctor). */
+export function runCloseWaitLeak(opts: ScenarioOptions, observe?: (hosts: Record<string, Host>) => void): LoadResult {
   const s = setup(PARAMS, opts, 'close-wait-leak-at-scale');
   const rate = intParam(s.params, 'rate', 1, 100_000);
   const leakPct = intParam(s.params, 'leakPercent', 0, 100);
@@ -145,5 +147,6 @@ export function runCloseWaitLeak(opts: ScenarioOptions): LoadResult {
       `CLOSE-WAIT on the server grew to ${cw} (${leaked} leaked of ${served} served) and never shrinks: CLOSE-WAIT has no timer, only the application's close() ends it. The fd limit (${fdLimit}) was not reached in ${seconds} s.`,
       `服务端 CLOSE-WAIT 增长到 ${cw}（已处理 ${served} 个，泄漏 ${leaked} 个），且永不减少：CLOSE-WAIT 没有定时器，只有应用的 close() 能结束它。${seconds} 秒内未达到 fd 上限（${fdLimit}）。`,
     );
+  observe?.({ client, server });
   return { kind: 'load', scenario: 'close-wait-leak-at-scale', params: { ...s.params }, samples, totals, conclusion };
 }

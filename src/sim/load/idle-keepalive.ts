@@ -37,7 +37,8 @@ export const idleKeepalive: Scenario = {
   run: (opts) => runIdleKeepalive(opts),
 };
 
-export function runIdleKeepalive(opts: ScenarioOptions): LoadResult {
+/** `observe` sees the hosts as the run ends (tests hand their snapshots to the doctor). */
+export function runIdleKeepalive(opts: ScenarioOptions, observe?: (hosts: Record<string, Host>) => void): LoadResult {
   const s = setup(PARAMS, opts, 'idle-keepalive');
   const n = intParam(s.params, 'connections', 1, 200_000);
   const vanishPct = intParam(s.params, 'vanishPercent', 0, 100);
@@ -129,5 +130,6 @@ export function runIdleKeepalive(opts: ScenarioOptions): LoadResult {
           ? `SO_KEEPALIVE 在空闲 ${kaTotal} 秒后（tcp_keepalive_time ${cfg.tcp_keepalive_time} + ${cfg.tcp_keepalive_probes} × ${cfg.tcp_keepalive_intvl} 秒）发现了消失的对端；活着的空闲客户端会回应探测，连接保留。`
           : '没有任何机制关闭空闲连接：没有 keepalive，也没有空闲超时；消失的对端永远停在 ESTABLISHED（检查应用的超时设置，例如 Tomcat 的 connectionTimeout/keepAliveTimeout）。'),
   );
+  observe?.({ 'live-clients': live, 'vanishing-clients': gone, server });
   return { kind: 'load', scenario: 'idle-keepalive', params: { ...s.params, tcp_keepalive_time: cfg.tcp_keepalive_time }, samples, totals, conclusion };
 }

@@ -10,6 +10,7 @@
 //   closer=server           → TIME-WAIT moves to the server, where it does not block the client's ports
 import { isSysError } from '../../core/errno.js';
 import type { StateChange } from '../../stack/api.js';
+import type { Host } from '../../stack/host.js';
 import type { LoadResult, LoadSample, Scenario, ScenarioOptions, ScenarioParam } from '../scenario.js';
 import { ERRNO_NAME } from './errno-name.js';
 import { both, choiceParam, DELAY_PARAM, fmtS, intParam, newHost, setup, Tally, takeSample } from './common.js';
@@ -39,7 +40,8 @@ export const shortConnections: Scenario = {
   run: (opts) => runShortConnections(opts),
 };
 
-export function runShortConnections(opts: ScenarioOptions): LoadResult {
+/** `observe` sees the hosts as the run ends (tests hand their snapshots to the doctor). */
+export function runShortConnections(opts: ScenarioOptions, observe?: (hosts: Record<string, Host>) => void): LoadResult {
   const s = setup(PARAMS, opts, 'short-connections');
   const rate = intParam(s.params, 'rate', 1, 1_000_000);
   const seconds = intParam(s.params, 'seconds', 1, 3600);
@@ -184,6 +186,7 @@ export function runShortConnections(opts: ScenarioOptions): LoadResult {
       `全部 ${attempted} 个连接都建立成功（${slow} 个超过 1 秒）。TIME-WAIT 峰值 ${tw}，${where.zh}${linger0 ? '；SO_LINGER 0 用 RST 代替 FIN，所以没有 TIME-WAIT' : ''}。`,
     );
   }
+  observe?.({ client, server });
   return {
     kind: 'load', scenario: 'short-connections',
     params: { ...s.params, profile: opts.profile, ip_local_port_range: `${lo}-${hi}`, tcp_tw_reuse: client.config.tcp_tw_reuse },

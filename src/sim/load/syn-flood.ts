@@ -5,6 +5,7 @@
 import { isSysError } from '../../core/errno.js';
 import { NO_FLAGS, type Segment } from '../../core/segment.js';
 import { seq } from '../../core/seq.js';
+import type { Host } from '../../stack/host.js';
 import type { LoadResult, LoadSample, Scenario, ScenarioOptions, ScenarioParam } from '../scenario.js';
 import { Rng } from '../../stack/random.js';
 import { ERRNO_NAME } from './errno-name.js';
@@ -43,7 +44,8 @@ function spoofedSyn(rng: Rng): Segment {
   };
 }
 
-export function runSynFlood(opts: ScenarioOptions): LoadResult {
+/** `observe` sees the hosts as the run ends (tests hand their snapshots to the doctor). */
+export function runSynFlood(opts: ScenarioOptions, observe?: (hosts: Record<string, Host>) => void): LoadResult {
   const s = setup(PARAMS, opts, 'syn-flood');
   const floodRate = intParam(s.params, 'floodRate', 0, 1_000_000);
   const clientRate = intParam(s.params, 'clientRate', 1, 10_000);
@@ -132,5 +134,6 @@ export function runSynFlood(opts: ScenarioOptions): LoadResult {
       `With tcp_syncookies=0 the full SYN queue dropped ${sc['TcpExt:TCPReqQFullDrop']} SYNs (TCPReqQFullDrop): only ${established} of ${attempted} real clients connected, ${slow} of them after SYN retransmissions (1 s, 3 s, 7 s...), and ${pending} were still in SYN-SENT at the end.`,
       `tcp_syncookies=0 时，满的半连接队列丢弃了 ${sc['TcpExt:TCPReqQFullDrop']} 个 SYN（TCPReqQFullDrop）：${attempted} 个真实客户端只有 ${established} 个建连，其中 ${slow} 个靠 SYN 重传（1 秒、3 秒、7 秒……），结束时仍有 ${pending} 个停在 SYN-SENT。`,
     );
+  observe?.({ client, server });
   return { kind: 'load', scenario: 'syn-flood', params: { ...s.params, tcp_syncookies: cookies }, samples, totals, conclusion };
 }
