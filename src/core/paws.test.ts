@@ -88,3 +88,11 @@ test('PAWS in TIME-WAIT: a stale RST is accepted once ts_recent is TCP_PAWS_MSL 
   t.send(60.03, 'R 2:2(0) win 0 <nop,nop,TS val 500 ecr 10>');
   t.expectState('CLOSED');
 });
+
+test('PAWS: an old pure ACK (below RCV.NXT) with a stale TSval is dropped without a dupack (Linux 6.14+ PAWS_OLD_ACK)', () => {
+  const t = establishedTs();
+  t.send(0.02, 'P. 1:101(100) ack 1 win 257 <nop,nop,TS val 5000 ecr 0>');
+  t.recv(0.02, '. 1:1(0) ack 101 <nop,nop,TS val 20 ecr 5000>');
+  t.send(0.03, '. 1:1(0) ack 1 win 257 <nop,nop,TS val 1010 ecr 0>');
+  t.recvNothing(0.5);
+});

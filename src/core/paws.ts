@@ -5,17 +5,18 @@
 // Rules:
 // - tcp_paws_check(win): accept when ts_recent − TSval <= win; also when ts_recent is 0 (some
 //   stacks send TSval 0 on the SYN) or was recorded 24 days ago or more (TCP_PAWS_24DAYS).
-// - Synchronized states (tcp_paws_discard): reject only when the check fails with
-//   TCP_PAWS_WINDOW = 1 — a TSval one tick older than ts_recent is still accepted — and the
-//   segment is not a "disordered ACK": a pure duplicate ACK at RCV.NXT that does not move the
-//   window and whose TSval lies within about one RTO of ts_recent (tcp_tsval_replay: rto·1200/HZ,
-//   that is 1.2 ticks per ms of RTO).
+// - Synchronized states (tcp_validate_incoming, tcp_disordered_ack_check): reject only when the
+//   check fails with TCP_PAWS_WINDOW = 1 — a TSval one tick older than ts_recent is still
+//   accepted — and the segment is not a "disordered ACK": a pure duplicate ACK at RCV.NXT that
+//   does not move the window and whose TSval lies within about one RTO of ts_recent
+//   (tcp_tsval_replay: rto·1200/HZ, that is 1.2 ticks per ms of RTO). A rejected pure ACK below
+//   RCV.NXT is dropped silently (Linux 6.14+, PAWS_OLD_ACK); other rejects get a duplicate ACK.
 // - TIME-WAIT and the orphaned FIN-WAIT-2 (tcp_paws_reject): the check with window 0; an RST is
 //   rejected too, unless ts_recent was recorded TCP_PAWS_MSL (60 s) ago or more.
 // - ts_recent moves forward only (tcp_replace_ts_recent: tcp_paws_check(…, 0) before storing).
 import type { Tcb } from './tcb.js';
 import type { Segment } from './segment.js';
-import { seqGt } from './seq.js';
+import { seqGt, seqLt } from './seq.js';
 
 export const TCP_PAWS_WINDOW = 1;
 /** TCP_PAWS_MSL: 60 s; an RST may bypass PAWS once ts_recent is this old. */
@@ -44,22 +45,26 @@ export function pawsReject(tcb: Tcb, val: number, rst: boolean): boolean {
   return true;
 }
 
-/** tcp_paws_discard: the synchronized-state test (RSTs are handled by the caller: always taken). */
-export function pawsDiscard(tcb: Tcb, seg: Segment, val: number): boolean {
-  return !pawsCheck(tcb, val, TCP_PAWS_WINDOW) && !disorderedAck(tcb, seg, val);
-}
-
-/** tcp_disordered_ack: a late pure duplicate ACK is harmless, let it through. */
-function disorderedAck(tcb: Tcb, seg: Segment, val: number): boolean {
+/**
+ * tcp_validate_incoming's PAWS step (Linux 6.14+, tcp_disordered_ack_check): 'ok' to go on,
+ * 'old-ack' for a pure ACK below RCV.NXT that fails PAWS — common, dropped without a duplicate
+ * ACK (LINUX_MIB_PAWS_OLD_ACK) — or 'reject' (duplicate ACK, or a challenge ACK for a SYN).
+ */
+export function pawsVerdict(tcb: Tcb, seg: Segment, val: number): 'ok' | 'old-ack' | 'reject' {
+  if (pawsCheck(tcb, val, TCP_PAWS_WINDOW)) return 'ok';
   const f = seg.flags;
-  const pure = f.ack && !f.syn && !f.fin && seg.payload.length === 0 && seg.seq === tcb.rcvNxt;
-  if (!pure || seg.ack !== tcb.sndUna) return false;
-  // tcp_may_update_window: would this ACK change SND.WND or SND.WL1?
+  // 1. Is this not a pure ACK?
+  if (!f.ack || f.syn || f.fin || seg.payload.length > 0) return 'reject';
+  // 2. Is its sequence not the expected one? Below RCV.NXT it is an old ACK.
+  if (seg.seq !== tcb.rcvNxt) return seqLt(seg.seq, tcb.rcvNxt) ? 'old-ack' : 'reject';
+  // 3. Is this not a duplicate ACK?
+  if (seg.ack !== tcb.sndUna) return 'reject';
+  // 4. Is this updating the window? (tcp_may_update_window)
   const nwin = (seg.window & 0xffff) * 2 ** tcb.sndWscale;
-  const mayUpdate = seqGt(seg.ack, tcb.sndUna) || seqGt(seg.seq, tcb.sndWl1) || (seg.seq === tcb.sndWl1 && (nwin > tcb.sndWnd || nwin === 0));
-  if (mayUpdate) return false;
-  // tcp_tsval_replay: icsk_rto * 1200 / HZ ticks.
-  return ((tcb.tsRecent - val) | 0) <= Math.floor(tcb.rtoMs * 1.2);
+  if (seqGt(seg.ack, tcb.sndUna) || seqGt(seg.seq, tcb.sndWl1) || (seg.seq === tcb.sndWl1 && (nwin > tcb.sndWnd || nwin === 0))) return 'reject';
+  // 5. Is this not in the replay window? (tcp_tsval_replay: icsk_rto * 1200 / HZ ticks)
+  if (((tcb.tsRecent - val) | 0) > Math.floor(tcb.rtoMs * 1.2)) return 'reject';
+  return 'ok';
 }
 
 /** tcp_replace_ts_recent: only a segment at or before RCV.WUP, and only forward. */

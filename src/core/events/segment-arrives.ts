@@ -35,7 +35,7 @@ import { arm, cancel } from '../timers.js';
 import { armOrphanFinWait2 } from './close.js';
 import { armKeepalive } from './timeouts.js';
 import { sampleRtt, TIMEOUT_MIN_MS } from '../rto.js';
-import { pawsDiscard, replaceTsRecent, storeTsRecent } from '../paws.js';
+import { pawsVerdict, replaceTsRecent, storeTsRecent } from '../paws.js';
 
 type Handler = (tcb: Tcb, seg: Segment) => void;
 
@@ -234,9 +234,11 @@ function synchronized(tcb: Tcb, seg: Segment): void {
   // 0. PAWS (tcp_validate_incoming → tcp_paws_discard): TCP_PAWS_WINDOW = 1 tick of slack and
   // late duplicate ACKs let through (paws.ts). An RST is taken even if it fails PAWS; a SYN that
   // fails it gets the challenge ACK (goto syn_challenge); anything else a rate-limited dupack.
-  if (tcb.tsOk && opts.ts && !f.rst && pawsDiscard(tcb, seg, opts.ts.val)) {
+  const paws = tcb.tsOk && opts.ts && !f.rst ? pawsVerdict(tcb, seg, opts.ts.val) : 'ok';
+  if (paws !== 'ok') {
     if (f.syn) challengeAck(tcb);
-    else dupAck(tcb, hasData);
+    else if (paws === 'reject') dupAck(tcb, hasData);
+    // 'old-ack': "Old ACK are common, increment PAWS_OLD_ACK and do not send a dupack."
     return;
   }
   // 1. Sequence number.
