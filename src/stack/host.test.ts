@@ -461,3 +461,36 @@ test('bad calls: EBADF for unknown fds, EINVAL for a second bind, EAGAIN on an e
   assert.equal(server.close(fd), 0);
   assert.deepEqual(server.close(fd), { errno: 'EBADF' });
 });
+
+test('tcp_tw_reuse=1 without timestamps: TIME-WAIT is never reused (no PAWS), EADDRNOTAVAIL stays', () => {
+  const { client, server, pair } = hosts((c) => {
+    c.ip_local_port_range = [40000, 40001];
+    c.tcp_tw_reuse = 1;
+    c.tcp_timestamps = 0;
+  });
+  const lfd = listen(server, 80, 16);
+  churn(client, server, pair, lfd, 2);
+  pair.run(pair.now + 5000);
+  const fd = client.socket('AF_INET') as number;
+  assert.deepEqual(client.connect(fd, S, 80), { errno: 'EADDRNOTAVAIL' });
+});
+
+test('bind-before-connect: bind(addr, 0) takes a port for every destination; connect() then uses it', () => {
+  const { client, server, pair } = hosts((c) => {
+    c.ip_local_port_range = [40000, 40003];
+  });
+  listen(server, 80, 16);
+  const fds = [0, 1].map(() => {
+    const fd = client.socket('AF_INET') as number;
+    assert.equal(client.bind(fd, C, 0), 0);
+    return fd;
+  });
+  const ports = fds.map((fd) => (client.status(fd) as { local?: { port: number } }).local?.port);
+  assert.equal(new Set(ports).size, 2);
+  for (const fd of fds) client.connect(fd, S, 80);
+  pair.run(5);
+  assert.deepEqual(fds.map((fd) => (client.status(fd) as { local?: { port: number } }).local?.port), ports);
+  // Two more explicit binds exhaust the 4-port range for everyone: bind(0) fails with EADDRINUSE.
+  for (let i = 0; i < 2; i++) assert.equal(client.bind(client.socket('AF_INET') as number, C, 0), 0);
+  assert.deepEqual(client.bind(client.socket('AF_INET') as number, C, 0), { errno: 'EADDRINUSE' });
+});

@@ -818,6 +818,9 @@ export class Host implements SocketApi {
         if (ev.to === 'CLOSED') {
           if (ev.from === 'ESTABLISHED' || ev.from === 'CLOSE-WAIT') this.count('Tcp:EstabResets');
           if ((ev.from === 'SYN-SENT' || ev.from === 'SYN-RECEIVED') && e.phase !== 'request') this.count('Tcp:AttemptFails');
+          // tcp_rcv_state_process(): an orphan whose FIN is acknowledged while TCP_LINGER2 < 0 is
+          // destroyed at once (TCPAbortOnLinger) instead of waiting in FIN-WAIT-2.
+          if (e.phase === 'orphan' && ev.from === 'FIN-WAIT-1' && !this.inTimeout && (e.conn.options.linger2 ?? 0) < 0) this.count('TcpExt:TCPAbortOnLinger');
           if (this.inTimeout) {
             if (wasTw) this.count('TcpExt:TW'); // tw_timer_handler → LINUX_MIB_TIMEWAITED
             else if (ev.from !== 'SYN-RECEIVED' || e.phase !== 'request') this.count('TcpExt:TCPAbortOnTimeout');
