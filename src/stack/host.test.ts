@@ -494,3 +494,30 @@ test('bind-before-connect: bind(addr, 0) takes a port for every destination; con
   for (let i = 0; i < 2; i++) assert.equal(client.bind(client.socket('AF_INET') as number, C, 0), 0);
   assert.deepEqual(client.bind(client.socket('AF_INET') as number, C, 0), { errno: 'EADDRINUSE' });
 });
+
+test('a SYN queue more than half full of old requests drops them after 2 SYN-ACK retries (7 s) until it is half empty', () => {
+  const flooded = hosts((c) => {
+    c.tcp_syncookies = 0;
+  });
+  listen(flooded.server, 80, 8);
+  for (let i = 0; i < 9; i++) flooded.pair.inject(flooded.server, fakeSyn('198.18.0.1', 2000 + i, 1));
+  assert.equal(flooded.server.queues()[0].synQueue, 9);
+  flooded.pair.run(6_900);
+  assert.equal(flooded.server.queues()[0].synQueue, 9);
+  flooded.pair.run(7_100);
+  // Five expire at their third timeout; then 4 × 2 is no longer more than max(8, backlog), so the
+  // last four get the full tcp_synack_retries again (qlen is re-read at every timer).
+  assert.equal(flooded.server.queues()[0].synQueue, 4);
+  flooded.pair.run(62_000);
+  assert.equal(flooded.server.queues()[0].synQueue, 4);
+  flooded.pair.run(64_000);
+  assert.equal(flooded.server.queues()[0].synQueue, 0);
+  // A few requests in a big queue keep tcp_synack_retries = 5: SYN-ACKs at 1, 3, 7, 15, 31 s, gone at 63 s.
+  const calm = hosts();
+  listen(calm.server, 80, 128);
+  for (let i = 0; i < 3; i++) calm.pair.inject(calm.server, fakeSyn('198.18.0.1', 3000 + i, 1));
+  calm.pair.run(62_000);
+  assert.equal(calm.server.queues()[0].synQueue, 3);
+  calm.pair.run(64_000);
+  assert.equal(calm.server.queues()[0].synQueue, 0);
+});

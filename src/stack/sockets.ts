@@ -14,6 +14,8 @@ export class Listener {
   backlog = 0;
   /** Request sockets (SYN-RECEIVED) of this listener. */
   readonly requests = new Set<Entry>();
+  /** Requests whose SYN-ACK timer has not fired yet (reqsk_queue_len_young). */
+  young = 0;
   /** Completed connections waiting for accept(), oldest first. */
   acceptQueue: Entry[] = [];
   /** tcp_synq_overflow(): when a cookie was last sent (cookies are checked for 2 minutes after). */
@@ -69,6 +71,8 @@ export class Entry implements BindOwner {
    * tw_ts_recent_stamp != 0, which tcp_tw_reuse requires.
    */
   tsSeen = false;
+  /** A request socket's SYN-ACK timeouts so far (req->num_timeout). */
+  reqTimeouts = 0;
   constructor(
     readonly conn: Connection,
     readonly key: string,
