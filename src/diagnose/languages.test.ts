@@ -8,6 +8,8 @@ import { RULE_IDS } from './finding.js';
 import { renderReport } from './render-report.js';
 import { host, LINUX_DEFAULT_SYSCTLS, peerIp, sock, times } from './snapshot-builder.js';
 import type { HostSnapshot } from '../model/snapshot.js';
+import { TCP_STATES } from '../model/states.js';
+import { explainState, renderExplanation, renderStateList } from './explain.js';
 
 const CJK = /[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]/;
 const java = { pid: 4242, name: 'java' };
@@ -92,4 +94,21 @@ test('the whole rendered report: no Chinese in English, Chinese in every finding
     for (const f of zh.findings) assert.match(f.summary, CJK, `${name} ${f.id}: ${f.summary}`);
     assert.match(renderReport(zh, 'zh'), /不是 ss 的一行/, `${name}: parse problems in Chinese under --lang zh`);
   }
+});
+
+test('tcplens explain: every state in English without Chinese, in Chinese with it', () => {
+  for (const st of TCP_STATES) {
+    const en = renderExplanation(explainState(st, 'en'), 'en');
+    assert.doesNotMatch(en, CJK, `${st}: ${en.split('\n').find((l) => CJK.test(l))}`);
+    const zh = explainState(st, 'zh');
+    for (const t of [zh.meaning, zh.who, zh.ends, zh.many]) assert.match(t, CJK, `${st} (zh): ${t}`);
+  }
+  assert.doesNotMatch(renderStateList('en'), CJK);
+});
+
+test('a folder source line in Chinese says 个文件, not "files"', () => {
+  const s = host({}, []);
+  s.sources = [{ kind: 'folder', origin: 'cap' }, { kind: 'ss', origin: 'cap/ss.txt', os: 'linux' }, { kind: 'proc-file', origin: 'cap/sysctl.txt', os: 'linux' }];
+  assert.match(renderReport(doctorReport(s, { lang: 'zh' }), 'zh'), /^tcplens doctor — 数据源: cap（2 个文件：ss, proc-file）$/m);
+  assert.match(renderReport(doctorReport(s, { lang: 'en' }), 'en'), /^tcplens doctor — source: cap \(2 files: ss, proc-file\)$/m);
 });

@@ -83,12 +83,16 @@ export function histogramLine(states: DoctorReport['summary']['states']): string
   return TCP_STATES.filter((s) => states[s] > 0).map((s) => `${s} ${states[s]}`).join(' · ');
 }
 
+function folderSummary(files: number, kinds: string, lang: Lang): string {
+  return lang === 'zh' ? `（${files} 个文件：${kinds}）` : ` (${files} files: ${kinds})`;
+}
+
 export function renderReport(r: DoctorReport, lang: Lang): string {
   const out: string[] = [];
   // A folder lists its formats once, not every file.
   const folder = r.source.kinds.indexOf('folder');
   const src = folder >= 0
-    ? `${r.source.origins[folder]} (${r.source.kinds.length - 1} files: ${[...new Set(r.source.kinds.filter((k) => k !== 'folder'))].join(', ')})`
+    ? `${r.source.origins[folder]}${folderSummary(r.source.kinds.length - 1, [...new Set(r.source.kinds.filter((k) => k !== 'folder'))].join(', '), lang)}`
     : r.source.origins.map((o, i) => `${r.source.kinds[i]} ${o}`).join(', ');
   out.push(`tcplens doctor — ${L.source[lang]}: ${src}${r.source.hostname ? ` (${r.source.hostname})` : ''}`);
   out.push(r.summary.total > 0 ? `${r.summary.total} ${L.sockets[lang]}: ${histogramLine(r.summary.states)}` : L.noSockets[lang]);

@@ -42,7 +42,7 @@ export const STATE_INFO: Readonly<Record<TcpState, StateInfo>> = {
     rules: ['syn_sent_stall'],
   },
   'SYN-RECEIVED': {
-    meaning: x('A SYN arrived and was answered with SYN-ACK; the client\'s final ACK has not arrived yet (SYN_RCVD, "SYN收到").', '收到 SYN 并已回复 SYN-ACK；客户端的最后一个 ACK 尚未到达（SYN_RCVD，"SYN收到"）。'),
+    meaning: x('A SYN arrived and was answered with SYN-ACK; the client\'s final ACK has not arrived yet (SYN_RCVD).', '收到 SYN 并已回复 SYN-ACK；客户端的最后一个 ACK 尚未到达（SYN_RCVD，"SYN收到"）。'),
     who: x('The server (a request socket in the listener\'s SYN queue on Linux).', '服务端（Linux 上是监听套接字半连接队列里的请求套接字）。'),
     ends: x('The ACK (→ ESTABLISHED, into the accept queue), RST, or tcp_synack_retries (5 ≈ 63 s) unanswered SYN-ACKs.', 'ACK（→ ESTABLISHED，进入全连接队列）、RST，或 tcp_synack_retries 次（5 次约 63 秒）SYN-ACK 无应答。'),
     many: x('Normally lasts one round trip. Hundreds on one port: a SYN flood (many sources) or a listen queue too small for the load (few sources) — see syn_flood. Keep tcp_syncookies = 1.', '正常只持续一个往返。单端口上有数百个：SYN 洪水（来源很多）或监听队列相对负载太小（来源很少）——见 syn_flood。保持 tcp_syncookies = 1。'),
@@ -73,7 +73,7 @@ export const STATE_INFO: Readonly<Record<TcpState, StateInfo>> = {
     meaning: x('The peer closed its half (its FIN arrived and was ACKed); the kernel waits for this application to call close().', '对端已关闭它的一半（收到并确认了它的 FIN）；内核在等待本端应用调用 close()。'),
     who: x('The side that is closed on (passive close).', '被动关闭的一方。'),
     ends: x('Only the application\'s close() (→ LAST-ACK), the process exiting, or an RST. No kernel timer: keepalive does not end it (the peer is alive and answers probes).', '只有应用的 close()（→ LAST_ACK）、进程退出，或 RST。没有内核定时器：保活也结束不了它（对端活着并会应答探测）。'),
-    many: x('A bug in the application that owns them — it never closes after the peer does ("查代码"). Recv-Q ≥ 1: it never read to EOF; Recv-Q 0: it read EOF and forgot close(). No sysctl fixes it — see close_wait_leak.', '持有它们的应用有缺陷——对端关闭后它从不关闭（“查代码”）。Recv-Q ≥ 1：从未读到 EOF；Recv-Q 为 0：读到了 EOF 却忘了 close()。没有哪个 sysctl 能修好它——见 close_wait_leak。'),
+    many: x('A bug in the application that owns them — it never closes after the peer does (the seeds\' "check the code"). Recv-Q ≥ 1: it never read to EOF; Recv-Q 0: it read EOF and forgot close(). No sysctl fixes it — see close_wait_leak.', '持有它们的应用有缺陷——对端关闭后它从不关闭（“查代码”）。Recv-Q ≥ 1：从未读到 EOF；Recv-Q 为 0：读到了 EOF 却忘了 close()。没有哪个 sysctl 能修好它——见 close_wait_leak。'),
     rules: ['close_wait_leak'],
   },
   CLOSING: {
