@@ -10,10 +10,16 @@
 // - Otherwise delay by the ACK timeout `ato`: 40 ms (TCP_ATO_MIN) once data has arrived. Before
 //   any data `ato` is 0, so Linux's delayed-ACK timer fires on the next tick: a bare FIN is ACKed
 //   at once (close-remote-fin-then-close.pkt) while a FIN after data waits 40 ms (tcp_basic_server.pkt).
+// - A duplicate ACK for an unacceptable segment (tcp_send_dupack) goes at once; only a
+//   retransmission (data starting before RCV.NXT) also re-enters quick-ACK mode.
+// - A segment larger than the window, taken because the receive queue was empty
+//   (tcp_sequence), is left to the delayed ACK, as Linux 6.18 does (recv-data.ts).
 // - Out-of-window ACKs are rate-limited to one per tcp_invalid_ratelimit (500 ms) for segments
 //   without data (tcp_oow_rate_limited); challenge ACKs share that limit (RFC 5961 §7).
 import type { Tcb } from './tcb.js';
-import { seqDiff } from './seq.js';
+import { seqDiff, seqLt } from './seq.js';
+import type { Segment } from './segment.js';
+import { segmentLength } from './segment.js';
 import { arm } from './timers.js';
 import { sendAck } from './output.js';
 import { selectableWindow } from './window.js';
@@ -112,8 +118,10 @@ function delayMs(tcb: Tcb): number {
 export function ackCheck(tcb: Tcb): void {
   if (!tcb.ackPending) return;
   const unacked = seqDiff(tcb.rcvNxt, tcb.rcvWup);
-  const quick = tcb.quickAcks > 0 && !tcb.pingpong;
+  // Linux's order matters: "more than one full frame received" asks __tcp_select_window first,
+  // which clears the quick-ACK count when the buffer is half full; only then tcp_in_quickack_mode.
   const fullFrame = unacked > tcb.rcvMss && selectableWindow(tcb) >= tcb.rcvWnd;
+  const quick = tcb.quickAcks > 0 && !tcb.pingpong;
   if (tcb.ackNow || fullFrame || quick || tcb.ofo.length > 0 || tcb.atoMs === 0) {
     sendAck(tcb);
     return;
@@ -143,9 +151,14 @@ export function challengeAck(tcb: Tcb): void {
   sendAck(tcb);
 }
 
-/** tcp_send_dupack: ACK an unacceptable segment; a retransmission also re-enters quick-ACK mode. */
-export function dupAck(tcb: Tcb, hasData: boolean): void {
-  if (hasData) enterQuickack(tcb);
-  if (oowRateLimited(tcb, hasData)) return;
+/**
+ * tcp_send_dupack: ACK an unacceptable segment. Only a segment carrying sequence space that
+ * starts before RCV.NXT (a retransmission: our ACK was probably lost) re-enters quick-ACK mode;
+ * one beyond the window does not. tcp_oow_rate_limited never limits a segment with data or FIN.
+ */
+export function dupAck(tcb: Tcb, seg: Segment): void {
+  const len = segmentLength(seg);
+  if (len > 0 && seqLt(seg.seq, tcb.rcvNxt)) enterQuickack(tcb);
+  if (oowRateLimited(tcb, len > 0 && !seg.flags.syn)) return;
   sendAck(tcb);
 }

@@ -37,19 +37,24 @@ export function dataQueue(tcb: Tcb, seg: Segment): void {
   if (seq === tcb.rcvNxt) {
     const wnd = receiveWindow(tcb);
     if (wnd === 0 && !(len === 0 && fin)) return outOfWindow(tcb);
-    // tcp_try_rmem_schedule: a full receive buffer forces an immediate ACK; new data is then
-    // dropped unless the queue is empty (a bare FIN still goes in).
-    if (tcb.rmemAlloc + skbTruesize(len) > tcb.rcvBufSize) {
+    // A segment larger than the window, accepted because the queue was empty (tcp_sequence),
+    // is never ACKed at once on Linux 6.18: not the first one (tcp_rcv_neg_window.pkt,
+    // tcp_rcv_toobig.pkt line 22: the delayed ACK at +40 ms) and not one larger than the whole
+    // buffer (tcp_rcv_toobig.pkt line 32: MANIFEST.tsv measures `ack 80001 win 0` ~88 ms late,
+    // the delayed ACK with ato doubled by the first delayed-ACK timeout).
+    const oversize = len > wnd && !fin;
+    // tcp_try_rmem_schedule: memory already over the buffer forces ICSK_ACK_NOW, and new data is
+    // then dropped unless the queue is empty (a bare FIN still goes in).
+    if (tcb.rmemAlloc + skbTruesize(len) > tcb.rcvBufSize && !(oversize && tcb.rcvQueue.length === 0)) {
       tcb.ackPending = true;
       tcb.ackNow = true;
       if (tcb.rcvQueue.length > 0 && len > 0) return;
     }
-    // A segment larger than the window, taken because the queue was empty (tcp_sequence), is
-    // not ACKed at once: Linux leaves it to the delayed ACK (tcp_rcv_neg_window.pkt).
-    const oversize = len > wnd;
     const quick = tcb.quickAcks;
     queueAndOut(tcb, payload, fin, len);
-    if (oversize && !fin) {
+    if (oversize) {
+      // The first data buys no quick ACKs here (measured; Linux's quick-ACK count is cleared on
+      // the way, as __tcp_select_window and tcp_clamp_window do when the buffer runs short).
       tcb.quickAcks = Math.min(tcb.quickAcks, quick);
       if (tcb.atoMs === 0 || tcb.quickAcks > 0) tcb.quickAcks = 0;
     }

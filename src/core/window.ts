@@ -61,7 +61,7 @@ export function receiveWindow(tcb: Tcb): number {
   return w < 0 ? 0 : w;
 }
 
-/** __tcp_select_window: the window we could offer now. */
+/** __tcp_select_window: the window we could offer now (and, like Linux, no more quick ACKs when the buffer is half full). */
 export function selectableWindow(tcb: Tcb): number {
   const r = tcb.scalingRatio;
   const allowed = winFromSpace(tcb.rcvBufSize, r);
@@ -70,6 +70,10 @@ export function selectableWindow(tcb: Tcb): number {
   const mss = tcb.rcvMss;
   const unit = 1 << tcb.rcvWscale;
   if (free < fullSpace / 2) {
+    // __tcp_select_window: "icsk->icsk_ack.quick = 0" — with the buffer half full, quick ACKs
+    // stop. This is why a segment larger than the window (taken because the queue was empty,
+    // tcp_sequence) is not ACKed at once: tcp_rcv_neg_window.pkt, tcp_rcv_toobig.pkt.
+    tcb.quickAcks = 0;
     free = Math.floor(free / unit) * unit;
     if (free < allowed / 16 || free < mss) return 0;
   }

@@ -229,15 +229,14 @@ function synchronized(tcb: Tcb, seg: Segment): void {
   const opts = parseOptions(seg.options);
   const len = segmentLength(seg);
   const end = seqAdd(seg.seq, len);
-  const hasData = seg.payload.length > 0;
 
-  // 0. PAWS (tcp_validate_incoming → tcp_paws_discard): TCP_PAWS_WINDOW = 1 tick of slack and
+  // 0. PAWS (tcp_validate_incoming, tcp_disordered_ack_check): TCP_PAWS_WINDOW = 1 tick of slack and
   // late duplicate ACKs let through (paws.ts). An RST is taken even if it fails PAWS; a SYN that
   // fails it gets the challenge ACK (goto syn_challenge); anything else a rate-limited dupack.
   const paws = tcb.tsOk && opts.ts && !f.rst ? pawsVerdict(tcb, seg, opts.ts.val) : 'ok';
   if (paws !== 'ok') {
     if (f.syn) challengeAck(tcb);
-    else if (paws === 'reject') dupAck(tcb, hasData);
+    else if (paws === 'reject') dupAck(tcb, seg);
     // 'old-ack': "Old ACK are common, increment PAWS_OLD_ACK and do not send a dupack."
     return;
   }
@@ -246,7 +245,7 @@ function synchronized(tcb: Tcb, seg: Segment): void {
   if (verdict !== 'ok') {
     if (!f.rst) {
       if (f.syn) challengeAck(tcb);
-      else dupAck(tcb, hasData);
+      else dupAck(tcb, seg);
     }
     return;
   }
