@@ -41,7 +41,14 @@ export function skbTruesize(len: number): number {
   return PAGE + SKB + Math.ceil((len - LINEAR_MAX) / PAGE) * PAGE;
 }
 
-export function initialWindow(tcb: Tcb, mssForRounding: number, wscaleOk: boolean): { rcvWnd: number; wscale: number } {
+/**
+ * tcp_select_initial_window. `space` is Linux's rcv_wnd before any clamp: without window scaling
+ * Linux keeps it as tp->rcv_wnd (the SYN-ACK says min(space, 65535)) and clamps window_clamp
+ * and rcv_ssthresh to 65535 instead — which is why a connection without window scaling sees
+ * `__tcp_select_window() < rcv_wnd` and delays the ACK of a FIN after data
+ * (ioctl-siocinq-fin.pkt on Linux 6.18). `rcvWnd` is the engine's value with window scaling.
+ */
+export function initialWindow(tcb: Tcb, mssForRounding: number, wscaleOk: boolean): { rcvWnd: number; wscale: number; space: number } {
   let space = winFromSpace(tcb.rcvBufSize);
   if (space > mssForRounding) space = Math.floor(space / mssForRounding) * mssForRounding;
   space = Math.min(space, tcb.windowClamp);
@@ -52,7 +59,7 @@ export function initialWindow(tcb: Tcb, mssForRounding: number, wscaleOk: boolea
     s = Math.min(s, tcb.windowClamp);
     wscale = Math.max(0, Math.min(MAX_WSCALE, Math.floor(Math.log2(Math.max(1, s))) - 15));
   }
-  return { rcvWnd, wscale };
+  return { rcvWnd, wscale, space };
 }
 
 /** Bytes of the advertised window still open: RCV.WUP + RCV.WND - RCV.NXT (tcp_receive_window). */
@@ -90,10 +97,22 @@ export function advertiseWindow(tcb: Tcb): number {
   let win = selectableWindow(tcb);
   const unit = 1 << tcb.rcvWscale;
   if (win < cur) win = Math.ceil(cur / unit) * unit;
-  win = Math.min(win, 0xffff << tcb.rcvWscale);
+  // Linux records the window before clamping it to what the header can say (tp->rcv_wnd =
+  // new_win; then new_win = min(new_win, 65535 << rcv_wscale)).
   tcb.rcvWnd = win;
   tcb.rcvWup = tcb.rcvNxt;
-  return Math.min(0xffff, win >>> tcb.rcvWscale);
+  return Math.min(0xffff, Math.min(win, 0xffff << tcb.rcvWscale) >>> tcb.rcvWscale);
+}
+
+/**
+ * No window scaling (tcp_select_initial_window with wscale 0, tcp_create_openreq_child,
+ * tcp_rcv_synsent_state_process): window_clamp and rcv_ssthresh stop at 65535 while rcv_wnd
+ * keeps the unclamped space.
+ */
+export function withoutWindowScaling(tcb: Tcb, space: number): void {
+  tcb.windowClamp = Math.min(tcb.windowClamp, 0xffff);
+  tcb.rcvWnd = Math.max(tcb.rcvWnd, space);
+  tcb.rcvSsthresh = Math.min(tcb.rcvSsthresh, tcb.windowClamp);
 }
 
 /** tcp_grow_window, simplified: each in-order segment lets rcv_ssthresh grow by two segments. */

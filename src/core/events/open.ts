@@ -14,7 +14,7 @@ import type { TcpConfig } from '../config.js';
 import type { Endpoint, SocketOptions, Tcb } from '../tcb.js';
 import { emptyTimers, arm } from '../timers.js';
 import { MSS_DEFAULT, TS_ALIGNED_LEN, parseOptions } from '../options.js';
-import { DEFAULT_SCALING_RATIO, initialWindow, winFromSpace } from '../window.js';
+import { DEFAULT_SCALING_RATIO, initialWindow, winFromSpace, withoutWindowScaling } from '../window.js';
 import { TIMEOUT_INIT_MS } from '../rto.js';
 import { sendSyn, sendSynAck } from '../output.js';
 import { setState } from '../state-change.js';
@@ -110,6 +110,7 @@ export function accept(p: OpenParams, syn: Segment, now: number): Tcb {
   tcb.rcvWnd = w.rcvWnd;
   tcb.rcvSsthresh = w.rcvWnd;
   tcb.rcvWscale = w.wscale;
+  if (!tcb.wscaleOk) withoutWindowScaling(tcb, w.space);
   updateSndMss(tcb);
   // The SYN's window is never scaled (RFC 7323 §2.2).
   tcb.sndWnd = syn.window;
@@ -143,6 +144,7 @@ export function fromCookie(p: OpenParams, ack: Segment, syn: { mss: number; wsca
   tcb.rcvWnd = w.rcvWnd;
   tcb.rcvSsthresh = w.rcvWnd;
   tcb.rcvWscale = w.wscale;
+  if (!tcb.wscaleOk) withoutWindowScaling(tcb, w.space);
   updateSndMss(tcb);
   const o = parseOptions(ack.options);
   if (tcb.tsOk && o.ts) storeTsRecent(tcb, o.ts.val);

@@ -25,7 +25,8 @@ import { linuxSequenceCheck, inWindow } from '../acceptability.js';
 import { ackCheck, challengeAck, dupAck, oowRateLimited } from '../ack-policy.js';
 import { processAck } from '../ack.js';
 import { dataQueue, enterTimeWait } from '../recv-data.js';
-import { receiveWindow } from '../window.js';
+import { initialWindow, receiveWindow, withoutWindowScaling } from '../window.js';
+import { TS_ALIGNED_LEN } from '../options.js';
 import { failWith, setState } from '../state-change.js';
 import { resetErrno, resetFor } from '../reset.js';
 import { sendAck, sendSynAck, transmit } from '../output.js';
@@ -107,8 +108,11 @@ function synSent(tcb: Tcb, seg: Segment): void {
     tcb.rcvWup = tcb.rcvNxt;
     applyPeerSynOptions(tcb, seg, c.tcp_timestamps !== 0, c.tcp_window_scaling !== 0, c.tcp_sack !== 0);
     if (!tcb.wscaleOk) {
+      // tcp_rcv_synsent_state_process: rcv_wscale 0, window_clamp at most 65535; rcv_wnd keeps
+      // the space tcp_connect_init chose (window.ts withoutWindowScaling).
       tcb.rcvWscale = 0;
-      tcb.windowClamp = Math.min(tcb.windowClamp, 0xffff);
+      const c2 = tcb.config;
+      withoutWindowScaling(tcb, initialWindow(tcb, tcb.advMss - (c2.tcp_timestamps ? TS_ALIGNED_LEN : 0), false).space);
     }
     tcb.lastRecvAt = tcb.now;
     // The SYN-ACK's own window is not scaled (RFC 7323 §2.2).
