@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { timeWait } from './testing/fixtures.js';
+import { finWait2, timeWait } from './testing/fixtures.js';
 import { seqDiff } from './seq.js';
 import { LOCAL_ISN } from './testing/trace.js';
 
@@ -62,4 +62,13 @@ test('timer view in TIME-WAIT looks like ss -o timer:(timewait,...)', () => {
   const v = t.c.timerView(t.now);
   assert.equal(v.kind, 'timewait');
   assert.equal(Math.round(v.remainingMs), 50000);
+});
+
+test('orphaned FIN-WAIT-2: an out-of-window RST is answered with an ACK, the orphan lives on (tcp_timewait_state_process → TCP_TW_ACK)', () => {
+  const t = finWait2();
+  t.send(0.05, 'R 0:0(0) win 0');
+  t.recv(0.05, '. 2:2(0) ack 1');
+  t.expectState('FIN-WAIT-2');
+  t.send(0.06, 'R 1:1(0) win 0');
+  t.expectState('CLOSED');
 });

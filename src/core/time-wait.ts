@@ -14,7 +14,7 @@
 //   segments without data) and, unless it is a bare SYN, restart the 60 s timer.
 //
 // Orphaned FIN-WAIT-2 rules (Linux "just repeat all the checks of tcp_rcv_state_process"):
-// - Out of window: ACK (rate-limited). RST in window: gone. SYN at or beyond RCV.NXT: RST.
+// - Out of window or PAWS-rejected, an RST too: ACK (rate-limited). RST in window: gone. SYN at or beyond RCV.NXT: RST.
 // - Duplicate ACKs (no new sequence space): absorbed silently.
 // - New data after our half of the connection is closed: RST, gone. The FIN: TIME-WAIT, ACK it.
 import type { Tcb } from './tcb.js';
@@ -71,7 +71,9 @@ export function orphanFinWait2Segment(tcb: Tcb, seg: Segment): void {
   const end = seqAdd(seg.seq, len);
   const wnd = Math.max(0, seqDiff(seqAdd(tcb.rcvWup, tcb.rcvWnd), tcb.rcvNxt));
   if (pawsReject || !inWindow(seg.seq, end, tcb.rcvNxt, seqAdd(tcb.rcvNxt, wnd))) {
-    if (!seg.flags.rst && !oowRateLimited(tcb, seg.payload.length > 0 && !seg.flags.syn)) sendAck(tcb);
+    // tcp_timewait_check_oow_rate_limit → TCP_TW_ACK, an RST included: tcp_v4_rcv answers any
+    // out-of-window or PAWS-rejected segment to the FIN_WAIT2 minisocket with an ACK.
+    if (!oowRateLimited(tcb, seg.payload.length > 0 && !seg.flags.syn)) sendAck(tcb);
     return;
   }
   if (seg.flags.rst) {
