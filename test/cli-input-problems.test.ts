@@ -134,3 +134,11 @@ test('doctor on a netstat -antp paste with 300 FIN_WAIT2 and PID "-": not "orpha
   const zh = await inProcess(['doctor', '--input', '-', '--lang', 'zh'], paste);
   assert.match(zh.stdout, /可能是孤儿，也可能属于其他用户——进程归属不完整/);
 });
+
+test('--input a device: a clear error at once, never a hang (/dev/zero)', async () => {
+  for (const cmd of COMMANDS) {
+    const r = await inProcess([cmd, '--input', '/dev/zero']);
+    assert.equal(r.status, 2, cmd);
+    assert.match(r.stderr, /\/dev\/zero is not a regular file/);
+  }
+});

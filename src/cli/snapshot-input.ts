@@ -6,7 +6,7 @@
 //   --input -        the same from standard input
 //   --input DIR      a folder of outputs taken on one host at one moment, any mix, recognised by content
 // Reading files is I/O, so it lives here; parsing is the pure src/diagnose/parsers.
-import { readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import type { Lang } from '../i18n/lang.js';
 import type { HostSnapshot } from '../model/snapshot.js';
@@ -131,7 +131,34 @@ async function loadInput(src: string, io: CliIO, lang: Lang): Promise<HostSnapsh
     // A capture's manifest.json goes to the parsers like any file: it says when and where (merge.ts).
     return fromTexts(files, Math.max(...files.map((f) => f.mtimeMs)), lang);
   }
-  return fromTexts([{ name: src, text: readFileText(src, lang) }], st.mtimeMs, lang);
+  return fromTexts([{ name: src, text: readInputFile(src, st, lang) }], st.mtimeMs, lang);
+}
+
+/** A FIFO (`--input <(ss -tan)`) is read up to this many bytes; past it, the input is refused. */
+const MAX_PIPE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * One --input file: a regular file of sane size, or a pipe read up to MAX_PIPE_BYTES. Devices
+ * (/dev/zero, a terminal) are refused rather than read forever.
+ */
+function readInputFile(p: string, st: Stats, lang: Lang): string {
+  if (st.isFile()) {
+    if (st.size > MAX_FILE_BYTES) throw new UsageError(say(lang, `--input: ${p} is larger than ${MAX_FILE_BYTES / 2 ** 20} MB`, `--input：${p} 超过 ${MAX_FILE_BYTES / 2 ** 20} MB`));
+    return readFileText(p, lang);
+  }
+  if (!st.isFIFO()) throw new UsageError(say(lang, `--input: ${p} is not a regular file (a device?); save the output to a file, or pipe it with --input -`, `--input：${p} 不是普通文件（设备？）；请把输出存成文件，或用 --input - 从管道读取`));
+  const chunks: Buffer[] = [];
+  let total = 0;
+  const fd = openSync(p, 'r');
+  try {
+    const buf = Buffer.alloc(1 << 20);
+    for (let n = readSync(fd, buf); n > 0; n = readSync(fd, buf)) {
+      total += n;
+      if (total > MAX_PIPE_BYTES) throw new UsageError(say(lang, `--input: ${p} gave more than ${MAX_PIPE_BYTES / 2 ** 20} MB`, `--input：${p} 的数据超过 ${MAX_PIPE_BYTES / 2 ** 20} MB`));
+      chunks.push(Buffer.from(buf.subarray(0, n)));
+    }
+  } finally { closeSync(fd); }
+  return decodeText(Buffer.concat(chunks));
 }
 
 /** Exactly one of --input, --netns, --proc-root (or none: this host). */
