@@ -142,3 +142,14 @@ test('--input a device: a clear error at once, never a hang (/dev/zero)', async 
     assert.match(r.stderr, /\/dev\/zero is not a regular file/);
   }
 });
+
+test('the same paste (FIN_WAIT2 with PID "-"): states --by process and ls --pid say attribution is partial, like doctor', async () => {
+  const paste = ['Active Internet connections (servers and established)',
+    'Proto Recv-Q Send-Q Local Address           Foreign Address         State       PID/Program name',
+    'tcp        0      0 0.0.0.0:22              0.0.0.0:*               LISTEN      812/sshd',
+    ...Array.from({ length: 12 }, (_, i) => `tcp        0      0 10.0.0.5:${40000 + i}        10.0.0.9:8080           FIN_WAIT2   -`)].join('\n') + '\n';
+  const st = await inProcess(['states', '--input', '-', '--by', 'process'], paste);
+  assert.match(st.stderr, /note: process attribution is partial \(run as root, or paste ss -tanp taken as root\)/);
+  const ls = await inProcess(['ls', '--input', '-', '--pid', '812'], paste);
+  assert.match(ls.stderr, /note: process attribution is partial, --pid may miss sockets/);
+});

@@ -42,6 +42,15 @@ export function diagnose(s: HostSnapshot, opts: DiagnoseOptions = {}): Finding[]
   return diagnoseText(s, opts).map((f) => localiseFinding(f, lang));
 }
 
+/**
+ * True when some socket's owner may be missing from the source: not root, no -p, or a paste that
+ * shows '-' for FIN-WAIT-2 sockets it cannot tell orphaned from another user's. `states --by
+ * process`, `ls --pid` and the doctor's notes all ask this one question.
+ */
+export function attributionIsPartial(s: HostSnapshot): boolean {
+  return !s.processAttributionComplete || unattributedFinWait2(s).length > 0;
+}
+
 /** What the snapshot could not show, said plainly, with how to get it. */
 export function missingEvidence(s: HostSnapshot): Text[] {
   const notes: Text[] = [];

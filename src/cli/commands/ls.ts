@@ -6,6 +6,7 @@ import { stateFromWord, type TcpState } from '../../model/states.js';
 import { filterSockets, renderSocketList, type SocketFilter } from '../../diagnose/socket-views.js';
 import { pickLang, UsageError, type CliIO } from '../io.js';
 import { INPUT_OPTIONS, loadSnapshot } from '../snapshot-input.js';
+import { attributionIsPartial } from '../../diagnose/diagnose.js';
 import { warnProblems } from '../input-problems.js';
 
 const HELP: Text = {
@@ -71,8 +72,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const problems = snap.problems.length > 0 ? { problems: snap.problems } : {};
   if (!values.json) warnProblems(io, snap, lang);
   io.stdout(values.json ? JSON.stringify({ sockets: socks, count: socks.length, ...problems }, null, 2) + '\n' : renderSocketList(snap, socks, lang));
-  if (filter.pid !== undefined && !snap.processAttributionComplete && !values.json) {
-    io.stderr(lang === 'zh' ? '注意：进程归属不完整，--pid 可能漏掉套接字（请以 root 运行，或粘贴 ss -tanp）\n' : 'note: process attribution is partial, --pid may miss sockets (run as root, or paste ss -tanp)\n');
+  if (filter.pid !== undefined && attributionIsPartial(snap) && !values.json) {
+    io.stderr(lang === 'zh' ? '注意：进程归属不完整，--pid 可能漏掉套接字（请以 root 运行，或粘贴以 root 执行的 ss -tanp）\n' : 'note: process attribution is partial, --pid may miss sockets (run as root, or paste ss -tanp taken as root)\n');
   }
   return 0;
 }

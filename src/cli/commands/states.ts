@@ -11,6 +11,7 @@ import { readLiveStateCounts } from '../../node/live-snapshot.js';
 import { LiveSourceError } from '../../node/netns.js';
 import { pickLang, UsageError, type CliIO } from '../io.js';
 import { checkOneSource, INPUT_OPTIONS, loadSnapshot } from '../snapshot-input.js';
+import { attributionIsPartial } from '../../diagnose/diagnose.js';
 import { warnProblems } from '../input-problems.js';
 import type { ParseProblem } from '../../model/snapshot.js';
 
@@ -80,8 +81,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     io.stdout(JSON.stringify({ by, groups: groups.map((g) => ({ ...g, states: all ? g.states : nonZero(g.states) })), ...problems }, null, 2) + '\n');
   } else {
     io.stdout(renderStateGroups(groups, by, all, lang));
-    if (by === 'process' && !snap.processAttributionComplete) {
-      io.stderr(lang === 'zh' ? '注意：进程归属不完整（请以 root 运行，或粘贴 ss -tanp）\n' : 'note: process attribution is partial (run as root, or paste ss -tanp)\n');
+    if (by === 'process' && attributionIsPartial(snap)) {
+      io.stderr(lang === 'zh' ? '注意：进程归属不完整（请以 root 运行，或粘贴以 root 执行的 ss -tanp）\n' : 'note: process attribution is partial (run as root, or paste ss -tanp taken as root)\n');
     }
   }
   return 0;
