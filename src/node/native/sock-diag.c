@@ -1,0 +1,257 @@
+/*
+ * READ THIS FIRST — tcplens' optional native reader of TCP sockets through NETLINK_SOCK_DIAG.
+ *
+ * What it does: one SOCK_DIAG_BY_FAMILY dump (struct inet_diag_req_v2, NLM_F_DUMP) per family,
+ * AF_INET then AF_INET6, exactly what `ss -tan` asks the kernel (iproute2 misc/ss.c,
+ * sockdiag_send). The kernel answers with binary struct inet_diag_msg records
+ * (net/ipv4/inet_diag.c: inet_sk_diag_fill, inet_twsk_diag_fill, inet_req_diag_fill), so no text
+ * is generated and none parsed: the cost /proc/net/tcp pays in seq_printf is gone.
+ *
+ * Two entry points:
+ *   counts()  -> Float64Array(16): sockets per kernel state code (idiag_state), nothing else.
+ *   records() -> ArrayBuffer of RECORD_SIZE-byte records (layout below), one per socket; the TS
+ *                layer (sock-diag.ts) turns them into the SocketRecord shape parseProcNetTcp returns.
+ * Errors throw an Error whose `code` is the errno name (EPERM, EPROTONOSUPPORT, ...); the TS layer
+ * catches every one and falls back to /proc.
+ *
+ * Rules this file keeps:
+ * - Only sockets /proc/net/tcp[6] shows: idiag_states covers TCP_ESTABLISHED..TCP_NEW_SYN_RECV and
+ *   leaves out TCP_BOUND_INACTIVE (bound-only sockets, which inet_diag can dump since 6.x but /proc
+ *   never lists).
+ * - Every message is checked: NLMSG_OK bounds, the sequence number and sender (the kernel, pid 0),
+ *   NLMSG_ERROR (its errno is thrown), NLMSG_DONE (with the dump's own error, if any), a record
+ *   shorter than struct inet_diag_msg, trailing bytes that are not a whole message, and MSG_TRUNC
+ *   (a datagram bigger than our bounded buffer). A socket that vanishes mid-dump is simply absent.
+ * - One fixed receive buffer (the kernel fills at most ~32 KiB per dump datagram, netlink_recvmsg
+ *   caps max_recvmsg_len); the output grows by doubling up to a hard limit; the socket is closed
+ *   and every allocation freed on every path.
+ *
+ * Record layout (native byte order, natural alignment; keep sock-diag.ts in step):
+ *   0 u8 state   1 u8 family (4|6)   2 u8 timer (idiag_timer)   3 u8 unused
+ *   4 u16 local port   6 u16 remote port          (host order)
+ *   8 u32 rqueue  12 u32 wqueue  16 u32 timer expires (ms)  20 u32 retrans  24 u32 uid  28 u32 inode
+ *  32 u8[16] local address  48 u8[16] remote address   (network order, IPv4 in the first 4 bytes)
+ */
+#include <node_api.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#include <netinet/in.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define RECORD_SIZE 64
+#define RECV_BUF_SIZE (64 * 1024)
+/* 16 M sockets: far beyond any real host; a bound so a runaway dump cannot eat all memory. */
+#define MAX_RECORDS (16u * 1024u * 1024u)
+/* TCP_ESTABLISHED (1) .. TCP_NEW_SYN_RECV (12); not TCP_BOUND_INACTIVE (13). */
+#define PROC_LIKE_STATES (((1u << 13) - 1) & ~1u)
+
+typedef struct {
+  uint8_t *data;
+  size_t len; /* records */
+  size_t cap; /* records */
+} records_t;
+
+typedef struct {
+  double counts[16];
+  records_t *out; /* NULL: counts only */
+} sink_t;
+
+static int add_record(records_t *out, const struct inet_diag_msg *m) {
+  if (out->len == out->cap) {
+    if (out->cap >= MAX_RECORDS) return -E2BIG;
+    size_t cap = out->cap ? out->cap * 2 : 4096;
+    uint8_t *p = realloc(out->data, cap * RECORD_SIZE);
+    if (!p) return -ENOMEM;
+    out->data = p;
+    out->cap = cap;
+  }
+  uint8_t *r = out->data + out->len * RECORD_SIZE;
+  memset(r, 0, RECORD_SIZE);
+  r[0] = m->idiag_state;
+  r[1] = m->idiag_family == AF_INET6 ? 6 : 4;
+  r[2] = m->idiag_timer;
+  uint16_t ports[2] = {ntohs(m->id.idiag_sport), ntohs(m->id.idiag_dport)};
+  memcpy(r + 4, ports, sizeof ports);
+  uint32_t words[6] = {m->idiag_rqueue, m->idiag_wqueue, m->idiag_expires, m->idiag_retrans, m->idiag_uid, m->idiag_inode};
+  memcpy(r + 8, words, sizeof words);
+  memcpy(r + 32, m->id.idiag_src, 16);
+  memcpy(r + 48, m->id.idiag_dst, 16);
+  out->len++;
+  return 0;
+}
+
+static int send_request(int fd, int family, uint32_t seq) {
+  struct {
+    struct nlmsghdr nlh;
+    struct inet_diag_req_v2 r;
+  } req;
+  memset(&req, 0, sizeof req);
+  req.nlh.nlmsg_len = sizeof req;
+  req.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+  req.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+  req.nlh.nlmsg_seq = seq;
+  req.r.sdiag_family = (uint8_t)family;
+  req.r.sdiag_protocol = IPPROTO_TCP;
+  req.r.idiag_states = PROC_LIKE_STATES;
+  struct sockaddr_nl kernel;
+  memset(&kernel, 0, sizeof kernel);
+  kernel.nl_family = AF_NETLINK;
+  for (;;) {
+    ssize_t n = sendto(fd, &req, sizeof req, 0, (struct sockaddr *)&kernel, sizeof kernel);
+    if (n == (ssize_t)sizeof req) return 0;
+    if (n < 0 && errno == EINTR) continue;
+    return n < 0 ? -errno : -EIO;
+  }
+}
+
+/* One family's dump into `sink`. Returns 0, or a negative errno. */
+static int dump_family(int fd, int family, uint32_t seq, sink_t *sink, uint8_t *buf) {
+  int err = send_request(fd, family, seq);
+  if (err) return err;
+  for (;;) {
+    struct sockaddr_nl from;
+    struct iovec iov = {buf, RECV_BUF_SIZE};
+    struct msghdr msg;
+    memset(&msg, 0, sizeof msg);
+    msg.msg_name = &from;
+    msg.msg_namelen = sizeof from;
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    ssize_t got = recvmsg(fd, &msg, 0);
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      return -errno;
+    }
+    if (got == 0) return -ENODATA;            /* the dump ended without NLMSG_DONE */
+    if (msg.msg_flags & MSG_TRUNC) return -EMSGSIZE; /* bigger than our bounded buffer */
+    if (from.nl_pid != 0) continue;           /* not from the kernel */
+    int len = (int)got;
+    const struct nlmsghdr *h = (const struct nlmsghdr *)buf;
+    for (; NLMSG_OK(h, len); h = NLMSG_NEXT(h, len)) {
+      if (h->nlmsg_seq != seq) continue;      /* a stale answer to an earlier request */
+      if (h->nlmsg_type == NLMSG_DONE) {
+        /* The dump's return value follows the header (netlink_dump_done); negative = it failed. */
+        if (h->nlmsg_len >= NLMSG_LENGTH(sizeof(int))) {
+          int v;
+          memcpy(&v, NLMSG_DATA(h), sizeof v);
+          if (v < 0) return v;
+        }
+        return 0;
+      }
+      if (h->nlmsg_type == NLMSG_ERROR) {
+        if (h->nlmsg_len < NLMSG_LENGTH(sizeof(struct nlmsgerr))) return -EBADMSG;
+        const struct nlmsgerr *e = (const struct nlmsgerr *)NLMSG_DATA(h);
+        if (e->error < 0) return e->error;
+        continue;                             /* error 0 is an ACK */
+      }
+      if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY) continue;
+      if (h->nlmsg_len < NLMSG_LENGTH(sizeof(struct inet_diag_msg))) return -EBADMSG;
+      const struct inet_diag_msg *m = (const struct inet_diag_msg *)NLMSG_DATA(h);
+      sink->counts[m->idiag_state & 15] += 1;
+      if (sink->out) {
+        err = add_record(sink->out, m);
+        if (err) return err;
+      }
+    }
+    if (len != 0) return -EBADMSG;            /* a partial message at the end of the datagram */
+  }
+}
+
+/* Both families. A kernel without IPv6 answers the AF_INET6 dump with ENOENT: like no tcp6 file. */
+static int dump_all(sink_t *sink) {
+  int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+  if (fd < 0) return -errno;
+  uint8_t *buf = malloc(RECV_BUF_SIZE);
+  if (!buf) {
+    close(fd);
+    return -ENOMEM;
+  }
+  int err = dump_family(fd, AF_INET, 1, sink, buf);
+  if (!err) {
+    err = dump_family(fd, AF_INET6, 2, sink, buf);
+    if (err == -ENOENT) err = 0;
+  }
+  free(buf);
+  close(fd);
+  return err;
+}
+
+static const char *errno_name(int e) {
+  switch (e) {
+    case EPERM: return "EPERM";
+    case EACCES: return "EACCES";
+    case ENOENT: return "ENOENT";
+    case EINVAL: return "EINVAL";
+    case ENOMEM: return "ENOMEM";
+    case E2BIG: return "E2BIG";
+    case EBADMSG: return "EBADMSG";
+    case EMSGSIZE: return "EMSGSIZE";
+    case ENODATA: return "ENODATA";
+    case EPROTONOSUPPORT: return "EPROTONOSUPPORT";
+    case EAFNOSUPPORT: return "EAFNOSUPPORT";
+    case EOPNOTSUPP: return "EOPNOTSUPP";
+    default: return "EIO";
+  }
+}
+
+static napi_value throw_errno(napi_env env, int neg) {
+  char msg[128];
+  snprintf(msg, sizeof msg, "sock_diag: %s", strerror(-neg));
+  napi_throw_error(env, errno_name(-neg), msg);
+  return NULL;
+}
+
+static napi_value js_counts(napi_env env, napi_callback_info info) {
+  (void)info;
+  sink_t sink;
+  memset(&sink, 0, sizeof sink);
+  int err = dump_all(&sink);
+  if (err) return throw_errno(env, err);
+  void *data;
+  napi_value ab, arr;
+  if (napi_create_arraybuffer(env, sizeof sink.counts, &data, &ab) != napi_ok) return NULL;
+  memcpy(data, sink.counts, sizeof sink.counts);
+  if (napi_create_typedarray(env, napi_float64_array, 16, ab, 0, &arr) != napi_ok) return NULL;
+  return arr;
+}
+
+static napi_value js_records(napi_env env, napi_callback_info info) {
+  (void)info;
+  records_t out = {NULL, 0, 0};
+  sink_t sink;
+  memset(&sink, 0, sizeof sink);
+  sink.out = &out;
+  int err = dump_all(&sink);
+  if (err) {
+    free(out.data);
+    return throw_errno(env, err);
+  }
+  void *data;
+  napi_value ab;
+  napi_status st = napi_create_arraybuffer(env, out.len * RECORD_SIZE, &data, &ab);
+  if (st == napi_ok && out.len > 0) memcpy(data, out.data, out.len * RECORD_SIZE);
+  free(out.data);
+  return st == napi_ok ? ab : NULL;
+}
+
+static napi_value init(napi_env env, napi_value exports) {
+  napi_value fn, size;
+  if (napi_create_function(env, "counts", NAPI_AUTO_LENGTH, js_counts, NULL, &fn) != napi_ok) return NULL;
+  if (napi_set_named_property(env, exports, "counts", fn) != napi_ok) return NULL;
+  if (napi_create_function(env, "records", NAPI_AUTO_LENGTH, js_records, NULL, &fn) != napi_ok) return NULL;
+  if (napi_set_named_property(env, exports, "records", fn) != napi_ok) return NULL;
+  if (napi_create_uint32(env, RECORD_SIZE, &size) != napi_ok) return NULL;
+  if (napi_set_named_property(env, exports, "recordSize", size) != napi_ok) return NULL;
+  return exports;
+}
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, init)
