@@ -8,6 +8,7 @@ import { netnsProcFiles } from './netns.js';
 import { parseCounterPairs, parseSockstat } from './proc-counters.js';
 import { dirProcFiles, streamFile, type ProcFiles } from './proc-files.js';
 import { addStateCodes, parseProcNetTcp, tallyStateCodes } from './proc-net-tcp.js';
+import { nativeSockets, nativeTallyStates } from './native/sock-diag.js';
 import { attributeSockets } from './processes.js';
 import { readSysctls } from './sysctls.js';
 
@@ -42,7 +43,11 @@ export function readLiveSnapshotSync(opts: LiveOptions = {}): HostSnapshot {
   const problems: ParseProblem[] = [];
   const sockets: SocketRecord[] = [];
   let readV4 = false;
-  for (const [rel, family] of [['net/tcp', 'ipv4'], ['net/tcp6', 'ipv6']] as const) {
+  // Our own namespace: the netlink sock_diag addon, when built, lists the same sockets without the
+  // kernel printing /proc/net/tcp's text (native/sock-diag.ts); otherwise, and for any other view, /proc.
+  const native = ownNamespace(opts) ? nativeSockets() : undefined;
+  if (native) { readV4 = true; for (const s of native) sockets.push(s); }
+  for (const [rel, family] of native ? [] : [['net/tcp', 'ipv4'], ['net/tcp6', 'ipv6']] as const) {
     const buf = files.read(rel);
     if (buf === undefined) continue; // no IPv6 in this kernel, or a capture without it
     if (family === 'ipv4') readV4 = true;
@@ -122,8 +127,9 @@ function fillAges(sockets: SocketRecord[], sysctls: Record<string, string>): voi
  * process walk. The hot path the benchmark compares with `ss -tan | awk`.
  */
 export function readLiveStateCounts(opts: Pick<LiveOptions, 'procRoot' | 'netns'> = {}): Partial<Record<TcpState, number>> {
-  const files = procFilesFor(opts);
   const byCode = new Float64Array(256);
+  if (ownNamespace(opts) && nativeTallyStates(byCode)) return addStateCodes(byCode, {});
+  const files = procFilesFor(opts);
   for (const [rel, family] of [['net/tcp', 'ipv4'], ['net/tcp6', 'ipv6']] as const) {
     const p = files.path?.(rel);
     if (p !== undefined && streamFile(p, (buf, len) => tallyStateCodes(buf, len, family, byCode))) continue;
@@ -131,4 +137,9 @@ export function readLiveStateCounts(opts: Pick<LiveOptions, 'procRoot' | 'netns'
     if (b) tallyStateCodes(b, b.length, family, byCode);
   }
   return addStateCodes(byCode, {});
+}
+
+/** Netlink answers for the calling process's namespace only: use it when that is what is asked. */
+function ownNamespace(opts: Pick<LiveOptions, 'procRoot' | 'netns'>): boolean {
+  return opts.netns === undefined && opts.procRoot === undefined;
 }
