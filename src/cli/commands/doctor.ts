@@ -33,6 +33,9 @@ Input (default: this host, live from /proc; run as root to name every process):
   --rules          list the rules and the thresholds at which they fire
   --lang en|zh     language (default: from the locale)
 
+Lines of --input that cannot be read are listed on stderr with their line numbers (in "problems"
+with --json), for doctor, states and ls alike; a listing none of whose rows can be read is bad input.
+
 Exit status: 0 nothing at warning or above, 1 warnings or critical findings, 2 bad input.
 `,
   zh: `用法: tcplens doctor [--input 文件|目录|-] [--netns 名称] [--json] [--lang en|zh]
@@ -54,6 +57,9 @@ Exit status: 0 nothing at warning or above, 1 warnings or critical findings, 2 b
   --json           以 JSON 输出报告（findings、summary、source）
   --rules          列出规则及其触发阈值
   --lang en|zh     语言（默认取决于 locale）
+
+--input 中无法读取的行会连同行号列在标准错误上（--json 时放在 "problems" 中），doctor、states、ls 都一样；
+一份列表如果没有任何一行能读取，视为输入错误。
 
 退出码：0 没有警告及以上的发现，1 有警告或严重发现，2 输入错误。
 `,
