@@ -3,10 +3,11 @@
 // recognised but of which no row could be read exits 2 instead of printing "TOTAL 0".
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSync, mkdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ROOT } from './helpers/paths.js';
+import { FROM_SOURCE, ROOT } from './helpers/paths.js';
 import { main } from '../src/cli/main.js';
 
 const LINUX = path.join(ROOT, 'test/fixtures/formats/linux');
@@ -152,4 +153,14 @@ test('the same paste (FIN_WAIT2 with PID "-"): states --by process and ls --pid 
   assert.match(st.stderr, /note: process attribution is partial \(run as root, or paste ss -tanp taken as root\)/);
   const ls = await inProcess(['ls', '--input', '-', '--pid', '812'], paste);
   assert.match(ls.stderr, /note: process attribution is partial, --pid may miss sockets/);
+});
+
+test('--input - fed from /dev/zero: exit 2 with a message once past 64 MB, no hang', () => {
+  const fd = openSync('/dev/zero', 'r');
+  try {
+    const argv = FROM_SOURCE ? ['--import', 'tsx', path.join(ROOT, 'src/cli/entry.ts')] : [path.join(ROOT, 'bin/tcplens.js')];
+    const r = spawnSync(process.execPath, [...argv, 'states', '--input', '-'], { stdio: [fd, 'pipe', 'pipe'], encoding: 'utf8', timeout: 60_000, env: { ...process.env, LANG: 'C' } });
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /standard input gave more than 64 MB/);
+  } finally { closeSync(fd); }
 });

@@ -4,21 +4,32 @@ import { langFromLocale, parseLang, type Lang } from '../i18n/lang.js';
 export interface CliIO {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
-  /** Reads all of standard input (for `--input -`). */
-  readStdin: () => Promise<string>;
+  /** Reads all of standard input (for `--input -`); past `maxBytes`, stops and throws InputTooLargeError. */
+  readStdin: (maxBytes?: number) => Promise<string>;
   env: Record<string, string | undefined>;
 }
 
 export const processIO: CliIO = {
   stdout: (s) => { process.stdout.write(s); },
   stderr: (s) => { process.stderr.write(s); },
-  readStdin: async () => {
+  readStdin: async (maxBytes?: number) => {
     const chunks: Buffer[] = [];
-    for await (const c of process.stdin) chunks.push(c as Buffer);
+    let total = 0;
+    for await (const c of process.stdin) {
+      total += (c as Buffer).length;
+      // `--input - < /dev/zero` must end with a message, not fill memory.
+      if (maxBytes !== undefined && total > maxBytes) { process.stdin.destroy(); throw new InputTooLargeError(maxBytes); }
+      chunks.push(c as Buffer);
+    }
     return Buffer.concat(chunks).toString('utf8');
   },
   env: process.env,
 };
+
+/** Standard input gave more than the caller's limit. */
+export class InputTooLargeError extends Error {
+  constructor(readonly maxBytes: number) { super(`standard input is larger than ${maxBytes} bytes`); }
+}
 
 /** A usage error: printed as `tcplens CMD: message` with exit status 2, never a stack trace. */
 export class UsageError extends Error {}

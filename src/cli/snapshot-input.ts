@@ -14,7 +14,7 @@ import { snapshotFromTexts, UnknownFormatError } from '../diagnose/parsers/index
 import { mergeSamples } from '../diagnose/samples.js';
 import { readLiveSnapshot } from '../node/live-snapshot.js';
 import { LiveSourceError } from '../node/netns.js';
-import { UsageError, type CliIO } from './io.js';
+import { InputTooLargeError, UsageError, type CliIO } from './io.js';
 import { checkReadable } from './input-problems.js';
 
 /** The parseArgs option table every snapshot-reading command spreads into its own. */
@@ -123,7 +123,7 @@ export async function loadSnapshot(flags: InputFlags, io: CliIO, lang: Lang, opt
 
 async function loadInput(src: string, io: CliIO, lang: Lang): Promise<HostSnapshot> {
   if (src === '') throw new UsageError(say(lang, '--input needs a file, a folder or - for standard input', '--input 需要一个文件、目录，或 - 表示标准输入'));
-  if (src === '-') return fromTexts([{ name: '-', text: await io.readStdin() }], Date.now(), lang);
+  if (src === '-') return fromTexts([{ name: '-', text: await readStdinCapped(io, lang) }], Date.now(), lang);
   const st = statOrThrow(src, lang);
   if (st.isDirectory()) {
     const files = folderFiles(src, lang);
@@ -159,6 +159,15 @@ function readInputFile(p: string, st: Stats, lang: Lang): string {
     }
   } finally { closeSync(fd); }
   return decodeText(Buffer.concat(chunks));
+}
+
+async function readStdinCapped(io: CliIO, lang: Lang): Promise<string> {
+  try {
+    return await io.readStdin(MAX_PIPE_BYTES);
+  } catch (err) {
+    if (err instanceof InputTooLargeError) throw new UsageError(say(lang, `--input -: standard input gave more than ${MAX_PIPE_BYTES / 2 ** 20} MB`, `--input -：标准输入的数据超过 ${MAX_PIPE_BYTES / 2 ** 20} MB`));
+    throw err;
+  }
 }
 
 /** Exactly one of --input, --netns, --proc-root (or none: this host). */
