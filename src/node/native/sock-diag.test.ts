@@ -1,0 +1,171 @@
+// The native sock_diag path against /proc on the real kernel: in a namespace of our own, with
+// listeners (one with a full accept queue), established IPv4 and IPv6 pairs, FIN-WAIT-2/CLOSE-WAIT
+// pairs and TIME-WAIT minisockets, netlink must count and list exactly what /proc/net/tcp[6] shows.
+// Netlink answers for the caller's own namespace, so the reads run in a child inside it.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { SocketRecord } from '../../model/snapshot.js';
+import { FROM_SOURCE, ROOT } from '../../../test/helpers/paths.js';
+import { netnsSkipReason, TestNetns, waitUntil } from '../../../test/helpers/netns.js';
+import { decodeRecords, nativeAvailable } from './sock-diag.js';
+
+const ext = FROM_SOURCE ? 'ts' : 'js';
+const base = FROM_SOURCE ? ROOT : path.join(ROOT, 'dist');
+const mod = (rel: string): string => pathToFileURL(path.join(base, `src/node/${rel}.${ext}`)).href;
+
+// Runs inside the namespace: /proc's records and counts, then netlink's, as one JSON line.
+const PROBE = `
+import { readFileSync } from 'node:fs';
+import { nativeSockets, nativeTallyStates, nativeAvailable } from '${mod('native/sock-diag')}';
+import { parseProcNetTcp, tallyStateCodes, addStateCodes } from '${mod('proc-net-tcp')}';
+import { readLiveStateCounts, readLiveSnapshotSync } from '${mod('live-snapshot')}';
+const proc = [];
+const procCodes = new Float64Array(256);
+for (const [f, family] of [['/proc/net/tcp', 'ipv4'], ['/proc/net/tcp6', 'ipv6']]) {
+  const b = readFileSync(f);
+  proc.push(...parseProcNetTcp(b, { family, file: f }).sockets);
+  tallyStateCodes(b, b.length, family, procCodes);
+}
+const nativeCodes = new Float64Array(256);
+const ok = nativeTallyStates(nativeCodes);
+console.log(JSON.stringify({
+  available: nativeAvailable(), ok,
+  procCounts: addStateCodes(procCodes, {}), nativeCounts: addStateCodes(nativeCodes, {}),
+  proc, native: nativeSockets() ?? null,
+  live: readLiveStateCounts(), snapshot: readLiveSnapshotSync({ processes: false }).sockets,
+}));
+`;
+
+interface Probe {
+  available: boolean; ok: boolean;
+  procCounts: Record<string, number>; nativeCounts: Record<string, number>;
+  proc: SocketRecord[]; native: SocketRecord[] | null;
+  live: Record<string, number>; snapshot: SocketRecord[];
+}
+
+const skip = netnsSkipReason() ?? (nativeAvailable() ? undefined : 'the native addon is not built (node scripts/build-native.mjs)');
+let ns: TestNetns | undefined;
+
+function probe(env: NodeJS.ProcessEnv = {}): Probe {
+  if (!ns) throw new Error('no namespace');
+  const argv = [...(FROM_SOURCE ? ['--import', 'tsx'] : []), '--input-type=module', '-e', PROBE];
+  const r = spawnSync('ip', ['netns', 'exec', ns.name, process.execPath, ...argv], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 60_000, maxBuffer: 1 << 28, cwd: ROOT });
+  if (r.status !== 0) throw new Error(`probe failed (${r.status}): ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as Probe;
+}
+
+/** A record as a set member: the timer's remaining time moves between two reads (and /proc rounds to 10 ms). */
+function key(s: SocketRecord): string {
+  const { timer, processes: _p, ageMs: _a, ...rest } = s;
+  return JSON.stringify({ ...rest, timer: timer ? { kind: timer.kind, retransmits: timer.retransmits } : undefined }, Object.keys({ ...rest, timer: 0 }).sort());
+}
+const asSet = (xs: SocketRecord[]): string[] => xs.map(key).sort();
+
+before(async () => {
+  if (skip) return;
+  ns = TestNetns.create();
+  const life = { lifetimeMs: 60_000 };
+  const servers = [
+    ns.start('server', { port: 7001, mode: 'hold' }, life),
+    ns.start('server', { port: 7002, host: '::1', mode: 'hold' }, life),
+    ns.start('server', { port: 7003, mode: 'close-first' }, life),
+  ];
+  for (const s of servers) await s.waitFor('ready');
+  const clients = [
+    ns.start('client', { port: 7001, count: 20, mode: 'hold', write: 'hello' }, life),
+    ns.start('client', { port: 7001, count: 10, mode: 'end' }, life),
+    ns.start('client', { port: 7002, host: '::1', count: 10, mode: 'hold' }, life),
+    ns.start('client', { port: 7003, count: 10, mode: 'wait' }, life),
+  ];
+  for (const c of clients) await c.waitFor('done');
+  // A listener that never accepts: its accept queue (LISTEN Recv-Q) holds 3.
+  const stuck = ns.start('server', { port: 7004, mode: 'no-accept', backlog: 8 }, life);
+  await stuck.waitFor('ready');
+  const c = ns.start('client', { port: 7004, count: 3, mode: 'hold' }, life);
+  await c.waitFor('done');
+  await waitUntil('FIN-WAIT-2 and TIME-WAIT settled', () => {
+    const p = probe({ TCPLENS_NO_NATIVE: '1' });
+    return p.procCounts['FIN-WAIT-2'] === 10 && p.procCounts['TIME-WAIT'] === 10 ? true : undefined;
+  }, 20_000, 300);
+});
+after(async () => { await ns?.destroy(); });
+
+test('netlink counts equal /proc counts, per state', { skip }, () => {
+  const p = probe();
+  assert.equal(p.available, true);
+  assert.equal(p.ok, true);
+  assert.deepEqual(p.nativeCounts, p.procCounts);
+  assert.deepEqual(p.procCounts, { ESTABLISHED: 66, 'FIN-WAIT-2': 10, 'CLOSE-WAIT': 10, 'TIME-WAIT': 10, LISTEN: 4 });
+  assert.deepEqual(p.live, p.procCounts, 'readLiveStateCounts takes the native path and agrees');
+});
+
+test('netlink records equal parseProcNetTcp records, as sets', { skip }, () => {
+  const p = probe();
+  assert.ok(p.native);
+  assert.equal(p.native.length, p.proc.length);
+  assert.deepEqual(asSet(p.native), asSet(p.proc));
+  assert.deepEqual(asSet(p.snapshot), asSet(p.proc), 'readLiveSnapshotSync lists the same sockets');
+  // Spot checks of fields where inet_diag and /proc mean different things.
+  const stuck = p.native.find((s) => s.state === 'LISTEN' && s.localPort === 7004);
+  assert.equal(stuck?.recvQ, 3, 'LISTEN Recv-Q is the accept queue');
+  assert.equal(stuck?.sendQ, undefined, 'LISTEN Send-Q (the backlog limit) stays unknown, as from /proc');
+  const tw = p.native.find((s) => s.state === 'TIME-WAIT');
+  assert.equal(tw?.timer?.kind, 'timewait');
+  assert.equal(tw?.uid, undefined);
+  assert.equal(tw?.inode, 0);
+  assert.ok(p.native.some((s) => s.family === 'ipv6' && s.localAddress === '::1' && s.localPort === 7002 && s.state === 'LISTEN'));
+});
+
+test('without the addon (TCPLENS_NO_NATIVE=1) the same counts and sockets come from /proc', { skip }, () => {
+  const withNative = probe();
+  const without = probe({ TCPLENS_NO_NATIVE: '1' });
+  assert.equal(without.available, false);
+  assert.equal(without.ok, false);
+  assert.equal(without.native, null);
+  assert.deepEqual(without.live, withNative.live);
+  assert.deepEqual(asSet(without.snapshot), asSet(withNative.snapshot));
+});
+
+test('tcplens states --json: the same answer with and without the addon', { skip }, () => {
+  const cli = FROM_SOURCE ? ['--import', 'tsx', path.join(ROOT, 'src/cli/entry.ts')] : [path.join(ROOT, 'bin/tcplens.js')];
+  const run = (env: NodeJS.ProcessEnv): unknown => {
+    const r = spawnSync('ip', ['netns', 'exec', ns?.name ?? '', process.execPath, ...cli, 'states', '--json'], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 60_000, cwd: ROOT });
+    assert.equal(r.status, 0, r.stderr);
+    return JSON.parse(r.stdout);
+  };
+  const a = run({}), b = run({ TCPLENS_NO_NATIVE: '1' });
+  assert.deepEqual(a, b);
+  assert.deepEqual((a as { total: number }).total, 100);
+});
+
+// Hand-made packed records (sock-diag.c's layout), so the decoding is tested even where the
+// addon cannot be built.
+function record(f: { state: number; v6?: boolean; timer?: number; lport: number; rport: number; rq?: number; wq?: number; expires?: number; retrans?: number; uid?: number; inode?: number; src: number[]; dst: number[] }): Uint8Array {
+  const b = new ArrayBuffer(64);
+  const u8 = new Uint8Array(b), u16 = new Uint16Array(b), u32 = new Uint32Array(b);
+  u8[0] = f.state; u8[1] = f.v6 ? 6 : 4; u8[2] = f.timer ?? 0;
+  u16[2] = f.lport; u16[3] = f.rport;
+  u32[2] = f.rq ?? 0; u32[3] = f.wq ?? 0; u32[4] = f.expires ?? 0; u32[5] = f.retrans ?? 0; u32[6] = f.uid ?? 0; u32[7] = f.inode ?? 0;
+  u8.set(f.src, 32); u8.set(f.dst, 48);
+  return u8;
+}
+
+test('decodeRecords: LISTEN, retransmitting ESTABLISHED, IPv6 TIME-WAIT, an unknown state code', () => {
+  const mapped = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 10, 0, 0, 7];
+  const recs = [
+    record({ state: 0x0a, lport: 8080, rport: 0, rq: 2, wq: 511, uid: 1000, inode: 14016, src: [127, 0, 0, 1], dst: [0, 0, 0, 0] }),
+    record({ state: 0x01, timer: 1, lport: 8080, rport: 56322, rq: 5, wq: 1448, expires: 412, retrans: 2, uid: 1000, inode: 14023, src: [127, 0, 0, 1], dst: [10, 1, 2, 3] }),
+    record({ state: 0x06, v6: true, timer: 3, lport: 443, rport: 40000, expires: 59_000, src: mapped, dst: [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1] }),
+    record({ state: 0x0d, lport: 1, rport: 0, src: [0, 0, 0, 0], dst: [0, 0, 0, 0] }), // TCP_BOUND_INACTIVE: /proc never shows it
+  ];
+  const buf = new Uint8Array(64 * recs.length);
+  recs.forEach((r, i) => buf.set(r, i * 64));
+  assert.deepEqual(decodeRecords(buf.buffer), [
+    { state: 'LISTEN', family: 'ipv4', localAddress: '127.0.0.1', localPort: 8080, remoteAddress: '0.0.0.0', remotePort: 0, recvQ: 2, inode: 14016, uid: 1000, timer: { kind: 'off', remainingMs: 0, retransmits: 0 } },
+    { state: 'ESTABLISHED', family: 'ipv4', localAddress: '127.0.0.1', localPort: 8080, remoteAddress: '10.1.2.3', remotePort: 56322, recvQ: 5, sendQ: 1448, inode: 14023, uid: 1000, timer: { kind: 'on', remainingMs: 412, retransmits: 2 } },
+    { state: 'TIME-WAIT', family: 'ipv6', localAddress: '::ffff:10.0.0.7', localPort: 443, remoteAddress: '2001:db8::1', remotePort: 40000, recvQ: 0, sendQ: 0, inode: 0, timer: { kind: 'timewait', remainingMs: 59_000, retransmits: 0 } },
+  ]);
+});
