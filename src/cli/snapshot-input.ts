@@ -6,6 +6,10 @@
 //   --input -        the same from standard input
 //   --input DIR      a folder of outputs taken on one host at one moment, any mix, recognised by content
 // Reading files is I/O, so it lives here; parsing is the pure src/diagnose/parsers.
+// Every file of a folder goes to the parsers, .json included (PowerShell ConvertTo-Json, a capture's
+// manifest.json); only tcplens' own --json documents are skipped, by content. A FIFO or stdin is
+// read up to 64 MB, a device is refused: bad input ends with a message, never a hang.
+// What could not be read is checked and reported in input-problems.ts, the same for all three commands.
 import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import type { Lang } from '../i18n/lang.js';
