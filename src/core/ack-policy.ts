@@ -137,7 +137,7 @@ export function ackCheck(tcb: Tcb): void {
 }
 
 /** tcp_oow_rate_limited: true when an ACK for an invalid segment must be skipped. */
-export function oowRateLimited(tcb: Tcb, hasData: boolean): boolean {
+export function oowRateLimited(tcb: Pick<Tcb, 'now' | 'lastOowAckAt' | 'config'>, hasData: boolean): boolean {
   if (hasData) return false;
   const last = tcb.lastOowAckAt;
   if (last !== undefined && tcb.now - last < tcb.config.tcp_invalid_ratelimit) return true;

@@ -31,12 +31,15 @@ import { sendAck, transmit } from './output.js';
 import { enterQuickack } from './ack-policy.js';
 import { updateSndMss } from './events/open.js';
 import { LINGER_WAITS } from './state-change.js';
+import { advertiseWindow } from './window.js';
+import { TimeWaitSock } from './time-wait-sock.js';
 
 export type { Endpoint, SocketOptions, ConnectionEvent } from './tcb.js';
 export { resetFor } from './reset.js';
 export { TIMER_KINDS } from './timers.js';
 export type { TimerKind } from './timers.js';
 export { TRANSITIONS } from './transitions.js';
+export { TimeWaitSock } from './time-wait-sock.js';
 export type { TransitionRow } from './transitions.js';
 
 export interface ConnectionParams {
@@ -234,6 +237,35 @@ export class Connection {
       view.nextAt = due;
     }
     return view;
+  }
+
+  /**
+   * tcp_time_wait(sk, TCP_TIME_WAIT, timeo): the minisocket that can stand in for this connection
+   * from now on (time-wait-sock.ts), or undefined while it cannot answer exactly as this
+   * Connection would: not in TIME-WAIT, another timer (a delayed ACK) still pending, segments or
+   * events not yet drained, or out-of-order data a SACK block would still name.
+   */
+  toTimeWait(): TimeWaitSock | undefined {
+    const t = this.tcb;
+    const tw = t.timers['time-wait'];
+    if (t.state !== 'TIME-WAIT' || tw === undefined || t.outbox.length > 0 || t.events.length > 0) return undefined;
+    if (TIMER_KINDS.some((k) => k !== 'time-wait' && t.timers[k] !== undefined)) return undefined;
+    if (t.sackOk && t.ofo.length > 0) return undefined;
+    // The window every later ACK would carry: in TIME-WAIT nothing advertiseWindow reads changes,
+    // and after one call it returns the same value again. Computed on the TCB, then put back.
+    const { rcvWnd, rcvWup, quickAcks } = t;
+    const win = advertiseWindow(t);
+    const advertised = t.rcvWnd;
+    t.rcvWnd = rcvWnd;
+    t.rcvWup = rcvWup;
+    t.quickAcks = quickAcks;
+    return new TimeWaitSock({
+      config: t.config, local: t.local, remote: t.remote, now: t.now,
+      rcvNxt: t.rcvNxt, sndNxt: t.sndNxt, sndUna: t.sndUna,
+      rcvWnd: advertised, win,
+      tsOk: t.tsOk, tsRecent: t.tsRecent, tsRecentStamp: t.tsRecentStamp, tsOffset: t.tsOffset,
+      lastOowAckAt: t.lastOowAckAt, deadline: tw,
+    });
   }
 
   /** Time only moves forward; a caller's clock going back is treated as "now" again. */

@@ -18,6 +18,9 @@ import type { Tcb } from './tcb.js';
 import type { Segment } from './segment.js';
 import { seqGt, seqLt } from './seq.js';
 
+/** What the PAWS checks read: a full TCB or the TIME-WAIT minisocket (time-wait-sock.ts). */
+export type PawsState = Pick<Tcb, 'tsRecent' | 'tsRecentStamp' | 'now'>;
+
 export const TCP_PAWS_WINDOW = 1;
 /** TCP_PAWS_MSL: 60 s; an RST may bypass PAWS once ts_recent is this old. */
 export const TCP_PAWS_MSL_MS = 60_000;
@@ -25,20 +28,20 @@ export const TCP_PAWS_MSL_MS = 60_000;
 export const TCP_PAWS_24DAYS_MS = 24 * 24 * 3600 * 1000;
 
 /** tcp_store_ts_recent: remember the peer's clock and when we saw it. */
-export function storeTsRecent(tcb: Tcb, val: number): void {
+export function storeTsRecent(tcb: PawsState, val: number): void {
   tcb.tsRecent = val >>> 0;
   tcb.tsRecentStamp = tcb.now;
 }
 
 /** tcp_paws_check: true when TSval passes against ts_recent with `win` ticks of slack. */
-export function pawsCheck(tcb: Tcb, val: number, win: number): boolean {
+export function pawsCheck(tcb: PawsState, val: number, win: number): boolean {
   if (((tcb.tsRecent - val) | 0) <= win) return true;
   if (tcb.now - tcb.tsRecentStamp >= TCP_PAWS_24DAYS_MS) return true;
   return tcb.tsRecent === 0;
 }
 
 /** tcp_paws_reject: the minisocket (TIME-WAIT, orphaned FIN-WAIT-2) test; RSTs are not exempt. */
-export function pawsReject(tcb: Tcb, val: number, rst: boolean): boolean {
+export function pawsReject(tcb: PawsState, val: number, rst: boolean): boolean {
   if (pawsCheck(tcb, val, 0)) return false;
   // "we can relax time bounds for RST segments to MSL" (include/net/tcp.h).
   if (rst && tcb.now - tcb.tsRecentStamp >= TCP_PAWS_MSL_MS) return false;

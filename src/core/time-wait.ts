@@ -19,6 +19,8 @@
 // - New data after our half of the connection is closed: RST, gone. The FIN: TIME-WAIT, ACK it.
 import type { Tcb } from './tcb.js';
 import type { Segment } from './segment.js';
+import type { TcpConfig } from './config.js';
+import type { Seq } from './seq.js';
 import { segmentLength } from './segment.js';
 import { seqAdd, seqGt, seqLe, seqDiff } from './seq.js';
 import { parseOptions } from './options.js';
@@ -31,36 +33,77 @@ import { enterTimeWait } from './recv-data.js';
 import { resetFor } from './reset.js';
 import { pawsReject as tcpPawsReject, storeTsRecent } from './paws.js';
 
-export function timeWaitSegment(tcb: Tcb, seg: Segment): void {
+/**
+ * What TIME-WAIT processing reads and writes. A full TCB (a Connection still in TIME-WAIT)
+ * and the minisocket (time-wait-sock.ts, Linux's tcp_timewait_sock) both have these fields
+ * under the same names, so the rules below are written once for both.
+ */
+export interface TimeWaitState {
+  readonly config: TcpConfig;
+  readonly now: number;
+  readonly rcvNxt: Seq;
+  readonly sndNxt: Seq;
+  readonly tsOk: boolean;
+  tsRecent: number;
+  tsRecentStamp: number;
+  lastOowAckAt: number | undefined;
+}
+
+/** The effects TIME-WAIT processing may have, done by each holder in its own way. */
+export interface TimeWaitEffects<S extends TimeWaitState> {
+  /** tcp_v4_timewait_ack: a bare ACK, seq = SND.NXT, ack = RCV.NXT, our TS option. */
+  ack(s: S): void;
+  /** inet_twsk_reschedule(tw, TCP_TIMEWAIT_LEN): the timer now ends at `at`. */
+  restartTimer(s: S, at: number): void;
+  /** The 'new-incarnation' event for the host (TCP_TW_SYN), before close(). */
+  newIncarnation(s: S, syn: Segment, isn: Seq): void;
+  /** inet_twsk_deschedule_put: CLOSED, with the reason history and views show. */
+  close(s: S, reason: string): void;
+}
+
+/** tcp_timewait_state_process, substate TCP_TIME_WAIT — the one copy of these rules. */
+export function timeWaitProcess<S extends TimeWaitState>(tw: S, seg: Segment, fx: TimeWaitEffects<S>): void {
   const opts = parseOptions(seg.options);
   // paws_reject = tcp_paws_reject(&tmp_opt, th->rst): an RST with a stale TSval is rejected too
   // (it cannot end TIME-WAIT) unless ts_recent is older than TCP_PAWS_MSL.
-  const pawsReject = tcb.tsOk && opts.ts !== undefined && tcpPawsReject(tcb, opts.ts.val, seg.flags.rst);
+  const pawsReject = tw.tsOk && opts.ts !== undefined && tcpPawsReject(tw, opts.ts.val, seg.flags.rst);
   const len = segmentLength(seg);
-  if (!pawsReject && seg.seq === tcb.rcvNxt && (len === 0 || seg.flags.rst)) {
+  if (!pawsReject && seg.seq === tw.rcvNxt && (len === 0 || seg.flags.rst)) {
     if (seg.flags.rst) {
-      if (!tcb.config.tcp_rfc1337) {
-        setState(tcb, 'CLOSED', 'RST in TIME-WAIT (tcp_rfc1337=0)');
+      if (!tw.config.tcp_rfc1337) {
+        fx.close(tw, 'RST in TIME-WAIT (tcp_rfc1337=0)');
         return;
       }
     } else {
-      arm(tcb.timers, 'time-wait', tcb.now + tcb.config.time_wait_ms);
+      fx.restartTimer(tw, tw.now + tw.config.time_wait_ms);
     }
-    if (opts.ts && tcb.tsOk) storeTsRecent(tcb, opts.ts.val);
+    if (opts.ts && tw.tsOk) storeTsRecent(tw, opts.ts.val);
     return;
   }
   if (seg.flags.syn && !seg.flags.rst && !seg.flags.ack && !pawsReject &&
-      (seqGt(seg.seq, tcb.rcvNxt) || (opts.ts !== undefined && tcb.tsOk && ((tcb.tsRecent - opts.ts.val) | 0) < 0))) {
-    let isn = seqAdd(tcb.sndNxt, 65535 + 2);
+      (seqGt(seg.seq, tw.rcvNxt) || (opts.ts !== undefined && tw.tsOk && ((tw.tsRecent - opts.ts.val) | 0) < 0))) {
+    let isn = seqAdd(tw.sndNxt, 65535 + 2);
     if (isn === 0) isn = seqAdd(isn, 1);
-    tcb.events.push({ type: 'new-incarnation', syn: seg, isn });
-    setState(tcb, 'CLOSED', 'SYN of a new incarnation in TIME-WAIT');
+    fx.newIncarnation(tw, seg, isn);
+    fx.close(tw, 'SYN of a new incarnation in TIME-WAIT');
     return;
   }
   // A rejected or out-of-window RST is dropped silently; TIME-WAIT goes on.
   if (seg.flags.rst) return;
-  if (pawsReject || seg.flags.ack) arm(tcb.timers, 'time-wait', tcb.now + tcb.config.time_wait_ms);
-  if (!oowRateLimited(tcb, seg.payload.length > 0 && !seg.flags.syn)) sendAck(tcb);
+  if (pawsReject || seg.flags.ack) fx.restartTimer(tw, tw.now + tw.config.time_wait_ms);
+  if (!oowRateLimited(tw, seg.payload.length > 0 && !seg.flags.syn)) fx.ack(tw);
+}
+
+/** A full TCB's way of doing TIME-WAIT's effects. */
+const TCB_EFFECTS: TimeWaitEffects<Tcb> = {
+  ack: (tcb) => sendAck(tcb),
+  restartTimer: (tcb, at) => arm(tcb.timers, 'time-wait', at),
+  newIncarnation: (tcb, syn, isn) => { tcb.events.push({ type: 'new-incarnation', syn, isn }); },
+  close: (tcb, reason) => setState(tcb, 'CLOSED', reason),
+};
+
+export function timeWaitSegment(tcb: Tcb, seg: Segment): void {
+  timeWaitProcess(tcb, seg, TCB_EFFECTS);
 }
 
 export function orphanFinWait2Segment(tcb: Tcb, seg: Segment): void {

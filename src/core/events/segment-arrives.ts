@@ -68,7 +68,7 @@ export function segmentArrives(tcb: Tcb, seg: Segment): void {
 }
 
 /** Fields brought into their wire ranges: 32-bit sequence numbers, a 16-bit window, known flags. */
-function normalise(seg: Segment): Segment {
+export function normalise(seg: Segment): Segment {
   const f = seg.flags;
   return {
     ...seg,
@@ -80,7 +80,7 @@ function normalise(seg: Segment): Segment {
 }
 
 /** A hostile or broken segment is dropped, never thrown on. */
-function isWellFormed(seg: Segment): boolean {
+export function isWellFormed(seg: Segment): boolean {
   return !!seg && typeof seg === 'object' && !!seg.flags && typeof seg.seq === 'number' && typeof seg.ack === 'number' &&
     Number.isFinite(seg.seq) && Number.isFinite(seg.ack) && seg.payload instanceof Uint8Array && Number.isFinite(seg.window);
 }

@@ -1,0 +1,206 @@
+// READ THIS FIRST — the TIME-WAIT minisocket: what is left of a connection once it is in
+// TIME-WAIT and no application holds it, as Linux keeps it (struct tcp_timewait_sock, ~168 bytes,
+// made by tcp_time_wait() in net/ipv4/tcp_minisocks.c). The full TCB — buffers, queues, RTT and
+// congestion state, seven timers, the history — is dropped; what TIME-WAIT still needs stays:
+//
+//   Linux (tcp_timewait_sock / inet_timewait_sock)     here
+//   tw_daddr, tw_rcv_saddr, tw_dport, tw_num            local, remote
+//   tw_rcv_nxt, tw_snd_nxt                              rcvNxt, sndNxt (sndUna for views)
+//   tw_rcv_wnd (>> tw_rcv_wscale when sent)             rcvWnd, win (the raw 16-bit field)
+//   tw_ts_recent, tw_ts_recent_stamp, tw_ts_offset      tsRecent, tsRecentStamp, tsOffset
+//   tw_last_oow_ack_time                                lastOowAckAt
+//   tw_substate, tw_timer                               state, deadline
+//
+// Rules:
+// - Every segment goes through timeWaitProcess (time-wait.ts), the same function a Connection
+//   still in TIME-WAIT uses: the rules exist once. Segments are checked and normalised as
+//   segment-arrives.ts does for a Connection.
+// - It is driven like a Connection (handleSegment, handleTimeout, pollTransmit, pollEvent,
+//   nextDeadline, status, timerView), so the host can hold either in its 4-tuple table.
+// - Its ACKs are the Connection's ACKs byte for byte: the window is the one advertiseWindow()
+//   gives in TIME-WAIT, where nothing it depends on changes any more (computed once by
+//   Connection.toTimeWait).
+// - No file descriptor reaches a minisocket (Linux has no struct socket behind one): the socket
+//   calls answer as for a closed connection.
+import type { TcpConfig } from './config.js';
+import type { Endpoint, SocketOptions, ConnectionEvent } from './tcb.js';
+import type { Segment } from './segment.js';
+import type { Seq } from './seq.js';
+import type { Errno, SysError } from './errno.js';
+import { sysError } from './errno.js';
+import type { ConnectionStatus, TimerView } from './connection.js';
+import { timeWaitProcess, type TimeWaitEffects } from './time-wait.js';
+import { dataOptions } from './options.js';
+import { flags } from './output.js';
+import { resetFor } from './reset.js';
+import { isWellFormed, normalise } from './events/segment-arrives.js';
+
+/** What Connection.toTimeWait hands over (tcp_time_wait's copy into the minisocket). */
+export interface TimeWaitInit {
+  config: TcpConfig;
+  local: Endpoint;
+  remote: Endpoint;
+  now: number;
+  rcvNxt: Seq;
+  sndNxt: Seq;
+  sndUna: Seq;
+  rcvWnd: number;
+  win: number;
+  tsOk: boolean;
+  tsRecent: number;
+  tsRecentStamp: number;
+  tsOffset: number;
+  lastOowAckAt: number | undefined;
+  deadline: number;
+}
+
+const NO_OPTIONS: SocketOptions = Object.freeze({});
+
+export class TimeWaitSock {
+  readonly config: TcpConfig;
+  readonly local: Endpoint;
+  readonly remote: Endpoint;
+  state: 'TIME-WAIT' | 'CLOSED' = 'TIME-WAIT';
+  now: number;
+  readonly rcvNxt: Seq;
+  readonly sndNxt: Seq;
+  private readonly sndUna: Seq;
+  private readonly rcvWnd: number;
+  private readonly win: number;
+  readonly tsOk: boolean;
+  tsRecent: number;
+  tsRecentStamp: number;
+  private readonly tsOffset: number;
+  lastOowAckAt: number | undefined;
+  /** The TIME-WAIT timer (tw_timer); undefined once CLOSED. */
+  deadline: number | undefined;
+  private out: Segment[] | undefined;
+  private events: ConnectionEvent[] | undefined;
+
+  constructor(i: TimeWaitInit) {
+    this.config = i.config;
+    this.local = i.local;
+    this.remote = i.remote;
+    this.now = i.now;
+    this.rcvNxt = i.rcvNxt;
+    this.sndNxt = i.sndNxt;
+    this.sndUna = i.sndUna;
+    this.rcvWnd = i.rcvWnd;
+    this.win = i.win;
+    this.tsOk = i.tsOk;
+    this.tsRecent = i.tsRecent;
+    this.tsRecentStamp = i.tsRecentStamp;
+    this.tsOffset = i.tsOffset;
+    this.lastOowAckAt = i.lastOowAckAt;
+    this.deadline = i.deadline;
+  }
+
+  /** tcp_timewait_state_process. */
+  handleSegment(seg: Segment, now: number): void {
+    this.at(now);
+    if (!isWellFormed(seg)) return;
+    if (this.state === 'CLOSED') {
+      // As a CLOSED Connection answers (RFC 9293 §3.10.7.1); the host frees us before this.
+      const r = resetFor(seg);
+      if (r) this.push(r);
+      return;
+    }
+    timeWaitProcess(this, normalise(seg), TW_EFFECTS);
+  }
+
+  /** tw_timer_handler: the 60 s are over. */
+  handleTimeout(now: number): void {
+    this.at(now);
+    if (this.deadline !== undefined && this.deadline <= this.now) closeTw(this, 'TIME-WAIT timer (60 s) expired');
+  }
+
+  nextDeadline(): number | undefined {
+    return this.deadline;
+  }
+
+  pollTransmit(): Segment | undefined {
+    return this.out?.shift();
+  }
+
+  pollEvent(): ConnectionEvent | undefined {
+    return this.events?.shift();
+  }
+
+  /** The answer Connection.status() gives in TIME-WAIT for what a minisocket keeps; no RTT or congestion state (ss -i shows none for TIME-WAIT either). */
+  status(): ConnectionStatus {
+    return {
+      state: this.state,
+      sndUna: this.sndUna, sndNxt: this.sndNxt, rcvNxt: this.rcvNxt,
+      sndWnd: 0, rcvWnd: this.rcvWnd,
+      rtoMs: 0, srttMs: undefined,
+      retransmits: 0, backoff: 0, probes: 0,
+      mss: 0, sndMss: 0, advMss: 0,
+      bytesReceived: 0, bytesAcked: 0,
+      sendQueue: 0, recvQueue: 0, totalRetrans: 0,
+    };
+  }
+
+  /** As Connection.timerView: `timer:(timewait,Ns,0)`. */
+  timerView(now?: number): TimerView {
+    const at = this.deadline;
+    if (at === undefined) return { kind: 'off', remainingMs: 0, retransmits: 0 };
+    return { kind: 'timewait', remainingMs: Math.max(0, at - (now ?? this.now)), retransmits: 0, next: 'time-wait', nextAt: at };
+  }
+
+  // ---- the socket calls: no file descriptor reaches a minisocket; answers as for a closed one.
+  get orphaned(): boolean { return true; }
+  get error(): Errno | undefined { return undefined; }
+  get options(): SocketOptions { return NO_OPTIONS; }
+  get timestampsOk(): boolean { return this.tsOk; }
+  readableBytes(): number { return 0; }
+  writableSpace(): number { return 0; }
+  send(_data: Uint8Array, _now: number): number | SysError { return sysError('EPIPE'); }
+  recv(_max: number, _now: number): Uint8Array | SysError { return new Uint8Array(0); }
+  shutdown(_how: 'SHUT_RD' | 'SHUT_WR' | 'SHUT_RDWR', _now: number): 0 | SysError { return sysError('ENOTCONN'); }
+  close(now: number): void { this.at(now); }
+  abort(now: number): void { this.at(now); }
+  setOption(_o: Partial<SocketOptions>, now: number): void { this.at(now); }
+
+  /** The output of the TIME-WAIT rules (TimeWaitEffects). */
+  push(seg: Segment): void {
+    (this.out ??= []).push(seg);
+  }
+
+  emitEvent(e: ConnectionEvent): void {
+    (this.events ??= []).push(e);
+  }
+
+  /** tcp_v4_timewait_ack → tcp_v4_send_ack: seq tw_snd_nxt, ack tw_rcv_nxt, the window, TS. */
+  ack(): void {
+    this.push({
+      srcAddr: this.local.addr, srcPort: this.local.port,
+      dstAddr: this.remote.addr, dstPort: this.remote.port,
+      seq: this.sndNxt, ack: this.rcvNxt, flags: flags({ ack: true }),
+      window: this.win,
+      urgent: 0,
+      options: dataOptions(this.tsOk ? { val: (Math.floor(this.now) + this.tsOffset) >>> 0, ecr: this.tsRecent } : undefined),
+      payload: new Uint8Array(0),
+    });
+  }
+
+  /** Time only moves forward, as in Connection. */
+  private at(now: number): void {
+    if (Number.isFinite(now) && now > this.now) this.now = now;
+  }
+}
+
+/** state-change.ts's setState for the minisocket: the 'state' event, then 'closed'. */
+function closeTw(tw: TimeWaitSock, reason: string): void {
+  if (tw.state === 'CLOSED') return;
+  tw.state = 'CLOSED';
+  tw.deadline = undefined;
+  tw.emitEvent({ type: 'state', from: 'TIME-WAIT', to: 'CLOSED', reason, at: tw.now });
+  tw.emitEvent({ type: 'closed' });
+}
+
+const TW_EFFECTS: TimeWaitEffects<TimeWaitSock> = {
+  ack: (tw) => tw.ack(),
+  restartTimer: (tw, at) => { tw.deadline = at; },
+  newIncarnation: (tw, syn, isn) => tw.emitEvent({ type: 'new-incarnation', syn, isn }),
+  close: closeTw,
+};
