@@ -7,13 +7,14 @@
 // client processes holding N connections, so 2N sockets plus listeners); everything is removed
 // afterwards. Each
 // command runs inside the namespace (`ip netns exec`), the library in-process reads the same
-// namespace through /proc/<server pid>/net. Medians of RUNS alternating runs; ratios are the
+// namespace through /proc/<server pid>/net; the native sock_diag rows (src/node/native) are timed
+// by a child inside the namespace, since netlink answers for its caller's namespace only. Medians of RUNS alternating runs; ratios are the
 // other tool's median over tcplens's (above 1 = tcplens is faster).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { readLiveSnapshotSync, readLiveStateCounts } from '../src/node/live-snapshot.js';
 import { netnsSkipReason, TestNetns, waitUntil, type NsProcess } from '../test/helpers/netns.js';
 
@@ -36,7 +37,30 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
-interface Contender { name: string; run: () => string | undefined; note?: string }
+interface Contender { name: string; run: () => string | undefined; note?: string; timedInside?: boolean }
+
+/**
+ * The native sock_diag path timed in-process: netlink sees only the caller's namespace, so a child
+ * inside the namespace loads the addon, warms up once, and times RUNS counts and RUNS record reads.
+ */
+function timeNativeInNs(ns: TestNetns): { counts: number[]; records: number[]; total: number } | string {
+  const ext = fromSource ? 'ts' : 'js';
+  const mod = pathToFileURL(path.join(fromSource ? root : path.join(root, 'dist'), `src/node/native/sock-diag.${ext}`)).href;
+  const script = `
+import { nativeAvailable, nativeSockets, nativeTallyStates } from '${mod}';
+if (!nativeAvailable()) { console.log(JSON.stringify({ missing: true })); process.exit(0); }
+const ms = (f) => { const a = process.hrtime.bigint(); f(); return Number(process.hrtime.bigint() - a) / 1e6; };
+const tally = () => { const c = new Float64Array(256); if (!nativeTallyStates(c)) throw new Error('sock_diag failed'); return c; };
+tally(); nativeSockets();
+const counts = [], records = [];
+for (let i = 0; i < ${RUNS}; i++) { counts.push(ms(tally)); records.push(ms(() => nativeSockets())); }
+console.log(JSON.stringify({ counts, records, total: tally().reduce((a, b) => a + b, 0) }));
+`;
+  const r = ns.exec([process.execPath, ...(fromSource ? ['--import', 'tsx'] : []), '--input-type=module', '-e', script], 300_000);
+  if (r.status !== 0) return `not timed: ${r.stderr.trim().split('\n')[0] || 'failed'}`;
+  const out = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as { missing?: boolean; counts: number[]; records: number[]; total: number };
+  return out.missing ? 'not timed: the addon is not built (node scripts/build-native.mjs)' : out;
+}
 
 /** Runs a shell pipeline inside the namespace; returns its stdout. */
 function inNs(ns: TestNetns, cmd: string): () => string {
@@ -105,6 +129,14 @@ export async function run(): Promise<void> {
         ? { name: `\`tcplens states\` (CLI${fromSource ? ', from source under tsx' : ''})`, run: () => { const r = ns.exec([...cliArgv, 'states']); if (r.status !== 0) throw new Error(r.stderr); return r.stdout; } }
         : { name: '`tcplens states` (CLI)', run: () => undefined, note: `not timed: ${cliProbe.stderr.trim().split('\n')[0] || 'failed'}` },
     ];
+    // The CLI as above (it takes the native path when the addon is built), and forced onto /proc.
+    contenders.push({ name: '`tcplens states` (CLI) with TCPLENS_NO_NATIVE=1: the /proc path', run: () => { const r = ns.exec(['env', 'TCPLENS_NO_NATIVE=1', ...cliArgv, 'states']); if (r.status !== 0) throw new Error(r.stderr); return r.stdout; }, ...(cliReady ? {} : { note: 'not timed' }) });
+    const native = timeNativeInNs(ns);
+    const nativeCount: Contender = { name: 'tcplens native: sock_diag count (in-process, in the namespace)', run: () => undefined, timedInside: true };
+    const nativeRecords: Contender = { name: 'tcplens native: sock_diag records → SocketRecord[] (in-process, in the namespace)', run: () => undefined, timedInside: true };
+    if (typeof native === 'string') { nativeCount.note = native; nativeRecords.note = native; }
+    else if (native.total !== total) { nativeCount.note = nativeRecords.note = `not timed: sock_diag counted ${native.total} sockets, /proc ${total}`; }
+    contenders.push(nativeCount, nativeRecords);
     if (hasTool('ss')) {
       contenders.push({ name: "`ss -tan \\| awk '{print $1}' \\| sort \\| uniq -c`", run: inNs(ns, "ss -tan | awk '{print $1}' | sort | uniq -c") });
       contenders.push({ name: "`ss -tan \\| awk '{++S[$1]} END {...}'`", run: inNs(ns, "ss -tan | awk '{++S[$1]} END {for(a in S) print a, S[a]}'") });
@@ -127,8 +159,9 @@ export async function run(): Promise<void> {
     const counting = [...contenders];
     if (hasTool('ss')) contenders.push(withOwners, ssP);
     const times = new Map<Contender, number[]>(contenders.map((c) => [c, []]));
+    if (typeof native !== 'string') { times.set(nativeCount, native.counts); times.set(nativeRecords, native.records); }
     const time = (c: Contender): void => {
-      if (c.note) return;
+      if (c.note || c.timedInside) return;
       const a = process.hrtime.bigint();
       c.run();
       times.get(c)?.push(Number(process.hrtime.bigint() - a) / 1e6);
