@@ -1,5 +1,6 @@
 // The one place the host imports the connection engine (src/core/connection.ts) from.
 export { Connection } from '../core/connection.js';
+export { TimeWaitSock } from '../core/time-wait-sock.js';
 export { resetFor } from '../core/reset.js';
 export type { ConnectionParams } from '../core/connection.js';
 export type { ConnectionEvent, SocketOptions } from '../core/tcb.js';

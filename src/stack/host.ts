@@ -17,6 +17,9 @@
 //   TCP_FIN_WAIT2, tmo)); past it a connection entering TIME-WAIT is destroyed at once
 //   (TCPTimeWaitOverflow). tcp_max_orphans counts orphaned full sockets; past it a close() resets
 //   the connection (tcp_check_oom, TCPAbortOnMemory).
+// - A connection in TIME-WAIT that no application holds is swapped for its minisocket
+//   (Connection.toTimeWait, src/core/time-wait-sock.ts) as tcp_time_wait() does: same answers,
+//   a fraction of the memory.
 import type { TcpConfig } from '../core/config.js';
 import { defaultConfig } from '../core/config.js';
 import { sysError, type Errno, type SysError } from '../core/errno.js';
@@ -54,6 +57,11 @@ export interface HostOptions {
   recordStateChanges?: boolean;
   /** RLIMIT_NOFILE (`ulimit -n`): socket() and accept() fail with EMFILE beyond it. */
   maxFds?: number;
+  /**
+   * Hold an unowned TIME-WAIT connection as a minisocket (default true, as Linux). false keeps
+   * the full Connection to the end: same behaviour, more memory (for comparison and tests).
+   */
+  timeWaitMinisockets?: boolean;
 }
 
 const TCP_TIMEWAIT_LEN_MS = 60_000;
@@ -97,6 +105,7 @@ export class Host implements SocketApi {
   private nextInode = 10_000;
   private readonly maxFds: number;
   private inTimeout = false;
+  private readonly minisockets: boolean;
 
   constructor(opts: HostOptions = {}) {
     this.config = opts.config ?? defaultConfig();
@@ -107,6 +116,7 @@ export class Host implements SocketApi {
     this.process = opts.process ?? { pid: 1000, name: 'app' };
     this.record = opts.recordStateChanges ?? true;
     this.maxFds = opts.maxFds ?? 1_048_576;
+    this.minisockets = opts.timeWaitMinisockets ?? true;
     this.rng = new Rng(opts.seed ?? 1);
     this.secret = this.rng.u32();
     this.tsSecret = this.rng.u32();
@@ -830,7 +840,16 @@ export class Host implements SocketApi {
       this.onEvent(e, ev);
     }
     if (e.freed) return;
-    const d = c.nextDeadline();
+    let d = c.nextDeadline();
+    if (this.minisockets && e.sock === undefined && e.phase === 'orphan' && c instanceof Connection && c.state === 'TIME-WAIT') {
+      // tcp_time_wait(): no application holds it any more, so only TIME-WAIT's rules remain —
+      // the full connection gives way to its minisocket (time-wait-sock.ts) in the 4-tuple table.
+      const tw = c.toTimeWait();
+      if (tw) {
+        e.conn = tw;
+        d = tw.nextDeadline();
+      }
+    }
     if (d === undefined) this.heap.invalidate(e);
     else this.heap.push(e, d);
   }

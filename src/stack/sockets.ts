@@ -5,7 +5,7 @@ import type { TcpState } from '../model/states.js';
 import type { AddressFamily, SockOptName, SockOptValue } from './api.js';
 import type { Errno } from '../core/errno.js';
 import type { BindOwner } from './ports.js';
-import type { Connection, SocketOptions } from './engine.js';
+import type { Connection, SocketOptions, TimeWaitSock } from './engine.js';
 
 /** What an entry counts as in sockstat and against the host's limits. */
 export type EntryClass = 'request' | 'full' | 'orphan' | 'tw' | 'none';
@@ -74,7 +74,8 @@ export class Entry implements BindOwner {
   /** A request socket's SYN-ACK timeouts so far (req->num_timeout). */
   reqTimeouts = 0;
   constructor(
-    readonly conn: Connection,
+    /** The engine's connection; once in TIME-WAIT with no application holding it, its minisocket (host.ts service()). */
+    public conn: Connection | TimeWaitSock,
     readonly key: string,
     readonly addr: string,
     readonly port: number,
