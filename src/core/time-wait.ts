@@ -1,6 +1,12 @@
 // READ THIS FIRST — the two "minisocket" states Linux handles in tcp_timewait_state_process
 // (net/ipv4/tcp_minisocks.c): TIME-WAIT, and FIN-WAIT-2 of an orphan (the application closed).
 //
+// The TIME-WAIT rules are one function, timeWaitProcess, written against TimeWaitState (the few
+// fields they read) and TimeWaitEffects (what they may do). A Connection still in TIME-WAIT runs
+// it on its TCB (timeWaitSegment); the minisocket that replaces an unowned one in the host
+// (time-wait-sock.ts, Linux's tcp_timewait_sock) runs it on itself. The orphaned FIN-WAIT-2
+// stays a full Connection here (Linux makes it a minisocket too).
+//
 // TIME-WAIT rules (RFC 9293 §3.10.7.4, RFC 1337, RFC 1122 §4.2.2.13, Linux):
 // - A bare in-window ACK (SEG.SEQ = RCV.NXT): restart the 60 s timer, send nothing.
 // - An in-window RST (SEG.SEQ = RCV.NXT) ends TIME-WAIT ("assassination") unless tcp_rfc1337=1.
