@@ -40,6 +40,7 @@
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
 #include <netinet/in.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -113,6 +114,41 @@ static int send_request(int fd, int family, uint32_t seq) {
   }
 }
 
+/*
+ * Walks one datagram of a dump: 1 when NLMSG_DONE ends it, 0 when more datagrams follow, or a
+ * negative errno. Separate from the socket so tests can feed it hand-made datagrams (parseForTest).
+ */
+static int walk_datagram(const uint8_t *buf, int len, uint32_t seq, sink_t *sink) {
+  const struct nlmsghdr *h = (const struct nlmsghdr *)buf;
+  for (; NLMSG_OK(h, len); h = NLMSG_NEXT(h, len)) {
+    if (h->nlmsg_seq != seq) continue;        /* a stale answer to an earlier request */
+    if (h->nlmsg_type == NLMSG_DONE) {
+      /* The dump's return value follows the header (netlink_dump_done); negative = it failed. */
+      if (h->nlmsg_len >= NLMSG_LENGTH(sizeof(int))) {
+        int v;
+        memcpy(&v, NLMSG_DATA(h), sizeof v);
+        if (v < 0) return v;
+      }
+      return 1;
+    }
+    if (h->nlmsg_type == NLMSG_ERROR) {
+      if (h->nlmsg_len < NLMSG_LENGTH(sizeof(struct nlmsgerr))) return -EBADMSG;
+      const struct nlmsgerr *e = (const struct nlmsgerr *)NLMSG_DATA(h);
+      if (e->error < 0) return e->error;
+      continue;                               /* error 0 is an ACK */
+    }
+    if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY) continue;
+    if (h->nlmsg_len < NLMSG_LENGTH(sizeof(struct inet_diag_msg))) return -EBADMSG;
+    const struct inet_diag_msg *m = (const struct inet_diag_msg *)NLMSG_DATA(h);
+    sink->counts[m->idiag_state & 15] += 1;
+    if (sink->out) {
+      int err = add_record(sink->out, m);
+      if (err) return err;
+    }
+  }
+  return len != 0 ? -EBADMSG : 0;             /* a partial message at the end of the datagram */
+}
+
 /* One family's dump into `sink`. Returns 0, or a negative errno. */
 static int dump_family(int fd, int family, uint32_t seq, sink_t *sink, uint8_t *buf) {
   int err = send_request(fd, family, seq);
@@ -134,35 +170,9 @@ static int dump_family(int fd, int family, uint32_t seq, sink_t *sink, uint8_t *
     if (got == 0) return -ENODATA;            /* the dump ended without NLMSG_DONE */
     if (msg.msg_flags & MSG_TRUNC) return -EMSGSIZE; /* bigger than our bounded buffer */
     if (from.nl_pid != 0) continue;           /* not from the kernel */
-    int len = (int)got;
-    const struct nlmsghdr *h = (const struct nlmsghdr *)buf;
-    for (; NLMSG_OK(h, len); h = NLMSG_NEXT(h, len)) {
-      if (h->nlmsg_seq != seq) continue;      /* a stale answer to an earlier request */
-      if (h->nlmsg_type == NLMSG_DONE) {
-        /* The dump's return value follows the header (netlink_dump_done); negative = it failed. */
-        if (h->nlmsg_len >= NLMSG_LENGTH(sizeof(int))) {
-          int v;
-          memcpy(&v, NLMSG_DATA(h), sizeof v);
-          if (v < 0) return v;
-        }
-        return 0;
-      }
-      if (h->nlmsg_type == NLMSG_ERROR) {
-        if (h->nlmsg_len < NLMSG_LENGTH(sizeof(struct nlmsgerr))) return -EBADMSG;
-        const struct nlmsgerr *e = (const struct nlmsgerr *)NLMSG_DATA(h);
-        if (e->error < 0) return e->error;
-        continue;                             /* error 0 is an ACK */
-      }
-      if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY) continue;
-      if (h->nlmsg_len < NLMSG_LENGTH(sizeof(struct inet_diag_msg))) return -EBADMSG;
-      const struct inet_diag_msg *m = (const struct inet_diag_msg *)NLMSG_DATA(h);
-      sink->counts[m->idiag_state & 15] += 1;
-      if (sink->out) {
-        err = add_record(sink->out, m);
-        if (err) return err;
-      }
-    }
-    if (len != 0) return -EBADMSG;            /* a partial message at the end of the datagram */
+    int r = walk_datagram(buf, (int)got, seq, sink);
+    if (r < 0) return r;
+    if (r == 1) return 0;
   }
 }
 
@@ -243,12 +253,61 @@ static napi_value js_records(napi_env env, napi_callback_info info) {
   return st == napi_ok ? ab : NULL;
 }
 
+/*
+ * parseForTest(datagram: Uint8Array, seq: number): { status, counts, records } — walk_datagram over
+ * bytes the test made: status is 1 (NLMSG_DONE), 0 (more to come) or a negative errno.
+ */
+static napi_value js_parse_for_test(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 2) {
+    napi_throw_type_error(env, NULL, "parseForTest(datagram, seq)");
+    return NULL;
+  }
+  void *data = NULL;
+  size_t len = 0;
+  bool is_ta = false;
+  uint32_t seq = 0;
+  if (napi_is_typedarray(env, argv[0], &is_ta) != napi_ok || !is_ta ||
+      napi_get_typedarray_info(env, argv[0], NULL, &len, &data, NULL, NULL) != napi_ok ||
+      napi_get_value_uint32(env, argv[1], &seq) != napi_ok || len > RECV_BUF_SIZE) {
+    napi_throw_type_error(env, NULL, "parseForTest(datagram: Uint8Array up to 64 KiB, seq: number)");
+    return NULL;
+  }
+  /* Copied into an aligned buffer, as recvmsg would have filled it. */
+  uint8_t *buf = malloc(RECV_BUF_SIZE);
+  if (!buf) return throw_errno(env, -ENOMEM);
+  if (len > 0) memcpy(buf, data, len);
+  records_t out = {NULL, 0, 0};
+  sink_t sink;
+  memset(&sink, 0, sizeof sink);
+  sink.out = &out;
+  int status = walk_datagram(buf, (int)len, seq, &sink);
+  free(buf);
+  napi_value result, v, ab, counts;
+  void *p;
+  napi_create_object(env, &result);
+  napi_create_int32(env, status, &v);
+  napi_set_named_property(env, result, "status", v);
+  napi_create_arraybuffer(env, sizeof sink.counts, &p, &ab);
+  memcpy(p, sink.counts, sizeof sink.counts);
+  napi_create_typedarray(env, napi_float64_array, 16, ab, 0, &counts);
+  napi_set_named_property(env, result, "counts", counts);
+  napi_create_arraybuffer(env, out.len * RECORD_SIZE, &p, &ab);
+  if (out.len > 0) memcpy(p, out.data, out.len * RECORD_SIZE);
+  free(out.data);
+  napi_set_named_property(env, result, "records", ab);
+  return result;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_value fn, size;
   if (napi_create_function(env, "counts", NAPI_AUTO_LENGTH, js_counts, NULL, &fn) != napi_ok) return NULL;
   if (napi_set_named_property(env, exports, "counts", fn) != napi_ok) return NULL;
   if (napi_create_function(env, "records", NAPI_AUTO_LENGTH, js_records, NULL, &fn) != napi_ok) return NULL;
   if (napi_set_named_property(env, exports, "records", fn) != napi_ok) return NULL;
+  if (napi_create_function(env, "parseForTest", NAPI_AUTO_LENGTH, js_parse_for_test, NULL, &fn) != napi_ok) return NULL;
+  if (napi_set_named_property(env, exports, "parseForTest", fn) != napi_ok) return NULL;
   if (napi_create_uint32(env, RECORD_SIZE, &size) != napi_ok) return NULL;
   if (napi_set_named_property(env, exports, "recordSize", size) != napi_ok) return NULL;
   return exports;

@@ -33,6 +33,8 @@ interface Binding {
   /** Packed records, `recordSize` bytes each. */
   records(): ArrayBuffer;
   recordSize: number;
+  /** walk_datagram over hand-made bytes: status 1 (NLMSG_DONE), 0 (more to come) or -errno. */
+  parseForTest(datagram: Uint8Array, seq: number): { status: number; counts: Float64Array; records: ArrayBuffer };
 }
 
 let loaded: Binding | null | undefined;
@@ -71,6 +73,11 @@ function binding(): Binding | undefined {
     }
   }
   return loaded ?? undefined;
+}
+
+/** The loaded addon itself, for tests of its message checks; undefined when not built. */
+export function nativeBindingForTest(): Binding | undefined {
+  return binding();
 }
 
 /** True when the addon is loaded (the fast path may still fail at read time and fall back). */
