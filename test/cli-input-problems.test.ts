@@ -164,3 +164,16 @@ test('--input - fed from /dev/zero: exit 2 with a message once past 64 MB, no ha
     assert.match(r.stderr, /standard input gave more than 64 MB/);
   } finally { closeSync(fd); }
 });
+
+test('--proc-root that is missing or not laid out like /proc: exit 2 for all three (states\' fast path too), naming --proc-root', async () => {
+  await withTmp(async (dir) => {
+    for (const cmd of COMMANDS) {
+      const gone = await inProcess([cmd, '--proc-root', path.join(dir, 'nope')]);
+      assert.equal(gone.status, 2, cmd);
+      assert.match(gone.stderr, /--proc-root: no such file or directory: /);
+      const empty = await inProcess([cmd, '--proc-root', dir]);
+      assert.equal(empty.status, 2, cmd);
+      assert.match(empty.stderr, /--proc-root: .* is not laid out like \/proc \(no net\/tcp or net\/tcp6\)/);
+    }
+  });
+});

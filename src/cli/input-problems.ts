@@ -50,7 +50,8 @@ export function checkReadable(snap: HostSnapshot, lang: Lang, needSockets: boole
 export function renderProblems(problems: readonly ParseProblem[], lang: Lang): string {
   if (problems.length === 0) return '';
   const out = [say(lang, `${problems.length} input line(s) could not be read:`, `${problems.length} 行输入无法读取：`)];
-  for (const p of problems.slice(0, MAX_SHOWN)) out.push(`  ${p.file}:${p.line}: ${problemText(p, lang)}`);
+  // Line 0: the problem is the whole file (a live /proc file that could not be read).
+  for (const p of problems.slice(0, MAX_SHOWN)) out.push(`  ${p.file}${p.line > 0 ? `:${p.line}` : ''}: ${problemText(p, lang)}`);
   if (problems.length > MAX_SHOWN) out.push(say(lang, `  … and ${problems.length - MAX_SHOWN} more (--json lists them all)`, `  ……另有 ${problems.length - MAX_SHOWN} 行（--json 会全部列出）`));
   return out.join('\n') + '\n';
 }

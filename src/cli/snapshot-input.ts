@@ -20,6 +20,7 @@ import { readLiveSnapshot } from '../node/live-snapshot.js';
 import { LiveSourceError } from '../node/netns.js';
 import { InputTooLargeError, UsageError, type CliIO } from './io.js';
 import { checkReadable } from './input-problems.js';
+import { liveOptions, statOrThrow } from './live-options.js';
 
 /** The parseArgs option table every snapshot-reading command spreads into its own. */
 export const INPUT_OPTIONS = {
@@ -45,17 +46,6 @@ export function decodeText(buf: Buffer): string {
   }
   const s = buf.toString('utf8');
   return s.charCodeAt(0) === 0xfeff ? s.slice(1) : s;
-}
-
-function statOrThrow(p: string, lang: Lang): Stats {
-  try {
-    return statSync(p);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new UsageError(say(lang, `--input: no such file or directory: ${p}`, `--input：文件或目录不存在：${p}`));
-    if (code === 'EACCES') throw new UsageError(say(lang, `--input: permission denied: ${p}`, `--input：没有权限：${p}`));
-    throw new UsageError(`--input: ${p}: ${(err as Error).message}`);
-  }
 }
 
 function readFileText(p: string, lang: Lang): string {
@@ -184,14 +174,8 @@ export function checkOneSource(flags: InputFlags, lang: Lang): void {
 }
 
 async function loadLive(flags: InputFlags, lang: Lang): Promise<HostSnapshot> {
+  const opts = liveOptions(flags, lang);
   try {
-    const opts: { netns?: string; procRoot?: string } = {};
-    if (flags.netns !== undefined) opts.netns = flags.netns;
-    if (flags['proc-root'] !== undefined) {
-      const st = statOrThrow(flags['proc-root'], lang);
-      if (!st.isDirectory()) throw new UsageError(say(lang, `--proc-root: ${flags['proc-root']} is not a directory`, `--proc-root：${flags['proc-root']} 不是目录`));
-      opts.procRoot = flags['proc-root'];
-    }
     return await readLiveSnapshot(opts);
   } catch (err) {
     if (err instanceof LiveSourceError) throw new UsageError(err.message);

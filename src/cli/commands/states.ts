@@ -10,6 +10,7 @@ import { GROUP_BYS, groupStates, renderStateCounts, renderStateGroups, type Grou
 import { readLiveStateCounts } from '../../node/live-snapshot.js';
 import { LiveSourceError } from '../../node/netns.js';
 import { pickLang, UsageError, type CliIO } from '../io.js';
+import { liveOptions } from '../live-options.js';
 import type { INPUT_OPTIONS as InputOptions } from '../snapshot-input.js';
 import type { ParseProblem } from '../../model/snapshot.js';
 
@@ -66,7 +67,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     // The fast path: count states from /proc's bytes without building records or walking fds.
     let partial: Partial<Record<TcpState, number>>;
     try {
-      partial = readLiveStateCounts({ ...(values.netns !== undefined ? { netns: values.netns } : {}), ...(values['proc-root'] !== undefined ? { procRoot: values['proc-root'] } : {}) });
+      partial = readLiveStateCounts(liveOptions(values, lang));
     } catch (err) {
       if (err instanceof LiveSourceError) throw new UsageError(err.message);
       throw err;
