@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { doctorReport, diagnoseText } from './diagnose.js';
 import { RULE_IDS } from './finding.js';
 import { renderReport } from './render-report.js';
+import { RULES } from './rules/index.js';
 import { host, LINUX_DEFAULT_SYSCTLS, peerIp, sock, times } from './snapshot-builder.js';
 import type { HostSnapshot } from '../model/snapshot.js';
 import { TCP_STATES } from '../model/states.js';
@@ -111,4 +112,13 @@ test('a folder source line in Chinese says 个文件, not "files"', () => {
   s.sources = [{ kind: 'folder', origin: 'cap' }, { kind: 'ss', origin: 'cap/ss.txt', os: 'linux' }, { kind: 'proc-file', origin: 'cap/sysctl.txt', os: 'linux' }];
   assert.match(renderReport(doctorReport(s, { lang: 'zh' }), 'zh'), /^tcplens doctor — 数据源: cap（2 个文件：ss, proc-file）$/m);
   assert.match(renderReport(doctorReport(s, { lang: 'en' }), 'en'), /^tcplens doctor — source: cap \(2 files: ss, proc-file\)$/m);
+});
+
+test('doctor --rules: titles and thresholds in both languages', () => {
+  for (const r of RULES) {
+    for (const t of [r.title, r.thresholds]) {
+      assert.doesNotMatch(t.en, CJK, `${r.id}: ${t.en}`);
+      assert.match(t.zh, CJK, `${r.id}: ${t.zh}`);
+    }
+  }
 });
