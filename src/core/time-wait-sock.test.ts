@@ -172,3 +172,23 @@ test('toTimeWait refuses while the connection is not in TIME-WAIT', () => {
   t.send(0.05, 'R 2:2(0) win 0');
   assert.equal(t.c.toTimeWait(), undefined);
 });
+
+test('toTimeWait waits until the connection is drained: an ACK still in the outbox stays with the Connection', () => {
+  const t = timeWait();
+  t.c.handleSegment(t.inbound('F. 1:1(0) ack 2 win 257'), 340);
+  assert.equal(t.c.toTimeWait(), undefined);
+  assert.ok(t.c.pollTransmit());
+  assert.ok(t.c.toTimeWait() instanceof TimeWaitSock);
+});
+
+test('a minisocket reports what the views read: state, sequence numbers, a timewait timer, no queues', () => {
+  const t = timeWait();
+  const tw = t.c.toTimeWait();
+  assert.ok(tw);
+  const full = t.c.status();
+  const mini = tw.status();
+  assert.equal(mini.state, 'TIME-WAIT');
+  assert.deepEqual([mini.sndUna, mini.sndNxt, mini.rcvNxt, mini.sendQueue, mini.recvQueue], [full.sndUna, full.sndNxt, full.rcvNxt, 0, 0]);
+  assert.deepEqual(tw.timerView(10_040), t.c.timerView(10_040));
+  assert.equal(tw.readableBytes(), 0);
+});
