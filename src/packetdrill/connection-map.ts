@@ -2,9 +2,9 @@
 // script's packets belong to, and how script sequence numbers map to live ones.
 // - Remote side: the seq in the injected SYN is used literally as the live ISN, so inbound seqs
 //   pass through unchanged and outbound acks are compared as they are.
-// - Local side: the engine's ISN is learned from the first outbound segment matched against the
-//   connection (its SYN or SYN-ACK, or the RST to a closed port); outbound seqs and inbound acks
-//   are relative to it. It is learned once per connection, so a new incarnation on the same
+// - Local side: the engine's ISN is learned from its SYN or SYN-ACK only (as packetdrill does);
+//   outbound seqs and inbound acks are relative to it. With no SYN seen (an RST to a closed port)
+//   the offset is 0 and the script's numbers are absolute. It is learned once per connection, so a new incarnation on the same
 //   4-tuple keeps the old base (that is how packetdrill prints it).
 // - TS val: the first outbound TSval maps to the script's value; later ones keep that offset, and
 //   an inbound `ecr Y` is replaced by the live value sent for script value Y.

@@ -110,10 +110,13 @@ export interface MatchContext {
  */
 export function matchOutbound(p: PacketEvent, live: Segment, ctx: MatchContext): string | undefined {
   const { conn } = ctx;
-  if (conn.localIsnOffset === undefined) conn.localIsnOffset = seqDiff(live.seq, seq(p.seqStart));
   const want = flagsFromLetters(p.flags);
   if (flagsToLetters(want) !== flagsToLetters(live.flags)) return 'flags';
-  if ((seqDiff(live.seq, seq(conn.localIsnOffset)) >>> 0) !== p.seqStart >>> 0) return 'seq';
+  // packetdrill learns the local ISN only from the kernel's SYN or SYN-ACK (run_packet.c: live
+  // local_isn is set when an outbound SYN is seen). Until then the offset is 0: an RST answering a
+  // segment to a closed port is compared by its absolute seq (SEG.ACK, or 0 when the segment had no ACK).
+  if (conn.localIsnOffset === undefined && live.flags.syn) conn.localIsnOffset = seqDiff(live.seq, seq(p.seqStart));
+  if ((seqDiff(live.seq, seq(conn.localIsnOffset ?? 0)) >>> 0) !== p.seqStart >>> 0) return 'seq';
   if (live.payload.length !== p.length) return 'length';
   const wantAck = p.ack ?? 0;
   if ((live.ack >>> 0) !== (wantAck >>> 0) && (live.flags.ack || p.ack !== undefined)) return 'ack';
