@@ -23,3 +23,11 @@ test('no SYN from us: "> R. 1:1(0) ack 1" fails where the RST is R. 0:0(0) (no I
     outcome: 'fail', line: 6, message: 'expected "> R. 1:1(0) ack 1" got "> R. 0:0(0) ack 1" at 0.000s (seq differs)',
   });
 });
+
+test('getsockopt [optlen] is compared: 4 passes, 8 and 2 fail as packetdrill fails them', () => {
+  assert.equal(outcome('getsockopt-optlen-4.pkt').outcome, 'pass');
+  assert.deepEqual(outcome('getsockopt-optlen-8.pkt'), { outcome: 'fail', line: 5, message: 'getsockopt() SO_ERROR optlen = 4, expected 8' });
+  assert.deepEqual(outcome('getsockopt-optlen-2.pkt'), {
+    outcome: 'fail', line: 6, message: 'getsockopt() TCP_MAXSEG optlen = 2, expected 4 (packetdrill reads a [value] only with optlen 4)',
+  });
+});

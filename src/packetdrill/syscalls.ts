@@ -186,6 +186,8 @@ const HANDLERS: Record<string, Handler> = {
     const name = sockopt(call.args[2]);
     const r = ctx.host.getsockopt(fdArg(ctx, call.args[0]), name);
     if (isSysError(r)) return { value: r };
+    const lenBad = optlenMismatch(name, call.args[4]);
+    if (lenBad) return { value: 0, mismatch: lenBad };
     const want = call.args[3];
     if (want?.kind !== 'array' || want.items[0]?.kind === 'ellipsis') return { value: 0 };
     const got = typeof r === 'number' ? r : r.onoff;
@@ -213,6 +215,24 @@ const HANDLERS: Record<string, Handler> = {
     return { value: 0, mismatch: r === exp ? undefined : { what: cmd, got: String(r), want: String(exp) } };
   },
 };
+
+/**
+ * getsockopt's `[optlen]` is an expected output too. packetdrill (run_system_call.c
+ * syscall_getsockopt) passes the script's optlen in, and fails on "Bad getsockopt optlen" when the
+ * kernel writes back another one; the kernel writes min(optlen, size of the option)
+ * (sock_getsockopt, do_tcp_getsockopt). A bracketed number is then read as an int, so packetdrill
+ * accepts it only with optlen 4 ("Unsupported getsockopt optlen" otherwise).
+ */
+function optlenMismatch(name: SockOptName, e: Expr | undefined): OutputMismatch | undefined {
+  if (e === undefined || e.kind === 'ellipsis' || (e.kind === 'array' && e.items[0]?.kind === 'ellipsis')) return undefined;
+  const want = num(e, 'the getsockopt length');
+  const size = name === 'SO_LINGER' ? 8 : 4;
+  const got = Math.min(want, size);
+  if (want < 0) return { what: `${name} optlen`, got: '-1 EINVAL', want: String(want) };
+  if (got !== want) return { what: `${name} optlen`, got: String(got), want: String(want) };
+  if (want !== size) return { what: `${name} optlen`, got: String(got), want: `${size} (packetdrill reads a [value] only with optlen ${size})` };
+  return undefined;
+}
 
 function sockopt(e: Expr | undefined): SockOptName {
   const name = symbols(e)[0];
