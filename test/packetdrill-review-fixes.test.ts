@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { ROOT } from './helpers/paths.js';
+import { runCli } from './helpers/run-cli.js';
 import { runFile } from '../src/cli/commands/packetdrill.js';
 
 const fx = (p: string): string => path.join(ROOT, 'test/fixtures/packetdrill/review', p);
@@ -30,4 +31,18 @@ test('getsockopt [optlen] is compared: 4 passes, 8 and 2 fail as packetdrill fai
   assert.deepEqual(outcome('getsockopt-optlen-2.pkt'), {
     outcome: 'fail', line: 6, message: 'getsockopt() TCP_MAXSEG optlen = 2, expected 4 (packetdrill reads a [value] only with optlen 4)',
   });
+});
+
+test('a comment-only script is a parse error at end of file, exit 2 (not "PASS (0 events)")', () => {
+  const f = 'test/fixtures/packetdrill/review/comment-only.pkt';
+  const r = runCli(['packetdrill', f]);
+  assert.equal(r.status, 2);
+  assert.equal(r.stdout.trim(), `ERROR ${f}:5:1: expected at least one timed event (such as \`0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\`), found end of file`);
+});
+
+test('an unterminated backtick is reported at end of file, naming where it started', () => {
+  const f = 'test/fixtures/packetdrill/review/unterminated-backtick.pkt';
+  const r = runCli(['packetdrill', f]);
+  assert.equal(r.status, 2);
+  assert.equal(r.stdout.trim(), `ERROR ${f}:6:1: unterminated shell command starting at 3:1: expected '\`' before end of file`);
 });

@@ -39,6 +39,12 @@ export class Cursor {
     throw new SyntaxFailure(`expected ${expected}, found ${this.describe(at)}`, this.loc(at));
   }
 
+  /** A construct opened at `start` and never closed: located at end of file, naming where it began. */
+  unterminated(what: string, closer: string, start: number): never {
+    const s = this.loc(start);
+    throw new SyntaxFailure(`unterminated ${what} starting at ${s.line}:${s.column}: expected '${closer}' before end of file`, this.loc(this.src.length));
+  }
+
   describe(at = this.pos): string {
     if (at >= this.src.length) return 'end of file';
     const c = this.src[at];
@@ -61,7 +67,7 @@ export class Cursor {
       }
       if (this.startsWith('/*')) {
         const end = this.src.indexOf('*/', this.pos + 2);
-        if (end < 0) this.fail("'*/' closing the comment");
+        if (end < 0) this.unterminated('comment', '*/', this.pos);
         this.pos = end + 2;
         continue;
       }

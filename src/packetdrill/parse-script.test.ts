@@ -89,9 +89,18 @@ test('syntax errors name file:line:column and what was expected', () => {
   assert.equal(err('+0 close(3) = 0 junk\n'), "t.pkt:1:17: expected end of line, found 'junk'");
   assert.equal(err('+0 close(3 = 0\n'), "t.pkt:1:12: expected ',' or ')', found '='");
   assert.equal(err('+ close(3) = 0\n'), "t.pkt:1:2: expected a time after \"+\", found ' '");
-  assert.match(err('`unterminated\n'), /^t\.pkt:1:1: expected '`' closing/);
-  assert.match(err('+0 %{ assert x\n'), /^t\.pkt:1:4: expected '}%' closing the python block/);
+  assert.equal(err('// c\n\n`unterminated\n0 close(3) = 0\n'), "t.pkt:5:1: unterminated shell command starting at 3:1: expected '`' before end of file");
+  assert.equal(err('+0 %{ assert x\n'), "t.pkt:2:1: unterminated python block starting at 1:4: expected '}%' before end of file");
+  assert.equal(err('0 close(3) = 0\n  /* open\n'), "t.pkt:3:1: unterminated comment starting at 2:3: expected '*/' before end of file");
+  assert.equal(err('0 close(3) = 0 /* open'), "t.pkt:1:23: unterminated comment starting at 1:16: expected '*/' before end of file");
   assert.match(err('+1~+2 close(3) = 0\n'), /^t\.pkt:1:1: .*allowed on outbound packets only/);
+});
+
+test('a script needs one event at least (parser.y `events`): empty or comment-only is an error at end of file', () => {
+  const want = (at: string): string => `t.pkt:${at}: expected at least one timed event (such as \`0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\`), found end of file`;
+  assert.equal(err(''), want('1:1'));
+  assert.equal(err('// nothing\n/* here */\n'), want('3:1'));
+  assert.equal(err('--tolerance_usecs=10\n`./defaults.sh`\n'), want('3:1'));
 });
 
 // Every script of the corpus, truncated at random places and with random bytes flipped, must give

@@ -29,6 +29,9 @@ export function parseScript(text: string, file = '<script>'): ParseResult {
       if (script.cleanup.length > 0) c.fail('only backtick commands after the cleanup command');
       script.events.push(parseEvent(c));
     }
+    // packetdrill's grammar (parser.y: `events: event | events event`) needs one event at least;
+    // an empty or comment-only file is not a test that passed.
+    if (script.events.length === 0) c.fail('at least one timed event (such as `0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3`)');
     return { ok: true, script };
   } catch (e) {
     if (e instanceof SyntaxFailure) return { ok: false, error: { file, line: e.loc.line, column: e.loc.column, message: e.message } };
@@ -53,7 +56,7 @@ function parseBacktick(c: Cursor): ShellCommand {
   const start = c.pos;
   c.expect('`');
   const end = c.src.indexOf('`', c.pos);
-  if (end < 0) c.fail("'`' closing the shell command", start);
+  if (end < 0) c.unterminated('shell command', '`', start);
   const command = c.src.slice(c.pos, end);
   c.pos = end + 1;
   return { command, loc };
@@ -73,7 +76,7 @@ function parseEvent(c: Cursor): ScriptEvent {
     body = { kind: 'shell', command: parseBacktick(c).command };
   } else if (c.startsWith('%{')) {
     const end = c.src.indexOf('}%', c.pos + 2);
-    if (end < 0) c.fail("'}%' closing the python block");
+    if (end < 0) c.unterminated('python block', '}%', c.pos);
     body = { kind: 'python', code: c.src.slice(c.pos + 2, end).trim() };
     c.pos = end + 2;
   } else if (/[A-Za-z_]/.test(ch)) {
