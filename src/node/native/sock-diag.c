@@ -46,6 +46,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #define RECORD_SIZE 64
@@ -180,6 +181,13 @@ static int dump_family(int fd, int family, uint32_t seq, sink_t *sink, uint8_t *
 static int dump_all(sink_t *sink) {
   int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
   if (fd < 0) return -errno;
+  /* Never a hang: a dump the kernel stops answering fails with EAGAIN, and /proc is read instead. */
+  struct timeval tmo = {10, 0};
+  if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tmo, sizeof tmo) < 0) {
+    int e = -errno;
+    close(fd);
+    return e;
+  }
   uint8_t *buf = malloc(RECV_BUF_SIZE);
   if (!buf) {
     close(fd);
@@ -209,6 +217,7 @@ static const char *errno_name(int e) {
     case EPROTONOSUPPORT: return "EPROTONOSUPPORT";
     case EAFNOSUPPORT: return "EAFNOSUPPORT";
     case EOPNOTSUPP: return "EOPNOTSUPP";
+    case EAGAIN: return "EAGAIN";
     default: return "EIO";
   }
 }
