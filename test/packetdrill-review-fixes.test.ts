@@ -46,3 +46,17 @@ test('an unterminated backtick is reported at end of file, naming where it start
   assert.equal(r.status, 2);
   assert.equal(r.stdout.trim(), `ERROR ${f}:6:1: unterminated shell command starting at 3:1: expected '\`' before end of file`);
 });
+
+test('--tolerance_usecs=0 --tolerance_percent=0 mean zero: 1 ms late fails, exact passes', () => {
+  assert.deepEqual(outcome('zero-tolerance.pkt'), {
+    outcome: 'fail', line: 14, message: 'segment too late: "> S. 0:0(0) ack 1 <mss 1460,nop,wscale 8>" at 1.000s, expected at 0.999s (±0.000s)',
+  });
+  assert.equal(outcome('zero-tolerance-exact.pkt').outcome, 'pass');
+});
+
+test('a tolerance that is not a number is a located error, exit 2', () => {
+  const f = 'test/fixtures/packetdrill/review/tolerance-not-a-number.pkt';
+  const r = runCli(['packetdrill', f]);
+  assert.equal(r.status, 2);
+  assert.equal(r.stdout.trim(), `ERROR ${f}:2:19: expected a whole number of microseconds (0 allowed) after --tolerance_usecs=, found 'lots'`);
+});

@@ -41,12 +41,23 @@ export function parseScript(text: string, file = '<script>'): ParseResult {
   }
 }
 
+/** Flags the runner reads as numbers: a value that is not one is an error here, never a silent default. */
+const NUMERIC_FLAGS: Record<string, { re: RegExp; what: string }> = {
+  tolerance_usecs: { re: /^[0-9]+$/, what: 'a whole number of microseconds (0 allowed)' },
+  tolerance_percent: { re: /^(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$/, what: 'a percentage such as 12.5 (0 allowed)' },
+  tcp_ts_tick_usecs: { re: /^0*[1-9][0-9]*$/, what: 'a whole number of microseconds above 0' },
+  mss: { re: /^0*[1-9][0-9]*$/, what: 'a whole number of bytes above 0' },
+};
+
 function parseFlag(c: Cursor, script: Script): void {
   c.expect('--');
   const name = c.match(/[A-Za-z0-9_-]+/);
   if (name === undefined) c.fail('an option name after --');
   let value = '';
+  const at = c.pos + 1;
   if (c.eat('=')) value = c.match(/[^\s]+/) ?? '';
+  const numeric = NUMERIC_FLAGS[name];
+  if (numeric && !numeric.re.test(value)) c.fail(`${numeric.what} after --${name}=`, at);
   script.options[name] = value;
   c.endOfLine();
 }

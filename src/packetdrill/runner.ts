@@ -106,10 +106,11 @@ class Run {
   constructor(private readonly script: Script, private readonly opts: RunOptions) {
     this.addrs = addressesFor(opts.ipVersion);
     const o = script.options;
-    this.toleranceUs = o.tolerance_usecs !== undefined ? Number(o.tolerance_usecs) || 4000 : 4000;
-    this.tolerancePercent = o.tolerance_percent !== undefined ? Number(o.tolerance_percent) || 12.5 : 12.5;
+    // The parser has checked these are numbers (parse-script.ts NUMERIC_FLAGS); 0 means 0.
+    this.toleranceUs = o.tolerance_usecs !== undefined ? Number(o.tolerance_usecs) : 4000;
+    this.tolerancePercent = o.tolerance_percent !== undefined ? Number(o.tolerance_percent) : 12.5;
     if (o.tcp_ts_tick_usecs !== undefined) {
-      this.match.tsTickUs = Number(o.tcp_ts_tick_usecs) || 1000;
+      this.match.tsTickUs = Number(o.tcp_ts_tick_usecs);
       this.match.tsSlackTicks = Math.ceil(this.toleranceUs / this.match.tsTickUs);
     }
     for (const k of Object.keys(o)) {
