@@ -60,3 +60,11 @@ test('a tolerance that is not a number is a located error, exit 2', () => {
   assert.equal(r.status, 2);
   assert.equal(r.stdout.trim(), `ERROR ${f}:2:19: expected a whole number of microseconds (0 allowed) after --tolerance_usecs=, found 'lots'`);
 });
+
+test('TS val slack includes tolerance_percent of the time since the start: 100 ticks off at 2 s passes, 300 fails', () => {
+  assert.equal(outcome('ts-val-percent-slack.pkt').outcome, 'pass');
+  assert.deepEqual(outcome('ts-val-beyond-slack.pkt'), {
+    outcome: 'fail', line: 18,
+    message: 'expected "> P. 1:101(100) ack 1 <nop,nop,TS val 1710 ecr 110>" got "> P. 1:101(100) ack 1 <nop,nop,TS val 2010 ecr 110>" at 2.010s (TS val differs)',
+  });
+});

@@ -100,7 +100,7 @@ class Run {
   private readonly fdMap = new Map<number, number>();
   private readonly toleranceUs: number;
   private readonly tolerancePercent: number;
-  private readonly match: MatchContext = { conn: { remotePort: 0, listening: false, connecting: false }, tsSlackTicks: 0 };
+  private readonly match: MatchContext = { conn: { remotePort: 0, listening: false, connecting: false }, toleranceUs: 0, tolerancePercent: 0, eventUs: 0 };
   private current: ScriptEvent | undefined;
 
   constructor(private readonly script: Script, private readonly opts: RunOptions) {
@@ -109,10 +109,9 @@ class Run {
     // The parser has checked these are numbers (parse-script.ts NUMERIC_FLAGS); 0 means 0.
     this.toleranceUs = o.tolerance_usecs !== undefined ? Number(o.tolerance_usecs) : 4000;
     this.tolerancePercent = o.tolerance_percent !== undefined ? Number(o.tolerance_percent) : 12.5;
-    if (o.tcp_ts_tick_usecs !== undefined) {
-      this.match.tsTickUs = Number(o.tcp_ts_tick_usecs);
-      this.match.tsSlackTicks = Math.ceil(this.toleranceUs / this.match.tsTickUs);
-    }
+    this.match.toleranceUs = this.toleranceUs;
+    this.match.tolerancePercent = this.tolerancePercent;
+    if (o.tcp_ts_tick_usecs !== undefined) this.match.tsTickUs = Number(o.tcp_ts_tick_usecs);
     for (const k of Object.keys(o)) {
       if (!['tolerance_usecs', 'tolerance_percent', 'tcp_ts_tick_usecs', 'mss', 'ip_version'].includes(k)) this.notes.push(`option --${k} ignored`);
     }
@@ -286,6 +285,7 @@ class Run {
     }
     const seg = this.aggregate(first, ev.length, hi);
     if (this.sut.localPort === undefined) this.sut.localPort = seg.seg.srcPort;
+    this.match.eventUs = start ?? seg.atUs;
     const field = matchOutbound(ev, seg.seg, this.match);
     const got = describeLive(seg.seg, this.sut, ev.win !== undefined);
     if (field !== undefined) this.fail({ kind: 'segment', expected: want, got, atUs: seg.atUs, field });

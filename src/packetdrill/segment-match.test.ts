@@ -17,7 +17,7 @@ const live = (letters: string, s: number, ack: number, len: number, options: Tcp
   srcAddr: '192.168.0.1', srcPort: 8080, dstAddr: '192.0.2.1', dstPort: 48000, seq: seq(s), ack: seq(ack),
   flags: flagsFromLetters(letters), window, urgent: 0, options, payload: new Uint8Array(len),
 });
-const ctx = (conn: ScriptedConnection = { remotePort: 48000, localPort: 8080, listening: false, connecting: false }): MatchContext => ({ conn, tsSlackTicks: 0 });
+const ctx = (conn: ScriptedConnection = { remotePort: 48000, localPort: 8080, listening: false, connecting: false }): MatchContext => ({ conn, toleranceUs: 4000, tolerancePercent: 12.5, eventUs: 0 });
 
 test('the first outbound segment fixes the local ISN; later seqs are relative across the wrap', () => {
   const c = ctx();
@@ -51,10 +51,14 @@ test('TS val maps from the first outbound TSval; checked only with a tick; ecr n
   assert.equal(matchOutbound(line('+0 > . 1:1(0) ack 1 <nop,nop,TS val 100 ecr 7>'), live('.', 1, 1, 0, ts(5_000_100, 99)), loose), undefined);
   assert.equal(loose.conn.tsOffset, 5_000_000);
   assert.equal(matchOutbound(line('+0 > . 1:1(0) ack 1 <nop,nop,TS val 100 ecr 0>'), live('.', 1, 1, 0, ts(5_009_999, 0)), loose), undefined);
-  const strict: MatchContext = { ...ctx({ remotePort: 48000, listening: false, connecting: false, localIsnOffset: 0, tsOffset: 5_000_000 }), tsTickUs: 1000, tsSlackTicks: 7 };
+  const strict: MatchContext = { ...ctx({ remotePort: 48000, listening: false, connecting: false, localIsnOffset: 0, tsOffset: 5_000_000 }), tsTickUs: 1000, toleranceUs: 7000 };
   assert.equal(matchOutbound(line('+0 > . 1:1(0) ack 1 <nop,nop,TS val 1200 ecr 0>'), live('.', 1, 1, 0, ts(5_001_206, 0)), strict), undefined);
   assert.equal(matchOutbound(line('+0 > . 1:1(0) ack 1 <nop,nop,TS val 1200 ecr 0>'), live('.', 1, 1, 0, ts(5_001_300, 0)), strict), 'TS val');
   assert.equal(describeLive(live('.', 1, 1, 0, ts(5_001_300, 42)), strict.conn, false), '> . 1:1(0) ack 1 <nop,nop,TS val 1300 ecr 42>');
+  // packetdrill also allows tolerance_percent of the time since the script started: 12.5 % of 2 s is 250 ms.
+  const late = { ...strict, tolerancePercent: 12.5, eventUs: 2_000_000 };
+  assert.equal(matchOutbound(line('+0 > . 1:1(0) ack 1 <nop,nop,TS val 1200 ecr 0>'), live('.', 1, 1, 0, ts(5_001_450, 0)), late), undefined);
+  assert.equal(matchOutbound(line('+0 > . 1:1(0) ack 1 <nop,nop,TS val 1200 ecr 0>'), live('.', 1, 1, 0, ts(5_001_451, 0)), late), 'TS val');
 });
 
 test('inbound: acks offset by the local ISN, seqs literal, TS ecr mapped back to the live TSval', () => {

@@ -3,7 +3,8 @@
 // - flags always checked (PSH included); seq and ack relative, always checked (ack 0 if omitted);
 //   `win` only when written; urgent pointer always (0 if omitted); payload length always.
 // - options: a written list must match kinds, order and values exactly; no list means the segment
-//   must carry none; `<...>` skips the check. TS val is compared only with --tcp_ts_tick_usecs;
+//   must carry none; `<...>` skips the check. TS val is compared only with --tcp_ts_tick_usecs,
+//   within max(tolerance_usecs, tolerance_percent of the time since the script started);
 //   TS ecr on outbound segments is never compared.
 import { flagsFromLetters, flagsToLetters, type Segment, type TcpOption } from '../core/segment.js';
 import { seq, seqAdd, seqDiff } from '../core/seq.js';
@@ -99,9 +100,22 @@ function specText(o: OptionSpec): string {
 
 export interface MatchContext {
   conn: ScriptedConnection;
-  /** --tcp_ts_tick_usecs, when set: TS val is checked, within `tsSlackTicks`. */
+  /** --tcp_ts_tick_usecs, when set: TS val is checked (see `tsToleranceUs`). */
   tsTickUs?: number;
-  tsSlackTicks: number;
+  /** --tolerance_usecs and --tolerance_percent. */
+  toleranceUs: number;
+  tolerancePercent: number;
+  /** The line's scripted time, µs since the script started (the base of the percent slack for TS val). */
+  eventUs: number;
+}
+
+/**
+ * How far a TS val may be off, in µs: packetdrill (run_packet.c verify_outbound_tcp_option) allows
+ * max(tolerance_usecs, tolerance_percent × the time since the script started) — the cumulative
+ * time, not the gap since the last event, since TS val counts from the start.
+ */
+export function tsToleranceUs(ctx: MatchContext): number {
+  return Math.max(ctx.toleranceUs, (ctx.tolerancePercent / 100) * Math.max(0, ctx.eventUs));
 }
 
 /**
@@ -142,7 +156,7 @@ function matchOptions(spec: PacketEvent['options'], live: TcpOption[], ctx: Matc
       if (ctx.conn.tsOffset === undefined) ctx.conn.tsOffset = (l.val - w.val) | 0;
       else if (ctx.tsTickUs !== undefined) {
         const scriptVal = (l.val - ctx.conn.tsOffset) | 0;
-        if (Math.abs(scriptVal - w.val) > ctx.tsSlackTicks) return 'TS val';
+        if (Math.abs(scriptVal - w.val) * ctx.tsTickUs > tsToleranceUs(ctx)) return 'TS val';
       }
     }
   }
