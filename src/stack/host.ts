@@ -276,7 +276,7 @@ export class Host implements SocketApi {
     const s = this.sockOf(fd);
     if (!s) return sysError('EBADF');
     const e = s.entry;
-    if (!e) return sysError(s.listener ? 'ENOTCONN' : 'EPIPE');
+    if (!e) return sysError('EPIPE'); // a listener too: tcp_sendmsg_locked -> sk_stream_wait_connect (LISTEN is not SYN-SENT/SYN-RECV)
     const r = e.conn.send(data, this.now);
     this.service(e);
     return r;
