@@ -68,3 +68,7 @@ test('TS val slack includes tolerance_percent of the time since the start: 100 t
     message: 'expected "> P. 1:101(100) ack 1 <nop,nop,TS val 1710 ecr 110>" got "> P. 1:101(100) ack 1 <nop,nop,TS val 2010 ecr 110>" at 2.010s (TS val differs)',
   });
 });
+
+test('a zero-length write reaches the host: EBADF on fd 99, EPIPE unconnected and listening, 0 established', () => {
+  assert.deepEqual(outcome('zero-length-write.pkt'), { outcome: 'pass', line: undefined, message: undefined });
+});

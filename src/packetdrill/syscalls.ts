@@ -82,6 +82,10 @@ function sendCall(bufIdx: number, lenIdx: number): Handler {
     let sent = 0;
     return () => {
       if (isSysError(len)) return { value: len };
+      // A zero-length write still reaches the socket (sock_write_iter has no shortcut for it, unlike
+      // sock_read_iter): a bad fd is EBADF, an unconnected socket EPIPE (tcp_sendmsg_locked ->
+      // sk_stream_wait_connect), a connected one 0.
+      if (len === 0) return blocking(ctx, fd, ctx.host.send(fd, new Uint8Array(0)), (n) => ({ value: n }));
       // A blocking write returns once every byte is queued (tcp_sendmsg waits for sndbuf space).
       while (sent < len) {
         const r = ctx.host.send(fd, new Uint8Array(len - sent));
