@@ -67,9 +67,15 @@ function blocking<T>(ctx: CallContext, fd: number, r: T | SysError, done: (v: T)
   return isSysError(r) ? { value: r } : done(r);
 }
 
-function bufLength(call: SyscallEvent, bufIdx: number, lenIdx: number): number | SysError {
+function bufLength(call: SyscallEvent, bufIdx: number, lenIdx: number, ctx: CallContext, fd: number): number | SysError {
   const buf = call.args[bufIdx];
   const len = num(call.args[lenIdx], 'the length');
+  // A negative length is a huge size_t: ksys_write/ksys_read look the fd up first (EBADF), then
+  // vfs_write/vfs_read refuse the range (access_ok -> EFAULT). It never reaches TCP.
+  if (len < 0) {
+    const st = ctx.host.status(fd);
+    return { errno: (isSysError(st) && st.errno === 'EBADF' ? 'EBADF' : 'EFAULT') as Errno };
+  }
   return buf?.kind === 'null' && len > 0 ? { errno: 'EFAULT' as Errno } : len;
 }
 
@@ -78,7 +84,7 @@ type Handler = (call: SyscallEvent, ctx: CallContext) => Attempt;
 function sendCall(bufIdx: number, lenIdx: number): Handler {
   return (call, ctx) => {
     const fd = fdArg(ctx, call.args[0]);
-    const len = bufLength(call, bufIdx, lenIdx);
+    const len = bufLength(call, bufIdx, lenIdx, ctx, fd);
     let sent = 0;
     return () => {
       if (isSysError(len)) return { value: len };
@@ -104,7 +110,7 @@ function sendCall(bufIdx: number, lenIdx: number): Handler {
 function recvCall(bufIdx: number, lenIdx: number): Handler {
   return (call, ctx) => {
     const fd = fdArg(ctx, call.args[0]);
-    const len = bufLength(call, bufIdx, lenIdx);
+    const len = bufLength(call, bufIdx, lenIdx, ctx, fd);
     return () => {
       if (isSysError(len)) return { value: len };
       return blocking(ctx, fd, ctx.host.recv(fd, len), (data) => ({ value: data.length }));
