@@ -76,3 +76,7 @@ test('a zero-length write reaches the host: EBADF on fd 99, EPIPE unconnected an
 test('a negative length: EBADF on a closed fd, EFAULT on an open one (checked on Linux 6.18)', () => {
   assert.deepEqual(outcome('negative-length.pkt'), { outcome: 'pass', line: undefined, message: undefined });
 });
+
+test('a script fd no call produced is not aliased to the live socket with that number', () => {
+  assert.deepEqual(outcome('fd-not-from-accept.pkt'), { outcome: 'fail', line: 15, message: 'close() returned -1 EBADF, expected 0' });
+});

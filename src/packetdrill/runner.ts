@@ -319,7 +319,11 @@ class Run {
     return {
       host: this.host,
       addrs: this.addrs,
-      liveFd: (fd) => this.fdMap.get(fd) ?? fd,
+      // A script fd no socket()/accept() line produced names no live socket. packetdrill stops
+      // there ("unable to find socket with script fd N", run_system_call.c to_live_fd); we pass a
+      // fd the host never allocates, so the call gets EBADF as it would on Linux — never the live
+      // socket that happens to carry that number (accept(...) = 5 followed by close(4) must fail).
+      liveFd: (fd) => this.fdMap.get(fd) ?? -1 - Math.abs(fd),
       isNonBlocking: (fd) => this.host.isNonBlocking(fd),
     };
   }

@@ -25,7 +25,7 @@ export type Attempt = () => CallOutcome | 'wouldBlock';
 export interface CallContext {
   host: SocketApi;
   addrs: Addresses;
-  /** Script fd → live fd; a script fd not yet seen maps to itself. */
+  /** Script fd → live fd; a script fd no call produced maps to a fd no socket has (EBADF). */
   liveFd: (scriptFd: number) => number;
   /** The socket gets O_NONBLOCK / SOCK_NONBLOCK or not: tracked here, since SocketApi has no getter for blocking calls. */
   isNonBlocking: (liveFd: number) => boolean;
