@@ -19,7 +19,15 @@ const live = (letters: string, s: number, ack: number, len: number, options: Tcp
 });
 const ctx = (conn: ScriptedConnection = { remotePort: 48000, localPort: 8080, listening: false, connecting: false }): MatchContext => ({ conn, toleranceUs: 4000, tolerancePercent: 12.5, eventUs: 0 });
 
-test('the first outbound segment fixes the local ISN; later seqs are relative across the wrap', () => {
+test('an outbound RST before any SYN of ours learns no ISN: its seq is compared as written (absolute)', () => {
+  const c = ctx();
+  assert.equal(matchOutbound(line('+0 > R. 1:1(0) ack 1'), live('R.', 0, 1, 0), c), 'seq');
+  assert.equal(matchOutbound(line('+0 > R. 0:0(0) ack 1'), live('R.', 0, 1, 0), c), undefined);
+  assert.equal(c.conn.localIsnOffset, undefined);
+  assert.equal(matchOutbound(line('+0 > R 5000:5000(0)'), live('R', 5000, 0, 0), c), undefined);
+});
+
+test('our SYN or SYN-ACK fixes the local ISN; later seqs are relative across the wrap', () => {
   const c = ctx();
   assert.equal(matchOutbound(line('+0 > S. 0:0(0) ack 1 <mss 1460,nop,wscale 8>'), live('S.', ISN, 1, 0, [{ kind: 'mss', value: 1460 }, { kind: 'nop' }, { kind: 'wscale', shift: 8 }]), c), undefined);
   assert.equal(matchOutbound(line('+0 > P. 1:1001(1000) ack 1'), live('P.', ISN + 1, 1, 1000), c), undefined);
