@@ -170,11 +170,20 @@ class Run {
   }
 
   /** Fire every timer due up to `t`, then stand at `t`. Stops early when `untilSegment` and one was sent. */
-  private advanceTo(t: number, untilSegment = false): void {
+  private advanceTo(t: number, untilSegment = false, until?: () => boolean): void {
     for (let steps = 0; ; steps++) {
       if (steps > MAX_STEPS) this.fail({ kind: 'livelock', what: 'timers', atUs: t });
       if (untilSegment && this.queue.length > 0) return;
+      if (until?.()) return;
       const d = this.host.nextDeadline();
+      // A sleeping call with its own wake time (a lingering close) is retried then, timer or not.
+      const w = this.blockedWake();
+      if (w !== undefined && w <= t && (d === undefined || w < Math.round(d * 1000))) {
+        this.now = Math.max(this.now, w);
+        this.host.advance(this.now / 1000);
+        this.pollBlocked();
+        continue;
+      }
       if (d === undefined) break;
       const dUs = Math.max(this.now, Math.round(d * 1000));
       if (dUs > t) break;
@@ -362,7 +371,7 @@ class Run {
 
   private finishCall(ev: ScriptEvent & SyscallEvent, r: CallOutcome, _startUs: number, endUs: number, tolUs: number): void {
     const ret = isSysError(r.value) ? `-1 ${r.value.errno}` : String(r.value);
-    this.traceLog.push({ atUs: this.now, kind: 'call', text: `${ev.text.replace(/^\S+\s+/, '').replace(/\s*=.*$/, '')} = ${ret}` });
+    this.traceLog.push({ atUs: this.now, kind: 'call', text: `${ev.text.replace(/^\S+\s+/, '').replace(/\s*=[^=]*$/, '')} = ${ret}` });
     const bad = checkResult(ev, r);
     const name = `${ev.name}()`;
     if (bad) this.fail({ kind: 'result', call: name, ...bad }, ev);
@@ -389,6 +398,16 @@ class Run {
     }
   }
 
+  /** The earliest wake time (µs, rounded up so the call sees its deadline reached) of a blocked call. */
+  private blockedWake(): number | undefined {
+    let w: number | undefined;
+    for (const b of this.blocked) {
+      const at = b.attempt.wakeAt?.();
+      if (at !== undefined && (w === undefined || at * 1000 < w)) w = Math.ceil(at * 1000);
+    }
+    return w;
+  }
+
   private pollBlocked(): void {
     for (let i = 0; i < this.blocked.length; i++) {
       const b = this.blocked[i];
@@ -404,7 +423,8 @@ class Run {
   private settleBlocked(next: ScriptEvent | undefined): void {
     while (this.blocked.length > 0) {
       const b = this.blocked[0];
-      this.advanceTo(b.endUs + b.tolUs);
+      // Stop where it returns: the next call starts no earlier than its scripted time, not at the window's end.
+      this.advanceTo(b.endUs + b.tolUs, false, () => this.blocked[0] !== b);
       if (this.blocked[0] === b) {
         this.fail({ kind: 'still-blocked', call: `${b.ev.name}()`, atUs: this.now, endUs: b.endUs, tolUs: b.tolUs, endOfScript: next === undefined }, b.ev);
       }

@@ -19,8 +19,12 @@ export interface CallOutcome {
   newFd?: number;
 }
 
-/** One attempt of a call; `wouldBlock` when a blocking socket must wait. */
-export type Attempt = () => CallOutcome | 'wouldBlock';
+/**
+ * One attempt of a call; `wouldBlock` when a blocking socket must wait. `wakeAt` (ms), when
+ * given, is a time at which a sleeping call must be retried even if nothing arrives (a
+ * lingering close() gives up at its deadline, sk_stream_wait_close).
+ */
+export type Attempt = (() => CallOutcome | 'wouldBlock') & { wakeAt?: () => number | undefined };
 
 export interface CallContext {
   host: SocketApi;
@@ -176,7 +180,23 @@ const HANDLERS: Record<string, Handler> = {
       return { value: data.length, mismatch: inq === want ? undefined : { what: 'TCP_CM_INQ cmsg_data', got: isSysError(inq) ? inq.errno : String(inq), want: String(want) } };
     });
   },
-  close: (call, ctx) => () => ({ value: ctx.host.close(fdArg(ctx, call.args[0])) }),
+  close: (call, ctx) => {
+    const fd = fdArg(ctx, call.args[0]);
+    // SO_LINGER {on, N > 0}: close() sleeps until our FIN is ACKed or N seconds pass, even on an
+    // O_NONBLOCK socket (inet_release passes sk_lingertime to __tcp_close → sk_stream_wait_close),
+    // and returns 0 either way. The fd is gone at once; only the caller sleeps.
+    const wakeAt = (): number | undefined => ctx.host.closeWaitUntil?.(fd);
+    let closed = false;
+    const attempt = (): CallOutcome | 'wouldBlock' => {
+      if (!closed) {
+        closed = true;
+        const r = ctx.host.close(fd);
+        if (isSysError(r)) return { value: r };
+      }
+      return wakeAt() === undefined ? { value: 0 } : 'wouldBlock';
+    };
+    return Object.assign(attempt, { wakeAt });
+  },
   shutdown: (call, ctx) => () => {
     const how = symbols(call.args[1])[0];
     if (how !== 'SHUT_RD' && how !== 'SHUT_WR' && how !== 'SHUT_RDWR') throw new Unsupported('shutdown needs SHUT_RD, SHUT_WR or SHUT_RDWR');

@@ -62,6 +62,15 @@ export interface SocketApi {
   recv(fd: number, max: number): Uint8Array | SysError;
   shutdown(fd: number, how: ShutdownHow): 0 | SysError;
   close(fd: number): 0 | SysError;
+  /**
+   * Right after `close(fd)` returned 0: while a blocking close() would still sleep — SO_LINGER
+   * {on, N > 0} and our FIN not yet ACKed (inet_release → __tcp_close → sk_stream_wait_close) —
+   * the time (ms) at which it gives up; undefined once it may return (FIN ACKed, connection
+   * ended, deadline reached, or no linger). Linux sleeps even on an O_NONBLOCK socket and returns
+   * 0 either way; on timeout no RST is sent and the orphan goes on. The wait is not a host
+   * deadline: a caller that blocks wakes itself at the returned time. Optional (additive).
+   */
+  closeWaitUntil?(fd: number): number | undefined;
   setsockopt(fd: number, name: SockOptName, value: SockOptValue): 0 | SysError;
   getsockopt(fd: number, name: SockOptName): SockOptValue | SysError;
   setNonBlocking(fd: number, on: boolean): 0 | SysError;

@@ -106,6 +106,8 @@ export class Host implements SocketApi {
   private readonly maxFds: number;
   private inTimeout = false;
   private readonly minisockets: boolean;
+  /** close() calls still sleeping under SO_LINGER {on, N > 0}: the closed fd → its connection (closeWaitUntil). */
+  private readonly lingerWaits = new Map<number, Entry>();
 
   constructor(opts: HostOptions = {}) {
     this.config = opts.config ?? defaultConfig();
@@ -311,6 +313,7 @@ export class Host implements SocketApi {
     const s = this.sockOf(fd);
     if (!s) return sysError('EBADF');
     this.fds.release(fd);
+    this.lingerWaits.delete(fd);
     if (s.listener) this.stopListener(s);
     if (s.bound) {
       this.ports.remove(s);
@@ -338,7 +341,21 @@ export class Host implements SocketApi {
       e.conn.abort(this.now);
       this.service(e);
     }
+    if (this.lingerDeadlineOf(e) !== undefined) this.lingerWaits.set(fd, e);
     return 0;
+  }
+
+  closeWaitUntil(fd: number): number | undefined {
+    const e = this.lingerWaits.get(fd);
+    if (!e) return undefined;
+    const at = this.lingerDeadlineOf(e);
+    if (at === undefined) this.lingerWaits.delete(fd);
+    return at;
+  }
+
+  /** sk_stream_wait_close(): the engine knows the deadline and whether the FIN is still unacknowledged. */
+  private lingerDeadlineOf(e: Entry): number | undefined {
+    return !e.freed && e.conn instanceof Connection ? e.conn.lingerDeadline(this.now) : undefined;
   }
 
   setsockopt(fd: number, name: SockOptName, value: SockOptValue): 0 | SysError {
