@@ -88,7 +88,7 @@ class Run {
   private readonly notes: string[] = [];
   private readonly timeline: StateChange[] = [];
   /** Outbound entries keep the segment and its connection; they are written out at the end, once the ISN is known. */
-  private readonly traceLog: Array<{ atUs: number; kind: TraceEntry['kind']; text?: string; seg?: Segment; conn?: ScriptedConnection }> = [];
+  private readonly traceLog: Array<{ atUs: number; kind: TraceEntry['kind']; text?: string; seg?: Segment; conn?: ScriptedConnection; dropped?: boolean }> = [];
   private readonly addrs: Addresses;
   private host!: SocketApi;
   private now = 0;
@@ -102,6 +102,12 @@ class Run {
   private readonly tolerancePercent: number;
   private readonly match: MatchContext = { conn: { remotePort: 0, listening: false, connecting: false }, toleranceUs: 0, tolerancePercent: 0, eventUs: 0 };
   private current: ScriptEvent | undefined;
+  /**
+   * `tc qdisc add dev tun0 root pfifo limit 0` is in force: every segment the host emits is lost
+   * before the wire (shell-settings.ts). Only the wire knows; the engine is not told its transmit
+   * failed, unlike Linux, where tcp_transmit_skb() sees NET_XMIT_DROP.
+   */
+  private dropOutbound = false;
 
   constructor(private readonly script: Script, private readonly opts: RunOptions) {
     this.addrs = addressesFor(opts.ipVersion);
@@ -123,7 +129,7 @@ class Run {
       notes: this.notes, timeline: this.timeline, lines: this.script.events.length,
       trace: this.traceLog.map((e) => ({
         at: e.atUs / 1e6, kind: e.kind,
-        text: e.text ?? (e.seg && e.conn ? describeLive(e.seg, e.conn, true) : ''),
+        text: e.text ?? (e.seg && e.conn ? describeLive(e.seg, e.conn, true) + (e.dropped ? '  (dropped: tc qdisc pfifo limit 0)' : '') : ''),
       })),
     });
     try {
@@ -203,6 +209,10 @@ class Run {
     for (let seg = this.host.pollTransmit(), n = 0; seg; seg = this.host.pollTransmit(), n++) {
       if (n > MAX_STEPS) this.fail({ kind: 'livelock', what: 'transmit', atUs: this.now });
       if (!this.belongs(seg)) continue;
+      if (this.dropOutbound) {
+        this.traceLog.push({ atUs: this.now, kind: 'out', seg, conn: this.sut, dropped: true });
+        continue;
+      }
       this.queue.push({ seg, atUs: this.now });
       this.traceLog.push({ atUs: this.now, kind: 'out', seg, conn: this.sut });
     }
@@ -260,6 +270,13 @@ class Run {
     // An init command only sets up; a timed one (tc, nstat) may be a check we cannot make.
     const where = init ? 'init' : `line ${this.current?.loc.line ?? 0}: not supported, not checked`;
     for (const n of r.notes) this.notes.push(`${where}: ${n}`);
+    if (r.dropOutbound !== undefined && r.dropOutbound !== this.dropOutbound) {
+      this.dropOutbound = r.dropOutbound;
+      const at = init ? 'init' : `line ${this.current?.loc.line ?? 0}`;
+      this.notes.push(r.dropOutbound
+        ? `${at}: ${r.qdisc?.join('; ') ?? 'tc'}: every outbound segment is dropped on the wire from here; the engine is not told (Linux's tcp_transmit_skb sees the drop and retries on TCP_RESOURCE_PROBE_INTERVAL)`
+        : `${at}: ${r.qdisc?.join('; ') ?? 'tc'}: outbound segments reach the wire again`);
+    }
   }
 
   private inject(ev: ScriptEvent & PacketEvent): void {

@@ -3,9 +3,28 @@
 // inside an included `defaults.sh` (read through `readFile`, relative to the script's folder) —
 // and reports everything else as a note. Values may use the shell arithmetic defaults.sh uses:
 // `"4096 540000 $((15*1024*1024))"`.
+// Three `tc qdisc` forms on the test device are read as a switch, "drop every local transmit":
+// `tc qdisc add dev tun0 root pfifo limit 0` turns it on (a zero-length FIFO drops each packet,
+// user-timeout-probe.pkt); `tc qdisc del|delete dev tun0 root` and defaults.sh's
+// `tc qdisc add dev tun0 root pfifo` (default limit) turn it off. Any other tc line is a note.
 
 export interface SysctlSetting { name: string; value: string }
-export interface ShellReading { settings: SysctlSetting[]; notes: string[] }
+export interface ShellReading {
+  settings: SysctlSetting[];
+  notes: string[];
+  /** The last recognised `tc qdisc` form: true = drop every outbound segment from now on, false = stop dropping. */
+  dropOutbound?: boolean;
+  /** The tc commands that set `dropOutbound`, as written (for the run's notes). */
+  qdisc?: string[];
+}
+
+/** The tc forms above, exactly (words after `tc`); anything else is not modelled. */
+const TC_FORMS: ReadonlyArray<{ words: string; drop: boolean }> = [
+  { words: 'qdisc add dev tun0 root pfifo limit 0', drop: true },
+  { words: 'qdisc add dev tun0 root pfifo', drop: false },
+  { words: 'qdisc del dev tun0 root', drop: false },
+  { words: 'qdisc delete dev tun0 root', drop: false },
+];
 
 /** Returns the file's text, or undefined when it cannot be read. Paths are as written, joined by the caller. */
 export type ReadInclude = (relativePath: string) => string | undefined;
@@ -30,6 +49,10 @@ export function readShell(command: string, readFile: ReadInclude, depth = 0): Sh
         const eq = w.indexOf('=');
         if (eq > 0) out.settings.push({ name: w.slice(0, eq).replace(/^\/proc\/sys\//, '').replace(/\//g, '.'), value: arith(w.slice(eq + 1)) });
       }
+    } else if (base === 'tc' && TC_FORMS.some((f) => f.words === words.slice(1).join(' '))) {
+      const form = TC_FORMS.find((f) => f.words === words.slice(1).join(' '));
+      out.dropOutbound = form?.drop;
+      (out.qdisc ??= []).push(raw.trim());
     } else if (base.endsWith('.sh') && !prog.startsWith('/')) {
       if (depth >= MAX_INCLUDE_DEPTH) { out.notes.push(`not following ${prog}: includes nested too deep`); continue; }
       const text = readFile(prog);
@@ -37,6 +60,8 @@ export function readShell(command: string, readFile: ReadInclude, depth = 0): Sh
       const inner = readShell(text, readFile, depth + 1);
       out.settings.push(...inner.settings);
       out.notes.push(...inner.notes);
+      if (inner.dropOutbound !== undefined) out.dropOutbound = inner.dropOutbound;
+      if (inner.qdisc) (out.qdisc ??= []).push(...inner.qdisc);
     } else {
       out.notes.push(`ignored shell command: ${raw.trim()}`);
     }
