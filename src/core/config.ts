@@ -70,6 +70,7 @@ export const TUNABLES = {
   tcp_wmem: { sysctl: 'net.ipv4.tcp_wmem', default: [4096, 16_384, 4_194_304] as Triple, unit: 'bytes', doc: 'Send buffer min, default, max.' } as Tunable<Triple>,
   tcp_adv_win_scale: n('net.ipv4.tcp_adv_win_scale', 1, 'count', 'Share of the receive buffer advertised as window (1: half is overhead).'),
   tcp_moderate_rcvbuf: n('net.ipv4.tcp_moderate_rcvbuf', 1, 'bool', 'Auto-tune the receive buffer.'),
+  tcp_min_tso_segs: n('net.ipv4.tcp_min_tso_segs', 2, 'count', 'Fewest segments one TSO/GSO send may carry (tcp_tso_autosize); the send buffer is charged per such skb.'),
   tcp_notsent_lowat: n('net.ipv4.tcp_notsent_lowat', 4_294_967_295, 'bytes', 'Unsent bytes above which the socket is not writable.'),
 
   // Ports

@@ -24,6 +24,7 @@ import * as open from './events/open.js';
 import { segmentArrives } from './events/segment-arrives.js';
 import { handleTimeout, armKeepalive } from './events/timeouts.js';
 import { send, writableSpace } from './events/send.js';
+import { checkSpace } from './send-memory.js';
 import { recv, readableBytes } from './events/receive.js';
 import { close, shutdown } from './events/close.js';
 import { abort } from './events/abort.js';
@@ -120,6 +121,7 @@ export class Connection {
   handleSegment(seg: Segment, now: number): void {
     this.at(now);
     segmentArrives(this.tcb, seg);
+    checkSpace(this.tcb);
   }
 
   handleTimeout(now: number): void {

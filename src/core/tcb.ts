@@ -69,6 +69,12 @@ export interface Tcb {
   /** Sequence number of our FIN once it is placed (the byte after the data). */
   finSeq: Seq | undefined;
   sndBufSize: number;
+  /** Linux's send skbs, as the ends of the chunks [SND.UNA, ...): each is charged SKB_TX_OVERHEAD (send-memory.ts). */
+  sndSkbs: Seq[];
+  /** How far transmitted data has been cut into skbs as tcp_write_xmit cuts it (tso_fragment). */
+  sndSkbMark: Seq;
+  /** Linux's SOCK_NOSPACE: a write found the send buffer full and waits for sk_stream_write_space. */
+  sndNoSpace: boolean;
   /** Linux's snd_sml: end of the last small segment sent (Minshall's Nagle variant). */
   sndSml: Seq;
 

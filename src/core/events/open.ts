@@ -45,7 +45,7 @@ export function createTcb(p: OpenParams, now: number): Tcb {
     state: 'CLOSED', history: [],
     iss: isn, sndUna: isn, sndNxt: isn, sndMax: isn, sndWnd: 0, sndWl1: 0 as Seq, sndWl2: isn, maxWindow: 0,
     sndBuf: new Uint8Array(0), sndBufLen: 0, pushMarks: [], finQueued: false, finSeq: undefined,
-    sndBufSize, sndSml: isn,
+    sndBufSize, sndSkbs: [], sndSkbMark: isn, sndNoSpace: false, sndSml: isn,
     irs: 0 as Seq, rcvNxt: 0 as Seq, rcvWup: 0 as Seq, rcvWnd: 0, rcvSsthresh: 0, windowClamp, rcvBufSize,
     rcvQueue: [], rcvQueueTs: [], rcvQueueLen: 0, rmemAlloc: 0, scalingRatio: DEFAULT_SCALING_RATIO, ofo: [], ofoLatest: undefined, finReceived: false,
     advMss, mssClamp: MSS_DEFAULT, sndMss: MSS_DEFAULT, rcvMss: MSS_DEFAULT,

@@ -2,7 +2,8 @@
 //
 // Rules:
 // - ESTABLISHED, CLOSE-WAIT: queue as much as the send buffer holds, mark the end of the write
-//   for PSH, and transmit what the windows allow. A full buffer gives EAGAIN (the host blocks).
+//   for PSH, and transmit what the windows allow. Memory is charged per skb as Linux does and a
+//   full buffer gives EAGAIN until an ACK frees half of it (send-memory.ts; the host blocks).
 // - SYN-SENT, SYN-RECEIVED: the call waits for the handshake (sk_stream_wait_connect): EAGAIN.
 // - After SHUT_WR or close, and in every closing state: EPIPE (a pending error wins: SO_ERROR is
 //   reported once, then EPIPE).
@@ -10,7 +11,8 @@
 import type { Tcb } from '../tcb.js';
 import type { SysError } from '../errno.js';
 import { sysError } from '../errno.js';
-import { seqAdd } from '../seq.js';
+import { seqAdd, seqDiff, seqGe } from '../seq.js';
+import { sizeGoal, streamWriteable, syncSkbs, wmemQueued } from '../send-memory.js';
 import { transmit } from '../output.js';
 
 export function takeError(tcb: Tcb): SysError | undefined {
@@ -31,23 +33,51 @@ export function send(tcb: Tcb, data: Uint8Array): number | SysError {
   if (tcb.state === 'LISTEN') return sysError('ENOTCONN');
   if (tcb.state !== 'ESTABLISHED' && tcb.state !== 'CLOSE-WAIT') return sysError('EPIPE');
   if (data.length === 0) return 0;
-  const space = tcb.sndBufSize - tcb.sndBufLen;
-  if (space <= 0) return sysError('EAGAIN');
-  const n = Math.min(space, data.length);
-  const need = tcb.sndBufLen + n;
+  syncSkbs(tcb);
+  // A writer asleep in sk_stream_wait_memory is woken only by sk_stream_write_space (send-memory.ts).
+  if (tcb.sndNoSpace) return sysError('EAGAIN');
+  let copied = 0;
+  while (copied < data.length) {
+    const goal = sizeGoal(tcb);
+    const n = tcb.sndSkbs.length;
+    const tailStart = n > 1 ? tcb.sndSkbs[n - 2] : tcb.sndUna;
+    // Only the last skb, and only while none of it was sent, takes more bytes (tcp_write_queue_tail).
+    let room = n > 0 && seqGe(tailStart, tcb.sndSkbMark) ? goal - seqDiff(tcb.sndSkbs[n - 1], tailStart) : 0;
+    if (room <= 0) {
+      // new_segment: a new skb only while sk_wmem_queued < sk_sndbuf (sk_stream_memory_free).
+      if (wmemQueued(tcb) >= tcb.sndBufSize) { tcb.sndNoSpace = true; break; }
+      tcb.sndSkbs.push(seqAdd(tcb.sndUna, tcb.sndBufLen));
+      room = goal;
+    }
+    const take = Math.min(room, data.length - copied);
+    append(tcb, data.subarray(copied, copied + take));
+    copied += take;
+    tcb.sndSkbs[tcb.sndSkbs.length - 1] = seqAdd(tcb.sndUna, tcb.sndBufLen);
+    // A full skb at the head of the unsent data goes out at once (tcp_push_one), and is cut there.
+    if (take === room && copied < data.length) { transmit(tcb); syncSkbs(tcb); }
+  }
+  if (copied === 0) return sysError('EAGAIN');
+  tcb.pushMarks.push(seqAdd(tcb.sndUna, tcb.sndBufLen));
+  transmit(tcb);
+  syncSkbs(tcb);
+  return copied;
+}
+
+function append(tcb: Tcb, bytes: Uint8Array): void {
+  const need = tcb.sndBufLen + bytes.length;
   if (tcb.sndBuf.length < need) {
     const grown = new Uint8Array(Math.max(need, tcb.sndBuf.length * 2, 1024));
     grown.set(tcb.sndBuf.subarray(0, tcb.sndBufLen));
     tcb.sndBuf = grown;
   }
-  tcb.sndBuf.set(data.subarray(0, n), tcb.sndBufLen);
-  tcb.sndBufLen += n;
-  tcb.pushMarks.push(seqAdd(tcb.sndUna, tcb.sndBufLen));
-  transmit(tcb);
-  return n;
+  tcb.sndBuf.set(bytes, tcb.sndBufLen);
+  tcb.sndBufLen += bytes.length;
 }
 
+/** Bytes a write could add now, 0 unless poll would say EPOLLOUT (tcp_poll: __sk_stream_is_writeable). */
 export function writableSpace(tcb: Tcb): number {
   if (tcb.state !== 'ESTABLISHED' && tcb.state !== 'CLOSE-WAIT') return 0;
-  return Math.max(0, tcb.sndBufSize - tcb.sndBufLen);
+  syncSkbs(tcb);
+  if (tcb.sndNoSpace || !streamWriteable(tcb)) return 0;
+  return Math.max(0, tcb.sndBufSize - wmemQueued(tcb));
 }
