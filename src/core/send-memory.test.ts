@@ -61,3 +61,14 @@ test('a small write on an empty buffer is one skb: writableSpace is the buffer l
   assert.equal(t.c.send(new Uint8Array(100), t.now), 100);
   assert.equal(t.c.writableSpace(), 42000 - 100 - SKB_TX_OVERHEAD);
 });
+
+test('a blocked writer is not left waiting when the peer resets: the error, then EPIPE', () => {
+  const t = blockingWrite();
+  t.c.send(new Uint8Array(61000), t.now);
+  t.drain();
+  assert.deepEqual(t.c.send(new Uint8Array(1000), t.now), { errno: 'EAGAIN' });
+  t.send(0.3, 'R. 1:1(0) ack 10001 win 50000');
+  t.expectState('CLOSED');
+  assert.deepEqual(t.c.send(new Uint8Array(1000), t.now), { errno: 'ECONNRESET' });
+  assert.deepEqual(t.c.send(new Uint8Array(1000), t.now), { errno: 'EPIPE' });
+});
