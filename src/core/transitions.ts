@@ -38,6 +38,21 @@ export const TRANSITIONS: readonly TransitionRow[] = [
   { from: 'TIME-WAIT', to: 'CLOSED', on: '60 s timer; in-window RST (tcp_rfc1337=0); SYN of a new incarnation; abort by the host', rule: 'RFC 9293 §3.10.8, RFC 1337, RFC 1122 §4.2.2.13; tcp_timewait_state_process' },
 ];
 
+/**
+ * The two changes of a listening socket. The Connection never makes them: the host (src/stack/host.ts
+ * listen() and the listener's close()) records them, so they stay out of TRANSITIONS and its test;
+ * src/diagnose/transitions.test.ts holds the host to these rows.
+ */
+export const LISTENER_TRANSITIONS: readonly TransitionRow[] = [
+  { from: 'CLOSED', to: 'LISTEN', on: 'listen()', rule: 'RFC 9293 §3.10.1 OPEN (passive); Linux inet_csk_listen_start' },
+  { from: 'LISTEN', to: 'CLOSED', on: 'close() of the listener (queued connections get RST)', rule: 'Linux inet_csk_listen_stop, tcp_disconnect' },
+];
+
+/** The separate causes of a row: its `on` text split at "; " (each is one event `explain` translates). */
+export function transitionEvents(row: TransitionRow): string[] {
+  return row.on.split('; ');
+}
+
 export function isListedTransition(from: TcpState, to: TcpState): boolean {
   return TRANSITIONS.some((r) => r.from === from && r.to === to);
 }

@@ -5,7 +5,7 @@ import type { RuleId } from './finding.js';
 import { STATE_INFO } from './state-info.js';
 import { TRANSITIONS, waysIn, waysOut, type Transition } from './transitions.js';
 
-export interface ExplainTransition { from: TcpState; to: TcpState; event: string; sends?: string; linuxOnly?: boolean }
+export interface ExplainTransition { from: TcpState; to: TcpState; event: string; rule: string; sends?: string; note?: string }
 
 export interface Explanation {
   state: TcpState;
@@ -20,9 +20,9 @@ export interface Explanation {
 }
 
 function tr(t: Transition, lang: Lang): ExplainTransition {
-  const out: ExplainTransition = { from: t.from, to: t.to, event: t.event[lang] };
+  const out: ExplainTransition = { from: t.from, to: t.to, event: t.event[lang], rule: t.rule };
   if (t.action) out.sends = t.action[lang];
-  if (t.linux) out.linuxOnly = true;
+  if (t.note) out.note = t.note[lang];
   return out;
 }
 
@@ -47,18 +47,17 @@ const H: Record<string, Text> = {
   many: { en: 'Many of them on a server', zh: '服务器上大量出现时' },
   rules: { en: 'Checked by tcplens doctor rule', zh: 'tcplens doctor 检查规则' },
   sends: { en: 'sends', zh: '发送' },
-  linux: { en: '(Linux)', zh: '（Linux）' },
   none: { en: '(none)', zh: '（无）' },
 };
 
 function transitionLines(ts: ExplainTransition[], lang: Lang): string[] {
   if (ts.length === 0) return [`  ${H.none[lang]}`];
   const w = Math.max(...ts.map((t) => `${t.from} → ${t.to}`.length));
-  return ts.map((t) => {
+  return ts.flatMap((t) => {
     const arrow = `${t.from} → ${t.to}`.padEnd(w);
     const sends = t.sends ? (lang === 'zh' ? `；${H.sends.zh} ${t.sends}` : `; ${H.sends.en} ${t.sends}`) : '';
-    const lx = t.linuxOnly ? ` ${H.linux[lang]}` : '';
-    return `  ${arrow}  ${t.event}${sends}${lx}`;
+    const line = `  ${arrow}  ${t.event}${sends}`;
+    return t.note ? [line, `  ${' '.repeat(w)}  · ${t.note}`] : [line];
   });
 }
 
@@ -85,7 +84,7 @@ export function renderStateList(lang: Lang): string {
 
 /**
  * The state diagram as Mermaid `stateDiagram-v2`, drawn from the transitions table (never by hand);
- * with a state, only the transitions into and out of it. Labels keep the event's first clause.
+ * with a state, only the transitions into and out of it. Labels keep the first event's first clause.
  */
 export function renderMermaid(lang: Lang, state?: TcpState): string {
   const id = (st: TcpState): string => st.replace(/-/g, '_');
@@ -93,7 +92,7 @@ export function renderMermaid(lang: Lang, state?: TcpState): string {
   const lines = ['stateDiagram-v2'];
   if (!state || state === 'CLOSED') lines.push('    [*] --> CLOSED');
   for (const t of rows) {
-    const label = t.event[lang].split(/;|；|\s\(|（|, or /)[0].trim().replace(/[:：]/g, ' ');
+    const label = t.events[0][lang].split(/;|；|:|：|\s\(|（|, or /)[0].trim();
     const sends = t.action ? ` / ${t.action[lang]}` : '';
     lines.push(`    ${id(t.from)} --> ${id(t.to)}: ${label}${sends}`);
   }

@@ -1,0 +1,40 @@
+// explain's transitions are core's: same rows, every event translated, nothing explain-only.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { LISTENER_TRANSITIONS, TRANSITIONS as CORE } from '../core/transitions.js';
+import { defaultConfig } from '../core/config.js';
+import { Host } from '../stack/host.js';
+import { TRANSITIONS, explainTextProblems, waysIn, waysOut } from './transitions.js';
+
+test('every core event has Chinese text, and explain has no text for a transition core does not list', () => {
+  assert.deepEqual(explainTextProblems(), []);
+});
+
+test('explain draws exactly core\'s rows (engine + listener), with core\'s events and rules', () => {
+  const core = [...LISTENER_TRANSITIONS, ...CORE];
+  assert.deepEqual(TRANSITIONS.map((t) => [t.from, t.to, t.event.en, t.rule]), core.map((r) => [r.from, r.to, r.on, r.rule]));
+  for (const t of TRANSITIONS) assert.ok(t.events.every((e) => e.zh !== e.en), `${t.from} → ${t.to}: an event is untranslated`);
+});
+
+test('where the old explain table disagreed with the engine, the engine wins', () => {
+  // A FIN with the ACK of ours goes FIN-WAIT-1 → FIN-WAIT-2 → TIME-WAIT (tcp_rcv_state_process, tcp_fin).
+  assert.deepEqual(waysIn('TIME-WAIT').map((t) => t.from), ['FIN-WAIT-2', 'CLOSING']);
+  // An RST drops the request socket; the listener never changes state.
+  assert.deepEqual(waysOut('SYN-RECEIVED').map((t) => t.to), ['ESTABLISHED', 'FIN-WAIT-1', 'CLOSED']);
+  assert.deepEqual(waysOut('CLOSING').map((t) => t.to), ['TIME-WAIT', 'CLOSED']);
+});
+
+test('the SYN-SENT timeout says ~131 s (Linux 6.x linear timeouts) and ~127 s only as the older figure', () => {
+  const t = TRANSITIONS.find((r) => r.from === 'SYN-SENT' && r.to === 'CLOSED');
+  assert.match(t?.note?.en ?? '', /~131 s \(~127 s before the linear timeouts\)/);
+  assert.match(t?.note?.zh ?? '', /约 131 秒/);
+});
+
+test('the host records exactly LISTENER_TRANSITIONS: listen() then close() of the listener', () => {
+  const h = new Host({ addrs: ['10.0.0.2'], config: defaultConfig(), seed: 1, hostname: 'server' });
+  const fd = h.socket('AF_INET') as number;
+  assert.equal(h.bind(fd, '10.0.0.2', 80), 0);
+  assert.equal(h.listen(fd, 16), 0);
+  assert.equal(h.close(fd), 0);
+  assert.deepEqual(h.drainStateChanges().map((c) => [c.from, c.to]), LISTENER_TRANSITIONS.map((r) => [r.from, r.to]));
+});
