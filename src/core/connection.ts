@@ -55,7 +55,15 @@ export interface ConnectionParams {
   options: SocketOptions;
   /** MSS to advertise before TCP_MAXSEG (default 1460, MTU 1500 for v4 and packetdrill's v6). */
   mtuMss?: number;
+  /** The local device: see Connection.setTransmitFilter. */
+  transmitFilter?: TransmitFilter;
 }
+
+/**
+ * Asked for each segment as it leaves: true = the local device took it, false = it dropped it
+ * (a full qdisc: tcp_transmit_skb returns NET_XMIT_DROP). Pure and synchronous.
+ */
+export type TransmitFilter = (seg: Segment) => boolean;
 
 export interface ConnectionStatus {
   state: TcpState;
@@ -87,23 +95,49 @@ export interface TimerView {
 export class Connection {
   private readonly tcb: Tcb;
 
-  private constructor(tcb: Tcb) {
+  private constructor(tcb: Tcb, filter: TransmitFilter | undefined) {
     this.tcb = tcb;
+    if (filter) this.setTransmitFilter(filter);
   }
 
   /** Active open: SYN-SENT, SYN queued. */
   static connect(p: ConnectionParams, now: number): Connection {
-    return new Connection(open.connect(p, now));
+    return new Connection(open.connect(p, now), p.transmitFilter);
   }
 
   /** Passive open from a SYN the host's listener accepted: SYN-RECEIVED, SYN-ACK queued. */
   static accept(p: ConnectionParams, syn: Segment, now: number): Connection {
-    return new Connection(open.accept(p, syn, now));
+    return new Connection(open.accept(p, syn, now), p.transmitFilter);
   }
 
   /** SYN-cookie rebuild from the final ACK: ESTABLISHED. */
   static fromCookie(p: ConnectionParams, ack: Segment, syn: { mss: number; wscale?: number; sackOk?: boolean; tsOk?: boolean }, now: number): Connection {
-    return new Connection(open.fromCookie(p, ack, syn, now));
+    return new Connection(open.fromCookie(p, ack, syn, now), p.transmitFilter);
+  }
+
+  /**
+   * The local device, consulted as each segment leaves (undefined = it takes everything). A
+   * dropped segment is not in pollTransmit but in pollLocalDrop, and data in it does not count as
+   * sent: SND.NXT stays, and with nothing in flight the probe0 timer retries it every 500 ms
+   * (TCP_RESOURCE_PROBE_INTERVAL) until it leaves or TCP_USER_TIMEOUT / tcp_retries2 ends the
+   * connection — Linux after a qdisc drop. Segments already queued (a SYN-ACK built by accept) are
+   * filtered now: their bookkeeping was done the same either way.
+   */
+  setTransmitFilter(filter: TransmitFilter | undefined): void {
+    const t = this.tcb;
+    t.transmitFilter = filter;
+    if (!filter || t.outbox.length === 0) return;
+    const kept: Segment[] = [];
+    for (const s of t.outbox) {
+      if (filter(s)) kept.push(s);
+      else (t.localDrops ??= []).push(s);
+    }
+    t.outbox = kept;
+  }
+
+  /** The next segment the local device dropped (for a trace), oldest first. */
+  pollLocalDrop(): Segment | undefined {
+    return this.tcb.localDrops?.shift();
   }
 
   get state(): TcpState { return this.tcb.state; }

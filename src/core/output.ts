@@ -23,7 +23,7 @@ import { seqAdd, seqDiff, seqGt, seqLe, seqLt } from './seq.js';
 import { dataOptions, synOptions } from './options.js';
 import { advertiseWindow } from './window.js';
 import { arm, cancel } from './timers.js';
-import { TIMEOUT_INIT_MS } from './rto.js';
+import { rtoMinMs, TIMEOUT_INIT_MS } from './rto.js';
 import { onDataSent } from './ack-policy.js';
 
 export function tsVal(tcb: Tcb): number {
@@ -70,9 +70,18 @@ function sackOption(tcb: Tcb, f: TcpFlags): Segment['options'] {
   return [{ kind: 'nop' }, { kind: 'nop' }, { kind: 'sack', blocks: blocks.slice(0, tcb.tsOk ? 3 : 4) }];
 }
 
-/** Hand a segment to the caller and do the bookkeeping every ACK-bearing segment implies. */
-export function emit(tcb: Tcb, seg: Segment): void {
-  tcb.outbox.push(seg);
+/**
+ * Hand a segment to the caller and do the bookkeeping every ACK-bearing segment implies. Returns
+ * false when the local device dropped it (the transmit filter said no: Linux's tcp_transmit_skb
+ * returning NET_XMIT_DROP from a full qdisc). The ACK bookkeeping still happens — Linux calls
+ * tcp_event_ack_sent / tcp_event_data_sent in __tcp_transmit_skb before the device sees the skb —
+ * but the segment goes to localDrops instead of the outbox, and callers that send data must not
+ * count it as sent.
+ */
+export function emit(tcb: Tcb, seg: Segment): boolean {
+  const ok = tcb.transmitFilter === undefined || tcb.transmitFilter(seg);
+  if (ok) tcb.outbox.push(seg);
+  else (tcb.localDrops ??= []).push(seg);
   if (seg.payload.length > 0) onDataSent(tcb);
   if (seg.flags.ack && !seg.flags.rst) {
     tcb.ackPending = false;
@@ -80,6 +89,7 @@ export function emit(tcb: Tcb, seg: Segment): void {
     cancel(tcb.timers, 'delayed-ack');
     if (tcb.quickAcks > 0) tcb.quickAcks--;
   }
+  return ok;
 }
 
 /** A bare ACK: seq = SND.NXT, ack = RCV.NXT (tcp_send_ack). */
@@ -152,6 +162,7 @@ export function dataSegment(tcb: Tcb, seq: Seq, max: number): Segment {
 
 /** tcp_write_xmit: send what the windows allow. Returns whether anything new went out. */
 export function transmit(tcb: Tcb, probe = false): boolean {
+  tcb.xmitFailed = false;
   if (!canSendData(tcb)) return false;
   let sent = false;
   let last: Segment | undefined;
@@ -165,7 +176,10 @@ export function transmit(tcb: Tcb, probe = false): boolean {
     if (unsent <= 0) {
       // A bare FIN: one segment, never held back by the congestion window (tcp_cwnd_test).
       const seg = dataSegment(tcb, tcb.sndNxt, 0);
-      emit(tcb, seg);
+      if (!emit(tcb, seg)) {
+        tcb.xmitFailed = true;
+        break;
+      }
       advanceSndNxt(tcb, tcb.sndNxt, 1);
       sent = true;
       break;
@@ -189,7 +203,12 @@ export function transmit(tcb: Tcb, probe = false): boolean {
         seqGt(tcb.sndSml, tcb.sndUna) && seqLe(tcb.sndSml, tcb.sndNxt) && !tcb.finQueued) break;
     len = Math.max(0, len);
     const seg = dataSegment(tcb, tcb.sndNxt, len);
-    emit(tcb, seg);
+    // tcp_write_xmit: `if (unlikely(tcp_transmit_skb(...))) break;` — a segment the device
+    // dropped is not sent: SND.NXT stays, nothing is in flight for it, no RTO is armed.
+    if (!emit(tcb, seg)) {
+      tcb.xmitFailed = true;
+      break;
+    }
     last = seg;
     if (probe) {
       advanceSndNxt(tcb, tcb.sndNxt, len + (seg.flags.fin ? 1 : 0));
@@ -201,9 +220,29 @@ export function transmit(tcb: Tcb, probe = false): boolean {
     sent = true;
   }
   if (last && last.payload.length > 0 && !probe) last.flags.psh = true;
-  if (sent) cancel(tcb.timers, 'persist');
+  if (sent) {
+    // Data left: the probe0 episode, if any, is over (tcp_send_probe0 / tcp_probe_timer reset
+    // icsk_probes_tstamp once packets are out).
+    cancel(tcb.timers, 'persist');
+    tcb.probesStamp = undefined;
+  }
   if (sent) armAfterSend(tcb);
+  if (tcb.xmitFailed) checkProbeTimer(tcb);
   return sent;
+}
+
+/**
+ * tcp_check_probe_timer, called by __tcp_push_pending_frames when tcp_write_xmit left data
+ * queued with nothing in flight (here: because the device dropped it): unless a retransmit,
+ * loss-probe or probe0 timer is already pending (icsk_pending), arm probe0 (our 'persist') at
+ * tcp_probe0_base = max(RTO, TCP_RTO_MIN), without backoff. events/timeouts.ts onPersist then
+ * retries as tcp_probe_timer / tcp_send_probe0 do.
+ */
+function checkProbeTimer(tcb: Tcb): void {
+  if (seqLt(tcb.sndUna, tcb.sndNxt)) return;
+  const t = tcb.timers;
+  if (t.retransmit !== undefined || t['loss-probe'] !== undefined || t.persist !== undefined) return;
+  arm(t, 'persist', tcb.now + Math.max(tcb.rtoMs, rtoMinMs(tcb)));
 }
 
 function advanceSndNxt(tcb: Tcb, from: Seq, n: number): void {

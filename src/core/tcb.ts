@@ -169,6 +169,19 @@ export interface Tcb {
   // ---- keepalive and probes ----
   lastRecvAt: number;
   probesOut: number;
+  /**
+   * icsk_probes_tstamp: when the probe0 timer first ran for the data now waiting (tcp_probe_timer);
+   * TCP_USER_TIMEOUT is measured from it while local transmits keep failing. Cleared by an ACK.
+   */
+  probesStamp?: number;
+
+  // ---- local transmit failure (a qdisc drop: tcp_transmit_skb returns NET_XMIT_DROP) ----
+  /** Asked before each segment leaves: false = the local device dropped it (see output.ts emit). */
+  transmitFilter?: (seg: Segment) => boolean;
+  /** Segments the device dropped, for the caller's trace (Connection.pollLocalDrop). */
+  localDrops?: Segment[];
+  /** The last transmit() stopped at a segment the device dropped. */
+  xmitFailed?: boolean;
 
   // ---- application side ----
   orphaned: boolean;

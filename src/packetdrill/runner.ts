@@ -104,8 +104,9 @@ class Run {
   private current: ScriptEvent | undefined;
   /**
    * `tc qdisc add dev tun0 root pfifo limit 0` is in force: every segment the host emits is lost
-   * before the wire (shell-settings.ts). Only the wire knows; the engine is not told its transmit
-   * failed, unlike Linux, where tcp_transmit_skb() sees NET_XMIT_DROP.
+   * before the wire (shell-settings.ts). The host's device is told (setTransmitFilter), so the
+   * engine sees the transmit fail as Linux's tcp_transmit_skb() sees NET_XMIT_DROP; a host
+   * without one only loses the segments on the wire.
    */
   private dropOutbound = false;
 
@@ -136,6 +137,7 @@ class Run {
       const config = defaultConfig();
       for (const cmd of this.script.init) this.applyShell(cmd.command, config, true);
       this.host = this.opts.makeHost(config, this.addrs);
+      if (this.dropOutbound) this.applyDevice();
       for (const ev of this.script.events) {
         this.current = ev;
         this.step(ev);
@@ -206,6 +208,12 @@ class Run {
   }
 
   private afterInput(): void {
+    const drops = this.host.pollLocalDrop?.bind(this.host);
+    if (drops) {
+      for (let seg = drops(); seg; seg = drops()) {
+        if (this.belongs(seg)) this.traceLog.push({ atUs: this.now, kind: 'out', seg, conn: this.sut, dropped: true });
+      }
+    }
     for (let seg = this.host.pollTransmit(), n = 0; seg; seg = this.host.pollTransmit(), n++) {
       if (n > MAX_STEPS) this.fail({ kind: 'livelock', what: 'transmit', atUs: this.now });
       if (!this.belongs(seg)) continue;
@@ -272,11 +280,22 @@ class Run {
     for (const n of r.notes) this.notes.push(`${where}: ${n}`);
     if (r.dropOutbound !== undefined && r.dropOutbound !== this.dropOutbound) {
       this.dropOutbound = r.dropOutbound;
+      const told = this.applyDevice();
       const at = init ? 'init' : `line ${this.current?.loc.line ?? 0}`;
       this.notes.push(r.dropOutbound
-        ? `${at}: ${r.qdisc?.join('; ') ?? 'tc'}: every outbound segment is dropped on the wire from here; the engine is not told (Linux's tcp_transmit_skb sees the drop and retries on TCP_RESOURCE_PROBE_INTERVAL)`
+        ? `${at}: ${r.qdisc?.join('; ') ?? 'tc'}: every outbound segment is dropped from here; ` +
+          (told || init ? 'the host is told, as tcp_transmit_skb sees NET_XMIT_DROP (retries on TCP_RESOURCE_PROBE_INTERVAL)' : 'on the wire only: this host cannot be told')
         : `${at}: ${r.qdisc?.join('; ') ?? 'tc'}: outbound segments reach the wire again`);
     }
+  }
+
+  /** Hand the qdisc state to the host's device; false when the host has none (wire drops only). */
+  private applyDevice(): boolean {
+    const h = this.host as SocketApi | undefined;
+    if (!h?.setTransmitFilter) return false;
+    h.setTransmitFilter(this.dropOutbound ? () => false : undefined);
+    this.afterInput();
+    return true;
   }
 
   private inject(ev: ScriptEvent & PacketEvent): void {

@@ -88,6 +88,13 @@ export interface SocketApi {
   handleTimeout(now: number): void;
   pollTransmit(): Segment | undefined;
   nextDeadline(): number | undefined;
+  /**
+   * Optional: the local device, asked for each segment as it leaves; false = dropped before the
+   * wire (a full qdisc), and the TCP is told, as Linux's tcp_transmit_skb is. undefined = no drops.
+   */
+  setTransmitFilter?(filter: ((seg: Segment) => boolean) | undefined): void;
+  /** Optional: the next segment the local device dropped (for a trace), oldest first. */
+  pollLocalDrop?(): Segment | undefined;
   /** State changes since the last call, oldest first. */
   drainStateChanges(): StateChange[];
 

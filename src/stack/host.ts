@@ -33,7 +33,7 @@ import type {
 import { addrMatches, canonical, isLoopback, isV4, isWildcard, tupleKey } from './addr.js';
 import { COUNTER_NAMES, zeroCounters, type CounterName, type Counters } from './counters.js';
 import { DeadlineHeap } from './deadline-heap.js';
-import { Connection, resetFor, type ConnectionEvent, type ConnectionParams } from './engine.js';
+import { Connection, resetFor, type ConnectionEvent, type ConnectionParams, type TransmitFilter } from './engine.js';
 import { ERRNO_NUMBER } from './errno-numbers.js';
 import { FdTable } from './fd-table.js';
 import { effectiveBacklog, onFinalAck, onSyn } from './listen-queue.js';
@@ -108,6 +108,10 @@ export class Host implements SocketApi {
   private readonly minisockets: boolean;
   /** close() calls still sleeping under SO_LINGER {on, N > 0}: the closed fd → its connection (closeWaitUntil). */
   private readonly lingerWaits = new Map<number, Entry>();
+  /** The local device (setTransmitFilter): undefined = every segment leaves. */
+  private transmitFilter: TransmitFilter | undefined;
+  /** Segments the local device dropped, for pollLocalDrop. */
+  private readonly localDrops: Segment[] = [];
 
   constructor(opts: HostOptions = {}) {
     this.config = opts.config ?? defaultConfig();
@@ -523,6 +527,26 @@ export class Host implements SocketApi {
     return this.heap.peek();
   }
 
+  /**
+   * The local device (a qdisc): asked for every segment the host sends; false = dropped before
+   * the wire. Connections are told (Connection.setTransmitFilter), so their data is not counted
+   * as sent and is retried as Linux retries after tcp_transmit_skb fails. undefined = no drops.
+   */
+  setTransmitFilter(filter: TransmitFilter | undefined): void {
+    this.transmitFilter = filter;
+    for (const e of this.conns.values()) {
+      if (e.conn instanceof Connection) {
+        e.conn.setTransmitFilter(filter);
+        this.service(e);
+      }
+    }
+  }
+
+  /** The next segment the local device dropped, oldest first (a trace shows them as lost). */
+  pollLocalDrop(): Segment | undefined {
+    return this.localDrops.shift();
+  }
+
   drainStateChanges(): StateChange[] {
     const c = this.changes;
     this.changes = [];
@@ -628,6 +652,7 @@ export class Host implements SocketApi {
       isn: isn ?? seq(h + clock),
       tsOffset,
       options: { ...options },
+      ...(this.transmitFilter ? { transmitFilter: this.transmitFilter } : {}),
     };
   }
 
@@ -830,6 +855,11 @@ export class Host implements SocketApi {
   }
 
   private emit(seg: Segment): void {
+    // Segments the host builds itself (RSTs, cookie SYN-ACKs, TIME-WAIT ACKs) meet the device here.
+    if (this.transmitFilter && !this.transmitFilter(seg)) {
+      this.localDrops.push(seg);
+      return;
+    }
     this.count('Tcp:OutSegs');
     if (seg.flags.rst) this.count('Tcp:OutRsts');
     this.out.push(seg);
@@ -853,6 +883,7 @@ export class Host implements SocketApi {
   private service(e: Entry): void {
     const c = e.conn;
     for (let s = c.pollTransmit(); s; s = c.pollTransmit()) this.emit(s);
+    if (c instanceof Connection) for (let s = c.pollLocalDrop(); s; s = c.pollLocalDrop()) this.localDrops.push(s);
     for (let ev = c.pollEvent(); ev; ev = c.pollEvent()) {
       this.onEvent(e, ev);
     }

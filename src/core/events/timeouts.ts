@@ -12,7 +12,10 @@
 //   (tcp_write_timeout / retransmits_timed_out), or once TCP_USER_TIMEOUT has passed.
 // - loss-probe: RFC 8985 §7 tail loss probe: new data if the window allows, else the last
 //   segment again; then the retransmission timer.
-// - persist: a zero-window probe (seq = SND.UNA - 1) with backoff (tcp_probe_timer).
+// - persist: a zero-window probe (seq = SND.UNA - 1) with backoff (tcp_probe_timer). With the
+//   window open and nothing in flight it is the retry of data the local device dropped: every
+//   500 ms (TCP_RESOURCE_PROBE_INTERVAL), no backoff, ETIMEDOUT once TCP_USER_TIMEOUT has passed
+//   since the first retry (icsk_probes_tstamp).
 // - delayed-ack: send the pending ACK.
 // - keepalive: after TCP_KEEPIDLE of silence a probe (seq = SND.UNA - 1, no data) every
 //   TCP_KEEPINTVL; TCP_KEEPCNT unanswered (or TCP_USER_TIMEOUT passed) → RST|ACK, ETIMEDOUT.
@@ -23,7 +26,7 @@ import type { Tcb } from '../tcb.js';
 import type { TimerKind } from '../timers.js';
 import { arm, cancel, dueTimers } from '../timers.js';
 import { seqAdd, seqDiff, seqLt } from '../seq.js';
-import { backOff, modelTimeout, rtoMinMs, TIMEOUT_INIT_MS } from '../rto.js';
+import { backOff, modelTimeout, rtoMinMs, TIMEOUT_INIT_MS, TIMEOUT_MIN_MS } from '../rto.js';
 import { dataSegment, emit, sendActiveReset, sendProbe, sendSyn, sendSynAck, transmit } from '../output.js';
 import { failWith, setState } from '../state-change.js';
 import { enterLossRecovery } from '../recovery.js';
@@ -141,8 +144,13 @@ function onLossProbe(tcb: Tcb): void {
   arm(tcb.timers, 'retransmit', tcb.now + clampToUserTimeout(tcb, tcb.rtoMs));
 }
 
+/** TCP_RESOURCE_PROBE_INTERVAL (include/net/tcp.h): HZ/2, the retry after a local drop. */
+export const RESOURCE_PROBE_INTERVAL_MS = 500;
+
 function onPersist(tcb: Tcb): void {
   const unsent = seqDiff(seqAdd(tcb.sndUna, tcb.sndBufLen), tcb.sndNxt);
+  const finUnsent = tcb.finQueued && (tcb.finSeq === undefined || !seqLt(tcb.finSeq, tcb.sndNxt));
+  if (tcb.sndWnd > 0 && !seqLt(tcb.sndUna, tcb.sndNxt) && (unsent > 0 || finUnsent)) return probeUnsent(tcb);
   if (tcb.sndWnd > 0 || (unsent <= 0 && !tcb.finQueued) || seqLt(tcb.sndUna, tcb.sndNxt)) {
     transmit(tcb);
     return;
@@ -153,6 +161,41 @@ function onPersist(tcb: Tcb): void {
   tcb.probesOut++;
   tcb.backoff++;
   arm(tcb.timers, 'persist', tcb.now + Math.min(tcb.rtoMs * 2 ** tcb.backoff, tcb.config.tcp_rto_max_ms));
+}
+
+/**
+ * The probe0 timer with the window open and nothing in flight: the data waits because the local
+ * device dropped it (output.ts checkProbeTimer armed us). tcp_probe_timer: stamp the episode on the
+ * first run, and once TCP_USER_TIMEOUT has passed since that stamp (or tcp_retries2 probes went
+ * out) fail with ETIMEDOUT, no RST (tcp_write_err). Else tcp_send_probe0: try the data again
+ * (tcp_write_wakeup); if it leaves, the episode ends; if the device drops it again, count a probe
+ * and retry after TCP_RESOURCE_PROBE_INTERVAL without backoff ("let senders fight for local
+ * resources conservatively"), never past the user timeout (tcp_clamp_probe0_to_user_timeout).
+ */
+function probeUnsent(tcb: Tcb): void {
+  const ut = tcb.options.userTimeoutMs;
+  if (tcb.probesStamp === undefined) tcb.probesStamp = tcb.now;
+  else if (ut && ut > 0 && tcb.now - tcb.probesStamp >= ut) return failWith(tcb, 'ETIMEDOUT', 'TCP_USER_TIMEOUT expired while local transmits failed (tcp_probe_timer)');
+  const max = tcb.orphaned ? (tcb.config.tcp_orphan_retries || 8) : tcb.config.tcp_retries2;
+  if (tcb.probesOut >= max) return failWith(tcb, 'ETIMEDOUT', `${tcb.probesOut} probes while local transmits failed (tcp_probe_timer)`);
+  transmit(tcb);
+  const unsent = seqDiff(seqAdd(tcb.sndUna, tcb.sndBufLen), tcb.sndNxt);
+  if (seqLt(tcb.sndUna, tcb.sndNxt) || (unsent <= 0 && !tcb.finQueued)) {
+    tcb.probesOut = 0;
+    tcb.backoff = 0;
+    tcb.probesStamp = undefined;
+    return;
+  }
+  tcb.probesOut++;
+  let when: number;
+  if (tcb.xmitFailed) when = RESOURCE_PROBE_INTERVAL_MS;
+  else {
+    // Nothing sent and nothing dropped (tcp_write_wakeup <= 0): back off as a window probe does.
+    if (tcb.backoff < tcb.config.tcp_retries2) tcb.backoff++;
+    when = Math.min(Math.max(tcb.rtoMs, rtoMinMs(tcb)) * 2 ** tcb.backoff, tcb.config.tcp_rto_max_ms);
+  }
+  if (ut && ut > 0) when = Math.min(when, Math.max(TIMEOUT_MIN_MS, ut - (tcb.now - tcb.probesStamp)));
+  arm(tcb.timers, 'persist', tcb.now + when);
 }
 
 function keepIdleMs(tcb: Tcb): number { return (tcb.options.keepidle ?? tcb.config.tcp_keepalive_time) * 1000; }
