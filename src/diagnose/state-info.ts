@@ -37,7 +37,7 @@ export const STATE_INFO: Readonly<Record<TcpState, StateInfo>> = {
   'SYN-SENT': {
     meaning: x('connect() sent a SYN and waits for the SYN-ACK.', 'connect() 已发出 SYN，正在等待 SYN-ACK。'),
     who: x('The client.', '客户端。'),
-    ends: x('SYN-ACK (→ ESTABLISHED), RST (ECONNREFUSED), or tcp_syn_retries (6 ≈ 127 s) unanswered SYNs (ETIMEDOUT).', 'SYN-ACK（→ ESTABLISHED）、RST（ECONNREFUSED），或 tcp_syn_retries 次（6 次约 127 秒）SYN 无应答（ETIMEDOUT）。'),
+    ends: x('SYN-ACK (→ ESTABLISHED), RST (ECONNREFUSED), or unanswered SYNs (ETIMEDOUT): Linux 6.x retries tcp_syn_linear_timeouts (4) times at 1 s, then tcp_syn_retries (6) times doubling — 11 SYNs, ~131 s (127 s on kernels without the linear timeouts).', 'SYN-ACK（→ ESTABLISHED）、RST（ECONNREFUSED），或 SYN 无应答（ETIMEDOUT）：Linux 6.x 先以 1 秒间隔重传 tcp_syn_linear_timeouts（4）次，再以翻倍的间隔重传 tcp_syn_retries（6）次——共 11 个 SYN，约 131 秒（没有线性超时的内核为 127 秒）。'),
     many: x('Many SYN-SENT toward one destination: it is down, filtered by a firewall, or its accept/SYN queue is full (its kernel drops our SYNs). Check that host with tcplens doctor.', '大量连向同一目的地的 SYN_SENT：对方宕机、被防火墙过滤，或其全连接/半连接队列已满（其内核丢弃了我们的 SYN）。请在那台主机上运行 tcplens doctor。'),
     rules: ['syn_sent_stall'],
   },
@@ -58,7 +58,7 @@ export const STATE_INFO: Readonly<Record<TcpState, StateInfo>> = {
   'FIN-WAIT-1': {
     meaning: x('This end closed first and sent FIN; it waits for the ACK of that FIN.', '本端先关闭并发出 FIN，正在等待对该 FIN 的 ACK。'),
     who: x('The side that closes first (active close).', '主动关闭的一方。'),
-    ends: x('The ACK (→ FIN-WAIT-2), the peer\'s FIN (→ CLOSING / TIME-WAIT), or tcp_orphan_retries retransmissions of the FIN (orphans; 0 means 8).', 'ACK（→ FIN_WAIT_2）、对端的 FIN（→ CLOSING / TIME_WAIT），或 FIN 重传 tcp_orphan_retries 次（孤儿；0 表示 8 次）。'),
+    ends: x('The ACK (→ FIN-WAIT-2), the peer\'s FIN (→ CLOSING; a FIN carrying the ACK of ours goes → FIN-WAIT-2 → TIME-WAIT), an RST, or tcp_orphan_retries retransmissions of the FIN (orphans; 0 means 8).', 'ACK（→ FIN_WAIT_2）、对端的 FIN（→ CLOSING；捎带对本端 FIN 的 ACK 的 FIN 则 → FIN_WAIT_2 → TIME_WAIT）、RST，或 FIN 重传 tcp_orphan_retries 次（孤儿；0 表示 8 次）。'),
     many: x('Normally fleeting. Many: the peers do not ACK — they are gone, or their receive windows are full and our unsent data is stuck behind the FIN (slow clients of a proxy). They are orphans and count against tcp_max_orphans.', '通常一闪而过。大量出现：对端不回 ACK——对端已离开，或其接收窗口已满、我方未发送的数据卡在 FIN 之前（代理面对慢客户端）。它们是孤儿，计入 tcp_max_orphans。'),
     rules: ['fin_wait2_orphans'],
   },

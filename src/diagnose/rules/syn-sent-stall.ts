@@ -5,8 +5,11 @@
 //   the destination is down or filtered (a firewall that drops), or its listen queues are full and
 //   its kernel drops our SYNs (tcp_abort_on_overflow = 0 there). A refused port answers RST at once
 //   and leaves no SYN-SENT behind.
-// - connect() gives up after tcp_syn_retries retransmissions (6 ≈ 127 s, ETIMEDOUT); `ss -o` shows
-//   the retransmissions so far in the timer.
+// - connect() gives up (ETIMEDOUT) after tcp_syn_retries + tcp_syn_linear_timeouts retransmissions
+//   (Linux 6.x tcp_write_timeout): 1 s timeouts for the first SYN and the linear ones, then doubling
+//   (tcp_retransmit_timer) — 6 + 4 ≈ 131 s; before 6.x (no linear timeouts) 6 ≈ 127 s. `ss -o` shows
+//   the retransmissions so far in the timer. Without tcp_syn_linear_timeouts in the snapshot (pasted
+//   text, or a kernel without it) the text gives both figures.
 // Thresholds per destination: ≥ 20 SYN-SENT ⇒ warning; ≥ 200 ⇒ critical.
 import type { HostSnapshot } from '../../model/snapshot.js';
 import type { FindingText, Severity } from '../finding.js';
@@ -14,12 +17,38 @@ import { endpoint, groupBy, ownerOf, sysctlNum } from '../facts.js';
 import { join, NO_PROCESS_INFO, owner, tx } from '../words.js';
 import type { Rule } from '../rule.js';
 
+/**
+ * Seconds from connect() to ETIMEDOUT: the first SYN and `linear` retransmissions wait 1 s each
+ * (TCP_TIMEOUT_INIT), the `retries` after them 2, 4, 8 ... s capped at TCP_RTO_MAX (120 s).
+ * The engine agrees (syn-sent-stall.test.ts runs `sim syn-retries-timeout`).
+ */
+export function synGiveUpSeconds(retries: number, linear: number): number {
+  let total = 1 + Math.max(0, linear);
+  for (let k = 1; k <= retries; k++) total += Math.min(2 ** k, 120);
+  return total;
+}
+
+/** The give-up time as words: exact when tcp_syn_linear_timeouts is known, else 6.x and older. */
+function giveUpWords(retries: number, linear: number | undefined): { en: string; zh: string } {
+  if (linear !== undefined) {
+    const t = synGiveUpSeconds(retries, linear);
+    return { en: `about ${t} s (tcp_syn_linear_timeouts = ${linear})`, zh: `约 ${t} 秒（tcp_syn_linear_timeouts = ${linear}）` };
+  }
+  const now = synGiveUpSeconds(retries, 4);
+  const old = synGiveUpSeconds(retries, 0);
+  return {
+    en: `about ${now} s on Linux 6.x (tcp_syn_linear_timeouts = 4; ${old} s on kernels without it)`,
+    zh: `约 ${now} 秒（Linux 6.x，tcp_syn_linear_timeouts = 4；没有该参数的内核为 ${old} 秒）`,
+  };
+}
+
 export const SYN_SENT_WARN = 20;
 export const SYN_SENT_CRIT = 200;
 
 function checkSynSent(s: HostSnapshot): FindingText[] {
   const out: FindingText[] = [];
   const retries = sysctlNum(s, 'net.ipv4.tcp_syn_retries') ?? 6;
+  const wait = giveUpWords(retries, sysctlNum(s, 'net.ipv4.tcp_syn_linear_timeouts'));
   const syn = s.sockets.filter((k) => k.state === 'SYN-SENT');
   for (const [dest, g] of groupBy(syn, (k) => endpoint(k.remoteAddress, k.remotePort))) {
     const severity: Severity | undefined = g.length >= SYN_SENT_CRIT ? 'critical' : g.length >= SYN_SENT_WARN ? 'warning' : undefined;
@@ -36,8 +65,8 @@ function checkSynSent(s: HostSnapshot): FindingText[] {
         figures: { synRetransmitted: retried, tcpSynRetries: retries },
       },
       explanation: tx(
-        `These connections sent SYN and got neither SYN-ACK nor RST. ${dest} is down or unreachable, a firewall drops the SYNs, or its accept/SYN queues are full and its kernel drops them. A closed port would answer RST at once (ECONNREFUSED). Each connect() retries ${retries} times before failing with ETIMEDOUT (about 127 s at 6).`,
-        `这些连接发出了 SYN，却既没收到 SYN-ACK 也没收到 RST。${dest} 宕机或不可达、防火墙丢弃了 SYN，或者它的全连接/半连接队列已满、内核丢弃了它们。端口关闭时会立刻回 RST（ECONNREFUSED）。每个 connect() 会重试 ${retries} 次后才以 ETIMEDOUT 失败（6 次约 127 秒）。`),
+        `These connections sent SYN and got neither SYN-ACK nor RST. ${dest} is down or unreachable, a firewall drops the SYNs, or its accept/SYN queues are full and its kernel drops them. A closed port would answer RST at once (ECONNREFUSED). With tcp_syn_retries = ${retries} each connect() fails with ETIMEDOUT after ${wait.en}.`,
+        `这些连接发出了 SYN，却既没收到 SYN-ACK 也没收到 RST。${dest} 宕机或不可达、防火墙丢弃了 SYN，或者它的全连接/半连接队列已满、内核丢弃了它们。端口关闭时会立刻回 RST（ECONNREFUSED）。tcp_syn_retries = ${retries} 时，每个 connect() 在${wait.zh}后以 ETIMEDOUT 失败。`),
       fixes: [
         { text: tx(`Check ${dest}: is it up, is a firewall dropping, and run tcplens doctor there (accept_queue_overflow, syn_flood).`, `检查 ${dest}：是否在线、是否有防火墙丢包，并在那里运行 tcplens doctor（accept_queue_overflow、syn_flood）。`) },
         { text: tx('Give connect() a timeout in the client (a few seconds) and back off, so callers do not pile up behind a dead upstream.', '在客户端为 connect() 设置超时（几秒）并退避，避免调用方在失效的上游后面堆积。'),
