@@ -1,7 +1,7 @@
 // READ THIS FIRST — the load scenarios' wire: a few hosts joined by a lossless link with one fixed
 // one-way delay, driven in virtual time. Built for many connections: deliveries with a fixed delay
 // leave in the order they were sent, so each direction is a FIFO (no heap), and the only heap is
-// the application's scheduled actions. Hosts keep their own timer heaps (nextDeadline()).
+// the application's scheduled actions (the lab's EventQueue: by time, then insertion order). Hosts keep their own timer heaps (nextDeadline()).
 //
 // Rules:
 // - One step = the earliest of: a delivery, an application action, a host deadline, a sample.
@@ -15,8 +15,7 @@ import type { Segment } from '../../core/segment.js';
 import type { StateChange } from '../../stack/api.js';
 import type { Host } from '../../stack/host.js';
 import { canonical } from '../../stack/addr.js';
-
-interface Action { at: number; seq: number; run: () => void }
+import { EventQueue } from '../event-queue.js';
 
 export class LoadWire {
   now = 0;
@@ -26,8 +25,7 @@ export class LoadWire {
   /** In flight, in delivery-time order. */
   private flight: Array<{ at: number; to: Host; seg: Segment }> = [];
   private flightHead = 0;
-  private actions: Action[] = [];
-  private seq = 0;
+  private readonly actions = new EventQueue<() => void>();
   private changeHandlers = new Map<Host, (c: StateChange) => void>();
   private readonly down = new Set<Host>();
   segments = 0;
@@ -46,16 +44,7 @@ export class LoadWire {
 
   /** Run `fn` at virtual time `at` (an application action: connect, accept, close...). */
   at(at: number, run: () => void): void {
-    const a: Action = { at, seq: this.seq++, run };
-    const h = this.actions;
-    h.push(a);
-    let i = h.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!before(h[i], h[p])) break;
-      [h[i], h[p]] = [h[p], h[i]];
-      i = p;
-    }
+    this.actions.push(at, run);
   }
 
   /** Call after any user call on `host` outside an action (actions are flushed automatically). */
@@ -91,7 +80,7 @@ export class LoadWire {
     let steps = 0;
     for (;;) {
       const tDeliver = this.flightHead < this.flight.length ? this.flight[this.flightHead].at : Infinity;
-      const tAction = this.actions.length > 0 ? this.actions[0].at : Infinity;
+      const tAction = this.actions.peekTime() ?? Infinity;
       let tTimer = Infinity;
       for (const h of this.hosts) {
         const d = h.host.nextDeadline();
@@ -123,9 +112,9 @@ export class LoadWire {
         continue;
       }
       if (tAction === t) {
-        const a = this.popAction();
+        const run = (this.actions.pop() as { item: () => void }).item;
         for (const h of this.hosts) h.host.advance(this.now);
-        a.run();
+        run();
         this.flushAll();
         continue;
       }
@@ -140,28 +129,4 @@ export class LoadWire {
     this.now = until;
     for (const h of this.hosts) h.host.advance(until);
   }
-
-  private popAction(): Action {
-    const h = this.actions;
-    const top = h[0];
-    const last = h.pop() as Action;
-    if (h.length > 0) {
-      h[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1, r = l + 1;
-        let m = i;
-        if (l < h.length && before(h[l], h[m])) m = l;
-        if (r < h.length && before(h[r], h[m])) m = r;
-        if (m === i) break;
-        [h[i], h[m]] = [h[m], h[i]];
-        i = m;
-      }
-    }
-    return top;
-  }
-}
-
-function before(a: Action, b: Action): boolean {
-  return a.at < b.at || (a.at === b.at && a.seq < b.seq);
 }
