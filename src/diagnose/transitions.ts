@@ -97,9 +97,9 @@ const EDGE_TEXTS: Readonly<Record<string, EdgeText>> = {
   'SYN-SENT → CLOSED': { note: x(
     'with Linux 6.x defaults (tcp_syn_retries = 6, tcp_syn_linear_timeouts = 4) connect() gives up after 11 SYNs, ~131 s (~127 s before the linear timeouts)',
     '按 Linux 6.x 默认值（tcp_syn_retries = 6，tcp_syn_linear_timeouts = 4），connect() 发出 11 个 SYN 后放弃，约 131 秒（引入线性超时之前约 127 秒）') },
-  'SYN-RECEIVED → ESTABLISHED': { note: x('the connection waits in the accept queue for accept(); when that queue is full Linux drops the ACK (tcp_abort_on_overflow = 0)', '连接进入全连接队列等待 accept()；队列已满时 Linux 丢弃该 ACK（tcp_abort_on_overflow = 0）') },
+  'SYN-RECEIVED → ESTABLISHED': { note: x('the connection then waits in the accept queue for accept(); if that queue is full Linux drops the ACK instead and the request stays (tcp_abort_on_overflow = 0)', '之后连接在全连接队列中等待 accept()；若该队列已满，Linux 改为丢弃该 ACK，请求保持原状（tcp_abort_on_overflow = 0）') },
   'SYN-RECEIVED → FIN-WAIT-1': { sends: 'FIN' },
-  'SYN-RECEIVED → CLOSED': { note: x('on Linux the request socket is dropped; the listener stays in LISTEN', '在 Linux 上请求套接字被丢弃；监听套接字仍处于 LISTEN') },
+  'SYN-RECEIVED → CLOSED': { note: x('a server\'s request socket is dropped; its listener stays in LISTEN', '服务端的请求套接字被丢弃；其监听套接字仍处于 LISTEN') },
   'ESTABLISHED → FIN-WAIT-1': { sends: 'FIN', note: x('active close', '主动关闭') },
   'ESTABLISHED → CLOSE-WAIT': { sends: 'ACK', note: x('passive close: read() returns 0 until the application calls close()', '被动关闭：read() 返回 0，直到应用调用 close()') },
   'ESTABLISHED → CLOSED': { note: x('tcp_retries2 = 15 gives up after ~15 min; keepalive runs only on SO_KEEPALIVE sockets', 'tcp_retries2 = 15 约 15 分钟后放弃；保活只作用于设置了 SO_KEEPALIVE 的套接字') },

@@ -1,6 +1,6 @@
 // `tcplens explain STATE [--json] [--lang en|zh]`, `tcplens explain --list`: what a TCP state means,
-// how a connection enters and leaves it (drawn from src/diagnose/transitions.ts) and what many of
-// them mean on a server. Any spelling: TIME_WAIT, time-wait, FIN_WAIT2, "close wait", SYN_RCVD.
+// how a connection enters and leaves it (the engine's table, src/core/transitions.ts, with the
+// texts src/diagnose/transitions.ts adds) and what many of them mean on a server. Any spelling: TIME_WAIT, time-wait, FIN_WAIT2, "close wait", SYN_RCVD.
 import { parseArgs } from 'node:util';
 import type { Text } from '../../i18n/lang.js';
 import { TCP_STATES, stateFromWord } from '../../model/states.js';
@@ -18,7 +18,7 @@ Linux, and what many of them mean on a server. STATE in any spelling: TIME_WAIT,
 FIN_WAIT2, CLOSE-WAIT, SYN_RCVD, ESTAB, ...
 
   --list         all eleven states, one line each
-  --mermaid      the state diagram (Mermaid stateDiagram-v2) drawn from the transitions table;
+  --mermaid      the state diagram (Mermaid stateDiagram-v2) drawn from the engine's transitions table;
                  with STATE only its ways in and out
   --json         machine-readable output
   --lang en|zh   language (default: from the locale)
@@ -31,7 +31,7 @@ FIN_WAIT2, CLOSE-WAIT, SYN_RCVD, ESTAB, ...
 状态可用任意写法：TIME_WAIT、time-wait、FIN_WAIT2、CLOSE-WAIT、SYN_RCVD、ESTAB……
 
   --list         列出全部 11 个状态，每个一行
-  --mermaid      由状态转换表生成的状态图（Mermaid stateDiagram-v2）；指定状态时只画它的进出
+  --mermaid      由引擎的状态转换表生成的状态图（Mermaid stateDiagram-v2）；指定状态时只画它的进出
   --json         机器可读输出
   --lang en|zh   语言（默认取决于 locale）
 `,
