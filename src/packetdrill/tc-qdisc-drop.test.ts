@@ -33,7 +33,7 @@ const SCRIPT = `
    +0 \`tc qdisc delete dev tun0 root 2>/dev/null ; tc qdisc add dev tun0 root pfifo limit 0\`
    +0 write(4, ..., 10) = 10
    +1 \`tc qdisc del dev tun0 root\`
-// The first transmissions (0.1 s, 0.4 s) were lost; the next retransmission is the first seen.
+// The first transmission (0.1 s) and the probe0 retries (0.4 s, 0.9 s) were lost; the next retry (1.4 s) is the first seen.
     * > P. 1:11(10) ack 1
 `;
 
