@@ -85,3 +85,21 @@ test('without TCP_USER_TIMEOUT the retries stop after tcp_retries2 probes (tcp_p
   t.expectState('CLOSED');
   assert.deepEqual(t.errors(), ['ETIMEDOUT']);
 });
+
+test('data in flight when the device starts dropping: the RTO retransmission fails locally, so it retries every 500 ms without backoff (tcp_retransmit_timer)', () => {
+  const t = established({}, { userTimeoutMs: 1500 });
+  t.advance(1);
+  t.c.send(new Uint8Array(10), t.now);
+  t.drain();
+  t.recv(1, 'P. 1:11(10) ack 1');
+  t.c.setTransmitFilter(DROP_ALL);
+  t.recvNothing(1.42); // tail loss probe at 1.21 and the RTO at 1.42: both dropped
+  assert.deepEqual(dropped(t), ['P. 1:11(10) ack 1 win 256', 'P. 1:11(10) ack 1 win 256']);
+  assert.deepEqual([t.c.status().retransmits, t.c.status().backoff, t.c.timerView().nextAt], [1, 0, 1920]);
+  t.recvNothing(1.92);
+  assert.deepEqual([t.c.status().retransmits, t.c.status().backoff, t.c.timerView().nextAt], [2, 0, 2420]);
+  // TCP_USER_TIMEOUT from the first transmission (retrans_stamp, 1.0 s): the 2.92 s run is past 2.5 s.
+  t.recvNothing(2.92);
+  t.expectState('CLOSED');
+  assert.deepEqual(t.errors(), ['ETIMEDOUT']);
+});

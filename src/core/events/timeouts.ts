@@ -99,7 +99,15 @@ function onRetransmit(tcb: Tcb): void {
   tcb.retransmits++;
   tcb.tlpHighSeq = undefined;
   // The head goes out even into a zero window (tcp_retransmit_skb); recovery.ts does the rest.
+  const dropsBefore = tcb.localDrops?.length ?? 0;
   enterLossRecovery(tcb);
+  if ((tcb.localDrops?.length ?? 0) > dropsBefore && tcb.localDrops?.[dropsBefore]?.seq === tcb.sndUna) {
+    // tcp_retransmit_timer: tcp_retransmit_skb() > 0, "Retransmission failed because of local
+    // congestion, let senders fight for local resources conservatively": the retry is counted,
+    // but the RTO does not back off; try again in TCP_RESOURCE_PROBE_INTERVAL.
+    arm(tcb.timers, 'retransmit', tcb.now + RESOURCE_PROBE_INTERVAL_MS);
+    return;
+  }
   backOff(tcb);
   arm(tcb.timers, 'retransmit', tcb.now + clampToUserTimeout(tcb, tcb.rtoMs));
 }
