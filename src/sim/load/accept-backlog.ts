@@ -7,8 +7,7 @@ import { isSysError } from '../../core/errno.js';
 import type { StateChange } from '../../stack/api.js';
 import type { Host } from '../../stack/host.js';
 import type { LoadResult, LoadSample, Scenario, ScenarioOptions, ScenarioParam } from '../scenario.js';
-import { ERRNO_NAME } from './errno-name.js';
-import { both, DELAY_PARAM, intParam, newHost, setup, Tally, takeSample } from './common.js';
+import { both, clientServer, DELAY_PARAM, intParam, listenOn, setup, soErrorName, startConnect, Tally, takeSample } from './common.js';
 
 const CLIENT = '10.0.0.1';
 const SERVER = '10.0.0.2';
@@ -42,19 +41,14 @@ export function runAcceptBacklog(opts: ScenarioOptions, observe?: (hosts: Record
   const backlog = intParam(s.params, 'backlog', 0, 1_000_000);
   const seconds = intParam(s.params, 'seconds', 1, 3600);
   const tail = intParam(s.params, 'tail', 0, 3600);
-  const client = newHost(s, opts, CLIENT, 'client', 1);
-  const server = newHost(s, opts, SERVER, 'server', 2);
+  const { client, server } = clientServer(s, opts, CLIENT, SERVER);
   const w = s.wire;
-  w.add('client', client);
-  w.add('server', server);
 
   const errors = new Tally();
   let attempted = 0, established = 0, accepted = 0, slow = 0, resetAfterEstablished = 0;
   const cOpen = new Map<number, { port: number; at: number }>();
   const sOpen = new Map<number, number>();
-  const lfd = server.socket('AF_INET') as number;
-  server.bind(lfd, '0.0.0.0', PORT);
-  server.listen(lfd, backlog);
+  const lfd = listenOn(server, PORT, backlog);
 
   const cClose = (fd: number): void => {
     cOpen.delete(fd);
@@ -68,8 +62,7 @@ export function runAcceptBacklog(opts: ScenarioOptions, observe?: (hosts: Record
       established++;
       if (c.at - (cOpen.get(fd)?.at ?? c.at) > 1000) slow++;
     } else if (c.to === 'CLOSED') {
-      const e = client.getsockopt(fd, 'SO_ERROR');
-      const name = typeof e === 'number' && e !== 0 ? (ERRNO_NAME[e] ?? `errno ${e}`) : undefined;
+      const name = soErrorName(client, fd);
       if (c.from === 'SYN-SENT') errors.add(name ?? 'ECONNREFUSED');
       else if (name) {
         errors.add(name);
@@ -94,15 +87,8 @@ export function runAcceptBacklog(opts: ScenarioOptions, observe?: (hosts: Record
 
   const open = (): void => {
     attempted++;
-    const fd = client.socket('AF_INET', { nonblock: true }) as number;
-    const r = client.connect(fd, SERVER, PORT);
-    if (isSysError(r) && r.errno !== 'EINPROGRESS') {
-      client.close(fd);
-      errors.add(r.errno);
-      return;
-    }
-    const st = client.status(fd);
-    cOpen.set(fd, { port: isSysError(st) ? 0 : (st.local?.port ?? 0), at: w.now });
+    const c = startConnect(client, SERVER, PORT, errors);
+    if (c) cOpen.set(c.fd, { port: c.port, at: w.now });
   };
   const total = rate * seconds;
   let i = 0;

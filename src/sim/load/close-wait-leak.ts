@@ -8,8 +8,7 @@
 import { isSysError } from '../../core/errno.js';
 import type { Host } from '../../stack/host.js';
 import type { LoadResult, LoadSample, Scenario, ScenarioOptions, ScenarioParam } from '../scenario.js';
-import { ERRNO_NAME } from './errno-name.js';
-import { both, DELAY_PARAM, fmtS, intParam, newHost, setup, Tally, takeSample } from './common.js';
+import { both, clientServer, DELAY_PARAM, fmtS, intParam, listenOn, setup, soErrorName, startConnect, Tally, takeSample } from './common.js';
 
 const CLIENT = '10.0.0.1';
 const SERVER = '10.0.0.2';
@@ -46,15 +45,10 @@ export function runCloseWaitLeak(opts: ScenarioOptions, observe?: (hosts: Record
   const backlog = intParam(s.params, 'backlog', 0, 1_000_000);
   const seconds = intParam(s.params, 'seconds', 1, 1_000_000);
   const every = intParam(s.params, 'every', 1, 1_000_000);
-  const client = newHost(s, opts, CLIENT, 'client', 1);
-  const server = newHost(s, opts, SERVER, 'server', 2, { maxFds: fdLimit });
+  const { client, server } = clientServer(s, opts, CLIENT, SERVER, { maxFds: fdLimit });
   const w = s.wire;
-  w.add('client', client);
-  w.add('server', server);
 
-  const lfd = server.socket('AF_INET') as number;
-  server.bind(lfd, '0.0.0.0', PORT);
-  server.listen(lfd, backlog);
+  const lfd = listenOn(server, PORT, backlog);
   const errors = new Tally();
   /** fd → [peer port, leaky?] */
   const sOpen = new Map<number, { port: number; leak: boolean }>();
@@ -105,8 +99,7 @@ export function runCloseWaitLeak(opts: ScenarioOptions, observe?: (hosts: Record
       cOpen.delete(c.fd);
       client.close(c.fd); // request sent, client done: FIN after the data
     } else if (c.to === 'CLOSED') {
-      const e = client.getsockopt(c.fd, 'SO_ERROR');
-      errors.add(typeof e === 'number' && e !== 0 ? (ERRNO_NAME[e] ?? `errno ${e}`) : 'ECONNABORTED');
+      errors.add(soErrorName(client, c.fd) ?? 'ECONNABORTED');
       cOpen.delete(c.fd);
       client.close(c.fd);
     }
@@ -115,15 +108,8 @@ export function runCloseWaitLeak(opts: ScenarioOptions, observe?: (hosts: Record
   let i = 0;
   const tick = (): void => {
     attempted++;
-    const fd = client.socket('AF_INET', { nonblock: true }) as number;
-    const r = client.connect(fd, SERVER, PORT);
-    if (isSysError(r) && r.errno !== 'EINPROGRESS') {
-      errors.add(r.errno);
-      client.close(fd);
-    } else {
-      const st = client.status(fd);
-      cOpen.set(fd, isSysError(st) ? 0 : (st.local?.port ?? 0));
-    }
+    const c = startConnect(client, SERVER, PORT, errors);
+    if (c) cOpen.set(c.fd, c.port);
     i++;
     if (i < total) w.at((i * 1000) / rate, tick);
   };

@@ -7,6 +7,7 @@ import type { Text } from '../../i18n/lang.js';
 import { Host } from '../../stack/host.js';
 import { configFrom, paramsFrom, ScenarioInputError, type ParamValues } from '../exchange-kit.js';
 import { LoadWire } from './wire.js';
+import { ERRNO_NAME } from './errno-name.js';
 
 export { ScenarioInputError };
 
@@ -32,6 +33,47 @@ export function newHost(s: LoadSetup, opts: ScenarioOptions, addr: string, name:
     addrs: [addr], config: structuredClone(s.config), profile: opts.profile, seed: (opts.seed * 7919 + seedSalt) >>> 0,
     hostname: name, recordStateChanges: true, process: { pid: 1000 + seedSalt, name }, maxFds: extra.maxFds,
   });
+}
+
+/** The usual pair: host 'client' (seed salt 1) and host 'server' (salt 2), both on the wire. */
+export function clientServer(s: LoadSetup, opts: ScenarioOptions, client: string, server: string, serverExtra: { maxFds?: number } = {}): { client: Host; server: Host } {
+  const c = newHost(s, opts, client, 'client', 1);
+  const h = newHost(s, opts, server, 'server', 2, serverExtra);
+  s.wire.add('client', c);
+  s.wire.add('server', h);
+  return { client: c, server: h };
+}
+
+/** A listening socket on 0.0.0.0:port; returns its fd. */
+export function listenOn(h: Host, port: number, backlog: number, opts: { reuseAddr?: boolean } = {}): number {
+  const lfd = h.socket('AF_INET') as number;
+  if (opts.reuseAddr) h.setsockopt(lfd, 'SO_REUSEADDR', 1);
+  h.bind(lfd, '0.0.0.0', port);
+  h.listen(lfd, backlog);
+  return lfd;
+}
+
+/**
+ * connect() on a new non-blocking socket. A failure other than EINPROGRESS closes the socket,
+ * is counted in `errors` and gives undefined; otherwise the fd and its local port (0 if unknown)
+ * — the port tells a later state change of this connection from one of a reused fd number.
+ */
+export function startConnect(h: Host, addr: string, port: number, errors: Tally): { fd: number; port: number } | undefined {
+  const fd = h.socket('AF_INET', { nonblock: true }) as number;
+  const r = h.connect(fd, addr, port);
+  if (isSysError(r) && r.errno !== 'EINPROGRESS') {
+    h.close(fd);
+    errors.add(r.errno);
+    return undefined;
+  }
+  const st = h.status(fd);
+  return { fd, port: isSysError(st) ? 0 : (st.local?.port ?? 0) };
+}
+
+/** The pending error of a socket by name (getsockopt SO_ERROR), or undefined when there is none. */
+export function soErrorName(h: Host, fd: number): string | undefined {
+  const e = h.getsockopt(fd, 'SO_ERROR');
+  return typeof e === 'number' && e !== 0 ? (ERRNO_NAME[e] ?? `errno ${e}`) : undefined;
 }
 
 /** A whole number parameter within bounds, or a clear error naming it. */

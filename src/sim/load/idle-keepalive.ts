@@ -8,7 +8,7 @@
 import { isSysError } from '../../core/errno.js';
 import type { Host } from '../../stack/host.js';
 import type { LoadResult, LoadSample, Scenario, ScenarioOptions, ScenarioParam } from '../scenario.js';
-import { both, DELAY_PARAM, intParam, newHost, setup, Tally, takeSample } from './common.js';
+import { both, DELAY_PARAM, intParam, listenOn, newHost, setup, Tally, takeSample } from './common.js';
 
 const LIVE = '10.0.0.1';
 const GONE = '10.0.0.3';
@@ -55,9 +55,7 @@ export function runIdleKeepalive(opts: ScenarioOptions, observe?: (hosts: Record
   w.add('vanishing-clients', gone);
   w.add('server', server);
 
-  const lfd = server.socket('AF_INET') as number;
-  server.bind(lfd, '0.0.0.0', PORT);
-  server.listen(lfd, 4096);
+  const lfd = listenOn(server, PORT, 4096);
   const errors = new Tally();
   const sOpen = new Map<number, number>();
   let idleClosed = 0;

@@ -13,7 +13,7 @@ import type { StateChange } from '../../stack/api.js';
 import type { Host } from '../../stack/host.js';
 import type { LoadResult, LoadSample, Scenario, ScenarioOptions, ScenarioParam } from '../scenario.js';
 import { ERRNO_NAME } from './errno-name.js';
-import { both, choiceParam, DELAY_PARAM, fmtS, intParam, newHost, setup, Tally, takeSample } from './common.js';
+import { both, choiceParam, clientServer, DELAY_PARAM, fmtS, intParam, listenOn, setup, Tally, takeSample } from './common.js';
 
 const CLIENT = '10.0.0.1';
 const SERVER = '10.0.0.2';
@@ -49,11 +49,8 @@ export function runShortConnections(opts: ScenarioOptions, observe?: (hosts: Rec
   const closer = choiceParam(s.params, 'closer', ['client', 'server'] as const);
   const linger0 = s.params.linger0 === true;
   const backlog = intParam(s.params, 'backlog', 0, 1_000_000);
-  const client = newHost(s, opts, CLIENT, 'client', 1);
-  const server = newHost(s, opts, SERVER, 'server', 2);
+  const { client, server } = clientServer(s, opts, CLIENT, SERVER);
   const w = s.wire;
-  w.add('client', client);
-  w.add('server', server);
 
   const errors = new Tally();
   let attempted = 0, established = 0, slow = 0;
@@ -63,10 +60,7 @@ export function runShortConnections(opts: ScenarioOptions, observe?: (hosts: Rec
   const cOpen = new Map<number, { port: number; at: number }>();
   const sOpen = new Map<number, number>();
 
-  const lfd = server.socket('AF_INET') as number;
-  server.setsockopt(lfd, 'SO_REUSEADDR', 1);
-  server.bind(lfd, '0.0.0.0', PORT);
-  server.listen(lfd, backlog);
+  const lfd = listenOn(server, PORT, backlog, { reuseAddr: true });
 
   const fail = (errno: string): void => {
     errors.add(errno);

@@ -8,8 +8,7 @@ import { seq } from '../../core/seq.js';
 import type { Host } from '../../stack/host.js';
 import type { LoadResult, LoadSample, Scenario, ScenarioOptions, ScenarioParam } from '../scenario.js';
 import { Rng } from '../../stack/random.js';
-import { ERRNO_NAME } from './errno-name.js';
-import { both, DELAY_PARAM, intParam, newHost, setup, Tally, takeSample } from './common.js';
+import { both, clientServer, DELAY_PARAM, intParam, listenOn, setup, soErrorName, startConnect, Tally, takeSample } from './common.js';
 
 const CLIENT = '10.0.0.1';
 const SERVER = '10.0.0.2';
@@ -52,16 +51,11 @@ export function runSynFlood(opts: ScenarioOptions, observe?: (hosts: Record<stri
   const backlog = intParam(s.params, 'backlog', 0, 1_000_000);
   const seconds = intParam(s.params, 'seconds', 1, 3600);
   const tail = intParam(s.params, 'tail', 0, 3600);
-  const client = newHost(s, opts, CLIENT, 'client', 1);
-  const server = newHost(s, opts, SERVER, 'server', 2);
+  const { client, server } = clientServer(s, opts, CLIENT, SERVER);
   const w = s.wire;
-  w.add('client', client);
-  w.add('server', server);
   const rng = new Rng(opts.seed ^ 0x5f10);
 
-  const lfd = server.socket('AF_INET') as number;
-  server.bind(lfd, '0.0.0.0', PORT);
-  server.listen(lfd, backlog);
+  const lfd = listenOn(server, PORT, backlog);
   const errors = new Tally();
   let attempted = 0, established = 0, slow = 0;
   const cOpen = new Map<number, { port: number; at: number }>();
@@ -74,8 +68,7 @@ export function runSynFlood(opts: ScenarioOptions, observe?: (hosts: Record<stri
       cOpen.delete(fd);
       client.close(fd);
     } else if (c.to === 'CLOSED') {
-      const e = client.getsockopt(fd, 'SO_ERROR');
-      errors.add(typeof e === 'number' && e !== 0 ? (ERRNO_NAME[e] ?? `errno ${e}`) : 'ECONNABORTED');
+      errors.add(soErrorName(client, fd) ?? 'ECONNABORTED');
       cOpen.delete(fd);
       client.close(fd);
     }
@@ -102,15 +95,8 @@ export function runSynFlood(opts: ScenarioOptions, observe?: (hosts: Record<stri
   const totalClients = clientRate * seconds;
   const open = (): void => {
     attempted++;
-    const fd = client.socket('AF_INET', { nonblock: true }) as number;
-    const r = client.connect(fd, SERVER, PORT);
-    if (isSysError(r) && r.errno !== 'EINPROGRESS') {
-      errors.add(r.errno);
-      client.close(fd);
-    } else {
-      const st = client.status(fd);
-      cOpen.set(fd, { port: isSysError(st) ? 0 : (st.local?.port ?? 0), at: w.now });
-    }
+    const c = startConnect(client, SERVER, PORT, errors);
+    if (c) cOpen.set(c.fd, { port: c.port, at: w.now });
     k++;
     if (k < totalClients) w.at(250 + (k * 1000) / clientRate, open);
   };
