@@ -28,11 +28,7 @@ export function readWhole(file: string): Buffer | undefined {
     let buf = Buffer.allocUnsafe(1 << 20);
     let len = 0;
     for (;;) {
-      if (len === buf.length) {
-        const bigger = Buffer.allocUnsafe(buf.length * 2);
-        buf.copy(bigger, 0, 0, len);
-        buf = bigger;
-      }
+      buf = withRoom(buf, len);
       const n = readSync(fd, buf, len, buf.length - len, null);
       if (n === 0) break;
       len += n;
@@ -44,6 +40,14 @@ export function readWhole(file: string): Buffer | undefined {
   } finally {
     closeSync(fd);
   }
+}
+
+/** `buf` itself while it has room past `len`; when full, a buffer twice its size holding its `len` bytes. */
+function withRoom(buf: Buffer<ArrayBuffer>, len: number): Buffer<ArrayBuffer> {
+  if (len < buf.length) return buf;
+  const bigger = Buffer.allocUnsafe(buf.length * 2);
+  buf.copy(bigger, 0, 0, len);
+  return bigger;
 }
 
 /** A directory laid out like /proc: the real one or a captured copy. */
@@ -85,12 +89,8 @@ export function streamFile(file: string, consume: (buf: Buffer, len: number) => 
     let buf = Buffer.allocUnsafe(1 << 18);
     let len = 0;
     for (;;) {
-      if (len === buf.length) {
-        // One line longer than the buffer: never in /proc/net/tcp, but do not loop forever.
-        const bigger = Buffer.allocUnsafe(buf.length * 2);
-        buf.copy(bigger, 0, 0, len);
-        buf = bigger;
-      }
+      // A full buffer here is one line longer than it: never in /proc/net/tcp, but do not loop forever.
+      buf = withRoom(buf, len);
       const n = readSync(fd, buf, len, buf.length - len, null);
       if (n === 0) break;
       len += n;
