@@ -40,11 +40,8 @@ function lab(): { n: Network; listener: number } {
   return { n, listener };
 }
 
-/** Segments delivered per wall-clock second while A sends `bytes` to B. */
-function engineSegments(bytes: number): number {
-  const { n, listener } = lab();
-  let segments = 0;
-  n.observe((e) => { if (e.kind === 'deliver') segments++; });
+/** A connects to B:80 and B accepts: A's fd `c`, B's fd `s`. */
+function connectPair(n: Network, listener: number): { c: number; s: number } {
   const c = n.call('A', 'connect', (h) => {
     const fd = must(h.socket('AF_INET', { nonblock: true }), 'socket');
     h.connect(fd, B, 80);
@@ -52,6 +49,15 @@ function engineSegments(bytes: number): number {
   });
   n.runUntilIdle();
   const s = n.call('B', 'accept', (h) => must(h.accept(listener), 'accept').fd);
+  return { c, s };
+}
+
+/** Segments delivered per wall-clock second while A sends `bytes` to B. */
+function engineSegments(bytes: number): number {
+  const { n, listener } = lab();
+  let segments = 0;
+  n.observe((e) => { if (e.kind === 'deliver') segments++; });
+  const { c, s } = connectPair(n, listener);
   const chunk = new Uint8Array(65_536);
   let sent = 0;
   let got = 0;
@@ -75,13 +81,7 @@ function labLifecycles(count: number): number {
   const req = new Uint8Array(100);
   const t0 = performance.now();
   for (let i = 0; i < count; i++) {
-    const c = n.call('A', 'connect', (h) => {
-      const fd = must(h.socket('AF_INET', { nonblock: true }), 'socket');
-      h.connect(fd, B, 80);
-      return fd;
-    });
-    n.runUntilIdle();
-    const s = n.call('B', 'accept', (h) => must(h.accept(listener), 'accept').fd);
+    const { c, s } = connectPair(n, listener);
     n.call('A', 'send', (h) => h.send(c, req));
     n.runUntilIdle();
     n.call('B', 'reply', (h) => { h.recv(s, 4096); h.send(s, req); });
