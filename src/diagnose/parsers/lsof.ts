@@ -12,17 +12,14 @@
 import type { SocketRecord } from '../../model/snapshot.js';
 import { stateFromWord } from '../../model/states.js';
 import { tupleKey, parseEndpoint } from './address.js';
-import { badRow, endsMidLine, numberedLines, repairText } from './text.js';
+import { badRow, readPaste } from './text.js';
 import { msg } from './messages.js';
 import type { FormatParser, ParsedPart } from './types.js';
 
 const HEADER = /^COMMAND\s+PID\s+.*\bNAME\s*$/;
 
 export function parseLsof(file: string, raw: string): ParsedPart {
-  const text = repairText(raw);
-  const lines = numberedLines(text);
-  const truncated = endsMidLine(text);
-  const last = lines.length ? lines[lines.length - 1].n : 0;
+  const { lines, truncated, last } = readPaste(raw);
   const part: ParsedPart = {
     format: 'lsof', source: { kind: 'lsof', origin: file, format: 'lsof' }, sockets: [], problems: [], hasProcesses: true,
   };

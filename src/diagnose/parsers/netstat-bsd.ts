@@ -11,7 +11,7 @@
 import type { SocketRecord } from '../../model/snapshot.js';
 import { stateFromWord } from '../../model/states.js';
 import { parseEndpoint } from './address.js';
-import { badRow, endsMidLine, numberedLines, repairText } from './text.js';
+import { badRow, readPaste } from './text.js';
 import { msg } from './messages.js';
 import type { FormatParser, ParsedPart } from './types.js';
 
@@ -19,10 +19,7 @@ const ROW = /^(?:[0-9a-f]{8,16}\s+)?(tcp46|tcp4|tcp6|tcp|udp46|udp4|udp6|udp)\s+
 const HEADER = /^(?:\S+\s+)?Proto\s+Recv-Q\s+Send-Q\s+Local Address\s+Foreign Address\s+\(state\)/;
 
 export function parseNetstatBsd(file: string, raw: string): ParsedPart {
-  const text = repairText(raw);
-  const lines = numberedLines(text);
-  const truncated = endsMidLine(text);
-  const last = lines.length ? lines[lines.length - 1].n : 0;
+  const { lines, truncated, last } = readPaste(raw);
   const part: ParsedPart = {
     format: 'netstat-bsd', source: { kind: 'netstat-bsd', origin: file, os: 'unknown', format: 'netstat-bsd' },
     sockets: [], problems: [],

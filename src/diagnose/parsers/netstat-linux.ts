@@ -16,7 +16,7 @@ import type { SocketRecord } from '../../model/snapshot.js';
 import { stateFromWord, type TcpState } from '../../model/states.js';
 import { parseEndpoint } from './address.js';
 import { TIMER_WORDS } from './timers.js';
-import { badRow, endsMidLine, numberedLines, problem, repairText } from './text.js';
+import { badRow, problem, readPaste } from './text.js';
 import { msg } from './messages.js';
 import type { FormatParser, ParsedPart } from './types.js';
 
@@ -36,10 +36,7 @@ export function leadingState(words: readonly string[]): { state: TcpState; used:
 }
 
 export function parseNetstatLinux(file: string, raw: string): ParsedPart {
-  const text = repairText(raw);
-  const lines = numberedLines(text);
-  const truncated = endsMidLine(text);
-  const last = lines.length ? lines[lines.length - 1].n : 0;
+  const { lines, truncated, last } = readPaste(raw);
   const part: ParsedPart = {
     format: 'netstat-linux', source: { kind: 'netstat-linux', origin: file, os: 'linux', format: 'netstat-linux' },
     sockets: [], problems: [],

@@ -14,7 +14,7 @@
 import type { SocketRecord } from '../../model/snapshot.js';
 import { stateFromWord, type TcpState } from '../../model/states.js';
 import { parseEndpoint } from './address.js';
-import { badRow, endsMidLine, numberedLines, repairText } from './text.js';
+import { badRow, readPaste } from './text.js';
 import { msg } from './messages.js';
 import type { FormatParser, ParsedPart } from './types.js';
 
@@ -27,10 +27,7 @@ export function windowsState(word: string): TcpState | undefined {
 }
 
 export function parseNetstatWindows(file: string, raw: string): ParsedPart {
-  const text = repairText(raw);
-  const lines = numberedLines(text);
-  const truncated = endsMidLine(text);
-  const last = lines.length ? lines[lines.length - 1].n : 0;
+  const { lines, truncated, last } = readPaste(raw);
   const part: ParsedPart = {
     format: 'netstat-windows', source: { kind: 'netstat-windows', origin: file, os: 'windows', format: 'netstat-windows' },
     sockets: [], problems: [],

@@ -12,7 +12,7 @@
 import type { SocketRecord } from '../../model/snapshot.js';
 import { stateFromWord, WINDOWS_MIB_STATE_CODES, type TcpState } from '../../model/states.js';
 import { canonicalHost } from './address.js';
-import { badRow, endsMidLine, note, numberedLines, problem, repairText, type Line } from './text.js';
+import { badRow, endsMidLine, lastLineNumber, note, numberedLines, problem, repairText, type Line } from './text.js';
 import { msg } from './messages.js';
 import type { Text } from '../../i18n/lang.js';
 import type { FormatParser, ParsedPart } from './types.js';
@@ -66,7 +66,7 @@ function add(part: ParsedPart, file: string, line: Line, last: number, truncated
 }
 
 function parseTable(file: string, lines: Line[], truncated: boolean, part: ParsedPart): void {
-  const last = lines.length ? lines[lines.length - 1].n : 0;
+  const last = lastLineNumber(lines);
   let cols: Array<{ name: string; start: number }> | undefined;
   for (let i = 0; i < lines.length; i++) {
     const t = lines[i].text;
@@ -105,7 +105,7 @@ function parseTable(file: string, lines: Line[], truncated: boolean, part: Parse
 }
 
 function parseList(file: string, lines: Line[], truncated: boolean, part: ParsedPart): void {
-  const last = lines.length ? lines[lines.length - 1].n : 0;
+  const last = lastLineNumber(lines);
   let f: Fields = {}; let first: Line | undefined;
   const flush = (): void => {
     if (first) add(part, file, first, last, truncated, f);
@@ -133,7 +133,7 @@ function csvCells(s: string): string[] {
 }
 
 function parseCsv(file: string, lines: Line[], truncated: boolean, part: ParsedPart): void {
-  const last = lines.length ? lines[lines.length - 1].n : 0;
+  const last = lastLineNumber(lines);
   let head: string[] | undefined;
   for (const line of lines) {
     if (line.text.trim() === '' || line.text.startsWith('#TYPE')) continue;

@@ -1,17 +1,14 @@
 // /proc/net/netstat and /proc/net/snmp: pairs of lines `Prefix: Name1 Name2 ...` then
 // `Prefix: v1 v2 ...` (FORMATS.md §3) -> counters `TcpExt:ListenOverflows`, `Tcp:CurrEstab`.
 // Also `nstat -az` (`TcpExtListenDrops  15  0.0`), whose names glue the prefix on.
-import { badRow, endsMidLine, numberedLines, problem, repairText } from './text.js';
+import { badRow, problem, readPaste } from './text.js';
 import { msg } from './messages.js';
 import type { FormatParser, ParsedPart } from './types.js';
 
 const PAIR = /^([A-Za-z0-9]+):\s+(.*)$/;
 
 export function parseProcCounters(file: string, raw: string): ParsedPart {
-  const text = repairText(raw);
-  const lines = numberedLines(text);
-  const truncated = endsMidLine(text);
-  const last = lines.length ? lines[lines.length - 1].n : 0;
+  const { lines, truncated, last } = readPaste(raw);
   const part: ParsedPart = {
     format: 'proc-net-counters', source: { kind: 'proc-file', origin: file, os: 'linux', format: 'proc-net-counters' },
     counters: {}, problems: [],
@@ -70,10 +67,7 @@ export function splitNstatName(name: string): string {
 }
 
 export function parseNstat(file: string, raw: string): ParsedPart {
-  const text = repairText(raw);
-  const lines = numberedLines(text);
-  const truncated = endsMidLine(text);
-  const last = lines.length ? lines[lines.length - 1].n : 0;
+  const { lines, truncated, last } = readPaste(raw);
   const part: ParsedPart = {
     format: 'nstat', source: { kind: 'proc-file', origin: file, os: 'linux', format: 'nstat' }, counters: {}, problems: [],
   };

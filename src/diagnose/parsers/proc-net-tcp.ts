@@ -12,7 +12,7 @@ import type { SocketRecord } from '../../model/snapshot.js';
 import { LINUX_STATE_CODES } from '../../model/states.js';
 import { formatIpv6, canonicalHost } from './address.js';
 import { PROC_TIMER_CODES } from './timers.js';
-import { badRow, endsMidLine, numberedLines, repairText } from './text.js';
+import { badRow, readPaste } from './text.js';
 import { msg } from './messages.js';
 import type { FormatParser, ParsedPart } from './types.js';
 
@@ -38,10 +38,7 @@ export function decodeProcAddress(hex: string): { address: string; family: 'ipv4
 }
 
 export function parseProcNetTcp(file: string, raw: string): ParsedPart {
-  const text = repairText(raw);
-  const lines = numberedLines(text);
-  const truncated = endsMidLine(text);
-  const last = lines.length ? lines[lines.length - 1].n : 0;
+  const { lines, truncated, last } = readPaste(raw);
   const part: ParsedPart = {
     format: 'proc-net-tcp', source: { kind: 'proc-file', origin: file, os: 'linux', format: 'proc-net-tcp' },
     sockets: [], problems: [],

@@ -2,7 +2,7 @@
 // header; the last column (args/COMMAND/CMD) may hold spaces. With both comm and args, comm is the name;
 // with args only, the name is the program's base name (`[kworker/0:1]` keeps its brackets off).
 import type { ProcessInfo } from '../../model/snapshot.js';
-import { badRow, endsMidLine, numberedLines, repairText } from './text.js';
+import { badRow, readPaste } from './text.js';
 import { msg } from './messages.js';
 import type { FormatParser, ParsedPart } from './types.js';
 
@@ -16,10 +16,7 @@ export function elapsedSeconds(text: string): number | undefined {
 }
 
 export function parsePs(file: string, raw: string): ParsedPart {
-  const text = repairText(raw);
-  const lines = numberedLines(text);
-  const truncated = endsMidLine(text);
-  const last = lines.length ? lines[lines.length - 1].n : 0;
+  const { lines, truncated, last } = readPaste(raw);
   const part: ParsedPart = {
     format: 'ps', source: { kind: 'proc-file', origin: file, format: 'ps' }, processes: [], problems: [],
   };

@@ -13,7 +13,7 @@
 import type { ProcessRef, SocketRecord } from '../../model/snapshot.js';
 import { stateFromWord } from '../../model/states.js';
 import { parseEndpoint } from './address.js';
-import { badRow, endsMidLine, numberedLines, repairText } from './text.js';
+import { badRow, readPaste } from './text.js';
 import { msg } from './messages.js';
 import type { FormatParser, ParsedPart } from './types.js';
 
@@ -21,10 +21,7 @@ const HEADER = /^USER\s+COMMAND\s+PID\s+FD\s+PROTO\s+LOCAL ADDRESS\s+FOREIGN ADD
 const ROW = /^(\S+)\s+(.+?)\s+(\d+|\?)\s+(\d+|\?)\s+(tcp4|tcp6|tcp46|tcp|udp4|udp6|udp46|udp|sctp4|sctp6|stream|dgram|seqpac)\s+(\S+)\s*(\S*)\s*(.*)$/;
 
 export function parseSockstatBsd(file: string, raw: string): ParsedPart {
-  const text = repairText(raw);
-  const lines = numberedLines(text);
-  const truncated = endsMidLine(text);
-  const last = lines.length ? lines[lines.length - 1].n : 0;
+  const { lines, truncated, last } = readPaste(raw);
   const part: ParsedPart = {
     format: 'sockstat-bsd', source: { kind: 'netstat-bsd', origin: file, os: 'freebsd', format: 'sockstat-bsd' },
     sockets: [], owners: [], problems: [], hasProcesses: true,

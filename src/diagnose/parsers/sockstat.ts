@@ -2,17 +2,14 @@
 // inuse excludes TIME-WAIT minisockets; orphan and alloc are host-global; mem is in pages.
 // The other lines (sockets:, UDP:, RAW:, FRAG:, TCP6: ...) are kept as counters `sockstat:UDP:inuse`.
 import type { HostSnapshot } from '../../model/snapshot.js';
-import { badRow, endsMidLine, numberedLines, repairText } from './text.js';
+import { badRow, readPaste } from './text.js';
 import { msg } from './messages.js';
 import type { FormatParser, ParsedPart } from './types.js';
 
 const LINE = /^([A-Za-z0-9]+):((?:\s+[a-z_]+\s+-?\d+)+)\s*$/;
 
 export function parseSockstat(file: string, raw: string): ParsedPart {
-  const text = repairText(raw);
-  const lines = numberedLines(text);
-  const truncated = endsMidLine(text);
-  const last = lines.length ? lines[lines.length - 1].n : 0;
+  const { lines, truncated, last } = readPaste(raw);
   const part: ParsedPart = {
     format: 'sockstat', source: { kind: 'proc-file', origin: file, os: 'linux', format: 'sockstat' }, counters: {}, problems: [],
   };

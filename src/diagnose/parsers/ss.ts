@@ -14,7 +14,7 @@ import type { SocketRecord, ProcessRef } from '../../model/snapshot.js';
 import { stateFromWord } from '../../model/states.js';
 import { parseEndpoint } from './address.js';
 import { ssTimerMs, TIMER_WORDS } from './timers.js';
-import { badRow, endsMidLine, numberedLines, problem, repairText } from './text.js';
+import { badRow, problem, readPaste } from './text.js';
 import { msg } from './messages.js';
 import type { FormatParser, ParsedPart } from './types.js';
 
@@ -82,10 +82,7 @@ function readContinuation(text: string, s: SocketRecord): void {
 }
 
 export function parseSs(file: string, raw: string): ParsedPart {
-  const text = repairText(raw);
-  const lines = numberedLines(text);
-  const truncated = endsMidLine(text);
-  const last = lines.length ? lines[lines.length - 1].n : 0;
+  const { text, lines, truncated, last } = readPaste(raw);
   const part: ParsedPart = { format: 'ss', source: { kind: 'ss', origin: file, os: 'linux', format: 'ss' }, sockets: [], problems: [] };
   // Before iproute2 4.14 IPv6 was unbracketed (`:::22`) and `*` was the IPv4 wildcard; since then
   // IPv6 is bracketed and `*` is a dual-stack IPv6 socket.

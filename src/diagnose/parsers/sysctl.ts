@@ -1,7 +1,7 @@
 // `sysctl -a` / `sysctl net.ipv4.tcp_fin_timeout ...` (`name = value`), `sysctl -n`-less dumps, and
 // `grep -r . /proc/sys/net/ipv4/` (`/proc/sys/net/ipv4/tcp_fin_timeout:60`) -> sysctls by dotted name.
 // Multi-number values (ip_local_port_range is tab-separated in /proc) are kept with single spaces.
-import { badRow, endsMidLine, numberedLines, problem, repairText } from './text.js';
+import { badRow, problem, readPaste } from './text.js';
 import { msg } from './messages.js';
 import type { FormatParser, ParsedPart } from './types.js';
 
@@ -9,10 +9,7 @@ const SYSCTL = /^([a-z0-9_]+(?:\.[A-Za-z0-9_\-]+)+)\s*=\s?(.*)$/;
 const PROC_SYS = /^\/proc\/sys\/([A-Za-z0-9_\-/]+):(.*)$/;
 
 export function parseSysctl(file: string, raw: string): ParsedPart {
-  const text = repairText(raw);
-  const lines = numberedLines(text);
-  const truncated = endsMidLine(text);
-  const last = lines.length ? lines[lines.length - 1].n : 0;
+  const { lines, truncated, last } = readPaste(raw);
   const part: ParsedPart = {
     format: 'sysctl', source: { kind: 'proc-file', origin: file, os: 'linux', format: 'sysctl' }, sysctls: {}, problems: [],
   };

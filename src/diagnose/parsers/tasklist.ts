@@ -4,7 +4,7 @@
 // `netstat -ano` and Get-NetTCPConnection give bare.
 import type { ProcessInfo } from '../../model/snapshot.js';
 import type { Text } from '../../i18n/lang.js';
-import { badRow, endsMidLine, numberedLines, repairText, type Line } from './text.js';
+import { badRow, readPaste, type Line } from './text.js';
 import { msg } from './messages.js';
 import type { FormatParser, ParsedPart } from './types.js';
 
@@ -13,10 +13,7 @@ const CSV_ROW = /^"([^"]*)","(\d+)"/;
 const GP_HEADER = /^\s*Handles\s+.*\bId\b.*\bProcessName\s*$/;
 
 export function parseTasklist(file: string, raw: string): ParsedPart {
-  const text = repairText(raw);
-  const lines = numberedLines(text);
-  const truncated = endsMidLine(text);
-  const last = lines.length ? lines[lines.length - 1].n : 0;
+  const { lines, truncated, last } = readPaste(raw);
   const part: ParsedPart = {
     format: 'tasklist', source: { kind: 'proc-file', origin: file, os: 'windows', format: 'tasklist' }, processes: [], problems: [],
   };

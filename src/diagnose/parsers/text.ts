@@ -43,6 +43,18 @@ export function endsMidLine(text: string): boolean {
   return text.length > 0 && !/[\r\n]$/.test(text);
 }
 
+/** The number of the last line, 0 when there is none: where a truncated paste was cut off. */
+export function lastLineNumber(lines: Line[]): number {
+  return lines.length ? lines[lines.length - 1].n : 0;
+}
+
+/** A paste as the row parsers read it: repaired, in numbered lines, whether it ends mid-line, its last line's number. */
+export function readPaste(raw: string): { text: string; lines: Line[]; truncated: boolean; last: number } {
+  const text = repairText(raw);
+  const lines = numberedLines(text);
+  return { text, lines, truncated: endsMidLine(text), last: lastLineNumber(lines) };
+}
+
 export function problem(file: string, line: Line, message: Text): ParseProblem {
   return {
     file, line: line.n, message: message.en, zh: message.zh,
