@@ -18,6 +18,7 @@
 //   Linux architecture that matters; ss converts the same way (`tcp_show_line` in iproute2).
 import { LINUX_STATE_CODES, type TcpState } from '../model/states.js';
 import type { Family, ParseProblem, SocketRecord, SocketTimer } from '../model/snapshot.js';
+import { formatIpv6 } from '../diagnose/parsers/address.js';
 
 /** USER_HZ: the unit of tm->when. */
 export const USER_HZ = 100;
@@ -156,17 +157,7 @@ export function formatIPv6(bytes: readonly number[]): string {
   if (isMapped) return `::ffff:${bytes[12]}.${bytes[13]}.${bytes[14]}.${bytes[15]}`;
   const groups: number[] = [];
   for (let i = 0; i < 16; i += 2) groups.push(bytes[i] * 256 + bytes[i + 1]);
-  let bestAt = -1, bestLen = 1;
-  for (let i = 0; i < 8;) {
-    if (groups[i] !== 0) { i++; continue; }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLen) { bestAt = i; bestLen = j - i; }
-    i = j;
-  }
-  const hex = groups.map((g) => g.toString(16));
-  if (bestAt < 0) return hex.join(':');
-  return `${hex.slice(0, bestAt).join(':')}::${hex.slice(bestAt + bestLen).join(':')}`;
+  return formatIpv6(groups); // the pasted-text parsers' RFC 5952 compression: one spelling everywhere
 }
 
 /** True when the line holds the column header (`  sl  local_address ...`). */
