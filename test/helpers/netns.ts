@@ -238,10 +238,11 @@ for (const port of ports) {
 const ports = A.ports || [A.port];
 const held = [];
 const errors = {};
+const localPorts = new Set(); // distinct source ports: a reused one replaces the server's TIME-WAIT entry
 let ok = 0, started = 0, finished = 0;
 const conc = A.concurrency || 50;
 function next() {
-  if (started >= A.count) { if (finished === A.count) say({ done: true, ok, errors }); return; }
+  if (started >= A.count) { if (finished === A.count) say({ done: true, ok, errors, distinctPorts: localPorts.size }); return; }
   const i = started++;
   const opts = { host: A.host || '127.0.0.1', port: ports[i % ports.length] };
   if (A.localAddress) opts.localAddress = A.localAddress;
@@ -253,6 +254,7 @@ function next() {
   c.on('connect', () => {
     c.setTimeout(0);
     ok++;
+    localPorts.add(c.localPort);
     if (A.write) c.write(A.write);
     if (A.mode === 'hold') { held.push(c); c.on('data', () => {}); settle(); }
     else if (A.mode === 'orphan') { c.destroy(); settle(); }
