@@ -80,6 +80,19 @@ export function updateSndMss(tcb: Tcb): void {
   tcb.rcvMss = Math.max(88, Math.min(tcb.advMss, tcb.sndMss, Math.floor(tcb.rcvWnd / 2) || MSS_DEFAULT, MSS_DEFAULT));
 }
 
+/**
+ * Our SYN or SYN-ACK has just been queued: it takes one sequence number, is timed for the first RTT
+ * sample, and the retransmit timer guards it (tcp_connect / tcp_v4_send_synack + reqsk timer).
+ */
+function synInFlight(tcb: Tcb, now: number): void {
+  tcb.sndNxt = seqAdd(tcb.iss, 1);
+  tcb.sndMax = tcb.sndNxt;
+  tcb.retransStamp = now;
+  tcb.rttSeq = tcb.sndNxt;
+  tcb.rttStart = now;
+  arm(tcb.timers, 'retransmit', now + tcb.rtoMs);
+}
+
 export function connect(p: OpenParams, now: number): Tcb {
   const tcb = createTcb(p, now);
   const c = p.config;
@@ -89,12 +102,7 @@ export function connect(p: OpenParams, now: number): Tcb {
   tcb.rcvWscale = w.wscale;
   setState(tcb, 'SYN-SENT', 'connect()');
   sendSyn(tcb);
-  tcb.sndNxt = seqAdd(tcb.iss, 1);
-  tcb.sndMax = tcb.sndNxt;
-  tcb.retransStamp = now;
-  tcb.rttSeq = tcb.sndNxt;
-  tcb.rttStart = now;
-  arm(tcb.timers, 'retransmit', now + tcb.rtoMs);
+  synInFlight(tcb, now);
   return tcb;
 }
 
@@ -119,12 +127,7 @@ export function accept(p: OpenParams, syn: Segment, now: number): Tcb {
   tcb.lastRecvAt = now;
   setState(tcb, 'SYN-RECEIVED', 'SYN received');
   sendSynAck(tcb);
-  tcb.sndNxt = seqAdd(tcb.iss, 1);
-  tcb.sndMax = tcb.sndNxt;
-  tcb.retransStamp = now;
-  tcb.rttSeq = tcb.sndNxt;
-  tcb.rttStart = now;
-  arm(tcb.timers, 'retransmit', now + tcb.rtoMs);
+  synInFlight(tcb, now);
   return tcb;
 }
 
