@@ -3,28 +3,11 @@
 // afterwards, and ends when our FIN is ACKed, the connection ends, or the deadline passes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { defaultConfig } from '../core/config.js';
-import { isSysError } from '../core/errno.js';
-import { Host } from './host.js';
-import { Pair } from './pair-harness.js';
+import { establishedPair } from './pair-harness.js';
 
 const C = '10.0.0.1';
-const S = '10.0.0.2';
 
-function established(): { client: Host; server: Host; pair: Pair; fd: number } {
-  const client = new Host({ addrs: [C], config: defaultConfig(), seed: 1 });
-  const server = new Host({ addrs: [S], config: defaultConfig(), seed: 2 });
-  const pair = new Pair(0.05, client, server);
-  const lfd = server.socket('AF_INET') as number;
-  server.bind(lfd, '0.0.0.0', 80);
-  server.listen(lfd, 8);
-  const fd = client.socket('AF_INET') as number;
-  client.connect(fd, S, 80);
-  pair.run(10);
-  const a = server.accept(lfd);
-  assert.ok(!isSysError(a));
-  return { client, server, pair, fd };
-}
+const established = establishedPair;
 
 test('no SO_LINGER: nothing to wait for after close()', () => {
   const { client, fd } = established();

@@ -7,7 +7,7 @@ import { defaultConfig } from '../core/config.js';
 import { isSysError } from '../core/errno.js';
 import type { Segment } from '../core/segment.js';
 import { Host } from './host.js';
-import { Pair } from './pair-harness.js';
+import { establishedPair } from './pair-harness.js';
 
 const C = '10.0.0.1';
 const S = '10.0.0.2';
@@ -19,17 +19,7 @@ function drained(h: Host): Segment[] {
 }
 
 test('a write while the device drops never reaches the wire; after the device recovers the next probe0 retry delivers it', () => {
-  const client = new Host({ addrs: [C], config: defaultConfig(), seed: 1 });
-  const server = new Host({ addrs: [S], config: defaultConfig(), seed: 2 });
-  const pair = new Pair(0.05, client, server);
-  const lfd = server.socket('AF_INET') as number;
-  server.bind(lfd, '0.0.0.0', 80);
-  server.listen(lfd, 8);
-  const fd = client.socket('AF_INET') as number;
-  client.connect(fd, S, 80);
-  pair.run(10);
-  const a = server.accept(lfd);
-  assert.ok(!isSysError(a));
+  const { client, server, pair, fd, serverFd } = establishedPair();
   client.setTransmitFilter(() => false);
   const mark = pair.log.length;
   assert.equal(client.send(fd, new Uint8Array(100)), 100);
@@ -43,7 +33,7 @@ test('a write while the device drops never reaches the wire; after the device re
   pair.run(3000);
   const data = pair.since(mark, (s) => s.seg.srcAddr === C && s.seg.payload.length === 100);
   assert.equal(data.length, 1);
-  const got = server.recv(a.fd, 1000);
+  const got = server.recv(serverFd, 1000);
   assert.ok(!isSysError(got) && got.length === 100);
   const after = client.status(fd);
   assert.ok(!isSysError(after) && after.probes === 0 && after.state === 'ESTABLISHED');

@@ -4,7 +4,9 @@
 import type { Segment } from '../core/segment.js';
 import { flagsToLetters } from '../core/segment.js';
 import { canonical } from './addr.js';
-import type { Host } from './host.js';
+import { defaultConfig } from '../core/config.js';
+import { isSysError } from '../core/errno.js';
+import { Host } from './host.js';
 
 export interface Sent { at: number; seg: Segment; text: string }
 
@@ -82,4 +84,24 @@ export class Pair {
 
 export function describe(s: Segment): string {
   return `${s.srcAddr}:${s.srcPort} > ${s.dstAddr}:${s.dstPort} ${flagsToLetters(s.flags)} ${s.seq >>> 0}:${(s.seq + s.payload.length) >>> 0}(${s.payload.length}) ack ${s.ack >>> 0}`;
+}
+
+/**
+ * The fixture most host tests start from: client 10.0.0.1 connected to a listener on 10.0.0.2:80
+ * (backlog 8), the handshake done and the connection accepted. `fd` is the client's socket,
+ * `serverFd` the accepted one.
+ */
+export function establishedPair(): { client: Host; server: Host; pair: Pair; fd: number; serverFd: number } {
+  const client = new Host({ addrs: ['10.0.0.1'], config: defaultConfig(), seed: 1 });
+  const server = new Host({ addrs: ['10.0.0.2'], config: defaultConfig(), seed: 2 });
+  const pair = new Pair(0.05, client, server);
+  const lfd = server.socket('AF_INET') as number;
+  server.bind(lfd, '0.0.0.0', 80);
+  server.listen(lfd, 8);
+  const fd = client.socket('AF_INET') as number;
+  client.connect(fd, '10.0.0.2', 80);
+  pair.run(10);
+  const a = server.accept(lfd);
+  if (isSysError(a)) throw new Error(`establishedPair: the handshake did not complete by 10 ms (accept: ${a.errno})`);
+  return { client, server, pair, fd, serverFd: a.fd };
 }
