@@ -12,10 +12,8 @@
 // and shutdown, abort, segment-arrives, timeouts); every state change through state-change.ts;
 // timers as data in timers.ts; the TCB in tcb.ts.
 import type { TcpState } from '../model/states.js';
-import type { TcpConfig } from './config.js';
 import type { Errno, SysError } from './errno.js';
 import type { Segment } from './segment.js';
-import type { Seq } from './seq.js';
 import { seqLe } from './seq.js';
 import type { Tcb, Endpoint, SocketOptions, ConnectionEvent } from './tcb.js';
 import { nextDeadline, procTimerKind, TIMER_KINDS } from './timers.js';
@@ -43,18 +41,7 @@ export { TRANSITIONS } from './transitions.js';
 export { TimeWaitSock } from './time-wait-sock.js';
 export type { TransitionRow } from './transitions.js';
 
-export interface ConnectionParams {
-  /** The host's tunables, by reference. */
-  config: TcpConfig;
-  local: Endpoint;
-  remote: Endpoint;
-  /** Injected: the host draws it from a seeded generator or Linux's TIME-WAIT rule. */
-  isn: Seq;
-  /** Per-connection timestamp offset, injected. */
-  tsOffset: number;
-  options: SocketOptions;
-  /** MSS to advertise before TCP_MAXSEG (default 1460, MTU 1500 for v4 and packetdrill's v6). */
-  mtuMss?: number;
+export interface ConnectionParams extends open.OpenParams {
   /** The local device: see Connection.setTransmitFilter. */
   transmitFilter?: TransmitFilter;
 }

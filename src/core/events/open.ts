@@ -21,10 +21,13 @@ import { setState } from '../state-change.js';
 import { storeTsRecent } from '../paws.js';
 
 export interface OpenParams {
+  /** The host's tunables, by reference. */
   config: TcpConfig;
   local: Endpoint;
   remote: Endpoint;
+  /** Injected: the host draws it from a seeded generator or Linux's TIME-WAIT rule. */
   isn: Seq;
+  /** Per-connection timestamp offset, injected. */
   tsOffset: number;
   options: SocketOptions;
   /** MSS we advertise before TCP_MAXSEG (1460: MTU 1500 less 40 bytes; packetdrill's v6 tun uses MTU 1520 so it is 1460 too). */
@@ -106,6 +109,19 @@ export function connect(p: OpenParams, now: number): Tcb {
   return tcb;
 }
 
+/**
+ * The receive window a passive open starts with, once the peer's SYN options are known
+ * (tcp_openreq_init_rwin): sized from the receive buffer, scaled only if both offered it.
+ */
+function passiveWindow(tcb: Tcb): void {
+  const w = initialWindow(tcb, tcb.advMss - (tcb.tsOk ? TS_ALIGNED_LEN : 0), tcb.wscaleOk);
+  tcb.rcvWnd = w.rcvWnd;
+  tcb.rcvSsthresh = w.rcvWnd;
+  tcb.rcvWscale = w.wscale;
+  if (!tcb.wscaleOk) withoutWindowScaling(tcb, w.space);
+  updateSndMss(tcb);
+}
+
 export function accept(p: OpenParams, syn: Segment, now: number): Tcb {
   const tcb = createTcb(p, now);
   const c = p.config;
@@ -114,12 +130,7 @@ export function accept(p: OpenParams, syn: Segment, now: number): Tcb {
   tcb.rcvNxt = seqAdd(syn.seq, 1);
   tcb.rcvWup = tcb.rcvNxt;
   applyPeerSynOptions(tcb, syn, c.tcp_timestamps !== 0, c.tcp_window_scaling !== 0, c.tcp_sack !== 0);
-  const w = initialWindow(tcb, tcb.advMss - (tcb.tsOk ? TS_ALIGNED_LEN : 0), tcb.wscaleOk);
-  tcb.rcvWnd = w.rcvWnd;
-  tcb.rcvSsthresh = w.rcvWnd;
-  tcb.rcvWscale = w.wscale;
-  if (!tcb.wscaleOk) withoutWindowScaling(tcb, w.space);
-  updateSndMss(tcb);
+  passiveWindow(tcb);
   // The SYN's window is never scaled (RFC 7323 §2.2).
   tcb.sndWnd = syn.window;
   tcb.maxWindow = syn.window;
@@ -143,12 +154,7 @@ export function fromCookie(p: OpenParams, ack: Segment, syn: { mss: number; wsca
   tcb.sackOk = syn.sackOk ?? false;
   tcb.wscaleOk = syn.wscale !== undefined;
   tcb.sndWscale = syn.wscale ?? 0;
-  const w = initialWindow(tcb, tcb.advMss - (tcb.tsOk ? TS_ALIGNED_LEN : 0), tcb.wscaleOk);
-  tcb.rcvWnd = w.rcvWnd;
-  tcb.rcvSsthresh = w.rcvWnd;
-  tcb.rcvWscale = w.wscale;
-  if (!tcb.wscaleOk) withoutWindowScaling(tcb, w.space);
-  updateSndMss(tcb);
+  passiveWindow(tcb);
   const o = parseOptions(ack.options);
   if (tcb.tsOk && o.ts) storeTsRecent(tcb, o.ts.val);
   tcb.sndUna = ack.ack;
