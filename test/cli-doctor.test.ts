@@ -79,7 +79,7 @@ test('--lang zh (and a zh locale) prints Chinese', () => {
   const r = runCli(['doctor', '--input', path.join(FX, 'close-wait-java.ss-tanp.txt'), '--lang', 'zh']);
   assert.equal(r.status, 1);
   assert.match(r.stdout, /^警告 {2}close_wait_leak$/m);
-  assert.match(r.stdout, /40 个 CLOSE_WAIT 套接字，属于/);
+  assert.match(r.stdout, /40 个 CLOSE-WAIT 套接字，属于/);
   assert.match(r.stdout, /怎么办/);
   const z = runCli(['doctor', '--input', path.join(FX, 'healthy')], { env: { LANG: 'zh_CN.UTF-8' } });
   assert.match(z.stdout, /未发现问题/);

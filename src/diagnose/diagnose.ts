@@ -75,19 +75,19 @@ export function missingEvidence(s: HostSnapshot): Text[] {
   }
   if (linux && !hasTimers(s) && s.sockets.length > 0) {
     notes.push(tx('No timers in the source (ss without -o, netstat without -o): TIME-WAIT ages and keepalive use are unknown. Paste `ss -tanpo`.',
-      '数据源中没有定时器（ss 未加 -o，netstat 未加 -o）：TIME_WAIT 时长和保活使用情况未知。请粘贴 `ss -tanpo`。'));
+      '数据源中没有定时器（ss 未加 -o，netstat 未加 -o）：TIME-WAIT 时长和保活使用情况未知。请粘贴 `ss -tanpo`。'));
   }
   if (s.history && s.history.length > 0) {
     const secs = Math.round((s.takenAt - s.history[0].takenAt) / 1000);
     notes.push(tx(`Sampled ${s.history.length + 1} times over ${secs} s: ages of CLOSE-WAIT/ESTABLISHED are lower bounds (time since first seen).`,
-      `共采样 ${s.history.length + 1} 次，历时 ${secs} 秒：CLOSE_WAIT/ESTABLISHED 的时长是下限（自首次看到起）。`));
+      `共采样 ${s.history.length + 1} 次，历时 ${secs} 秒：CLOSE-WAIT/ESTABLISHED 的时长是下限（自首次看到起）。`));
   }
   if (os === 'windows' || os === 'macos' || os === 'freebsd') {
     notes.push(tx(`The source is ${os}: Linux-only reasoning (Recv-Q of CLOSE-WAIT, sysctls, counters) does not apply; TIME-WAIT length and port range use ${os}'s defaults.`,
-      `数据源是 ${os}：仅适用于 Linux 的推理（CLOSE_WAIT 的 Recv-Q、sysctl、计数器）不适用；TIME_WAIT 时长和端口范围按 ${os} 的默认值。`));
+      `数据源是 ${os}：仅适用于 Linux 的推理（CLOSE-WAIT 的 Recv-Q、sysctl、计数器）不适用；TIME-WAIT 时长和端口范围按 ${os} 的默认值。`));
   } else if (os === 'unknown' && s.sockets.length > 0) {
     notes.push(tx('The source does not say which OS it comes from (lsof, BSD netstat): Linux defaults were assumed for TIME-WAIT (60 s) and the port range; lsof shows no TIME-WAIT, orphans or SYN-RECEIVED at all.',
-      '数据源没有说明来自哪个操作系统（lsof、BSD netstat）：TIME_WAIT（60 秒）与端口范围按 Linux 默认值估算；lsof 完全看不到 TIME_WAIT、孤儿和 SYN_RECV。'));
+      '数据源没有说明来自哪个操作系统（lsof、BSD netstat）：TIME-WAIT（60 秒）与端口范围按 Linux 默认值估算；lsof 完全看不到 TIME-WAIT、孤儿和 SYN-RECEIVED。'));
   }
   if (s.problems.length > 0) {
     const p = s.problems[0];

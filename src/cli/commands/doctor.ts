@@ -41,7 +41,7 @@ Exit status: 0 nothing at warning or above, 1 warnings or critical findings, 2 b
   zh: `用法: tcplens doctor [--input 文件|目录|-] [--netns 名称] [--json] [--lang en|zh]
        tcplens doctor --rules
 
-找出 TCP 状态问题——CLOSE_WAIT 泄漏、TIME_WAIT 导致的端口耗尽、孤儿 FIN_WAIT_2、SYN 洪水、
+找出 TCP 状态问题——CLOSE-WAIT 泄漏、TIME-WAIT 导致的端口耗尽、孤儿 FIN-WAIT-2、SYN 洪水、
 全连接队列溢出、空闲连接、危险的 sysctl——并指出进程、端口、对端、协议原因以及修复办法和注意事项。
 
 输入（默认：本机，实时读取 /proc；以 root 运行才能看到所有进程）：
@@ -51,7 +51,7 @@ Exit status: 0 nothing at warning or above, 1 warnings or critical findings, 2 b
   --input 目录     同一主机同一时刻的一组输出（tcplens capture 目录，或任意组合，
                    外加 sysctl、/proc/net/netstat、/proc/net/snmp、sockstat、ss -s、ps）
   --netns 名称     另一个网络命名空间（ip netns）
-  --samples N      实时采样 N 次（间隔 --interval S 秒，默认 5）：得到 CLOSE_WAIT 和 ESTABLISHED 的
+  --samples N      实时采样 N 次（间隔 --interval S 秒，默认 5）：得到 CLOSE-WAIT 和 ESTABLISHED 的
                    最短时长、增长趋势，并区分“正在增长”的计数器与“开机以来某时”的累计值
 
   --json           以 JSON 输出报告（findings、summary、source）

@@ -23,7 +23,7 @@ Input: this host by default; --input FILE|DIR|- and --netns NAME as for tcplens 
   zh: `用法: tcplens ls [--state 状态[,状态]] [--port 端口] [--pid 进程号] [--json] [--input 文件|目录|-] [--netns 名称] [--lang en|zh]
 
 像 ss -tanpo 一样列出 TCP 套接字：状态、队列、本地与对端地址、进程、定时器，以及可得知时处于该状态的时长
-（TIME_WAIT：60 秒 − 剩余定时）。
+（TIME-WAIT：60 秒 − 剩余定时）。
   --state S    只列这些状态，任意写法（time_wait、CLOSE-WAIT、estab）；可重复或用逗号分隔
   --port N     只列本地或远端端口为 N 的套接字
   --pid N      只列进程 N 持有的套接字

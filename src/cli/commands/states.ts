@@ -36,7 +36,7 @@ Input: this host by default; --input FILE|DIR|- and --netns NAME as for tcplens 
   zh: `用法: tcplens states [--by process|lport|raddr] [--all] [--json] [--input 文件|目录|-] [--netns 名称] [--lang en|zh]
 
 按状态（RFC 9293 名称）统计 TCP 套接字，IPv4 与 IPv6 合并。
-  --by process     按所属进程分行（没有属主的套接字——TIME_WAIT、孤儿——归入 '-'）
+  --by process     按所属进程分行（没有属主的套接字——TIME-WAIT、孤儿——归入 '-'）
   --by lport       按本地端口分行
   --by raddr       按远端地址分行
   --all            显示全部 11 个状态，包括 0

@@ -65,11 +65,11 @@ const WHY_UNREAD: Text = tx(
 );
 const WHY_EOF: Text = tx(
   'The peer sent its FIN, this application read to EOF (Recv-Q is 0) and then never called close(): a missing close() on the EOF or error path. Until close(), the kernel cannot send our FIN, so the socket stays in CLOSE-WAIT and keeps its file descriptor.',
-  '对端已发送 FIN，本端应用已读到 EOF（Recv-Q 为 0），却没有调用 close()：EOF 或异常分支漏掉了 close()。在 close() 之前内核无法发出本端的 FIN，套接字就一直停在 CLOSE_WAIT 并占着文件描述符。',
+  '对端已发送 FIN，本端应用已读到 EOF（Recv-Q 为 0），却没有调用 close()：EOF 或异常分支漏掉了 close()。在 close() 之前内核无法发出本端的 FIN，套接字就一直停在 CLOSE-WAIT 并占着文件描述符。',
 );
 const WHY_GENERIC: Text = tx(
   'CLOSE-WAIT means the peer has closed its half (we received and ACKed its FIN: this side is the passive closer) and is waiting for this application to call close(). The kernel has no timer for this state: it lasts until the process closes the socket or exits.',
-  'CLOSE_WAIT 表示对端已关闭它的一半（我们收到并确认了它的 FIN——被动关闭），正等待本端应用调用 close()。内核对这个状态没有定时器：它会一直持续，直到进程关闭套接字或退出。',
+  'CLOSE-WAIT 表示对端已关闭它的一半（我们收到并确认了它的 FIN——被动关闭），正等待本端应用调用 close()。内核对这个状态没有定时器：它会一直持续，直到进程关闭套接字或退出。',
 );
 
 function fixes(s: HostSnapshot): FixOf<Text>[] {
@@ -96,7 +96,7 @@ function fixes(s: HostSnapshot): FixOf<Text>[] {
     {
       text: join([tx('Not a fix: lowering tcp_keepalive_time/intvl/probes', '不是修复：调小 tcp_keepalive_time/intvl/probes'), kaNote], tx('', '')),
       caveat: tx('Keepalive probes go to a peer that is alive and answers them, so they never end CLOSE-WAIT; only close() does. Raising `ulimit -n` likewise only delays EMFILE.',
-        '保活探测发给的是仍然存活、会应答的对端，因此永远结束不了 CLOSE_WAIT；只有 close() 可以。调大 `ulimit -n` 同样只是推迟 EMFILE。'),
+        '保活探测发给的是仍然存活、会应答的对端，因此永远结束不了 CLOSE-WAIT；只有 close() 可以。调大 `ulimit -n` 同样只是推迟 EMFILE。'),
     },
   ];
 }
@@ -154,7 +154,7 @@ function describe(s: HostSnapshot, sideOf: (k: SocketRecord) => 'server' | 'clie
     ? tx('(server side): clients closed, the application did not', '（服务端）：客户端已关闭，应用没有关闭')
     : tx('(client side): the server closed, the application did not', '（客户端）：服务器已关闭，应用没有关闭');
   const summary = join([
-    tx(`${socks.length} CLOSE-WAIT sockets`, `${socks.length} 个 CLOSE_WAIT 套接字`),
+    tx(`${socks.length} CLOSE-WAIT sockets`, `${socks.length} 个 CLOSE-WAIT 套接字`),
     queued ? tx('waiting unaccepted in the queue of', '未被 accept、排在队列中，监听进程') : tx('held by', '，属于'),
     owner(o), pids.length > 1 ? tx(`and ${pids.length - 1} more ${o?.name ?? ''} processes`, `等 ${pids.length} 个 ${o?.name ?? ''} 进程`) : tx('', ''),
     where, sideText,
@@ -180,7 +180,7 @@ function describe(s: HostSnapshot, sideOf: (k: SocketRecord) => 'server' | 'clie
   if (!ages) {
     missing.push(tx(
       'How long they have been stuck is unknown (Linux keeps no timestamp for CLOSE-WAIT): take two snapshots a minute apart (`tcplens capture`) and compare, or trace with bcc tcpstates.',
-      '无法得知它们卡住了多久（Linux 不记录进入 CLOSE_WAIT 的时间）：隔一分钟取两次快照（`tcplens capture`）比较，或用 bcc tcpstates 跟踪。'));
+      '无法得知它们卡住了多久（Linux 不记录进入 CLOSE-WAIT 的时间）：隔一分钟取两次快照（`tcplens capture`）比较，或用 bcc tcpstates 跟踪。'));
   }
   if (missing.length) finding.missing = missing;
   return finding;
@@ -221,7 +221,7 @@ function checkCloseWait(s: HostSnapshot): FindingText[] {
 
 export const closeWaitLeak: Rule = {
   id: 'close_wait_leak',
-  title: tx('CLOSE-WAIT piling up: the peer closed, the application did not', 'CLOSE_WAIT 堆积：对端已关闭，应用未关闭'),
+  title: tx('CLOSE-WAIT piling up: the peer closed, the application did not', 'CLOSE-WAIT 堆积：对端已关闭，应用未关闭'),
   thresholds: tx(
     `per owner and local port (server) or destination (client): warning ≥ ${CLOSE_WAIT_WARN} sockets, or ≥ ${CLOSE_WAIT_OLD_MIN} older than 5 min, or growing in every sample; critical ≥ ${CLOSE_WAIT_CRIT}`,
     `按属主与本地端口（服务端）或目的地址（客户端）分组：≥ ${CLOSE_WAIT_WARN} 个为警告，或 ≥ ${CLOSE_WAIT_OLD_MIN} 个超过 5 分钟，或每次采样都在增长；≥ ${CLOSE_WAIT_CRIT} 个为严重`),

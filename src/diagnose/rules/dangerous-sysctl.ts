@@ -59,9 +59,9 @@ const CHECKS: Check[] = [
     if (v === undefined || v >= 4096) return undefined;
     return {
       severity: 'warning',
-      summary: tx(`net.ipv4.tcp_max_tw_buckets = ${v} is tiny: past it closing connections skip TIME-WAIT`, `net.ipv4.tcp_max_tw_buckets = ${v} 过小：超过后关闭的连接会跳过 TIME_WAIT`),
+      summary: tx(`net.ipv4.tcp_max_tw_buckets = ${v} is tiny: past it closing connections skip TIME-WAIT`, `net.ipv4.tcp_max_tw_buckets = ${v} 过小：超过后关闭的连接会跳过 TIME-WAIT`),
       explanation: tx('The limit exists against DoS; the kernel documentation says "you must not lower the limit artificially". Entries past it are destroyed at once (TCPTimeWaitOverflow), losing TIME-WAIT\'s protection against old duplicates and a lost last ACK.',
-        '该上限是为防御 DoS 而设；内核文档说“绝不能人为调低该上限”。超过上限的条目会被立即销毁（TCPTimeWaitOverflow），失去 TIME_WAIT 对旧重复报文和最后 ACK 丢失的保护。'),
+        '该上限是为防御 DoS 而设；内核文档说“绝不能人为调低该上限”。超过上限的条目会被立即销毁（TCPTimeWaitOverflow），失去 TIME-WAIT 对旧重复报文和最后 ACK 丢失的保护。'),
       fixes: [{ text: tx('Restore the default (established-hash size ÷ 2, e.g. 131072) and reduce churn with connection reuse.', '恢复默认值（established 哈希表大小 ÷ 2，如 131072），并通过连接复用减少频繁建连。') }],
       sysctls: setTo('net.ipv4.tcp_max_tw_buckets', String(v)),
     };
@@ -77,7 +77,7 @@ const CHECKS: Check[] = [
       // Sampled and not rising: it happened before, not now.
       severity: r && r.rise === 0 ? 'info' : 'warning',
       summary: join([tx(`TCPTimeWaitOverflow = ${v}`, `TCPTimeWaitOverflow = ${v}`), now,
-        tx(': the TIME-WAIT table overflowed and connections skipped TIME-WAIT', '：TIME_WAIT 表溢出，连接跳过了 TIME_WAIT')], tx('', '')),
+        tx(': the TIME-WAIT table overflowed and connections skipped TIME-WAIT', '：TIME-WAIT 表溢出，连接跳过了 TIME-WAIT')], tx('', '')),
       explanation: tx('Counted each time tcp_max_tw_buckets was reached (older kernels also log "TCP: time wait bucket table overflow"). The counter is cumulative since boot: compare two snapshots to see whether it is still rising.',
         '每次达到 tcp_max_tw_buckets 时计数（旧内核还会打印 "TCP: time wait bucket table overflow"）。该计数器自开机累计：比较两次快照才能判断是否仍在增长。'),
       fixes: [{ text: tx('Reduce connection churn (reuse connections); raise tcp_max_tw_buckets if it was lowered.', '减少频繁建连（复用连接）；如果 tcp_max_tw_buckets 被调低过，请调回。') }],
@@ -119,8 +119,8 @@ const CHECKS: Check[] = [
       severity,
       summary: tx(`${data} connections closed with RST while data was pending (TCPAbortOnData, ${pct(r)} of all opens)`, `${data} 个连接在数据未处理完时以 RST 关闭（TCPAbortOnData，占全部建连的 ${pct(r)}）`),
       explanation: tx('TCPAbortOnData counts closes that had to send RST because data was still in flight or arrived after close — typically SO_LINGER with l_linger = 0, the seeds\' trick to avoid TIME-WAIT. The peer sees "connection reset" and unsent or unread data is lost.',
-        'TCPAbortOnData 统计因数据仍在途或关闭后又有数据到达而不得不发送 RST 的关闭——典型原因是 l_linger = 0 的 SO_LINGER，即种子文章里避免 TIME_WAIT 的技巧。对端看到 "connection reset"，未发送或未读取的数据丢失。'),
-      fixes: [{ text: tx('Stop using SO_LINGER 0 to close; close normally (FIN) and reuse connections to avoid TIME-WAIT.', '不要用 SO_LINGER 0 关闭；正常关闭（FIN），用连接复用来避免 TIME_WAIT。'),
+        'TCPAbortOnData 统计因数据仍在途或关闭后又有数据到达而不得不发送 RST 的关闭——典型原因是 l_linger = 0 的 SO_LINGER，即种子文章里避免 TIME-WAIT 的技巧。对端看到 "connection reset"，未发送或未读取的数据丢失。'),
+      fixes: [{ text: tx('Stop using SO_LINGER 0 to close; close normally (FIN) and reuse connections to avoid TIME-WAIT.', '不要用 SO_LINGER 0 关闭；正常关闭（FIN），用连接复用来避免 TIME-WAIT。'),
         caveat: tx('Counters are cumulative since boot; compare two snapshots for a rate.', '计数器自开机累计；比较两次快照才能得到速率。') }],
       counters: { 'TcpExt:TCPAbortOnData': data, 'Tcp:ActiveOpens+PassiveOpens': opens },
     };
@@ -130,8 +130,8 @@ const CHECKS: Check[] = [
     if (v === undefined || v <= 0) return undefined;
     return {
       severity: 'info',
-      summary: tx(`TCPAbortOnLinger = ${v}: some application sets TCP_LINGER2 < 0 and resets FIN-WAIT-2 at once`, `TCPAbortOnLinger = ${v}：有应用设置了 TCP_LINGER2 < 0，FIN_WAIT_2 会被立即重置`),
-      explanation: tx('TCP_LINGER2 < 0 makes close() abort with RST instead of waiting in FIN-WAIT-2 for the peer\'s FIN.', 'TCP_LINGER2 < 0 使 close() 以 RST 中止连接，而不是在 FIN_WAIT_2 等待对端的 FIN。'),
+      summary: tx(`TCPAbortOnLinger = ${v}: some application sets TCP_LINGER2 < 0 and resets FIN-WAIT-2 at once`, `TCPAbortOnLinger = ${v}：有应用设置了 TCP_LINGER2 < 0，FIN-WAIT-2 会被立即重置`),
+      explanation: tx('TCP_LINGER2 < 0 makes close() abort with RST instead of waiting in FIN-WAIT-2 for the peer\'s FIN.', 'TCP_LINGER2 < 0 使 close() 以 RST 中止连接，而不是在 FIN-WAIT-2 等待对端的 FIN。'),
       fixes: [{ text: tx('Check which program sets TCP_LINGER2; a negative value trades a clean close for an RST.', '检查哪个程序设置了 TCP_LINGER2；负值会用 RST 取代正常关闭。') }],
       counters: { 'TcpExt:TCPAbortOnLinger': v },
     };
@@ -141,10 +141,10 @@ const CHECKS: Check[] = [
     if (v === undefined || v === 60) return undefined;
     return {
       severity: 'info',
-      summary: tx(`net.ipv4.tcp_fin_timeout = ${v}: this shortens orphaned FIN-WAIT-2 only, not TIME-WAIT`, `net.ipv4.tcp_fin_timeout = ${v}：它只缩短孤儿 FIN_WAIT_2，不缩短 TIME_WAIT`),
+      summary: tx(`net.ipv4.tcp_fin_timeout = ${v}: this shortens orphaned FIN-WAIT-2 only, not TIME-WAIT`, `net.ipv4.tcp_fin_timeout = ${v}：它只缩短孤儿 FIN-WAIT-2，不缩短 TIME-WAIT`),
       explanation: tx('Blog advice (the seeds included) sets tcp_fin_timeout to shorten TIME-WAIT. On Linux TIME-WAIT is TCP_TIMEWAIT_LEN, fixed at 60 s; tcp_fin_timeout is how long an orphaned connection may wait in FIN-WAIT-2 for the peer\'s FIN.',
-        '很多博客（包括种子文章）用 tcp_fin_timeout 来缩短 TIME_WAIT。在 Linux 上 TIME_WAIT 是 TCP_TIMEWAIT_LEN，固定 60 秒；tcp_fin_timeout 是孤儿连接在 FIN_WAIT_2 等待对端 FIN 的时长。'),
-      fixes: [{ text: tx('Keep it if you meant orphaned FIN-WAIT-2; for TIME-WAIT pressure see time_wait_pressure (connection reuse, port range, tcp_tw_reuse).', '如果本意是孤儿 FIN_WAIT_2 就保留；TIME_WAIT 压力请看 time_wait_pressure（连接复用、端口范围、tcp_tw_reuse）。') }],
+        '很多博客（包括种子文章）用 tcp_fin_timeout 来缩短 TIME-WAIT。在 Linux 上 TIME-WAIT 是 TCP_TIMEWAIT_LEN，固定 60 秒；tcp_fin_timeout 是孤儿连接在 FIN-WAIT-2 等待对端 FIN 的时长。'),
+      fixes: [{ text: tx('Keep it if you meant orphaned FIN-WAIT-2; for TIME-WAIT pressure see time_wait_pressure (connection reuse, port range, tcp_tw_reuse).', '如果本意是孤儿 FIN-WAIT-2 就保留；TIME-WAIT 压力请看 time_wait_pressure（连接复用、端口范围、tcp_tw_reuse）。') }],
       sysctls: setTo('net.ipv4.tcp_fin_timeout', String(v)),
     };
   },
@@ -153,9 +153,9 @@ const CHECKS: Check[] = [
     if (v === undefined || v >= 60) return undefined;
     return {
       severity: 'info',
-      summary: tx(`net.ipv4.tcp_keepalive_time = ${v} s: aggressive, and it does not cure CLOSE-WAIT`, `net.ipv4.tcp_keepalive_time = ${v} 秒：过于激进，而且治不了 CLOSE_WAIT`),
+      summary: tx(`net.ipv4.tcp_keepalive_time = ${v} s: aggressive, and it does not cure CLOSE-WAIT`, `net.ipv4.tcp_keepalive_time = ${v} 秒：过于激进，而且治不了 CLOSE-WAIT`),
       explanation: tx('This is the seeds\' advice against CLOSE-WAIT. Keepalive probes go to a peer that already closed but is alive and answers them; CLOSE-WAIT ends only when the application calls close(). Meanwhile every idle SO_KEEPALIVE connection is probed every few seconds.',
-        '这是种子文章针对 CLOSE_WAIT 的建议。保活探测发给的是已经关闭但仍存活、会应答的对端；CLOSE_WAIT 只有在应用调用 close() 时才结束。与此同时，每个空闲的 SO_KEEPALIVE 连接每隔几秒就被探测一次。'),
+        '这是种子文章针对 CLOSE-WAIT 的建议。保活探测发给的是已经关闭但仍存活、会应答的对端；CLOSE-WAIT 只有在应用调用 close() 时才结束。与此同时，每个空闲的 SO_KEEPALIVE 连接每隔几秒就被探测一次。'),
       fixes: [{ text: tx('Restore the defaults (7200/75/9) and fix the application\'s close path; use per-socket TCP_KEEPIDLE where fast dead-peer detection is needed.', '恢复默认值（7200/75/9）并修复应用的关闭逻辑；需要快速发现死连接时使用套接字级 TCP_KEEPIDLE。') }],
       sysctls: setTo('net.ipv4.tcp_keepalive_time', String(v)),
     };
@@ -180,7 +180,7 @@ const CHECKS: Check[] = [
     return {
       severity: 'info',
       summary: tx(`net.ipv4.tcp_timestamps = 0 makes tcp_tw_reuse = ${reuse} ineffective`, `net.ipv4.tcp_timestamps = 0 使 tcp_tw_reuse = ${reuse} 失效`),
-      explanation: tx('tcp_tw_reuse decides that reusing a TIME-WAIT 4-tuple is safe by its timestamps (tcp_twsk_unique); without timestamps it never reuses.', 'tcp_tw_reuse 依靠时间戳判断复用 TIME_WAIT 四元组是否安全（tcp_twsk_unique）；没有时间戳就永不复用。'),
+      explanation: tx('tcp_tw_reuse decides that reusing a TIME-WAIT 4-tuple is safe by its timestamps (tcp_twsk_unique); without timestamps it never reuses.', 'tcp_tw_reuse 依靠时间戳判断复用 TIME-WAIT 四元组是否安全（tcp_twsk_unique）；没有时间戳就永不复用。'),
       fixes: [{ text: tx('Enable net.ipv4.tcp_timestamps = 1 if you rely on tcp_tw_reuse.', '如果依赖 tcp_tw_reuse，请开启 net.ipv4.tcp_timestamps = 1。') }],
       sysctls: { 'net.ipv4.tcp_timestamps': '0', 'net.ipv4.tcp_tw_reuse': String(reuse) },
     };

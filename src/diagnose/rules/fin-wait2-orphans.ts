@@ -45,11 +45,11 @@ function orphaned(s: HostSnapshot, socks: SocketRecord[]): FindingText[] {
     const paired = g.map((k) => localPeerOf(s, k)).filter((x): x is SocketRecord => x !== undefined && x.state === 'CLOSE-WAIT');
     const pf = pairedFix(s, g);
     const lookThere: Text = pf.length ? pf[0].text
-      : tx(`Look at ${peer}: run tcplens doctor there; its application is probably leaking CLOSE-WAIT.`, `检查 ${peer}：在那台机器上运行 tcplens doctor，它的应用很可能在泄漏 CLOSE_WAIT。`);
+      : tx(`Look at ${peer}: run tcplens doctor there; its application is probably leaking CLOSE-WAIT.`, `检查 ${peer}：在那台机器上运行 tcplens doctor，它的应用很可能在泄漏 CLOSE-WAIT。`);
     out.push({
       id: 'fin_wait2_orphans', severity: 'info',
       summary: tx(`${g.length} orphaned FIN-WAIT-2 toward ${peer}: this host closed, the peer never sent its FIN; the kernel reaps them after tcp_fin_timeout (${fin} s)`,
-        `${g.length} 个连向 ${peer} 的孤儿 FIN_WAIT_2：本机已关闭，对端始终没有发 FIN；内核会在 tcp_fin_timeout（${fin} 秒）后回收`),
+        `${g.length} 个连向 ${peer} 的孤儿 FIN-WAIT-2：本机已关闭，对端始终没有发 FIN；内核会在 tcp_fin_timeout（${fin} 秒）后回收`),
       evidence: {
         state: 'FIN-WAIT-2', count: g.length, peers, distinctPeers: distinct,
         sysctls: { 'net.ipv4.tcp_fin_timeout': String(fin) }, figures: { orphaned: g.length, pairedWithLocalCloseWait: paired.length },
@@ -57,12 +57,12 @@ function orphaned(s: HostSnapshot, socks: SocketRecord[]): FindingText[] {
       },
       explanation: tx(
         `This host called close() first (the active closer) and the peer ACKed the FIN but has not closed its side. Once the socket is orphaned (no file descriptor, inode 0) Linux keeps it only as a small timewait-style minisocket for tcp_fin_timeout (${fin} s) and then drops it, so FIN-WAIT-2 does not last forever here. The usual cause is on the peer: its application sits in CLOSE-WAIT. These entries count in sockstat "tw" and keep their local ports busy.`,
-        `本机已调用 close()（主动关闭），对端确认了 FIN 却没有关闭它那一端。套接字成为孤儿（没有文件描述符，inode 为 0）后，Linux 只把它保留为一个很小的 timewait 迷你套接字，tcp_fin_timeout（${fin} 秒）后丢弃，因此这里的 FIN_WAIT_2 不会永远存在。常见原因在对端：它的应用停在 CLOSE_WAIT。这些条目计入 sockstat 的 "tw"，并占用本地端口。`),
+        `本机已调用 close()（主动关闭），对端确认了 FIN 却没有关闭它那一端。套接字成为孤儿（没有文件描述符，inode 为 0）后，Linux 只把它保留为一个很小的 timewait 迷你套接字，tcp_fin_timeout（${fin} 秒）后丢弃，因此这里的 FIN-WAIT-2 不会永远存在。常见原因在对端：它的应用停在 CLOSE-WAIT。这些条目计入 sockstat 的 "tw"，并占用本地端口。`),
       fixes: [
         { text: lookThere },
         { text: tx('Lowering tcp_fin_timeout reaps these sooner.', '调小 tcp_fin_timeout 可以更快回收它们。'),
           caveat: tx('It only shortens orphaned FIN-WAIT-2, never TIME-WAIT, and a peer that is merely slow to close then gets an RST.',
-            '它只缩短孤儿 FIN_WAIT_2，从不缩短 TIME_WAIT；对关闭较慢的对端，之后会收到 RST。') },
+            '它只缩短孤儿 FIN-WAIT-2，从不缩短 TIME-WAIT；对关闭较慢的对端，之后会收到 RST。') },
       ],
     });
   }
@@ -73,7 +73,7 @@ function orphaned(s: HostSnapshot, socks: SocketRecord[]): FindingText[] {
 function pairedFix(s: HostSnapshot, g: SocketRecord[]): { text: Text }[] {
   const paired = g.map((k) => localPeerOf(s, k)).filter((x): x is SocketRecord => x !== undefined && x.state === 'CLOSE-WAIT');
   if (paired.length === 0) return [];
-  return [{ text: join([tx(`The peer is on this host: ${paired.length} of these connections are held at the other end in CLOSE-WAIT by`, `对端就在本机：其中 ${paired.length} 个连接的另一端处于 CLOSE_WAIT，属于`),
+  return [{ text: join([tx(`The peer is on this host: ${paired.length} of these connections are held at the other end in CLOSE-WAIT by`, `对端就在本机：其中 ${paired.length} 个连接的另一端处于 CLOSE-WAIT，属于`),
     owner(ownerOf(s, paired[0])), tx('— fix that application first (see close_wait_leak).', '——请先修复该应用（见 close_wait_leak）。')]) }];
 }
 
@@ -88,7 +88,7 @@ function owned(s: HostSnapshot, socks: SocketRecord[]): FindingText[] {
     const at = agesText(ages);
     const f: FindingText = {
       id: 'fin_wait2_orphans', severity: 'warning',
-      summary: join([tx(`${g.length} FIN-WAIT-2 still owned by`, `${g.length} 个 FIN_WAIT_2 仍属于`), owner(o),
+      summary: join([tx(`${g.length} FIN-WAIT-2 still owned by`, `${g.length} 个 FIN-WAIT-2 仍属于`), owner(o),
         tx(': half-closed by the application, waiting forever for the peer\'s FIN', '：应用半关闭后无限期等待对端的 FIN')]),
       evidence: {
         state: 'FIN-WAIT-2', count: g.length, ...(o ? { pid: o.pid, ...(o.name ? { process: o.name } : {}) } : {}),
@@ -128,10 +128,10 @@ function orphanLimit(s: HostSnapshot): FindingText[] {
       figures: { usage: Math.round(r * 1000) / 1000 },
     },
     explanation: tx('Orphans are connections the application has closed while the kernel still finishes them (FIN-WAIT-1, CLOSING, LAST-ACK, long FIN-WAIT-2); each can hold up to ~64 KB of unswappable memory. The limit check can count an orphan 2× or 4×, so trouble starts well before 100 %.',
-      '孤儿是应用已关闭、内核仍在收尾的连接（FIN_WAIT_1、CLOSING、LAST_ACK、较长的 FIN_WAIT_2），每个最多占约 64 KB 不可换出的内存。上限检查可能把一个孤儿按 2 倍或 4 倍计算，所以远未到 100% 就会出问题。'),
+      '孤儿是应用已关闭、内核仍在收尾的连接（FIN-WAIT-1、CLOSING、LAST-ACK、较长的 FIN-WAIT-2），每个最多占约 64 KB 不可换出的内存。上限检查可能把一个孤儿按 2 倍或 4 倍计算，所以远未到 100% 就会出问题。'),
     fixes: [
       { text: tx('Find who closes with data still unsent (a proxy closing toward slow clients) and raise tcp_max_orphans if memory allows.', '找出谁在还有未发送数据时就关闭（例如代理面对慢客户端），并在内存允许时调大 tcp_max_orphans。'),
-        caveat: tx('Raising the limit costs memory; lowering tcp_orphan_retries shortens FIN-WAIT-1 but gives up on slow peers sooner.', '调大上限会消耗内存；调小 tcp_orphan_retries 能缩短 FIN_WAIT_1，但会更早放弃慢速对端。') },
+        caveat: tx('Raising the limit costs memory; lowering tcp_orphan_retries shortens FIN-WAIT-1 but gives up on slow peers sooner.', '调大上限会消耗内存；调小 tcp_orphan_retries 能缩短 FIN-WAIT-1，但会更早放弃慢速对端。') },
     ],
   }];
 }
@@ -167,7 +167,7 @@ function unattributed(s: HostSnapshot, socks: SocketRecord[]): FindingText[] {
     out.push({
       id: 'fin_wait2_orphans', severity: 'info',
       summary: tx(`${g.length} FIN-WAIT-2 toward ${peer} with no owner in the source: orphaned or owned by another user — attribution partial`,
-        `${g.length} 个连向 ${peer} 的 FIN_WAIT_2 在数据源中没有属主：可能是孤儿，也可能属于其他用户——进程归属不完整`),
+        `${g.length} 个连向 ${peer} 的 FIN-WAIT-2 在数据源中没有属主：可能是孤儿，也可能属于其他用户——进程归属不完整`),
       evidence: { state: 'FIN-WAIT-2', count: g.length, peers, distinctPeers: distinct, figures: { unattributed: g.length } },
       explanation: tx(
         `This host sent its FIN and the peer ACKed it but has not closed its side. If the application already closed these sockets they are orphans, which Linux reaps after tcp_fin_timeout (${fin} s); if a process of another user still holds them they are half-closes that last until the peer or that process closes. The source cannot tell which: it shows neither the owner nor the inode or timer that would decide it.`,
@@ -176,7 +176,7 @@ function unattributed(s: HostSnapshot, socks: SocketRecord[]): FindingText[] {
         { text: tx('Paste `ss -tanpoe` taken as root: orphans show `timer:(timewait,…)` and `ino:0`; half-closes show their process.',
           '粘贴以 root 执行的 `ss -tanpoe`：孤儿显示 `timer:(timewait,…)` 和 `ino:0`，半关闭会显示其进程。') },
         { text: tx(`Either way the peer ${peer} has not closed: run tcplens doctor there; its application may be leaking CLOSE-WAIT.`,
-          `无论哪种情况，对端 ${peer} 都没有关闭：在那台机器上运行 tcplens doctor，它的应用可能在泄漏 CLOSE_WAIT。`) },
+          `无论哪种情况，对端 ${peer} 都没有关闭：在那台机器上运行 tcplens doctor，它的应用可能在泄漏 CLOSE-WAIT。`) },
       ],
       missing: [PARTIAL_ATTRIBUTION],
     });
@@ -197,9 +197,9 @@ function checkFinWait2(s: HostSnapshot): FindingText[] {
 
 export const finWait2Orphans: Rule = {
   id: 'fin_wait2_orphans',
-  title: tx('FIN-WAIT-2: orphans the kernel reaps vs half-closes the application holds', 'FIN_WAIT_2：内核会回收的孤儿与应用持有的半关闭'),
+  title: tx('FIN-WAIT-2: orphans the kernel reaps vs half-closes the application holds', 'FIN-WAIT-2：内核会回收的孤儿与应用持有的半关闭'),
   thresholds: tx(
     `orphaned FIN-WAIT-2 ≥ ${FW2_ORPHAN_INFO} toward one peer ⇒ info; owned FIN-WAIT-2 ≥ ${FW2_OWNED_WARN} in one process ⇒ warning; sockstat orphan ≥ ${ORPHANS_WARN * 100} % of tcp_max_orphans ⇒ warning, ≥ ${ORPHANS_CRIT * 100} % ⇒ critical`,
-    `连向同一对端的孤儿 FIN_WAIT_2 ≥ ${FW2_ORPHAN_INFO} 个为提示；同一进程持有的 FIN_WAIT_2 ≥ ${FW2_OWNED_WARN} 个为警告；sockstat orphan ≥ tcp_max_orphans 的 ${ORPHANS_WARN * 100}% 为警告，≥ ${ORPHANS_CRIT * 100}% 为严重`),
+    `连向同一对端的孤儿 FIN-WAIT-2 ≥ ${FW2_ORPHAN_INFO} 个为提示；同一进程持有的 FIN-WAIT-2 ≥ ${FW2_OWNED_WARN} 个为警告；sockstat orphan ≥ tcp_max_orphans 的 ${ORPHANS_WARN * 100}% 为警告，≥ ${ORPHANS_CRIT * 100}% 为严重`),
   check: checkFinWait2,
 };

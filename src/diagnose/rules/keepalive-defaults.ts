@@ -38,10 +38,10 @@ function checkKeepalive(s: HostSnapshot): FindingText[] {
     },
     explanation: tx(
       'TCP keepalive only runs on sockets that set SO_KEEPALIVE: after tcp_keepalive_time seconds of silence the kernel sends a probe every tcp_keepalive_intvl seconds and resets the connection after tcp_keepalive_probes unanswered ones. It finds peers that vanished; it does not end CLOSE-WAIT (that peer is alive and answers) nor idle-but-alive connections.',
-      'TCP 保活只对设置了 SO_KEEPALIVE 的套接字生效：静默 tcp_keepalive_time 秒后，内核每隔 tcp_keepalive_intvl 秒发一个探测，连续 tcp_keepalive_probes 个无应答就重置连接。它能发现已经消失的对端；它结束不了 CLOSE_WAIT（那个对端活着并会应答），也结束不了空闲但存活的连接。'),
+      'TCP 保活只对设置了 SO_KEEPALIVE 的套接字生效：静默 tcp_keepalive_time 秒后，内核每隔 tcp_keepalive_intvl 秒发一个探测，连续 tcp_keepalive_probes 个无应答就重置连接。它能发现已经消失的对端；它结束不了 CLOSE-WAIT（那个对端活着并会应答），也结束不了空闲但存活的连接。'),
     fixes: [
       { text: tx('Prefer per-socket TCP_KEEPIDLE/TCP_KEEPINTVL/TCP_KEEPCNT (or the application\'s own idle timeout) in the programs that need faster detection.', '在需要更快发现死连接的程序里，优先使用套接字级的 TCP_KEEPIDLE/TCP_KEEPINTVL/TCP_KEEPCNT（或应用自己的空闲超时）。'),
-        caveat: tx('Lowering the sysctls host-wide (the seeds\' 30/2/2) only affects SO_KEEPALIVE sockets, adds probe traffic, and still does nothing for CLOSE-WAIT.', '全局调小这些参数（种子文章中的 30/2/2）只影响 SO_KEEPALIVE 套接字，增加探测流量，而且依然解决不了 CLOSE_WAIT。') },
+        caveat: tx('Lowering the sysctls host-wide (the seeds\' 30/2/2) only affects SO_KEEPALIVE sockets, adds probe traffic, and still does nothing for CLOSE-WAIT.', '全局调小这些参数（种子文章中的 30/2/2）只影响 SO_KEEPALIVE 套接字，增加探测流量，而且依然解决不了 CLOSE-WAIT。') },
     ],
   }];
 }

@@ -27,7 +27,7 @@ const SYN_COUNTERS = ['TcpExt:SyncookiesSent', 'TcpExt:SyncookiesRecv', 'TcpExt:
 
 const WHY: Text = tx(
   'A connection is in SYN-RECEIVED (SYN_RECV) after this server answered a SYN with SYN-ACK and before the client\'s final ACK arrives; normally this lasts one round trip. A pile-up means final ACKs are not coming: a SYN flood from spoofed addresses (many sources, SYN-ACKs retransmitted unanswered), or a listener whose queue is too small for its load. When the SYN queue is full, Linux sends SYN cookies (tcp_syncookies = 1, the default) or drops the SYN (0).',
-  '服务器用 SYN-ACK 回应 SYN 之后、收到客户端最后的 ACK 之前，连接处于 SYN_RECV（SYN 收到）状态，正常只持续一个往返时间。大量堆积说明最后的 ACK 没有到来：来自伪造地址的 SYN 洪水攻击（来源很多，SYN-ACK 重传无人应答），或者监听队列相对负载太小。半连接队列满时，Linux 发送 SYN cookies（tcp_syncookies = 1，默认）或丢弃 SYN（0）。',
+  '服务器用 SYN-ACK 回应 SYN 之后、收到客户端最后的 ACK 之前，连接处于 SYN-RECEIVED（SYN 收到）状态，正常只持续一个往返时间。大量堆积说明最后的 ACK 没有到来：来自伪造地址的 SYN 洪水攻击（来源很多，SYN-ACK 重传无人应答），或者监听队列相对负载太小。半连接队列满时，Linux 发送 SYN cookies（tcp_syncookies = 1，默认）或丢弃 SYN（0）。',
 );
 
 function fixes(s: HostSnapshot): FixOf<Text>[] {
@@ -69,7 +69,7 @@ function perPort(s: HostSnapshot, port: number, socks: SocketRecord[]): FindingT
   const counters = presentCounters(s, SYN_COUNTERS);
   return {
     id: 'syn_flood', severity,
-    summary: join([tx(`${n} SYN-RECEIVED on port ${port} of`, `端口 ${port} 上有 ${n} 个 SYN_RECV，属于`), owner(o),
+    summary: join([tx(`${n} SYN-RECEIVED on port ${port} of`, `端口 ${port} 上有 ${n} 个 SYN-RECEIVED，属于`), owner(o),
       backlog !== undefined ? tx(`(${pct(n / backlog)} of its backlog ${backlog})`, `（占 backlog ${backlog} 的 ${pct(n / backlog)}）`) : tx('', '')]),
     evidence: {
       state: 'SYN-RECEIVED', count: n, localPort: port, ...(o ? { pid: o.pid, ...(o.name ? { process: o.name } : {}), attribution: 'listener' as const } : {}),
@@ -112,7 +112,7 @@ function checkSynFlood(s: HostSnapshot): FindingText[] {
     out.push({
       id: 'syn_flood', severity: 'info',
       summary: tx(`Since boot the SYN queue overflowed: ${sent} SYN cookies sent, ${drop} SYNs dropped (TCPReqQFullDrop); no SYN-RECEIVED pile-up now`,
-        `自开机以来半连接队列曾溢出：发送 SYN cookies ${sent} 次，丢弃 SYN ${drop} 次（TCPReqQFullDrop）；目前没有 SYN_RECV 堆积`),
+        `自开机以来半连接队列曾溢出：发送 SYN cookies ${sent} 次，丢弃 SYN ${drop} 次（TCPReqQFullDrop）；目前没有 SYN-RECEIVED 堆积`),
       evidence: { counters },
       explanation: join([WHY, tx(' The counters are cumulative: compare two snapshots to see whether it is still happening. The kernel log line "Possible SYN flooding on port N" names the port.',
         ' 这些计数器是累计值：比较两次快照才能判断是否仍在发生。内核日志 "Possible SYN flooding on port N" 会指出端口。')], tx('', '')),
@@ -124,9 +124,9 @@ function checkSynFlood(s: HostSnapshot): FindingText[] {
 
 export const synFlood: Rule = {
   id: 'syn_flood',
-  title: tx('SYN-RECEIVED pile-up: SYN flood or a too-small listen queue', 'SYN_RECV 堆积：SYN 洪水或监听队列过小'),
+  title: tx('SYN-RECEIVED pile-up: SYN flood or a too-small listen queue', 'SYN-RECEIVED 堆积：SYN 洪水或监听队列过小'),
   thresholds: tx(
     `per port: SYN-RECEIVED ≥ ${SYN_RECV_WARN}, or ≥ ${SYN_RECV_BACKLOG_WARN * 100} % of the listener's backlog and ≥ ${SYN_RECV_MIN} ⇒ warning; ≥ the backlog with tcp_syncookies = 0 ⇒ critical; cookie/drop counters rising between samples ⇒ warning; > 0 since boot alone ⇒ info`,
-    `按端口：SYN_RECV ≥ ${SYN_RECV_WARN}，或 ≥ 监听 backlog 的 ${SYN_RECV_BACKLOG_WARN * 100}% 且 ≥ ${SYN_RECV_MIN} 为警告；tcp_syncookies = 0 且 ≥ backlog 为严重；采样期间 cookies/丢弃计数增长为警告；仅有累计值 > 0 为提示`),
+    `按端口：SYN-RECEIVED ≥ ${SYN_RECV_WARN}，或 ≥ 监听 backlog 的 ${SYN_RECV_BACKLOG_WARN * 100}% 且 ≥ ${SYN_RECV_MIN} 为警告；tcp_syncookies = 0 且 ≥ backlog 为严重；采样期间 cookies/丢弃计数增长为警告；仅有累计值 > 0 为提示`),
   check: checkSynFlood,
 };

@@ -57,7 +57,7 @@ function checkSynSent(s: HostSnapshot): FindingText[] {
     const retried = g.filter((k) => (k.timer?.retransmits ?? 0) >= 1).length;
     const f: FindingText = {
       id: 'syn_sent_stall', severity,
-      summary: join([tx(`${g.length} connect() calls to ${dest} hanging in SYN-SENT, from`, `${g.length} 个连向 ${dest} 的 connect() 停在 SYN_SENT，来自`), owner(o)]),
+      summary: join([tx(`${g.length} connect() calls to ${dest} hanging in SYN-SENT, from`, `${g.length} 个连向 ${dest} 的 connect() 停在 SYN-SENT，来自`), owner(o)]),
       evidence: {
         state: 'SYN-SENT', count: g.length, destination: dest, side: 'client',
         ...(o ? { pid: o.pid, ...(o.name ? { process: o.name } : {}), attribution: 'socket' as const } : {}),
@@ -81,7 +81,7 @@ function checkSynSent(s: HostSnapshot): FindingText[] {
 
 export const synSentStall: Rule = {
   id: 'syn_sent_stall',
-  title: tx('connect() hanging: SYN-SENT piling up toward one destination', 'connect() 挂起：连向同一目的地址的 SYN_SENT 堆积'),
-  thresholds: tx(`per destination ip:port: ≥ ${SYN_SENT_WARN} SYN-SENT ⇒ warning, ≥ ${SYN_SENT_CRIT} ⇒ critical`, `按目的 ip:端口：SYN_SENT ≥ ${SYN_SENT_WARN} 个为警告，≥ ${SYN_SENT_CRIT} 个为严重`),
+  title: tx('connect() hanging: SYN-SENT piling up toward one destination', 'connect() 挂起：连向同一目的地址的 SYN-SENT 堆积'),
+  thresholds: tx(`per destination ip:port: ≥ ${SYN_SENT_WARN} SYN-SENT ⇒ warning, ≥ ${SYN_SENT_CRIT} ⇒ critical`, `按目的 ip:端口：SYN-SENT ≥ ${SYN_SENT_WARN} 个为警告，≥ ${SYN_SENT_CRIT} 个为严重`),
   check: checkSynSent,
 };

@@ -44,13 +44,13 @@ function reuseApplies(s: HostSnapshot, dest: string): boolean | undefined {
 function notFixes(s: HostSnapshot): FixOf<Text>[] {
   const fin = sysctlNum(s, 'net.ipv4.tcp_fin_timeout');
   const finNote = fin !== undefined && fin !== 60
-    ? tx(` (this host has tcp_fin_timeout = ${fin} and TIME-WAIT still lasts 60 s)`, `（本机 tcp_fin_timeout = ${fin}，TIME_WAIT 依然是 60 秒）`)
+    ? tx(` (this host has tcp_fin_timeout = ${fin} and TIME-WAIT still lasts 60 s)`, `（本机 tcp_fin_timeout = ${fin}，TIME-WAIT 依然是 60 秒）`)
     : tx('', '');
   return [
     {
       text: join([tx('Not a fix: lowering tcp_fin_timeout', '不是修复：调小 tcp_fin_timeout'), finNote], tx('', '')),
       caveat: tx('On Linux it only limits orphaned FIN-WAIT-2; TIME-WAIT is fixed at 60 s (TCP_TIMEWAIT_LEN) and not tunable.',
-        '在 Linux 上它只限制孤儿 FIN_WAIT_2；TIME_WAIT 固定为 60 秒（TCP_TIMEWAIT_LEN），不可调。'),
+        '在 Linux 上它只限制孤儿 FIN-WAIT-2；TIME-WAIT 固定为 60 秒（TCP_TIMEWAIT_LEN），不可调。'),
     },
     {
       text: tx('Not a fix: tcp_tw_recycle', '不是修复：tcp_tw_recycle'),
@@ -58,7 +58,7 @@ function notFixes(s: HostSnapshot): FixOf<Text>[] {
         'Linux 4.12 已删除该参数；在仍有它的内核上，它会丢弃 NAT 后面客户端的 SYN（按主机检查时间戳）。'),
     },
     {
-      text: tx('Avoid SO_LINGER with l_linger = 0 to skip TIME-WAIT', '不要用 l_linger = 0 的 SO_LINGER 来跳过 TIME_WAIT'),
+      text: tx('Avoid SO_LINGER with l_linger = 0 to skip TIME-WAIT', '不要用 l_linger = 0 的 SO_LINGER 来跳过 TIME-WAIT'),
       caveat: tx('close() then sends RST instead of FIN: unsent and in-flight data is lost and the peer sees "connection reset by peer".',
         'close() 会发送 RST 而不是 FIN：未发送和在途的数据会丢失，对端看到 "connection reset by peer"。'),
     },
@@ -74,7 +74,7 @@ function windowsFixes(dest: string, range: PortRange): FixOf<Text>[] {
   return [
     {
       text: tx(`Reuse connections toward ${dest} (keep-alive, a connection pool).`, `复用连向 ${dest} 的连接（keep-alive、连接池）。`),
-      caveat: tx('The real cure: a reused connection creates no TIME-WAIT at all.', '根本办法：复用的连接根本不会产生 TIME_WAIT。'),
+      caveat: tx('The real cure: a reused connection creates no TIME-WAIT at all.', '根本办法：复用的连接根本不会产生 TIME-WAIT。'),
     },
     {
       text: tx(`Widen the dynamic port range (now ${range.lo}–${range.hi}${range.assumed ? ', assumed default' : ''}): netsh int ipv4 set dynamicport tcp start=10000 num=55535`,
@@ -83,7 +83,7 @@ function windowsFixes(dest: string, range: PortRange): FixOf<Text>[] {
     },
     {
       text: tx('Shorten TIME-WAIT with the registry value HKLM\\SYSTEM\\CurrentControlSet\\Services\\Tcpip\\Parameters\\TcpTimedWaitDelay (30–300 s; default 120).',
-        '通过注册表值 HKLM\\SYSTEM\\CurrentControlSet\\Services\\Tcpip\\Parameters\\TcpTimedWaitDelay 缩短 TIME_WAIT（30–300 秒；默认 120）。'),
+        '通过注册表值 HKLM\\SYSTEM\\CurrentControlSet\\Services\\Tcpip\\Parameters\\TcpTimedWaitDelay 缩短 TIME-WAIT（30–300 秒；默认 120）。'),
       caveat: tx('Unlike Linux, Windows lets you tune it; below 2×MSL old duplicates may reach a new connection on the same 4-tuple. Needs a reboot.',
         '与 Linux 不同，Windows 允许调整它；低于 2×MSL 时旧的重复报文可能进入同一四元组上的新连接。需要重启。'),
     },
@@ -97,7 +97,7 @@ function clientFixes(s: HostSnapshot, dest: string, range: PortRange): FixOf<Tex
     {
       text: tx(`Reuse connections toward ${dest}: HTTP keep-alive / a connection pool (for nginx upstreams: keepalive N with proxy_http_version 1.1 and an empty Connection header).`,
         `复用连向 ${dest} 的连接：HTTP keep-alive / 连接池（nginx upstream：keepalive N，并设置 proxy_http_version 1.1 与空的 Connection 头）。`),
-      caveat: tx('The real cure: a reused connection creates no TIME-WAIT at all.', '根本办法：复用的连接根本不会产生 TIME_WAIT。'),
+      caveat: tx('The real cure: a reused connection creates no TIME-WAIT at all.', '根本办法：复用的连接根本不会产生 TIME-WAIT。'),
     },
     {
       text: tx(`More 4-tuples: widen net.ipv4.ip_local_port_range (now ${range.lo}–${range.hi}${range.assumed ? ', assumed default' : ''}), or spread load over more destination ports/IPs or source IPs.`,
@@ -107,7 +107,7 @@ function clientFixes(s: HostSnapshot, dest: string, range: PortRange): FixOf<Tex
     {
       text: tx(`net.ipv4.tcp_tw_reuse = 1 (now ${reuse ?? 'unknown'})`, `net.ipv4.tcp_tw_reuse = 1（当前 ${reuse ?? '未知'}）`),
       caveat: tx('Helps only outgoing connections (connect()), needs tcp_timestamps = 1 on both ends, and never reuses FIN-WAIT-2 minisockets.',
-        '只对主动发起的连接（connect()）有效，需要两端都开启 tcp_timestamps = 1，并且不会复用 FIN_WAIT_2 迷你套接字。'),
+        '只对主动发起的连接（connect()）有效，需要两端都开启 tcp_timestamps = 1，并且不会复用 FIN-WAIT-2 迷你套接字。'),
     },
     {
       text: tx('If the client bind()s its source address before connect(), set IP_BIND_ADDRESS_NO_PORT so the port is chosen per destination.',
@@ -148,15 +148,15 @@ function clientSide(s: HostSnapshot, tw: SocketRecord[], range: PortRange): Find
     const at = agesText(ages);
     const summary = severity === 'info'
       ? tx(`${socks.length} TIME-WAIT toward ${dest} (this host closed first, as the client): ${pct(usage)} of the ${range.size} ephemeral ports`,
-        `${socks.length} 个连向 ${dest} 的 TIME_WAIT（本机作为客户端主动关闭）：占 ${range.size} 个临时端口的 ${pct(usage)}`)
+        `${socks.length} 个连向 ${dest} 的 TIME-WAIT（本机作为客户端主动关闭）：占 ${range.size} 个临时端口的 ${pct(usage)}`)
       : join([tx(`Ephemeral ports toward ${dest} ${pct(usage)} used (${blocking} of ${range.size}): connect() there will fail with EADDRNOTAVAIL ("Cannot assign requested address") at 100 %`,
         `连向 ${dest} 的临时端口已用 ${pct(usage)}（${blocking}/${range.size}）：用满时 connect() 会失败并报 EADDRNOTAVAIL（"Cannot assign requested address"）`),
       o ? join([tx('— likely client:', '——可能的客户端：'), owner(o)]) : tx('', '')]);
     const explanation = join([
       tx(`This host closes its connections to ${dest} first, so each one stays in TIME-WAIT for ${lenS} s (2MSL; ${os === 'windows' ? 'TcpTimedWaitDelay on Windows' : 'fixed on Linux'}) and keeps its 4-tuple. Toward a single ip:port only the local port varies, so at most ${range.size} connections per ${lenS} s ≈ ${Math.floor(sustainable)} new connections/s are sustainable; the TIME-WAIT count says this host opened about ${Math.round(observed)}/s over the last ${lenS} s.`,
-        `本机先关闭连向 ${dest} 的连接（主动关闭），每个连接在 TIME_WAIT 停留 ${lenS} 秒（2MSL，${os === 'windows' ? 'Windows 上为 TcpTimedWaitDelay' : 'Linux 上固定'}）并占住它的四元组。连向同一个 ip:端口时只有本地端口能变化，所以每 ${lenS} 秒最多 ${range.size} 个连接，约每秒 ${Math.floor(sustainable)} 个新连接；按 TIME_WAIT 数量估算，本机最近 ${lenS} 秒约每秒新建 ${Math.round(observed)} 个。`),
+        `本机先关闭连向 ${dest} 的连接（主动关闭），每个连接在 TIME-WAIT 停留 ${lenS} 秒（2MSL，${os === 'windows' ? 'Windows 上为 TcpTimedWaitDelay' : 'Linux 上固定'}）并占住它的四元组。连向同一个 ip:端口时只有本地端口能变化，所以每 ${lenS} 秒最多 ${range.size} 个连接，约每秒 ${Math.floor(sustainable)} 个新连接；按 TIME-WAIT 数量估算，本机最近 ${lenS} 秒约每秒新建 ${Math.round(observed)} 个。`),
       reuse ? tx(' tcp_tw_reuse applies here, so entries older than 1 s can be reused and only young ones count.', ' 此处 tcp_tw_reuse 生效，超过 1 秒的条目可被复用，只有更新的条目计入。') : tx('', ''),
-      at ? join([tx(' TIME-WAIT ages:', ' TIME_WAIT 时长：'), at]) : tx('', ''),
+      at ? join([tx(' TIME-WAIT ages:', ' TIME-WAIT 时长：'), at]) : tx('', ''),
     ], tx('', ''));
     const finding: FindingText = {
       id: 'time_wait_pressure', severity, summary,
@@ -198,7 +198,7 @@ function serverSide(s: HostSnapshot, tw: SocketRecord[]): FindingText[] {
     const { peers, distinct } = topPeers(socks, false, 5);
     out.push({
       id: 'time_wait_pressure', severity: 'info',
-      summary: join([tx(`${socks.length} TIME-WAIT on listening port ${port} of`, `监听端口 ${port} 上有 ${socks.length} 个 TIME_WAIT，属于`), owner(o),
+      summary: join([tx(`${socks.length} TIME-WAIT on listening port ${port} of`, `监听端口 ${port} 上有 ${socks.length} 个 TIME-WAIT，属于`), owner(o),
         tx('(the server closes first): harmless for the port', '（服务端主动关闭）：对该端口无害')]),
       evidence: {
         state: 'TIME-WAIT', count: socks.length, side: 'server', localPort: port,
@@ -208,7 +208,7 @@ function serverSide(s: HostSnapshot, tw: SocketRecord[]): FindingText[] {
       },
       explanation: tx(
         `The server side closes these connections first (it is the active closer), so it holds TIME-WAIT for ${lenS} s each — about ${Math.round(socks.length / lenS)} closes/s. Server-side TIME-WAIT never exhausts the listening port: each entry blocks only its own 4-tuple (client ip:port), and costs a ~200-byte minisocket, no file descriptor.`,
-        `这些连接由服务端先关闭（主动关闭），因此每个都在 TIME_WAIT 停留 ${lenS} 秒——约每秒关闭 ${Math.round(socks.length / lenS)} 个。服务端的 TIME_WAIT 永远不会耗尽监听端口：每个条目只占用它自己的四元组（客户端 ip:端口），只是约 200 字节的迷你套接字，不占文件描述符。`),
+        `这些连接由服务端先关闭（主动关闭），因此每个都在 TIME-WAIT 停留 ${lenS} 秒——约每秒关闭 ${Math.round(socks.length / lenS)} 个。服务端的 TIME-WAIT 永远不会耗尽监听端口：每个条目只占用它自己的四元组（客户端 ip:端口），只是约 200 字节的迷你套接字，不占文件描述符。`),
       fixes: [
         {
           text: tx('Usually nothing to do. To have fewer, let clients close first or keep connections alive longer (e.g. nginx keepalive_requests above the default 100, longer keepalive_timeout).',
@@ -231,13 +231,13 @@ function bucketPressure(s: HostSnapshot): FindingText[] {
   return [{
     id: 'time_wait_pressure', severity: 'warning',
     summary: tx(`TIME-WAIT table ${pct(tw / max)} full (${tw} of tcp_max_tw_buckets ${max}): past the limit closing connections skip TIME-WAIT`,
-      `TIME_WAIT 表已满 ${pct(tw / max)}（${tw}/${max}，tcp_max_tw_buckets）：超出后关闭的连接将跳过 TIME_WAIT`),
+      `TIME-WAIT 表已满 ${pct(tw / max)}（${tw}/${max}，tcp_max_tw_buckets）：超出后关闭的连接将跳过 TIME-WAIT`),
     evidence: { state: 'TIME-WAIT', count: tw, sysctls: { 'net.ipv4.tcp_max_tw_buckets': String(max) }, figures: { usage: Math.round((tw / max) * 1000) / 1000 } },
     explanation: tx('When the limit is reached the kernel destroys the TIME-WAIT entry at once and counts TCPTimeWaitOverflow (older kernels log "TCP: time wait bucket table overflow"). The connection then loses the protection TIME-WAIT gives against old duplicate segments and a lost last ACK.',
-      '达到上限后，内核会立即销毁 TIME_WAIT 条目并累加 TCPTimeWaitOverflow（旧内核会打印 "TCP: time wait bucket table overflow"）。连接因此失去 TIME_WAIT 对旧重复报文和最后一个 ACK 丢失的保护。'),
+      '达到上限后，内核会立即销毁 TIME-WAIT 条目并累加 TCPTimeWaitOverflow（旧内核会打印 "TCP: time wait bucket table overflow"）。连接因此失去 TIME-WAIT 对旧重复报文和最后一个 ACK 丢失的保护。'),
     fixes: [
       { text: tx('Reduce the churn (connection reuse), or raise tcp_max_tw_buckets if memory allows (each entry is ~200 bytes).', '减少连接的频繁建立与关闭（复用连接），或在内存允许时调大 tcp_max_tw_buckets（每个条目约 200 字节）。'),
-        caveat: tx('Never lower it "to kill TIME-WAIT": the kernel documentation says you must not lower the limit artificially.', '不要为了“清掉 TIME_WAIT”而调小它：内核文档明确说不要人为调低该上限。') },
+        caveat: tx('Never lower it "to kill TIME-WAIT": the kernel documentation says you must not lower the limit artificially.', '不要为了“清掉 TIME-WAIT”而调小它：内核文档明确说不要人为调低该上限。') },
     ],
   }];
 }
@@ -264,9 +264,9 @@ function checkTimeWait(s: HostSnapshot): FindingText[] {
 
 export const timeWaitPressure: Rule = {
   id: 'time_wait_pressure',
-  title: tx('TIME-WAIT and ephemeral-port exhaustion per destination', 'TIME_WAIT 与按目的地址的临时端口耗尽'),
+  title: tx('TIME-WAIT and ephemeral-port exhaustion per destination', 'TIME-WAIT 与按目的地址的临时端口耗尽'),
   thresholds: tx(
     `client side, per destination ip:port: ports in use ≥ ${TW_WARN_USAGE * 100} % of ip_local_port_range ⇒ warning, ≥ ${TW_CRIT_USAGE * 100} % ⇒ critical, ≥ ${TW_INFO_COUNT} TIME-WAIT ⇒ info; server side ≥ ${TW_SERVER_INFO_COUNT} on one port ⇒ info; TIME-WAIT ≥ ${TW_BUCKETS_WARN * 100} % of tcp_max_tw_buckets ⇒ warning`,
-    `客户端、按目的 ip:端口：占用端口 ≥ ip_local_port_range 的 ${TW_WARN_USAGE * 100}% 为警告，≥ ${TW_CRIT_USAGE * 100}% 为严重，TIME_WAIT ≥ ${TW_INFO_COUNT} 个为提示；服务端单端口 ≥ ${TW_SERVER_INFO_COUNT} 个为提示；TIME_WAIT ≥ tcp_max_tw_buckets 的 ${TW_BUCKETS_WARN * 100}% 为警告`),
+    `客户端、按目的 ip:端口：占用端口 ≥ ip_local_port_range 的 ${TW_WARN_USAGE * 100}% 为警告，≥ ${TW_CRIT_USAGE * 100}% 为严重，TIME-WAIT ≥ ${TW_INFO_COUNT} 个为提示；服务端单端口 ≥ ${TW_SERVER_INFO_COUNT} 个为提示；TIME-WAIT ≥ tcp_max_tw_buckets 的 ${TW_BUCKETS_WARN * 100}% 为警告`),
   check: checkTimeWait,
 };

@@ -61,8 +61,8 @@ export const halfCloseForever = exchange({
     lab.check(lab.state('B') === 'CLOSE-WAIT', `B is still in CLOSE-WAIT (it is ${lab.state('B')})`);
     lab.check(lab.net.nextEventTime() === undefined, 'no timer is pending anywhere');
     return {
-      en: `After shutdown(SHUT_WR) the socket is not an orphan — A's application may still read — so tcp_fin_timeout does not apply and FIN-WAIT-2 has no timer. With B never closing, the pair FIN-WAIT-2 / CLOSE-WAIT (seed 000's "一端处于FIN_WAIT2，而另一端处于CLOSE_WAIT") lasts for ever; only an application close() on either side ends it.`,
-      zh: `shutdown(SHUT_WR) 之后套接字不是孤儿——A 的应用还可以读——所以 tcp_fin_timeout 不适用，FIN-WAIT-2 没有定时器。B 从不关闭，于是“一端处于 FIN_WAIT2，而另一端处于 CLOSE_WAIT”会一直持续；只有某一端的应用调用 close() 才能结束。`,
+      en: `After shutdown(SHUT_WR) the socket is not an orphan — A's application may still read — so tcp_fin_timeout does not apply and FIN-WAIT-2 has no timer. With B never closing, the pair FIN-WAIT-2 / CLOSE-WAIT (seed 000's "一端处于FIN-WAIT-2，而另一端处于CLOSE-WAIT") lasts for ever; only an application close() on either side ends it.`,
+      zh: `shutdown(SHUT_WR) 之后套接字不是孤儿——A 的应用还可以读——所以 tcp_fin_timeout 不适用，FIN-WAIT-2 没有定时器。B 从不关闭，于是“一端处于 FIN-WAIT-2，而另一端处于 CLOSE-WAIT”会一直持续；只有某一端的应用调用 close() 才能结束。`,
     };
   },
 });
