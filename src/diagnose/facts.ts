@@ -147,7 +147,7 @@ export function topPeers(socks: SocketRecord[], withPort: boolean, limit = 5): {
 
 /**
  * How long the socket has been in its state. The source's own figure first; for Linux TIME-WAIT the
- * timer shows the time *remaining*, so age = 60 s − remaining (LINUX_FACTS §1).
+ * timer shows the time *remaining*, so age = 60 s − remaining (TCP_TIMEWAIT_LEN).
  */
 export function socketAgeMs(k: SocketRecord, os: Os): number | undefined {
   if (k.ageMs !== undefined) return k.ageMs;
@@ -190,7 +190,7 @@ export function isLoopback(address: string): boolean {
 
 /**
  * The likely owner of fd-less client-side sockets (TIME-WAIT, orphans) toward one ip:port: the
- * process owning most of the other sockets to that destination (FEATURES.md §3, gap 3).
+ * process owning most of the other sockets to that destination (Linux keeps no owner for them).
  */
 export function destinationOwner(s: HostSnapshot, address: string, port: number): Owner | undefined {
   const votes = new Map<number, number>();

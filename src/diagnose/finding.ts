@@ -66,7 +66,7 @@ export interface FindingOf<T> {
   severity: Severity;
   summary: T;
   evidence: Evidence;
-  /** The protocol reason, in the seeds' terms. */
+  /** The protocol reason: what Linux does and why these sockets are where they are. */
   explanation: T;
   fixes: FixOf<T>[];
   /** Evidence the source could not give, and how to get it ("run as root", "paste ss -tanp"). */

@@ -1,5 +1,5 @@
 // Every rule's findings, rendered in both languages: English output carries no Chinese, Chinese
-// output carries Chinese (review issue: "— 被动关闭" leaked into English `why:` text). A gallery of
+// output carries Chinese (no "— 被动关闭" inside an English `why:` line). A gallery of
 // hosts that between them fire every rule and most branches of each.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -57,7 +57,7 @@ const GALLERY: Record<string, HostSnapshot> = {
   orphanLimit: host({ sysctls: { 'net.ipv4.tcp_max_orphans': '10000' }, sockstat: { orphan: 6000 }, counters: { 'TcpExt:TCPAbortOnMemory': 12 } }, []),
   idle: host({}, times(150, (i) => sock('ESTABLISHED', '10.0.0.1:8080', `${peerIp(i)}:50000`, { pid: 2, name: 'java', timer: { kind: 'off', remainingMs: 0 }, extra: { lastrcv: 7_200_000, lastsnd: 7_200_000 } }))),
   idleUnknown: host({}, times(1200, (i) => sock('ESTABLISHED', '10.0.0.1:8080', `${peerIp(i)}:50000`, { pid: 2, name: 'java', timer: { kind: 'off', remainingMs: 0 } }))),
-  seedsSysctl: host({ sysctls: { ...LINUX_DEFAULT_SYSCTLS, 'net.ipv4.tcp_tw_recycle': '1', 'net.ipv4.tcp_fin_timeout': '30', 'net.ipv4.tcp_keepalive_time': '30' } }, []),
+  blogAdviceSysctl: host({ sysctls: { ...LINUX_DEFAULT_SYSCTLS, 'net.ipv4.tcp_tw_recycle': '1', 'net.ipv4.tcp_fin_timeout': '30', 'net.ipv4.tcp_keepalive_time': '30' } }, []),
   badSysctls: host({
     sysctls: { ...LINUX_DEFAULT_SYSCTLS, 'net.ipv4.tcp_max_tw_buckets': '100', 'net.ipv4.tcp_abort_on_overflow': '1', 'net.ipv4.tcp_syncookies': '0' },
     counters: { 'TcpExt:TCPTimeWaitOverflow': 500, 'TcpExt:TCPAbortOnData': 1000, 'Tcp:ActiveOpens': 5000, 'Tcp:PassiveOpens': 5000 },

@@ -1,7 +1,7 @@
 // READ THIS FIRST — several snapshots of one host, taken some seconds apart, made into one.
 //
 // Linux keeps no birth time for CLOSE-WAIT, ESTABLISHED or an owned FIN-WAIT-2, and its counters
-// are cumulative since boot. Sampling fills both gaps (FEATURES.md §3, gap 1 and 4):
+// are cumulative since boot. Sampling fills both gaps:
 // - a socket seen in the same state with the same 4-tuple (and inode, where known) in an earlier
 //   sample has been in that state at least since then: its `ageMs` becomes that lower bound, unless
 //   the source already knew its age (TIME-WAIT and orphan timers);

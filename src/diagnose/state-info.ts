@@ -1,6 +1,7 @@
 // What each of the eleven states means, who sees it, what ends it on Linux, and what many of them
 // mean on a server — the prose `tcplens explain STATE` prints around the transitions table. The
-// claims follow LINUX_FACTS.md; where the seeds say otherwise the text says what Linux really does.
+// claims follow the Linux source and ip-sysctl.rst; where common advice says otherwise the text says
+// what Linux really does.
 import type { Text } from '../i18n/lang.js';
 import type { TcpState } from '../model/states.js';
 import type { RuleId } from './finding.js';
@@ -52,7 +53,7 @@ export const STATE_INFO: Readonly<Record<TcpState, StateInfo>> = {
     meaning: x('The connection is open; data flows both ways.', '连接已建立，数据双向流动。'),
     who: x('Both ends.', '双方。'),
     ends: x('Either side closes (FIN), an RST, tcp_retries2 failed retransmissions (~15 min), or keepalive (SO_KEEPALIVE sockets only; 2 h 11 min 15 s by default) finds the peer dead. Without those it lasts forever.', '任一方关闭（FIN）、RST、tcp_retries2 次重传失败（约 15 分钟），或保活（仅 SO_KEEPALIVE 套接字；默认 2 小时 11 分 15 秒）发现对端已死。否则它会永远存在。'),
-    many: x('Usually healthy (keep-alive, pools). A problem when they are idle and nothing ends them: a missing or too long application timeout (the seeds\' Tomcat connectionTimeout case) or peers that vanished — see idle_established.', '通常是健康的（长连接、连接池）。当它们空闲且没有任何机制结束时才是问题：应用超时缺失或过长（种子文章的 Tomcat connectionTimeout 案例）或对端已消失——见 idle_established。'),
+    many: x('Usually healthy (keep-alive, pools). A problem when they are idle and nothing ends them: a missing or too long application timeout (a Tomcat server whose connectionTimeout/keepAliveTimeout never closes idle connections) or peers that vanished — see idle_established.', '通常是健康的（长连接、连接池）。当它们空闲且没有任何机制结束时才是问题：应用超时缺失或过长（例如 Tomcat 的 connectionTimeout/keepAliveTimeout 从不关闭空闲连接）或对端已消失——见 idle_established。'),
     rules: ['idle_established', 'keepalive_defaults'],
   },
   'FIN-WAIT-1': {
@@ -65,7 +66,7 @@ export const STATE_INFO: Readonly<Record<TcpState, StateInfo>> = {
   'FIN-WAIT-2': {
     meaning: x('Our FIN was ACKed; we wait for the peer\'s FIN (the peer is in CLOSE-WAIT).', '本端 FIN 已被确认，正在等待对端的 FIN（对端处于 CLOSE-WAIT）。'),
     who: x('The side that closes first (active close).', '主动关闭的一方。'),
-    ends: x('The peer\'s FIN (→ TIME-WAIT). Orphaned (application closed): Linux keeps only a minisocket and drops it after tcp_fin_timeout (60 s) — it does not last "until reboot" as the seeds say. Half-closed and still owned: no timer at all.', '对端的 FIN（→ TIME-WAIT）。已成孤儿（应用已关闭）：Linux 只保留一个迷你套接字，tcp_fin_timeout（60 秒）后丢弃——并不像种子文章说的“一直保持到重启”。半关闭且仍被持有：完全没有定时器。'),
+    ends: x('The peer\'s FIN (→ TIME-WAIT). Orphaned (application closed): Linux keeps only a minisocket and drops it after tcp_fin_timeout (60 s) — it does not last "until reboot" as is often said. Half-closed and still owned: no timer at all.', '对端的 FIN（→ TIME-WAIT）。已成孤儿（应用已关闭）：Linux 只保留一个迷你套接字，tcp_fin_timeout（60 秒）后丢弃——并不像常说的那样“一直保持到重启”。半关闭且仍被持有：完全没有定时器。'),
     many: x('Many orphans toward one peer: that peer\'s application is stuck in CLOSE-WAIT — look there. Many still owned by one process: it half-closes and waits forever; fix the application — see fin_wait2_orphans.', '大量连向同一对端的孤儿：该对端的应用卡在 CLOSE-WAIT——去那边查。大量被同一进程持有：它半关闭后无限等待；修改应用——见 fin_wait2_orphans。'),
     rules: ['fin_wait2_orphans'],
   },
@@ -73,7 +74,7 @@ export const STATE_INFO: Readonly<Record<TcpState, StateInfo>> = {
     meaning: x('The peer closed its half (its FIN arrived and was ACKed); the kernel waits for this application to call close().', '对端已关闭它的一半（收到并确认了它的 FIN）；内核在等待本端应用调用 close()。'),
     who: x('The side that is closed on (passive close).', '被动关闭的一方。'),
     ends: x('Only the application\'s close() (→ LAST-ACK), the process exiting, or an RST. No kernel timer: keepalive does not end it (the peer is alive and answers probes).', '只有应用的 close()（→ LAST-ACK）、进程退出，或 RST。没有内核定时器：保活也结束不了它（对端活着并会应答探测）。'),
-    many: x('A bug in the application that owns them — it never closes after the peer does (the seeds\' "check the code"). Recv-Q ≥ 1: it never read to EOF; Recv-Q 0: it read EOF and forgot close(). No sysctl fixes it — see close_wait_leak.', '持有它们的应用有缺陷——对端关闭后它从不关闭（“查代码”）。Recv-Q ≥ 1：从未读到 EOF；Recv-Q 为 0：读到了 EOF 却忘了 close()。没有哪个 sysctl 能修好它——见 close_wait_leak。'),
+    many: x('A bug in the application that owns them — it never closes after the peer does ("check the code"). Recv-Q ≥ 1: it never read to EOF; Recv-Q 0: it read EOF and forgot close(). No sysctl fixes it — see close_wait_leak.', '持有它们的应用有缺陷——对端关闭后它从不关闭（“查代码”）。Recv-Q ≥ 1：从未读到 EOF；Recv-Q 为 0：读到了 EOF 却忘了 close()。没有哪个 sysctl 能修好它——见 close_wait_leak。'),
     rules: ['close_wait_leak'],
   },
   CLOSING: {
@@ -93,7 +94,7 @@ export const STATE_INFO: Readonly<Record<TcpState, StateInfo>> = {
   'TIME-WAIT': {
     meaning: x('This end closed first and has ACKed the peer\'s FIN; it keeps the 4-tuple for 2MSL so a lost last ACK can be resent and old duplicates die out.', '本端先关闭，并已确认对端的 FIN；它在 2MSL 内保留该四元组，以便重发丢失的最后一个 ACK，并让旧的重复报文消失。'),
     who: x('Only the side that closes first (active close) — the client or the server, whichever closed first.', '只有主动关闭的一方——客户端或服务端，谁先关闭就是谁。'),
-    ends: x('Its timer: fixed 60 s on Linux (TCP_TIMEWAIT_LEN). tcp_fin_timeout does not change it, whatever the seeds say. tcp_tw_reuse lets connect() reuse an entry older than 1 s.', '它的定时器：Linux 上固定 60 秒（TCP_TIMEWAIT_LEN）。不管种子文章怎么说，tcp_fin_timeout 都改变不了它。tcp_tw_reuse 允许 connect() 复用超过 1 秒的条目。'),
+    ends: x('Its timer: fixed 60 s on Linux (TCP_TIMEWAIT_LEN). tcp_fin_timeout does not change it, whatever blog posts say. tcp_tw_reuse lets connect() reuse an entry older than 1 s.', '它的定时器：Linux 上固定 60 秒（TCP_TIMEWAIT_LEN）。不管博客怎么说，tcp_fin_timeout 都改变不了它。tcp_tw_reuse 允许 connect() 复用超过 1 秒的条目。'),
     many: x('On a server that closes first: harmless for its listening port (each entry blocks only one client 4-tuple, ~200 bytes, no fd). On a client: each blocks a local port toward that ip:port — about 470 new connections/s per destination with the default range. Reuse connections — see time_wait_pressure.', '在主动关闭的服务端：对其监听端口无害（每个条目只占一个客户端四元组，约 200 字节，不占 fd）。在客户端：每个条目占住一个连向该 ip:端口 的本地端口——默认范围下每个目的地每秒约 470 个新连接。请复用连接——见 time_wait_pressure。'),
     rules: ['time_wait_pressure'],
   },

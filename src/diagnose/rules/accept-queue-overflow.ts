@@ -1,7 +1,8 @@
 // READ THIS FIRST — accept_queue_overflow: connections the kernel completed that the application
 // does not accept() fast enough.
 //
-// Rules this file keeps (LINUX_FACTS §6):
+// Rules this file keeps (ip-sysctl.rst somaxconn and tcp_abort_on_overflow; include/net/sock.h
+// sk_acceptq_is_full; tcp_diag.c tcp_diag_get_info):
 // - For a LISTEN row, ss shows Recv-Q = sk_ack_backlog (completed connections waiting for accept())
 //   and Send-Q = sk_max_ack_backlog, the effective limit = min(listen() backlog, net.core.somaxconn),
 //   silently truncated. /proc and netstat show Send-Q 0 for a listener: the limit is then unknown.

@@ -70,7 +70,7 @@ test('no process info → says run as root / paste ss -tanp; Chinese text', () =
   assert.equal(en.evidence.pid, undefined);
   assert.ok(en.missing?.some((m) => /run tcplens as root.*ss -tanp/.test(m)));
   const [zh] = diagnose(s, { only, lang: 'zh' });
-  assert.match(zh.summary, /CLOSE_WAIT/);
+  assert.match(zh.summary, /CLOSE-WAIT/);
   assert.match(zh.explanation, /被动关闭/);
 });
 
@@ -100,7 +100,7 @@ test('pre-forked workers of one name leaking alike → one finding listing their
   assert.match(f.summary, /and 2 more php-fpm processes/);
 });
 
-test('CLOSE-WAIT with inode 0 on a listening port: never accepted, clients gave up in the accept queue (the seeds\' "BACKLOG 太大")', () => {
+test('CLOSE-WAIT with inode 0 on a listening port: never accepted, clients gave up in the accept queue ("backlog too large")', () => {
   const s = host({}, [sock('LISTEN', '0.0.0.0:8080', '0.0.0.0:*', { pid: 7, name: 'tomcat', recvQ: 100, sendQ: 100 }),
     ...times(30, (i) => sock('CLOSE-WAIT', '10.0.0.1:8080', `${peerIp(i)}:${50000 + i}`, { inode: 0, recvQ: 1 }))]);
   const [f] = diagnose(s, { only });

@@ -1,9 +1,9 @@
 // READ THIS FIRST — close_wait_leak: sockets the peer has closed and this host's application has not.
 //
 // Rules this file keeps:
-// - CLOSE-WAIT has no kernel timer (LINUX_FACTS §10): it ends only when the owning process calls
+// - CLOSE-WAIT has no kernel timer (tcp_timer.c arms none for it): it ends only when the owning process calls
 //   close() or exits. So no sysctl is ever offered as the fix; keepalive in particular cannot end it
-//   (the peer is alive and ACKs the probes) — the seeds' `tcp_keepalive_*` advice is called out.
+//   (the peer is alive and ACKs the probes) — the common `tcp_keepalive_*` advice is called out.
 // - Sockets are grouped by owner and by side: on a listening port (server side, grouped by local
 //   port) or toward one destination ip:port (client side). One group, one finding.
 // - On Linux, Recv-Q tells which bug it is: the FIN takes one sequence number and copied_seq only
@@ -113,8 +113,8 @@ function severityOf(s: HostSnapshot, socks: SocketRecord[], growing: boolean): S
 }
 
 const WHY_QUEUED: Text = tx(
-  ' These sockets have no file yet (inode 0): they were never accept()ed. The clients gave up and closed while their connections waited in the accept queue — the seeds\' "backlog too large" case: the application accepts too slowly for its queue.',
-  ' 这些套接字还没有文件（inode 为 0）：它们从未被 accept()。客户端在连接排队等待 accept 时放弃并关闭了——即种子文章中的“BACKLOG 太大”：应用 accept 的速度跟不上队列。',
+  ' These sockets have no file yet (inode 0): they were never accept()ed. The clients gave up and closed while their connections waited in the accept queue — the "backlog too large" case: the application accepts too slowly for its queue.',
+  ' 这些套接字还没有文件（inode 为 0）：它们从未被 accept()。客户端在连接排队等待 accept 时放弃并关闭了——即所谓“BACKLOG 太大”：应用 accept 的速度跟不上队列。',
 );
 
 /** The pid holding most of the sockets, and every pid holding some. */

@@ -11,7 +11,7 @@ test('defaults → no finding', () => {
   assert.deepEqual(run({}), []);
 });
 
-test('the seeds\' sysctl.conf (tw_recycle=1, fin_timeout=30) → warning for recycle, info that fin_timeout is not TIME-WAIT', () => {
+test('a sysctl.conf copied from blog advice (tw_recycle=1, fin_timeout=30) → warning for recycle, info that fin_timeout is not TIME-WAIT', () => {
   const fs = run({ 'net.ipv4.tcp_tw_recycle': '1', 'net.ipv4.tcp_fin_timeout': '30' });
   assert.equal(fs.length, 2);
   assert.equal(fs[0].severity, 'warning');
@@ -34,7 +34,7 @@ test('linger-0 aborts: TCPAbortOnData at 10 % of opens → warning citing SO_LIN
   assert.deepEqual(run({}, { 'TcpExt:TCPAbortOnData': 100, 'Tcp:ActiveOpens': 50_000, 'Tcp:PassiveOpens': 50_000 }), []);
 });
 
-test('keepalive_time = 30 (the seeds\' CLOSE-WAIT cure) → info that it does not cure CLOSE-WAIT', () => {
+test('keepalive_time = 30 (the usual online CLOSE-WAIT "cure") → info that it does not cure CLOSE-WAIT', () => {
   const [f] = run({ 'net.ipv4.tcp_keepalive_time': '30' });
   assert.equal(f.severity, 'info');
   assert.match(f.summary, /does not cure CLOSE-WAIT/);

@@ -1,4 +1,4 @@
-// READ THIS FIRST — dangerous_sysctl: settings (often copied from blog posts, including the seeds)
+// READ THIS FIRST — dangerous_sysctl: settings (often copied from blog posts and forum answers)
 // that hurt, and counters that show the damage. One row of CHECKS per setting; each row cites why.
 //
 // | check                   | fires when                                            | severity |
@@ -47,8 +47,8 @@ const CHECKS: Check[] = [
       severity: on ? 'warning' : 'info',
       summary: on ? tx('net.ipv4.tcp_tw_recycle = 1: SYNs from clients behind NAT are silently dropped', 'net.ipv4.tcp_tw_recycle = 1：NAT 后面客户端的 SYN 会被悄悄丢弃')
         : tx('net.ipv4.tcp_tw_recycle exists: this kernel is older than 4.12; keep it 0', '存在 net.ipv4.tcp_tw_recycle：内核早于 4.12；请保持为 0'),
-      explanation: tx('tcp_tw_recycle rejected SYNs whose timestamp was not newer than the last one seen from the same IP; hosts behind one NAT have different timestamp clocks, so all but one were refused (PAWSPassive rises). It was removed in Linux 4.12. Advice that sets it (including the seeds\') is out of date.',
-        'tcp_tw_recycle 会拒绝时间戳不比同一 IP 上次更新的 SYN；同一个 NAT 后面的主机时间戳时钟不同，结果只有一台能连上（PAWSPassive 增长）。Linux 4.12 已删除它。设置它的建议（包括种子文章里的）已经过时。'),
+      explanation: tx('tcp_tw_recycle rejected SYNs whose timestamp was not newer than the last one seen from the same IP; hosts behind one NAT have different timestamp clocks, so all but one were refused (PAWSPassive rises). It was removed in Linux 4.12. Advice that sets it is out of date.',
+        'tcp_tw_recycle 会拒绝时间戳不比同一 IP 上次更新的 SYN；同一个 NAT 后面的主机时间戳时钟不同，结果只有一台能连上（PAWSPassive 增长）。Linux 4.12 已删除它。设置它的建议已经过时。'),
       fixes: [{ text: tx('Set net.ipv4.tcp_tw_recycle = 0 and remove it from /etc/sysctl.conf.', '设置 net.ipv4.tcp_tw_recycle = 0，并从 /etc/sysctl.conf 删除。'),
         caveat: tx('For client-side port pressure use connection reuse or tcp_tw_reuse instead.', '客户端端口压力请改用连接复用或 tcp_tw_reuse。') }],
       sysctls: setTo('net.ipv4.tcp_tw_recycle', String(v)),
@@ -118,8 +118,8 @@ const CHECKS: Check[] = [
     return {
       severity,
       summary: tx(`${data} connections closed with RST while data was pending (TCPAbortOnData, ${pct(r)} of all opens)`, `${data} 个连接在数据未处理完时以 RST 关闭（TCPAbortOnData，占全部建连的 ${pct(r)}）`),
-      explanation: tx('TCPAbortOnData counts closes that had to send RST because data was still in flight or arrived after close — typically SO_LINGER with l_linger = 0, the seeds\' trick to avoid TIME-WAIT. The peer sees "connection reset" and unsent or unread data is lost.',
-        'TCPAbortOnData 统计因数据仍在途或关闭后又有数据到达而不得不发送 RST 的关闭——典型原因是 l_linger = 0 的 SO_LINGER，即种子文章里避免 TIME-WAIT 的技巧。对端看到 "connection reset"，未发送或未读取的数据丢失。'),
+      explanation: tx('TCPAbortOnData counts closes that had to send RST because data was still in flight or arrived after close — typically SO_LINGER with l_linger = 0, a trick often recommended to avoid TIME-WAIT. The peer sees "connection reset" and unsent or unread data is lost.',
+        'TCPAbortOnData 统计因数据仍在途或关闭后又有数据到达而不得不发送 RST 的关闭——典型原因是 l_linger = 0 的 SO_LINGER，这是网上常被推荐用来避免 TIME-WAIT 的技巧。对端看到 "connection reset"，未发送或未读取的数据丢失。'),
       fixes: [{ text: tx('Stop using SO_LINGER 0 to close; close normally (FIN) and reuse connections to avoid TIME-WAIT.', '不要用 SO_LINGER 0 关闭；正常关闭（FIN），用连接复用来避免 TIME-WAIT。'),
         caveat: tx('Counters are cumulative since boot; compare two snapshots for a rate.', '计数器自开机累计；比较两次快照才能得到速率。') }],
       counters: { 'TcpExt:TCPAbortOnData': data, 'Tcp:ActiveOpens+PassiveOpens': opens },
@@ -142,8 +142,8 @@ const CHECKS: Check[] = [
     return {
       severity: 'info',
       summary: tx(`net.ipv4.tcp_fin_timeout = ${v}: this shortens orphaned FIN-WAIT-2 only, not TIME-WAIT`, `net.ipv4.tcp_fin_timeout = ${v}：它只缩短孤儿 FIN-WAIT-2，不缩短 TIME-WAIT`),
-      explanation: tx('Blog advice (the seeds included) sets tcp_fin_timeout to shorten TIME-WAIT. On Linux TIME-WAIT is TCP_TIMEWAIT_LEN, fixed at 60 s; tcp_fin_timeout is how long an orphaned connection may wait in FIN-WAIT-2 for the peer\'s FIN.',
-        '很多博客（包括种子文章）用 tcp_fin_timeout 来缩短 TIME-WAIT。在 Linux 上 TIME-WAIT 是 TCP_TIMEWAIT_LEN，固定 60 秒；tcp_fin_timeout 是孤儿连接在 FIN-WAIT-2 等待对端 FIN 的时长。'),
+      explanation: tx('Blog advice often sets tcp_fin_timeout to shorten TIME-WAIT. On Linux TIME-WAIT is TCP_TIMEWAIT_LEN, fixed at 60 s; tcp_fin_timeout is how long an orphaned connection may wait in FIN-WAIT-2 for the peer\'s FIN.',
+        '很多博客用 tcp_fin_timeout 来缩短 TIME-WAIT。在 Linux 上 TIME-WAIT 是 TCP_TIMEWAIT_LEN，固定 60 秒；tcp_fin_timeout 是孤儿连接在 FIN-WAIT-2 等待对端 FIN 的时长。'),
       fixes: [{ text: tx('Keep it if you meant orphaned FIN-WAIT-2; for TIME-WAIT pressure see time_wait_pressure (connection reuse, port range, tcp_tw_reuse).', '如果本意是孤儿 FIN-WAIT-2 就保留；TIME-WAIT 压力请看 time_wait_pressure（连接复用、端口范围、tcp_tw_reuse）。') }],
       sysctls: setTo('net.ipv4.tcp_fin_timeout', String(v)),
     };
@@ -154,8 +154,8 @@ const CHECKS: Check[] = [
     return {
       severity: 'info',
       summary: tx(`net.ipv4.tcp_keepalive_time = ${v} s: aggressive, and it does not cure CLOSE-WAIT`, `net.ipv4.tcp_keepalive_time = ${v} 秒：过于激进，而且治不了 CLOSE-WAIT`),
-      explanation: tx('This is the seeds\' advice against CLOSE-WAIT. Keepalive probes go to a peer that already closed but is alive and answers them; CLOSE-WAIT ends only when the application calls close(). Meanwhile every idle SO_KEEPALIVE connection is probed every few seconds.',
-        '这是种子文章针对 CLOSE-WAIT 的建议。保活探测发给的是已经关闭但仍存活、会应答的对端；CLOSE-WAIT 只有在应用调用 close() 时才结束。与此同时，每个空闲的 SO_KEEPALIVE 连接每隔几秒就被探测一次。'),
+      explanation: tx('This is common advice against CLOSE-WAIT, and it does not work. Keepalive probes go to a peer that already closed but is alive and answers them; CLOSE-WAIT ends only when the application calls close(). Meanwhile every idle SO_KEEPALIVE connection is probed every few seconds.',
+        '这是网上针对 CLOSE-WAIT 的常见建议，但它无效。保活探测发给的是已经关闭但仍存活、会应答的对端；CLOSE-WAIT 只有在应用调用 close() 时才结束。与此同时，每个空闲的 SO_KEEPALIVE 连接每隔几秒就被探测一次。'),
       fixes: [{ text: tx('Restore the defaults (7200/75/9) and fix the application\'s close path; use per-socket TCP_KEEPIDLE where fast dead-peer detection is needed.', '恢复默认值（7200/75/9）并修复应用的关闭逻辑；需要快速发现死连接时使用套接字级 TCP_KEEPIDLE。') }],
       sysctls: setTo('net.ipv4.tcp_keepalive_time', String(v)),
     };
@@ -215,7 +215,7 @@ function checkSysctls(s: HostSnapshot): FindingText[] {
 export const dangerousSysctl: Rule = {
   id: 'dangerous_sysctl',
   title: tx('Settings that hurt, and counters that show the damage', '有害的设置，以及显示其后果的计数器'),
-  thresholds: tx('see the table in rules/dangerous-sysctl.ts: tcp_tw_recycle=1, tcp_max_tw_buckets < 4096, TCPTimeWaitOverflow > 0, tcp_abort_on_overflow=1, tcp_syncookies=0, TCPAbortOnData ≥ 5 % of opens ⇒ warning; the rest info',
-    '见 rules/dangerous-sysctl.ts 中的表：tcp_tw_recycle=1、tcp_max_tw_buckets < 4096、TCPTimeWaitOverflow > 0、tcp_abort_on_overflow=1、tcp_syncookies=0、TCPAbortOnData ≥ 建连数的 5% 为警告；其余为提示'),
+  thresholds: tx('tcp_tw_recycle=1, tcp_max_tw_buckets < 4096, TCPTimeWaitOverflow > 0 (info when sampled and not rising), tcp_abort_on_overflow=1, tcp_syncookies=0, TCPAbortOnData ≥ 5 % of opens and ≥ 1000 ⇒ warning; tcp_tw_recycle present and 0, TCPAbortOnData ≥ 1 % of opens and ≥ 100, TCPAbortOnLinger > 0, tcp_fin_timeout ≠ 60, tcp_keepalive_time < 60, tcp_max_orphans < 4096 (warning when TCPAbortOnMemory > 0), tcp_timestamps=0 while tcp_tw_reuse ≠ 0, net.core.somaxconn ≤ 128 ⇒ info',
+    'tcp_tw_recycle=1、tcp_max_tw_buckets < 4096、TCPTimeWaitOverflow > 0（有采样且未增长时为提示）、tcp_abort_on_overflow=1、tcp_syncookies=0、TCPAbortOnData ≥ 建连数的 5% 且 ≥ 1000 为警告；tcp_tw_recycle 存在且为 0、TCPAbortOnData ≥ 建连数的 1% 且 ≥ 100、TCPAbortOnLinger > 0、tcp_fin_timeout ≠ 60、tcp_keepalive_time < 60、tcp_max_orphans < 4096（TCPAbortOnMemory > 0 时为警告）、tcp_tw_reuse ≠ 0 时 tcp_timestamps=0、net.core.somaxconn ≤ 128 为提示'),
   check: checkSysctls,
 };

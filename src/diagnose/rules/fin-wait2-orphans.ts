@@ -1,10 +1,11 @@
 // READ THIS FIRST — fin_wait2_orphans: FIN-WAIT-2 (we sent FIN, the peer ACKed it and has not sent
 // its own) and orphan pressure.
 //
-// Rules this file keeps (LINUX_FACTS §2, §7):
+// Rules this file keeps (Linux ip-sysctl.rst tcp_fin_timeout and tcp_max_orphans; tcp.c __tcp_close,
+// tcp_timer.c tcp_out_of_resources):
 // - An *orphaned* FIN-WAIT-2 (the application already closed: inode 0, `timer:(timewait,…)`) is
 //   turned by Linux into a timewait minisocket that dies after tcp_fin_timeout (60 s). It cannot last
-//   forever, whatever the seeds say; the peer not sending FIN usually means the *peer's* application
+//   forever, whatever blog posts claim; the peer not sending FIN usually means the *peer's* application
 //   is stuck in CLOSE-WAIT. They count in sockstat `tw` and hold ephemeral ports (tw_reuse never takes them).
 // - A FIN-WAIT-2 that still has an owner (inode ≠ 0) is an application half-close
 //   (shutdown(SHUT_WR)); no timer applies, it can last forever, and the fix is in the application.
@@ -41,7 +42,7 @@ function orphaned(s: HostSnapshot, socks: SocketRecord[]): FindingText[] {
     if (g.length < FW2_ORPHAN_INFO) continue;
     const { peers, distinct } = topPeers(g, true, 5);
     const ages = ageStats(g, osOf(s));
-    // The paired view (PAINS #10): when the peer is on this host, its end is the CLOSE-WAIT socket.
+    // The paired view: when the peer is on this host, its end is the CLOSE-WAIT socket.
     const paired = g.map((k) => localPeerOf(s, k)).filter((x): x is SocketRecord => x !== undefined && x.state === 'CLOSE-WAIT');
     const pf = pairedFix(s, g);
     const lookThere: Text = pf.length ? pf[0].text

@@ -1,6 +1,7 @@
 // READ THIS FIRST — idle_established: many ESTABLISHED connections that nothing will ever end.
 //
-// Rules this file keeps (LINUX_FACTS §10; the seeds' Tomcat case, connectionTimeout):
+// Rules this file keeps (ESTABLISHED has no timer of its own in Linux; a Tomcat server with no
+// keepAliveTimeout/connectionTimeout is the classic case):
 // - Many ESTABLISHED is normally healthy (keep-alive, pools). It is a problem only when connections
 //   are idle and nothing ends them: no keepalive timer and no application timeout. A peer that
 //   vanished (crash, NAT/firewall idle timeout) then leaves them ESTABLISHED forever.
@@ -64,12 +65,12 @@ function checkIdle(s: HostSnapshot): FindingText[] {
         figures: { withoutKeepalive: socks.length, idleKnown: idles.length, idleOver30min: idleLong, ...(maxIdle !== undefined ? { maxIdleMs: maxIdle } : {}) },
       },
       explanation: join([tx(
-        'ESTABLISHED only ends when one side closes, an application timeout fires, or keepalive finds the peer dead. These sockets have no keepalive timer, so if the peer vanished (crash, power loss, a NAT or firewall that forgot the flow) they stay ESTABLISHED forever and keep a file descriptor and memory each. As in the seeds\' Tomcat case, the usual cause is an application idle timeout that is too long or missing.',
-        'ESTABLISHED 只有在一方关闭、应用超时触发，或保活探测发现对端已死时才会结束。这些套接字没有保活定时器，如果对端消失（崩溃、断电、NAT 或防火墙忘记了这条流），它们会永远停在 ESTABLISHED，每个都占着文件描述符和内存。正如种子文章里的 Tomcat 案例，通常原因是应用的空闲超时过长或缺失。'),
+        'ESTABLISHED only ends when one side closes, an application timeout fires, or keepalive finds the peer dead. These sockets have no keepalive timer, so if the peer vanished (crash, power loss, a NAT or firewall that forgot the flow) they stay ESTABLISHED forever and keep a file descriptor and memory each. As with a Tomcat server whose idle connections are never closed (connectionTimeout/keepAliveTimeout unset or too long), the usual cause is an application idle timeout that is too long or missing.',
+        'ESTABLISHED 只有在一方关闭、应用超时触发，或保活探测发现对端已死时才会结束。这些套接字没有保活定时器，如果对端消失（崩溃、断电、NAT 或防火墙忘记了这条流），它们会永远停在 ESTABLISHED，每个都占着文件描述符和内存。就像从不关闭空闲连接的 Tomcat 服务器（connectionTimeout/keepAliveTimeout 未设或过长），通常原因是应用的空闲超时过长或缺失。'),
         maxIdle !== undefined ? join([tx(' Longest idle:', ' 最长空闲：'), duration(maxIdle)]) : tx('', '')], tx('', '')),
       fixes: [
         { text: tx('Set an application idle timeout (Tomcat connectionTimeout/keepAliveTimeout, nginx keepalive_timeout, a pool\'s max idle time).', '设置应用空闲超时（Tomcat connectionTimeout/keepAliveTimeout、nginx keepalive_timeout、连接池的最大空闲时间）。'),
-          caveat: tx('Keep it above normal think time: the seeds\' connectionTimeout="100" (100 ms) would cut slow clients off.', '要高于正常的请求间隔：种子文章中的 connectionTimeout="100"（100 毫秒）会切断慢客户端。') },
+          caveat: tx('Keep it above normal think time: connectionTimeout="100" (100 ms), sometimes suggested online, would cut slow clients off.', '要高于正常的请求间隔：网上有时建议的 connectionTimeout="100"（100 毫秒）会切断慢客户端。') },
         { text: tx('Enable SO_KEEPALIVE with a per-socket TCP_KEEPIDLE/TCP_KEEPINTVL/TCP_KEEPCNT so dead peers are found.', '开启 SO_KEEPALIVE，并为套接字设置 TCP_KEEPIDLE/TCP_KEEPINTVL/TCP_KEEPCNT，以发现已死的对端。'),
           caveat: tx('Keepalive only detects dead peers; a live but idle client keeps answering probes.', '保活只能发现已死的对端；存活但空闲的客户端会一直应答探测。') },
       ],

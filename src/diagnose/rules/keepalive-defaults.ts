@@ -1,9 +1,10 @@
 // READ THIS FIRST — keepalive_defaults (info): what the keepalive sysctls mean for finding dead peers.
 //
-// Rules this file keeps (LINUX_FACTS §5): keepalive applies only to sockets that set SO_KEEPALIVE,
+// Rules this file keeps (ip-sysctl.rst tcp_keepalive_*, tcp_timer.c tcp_keepalive_timer): keepalive applies only to sockets that set SO_KEEPALIVE,
 // and per-socket TCP_KEEPIDLE/KEEPINTVL/KEEPCNT override the sysctls. A dead peer is declared after
 // time + intvl × probes: 7200 + 75 × 9 = 7875 s = 2 h 11 min 15 s by default. Keepalive never ends
-// CLOSE-WAIT (the peer is alive and answers), so it is not the seeds' cure for that.
+// CLOSE-WAIT (the peer is alive and answers), so lowering it is no cure for CLOSE-WAIT, whatever
+// advice found online says.
 // Threshold: info whenever tcp_keepalive_time ≥ 3600 s is known (never a warning: it is a default,
 // and most applications should use their own timeouts anyway).
 import type { HostSnapshot } from '../../model/snapshot.js';
@@ -41,7 +42,7 @@ function checkKeepalive(s: HostSnapshot): FindingText[] {
       'TCP 保活只对设置了 SO_KEEPALIVE 的套接字生效：静默 tcp_keepalive_time 秒后，内核每隔 tcp_keepalive_intvl 秒发一个探测，连续 tcp_keepalive_probes 个无应答就重置连接。它能发现已经消失的对端；它结束不了 CLOSE-WAIT（那个对端活着并会应答），也结束不了空闲但存活的连接。'),
     fixes: [
       { text: tx('Prefer per-socket TCP_KEEPIDLE/TCP_KEEPINTVL/TCP_KEEPCNT (or the application\'s own idle timeout) in the programs that need faster detection.', '在需要更快发现死连接的程序里，优先使用套接字级的 TCP_KEEPIDLE/TCP_KEEPINTVL/TCP_KEEPCNT（或应用自己的空闲超时）。'),
-        caveat: tx('Lowering the sysctls host-wide (the seeds\' 30/2/2) only affects SO_KEEPALIVE sockets, adds probe traffic, and still does nothing for CLOSE-WAIT.', '全局调小这些参数（种子文章中的 30/2/2）只影响 SO_KEEPALIVE 套接字，增加探测流量，而且依然解决不了 CLOSE-WAIT。') },
+        caveat: tx('Lowering the sysctls host-wide (advice often given online: tcp_keepalive_time=30, tcp_keepalive_intvl=2, tcp_keepalive_probes=2) only affects SO_KEEPALIVE sockets, adds probe traffic, and still does nothing for CLOSE-WAIT.', '全局调小这些参数（网上常见的建议：tcp_keepalive_time=30、tcp_keepalive_intvl=2、tcp_keepalive_probes=2）只影响 SO_KEEPALIVE 套接字，增加探测流量，而且依然解决不了 CLOSE-WAIT。') },
     ],
   }];
 }

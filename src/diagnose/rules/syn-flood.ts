@@ -1,6 +1,7 @@
 // READ THIS FIRST — syn_flood: half-open connections (SYN-RECEIVED) piling up on a listening port.
 //
-// Rules this file keeps (LINUX_FACTS §6, PAINS D):
+// Rules this file keeps (ip-sysctl.rst tcp_max_syn_backlog and tcp_syncookies; tcp_input.c
+// tcp_conn_request, tcp_syn_flood_action):
 // - A request socket sits in SYN-RECEIVED from our SYN-ACK until the client's ACK; a healthy server
 //   shows a few. The SYN queue of a listener is full when its length exceeds the listener's backlog
 //   (inet_csk_reqsk_queue_is_full); with tcp_syncookies = 1 the kernel then answers with cookies

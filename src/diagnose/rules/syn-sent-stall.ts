@@ -1,6 +1,7 @@
 // READ THIS FIRST — syn_sent_stall: this host's connect() calls hanging toward one destination.
 //
-// Rules this file keeps (LINUX_FACTS §6; PAINS #12, netdata#2169):
+// Rules this file keeps (ip-sysctl.rst tcp_syn_retries, tcp_syn_linear_timeouts, tcp_abort_on_overflow;
+// tcp_timer.c tcp_write_timeout):
 // - SYN-SENT normally lasts one round trip. Many toward one ip:port mean the SYNs get no answer:
 //   the destination is down or filtered (a firewall that drops), or its listen queues are full and
 //   its kernel drops our SYNs (tcp_abort_on_overflow = 0 there). A refused port answers RST at once

@@ -1,8 +1,9 @@
 // READ THIS FIRST — time_wait_pressure: TIME-WAIT, and whether it can exhaust ephemeral ports.
 //
-// Rules this file keeps (LINUX_FACTS §1, §3, §8):
+// Rules this file keeps (include/net/tcp.h TCP_TIMEWAIT_LEN; ip-sysctl.rst tcp_tw_reuse and
+// ip_local_port_range; tcp_ipv4.c tcp_twsk_unique; inet_hashtables.c __inet_hash_connect):
 // - Only the side that closes first enters TIME-WAIT (主动关闭方), for a fixed 60 s on Linux
-//   (TCP_TIMEWAIT_LEN); tcp_fin_timeout does not change it, whatever the seeds say.
+//   (TCP_TIMEWAIT_LEN); tcp_fin_timeout does not change it, whatever blog posts say.
 // - A TIME-WAIT entry blocks only its own 4-tuple. connect() can reuse a local port toward other
 //   destinations, so a client runs out of ports *per destination ip:port*: it sustains about
 //   range ÷ 60 s new connections per second toward one ip:port (28,232 ÷ 60 ≈ 470/s by default).
@@ -67,7 +68,7 @@ function notFixes(s: HostSnapshot): FixOf<Text>[] {
 
 /**
  * Windows has no sysctls: the range is `netsh int ipv4 set dynamicport` and TIME-WAIT *is* tunable
- * there (TcpTimedWaitDelay, 30–300 s, default 120 s) — the one place the seeds' advice to shorten it
+ * there (TcpTimedWaitDelay, 30–300 s, default 120 s) — the one place where advice to shorten it
  * applies.
  */
 function windowsFixes(dest: string, range: PortRange): FixOf<Text>[] {
