@@ -1,7 +1,7 @@
 // The simulated host under load: how many short connections per second the lab simulates
 // (`short-connections`, client closes, tcp_tw_reuse=1 so every one succeeds), beside what the real
 // kernel does on loopback with node:net in the same run; and the heap one TIME-WAIT entry costs,
-// beside the kernel's tcp_timewait_sock (~168 bytes, LINUX_FACTS §1). Medians of 3 runs.
+// beside the kernel's tcp_timewait_sock (~168 bytes on x86-64). Medians of 3 runs.
 import net from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -112,6 +112,6 @@ export async function run(): Promise<void> {
   const per = median(m.map((x) => x.perEntry));
   process.stdout.write('| TIME-WAIT entry | bytes |\n|---|---|\n');
   process.stdout.write(`| tcplens simulated host (heap delta / ${m[0].tw.toLocaleString('en-US')} entries, median of 3) | ${Math.round(per).toLocaleString('en-US')} |\n`);
-  process.stdout.write('| Linux tcp_timewait_sock (kernel slab object, LINUX_FACTS §1) | ~168 |\n');
+  process.stdout.write('| Linux tcp_timewait_sock (kernel slab object, x86-64) | ~168 |\n');
   process.stdout.write(`\nratio: a simulated TIME-WAIT entry costs ${(per / 168).toFixed(0)}× the kernel's; each is a TimeWaitSock minisocket (like Linux's tcp_timewait_sock) plus its entries in the host's 4-tuple, port and deadline tables.\n`);
 }

@@ -2,7 +2,7 @@
 // against what people type today, in one run on the same sockets:
 //   ss -tan | awk '{print $1}' | sort | uniq -c
 //   ss -tan | awk '{++S[$1]} END {for(a in S) print a, S[a]}'
-//   netstat -n | awk '/^tcp/ {++S[$NF]} END {for(a in S) print a, S[a]}'   (the seeds' one-liner)
+//   netstat -n | awk '/^tcp/ {++S[$NF]} END {for(a in S) print a, S[a]}'   (the classic one-liner)
 // The sockets live in a network namespace made for the run (servers on a few ports and as many
 // client processes holding N connections, so 2N sockets plus listeners); everything is removed
 // afterwards. Each

@@ -1,5 +1,5 @@
 // Lines of a pasted input that could not be read — the one path `doctor`, `states` and `ls` share,
-// so no command drops them silently (review issue 5):
+// so no command drops them silently:
 //   - human output: each unreadable line on stderr as `file:line: reason` (first 20, then a count);
 //   - --json: the same problems in the document's `problems` array (ParseProblem: file, line,
 //     message in English, zh, the line's text cut to 200 characters);

@@ -2,7 +2,7 @@
 // its Linux name, with Linux 6.x's default and a one-line doc. `tcplens sim --set`, packetdrill
 // backtick lines and the doctor's sysctl checks all read this table; docs are drawn from it.
 // Sources: Documentation/networking/ip-sysctl.rst; net/ipv4/tcp_ipv4.c tcp_sk_init();
-// include/net/tcp.h; ../shared/reference/LINUX_FACTS.md. Host-size-dependent defaults
+// include/net/tcp.h. Host-size-dependent defaults
 // (tcp_max_syn_backlog, tcp_max_tw_buckets, tcp_max_orphans) use a 262144-bucket ehash.
 
 type Triple = readonly [number, number, number];

@@ -6,7 +6,7 @@
 // - Every other spelling (Linux's numeric codes, ss, net-tools netstat in any locale, lsof,
 //   BSD/macOS netstat, Windows netstat.exe in any language, PowerShell Get-NetTCPConnection) maps
 //   onto those names through the one table here, `SPELLINGS`. Parsers never hard-code a state word.
-// Sources: RFC 9293 §3.3.2; Linux include/net/tcp_states.h; ../shared/reference/FORMATS.md §1.
+// Sources: RFC 9293 §3.3.2; Linux include/net/tcp_states.h; each tool's source and translations.
 
 export const TCP_STATES = [
   'CLOSED',
@@ -74,7 +74,7 @@ export const TOOL_SPELLING: Readonly<Record<'ss' | 'netstat', Readonly<Record<Tc
 
 /**
  * Every spelling seen in the wild, keyed by its normalised form (see `normaliseWord`), mapped to the
- * RFC name. Sources per group in FORMATS.md §1 and "Localised state words".
+ * RFC name. Each group below names the tool (and locale) its spellings come from.
  * Parsers add nothing elsewhere: a new spelling goes here.
  */
 export const SPELLINGS: Readonly<Record<string, TcpState>> = {

@@ -1,5 +1,5 @@
-// Draws an ExchangeResult as the seeds draw it (seed 000: "Client  消息  Server" with each side's
-// state down its own column): time, A's state, the arrow with the segment, B's state. A state is
+// Draws an ExchangeResult as TCP sequence diagrams are usually drawn ("Client  message  Server",
+// each side's state down its own column): time, A's state, the arrow with the segment, B's state. A state is
 // printed on the rows where it changes, so the eye follows the transitions. Below it, the state
 // timeline per side with the reason for each change, then the checked conclusion.
 import { t, type Lang } from '../i18n/lang.js';

@@ -4,7 +4,7 @@
 // TCPTV_MSL 30 s and 2*MSL in tcp_twstart(); Windows TcpTimedWaitDelay (default 240 s, 30..300) and
 // TcpFinWait2Delay (default 240 s, 30..300) under HKLM\System\CurrentControlSet\Services\Tcpip\Parameters.
 // All three have an orphaned-FIN-WAIT-2 timer; `--set fin_wait2_timer=0` models a stack without one
-// (the seeds' "FIN_WAIT_2 never times out"), where an orphan whose peer never sends FIN stays for ever.
+// (what people mean by "FIN_WAIT_2 never times out"), where an orphan whose peer never sends FIN stays for ever.
 import type { TcpConfig } from '../core/config.js';
 
 export type ProfileName = 'linux' | 'bsd' | 'windows';

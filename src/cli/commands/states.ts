@@ -1,4 +1,4 @@
-// `tcplens states`: sockets per state — the seeds' `netstat -n | awk '/^tcp/ {++S[$NF]}'` done right:
+// `tcplens states`: sockets per state — the well-known `netstat -n | awk '/^tcp/ {++S[$NF]}'` done right:
 // RFC names whatever the tool's spelling or locale, IPv4 and IPv6 together, LISTEN counted, no
 // header lines miscounted, zeros left out unless --all. `--by process|lport|raddr` splits the counts.
 // On this host without --by it counts straight from /proc's bytes (no process walk): the fast path.

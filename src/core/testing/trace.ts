@@ -1,4 +1,4 @@
-// READ THIS FIRST — the trace vocabulary of the engine's tests (smoltcp's send!/recv!, STYLE.md §6).
+// READ THIS FIRST — the trace vocabulary of the engine's tests (after smoltcp's send!/recv!).
 // One line of a test is one packetdrill line:
 //   t.send(0.01, '. 1:1(0) ack 1 win 257')       the peer's segment arrives at 10 ms
 //   t.recv(0.01, '. 1:1(0) ack 101')              exactly these segments left at that time, then nothing

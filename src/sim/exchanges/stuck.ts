@@ -1,7 +1,7 @@
 // Connections that get stuck, and what (if anything) ends them: a CLOSE-WAIT leak, an orphaned
 // FIN-WAIT-2 and its tcp_fin_timeout, a half-closed FIN-WAIT-2 with no timer at all, and keepalive
 // finding a dead peer. Linux tcp_rcv_state_process (FIN_WAIT1 case: tcp_fin_time, tcp_time_wait
-// with substate FIN_WAIT2), tcp_keepalive_timer; ../shared/reference/LINUX_FACTS.md §2, §5.
+// with substate FIN_WAIT2), tcp_keepalive_timer; ip-sysctl.rst tcp_fin_timeout and tcp_keepalive_*.
 import { isSysError } from '../../core/errno.js';
 import { exchange, secs } from '../exchange-kit.js';
 import { dwell, establish } from './common.js';
@@ -61,7 +61,7 @@ export const halfCloseForever = exchange({
     lab.check(lab.state('B') === 'CLOSE-WAIT', `B is still in CLOSE-WAIT (it is ${lab.state('B')})`);
     lab.check(lab.net.nextEventTime() === undefined, 'no timer is pending anywhere');
     return {
-      en: `After shutdown(SHUT_WR) the socket is not an orphan — A's application may still read — so tcp_fin_timeout does not apply and FIN-WAIT-2 has no timer. With B never closing, the pair FIN-WAIT-2 / CLOSE-WAIT (seed 000's "一端处于FIN-WAIT-2，而另一端处于CLOSE-WAIT") lasts for ever; only an application close() on either side ends it.`,
+      en: `After shutdown(SHUT_WR) the socket is not an orphan — A's application may still read — so tcp_fin_timeout does not apply and FIN-WAIT-2 has no timer. With B never closing, the pair FIN-WAIT-2 / CLOSE-WAIT ("one end in FIN-WAIT-2, the other in CLOSE-WAIT", as it is often reported) lasts for ever; only an application close() on either side ends it.`,
       zh: `shutdown(SHUT_WR) 之后套接字不是孤儿——A 的应用还可以读——所以 tcp_fin_timeout 不适用，FIN-WAIT-2 没有定时器。B 从不关闭，于是“一端处于 FIN-WAIT-2，而另一端处于 CLOSE-WAIT”会一直持续；只有某一端的应用调用 close() 才能结束。`,
     };
   },

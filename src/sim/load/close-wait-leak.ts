@@ -1,6 +1,6 @@
 // close-wait-leak-at-scale: a server application that forgets close() on one code path. Clients send
 // a request and close; the server reads to EOF and closes, except on the leaky path, where the
-// connection stays in CLOSE-WAIT for ever (it has no timer, LINUX_FACTS §10) and its fd leaks. The
+// connection stays in CLOSE-WAIT for ever (it has no timer in Linux) and its fd leaks. The
 // leak grows linearly until the process hits its fd limit (RLIMIT_NOFILE): accept() fails with
 // EMFILE, the accept queue fills, SYNs are dropped (ListenOverflows) and new clients time out —
 // the cascade production reports show. The clients' side of each leaked connection sits in

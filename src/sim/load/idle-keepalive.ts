@@ -1,4 +1,4 @@
-// idle-keepalive: the seeds' Tomcat case — thousands of ESTABLISHED connections on a server that
+// idle-keepalive: a Tomcat server whose idle connections are never closed — thousands of ESTABLISHED connections on a server that
 // never closes idle ones. Clients open connections and then go quiet; some client machines vanish
 // (unplugged: no FIN, no RST ever arrives). Without keepalive and without an application idle
 // timeout the server holds every one of them for ever; SO_KEEPALIVE finds the vanished peers after
@@ -30,8 +30,8 @@ export const idleKeepalive: Scenario = {
   name: 'idle-keepalive',
   kind: 'load',
   summary: both(
-    'Many idle ESTABLISHED connections, some to vanished clients: what SO_KEEPALIVE (2 h 11 min by default) and an application idle timeout each clean up (the seeds\' Tomcat case)',
-    '大量空闲 ESTABLISHED 连接，部分客户端已消失：SO_KEEPALIVE（默认 2 小时 11 分）和应用空闲超时各自能清理什么（种子文章里的 Tomcat 案例）',
+    'Many idle ESTABLISHED connections, some to vanished clients: what SO_KEEPALIVE (2 h 11 min by default) and an application idle timeout each clean up (like a Tomcat server without connectionTimeout)',
+    '大量空闲 ESTABLISHED 连接，部分客户端已消失：SO_KEEPALIVE（默认 2 小时 11 分）和应用空闲超时各自能清理什么（就像没有设置 connectionTimeout 的 Tomcat 服务器）',
   ),
   params: PARAMS,
   run: (opts) => runIdleKeepalive(opts),

@@ -1,4 +1,4 @@
-// The load scenarios (issue "host under load"): short-connections, accept-backlog, syn-flood,
+// The load scenarios (a host under load): short-connections, accept-backlog, syn-flood,
 // idle-keepalive, close-wait-leak-at-scale. Registered into the lab's scenario registry.
 import type { Scenario } from '../scenario.js';
 import { acceptBacklog } from './accept-backlog.js';

@@ -1,9 +1,9 @@
 // short-connections: one client host opens connections to one server at a steady rate; each is
-// closed as soon as it is established, by the client or by the server (`closer`). The seeds' story
-// ("the server closes right after answering; then the client fires 2,000 concurrent connections
-// and some fail to connect") and its usual remedies are all flags of this one run:
+// closed as soon as it is established, by the client or by the server (`closer`). A common
+// report ("the server closes right after answering; then the client fires 2,000 concurrent
+// connections and some fail to connect") and its usual remedies are all flags of this one run:
 //   closer=client           → TIME-WAIT piles up on the client; past range/60 s per second toward one
-//                              ip:port, connect() fails with EADDRNOTAVAIL (LINUX_FACTS §8)
+//                              ip:port, connect() fails with EADDRNOTAVAIL (__inet_hash_connect)
 //   --set tcp_tw_reuse=1     → the client takes TIME-WAIT 4-tuples older than 1 s (timestamps on)
 //   --set ip_local_port_range="1024 65535"  → more 4-tuples, later exhaustion
 //   linger0=true            → the closer sends RST instead of FIN: no TIME-WAIT at all
