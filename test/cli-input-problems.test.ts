@@ -1,4 +1,4 @@
-// Unreadable input lines, the same in doctor, states and ls (review issue 5, defect 1): named with
+// Unreadable input lines, the same in doctor, states and ls: named with
 // their line numbers on stderr (human output) or in `problems` (--json); a listing whose header was
 // recognised but of which no row could be read exits 2 instead of printing "TOTAL 0".
 import { test } from 'node:test';

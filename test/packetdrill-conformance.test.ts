@@ -1,5 +1,5 @@
 // The conformance report over the real corpus: one row per MANIFEST script, totals, a diagnosis
-// line for every failure, and the issue's bar: at least 80% of the scripts that pass on Linux.
+// line for every failure, and the bar: at least 80% of the scripts that pass on Linux.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';

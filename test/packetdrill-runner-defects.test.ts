@@ -1,5 +1,5 @@
-// Runner defects found in review, one fixture each (test/fixtures/packetdrill/review/): each test
-// failed before its fix. The fixtures are our own scripts, not corpus copies.
+// Runner defects, one fixture each (test/fixtures/packetdrill/runner-defects/): each test
+// guards one way the runner could misread or mis-run a script. The fixtures are our own scripts, not corpus copies.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -7,7 +7,7 @@ import { ROOT } from './helpers/paths.js';
 import { runCli } from './helpers/run-cli.js';
 import { runFile } from '../src/cli/commands/packetdrill.js';
 
-const fx = (p: string): string => path.join(ROOT, 'test/fixtures/packetdrill/review', p);
+const fx = (p: string): string => path.join(ROOT, 'test/fixtures/packetdrill/runner-defects', p);
 
 function outcome(file: string): { outcome: string; line?: number; message?: string } {
   const o = runFile(fx(file), 'ipv4');
@@ -34,14 +34,14 @@ test('getsockopt [optlen] is compared: 4 passes, 8 and 2 fail as packetdrill fai
 });
 
 test('a comment-only script is a parse error at end of file, exit 2 (not "PASS (0 events)")', () => {
-  const f = 'test/fixtures/packetdrill/review/comment-only.pkt';
+  const f = 'test/fixtures/packetdrill/runner-defects/comment-only.pkt';
   const r = runCli(['packetdrill', f]);
   assert.equal(r.status, 2);
   assert.equal(r.stdout.trim(), `ERROR ${f}:5:1: expected at least one timed event (such as \`0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\`), found end of file`);
 });
 
 test('an unterminated backtick is reported at end of file, naming where it started', () => {
-  const f = 'test/fixtures/packetdrill/review/unterminated-backtick.pkt';
+  const f = 'test/fixtures/packetdrill/runner-defects/unterminated-backtick.pkt';
   const r = runCli(['packetdrill', f]);
   assert.equal(r.status, 2);
   assert.equal(r.stdout.trim(), `ERROR ${f}:6:1: unterminated shell command starting at 3:1: expected '\`' before end of file`);
@@ -55,7 +55,7 @@ test('--tolerance_usecs=0 --tolerance_percent=0 mean zero: 1 ms late fails, exac
 });
 
 test('a tolerance that is not a number is a located error, exit 2', () => {
-  const f = 'test/fixtures/packetdrill/review/tolerance-not-a-number.pkt';
+  const f = 'test/fixtures/packetdrill/runner-defects/tolerance-not-a-number.pkt';
   const r = runCli(['packetdrill', f]);
   assert.equal(r.status, 2);
   assert.equal(r.stdout.trim(), `ERROR ${f}:2:19: expected a whole number of microseconds (0 allowed) after --tolerance_usecs=, found 'lots'`);

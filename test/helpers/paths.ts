@@ -14,7 +14,7 @@ function findRoot(from: string): string {
 }
 
 export const ROOT = findRoot(path.dirname(fileURLToPath(import.meta.url)));
-/** ../shared beside the repository: seeds, reference notes, packetdrill conformance scripts. */
+/** ../shared beside the repository: the packetdrill conformance corpus. */
 export const SHARED = path.resolve(ROOT, '../shared');
 /** True when running the TypeScript sources under tsx rather than the compiled dist/. */
 export const FROM_SOURCE = fileURLToPath(import.meta.url).endsWith('.ts');
