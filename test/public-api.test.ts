@@ -59,3 +59,15 @@ test('the pure entry exports no Node-only reader', () => {
     assert.equal(name in tcplens, false, name);
   }
 });
+
+test('every name the two entry points export has a one-line description above it', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { fileURLToPath } = await import('node:url');
+  for (const entry of ['index', 'node']) {
+    const file = fileURLToPath(new URL(`../../src/public/${entry}.ts`, import.meta.url));
+    const lines = readFileSync(file, 'utf8').split('\n');
+    const bare = lines.flatMap((l, i) => (/^export\b/.test(l) && !/^\/\*\*.*\*\/$/.test(lines[i - 1] ?? '') ? [`${entry}.ts:${i + 1}: ${l}`] : []));
+    assert.deepEqual(bare, []);
+    assert.equal(lines.filter((l) => /^export \*/.test(l)).length, 0, 'exports are chosen, not export *');
+  }
+});
