@@ -1,3 +1,3 @@
 #!/usr/bin/env node
-// The installed CLI: a thin launcher over the compiled entry point (npm ci builds dist/ in "prepare").
+// The installed CLI: a thin launcher over the compiled entry point (`npm run build` makes dist/).
 import '../dist/src/cli/entry.js';

@@ -1,10 +1,14 @@
 // Builds the optional native addon (src/node/native: NETLINK_SOCK_DIAG reader) with npm's own
-// bundled node-gyp and copies it to build/tcplens_sockdiag.node. Optional by design: any failure
-// (not Linux, no compiler, no Node headers, no node-gyp) prints one line and exits 0, and tcplens
-// reads /proc instead (src/node/native/sock-diag.ts). Never downloads: it builds against the
-// headers of the running Node (npm's `nodedir`, or <prefix>/include/node beside node itself).
+// bundled node-gyp and copies it to build/tcplens_sockdiag.node. `npm test` runs it in the
+// repository; an installed package never runs it by itself (it has no install script), and a user
+// who wants the fast path runs `node node_modules/tcplens/scripts/build-native.mjs` once.
+// Optional by design: any failure (not Linux, no compiler, no Node headers, no node-gyp) prints one
+// line and exits 0, and tcplens reads /proc instead (src/node/native/sock-diag.ts). Never
+// downloads: it builds against the headers of the running Node (npm's `nodedir`, or
+// <prefix>/include/node beside node itself).
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -19,6 +23,18 @@ function skip(why) {
 
 if (process.platform !== 'linux') skip('not Linux');
 if (process.env.TCPLENS_NO_NATIVE === '1') skip('TCPLENS_NO_NATIVE=1');
+
+// `npm test` runs this every time: an addon newer than its sources that this Node loads is kept.
+function upToDate() {
+  if (!existsSync(out)) return false;
+  const built = statSync(out).mtimeMs;
+  if (['sock-diag.c', 'binding.gyp'].some((f) => statSync(path.join(dir, f)).mtimeMs > built)) return false;
+  try { createRequire(import.meta.url)(out); return true; } catch { return false; }
+}
+if (upToDate()) {
+  process.stdout.write(`tcplens: native sock_diag addon up to date: ${path.relative(root, out)}\n`);
+  process.exit(0);
+}
 
 // npm tells lifecycle scripts where its node-gyp is; otherwise look beside npm itself.
 const prefix = path.dirname(path.dirname(process.execPath));

@@ -41,3 +41,33 @@ test('a Host driven by hand refuses a connection to a closed port with ECONNREFU
   }
   assert.deepEqual(a.getsockopt(fd, 'SO_ERROR'), 111);
 });
+
+test('the Node entry adds the live read, capture and the CLI, and repeats nothing of the pure entry', async () => {
+  const node = await import('../src/public/node.js');
+  for (const name of ['readLiveSnapshot', 'readLiveStateCounts', 'writeCapture', 'runCli', 'nativeAvailable']) {
+    assert.equal(typeof (node as Record<string, unknown>)[name], 'function', name);
+  }
+  const shared = Object.keys(node).filter((k) => k in tcplens);
+  assert.deepEqual(shared, []);
+  const snap = await node.readLiveSnapshot({ processes: false });
+  assert.equal(snap.sources[0].kind, 'proc');
+  assert.ok(Array.isArray(tcplens.diagnose(snap)));
+});
+
+test('the pure entry exports no Node-only reader', () => {
+  for (const name of ['readLiveSnapshot', 'readLiveSnapshotSync', 'writeCapture', 'runCli', 'parseProcNetTcp']) {
+    assert.equal(name in tcplens, false, name);
+  }
+});
+
+test('every name the two entry points export has a one-line description above it', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { fileURLToPath } = await import('node:url');
+  for (const entry of ['index', 'node']) {
+    const file = fileURLToPath(new URL(`../../src/public/${entry}.ts`, import.meta.url));
+    const lines = readFileSync(file, 'utf8').split('\n');
+    const bare = lines.flatMap((l, i) => (/^export\b/.test(l) && !/^\/\*\*.*\*\/$/.test(lines[i - 1] ?? '') ? [`${entry}.ts:${i + 1}: ${l}`] : []));
+    assert.deepEqual(bare, []);
+    assert.equal(lines.filter((l) => /^export \*/.test(l)).length, 0, 'exports are chosen, not export *');
+  }
+});

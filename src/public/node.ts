@@ -1,0 +1,54 @@
+// `import … from 'tcplens/node'`: what only Node on a real host can do — read this machine's (or a
+// network namespace's) sockets from /proc or netlink, write capture folders, run the CLI. It adds to
+// the pure entry (`tcplens`, ./index.ts) rather than repeating it: take the engine, the lab, the
+// parsers and the diagnosis from there.
+//
+//   import { readLiveSnapshot } from 'tcplens/node';
+//   import { diagnose } from 'tcplens';
+//   const findings = diagnose(await readLiveSnapshot({ processes: false }));
+//
+// Grouped by concern; each name is chosen, not `export *`.
+
+// ── Live reads: /proc (or a captured tree), another network namespace, the netlink fast path ─────
+/** This host's TCP sockets, counters and sysctls now, from /proc (or `procRoot`, or the `netns` namespace). */
+export { readLiveSnapshot } from '../node/live-snapshot.js';
+/** The same read as `readLiveSnapshot`, blocking. */
+export { readLiveSnapshotSync } from '../node/live-snapshot.js';
+/** Sockets per state only, the cheap read behind `tcplens states`. */
+export { readLiveStateCounts } from '../node/live-snapshot.js';
+/** Where and how to read: /proc root, namespace name, whether to name each socket's process, clock. */
+export type { LiveOptions } from '../node/live-snapshot.js';
+/** Thrown when a live source cannot be read (no such namespace, not root…); its message says why. */
+export { LiveSourceError } from '../node/netns.js';
+/** Throws LiveSourceError unless the name is a valid `ip netns` name. */
+export { checkNetnsName } from '../node/netns.js';
+/** True when the optional NETLINK_SOCK_DIAG addon is built and loaded; without it reads use /proc. */
+export { nativeAvailable } from '../node/native/sock-diag.js';
+/** Parses `/proc/net/tcp` or `/proc/net/tcp6` bytes into socket records, byte by byte. */
+export { parseProcNetTcp } from '../node/proc-net-tcp.js';
+/** Sockets per state from `/proc/net/tcp[6]` bytes without building records. */
+export { countProcNetTcpStates } from '../node/proc-net-tcp.js';
+/** What `parseProcNetTcp` returns: sockets and problems. */
+export type { ProcNetTcpResult } from '../node/proc-net-tcp.js';
+/** Which file `parseProcNetTcp` reads (tcp or tcp6) and the byte order of the host that wrote it. */
+export type { ProcNetTcpOptions } from '../node/proc-net-tcp.js';
+
+// ── Capture: a folder of /proc files and tool output that `--input DIR` reads back ───────────────
+/** Writes a capture folder (what `tcplens capture DIR` does) into a new or empty directory. */
+export { writeCapture } from '../node/capture.js';
+/** Thrown when a capture cannot be written; carries the message in every language. */
+export { CaptureError } from '../node/capture.js';
+/** What a capture wrote and which tools it skipped. */
+export type { CaptureResult } from '../node/capture.js';
+/** One file a capture wrote and where it came from. */
+export type { CaptureFile } from '../node/capture.js';
+/** Where to capture from and whether to run the listing tools. */
+export type { CaptureOptions } from '../node/capture.js';
+
+// ── The CLI, callable in-process ──────────────────────────────────────────────────────────────────
+/** Runs the `tcplens` CLI with these arguments; resolves to its exit status. */
+export { main as runCli } from '../cli/main.js';
+/** The process's own stdout, stderr, stdin and environment, the CLI's default. */
+export { processIO } from '../cli/io.js';
+/** What a CLI run may touch (output, input, environment); pass your own to capture its output. */
+export type { CliIO } from '../cli/io.js';
