@@ -10,7 +10,7 @@ import type { Segment } from '../core/segment.js';
 import { NO_FLAGS } from '../core/segment.js';
 import { seq, seqAdd } from '../core/seq.js';
 import { Connection, TimeWaitSock } from './engine.js';
-import { Host } from './host.js';
+import { Host, hostState } from './host.js';
 import { Pair } from './pair-harness.js';
 
 const C = '10.0.0.1';
@@ -28,7 +28,7 @@ function hosts(mini: boolean, tune: (c: TcpConfig) => void = () => {}, tuneServe
 
 /** What the 4-tuple table holds in TIME-WAIT: minisockets and full connections. */
 function held(h: Host): { mini: number; full: number } {
-  const conns = (h as unknown as { conns: Map<string, { conn: unknown; state: string }> }).conns;
+  const conns = hostState(h).conns;
   let mini = 0, full = 0;
   for (const e of conns.values()) {
     if (e.state !== 'TIME-WAIT') continue;
