@@ -24,7 +24,7 @@ export function connect(h: HostState, fd: number, addr: string, port: number): 0
   if (s.listener) return sysError('EISCONN');
   if (s.entry) return reconnect(s);
   if (!Number.isInteger(port) || port <= 0 || port > 65535) return sysError('ECONNREFUSED');
-  if (s.family === 'AF_INET' && !isV4(addr)) return sysError('EAFNOSUPPORT');
+  if (s.family === 'ipv4' && !isV4(addr)) return sysError('EAFNOSUPPORT');
   const laddr = s.bound && !isWildcard(s.addr) ? s.addr : sourceFor(h, addr);
   if (laddr === undefined) return sysError('ENETUNREACH');
   let lport: number;

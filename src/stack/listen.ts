@@ -19,7 +19,7 @@ export function listen(h: HostState, fd: number, backlog: number): 0 | SysError 
   if (s.entry) return sysError('EINVAL');
   if (!s.bound) {
     // inet_autobind(): an unbound listener gets an ephemeral port on the wildcard address.
-    const r = bind(h, fd, s.family === 'AF_INET' ? '0.0.0.0' : '::', 0);
+    const r = bind(h, fd, s.family === 'ipv4' ? '0.0.0.0' : '::', 0);
     if (r !== 0) return r;
   }
   if (!s.listener) {
@@ -61,7 +61,7 @@ export function accept(h: HostState, fd: number): AcceptResult | SysError {
   e.phase = 'owned';
   reclass(h, e);
   // A dual-stack (IPv6) listener reports an IPv4 peer as an IPv4-mapped address.
-  const addr = s.family === 'AF_INET6' && isV4(e.raddr) && !e.raddr.includes(':') ? `::ffff:${e.raddr}` : e.raddr;
+  const addr = s.family === 'ipv6' && isV4(e.raddr) && !e.raddr.includes(':') ? `::ffff:${e.raddr}` : e.raddr;
   return { fd: cfd, addr, port: e.rport };
 }
 

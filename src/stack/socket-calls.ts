@@ -25,7 +25,7 @@ export function isLocal(h: HostState, addr: string): boolean {
 }
 
 export function socket(h: HostState, family: AddressFamily, opts: { nonblock?: boolean }): number | SysError {
-  if (family !== 'AF_INET' && family !== 'AF_INET6') return sysError('EAFNOSUPPORT');
+  if (family !== 'ipv4' && family !== 'ipv6') return sysError('EAFNOSUPPORT');
   if (h.fds.size + 3 >= h.maxFds) return sysError('EMFILE');
   return h.fds.allocateWith((fd) => {
     const s = newSock(h, fd, family);
@@ -40,7 +40,7 @@ export function bind(h: HostState, fd: number, addr: string, port: number): 0 | 
   if (!s) return sysError('EBADF');
   if (s.bound || s.entry || s.listener) return sysError('EINVAL'); // already bound (inet_bind: inet_num != 0)
   if (!Number.isInteger(port) || port < 0 || port > 65535) return sysError('EINVAL');
-  if (s.family === 'AF_INET' && !isV4(addr)) return sysError('EAFNOSUPPORT');
+  if (s.family === 'ipv4' && !isV4(addr)) return sysError('EAFNOSUPPORT');
   if (!isWildcard(addr) && !isLocal(h, addr)) return sysError('EADDRNOTAVAIL');
   let p = port;
   if (p === 0) {

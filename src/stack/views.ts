@@ -26,7 +26,7 @@ export function hostSockets(h: HostState): SocketRecord[] {
     const s = l.sock;
     rows.push({
       state: 'LISTEN', family: family(s.addr === '' ? '0.0.0.0' : s.addr),
-      localAddress: s.addr, localPort: s.port, remoteAddress: s.family === 'AF_INET6' ? '::' : '0.0.0.0', remotePort: 0,
+      localAddress: s.addr, localPort: s.port, remoteAddress: s.family === 'ipv6' ? '::' : '0.0.0.0', remotePort: 0,
       recvQ: l.acceptQueue.length, sendQ: l.backlog, inode: s.inode, uid: 0,
       processes: [{ pid: h.process.pid, name: h.process.name, fd: s.fd }],
     });
