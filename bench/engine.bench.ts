@@ -32,7 +32,7 @@ function lab(): { n: Network; listener: number } {
   n.addHost('A', A, createLabHost(A, cfg, 11, { recordStateChanges: false }));
   n.addHost('B', B, createLabHost(B, cfg, 12, { recordStateChanges: false }));
   const listener = n.call('B', 'listen', (h) => {
-    const fd = must(h.socket('AF_INET', { nonblock: true }), 'socket');
+    const fd = must(h.socket('ipv4', { nonblock: true }), 'socket');
     must(h.bind(fd, B, 80), 'bind');
     must(h.listen(fd, 4096), 'listen');
     return fd;
@@ -43,7 +43,7 @@ function lab(): { n: Network; listener: number } {
 /** A connects to B:80 and B accepts: A's fd `c`, B's fd `s`. */
 function connectPair(n: Network, listener: number): { c: number; s: number } {
   const c = n.call('A', 'connect', (h) => {
-    const fd = must(h.socket('AF_INET', { nonblock: true }), 'socket');
+    const fd = must(h.socket('ipv4', { nonblock: true }), 'socket');
     h.connect(fd, B, 80);
     return fd;
   });

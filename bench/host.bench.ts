@@ -70,7 +70,7 @@ function timeWaitBytes(n: number): { perEntry: number; tw: number } {
   const client = new Host({ addrs: ['10.0.0.1'], config: cfg(), seed: 1, recordStateChanges: false });
   const server = new Host({ addrs: ['10.0.0.2'], config: cfg(), seed: 2, recordStateChanges: false });
   const pair = new Pair(0.05, client, server);
-  const l = server.socket('AF_INET') as number;
+  const l = server.socket('ipv4') as number;
   server.bind(l, '0.0.0.0', 80);
   server.listen(l, 65535);
   const batch = 500;
@@ -80,7 +80,7 @@ function timeWaitBytes(n: number): { perEntry: number; tw: number } {
   for (let done = 0; done < n; done += batch) {
     const fds: number[] = [];
     for (let i = 0; i < batch; i++) {
-      const fd = client.socket('AF_INET') as number;
+      const fd = client.socket('ipv4') as number;
       client.connect(fd, '10.0.0.2', 80);
       fds.push(fd);
     }

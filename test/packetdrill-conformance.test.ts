@@ -5,12 +5,12 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { SHARED } from './helpers/paths.js';
-import { buildReport } from '../src/packetdrill/conformance-report.js';
+import { conformanceReport } from '../scripts/conformance-report.js';
 
 const CORPUS = path.join(SHARED, 'conformance');
 
 test('CONFORMANCE report: every script, totals, each failure explained, >= 80% of the Linux-passing scripts', { skip: !existsSync(path.join(CORPUS, 'MANIFEST.tsv')) }, () => {
-  const { markdown, summary } = buildReport(CORPUS);
+  const { markdown, summary } = conformanceReport(CORPUS);
   const manifest = readFileSync(path.join(CORPUS, 'MANIFEST.tsv'), 'utf8').trim().split('\n').slice(1);
   for (const row of manifest) assert.ok(markdown.includes(`| \`${row.split('\t')[0]}\` |`), row.split('\t')[0]);
   const failures = markdown.split('\n### ').slice(1);

@@ -29,7 +29,7 @@ test('a pasted ss listing is parsed and diagnosed through the public API', () =>
 test('a Host driven by hand refuses a connection to a closed port with ECONNREFUSED', () => {
   const a = new tcplens.Host({ addrs: ['10.0.0.1'], seed: 7 });
   const b = new tcplens.Host({ addrs: ['10.0.0.2'], seed: 8 });
-  const fd = a.socket('AF_INET');
+  const fd = a.socket('ipv4');
   assert.equal(typeof fd, 'number');
   if (typeof fd !== 'number') return;
   assert.deepEqual(a.connect(fd, '10.0.0.2', 9), { errno: 'EINPROGRESS' });

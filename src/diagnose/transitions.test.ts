@@ -32,7 +32,7 @@ test('the SYN-SENT timeout says ~131 s (Linux 6.x linear timeouts) and ~127 s on
 
 test('the host records exactly LISTENER_TRANSITIONS: listen() then close() of the listener', () => {
   const h = new Host({ addrs: ['10.0.0.2'], config: defaultConfig(), seed: 1, hostname: 'server' });
-  const fd = h.socket('AF_INET') as number;
+  const fd = h.socket('ipv4') as number;
   assert.equal(h.bind(fd, '10.0.0.2', 80), 0);
   assert.equal(h.listen(fd, 16), 0);
   assert.equal(h.close(fd), 0);

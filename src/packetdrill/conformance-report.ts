@@ -1,32 +1,23 @@
-/* eslint-disable no-restricted-imports, no-restricted-globals --
-   This is the `npm run conformance` entry point, not library code: it reads the corpus in place
-   from ../shared/conformance and writes CONFORMANCE.md, so it needs the file system and the CLI's
-   script loader. Nothing in the pure layers imports it. */
-// Runs every script of the conformance corpus (../shared/conformance, read in place, never copied)
-// for ipv4, ipv6 and ipv4-mapped-ipv6 and writes CONFORMANCE.md at the repository root: one row per script with our
-// result beside Linux 6.18's (MANIFEST.tsv), totals, the ratio over the scripts that pass on
-// Linux, and for each failure the first mismatch and what the engine lacks (conformance-notes.ts).
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { runFile, type ScriptOutcome } from '../cli/commands/packetdrill.js';
+// The conformance report: every script of the corpus (MANIFEST.tsv) run for ipv4, ipv6 and
+// ipv4-mapped-ipv6, as Markdown — one row per script with our result beside Linux 6.18's, totals,
+// the ratio over the scripts that pass on Linux, and for each failure the first mismatch and what
+// the engine lacks (conformance-notes.ts). Pure: the caller reads the manifest and runs each script
+// (`npm run conformance`, scripts/conformance-report.ts, reads the corpus in place and writes
+// CONFORMANCE.md).
 import { ENGINE_GAPS, LINUX_FAILS, RUNNER_LIMITS } from './conformance-notes.js';
 import type { IpVersion } from './connection-map.js';
+import type { RunResult } from './runner.js';
 
-interface ManifestRow { file: string; topic: string; states: string; linux: string; needs: string; difficulty: string }
+export interface ManifestRow { file: string; topic: string; states: string; linux: string; needs: string; difficulty: string }
 
-function packageRoot(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(path.join(dir, 'package.json')) || path.basename(dir) === 'dist') {
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error('package.json not found above ' + fileURLToPath(import.meta.url));
-    dir = up;
-  }
-  return dir;
-}
+/** One script run for one IP version, or why it could not run (unreadable, unparsable). */
+export type ScriptOutcome =
+  | { kind: 'run'; result: RunResult }
+  | { kind: 'error'; message: string };
 
-function readManifest(corpus: string): ManifestRow[] {
-  const lines = readFileSync(path.join(corpus, 'MANIFEST.tsv'), 'utf8').split('\n').filter((l) => l.trim() !== '');
+/** MANIFEST.tsv's rows, by its header's column names. */
+export function parseManifest(text: string): ManifestRow[] {
+  const lines = text.split('\n').filter((l) => l.trim() !== '');
   const head = lines[0].split('\t');
   const col = (name: string): number => head.indexOf(name);
   return lines.slice(1).map((l) => {
@@ -34,6 +25,8 @@ function readManifest(corpus: string): ManifestRow[] {
     return { file: c[col('file')], topic: c[col('topic')], states: c[col('states')], linux: c[col('linux_result')], needs: c[col('needs')], difficulty: c[col('difficulty')] };
   });
 }
+
+const basename = (file: string): string => file.slice(file.lastIndexOf('/') + 1);
 
 const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 const passed = (o: ScriptOutcome): boolean => o.kind === 'run' && o.result.outcome === 'pass';
@@ -44,10 +37,10 @@ const short = (o: ScriptOutcome): string => (o.kind === 'error' ? 'ERROR'
   : counterSkipped(o) ? 'pass (counter check skipped)'
   : o.result.outcome === 'pass' ? 'pass' : `FAIL (line ${o.result.mismatch?.line ?? '?'})`);
 
-export function buildReport(corpus: string): { markdown: string; summary: string } {
-  const rows = readManifest(corpus);
+/** The report over the manifest's rows; `run` plays one script (a path relative to the corpus). */
+export function buildReport(rows: readonly ManifestRow[], run: (file: string, v: IpVersion) => ScriptOutcome): { markdown: string; summary: string } {
   const versions: IpVersion[] = ['ipv4', 'ipv6', 'ipv4-mapped-ipv6'];
-  const results = rows.map((r) => ({ row: r, out: versions.map((v) => runFile(path.join(corpus, r.file), v)) }));
+  const results = rows.map((r) => ({ row: r, out: versions.map((v) => run(r.file, v)) }));
   const linuxPass = results.filter((x) => x.row.linux.startsWith('pass'));
   const count = (xs: typeof results, i: number): number => xs.filter((x) => passed(x.out[i])).length;
   const pct = (a: number, b: number): string => (b === 0 ? '—' : `${((100 * a) / b).toFixed(0)}%`);
@@ -67,7 +60,7 @@ export function buildReport(corpus: string): { markdown: string; summary: string
   md.push(`| of the ${linuxFail.length} scripts that fail on Linux | ${cols.map((i) => String(count(linuxFail, i))).join(' | ')} |`, '');
   const skipped = results.filter((x) => counterSkipped(x.out[0]));
   if (skipped.length > 0) {
-    md.push(`A pass marked "counter check skipped" (${skipped.map((x) => `\`${path.basename(x.row.file)}\``).join(', ')}) matched every packet and call, but its`);
+    md.push(`A pass marked "counter check skipped" (${skipped.map((x) => `\`${basename(x.row.file)}\``).join(', ')}) matched every packet and call, but its`);
     md.push('MIB-counter assertion (a timed `nstat ... | grep` line) is a shell command the runner does not run, so that check is not made.', '');
   }
   md.push('## Per script', '');
@@ -115,18 +108,3 @@ export function buildReport(corpus: string): { markdown: string; summary: string
   const summary = `ipv4 ${count(results, 0)}/${results.length}, linux-passing ${count(linuxPass, 0)}/${linuxPass.length} (${pct(count(linuxPass, 0), linuxPass.length)}); ipv6 ${count(results, 1)}/${results.length}; ipv4-mapped-ipv6 ${count(results, 2)}/${results.length}`;
   return { markdown: md.join('\n'), summary };
 }
-
-function main(): void {
-  const root = packageRoot();
-  const corpus = path.resolve(root, '../shared/conformance');
-  if (!existsSync(path.join(corpus, 'MANIFEST.tsv'))) {
-    process.stderr.write(`conformance: corpus not found at ${corpus} (expected ../shared/conformance beside the repository)\n`);
-    process.exitCode = 2;
-    return;
-  }
-  const { markdown, summary } = buildReport(corpus);
-  writeFileSync(path.join(root, 'CONFORMANCE.md'), markdown);
-  process.stdout.write(`wrote CONFORMANCE.md: ${summary}\n`);
-}
-
-if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) main();

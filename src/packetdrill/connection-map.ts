@@ -23,7 +23,7 @@ export interface ScriptedConnection {
 export const BIND_PORT = 8080;
 
 export interface Addresses {
-  family: 'AF_INET' | 'AF_INET6';
+  family: 'ipv4' | 'ipv6';
   /** Addresses on the wire (segments). */
   localWire: string;
   remoteWire: string;
@@ -37,9 +37,9 @@ export const IP_VERSIONS: readonly IpVersion[] = ['ipv4', 'ipv6', 'ipv4-mapped-i
 
 export function addressesFor(v: IpVersion): Addresses {
   switch (v) {
-    case 'ipv4': return { family: 'AF_INET', localWire: '192.168.0.1', remoteWire: '192.0.2.1', localApp: '192.168.0.1', remoteApp: '192.0.2.1' };
-    case 'ipv6': return { family: 'AF_INET6', localWire: 'fd3d:a0b:17d6::1', remoteWire: 'fd3d:fa7b:d17d::1', localApp: 'fd3d:a0b:17d6::1', remoteApp: 'fd3d:fa7b:d17d::1' };
-    case 'ipv4-mapped-ipv6': return { family: 'AF_INET6', localWire: '192.168.0.1', remoteWire: '192.0.2.1', localApp: '::ffff:192.168.0.1', remoteApp: '::ffff:192.0.2.1' };
+    case 'ipv4': return { family: 'ipv4', localWire: '192.168.0.1', remoteWire: '192.0.2.1', localApp: '192.168.0.1', remoteApp: '192.0.2.1' };
+    case 'ipv6': return { family: 'ipv6', localWire: 'fd3d:a0b:17d6::1', remoteWire: 'fd3d:fa7b:d17d::1', localApp: 'fd3d:a0b:17d6::1', remoteApp: 'fd3d:fa7b:d17d::1' };
+    case 'ipv4-mapped-ipv6': return { family: 'ipv6', localWire: '192.168.0.1', remoteWire: '192.0.2.1', localApp: '::ffff:192.168.0.1', remoteApp: '::ffff:192.0.2.1' };
   }
 }
 

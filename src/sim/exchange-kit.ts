@@ -80,7 +80,7 @@ export class Actor {
   }
 
   socket(): number {
-    const fd = this.do('socket()', (h) => h.socket('AF_INET', { nonblock: true }));
+    const fd = this.do('socket()', (h) => h.socket('ipv4', { nonblock: true }));
     if (isSysError(fd)) throw new Error(`socket() failed on ${this.side}: ${fd.errno}`);
     return fd;
   }

@@ -13,11 +13,15 @@ import type { Errno, SysError } from '../core/errno.js';
 import type { Segment } from '../core/segment.js';
 import type { TcpConfig } from '../core/config.js';
 import type { TcpState } from '../model/states.js';
-import type { HostSnapshot, SocketRecord } from '../model/snapshot.js';
+import type { Family, HostSnapshot, SocketRecord } from '../model/snapshot.js';
 
 export type { Errno, SysError };
 
-export type AddressFamily = 'AF_INET' | 'AF_INET6';
+/**
+ * A socket's address family, named as every other type names it: 'ipv4' is AF_INET; 'ipv6' is
+ * AF_INET6, dual stack (it also takes IPv4 peers as ::ffff:a.b.c.d, as without IPV6_V6ONLY).
+ */
+export type AddressFamily = Family;
 export type ShutdownHow = 'SHUT_RD' | 'SHUT_WR' | 'SHUT_RDWR';
 
 /** Socket options by their C names. Values: numbers; SO_LINGER takes { onoff, linger }. */

@@ -1,7 +1,12 @@
 // The MIB counters the simulated host keeps, under their /proc/net/netstat (`TcpExt:`) and
 // /proc/net/snmp (`Tcp:`) names, so the doctor reads a simulated host with the same rules as a real
-// one. Where each is incremented in Linux is noted; the host increments them at the same points.
+// one. Where each is incremented in Linux is noted; the host increments them at the same points
+// (`count()`), and derives those Linux counts at a state change from the change itself
+// (`countStateChange()`, called by service.ts for every change a connection reports).
 // Source: net/ipv4/proc.c snmp4_net_list[] / snmp4_tcp_list[]; Documentation/networking/snmp_counter.rst.
+import type { TcpState } from '../model/states.js';
+import type { HostState } from './host-state.js';
+import type { Entry } from './sockets.js';
 
 export const COUNTER_NAMES = [
   // tcp_v4_syn_recv_sock() exit_overflow / tcp_conn_request() on a full accept queue
@@ -49,4 +54,36 @@ export function zeroCounters(): Counters {
   const c = {} as Record<string, number>;
   for (const n of COUNTER_NAMES) c[n] = 0;
   return c as Counters;
+}
+
+export function count(h: HostState, n: CounterName, by = 1): void {
+  h.mib[n] += by;
+}
+
+/** Every counter by name, with Tcp:CurrEstab counted now (it is a gauge, not an event count). */
+export function counterValues(h: HostState): Record<string, number> {
+  const c: Record<string, number> = {};
+  for (const n of COUNTER_NAMES) c[n] = h.mib[n];
+  let estab = 0;
+  for (const e of h.conns.values()) if (e.state === 'ESTABLISHED' || e.state === 'CLOSE-WAIT') estab++;
+  c['Tcp:CurrEstab'] = estab;
+  return c;
+}
+
+/**
+ * The counters Linux increments where a connection reaches CLOSED, which the engine reports as a
+ * state change: EstabResets, AttemptFails, TCPAbortOnLinger, and — inside handleTimeout() — TW
+ * (the TIME-WAIT timer) or TCPAbortOnTimeout. `wasTw`: the entry counted as TIME-WAIT before.
+ */
+export function countStateChange(h: HostState, e: Entry, from: TcpState, to: TcpState, wasTw: boolean): void {
+  if (to !== 'CLOSED') return;
+  if (from === 'ESTABLISHED' || from === 'CLOSE-WAIT') count(h, 'Tcp:EstabResets');
+  if ((from === 'SYN-SENT' || from === 'SYN-RECEIVED') && e.phase !== 'request') count(h, 'Tcp:AttemptFails');
+  // tcp_rcv_state_process(): an orphan whose FIN is acknowledged while TCP_LINGER2 < 0 is
+  // destroyed at once (TCPAbortOnLinger) instead of waiting in FIN-WAIT-2.
+  if (e.phase === 'orphan' && from === 'FIN-WAIT-1' && !h.inTimeout && (e.conn.options.linger2 ?? 0) < 0) count(h, 'TcpExt:TCPAbortOnLinger');
+  if (h.inTimeout) {
+    if (wasTw) count(h, 'TcpExt:TW'); // tw_timer_handler → LINUX_MIB_TIMEWAITED
+    else if (from !== 'SYN-RECEIVED' || e.phase !== 'request') count(h, 'TcpExt:TCPAbortOnTimeout');
+  }
 }

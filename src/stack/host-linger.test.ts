@@ -51,7 +51,7 @@ test('the fd number reused by a new socket does not inherit the old wait', () =>
   const { client, fd } = established();
   client.setsockopt(fd, 'SO_LINGER', { onoff: 1, linger: 5 });
   client.close(fd);
-  const again = client.socket('AF_INET') as number;
+  const again = client.socket('ipv4') as number;
   assert.equal(again, fd);
   assert.equal(client.close(again), 0);
   assert.equal(client.closeWaitUntil(again), undefined);

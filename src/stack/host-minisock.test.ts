@@ -10,7 +10,7 @@ import type { Segment } from '../core/segment.js';
 import { NO_FLAGS } from '../core/segment.js';
 import { seq, seqAdd } from '../core/seq.js';
 import { Connection, TimeWaitSock } from './engine.js';
-import { Host } from './host.js';
+import { Host, hostState } from './host.js';
 import { Pair } from './pair-harness.js';
 
 const C = '10.0.0.1';
@@ -28,7 +28,7 @@ function hosts(mini: boolean, tune: (c: TcpConfig) => void = () => {}, tuneServe
 
 /** What the 4-tuple table holds in TIME-WAIT: minisockets and full connections. */
 function held(h: Host): { mini: number; full: number } {
-  const conns = (h as unknown as { conns: Map<string, { conn: unknown; state: string }> }).conns;
+  const conns = hostState(h).conns;
   let mini = 0, full = 0;
   for (const e of conns.values()) {
     if (e.state !== 'TIME-WAIT') continue;
@@ -39,7 +39,7 @@ function held(h: Host): { mini: number; full: number } {
 }
 
 function open(client: Host, server: Host, pair: Pair, lfd: number): { c: number; s: number } {
-  const c = client.socket('AF_INET') as number;
+  const c = client.socket('ipv4') as number;
   const r = client.connect(c, S, 80);
   assert.ok(isSysError(r) && r.errno === 'EINPROGRESS', `connect: ${JSON.stringify(r)}`);
   pair.run(pair.now + 1);
@@ -62,7 +62,7 @@ function scenario(mini: boolean): { observed: unknown; client: Host; server: Hos
   const look = (): void => {
     views.push({ at: pair.now, c: client.sockets(), s: server.sockets(), cs: client.sockstat(), ss: server.sockstat() });
   };
-  const lfd = server.socket('AF_INET') as number;
+  const lfd = server.socket('ipv4') as number;
   server.setsockopt(lfd, 'SO_REUSEADDR', 1);
   server.bind(lfd, '0.0.0.0', 80);
   server.listen(lfd, 128);
@@ -122,7 +122,7 @@ function scenario(mini: boolean): { observed: unknown; client: Host; server: Hos
   const twRow = server.sockets().find((r) => r.state === 'TIME-WAIT');
   pair.run(pair.now + 2000);
   if (twRow) {
-    const c2 = client.socket('AF_INET') as number;
+    const c2 = client.socket('ipv4') as number;
     client.setsockopt(c2, 'SO_REUSEADDR', 1);
     assert.equal(client.bind(c2, C, twRow.remotePort), 0);
     client.connect(c2, S, 80);
@@ -175,7 +175,7 @@ test('minisockets change nothing observable: wire, state changes, views, counter
 
 test('a host holds N TIME-WAIT entries as minisockets; a socket the application still holds stays a Connection', () => {
   const { client, server, pair } = hosts(true, (c) => { c.ip_local_port_range = [40000, 40499]; });
-  const lfd = server.socket('AF_INET') as number;
+  const lfd = server.socket('ipv4') as number;
   server.bind(lfd, '0.0.0.0', 80);
   server.listen(lfd, 1024);
   for (let i = 0; i < 300; i++) {

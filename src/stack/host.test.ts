@@ -19,14 +19,14 @@ function hosts(tune: (c: TcpConfig) => void = () => {}): { client: Host; server:
 }
 
 function listen(server: Host, port: number, backlog: number): number {
-  const fd = server.socket('AF_INET') as number;
+  const fd = server.socket('ipv4') as number;
   assert.equal(server.bind(fd, '0.0.0.0', port), 0);
   assert.equal(server.listen(fd, backlog), 0);
   return fd;
 }
 
 function connect(client: Host, port: number): number {
-  const fd = client.socket('AF_INET') as number;
+  const fd = client.socket('ipv4') as number;
   const r = client.connect(fd, S, port);
   assert.ok(isSysError(r) && r.errno === 'EINPROGRESS', `connect gave ${JSON.stringify(r)}`);
   return fd;
@@ -74,7 +74,7 @@ test('SYN to a port with no listener → RST; connect fails, SO_ERROR = ECONNREF
 function churn(client: Host, server: Host, pair: Pair, lfd: number, n: number): number {
   let ok = 0;
   for (let i = 0; i < n; i++) {
-    const fd = client.socket('AF_INET') as number;
+    const fd = client.socket('ipv4') as number;
     const r = client.connect(fd, S, 80);
     if (isSysError(r) && r.errno !== 'EINPROGRESS') {
       client.close(fd);
@@ -101,11 +101,11 @@ test('ip_local_port_range 40000-40999, tcp_tw_reuse=0: exactly 1,000 connections
   assert.ok(pair.now < 60_000, `all within 60 s (took ${pair.now} ms)`);
   assert.equal(client.stateCounts()['TIME-WAIT'], 1000);
   assert.equal(client.sockstat().tw, 1000);
-  const fd = client.socket('AF_INET') as number;
+  const fd = client.socket('ipv4') as number;
   assert.deepEqual(client.connect(fd, S, 80), { errno: 'EADDRNOTAVAIL' });
   // Another destination port is another set of 4-tuples.
   listen(server, 81, 16);
-  const fd2 = client.socket('AF_INET') as number;
+  const fd2 = client.socket('ipv4') as number;
   assert.deepEqual(client.connect(fd2, S, 81), { errno: 'EINPROGRESS' });
   // 60 s after the first TIME-WAIT began, its port is free again.
   pair.run(61_000);
@@ -129,7 +129,7 @@ test('tcp_tw_reuse=1 with timestamps: the 1,001st connection takes a TIME-WAIT 4
   });
   const l2 = listen(early.server, 80, 16);
   churn(early.client, early.server, early.pair, l2, 2);
-  const e = early.client.socket('AF_INET') as number;
+  const e = early.client.socket('ipv4') as number;
   assert.deepEqual(early.client.connect(e, S, 80), { errno: 'EADDRNOTAVAIL' });
   early.pair.run(early.pair.now + 1001);
   assert.deepEqual(early.client.connect(e, S, 80), { errno: 'EINPROGRESS' });
@@ -138,7 +138,7 @@ test('tcp_tw_reuse=1 with timestamps: the 1,001st connection takes a TIME-WAIT 4
   assert.equal(state(early.client, e), 'ESTABLISHED');
   // And the big one: after 1 s more, the 1,001st succeeds.
   pair.run(t0 + 1001);
-  const fd = client.socket('AF_INET') as number;
+  const fd = client.socket('ipv4') as number;
   assert.deepEqual(client.connect(fd, S, 80), { errno: 'EINPROGRESS' });
   pair.run(pair.now + 10);
   assert.equal(state(client, fd), 'ESTABLISHED');
@@ -151,7 +151,7 @@ test('tcp_tw_reuse=2 (the default) applies to loopback only', () => {
   const lfd = listen(server, 80, 16);
   churn(client, server, pair, lfd, 2);
   pair.run(pair.now + 2000);
-  const fd = client.socket('AF_INET') as number;
+  const fd = client.socket('ipv4') as number;
   assert.deepEqual(client.connect(fd, S, 80), { errno: 'EADDRNOTAVAIL' }, '10.0.0.2 is not loopback');
 });
 
@@ -299,11 +299,11 @@ test('bind: EADDRINUSE on a port in use; SO_REUSEADDR binds over the server\'s o
   const { client, server, pair } = hosts();
   // Both the old socket and the new need SO_REUSEADDR: a TIME-WAIT entry keeps its socket's
   // sk_reuse (inet_bind_conflict compares the two).
-  const lfd = server.socket('AF_INET') as number;
+  const lfd = server.socket('ipv4') as number;
   server.setsockopt(lfd, 'SO_REUSEADDR', 1);
   server.bind(lfd, '0.0.0.0', 80);
   server.listen(lfd, 128);
-  const dup = server.socket('AF_INET') as number;
+  const dup = server.socket('ipv4') as number;
   assert.deepEqual(server.bind(dup, '0.0.0.0', 80), { errno: 'EADDRINUSE' });
   server.setsockopt(dup, 'SO_REUSEADDR', 1);
   assert.deepEqual(server.bind(dup, '0.0.0.0', 80), { errno: 'EADDRINUSE' }, 'SO_REUSEADDR never binds over a listener');
@@ -317,13 +317,13 @@ test('bind: EADDRINUSE on a port in use; SO_REUSEADDR binds over the server\'s o
   pair.run(pair.now + 5);
   assert.equal(server.stateCounts()['TIME-WAIT'], 1);
   server.close(lfd);
-  const plain = server.socket('AF_INET') as number;
+  const plain = server.socket('ipv4') as number;
   assert.deepEqual(server.bind(plain, '0.0.0.0', 80), { errno: 'EADDRINUSE' }, 'TIME-WAIT holds the port');
-  const reuse = server.socket('AF_INET') as number;
+  const reuse = server.socket('ipv4') as number;
   assert.equal(server.setsockopt(reuse, 'SO_REUSEADDR', 1), 0);
   assert.equal(server.bind(reuse, '0.0.0.0', 80), 0, 'SO_REUSEADDR on both sides');
   assert.deepEqual(server.bind(99, '0.0.0.0', 80), { errno: 'EBADF' });
-  const x = server.socket('AF_INET') as number;
+  const x = server.socket('ipv4') as number;
   assert.deepEqual(server.bind(x, '192.0.2.77', 80), { errno: 'EADDRNOTAVAIL' });
 });
 
@@ -360,9 +360,19 @@ test('profiles: Windows keeps TIME-WAIT 240 s, Linux 60 s', () => {
   }
 });
 
-test('dual stack: an AF_INET6 listener on :: takes an IPv4 SYN; accept() reports ::ffff:10.0.0.1', () => {
+test("address families are 'ipv4' and 'ipv6': an ipv4 socket refuses an IPv6 address, any other family is EAFNOSUPPORT", () => {
+  const { client } = hosts();
+  const fd = client.socket('ipv4') as number;
+  assert.deepEqual(client.bind(fd, '::1', 0), { errno: 'EAFNOSUPPORT' });
+  assert.deepEqual(client.connect(fd, '::1', 80), { errno: 'EAFNOSUPPORT' });
+  assert.deepEqual(client.socket('AF_INET' as unknown as 'ipv4'), { errno: 'EAFNOSUPPORT' });
+  const six = client.socket('ipv6') as number;
+  assert.equal(client.bind(six, '::', 0), 0);
+});
+
+test('dual stack: an ipv6 (AF_INET6) listener on :: takes an IPv4 SYN; accept() reports ::ffff:10.0.0.1', () => {
   const { client, server, pair } = hosts();
-  const l = server.socket('AF_INET6') as number;
+  const l = server.socket('ipv6') as number;
   assert.equal(server.bind(l, '::', 80), 0);
   server.listen(l, 16);
   const fd = connect(client, 80);
@@ -372,7 +382,7 @@ test('dual stack: an AF_INET6 listener on :: takes an IPv4 SYN; accept() reports
   assert.ok(!isSysError(a));
   assert.equal(a.addr, '::ffff:10.0.0.1');
   // An exact address wins over the wildcard.
-  const exact = server.socket('AF_INET') as number;
+  const exact = server.socket('ipv4') as number;
   server.setsockopt(exact, 'SO_REUSEADDR', 1);
   assert.deepEqual(server.bind(exact, S, 80), { errno: 'EADDRINUSE' }, 'a listener on :: holds port 80 for 10.0.0.2 too');
 });
@@ -380,7 +390,7 @@ test('dual stack: an AF_INET6 listener on :: takes an IPv4 SYN; accept() reports
 test('SO_REUSEPORT: two listeners share a port and the 4-tuple hash spreads connections over both', () => {
   const { client, server, pair } = hosts();
   const ls = [0, 1].map(() => {
-    const fd = server.socket('AF_INET') as number;
+    const fd = server.socket('ipv4') as number;
     server.setsockopt(fd, 'SO_REUSEPORT', 1);
     assert.equal(server.bind(fd, '0.0.0.0', 80), 0);
     assert.equal(server.listen(fd, 64), 0);
@@ -396,10 +406,10 @@ test('SO_REUSEPORT: two listeners share a port and the 4-tuple hash spreads conn
 
 test('a SYN for the server\'s TIME-WAIT 4-tuple with a higher sequence number opens a new incarnation', () => {
   const { client, server, pair } = hosts();
-  const l = server.socket('AF_INET') as number;
+  const l = server.socket('ipv4') as number;
   server.bind(l, '0.0.0.0', 80);
   server.listen(l, 16);
-  const c1 = client.socket('AF_INET') as number;
+  const c1 = client.socket('ipv4') as number;
   client.setsockopt(c1, 'SO_REUSEADDR', 1);
   assert.equal(client.bind(c1, C, 45000), 0);
   client.connect(c1, S, 80);
@@ -411,7 +421,7 @@ test('a SYN for the server\'s TIME-WAIT 4-tuple with a higher sequence number op
   pair.run(pair.now + 5);
   assert.equal(server.stateCounts()['TIME-WAIT'], 1);
   pair.run(pair.now + 2000); // time passes: the client's next ISN is higher
-  const c2 = client.socket('AF_INET') as number;
+  const c2 = client.socket('ipv4') as number;
   client.setsockopt(c2, 'SO_REUSEADDR', 1);
   assert.equal(client.bind(c2, C, 45000), 0);
   assert.deepEqual(client.connect(c2, S, 80), { errno: 'EINPROGRESS' });
@@ -451,7 +461,7 @@ test('bad calls: EBADF for unknown fds, EINVAL for a second bind, EAGAIN on an e
   assert.deepEqual(server.accept(42), { errno: 'EBADF' });
   assert.deepEqual(server.close(42), { errno: 'EBADF' });
   assert.deepEqual(server.recv(42, 10), { errno: 'EBADF' });
-  const fd = server.socket('AF_INET') as number;
+  const fd = server.socket('ipv4') as number;
   assert.equal(server.bind(fd, '0.0.0.0', 0), 0);
   assert.deepEqual(server.bind(fd, '0.0.0.0', 0), { errno: 'EINVAL' });
   assert.deepEqual(server.accept(fd), { errno: 'EINVAL' });
@@ -471,7 +481,7 @@ test('tcp_tw_reuse=1 without timestamps: TIME-WAIT is never reused (no PAWS), EA
   const lfd = listen(server, 80, 16);
   churn(client, server, pair, lfd, 2);
   pair.run(pair.now + 5000);
-  const fd = client.socket('AF_INET') as number;
+  const fd = client.socket('ipv4') as number;
   assert.deepEqual(client.connect(fd, S, 80), { errno: 'EADDRNOTAVAIL' });
 });
 
@@ -481,7 +491,7 @@ test('bind-before-connect: bind(addr, 0) takes a port for every destination; con
   });
   listen(server, 80, 16);
   const fds = [0, 1].map(() => {
-    const fd = client.socket('AF_INET') as number;
+    const fd = client.socket('ipv4') as number;
     assert.equal(client.bind(fd, C, 0), 0);
     return fd;
   });
@@ -491,8 +501,8 @@ test('bind-before-connect: bind(addr, 0) takes a port for every destination; con
   pair.run(5);
   assert.deepEqual(fds.map((fd) => (client.status(fd) as { local?: { port: number } }).local?.port), ports);
   // Two more explicit binds exhaust the 4-port range for everyone: bind(0) fails with EADDRINUSE.
-  for (let i = 0; i < 2; i++) assert.equal(client.bind(client.socket('AF_INET') as number, C, 0), 0);
-  assert.deepEqual(client.bind(client.socket('AF_INET') as number, C, 0), { errno: 'EADDRINUSE' });
+  for (let i = 0; i < 2; i++) assert.equal(client.bind(client.socket('ipv4') as number, C, 0), 0);
+  assert.deepEqual(client.bind(client.socket('ipv4') as number, C, 0), { errno: 'EADDRINUSE' });
 });
 
 test('a SYN queue more than half full of old requests drops them after 2 SYN-ACK retries (7 s) until it is half empty', () => {

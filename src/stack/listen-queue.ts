@@ -1,6 +1,6 @@
 // READ THIS FIRST — the two queues of a listening socket and the Linux rules that decide, per
 // arriving SYN and per final ACK, whether a connection gets in. Pure decisions over counts; the
-// host (host.ts) applies them and keeps the counters.
+// host (passive-open.ts) applies them and keeps the counters.
 //
 // Rules (Linux 6.12+, net/ipv4/tcp_input.c tcp_conn_request(), tcp_minisocks.c tcp_check_req(),
 // tcp_ipv4.c tcp_v4_syn_recv_sock(), include/net/sock.h sk_acceptq_is_full(),

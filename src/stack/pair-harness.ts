@@ -95,10 +95,10 @@ export function establishedPair(): { client: Host; server: Host; pair: Pair; fd:
   const client = new Host({ addrs: ['10.0.0.1'], config: defaultConfig(), seed: 1 });
   const server = new Host({ addrs: ['10.0.0.2'], config: defaultConfig(), seed: 2 });
   const pair = new Pair(0.05, client, server);
-  const lfd = server.socket('AF_INET') as number;
+  const lfd = server.socket('ipv4') as number;
   server.bind(lfd, '0.0.0.0', 80);
   server.listen(lfd, 8);
-  const fd = client.socket('AF_INET') as number;
+  const fd = client.socket('ipv4') as number;
   client.connect(fd, '10.0.0.2', 80);
   pair.run(10);
   const a = server.accept(lfd);

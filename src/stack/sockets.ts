@@ -1,6 +1,6 @@
 // The host's records: a socket behind an fd (`Sock`), a listener's queues (`Listener`) and one
 // connection in the established table (`Entry`: a request socket, a queued or owned connection, an
-// orphan, or a TIME-WAIT entry). Plain data; host.ts changes them.
+// orphan, or a TIME-WAIT entry). Plain data; the host's modules (host.ts lists them) change them.
 import type { TcpState } from '../model/states.js';
 import type { AddressFamily, SockOptName, SockOptValue } from './api.js';
 import type { Errno } from '../core/errno.js';
@@ -74,7 +74,7 @@ export class Entry implements BindOwner {
   /** A request socket's SYN-ACK timeouts so far (req->num_timeout). */
   reqTimeouts = 0;
   constructor(
-    /** The engine's connection; once in TIME-WAIT with no application holding it, its minisocket (host.ts service()). */
+    /** The engine's connection; once in TIME-WAIT with no application holding it, its minisocket (limits.ts toMinisocket). */
     public conn: Connection | TimeWaitSock,
     readonly key: string,
     readonly addr: string,

@@ -4,7 +4,10 @@
 // (secure_tcp_syn_cookie). The final ACK carries cookie+1 back; check_tcp_syn_cookie() strips the
 // layers, accepts a minute counter at most MAX_SYNCOOKIE_AGE-1 = 1 minute old, and returns mssind,
 // an index into msstab. A cookie remembers only the MSS (of four values); without timestamps the
-// rebuilt connection has no window scaling and no SACK (cookie_timestamp_decode()).
+// rebuilt connection has no window scaling and no SACK (cookie_timestamp_decode()); with
+// timestamps, window scale and SACK ride in the low bits of the SYN-ACK's TSval.
+import type { Segment } from '../core/segment.js';
+import { canonical } from './addr.js';
 import { hash32 } from './random.js';
 
 /** msstab[] of syncookies.c (IPv4). */
@@ -43,4 +46,53 @@ export function cookieCheck(secret: number, t: CookieTuple, cookie: number, clie
   if (diff >= MAX_SYNCOOKIE_AGE) return 0;
   const mssind = (c - h(secret, t, (count - diff) >>> 0, 1)) & COOKIEMASK;
   return mssind < MSS_TABLE.length ? MSS_TABLE[mssind] : 0;
+}
+
+/** The 4-tuple a cookie is keyed on, seen from the client (the segment's source). */
+export function cookieTuple(seg: Segment): CookieTuple {
+  return { saddr: canonical(seg.srcAddr), sport: seg.srcPort, daddr: canonical(seg.dstAddr), dport: seg.dstPort };
+}
+
+/** Does the segment carry a timestamp option? */
+export function hasTimestamp(seg: Segment): boolean {
+  for (const o of seg.options) if (o.kind === 'timestamp') return true;
+  return false;
+}
+
+/** TSBITS of syncookies.c: the low 6 bits of a cookie SYN-ACK's TSval carry wscale (4) and SACK (1). */
+const TSMASK = 0x3f;
+
+/**
+ * cookie_init_timestamp(): when the SYN had timestamps, the options a cookie cannot hold (window
+ * scale, SACK) ride in the low bits of our TSval, never above the real clock.
+ */
+export function cookieTimestamp(synAck: Segment, syn: Segment): Segment {
+  if (!hasTimestamp(syn)) return synAck;
+  let wscale = 0xf;
+  let sack = false;
+  for (const o of syn.options) {
+    if (o.kind === 'wscale') wscale = Math.min(o.shift, 14);
+    if (o.kind === 'sackOK') sack = true;
+  }
+  const bits = wscale | (sack ? 0x10 : 0);
+  return {
+    ...synAck,
+    options: synAck.options.map((o) => {
+      if (o.kind !== 'timestamp') return o;
+      let v = ((o.val & ~TSMASK) | bits) >>> 0;
+      if (v > o.val) v = (v - (TSMASK + 1)) >>> 0;
+      return { ...o, val: v };
+    }),
+  };
+}
+
+/** cookie_timestamp_decode(): what the rebuilt connection knows about the peer's SYN. */
+export function cookieOptions(mss: number, ack: Segment): { mss: number; wscale?: number; sackOk: boolean; tsOk: boolean } {
+  for (const o of ack.options) {
+    if (o.kind !== 'timestamp') continue;
+    const bits = o.ecr & TSMASK;
+    const w = bits & 0xf;
+    return { mss, ...(w !== 0xf ? { wscale: w } : {}), sackOk: (bits & 0x10) !== 0, tsOk: true };
+  }
+  return { mss, sackOk: false, tsOk: false };
 }

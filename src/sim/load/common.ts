@@ -46,7 +46,7 @@ export function clientServer(s: LoadSetup, opts: ScenarioOptions, client: string
 
 /** A listening socket on 0.0.0.0:port; returns its fd. */
 export function listenOn(h: Host, port: number, backlog: number, opts: { reuseAddr?: boolean } = {}): number {
-  const lfd = h.socket('AF_INET') as number;
+  const lfd = h.socket('ipv4') as number;
   if (opts.reuseAddr) h.setsockopt(lfd, 'SO_REUSEADDR', 1);
   h.bind(lfd, '0.0.0.0', port);
   h.listen(lfd, backlog);
@@ -59,7 +59,7 @@ export function listenOn(h: Host, port: number, backlog: number, opts: { reuseAd
  * — the port tells a later state change of this connection from one of a reused fd number.
  */
 export function startConnect(h: Host, addr: string, port: number, errors: Tally): { fd: number; port: number } | undefined {
-  const fd = h.socket('AF_INET', { nonblock: true }) as number;
+  const fd = h.socket('ipv4', { nonblock: true }) as number;
   const r = h.connect(fd, addr, port);
   if (isSysError(r) && r.errno !== 'EINPROGRESS') {
     h.close(fd);

@@ -97,7 +97,7 @@ export function runIdleKeepalive(opts: ScenarioOptions, observe?: (hosts: Record
   for (let i = 0; i < n; i++) {
     const h = i < nGone ? gone : live;
     w.at((i * 1000) / rate, () => {
-      const fd = h.socket('AF_INET', { nonblock: true }) as number;
+      const fd = h.socket('ipv4', { nonblock: true }) as number;
       const r = h.connect(fd, SERVER, PORT);
       if (isSysError(r) && r.errno !== 'EINPROGRESS') errors.add(r.errno);
     });

@@ -77,7 +77,7 @@ export function runShortConnections(opts: ScenarioOptions, observe?: (hosts: Rec
 
   const open = (): void => {
     attempted++;
-    const fd = client.socket('AF_INET', { nonblock: true });
+    const fd = client.socket('ipv4', { nonblock: true });
     if (isSysError(fd)) return fail(fd.errno);
     if (closer === 'client' && linger0) client.setsockopt(fd, 'SO_LINGER', { onoff: 1, linger: 0 });
     const r = client.connect(fd, SERVER, PORT);
