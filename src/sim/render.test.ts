@@ -16,7 +16,7 @@ const handshake: ExchangeResult = {
     { kind: 'segment', at: 100, from: 'A', text: 'ACK ack=1', dropped: true, why: 'drop rule', stateA: 'ESTABLISHED', stateB: 'SYN-RECEIVED' },
     { kind: 'note', at: 100, text: { en: 'the final ACK is lost', zh: '最后的 ACK 丢失' } },
   ],
-  timeline: [{ at: 0, side: 'A', from: 'CLOSED', to: 'SYN-SENT', reason: 'connect()' }],
+  timeline: [{ at: 0, side: 'A', from: 'CLOSED', to: 'SYN-SENT', cause: 'connect' }],
   conclusion: { en: 'B waits in SYN-RECEIVED', zh: 'B 停在 SYN-RECEIVED' },
 };
 

@@ -182,7 +182,7 @@ export class Host implements SocketApi {
       const list = this.listeners.get(s.port) ?? [];
       list.push(s.listener);
       this.listeners.set(s.port, list);
-      this.recordChange({ at: this.now, fd, local: { addr: s.addr, port: s.port }, remote: { addr: '0.0.0.0', port: 0 }, from: 'CLOSED', to: 'LISTEN', reason: 'listen()' });
+      this.recordChange({ at: this.now, fd, local: { addr: s.addr, port: s.port }, remote: { addr: '0.0.0.0', port: 0 }, from: 'CLOSED', to: 'LISTEN', cause: 'listen' });
     }
     // A second listen() only changes the backlog (Linux allows it).
     s.listener.backlog = effectiveBacklog(backlog, this.config);
@@ -819,7 +819,7 @@ export class Host implements SocketApi {
     if (rest.length > 0) this.listeners.set(s.port, rest);
     else this.listeners.delete(s.port);
     s.listener = undefined;
-    this.recordChange({ at: this.now, fd: s.fd, local: { addr: s.addr, port: s.port }, remote: { addr: '0.0.0.0', port: 0 }, from: 'LISTEN', to: 'CLOSED', reason: 'close() of the listener' });
+    this.recordChange({ at: this.now, fd: s.fd, local: { addr: s.addr, port: s.port }, remote: { addr: '0.0.0.0', port: 0 }, from: 'LISTEN', to: 'CLOSED', cause: 'listener-close' });
   }
 
   private reconnect(s: Sock): 0 | SysError {
@@ -906,7 +906,7 @@ export class Host implements SocketApi {
     switch (ev.type) {
       case 'state': {
         if (e.freed) return;
-        this.recordChange({ at: ev.at, fd: e.sock?.fd, local: { addr: e.addr, port: e.port }, remote: { addr: e.raddr, port: e.rport }, from: ev.from, to: ev.to, reason: ev.reason });
+        this.recordChange({ at: ev.at, fd: e.sock?.fd, local: { addr: e.addr, port: e.port }, remote: { addr: e.raddr, port: e.rport }, from: ev.from, to: ev.to, cause: ev.cause });
         const wasTw = e.cls === 'tw';
         e.state = ev.to;
         e.since = ev.at;
