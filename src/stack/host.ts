@@ -32,6 +32,7 @@ import type {
 } from './api.js';
 import { addrMatches, canonical, isLoopback, isV4, isWildcard, tupleKey } from './addr.js';
 import { COUNTER_NAMES, zeroCounters, type CounterName, type Counters } from './counters.js';
+import { counterForCause } from './cause-counters.js';
 import { DeadlineHeap } from './deadline-heap.js';
 import { Connection, resetFor, type ConnectionEvent, type ConnectionParams, type TransmitFilter } from './engine.js';
 import { ERRNO_NUMBER } from './errno-numbers.js';
@@ -104,7 +105,6 @@ export class Host implements SocketApi {
   private readonly classCount: Record<EntryClass, number> = { request: 0, full: 0, orphan: 0, tw: 0, none: 0 };
   private nextInode = 10_000;
   private readonly maxFds: number;
-  private inTimeout = false;
   private readonly minisockets: boolean;
   /** close() calls still sleeping under SO_LINGER {on, N > 0}: the closed fd → its connection (closeWaitUntil). */
   private readonly lingerWaits = new Map<number, Entry>();
@@ -328,14 +328,6 @@ export class Host implements SocketApi {
     s.entry = undefined;
     e.sock = undefined;
     if (e.freed) return 0;
-    const st = e.conn.state;
-    // tcp_close() counters the engine's close() does not keep (Documentation/networking/snmp_counter.rst):
-    if (st !== 'CLOSED' && st !== 'TIME-WAIT' && st !== 'SYN-SENT') {
-      const linger = s.opts.linger;
-      if (e.conn.readableBytes() > 0) this.count('TcpExt:TCPAbortOnClose');
-      else if (linger && linger.onoff && linger.seconds === 0) this.count('TcpExt:TCPAbortOnData');
-      else if (st === 'FIN-WAIT-2' && (s.opts.linger2 ?? 0) < 0) this.count('TcpExt:TCPAbortOnLinger');
-    }
     e.phase = 'orphan';
     e.conn.close(this.now);
     this.service(e);
@@ -475,10 +467,7 @@ export class Host implements SocketApi {
       e.tsSeen = hasTimestamp(seg);
       if (e.phase === 'request') this.requestInput(e, seg);
       else {
-        const before = e.conn.state;
         e.conn.handleSegment(seg, this.now);
-        // tcp_rcv_state_process(): data for an orphan that can no longer read is reset (TCPAbortOnData).
-        if (e.phase === 'orphan' && seg.payload.length > 0 && before !== 'CLOSED' && e.conn.state === 'CLOSED' && !seg.flags.rst) this.count('TcpExt:TCPAbortOnData');
         this.service(e);
       }
       return;
@@ -493,19 +482,14 @@ export class Host implements SocketApi {
 
   handleTimeout(now: number): void {
     this.advance(now);
-    this.inTimeout = true;
-    try {
-      for (let e = this.heap.popDue(this.now); e; e = this.heap.popDue(this.now)) {
-        if (e.freed) continue;
-        if (e.phase === 'request' && this.requestExpires(e)) {
-          this.free(e); // inet_csk_reqsk_queue_drop_and_put(): silently, no RST
-          continue;
-        }
-        e.conn.handleTimeout(this.now);
-        this.service(e);
+    for (let e = this.heap.popDue(this.now); e; e = this.heap.popDue(this.now)) {
+      if (e.freed) continue;
+      if (e.phase === 'request' && this.requestExpires(e)) {
+        this.free(e); // inet_csk_reqsk_queue_drop_and_put(): silently, no RST
+        continue;
       }
-    } finally {
-      this.inTimeout = false;
+      e.conn.handleTimeout(this.now);
+      this.service(e);
     }
   }
 
@@ -913,14 +897,9 @@ export class Host implements SocketApi {
         if (ev.to === 'CLOSED') {
           if (ev.from === 'ESTABLISHED' || ev.from === 'CLOSE-WAIT') this.count('Tcp:EstabResets');
           if ((ev.from === 'SYN-SENT' || ev.from === 'SYN-RECEIVED') && e.phase !== 'request') this.count('Tcp:AttemptFails');
-          // tcp_rcv_state_process(): an orphan whose FIN is acknowledged while TCP_LINGER2 < 0 is
-          // destroyed at once (TCPAbortOnLinger) instead of waiting in FIN-WAIT-2.
-          if (e.phase === 'orphan' && ev.from === 'FIN-WAIT-1' && !this.inTimeout && (e.conn.options.linger2 ?? 0) < 0) this.count('TcpExt:TCPAbortOnLinger');
-          if (this.inTimeout) {
-            if (wasTw) this.count('TcpExt:TW'); // tw_timer_handler → LINUX_MIB_TIMEWAITED
-            else if (ev.from !== 'SYN-RECEIVED' || e.phase !== 'request') this.count('TcpExt:TCPAbortOnTimeout');
-          }
         }
+        const k = counterForCause(ev.cause, { from: ev.from, orphan: e.phase === 'orphan', request: e.phase === 'request', timeWaitClass: wasTw });
+        if (k) this.count(k);
         if (e.phase === 'request' && ev.from === 'SYN-RECEIVED' && ev.to !== 'CLOSED') {
           // The child is born (tcp_create_openreq_child) and queued for accept().
           const l = e.listener as Listener;
