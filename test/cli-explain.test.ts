@@ -50,6 +50,7 @@ test('explain --list names all eleven states; --json gives the transitions', asy
   assert.equal(j.state, 'CLOSE-WAIT');
   assert.deepEqual(j.waysIn.map((t: { from: string }) => t.from), ['ESTABLISHED']);
   assert.deepEqual(j.waysOut.map((t: { to: string }) => t.to), ['LAST-ACK', 'CLOSED']);
+  assert.deepEqual(j.waysIn[0].causes, ['fin-received']);
   assert.deepEqual(j.rules, ['close_wait_leak']);
 });
 
