@@ -17,7 +17,7 @@ test('explain TIME_WAIT (real process): ways in and out from core\'s table, 60 s
   const r = runCli(['explain', 'TIME_WAIT']);
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /^TIME-WAIT\n/);
-  assert.match(r.stdout, /FIN-WAIT-2 → TIME-WAIT +FIN \(also in the same segment as the ACK of our FIN\); sends ACK/);
+  assert.match(r.stdout, /FIN-WAIT-2 → TIME-WAIT +FIN received; sends ACK\n +· a FIN that comes with the ACK of ours passes through FIN-WAIT-2/);
   assert.doesNotMatch(r.stdout, /FIN-WAIT-1 → TIME-WAIT/);
   assert.match(r.stdout, /TIME-WAIT → CLOSED/);
   assert.match(r.stdout, /fixed 60 s on Linux/);
@@ -50,6 +50,7 @@ test('explain --list names all eleven states; --json gives the transitions', asy
   assert.equal(j.state, 'CLOSE-WAIT');
   assert.deepEqual(j.waysIn.map((t: { from: string }) => t.from), ['ESTABLISHED']);
   assert.deepEqual(j.waysOut.map((t: { to: string }) => t.to), ['LAST-ACK', 'CLOSED']);
+  assert.deepEqual(j.waysIn[0].causes, ['fin-received']);
   assert.deepEqual(j.rules, ['close_wait_leak']);
 });
 
@@ -77,7 +78,7 @@ test('explain --mermaid draws the diagram from the transitions table; with a sta
   const all = await inProcess(['explain', '--mermaid']);
   assert.equal(all.status, 0);
   assert.match(all.stdout, /^stateDiagram-v2\n {4}\[\*\] --> CLOSED\n/);
-  assert.match(all.stdout, /^ {4}ESTABLISHED --> CLOSE_WAIT: FIN \/ ACK$/m);
+  assert.match(all.stdout, /^ {4}ESTABLISHED --> CLOSE_WAIT: FIN received \/ ACK$/m);
   assert.equal(all.stdout.trim().split('\n').length, 2 + TRANSITIONS.length);
   const tw = await inProcess(['explain', 'time_wait', '--mermaid']);
   assert.deepEqual(tw.stdout.trim().split('\n').slice(1).map((l) => l.trim().split(':')[0]),

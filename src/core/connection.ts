@@ -16,6 +16,7 @@ import type { Errno, SysError } from './errno.js';
 import type { Segment } from './segment.js';
 import { seqLe } from './seq.js';
 import type { Tcb, Endpoint, SocketOptions, ConnectionEvent } from './tcb.js';
+import type { StateStep } from './transitions.js';
 import { nextDeadline, procTimerKind, TIMER_KINDS } from './timers.js';
 import type { TimerKind } from './timers.js';
 import * as open from './events/open.js';
@@ -136,8 +137,8 @@ export class Connection {
   get options(): SocketOptions { return this.tcb.options; }
   /** Both ends use timestamps (tw_ts_recent_stamp != 0: tcp_tw_reuse may take this TIME-WAIT). */
   get timestampsOk(): boolean { return this.tcb.tsOk; }
-  /** `A → B (reason)` for every state change so far. */
-  get history(): readonly string[] { return this.tcb.history; }
+  /** Every state change so far with its cause (transitions.ts's stepText prints one as `A → B (words)`). */
+  get history(): readonly StateStep[] { return this.tcb.history; }
 
   handleSegment(seg: Segment, now: number): void {
     this.at(now);

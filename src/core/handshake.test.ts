@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Trace } from './testing/trace.js';
+import { stepText } from './transitions.js';
 import { established, establishedClient, synReceived } from './testing/fixtures.js';
 
 test('SYN carries Linux option layout with timestamps: mss, sackOK, TS, nop, wscale 8', () => {
@@ -160,7 +161,11 @@ test('timestamps: TSval is ms + offset, TSecr echoes the peer (fin_tsval.pkt sha
 
 test('established fixture records the state sequence', () => {
   const t = established();
-  assert.deepEqual(t.c.history, ['LISTEN → SYN-RECEIVED (SYN received)', 'SYN-RECEIVED → ESTABLISHED (ACK of our SYN-ACK received)']);
+  assert.deepEqual(t.c.history, [
+    { from: 'LISTEN', to: 'SYN-RECEIVED', cause: 'syn-received' },
+    { from: 'SYN-RECEIVED', to: 'ESTABLISHED', cause: 'ack-of-syn-ack' },
+  ]);
+  assert.deepEqual(t.c.history.map((s) => stepText(s)), ['LISTEN → SYN-RECEIVED (SYN received)', 'SYN-RECEIVED → ESTABLISHED (ACK of our SYN-ACK received)']);
 });
 
 test('TCP_USER_TIMEOUT bounds SYN retries: ETIMEDOUT once it has passed', () => {

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Pair, lcg } from './testing/pair.js';
+import { stepText } from './transitions.js';
 
 function bytes(n: number, r: () => number): Uint8Array {
   const b = new Uint8Array(n);
@@ -13,7 +14,7 @@ test('bulk data arrives intact and in order over a lossy, duplicating, reorderin
     const r = lcg(seed);
     const p = new Pair(r, { loss: 0.08, dup: 0.05, reorderMs: 15, delayMs: 10 });
     while (p.now < 20000 && (p.a.state !== 'ESTABLISHED' || p.b?.state !== 'ESTABLISHED')) p.run(p.now + 100);
-    assert.equal(p.a.state, 'ESTABLISHED', `seed ${seed}: ${p.a.history.join('; ')}`);
+    assert.equal(p.a.state, 'ESTABLISHED', `seed ${seed}: ${p.a.history.map((s) => stepText(s)).join('; ')}`);
     const up = bytes(60000 + seed * 997, r);
     const down = bytes(20000, r);
     let sentUp = 0;
@@ -33,8 +34,8 @@ test('bulk data arrives intact and in order over a lossy, duplicating, reorderin
     p.run(p.now + 200000);
     assert.deepEqual(Uint8Array.from(p.received.b), up, `seed ${seed}: upstream bytes differ`);
     assert.deepEqual(Uint8Array.from(p.received.a), down, `seed ${seed}: downstream bytes differ`);
-    assert.equal(p.a.state, 'CLOSED', `seed ${seed} A: ${p.a.history.join('; ')}`);
-    assert.equal(p.b?.state, 'CLOSED', `seed ${seed} B: ${p.b?.history.join('; ')}`);
+    assert.equal(p.a.state, 'CLOSED', `seed ${seed} A: ${p.a.history.map((s) => stepText(s)).join('; ')}`);
+    assert.equal(p.b?.state, 'CLOSED', `seed ${seed} B: ${p.b?.history.map((s) => stepText(s)).join('; ')}`);
   }
 });
 
@@ -63,8 +64,8 @@ test('random close, shutdown, abort, linger and keepalive calls under loss: both
     p.b?.close(p.now);
     p.pump();
     p.run(p.now + 2_000_000, 500000);
-    assert.equal(p.a.state, 'CLOSED', `seed ${seed} A: ${p.a.history.join('; ')}`);
-    if (p.b) assert.equal(p.b.state, 'CLOSED', `seed ${seed} B: ${p.b.history.join('; ')}`);
+    assert.equal(p.a.state, 'CLOSED', `seed ${seed} A: ${p.a.history.map((s) => stepText(s)).join('; ')}`);
+    if (p.b) assert.equal(p.b.state, 'CLOSED', `seed ${seed} B: ${p.b.history.map((s) => stepText(s)).join('; ')}`);
   }
 });
 

@@ -137,16 +137,16 @@ export function receiveFin(tcb: Tcb): void {
   switch (tcb.state) {
     case 'SYN-RECEIVED':
     case 'ESTABLISHED':
-      setState(tcb, 'CLOSE-WAIT', 'FIN received');
+      setState(tcb, 'CLOSE-WAIT', 'fin-received');
       enterPingpong(tcb);
       break;
     case 'FIN-WAIT-1':
       tcb.ackNow = true;
-      setState(tcb, 'CLOSING', 'FIN received before our FIN was acknowledged (simultaneous close)');
+      setState(tcb, 'CLOSING', 'simultaneous-close');
       break;
     case 'FIN-WAIT-2':
       tcb.ackNow = true;
-      enterTimeWait(tcb, 'FIN received');
+      enterTimeWait(tcb, 'fin-received');
       break;
     default:
       break;
@@ -154,8 +154,8 @@ export function receiveFin(tcb: Tcb): void {
 }
 
 /** tcp_time_wait(TCP_TIME_WAIT): 60 s (TCP_TIMEWAIT_LEN), nothing else pending. */
-export function enterTimeWait(tcb: Tcb, reason: string): void {
-  setState(tcb, 'TIME-WAIT', reason);
+export function enterTimeWait(tcb: Tcb, cause: 'fin-received' | 'fin-acked'): void {
+  setState(tcb, 'TIME-WAIT', cause);
   for (const k of ['retransmit', 'loss-probe', 'persist', 'keepalive', 'fin-wait-2'] as const) cancel(tcb.timers, k);
   arm(tcb.timers, 'time-wait', tcb.now + tcb.config.time_wait_ms);
 }

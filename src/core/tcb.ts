@@ -13,6 +13,7 @@ import type { Segment } from './segment.js';
 import type { Seq } from './seq.js';
 import type { TcpState } from '../model/states.js';
 import type { TimerTable } from './timers.js';
+import type { EngineCauseId, StateStep } from './transitions.js';
 
 export interface Endpoint { addr: string; port: number }
 
@@ -27,7 +28,7 @@ export interface SocketOptions {
 }
 
 export type ConnectionEvent =
-  | { type: 'state'; from: TcpState; to: TcpState; reason: string; at: number }
+  | { type: 'state'; from: TcpState; to: TcpState; cause: EngineCauseId; at: number }
   | { type: 'readable' } | { type: 'writable' } | { type: 'eof' }
   | { type: 'error'; errno: Errno }
   | { type: 'new-incarnation'; syn: Segment; isn: Seq }
@@ -45,8 +46,8 @@ export interface Tcb {
   local: Endpoint;
   remote: Endpoint;
   state: TcpState;
-  /** The state changes, `A → B (reason)`, oldest first (kept for status and tests). */
-  history: string[];
+  /** The state changes with their causes, oldest first (kept for status and tests). */
+  history: StateStep[];
 
   // ---- send sequence space (RFC 9293 §3.3.1) ----
   iss: Seq;

@@ -11,7 +11,7 @@ test('client path: ESTABLISHED → FIN-WAIT-1 → FIN-WAIT-2 → TIME-WAIT → C
   t.expectState('TIME-WAIT');
   t.recvNothing(60.04);
   t.expectState('CLOSED');
-  assert.equal(t.c.history.at(-1), 'TIME-WAIT → CLOSED (TIME-WAIT timer (60 s) expired)');
+  assert.deepEqual(t.c.history.at(-1), { from: 'TIME-WAIT', to: 'CLOSED', cause: 'time-wait-timeout' });
 });
 
 test('server path: FIN in ESTABLISHED → CLOSE-WAIT; close → LAST-ACK; ACK → CLOSED', () => {
@@ -132,7 +132,7 @@ test('orphaned FIN-WAIT-2 lives tcp_fin_timeout, duplicate ACKs absorbed (fin-wa
   t.expectState('FIN-WAIT-2');
   t.advance(3.03);
   t.expectState('CLOSED');
-  assert.equal(t.c.history.at(-1), 'FIN-WAIT-2 → CLOSED (FIN-WAIT-2 timer (tcp_fin_timeout) expired)');
+  assert.deepEqual(t.c.history.at(-1), { from: 'FIN-WAIT-2', to: 'CLOSED', cause: 'fin-wait-2-timeout' });
 });
 
 test('FIN-WAIT-2 after shutdown(SHUT_WR) has no timer and still takes data (fin-wait-2-half-closed-has-no-timer.pkt)', () => {

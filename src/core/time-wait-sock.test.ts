@@ -88,7 +88,7 @@ test('same: retransmitted FIN → ACK again, the 60 s timer restarts, then expir
   const log = same(() => timeWait(), [[0.34, 'F. 1:1(0) ack 2 win 257'], [60.33], [61]]);
   assert.equal(sent(log), 1);
   assert.equal(log.at(-1)?.state, 'CLOSED');
-  assert.ok(log.some((o) => o.events.some((e) => e.type === 'state' && e.reason === 'TIME-WAIT timer (60 s) expired')));
+  assert.ok(log.some((o) => o.events.some((e) => e.type === 'state' && e.cause === 'time-wait-timeout')));
 });
 
 test('same: bare in-window ACK restarts the timer, sends nothing', () => {

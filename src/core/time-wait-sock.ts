@@ -29,7 +29,7 @@ import type { Seq } from './seq.js';
 import type { Errno, SysError } from './errno.js';
 import { sysError } from './errno.js';
 import type { ConnectionStatus, TimerView } from './connection.js';
-import { timeWaitProcess, type TimeWaitEffects } from './time-wait.js';
+import { timeWaitProcess, type TimeWaitCause, type TimeWaitEffects } from './time-wait.js';
 import { dataOptions } from './options.js';
 import { flags } from './output.js';
 import { resetFor } from './reset.js';
@@ -111,7 +111,7 @@ export class TimeWaitSock {
   /** tw_timer_handler: the 60 s are over. */
   handleTimeout(now: number): void {
     this.at(now);
-    if (this.deadline !== undefined && this.deadline <= this.now) closeTw(this, 'TIME-WAIT timer (60 s) expired');
+    if (this.deadline !== undefined && this.deadline <= this.now) closeTw(this, 'time-wait-timeout');
   }
 
   nextDeadline(): number | undefined {
@@ -190,11 +190,11 @@ export class TimeWaitSock {
 }
 
 /** state-change.ts's setState for the minisocket: the 'state' event, then 'closed'. */
-function closeTw(tw: TimeWaitSock, reason: string): void {
+function closeTw(tw: TimeWaitSock, cause: TimeWaitCause): void {
   if (tw.state === 'CLOSED') return;
   tw.state = 'CLOSED';
   tw.deadline = undefined;
-  tw.emitEvent({ type: 'state', from: 'TIME-WAIT', to: 'CLOSED', reason, at: tw.now });
+  tw.emitEvent({ type: 'state', from: 'TIME-WAIT', to: 'CLOSED', cause, at: tw.now });
   tw.emitEvent({ type: 'closed' });
 }
 

@@ -28,7 +28,7 @@ test('in-window RST ends TIME-WAIT when tcp_rfc1337=0 (time-wait-assassinated-by
   const t = timeWait();
   t.send(0.05, 'R 2:2(0) win 0');
   t.expectState('CLOSED');
-  assert.equal(t.c.history.at(-1), 'TIME-WAIT → CLOSED (RST in TIME-WAIT (tcp_rfc1337=0))');
+  assert.deepEqual(t.c.history.at(-1), { from: 'TIME-WAIT', to: 'CLOSED', cause: 'rst-received' });
 });
 
 test('tcp_rfc1337=1: RST in TIME-WAIT is ignored', () => {

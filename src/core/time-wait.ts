@@ -27,6 +27,7 @@ import type { Tcb } from './tcb.js';
 import type { Segment } from './segment.js';
 import type { TcpConfig } from './config.js';
 import type { Seq } from './seq.js';
+import type { EngineCauseId } from './transitions.js';
 import { segmentLength } from './segment.js';
 import { seqAdd, seqGt, seqLe, seqDiff } from './seq.js';
 import { parseOptions } from './options.js';
@@ -38,6 +39,9 @@ import { setState } from './state-change.js';
 import { enterTimeWait } from './recv-data.js';
 import { resetFor } from './reset.js';
 import { pawsReject as tcpPawsReject, storeTsRecent } from './paws.js';
+
+/** The causes that end TIME-WAIT. */
+export type TimeWaitCause = Extract<EngineCauseId, 'rst-received' | 'new-incarnation' | 'time-wait-timeout'>;
 
 /**
  * What TIME-WAIT processing reads and writes. A full TCB (a Connection still in TIME-WAIT)
@@ -63,8 +67,8 @@ export interface TimeWaitEffects<S extends TimeWaitState> {
   restartTimer(s: S, at: number): void;
   /** The 'new-incarnation' event for the host (TCP_TW_SYN), before close(). */
   newIncarnation(s: S, syn: Segment, isn: Seq): void;
-  /** inet_twsk_deschedule_put: CLOSED, with the reason history and views show. */
-  close(s: S, reason: string): void;
+  /** inet_twsk_deschedule_put: CLOSED, for this cause. */
+  close(s: S, cause: TimeWaitCause): void;
 }
 
 /** tcp_timewait_state_process, substate TCP_TIME_WAIT — the one copy of these rules. */
@@ -77,7 +81,7 @@ export function timeWaitProcess<S extends TimeWaitState>(tw: S, seg: Segment, fx
   if (!pawsReject && seg.seq === tw.rcvNxt && (len === 0 || seg.flags.rst)) {
     if (seg.flags.rst) {
       if (!tw.config.tcp_rfc1337) {
-        fx.close(tw, 'RST in TIME-WAIT (tcp_rfc1337=0)');
+        fx.close(tw, 'rst-received');
         return;
       }
     } else {
@@ -91,7 +95,7 @@ export function timeWaitProcess<S extends TimeWaitState>(tw: S, seg: Segment, fx
     let isn = seqAdd(tw.sndNxt, 65535 + 2);
     if (isn === 0) isn = seqAdd(isn, 1);
     fx.newIncarnation(tw, seg, isn);
-    fx.close(tw, 'SYN of a new incarnation in TIME-WAIT');
+    fx.close(tw, 'new-incarnation');
     return;
   }
   // A rejected or out-of-window RST is dropped silently; TIME-WAIT goes on.
@@ -105,7 +109,7 @@ const TCB_EFFECTS: TimeWaitEffects<Tcb> = {
   ack: (tcb) => sendAck(tcb),
   restartTimer: (tcb, at) => arm(tcb.timers, 'time-wait', at),
   newIncarnation: (tcb, syn, isn) => { tcb.events.push({ type: 'new-incarnation', syn, isn }); },
-  close: (tcb, reason) => setState(tcb, 'CLOSED', reason),
+  close: (tcb, cause) => setState(tcb, 'CLOSED', cause),
 };
 
 export function timeWaitSegment(tcb: Tcb, seg: Segment): void {
@@ -126,28 +130,28 @@ export function orphanFinWait2Segment(tcb: Tcb, seg: Segment): void {
     return;
   }
   if (seg.flags.rst) {
-    setState(tcb, 'CLOSED', 'RST in FIN-WAIT-2');
+    setState(tcb, 'CLOSED', 'rst-received');
     return;
   }
   if (seg.flags.syn && !seqGt(tcb.rcvNxt, seg.seq)) {
-    replyReset(tcb, seg, 'SYN in orphaned FIN-WAIT-2');
+    replyReset(tcb, seg, 'syn-in-window');
     return;
   }
   if (!seg.flags.ack || seqLe(end, tcb.rcvNxt) || len === 0) return;
   if (!seg.flags.fin || end !== seqAdd(tcb.rcvNxt, 1)) {
-    replyReset(tcb, seg, 'data after close() in FIN-WAIT-2');
+    replyReset(tcb, seg, 'data-after-close');
     return;
   }
   tcb.rcvNxt = end;
   tcb.finReceived = true;
   if (opts.ts && tcb.tsOk) storeTsRecent(tcb, opts.ts.val);
-  enterTimeWait(tcb, 'FIN received');
+  enterTimeWait(tcb, 'fin-received');
   sendAck(tcb);
 }
 
 /** Answer the segment with the RST a closed port would send (TCP_TW_RST), and end. */
-export function replyReset(tcb: Tcb, seg: Segment, reason: string): void {
+export function replyReset(tcb: Tcb, seg: Segment, cause: 'syn-in-window' | 'data-after-close'): void {
   const r = resetFor(seg);
   if (r) tcb.outbox.push(r);
-  setState(tcb, 'CLOSED', reason);
+  setState(tcb, 'CLOSED', cause);
 }

@@ -2,10 +2,16 @@
 import type { Lang, Text } from '../i18n/lang.js';
 import { LINUX_CODE_OF, TCP_STATES, TOOL_SPELLING, type TcpState } from '../model/states.js';
 import type { RuleId } from './finding.js';
+import type { CauseId } from '../core/transitions.js';
 import { STATE_INFO } from './state-info.js';
 import { TRANSITIONS, waysIn, waysOut, type Transition } from './transitions.js';
 
-export interface ExplainTransition { from: TcpState; to: TcpState; event: string; rule: string; sends?: string; note?: string }
+export interface ExplainTransition {
+  from: TcpState; to: TcpState;
+  /** The cause ids of core's table, in its order; `event` is their words. */
+  causes: CauseId[];
+  event: string; rule: string; sends?: string; note?: string;
+}
 
 export interface Explanation {
   state: TcpState;
@@ -20,7 +26,7 @@ export interface Explanation {
 }
 
 function tr(t: Transition, lang: Lang): ExplainTransition {
-  const out: ExplainTransition = { from: t.from, to: t.to, event: t.event[lang], rule: t.rule };
+  const out: ExplainTransition = { from: t.from, to: t.to, causes: t.causes, event: t.event[lang], rule: t.rule };
   if (t.action) out.sends = t.action[lang];
   if (t.note) out.note = t.note[lang];
   return out;

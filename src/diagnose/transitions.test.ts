@@ -1,19 +1,24 @@
-// explain's transitions are core's: same rows, every event translated, nothing explain-only.
+// explain's transitions are core's: same rows, every cause in words from core, nothing explain-only.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LISTENER_TRANSITIONS, TRANSITIONS as CORE } from '../core/transitions.js';
+import { CAUSE_WORDS, LISTENER_TRANSITIONS, TRANSITIONS as CORE } from '../core/transitions.js';
 import { defaultConfig } from '../core/config.js';
 import { Host } from '../stack/host.js';
 import { TRANSITIONS, explainTextProblems, waysIn, waysOut } from './transitions.js';
 
-test('every core event has Chinese text, and explain has no text for a transition core does not list', () => {
+test('explain has no text for a transition core does not list', () => {
   assert.deepEqual(explainTextProblems(), []);
 });
 
-test('explain draws exactly core\'s rows (engine + listener), with core\'s events and rules', () => {
+test('explain draws exactly core\'s rows (engine + listener): each (from, to, cause) once, with core\'s words and rules', () => {
   const core = [...LISTENER_TRANSITIONS, ...CORE];
-  assert.deepEqual(TRANSITIONS.map((t) => [t.from, t.to, t.event.en, t.rule]), core.map((r) => [r.from, r.to, r.on, r.rule]));
-  for (const t of TRANSITIONS) assert.ok(t.events.every((e) => e.zh !== e.en), `${t.from} → ${t.to}: an event is untranslated`);
+  const drawn = TRANSITIONS.flatMap((t) => t.causes.map((c) => `${t.from} → ${t.to} | ${c}`));
+  assert.deepEqual(drawn.sort(), [...new Set(core.map((r) => `${r.from} → ${r.to} | ${r.cause}`))].sort());
+  for (const t of TRANSITIONS) {
+    assert.deepEqual(t.events, t.causes.map((c) => CAUSE_WORDS[c]));
+    for (const r of core.filter((x) => x.from === t.from && x.to === t.to)) assert.ok(t.rule.includes(r.rule), `${t.from} → ${t.to}: ${r.rule}`);
+    assert.ok(t.events.every((e) => e.zh !== e.en), `${t.from} → ${t.to}: an event is untranslated`);
+  }
 });
 
 test('where the old explain table disagreed with the engine, the engine wins', () => {
@@ -36,5 +41,5 @@ test('the host records exactly LISTENER_TRANSITIONS: listen() then close() of th
   assert.equal(h.bind(fd, '10.0.0.2', 80), 0);
   assert.equal(h.listen(fd, 16), 0);
   assert.equal(h.close(fd), 0);
-  assert.deepEqual(h.drainStateChanges().map((c) => [c.from, c.to]), LISTENER_TRANSITIONS.map((r) => [r.from, r.to]));
+  assert.deepEqual(h.drainStateChanges().map((c) => [c.from, c.to, c.cause]), LISTENER_TRANSITIONS.map((r) => [r.from, r.to, r.cause]));
 });

@@ -1,26 +1,29 @@
 // READ THIS FIRST — the transitions `tcplens explain` draws, DERIVED from the engine's one table.
 //
 // Rules this file keeps (STYLE §7: one table, the docs drawn from it):
-// - from/to, the events (English) and the rule come from src/core/transitions.ts: TRANSITIONS
-//   (every change the engine makes, held to the code by its test) plus LISTENER_TRANSITIONS (the
-//   host's listen()/close() of a listener). Nothing here adds or removes a transition.
-// - This file keeps only what core does not have: the Chinese of each event, keyed by
-//   (from, to, event), and per transition what this end sends and a note on what it means.
-// - transitions.test.ts fails when a core event has no Chinese here, or a key here names an event
-//   or transition core does not list — so a change to core's table forces a look at these texts.
+// - from/to, the causes and the rules come from src/core/transitions.ts: TRANSITIONS (every change
+//   the engine makes, held to the code by its test) plus LISTENER_TRANSITIONS (the host's
+//   listen()/close() of a listener), one row per (from, to, cause). Explain shows one line per
+//   from → to with its causes in order; nothing here adds or removes a transition.
+// - The words of each cause, English and Chinese, are core's CAUSE_WORDS, keyed by cause id.
+// - This file keeps only what core does not have: per transition what this end sends and a note
+//   on what it means. transitions.test.ts fails when a key here names a transition core does not
+//   list, so a change to core's table forces a look at these texts.
 // - "Ways in" and "ways out" of a state are filters of the derived table, never written by hand.
 import type { Text } from '../i18n/lang.js';
 import type { TcpState } from '../model/states.js';
-import { LISTENER_TRANSITIONS, TRANSITIONS as CORE, transitionEvents, type TransitionRow } from '../core/transitions.js';
+import { CAUSE_WORDS, LISTENER_TRANSITIONS, TRANSITIONS as CORE, type CauseId, type TransitionRow } from '../core/transitions.js';
 
 export interface Transition {
   from: TcpState;
   to: TcpState;
-  /** Each separate cause, English from core, Chinese from ZH_EVENTS. */
+  /** Each cause of this change, in core's table order. */
+  causes: CauseId[];
+  /** Each cause in words, English and Chinese from core's CAUSE_WORDS. */
   events: Text[];
   /** The events joined, for one-line rendering. */
   event: Text;
-  /** The RFC section / Linux function core cites. */
+  /** The RFC sections / Linux functions core cites, each once. */
   rule: string;
   /** What this end sends, if anything. */
   action?: Text;
@@ -29,60 +32,6 @@ export interface Transition {
 }
 
 const edge = (from: TcpState, to: TcpState): string => `${from} → ${to}`;
-const key = (from: TcpState, to: TcpState, event: string): string => `${edge(from, to)} | ${event}`;
-
-/** The Chinese of each core event, keyed "FROM → TO | event" with the event exactly as core writes it. */
-const ZH_EVENTS: Readonly<Record<string, string>> = {
-  'CLOSED → LISTEN | listen()': '调用 listen()',
-  'LISTEN → CLOSED | close() of the listener (queued connections get RST)': '应用关闭监听套接字（队列中的连接收到 RST）',
-  'CLOSED → SYN-SENT | connect()': '调用 connect()',
-  'LISTEN → SYN-RECEIVED | SYN (the host\'s listener accepts it)': '收到 SYN（主机的监听套接字接受它）',
-  'SYN-SENT → ESTABLISHED | SYN-ACK acknowledging our SYN': '收到确认本端 SYN 的 SYN-ACK',
-  'SYN-SENT → SYN-RECEIVED | SYN without ACK (simultaneous open)': '收到不带 ACK 的 SYN（同时打开）',
-  'SYN-SENT → CLOSED | acceptable RST (ECONNREFUSED)': '收到可接受的 RST（ECONNREFUSED）',
-  'SYN-SENT → CLOSED | SYN retries exhausted (ETIMEDOUT)': 'SYN 重传次数用尽（ETIMEDOUT）',
-  'SYN-SENT → CLOSED | close()': '调用 close()',
-  'SYN-SENT → CLOSED | abort': '中止',
-  'SYN-RECEIVED → ESTABLISHED | ACK of our SYN-ACK': '收到对本端 SYN-ACK 的 ACK',
-  'SYN-RECEIVED → FIN-WAIT-1 | close() after a simultaneous open': '同时打开之后调用 close()',
-  'SYN-RECEIVED → CLOSED | RST': '收到 RST',
-  'SYN-RECEIVED → CLOSED | SYN in the window': '窗口内收到 SYN',
-  'SYN-RECEIVED → CLOSED | SYN-ACK retries exhausted': 'SYN-ACK 重传次数用尽',
-  'SYN-RECEIVED → CLOSED | abort': '中止',
-  'ESTABLISHED → FIN-WAIT-1 | close() or shutdown(SHUT_WR): FIN after queued data': 'close() 或 shutdown(SHUT_WR)：排队数据之后发 FIN',
-  'ESTABLISHED → CLOSE-WAIT | FIN': '收到 FIN',
-  'ESTABLISHED → CLOSED | RST at RCV.NXT': '收到序号等于 RCV.NXT 的 RST',
-  'ESTABLISHED → CLOSED | close() with unread data or SO_LINGER {on,0} (RST)': '有未读数据时 close()，或 SO_LINGER {on,0}（发送 RST）',
-  'ESTABLISHED → CLOSED | retransmission, keepalive or user timeout': '重传、保活或用户超时（TCP_USER_TIMEOUT）',
-  'ESTABLISHED → CLOSED | abort': '中止',
-  'FIN-WAIT-1 → FIN-WAIT-2 | ACK of our FIN': '收到对本端 FIN 的 ACK',
-  'FIN-WAIT-1 → CLOSING | FIN not acknowledging ours (simultaneous close)': '收到未确认本端 FIN 的 FIN（同时关闭）',
-  'FIN-WAIT-1 → CLOSED | RST': '收到 RST',
-  'FIN-WAIT-1 → CLOSED | data after close() (RST)': 'close() 之后又收到数据（发送 RST）',
-  'FIN-WAIT-1 → CLOSED | retransmissions exhausted or TCP_USER_TIMEOUT': '重传次数用尽或 TCP_USER_TIMEOUT 到期',
-  'FIN-WAIT-1 → CLOSED | abort': '中止',
-  'FIN-WAIT-2 → TIME-WAIT | FIN (also in the same segment as the ACK of our FIN)': '收到 FIN（也包括与对本端 FIN 的 ACK 同在一个报文段中的 FIN）',
-  'FIN-WAIT-2 → CLOSED | orphan timer (tcp_fin_timeout / TCP_LINGER2)': '孤儿定时器到期（tcp_fin_timeout / TCP_LINGER2）',
-  'FIN-WAIT-2 → CLOSED | TCP_LINGER2 < 0 (RST)': 'TCP_LINGER2 < 0（发送 RST）',
-  'FIN-WAIT-2 → CLOSED | RST': '收到 RST',
-  'FIN-WAIT-2 → CLOSED | data after close() (RST)': 'close() 之后又收到数据（发送 RST）',
-  'FIN-WAIT-2 → CLOSED | abort': '中止',
-  'CLOSE-WAIT → LAST-ACK | close() or shutdown(SHUT_WR): FIN': 'close() 或 shutdown(SHUT_WR)：发送 FIN',
-  'CLOSE-WAIT → CLOSED | RST (EPIPE)': '收到 RST（EPIPE）',
-  'CLOSE-WAIT → CLOSED | close() with unread data (RST)': '有未读数据时 close()（发送 RST）',
-  'CLOSE-WAIT → CLOSED | timeouts': '超时',
-  'CLOSE-WAIT → CLOSED | abort': '中止',
-  'CLOSING → TIME-WAIT | ACK of our FIN': '收到对本端 FIN 的 ACK',
-  'CLOSING → CLOSED | RST': '收到 RST',
-  'CLOSING → CLOSED | retransmissions exhausted': '重传次数用尽',
-  'LAST-ACK → CLOSED | ACK of our FIN': '收到对本端 FIN 的 ACK',
-  'LAST-ACK → CLOSED | RST': '收到 RST',
-  'LAST-ACK → CLOSED | retransmissions exhausted': '重传次数用尽',
-  'TIME-WAIT → CLOSED | 60 s timer': '60 秒定时器到期',
-  'TIME-WAIT → CLOSED | in-window RST (tcp_rfc1337=0)': '窗口内的 RST（tcp_rfc1337=0 时）',
-  'TIME-WAIT → CLOSED | SYN of a new incarnation': '新连接（新化身）的 SYN',
-  'TIME-WAIT → CLOSED | abort by the host': '被主机中止',
-};
 
 interface EdgeText { sends?: string; note?: Text }
 const x = (en: string, zh: string): Text => ({ en, zh });
@@ -113,32 +62,34 @@ const EDGE_TEXTS: Readonly<Record<string, EdgeText>> = {
 
 const CORE_ROWS: readonly TransitionRow[] = [...LISTENER_TRANSITIONS, ...CORE];
 
-function derive(r: TransitionRow): Transition {
-  const events = transitionEvents(r).map((en) => ({ en, zh: ZH_EVENTS[key(r.from, r.to, en)] ?? en }));
-  const t: Transition = {
-    from: r.from, to: r.to, events, rule: r.rule,
-    event: { en: events.map((e) => e.en).join('; '), zh: events.map((e) => e.zh).join('；') },
-  };
-  const extra = EDGE_TEXTS[edge(r.from, r.to)];
-  if (extra?.sends) t.action = { en: extra.sends, zh: extra.sends };
-  if (extra?.note) t.note = extra.note;
-  return t;
+/** One transition per from → to, in the order core first lists it, with all its rows' causes. */
+function derive(rows: readonly TransitionRow[]): Transition[] {
+  const byEdge = new Map<string, TransitionRow[]>();
+  for (const r of rows) {
+    const k = edge(r.from, r.to);
+    byEdge.set(k, [...(byEdge.get(k) ?? []), r]);
+  }
+  return [...byEdge.entries()].map(([k, rs]) => {
+    const causes = [...new Set(rs.map((r) => r.cause))];
+    const events = causes.map((c) => CAUSE_WORDS[c]);
+    const t: Transition = {
+      from: rs[0].from, to: rs[0].to, causes, events,
+      rule: [...new Set(rs.map((r) => r.rule))].join('; '),
+      event: { en: events.map((e) => e.en).join('; '), zh: events.map((e) => e.zh).join('；') },
+    };
+    const extra = EDGE_TEXTS[k];
+    if (extra?.sends) t.action = { en: extra.sends, zh: extra.sends };
+    if (extra?.note) t.note = extra.note;
+    return t;
+  });
 }
 
-export const TRANSITIONS: readonly Transition[] = CORE_ROWS.map(derive);
+export const TRANSITIONS: readonly Transition[] = derive(CORE_ROWS);
 
-/**
- * Where these texts and core's table disagree: a core event without Chinese, a Chinese text for an
- * event or a transition core does not list. Empty when they agree (transitions.test.ts).
- */
+/** Explain texts for a transition core does not list. Empty when they agree (transitions.test.ts). */
 export function explainTextProblems(): string[] {
-  const events = new Set(CORE_ROWS.flatMap((r) => transitionEvents(r).map((e) => key(r.from, r.to, e))));
   const edges = new Set(CORE_ROWS.map((r) => edge(r.from, r.to)));
-  return [
-    ...[...events].filter((k) => !(k in ZH_EVENTS)).map((k) => `no Chinese text for core's ${k}`),
-    ...Object.keys(ZH_EVENTS).filter((k) => !events.has(k)).map((k) => `Chinese text for ${k}, which core does not list`),
-    ...Object.keys(EDGE_TEXTS).filter((k) => !edges.has(k)).map((k) => `explain text for ${k}, which core does not list`),
-  ];
+  return Object.keys(EDGE_TEXTS).filter((k) => !edges.has(k)).map((k) => `explain text for ${k}, which core does not list`);
 }
 
 export function waysIn(state: TcpState): Transition[] {

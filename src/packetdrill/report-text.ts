@@ -2,6 +2,7 @@
 // and with --verbose the engine's state timeline up to it.
 import { t, type Lang, type Text } from '../i18n/lang.js';
 import type { StateChange } from '../stack/api.js';
+import { causeText } from '../core/transitions.js';
 import type { RunResult, TraceEntry } from './runner.js';
 import { mismatchText } from './mismatch-text.js';
 
@@ -36,7 +37,7 @@ export function timelineText(timeline: StateChange[], lang: Lang): string {
   if (timeline.length === 0) lines.push(`    ${t(TXT.noChanges, lang)}`);
   for (const c of timeline) {
     const who = `${c.local.port}↔${c.remote.port}${c.fd !== undefined ? ` fd ${c.fd}` : ''}`;
-    lines.push(`    ${(c.at / 1000).toFixed(3)}s  ${who}  ${c.from} → ${c.to}  (${c.reason})`);
+    lines.push(`    ${(c.at / 1000).toFixed(3)}s  ${who}  ${c.from} → ${c.to}  (${causeText(c.cause, lang)})`);
   }
   return lines.join('\n');
 }

@@ -7,6 +7,7 @@
 // has any connection, its listener's LISTEN; before that '-'. A change whose remote port is 0 is a
 // listener's.
 import { isSysError } from '../core/errno.js';
+import { causeText } from '../core/transitions.js';
 import type { StateChange } from '../stack/api.js';
 import type { TcpState } from '../model/states.js';
 import type { Text } from '../i18n/lang.js';
@@ -66,7 +67,7 @@ export class Recorder {
         const side = this.sideOf(e.host);
         if (!side) return;
         this.sides[side].apply(e.change);
-        this.timeline.push({ at: e.at, side, from: e.change.from, to: e.change.to, reason: e.change.reason });
+        this.timeline.push({ at: e.at, side, from: e.change.from, to: e.change.to, cause: e.change.cause });
         return;
       }
       case 'drop':
@@ -98,10 +99,14 @@ export class Recorder {
       case 'timer': {
         const side = this.sideOf(e.host);
         if (!side) return;
-        const reasons = e.changes.map((c) => c.reason).filter((r) => r !== '');
+        const causes = e.changes.map((c) => c.cause);
+        if (causes.length) {
+          this.steps.push({ kind: 'timer', at: e.at, side, text: causes.map((c) => causeText(c)).join('; '), causes, ...this.states() });
+          return;
+        }
         // /proc names every timer kind but the delayed ACK (procTimerKind in src/core/timers.ts),
         // so a due timer that no socket shows is the delayed-ACK timer.
-        const text = reasons.length ? reasons.join('; ') : e.timers.map((k) => TIMER_WORDS[k] ?? k).join(', ') || 'delayed-ACK timer';
+        const text = e.timers.map((k) => TIMER_WORDS[k] ?? k).join(', ') || 'delayed-ACK timer';
         this.steps.push({ kind: 'timer', at: e.at, side, text, ...this.states() });
         return;
       }

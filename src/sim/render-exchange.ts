@@ -1,9 +1,11 @@
 // Draws an ExchangeResult as TCP sequence diagrams are usually drawn ("Client  message  Server",
 // each side's state down its own column): time, A's state, the arrow with the segment, B's state. A state is
 // printed on the rows where it changes, so the eye follows the transitions. Below it, the state
-// timeline per side with the reason for each change, then the checked conclusion.
+// timeline per side with the cause of each change in the reader's language, then the checked
+// conclusion.
 import { t, type Lang } from '../i18n/lang.js';
 import type { ExchangeResult, ExchangeStep } from './scenario.js';
+import { causeText } from '../core/transitions.js';
 
 export interface RenderOptions {
   lang: Lang;
@@ -81,7 +83,7 @@ export function renderExchange(r: ExchangeResult, o: RenderOptions): string {
   for (const side of ['A', 'B'] as const) {
     out.push(`  ${side === 'A' ? nameA : nameB}`);
     for (const c of r.timeline.filter((x) => x.side === side)) {
-      out.push(`    ${fmtTime(c.at).padStart(timeW)}  ${`${c.from} -> ${c.to}`.padEnd(30)}  ${c.reason}`);
+      out.push(`    ${fmtTime(c.at).padStart(timeW)}  ${`${c.from} -> ${c.to}`.padEnd(30)}  ${causeText(c.cause, L)}`);
     }
   }
   out.push('', `${t(WORDS.conclusion, L)}: ${t(r.conclusion, L)}`);
@@ -100,7 +102,7 @@ function middleText(s: ExchangeStep, o: RenderOptions): string {
     case 'call':
       return s.result === undefined ? s.text : `${s.text} = ${s.result}`;
     case 'timer':
-      return `[${t(WORDS.timer, L)}] ${s.text}`;
+      return `[${t(WORDS.timer, L)}] ${s.causes ? s.causes.map((c) => causeText(c, L)).join(L === 'zh' ? '；' : '; ') : s.text}`;
     case 'note':
       return '';
   }

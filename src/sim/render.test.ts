@@ -16,7 +16,7 @@ const handshake: ExchangeResult = {
     { kind: 'segment', at: 100, from: 'A', text: 'ACK ack=1', dropped: true, why: 'drop rule', stateA: 'ESTABLISHED', stateB: 'SYN-RECEIVED' },
     { kind: 'note', at: 100, text: { en: 'the final ACK is lost', zh: '最后的 ACK 丢失' } },
   ],
-  timeline: [{ at: 0, side: 'A', from: 'CLOSED', to: 'SYN-SENT', reason: 'connect()' }],
+  timeline: [{ at: 0, side: 'A', from: 'CLOSED', to: 'SYN-SENT', cause: 'connect' }],
   conclusion: { en: 'B waits in SYN-RECEIVED', zh: 'B 停在 SYN-RECEIVED' },
 };
 
@@ -55,4 +55,24 @@ test('load table: a column per state that ever held a connection, counters that 
   assert.match(s, /\n\s+2\s+200\s+5\n/);
   assert.match(s, /EADDRNOTAVAIL/);
   assert.match(s, /Conclusion: TIME-WAIT grows/);
+});
+
+test('--lang zh: every exchange scenario\'s timeline and timer rows give each cause in Chinese, never in English', async () => {
+  const { EXCHANGE_SCENARIOS } = await import('./scenarios.js');
+  const { CAUSE_WORDS } = await import('../core/transitions.js');
+  for (const sc of EXCHANGE_SCENARIOS) {
+    const r = sc.run({ settings: {}, params: {}, seed: 1, profile: 'linux' }) as ExchangeResult;
+    const zh = renderExchange(r, { lang: 'zh' });
+    const timeline = zh.slice(zh.indexOf('状态时间线'));
+    for (const c of r.timeline) {
+      const line = `${c.from} -> ${c.to}`.padEnd(30) + `  ${CAUSE_WORDS[c.cause].zh}`;
+      assert.ok(timeline.includes(line), `${sc.name}: ${line}`);
+    }
+    const rows = [timeline.slice(0, timeline.indexOf('结论')), ...zh.split('\n').filter((l) => l.includes('[定时器]'))].join('\n');
+    // Chinese words may quote a call (调用 connect()); only what is left once they are taken out counts.
+    const rest = Object.values(CAUSE_WORDS).reduce((x, w) => x.split(w.zh).join(''), rows);
+    for (const w of Object.values(CAUSE_WORDS)) assert.ok(!rest.includes(w.en), `${sc.name}: English "${w.en}" in the Chinese timeline or timer rows`);
+    const en = renderExchange(r, { lang: 'en' });
+    for (const c of r.timeline) assert.ok(en.includes(CAUSE_WORDS[c.cause].en), `${sc.name}: ${c.cause} in English`);
+  }
 });

@@ -4,6 +4,7 @@
 // (scenarios.ts), which includes the load scenarios from ./load/index.ts.
 import type { Text } from '../i18n/lang.js';
 import type { TcpState } from '../model/states.js';
+import type { CauseId } from '../core/transitions.js';
 
 export type Profile = 'linux' | 'bsd' | 'windows';
 
@@ -34,7 +35,11 @@ export type ExchangeStep =
     why?: string;
   }
   | { kind: 'call'; at: number; side: 'A' | 'B'; text: string; result?: string; stateA: TcpState | '-'; stateB: TcpState | '-' }
-  | { kind: 'timer'; at: number; side: 'A' | 'B'; text: string; stateA: TcpState | '-'; stateB: TcpState | '-' }
+  | {
+    kind: 'timer'; at: number; side: 'A' | 'B'; text: string; stateA: TcpState | '-'; stateB: TcpState | '-';
+    /** The state changes the timer caused (`text` has their English words). */
+    causes?: CauseId[];
+  }
   | { kind: 'note'; at: number; text: Text };
 
 export interface ExchangeResult {
@@ -42,8 +47,8 @@ export interface ExchangeResult {
   scenario: string;
   names: { A: string; B: string };
   steps: ExchangeStep[];
-  /** Each side's state changes with their reasons, for `--json` and timelines. */
-  timeline: Array<{ at: number; side: 'A' | 'B'; from: TcpState; to: TcpState; reason: string }>;
+  /** Each side's state changes with their causes, for `--json` and timelines. */
+  timeline: Array<{ at: number; side: 'A' | 'B'; from: TcpState; to: TcpState; cause: CauseId }>;
   /** What the run shows, in words, checked against the run (e.g. "B stays in CLOSE-WAIT"). */
   conclusion: Text;
   /** The facts the conclusion rests on, each checked against this run (false: the run disagrees). */

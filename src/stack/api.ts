@@ -12,6 +12,7 @@
 import type { Errno, SysError } from '../core/errno.js';
 import type { Segment } from '../core/segment.js';
 import type { TcpConfig } from '../core/config.js';
+import type { CauseId } from '../core/transitions.js';
 import type { TcpState } from '../model/states.js';
 import type { Family, HostSnapshot, SocketRecord } from '../model/snapshot.js';
 
@@ -49,8 +50,8 @@ export interface StateChange {
   remote: { addr: string; port: number };
   from: TcpState;
   to: TcpState;
-  /** Why, in words: "SYN-ACK received", "FIN-WAIT-2 timer (tcp_fin_timeout) expired", ... */
-  reason: string;
+  /** Why: an id of core's transition table ('syn-ack-received', 'fin-wait-2-timeout', ...); CAUSE_WORDS has its words. */
+  cause: CauseId;
 }
 
 export interface SocketApi {

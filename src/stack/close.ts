@@ -3,7 +3,6 @@
 // engine's own; tcp_max_orphans (limits.ts); and SO_LINGER {on, N > 0}'s sleeping close().
 import { sysError, type SysError } from '../core/errno.js';
 import type { ShutdownHow } from './api.js';
-import { count } from './counters.js';
 import { Connection } from './engine.js';
 import type { HostState } from './host-state.js';
 import { tooManyOrphans } from './limits.js';
@@ -42,14 +41,6 @@ export function close(h: HostState, fd: number): 0 | SysError {
   s.entry = undefined;
   e.sock = undefined;
   if (e.freed) return 0;
-  const st = e.conn.state;
-  // tcp_close() counters the engine's close() does not keep (Documentation/networking/snmp_counter.rst):
-  if (st !== 'CLOSED' && st !== 'TIME-WAIT' && st !== 'SYN-SENT') {
-    const linger = s.opts.linger;
-    if (e.conn.readableBytes() > 0) count(h, 'TcpExt:TCPAbortOnClose');
-    else if (linger && linger.onoff && linger.seconds === 0) count(h, 'TcpExt:TCPAbortOnData');
-    else if (st === 'FIN-WAIT-2' && (s.opts.linger2 ?? 0) < 0) count(h, 'TcpExt:TCPAbortOnLinger');
-  }
   e.phase = 'orphan';
   e.conn.close(h.now);
   service(h, e);

@@ -4,7 +4,9 @@
 // (`count()`), and derives those Linux counts at a state change from the change itself
 // (`countStateChange()`, called by service.ts for every change a connection reports).
 // Source: net/ipv4/proc.c snmp4_net_list[] / snmp4_tcp_list[]; Documentation/networking/snmp_counter.rst.
+import type { CauseId } from '../core/transitions.js';
 import type { TcpState } from '../model/states.js';
+import { counterForCause } from './cause-counters.js';
 import type { HostState } from './host-state.js';
 import type { Entry } from './sockets.js';
 
@@ -71,19 +73,15 @@ export function counterValues(h: HostState): Record<string, number> {
 }
 
 /**
- * The counters Linux increments where a connection reaches CLOSED, which the engine reports as a
- * state change: EstabResets, AttemptFails, TCPAbortOnLinger, and — inside handleTimeout() — TW
- * (the TIME-WAIT timer) or TCPAbortOnTimeout. `wasTw`: the entry counted as TIME-WAIT before.
+ * The counters a state change adds: EstabResets and AttemptFails follow the states, as Linux counts
+ * them where a connection reaches CLOSED; the rest follow the change's cause (cause-counters.ts).
+ * `wasTw`: the entry counted as TIME-WAIT before.
  */
-export function countStateChange(h: HostState, e: Entry, from: TcpState, to: TcpState, wasTw: boolean): void {
-  if (to !== 'CLOSED') return;
-  if (from === 'ESTABLISHED' || from === 'CLOSE-WAIT') count(h, 'Tcp:EstabResets');
-  if ((from === 'SYN-SENT' || from === 'SYN-RECEIVED') && e.phase !== 'request') count(h, 'Tcp:AttemptFails');
-  // tcp_rcv_state_process(): an orphan whose FIN is acknowledged while TCP_LINGER2 < 0 is
-  // destroyed at once (TCPAbortOnLinger) instead of waiting in FIN-WAIT-2.
-  if (e.phase === 'orphan' && from === 'FIN-WAIT-1' && !h.inTimeout && (e.conn.options.linger2 ?? 0) < 0) count(h, 'TcpExt:TCPAbortOnLinger');
-  if (h.inTimeout) {
-    if (wasTw) count(h, 'TcpExt:TW'); // tw_timer_handler → LINUX_MIB_TIMEWAITED
-    else if (from !== 'SYN-RECEIVED' || e.phase !== 'request') count(h, 'TcpExt:TCPAbortOnTimeout');
+export function countStateChange(h: HostState, e: Entry, from: TcpState, to: TcpState, cause: CauseId, wasTw: boolean): void {
+  if (to === 'CLOSED') {
+    if (from === 'ESTABLISHED' || from === 'CLOSE-WAIT') count(h, 'Tcp:EstabResets');
+    if ((from === 'SYN-SENT' || from === 'SYN-RECEIVED') && e.phase !== 'request') count(h, 'Tcp:AttemptFails');
   }
+  const k = counterForCause(cause, { from, orphan: e.phase === 'orphan', request: e.phase === 'request', timeWaitClass: wasTw });
+  if (k) count(h, k);
 }

@@ -13,19 +13,14 @@ export function advance(h: HostState, now: number): void {
 
 export function handleTimeout(h: HostState, now: number): void {
   advance(h, now);
-  h.inTimeout = true;
-  try {
-    for (let e = h.heap.popDue(h.now); e; e = h.heap.popDue(h.now)) {
-      if (e.freed) continue;
-      if (e.phase === 'request' && requestExpires(h, e)) {
-        freeEntry(h, e); // inet_csk_reqsk_queue_drop_and_put(): silently, no RST
-        continue;
-      }
-      e.conn.handleTimeout(h.now);
-      service(h, e);
+  for (let e = h.heap.popDue(h.now); e; e = h.heap.popDue(h.now)) {
+    if (e.freed) continue;
+    if (e.phase === 'request' && requestExpires(h, e)) {
+      freeEntry(h, e); // inet_csk_reqsk_queue_drop_and_put(): silently, no RST
+      continue;
     }
-  } finally {
-    h.inTimeout = false;
+    e.conn.handleTimeout(h.now);
+    service(h, e);
   }
 }
 

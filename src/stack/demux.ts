@@ -23,10 +23,7 @@ export function deliver(h: HostState, seg: Segment): void {
     e.tsSeen = hasTimestamp(seg);
     if (e.phase === 'request') requestInput(h, e, seg);
     else {
-      const before = e.conn.state;
       e.conn.handleSegment(seg, h.now);
-      // tcp_rcv_state_process(): data for an orphan that can no longer read is reset (TCPAbortOnData).
-      if (e.phase === 'orphan' && seg.payload.length > 0 && before !== 'CLOSED' && e.conn.state === 'CLOSED' && !seg.flags.rst) count(h, 'TcpExt:TCPAbortOnData');
       service(h, e);
     }
     return;

@@ -153,8 +153,8 @@ test('minisockets change nothing observable: wire, state changes, views, counter
   assert.ok(counters[1]['TcpExt:TCPTimeWaitOverflow'] > 0, 'overflow');
   assert.ok(counters[0]['TcpExt:TWRecycled'] > 0, 'tw_reuse');
   assert.ok(counters[0]['TcpExt:TW'] > 0, 'expiry');
-  const changes = (full.observed as { changes: Array<Array<{ reason: string }>> }).changes.flat();
-  assert.ok(changes.some((c) => c.reason === 'RST in TIME-WAIT (tcp_rfc1337=0)'), 'assassination');
+  const changes = (full.observed as { changes: Array<Array<{ from: string; cause: string }>> }).changes.flat();
+  assert.ok(changes.some((c) => c.from === 'TIME-WAIT' && c.cause === 'rst-received'), 'assassination');
   // A new incarnation: a SYN taken by the listener while the server held that 4-tuple in
   // TIME-WAIT (the host frees the entry first, so its TIME-WAIT → CLOSED is not recorded).
   const server = (full.observed as { changes: Array<Array<{ remote: { port: number }; from: string; to: string }>> }).changes[1];
@@ -166,7 +166,7 @@ test('minisockets change nothing observable: wire, state changes, views, counter
     else if (c.from === 'LISTEN' && tw.has(c.remote.port)) reborn = true;
   }
   assert.ok(reborn, 'new incarnation');
-  assert.ok(changes.some((c) => c.reason === 'TIME-WAIT timer (60 s) expired'), 'expiry reason');
+  assert.ok(changes.some((c) => c.cause === 'time-wait-timeout'), 'expiry cause');
   // And the tables really held minisockets (or full connections without them).
   assert.ok(full.mid.client.full > 0 && full.mid.server.full > 0);
   assert.deepEqual(mini.mid, { client: { mini: full.mid.client.full, full: 0 }, server: { mini: full.mid.server.full, full: 0 } });

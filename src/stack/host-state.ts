@@ -88,7 +88,6 @@ export interface HostState {
   // ---- time (deadlines.ts) ----
   readonly heap: DeadlineHeap<Entry>;
   /** handleTimeout() is running: a close now is a timer's doing (counted as such). */
-  inTimeout: boolean;
   /** close() calls still sleeping under SO_LINGER {on, N > 0}: the closed fd → its connection. */
   readonly lingerWaits: Map<number, Entry>;
 
@@ -139,7 +138,6 @@ export function createHostState(opts: HostOptions = {}): HostState {
     listeners: new Map(),
     ports: new PortTable(rng),
     heap: new DeadlineHeap<Entry>(),
-    inTimeout: false,
     lingerWaits: new Map(),
     out: [],
     outHead: 0,

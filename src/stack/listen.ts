@@ -31,7 +31,7 @@ export function listen(h: HostState, fd: number, backlog: number): 0 | SysError 
     const list = h.listeners.get(s.port) ?? [];
     list.push(s.listener);
     h.listeners.set(s.port, list);
-    recordChange(h, { at: h.now, fd, local: { addr: s.addr, port: s.port }, remote: { addr: '0.0.0.0', port: 0 }, from: 'CLOSED', to: 'LISTEN', reason: 'listen()' });
+    recordChange(h, { at: h.now, fd, local: { addr: s.addr, port: s.port }, remote: { addr: '0.0.0.0', port: 0 }, from: 'CLOSED', to: 'LISTEN', cause: 'listen' });
   }
   // A second listen() only changes the backlog (Linux allows it).
   s.listener.backlog = effectiveBacklog(backlog, h.config);
@@ -84,7 +84,7 @@ export function stopListener(h: HostState, s: Sock): void {
   if (rest.length > 0) h.listeners.set(s.port, rest);
   else h.listeners.delete(s.port);
   s.listener = undefined;
-  recordChange(h, { at: h.now, fd: s.fd, local: { addr: s.addr, port: s.port }, remote: { addr: '0.0.0.0', port: 0 }, from: 'LISTEN', to: 'CLOSED', reason: 'close() of the listener' });
+  recordChange(h, { at: h.now, fd: s.fd, local: { addr: s.addr, port: s.port }, remote: { addr: '0.0.0.0', port: 0 }, from: 'LISTEN', to: 'CLOSED', cause: 'listener-close' });
 }
 
 function addrOverlapForListen(a: string, b: string): boolean {

@@ -35,11 +35,11 @@ function onEvent(h: HostState, e: Entry, ev: ConnectionEvent): void {
   switch (ev.type) {
     case 'state': {
       if (e.freed) return;
-      recordChange(h, { at: ev.at, fd: e.sock?.fd, local: { addr: e.addr, port: e.port }, remote: { addr: e.raddr, port: e.rport }, from: ev.from, to: ev.to, reason: ev.reason });
+      recordChange(h, { at: ev.at, fd: e.sock?.fd, local: { addr: e.addr, port: e.port }, remote: { addr: e.raddr, port: e.rport }, from: ev.from, to: ev.to, cause: ev.cause });
       const wasTw = e.cls === 'tw';
       e.state = ev.to;
       e.since = ev.at;
-      countStateChange(h, e, ev.from, ev.to, wasTw);
+      countStateChange(h, e, ev.from, ev.to, ev.cause, wasTw);
       if (e.phase === 'request' && ev.from === 'SYN-RECEIVED' && ev.to !== 'CLOSED') childBorn(h, e);
       reclass(h, e);
       if (timeWaitOverflow(h, e, wasTw)) freeEntry(h, e);

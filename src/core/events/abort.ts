@@ -7,7 +7,7 @@ import { sendActiveReset } from '../output.js';
 import { setState } from '../state-change.js';
 import { NEEDS_RESET } from './close.js';
 
-export function abort(tcb: Tcb, reason = 'ABORT'): void {
+export function abort(tcb: Tcb): void {
   if (tcb.state === 'CLOSED') return;
   if (NEEDS_RESET.has(tcb.state)) sendActiveReset(tcb);
   tcb.rcvQueue = [];
@@ -15,5 +15,5 @@ export function abort(tcb: Tcb, reason = 'ABORT'): void {
   tcb.rmemAlloc = 0;
   tcb.rcvQueueLen = 0;
   tcb.sndBufLen = 0;
-  setState(tcb, 'CLOSED', reason);
+  setState(tcb, 'CLOSED', 'abort');
 }

@@ -42,9 +42,9 @@ const CLOSE_STATE: Record<TcpState, { to: TcpState; fin: boolean; rule: string }
 /** tcp_need_reset: the states in which an abort tells the peer with an RST. */
 export const NEEDS_RESET: ReadonlySet<TcpState> = new Set<TcpState>(['ESTABLISHED', 'CLOSE-WAIT', 'FIN-WAIT-1', 'FIN-WAIT-2', 'SYN-RECEIVED']);
 
-function closeState(tcb: Tcb, why: string): void {
+function closeState(tcb: Tcb, cause: 'close' | 'shutdown'): void {
   const row = CLOSE_STATE[tcb.state];
-  if (row.to !== tcb.state) setState(tcb, row.to, why);
+  if (row.to !== tcb.state) setState(tcb, row.to, cause);
   if (row.fin) {
     tcb.finQueued = true;
     transmit(tcb);
@@ -95,7 +95,7 @@ export function close(tcb: Tcb): void {
   tcb.rmemAlloc = 0;
   tcb.rcvQueueLen = 0;
   if (unread) {
-    setState(tcb, 'CLOSED', 'close() with unread data (RST)');
+    setState(tcb, 'CLOSED', 'close-unread-data');
     sendActiveReset(tcb);
     return;
   }
@@ -103,10 +103,10 @@ export function close(tcb: Tcb): void {
   if (lg && lg.onoff && lg.seconds === 0) {
     const st = tcb.state;
     if (NEEDS_RESET.has(st)) sendActiveReset(tcb);
-    setState(tcb, 'CLOSED', 'close() with SO_LINGER {on, 0} (RST)');
+    setState(tcb, 'CLOSED', 'close-linger-zero');
     return;
   }
-  closeState(tcb, 'close()');
+  closeState(tcb, 'close');
   if (lg && lg.onoff && lg.seconds > 0 && LINGER_WAITS.has(tcb.state)) {
     // sk_lingertime = N·HZ: the blocking close() waits until then at most.
     tcb.lingerUntil = tcb.now + lg.seconds * 1000;
@@ -114,7 +114,7 @@ export function close(tcb: Tcb): void {
   if (tcb.state === 'FIN-WAIT-2') {
     if ((tcb.options.linger2 ?? 0) < 0) {
       sendActiveReset(tcb);
-      setState(tcb, 'CLOSED', 'close() in FIN-WAIT-2 with TCP_LINGER2 < 0 (RST)');
+      setState(tcb, 'CLOSED', 'linger2-negative');
       return;
     }
     armOrphanFinWait2(tcb);
@@ -135,9 +135,9 @@ export function shutdown(tcb: Tcb, how: 'SHUT_RD' | 'SHUT_WR' | 'SHUT_RDWR'): 0 
   tcb.shutWr = true;
   if (st === 'SYN-SENT') {
     // inet_shutdown: a connect in progress is disconnected.
-    setState(tcb, 'CLOSED', 'shutdown() during SYN-SENT');
+    setState(tcb, 'CLOSED', 'shutdown');
     return 0;
   }
-  closeState(tcb, `shutdown(${how})`);
+  closeState(tcb, 'shutdown');
   return 0;
 }

@@ -103,7 +103,7 @@ export function connect(p: OpenParams, now: number): Tcb {
   tcb.rcvWnd = w.rcvWnd;
   tcb.rcvSsthresh = w.rcvWnd;
   tcb.rcvWscale = w.wscale;
-  setState(tcb, 'SYN-SENT', 'connect()');
+  setState(tcb, 'SYN-SENT', 'connect');
   sendSyn(tcb);
   synInFlight(tcb, now);
   return tcb;
@@ -136,7 +136,7 @@ export function accept(p: OpenParams, syn: Segment, now: number): Tcb {
   tcb.maxWindow = syn.window;
   tcb.sndWl1 = syn.seq;
   tcb.lastRecvAt = now;
-  setState(tcb, 'SYN-RECEIVED', 'SYN received');
+  setState(tcb, 'SYN-RECEIVED', 'syn-received');
   sendSynAck(tcb);
   synInFlight(tcb, now);
   return tcb;
@@ -167,6 +167,6 @@ export function fromCookie(p: OpenParams, ack: Segment, syn: { mss: number; wsca
   tcb.sndWl2 = ack.ack;
   tcb.lastRecvAt = now;
   tcb.lrcvTime = now;
-  setState(tcb, 'ESTABLISHED', 'ACK with a valid SYN cookie');
+  setState(tcb, 'ESTABLISHED', 'syn-cookie-ack');
   return tcb;
 }

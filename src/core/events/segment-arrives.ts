@@ -100,7 +100,7 @@ function synSent(tcb: Tcb, seg: Segment): void {
       return;
     }
     // An acceptable RST: the peer refused (ECONNREFUSED).
-    if (f.rst) return failWith(tcb, 'ECONNREFUSED', 'RST received in SYN-SENT (connection refused)');
+    if (f.rst) return failWith(tcb, 'ECONNREFUSED', 'rst-received');
     if (!f.syn) return;
     const c = tcb.config;
     tcb.irs = seg.seq;
@@ -132,7 +132,7 @@ function synSent(tcb: Tcb, seg: Segment): void {
     tcb.retransStamp = undefined;
     cancel(tcb.timers, 'retransmit');
     tcb.lrcvTime = tcb.now;
-    setState(tcb, 'ESTABLISHED', 'SYN-ACK received');
+    setState(tcb, 'ESTABLISHED', 'syn-ack-received');
     tcb.events.push({ type: 'writable' });
     armKeepalive(tcb);
     // tcp_rcv_synsent_state_process: ACK the SYN-ACK at once, then send queued data.
@@ -152,7 +152,7 @@ function synSent(tcb: Tcb, seg: Segment): void {
     tcb.sndWnd = seg.window & 0xffff;
     tcb.sndWl1 = seg.seq;
     tcb.lastRecvAt = tcb.now;
-    setState(tcb, 'SYN-RECEIVED', 'SYN received in SYN-SENT (simultaneous open)');
+    setState(tcb, 'SYN-RECEIVED', 'simultaneous-open');
     sendSynAck(tcb);
   }
 }
@@ -184,10 +184,9 @@ function synReceived(tcb: Tcb, seg: Segment): void {
   }
   if (f.rst) {
     // RFC 9293 §3.10.7.4: a passive open returns to LISTEN (the host's listener); an active one is refused.
-    if (cameFromSynSent(tcb)) return failWith(tcb, 'ECONNREFUSED', 'RST received in SYN-RECEIVED');
-    return failWith(tcb, undefined, 'RST received in SYN-RECEIVED');
+    return failWith(tcb, cameFromSynSent(tcb) ? 'ECONNREFUSED' : undefined, 'rst-received');
   }
-  if (f.syn) return replyReset(tcb, seg, 'SYN in window in SYN-RECEIVED');
+  if (f.syn) return replyReset(tcb, seg, 'syn-in-window');
   if (!f.ack) return;
   if (!seqGt(seg.ack, tcb.sndUna) || seqGt(seg.ack, tcb.sndMax)) {
     // An unacceptable ACK: "form a reset segment <SEQ=SEG.ACK><CTL=RST>".
@@ -199,7 +198,7 @@ function synReceived(tcb: Tcb, seg: Segment): void {
 }
 
 function cameFromSynSent(tcb: Tcb): boolean {
-  return tcb.history.some((h) => h.startsWith('CLOSED → SYN-SENT'));
+  return tcb.history.some((h) => h.from === 'CLOSED' && h.to === 'SYN-SENT');
 }
 
 /** SYN-RECEIVED → ESTABLISHED on an acceptable ACK, then the rest of the segment. */
@@ -222,7 +221,7 @@ function finishHandshake(tcb: Tcb, seg: Segment): void {
   cancel(tcb.timers, 'retransmit');
   if (tcb.tsOk && opts.ts) storeTsRecent(tcb, opts.ts.val);
   tcb.lrcvTime = tcb.now;
-  setState(tcb, 'ESTABLISHED', 'ACK of our SYN-ACK received');
+  setState(tcb, 'ESTABLISHED', 'ack-of-syn-ack');
   tcb.events.push({ type: 'writable' });
   armKeepalive(tcb);
   afterAck(tcb, seg, opts);
@@ -259,7 +258,7 @@ function synchronized(tcb: Tcb, seg: Segment): void {
     const afterFin = tcb.finReceived && (tcb.state === 'CLOSE-WAIT' || tcb.state === 'LAST-ACK' || tcb.state === 'CLOSING') && seg.seq === lastFinSeq;
     if (seg.seq === tcb.rcvNxt || afterFin) {
       const errno = resetErrno(tcb.state);
-      failWith(tcb, tcb.orphaned ? undefined : errno, `RST received in ${tcb.state}`);
+      failWith(tcb, tcb.orphaned ? undefined : errno, 'rst-received');
       return;
     }
     challengeAck(tcb);
@@ -289,18 +288,18 @@ function afterAck(tcb: Tcb, seg: Segment, opts: ReceivedOptions): void {
   switch (tcb.state) {
     case 'FIN-WAIT-1':
       if (finAcked) {
-        setState(tcb, 'FIN-WAIT-2', 'ACK of our FIN received');
+        setState(tcb, 'FIN-WAIT-2', 'fin-acked');
         cancel(tcb.timers, 'retransmit');
         cancel(tcb.timers, 'loss-probe');
         if (tcb.orphaned && !orphanEntersFinWait2(tcb, seg)) return;
       }
       break;
     case 'CLOSING':
-      if (finAcked) enterTimeWait(tcb, 'ACK of our FIN received');
+      if (finAcked) enterTimeWait(tcb, 'fin-acked');
       break;
     case 'LAST-ACK':
       if (finAcked) {
-        setState(tcb, 'CLOSED', 'ACK of our FIN received');
+        setState(tcb, 'CLOSED', 'fin-acked');
         return;
       }
       break;
@@ -320,7 +319,7 @@ function afterAck(tcb: Tcb, seg: Segment, opts: ReceivedOptions): void {
         // RFC 1122 §4.2.2.13 / Linux TCPAbortOnData: data for a socket that will never read it.
         const r = resetFor(seg);
         if (r) tcb.outbox.push(r);
-        failWith(tcb, tcb.orphaned ? undefined : 'ECONNRESET', `data received after close in ${st}`);
+        failWith(tcb, tcb.orphaned ? undefined : 'ECONNRESET', 'data-after-close');
         return;
       }
       dataQueue(tcb, seg);
@@ -340,14 +339,14 @@ function orphanEntersFinWait2(tcb: Tcb, seg: Segment): boolean {
   if ((tcb.options.linger2 ?? 0) < 0) {
     const r = resetFor(seg);
     if (r) tcb.outbox.push(r);
-    setState(tcb, 'CLOSED', 'orphaned FIN-WAIT-2 with TCP_LINGER2 < 0');
+    setState(tcb, 'CLOSED', 'linger2-negative');
     return false;
   }
   const newData = seg.payload.length > 0 && seqGt(seqAdd(seg.seq, seg.payload.length), tcb.rcvNxt);
   if (newData) {
     const r = resetFor(seg);
     if (r) tcb.outbox.push(r);
-    setState(tcb, 'CLOSED', 'data received after close in FIN-WAIT-2');
+    setState(tcb, 'CLOSED', 'data-after-close');
     return false;
   }
   armOrphanFinWait2(tcb);

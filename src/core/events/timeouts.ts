@@ -45,9 +45,9 @@ const HANDLERS: Record<TimerKind, (tcb: Tcb) => void> = {
   // tcp_keepalive_timer: RFC 1122 §4.2.3.6.
   keepalive: onKeepalive,
   // tcp_timewait_state_process / tw timer, substate FIN_WAIT2: the orphan is dropped silently.
-  'fin-wait-2': (tcb) => (tcb.finWait2KeepalivePhase ? finWait2KeepaliveFired(tcb) : setState(tcb, 'CLOSED', 'FIN-WAIT-2 timer (tcp_fin_timeout) expired')),
+  'fin-wait-2': (tcb) => (tcb.finWait2KeepalivePhase ? finWait2KeepaliveFired(tcb) : setState(tcb, 'CLOSED', 'fin-wait-2-timeout')),
   // RFC 9293 §3.10.8 "time-wait timeout": delete the TCB (Linux: TCP_TIMEWAIT_LEN, 60 s).
-  'time-wait': (tcb) => setState(tcb, 'CLOSED', 'TIME-WAIT timer (60 s) expired'),
+  'time-wait': (tcb) => setState(tcb, 'CLOSED', 'time-wait-timeout'),
 };
 
 export function handleTimeout(tcb: Tcb): void {
@@ -65,11 +65,11 @@ function onRetransmit(tcb: Tcb): void {
   if (tcb.state === 'SYN-SENT') {
     const linear = Math.max(0, c.tcp_syn_linear_timeouts);
     const limit = (tcb.options.synCnt && tcb.options.synCnt > 0 ? tcb.options.synCnt : c.tcp_syn_retries) + linear;
-    if (tcb.retransmits >= limit) return failWith(tcb, 'ETIMEDOUT', `no answer to ${tcb.retransmits + 1} SYNs (tcp_syn_retries)`);
+    if (tcb.retransmits >= limit) return failWith(tcb, 'ETIMEDOUT', 'syn-retries');
     // tcp_write_timeout: TCP_USER_TIMEOUT bounds the handshake too.
     const ut = tcb.options.userTimeoutMs;
     if (ut && ut > 0 && tcb.retransmits > 0 && tcb.retransStamp !== undefined && tcb.now - tcb.retransStamp >= ut) {
-      return failWith(tcb, 'ETIMEDOUT', 'TCP_USER_TIMEOUT expired during the handshake');
+      return failWith(tcb, 'ETIMEDOUT', 'user-timeout');
     }
     tcb.retransmits++;
     tcb.totalRetrans++;
@@ -81,7 +81,7 @@ function onRetransmit(tcb: Tcb): void {
     return;
   }
   if (tcb.state === 'SYN-RECEIVED') {
-    if (tcb.retransmits >= c.tcp_synack_retries) return failWith(tcb, undefined, `no ACK after ${tcb.retransmits + 1} SYN-ACKs (tcp_synack_retries)`);
+    if (tcb.retransmits >= c.tcp_synack_retries) return failWith(tcb, undefined, 'synack-retries');
     tcb.retransmits++;
     tcb.totalRetrans++;
     tcb.rttSeq = undefined;
@@ -92,8 +92,7 @@ function onRetransmit(tcb: Tcb): void {
   }
   if (!seqLt(tcb.sndUna, tcb.sndMax)) return;
   if (writeTimedOut(tcb)) {
-    const why = tcb.options.userTimeoutMs ? 'TCP_USER_TIMEOUT expired' : tcb.orphaned ? 'retransmissions exhausted (tcp_orphan_retries)' : 'retransmissions exhausted (tcp_retries2)';
-    return failWith(tcb, 'ETIMEDOUT', why);
+    return failWith(tcb, 'ETIMEDOUT', tcb.options.userTimeoutMs ? 'user-timeout' : tcb.orphaned ? 'orphan-retries' : 'retransmit-timeout');
   }
   if (tcb.retransStamp === undefined) tcb.retransStamp = tcb.now;
   tcb.retransmits++;
@@ -164,7 +163,7 @@ function onPersist(tcb: Tcb): void {
     return;
   }
   const max = tcb.orphaned ? (tcb.config.tcp_orphan_retries || 8) : tcb.config.tcp_retries2;
-  if (tcb.probesOut >= max) return failWith(tcb, 'ETIMEDOUT', 'zero-window probes unanswered');
+  if (tcb.probesOut >= max) return failWith(tcb, 'ETIMEDOUT', 'zero-window-probes');
   sendProbe(tcb);
   tcb.probesOut++;
   tcb.backoff++;
@@ -183,9 +182,9 @@ function onPersist(tcb: Tcb): void {
 function probeUnsent(tcb: Tcb): void {
   const ut = tcb.options.userTimeoutMs;
   if (tcb.probesStamp === undefined) tcb.probesStamp = tcb.now;
-  else if (ut && ut > 0 && tcb.now - tcb.probesStamp >= ut) return failWith(tcb, 'ETIMEDOUT', 'TCP_USER_TIMEOUT expired while local transmits failed (tcp_probe_timer)');
+  else if (ut && ut > 0 && tcb.now - tcb.probesStamp >= ut) return failWith(tcb, 'ETIMEDOUT', 'local-probes');
   const max = tcb.orphaned ? (tcb.config.tcp_orphan_retries || 8) : tcb.config.tcp_retries2;
-  if (tcb.probesOut >= max) return failWith(tcb, 'ETIMEDOUT', `${tcb.probesOut} probes while local transmits failed (tcp_probe_timer)`);
+  if (tcb.probesOut >= max) return failWith(tcb, 'ETIMEDOUT', 'local-probes');
   transmit(tcb);
   const unsent = seqDiff(seqAdd(tcb.sndUna, tcb.sndBufLen), tcb.sndNxt);
   if (seqLt(tcb.sndUna, tcb.sndNxt) || (unsent <= 0 && !tcb.finQueued)) {
@@ -239,7 +238,7 @@ function onKeepalive(tcb: Tcb): void {
     const ut = tcb.options.userTimeoutMs;
     if ((ut && elapsed >= ut && tcb.probesOut > 0) || (!ut && tcb.probesOut >= keepCnt(tcb))) {
       sendActiveReset(tcb);
-      return failWith(tcb, 'ETIMEDOUT', `keepalive: ${tcb.probesOut} probes unanswered`);
+      return failWith(tcb, 'ETIMEDOUT', 'keepalive-timeout');
     }
     sendProbe(tcb);
     tcb.probesOut++;
