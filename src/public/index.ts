@@ -127,6 +127,16 @@ export type { ConnectionEvent } from '../core/connection.js';
 export type { TimerKind } from '../core/connection.js';
 /** One row of `ENGINE_TRANSITIONS`. */
 export type { TransitionRow } from '../core/connection.js';
+/** The id of one cause of a state change ('fin-received', 'orphan-timer', …): every row of the transition tables has one. */
+export type { CauseId } from '../core/transitions.js';
+/** A listening socket's two state changes (listen(), close of the listener), recorded by the host. */
+export { LISTENER_TRANSITIONS } from '../core/transitions.js';
+/** Each cause id's words, in English and Chinese. */
+export { CAUSE_WORDS } from '../core/transitions.js';
+/** A cause id in words, in the language asked for. */
+export { causeText } from '../core/transitions.js';
+/** One step of a connection's history: from, to and the cause id. */
+export type { StateStep } from '../core/transitions.js';
 /** A hook that drops a segment on its way out (local drop, `tc qdisc` in packetdrill). */
 export type { TransmitFilter } from '../core/connection.js';
 /** The compact TIME-WAIT socket a closed connection becomes (Linux's tcp_timewait_sock). */
