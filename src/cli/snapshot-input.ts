@@ -5,7 +5,7 @@
 //   --input FILE     one pasted output (ss, netstat, lsof, /proc/net/tcp, PowerShell, ...)
 //   --input -        the same from standard input
 //   --input DIR      a folder of outputs taken on one host at one moment, any mix, recognised by content
-// Reading files is I/O, so it lives here; parsing is the pure src/diagnose/parsers.
+// Reading files is I/O, so it lives here; parsing is the pure src/formats.
 // Every file of a folder goes to the parsers, .json included (PowerShell ConvertTo-Json, a capture's
 // manifest.json); only tcplens' own --json documents are skipped, by content. A FIFO or stdin is
 // read up to 64 MB, a device is refused: bad input ends with a message, never a hang.
@@ -14,7 +14,7 @@ import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync, typ
 import path from 'node:path';
 import type { Lang } from '../i18n/lang.js';
 import type { HostSnapshot } from '../model/snapshot.js';
-import { snapshotFromTexts, UnknownFormatError } from '../diagnose/parsers/index.js';
+import { snapshotFromTexts, UnknownFormatError } from '../formats/index.js';
 import { mergeSamples } from '../diagnose/samples.js';
 import { readLiveSnapshot } from '../node/live-snapshot.js';
 import { LiveSourceError } from '../node/netns.js';

@@ -52,7 +52,7 @@ export interface SnapshotSource {
   /** A file path, `-`, `/proc`, `netns:NAME` or a simulator scenario name. */
   origin: string;
   os?: 'linux' | 'windows' | 'macos' | 'freebsd' | 'unknown';
-  /** Which offline format the text was recognised as (src/diagnose/parsers `FormatId`), for pasted sources. */
+  /** Which offline format the text was recognised as (src/formats `FormatId`), for pasted sources. */
   format?: string;
 }
 

@@ -18,7 +18,7 @@
 //   Linux architecture that matters; ss converts the same way (`tcp_show_line` in iproute2).
 import { LINUX_STATE_CODES, type TcpState } from '../model/states.js';
 import type { Family, ParseProblem, SocketRecord, SocketTimer } from '../model/snapshot.js';
-import { formatIpv6 } from '../diagnose/parsers/address.js';
+import { formatIpv6 } from '../formats/address.js';
 
 /** USER_HZ: the unit of tm->when. */
 export const USER_HZ = 100;

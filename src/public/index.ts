@@ -35,7 +35,7 @@ export { runScript, type RunOptions, type RunResult, type Mismatch, type HostFac
 
 // The doctor: parsers of pasted output, diagnosis rules, explanations, views.
 export * from '../diagnose/index.js';
-export * from '../diagnose/parsers/index.js';
+export * from '../formats/index.js';
 
 // The node adapter: live /proc reads, namespaces, capture folders.
 export * from '../node/index.js';
