@@ -4,8 +4,9 @@
 // Rules (FORMATS.md §11.3): split host and port on the LAST separator (':' on Linux/Windows, '.' on
 // BSD/macOS); strip [] and %zone/%ifname; `*` is the unspecified address of the socket's family;
 // `::ffff:a.b.c.d` (an IPv4 peer of a dual-stack socket) is treated as IPv4; IPv6 is printed in the
-// RFC 5952 compressed form.
+// RFC 5952 compressed form (both spellings in src/model/address.ts).
 import type { Family } from '../model/snapshot.js';
+import { formatIpv6, isV4MappedGroups } from '../model/address.js';
 
 export interface Endpoint { address: string; port: number; family: Family }
 
@@ -61,21 +62,6 @@ function ipv6Groups(s: string): number[] | undefined {
   return [...head, ...new Array<number>(8 - have).fill(0), ...rest, ...tail];
 }
 
-/** RFC 5952 text of eight groups: lower case, longest run (>1) of zero groups compressed. */
-export function formatIpv6(g: readonly number[]): string {
-  let best = -1; let bestLen = 1;
-  for (let i = 0; i < 8;) {
-    if (g[i] !== 0) { i++; continue; }
-    let j = i;
-    while (j < 8 && g[j] === 0) j++;
-    if (j - i > bestLen) { best = i; bestLen = j - i; }
-    i = j;
-  }
-  const hex = g.map((x) => x.toString(16));
-  if (best < 0) return hex.join(':');
-  return hex.slice(0, best).join(':') + '::' + hex.slice(best + bestLen).join(':');
-}
-
 /**
  * Canonical form of a host part, or undefined when it is not an address. `*` becomes the unspecified
  * address of `wildcardFamily`.
@@ -98,7 +84,7 @@ export function canonicalHost(hostIn: string, wildcardFamily: Family = 'ipv4'): 
   const g = ipv6Groups(host);
   if (!g) return undefined;
   // ::ffff:a.b.c.d is an IPv4 peer reached through an IPv6 socket: join it with the IPv4 view.
-  if (g.slice(0, 5).every((x) => x === 0) && g[5] === 0xffff) {
+  if (isV4MappedGroups(g)) {
     return { address: `${g[6] >> 8}.${g[6] & 255}.${g[7] >> 8}.${g[7] & 255}`, family: 'ipv4' };
   }
   return { address: formatIpv6(g), family: 'ipv6' };

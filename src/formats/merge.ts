@@ -42,6 +42,7 @@ const SOCKET_RANK: Partial<Record<FormatId, number>> = {
 interface Group { format: FormatId; parts: ParsedPart[]; sockets: SocketRecord[]; hasProcesses: boolean }
 
 function fill(into: SocketRecord, from: SocketRecord): void {
+  if (into.id === undefined && from.id !== undefined) into.id = from.id;
   if (!into.processes?.length && from.processes?.length) into.processes = from.processes.map((p) => ({ ...p }));
   if (into.inode === undefined && from.inode !== undefined) into.inode = from.inode;
   if (into.uid === undefined && from.uid !== undefined) into.uid = from.uid;

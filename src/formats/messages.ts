@@ -9,6 +9,7 @@ export const msg = {
   notLine: (what: string): Text => ({ en: `not ${what}`, zh: `无法识别：应为 ${what}` }),
   unknownState: (word: string): Text => ({ en: `unknown state word '${word}'`, zh: `未知的状态词 '${word}'` }),
   unknownStateCode: (code: string): Text => ({ en: `unknown state code ${code}`, zh: `未知的状态码 ${code}` }),
+  unknownTimerCode: (code: number): Text => ({ en: `tr: unknown timer code ${code}`, zh: `tr：未知的定时器代码 ${code}` }),
   badAddress: (addr: string, hint?: Text): Text => ({
     en: `cannot read the address '${addr}'${hint ? ` (${hint.en})` : ''}`,
     zh: `无法读取地址 '${addr}'${hint ? `（${hint.zh}）` : ''}`,

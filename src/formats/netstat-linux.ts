@@ -15,7 +15,7 @@
 import type { SocketRecord } from '../model/snapshot.js';
 import { stateFromWord, type TcpState } from '../model/states.js';
 import { parseEndpoint } from './address.js';
-import { TIMER_WORDS } from './timers.js';
+import { TIMER_WORDS } from '../model/timers.js';
 import { badRow, problem, readPaste } from './text.js';
 import { msg } from './messages.js';
 import type { FormatParser, ParsedPart } from './types.js';

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseNstat, parseProcCounters, splitNstatName } from './proc-counters.js';
 import { parseNetstatS } from './netstat-s.js';
+import { parseSockstat } from './sockstat.js';
 import { fixture } from '../../test/fixtures/formats/read-fixture.js';
 
 test('/proc/net/netstat and /proc/net/snmp captures: name/value line pairs', () => {
@@ -40,4 +41,15 @@ test('netstat -s capture: the key counters from prose, the rest counted as unrea
   assert.equal(p.counters!['TcpExt:TCPOrigDataSent'], 9);
   assert.equal(p.problems.length, 1);
   assert.match(p.problems[0].message, /sentences were not read/);
+});
+
+test('a value that is not a number is a problem, not NaN', () => {
+  const p = parseProcCounters('snmp', 'Tcp: A B\nTcp: 1 x\n');
+  assert.deepEqual(p.counters, { 'Tcp:A': 1 });
+  assert.match(p.problems[0].message, /Tcp:B/);
+});
+
+test('sockstat: the snapshot\'s sockstat is the TCP line; a TCP6-only file has none', () => {
+  assert.deepEqual(parseSockstat('s', 'sockets: used 1\nTCP: inuse 4 orphan 0 tw 4 alloc 17 mem 1\nUDP: inuse 9 mem 2\n').sockstat, { inuse: 4, orphan: 0, tw: 4, alloc: 17, mem: 1 });
+  assert.equal(parseSockstat('s', 'TCP6: inuse 17\n').sockstat, undefined);
 });

@@ -13,7 +13,8 @@
 import type { SocketRecord, ProcessRef } from '../model/snapshot.js';
 import { stateFromWord } from '../model/states.js';
 import { parseEndpoint } from './address.js';
-import { ssTimerMs, TIMER_WORDS } from './timers.js';
+import { ssTimerMs } from './timers.js';
+import { TIMER_WORDS } from '../model/timers.js';
 import { badRow, problem, readPaste } from './text.js';
 import { msg } from './messages.js';
 import type { FormatParser, ParsedPart } from './types.js';
