@@ -282,6 +282,7 @@ function parseLine(c: Cursor, start: number, littleEndian: boolean): SocketRecor
   // as it is to ss's and netstat's readers (model/address.ts).
   const family: Family = v6 && (local.family === 'ipv6' || remote.family === 'ipv6') ? 'ipv6' : 'ipv4';
   const rec: SocketRecord = {
+    id: '', // below, once the record is complete (model/snapshot.ts socketId)
     state, family, localAddress: local.address, localPort, remoteAddress: remote.address, remotePort,
     recvQ: rxQueue, inode,
     // ss's third timer number, inet_diag's idiag_retrans (inet_sk_diag_fill): retransmissions for
