@@ -41,6 +41,7 @@ const pureLayer = (dir) => ({
       { name: 'setImmediate', message: 'Timers are data in the pure layers: return a deadline.' },
       { name: 'process', message: 'The pure layers do not read the process environment.' },
       { name: 'fetch', message: 'The pure layers do no I/O.' },
+      { name: 'Buffer', message: 'The pure layers run in a browser too: Uint8Array, TextEncoder and TextDecoder, not Node\'s Buffer.' },
     ],
     'no-restricted-syntax': ['error', ...clockAndChance],
   },
