@@ -15,7 +15,7 @@ import { existsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { readLiveSnapshotSync, readLiveStateCounts } from '../src/node/live-snapshot.js';
+import { readLiveSnapshot, readLiveStateCounts } from '../src/node/live-snapshot.js';
 import { netnsSkipReason, TestNetns, waitUntil, type NsProcess } from '../test/helpers/netns.js';
 
 const CONNECTIONS = Number(process.env.TCPLENS_BENCH_CONNECTIONS ?? 60_000);
@@ -37,7 +37,7 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
-interface Contender { name: string; run: () => string | undefined; note?: string; timedInside?: boolean }
+interface Contender { name: string; run: () => string | undefined | Promise<string | undefined>; note?: string; timedInside?: boolean }
 
 /**
  * The native sock_diag path timed in-process: netlink sees only the caller's namespace, so a child
@@ -102,11 +102,11 @@ export async function run(): Promise<void> {
     }
     const procRoot = `/proc/${procs[0].pid}`;
     const expected = 2 * (per * GROUPS - failed) + PORTS.length;
-    await waitUntil('every socket visible', () => {
-      const c = readLiveStateCounts({ procRoot });
+    await waitUntil('every socket visible', async () => {
+      const c = await readLiveStateCounts({ procRoot });
       return (c.ESTABLISHED ?? 0) + (c.LISTEN ?? 0) >= expected ? true : undefined;
     }, 60_000, 500);
-    const counts = readLiveStateCounts({ procRoot });
+    const counts = await readLiveStateCounts({ procRoot });
     const total = Object.values(counts).reduce((a, b) => a + (b ?? 0), 0);
     process.stdout.write(`${total} sockets (${JSON.stringify(counts)}), set up in ${((Date.now() - t0) / 1000).toFixed(1)} s; ${failed} connects failed; median of ${RUNS} runs each (${OWNER_RUNS} for the rows with owners); ${cpus().length} CPUs, load average ${loadavg()[0].toFixed(2)} before timing\n\n`);
 
@@ -116,12 +116,12 @@ export async function run(): Promise<void> {
     const cliProbe = ns.exec([...cliArgv, 'states']);
     const cliReady = cliProbe.status === 0;
     const contenders: Contender[] = [
-      { name: 'tcplens library: read + count (in-process)', run: () => JSON.stringify(readLiveStateCounts({ procRoot })) },
+      { name: 'tcplens library: read + count (in-process)', run: async () => JSON.stringify(await readLiveStateCounts({ procRoot })) },
       {
         name: 'tcplens library: read + full parse + count (in-process)',
-        run: () => {
+        run: async () => {
           const c: Record<string, number> = {};
-          for (const s of readLiveSnapshotSync({ procRoot, processes: false }).sockets) c[s.state] = (c[s.state] ?? 0) + 1;
+          for (const s of (await readLiveSnapshot({ procRoot, processes: false })).sockets) c[s.state] = (c[s.state] ?? 0) + 1;
           return JSON.stringify(c);
         },
       },
@@ -145,7 +145,7 @@ export async function run(): Promise<void> {
     // `ss -tanp`, which walks the same /proc/<pid>/fd links to print users:(...).
     const withOwners: Contender = {
       name: 'tcplens library: full snapshot with owners (`doctor --netns`\'s read)',
-      run: () => String(readLiveSnapshotSync({ netns: ns.name }).sockets.length),
+      run: async () => String((await readLiveSnapshot({ netns: ns.name })).sockets.length),
     };
     const ssP: Contender = { name: '`ss -tanp > /dev/null`', run: inNs(ns, 'ss -tanp > /dev/null') };
     // Not a contender: the kernel's own cost of printing the table, the floor of any /proc reader.
@@ -160,17 +160,17 @@ export async function run(): Promise<void> {
     if (hasTool('ss')) contenders.push(withOwners, ssP);
     const times = new Map<Contender, number[]>(contenders.map((c) => [c, []]));
     if (typeof native !== 'string') { times.set(nativeCount, native.counts); times.set(nativeRecords, native.records); }
-    const time = (c: Contender): void => {
+    const time = async (c: Contender): Promise<void> => {
       if (c.note || c.timedInside) return;
       const a = process.hrtime.bigint();
-      c.run();
+      await c.run();
       times.get(c)?.push(Number(process.hrtime.bigint() - a) / 1e6);
     };
     // The counting rows alternate round by round; the owner rows run apart afterwards (fewer
     // rounds: ss -tanp takes seconds here), so the garbage of 120,000 records does not land in
     // the timing of the in-process counts.
-    for (let r = 0; r < RUNS; r++) for (const c of counting) time(c);
-    for (let r = 0; r < OWNER_RUNS; r++) for (const c of contenders.slice(counting.length)) time(c);
+    for (let r = 0; r < RUNS; r++) for (const c of counting) await time(c);
+    for (let r = 0; r < OWNER_RUNS; r++) for (const c of contenders.slice(counting.length)) await time(c);
     const base = median(times.get(contenders[0]) ?? []);
     const cliBase = cliReady ? median(times.get(contenders[2]) ?? []) : undefined;
     const lines = [

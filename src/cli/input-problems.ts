@@ -10,7 +10,7 @@ import type { Lang } from '../i18n/lang.js';
 import type { HostSnapshot, ParseProblem } from '../model/snapshot.js';
 import { UsageError, type CliIO } from './io.js';
 
-/** Offline formats that list sockets (src/diagnose/parsers FormatId); the others add sysctls, counters, names. */
+/** Offline formats that list sockets (src/formats FormatId); the others add sysctls, counters, names. */
 const LISTING_FORMATS: ReadonlySet<string> = new Set(['ss', 'netstat-linux', 'netstat-windows', 'netstat-bsd', 'lsof', 'powershell', 'proc-net-tcp']);
 
 /** How many unreadable lines are printed one by one before the rest is only counted. */

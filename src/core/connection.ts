@@ -12,6 +12,7 @@
 // and shutdown, abort, segment-arrives, timeouts); every state change through state-change.ts;
 // timers as data in timers.ts; the TCB in tcb.ts.
 import type { TcpState } from '../model/states.js';
+import type { SocketTimerKind } from '../model/timers.js';
 import type { Errno, SysError } from './errno.js';
 import type { Segment } from './segment.js';
 import { seqLe } from './seq.js';
@@ -71,7 +72,7 @@ export interface ConnectionStatus {
 }
 
 export interface TimerView {
-  kind: 'on' | 'keepalive' | 'timewait' | 'persist' | 'probe' | 'off';
+  kind: SocketTimerKind;
   remainingMs: number;
   retransmits: number;
   /** The engine's own name of the timer due next (delayed-ack has no /proc spelling), if any. */

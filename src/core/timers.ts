@@ -12,6 +12,8 @@
 //   fin-wait-2   tw timer, substate FIN_WAIT2   tcp_fin_timeout / TCP_LINGER2 for orphans
 //   time-wait    tw timer, substate TIME_WAIT   TCP_TIMEWAIT_LEN (60 s)
 
+import type { SocketTimerKind } from '../model/timers.js';
+
 export const TIMER_KINDS = ['delayed-ack', 'retransmit', 'loss-probe', 'persist', 'keepalive', 'fin-wait-2', 'time-wait'] as const;
 export type TimerKind = (typeof TIMER_KINDS)[number];
 
@@ -47,10 +49,13 @@ export function dueTimers(t: TimerTable, now: number): TimerKind[] {
   return TIMER_KINDS.filter((k) => t[k] !== undefined && (t[k] as number) <= now);
 }
 
-/** How /proc/net/tcp's `tr` and ss -o's `timer:(...)` would name the pending timer. */
-export function procTimerKind(t: TimerTable): { kind: 'on' | 'keepalive' | 'timewait' | 'persist' | 'probe' | 'off'; at: number | undefined } {
+/**
+ * How /proc/net/tcp's `tr` and ss -o's `timer:(...)` would name the pending timer; the tail-loss
+ * probe, which Linux shows as `on`, keeps its own `loss-probe` here so the lab can tell them apart.
+ */
+export function procTimerKind(t: TimerTable): { kind: SocketTimerKind; at: number | undefined } {
   if (t.retransmit !== undefined) return { kind: 'on', at: t.retransmit };
-  if (t['loss-probe'] !== undefined) return { kind: 'probe', at: t['loss-probe'] };
+  if (t['loss-probe'] !== undefined) return { kind: 'loss-probe', at: t['loss-probe'] };
   if (t.persist !== undefined) return { kind: 'persist', at: t.persist };
   if (t['time-wait'] !== undefined) return { kind: 'timewait', at: t['time-wait'] };
   if (t['fin-wait-2'] !== undefined) return { kind: 'timewait', at: t['fin-wait-2'] };

@@ -1,5 +1,5 @@
 // The doctor's API: diagnosis rules over a HostSnapshot, the report, explanations of states, and the
-// views behind `states` and `ls`. (Parsers of pasted text are in ./parsers/index.ts.)
+// views behind `states` and `ls`. (Parsers of pasted text are in ../formats/index.ts.)
 export { diagnose, diagnoseText, doctorReport, exitStatusFor, missingEvidence, worstSeverity, type DiagnoseOptions } from './diagnose.js';
 export { RULE_IDS, SEVERITY_RANK, localiseFinding, type DoctorReport, type Evidence, type Finding, type FindingText, type PeerCount, type RuleId, type Severity } from './finding.js';
 export { RULES } from './rules/index.js';

@@ -21,7 +21,7 @@ test('explain draws exactly core\'s rows (engine + listener): each (from, to, ca
   }
 });
 
-test('where the old explain table disagreed with the engine, the engine wins', () => {
+test('explain follows the engine: FIN+ACK in FIN-WAIT-1 passes through FIN-WAIT-2; an RST drops the request socket, the listener stays', () => {
   // A FIN with the ACK of ours goes FIN-WAIT-1 → FIN-WAIT-2 → TIME-WAIT (tcp_rcv_state_process, tcp_fin).
   assert.deepEqual(waysIn('TIME-WAIT').map((t) => t.from), ['FIN-WAIT-2', 'CLOSING']);
   // An RST drops the request socket; the listener never changes state.

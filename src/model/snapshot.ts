@@ -5,15 +5,21 @@
 // read only this type, so one set of rules serves them all. Fields a source cannot know stay
 // undefined: "unknown" is never written as 0.
 import type { TcpState } from './states.js';
+import type { SocketTimerKind } from './timers.js';
 
 export type Family = 'ipv4' | 'ipv6';
 
 /** A timer as /proc/net/tcp's `tr:tm->when` or `ss -o`'s `timer:(kind,remaining,retrans)` shows it. */
 export interface SocketTimer {
-  kind: 'on' | 'keepalive' | 'timewait' | 'persist' | 'probe' | 'off';
+  /** Which timer (model/timers.ts: Linux's names; `loss-probe` only from the lab's engine). */
+  kind: SocketTimerKind;
   /** Milliseconds until it fires. */
   remainingMs: number;
-  /** Retransmissions or probes so far (the third number in ss's timer). */
+  /**
+   * The third number in ss's timer, inet_diag's idiag_retrans: retransmissions so far for `on` and `off`
+   * (icsk_retransmits; a request socket's SYN-ACK retransmits), unanswered probes for `keepalive`
+   * and `persist` (icsk_probes_out, /proc's `timeout` column), 0 for `timewait`.
+   */
   retransmits?: number;
 }
 
@@ -25,6 +31,15 @@ export interface ProcessRef {
 }
 
 export interface SocketRecord {
+  /**
+   * The socket's identity, the same in every read of one host while the socket lives, so a reader
+   * can follow it from one sample to the next (`socketId`). Where netlink sock_diag listed it:
+   * `cookie:<16 hex digits>`, the kernel's socket cookie, which a socket keeps into TIME-WAIT. From
+   * /proc/net/tcp (live or captured): `inode:<inode>|<4-tuple>` for a socket with a file, and
+   * `<state>|<4-tuple>` for one without (inode 0: TIME-WAIT and orphaned FIN-WAIT-2 minisockets,
+   * request sockets), which changes with the state. Absent where the source cannot tell.
+   */
+  id?: string;
   state: TcpState;
   family: Family;
   localAddress: string;
@@ -52,7 +67,7 @@ export interface SnapshotSource {
   /** A file path, `-`, `/proc`, `netns:NAME` or a simulator scenario name. */
   origin: string;
   os?: 'linux' | 'windows' | 'macos' | 'freebsd' | 'unknown';
-  /** Which offline format the text was recognised as (src/diagnose/parsers `FormatId`), for pasted sources. */
+  /** Which offline format the text was recognised as (src/formats `FormatId`), for pasted sources. */
   format?: string;
 }
 
@@ -99,6 +114,12 @@ export interface HostSnapshot {
     /** That sample's counters (same keys as `counters`), so rules can tell "rising now" from "since boot". */
     counters?: Record<string, number>;
   }[];
+}
+
+/** The /proc form of `SocketRecord.id`: inode plus 4-tuple, or state plus 4-tuple without an inode. */
+export function socketId(s: Pick<SocketRecord, 'state' | 'inode' | 'localAddress' | 'localPort' | 'remoteAddress' | 'remotePort'>): string {
+  const tuple = `${s.localAddress}|${s.localPort}|${s.remoteAddress}|${s.remotePort}`;
+  return s.inode ? `inode:${s.inode}|${tuple}` : `${s.state}|${tuple}`;
 }
 
 export function emptySnapshot(takenAt: number, source: SnapshotSource): HostSnapshot {

@@ -18,9 +18,9 @@ for (const [rel, text] of [
   writeFileSync(path.join(proc, rel), text);
 }
 
-test('writes the /proc files byte for byte, sysctl output and a manifest; names what it could not read', () => {
+test('writes the /proc files byte for byte, sysctl output and a manifest; names what it could not read', async () => {
   const dir = path.join(base, 'out');
-  const r = writeCapture(dir, { procRoot: proc, tools: false, now: () => Date.UTC(2026, 0, 2, 3, 4, 5) });
+  const r = await writeCapture(dir, { procRoot: proc, tools: false, now: () => Date.UTC(2026, 0, 2, 3, 4, 5) });
   assert.deepEqual(readdirSync(dir).sort(), ['manifest.json', 'proc-net-snmp', 'proc-net-sockstat', 'proc-net-tcp', 'sysctl.txt']);
   assert.equal(readFileSync(path.join(dir, 'proc-net-tcp'), 'utf8'), TCP);
   assert.equal(readFileSync(path.join(dir, 'sysctl.txt'), 'utf8'),
@@ -33,19 +33,19 @@ test('writes the /proc files byte for byte, sysctl output and a manifest; names 
   assert.equal(typeof m.kernel, 'string');
 });
 
-test('an existing empty folder is fine; a non-empty one or a file is refused and left alone', () => {
+test('an existing empty folder is fine; a non-empty one or a file is refused and left alone', async () => {
   const empty = path.join(base, 'empty');
   mkdirSync(empty);
-  writeCapture(empty, { procRoot: proc, tools: false });
+  await writeCapture(empty, { procRoot: proc, tools: false });
   assert.ok(readdirSync(empty).includes('manifest.json'));
-  assert.throws(() => writeCapture(empty, { procRoot: proc, tools: false }), (e: unknown) => e instanceof CaptureError && /is not empty/.test(e.message));
+  await assert.rejects(writeCapture(empty, { procRoot: proc, tools: false }), (e: unknown) => e instanceof CaptureError && /is not empty/.test(e.message));
   const file = path.join(base, 'a-file');
   writeFileSync(file, 'keep me');
-  assert.throws(() => writeCapture(file, { procRoot: proc, tools: false }), /exists and is not a directory/);
+  await assert.rejects(writeCapture(file, { procRoot: proc, tools: false }), /exists and is not a directory/);
   assert.equal(readFileSync(file, 'utf8'), 'keep me');
 });
 
-test('a folder that cannot be created is a CaptureError naming it', () => {
+test('a folder that cannot be created is a CaptureError naming it', async () => {
   const under = path.join(base, 'a-file', 'sub');
-  assert.throws(() => writeCapture(under, { procRoot: proc, tools: false }), (e: unknown) => e instanceof CaptureError && e.message.includes(under));
+  await assert.rejects(writeCapture(under, { procRoot: proc, tools: false }), (e: unknown) => e instanceof CaptureError && e.message.includes(under));
 });

@@ -68,9 +68,9 @@ function checkTarget(dir: string): void {
   }
 }
 
-export function writeCapture(dir: string, opts: CaptureOptions = {}): CaptureResult {
+export async function writeCapture(dir: string, opts: CaptureOptions = {}): Promise<CaptureResult> {
   checkTarget(dir);
-  const files = procFilesFor(opts); // validates --netns before anything is written
+  const files = await procFilesFor(opts); // validates --netns before anything is written
   try { mkdirSync(dir, { recursive: true }); } catch (e) {
     throw new CaptureError({ en: `cannot create ${dir}: ${why(e)}`, zh: `无法创建 ${dir}：${why(e)}` });
   }
@@ -85,12 +85,12 @@ export function writeCapture(dir: string, opts: CaptureOptions = {}): CaptureRes
   };
 
   for (const rel of NET_FILES) {
-    const b = files.read(rel);
+    const b = await files.read(rel);
     if (b === undefined) { result.skipped.push({ from: `/proc/${rel}`, why: 'not readable' }); continue; }
     put(`proc-${rel.replace('/', '-')}`, `/proc/${rel}`, b);
   }
   // sysctl's own format (`name = value`), from /proc/sys, so it works inside a namespace too.
-  const sysctls = readSysctls(files);
+  const sysctls = await readSysctls(files);
   put('sysctl.txt', 'sysctl -a (net.ipv4.tcp_*, ip_local_port_range, ip_local_reserved_ports, net.core.somaxconn)',
     Object.entries(sysctls).map(([k, v]) => `${k} = ${v}\n`).join(''));
 

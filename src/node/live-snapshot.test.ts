@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { readLiveSnapshot, readLiveStateCounts } from './live-snapshot.js';
+import { SourceError } from './source-error.js';
 
 const TCP = `  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
    0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 14016 1 00000000f5a2df13 100 0 0 10 0
@@ -106,16 +107,14 @@ test('sysctls by dotted name, tabs made spaces, non-TCP ones left out; counters;
   assert.deepEqual(s.sockstat, { inuse: 3, orphan: 1, tw: 2, alloc: 4, mem: 1 });
 });
 
-test('the count fast path sees the same states', () => {
-  assert.deepEqual(readLiveStateCounts({ procRoot: root }), { LISTEN: 1, 'CLOSE-WAIT': 1, 'FIN-WAIT-2': 1, 'TIME-WAIT': 1 });
+test('the count fast path sees the same states', async () => {
+  assert.deepEqual(await readLiveStateCounts({ procRoot: root }), { LISTEN: 1, 'CLOSE-WAIT': 1, 'FIN-WAIT-2': 1, 'TIME-WAIT': 1 });
 });
 
-test('a tree without net/tcp says so as a problem, not an exception', async () => {
+test('a tree without net/tcp or tcp6 is a SourceError that says so, never an empty host', async () => {
   const empty = mkdtempSync(path.join(tmpdir(), 'tcplens-empty-'));
   try {
-    const s = await readLiveSnapshot({ procRoot: empty });
-    assert.equal(s.sockets.length, 0);
-    assert.match(s.problems[0].message, /cannot read \/proc\/net\/tcp/);
-    assert.equal(s.processAttributionComplete, false);
+    await assert.rejects(readLiveSnapshot({ procRoot: empty }),
+      (e: unknown) => e instanceof SourceError && /cannot read \/proc\/net\/tcp or tcp6/.test(e.message) && e.text.zh.length > 0);
   } finally { rmSync(empty, { recursive: true, force: true }); }
 });

@@ -1,16 +1,19 @@
 // The live Linux source: one `HostSnapshot` from /proc (or a captured tree, or another network
 // namespace). Order matters a little: sockets first, then their owners, so a socket that appears
-// between the two reads simply has no owner rather than a wrong one.
+// between the two reads simply has no owner rather than a wrong one. Callers go through
+// source.ts (`openSource`, `sample`).
 import { endianness, hostname } from 'node:os';
 import type { HostSnapshot, ParseProblem, SocketRecord } from '../model/snapshot.js';
 import type { TcpState } from '../model/states.js';
-import { netnsProcFiles } from './netns.js';
-import { parseCounterPairs, parseSockstat } from './proc-counters.js';
+import { netnsProcFiles, type NetnsOptions } from './netns.js';
+import { parseProcCounters } from '../formats/proc-counters.js';
+import { parseSockstat } from '../formats/sockstat.js';
 import { dirProcFiles, streamFile, type ProcFiles } from './proc-files.js';
-import { addStateCodes, parseProcNetTcp, tallyStateCodes } from './proc-net-tcp.js';
+import { addStateCodes, parseProcNetTcp, tallyStateCodes } from '../formats/proc-net-tcp.js';
 import { nativeSockets, nativeTallyStates } from './native/sock-diag.js';
 import { attributeSockets } from './processes.js';
 import { readSysctls } from './sysctls.js';
+import { SourceError } from './source-error.js';
 
 export interface LiveOptions {
   /** A directory laid out like /proc (default `/proc`); tests point it at a captured tree. */
@@ -21,52 +24,66 @@ export interface LiveOptions {
   processes?: boolean;
   /** Clock, for `takenAt` (default Date.now). */
   now?: () => number;
+  /** How `netns` finds its member processes (tests). */
+  netnsMembers?: NetnsOptions['members'];
 }
 
 /** TIME-WAIT lasts exactly TCP_TIMEWAIT_LEN (include/net/tcp.h), so its age is 60 s − remaining. */
 const TIME_WAIT_MS = 60_000;
 
-export function procFilesFor(opts: LiveOptions): ProcFiles {
+export async function procFilesFor(opts: LiveOptions): Promise<ProcFiles> {
   const root = opts.procRoot ?? '/proc';
-  return opts.netns !== undefined ? netnsProcFiles(opts.netns, root) : dirProcFiles(root);
+  return opts.netns !== undefined
+    ? netnsProcFiles(opts.netns, { hostRoot: root, ...(opts.netnsMembers ? { members: opts.netnsMembers } : {}) })
+    : dirProcFiles(root);
 }
 
+/**
+ * One snapshot of a live host (or a /proc tree, or another namespace). The reads are asynchronous;
+ * the one synchronous call is the netlink dump of our own namespace, a single kernel round trip.
+ */
 export async function readLiveSnapshot(opts: LiveOptions = {}): Promise<HostSnapshot> {
-  return readLiveSnapshotSync(opts);
-}
-
-export function readLiveSnapshotSync(opts: LiveOptions = {}): HostSnapshot {
   const root = opts.procRoot ?? '/proc';
-  const files = procFilesFor(opts);
+  const files = await procFilesFor(opts);
   const takenAt = (opts.now ?? Date.now)();
   const littleEndian = endianness() === 'LE';
   const problems: ParseProblem[] = [];
   const sockets: SocketRecord[] = [];
-  let readV4 = false;
+  let readAny = false;
   // Our own namespace: the netlink sock_diag addon, when built, lists the same sockets without the
   // kernel printing /proc/net/tcp's text (native/sock-diag.ts); otherwise, and for any other view, /proc.
   const native = ownNamespace(opts) ? nativeSockets() : undefined;
-  if (native) { readV4 = true; for (const s of native) sockets.push(s); }
-  for (const [rel, family] of native ? [] : [['net/tcp', 'ipv4'], ['net/tcp6', 'ipv6']] as const) {
-    const buf = files.read(rel);
+  if (native) { readAny = true; for (const s of native) sockets.push(s); }
+  for (const rel of native ? [] : ['net/tcp', 'net/tcp6']) {
+    const buf = await files.read(rel);
     if (buf === undefined) continue; // no IPv6 in this kernel, or a capture without it
-    if (family === 'ipv4') readV4 = true;
-    const r = parseProcNetTcp(buf, { family, file: `${files.origin}/${rel}`, littleEndian });
+    readAny = true;
+    const r = parseProcNetTcp(buf, { file: `${files.origin}/${rel}`, littleEndian });
     for (const s of r.sockets) sockets.push(s);
     for (const p of r.problems) problems.push(p);
   }
-  if (!readV4) {
-    problems.push({ file: `${files.origin}/net/tcp`, line: 0, message: 'cannot read /proc/net/tcp: no TCP sockets could be listed' });
+  // No socket list at all is not an empty host: say so (exit 2) rather than answer "0 sockets".
+  if (!readAny) {
+    throw new SourceError({
+      en: `${files.origin}: cannot read /proc/net/tcp or tcp6: no TCP sockets could be listed`,
+      zh: `${files.origin}：无法读取 /proc/net/tcp 或 tcp6：列不出任何 TCP 套接字`,
+    });
   }
 
-  const sysctls = readSysctls(files);
+  const sysctls = await readSysctls(files);
+  // The counter files go through the same parsers as a capture of them (src/formats).
   const counters: Record<string, number> = {};
   for (const rel of ['net/snmp', 'net/netstat']) {
-    const b = files.read(rel);
-    if (b !== undefined) parseCounterPairs(b.toString('latin1'), `${files.origin}/${rel}`, counters, problems);
+    const b = await files.read(rel);
+    if (b === undefined) continue;
+    const part = parseProcCounters(`${files.origin}/${rel}`, b.toString('latin1'));
+    Object.assign(counters, part.counters);
+    for (const p of part.problems) problems.push(p);
   }
-  const sockstatText = files.read('net/sockstat');
-  const sockstat = sockstatText ? parseSockstat(sockstatText.toString('latin1')) : undefined;
+  const sockstatText = await files.read('net/sockstat');
+  const sockstatPart = sockstatText ? parseSockstat(`${files.origin}/net/sockstat`, sockstatText.toString('latin1')) : undefined;
+  const sockstat = sockstatPart?.sockstat;
+  if (sockstatPart) { Object.assign(counters, sockstatPart.counters); for (const p of sockstatPart.problems) problems.push(p); }
 
   fillAges(sockets, sysctls);
 
@@ -81,7 +98,7 @@ export function readLiveSnapshotSync(opts: LiveOptions = {}): HostSnapshot {
     const wanted = new Set<number>();
     for (const s of sockets) if (s.inode) wanted.add(s.inode);
     // No socket with a file (all TIME-WAIT or orphans): nothing to attribute, and nothing missing.
-    const a = wanted.size > 0 || !readV4 ? attributeSockets(root, wanted) : { byInode: new Map(), processes: [], complete: true, unreadable: 0 };
+    const a = wanted.size > 0 ? await attributeSockets(root, wanted) : { byInode: new Map(), processes: [], complete: true, unreadable: 0 };
     for (const s of sockets) {
       const owners = s.inode ? a.byInode.get(s.inode) : undefined;
       if (owners) s.processes = owners;
@@ -126,14 +143,14 @@ function fillAges(sockets: SocketRecord[], sysctls: Record<string, string>): voi
  * `tcplens states` without a snapshot: counts per state straight from the bytes, no records, no
  * process walk. The hot path the benchmark compares with `ss -tan | awk`.
  */
-export function readLiveStateCounts(opts: Pick<LiveOptions, 'procRoot' | 'netns'> = {}): Partial<Record<TcpState, number>> {
+export async function readLiveStateCounts(opts: Pick<LiveOptions, 'procRoot' | 'netns' | 'netnsMembers'> = {}): Promise<Partial<Record<TcpState, number>>> {
   const byCode = new Float64Array(256);
   if (ownNamespace(opts) && nativeTallyStates(byCode)) return addStateCodes(byCode, {});
-  const files = procFilesFor(opts);
+  const files = await procFilesFor(opts);
   for (const [rel, family] of [['net/tcp', 'ipv4'], ['net/tcp6', 'ipv6']] as const) {
     const p = files.path?.(rel);
     if (p !== undefined && streamFile(p, (buf, len) => tallyStateCodes(buf, len, family, byCode))) continue;
-    const b = files.read(rel);
+    const b = await files.read(rel);
     if (b) tallyStateCodes(b, b.length, family, byCode);
   }
   return addStateCodes(byCode, {});

@@ -1,11 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkNetnsName, enterArgv, LiveSourceError, netnsPidOf, splitGrepLines, splitMarked } from './netns.js';
+import { checkNetnsName, enterArgv, netnsPidOf, splitGrepLines, splitMarked } from './netns.js';
+import { SourceError } from './source-error.js';
 
 test('namespace names are plain file names', () => {
   for (const ok of ['blue', 'tlt-123-1-ab', 'ns_1.x', 'pid:1', 'pid:4242']) assert.doesNotThrow(() => checkNetnsName(ok));
   for (const bad of ['', '.', '..', '../etc', 'a/b', 'a b', '-'.repeat(65), 'x;rm', 'pid:', 'pid:-1', 'pid:1x']) {
-    assert.throws(() => checkNetnsName(bad), LiveSourceError, bad);
+    assert.throws(() => checkNetnsName(bad), SourceError, bad);
   }
 });
 

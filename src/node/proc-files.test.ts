@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { readLiveStateCounts } from './live-snapshot.js';
-import { countProcNetTcpStates } from './proc-net-tcp.js';
+import { countProcNetTcpStates } from '../formats/proc-net-tcp.js';
 import { streamFile } from './proc-files.js';
 
 const root = mkdtempSync(path.join(tmpdir(), 'tcplens-stream-'));
@@ -19,7 +19,7 @@ function line(sl: number, st: number, v6: boolean): string {
   return `${String(sl).padStart(4)}: ${a}:${port} ${a}:1F90 ${code} 00000000:00000000 00:00000000 00000000     0        0 ${1000 + sl} 1 0000000000000000 20 4 30 10 -1`.padEnd(149) + '\n';
 }
 
-test('30,000 lines of tcp and 7,000 of tcp6, streamed: same counts as the whole-buffer count', () => {
+test('30,000 lines of tcp and 7,000 of tcp6, streamed: same counts as the whole-buffer count', async () => {
   const codes = [1, 1, 1, 6, 8, 10, 5, 2, 12];
   let v4 = '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n';
   for (let i = 0; i < 30_000; i++) v4 += line(i, codes[i % codes.length], false);
@@ -30,7 +30,7 @@ test('30,000 lines of tcp and 7,000 of tcp6, streamed: same counts as the whole-
   writeFileSync(path.join(root, 'net/tcp6'), v6 + v6.slice(200, 260)); // and a cut-off last line
   const whole = countProcNetTcpStates(Buffer.from(v6), 'ipv6', countProcNetTcpStates(Buffer.from(v4), 'ipv4'));
   assert.equal(Object.values(whole).reduce((a, b) => a + (b ?? 0), 0), 37_000);
-  assert.deepEqual(readLiveStateCounts({ procRoot: root }), whole);
+  assert.deepEqual(await readLiveStateCounts({ procRoot: root }), whole);
 });
 
 test('streamFile hands over every byte once, and says false for a missing file', () => {

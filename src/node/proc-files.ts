@@ -2,14 +2,17 @@
 // (`net/tcp`, `sys/net/ipv4/tcp_fin_timeout`) and does not care whether they are the real /proc, a
 // captured tree in a test, or another network namespace's view (netns.ts). Absent or unreadable
 // files are `undefined`: a kernel without IPv6 has no net/tcp6, and that is not an error.
-import { closeSync, openSync, readdirSync, readSync } from 'node:fs';
+// Reads are asynchronous (fs/promises), so a server sampling a host keeps its event loop free; the
+// `tcplens states` count path streams synchronously (`streamFile`), one short burst.
+import { closeSync, openSync, readSync } from 'node:fs';
+import { open, readdir } from 'node:fs/promises';
 import path from 'node:path';
 
 export interface ProcFiles {
   /** The file's bytes, or undefined when it does not exist or cannot be read. */
-  read(rel: string): Buffer | undefined;
+  read(rel: string): Promise<Buffer | undefined>;
   /** Names in a directory, or [] when it cannot be listed. */
-  list(relDir: string): string[];
+  list(relDir: string): Promise<string[]>;
   /** What to call this source in problems and `SnapshotSource.origin`. */
   readonly origin: string;
   /** The file's path on disk, when it is one (lets the count path stream it instead of holding it). */
@@ -17,28 +20,28 @@ export interface ProcFiles {
 }
 
 /**
- * Reads a /proc file in one go. /proc files report size 0, so `readFileSync`'s size hint is
- * useless; big reads into one growing buffer let the kernel's seq_file fill as much as it can per
- * read() (a 100,000-socket /proc/net/tcp is ~15 MB).
+ * Reads a /proc file in one go. /proc files report size 0, so a size hint is useless; big reads
+ * into one growing buffer let the kernel's seq_file fill as much as it can per read() (a
+ * 100,000-socket /proc/net/tcp is ~15 MB).
  */
-export function readWhole(file: string): Buffer | undefined {
-  let fd: number;
-  try { fd = openSync(file, 'r'); } catch { return undefined; }
+export async function readWhole(file: string): Promise<Buffer | undefined> {
+  let fh;
+  try { fh = await open(file, 'r'); } catch { return undefined; }
   try {
     let buf = Buffer.allocUnsafe(1 << 20);
     let len = 0;
     for (;;) {
       buf = withRoom(buf, len);
-      const n = readSync(fd, buf, len, buf.length - len, null);
-      if (n === 0) break;
-      len += n;
+      const { bytesRead } = await fh.read(buf, len, buf.length - len, null);
+      if (bytesRead === 0) break;
+      len += bytesRead;
     }
     return buf.subarray(0, len);
   } catch {
     // EACCES, or the process behind /proc/<pid>/net exited mid-read: nothing usable.
     return undefined;
   } finally {
-    closeSync(fd);
+    await fh.close();
   }
 }
 
@@ -56,7 +59,7 @@ export function dirProcFiles(root: string): ProcFiles {
     origin: root,
     read: (rel) => readWhole(path.join(root, rel)),
     path: (rel) => path.join(root, rel),
-    list: (relDir) => { try { return readdirSync(path.join(root, relDir)); } catch { return []; } },
+    list: async (relDir) => { try { return await readdir(path.join(root, relDir)); } catch { return []; } },
   };
 }
 
@@ -64,9 +67,9 @@ export function dirProcFiles(root: string): ProcFiles {
 export function mapProcFiles(files: ReadonlyMap<string, Buffer>, origin: string, rest?: ProcFiles): ProcFiles {
   return {
     origin,
-    read: (rel) => files.get(rel) ?? rest?.read(rel),
+    read: async (rel) => files.get(rel) ?? rest?.read(rel),
     path: (rel) => (files.has(rel) ? undefined : rest?.path?.(rel)),
-    list: (relDir) => {
+    list: async (relDir) => {
       const prefix = relDir.endsWith('/') ? relDir : relDir + '/';
       const names = new Set<string>();
       for (const k of files.keys()) if (k.startsWith(prefix) && !k.slice(prefix.length).includes('/')) names.add(k.slice(prefix.length));

@@ -18,8 +18,8 @@ export function sysctlName(rel: string): string {
 }
 
 /** The paths under /proc to read, for this source. */
-export function sysctlPaths(files: ProcFiles): string[] {
-  const tcp = files.list('sys/net/ipv4').filter((n) => n.startsWith('tcp_')).sort().map((n) => `sys/net/ipv4/${n}`);
+export async function sysctlPaths(files: ProcFiles): Promise<string[]> {
+  const tcp = (await files.list('sys/net/ipv4')).filter((n) => n.startsWith('tcp_')).sort().map((n) => `sys/net/ipv4/${n}`);
   return [...tcp, ...EXTRA_SYSCTL_PATHS];
 }
 
@@ -27,10 +27,12 @@ export function sysctlPaths(files: ProcFiles): string[] {
  * Values as `sysctl` prints them, with runs of blanks made one space: `ip_local_port_range` is
  * "32768\t60999" in the file and "32768 60999" here, `tcp_rmem` "4096 131072 6291456".
  */
-export function readSysctls(files: ProcFiles): Record<string, string> {
+export async function readSysctls(files: ProcFiles): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
-  for (const rel of sysctlPaths(files)) {
-    const b = files.read(rel);
+  const paths = await sysctlPaths(files);
+  const bufs = await Promise.all(paths.map((rel) => files.read(rel)));
+  for (const [i, rel] of paths.entries()) {
+    const b = bufs[i];
     // Write-only or permission-protected entries (none in net.ipv4.tcp_* today) just stay absent.
     if (b === undefined) continue;
     out[sysctlName(rel)] = b.toString('utf8').trim().replace(/\s+/g, ' ');

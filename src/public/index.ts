@@ -296,29 +296,37 @@ export { traceText } from '../packetdrill/report-text.js';
 
 // ── Formats: pasted tool output (ss, netstat, lsof, PowerShell, /proc…) into a HostSnapshot ──────
 /** Recognises a paste by content and parses it: the part it holds, or why it could not. */
-export { parseAny } from '../diagnose/parsers/detect.js';
+export { parseAny } from '../formats/detect.js';
 /** Which format a text is in, with a confidence, or undefined. */
-export { detectFormat } from '../diagnose/parsers/detect.js';
+export { detectFormat } from '../formats/detect.js';
 /** A detected format and its parser. */
-export type { Detection } from '../diagnose/parsers/detect.js';
+export type { Detection } from '../formats/detect.js';
 /** Why `parseAny` could not read a text, in every language. */
-export type { UnknownFormat } from '../diagnose/parsers/detect.js';
+export type { UnknownFormat } from '../formats/detect.js';
 /** A HostSnapshot from one pasted text; throws UnknownFormatError if no format fits. */
-export { snapshotFromText } from '../diagnose/parsers/merge.js';
+export { snapshotFromText } from '../formats/merge.js';
 /** A HostSnapshot from a folder's worth of texts of one host, merged by 4-tuple. */
-export { snapshotFromTexts } from '../diagnose/parsers/merge.js';
+export { snapshotFromTexts } from '../formats/merge.js';
 /** Thrown when a text is in no format tcplens reads; its message lists the ones it does. */
-export { UnknownFormatError } from '../diagnose/parsers/merge.js';
+export { UnknownFormatError } from '../formats/merge.js';
+/** Parses `/proc/net/tcp` or `/proc/net/tcp6` (bytes or text) into socket records, byte by byte: the live reader's parser too. */
+export { parseProcNetTcp } from '../formats/proc-net-tcp.js';
+/** Sockets per state from `/proc/net/tcp[6]` bytes without building records. */
+export { countProcNetTcpStates } from '../formats/proc-net-tcp.js';
+/** What `parseProcNetTcp` returns: sockets and problems. */
+export type { ProcNetTcpResult } from '../formats/proc-net-tcp.js';
+/** Which file `parseProcNetTcp` reads (tcp or tcp6) and the byte order of the host that wrote it. */
+export type { ProcNetTcpOptions } from '../formats/proc-net-tcp.js';
 /** Every format tcplens reads, with a description and the command that produces it. */
-export { FORMATS } from '../diagnose/parsers/index.js';
+export { FORMATS } from '../formats/index.js';
 /** The id of a format tcplens reads (`ss`, `netstat-linux`, `proc-net-tcp`…). */
-export type { FormatId } from '../diagnose/parsers/types.js';
+export type { FormatId } from '../formats/types.js';
 /** What one parsed text contributes to a snapshot. */
-export type { ParsedPart } from '../diagnose/parsers/types.js';
+export type { ParsedPart } from '../formats/types.js';
 /** A format's parser: how it recognises its text and what it reads from it. */
-export type { FormatParser } from '../diagnose/parsers/types.js';
+export type { FormatParser } from '../formats/types.js';
 /** The processes owning one 4-tuple, as a paste names them. */
-export type { SocketOwner } from '../diagnose/parsers/types.js';
+export type { SocketOwner } from '../formats/types.js';
 /** One snapshot from several samples of the same host, with counter rises between them. */
 export { mergeSamples } from '../diagnose/samples.js';
 

@@ -3,35 +3,35 @@
 // the pure entry (`tcplens`, ./index.ts) rather than repeating it: take the engine, the lab, the
 // parsers and the diagnosis from there.
 //
-//   import { readLiveSnapshot } from 'tcplens/node';
+//   import { sample } from 'tcplens/node';
 //   import { diagnose } from 'tcplens';
-//   const findings = diagnose(await readLiveSnapshot({ processes: false }));
+//   const findings = diagnose(await sample({ kind: 'live' }));
 //
 // Grouped by concern; each name is chosen, not `export *`.
 
-// ── Live reads: /proc (or a captured tree), another network namespace, the netlink fast path ─────
+// ── Sources: the one door to a host — live, another namespace, a /proc tree, a capture, a paste ──
+/** Opens a source once (checks it can be read) and returns it, ready to sample again and again. */
+export { openSource } from '../node/source.js';
+/** One snapshot of a source: sockets, owners, counters and sysctls, read without blocking the event loop. */
+export { sample } from '../node/source.js';
+/** Several samples of one source `gapMs` apart, merged so ages and growth can be told. */
+export { sampleSeries } from '../node/source.js';
+/** Where to read from: `live`, `netns`, `proc-root`, `input` (file or folder) or `paste`. */
+export type { SourceSpec } from '../node/source.js';
+/** An opened source: its spec, where it reads from, and `sample()` / `countStates()`. */
+export type { Source } from '../node/source.js';
+/** Thrown when a source cannot be read (no such namespace, it vanished mid-read, not root…); its message says why, in English and Chinese. */
+export { SourceError } from '../node/source-error.js';
 /** This host's TCP sockets, counters and sysctls now, from /proc (or `procRoot`, or the `netns` namespace). */
 export { readLiveSnapshot } from '../node/live-snapshot.js';
-/** The same read as `readLiveSnapshot`, blocking. */
-export { readLiveSnapshotSync } from '../node/live-snapshot.js';
 /** Sockets per state only, the cheap read behind `tcplens states`. */
 export { readLiveStateCounts } from '../node/live-snapshot.js';
 /** Where and how to read: /proc root, namespace name, whether to name each socket's process, clock. */
 export type { LiveOptions } from '../node/live-snapshot.js';
-/** Thrown when a live source cannot be read (no such namespace, not root…); its message says why. */
-export { LiveSourceError } from '../node/netns.js';
-/** Throws LiveSourceError unless the name is a valid `ip netns` name. */
+/** Throws SourceError unless the name is a valid `ip netns` name. */
 export { checkNetnsName } from '../node/netns.js';
 /** True when the optional NETLINK_SOCK_DIAG addon is built and loaded; without it reads use /proc. */
 export { nativeAvailable } from '../node/native/sock-diag.js';
-/** Parses `/proc/net/tcp` or `/proc/net/tcp6` bytes into socket records, byte by byte. */
-export { parseProcNetTcp } from '../node/proc-net-tcp.js';
-/** Sockets per state from `/proc/net/tcp[6]` bytes without building records. */
-export { countProcNetTcpStates } from '../node/proc-net-tcp.js';
-/** What `parseProcNetTcp` returns: sockets and problems. */
-export type { ProcNetTcpResult } from '../node/proc-net-tcp.js';
-/** Which file `parseProcNetTcp` reads (tcp or tcp6) and the byte order of the host that wrote it. */
-export type { ProcNetTcpOptions } from '../node/proc-net-tcp.js';
 
 // ── Capture: a folder of /proc files and tool output that `--input DIR` reads back ───────────────
 /** Writes a capture folder (what `tcplens capture DIR` does) into a new or empty directory. */

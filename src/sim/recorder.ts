@@ -19,7 +19,7 @@ type Side = 'A' | 'B';
 
 const TIMER_WORDS: Record<string, string> = {
   on: 'retransmission timer', keepalive: 'keepalive timer', timewait: 'TIME-WAIT timer',
-  persist: 'zero-window probe timer', probe: 'tail loss probe timer', off: 'timer',
+  persist: 'zero-window probe timer', 'loss-probe': 'tail loss probe timer', off: 'timer',
 };
 
 class SideState {

@@ -4,7 +4,7 @@
 import { parseArgs } from 'node:util';
 import { t, type Text } from '../../i18n/lang.js';
 import { CaptureError, writeCapture } from '../../node/capture.js';
-import { LiveSourceError } from '../../node/netns.js';
+import { SourceError } from '../../node/source-error.js';
 import { pickLang, UsageError, type CliIO } from '../io.js';
 
 const HELP: Text = {
@@ -68,14 +68,14 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'DIR is missing (tcplens capture DIR)' : `one DIR only, got ${positionals.length}: ${positionals.join(' ')}`);
   const dir = positionals[0];
   try {
-    const r = writeCapture(dir, { procRoot: values['proc-root'], netns: values.netns });
+    const r = await writeCapture(dir, { procRoot: values['proc-root'], netns: values.netns });
     io.stdout(fill(t(MSG.wrote, lang), { n: r.files.length, dir }) + '\n');
     for (const s of r.skipped) io.stdout('  ' + fill(t(MSG.skipped, lang), { what: s.from, why: lang === 'zh' ? (WHY_ZH[s.why] ?? s.why) : s.why }) + '\n');
     if (typeof process.getuid === 'function' && process.getuid() !== 0) io.stdout(t(MSG.notRoot, lang) + '\n');
     io.stdout(fill(t(MSG.next, lang), { dir }) + '\n');
     return 0;
   } catch (e) {
-    if (e instanceof CaptureError || e instanceof LiveSourceError) {
+    if (e instanceof CaptureError || e instanceof SourceError) {
       io.stderr(`tcplens capture: ${t(e.text, lang)}\n`);
       return 2;
     }

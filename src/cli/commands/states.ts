@@ -7,20 +7,9 @@ import type { Text } from '../../i18n/lang.js';
 import { TCP_STATES, type TcpState } from '../../model/states.js';
 import { stateCounts, zeroCounts } from '../../diagnose/state-counts.js';
 import { GROUP_BYS, groupStates, renderStateCounts, renderStateGroups, type GroupBy } from '../../diagnose/socket-views.js';
-import { readLiveStateCounts } from '../../node/live-snapshot.js';
-import { LiveSourceError } from '../../node/netns.js';
 import { pickLang, UsageError, type CliIO } from '../io.js';
-import { liveOptions } from '../live-options.js';
-import type { INPUT_OPTIONS as InputOptions } from '../snapshot-input.js';
+import { asUsage, checkOneSource, INPUT_OPTIONS, loadSnapshot, openFlagSource } from '../snapshot-input.js';
 import type { ParseProblem } from '../../model/snapshot.js';
-
-// The input flags, spelled here so the fast path does not load snapshot-input.js, the text parsers
-// and the diagnosis behind it (~45 ms of a ~170 ms run); `satisfies` fails the build if they drift.
-const INPUT_OPTIONS = {
-  input: { type: 'string', short: 'i' },
-  netns: { type: 'string' },
-  'proc-root': { type: 'string' },
-} as const satisfies typeof InputOptions;
 
 const HELP: Text = {
   en: `usage: tcplens states [--by process|lport|raddr] [--all] [--json] [--input FILE|DIR|-] [--netns NAME] [--lang en|zh]
@@ -64,21 +53,16 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 
   // --netns together with --proc-root goes the slow way, where checkOneSource refuses it.
   if (by === undefined && values.input === undefined && (values.netns === undefined || values['proc-root'] === undefined)) {
-    // The fast path: count states from /proc's bytes without building records or walking fds.
-    let partial: Partial<Record<TcpState, number>>;
-    try {
-      partial = readLiveStateCounts(liveOptions(values, lang));
-    } catch (err) {
-      if (err instanceof LiveSourceError) throw new UsageError(err.message);
-      throw err;
-    }
+    // The fast path: count states from /proc's bytes without building records or walking fds
+    // (the text parsers and the diagnosis are not even loaded).
+    const source = await openFlagSource(values, io, lang);
+    const partial = await asUsage(lang, () => source.countStates());
     const counts = zeroCounts();
     for (const st of TCP_STATES) counts[st] = partial[st] ?? 0;
     print(io, counts, all, values.json === true, lang);
     return 0;
   }
 
-  const { checkOneSource, loadSnapshot } = await import('../snapshot-input.js');
   const { warnProblems } = await import('../input-problems.js');
   checkOneSource(values, lang);
   const snap = await loadSnapshot(values, io, lang, { needSockets: true });

@@ -27,13 +27,14 @@ function msg(type: number, payload: Uint8Array, opts: { seq?: number; len?: numb
 }
 
 /** struct inet_diag_msg (72 bytes): ports and addresses in network order, the rest host order. */
-function diag(f: { family: 2 | 10; state: number; sport: number; dport: number; src: number[]; dst: number[]; timer?: number; retrans?: number; expires?: number; rq?: number; wq?: number; uid?: number; inode?: number }): Uint8Array {
+function diag(f: { family: 2 | 10; state: number; sport: number; dport: number; src: number[]; dst: number[]; timer?: number; retrans?: number; expires?: number; rq?: number; wq?: number; uid?: number; inode?: number; cookie?: [number, number] }): Uint8Array {
   const out = new Uint8Array(72);
   const v = new DataView(out.buffer);
   out[0] = f.family; out[1] = f.state; out[2] = f.timer ?? 0; out[3] = f.retrans ?? 0;
   v.setUint16(4, f.sport, false); v.setUint16(6, f.dport, false);
   out.set(f.src, 8); out.set(f.dst, 24);
-  // idiag_if and idiag_cookie (40..51) stay 0; then expires, rqueue, wqueue, uid, inode.
+  // idiag_if (40) stays 0; idiag_cookie[0], [1] (44, 48: low and high words); then expires, rqueue, wqueue, uid, inode.
+  v.setUint32(44, f.cookie?.[0] ?? 0, true); v.setUint32(48, f.cookie?.[1] ?? 0, true);
   v.setUint32(52, f.expires ?? 0, true); v.setUint32(56, f.rq ?? 0, true); v.setUint32(60, f.wq ?? 0, true);
   v.setUint32(64, f.uid ?? 0, true); v.setUint32(68, f.inode ?? 0, true);
   return out;
@@ -52,7 +53,7 @@ function cat(...parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
-const est = diag({ family: 2, state: 1, sport: 8080, dport: 56322, src: [127, 0, 0, 1], dst: [10, 1, 2, 3], timer: 1, retrans: 2, expires: 412, rq: 5, wq: 1448, uid: 1000 });
+const est = diag({ family: 2, state: 1, sport: 8080, dport: 56322, src: [127, 0, 0, 1], dst: [10, 1, 2, 3], timer: 1, retrans: 2, expires: 412, rq: 5, wq: 1448, uid: 1000, cookie: [0xdeadbeef, 0x12] });
 const listen6 = diag({ family: 10, state: 10, sport: 443, dport: 0, src: [...Array(15).fill(0), 1], dst: Array(16).fill(0), rq: 3, wq: 4096 });
 
 test('records then NLMSG_DONE: the dump is complete', { skip }, () => {
@@ -61,9 +62,9 @@ test('records then NLMSG_DONE: the dump is complete', { skip }, () => {
   assert.equal(r?.counts[1], 1);
   assert.equal(r?.counts[10], 1);
   const recs = decodeRecords(r?.records ?? new ArrayBuffer(0));
-  assert.deepEqual(recs.map((s) => [s.state, s.family, `${s.localAddress}:${s.localPort}`, `${s.remoteAddress}:${s.remotePort}`, s.recvQ, s.sendQ, s.uid, s.timer]), [
-    ['ESTABLISHED', 'ipv4', '127.0.0.1:8080', '10.1.2.3:56322', 5, 1448, 1000, { kind: 'on', remainingMs: 412, retransmits: 2 }],
-    ['LISTEN', 'ipv6', '::1:443', ':::0', 3, undefined, 0, { kind: 'off', remainingMs: 0, retransmits: 0 }],
+  assert.deepEqual(recs.map((s) => [s.id, s.state, s.family, `${s.localAddress}:${s.localPort}`, `${s.remoteAddress}:${s.remotePort}`, s.recvQ, s.sendQ, s.uid, s.timer]), [
+    ['cookie:00000012deadbeef', 'ESTABLISHED', 'ipv4', '127.0.0.1:8080', '10.1.2.3:56322', 5, 1448, 1000, { kind: 'on', remainingMs: 412, retransmits: 2 }],
+    ['cookie:0000000000000000', 'LISTEN', 'ipv6', '::1:443', ':::0', 3, undefined, 0, { kind: 'off', remainingMs: 0, retransmits: 0 }],
   ]);
 });
 

@@ -31,6 +31,8 @@
  *   4 u16 local port   6 u16 remote port          (host order)
  *   8 u32 rqueue  12 u32 wqueue  16 u32 timer expires (ms)  20 u32 retrans  24 u32 uid  28 u32 inode
  *  32 u8[16] local address  48 u8[16] remote address   (network order, IPv4 in the first 4 bytes)
+ *  64 u32 cookie low  68 u32 cookie high   (idiag_cookie[0], [1]: the kernel's socket cookie, the
+ *                                           same for the socket's whole life, TIME-WAIT included)
  */
 #include <node_api.h>
 
@@ -49,7 +51,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
-#define RECORD_SIZE 64
+#define RECORD_SIZE 72
 #define RECV_BUF_SIZE (64 * 1024)
 /* 16 M sockets: far beyond any real host; a bound so a runaway dump cannot eat all memory. */
 #define MAX_RECORDS (16u * 1024u * 1024u)
@@ -87,6 +89,8 @@ static int add_record(records_t *out, const struct inet_diag_msg *m) {
   memcpy(r + 8, words, sizeof words);
   memcpy(r + 32, m->id.idiag_src, 16);
   memcpy(r + 48, m->id.idiag_dst, 16);
+  uint32_t cookie[2] = {m->id.idiag_cookie[0], m->id.idiag_cookie[1]};
+  memcpy(r + 64, cookie, sizeof cookie);
   out->len++;
   return 0;
 }

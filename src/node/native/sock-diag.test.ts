@@ -10,23 +10,23 @@ import { pathToFileURL } from 'node:url';
 import type { SocketRecord } from '../../model/snapshot.js';
 import { FROM_SOURCE, ROOT } from '../../../test/helpers/paths.js';
 import { netnsSkipReason, TestNetns, waitUntil } from '../../../test/helpers/netns.js';
-import { decodeRecords, nativeAvailable } from './sock-diag.js';
+import { decodeRecords, nativeAvailable, RECORD_SIZE } from './sock-diag.js';
 
 const ext = FROM_SOURCE ? 'ts' : 'js';
 const base = FROM_SOURCE ? ROOT : path.join(ROOT, 'dist');
-const mod = (rel: string): string => pathToFileURL(path.join(base, `src/node/${rel}.${ext}`)).href;
+const mod = (rel: string): string => pathToFileURL(path.join(base, `src/${rel}.${ext}`)).href;
 
 // Runs inside the namespace: /proc's records and counts, then netlink's, as one JSON line.
 const PROBE = `
 import { readFileSync } from 'node:fs';
-import { nativeSockets, nativeTallyStates, nativeAvailable } from '${mod('native/sock-diag')}';
-import { parseProcNetTcp, tallyStateCodes, addStateCodes } from '${mod('proc-net-tcp')}';
-import { readLiveStateCounts, readLiveSnapshotSync } from '${mod('live-snapshot')}';
+import { nativeSockets, nativeTallyStates, nativeAvailable } from '${mod('node/native/sock-diag')}';
+import { parseProcNetTcp, tallyStateCodes, addStateCodes } from '${mod('formats/proc-net-tcp')}';
+import { readLiveStateCounts, readLiveSnapshot } from '${mod('node/live-snapshot')}';
 const proc = [];
 const procCodes = new Float64Array(256);
 for (const [f, family] of [['/proc/net/tcp', 'ipv4'], ['/proc/net/tcp6', 'ipv6']]) {
   const b = readFileSync(f);
-  proc.push(...parseProcNetTcp(b, { family, file: f }).sockets);
+  proc.push(...parseProcNetTcp(b, { file: f }).sockets);
   tallyStateCodes(b, b.length, family, procCodes);
 }
 const nativeCodes = new Float64Array(256);
@@ -35,7 +35,7 @@ console.log(JSON.stringify({
   available: nativeAvailable(), ok,
   procCounts: addStateCodes(procCodes, {}), nativeCounts: addStateCodes(nativeCodes, {}),
   proc, native: nativeSockets() ?? null,
-  live: readLiveStateCounts(), snapshot: readLiveSnapshotSync({ processes: false }).sockets,
+  live: await readLiveStateCounts(), snapshot: (await readLiveSnapshot({ processes: false })).sockets,
 }));
 `;
 
@@ -59,7 +59,8 @@ function probe(env: NodeJS.ProcessEnv = {}): Probe {
 
 /** A record as a set member: the timer's remaining time moves between two reads (and /proc rounds to 10 ms). */
 function key(s: SocketRecord): string {
-  const { timer, processes: _p, ageMs: _a, ...rest } = s;
+  // The id differs by design: the cookie from netlink, inode and 4-tuple from /proc.
+  const { timer, processes: _p, ageMs: _a, id: _id, ...rest } = s;
   return JSON.stringify({ ...rest, timer: timer ? { kind: timer.kind, retransmits: timer.retransmits } : undefined }, Object.keys({ ...rest, timer: 0 }).sort());
 }
 const asSet = (xs: SocketRecord[]): string[] => xs.map(key).sort();
@@ -107,7 +108,7 @@ test('netlink records equal parseProcNetTcp records, as sets', { skip }, () => {
   assert.ok(p.native);
   assert.equal(p.native.length, p.proc.length);
   assert.deepEqual(asSet(p.native), asSet(p.proc));
-  assert.deepEqual(asSet(p.snapshot), asSet(p.proc), 'readLiveSnapshotSync lists the same sockets');
+  assert.deepEqual(asSet(p.snapshot), asSet(p.proc), 'readLiveSnapshot lists the same sockets');
   // Spot checks of fields where inet_diag and /proc mean different things.
   const stuck = p.native.find((s) => s.state === 'LISTEN' && s.localPort === 7004);
   assert.equal(stuck?.recvQ, 3, 'LISTEN Recv-Q is the accept queue');
@@ -117,6 +118,19 @@ test('netlink records equal parseProcNetTcp records, as sets', { skip }, () => {
   assert.equal(tw?.uid, undefined);
   assert.equal(tw?.inode, 0);
   assert.ok(p.native.some((s) => s.family === 'ipv6' && s.localAddress === '::1' && s.localPort === 7002 && s.state === 'LISTEN'));
+});
+
+test('socket ids: the cookie from netlink, one per socket, the same in the next read', { skip }, () => {
+  const a = probe(), b = probe();
+  assert.ok(a.native && b.native);
+  const ids = a.native.map((s) => s.id ?? '');
+  assert.ok(ids.every((id) => /^cookie:[0-9a-f]{16}$/.test(id) && id !== 'cookie:0000000000000000'), ids.join(' '));
+  assert.equal(new Set(ids).size, ids.length, 'unique');
+  const byId = new Map(b.native.map((s) => [s.id, s]));
+  for (const s of a.native) assert.equal(byId.get(s.id) && key(byId.get(s.id)!), key(s), `${s.id} is the same socket in both reads`);
+  // From /proc: inode plus 4-tuple, or state plus 4-tuple for TIME-WAIT (inode 0).
+  assert.ok(a.proc.every((s) => (s.inode ? s.id?.startsWith(`inode:${s.inode}|`) : s.id?.startsWith(`${s.state}|`))));
+  assert.equal(new Set(a.proc.map((s) => s.id)).size, a.proc.length);
 });
 
 test('without the addon (TCPLENS_NO_NATIVE=1) the same counts and sockets come from /proc', { skip }, () => {
@@ -143,29 +157,30 @@ test('tcplens states --json: the same answer with and without the addon', { skip
 
 // Hand-made packed records (sock-diag.c's layout), so the decoding is tested even where the
 // addon cannot be built.
-function record(f: { state: number; v6?: boolean; timer?: number; lport: number; rport: number; rq?: number; wq?: number; expires?: number; retrans?: number; uid?: number; inode?: number; src: number[]; dst: number[] }): Uint8Array {
-  const b = new ArrayBuffer(64);
+function record(f: { state: number; v6?: boolean; timer?: number; lport: number; rport: number; rq?: number; wq?: number; expires?: number; retrans?: number; uid?: number; inode?: number; cookie?: [number, number]; src: number[]; dst: number[] }): Uint8Array {
+  const b = new ArrayBuffer(RECORD_SIZE);
   const u8 = new Uint8Array(b), u16 = new Uint16Array(b), u32 = new Uint32Array(b);
   u8[0] = f.state; u8[1] = f.v6 ? 6 : 4; u8[2] = f.timer ?? 0;
   u16[2] = f.lport; u16[3] = f.rport;
   u32[2] = f.rq ?? 0; u32[3] = f.wq ?? 0; u32[4] = f.expires ?? 0; u32[5] = f.retrans ?? 0; u32[6] = f.uid ?? 0; u32[7] = f.inode ?? 0;
   u8.set(f.src, 32); u8.set(f.dst, 48);
+  u32[16] = f.cookie?.[0] ?? 0; u32[17] = f.cookie?.[1] ?? 0;
   return u8;
 }
 
 test('decodeRecords: LISTEN, retransmitting ESTABLISHED, IPv6 TIME-WAIT, an unknown state code', () => {
   const mapped = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 10, 0, 0, 7];
   const recs = [
-    record({ state: 0x0a, lport: 8080, rport: 0, rq: 2, wq: 511, uid: 1000, inode: 14016, src: [127, 0, 0, 1], dst: [0, 0, 0, 0] }),
-    record({ state: 0x01, timer: 1, lport: 8080, rport: 56322, rq: 5, wq: 1448, expires: 412, retrans: 2, uid: 1000, inode: 14023, src: [127, 0, 0, 1], dst: [10, 1, 2, 3] }),
-    record({ state: 0x06, v6: true, timer: 3, lport: 443, rport: 40000, expires: 59_000, src: mapped, dst: [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1] }),
+    record({ state: 0x0a, lport: 8080, rport: 0, rq: 2, wq: 511, uid: 1000, inode: 14016, cookie: [1, 0], src: [127, 0, 0, 1], dst: [0, 0, 0, 0] }),
+    record({ state: 0x01, timer: 1, lport: 8080, rport: 56322, rq: 5, wq: 1448, expires: 412, retrans: 2, uid: 1000, inode: 14023, cookie: [0xffffffff, 0xabc], src: [127, 0, 0, 1], dst: [10, 1, 2, 3] }),
+    record({ state: 0x06, v6: true, timer: 3, lport: 443, rport: 40000, expires: 59_000, cookie: [3, 0], src: mapped, dst: [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1] }),
     record({ state: 0x0d, lport: 1, rport: 0, src: [0, 0, 0, 0], dst: [0, 0, 0, 0] }), // TCP_BOUND_INACTIVE: /proc never shows it
   ];
-  const buf = new Uint8Array(64 * recs.length);
-  recs.forEach((r, i) => buf.set(r, i * 64));
+  const buf = new Uint8Array(RECORD_SIZE * recs.length);
+  recs.forEach((r, i) => buf.set(r, i * RECORD_SIZE));
   assert.deepEqual(decodeRecords(buf.buffer), [
-    { state: 'LISTEN', family: 'ipv4', localAddress: '127.0.0.1', localPort: 8080, remoteAddress: '0.0.0.0', remotePort: 0, recvQ: 2, inode: 14016, uid: 1000, timer: { kind: 'off', remainingMs: 0, retransmits: 0 } },
-    { state: 'ESTABLISHED', family: 'ipv4', localAddress: '127.0.0.1', localPort: 8080, remoteAddress: '10.1.2.3', remotePort: 56322, recvQ: 5, sendQ: 1448, inode: 14023, uid: 1000, timer: { kind: 'on', remainingMs: 412, retransmits: 2 } },
-    { state: 'TIME-WAIT', family: 'ipv6', localAddress: '::ffff:10.0.0.7', localPort: 443, remoteAddress: '2001:db8::1', remotePort: 40000, recvQ: 0, sendQ: 0, inode: 0, timer: { kind: 'timewait', remainingMs: 59_000, retransmits: 0 } },
+    { id: 'cookie:0000000000000001', state: 'LISTEN', family: 'ipv4', localAddress: '127.0.0.1', localPort: 8080, remoteAddress: '0.0.0.0', remotePort: 0, recvQ: 2, inode: 14016, uid: 1000, timer: { kind: 'off', remainingMs: 0, retransmits: 0 } },
+    { id: 'cookie:00000abcffffffff', state: 'ESTABLISHED', family: 'ipv4', localAddress: '127.0.0.1', localPort: 8080, remoteAddress: '10.1.2.3', remotePort: 56322, recvQ: 5, sendQ: 1448, inode: 14023, uid: 1000, timer: { kind: 'on', remainingMs: 412, retransmits: 2 } },
+    { id: 'cookie:0000000000000003', state: 'TIME-WAIT', family: 'ipv6', localAddress: '10.0.0.7', localPort: 443, remoteAddress: '2001:db8::1', remotePort: 40000, recvQ: 0, sendQ: 0, inode: 0, timer: { kind: 'timewait', remainingMs: 59_000, retransmits: 0 } },
   ]);
 });

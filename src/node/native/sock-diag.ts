@@ -3,7 +3,7 @@
 // sock-diag.c asks the kernel for its sockets over NETLINK_SOCK_DIAG (what `ss` does) instead of
 // reading the /proc/net/tcp[6] text, which the kernel must print line by line (~300 ms for 120,000
 // sockets on the bench host). This file loads that addon if it was built, and turns its packed
-// records into the very `SocketRecord`s parseProcNetTcp returns.
+// records into the very `SocketRecord`s parseProcNetTcp (src/formats/proc-net-tcp.ts) returns.
 //
 // Rules this file keeps:
 // - Optional, always: no addon (not built, not Linux, TCPLENS_NO_NATIVE=1), or any error from it
@@ -12,7 +12,7 @@
 // - Netlink sees the network namespace of the calling process only, so callers use this only for
 //   their own namespace with the default /proc (live-snapshot.ts checks `netns`/`procRoot`).
 // - No object per socket in C: one ArrayBuffer of fixed-size records (layout in sock-diag.c),
-//   read here through typed-array views; address strings are cached like proc-net-tcp.ts does.
+//   read here through typed-array views; address strings are cached like the /proc parser does.
 // - Where inet_diag and /proc differ, /proc's meaning wins: idiag_wqueue of a LISTEN socket is the
 //   backlog limit (/proc prints 0), so sendQ is left out for LISTEN exactly as the /proc parser
 //   does; timewait minisockets report uid 0, left unknown. One difference stays: timer expiry
@@ -23,9 +23,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LINUX_STATE_CODES } from '../../model/states.js';
 import type { SocketRecord } from '../../model/snapshot.js';
-import { formatIPv6, TIMER_KINDS } from '../proc-net-tcp.js';
+import { addressFromV6Bytes, formatIpv4 } from '../../model/address.js';
+import { timerKindOfCode } from '../../model/timers.js';
 
 export const ADDON_NAME = 'tcplens_sockdiag.node';
+/** Bytes per packed record (sock-diag.c's RECORD_SIZE); an addon built for another layout is not used. */
+export const RECORD_SIZE = 72;
 
 interface Binding {
   /** Sockets per kernel state code (idiag_state), 16 entries. */
@@ -67,7 +70,7 @@ function binding(): Binding | undefined {
     if (!existsSync(file)) continue;
     try {
       const b = require(file) as Binding;
-      if (typeof b.counts === 'function' && typeof b.records === 'function' && b.recordSize === 64) { loaded = b; break; }
+      if (typeof b.counts === 'function' && typeof b.records === 'function' && b.recordSize === RECORD_SIZE) { loaded = b; break; }
     } catch {
       // Built for another Node ABI, or a broken file: try the next one, then /proc.
     }
@@ -98,32 +101,40 @@ export function nativeTallyStates(byCode: Float64Array): boolean {
   return true;
 }
 
+// Address strings repeat (a server's every socket shares its local address): cached by value.
+type Addr = { address: string; family: 'ipv4' | 'ipv6' };
 const v4Cache = new Map<number, string>();
-const v6Cache = new Map<string, string>();
+const v6Cache = new Map<string, Addr>();
 
 function v4At(bytes: Uint8Array, off: number, word: number): string {
   let s = v4Cache.get(word);
   if (s === undefined) {
-    s = `${bytes[off]}.${bytes[off + 1]}.${bytes[off + 2]}.${bytes[off + 3]}`;
+    s = formatIpv4(bytes, off);
     if (v4Cache.size > 65536) v4Cache.clear();
     v4Cache.set(word, s);
   }
   return s;
 }
 
-function v6At(bytes: Uint8Array, off: number, words: Uint32Array, w: number): string {
+/** IPv6 text, or the IPv4 address an IPv4-mapped one carries (as the /proc parser reads it). */
+function v6At(bytes: Uint8Array, off: number, words: Uint32Array, w: number): Addr {
   const key = `${words[w]},${words[w + 1]},${words[w + 2]},${words[w + 3]}`;
-  let s = v6Cache.get(key);
-  if (s === undefined) {
-    s = formatIPv6(Array.from(bytes.subarray(off, off + 16)));
+  let a = v6Cache.get(key);
+  if (a === undefined) {
+    a = addressFromV6Bytes(bytes, off);
     if (v6Cache.size > 65536) v6Cache.clear();
-    v6Cache.set(key, s);
+    v6Cache.set(key, a);
   }
-  return s;
+  return a;
+}
+
+/** `cookie:` and the 64-bit cookie in 16 hex digits (`ss -e` prints the same number after `sk:`). */
+export function cookieId(hi: number, lo: number): string {
+  return `cookie:${hi.toString(16).padStart(8, '0')}${lo.toString(16).padStart(8, '0')}`;
 }
 
 /** Decodes the addon's packed records (exported for tests with hand-made buffers). */
-export function decodeRecords(buf: ArrayBuffer, recordSize = 64): SocketRecord[] {
+export function decodeRecords(buf: ArrayBuffer, recordSize = RECORD_SIZE): SocketRecord[] {
   const n = Math.floor(buf.byteLength / recordSize);
   const u8 = new Uint8Array(buf, 0, n * recordSize);
   const u16 = new Uint16Array(buf, 0, (n * recordSize) / 2);
@@ -135,11 +146,15 @@ export function decodeRecords(buf: ArrayBuffer, recordSize = 64): SocketRecord[]
     const state = LINUX_STATE_CODES[u8[o8]];
     if (state === undefined) continue; // a code /proc would never show
     const v6 = u8[o8 + 1] === 6;
-    const kind = TIMER_KINDS[u8[o8 + 2]] ?? 'off';
-    const localAddress = v6 ? v6At(u8, o8 + 32, u32, o32 + 8) : v4At(u8, o8 + 32, u32[o32 + 8]);
-    const remoteAddress = v6 ? v6At(u8, o8 + 48, u32, o32 + 12) : v4At(u8, o8 + 48, u32[o32 + 12]);
+    const kind = timerKindOfCode(u8[o8 + 2]) ?? 'off';
+    const local = v6 ? v6At(u8, o8 + 32, u32, o32 + 8) : { address: v4At(u8, o8 + 32, u32[o32 + 8]), family: 'ipv4' as const };
+    const remote = v6 ? v6At(u8, o8 + 48, u32, o32 + 12) : { address: v4At(u8, o8 + 48, u32[o32 + 12]), family: 'ipv4' as const };
+    // A dual-stack socket with an IPv4 peer is IPv4 to us, as in parseProcNetTcp.
+    const family = v6 && (local.family === 'ipv6' || remote.family === 'ipv6') ? 'ipv6' : 'ipv4';
     const rec: SocketRecord = {
-      state, family: v6 ? 'ipv6' : 'ipv4', localAddress, localPort: u16[o16 + 2], remoteAddress, remotePort: u16[o16 + 3],
+      // The kernel's socket cookie (idiag_cookie): the socket's identity for its whole life.
+      id: cookieId(u32[o32 + 17], u32[o32 + 16]),
+      state, family, localAddress: local.address, localPort: u16[o16 + 2], remoteAddress: remote.address, remotePort: u16[o16 + 3],
       recvQ: u32[o32 + 2], inode: u32[o32 + 7],
       // idiag_retrans is icsk_retransmits for the retransmit timer and icsk_probes_out for
       // keepalive and zero-window probes (inet_sk_diag_fill): the same split parseProcNetTcp makes.

@@ -1,0 +1,110 @@
+// Endpoints as the tools print them -> one canonical address string and a port number, so the same
+// socket seen by ss, netstat, lsof and /proc joins on one 4-tuple key.
+//
+// Rules: split host and port on the LAST separator (':' on Linux/Windows, '.' on
+// BSD/macOS); strip [] and %zone/%ifname; `*` is the unspecified address of the socket's family;
+// `::ffff:a.b.c.d` (an IPv4 peer of a dual-stack socket) is treated as IPv4; IPv6 is printed in the
+// RFC 5952 compressed form (both spellings in src/model/address.ts).
+import type { Family } from '../model/snapshot.js';
+import { formatIpv6, isV4MappedGroups } from '../model/address.js';
+
+export interface Endpoint { address: string; port: number; family: Family }
+
+/** Well-known service names, for output taken without -n/-P (`:ssh`, `:https`). */
+const SERVICES: Readonly<Record<string, number>> = {
+  ftp: 21, ssh: 22, telnet: 23, smtp: 25, domain: 53, http: 80, www: 80, pop3: 110, sunrpc: 111,
+  imap: 143, imap2: 143, ldap: 389, https: 443, microsoft_ds: 445, 'microsoft-ds': 445, submission: 587,
+  ldaps: 636, imaps: 993, pop3s: 995, mysql: 3306, postgresql: 5432, postgres: 5432, redis: 6379,
+  'http-alt': 8080, webcache: 8080, 'x11': 6000, epmap: 135, 'netbios-ssn': 139, 'ms-wbt-server': 3389,
+};
+
+const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+const LEADING_ZERO = /(^|\.)0\d/;
+
+function parsePort(p: string): number | undefined {
+  if (p === '*') return 0;
+  if (/^\d+$/.test(p)) {
+    const n = Number(p);
+    return n <= 65535 ? n : undefined;
+  }
+  return SERVICES[p.toLowerCase()];
+}
+
+/** Expand an IPv6 text to eight 16-bit groups, or undefined if it is not IPv6. */
+function ipv6Groups(s: string): number[] | undefined {
+  let text = s;
+  const tail: number[] = [];
+  const v4 = /(\d{1,3}(?:\.\d{1,3}){3})$/.exec(text);
+  if (v4) {
+    const b = v4[1].split('.').map(Number);
+    if (b.some((x) => x > 255)) return undefined;
+    tail.push((b[0] << 8) | b[1], (b[2] << 8) | b[3]);
+    text = text.slice(0, -v4[1].length);
+    if (text.endsWith(':') && !text.endsWith('::')) text = text.slice(0, -1);
+  }
+  const halves = text.split('::');
+  if (halves.length > 2) return undefined;
+  const parse = (h: string): number[] | undefined => {
+    if (h === '') return [];
+    const out: number[] = [];
+    for (const g of h.split(':')) {
+      if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return undefined;
+      out.push(parseInt(g, 16));
+    }
+    return out;
+  };
+  const head = parse(halves[0]);
+  const rest = halves.length === 2 ? parse(halves[1]) : [];
+  if (!head || !rest) return undefined;
+  const have = head.length + rest.length + tail.length;
+  if (halves.length === 1 && have !== 8) return undefined;
+  if (halves.length === 2 && have > 7) return undefined;
+  return [...head, ...new Array<number>(8 - have).fill(0), ...rest, ...tail];
+}
+
+/**
+ * Canonical form of a host part, or undefined when it is not an address. `*` becomes the unspecified
+ * address of `wildcardFamily`.
+ */
+export function canonicalHost(hostIn: string, wildcardFamily: Family = 'ipv4'): { address: string; family: Family } | undefined {
+  let host = hostIn.trim();
+  if (host.startsWith('[') && host.endsWith(']')) host = host.slice(1, -1);
+  const pct = host.indexOf('%');
+  if (pct >= 0) host = host.slice(0, pct);
+  if (host === '*' || host === '') return wildcardFamily === 'ipv4' ? { address: '0.0.0.0', family: 'ipv4' } : { address: '::', family: 'ipv6' };
+  if (IPV4.test(host)) {
+    // Hot path (100k-row pastes): validate without splitting; rewrite only octets with leading zeros.
+    let octet = 0;
+    for (let i = 0; i <= host.length; i++) {
+      const c = i < host.length ? host.charCodeAt(i) : 46;
+      if (c === 46) { if (octet > 255) return undefined; octet = 0; } else octet = octet * 10 + (c - 48);
+    }
+    return { address: LEADING_ZERO.test(host) ? host.split('.').map(Number).join('.') : host, family: 'ipv4' };
+  }
+  const g = ipv6Groups(host);
+  if (!g) return undefined;
+  // ::ffff:a.b.c.d is an IPv4 peer reached through an IPv6 socket: join it with the IPv4 view.
+  if (isV4MappedGroups(g)) {
+    return { address: `${g[6] >> 8}.${g[6] & 255}.${g[7] >> 8}.${g[7] & 255}`, family: 'ipv4' };
+  }
+  return { address: formatIpv6(g), family: 'ipv6' };
+}
+
+/**
+ * `host:port` (Linux, Windows, lsof: separator ':') or `host.port` (BSD/macOS: separator '.'),
+ * split on the last separator. Undefined when either half cannot be read (the caller reports the line).
+ */
+export function parseEndpoint(text: string, sep: ':' | '.' = ':', wildcardFamily: Family = 'ipv4'): Endpoint | undefined {
+  const i = text.lastIndexOf(sep);
+  if (i < 0) return undefined;
+  const port = parsePort(text.slice(i + 1));
+  if (port === undefined) return undefined;
+  const host = canonicalHost(text.slice(0, i), wildcardFamily);
+  if (!host) return undefined;
+  return { address: host.address, port, family: host.family };
+}
+
+/** The 4-tuple key merge.ts joins on. */
+export function tupleKey(s: { localAddress: string; localPort: number; remoteAddress: string; remotePort: number }): string {
+  return `${s.localAddress}|${s.localPort}|${s.remoteAddress}|${s.remotePort}`;
+}

@@ -1,0 +1,104 @@
+// READ THIS FIRST — `lsof -i` / `lsof -iTCP -n -P` (Linux, macOS, BSD; see lsof(8)).
+//
+// Rules this parser keeps:
+// - Columns are read from both ends: COMMAND and PID from the left, then from the protocol word
+//   (`TCP`) rightwards NAME = `local[->remote] (STATE)`; to its left SIZE/OFF DEVICE TYPE FD USER.
+//   The optional TID/TASKCMD columns (Linux threads) thereby never shift anything.
+// - One socket may show on several rows (threads, forked processes sharing the fd): rows are merged
+//   by PID+FD, and by 4-tuple into one socket with several processes.
+// - lsof sees only sockets held open by a process: no TIME-WAIT, no orphans, no request sockets.
+// - DEVICE is the socket inode on Linux (decimal); on macOS it is a kernel address (0x...).
+// - UDP rows and non-IP rows are skipped quietly.
+import type { SocketRecord } from '../model/snapshot.js';
+import { stateFromWord } from '../model/states.js';
+import { tupleKey, parseEndpoint } from './address.js';
+import { badRow, readPaste } from './text.js';
+import { msg } from './messages.js';
+import type { FormatParser, ParsedPart } from './types.js';
+
+const HEADER = /^COMMAND\s+PID\s+.*\bNAME\s*$/;
+
+export function parseLsof(file: string, raw: string): ParsedPart {
+  const { lines, truncated, last } = readPaste(raw);
+  const part: ParsedPart = {
+    format: 'lsof', source: { kind: 'lsof', origin: file, format: 'lsof' }, sockets: [], problems: [], hasProcesses: true,
+  };
+  const byTuple = new Map<string, SocketRecord>();
+  const seenFd = new Set<string>();
+  let macos = false;
+  for (const line of lines) {
+    const t = line.text;
+    if (t.trim() === '' || HEADER.test(t)) continue;
+    if (/^lsof: WARNING/.test(t)) continue; // "can't stat() fuse..." notes on stderr pasted along
+    const m = /^(\S+)\s+(\d+)\s+(.*?)\s(TCP|UDP|UDPLITE|SCTP)\s+(\S+)(?:\s+\((\S+)\))?\s*$/.exec(t);
+    if (!m) {
+      // A protocol-less row (unix sockets, files) is not ours; anything else is a problem.
+      if (/^\S+\s+\d+\s/.test(t) && !/\s(IPv4|IPv6)\s/.test(t)) continue;
+      part.problems.push(badRow(file, line, last, truncated, msg.notRow('lsof', 'COMMAND PID USER FD TYPE DEVICE SIZE/OFF NODE NAME')));
+      continue;
+    }
+    if (m[4] !== 'TCP') continue;
+    const [command, pidText, middle, , name, stateWord] = [m[1], m[2], m[3], m[4], m[5], m[6]];
+    const cols = middle.trim().split(/\s+/);
+    // ... USER FD TYPE DEVICE SIZE/OFF, counted from the right.
+    const sizeOff = cols[cols.length - 1];
+    const device = cols[cols.length - 2];
+    const type = cols[cols.length - 3];
+    const fd = cols[cols.length - 4];
+    const user = cols[cols.length - 5];
+    if (cols.length < 5 || !/^IPv[46]$/.test(type ?? '')) {
+      part.problems.push(badRow(file, line, last, truncated, msg.noTypeColumns));
+      continue;
+    }
+    void sizeOff;
+    if (!stateWord) {
+      part.problems.push(badRow(file, line, last, truncated, msg.noLsofState));
+      continue;
+    }
+    const state = stateFromWord(stateWord);
+    if (!state) { part.problems.push(badRow(file, line, last, truncated, msg.unknownState(stateWord))); continue; }
+    const fam = type === 'IPv6' ? 'ipv6' : 'ipv4';
+    const [l, r] = name.split('->');
+    const local = parseEndpoint(l, ':', fam);
+    const remote = r === undefined ? parseEndpoint(fam === 'ipv6' ? '[::]:*' : '0.0.0.0:*') : parseEndpoint(r, ':', fam);
+    if (!local || !remote) {
+      part.problems.push(badRow(file, line, last, truncated, msg.badAddress(name, msg.hintNamesOrCut('lsof -n -P'))));
+      continue;
+    }
+    const pid = Number(pidText);
+    const fdNum = parseInt(fd, 10);
+    const fdKey = `${pid}/${fd}`;
+    if (seenFd.has(fdKey)) continue; // the same fd listed once per thread
+    seenFd.add(fdKey);
+    if (/^0x/.test(device)) macos = true;
+    const s: SocketRecord = {
+      state, family: local.family,
+      localAddress: local.address, localPort: local.port,
+      remoteAddress: remote.address, remotePort: remote.port,
+    };
+    if (/^\d+$/.test(device)) s.inode = Number(device);
+    const ref = { pid, name: command.replace(/\\x20/g, ' '), ...(Number.isFinite(fdNum) ? { fd: fdNum } : {}) };
+    const k = tupleKey(s) + '|' + (s.inode ?? '');
+    const have = byTuple.get(k);
+    if (have) { have.processes!.push(ref); continue; }
+    s.processes = [ref];
+    if (user && !/^\d+$/.test(user)) (s.extra ??= {}).user = user;
+    else if (user) s.uid = Number(user);
+    byTuple.set(k, s);
+    part.sockets!.push(s);
+  }
+  if (macos) part.source.os = 'macos';
+  return part;
+}
+
+export const lsofParser: FormatParser = {
+  id: 'lsof',
+  description: 'lsof -i / lsof -iTCP -n -P',
+  example: 'lsof -iTCP -n -P',
+  sniff(lines) {
+    if (lines.some((l) => HEADER.test(l))) return 0.95;
+    const rows = lines.filter((l) => /\sIPv[46]\s.*\sTCP\s+\S+(\s+\(\S+\))?\s*$/.test(l)).length;
+    return rows > 0 && rows >= lines.length * 0.6 ? 0.75 : 0;
+  },
+  parse: parseLsof,
+};

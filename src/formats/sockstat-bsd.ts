@@ -1,0 +1,71 @@
+// READ THIS FIRST — FreeBSD/DragonFly `sockstat` (-4 -6 -c -l -s -q) (sockstat(1)): who holds
+// which socket — the process attribution BSD netstat lacks.
+//
+// Rules this parser keeps:
+// - Columns: USER COMMAND PID FD PROTO LOCAL-ADDRESS FOREIGN-ADDRESS [state columns with -s].
+//   Addresses are `host:port`, `*:22`, `*:*` (split on the last colon). Only tcp rows are read.
+// - With -s the TCP state is printed and the row becomes a socket. Without it the state is not in the
+//   text: the row only names the owner of a 4-tuple, and merge.ts attaches it to the socket another
+//   source (netstat -an) lists. Nothing is guessed: sockstat also omits most non-LISTEN/SYN_SENT/
+//   ESTABLISHED sockets (sockstat(1)).
+// - `?` in USER/COMMAND/PID marks a socket no process holds (newer FreeBSD lists those too).
+// - One socket may be listed by several processes (fork): one owner entry per row.
+import type { ProcessRef, SocketRecord } from '../model/snapshot.js';
+import { stateFromWord } from '../model/states.js';
+import { parseEndpoint } from './address.js';
+import { badRow, readPaste } from './text.js';
+import { msg } from './messages.js';
+import type { FormatParser, ParsedPart } from './types.js';
+
+const HEADER = /^USER\s+COMMAND\s+PID\s+FD\s+PROTO\s+LOCAL ADDRESS\s+FOREIGN ADDRESS/;
+const ROW = /^(\S+)\s+(.+?)\s+(\d+|\?)\s+(\d+|\?)\s+(tcp4|tcp6|tcp46|tcp|udp4|udp6|udp46|udp|sctp4|sctp6|stream|dgram|seqpac)\s+(\S+)\s*(\S*)\s*(.*)$/;
+
+export function parseSockstatBsd(file: string, raw: string): ParsedPart {
+  const { lines, truncated, last } = readPaste(raw);
+  const part: ParsedPart = {
+    format: 'sockstat-bsd', source: { kind: 'netstat-bsd', origin: file, os: 'freebsd', format: 'sockstat-bsd' },
+    sockets: [], owners: [], problems: [], hasProcesses: true,
+  };
+  const byTuple = new Map<string, SocketRecord>();
+  for (const line of lines) {
+    const t = line.text;
+    if (t.trim() === '' || HEADER.test(t)) continue;
+    const m = ROW.exec(t);
+    if (!m) { part.problems.push(badRow(file, line, last, truncated, msg.notRow('sockstat', 'USER COMMAND PID FD PROTO LOCAL FOREIGN'))); continue; }
+    if (!m[5].startsWith('tcp')) continue;
+    const fam = m[5] === 'tcp4' ? 'ipv4' : 'ipv6';
+    const local = parseEndpoint(m[6], ':', fam);
+    const remote = parseEndpoint(m[7] || '*:*', ':', local?.family ?? fam);
+    if (!local || !remote) {
+      part.problems.push(badRow(file, line, last, truncated, msg.badAddress(!local ? m[6] : m[7], msg.hintNamesOrCut('sockstat -n', 'sockstat -w'))));
+      continue;
+    }
+    const tuple = { localAddress: local.address, localPort: local.port, remoteAddress: remote.address, remotePort: remote.port };
+    const processes: ProcessRef[] = m[3] === '?' ? [] : [{ pid: Number(m[3]), name: m[2].trim(), ...(m[4] !== '?' ? { fd: Number(m[4]) } : {}) }];
+    const state = m[8].split(/\s+/).map((w) => stateFromWord(w)).find((s) => s !== undefined);
+    if (!state) {
+      if (processes.length) part.owners!.push({ ...tuple, processes, file, line: line.n });
+      continue;
+    }
+    const key = `${tuple.localAddress}|${tuple.localPort}|${tuple.remoteAddress}|${tuple.remotePort}`;
+    const have = byTuple.get(key);
+    if (have) { have.processes = [...(have.processes ?? []), ...processes]; continue; }
+    const s: SocketRecord = { state, family: local.family, ...tuple };
+    if (processes.length) s.processes = processes;
+    byTuple.set(key, s);
+    part.sockets!.push(s);
+  }
+  return part;
+}
+
+export const sockstatBsdParser: FormatParser = {
+  id: 'sockstat-bsd',
+  description: 'FreeBSD sockstat (-46cls): which process holds which socket',
+  example: 'sockstat -46s',
+  sniff(lines) {
+    if (lines.some((l) => HEADER.test(l))) return 0.95;
+    const rows = lines.filter((l) => ROW.test(l) && /\s(tcp|udp)(4|6|46)\s/.test(l)).length;
+    return rows > 0 && rows >= lines.length * 0.8 ? 0.75 : 0;
+  },
+  parse: parseSockstatBsd,
+};

@@ -1,0 +1,150 @@
+// READ THIS FIRST — where a snapshot comes from: the one door the CLI and every server use.
+//
+//   { kind: 'live' }                     this host, live (netlink for our own namespace, else /proc)
+//   { kind: 'netns', name }              another network namespace, live (`ip netns` name or pid:N)
+//   { kind: 'proc-root', dir }           a directory laid out like /proc (a copied tree; tests)
+//   { kind: 'input', path }              a saved output: one file (or a FIFO), or a folder of them
+//   { kind: 'paste', files }             text already in memory (standard input, a web form)
+//
+// `openSource(spec)` checks the spec once (the namespace exists, the path is readable, the /proc
+// tree looks like /proc) and gives a `Source`; its `sample()` reads one `HostSnapshot`, as often as
+// it is called. `sample(spec)` is both in one. What could not be read line by line is in the
+// snapshot's `problems`; a source that cannot be read at all throws `SourceError` (the CLI prints it
+// with exit status 2). Live reads are asynchronous; the text parsers and the diagnosis behind a
+// folder are loaded only when a saved input is read, so the live count path stays light.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { HostSnapshot } from '../model/snapshot.js';
+import type { TcpState } from '../model/states.js';
+import { SourceError } from './source-error.js';
+import { checkNetnsName, type NetnsOptions } from './netns.js';
+import { readLiveSnapshot, readLiveStateCounts, type LiveOptions } from './live-snapshot.js';
+import { statOrThrow } from './input-files.js';
+
+export type SourceSpec =
+  | { kind: 'live'; processes?: boolean }
+  | { kind: 'netns'; name: string; processes?: boolean; /** Member pids (tests). */ members?: NetnsOptions['members'] }
+  | { kind: 'proc-root'; dir: string; processes?: boolean }
+  | { kind: 'input'; path: string }
+  | { kind: 'paste'; files: Array<{ name: string; text: string }>; /** When it was taken (ms since the epoch); default now. */ takenAt?: number };
+
+export interface Source {
+  readonly spec: SourceSpec;
+  /** `live`, `netns:NAME`, the /proc root or the input's path, for messages. */
+  readonly origin: string;
+  /** True when each sample is a new reading of a running host; false for saved text. */
+  readonly live: boolean;
+  /** One snapshot; throws SourceError when the source cannot be read at all. */
+  sample(): Promise<HostSnapshot>;
+  /** Sockets per state without building a snapshot where the source allows it (`tcplens states`). */
+  countStates(): Promise<Partial<Record<TcpState, number>>>;
+}
+
+/** Checks the spec and returns the source it names; throws SourceError for a source that cannot be. */
+export async function openSource(spec: SourceSpec): Promise<Source> {
+  switch (spec.kind) {
+    case 'live':
+    case 'netns':
+    case 'proc-root':
+      return liveSource(spec, await liveOptions(spec));
+    case 'input':
+      return inputSource(spec);
+    case 'paste':
+      return textSource(spec, spec.files.length === 1 ? spec.files[0].name : '-', async () => spec.files, () => spec.takenAt ?? Date.now());
+  }
+}
+
+/** One snapshot of the source a spec names. */
+export async function sample(spec: SourceSpec): Promise<HostSnapshot> {
+  return (await openSource(spec)).sample();
+}
+
+/**
+ * `count` snapshots `gapMs` apart, merged into one with `history` (ages, growth, counters rising
+ * now rather than since boot): what `doctor --samples N --interval S` reads. Live sources only.
+ */
+export async function sampleSeries(source: Source, count: number, gapMs: number): Promise<HostSnapshot> {
+  if (count <= 1) return source.sample();
+  const { mergeSamples } = await import('../diagnose/samples.js');
+  const snaps: HostSnapshot[] = [];
+  for (let i = 0; i < count; i++) {
+    if (i > 0) await new Promise((r) => setTimeout(r, gapMs));
+    snaps.push(await source.sample());
+  }
+  return mergeSamples(snaps);
+}
+
+async function liveOptions(spec: Extract<SourceSpec, { kind: 'live' | 'netns' | 'proc-root' }>): Promise<LiveOptions> {
+  const opts: LiveOptions = {};
+  if (spec.processes === false) opts.processes = false;
+  if (spec.kind === 'netns') {
+    checkNetnsName(spec.name);
+    opts.netns = spec.name;
+    if (spec.members) opts.netnsMembers = spec.members;
+  }
+  if (spec.kind === 'proc-root') {
+    // A tree that is not laid out like /proc would read as an empty host instead of a wrong path.
+    const root = spec.dir;
+    const st = await statOrThrow(root, '--proc-root');
+    if (!st.isDirectory()) throw new SourceError({ en: `--proc-root: ${root} is not a directory`, zh: `--proc-root：${root} 不是目录` });
+    if (!existsSync(path.join(root, 'net/tcp')) && !existsSync(path.join(root, 'net/tcp6'))) {
+      throw new SourceError({
+        en: `--proc-root: ${root} is not laid out like /proc (no net/tcp or net/tcp6)`,
+        zh: `--proc-root：${root} 的结构不像 /proc（没有 net/tcp 或 net/tcp6）`,
+      });
+    }
+    opts.procRoot = root;
+  }
+  return opts;
+}
+
+function liveSource(spec: SourceSpec, opts: LiveOptions): Source {
+  const origin = opts.netns !== undefined ? `netns:${opts.netns}` : opts.procRoot ?? 'live';
+  return {
+    spec, origin, live: true,
+    sample: () => readLiveSnapshot(opts),
+    countStates: () => readLiveStateCounts(opts),
+  };
+}
+
+async function inputSource(spec: Extract<SourceSpec, { kind: 'input' }>): Promise<Source> {
+  const src = spec.path;
+  if (src === '') throw new SourceError({ en: '--input needs a file, a folder or - for standard input', zh: '--input 需要一个文件、目录，或 - 表示标准输入' });
+  const files = await import('./input-files.js');
+  const st = await files.statOrThrow(src);
+  if (st.isDirectory()) {
+    let mtime = 0;
+    return textSource(spec, src, async () => {
+      const list = await files.folderFiles(src);
+      if (list.length === 0) throw new SourceError({ en: `--input: folder ${src} has no files`, zh: `--input：目录 ${src} 中没有文件` });
+      // A capture's manifest.json goes to the parsers like any file: it says when and where (merge.ts).
+      mtime = Math.max(...list.map((f) => f.mtimeMs));
+      return list;
+    }, () => mtime);
+  }
+  return textSource(spec, src, async () => [{ name: src, text: await files.readInputFile(src, st) }], () => st.mtimeMs);
+}
+
+/** Saved text: recognised by content and merged (src/formats); `takenAt` is asked after the read. */
+function textSource(spec: SourceSpec, origin: string, read: () => Promise<Array<{ name: string; text: string }>>, takenAt: () => number): Source {
+  const source: Source = {
+    spec, origin, live: false,
+    sample: async () => {
+      const files = await read();
+      const { snapshotFromTexts, UnknownFormatError } = await import('../formats/index.js');
+      try {
+        return snapshotFromTexts(files, takenAt());
+      } catch (err) {
+        if (err instanceof UnknownFormatError) {
+          throw new SourceError({ en: err.messages.map((m) => m.en).join('\n'), zh: err.messages.map((m) => m.zh).join('\n') });
+        }
+        throw err;
+      }
+    },
+    countStates: async () => {
+      const { countStates } = await import('../formats/index.js');
+      return countStates(await source.sample());
+    },
+  };
+  return source;
+}
