@@ -19,8 +19,8 @@ function packedFiles(): string[] {
 test('the tarball holds bin, the compiled library, the addon source and LICENSE, and no tests or binaries', () => {
   const files = packedFiles();
   assert.ok(files.length < 250, `${files.length} files`);
-  for (const f of ['LICENSE', 'README.md', 'package.json', 'bin/tcplens.js', 'dist/src/public/index.js', 'dist/src/public/index.d.ts',
-    'dist/src/public/node.js', 'dist/src/public/node.d.ts', 'dist/src/cli/entry.js', 'src/node/native/sock-diag.c',
+  for (const f of ['LICENSE', 'README.md', 'package.json', 'bin/tcplens.js', 'dist/lib/index.js', 'dist/src/public/index.d.ts',
+    'dist/lib/node.js', 'dist/src/public/node.d.ts', 'dist/lib/cli.js', 'src/node/native/sock-diag.c',
     'src/node/native/binding.gyp', 'scripts/build-native.mjs']) {
     assert.ok(files.includes(f), `${f} missing`);
   }

@@ -55,9 +55,11 @@ test('the Node entry adds the live read, capture and the CLI, and repeats nothin
 });
 
 test('the pure entry exports no Node-only reader', () => {
-  for (const name of ['readLiveSnapshot', 'readLiveSnapshotSync', 'writeCapture', 'runCli', 'parseProcNetTcp']) {
+  for (const name of ['openSource', 'sample', 'readLiveSnapshot', 'writeCapture', 'runCli']) {
     assert.equal(name in tcplens, false, name);
   }
+  // The /proc/net/tcp parser is pure (it reads bytes or text given to it): a browser page can parse a paste of it.
+  assert.equal(typeof tcplens.parseProcNetTcp, 'function');
 });
 
 test('every name the two entry points export has a one-line description above it', async () => {
