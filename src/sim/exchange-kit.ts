@@ -18,7 +18,7 @@ import { applySetting, defaultConfig, type TcpConfig } from '../core/config.js';
 import { isSysError } from '../core/errno.js';
 import type { Text } from '../i18n/lang.js';
 import type { TcpState } from '../model/states.js';
-import { ERRNO_NUMBER } from '../stack/errno-numbers.js';
+import { errnoName } from '../core/errno.js';
 import { applyProfile, type ProfileName } from '../stack/profiles.js';
 import type { SockOptName, SockOptValue, SocketApi, ShutdownHow, SysError, AcceptResult } from '../stack/api.js';
 import { createLabHost } from './lab-host.js';
@@ -136,7 +136,7 @@ export class Actor {
   }
   /** SO_ERROR as an errno name ('' when none); a recorded call, shown as `= 111 (ECONNREFUSED)`. */
   soError(fd: number): string {
-    const name = (n: number): string => (Object.entries(ERRNO_NUMBER).find(([, v]) => v === n)?.[0] ?? String(n));
+    const name = (n: number): string => (errnoName(n) ?? String(n));
     const r = this.do(`getsockopt(${fd}, SO_ERROR)`, (h) => {
       const v = h.getsockopt(fd, 'SO_ERROR');
       return typeof v === 'number' && v !== 0 ? `${v} (${name(v)})` : v;

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { flagsFromLetters, flagsToLetters, type Segment } from '../core/segment.js';
 import { seq } from '../core/seq.js';
 import type { SocketApi, StateChange } from '../stack/api.js';
-import { EventQueue } from './event-queue.js';
+import { EventQueue } from '../core/event-queue.js';
 import { LivelockError, Network, type NetEvent } from './network.js';
 
 class FakeHost {

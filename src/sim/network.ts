@@ -14,9 +14,9 @@
 import type { Segment } from '../core/segment.js';
 import type { SocketApi, StateChange } from '../stack/api.js';
 import type { SocketTimer } from '../model/snapshot.js';
-import { EventQueue } from './event-queue.js';
+import { EventQueue } from '../core/event-queue.js';
 import { newLink, RuleCounter, type LinkConfig } from './link.js';
-import { seededRng, type Rng } from './prng.js';
+import { Rng } from '../core/random.js';
 
 export interface LabHost {
   name: string;
@@ -57,7 +57,7 @@ export class Network {
   defaultDelayMs: number;
 
   constructor(opts: { seed?: number; delayMs?: number } = {}) {
-    this.rng = seededRng(opts.seed ?? 1);
+    this.rng = new Rng(opts.seed ?? 1);
     this.defaultDelayMs = opts.delayMs ?? 0;
   }
 
@@ -244,10 +244,10 @@ export class Network {
     if (link.drop.some((r) => this.rules.take(r, seg, index, this.now))) return dropped('drop rule');
     // Draw the random numbers only when a probability is set, so adding a rule to one link does not
     // shift the losses another link sees.
-    if (link.loss > 0 && this.rng() < link.loss) return dropped('random loss');
+    if (link.loss > 0 && this.rng.float() < link.loss) return dropped('random loss');
     let delay = link.delayMs;
     for (const r of link.delay) if (this.rules.take(r, seg, index, this.now)) delay += r.extraMs;
-    if (link.reorderChance > 0 && this.rng() < link.reorderChance) delay += link.reorderMs;
+    if (link.reorderChance > 0 && this.rng.float() < link.reorderChance) delay += link.reorderMs;
     this.note('sent', from.name, to.name, index);
     this.queue.push(this.now + delay, { kind: 'deliver', from: from.name, to: to.name, seg, sentAt: this.now, duplicate: false });
     for (const r of link.duplicate) {
@@ -255,7 +255,7 @@ export class Network {
         this.queue.push(this.now + delay + (r.extraMs ?? 0), { kind: 'deliver', from: from.name, to: to.name, seg, sentAt: this.now, duplicate: true });
       }
     }
-    if (link.duplicateChance > 0 && this.rng() < link.duplicateChance) {
+    if (link.duplicateChance > 0 && this.rng.float() < link.duplicateChance) {
       this.queue.push(this.now + delay + link.reorderMs, { kind: 'deliver', from: from.name, to: to.name, seg, sentAt: this.now, duplicate: true });
     }
   }

@@ -22,7 +22,8 @@
 //   a fraction of the memory.
 import type { TcpConfig } from '../core/config.js';
 import { defaultConfig } from '../core/config.js';
-import { sysError, type Errno, type SysError } from '../core/errno.js';
+import { ERRNO_NUMBER, sysError, type Errno, type SysError } from '../core/errno.js';
+import { hash32, Rng } from '../core/random.js';
 import type { Segment } from '../core/segment.js';
 import { seq, seqAdd, type Seq } from '../core/seq.js';
 import type { HostSnapshot, SocketRecord } from '../model/snapshot.js';
@@ -34,12 +35,10 @@ import { addrMatches, canonical, isLoopback, isV4, isWildcard, tupleKey } from '
 import { COUNTER_NAMES, zeroCounters, type CounterName, type Counters } from './counters.js';
 import { DeadlineHeap } from './deadline-heap.js';
 import { Connection, resetFor, type ConnectionEvent, type ConnectionParams, type TransmitFilter } from './engine.js';
-import { ERRNO_NUMBER } from './errno-numbers.js';
 import { FdTable } from './fd-table.js';
 import { effectiveBacklog, onFinalAck, onSyn } from './listen-queue.js';
 import { PortTable, type TupleCheck } from './ports.js';
 import { applyProfile, type ProfileName } from './profiles.js';
-import { hash32, Rng } from './random.js';
 import { Entry, Listener, Sock, type EntryClass } from './sockets.js';
 import { cookieCheck, cookieInit } from './syncookie.js';
 import { hostSnapshot, hostSockets } from './views.js';

@@ -5,7 +5,7 @@
 // layers, accepts a minute counter at most MAX_SYNCOOKIE_AGE-1 = 1 minute old, and returns mssind,
 // an index into msstab. A cookie remembers only the MSS (of four values); without timestamps the
 // rebuilt connection has no window scaling and no SACK (cookie_timestamp_decode()).
-import { hash32 } from './random.js';
+import { hash32 } from '../core/random.js';
 
 /** msstab[] of syncookies.c (IPv4). */
 export const MSS_TABLE = [536, 1300, 1440, 1460] as const;

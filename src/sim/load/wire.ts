@@ -15,7 +15,7 @@ import type { Segment } from '../../core/segment.js';
 import type { StateChange } from '../../stack/api.js';
 import type { Host } from '../../stack/host.js';
 import { canonical } from '../../stack/addr.js';
-import { EventQueue } from '../event-queue.js';
+import { EventQueue } from '../../core/event-queue.js';
 
 export class LoadWire {
   now = 0;
