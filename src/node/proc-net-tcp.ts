@@ -23,8 +23,11 @@ import { formatIpv6 } from '../diagnose/parsers/address.js';
 /** USER_HZ: the unit of tm->when. */
 export const USER_HZ = 100;
 
-/** `tr` in /proc/net/tcp → the timer kind (the `tmr_name[]` order of iproute2's ss, net-tools' netstat). */
-export const TIMER_KINDS: readonly SocketTimer['kind'][] = ['off', 'on', 'keepalive', 'timewait', 'probe'];
+/**
+ * `tr` in /proc/net/tcp → the timer word ss prints (the `tmr_name[]` order of iproute2's ss,
+ * net-tools' netstat). Codes Linux reports, not the engine's own timers (core/timers.ts TIMER_KINDS).
+ */
+export const PROC_TIMER_CODES: readonly SocketTimer['kind'][] = ['off', 'on', 'keepalive', 'timewait', 'probe'];
 
 export interface ProcNetTcpOptions {
   /** Which file this is; tcp6 lines carry 32-hex-digit addresses. */
@@ -234,7 +237,7 @@ function parseLine(c: Cursor, start: number, v6: boolean, littleEndian: boolean)
   if (c.bad) return c.bad;
   const state: TcpState | undefined = LINUX_STATE_CODES[code];
   if (state === undefined) return `st: unknown state code ${code.toString(16).toUpperCase()}`;
-  const kind = TIMER_KINDS[tr];
+  const kind = PROC_TIMER_CODES[tr];
   if (kind === undefined) return `tr: unknown timer code ${tr}`;
 
   const rec: SocketRecord = {

@@ -23,7 +23,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LINUX_STATE_CODES } from '../../model/states.js';
 import type { SocketRecord } from '../../model/snapshot.js';
-import { formatIPv6, TIMER_KINDS } from '../proc-net-tcp.js';
+import { formatIPv6, PROC_TIMER_CODES } from '../proc-net-tcp.js';
 
 export const ADDON_NAME = 'tcplens_sockdiag.node';
 
@@ -135,7 +135,7 @@ export function decodeRecords(buf: ArrayBuffer, recordSize = 64): SocketRecord[]
     const state = LINUX_STATE_CODES[u8[o8]];
     if (state === undefined) continue; // a code /proc would never show
     const v6 = u8[o8 + 1] === 6;
-    const kind = TIMER_KINDS[u8[o8 + 2]] ?? 'off';
+    const kind = PROC_TIMER_CODES[u8[o8 + 2]] ?? 'off';
     const localAddress = v6 ? v6At(u8, o8 + 32, u32, o32 + 8) : v4At(u8, o8 + 32, u32[o32 + 8]);
     const remoteAddress = v6 ? v6At(u8, o8 + 48, u32, o32 + 12) : v4At(u8, o8 + 48, u32[o32 + 12]);
     const rec: SocketRecord = {
