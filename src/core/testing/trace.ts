@@ -5,9 +5,8 @@
 //   t.recvNothing(5)                              nothing leaves up to 5 s (timers fired on the way)
 // Times are seconds like packetdrill's, converted once in `advance` (the engine runs in ms);
 // sequence numbers are relative to each side's ISN, which the trace picks near 2^32 so every test
-// crosses the wrap. Segments are written as packetdrill
-// writes them: flags, start:end(len), ack, optional win and <options> (checked only when written;
-// `<>` means "no options").
+// crosses the wrap. Segments are written as packetdrill writes them: flags, start:end(len), ack,
+// optional win and <options> (checked only when written; `<>` means "no options").
 import { Connection } from '../connection.js';
 import type { ConnectionParams, ConnectionEvent, SocketOptions } from '../connection.js';
 import type { Segment, TcpOption } from '../segment.js';
