@@ -8,7 +8,7 @@ import { runInNewContext } from 'node:vm';
 import { runShortConnections } from '../src/sim/load/short-connections.js';
 import { defaultConfig } from '../src/core/config.js';
 import { Host } from '../src/stack/host.js';
-import { Pair } from '../src/stack/pair-harness.js';
+import { HostPair } from '../src/sim/testing/host-pair.js';
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -69,7 +69,7 @@ function timeWaitBytes(n: number): { perEntry: number; tw: number } {
   const cfg = (): ReturnType<typeof defaultConfig> => ({ ...defaultConfig(), ip_local_port_range: [10000, 65000] as [number, number] });
   const client = new Host({ addrs: ['10.0.0.1'], config: cfg(), seed: 1, recordStateChanges: false });
   const server = new Host({ addrs: ['10.0.0.2'], config: cfg(), seed: 2, recordStateChanges: false });
-  const pair = new Pair(0.05, client, server);
+  const pair = new HostPair(0.05, client, server);
   const l = server.socket('ipv4') as number;
   server.bind(l, '0.0.0.0', 80);
   server.listen(l, 65535);

@@ -10,7 +10,7 @@ test('a lab scenario runs through the public API and ends A in TIME-WAIT for 60 
   const r = s.run({ settings: {}, params: {}, seed: 1, profile: 'linux' });
   assert.equal(r.kind, 'exchange');
   if (r.kind !== 'exchange') return;
-  const a = r.timeline.filter((e) => e.side === 'A');
+  const a = r.timeline.filter((e) => e.host === 'A');
   const tw = a.find((e) => e.to === 'TIME-WAIT');
   const closed = a.find((e) => e.from === 'TIME-WAIT' && e.to === 'CLOSED');
   assert.ok(tw && closed);

@@ -29,10 +29,10 @@ test('tcplens sim fin-wait-2-timeout --set tcp_fin_timeout=30 --lang zh', () => 
 test('tcplens sim active-close --json prints the ScenarioResult', () => {
   const r = runCli(['sim', 'active-close', '--json', '--set', 'tcp_fin_timeout=10']);
   assert.equal(r.status, 0, r.stderr);
-  const j = JSON.parse(r.stdout) as { kind: string; scenario: string; steps: unknown[]; timeline: Array<{ side: string; to: string; at: number; from: string }> };
+  const j = JSON.parse(r.stdout) as { kind: string; scenario: string; steps: unknown[]; timeline: Array<{ host: string; to: string; at: number; from: string }> };
   assert.equal(j.kind, 'exchange');
   assert.equal(j.scenario, 'active-close');
-  const a = j.timeline.filter((c) => c.side === 'A');
+  const a = j.timeline.filter((c) => c.host === 'A');
   const into = a.find((c) => c.to === 'TIME-WAIT');
   const out = a.find((c) => c.from === 'TIME-WAIT');
   assert.ok(into && out);

@@ -5,15 +5,8 @@ import { closeWait, closing, established, establishedClient, finWait1, finWait2,
 import type { Segment, TcpOption } from './segment.js';
 import { seq } from './seq.js';
 import { isSysError } from './errno.js';
+import { uniform } from './testing/connection-pair.js';
 
-/** A small deterministic generator (the tests never use Math.random). */
-function lcg(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 
 const FIXTURES: Array<[string, () => Trace]> = [
   ['SYN-RECEIVED', () => synReceived()], ['ESTABLISHED', () => established()], ['ESTABLISHED (client)', () => establishedClient()],
@@ -48,7 +41,7 @@ function hostileSegment(r: () => number, t: Trace): Segment {
 }
 
 test('hostile segments in every state never throw, and the connection stays usable', () => {
-  const r = lcg(42);
+  const r = uniform(42);
   for (const [name, make] of FIXTURES) {
     for (let round = 0; round < 40; round++) {
       const t = make();

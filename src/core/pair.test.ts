@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Pair, lcg } from './testing/pair.js';
+import { ConnectionPair, uniform } from './testing/connection-pair.js';
 import { stepText } from './transitions.js';
 
 function bytes(n: number, r: () => number): Uint8Array {
@@ -11,8 +11,8 @@ function bytes(n: number, r: () => number): Uint8Array {
 
 test('bulk data arrives intact and in order over a lossy, duplicating, reordering link; both sides end CLOSED', () => {
   for (let seed = 1; seed <= 12; seed++) {
-    const r = lcg(seed);
-    const p = new Pair(r, { loss: 0.08, dup: 0.05, reorderMs: 15, delayMs: 10 });
+    const r = uniform(seed);
+    const p = new ConnectionPair(r, { loss: 0.08, dup: 0.05, reorderMs: 15, delayMs: 10 });
     while (p.now < 20000 && (p.a.state !== 'ESTABLISHED' || p.b?.state !== 'ESTABLISHED')) p.run(p.now + 100);
     assert.equal(p.a.state, 'ESTABLISHED', `seed ${seed}: ${p.a.history.map((s) => stepText(s)).join('; ')}`);
     const up = bytes(60000 + seed * 997, r);
@@ -42,8 +42,8 @@ test('bulk data arrives intact and in order over a lossy, duplicating, reorderin
 test('random close, shutdown, abort, linger and keepalive calls under loss: both ends always reach CLOSED (no livelock)', () => {
   const seeds = [...Array.from({ length: 40 }, (_, i) => i + 1), 244];
   for (const seed of seeds) {
-    const r = lcg(seed * 7 + 3);
-    const p = new Pair(r, { loss: r() * 0.3, dup: r() * 0.2, reorderMs: r() * 40, delayMs: 1 + r() * 50 });
+    const r = uniform(seed * 7 + 3);
+    const p = new ConnectionPair(r, { loss: r() * 0.3, dup: r() * 0.2, reorderMs: r() * 40, delayMs: 1 + r() * 50 });
     const acts = ['sendA', 'sendB', 'closeA', 'closeB', 'shutA', 'shutB', 'readA', 'readB', 'abortA', 'lingerB', 'keepA'];
     for (let i = 0; i < 30; i++) {
       const a = acts[Math.floor(r() * acts.length)];
@@ -70,7 +70,7 @@ test('random close, shutdown, abort, linger and keepalive calls under loss: both
 });
 
 test('the FIN-WAIT-2 / CLOSE-WAIT pair: A closes, B never does — A\'s orphan times out, B stays in CLOSE-WAIT', () => {
-  const p = new Pair(lcg(1), { loss: 0, dup: 0, reorderMs: 0, delayMs: 10 });
+  const p = new ConnectionPair(uniform(1), { loss: 0, dup: 0, reorderMs: 0, delayMs: 10 });
   p.run(100);
   p.a.close(p.now);
   p.pump();
@@ -89,7 +89,7 @@ test('the FIN-WAIT-2 / CLOSE-WAIT pair: A closes, B never does — A\'s orphan t
 });
 
 test('lost final ACK on a lossless-but-for-one link: B retransmits its FIN, A re-ACKs from TIME-WAIT, B closes', () => {
-  const p = new Pair(lcg(2), { loss: 0, dup: 0, reorderMs: 0, delayMs: 10 });
+  const p = new ConnectionPair(uniform(2), { loss: 0, dup: 0, reorderMs: 0, delayMs: 10 });
   p.run(100);
   p.a.close(p.now);
   p.pump();

@@ -29,6 +29,17 @@ test('keepalive: probe seq=SND.UNA-1 after KEEPIDLE, every KEEPINTVL, RST + ETIM
   assert.ok(!isSysError(again) && again.length === 0);
 });
 
+test('keepalive: idle a hair short of KEEPIDLE in floating point still probes at the deadline, never re-arms for the same instant', () => {
+  // The timer was armed from an earlier receive; a segment a microsecond later leaves
+  // now - lastRecv a hair below keepidle when it fires. Re-arming for that hair would fire again
+  // at the same instant for ever (a livelock once it is below the clock's resolution).
+  const t = established();
+  t.c.setOption({ keepalive: true, keepidle: 2, keepintvl: 1, keepcnt: 2 }, t.now);
+  t.send(0.010001, '. 1:1(0) ack 1 win 257');
+  t.recvNothing(2.0099);
+  t.recv(2.01, '. 0:0(0) ack 1');
+});
+
 test('keepalive defaults 7200/75/9 find a dead peer after 2 h 11 min 15 s', () => {
   const t = established();
   t.c.setOption({ keepalive: true }, t.now);

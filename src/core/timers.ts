@@ -13,11 +13,12 @@
 //   time-wait    tw timer, substate TIME_WAIT   TCP_TIMEWAIT_LEN (60 s)
 
 import type { SocketTimerKind } from '../model/timers.js';
+import type { Millis } from './time.js';
 
 export const TIMER_KINDS = ['delayed-ack', 'retransmit', 'loss-probe', 'persist', 'keepalive', 'fin-wait-2', 'time-wait'] as const;
 export type TimerKind = (typeof TIMER_KINDS)[number];
 
-export type TimerTable = Record<TimerKind, number | undefined>;
+export type TimerTable = Record<TimerKind, Millis | undefined>;
 
 export function emptyTimers(): TimerTable {
   return { 'delayed-ack': undefined, retransmit: undefined, 'loss-probe': undefined, persist: undefined, keepalive: undefined, 'fin-wait-2': undefined, 'time-wait': undefined };

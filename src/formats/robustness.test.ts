@@ -4,12 +4,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
+import { Rng } from '../core/random.js';
 import { snapshotFromText, UnknownFormatError } from './merge.js';
 import { fixture, FORMATS_DIR } from '../../test/fixtures/formats/read-fixture.js';
 
-function lcg(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; return s / 2 ** 32; };
+function uniform(seed: number): () => number {
+  const rng = new Rng(seed);
+  return () => rng.float();
 }
 
 const GARBAGE = ['', '\u0000\u0001', '((((', '[]', 'tcp', 'TCP    :', 'users:((', 'timer:(on,', '"', '  sl  local_address', '\t cwnd:', '-----', '='];
@@ -26,7 +27,7 @@ function mangle(text: string, rnd: () => number): string {
 }
 
 test('seeded damage to every fixture: no exception but UnknownFormatError, problems on real lines', () => {
-  const rnd = lcg(20261122);
+  const rnd = uniform(20261122);
   let runs = 0;
   for (const dir of ['linux', 'windows', 'bsd', 'powershell', 'localized', 'capture-folder']) {
     for (const f of readdirSync(path.join(FORMATS_DIR, dir))) {

@@ -9,12 +9,16 @@
 // - Relative times count from the previous event's scripted time, except after `*` and `a~b`
 //   lines, which count from when the segment actually left; a blocking call's successors count
 //   from its start.
+// - Time is milliseconds like everywhere else (core/time.ts). Script times and tolerances arrive
+//   in microseconds and are converted where they are read; every instant the runner holds sits on
+//   the microsecond grid (`onGrid`), so comparisons are as exact as packetdrill's integer µs.
 // - The first mismatch ends the run. Segments nobody expects are caught by the next `>` line only;
 //   nothing asserts silence at the end (packetdrill does the same).
 import { defaultConfig, applySetting, type TcpConfig } from '../core/config.js';
 import { isSysError } from '../core/errno.js';
 import type { Segment } from '../core/segment.js';
 import { seqAdd, seqDiff } from '../core/seq.js';
+import { microsToMillis, type Millis } from '../core/time.js';
 import type { SocketApi, StateChange } from '../stack/api.js';
 import { canonical } from '../stack/addr.js';
 import type { PacketEvent, Script, ScriptEvent, SyscallEvent } from './ast.js';
@@ -67,8 +71,8 @@ export interface TraceEntry {
   text: string;
 }
 
-const ANY_TIME_CAP_US = 3_600_000_000;
-const LATE_LOOKAHEAD_US = 10_000_000;
+const ANY_TIME_CAP_MS = 3_600_000;
+const LATE_LOOKAHEAD_MS = 10_000;
 const MAX_STEPS = 1_000_000;
 const FIRST_REMOTE_PORT = 48_000;
 
@@ -76,8 +80,18 @@ class Failure extends Error {
   constructor(readonly mismatch: Mismatch) { super(mismatch.message); }
 }
 
-interface Sent { seg: Segment; atUs: number }
-interface Blocked { ev: ScriptEvent & SyscallEvent; attempt: Attempt; startUs: number; endUs: number; tolUs: number }
+interface Sent { seg: Segment; at: Millis }
+interface Blocked { ev: ScriptEvent & SyscallEvent; attempt: Attempt; start: Millis; end: Millis; tol: Millis }
+
+/** The nearest instant on packetdrill's microsecond grid. */
+function onGrid(ms: Millis): Millis {
+  return Math.round(ms * 1000) / 1000;
+}
+
+/** An instant as the microseconds mismatch reports and the matcher count in. */
+function us(ms: Millis): number {
+  return Math.round(ms * 1000);
+}
 
 
 export function runScript(script: Script, opts: RunOptions): RunResult {
@@ -88,17 +102,17 @@ class Run {
   private readonly notes: string[] = [];
   private readonly timeline: StateChange[] = [];
   /** Outbound entries keep the segment and its connection; they are written out at the end, once the ISN is known. */
-  private readonly traceLog: Array<{ atUs: number; kind: TraceEntry['kind']; text?: string; seg?: Segment; conn?: ScriptedConnection; dropped?: boolean }> = [];
+  private readonly traceLog: Array<{ at: Millis; kind: TraceEntry['kind']; text?: string; seg?: Segment; conn?: ScriptedConnection; dropped?: boolean }> = [];
   private readonly addrs: Addresses;
   private host!: SocketApi;
-  private now = 0;
-  private base = 0;
+  private now: Millis = 0;
+  private base: Millis = 0;
   private queue: Sent[] = [];
   private blocked: Blocked[] = [];
   private sut: ScriptedConnection | undefined;
   private nextRemotePort = FIRST_REMOTE_PORT;
   private readonly fdMap = new Map<number, number>();
-  private readonly toleranceUs: number;
+  private readonly tolerance: Millis;
   private readonly tolerancePercent: number;
   private readonly match: MatchContext = { conn: { remotePort: 0, listening: false, connecting: false }, toleranceUs: 0, tolerancePercent: 0, eventUs: 0 };
   private current: ScriptEvent | undefined;
@@ -114,9 +128,10 @@ class Run {
     this.addrs = addressesFor(opts.ipVersion);
     const o = script.options;
     // The parser has checked these are numbers (parse-script.ts NUMERIC_FLAGS); 0 means 0.
-    this.toleranceUs = o.tolerance_usecs !== undefined ? Number(o.tolerance_usecs) : 4000;
+    const toleranceUs = o.tolerance_usecs !== undefined ? Number(o.tolerance_usecs) : 4000;
+    this.tolerance = microsToMillis(toleranceUs);
     this.tolerancePercent = o.tolerance_percent !== undefined ? Number(o.tolerance_percent) : 12.5;
-    this.match.toleranceUs = this.toleranceUs;
+    this.match.toleranceUs = toleranceUs;
     this.match.tolerancePercent = this.tolerancePercent;
     if (o.tcp_ts_tick_usecs !== undefined) this.match.tsTickUs = Number(o.tcp_ts_tick_usecs);
     for (const k of Object.keys(o)) {
@@ -129,7 +144,7 @@ class Run {
       file: this.script.file, ipVersion: this.opts.ipVersion, outcome, mismatch,
       notes: this.notes, timeline: this.timeline, lines: this.script.events.length,
       trace: this.traceLog.map((e) => ({
-        at: e.atUs / 1e6, kind: e.kind,
+        at: us(e.at) / 1e6, kind: e.kind,
         text: e.text ?? (e.seg && e.conn ? describeLive(e.seg, e.conn, true) + (e.dropped ? '  (dropped: tc qdisc pfifo limit 0)' : '') : ''),
       })),
     });
@@ -153,12 +168,12 @@ class Run {
       // An engine exception is a failure of this script, located at the line that triggered it.
       const ev = this.current;
       const detail: MismatchDetail = { kind: 'engine', error: e instanceof Error ? e.message : String(e) };
-      return result('fail', { line: ev?.loc.line ?? 0, script: ev?.text ?? '', message: mismatchText(detail, 'en'), detail, at: this.now / 1e6 });
+      return result('fail', { line: ev?.loc.line ?? 0, script: ev?.text ?? '', message: mismatchText(detail, 'en'), detail, at: us(this.now) / 1e6 });
     }
   }
 
   private fail(detail: MismatchDetail, ev = this.current): never {
-    throw new Failure({ line: ev?.loc.line ?? 0, script: ev?.text ?? '', message: mismatchText(detail, 'en'), detail, at: this.now / 1e6 });
+    throw new Failure({ line: ev?.loc.line ?? 0, script: ev?.text ?? '', message: mismatchText(detail, 'en'), detail, at: us(this.now) / 1e6 });
   }
 
   private collectStates(): void {
@@ -167,43 +182,49 @@ class Run {
 
   // ---- time ----
 
-  private scriptedTime(ev: ScriptEvent): number | undefined {
+  private scriptedTime(ev: ScriptEvent): Millis | undefined {
     const s = ev.time.start;
     if (s.kind === 'any') return undefined;
-    return s.kind === 'absolute' ? s.us : this.base + s.us;
+    return this.fromScript(s.kind, s.us);
   }
 
-  private tolerance(gapUs: number): number {
-    return Math.max(this.toleranceUs, Math.round((Math.abs(gapUs) * this.tolerancePercent) / 100));
+  /** A script time (µs, absolute or after the base) as an instant. */
+  private fromScript(kind: 'absolute' | 'relative', t: number): Millis {
+    return onGrid((kind === 'absolute' ? 0 : this.base) + microsToMillis(t));
+  }
+
+  /** max(tolerance_usecs, tolerance_percent of the gap), rounded to the µs as packetdrill does. */
+  private slack(gap: Millis): Millis {
+    return Math.max(this.tolerance, microsToMillis(Math.round((Math.abs(us(gap)) * this.tolerancePercent) / 100)));
   }
 
   /** Fire every timer due up to `t`, then stand at `t`. Stops early when `untilSegment` and one was sent. */
-  private advanceTo(t: number, untilSegment = false, until?: () => boolean): void {
+  private advanceTo(t: Millis, untilSegment = false, until?: () => boolean): void {
     for (let steps = 0; ; steps++) {
-      if (steps > MAX_STEPS) this.fail({ kind: 'livelock', what: 'timers', atUs: t });
+      if (steps > MAX_STEPS) this.fail({ kind: 'livelock', what: 'timers', atUs: us(t) });
       if (untilSegment && this.queue.length > 0) return;
       if (until?.()) return;
       const d = this.host.nextDeadline();
       // A sleeping call with its own wake time (a lingering close) is retried then, timer or not.
       const w = this.blockedWake();
-      if (w !== undefined && w <= t && (d === undefined || w < Math.round(d * 1000))) {
+      if (w !== undefined && w <= t && (d === undefined || w < onGrid(d))) {
         this.now = Math.max(this.now, w);
-        this.host.advance(this.now / 1000);
+        this.host.advance(this.now);
         this.pollBlocked();
         continue;
       }
       if (d === undefined) break;
-      const dUs = Math.max(this.now, Math.round(d * 1000));
-      if (dUs > t) break;
-      this.now = dUs;
-      this.host.advance(dUs / 1000);
-      this.host.handleTimeout(dUs / 1000);
+      const due = Math.max(this.now, onGrid(d));
+      if (due > t) break;
+      this.now = due;
+      this.host.advance(due);
+      this.host.handleTimeout(due);
       this.afterInput();
     }
     if (untilSegment && this.queue.length > 0) return;
     if (t > this.now) {
       this.now = t;
-      this.host.advance(t / 1000);
+      this.host.advance(t);
     }
   }
 
@@ -211,18 +232,18 @@ class Run {
     const drops = this.host.pollLocalDrop?.bind(this.host);
     if (drops) {
       for (let seg = drops(); seg; seg = drops()) {
-        if (this.belongs(seg)) this.traceLog.push({ atUs: this.now, kind: 'out', seg, conn: this.sut, dropped: true });
+        if (this.belongs(seg)) this.traceLog.push({ at: this.now, kind: 'out', seg, conn: this.sut, dropped: true });
       }
     }
     for (let seg = this.host.pollTransmit(), n = 0; seg; seg = this.host.pollTransmit(), n++) {
-      if (n > MAX_STEPS) this.fail({ kind: 'livelock', what: 'transmit', atUs: this.now });
+      if (n > MAX_STEPS) this.fail({ kind: 'livelock', what: 'transmit', atUs: us(this.now) });
       if (!this.belongs(seg)) continue;
       if (this.dropOutbound) {
-        this.traceLog.push({ atUs: this.now, kind: 'out', seg, conn: this.sut, dropped: true });
+        this.traceLog.push({ at: this.now, kind: 'out', seg, conn: this.sut, dropped: true });
         continue;
       }
-      this.queue.push({ seg, atUs: this.now });
-      this.traceLog.push({ atUs: this.now, kind: 'out', seg, conn: this.sut });
+      this.queue.push({ seg, at: this.now });
+      this.traceLog.push({ at: this.now, kind: 'out', seg, conn: this.sut });
     }
     this.pollBlocked();
   }
@@ -308,54 +329,57 @@ class Run {
     this.match.conn = this.sut;
     const seg = inboundSegment(ev, this.sut, this.addrs, this.opts.defines ?? {});
     if (typeof seg === 'string') this.fail({ kind: 'unsupported', what: seg });
-    this.traceLog.push({ atUs: this.now, kind: 'in', text: describeScript(ev) });
-    this.host.handleSegment(seg, this.now / 1000);
+    this.traceLog.push({ at: this.now, kind: 'in', text: describeScript(ev) });
+    this.host.handleSegment(seg, this.now);
     this.afterInput();
   }
 
-  private expect(ev: ScriptEvent & PacketEvent, at: number | undefined): void {
+  private expect(ev: ScriptEvent & PacketEvent, at: Millis | undefined): void {
     const start = at;
     const r = ev.time.rangeEnd;
-    const end = r === undefined || r.kind === 'any' ? start : r.kind === 'absolute' ? r.us : this.base + r.us;
-    const tol = start === undefined ? 0 : this.tolerance((end ?? start) - this.base);
-    const lo = start === undefined ? -Infinity : start - tol;
-    const hi = end === undefined ? this.now + ANY_TIME_CAP_US : end + tol;
+    const end = r === undefined || r.kind === 'any' ? start : this.fromScript(r.kind, r.us);
+    const tol = start === undefined ? 0 : this.slack((end ?? start) - this.base);
+    const lo = start === undefined ? -Infinity : onGrid(start - tol);
+    const hi = end === undefined ? onGrid(this.now + ANY_TIME_CAP_MS) : onGrid(end + tol);
     const want = describeScript(ev);
     if (this.sut) this.match.conn = this.sut;
     else this.sut = this.match.conn;
     // Look a while past the window so a late segment is reported as late, not as missing.
-    const first = this.nextSegment(start === undefined ? hi : hi + LATE_LOOKAHEAD_US);
+    const first = this.nextSegment(start === undefined ? hi : onGrid(hi + LATE_LOOKAHEAD_MS));
     if (!first) {
-      this.fail({ kind: 'missing', expected: want, fromUs: start, toUs: end, byUs: start === undefined ? this.now : hi, lookaheadS: LATE_LOOKAHEAD_US / 1e6 });
+      this.fail({
+        kind: 'missing', expected: want, fromUs: start === undefined ? undefined : us(start), toUs: end === undefined ? undefined : us(end),
+        byUs: us(start === undefined ? this.now : hi), lookaheadS: LATE_LOOKAHEAD_MS / 1000,
+      });
     }
     const seg = this.aggregate(first, ev.length, hi);
     if (this.sut.localPort === undefined) this.sut.localPort = seg.seg.srcPort;
-    this.match.eventUs = start ?? seg.atUs;
+    this.match.eventUs = us(start ?? seg.at);
     const field = matchOutbound(ev, seg.seg, this.match);
     const got = describeLive(seg.seg, this.sut, ev.win !== undefined);
-    if (field !== undefined) this.fail({ kind: 'segment', expected: want, got, atUs: seg.atUs, field });
-    const timing = { got, atUs: seg.atUs, fromUs: start ?? 0, toUs: end ?? start ?? 0, tolUs: tol };
-    if (seg.atUs < lo) this.fail({ kind: 'early', ...timing });
-    if (seg.atUs > hi) this.fail({ kind: 'late', ...timing });
-    this.base = start === undefined || ev.time.rangeEnd ? seg.atUs : start;
+    if (field !== undefined) this.fail({ kind: 'segment', expected: want, got, atUs: us(seg.at), field });
+    const timing = { got, atUs: us(seg.at), fromUs: us(start ?? 0), toUs: us(end ?? start ?? 0), tolUs: us(tol) };
+    if (seg.at < lo) this.fail({ kind: 'early', ...timing });
+    if (seg.at > hi) this.fail({ kind: 'late', ...timing });
+    this.base = start === undefined || ev.time.rangeEnd ? seg.at : start;
   }
 
-  private nextSegment(limitUs: number): Sent | undefined {
-    if (this.queue.length === 0) this.advanceTo(limitUs, true);
+  private nextSegment(limit: Millis): Sent | undefined {
+    if (this.queue.length === 0) this.advanceTo(limit, true);
     return this.queue.shift();
   }
 
   /** packetdrill merges consecutive data segments until the scripted length is reached (TSO/GRO-like). */
-  private aggregate(first: Sent, wantLen: number, limitUs: number): Sent {
+  private aggregate(first: Sent, wantLen: number, limit: Millis): Sent {
     let seg = first.seg;
     while (seg.payload.length > 0 && seg.payload.length < wantLen && !seg.flags.fin) {
-      const next = this.queue[0] ?? (this.advanceTo(limitUs, true), this.queue[0]);
+      const next = this.queue[0] ?? (this.advanceTo(limit, true), this.queue[0]);
       if (!next || next.seg.flags.syn || next.seg.flags.rst || seqDiff(next.seg.seq, seqAdd(seg.seq, seg.payload.length)) !== 0) break;
       this.queue.shift();
       const flags = { ...next.seg.flags, psh: seg.flags.psh || next.seg.flags.psh };
       seg = { ...next.seg, seq: seg.seq, flags, payload: new Uint8Array(seg.payload.length + next.seg.payload.length) };
     }
-    return { seg, atUs: first.atUs };
+    return { seg, at: first.at };
   }
 
   // ---- system calls ----
@@ -373,7 +397,7 @@ class Run {
     };
   }
 
-  private call(ev: ScriptEvent & SyscallEvent, startUs: number): void {
+  private call(ev: ScriptEvent & SyscallEvent, start: Millis): void {
     let attempt: Attempt;
     try {
       attempt = prepareCall(ev, this.callContext());
@@ -381,18 +405,18 @@ class Run {
       if (e instanceof Unsupported) this.fail({ kind: 'unsupported', what: e.message });
       throw e;
     }
-    const endUs = ev.time.blockingEnd !== undefined
-      ? (ev.time.start.kind === 'absolute' ? 0 : this.base) + ev.time.blockingEnd.us
-      : startUs;
-    const tolUs = this.tolerance(endUs - startUs);
+    const end = ev.time.blockingEnd !== undefined
+      ? this.fromScript(ev.time.start.kind === 'absolute' ? 'absolute' : 'relative', ev.time.blockingEnd.us)
+      : start;
+    const tol = this.slack(end - start);
     const r = this.tryAttempt(attempt);
     this.trackSocket(ev, r);
     if (r === 'wouldBlock') {
-      this.blocked.push({ ev, attempt, startUs, endUs, tolUs });
+      this.blocked.push({ ev, attempt, start, end, tol });
       this.afterInput();
       return;
     }
-    this.finishCall(ev, r, startUs, endUs, tolUs);
+    this.finishCall(ev, r, end, tol);
     this.afterInput();
   }
 
@@ -405,9 +429,9 @@ class Run {
     }
   }
 
-  private finishCall(ev: ScriptEvent & SyscallEvent, r: CallOutcome, _startUs: number, endUs: number, tolUs: number): void {
+  private finishCall(ev: ScriptEvent & SyscallEvent, r: CallOutcome, end: Millis, tol: Millis): void {
     const ret = isSysError(r.value) ? `-1 ${r.value.errno}` : String(r.value);
-    this.traceLog.push({ atUs: this.now, kind: 'call', text: `${ev.text.replace(/^\S+\s+/, '').replace(/\s*=[^=]*$/, '')} = ${ret}` });
+    this.traceLog.push({ at: this.now, kind: 'call', text: `${ev.text.replace(/^\S+\s+/, '').replace(/\s*=[^=]*$/, '')} = ${ret}` });
     const bad = checkResult(ev, r);
     const name = `${ev.name}()`;
     if (bad) this.fail({ kind: 'result', call: name, ...bad }, ev);
@@ -415,8 +439,8 @@ class Run {
       this.fdMap.set(ev.result.value, r.newFd);
       if (ev.name === 'accept' && this.sut) this.sut.fd = ev.result.value;
     }
-    if (Math.abs(this.now - endUs) > tolUs) {
-      this.fail({ kind: 'call-time', call: name, atUs: this.now, endUs, tolUs }, ev);
+    if (Math.abs(us(this.now) - us(end)) > us(tol)) {
+      this.fail({ kind: 'call-time', call: name, atUs: us(this.now), endUs: us(end), tolUs: us(tol) }, ev);
     }
   }
 
@@ -434,12 +458,12 @@ class Run {
     }
   }
 
-  /** The earliest wake time (µs, rounded up so the call sees its deadline reached) of a blocked call. */
-  private blockedWake(): number | undefined {
-    let w: number | undefined;
+  /** The earliest wake time (rounded up to the µs so the call sees its deadline reached) of a blocked call. */
+  private blockedWake(): Millis | undefined {
+    let w: Millis | undefined;
     for (const b of this.blocked) {
       const at = b.attempt.wakeAt?.();
-      if (at !== undefined && (w === undefined || at * 1000 < w)) w = Math.ceil(at * 1000);
+      if (at !== undefined && (w === undefined || at < w)) w = Math.ceil(at * 1000) / 1000;
     }
     return w;
   }
@@ -451,7 +475,7 @@ class Run {
       if (r === 'wouldBlock') continue;
       this.blocked.splice(i, 1);
       i--;
-      this.finishCall(b.ev, r, b.startUs, b.endUs, b.tolUs);
+      this.finishCall(b.ev, r, b.end, b.tol);
     }
   }
 
@@ -460,9 +484,9 @@ class Run {
     while (this.blocked.length > 0) {
       const b = this.blocked[0];
       // Stop where it returns: the next call starts no earlier than its scripted time, not at the window's end.
-      this.advanceTo(b.endUs + b.tolUs, false, () => this.blocked[0] !== b);
+      this.advanceTo(onGrid(b.end + b.tol), false, () => this.blocked[0] !== b);
       if (this.blocked[0] === b) {
-        this.fail({ kind: 'still-blocked', call: `${b.ev.name}()`, atUs: this.now, endUs: b.endUs, tolUs: b.tolUs, endOfScript: next === undefined }, b.ev);
+        this.fail({ kind: 'still-blocked', call: `${b.ev.name}()`, atUs: us(this.now), endUs: us(b.end), tolUs: us(b.tol), endOfScript: next === undefined }, b.ev);
       }
     }
   }

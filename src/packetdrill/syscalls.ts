@@ -4,11 +4,10 @@
 // what the call returned, or `wouldBlock` when a blocking socket would sleep: the runner then
 // retries the same `attempt` after every later input until it stops blocking (packetdrill runs
 // blocking calls on their own thread; RFC 9293 §3.10 leaves blocking to the interface).
-import { isSysError, type Errno, type SysError } from '../core/errno.js';
+import { errnoName, isSysError, type Errno, type SysError } from '../core/errno.js';
 import type { SockOptName, SockOptValue, SocketApi } from '../stack/api.js';
 import type { Expr, SyscallEvent } from './ast.js';
 import { BIND_PORT, type Addresses } from './connection-map.js';
-import { errnoName } from './errno-numbers.js';
 
 export interface CallOutcome {
   /** The return value (a fd, a byte count, 0), or the failure. */
@@ -148,7 +147,7 @@ const HANDLERS: Record<string, Handler> = {
       if (isSysError(ready)) return { value: ready };
       if (!ready.writable && !ready.error && !ready.hup) return 'wouldBlock';
       const err = ctx.host.getsockopt(fd, 'SO_ERROR');
-      if (typeof err === 'number' && err !== 0) return { value: { errno: errnoName(err) as Errno } };
+      if (typeof err === 'number' && err !== 0) return { value: { errno: (errnoName(err) ?? String(err)) as Errno } };
       return { value: 0 };
     };
   },
@@ -222,7 +221,7 @@ const HANDLERS: Record<string, Handler> = {
     if (want?.kind !== 'array' || want.items[0]?.kind === 'ellipsis') return { value: 0 };
     const got = typeof r === 'number' ? r : r.onoff;
     const exp = num(want, 'the expected option value');
-    const show = (n: number): string => (name === 'SO_ERROR' && n !== 0 ? `${n} (${errnoName(n)})` : String(n));
+    const show = (n: number): string => (name === 'SO_ERROR' && n !== 0 ? `${n} (${errnoName(n) ?? n})` : String(n));
     return { value: 0, mismatch: got === exp ? undefined : { what: name, got: show(got), want: show(exp) } };
   },
   fcntl: (call, ctx) => () => {

@@ -189,8 +189,8 @@ export type { SegmentMatch } from '../sim/link.js';
 export type { DelayRule } from '../sim/link.js';
 /** A rule that duplicates matching segments on a link. */
 export type { DuplicateRule } from '../sim/link.js';
-/** A seeded random source: a function returning numbers in [0, 1). */
-export type { Rng } from '../sim/prng.js';
+/** The one seeded random generator (splitmix32) the host, the lab and the tests draw from. */
+export { Rng } from '../core/random.js';
 /** Every lab scenario, exchanges then load scenarios. */
 export { allScenarios } from '../sim/scenarios.js';
 /** A lab scenario by name (`active-close`, `close-wait-leak`…), or undefined. */

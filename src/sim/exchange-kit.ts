@@ -18,7 +18,7 @@ import { applySetting, defaultConfig, type TcpConfig } from '../core/config.js';
 import { isSysError } from '../core/errno.js';
 import type { Text } from '../i18n/lang.js';
 import type { TcpState } from '../model/states.js';
-import { ERRNO_NUMBER } from '../stack/errno-numbers.js';
+import { errnoName } from '../core/errno.js';
 import { applyProfile, type ProfileName } from '../stack/profiles.js';
 import type { SockOptName, SockOptValue, SocketApi, ShutdownHow, SysError, AcceptResult } from '../stack/api.js';
 import { createLabHost } from './lab-host.js';
@@ -136,7 +136,7 @@ export class Actor {
   }
   /** SO_ERROR as an errno name ('' when none); a recorded call, shown as `= 111 (ECONNREFUSED)`. */
   soError(fd: number): string {
-    const name = (n: number): string => (Object.entries(ERRNO_NUMBER).find(([, v]) => v === n)?.[0] ?? String(n));
+    const name = (n: number): string => (errnoName(n) ?? String(n));
     const r = this.do(`getsockopt(${fd}, SO_ERROR)`, (h) => {
       const v = h.getsockopt(fd, 'SO_ERROR');
       return typeof v === 'number' && v !== 0 ? `${v} (${name(v)})` : v;
@@ -214,12 +214,12 @@ export class Lab {
   }
   /** The time of the nth transition of `side` into `to` (1-based), if it happened. */
   when(side: Side, to: TcpState, nth = 1, from?: TcpState): number | undefined {
-    const hits = this.rec.timeline.filter((c) => c.side === side && c.to === to && (from === undefined || c.from === from));
+    const hits = this.rec.timeline.filter((c) => c.host === side && c.to === to && (from === undefined || c.from === from));
     return hits[nth - 1]?.at;
   }
   /** The states `side` went through, in order, starting with the first `from`. */
   path(side: Side): TcpState[] {
-    const cs = this.rec.timeline.filter((c) => c.side === side && c.from !== 'LISTEN' && c.to !== 'LISTEN');
+    const cs = this.rec.timeline.filter((c) => c.host === side && c.from !== 'LISTEN' && c.to !== 'LISTEN');
     return cs.length ? [cs[0].from, ...cs.map((c) => c.to)] : [];
   }
   segments(from?: Side): Array<Extract<ExchangeResult['steps'][number], { kind: 'segment' }>> {
@@ -315,9 +315,14 @@ export function exchange(def: ExchangeDef): Scenario {
       }
       return {
         kind: 'exchange', scenario: def.name,
-        names: def.names ?? { A: 'A client 10.0.0.1', B: 'B server 10.0.0.2' },
+        hosts: hostsOf(def.names ?? { A: 'A client 10.0.0.1', B: 'B server 10.0.0.2' }),
         steps: lab.rec.steps, timeline: lab.rec.timeline, conclusion, checks: lab.checks,
       };
     },
   };
+}
+
+/** The exchange's two hosts, 'A' on the left and 'B' on the right, with their column labels. */
+function hostsOf(names: { A: string; B: string }): ExchangeResult['hosts'] {
+  return [{ name: 'A', label: names.A }, { name: 'B', label: names.B }];
 }

@@ -10,6 +10,7 @@
 // Rules are checked in this order: down, drop rules, random loss; then duplication, then
 // reordering (an extra delay) decide when the survivors arrive.
 import { flagsToLetters, type Segment } from '../core/segment.js';
+import type { Millis } from '../core/time.js';
 
 /** Which segments a rule applies to; every field given must match. */
 export interface SegmentMatch {
@@ -27,6 +28,8 @@ export interface SegmentMatch {
   before?: number;
   /** Apply to the first N matching segments only (default: every match). */
   times?: number;
+  /** A test the fields cannot say ("every segment while the server is silent"); code, so use it last. */
+  where?: (seg: Segment) => boolean;
 }
 
 export interface DuplicateRule extends SegmentMatch {
@@ -41,7 +44,7 @@ export interface DelayRule extends SegmentMatch {
 
 export interface LinkConfig {
   /** One-way propagation delay (ms). */
-  delayMs: number;
+  delayMs: Millis;
   /** Probability of random loss per segment, 0..1. */
   loss: number;
   /** Probability that a segment is duplicated, 0..1 (the copy arrives `reorderMs` later). */
@@ -77,6 +80,7 @@ export class RuleCounter {
 export function matches(rule: SegmentMatch, seg: Segment, index: number, now: number): boolean {
   if (rule.nth !== undefined && rule.nth !== index) return false;
   if (rule.after !== undefined && now < rule.after) return false;
+  if (rule.where !== undefined && !rule.where(seg)) return false;
   if (rule.before !== undefined && now >= rule.before) return false;
   if (rule.data !== undefined && (seg.payload.length > 0) !== rule.data) return false;
   const letters = flagsToLetters(seg.flags);

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { flagsFromLetters, flagsToLetters, type Segment } from '../core/segment.js';
 import { seq } from '../core/seq.js';
 import type { SocketApi, StateChange } from '../stack/api.js';
-import { EventQueue } from './event-queue.js';
+import { EventQueue } from '../core/event-queue.js';
 import { LivelockError, Network, type NetEvent } from './network.js';
 
 class FakeHost {
@@ -176,4 +176,27 @@ test('scheduled actions run at their time, in order', () => {
   net.runUntilIdle();
   assert.deepEqual(log, ['a@50', 'b@100', 'c@100']);
   assert.throws(() => net.at(10, 'late', () => {}), /clock is already at 100 ms/);
+});
+
+test('wire mode: one fixed delay, deliveries in send order before actions due at the same instant', () => {
+  const net = new Network({ wireDelayMs: 25 });
+  const a = new FakeHost('10.0.0.1', '10.0.0.2');
+  const b = new FakeHost('10.0.0.2', '10.0.0.1');
+  net.addHost('A', a.addr, a as unknown as SocketApi);
+  net.addHost('B', b.addr, b as unknown as SocketApi);
+  const order: string[] = [];
+  net.at(25, 'action at 25', () => order.push(`action, B has ${b.got.length}`));
+  sendFromA(net, a, 2);
+  net.runUntilIdle();
+  assert.deepEqual(b.got.map((g) => g.at), [25, 25]);
+  assert.deepEqual(order, ['action, B has 2']);
+  assert.equal(net.delivered, 4);
+});
+
+test('unplug: nothing the host sends arrives, nothing reaches it', () => {
+  const { net, a, b } = pair(10);
+  net.unplug('B');
+  sendFromA(net, a, 1);
+  net.runUntilIdle();
+  assert.deepEqual(b.got, []);
 });

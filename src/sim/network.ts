@@ -11,12 +11,20 @@
 //   first, then host timers in the order hosts were added. So a run is a pure function of its seed.
 // - `driveBounded(n)` is the livelock guard: more than n events without going quiet is an error
 //   naming the time and the last events, never a hang.
+// - Two link modes. By default each one-way link is data (link.ts: delay, loss, rules). With
+//   `wireDelayMs` every link is one lossless wire of that fixed delay: deliveries leave in the order
+//   they were sent, so they wait in one FIFO instead of the heap (a load run's millions of
+//   segments), and at equal times they come before queued actions.
+// - Every driver of hosts is a use of this class: the exchange scenarios, the load scenarios
+//   (load/wire.ts), the host's test pair (testing/host-pair.ts), the lifecycle suite.
 import type { Segment } from '../core/segment.js';
+import type { Millis } from '../core/time.js';
 import type { SocketApi, StateChange } from '../stack/api.js';
+import { canonical } from '../stack/addr.js';
 import type { SocketTimer } from '../model/snapshot.js';
-import { EventQueue } from './event-queue.js';
+import { EventQueue } from '../core/event-queue.js';
 import { newLink, RuleCounter, type LinkConfig } from './link.js';
-import { seededRng, type Rng } from './prng.js';
+import { Rng } from '../core/random.js';
 
 export interface LabHost {
   name: string;
@@ -40,8 +48,10 @@ type Queued =
 
 export class LivelockError extends Error {}
 
+interface WireDelivery { at: Millis; from: LabHost; to: LabHost; seg: Segment; sentAt: Millis }
+
 export class Network {
-  now = 0;
+  now: Millis = 0;
   private hosts: LabHost[] = [];
   private byAddr = new Map<string, LabHost>();
   private byName = new Map<string, LabHost>();
@@ -50,26 +60,55 @@ export class Network {
   private rules = new RuleCounter();
   private queue = new EventQueue<Queued>();
   private observers: Array<(e: NetEvent) => void> = [];
+  /** Does anyone listen to 'timer' events (naming the due timers lists every socket)? */
+  private timerObserved = false;
+  private readonly unplugged = new Set<LabHost>();
+  /** The wire mode's deliveries, in send order (= delivery order: one fixed delay). */
+  private wire: Array<WireDelivery | undefined> = [];
+  private wireHead = 0;
+  private readonly wireDelayMs: Millis | undefined;
   private recent: Array<[number, Array<string | number>]> = [];
   private recentAt = 0;
   readonly rng: Rng;
   /** Delay of links created implicitly (ms). */
-  defaultDelayMs: number;
+  defaultDelayMs: Millis;
+  /** Segments delivered so far (wire mode counts those to an unplugged host too). */
+  delivered = 0;
 
-  constructor(opts: { seed?: number; delayMs?: number } = {}) {
-    this.rng = seededRng(opts.seed ?? 1);
-    this.defaultDelayMs = opts.delayMs ?? 0;
+  /**
+   * `delayMs`: the delay of each link created implicitly. `wireDelayMs`: every link is one
+   * lossless fixed-delay wire instead (the load scenarios' mode; link settings are not read).
+   */
+  constructor(opts: { seed?: number; delayMs?: Millis; wireDelayMs?: Millis } = {}) {
+    this.rng = new Rng(opts.seed ?? 1);
+    this.defaultDelayMs = opts.delayMs ?? opts.wireDelayMs ?? 0;
+    this.wireDelayMs = opts.wireDelayMs;
   }
 
-  addHost(name: string, addr: string, api: SocketApi): LabHost {
+  /** A host on one address, or on several (the first names it in views). */
+  addHost(name: string, addr: string | readonly string[], api: SocketApi): LabHost {
+    const addrs = typeof addr === 'string' ? [addr] : [...addr];
     if (this.byName.has(name)) throw new Error(`lab: a host named '${name}' already exists`);
-    if (this.byAddr.has(addr)) throw new Error(`lab: address ${addr} is already taken by '${this.byAddr.get(addr)?.name}'`);
-    const h = { name, addr, api };
+    for (const a of addrs) {
+      const taken = this.byAddr.get(canonical(a));
+      if (taken) throw new Error(`lab: address ${a} is already taken by '${taken.name}'`);
+    }
+    const h = { name, addr: addrs[0], api };
     this.hosts.push(h);
-    this.byAddr.set(addr, h);
+    for (const a of addrs) this.byAddr.set(canonical(a), h);
     this.byName.set(name, h);
     api.advance(this.now);
     return h;
+  }
+
+  /** Every host, in the order added (the order their timers fire at equal times). */
+  allHosts(): readonly LabHost[] {
+    return this.hosts;
+  }
+
+  /** Unplug a host: from now on nothing it sends arrives and nothing reaches it (a vanished peer). */
+  unplug(name: string): void {
+    this.unplugged.add(this.host(name));
   }
 
   host(name: string): LabHost {
@@ -95,8 +134,30 @@ export class Network {
     edit(this.link(b, a));
   }
 
-  observe(fn: (e: NetEvent) => void): void {
-    this.observers.push(fn);
+  /** Hear every event, or only the kinds named (so the network can skip work nobody reads). */
+  observe(fn: (e: NetEvent) => void, kinds?: ReadonlyArray<NetEvent['kind']>): void {
+    if (!kinds || kinds.includes('timer')) this.timerObserved = true;
+    this.observers.push(kinds ? (e) => { if (kinds.includes(e.kind)) fn(e); } : fn);
+  }
+
+  /**
+   * Drain what a host produced after calls made on it directly (not through `call`): its
+   * segments onto the links, its state changes to the observers.
+   */
+  flush(name: string): void {
+    const h = this.host(name);
+    h.api.advance(this.now);
+    this.flushStates(h);
+    this.flushOutput(h);
+  }
+
+  /** `flush` every host, in the order added. */
+  flushAll(): void {
+    for (const h of this.hosts) {
+      h.api.advance(this.now);
+      this.flushStates(h);
+      this.flushOutput(h);
+    }
   }
 
   /**
@@ -121,8 +182,10 @@ export class Network {
   }
 
   /** The time of the next event, or undefined when nothing is pending anywhere. */
-  nextEventTime(): number | undefined {
+  nextEventTime(): Millis | undefined {
     let t = this.queue.peekTime();
+    const w = this.wire[this.wireHead];
+    if (w !== undefined && (t === undefined || w.at < t)) t = w.at;
     for (const h of this.hosts) {
       const d = h.api.nextDeadline();
       if (d !== undefined && (t === undefined || d < t)) t = d;
@@ -136,6 +199,16 @@ export class Network {
     if (t === undefined || t > limit) return false;
     // A deadline in the past (a host asked for "now") still fires now: time never goes back.
     this.now = Math.max(this.now, t);
+    const w = this.wire[this.wireHead];
+    if (w !== undefined && w.at <= this.now) {
+      this.wire[this.wireHead++] = undefined;
+      if (this.wireHead > 4096 && this.wireHead * 2 > this.wire.length) {
+        this.wire = this.wire.slice(this.wireHead);
+        this.wireHead = 0;
+      }
+      this.deliverWire(w);
+      return true;
+    }
     const qt = this.queue.peekTime();
     if (qt !== undefined && qt <= this.now) {
       const ev = (this.queue.pop() as { item: Queued }).item;
@@ -152,7 +225,7 @@ export class Network {
       const d = h.api.nextDeadline();
       if (d === undefined || d > this.now) continue;
       h.api.advance(this.now);
-      const timers = dueTimers(h.api);
+      const timers = this.timerObserved ? dueTimers(h.api) : [];
       this.note('timer on', h.name, timers.join(', '));
       h.api.handleTimeout(this.now);
       const changes = this.flushStates(h);
@@ -204,8 +277,24 @@ export class Network {
     for (const o of this.observers) o(e);
   }
 
+  private deliverWire(w: WireDelivery): void {
+    this.delivered++;
+    if (this.unplugged.has(w.to)) return;
+    this.note('delivered', w.from.name, w.to.name);
+    w.to.api.advance(this.now);
+    w.to.api.handleSegment(w.seg, this.now);
+    this.flushStates(w.to);
+    this.emit({ kind: 'deliver', at: this.now, from: w.from.name, to: w.to.name, seg: w.seg, sentAt: w.sentAt, duplicate: false });
+    this.flushOutput(w.to);
+  }
+
   private deliver(ev: Extract<Queued, { kind: 'deliver' }>): void {
     const h = this.byName.get(ev.to) as LabHost;
+    this.delivered++;
+    if (this.unplugged.has(h)) {
+      this.emit({ kind: 'drop', at: this.now, from: ev.from, to: ev.to, seg: ev.seg, index: 0, why: 'unplugged' });
+      return;
+    }
     this.note('delivered', ev.from, ev.to);
     h.api.advance(this.now);
     h.api.handleSegment(ev.seg, this.now);
@@ -221,14 +310,24 @@ export class Network {
     return changes;
   }
 
-  /** Drain a host's output onto the links (and any state change sending caused). */
+  /**
+   * Drain a host's output onto the links, then its state changes, until it is quiet: an observer
+   * may call the host again on a state change (an application closing on EOF).
+   */
   private flushOutput(h: LabHost): void {
-    for (let seg = h.api.pollTransmit(); seg !== undefined; seg = h.api.pollTransmit()) this.transmit(h, seg);
-    this.flushStates(h);
+    for (let round = 0; ; round++) {
+      if (round > 1000) throw new LivelockError(`lab: host '${h.name}' still busy after 1000 rounds of output and state changes at ${this.now} ms`);
+      let moved = false;
+      for (let seg = h.api.pollTransmit(); seg !== undefined; seg = h.api.pollTransmit()) {
+        moved = true;
+        this.transmit(h, seg);
+      }
+      if (this.flushStates(h).length === 0 && !moved) return;
+    }
   }
 
   private transmit(from: LabHost, seg: Segment): void {
-    const to = this.byAddr.get(seg.dstAddr);
+    const to = this.byAddr.get(canonical(seg.dstAddr));
     const toName = to?.name ?? seg.dstAddr;
     const key = `${from.name}>${toName}`;
     const index = (this.sent.get(key) ?? 0) + 1;
@@ -239,15 +338,21 @@ export class Network {
       this.emit({ kind: 'drop', at: this.now, from: from.name, to: toName, seg, index, why });
     };
     if (!to) return dropped('no host has this address');
+    if (this.wireDelayMs !== undefined) {
+      if (this.unplugged.has(from) || this.unplugged.has(to)) return dropped('unplugged');
+      this.wire.push({ at: this.now + this.wireDelayMs, from, to, seg, sentAt: this.now });
+      return;
+    }
+    if (this.unplugged.has(from)) return dropped('unplugged');
     const link = this.link(from.name, to.name);
     if (link.down) return dropped('link down');
     if (link.drop.some((r) => this.rules.take(r, seg, index, this.now))) return dropped('drop rule');
     // Draw the random numbers only when a probability is set, so adding a rule to one link does not
     // shift the losses another link sees.
-    if (link.loss > 0 && this.rng() < link.loss) return dropped('random loss');
+    if (link.loss > 0 && this.rng.float() < link.loss) return dropped('random loss');
     let delay = link.delayMs;
     for (const r of link.delay) if (this.rules.take(r, seg, index, this.now)) delay += r.extraMs;
-    if (link.reorderChance > 0 && this.rng() < link.reorderChance) delay += link.reorderMs;
+    if (link.reorderChance > 0 && this.rng.float() < link.reorderChance) delay += link.reorderMs;
     this.note('sent', from.name, to.name, index);
     this.queue.push(this.now + delay, { kind: 'deliver', from: from.name, to: to.name, seg, sentAt: this.now, duplicate: false });
     for (const r of link.duplicate) {
@@ -255,7 +360,7 @@ export class Network {
         this.queue.push(this.now + delay + (r.extraMs ?? 0), { kind: 'deliver', from: from.name, to: to.name, seg, sentAt: this.now, duplicate: true });
       }
     }
-    if (link.duplicateChance > 0 && this.rng() < link.duplicateChance) {
+    if (link.duplicateChance > 0 && this.rng.float() < link.duplicateChance) {
       this.queue.push(this.now + delay + link.reorderMs, { kind: 'deliver', from: from.name, to: to.name, seg, sentAt: this.now, duplicate: true });
     }
   }

@@ -1,6 +1,6 @@
 // Turns what the network reports (network.ts NetEvent) into the rows of a sequence diagram
 // (scenario.ts ExchangeStep): every segment that crosses or is lost, every user call, every timer,
-// each with both sides' states after it, plus the state timeline.
+// each with every host's state after it (keyed by host name), plus the state timeline.
 //
 // Which state a side shows: a host can hold several sockets (a listener, the accepted connection, a
 // new incarnation). A side shows the state of the connection that changed most recently; before it
@@ -11,11 +11,9 @@ import { causeText } from '../core/transitions.js';
 import type { StateChange } from '../stack/api.js';
 import type { TcpState } from '../model/states.js';
 import type { Text } from '../i18n/lang.js';
-import type { ExchangeResult, ExchangeStep } from './scenario.js';
+import type { ExchangeResult, ExchangeStep, HostStates } from './scenario.js';
 import type { NetEvent } from './network.js';
 import { SeqBases } from './segment-text.js';
-
-type Side = 'A' | 'B';
 
 const TIMER_WORDS: Record<string, string> = {
   on: 'retransmission timer', keepalive: 'keepalive timer', timewait: 'TIME-WAIT timer',
@@ -37,23 +35,25 @@ class SideState {
 export class Recorder {
   readonly steps: ExchangeStep[] = [];
   readonly timeline: ExchangeResult['timeline'] = [];
-  private sides: Record<Side, SideState> = { A: new SideState(), B: new SideState() };
+  private readonly sides = new Map<string, SideState>();
   private bases = new SeqBases();
-  /** Per-side host names in the network (default 'A' and 'B'). */
-  constructor(private readonly hostOf: Record<Side, string> = { A: 'A', B: 'B' }) {}
-
-  state(side: Side): TcpState | '-' {
-    return this.sides[side].shown;
+  /** The hosts recorded, by network name; events of other hosts are left out. */
+  constructor(hosts: readonly string[] = ['A', 'B']) {
+    for (const h of hosts) this.sides.set(h, new SideState());
   }
 
-  private sideOf(host: string): Side | undefined {
-    if (host === this.hostOf.A) return 'A';
-    if (host === this.hostOf.B) return 'B';
-    return undefined;
+  state(host: string): TcpState | '-' {
+    return this.sides.get(host)?.shown ?? '-';
   }
 
-  private states(): { stateA: TcpState | '-'; stateB: TcpState | '-' } {
-    return { stateA: this.state('A'), stateB: this.state('B') };
+  private sideOf(host: string): string | undefined {
+    return this.sides.has(host) ? host : undefined;
+  }
+
+  private states(): { states: HostStates } {
+    const states: HostStates = {};
+    for (const [h, s] of this.sides) states[h] = s.shown;
+    return { states };
   }
 
   note(at: number, text: Text): void {
@@ -66,8 +66,8 @@ export class Recorder {
       case 'state': {
         const side = this.sideOf(e.host);
         if (!side) return;
-        this.sides[side].apply(e.change);
-        this.timeline.push({ at: e.at, side, from: e.change.from, to: e.change.to, cause: e.change.cause });
+        this.sides.get(side)?.apply(e.change);
+        this.timeline.push({ at: e.at, host: side, from: e.change.from, to: e.change.to, cause: e.change.cause });
         return;
       }
       case 'drop':
@@ -93,7 +93,7 @@ export class Recorder {
       case 'call': {
         const side = this.sideOf(e.host);
         if (!side) return;
-        this.steps.push({ kind: 'call', at: e.at, side, text: e.label, result: formatResult(e.result), ...this.states() });
+        this.steps.push({ kind: 'call', at: e.at, host: side, text: e.label, result: formatResult(e.result), ...this.states() });
         return;
       }
       case 'timer': {
@@ -101,13 +101,13 @@ export class Recorder {
         if (!side) return;
         const causes = e.changes.map((c) => c.cause);
         if (causes.length) {
-          this.steps.push({ kind: 'timer', at: e.at, side, text: causes.map((c) => causeText(c)).join('; '), causes, ...this.states() });
+          this.steps.push({ kind: 'timer', at: e.at, host: side, text: causes.map((c) => causeText(c)).join('; '), causes, ...this.states() });
           return;
         }
         // /proc names every timer kind but the delayed ACK (procTimerKind in src/core/timers.ts),
         // so a due timer that no socket shows is the delayed-ACK timer.
         const text = e.timers.map((k) => TIMER_WORDS[k] ?? k).join(', ') || 'delayed-ACK timer';
-        this.steps.push({ kind: 'timer', at: e.at, side, text, ...this.states() });
+        this.steps.push({ kind: 'timer', at: e.at, host: side, text, ...this.states() });
         return;
       }
       case 'action':

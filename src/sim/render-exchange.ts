@@ -61,8 +61,9 @@ export function renderExchange(r: ExchangeResult, o: RenderOptions): string {
   const mid = Math.max(44, ...texts.map((x) => x.length + 8));
   const timeW = Math.max(8, ...r.steps.map((s) => fmtTime(s.at).length));
   const out: string[] = [];
-  const nameA = localName(r.names.A, L);
-  const nameB = localName(r.names.B, L);
+  const [left, right] = r.hosts;
+  const nameA = localName(left.label, L);
+  const nameB = localName(right.label, L);
   out.push(`${padStartW(t(WORDS.time, L), timeW)}  ${padEndW(nameA, STATE_W + 2 + mid + 2)}${nameB}`);
   out.push(`${''.padStart(timeW)}  ${'-'.repeat(STATE_W + mid + STATE_W + 4)}`);
   let lastA = '';
@@ -73,16 +74,18 @@ export function renderExchange(r: ExchangeResult, o: RenderOptions): string {
       out.push(`${time}  ${''.padEnd(STATE_W)}  # ${t(s.text, L)}`);
       return;
     }
-    const a = s.stateA !== lastA ? s.stateA : '';
-    const b = s.stateB !== lastB ? s.stateB : '';
-    lastA = s.stateA;
-    lastB = s.stateB;
-    out.push(`${time}  ${a.padEnd(STATE_W)}  ${middle(s, texts[i], mid, L)}  ${b}`.trimEnd());
+    const stateA = s.states[left.name] ?? '-';
+    const stateB = s.states[right.name] ?? '-';
+    const a = stateA !== lastA ? stateA : '';
+    const b = stateB !== lastB ? stateB : '';
+    lastA = stateA;
+    lastB = stateB;
+    out.push(`${time}  ${a.padEnd(STATE_W)}  ${middle(s, texts[i], mid, L, left.name)}  ${b}`.trimEnd());
   });
   out.push('', `${t(o.absolute ? WORDS.absolute : WORDS.relative, L)}`, '', t(WORDS.timeline, L));
-  for (const side of ['A', 'B'] as const) {
-    out.push(`  ${side === 'A' ? nameA : nameB}`);
-    for (const c of r.timeline.filter((x) => x.side === side)) {
+  for (const h of r.hosts) {
+    out.push(`  ${h === left ? nameA : nameB}`);
+    for (const c of r.timeline.filter((x) => x.host === h.name)) {
       out.push(`    ${fmtTime(c.at).padStart(timeW)}  ${`${c.from} -> ${c.to}`.padEnd(30)}  ${causeText(c.cause, L)}`);
     }
   }
@@ -108,15 +111,15 @@ function middleText(s: ExchangeStep, o: RenderOptions): string {
   }
 }
 
-function middle(s: ExchangeStep, text: string, w: number, L: Lang): string {
+/** The middle column; `left` names the host drawn on the left (its segments point right). */
+function middle(s: ExchangeStep, text: string, w: number, L: Lang, left: string): string {
   if (s.kind === 'segment') {
     if (s.dropped) {
       const body = `--- ${text} ---X ${t(WORDS.lost, L)}${s.why ? ` (${s.why})` : ''}`;
-      return s.from === 'A' ? body.padEnd(w) : `X--- ${text} --- ${t(WORDS.lost, L)}${s.why ? ` (${s.why})` : ''}`.padStart(w);
+      return s.from === left ? body.padEnd(w) : `X--- ${text} --- ${t(WORDS.lost, L)}${s.why ? ` (${s.why})` : ''}`.padStart(w);
     }
-    return s.from === 'A' ? `--- ${text} `.padEnd(w - 1, '-') + '>' : '<' + ` ${text} ---`.padStart(w - 1, '-');
+    return s.from === left ? `--- ${text} `.padEnd(w - 1, '-') + '>' : '<' + ` ${text} ---`.padStart(w - 1, '-');
   }
   if (s.kind === 'note') return ''.padEnd(w);
-  const side = s.side;
-  return side === 'A' ? text.padEnd(w) : text.padStart(w);
+  return s.host === left ? text.padEnd(w) : text.padStart(w);
 }

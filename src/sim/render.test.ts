@@ -7,16 +7,16 @@ import { renderExchange } from './render-exchange.js';
 import { renderLoad } from './render-load.js';
 
 const handshake: ExchangeResult = {
-  kind: 'exchange', scenario: 'handshake', names: { A: 'A client 10.0.0.1', B: 'B server 10.0.0.2' },
+  kind: 'exchange', scenario: 'handshake', hosts: [{ name: 'A', label: 'A client 10.0.0.1' }, { name: 'B', label: 'B server 10.0.0.2' }],
   steps: [
-    { kind: 'call', at: 0, side: 'B', text: 'listen(3, 128)', result: '0', stateA: '-', stateB: 'LISTEN' },
-    { kind: 'call', at: 0, side: 'A', text: 'connect(3, 10.0.0.2:80)', result: '-1 EINPROGRESS', stateA: 'SYN-SENT', stateB: 'LISTEN' },
-    { kind: 'segment', at: 50, from: 'A', text: 'SYN seq=0', textAbsolute: 'SYN seq=1000', stateA: 'SYN-SENT', stateB: 'SYN-RECEIVED' },
-    { kind: 'segment', at: 100, from: 'B', text: 'SYN+ACK seq=0 ack=1', textAbsolute: 'SYN+ACK seq=5000 ack=1001', stateA: 'ESTABLISHED', stateB: 'SYN-RECEIVED' },
-    { kind: 'segment', at: 100, from: 'A', text: 'ACK ack=1', dropped: true, why: 'drop rule', stateA: 'ESTABLISHED', stateB: 'SYN-RECEIVED' },
+    { kind: 'call', at: 0, host: 'B', text: 'listen(3, 128)', result: '0', states: { A: '-', B: 'LISTEN' } },
+    { kind: 'call', at: 0, host: 'A', text: 'connect(3, 10.0.0.2:80)', result: '-1 EINPROGRESS', states: { A: 'SYN-SENT', B: 'LISTEN' } },
+    { kind: 'segment', at: 50, from: 'A', text: 'SYN seq=0', textAbsolute: 'SYN seq=1000', states: { A: 'SYN-SENT', B: 'SYN-RECEIVED' } },
+    { kind: 'segment', at: 100, from: 'B', text: 'SYN+ACK seq=0 ack=1', textAbsolute: 'SYN+ACK seq=5000 ack=1001', states: { A: 'ESTABLISHED', B: 'SYN-RECEIVED' } },
+    { kind: 'segment', at: 100, from: 'A', text: 'ACK ack=1', dropped: true, why: 'drop rule', states: { A: 'ESTABLISHED', B: 'SYN-RECEIVED' } },
     { kind: 'note', at: 100, text: { en: 'the final ACK is lost', zh: '最后的 ACK 丢失' } },
   ],
-  timeline: [{ at: 0, side: 'A', from: 'CLOSED', to: 'SYN-SENT', cause: 'connect' }],
+  timeline: [{ at: 0, host: 'A', from: 'CLOSED', to: 'SYN-SENT', cause: 'connect' }],
   conclusion: { en: 'B waits in SYN-RECEIVED', zh: 'B 停在 SYN-RECEIVED' },
 };
 

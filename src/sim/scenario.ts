@@ -5,6 +5,7 @@
 import type { Text } from '../i18n/lang.js';
 import type { TcpState } from '../model/states.js';
 import type { CauseId } from '../core/transitions.js';
+import type { Millis } from '../core/time.js';
 
 export type Profile = 'linux' | 'bsd' | 'windows';
 
@@ -23,32 +24,40 @@ export interface ScenarioOptions {
   profile: Profile;
 }
 
+/** Each host's state after a row, keyed by host name ('-' before it has a socket). */
+export type HostStates = Record<string, TcpState | '-'>;
+
+/** A host of an exchange: its name in the network and the label over its column. */
+export interface ExchangeHost { name: string; label: string }
+
 /** One row of a sequence diagram: a segment crossing, a user call, a timer, or a note. */
 export type ExchangeStep =
   | {
-    kind: 'segment'; at: number; from: 'A' | 'B'; text: string; dropped?: boolean; duplicated?: boolean; stateA: TcpState | '-'; stateB: TcpState | '-';
+    /** `from`: the sending host's name. */
+    kind: 'segment'; at: Millis; from: string; text: string; dropped?: boolean; duplicated?: boolean; states: HostStates;
     /** The same segment with raw sequence numbers (`text` is relative to each side's ISN, as Wireshark shows). */
     textAbsolute?: string;
     /** When it was sent, for a segment that spent time on the link (ms). */
-    sentAt?: number;
+    sentAt?: Millis;
     /** Why a dropped segment was lost ("drop rule", "link down", "random loss"). */
     why?: string;
   }
-  | { kind: 'call'; at: number; side: 'A' | 'B'; text: string; result?: string; stateA: TcpState | '-'; stateB: TcpState | '-' }
+  | { kind: 'call'; at: Millis; host: string; text: string; result?: string; states: HostStates }
   | {
-    kind: 'timer'; at: number; side: 'A' | 'B'; text: string; stateA: TcpState | '-'; stateB: TcpState | '-';
+    kind: 'timer'; at: Millis; host: string; text: string; states: HostStates;
     /** The state changes the timer caused (`text` has their English words). */
     causes?: CauseId[];
   }
-  | { kind: 'note'; at: number; text: Text };
+  | { kind: 'note'; at: Millis; text: Text };
 
 export interface ExchangeResult {
   kind: 'exchange';
   scenario: string;
-  names: { A: string; B: string };
+  /** The two hosts, left and right in the diagram. */
+  hosts: [ExchangeHost, ExchangeHost];
   steps: ExchangeStep[];
-  /** Each side's state changes with their causes, for `--json` and timelines. */
-  timeline: Array<{ at: number; side: 'A' | 'B'; from: TcpState; to: TcpState; cause: CauseId }>;
+  /** Each host's state changes with their causes, for `--json` and timelines. */
+  timeline: Array<{ at: Millis; host: string; from: TcpState; to: TcpState; cause: CauseId }>;
   /** What the run shows, in words, checked against the run (e.g. "B stays in CLOSE-WAIT"). */
   conclusion: Text;
   /** The facts the conclusion rests on, each checked against this run (false: the run disagrees). */

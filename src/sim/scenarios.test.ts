@@ -24,7 +24,7 @@ function segs(r: ExchangeResult): string[] {
 }
 
 function dwell(r: ExchangeResult, side: 'A' | 'B', state: string): number | undefined {
-  const tl = r.timeline.filter((c) => c.side === side);
+  const tl = r.timeline.filter((c) => c.host === side);
   const i = tl.findIndex((c) => c.to === state);
   const out = tl.slice(i + 1).find((c) => c.from === state);
   return i >= 0 && out ? out.at - tl[i].at : undefined;

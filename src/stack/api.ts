@@ -11,6 +11,7 @@
 //   `nextDeadline()` and call `handleTimeout(now)` no later than that.
 import type { Errno, SysError } from '../core/errno.js';
 import type { Segment } from '../core/segment.js';
+import type { Millis } from '../core/time.js';
 import type { TcpConfig } from '../core/config.js';
 import type { CauseId } from '../core/transitions.js';
 import type { TcpState } from '../model/states.js';
@@ -43,7 +44,7 @@ export interface AcceptResult { fd: number; addr: string; port: number }
 
 /** One state change of one connection, for timelines and sequence diagrams. */
 export interface StateChange {
-  at: number;
+  at: Millis;
   /** The fd while the application holds one; undefined for an orphan or a request socket. */
   fd?: number;
   local: { addr: string; port: number };
@@ -75,7 +76,7 @@ export interface SocketApi {
    * 0 either way; on timeout no RST is sent and the orphan goes on. The wait is not a host
    * deadline: a caller that blocks wakes itself at the returned time. Optional (additive).
    */
-  closeWaitUntil?(fd: number): number | undefined;
+  closeWaitUntil?(fd: number): Millis | undefined;
   setsockopt(fd: number, name: SockOptName, value: SockOptValue): 0 | SysError;
   getsockopt(fd: number, name: SockOptName): SockOptValue | SysError;
   setNonBlocking(fd: number, on: boolean): 0 | SysError;
@@ -88,11 +89,11 @@ export interface SocketApi {
 
   // ---- sans-IO plumbing ----
   /** The time now; every call above acts at the time of the last advance. */
-  advance(now: number): void;
-  handleSegment(seg: Segment, now: number): void;
-  handleTimeout(now: number): void;
+  advance(now: Millis): void;
+  handleSegment(seg: Segment, now: Millis): void;
+  handleTimeout(now: Millis): void;
   pollTransmit(): Segment | undefined;
-  nextDeadline(): number | undefined;
+  nextDeadline(): Millis | undefined;
   /**
    * Optional: the local device, asked for each segment as it leaves; false = dropped before the
    * wire (a full qdisc), and the TCP is told, as Linux's tcp_transmit_skb is. undefined = no drops.

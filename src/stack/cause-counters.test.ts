@@ -1,7 +1,7 @@
 // The host's tcp_close / orphan counters follow the cause of each state change.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { establishedPair } from './pair-harness.js';
+import { establishedPair } from '../sim/testing/host-pair.js';
 
 test('close() with unread data → TCPAbortOnClose; SO_LINGER {on, 0} → TCPAbortOnData (tcp_close)', () => {
   const a = establishedPair();

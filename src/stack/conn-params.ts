@@ -4,7 +4,7 @@
 import { canonical } from './addr.js';
 import type { ConnectionParams } from './engine.js';
 import type { HostState } from './host-state.js';
-import { hash32 } from './random.js';
+import { hash32 } from '../core/random.js';
 import { seq, type Seq } from '../core/seq.js';
 
 export function connParams(h: HostState, laddr: string, lport: number, raddr: string, rport: number, options: ConnectionParams['options'], isn?: Seq): ConnectionParams {

@@ -13,7 +13,7 @@ import { addConn, freeEntry } from './established.js';
 import type { DestIndex, HostState } from './host-state.js';
 import { reclass } from './limits.js';
 import type { TupleCheck } from './ports.js';
-import { hash32 } from './random.js';
+import { hash32 } from '../core/random.js';
 import { service } from './service.js';
 import { isLocal, sockOf, takeError } from './socket-calls.js';
 import { Entry, type Sock } from './sockets.js';

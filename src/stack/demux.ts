@@ -8,7 +8,7 @@ import { addrMatches, isWildcard, tupleKey } from './addr.js';
 import { count } from './counters.js';
 import type { HostState } from './host-state.js';
 import { listenerInput, requestInput } from './passive-open.js';
-import { hash32 } from './random.js';
+import { hash32 } from '../core/random.js';
 import { service } from './service.js';
 import type { Listener } from './sockets.js';
 import { hasTimestamp } from './syncookie.js';

@@ -3,7 +3,7 @@
 // afterwards, and ends when our FIN is ACKed, the connection ends, or the deadline passes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { establishedPair } from './pair-harness.js';
+import { establishedPair } from '../sim/testing/host-pair.js';
 
 const C = '10.0.0.1';
 

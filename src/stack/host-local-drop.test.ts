@@ -7,7 +7,7 @@ import { defaultConfig } from '../core/config.js';
 import { isSysError } from '../core/errno.js';
 import type { Segment } from '../core/segment.js';
 import { Host } from './host.js';
-import { establishedPair } from './pair-harness.js';
+import { establishedPair } from '../sim/testing/host-pair.js';
 
 const C = '10.0.0.1';
 const S = '10.0.0.2';

@@ -11,19 +11,19 @@ import { NO_FLAGS } from '../core/segment.js';
 import { seq, seqAdd } from '../core/seq.js';
 import { Connection, TimeWaitSock } from './engine.js';
 import { Host, hostState } from './host.js';
-import { Pair } from './pair-harness.js';
+import { HostPair } from '../sim/testing/host-pair.js';
 
 const C = '10.0.0.1';
 const S = '10.0.0.2';
 
-function hosts(mini: boolean, tune: (c: TcpConfig) => void = () => {}, tuneServer = tune): { client: Host; server: Host; pair: Pair } {
+function hosts(mini: boolean, tune: (c: TcpConfig) => void = () => {}, tuneServer = tune): { client: Host; server: Host; pair: HostPair } {
   const cc = defaultConfig();
   const sc = defaultConfig();
   tune(cc);
   tuneServer(sc);
   const client = new Host({ addrs: [C], config: cc, seed: 1, hostname: 'client', timeWaitMinisockets: mini });
   const server = new Host({ addrs: [S], config: sc, seed: 2, hostname: 'server', timeWaitMinisockets: mini });
-  return { client, server, pair: new Pair(0.05, client, server) };
+  return { client, server, pair: new HostPair(0.05, client, server) };
 }
 
 /** What the 4-tuple table holds in TIME-WAIT: minisockets and full connections. */
@@ -38,7 +38,7 @@ function held(h: Host): { mini: number; full: number } {
   return { mini, full };
 }
 
-function open(client: Host, server: Host, pair: Pair, lfd: number): { c: number; s: number } {
+function open(client: Host, server: Host, pair: HostPair, lfd: number): { c: number; s: number } {
   const c = client.socket('ipv4') as number;
   const r = client.connect(c, S, 80);
   assert.ok(isSysError(r) && r.errno === 'EINPROGRESS', `connect: ${JSON.stringify(r)}`);
@@ -135,7 +135,7 @@ function scenario(mini: boolean): { observed: unknown; client: Host; server: Hos
   return {
     observed: {
       wire: pair.log.map((l) => [l.at, l.seg]),
-      changes: [client.drainStateChanges(), server.drainStateChanges()],
+      changes: [pair.stateChanges(client), pair.stateChanges(server)],
       views,
       counters: [client.counters(), server.counters()],
       deadlines: [client.nextDeadline(), server.nextDeadline()],

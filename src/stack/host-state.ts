@@ -17,7 +17,7 @@ import type { TransmitFilter } from './engine.js';
 import { FdTable } from './fd-table.js';
 import { PortTable } from './ports.js';
 import { applyProfile, type ProfileName } from './profiles.js';
-import { Rng } from './random.js';
+import { Rng } from '../core/random.js';
 import type { Entry, EntryClass, Listener, Sock } from './sockets.js';
 
 export interface HostOptions {

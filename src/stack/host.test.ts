@@ -3,19 +3,19 @@ import assert from 'node:assert/strict';
 import { defaultConfig, type TcpConfig } from '../core/config.js';
 import { isSysError } from '../core/errno.js';
 import { Host } from './host.js';
-import { Pair } from './pair-harness.js';
+import { HostPair } from '../sim/testing/host-pair.js';
 
 const C = '10.0.0.1';
 const S = '10.0.0.2';
 
-function hosts(tune: (c: TcpConfig) => void = () => {}): { client: Host; server: Host; pair: Pair } {
+function hosts(tune: (c: TcpConfig) => void = () => {}): { client: Host; server: Host; pair: HostPair } {
   const cc = defaultConfig();
   const sc = defaultConfig();
   tune(cc);
   tune(sc);
   const client = new Host({ addrs: [C], config: cc, seed: 1, hostname: 'client' });
   const server = new Host({ addrs: [S], config: sc, seed: 2, hostname: 'server' });
-  return { client, server, pair: new Pair(0.05, client, server) };
+  return { client, server, pair: new HostPair(0.05, client, server) };
 }
 
 function listen(server: Host, port: number, backlog: number): number {
@@ -71,7 +71,7 @@ test('SYN to a port with no listener → RST; connect fails, SO_ERROR = ECONNREF
 });
 
 /** Open and client-close `n` connections to S:80, all within a few ms; returns the fds' errors. */
-function churn(client: Host, server: Host, pair: Pair, lfd: number, n: number): number {
+function churn(client: Host, server: Host, pair: HostPair, lfd: number, n: number): number {
   let ok = 0;
   for (let i = 0; i < n; i++) {
     const fd = client.socket('ipv4') as number;
@@ -350,7 +350,7 @@ test('profiles: Windows keeps TIME-WAIT 240 s, Linux 60 s', () => {
   for (const [profile, ms] of [['linux', 60_000], ['windows', 240_000]] as const) {
     const client = new Host({ addrs: [C], profile, seed: 1 });
     const server = new Host({ addrs: [S], profile, seed: 2 });
-    const pair = new Pair(0.05, client, server);
+    const pair = new HostPair(0.05, client, server);
     const lfd = listen(server, 80, 16);
     churn(client, server, pair, lfd, 1);
     pair.run(ms - 100);

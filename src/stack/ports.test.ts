@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PortTable, type BindOwner } from './ports.js';
-import { Rng } from './random.js';
+import { Rng } from '../core/random.js';
 
 function owner(addr: string, port: number, o: Partial<{ reuseAddr: boolean; reusePort: boolean; listening: boolean; tw: boolean }> = {}): BindOwner {
   return {

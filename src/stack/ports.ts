@@ -15,7 +15,7 @@
 //   taken, TIME-WAIT included.
 // - bind(port 0) (inet_csk_find_open_port): the first port with no conflict, odd offsets first.
 import { addrOverlap } from './addr.js';
-import type { Rng } from './random.js';
+import type { Rng } from '../core/random.js';
 
 export interface BindOwner {
   addr: string;

@@ -4,7 +4,7 @@
 import { sysError, type SysError } from '../core/errno.js';
 import type { SockOptName, SockOptValue } from './api.js';
 import type { ConnectionParams } from './engine.js';
-import { ERRNO_NUMBER } from './errno-numbers.js';
+import { ERRNO_NUMBER } from '../core/errno.js';
 import type { HostState } from './host-state.js';
 import { service } from './service.js';
 import { sockOf, takeError } from './socket-calls.js';

@@ -8,7 +8,7 @@
 // timestamps, window scale and SACK ride in the low bits of the SYN-ACK's TSval.
 import type { Segment } from '../core/segment.js';
 import { canonical } from './addr.js';
-import { hash32 } from './random.js';
+import { hash32 } from '../core/random.js';
 
 /** msstab[] of syncookies.c (IPv4). */
 export const MSS_TABLE = [536, 1300, 1440, 1460] as const;

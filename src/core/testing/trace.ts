@@ -3,10 +3,10 @@
 //   t.send(0.01, '. 1:1(0) ack 1 win 257')       the peer's segment arrives at 10 ms
 //   t.recv(0.01, '. 1:1(0) ack 101')              exactly these segments left at that time, then nothing
 //   t.recvNothing(5)                              nothing leaves up to 5 s (timers fired on the way)
-// Times are seconds like packetdrill's; sequence numbers are relative to each side's ISN, which
-// the trace picks near 2^32 so every test crosses the wrap. Segments are written as packetdrill
-// writes them: flags, start:end(len), ack, optional win and <options> (checked only when written;
-// `<>` means "no options").
+// Times are seconds like packetdrill's, converted once in `advance` (the engine runs in ms);
+// sequence numbers are relative to each side's ISN, which the trace picks near 2^32 so every test
+// crosses the wrap. Segments are written as packetdrill writes them: flags, start:end(len), ack,
+// optional win and <options> (checked only when written; `<>` means "no options").
 import { Connection } from '../connection.js';
 import type { ConnectionParams, ConnectionEvent, SocketOptions } from '../connection.js';
 import type { Segment, TcpOption } from '../segment.js';
@@ -15,6 +15,7 @@ import type { Seq } from '../seq.js';
 import { seq, seqAdd, seqDiff } from '../seq.js';
 import type { TcpConfig } from '../config.js';
 import { defaultConfig } from '../config.js';
+import { secondsToMillis } from '../time.js';
 import type { TcpState } from '../../model/states.js';
 
 /** Chosen so that relative 0 sits just below the 2^32 wrap. */
@@ -104,9 +105,9 @@ export class Trace {
     return this.conn ?? fail('no connection yet');
   }
 
-  /** Move time to `t` (seconds), firing every due timer at its own deadline. */
+  /** Move time to `t` (seconds, as packetdrill writes it), firing every due timer at its own deadline. */
   advance(t: number): void {
-    const ms = t * 1000;
+    const ms = secondsToMillis(t);
     if (this.conn) {
       for (let guard = 0; guard < 100000; guard++) {
         const d = this.conn.nextDeadline();

@@ -18,7 +18,7 @@ export function establish(lab: Lab): Established {
 
 /** How long `side` spent in `state` the first time it entered it (ms), if it left it. */
 export function dwell(lab: Lab, side: 'A' | 'B', state: Parameters<Lab['when']>[1]): number | undefined {
-  const tl = lab.rec.timeline.filter((c) => c.side === side);
+  const tl = lab.rec.timeline.filter((c) => c.host === side);
   const i = tl.findIndex((c) => c.to === state);
   if (i < 0) return undefined;
   const out = tl.slice(i + 1).find((c) => c.from === state);

@@ -1,13 +1,12 @@
 // What the load scenarios share: building the hosts from `--set`/`--profile`, the per-second
 // sample, and small helpers. Each scenario file holds only its application behaviour.
 import type { TcpConfig } from '../../core/config.js';
-import { isSysError } from '../../core/errno.js';
+import { errnoName, isSysError } from '../../core/errno.js';
 import type { LoadSample, ScenarioOptions, ScenarioParam } from '../scenario.js';
 import type { Text } from '../../i18n/lang.js';
 import { Host } from '../../stack/host.js';
 import { configFrom, paramsFrom, ScenarioInputError, type ParamValues } from '../exchange-kit.js';
 import { LoadWire } from './wire.js';
-import { ERRNO_NAME } from './errno-name.js';
 
 export { ScenarioInputError };
 
@@ -73,7 +72,7 @@ export function startConnect(h: Host, addr: string, port: number, errors: Tally)
 /** The pending error of a socket by name (getsockopt SO_ERROR), or undefined when there is none. */
 export function soErrorName(h: Host, fd: number): string | undefined {
   const e = h.getsockopt(fd, 'SO_ERROR');
-  return typeof e === 'number' && e !== 0 ? (ERRNO_NAME[e] ?? `errno ${e}`) : undefined;
+  return typeof e === 'number' && e !== 0 ? (errnoName(e) ?? `errno ${e}`) : undefined;
 }
 
 /** A whole number parameter within bounds, or a clear error naming it. */

@@ -5,7 +5,7 @@
 // tcp_keepalive_time + tcp_keepalive_probes × tcp_keepalive_intvl (7200 + 9×75 s = 2 h 11 min 15 s
 // by default) but keeps the live idle ones; an idle timeout in the application (Tomcat's
 // keepAliveTimeout / connectionTimeout) closes both.
-import { isSysError } from '../../core/errno.js';
+import { errnoName, isSysError } from '../../core/errno.js';
 import type { Host } from '../../stack/host.js';
 import type { LoadResult, LoadSample, Scenario, ScenarioOptions, ScenarioParam } from '../scenario.js';
 import { both, DELAY_PARAM, intParam, listenOn, newHost, setup, Tally, takeSample } from './common.js';
@@ -79,7 +79,7 @@ export function runIdleKeepalive(opts: ScenarioOptions, observe?: (hosts: Record
     }
     if (c.fd !== undefined && sOpen.get(c.fd) === c.remote.port && c.to === 'CLOSED') {
       const e = server.getsockopt(c.fd, 'SO_ERROR');
-      if (typeof e === 'number' && e !== 0) errors.add(e === 110 ? 'server:ETIMEDOUT' : `server:errno ${e}`);
+      if (typeof e === 'number' && e !== 0) errors.add(errnoName(e) === 'ETIMEDOUT' ? 'server:ETIMEDOUT' : `server:errno ${e}`);
       sOpen.delete(c.fd);
       server.close(c.fd);
     }

@@ -12,7 +12,7 @@ import { isSysError } from '../../core/errno.js';
 import type { StateChange } from '../../stack/api.js';
 import type { Host } from '../../stack/host.js';
 import type { LoadResult, LoadSample, Scenario, ScenarioOptions, ScenarioParam } from '../scenario.js';
-import { ERRNO_NAME } from './errno-name.js';
+import { errnoName } from '../../core/errno.js';
 import { both, choiceParam, clientServer, DELAY_PARAM, fmtS, intParam, listenOn, setup, Tally, takeSample } from './common.js';
 
 const CLIENT = '10.0.0.1';
@@ -101,7 +101,7 @@ export function runShortConnections(opts: ScenarioOptions, observe?: (hosts: Rec
       if (closer === 'client') cClose(fd);
     } else if (c.from === 'SYN-SENT' && c.to === 'CLOSED') {
       const e = client.getsockopt(fd, 'SO_ERROR');
-      fail(typeof e === 'number' ? (ERRNO_NAME[e] ?? `errno ${e}`) : 'ECONNABORTED');
+      fail(typeof e === 'number' ? (errnoName(e) ?? `errno ${e}`) : 'ECONNABORTED');
       cClose(fd);
     } else if (c.to === 'CLOSE-WAIT' || c.to === 'CLOSED') {
       cClose(fd);

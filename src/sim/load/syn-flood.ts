@@ -7,7 +7,7 @@ import { NO_FLAGS, type Segment } from '../../core/segment.js';
 import { seq } from '../../core/seq.js';
 import type { Host } from '../../stack/host.js';
 import type { LoadResult, LoadSample, Scenario, ScenarioOptions, ScenarioParam } from '../scenario.js';
-import { Rng } from '../../stack/random.js';
+import { Rng } from '../../core/random.js';
 import { both, clientServer, DELAY_PARAM, intParam, listenOn, setup, soErrorName, startConnect, Tally, takeSample } from './common.js';
 
 const CLIENT = '10.0.0.1';

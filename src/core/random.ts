@@ -1,7 +1,8 @@
-// A small seeded PRNG and hash for the host's choices that Linux makes at random: initial sequence
-// numbers, timestamp offsets, the ephemeral-port perturbation table, the SYN-cookie secret.
-// Deterministic by construction (a seed in, the same run out); the pure layers never call
-// Math.random (eslint.config.js).
+// The one seeded random generator of every pure layer: the host's choices that Linux makes at
+// random (initial sequence numbers, timestamp offsets, the ephemeral-port perturbation table, the
+// SYN-cookie secret), the lab's random losses, the spoofed sources of a SYN flood, the tests'
+// lossy links. Deterministic by construction: a seed in, the same run out on every machine. The
+// pure layers never call Math.random (eslint.config.js).
 
 /** splitmix32 (Vigna's splitmix64 folded to 32 bits): fast, full-period, good enough for a simulator. */
 export class Rng {
@@ -20,6 +21,10 @@ export class Rng {
   /** Uniform in [0, n): Linux's get_random_u32_below(). */
   below(n: number): number {
     return n <= 1 ? 0 : this.u32() % n;
+  }
+  /** Uniform in [0, 1): "does this 1 % loss take this segment?". */
+  float(): number {
+    return this.u32() / 4294967296;
   }
 }
 

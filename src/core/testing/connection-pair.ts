@@ -1,31 +1,33 @@
-// Two connections joined by a lossy, reordering, duplicating link on virtual time: quinn's `Pair`
-// for the engine's own tests. Loss is data (a seeded generator), `run` is bounded so a livelock
-// fails the test instead of hanging it.
+// Two bare connections joined by a lossy, reordering, duplicating link on virtual time: quinn's
+// `Pair` for the engine's own tests, below the host layer (the lab's Network drives whole hosts).
+// It shares the drivers' one event queue (core/event-queue.ts: time, then insertion order), the
+// one time unit (ms) and the one seeded generator (core/random.ts). Loss is data; `run` is
+// bounded so a livelock fails the test instead of hanging it.
 import { Connection } from '../connection.js';
+import { EventQueue } from '../event-queue.js';
+import { Rng } from '../random.js';
+import type { Millis } from '../time.js';
 import type { Segment } from '../segment.js';
 import { seq } from '../seq.js';
 import type { TcpConfig } from '../config.js';
 import { defaultConfig } from '../config.js';
 
-export interface LinkKnobs { loss: number; dup: number; reorderMs: number; delayMs: number }
+export interface LinkKnobs { loss: number; dup: number; reorderMs: Millis; delayMs: Millis }
 
-export function lcg(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
+/** Uniform numbers in [0, 1) from the shared generator, for tests that draw their own choices too. */
+export function uniform(seed: number): () => number {
+  const rng = new Rng(seed);
+  return () => rng.float();
 }
 
-interface InFlight { at: number; seg: Segment; to: 'a' | 'b'; order: number }
+interface InFlight { seg: Segment; to: 'a' | 'b' }
 
-export class Pair {
-  now = 0;
+export class ConnectionPair {
+  now: Millis = 0;
   a: Connection;
   b: Connection | undefined;
   readonly config: TcpConfig = defaultConfig();
-  private flight: InFlight[] = [];
-  private order = 0;
+  private flight = new EventQueue<InFlight>();
   readonly received: { a: number[]; b: number[] } = { a: [], b: [] };
   segments = 0;
 
@@ -43,7 +45,7 @@ export class Pair {
     const copies = this.rnd() < this.link.dup ? 2 : 1;
     for (let i = 0; i < copies; i++) {
       const at = this.now + this.link.delayMs + this.rnd() * this.link.reorderMs;
-      this.flight.push({ at, seg, to, order: this.order++ });
+      this.flight.push(at, { seg, to });
     }
   }
 
@@ -66,17 +68,16 @@ export class Pair {
   }
 
   /** Advance to `until`, delivering segments and firing timers in time order. */
-  run(until: number, maxSteps = 200000): void {
+  run(until: Millis, maxSteps = 200000): void {
     for (let step = 0; step < maxSteps; step++) {
-      this.flight.sort((x, y) => x.at - y.at || x.order - y.order);
-      const nextSeg = this.flight[0]?.at ?? Infinity;
+      const nextSeg = this.flight.peekTime() ?? Infinity;
       const da = this.a.nextDeadline() ?? Infinity;
       const db = this.b?.nextDeadline() ?? Infinity;
       const next = Math.min(nextSeg, da, db);
       if (next > until) { this.now = until; return; }
       this.now = Math.max(this.now, next);
       if (nextSeg === next) {
-        const f = this.flight.shift() as InFlight;
+        const f = (this.flight.pop() as { item: InFlight }).item;
         this.segments++;
         if (f.to === 'b') {
           if (!this.b && f.seg.flags.syn && !f.seg.flags.ack) {
