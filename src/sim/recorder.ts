@@ -11,13 +11,20 @@ import { causeText } from '../core/transitions.js';
 import type { StateChange } from '../stack/api.js';
 import type { TcpState } from '../model/states.js';
 import type { Text } from '../i18n/lang.js';
+import type { SocketTimerKind } from '../model/timers.js';
 import type { ExchangeResult, ExchangeStep, HostStates } from './scenario.js';
 import type { NetEvent } from './network.js';
 import { SeqBases } from './segment-text.js';
 
-const TIMER_WORDS: Record<string, string> = {
-  on: 'retransmission timer', keepalive: 'keepalive timer', timewait: 'TIME-WAIT timer',
-  persist: 'zero-window probe timer', 'loss-probe': 'tail loss probe timer', off: 'timer',
+/** A due timer's name in words; `delayed-ack` is the one /proc never shows. */
+export const TIMER_TEXT: Readonly<Record<SocketTimerKind | 'delayed-ack', Text>> = {
+  on: { en: 'retransmission timer', zh: '重传定时器' },
+  keepalive: { en: 'keepalive timer', zh: '保活定时器' },
+  timewait: { en: 'TIME-WAIT timer', zh: 'TIME-WAIT 定时器' },
+  persist: { en: 'zero-window probe timer', zh: '零窗口探测定时器' },
+  'loss-probe': { en: 'tail loss probe timer', zh: '尾部丢包探测定时器' },
+  off: { en: 'timer', zh: '定时器' },
+  'delayed-ack': { en: 'delayed-ACK timer', zh: '延迟 ACK 定时器' },
 };
 
 class SideState {
@@ -106,8 +113,9 @@ export class Recorder {
         }
         // /proc names every timer kind but the delayed ACK (procTimerKind in src/core/timers.ts),
         // so a due timer that no socket shows is the delayed-ACK timer.
-        const text = e.timers.map((k) => TIMER_WORDS[k] ?? k).join(', ') || 'delayed-ACK timer';
-        this.steps.push({ kind: 'timer', at: e.at, host: side, text, ...this.states() });
+        const timers: Array<SocketTimerKind | 'delayed-ack'> = e.timers.length ? e.timers : ['delayed-ack'];
+        const text = timers.map((k) => TIMER_TEXT[k].en).join(', ');
+        this.steps.push({ kind: 'timer', at: e.at, host: side, text, timers, ...this.states() });
         return;
       }
       case 'action':

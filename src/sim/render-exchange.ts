@@ -6,6 +6,7 @@
 import { t, type Lang } from '../i18n/lang.js';
 import type { ExchangeResult, ExchangeStep } from './scenario.js';
 import { causeText } from '../core/transitions.js';
+import { TIMER_TEXT } from './recorder.js';
 
 export interface RenderOptions {
   lang: Lang;
@@ -105,7 +106,9 @@ function middleText(s: ExchangeStep, o: RenderOptions): string {
     case 'call':
       return s.result === undefined ? s.text : `${s.text} = ${s.result}`;
     case 'timer':
-      return `[${t(WORDS.timer, L)}] ${s.causes ? s.causes.map((c) => causeText(c, L)).join(L === 'zh' ? '；' : '; ') : s.text}`;
+      if (s.causes) return `[${t(WORDS.timer, L)}] ${s.causes.map((c) => causeText(c, L)).join(L === 'zh' ? '；' : '; ')}`;
+      if (s.timers) return `[${t(WORDS.timer, L)}] ${s.timers.map((k) => t(TIMER_TEXT[k], L)).join(L === 'zh' ? '、' : ', ')}`;
+      return `[${t(WORDS.timer, L)}] ${s.text}`;
     case 'note':
       return '';
   }

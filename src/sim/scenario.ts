@@ -4,6 +4,7 @@
 // (scenarios.ts), which includes the load scenarios from ./load/index.ts.
 import type { Text } from '../i18n/lang.js';
 import type { TcpState } from '../model/states.js';
+import type { SocketTimerKind } from '../model/timers.js';
 import type { CauseId } from '../core/transitions.js';
 import type { Millis } from '../core/time.js';
 
@@ -47,6 +48,8 @@ export type ExchangeStep =
     kind: 'timer'; at: Millis; host: string; text: string; states: HostStates;
     /** The state changes the timer caused (`text` has their English words). */
     causes?: CauseId[];
+    /** Or, when it changed no state, which timers fired (`text` has their English names). */
+    timers?: Array<SocketTimerKind | 'delayed-ack'>;
   }
   | { kind: 'note'; at: Millis; text: Text };
 
