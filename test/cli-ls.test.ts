@@ -56,3 +56,20 @@ test('bad filters → exit 2 with a message', async () => {
     assert.match(r.stderr, re);
   }
 });
+
+test('a listing of 150,000 sockets prints every row (no argument-count limit on a column width)', async () => {
+  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(path.join(tmpdir(), 'tcplens-ls-big-'));
+  try {
+    const rows = ['State Recv-Q Send-Q Local Address:Port Peer Address:Port'];
+    for (let i = 0; i < 150_000; i++) rows.push(`ESTAB 0 0 10.0.${i >> 16}.${(i >> 8) & 255}:${1024 + (i & 255)} 10.1.0.1:443`);
+    const file = path.join(dir, 'ss.txt');
+    writeFileSync(file, rows.join('\n') + '\n');
+    const r = runCli(['ls', '--input', file]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout.trimEnd().split('\n').length, 150_001);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

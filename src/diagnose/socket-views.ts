@@ -60,7 +60,9 @@ function pad(s: string, w: number, right: boolean): string {
 }
 
 function table(rows: string[][], right: (col: number) => boolean): string {
-  const w = rows[0].map((_, i) => Math.max(...rows.map((r) => displayWidth(r[i]))));
+  // A loop, not Math.max(...column): a listing of a busy host has more rows than a call can take arguments.
+  const w = rows[0].map(() => 0);
+  for (const r of rows) for (let i = 0; i < w.length; i++) w[i] = Math.max(w[i], displayWidth(r[i]));
   return rows.map((r) => r.map((c, i) => pad(c, w[i], right(i))).join('  ').trimEnd()).join('\n') + '\n';
 }
 

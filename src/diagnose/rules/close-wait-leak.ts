@@ -211,7 +211,7 @@ function checkCloseWait(s: HostSnapshot): FindingText[] {
     for (const g of groupBy(mine, (k) => (sideOf(k) === 'server' ? `L${k.localPort}` : `D${endpoint(k.remoteAddress, k.remotePort)}`)).values()) {
       const sev = severityOf(s, g, growing);
       if (sev) out.push(describe(s, sideOf, g, sev, sideOf(g[0]) === 'server' ? 'port' : 'destination', growing, isQueued));
-      else leftovers.push(...g);
+      else for (const x of g) leftovers.push(x);
     }
     const sev = leftovers.length ? severityOf(s, leftovers, growing) : undefined;
     if (sev) out.push(describe(s, sideOf, leftovers, sev, 'spread', growing, isQueued));

@@ -51,7 +51,7 @@ function checkIdle(s: HostSnapshot): FindingText[] {
     const side = sideOf(first);
     const { peers, distinct } = topPeers(socks, side === 'client', 5);
     const where = side === 'server' ? tx(`on port ${first.localPort}`, `在端口 ${first.localPort} 上`) : tx(`toward ${endpoint(first.remoteAddress, first.remotePort)}`, `连向 ${endpoint(first.remoteAddress, first.remotePort)}`);
-    const maxIdle = idles.length ? Math.max(...idles) : undefined;
+    const maxIdle = idles.length ? idles.reduce((a, b) => Math.max(a, b)) : undefined;
     const summary = severity === 'warning'
       ? join([tx(`${idleLong} ESTABLISHED connections idle ≥ 30 min with no keepalive`, `${idleLong} 个 ESTABLISHED 连接空闲 ≥ 30 分钟且没有保活`), where, tx('in', '，属于'), owner(o)])
       : join([tx(`${socks.length} ESTABLISHED connections without keepalive`, `${socks.length} 个没有保活的 ESTABLISHED 连接`), where, tx('in', '，属于'), owner(o)]);
