@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { ROOT } from './helpers/paths.js';
+import { ROOT, SHARED } from './helpers/paths.js';
 import { runCli } from './helpers/run-cli.js';
 
 const FIX = path.join(ROOT, 'test/fixtures/packetdrill');
@@ -45,4 +45,30 @@ test('--help', () => {
   const r = runCli(['packetdrill', '--help']);
   assert.equal(r.status, 0);
   assert.match(r.stdout, /usage: tcplens packetdrill/);
+});
+
+test("--tolerance_usecs / --tolerance_percent set the slack as packetdrill's flags do; a script's own option lines win", () => {
+  const early = fx('tolerance/one-ms-early.pkt');
+  assert.equal(runCli(['packetdrill', early]).status, 0);
+  const strict = runCli(['packetdrill', '--tolerance_usecs=0', '--tolerance_percent=0', early]);
+  assert.equal(strict.status, 1, strict.stdout);
+  assert.match(strict.stdout, /^FAIL .*one-ms-early\.pkt:\d+: /);
+  // zero-tolerance.pkt says --tolerance_usecs=0 itself: a generous flag does not loosen it.
+  assert.equal(runCli(['packetdrill', '--tolerance_usecs=5000', fx('runner-defects/zero-tolerance.pkt')]).status, 1);
+  const bad = runCli(['packetdrill', '--tolerance_usecs=-3', early]);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--tolerance_usecs needs a number of at least 0, got '-3'/);
+});
+
+test('a corpus script that Linux fails too is marked so under its FAIL line, from the suite record above it', () => {
+  const script = path.join(SHARED, 'conformance/packetdrill/gtests/net/tcp/ts_recent/invalid_ack.pkt');
+  const r = runCli(['packetdrill', script]);
+  assert.equal(r.status, 1);
+  const lines = r.stdout.trimEnd().split('\n');
+  assert.match(lines[0], /^FAIL /);
+  assert.match(lines[1], /^ {2}Linux 6\.18 fails this script too: /);
+  const json = JSON.parse(runCli(['packetdrill', '--json', script]).stdout) as Array<{ linux?: { pass: boolean; kernel: string } }>;
+  assert.deepEqual({ pass: json[0].linux?.pass, kernel: json[0].linux?.kernel }, { pass: false, kernel: '6.18' });
+  const zh = runCli(['packetdrill', '--lang', 'zh', script]).stdout;
+  assert.match(zh, /Linux 6\.18 运行此脚本同样失败/);
 });

@@ -26,6 +26,45 @@ export function parseManifest(text: string): ManifestRow[] {
   });
 }
 
+/** How the real kernel did on one script, as a suite's record (MANIFEST.tsv or UPSTREAM.tsv) says. */
+export interface LinuxVerdict {
+  pass: boolean;
+  /** The kernel the record was made on, e.g. "6.18". */
+  kernel: string;
+  /** Runs passed and the first failure, when the record has them. */
+  detail: string;
+}
+
+/**
+ * The per-script Linux results of a suite record, keyed by the script's path relative to the
+ * record's folder. Reads both layouts: the lifecycle corpus's MANIFEST.tsv (`linux_result`:
+ * "pass (ipv4, …; 5/5 runs)" or "fail …") and the whole suite's UPSTREAM.tsv (`linux_6.18`,
+ * `linux_runs_passed`, `linux_first_failure`). Unknown layouts give an empty map.
+ */
+export function linuxVerdicts(text: string): Map<string, LinuxVerdict> {
+  const out = new Map<string, LinuxVerdict>();
+  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
+  if (lines.length === 0) return out;
+  const head = lines[0].split('\t');
+  const file = head.indexOf('file');
+  const kernelCol = head.findIndex((h) => /^linux_\d+\.\d+$/.test(h));
+  const manifestCol = head.indexOf('linux_result');
+  if (file < 0 || (kernelCol < 0 && manifestCol < 0)) return out;
+  const runs = head.indexOf('linux_runs_passed');
+  const first = head.indexOf('linux_first_failure');
+  for (const l of lines.slice(1)) {
+    const c = l.split('\t');
+    if (kernelCol >= 0) {
+      const detail = [runs >= 0 && c[runs] ? `${c[runs]} runs passed` : '', first >= 0 ? (c[first] ?? '') : ''].filter((x) => x).join('; ');
+      out.set(c[file], { pass: (c[kernelCol] ?? '').startsWith('pass'), kernel: head[kernelCol].slice('linux_'.length), detail });
+    } else {
+      const r = c[manifestCol] ?? '';
+      out.set(c[file], { pass: /^pass/i.test(r), kernel: '6.18', detail: r.replace(/^(pass|fail)\s*/i, '') });
+    }
+  }
+  return out;
+}
+
 const basename = (file: string): string => file.slice(file.lastIndexOf('/') + 1);
 
 const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');

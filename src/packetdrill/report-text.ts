@@ -1,5 +1,6 @@
 // How a run reads to a person, in English and Chinese: one line per script, the first mismatch,
 // and with --verbose the engine's state timeline up to it.
+import type { LinuxVerdict } from './conformance-report.js';
 import { t, type Lang, type Text } from '../i18n/lang.js';
 import type { StateChange } from '../stack/api.js';
 import { causeText } from '../core/transitions.js';
@@ -17,6 +18,8 @@ const TXT = {
   noChanges: { en: '(no state changes)', zh: '（无状态变化）' },
   notes: { en: 'not checked / not modelled:', zh: '未检查 / 未建模：' },
   summary: { en: '{p} passed, {f} failed, {e} unreadable or unparsable', zh: '{p} 个通过，{f} 个失败，{e} 个无法读取或解析' },
+  linuxFailsToo: { en: 'Linux {k} fails this script too', zh: 'Linux {k} 运行此脚本同样失败' },
+  linuxFailsTooCount: { en: '{n} of the failures fail on Linux too', zh: '其中 {n} 个在 Linux 上同样失败' },
 } satisfies Record<string, Text>;
 
 export function resultLine(r: RunResult, lang: Lang): string {
@@ -47,8 +50,14 @@ export function notesText(notes: string[], lang: Lang): string {
   return [`  ${t(TXT.notes, lang)}`, ...notes.map((n) => `    - ${n}`)].join('\n');
 }
 
-export function summaryLine(pass: number, fail: number, errors: number, lang: Lang): string {
-  return t(TXT.summary, lang).replace('{p}', String(pass)).replace('{f}', String(fail)).replace('{e}', String(errors));
+export function summaryLine(pass: number, fail: number, errors: number, lang: Lang, failLinuxToo = 0): string {
+  const s = t(TXT.summary, lang).replace('{p}', String(pass)).replace('{f}', String(fail)).replace('{e}', String(errors));
+  return failLinuxToo ? `${s} (${t(TXT.linuxFailsTooCount, lang).replace('{n}', String(failLinuxToo))})` : s;
+}
+
+/** The line under a FAIL of a script the real kernel fails too, from the suite's own record of it. */
+export function linuxFailsTooLine(v: LinuxVerdict, lang: Lang): string {
+  return `  ${t(TXT.linuxFailsToo, lang).replace('{k}', v.kernel)}${v.detail ? `: ${v.detail}` : ''}`;
 }
 
 export function traceText(trace: TraceEntry[], lang: Lang): string {

@@ -37,6 +37,11 @@ export interface RunOptions {
   readInclude: ReadInclude;
   /** `-D NAME=value` symbols (FO cookies). */
   defines?: Record<string, string>;
+  /**
+   * packetdrill's command-line `--tolerance_usecs` / `--tolerance_percent`: the defaults a script's
+   * own option lines override, as packetdrill reads the script's options after its command line.
+   */
+  tolerance?: { usecs?: number; percent?: number };
 }
 
 export interface Mismatch {
@@ -128,9 +133,9 @@ class Run {
     this.addrs = addressesFor(opts.ipVersion);
     const o = script.options;
     // The parser has checked these are numbers (parse-script.ts NUMERIC_FLAGS); 0 means 0.
-    const toleranceUs = o.tolerance_usecs !== undefined ? Number(o.tolerance_usecs) : 4000;
+    const toleranceUs = o.tolerance_usecs !== undefined ? Number(o.tolerance_usecs) : opts.tolerance?.usecs ?? 4000;
     this.tolerance = microsToMillis(toleranceUs);
-    this.tolerancePercent = o.tolerance_percent !== undefined ? Number(o.tolerance_percent) : 12.5;
+    this.tolerancePercent = o.tolerance_percent !== undefined ? Number(o.tolerance_percent) : opts.tolerance?.percent ?? 12.5;
     this.match.toleranceUs = toleranceUs;
     this.match.tolerancePercent = this.tolerancePercent;
     if (o.tcp_ts_tick_usecs !== undefined) this.match.tsTickUs = Number(o.tcp_ts_tick_usecs);

@@ -8,8 +8,9 @@ import { formatParseError } from '../../packetdrill/ast.js';
 import { harnessDefines, IP_VERSIONS, type IpVersion } from '../../packetdrill/connection-map.js';
 import { makeDefaultHost } from '../../packetdrill/default-host.js';
 import { parseScript } from '../../packetdrill/parse-script.js';
-import { errorLine, notesText, resultLine, summaryLine, timelineText, traceText } from '../../packetdrill/report-text.js';
-import { runScript, type HostFactory, type RunResult } from '../../packetdrill/runner.js';
+import { errorLine, linuxFailsTooLine, notesText, resultLine, summaryLine, timelineText, traceText } from '../../packetdrill/report-text.js';
+import { runScript, type HostFactory, type RunOptions, type RunResult } from '../../packetdrill/runner.js';
+import { linuxVerdicts, type LinuxVerdict } from '../../packetdrill/conformance-report.js';
 import { pickLang, UsageError, type CliIO } from '../io.js';
 
 const HELP = `usage: tcplens packetdrill [options] PATH...
@@ -21,10 +22,16 @@ options:
   --ip_version V   ipv4 (default), ipv6 or ipv4-mapped-ipv6
   -D NAME=VALUE    define a symbol used by a script (TFO_COOKIE defaults to the Linux
                    selftests' value for the IP version)
+  --tolerance_usecs=N    timing slack in microseconds (default 4000), as packetdrill's own flag;
+                   a script's own --tolerance_usecs line still wins
+  --tolerance_percent=P  slack as a percentage of the time since the previous event (default 12.5)
   --verbose, -v    print the engine's state timeline, and every segment and call, up to the
                    end or the first mismatch
   --json           one JSON object per script, in an array
   --lang en|zh     language of the report
+
+A script that belongs to a suite with a record of how Linux ran it (MANIFEST.tsv or UPSTREAM.tsv
+in a folder above it) and fails on Linux too is marked so under its FAIL line.
 
 exit status: 0 every script passed, 1 a script failed, 2 unreadable or unparsable input
 `;
@@ -53,7 +60,7 @@ export function findScripts(paths: string[]): { files: string[]; missing: string
 }
 
 /** Read, parse and run one script; backtick includes are read relative to its folder. */
-export function runFile(file: string, ipVersion: IpVersion, defines: Record<string, string> = {}, makeHost: HostFactory = makeDefaultHost): ScriptOutcome {
+export function runFile(file: string, ipVersion: IpVersion, defines: Record<string, string> = {}, makeHost: HostFactory = makeDefaultHost, tolerance?: RunOptions['tolerance']): ScriptOutcome {
   let text: string;
   try {
     // Only regular files of sane size: /dev/zero or a FIFO would never end.
@@ -74,8 +81,40 @@ export function runFile(file: string, ipVersion: IpVersion, defines: Record<stri
       return st.isFile() && st.size <= MAX_SCRIPT_BYTES ? readFileSync(p, 'utf8') : undefined;
     } catch { return undefined; }
   };
-  const result = runScript(parsed.script, { ipVersion, makeHost, readInclude, defines: { ...harnessDefines(ipVersion), ...defines } });
+  const result = runScript(parsed.script, { ipVersion, makeHost, readInclude, defines: { ...harnessDefines(ipVersion), ...defines }, tolerance });
   return { kind: 'run', result };
+}
+
+const RECORDS = ['MANIFEST.tsv', 'UPSTREAM.tsv'];
+
+/**
+ * How Linux ran this script, from the nearest suite record in a folder above it (the record's
+ * paths are relative to its own folder), or undefined when no record names it.
+ */
+export function linuxVerdictFor(file: string, cache = new Map<string, Map<string, LinuxVerdict> | undefined>()): LinuxVerdict | undefined {
+  const abs = path.resolve(file);
+  for (let dir = path.dirname(abs), i = 0; i < 12; i++) {
+    for (const name of RECORDS) {
+      const rec = path.join(dir, name);
+      if (!cache.has(rec)) {
+        let map: Map<string, LinuxVerdict> | undefined;
+        try { if (statSync(rec).isFile()) map = linuxVerdicts(readFileSync(rec, 'utf8')); } catch { map = undefined; }
+        cache.set(rec, map);
+      }
+      const v = cache.get(rec)?.get(path.relative(dir, abs).split(path.sep).join('/'));
+      if (v) return v;
+    }
+    const up = path.dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  return undefined;
+}
+
+function toleranceFlag(name: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^(?:\d+(?:\.\d*)?|\.\d+)$/.test(v)) throw new UsageError(`--${name} needs a number of at least 0, got '${v}'`);
+  return Number(v);
 }
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
@@ -86,6 +125,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       ip_version: { type: 'string' },
       'ip-version': { type: 'string' },
       D: { type: 'string', short: 'D', multiple: true },
+      tolerance_usecs: { type: 'string' },
+      'tolerance-usecs': { type: 'string' },
+      tolerance_percent: { type: 'string' },
+      'tolerance-percent': { type: 'string' },
       verbose: { type: 'boolean', short: 'v' },
       json: { type: 'boolean' },
       lang: { type: 'string' },
@@ -104,21 +147,31 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     defines[d.slice(0, eq)] = d.slice(eq + 1);
   }
 
+  const tolerance = {
+    usecs: toleranceFlag('tolerance_usecs', values.tolerance_usecs ?? values['tolerance-usecs']),
+    percent: toleranceFlag('tolerance_percent', values.tolerance_percent ?? values['tolerance-percent']),
+  };
+  if (tolerance.usecs !== undefined && !Number.isInteger(tolerance.usecs)) throw new UsageError(`--tolerance_usecs needs a whole number of microseconds, got '${tolerance.usecs}'`);
   const { files, missing } = findScripts(positionals);
   const outcomes: ScriptOutcome[] = missing.map((file) => ({ kind: 'error', file, message: 'no such file or folder' }));
   if (files.length === 0 && missing.length === 0) outcomes.push({ kind: 'error', file: positionals.join(' '), message: 'no .pkt scripts found' });
-  for (const f of files) outcomes.push(runFile(f, ipv, defines));
+  for (const f of files) outcomes.push(runFile(f, ipv, defines, makeDefaultHost, tolerance));
+  const records = new Map<string, Map<string, LinuxVerdict> | undefined>();
+  const linux = (o: ScriptOutcome): LinuxVerdict | undefined => (o.kind === 'run' ? linuxVerdictFor(o.result.file, records) : undefined);
+  const failsOnLinuxToo = (o: ScriptOutcome): boolean => o.kind === 'run' && o.result.outcome === 'fail' && linux(o)?.pass === false;
 
   const pass = outcomes.filter((o) => o.kind === 'run' && o.result.outcome === 'pass').length;
   const fail = outcomes.filter((o) => o.kind === 'run' && o.result.outcome === 'fail').length;
   const errors = outcomes.filter((o) => o.kind === 'error').length;
   if (values.json) {
-    const rows = outcomes.map((o) => (o.kind === 'error' ? { file: o.file, outcome: 'error', error: o.message } : o.result));
+    const rows = outcomes.map((o) => (o.kind === 'error' ? { file: o.file, outcome: 'error', error: o.message } : { ...o.result, linux: linux(o) }));
     io.stdout(JSON.stringify(rows, null, 2) + '\n');
   } else {
     for (const o of outcomes) {
       if (o.kind === 'error') { io.stdout(errorLine(o.file, o.message, lang) + '\n'); continue; }
       io.stdout(resultLine(o.result, lang) + '\n');
+      const v = linux(o);
+      if (o.result.outcome === 'fail' && v && !v.pass) io.stdout(linuxFailsTooLine(v, lang) + '\n');
       if (values.verbose) {
         io.stdout(timelineText(o.result.timeline, lang) + '\n');
         io.stdout(traceText(o.result.trace, lang) + '\n');
@@ -126,7 +179,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         if (n) io.stdout(n + '\n');
       }
     }
-    if (outcomes.length > 1) io.stdout(summaryLine(pass, fail, errors, lang) + '\n');
+    if (outcomes.length > 1) io.stdout(summaryLine(pass, fail, errors, lang, outcomes.filter(failsOnLinuxToo).length) + '\n');
   }
   return errors > 0 ? 2 : fail > 0 ? 1 : 0;
 }
