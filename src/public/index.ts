@@ -333,6 +333,18 @@ export { mergeSamples } from '../diagnose/samples.js';
 // ── Diagnosis: rules over a HostSnapshot, the report, explanations of states ─────────────────────
 /** Runs every rule over a snapshot; findings in one language. */
 export { diagnose } from '../diagnose/diagnose.js';
+/** Pairs the sockets of several hosts by mirrored 4-tuples: which host's CLOSE-WAIT sits behind another's FIN-WAIT-2, half-open connections, handshakes a full accept queue drops. */
+export { pairHosts } from '../diagnose/pairing.js';
+/** Reads an address map `SEEN=REAL` (`198.51.100.7:443=10.0.0.5:8443`) for pairing through NAT or a load balancer. */
+export { parseAddressMapping } from '../diagnose/pairing.js';
+/** One host given to `pairHosts`: its name in the findings and its snapshot. */
+export type { PairedHost } from '../diagnose/pairing.js';
+/** What `pairHosts` found: matched connections, unmatched ends per host and state, findings. */
+export type { PairingReport } from '../diagnose/pairing.js';
+/** One pairing finding: the host to fix, the other, how many, port, owner, oldest age, words. */
+export type { PairingFinding } from '../diagnose/pairing.js';
+/** An address map entry: the endpoint one host sees → the endpoint the peer really has. */
+export type { AddressMapping } from '../diagnose/pairing.js';
 /** Findings with every message in every language. */
 export { diagnoseText } from '../diagnose/diagnose.js';
 /** The whole `tcplens doctor --json` report: summary, findings, missing evidence. */
