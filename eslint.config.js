@@ -7,12 +7,14 @@ const NODE_IO = ['node:*', 'fs', 'fs/*', 'net', 'child_process', 'os', 'path', '
 
 // Which layers each pure layer must not import (relative paths resolve into these folders).
 const ABOVE = {
-  'src/i18n': ['model', 'formats', 'core', 'stack', 'sim', 'packetdrill', 'diagnose', 'node', 'cli', 'public'],
-  'src/model': ['formats', 'core', 'stack', 'sim', 'packetdrill', 'diagnose', 'node', 'cli', 'public'],
+  'src/i18n': ['model', 'formats', 'core', 'pcap', 'stack', 'sim', 'packetdrill', 'diagnose', 'node', 'cli', 'public'],
+  'src/model': ['formats', 'core', 'pcap', 'stack', 'sim', 'packetdrill', 'diagnose', 'node', 'cli', 'public'],
   // The paste parsers read text into the vocabulary's types and nothing else: no engine, no rules.
-  'src/formats': ['core', 'stack', 'sim', 'packetdrill', 'diagnose', 'node', 'cli', 'public'],
-  'src/core': ['formats', 'stack', 'sim', 'packetdrill', 'diagnose', 'node', 'cli', 'public'],
-  'src/stack': ['formats', 'sim', 'packetdrill', 'diagnose', 'node', 'cli', 'public'],
+  'src/formats': ['core', 'pcap', 'stack', 'sim', 'packetdrill', 'diagnose', 'node', 'cli', 'public'],
+  'src/core': ['formats', 'pcap', 'stack', 'sim', 'packetdrill', 'diagnose', 'node', 'cli', 'public'],
+  // Capture files: segments to and from wire bytes (pcapng), on the engine's Segment type.
+  'src/pcap': ['formats', 'stack', 'sim', 'packetdrill', 'diagnose', 'node', 'cli', 'public'],
+  'src/stack': ['formats', 'pcap', 'sim', 'packetdrill', 'diagnose', 'node', 'cli', 'public'],
   'src/sim': ['formats', 'packetdrill', 'diagnose', 'node', 'cli', 'public'],
   'src/packetdrill': ['formats', 'diagnose', 'node', 'cli', 'public'],
   'src/diagnose': ['sim', 'packetdrill', 'node', 'cli', 'public'],

@@ -167,10 +167,11 @@ export class Lab {
   readonly B: Actor;
   readonly checks: Array<{ what: string; ok: boolean }> = [];
 
-  constructor(readonly config: TcpConfig, readonly params: ParamValues, seed: number, delayMs: number, profile: ProfileName = 'linux') {
+  constructor(readonly config: TcpConfig, readonly params: ParamValues, seed: number, delayMs: number, profile: ProfileName = 'linux', onWire?: ScenarioOptions['onWire']) {
     this.net = new Network({ seed, delayMs });
     this.rec = new Recorder();
     this.net.observe((e) => this.rec.on(e));
+    if (onWire) this.net.observe((e) => { if (e.kind === 'send') onWire({ at: e.at, host: e.from, seg: e.seg, states: this.rec.statesNow() }); }, ['send']);
     this.net.addHost('A', '10.0.0.1', createLabHost('10.0.0.1', config, seed * 2 + 1, { profile }));
     this.net.addHost('B', '10.0.0.2', createLabHost('10.0.0.2', config, seed * 2 + 2, { profile }));
     this.A = new Actor(this, 'A', '10.0.0.1');
@@ -294,7 +295,7 @@ export function exchange(def: ExchangeDef): Scenario {
       const loss = Number(p.loss);
       if (!(loss >= 0 && loss <= 1)) throw new ScenarioInputError(`--param loss=${p.loss}: needs a probability from 0 to 1`);
       if (!(Number(p.delay) >= 0)) throw new ScenarioInputError(`--param delay=${p.delay}: needs a delay of 0 ms or more`);
-      const lab = new Lab(config, p, opts.seed, Number(p.delay), opts.profile);
+      const lab = new Lab(config, p, opts.seed, Number(p.delay), opts.profile, opts.onWire);
       lab.net.both('A', 'B', (l) => { l.loss = loss; });
       for (const d of parseDropSpec(String(p.drop))) lab.net.link(d.side, d.side === 'A' ? 'B' : 'A').drop.push(d.rule);
       let conclusion: Text;

@@ -57,6 +57,11 @@ export class Recorder {
     return this.sides.has(host) ? host : undefined;
   }
 
+  /** Each host's state now, as the diagram's next row would show it. */
+  statesNow(): HostStates {
+    return this.states().states;
+  }
+
   private states(): { states: HostStates } {
     const states: HostStates = {};
     for (const [h, s] of this.sides) states[h] = s.shown;

@@ -7,6 +7,7 @@ import type { TcpState } from '../model/states.js';
 import type { SocketTimerKind } from '../model/timers.js';
 import type { CauseId } from '../core/transitions.js';
 import type { Millis } from '../core/time.js';
+import type { Segment } from '../core/segment.js';
 
 export type Profile = 'linux' | 'bsd' | 'windows';
 
@@ -23,6 +24,21 @@ export interface ScenarioOptions {
   params: Record<string, string>;
   seed: number;
   profile: Profile;
+  /**
+   * Hears every segment an exchange's hosts send, as a capture on the sender's interface would,
+   * with each host's state at that moment (for `sim --pcap`). Load scenarios do not call it.
+   */
+  onWire?: (p: WirePacket) => void;
+}
+
+/** One segment leaving a host in an exchange. */
+export interface WirePacket {
+  at: Millis;
+  /** The sending host's name. */
+  host: string;
+  seg: Segment;
+  /** Each host's state when it left. */
+  states: HostStates;
 }
 
 /** Each host's state after a row, keyed by host name ('-' before it has a socket). */

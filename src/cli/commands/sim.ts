@@ -1,13 +1,15 @@
 // `tcplens sim SCENARIO`: run a lab scenario and print it — a sequence diagram for an exchange, a
 // per-second table for a load run, or the ScenarioResult as JSON. Exit 0 when every fact the
 // conclusion rests on held in the run, 1 when one did not, 2 for bad input.
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { t, type Lang } from '../../i18n/lang.js';
 import { PROFILES, type ProfileName } from '../../stack/profiles.js';
 import { configFrom, paramsFrom, ScenarioInputError } from '../../sim/exchange-kit.js';
+import { exchangePcapng } from '../../sim/pcap-export.js';
 import { renderExchange } from '../../sim/render-exchange.js';
 import { renderLoad } from '../../sim/render-load.js';
-import type { Scenario, ScenarioResult } from '../../sim/scenario.js';
+import type { Scenario, ScenarioResult, WirePacket } from '../../sim/scenario.js';
 import { allScenarios, findScenario } from '../../sim/scenarios.js';
 import { pickLang, UsageError, type CliIO } from '../io.js';
 
@@ -29,6 +31,8 @@ options:
   --seed N             seed for ISNs, ports and random loss (default 1)
   --absolute           raw sequence numbers (default: relative to each side's ISN)
   --json               the result as JSON
+  --pcap FILE          also write the exchange as a pcapng capture (one interface per host, each
+                       packet commented with both ends' states) for Wireshark or tshark
   --lang en|zh         language of notes and conclusions
 
 exit status: 0 the run confirmed the conclusion, 1 it did not, 2 bad input
@@ -70,6 +74,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       seed: { type: 'string' },
       absolute: { type: 'boolean' },
       json: { type: 'boolean' },
+      pcap: { type: 'string' },
       lang: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -102,12 +107,15 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const settings = pairs(values.set, '--set');
   const params = pairs(values.param, '--param');
 
+  if (values.pcap !== undefined && scenario.kind !== 'exchange') throw new UsageError(`--pcap writes the segments of an exchange scenario; '${scenario.name}' is a load scenario`);
+  const wire: WirePacket[] = [];
+  const onWire = values.pcap === undefined ? undefined : (p: WirePacket): void => { wire.push(p); };
   let result: ScenarioResult;
   try {
     // Check the input before running, so a load scenario reports a bad --set the same way.
     configFrom({ settings, profile });
     paramsFrom(scenario.params, params, scenario.name);
-    result = scenario.run({ settings, params, seed, profile });
+    result = scenario.run({ settings, params, seed, profile, onWire });
   } catch (err) {
     if (err instanceof ScenarioInputError) {
       io.stderr(`tcplens sim: ${err.message}\n`);
@@ -115,6 +123,16 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     }
     io.stderr(`tcplens sim: scenario '${scenario.name}' failed: ${err instanceof Error ? err.message : String(err)}\n`);
     return 1;
+  }
+  if (values.pcap !== undefined && result.kind === 'exchange') {
+    try {
+      writeFileSync(values.pcap, exchangePcapng(wire, result.hosts));
+    } catch (err) {
+      io.stderr(`tcplens sim: cannot write ${values.pcap}: ${(err as NodeJS.ErrnoException).code ?? String(err)}\n`);
+      return 2;
+    }
+    io.stderr(lang === 'zh' ? `已将 ${wire.length} 个报文写入 ${values.pcap}（pcapng，每台主机一个接口，注释中是两端的状态）\n`
+      : `wrote ${wire.length} packets to ${values.pcap} (pcapng, one interface per host, both ends' states in each packet's comment)\n`);
   }
   if (values.json) {
     io.stdout(JSON.stringify(result, null, 2) + '\n');
