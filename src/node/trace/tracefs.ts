@@ -1,0 +1,70 @@
+// Where tracefs is, and the private instances tcplens makes in it.
+//
+// An instance (`instances/tcplens-<pid>[-n]`) is a ring buffer of its own with its own event
+// switches, filters, options and clock: enabling an event there changes nothing in the host's main
+// trace buffer or in any other tool's instance (trace-cmd, perf, bpftrace each use their own).
+// Rules kept here:
+// - tracefs is used where it is mounted; tcplens never mounts it (that would change the host).
+// - An instance is named by the pid of its process, so one left by a crash (SIGKILL, OOM) is known
+//   as stale when that pid is gone, and the next run removes it.
+// - rmdir fails with EBUSY while a reader still holds `trace_pipe` open: close it first.
+import { existsSync, readFileSync, readdirSync, rmdirSync } from 'node:fs';
+import path from 'node:path';
+
+export const INSTANCE_PREFIX = 'tcplens-';
+const INSTANCE_NAME = /^tcplens-(\d+)(?:-\d+)?$/;
+
+/** The tracefs root from /proc/self/mounts (tracefs itself, or debugfs's `tracing`), or undefined. */
+export function findTracefs(mounts?: string): string | undefined {
+  let text = mounts;
+  if (text === undefined) {
+    try { text = readFileSync('/proc/self/mounts', 'utf8'); } catch { return undefined; }
+  }
+  const points: string[] = [];
+  const debugfs: string[] = [];
+  for (const line of text.split('\n')) {
+    const [, dir, type] = line.split(' ');
+    // /proc/self/mounts writes a space in a path as \040.
+    const p = dir?.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
+    if (type === 'tracefs' && p) points.push(p);
+    else if (type === 'debugfs' && p) debugfs.push(path.join(p, 'tracing'));
+  }
+  // The standard place first, so a tool that looks only there sees the same instances.
+  points.sort((a, b) => Number(b === '/sys/kernel/tracing') - Number(a === '/sys/kernel/tracing'));
+  return [...points, ...debugfs].find((p) => existsSync(path.join(p, 'instances')));
+}
+
+/** The pid an instance name belongs to, when it is one of ours. */
+export function instancePid(name: string): number | undefined {
+  const m = INSTANCE_NAME.exec(name);
+  return m ? Number(m[1]) : undefined;
+}
+
+/** Removes an instance directory, retrying briefly while a closing reader still holds it. */
+export function removeInstanceSync(dir: string): boolean {
+  for (let i = 0; i < 25; i++) {
+    try {
+      rmdirSync(dir);
+      return true;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return true;
+      if (code !== 'EBUSY') return false;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+    }
+  }
+  return false;
+}
+
+/** Removes the instances of tcplens runs whose process is gone; returns their names. */
+export function reapStaleInstances(root: string, procRoot = '/proc'): string[] {
+  let names: string[];
+  try { names = readdirSync(path.join(root, 'instances')); } catch { return []; }
+  const removed: string[] = [];
+  for (const n of names) {
+    const pid = instancePid(n);
+    if (pid === undefined || pid === process.pid || existsSync(path.join(procRoot, String(pid)))) continue;
+    if (removeInstanceSync(path.join(root, 'instances', n))) removed.push(n);
+  }
+  return removed;
+}
