@@ -51,11 +51,16 @@ export interface LostLine { kind: 'lost'; cpu: number; count: number }
 
 export type TraceLine = SockStateLine | LostLine;
 
-const LOST = /^CPU:(\d+) \[LOST (\d+) EVENTS\]/;
-const MARK = ': inet_sock_set_state: ';
-// Everything before the mark: "<comm>-<pid> [<cpu>] <flags> <seconds>". comm may hold spaces and
-// dashes, so the pid is the last "-digits" before the CPU; the flags column depends on options.
-const HEAD = /^\s*(.*)-(\d+)\s+(?:\(\s*[-\d]+\)\s+)?\[(\d+)\]\s+(?:\S+\s+)?(\d+)\.(\d+)$/;
+const LOST = /^\s*CPU:(\d+) \[LOST (\d+) EVENTS\]/;
+// "<comm>-<pid> [<cpu>] <flags> <seconds>: inet_sock_set_state: <print fmt's fields, in its order>".
+// comm may hold spaces and dashes, so the pid is the last "-digits" before the CPU; the flags column
+// (and a tgid column) depend on the trace options. One anchored expression: a busy host prints tens
+// of thousands of these a second.
+const LINE = new RegExp(
+  String.raw`^\s*(.*?)-(\d+)\s+(?:\(\s*[-\d]+\)\s+)?\[(\d+)\]\s+(?:\S+\s+)?(\d+)\.(\d+): inet_sock_set_state: ` +
+  String.raw`family=(\w+) protocol=(\w+) sport=(\d+) dport=(\d+) saddr=(\S+) daddr=(\S+) saddrv6=(\S+) daddrv6=(\S+) ` +
+  String.raw`oldstate=(\w+) newstate=(\w+)\s*$`,
+);
 
 const STATE_CODE: Readonly<Record<string, number>> = {
   TCP_ESTABLISHED: 1, TCP_SYN_SENT: 2, TCP_SYN_RECV: 3, TCP_FIN_WAIT1: 4, TCP_FIN_WAIT2: 5,
@@ -63,45 +68,40 @@ const STATE_CODE: Readonly<Record<string, number>> = {
   TCP_NEW_SYN_RECV: 12,
 };
 
-function stateCode(word: string | undefined): number | undefined {
-  if (word === undefined) return undefined;
-  // __print_symbolic prints an unknown value in hex (0x..): a state this table does not know.
-  return STATE_CODE[word];
-}
-
-function port(text: string | undefined): number | undefined {
-  if (text === undefined || !/^\d{1,5}$/.test(text)) return undefined;
-  const n = Number(text);
-  return n <= 65535 ? n : undefined;
+// The same few addresses come back in every event of a host: canonicalise each text once.
+const canonical = new Map<string, string | null>();
+function address(text: string, family: Family): string | undefined {
+  let c = canonical.get(text);
+  if (c === undefined) {
+    c = canonicalHost(text, family)?.address ?? null;
+    if (canonical.size >= 4096) canonical.clear();
+    canonical.set(text, c);
+  }
+  return c ?? undefined;
 }
 
 /**
  * One line of `trace_pipe`, or undefined for a line that is not this event (another event, a blank,
- * a cut-off line). Only TCP is returned: the event also fires for SCTP and MPTCP sockets.
+ * a cut-off line). Only TCP is returned: the event also fires for SCTP and MPTCP sockets. A state
+ * this table does not know (__print_symbolic prints it in hex) makes the line unreadable too.
  */
 export function parseSockStateLine(line: string): TraceLine | undefined {
-  const lost = LOST.exec(line.trim());
-  if (lost) return { kind: 'lost', cpu: Number(lost[1]), count: Number(lost[2]) };
-  const at = line.indexOf(MARK);
-  if (at < 0) return undefined;
-  const head = HEAD.exec(line.slice(0, at));
-  if (!head) return undefined;
-  const f: Record<string, string> = {};
-  for (const tok of line.slice(at + MARK.length).trim().split(/\s+/)) {
-    const eq = tok.indexOf('=');
-    if (eq > 0) f[tok.slice(0, eq)] = tok.slice(eq + 1);
+  const m = LINE.exec(line);
+  if (!m) {
+    const lost = LOST.exec(line);
+    return lost ? { kind: 'lost', cpu: Number(lost[1]), count: Number(lost[2]) } : undefined;
   }
-  if (f.protocol !== 'IPPROTO_TCP') return undefined;
-  const family: Family | undefined = f.family === 'AF_INET' ? 'ipv4' : f.family === 'AF_INET6' ? 'ipv6' : undefined;
-  const fromCode = stateCode(f.oldstate);
-  const toCode = stateCode(f.newstate);
-  const sport = port(f.sport);
-  const dport = port(f.dport);
-  if (!family || fromCode === undefined || toCode === undefined || sport === undefined || dport === undefined) return undefined;
-  const saddr = canonicalHost((family === 'ipv4' ? f.saddr : f.saddrv6) ?? '', family);
-  const daddr = canonicalHost((family === 'ipv4' ? f.daddr : f.daddrv6) ?? '', family);
-  if (!saddr || !daddr) return undefined;
-  const [, comm, pid, cpu, secs, frac] = head;
+  const [, comm, pid, cpu, secs, frac, fam, protocol, sp, dp, sa4, da4, sa6, da6, olds, news] = m;
+  if (protocol !== 'IPPROTO_TCP') return undefined;
+  const family: Family | undefined = fam === 'AF_INET' ? 'ipv4' : fam === 'AF_INET6' ? 'ipv6' : undefined;
+  const fromCode = STATE_CODE[olds];
+  const toCode = STATE_CODE[news];
+  const sport = Number(sp);
+  const dport = Number(dp);
+  if (!family || fromCode === undefined || toCode === undefined || sport > 65535 || dport > 65535) return undefined;
+  const saddr = address(family === 'ipv4' ? sa4 : sa6, family);
+  const daddr = address(family === 'ipv4' ? da4 : da6, family);
+  if (saddr === undefined || daddr === undefined) return undefined;
   return {
     kind: 'transition',
     traceMs: Number(secs) * 1000 + Number(frac) / 10 ** (frac.length - 3),
@@ -109,9 +109,9 @@ export function parseSockStateLine(line: string): TraceLine | undefined {
     comm,
     pid: Number(pid),
     family,
-    saddr: saddr.address,
+    saddr,
     sport,
-    daddr: daddr.address,
+    daddr,
     dport,
     from: LINUX_STATE_CODES[fromCode] ?? 'CLOSED',
     to: LINUX_STATE_CODES[toCode] ?? 'CLOSED',

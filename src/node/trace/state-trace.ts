@@ -18,11 +18,12 @@
 //   line in English and Chinese, and the caller polls instead.
 // - `trace_pipe` is opened non-blocking and polled: a blocking read would hold a libuv thread and
 //   keep the file open, and rmdir of an instance fails (EBUSY) while its pipe is open, which a
-//   signal handler could not undo.
+//   signal handler could not undo. With no read ever in flight, close() and the exit handlers can
+//   close the pipe and remove the instance at once.
 // - Times come from the instance's clock set to `mono` (CLOCK_MONOTONIC, the clock of
 //   process.hrtime), converted to wall-clock milliseconds with one offset taken at open, so events
 //   and polled samples share one time line.
-import { closeSync, constants, mkdirSync, open, read, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, mkdirSync, open, readFileSync, readSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Text } from '../../i18n/lang.js';
 import type { Millis } from '../../core/time.js';
@@ -90,6 +91,8 @@ export interface TraceUnavailable {
 }
 
 const EVENT = 'events/sock/inet_sock_set_state';
+/** Reads (of at most a page each) per turn of the event loop. */
+const BURST = 256;
 let opened = 0;
 
 function errno(e: unknown): string | undefined {
@@ -183,8 +186,10 @@ export async function openStateTrace(opts: TraceOptions = {}): Promise<StateTrac
     if (!p) return;
     if (p.kind === 'lost') { stats.lost += p.count; return; }
     if (own && !eventInNamespace(p, own)) { stats.otherNamespaces++; return; }
-    const { kind: _kind, traceMs, ...rest } = p;
-    const ev: TransitionEvent = { ...rest, time: traceMs + offset, monotonic: traceMs };
+    const ev: TransitionEvent = {
+      time: p.traceMs + offset, monotonic: p.traceMs, cpu: p.cpu, comm: p.comm, pid: p.pid, family: p.family,
+      saddr: p.saddr, sport: p.sport, daddr: p.daddr, dport: p.dport, from: p.from, to: p.to, fromCode: p.fromCode, toCode: p.toCode,
+    };
     stats.events++;
     const k = edgeKey(ev.from, ev.to);
     const c = edges.get(k);
@@ -197,28 +202,32 @@ export async function openStateTrace(opts: TraceOptions = {}): Promise<StateTrac
     }
   };
 
+  // trace_pipe returns at most a page per read(2), so a busy host means many reads: they are made
+  // here, synchronously, in bursts (the fd is non-blocking, an empty pipe answers EAGAIN at once),
+  // rather than one libuv thread-pool round trip per page.
   const chunk = Buffer.alloc(1 << 16);
-  const readOnce = (): Promise<number> => new Promise((resolve, reject) => {
-    if (fd === undefined) { resolve(-1); return; }
-    read(fd, chunk, 0, chunk.length, null, (err, n) => (err ? reject(err) : resolve(n)));
-  });
-  const sleep = (): Promise<void> => new Promise((r) => setTimeout(r, pollMs));
-
-  const pump = (async () => {
-    while (!closed) {
+  let timer: NodeJS.Timeout | undefined;
+  const pump = (): void => {
+    timer = undefined;
+    if (closed || fd === undefined) return;
+    for (let i = 0; i < BURST; i++) {
       let n: number;
-      try { n = await readOnce(); } catch (e) {
-        if (errno(e) === 'EAGAIN' || errno(e) === 'EINTR') { await sleep(); continue; }
-        break; // the instance vanished under us (removed by hand): stop quietly, close() still cleans up
+      try { n = readSync(fd, chunk, 0, chunk.length, null); } catch (e) {
+        const code = errno(e);
+        if (code === 'EAGAIN' || code === 'EINTR') break;
+        return; // the instance vanished under us (removed by hand): stop; close() still cleans up
       }
-      if (n < 0) break;
-      if (n === 0) { await sleep(); continue; }
+      if (n <= 0) break;
       const text = partial + chunk.toString('utf8', 0, n);
       const lines = text.split('\n');
       partial = lines.pop() ?? '';
       for (const l of lines) take(l);
+      if (closed) return; // an onEvent callback closed the trace
+      if (i === BURST - 1) { timer = setTimeout(pump, 0); return; } // more waiting: let others run first
     }
-  })();
+    timer = setTimeout(pump, pollMs);
+  };
+  pump();
 
   let closing: Promise<void> | undefined;
   return {
@@ -229,9 +238,11 @@ export async function openStateTrace(opts: TraceOptions = {}): Promise<StateTrac
     edgeCounts: () => sortEdges([...edges.values()].map((e) => ({ ...e }))),
     stats: () => ({ ...stats }),
     close: () => (closing ??= (async () => {
-      closed = true;
       if (refresh) clearInterval(refresh);
-      await pump; // no read in flight may see its fd closed (and reused) under it
+      if (timer) clearTimeout(timer);
+      pump(); // what the kernel wrote before close() is still counted
+      closed = true;
+      if (timer) clearTimeout(timer);
       closeFd();
       removeInstanceSync(dir);
       unregister();
