@@ -1,9 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { countEdges, eventInNamespace, parseSockStateLine, type SockStateLine } from './trace-sock-state.js';
-import { fixture } from '../../test/fixtures/formats/read-fixture.js';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { ROOT } from '../../test/helpers/paths.js';
 
-const captured = (): SockStateLine[] => fixture('linux/trace-pipe-inet-sock-set-state.txt').split('\n')
+const fixture = (): string => readFileSync(path.join(ROOT, 'test/fixtures/trace/inet-sock-set-state.txt'), 'utf8');
+
+const captured = (): SockStateLine[] => fixture().split('\n')
   .map(parseSockStateLine).filter((x): x is SockStateLine => x?.kind === 'transition');
 const show = (e: SockStateLine): string => `${e.saddr}:${e.sport} ${e.daddr}:${e.dport} ${e.from} → ${e.to}`;
 
@@ -57,7 +61,7 @@ test('edges of the capture: one connection closed by each side, one listener eac
 
 test('lost events, other protocols, other events and cut-off lines', () => {
   assert.deepEqual(parseSockStateLine('CPU:3 [LOST 120 EVENTS]'), { kind: 'lost', cpu: 3, count: 120 });
-  const line = fixture('linux/trace-pipe-inet-sock-set-state.txt').split('\n')[0];
+  const line = fixture().split('\n')[0];
   assert.equal(parseSockStateLine(line.replace('IPPROTO_TCP', 'IPPROTO_MPTCP')), undefined);
   assert.equal(parseSockStateLine(line.slice(0, 150)), undefined);
   assert.equal(parseSockStateLine(line.replace('newstate=TCP_LISTEN', 'newstate=0x2a')), undefined);
