@@ -8,7 +8,7 @@
 // - An instance is named by the pid of its process, so one left by a crash (SIGKILL, OOM) is known
 //   as stale when that pid is gone, and the next run removes it.
 // - rmdir fails with EBUSY while a reader still holds `trace_pipe` open: close it first.
-import { existsSync, readFileSync, readdirSync, rmdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 export const INSTANCE_PREFIX = 'tcplens-';
@@ -56,15 +56,44 @@ export function removeInstanceSync(dir: string): boolean {
   return false;
 }
 
-/** Removes the instances of tcplens runs whose process is gone; returns their names. */
+/**
+ * When a process started (seconds since the epoch, to the clock tick), from /proc/PID/stat's
+ * starttime and /proc/stat's btime; undefined when it cannot be read (the process is gone).
+ */
+function processStartSeconds(pid: number, procRoot: string): number | undefined {
+  try {
+    const stat = readFileSync(path.join(procRoot, String(pid), 'stat'), 'utf8');
+    // comm (field 2) may hold spaces and parentheses: the fields after the last ')' start at 3.
+    const starttime = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+    const btime = Number(/^btime (\d+)$/m.exec(readFileSync(path.join(procRoot, 'stat'), 'utf8'))?.[1]);
+    // USER_HZ is 100 on every Linux architecture tcplens runs on (it is fixed ABI, not CONFIG_HZ).
+    return Number.isFinite(starttime) && Number.isFinite(btime) ? btime + starttime / 100 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Removes the instances of tcplens runs whose process is gone; returns their names. A pid that now
+ * belongs to a process started after the instance was made (pid reuse) counts as gone: an instance
+ * directory's mtime is when it was created.
+ */
 export function reapStaleInstances(root: string, procRoot = '/proc'): string[] {
   let names: string[];
   try { names = readdirSync(path.join(root, 'instances')); } catch { return []; }
   const removed: string[] = [];
   for (const n of names) {
     const pid = instancePid(n);
-    if (pid === undefined || pid === process.pid || existsSync(path.join(procRoot, String(pid)))) continue;
-    if (removeInstanceSync(path.join(root, 'instances', n))) removed.push(n);
+    if (pid === undefined || pid === process.pid) continue;
+    const dir = path.join(root, 'instances', n);
+    const started = processStartSeconds(pid, procRoot);
+    if (started !== undefined) {
+      let made: number;
+      try { made = statSync(dir).mtimeMs / 1000; } catch { continue; }
+      // Clock ticks and btime's whole seconds: a second of slack either way.
+      if (started <= made + 1) continue;
+    }
+    if (removeInstanceSync(dir)) removed.push(n);
   }
   return removed;
 }
