@@ -23,7 +23,7 @@
 // - Times come from the instance's clock set to `mono` (CLOCK_MONOTONIC, the clock of
 //   process.hrtime), converted to wall-clock milliseconds with one offset taken at open, so events
 //   and polled samples share one time line.
-import { closeSync, constants, mkdirSync, open, readFileSync, readSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, existsSync, mkdirSync, open, readFileSync, readSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Text } from '../../i18n/lang.js';
 import type { Millis } from '../../core/time.js';
@@ -136,8 +136,12 @@ export async function openStateTrace(opts: TraceOptions = {}): Promise<StateTrac
   }
 
   reapStaleInstances(root);
-  const name = `${INSTANCE_PREFIX}${process.pid}${opened++ ? `-${opened}` : ''}`;
-  const dir = path.join(root, 'instances', name);
+  // Our pid's name is taken only by an earlier trace of this process, or by a process with the same
+  // pid in another pid namespace sharing this tracefs: the next counter then.
+  let dir = '';
+  for (let tries = 0; tries < 8 && (dir === '' || existsSync(dir)); tries++) {
+    dir = path.join(root, 'instances', `${INSTANCE_PREFIX}${process.pid}${opened++ ? `-${opened}` : ''}`);
+  }
   let fd: number | undefined;
   const closeFd = (): void => {
     if (fd === undefined) return;

@@ -40,9 +40,12 @@ export function instancePid(name: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-/** Removes an instance directory, retrying briefly while a closing reader still holds it. */
-export function removeInstanceSync(dir: string): boolean {
-  for (let i = 0; i < 25; i++) {
+/**
+ * Removes an instance directory, retrying briefly while a closing reader still holds it (`retry`).
+ * Without retry, an instance someone still reads (EBUSY) is left alone at once.
+ */
+export function removeInstanceSync(dir: string, retry = true): boolean {
+  for (let i = 0; i < (retry ? 25 : 1); i++) {
     try {
       rmdirSync(dir);
       return true;
@@ -93,7 +96,9 @@ export function reapStaleInstances(root: string, procRoot = '/proc'): string[] {
       // Clock ticks and btime's whole seconds: a second of slack either way.
       if (started <= made + 1) continue;
     }
-    if (removeInstanceSync(dir)) removed.push(n);
+    // A reader still holding its pipe open is alive, whatever /proc says: a process of another pid
+    // namespace (a container sharing this kernel's tracefs) can carry a pid that means nothing here.
+    if (removeInstanceSync(dir, false)) removed.push(n);
   }
   return removed;
 }
