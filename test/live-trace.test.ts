@@ -1,6 +1,6 @@
 // Exact mode on the real kernel: state changes read from sock:inet_sock_set_state through a private
 // tracefs instance, for sockets in a namespace of our own; the instance gone after close(), SIGTERM,
-// SIGINT, and after a SIGKILL once the next run has started.
+// SIGINT, SIGHUP, and after a SIGKILL once the next run has started.
 //
 // tracefs is used where it is mounted; on a host where it is not, the test mounts it on a temporary
 // directory for its own run (tcplens itself never mounts anything) and unmounts it at the end.
@@ -185,7 +185,7 @@ setTimeout(() => process.exit(0), 30000);
 describe('exact mode: the tracefs instance does not outlive its process', { skip }, () => {
   after(unmount);
 
-  for (const sig of ['SIGTERM', 'SIGINT'] as const) {
+  for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
     test(`${sig}: removed, and the process dies of the signal as it would have without the trace`, async () => {
       const c = traceChild();
       const { instance } = await c.ready;

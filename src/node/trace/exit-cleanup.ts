@@ -1,5 +1,5 @@
 // Synchronous clean-ups that must run however the process ends: normal exit, Ctrl-C (SIGINT),
-// SIGTERM (systemd, kill, a container stop). A tracefs instance left behind keeps its ring buffer
+// SIGTERM (systemd, kill, a container stop), SIGHUP (the ssh session or terminal went away). A tracefs instance left behind keeps its ring buffer
 // (megabytes per CPU) allocated until someone removes it.
 //
 // Other handlers are respected: when the program has its own SIGINT/SIGTERM listener, ours only
@@ -18,37 +18,46 @@ function runAll(): void {
   }
 }
 
-function onSignal(sig: 'SIGINT' | 'SIGTERM'): void {
+type Sig = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
+const SIGNALS: readonly Sig[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+function onSignal(sig: Sig): void {
+  const alone = process.listenerCount(sig) === 1;
   runAll();
-  if (process.listenerCount(sig) === 1) {
-    process.removeListener(sig, handlers[sig]);
-    process.kill(process.pid, sig);
-  }
+  detach();
+  if (alone) process.kill(process.pid, sig);
 }
 
-const handlers = {
+const handlers: Record<Sig, () => void> = {
   SIGINT: () => onSignal('SIGINT'),
   SIGTERM: () => onSignal('SIGTERM'),
-} as const;
+  SIGHUP: () => onSignal('SIGHUP'),
+};
 
-/** Registers `c` to run once at exit or on SIGINT/SIGTERM; the returned function unregisters it. */
+// Signal listeners are there only while there is something to clean, so a program that opened and
+// closed a trace (or survived a signal it handles itself) keeps its own signal behaviour afterwards.
+let attached = false;
+function attach(): void {
+  if (attached) return;
+  attached = true;
+  for (const sig of SIGNALS) process.on(sig, handlers[sig]);
+}
+function detach(): void {
+  if (!attached) return;
+  attached = false;
+  for (const sig of SIGNALS) process.removeListener(sig, handlers[sig]);
+}
+
+/** Registers `c` to run once at exit or on SIGINT/SIGTERM/SIGHUP; the returned function unregisters it. */
 export function onExitCleanup(c: Cleanup): () => void {
   if (!installed) {
     installed = true;
     process.on('exit', runAll);
   }
-  // Signal listeners are added only while there is something to clean, so a program that opened and
-  // closed a trace keeps its own signal behaviour afterwards.
-  if (cleanups.size === 0) {
-    process.on('SIGINT', handlers.SIGINT);
-    process.on('SIGTERM', handlers.SIGTERM);
-  }
+  attach();
   cleanups.add(c);
   return () => {
     cleanups.delete(c);
-    if (cleanups.size === 0) {
-      process.removeListener('SIGINT', handlers.SIGINT);
-      process.removeListener('SIGTERM', handlers.SIGTERM);
-    }
+    if (cleanups.size === 0) detach();
   };
 }

@@ -11,9 +11,9 @@
 //
 // Rules this module keeps:
 // - The host is left as it was: one instance of our own (`tcplens-<pid>`), one event enabled in it,
-//   its filter, options and clock set in it alone. It is removed on close(), at exit, on SIGINT and
-//   SIGTERM (exit-cleanup.ts), and an instance left by a run whose process is gone (SIGKILL, a crash)
-//   is removed when the next trace opens.
+//   its filter and clock set in it alone. It is removed on close(), at exit, on SIGINT, SIGTERM and
+//   SIGHUP (exit-cleanup.ts); one left by a run whose process is gone (SIGKILL, a crash) is removed
+//   when the next trace opens.
 // - Never throws for "cannot trace here": it returns `{ available: false, reason, text }` with one
 //   line in English and Chinese, and the caller polls instead.
 // - `trace_pipe` is opened non-blocking and polled: a blocking read would hold a libuv thread and
