@@ -1,0 +1,95 @@
+// `npm run bench trace`: what exact mode costs the kernel. Loopback connections per second (connect,
+// accept, the server closes first, the client closes: 12 state changes each) in a namespace made for
+// the run, alternating rounds without and with a trace open (no namespace filter: the whole host's
+// sock:inet_sock_set_state events are formatted by the kernel and parsed by tcplens in this process,
+// on the same CPUs as the load). Medians of ROUNDS rounds each; the ratio is traced over untraced
+// (1.00 = free). Needs root and a mounted tracefs; otherwise it says why and skips.
+//
+// bcc's tcpstates (BPF) is not run here: it needs bcc, kernel headers and a compiler on the host.
+import { execFile } from 'node:child_process';
+import { cpus } from 'node:os';
+import { openStateTrace } from '../src/node/trace/index.js';
+import { netnsSkipReason, TestNetns } from '../test/helpers/netns.js';
+
+const ROUNDS = Number(process.env.TCPLENS_BENCH_RUNS ?? 5);
+const CONNECTIONS = Number(process.env.TCPLENS_BENCH_TRACE_CONNECTIONS ?? 3000);
+
+// One process, one connection at a time: the rate is the kernel's (plus one interpreter's loop),
+// the same loop in every round. The server closes first, so the client's ports are free again at
+// once and TIME-WAIT sits on the server's side (a fresh port each round keeps rounds apart).
+const LOAD = `
+import socket, sys, time
+n, port = int(sys.argv[1]), int(sys.argv[2])
+s = socket.socket(); s.bind(('127.0.0.1', port)); s.listen(128)
+t0 = time.monotonic()
+for _ in range(n):
+    c = socket.create_connection(('127.0.0.1', port)); a, _ = s.accept()
+    a.close(); c.recv(1); c.close()
+print(n / (time.monotonic() - t0))
+`;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+
+export async function run(): Promise<void> {
+  const why = netnsSkipReason();
+  if (why) { process.stdout.write(`skipped: ${why}\n`); return; }
+  const probe = await openStateTrace();
+  if (!probe.available) { process.stdout.write(`skipped: ${probe.text.en}\n`); return; }
+  await probe.close();
+
+  const ns = TestNetns.create();
+  const rates = { off: [] as number[], on: [] as number[] };
+  let events = 0;
+  let lost = 0;
+  const cpu = { user: 0, system: 0 };
+  let port = 20_000;
+  const round = (): number => {
+    const r = ns.exec(['python3', '-c', LOAD, String(CONNECTIONS), String(port++)], 300_000);
+    if (r.status !== 0) throw new Error(`load: ${r.stderr.trim()}`);
+    return Number(r.stdout.trim());
+  };
+  try {
+    round(); // warm-up
+    for (let i = 0; i < ROUNDS; i++) {
+      rates.off.push(round());
+      const t = await openStateTrace({ maxBuffered: 0 });
+      const before = process.cpuUsage();
+      if (!t.available) throw new Error(t.text.en);
+      try {
+        // The load runs in a child while this process reads the pipe (a synchronous spawn would
+        // stop the event loop, and with it the reader).
+        rates.on.push(await new Promise<number>((resolve, reject) => {
+          execFile('ip', ['netns', 'exec', ns.name, 'python3', '-c', LOAD, String(CONNECTIONS), String(port++)], { timeout: 300_000 }, (err, out) => {
+            if (err) reject(err); else resolve(Number(out.trim()));
+          });
+        }));
+        await new Promise((r) => setTimeout(r, 300)); // let the reader catch up before counting
+        events += t.stats().events;
+        lost += t.stats().lost;
+        const used = process.cpuUsage(before);
+        cpu.user += used.user;
+        cpu.system += used.system;
+      } finally {
+        await t.close();
+      }
+    }
+  } finally {
+    await ns.destroy();
+  }
+  const off = median(rates.off);
+  const on = median(rates.on);
+  process.stdout.write(`Loopback connections per second, ${CONNECTIONS.toLocaleString('en-US')} per round, ${ROUNDS} rounds each, alternating; ${cpus().length} CPUs.\n\n`);
+  process.stdout.write('| mode | connections/s (median) | rounds | ratio |\n|---|---:|---|---:|\n');
+  process.stdout.write(`| untraced | ${fmt(off)} | ${rates.off.map(fmt).join(', ')} | 1.00× |\n`);
+  process.stdout.write(`| exact mode (tcplens trace open, whole host) | ${fmt(on)} | ${rates.on.map(fmt).join(', ')} | ${(on / off).toFixed(2)}× |\n`);
+  process.stdout.write(`\nState changes read while traced: ${events.toLocaleString('en-US')} (${lost.toLocaleString('en-US')} lost by the ring buffer); overhead ${((1 - on / off) * 100).toFixed(1)}%.\n`);
+  // Where the reader's time goes: user = parsing in tcplens, system = the kernel formatting the text
+  // of trace_pipe (and the reads). The recording itself runs in the load's own context.
+  const per = (us: number): string => (events ? (us / events).toFixed(2) : '–');
+  process.stdout.write(`Reader CPU per state change: ${per(cpu.user)} µs user (parsing), ${per(cpu.system)} µs system (kernel text formatting, reads).\n`);
+}
