@@ -33,6 +33,18 @@ export { checkNetnsName } from '../node/netns.js';
 /** True when the optional NETLINK_SOCK_DIAG addon is built and loaded; without it reads use /proc. */
 export { nativeAvailable } from '../node/native/sock-diag.js';
 
+// ── Exact mode: every state change the kernel makes, through a private tracefs instance ─────────
+/** Follows the kernel's sock:inet_sock_set_state tracepoint (root, tracefs) in a private instance it removes on close, exit and signals; without them it says why instead of throwing. */
+export { openStateTrace } from '../node/trace/index.js';
+/** An open trace: `drain()` new transitions, `edgeCounts()` per edge since open, `stats()`, `close()`. */
+export type { StateTrace } from '../node/trace/index.js';
+/** Why exact mode is not available here (not root, no tracefs…), with the words to print in English and Chinese. */
+export type { TraceUnavailable } from '../node/trace/index.js';
+/** One state change as the kernel reported it: time, 4-tuple, from and to state. */
+export type { TransitionEvent } from '../node/trace/index.js';
+/** Transitions counted per from → to edge. */
+export type { EdgeCount } from '../node/trace/index.js';
+
 // ── Capture: a folder of /proc files and tool output that `--input DIR` reads back ───────────────
 /** Writes a capture folder (what `tcplens capture DIR` does) into a new or empty directory. */
 export { writeCapture } from '../node/capture.js';
