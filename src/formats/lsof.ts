@@ -14,11 +14,11 @@ import { stateFromWord } from '../model/states.js';
 import { tupleKey, parseEndpoint } from './address.js';
 import { badRow, readPaste } from './text.js';
 import { msg } from './messages.js';
-import type { FormatParser, ParsedPart } from './types.js';
+import type { FormatParser, ParsedPart, ParseOptions } from './types.js';
 
 const HEADER = /^COMMAND\s+PID\s+.*\bNAME\s*$/;
 
-export function parseLsof(file: string, raw: string): ParsedPart {
+export function parseLsof(file: string, raw: string, options: ParseOptions = {}): ParsedPart {
   const { lines, truncated, last } = readPaste(raw);
   const part: ParsedPart = {
     format: 'lsof', source: { kind: 'lsof', origin: file, format: 'lsof' }, sockets: [], problems: [], hasProcesses: true,
@@ -59,8 +59,9 @@ export function parseLsof(file: string, raw: string): ParsedPart {
     if (!state) { part.problems.push(badRow(file, line, last, truncated, msg.unknownState(stateWord))); continue; }
     const fam = type === 'IPv6' ? 'ipv6' : 'ipv4';
     const [l, r] = name.split('->');
-    const local = parseEndpoint(l, ':', fam);
-    const remote = r === undefined ? parseEndpoint(fam === 'ipv6' ? '[::]:*' : '0.0.0.0:*') : parseEndpoint(r, ':', fam);
+    const names = { names: true, services: options.services };
+    const local = parseEndpoint(l, ':', fam, names);
+    const remote = r === undefined ? parseEndpoint(fam === 'ipv6' ? '[::]:*' : '0.0.0.0:*') : parseEndpoint(r, ':', fam, names);
     if (!local || !remote) {
       part.problems.push(badRow(file, line, last, truncated, msg.badAddress(name, msg.hintNamesOrCut('lsof -n -P'))));
       continue;
@@ -76,6 +77,8 @@ export function parseLsof(file: string, raw: string): ParsedPart {
       localAddress: local.address, localPort: local.port,
       remoteAddress: remote.address, remotePort: remote.port,
     };
+    if (local.service !== undefined) s.localService = local.service;
+    if (remote.service !== undefined) s.remoteService = remote.service;
     if (/^\d+$/.test(device)) s.inode = Number(device);
     const ref = { pid, name: command.replace(/\\x20/g, ' '), ...(Number.isFinite(fdNum) ? { fd: fdNum } : {}) };
     const k = tupleKey(s) + '|' + (s.inode ?? '');

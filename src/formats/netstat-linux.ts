@@ -18,7 +18,7 @@ import { parseEndpoint } from './address.js';
 import { TIMER_WORDS } from '../model/timers.js';
 import { badRow, problem, readPaste } from './text.js';
 import { msg } from './messages.js';
-import type { FormatParser, ParsedPart } from './types.js';
+import type { FormatParser, ParsedPart, ParseOptions } from './types.js';
 
 const ROW = /^(tcp6?|udp6?|raw6?|udpl6?)\s+(\d+)\s+(\d+)\s+(\S+)\s+(\S+)\s*(.*)$/;
 const TIMER = /\s*(\S+)\s+\((\d+(?:\.\d+)?)\/(\d+)\/(\d+)\)\s*$/;
@@ -35,7 +35,7 @@ export function leadingState(words: readonly string[]): { state: TcpState; used:
   return undefined;
 }
 
-export function parseNetstatLinux(file: string, raw: string): ParsedPart {
+export function parseNetstatLinux(file: string, raw: string, options: ParseOptions = {}): ParsedPart {
   const { lines, truncated, last } = readPaste(raw);
   const part: ParsedPart = {
     format: 'netstat-linux', source: { kind: 'netstat-linux', origin: file, os: 'linux', format: 'netstat-linux' },
@@ -66,8 +66,9 @@ export function parseNetstatLinux(file: string, raw: string): ParsedPart {
     sawRows = true;
     if (!m[1].startsWith('tcp')) continue;
     let rest = m[6];
-    const local = parseEndpoint(m[4], ':', m[1] === 'tcp6' ? 'ipv6' : 'ipv4');
-    const peer = parseEndpoint(m[5], ':', local?.family ?? 'ipv4');
+    const names = { names: true, services: options.services };
+    const local = parseEndpoint(m[4], ':', m[1] === 'tcp6' ? 'ipv6' : 'ipv4', names);
+    const peer = parseEndpoint(m[5], ':', local?.family ?? 'ipv4', names);
     if (!local || !peer) {
       part.problems.push(badRow(file, line, last, truncated, msg.badAddress(!local ? m[4] : m[5], msg.hintNamesOrCut('netstat -n', 'netstat -W'))));
       continue;
@@ -78,6 +79,8 @@ export function parseNetstatLinux(file: string, raw: string): ParsedPart {
       remoteAddress: peer.address, remotePort: peer.port,
       recvQ: Number(m[2]),
     };
+    if (local.service !== undefined) s.localService = local.service;
+    if (peer.service !== undefined) s.remoteService = peer.service;
     const tm = rest.trimEnd().endsWith(')') ? TIMER.exec(rest) : null;
     if (tm && (TIMER_WORDS[tm[1]] !== undefined || /^unkn-/.test(tm[1]))) {
       const kind = TIMER_WORDS[tm[1]];

@@ -17,7 +17,7 @@ import { ssTimerMs } from './timers.js';
 import { TIMER_WORDS } from '../model/timers.js';
 import { badRow, problem, readPaste } from './text.js';
 import { msg } from './messages.js';
-import type { FormatParser, ParsedPart } from './types.js';
+import type { FormatParser, ParsedPart, ParseOptions } from './types.js';
 
 const HEADER = /^\s*(Netid\s+)?State\s+Recv-Q\s+Send-Q\s+Local/;
 /** `ss -tn state close-wait` prints no State column when one state is selected: the text lacks it. */
@@ -82,7 +82,7 @@ function readContinuation(text: string, s: SocketRecord): void {
   }
 }
 
-export function parseSs(file: string, raw: string): ParsedPart {
+export function parseSs(file: string, raw: string, options: ParseOptions = {}): ParsedPart {
   const { text, lines, truncated, last } = readPaste(raw);
   const part: ParsedPart = { format: 'ss', source: { kind: 'ss', origin: file, os: 'linux', format: 'ss' }, sockets: [], problems: [] };
   // Before iproute2 4.14 IPv6 was unbracketed (`:::22`) and `*` was the IPv4 wildcard; since then
@@ -122,8 +122,10 @@ export function parseSs(file: string, raw: string): ParsedPart {
     skipping = false;
     const m = ROW.exec(body);
     const state = m ? stateFromWord(m[1]) : undefined;
-    const local = m ? parseEndpoint(m[4], ':', star) : undefined;
-    const peer = m ? parseEndpoint(m[5], ':', local?.family ?? star) : undefined;
+    // Without -n ss prints service names; with -r host names too.
+    const names = { names: true, services: options.services };
+    const local = m ? parseEndpoint(m[4], ':', star, names) : undefined;
+    const peer = m ? parseEndpoint(m[5], ':', local?.family ?? star, names) : undefined;
     if (!m || !state || !local || !peer) {
       prev = undefined;
       const why = !m ? msg.notRow('ss', 'State Recv-Q Send-Q Local Peer')
@@ -138,6 +140,8 @@ export function parseSs(file: string, raw: string): ParsedPart {
       remoteAddress: peer.address, remotePort: peer.port,
       recvQ: Number(m[2]), sendQ: Number(m[3]),
     };
+    if (local.service !== undefined) s.localService = local.service;
+    if (peer.service !== undefined) s.remoteService = peer.service;
     readExtras(m[6], s);
     // -O prints the -i words on the row itself.
     if (/\s(rtt|cwnd|rto|lastsnd):/.test(m[6])) {
