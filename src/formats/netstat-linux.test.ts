@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseNetstatLinux } from './netstat-linux.js';
+import { netstatLinuxParser, parseNetstatLinux } from './netstat-linux.js';
 import { countStates } from './merge.js';
 import { fixture } from '../../test/fixtures/formats/read-fixture.js';
 
@@ -93,4 +93,18 @@ test('non-root netstat -p: the tool’s own warning marks attribution partial; a
   assert.deepEqual(p.problems.map((x) => x.line), [6, 8]);
   assert.match(p.problems[0].message, /cannot read the address '2001:db8:aaaa:bbbb:cc:35450'/);
   assert.match(p.problems[1].message, /ends in the middle/);
+});
+
+test('long lines stay linear: a 200 kB token of colons, of spaces, of words (was 70 s in the sniffer)', () => {
+  const lines = ['tcp 0 0 ' + 'a:'.repeat(100_000), 'tcp 0 0 a:1 b:2 ' + ' '.repeat(200_000) + ')',
+    'tcp 0 0 a:1 b:2 ESTABLISHED' + ' (x'.repeat(70_000) + ')', 'tcp 0 0 ' + 'a:'.repeat(50_000) + ' ' + 'b:'.repeat(50_000)];
+  for (const l of lines) {
+    const t0 = performance.now();
+    netstatLinuxParser.sniff([l]);
+    const p = parseNetstatLinux('x', 'Proto Recv-Q Send-Q Local Address Foreign Address State\n' + l + '\n');
+    // Generous for a loaded machine; the quadratic forms took seconds to minutes.
+    assert.ok(performance.now() - t0 < 1000, `${l.slice(0, 30)}: ${performance.now() - t0} ms`);
+    assert.equal(p.sockets!.length, 0);
+    assert.equal(p.problems.length, 1);
+  }
 });

@@ -21,8 +21,24 @@ import { msg } from './messages.js';
 import type { FormatParser, ParsedPart, ParseOptions } from './types.js';
 
 const ROW = /^(tcp6?|udp6?|raw6?|udpl6?)\s+(\d+)\s+(\d+)\s+(\S+)\s+(\S+)\s*(.*)$/;
-const TIMER = /\s*(\S+)\s+\((\d+(?:\.\d+)?)\/(\d+)\/(\d+)\)\s*$/;
+const MAX_ROW = 2000;
+const TIMER = /^(\S+)\s+\((\d+(?:\.\d+)?)\/(\d+)\/(\d+)\)\s*$/;
 const WILDCARD_PEER = /^(0\.0\.0\.0:\*|:::\*|\[::\]:\*|\*:\*|0\.0\.0\.0:0|\[::\]:0)$/;
+
+/**
+ * Where `word (a/b/c)` (-o's Timer column) starts at the end of a row, or -1: found from the last
+ * `(` rather than by an unanchored regex, which a long line would make quadratic.
+ */
+function timerStart(rest: string): number {
+  const end = rest.trimEnd();
+  if (!end.endsWith(')')) return -1;
+  const open = end.lastIndexOf('(');
+  if (open <= 0) return -1;
+  let i = open - 1;
+  while (i >= 0 && (rest[i] === ' ' || rest[i] === '\t')) i--;
+  while (i >= 0 && rest[i] !== ' ' && rest[i] !== '\t') i--;
+  return i + 1;
+}
 
 /** State from the first one or two words of `rest`; returns how many words it used. */
 export function leadingState(words: readonly string[]): { state: TcpState; used: number } | undefined {
@@ -52,7 +68,9 @@ export function parseNetstatLinux(file: string, raw: string, options: ParseOptio
       part.attributionPartial = true;
       continue;
     }
-    const m = ROW.exec(t);
+    // No netstat row is this long (-W addresses are at most 45+6 characters, the program 20): such a
+    // line is not a row, and splitting it into words would cost what the row never pays for.
+    const m = t.length <= MAX_ROW ? ROW.exec(t) : null;
     if (!m) {
       if (/^unix\s/.test(t) || /UNIX/.test(t)) { inUnix = true; continue; }
       if (inUnix) continue;
@@ -81,12 +99,13 @@ export function parseNetstatLinux(file: string, raw: string, options: ParseOptio
     };
     if (local.service !== undefined) s.localService = local.service;
     if (peer.service !== undefined) s.remoteService = peer.service;
-    const tm = rest.trimEnd().endsWith(')') ? TIMER.exec(rest) : null;
+    const at = timerStart(rest);
+    const tm = at >= 0 ? TIMER.exec(rest.slice(at)) : null;
     if (tm && (TIMER_WORDS[tm[1]] !== undefined || /^unkn-/.test(tm[1]))) {
       const kind = TIMER_WORDS[tm[1]];
       if (kind) s.timer = { kind, remainingMs: Math.round(Number(tm[2]) * 1000), retransmits: Number(tm[3]) };
       else (s.extra ??= {}).timer = tm[0].trim();
-      rest = rest.slice(0, tm.index);
+      rest = rest.slice(0, at);
     }
     const words = rest.trim().split(/\s+/).filter((w) => w !== '');
     const st = leadingState(words);
@@ -136,7 +155,12 @@ export const netstatLinuxParser: FormatParser = {
   example: 'netstat -antp',
   sniff(lines) {
     let rows = 0;
-    for (const l of lines) if (/^tcp6?\s+\d+\s+\d+\s+\S+:\S+\s+\S+:\S+/.test(l)) rows++;
+    // Word by word: a regex of `\S+:\S+` pairs is quadratic on a long token full of colons.
+    for (const l of lines) {
+      if (!/^tcp6?\s/.test(l)) continue;
+      const w = l.slice(0, 600).split(/\s+/, 5);
+      if (w.length === 5 && /^\d+$/.test(w[1]) && /^\d+$/.test(w[2]) && w[3].includes(':') && w[4].includes(':')) rows++;
+    }
     if (rows === 0) return 0;
     return lines.some((l) => /Recv-Q/.test(l)) ? 0.9 : 0.7;
   },
