@@ -124,3 +124,19 @@ test('a row is unreadable only for its state or its shape, never for a name', ()
   assert.deepEqual(p.sockets!.map((s) => [s.localAddress, s.localPort, s.remoteAddress, s.remotePort]), [['db-primary.internal', 3306, 'app-7', 51234]]);
   assert.deepEqual(p.problems.map((x) => x.line), [3, 4, 5]);
 });
+
+test('netstat -a (UDP rows and the UNIX section skipped quietly) and lsof -i with UDP rows, against ss -tan of the same moment', () => {
+  const ref = read('ss-tan-udp-moment.txt');
+  for (const f of ['netstat-a-udp.txt', 'lsof-i-udp.txt']) {
+    const s = read(f);
+    assert.deepEqual(s.problems, [], f);
+    const want = ref.sockets.filter((x) => !f.startsWith('lsof') || x.state !== 'TIME-WAIT').map(key).sort();
+    assert.deepEqual(s.sockets.map(key).sort(), want, f);
+  }
+});
+
+test('localized netstat -atp with names (de: VERBUNDEN, the title translated) reads as the English one', () => {
+  const de = read('netstat-atp-de.txt');
+  assert.deepEqual(de.problems, []);
+  assert.deepEqual(de.sockets.map(key).sort(), read('netstat-atp.txt').sockets.map(key).sort());
+});
