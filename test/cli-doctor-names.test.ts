@@ -27,3 +27,11 @@ test('doctor: a port known only by an unknown service name keeps the name in the
   const ls = runCli(['ls', '--input', '-'], { input: PASTE });
   assert.match(ls.stdout, /app-01:tl-metrics\s+web-00:40000\s+metricsd\/4242/);
 });
+
+test('doctor: a listener known only by its service name keeps it in the accept-queue finding', () => {
+  const paste = `${rows[0]}\n${rows[1]}\ntcp      129      0 0.0.0.0:tl-metrics      0.0.0.0:*               LISTEN      4242/metricsd\n`;
+  const r = runCli(['doctor', '--json', '--input', '-'], { input: paste });
+  const f = (JSON.parse(r.stdout) as DoctorReport).findings.find((x) => x.id === 'accept_queue_overflow')!;
+  assert.match(f.summary, /Accept queue of 0\.0\.0\.0:tl-metrics /);
+  assert.equal(f.evidence.localService, 'tl-metrics');
+});
