@@ -180,8 +180,15 @@ export function groupBy<T>(items: T[], key: (t: T) => string): Map<string, T[]> 
   return m;
 }
 
-export function endpoint(address: string, port: number): string {
-  return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
+/** `address:port`; a port a paste named with a service no table knows (port 0) shows as that name. */
+export function endpoint(address: string, port: number, service?: string): string {
+  const p = service ?? port;
+  return address.includes(':') ? `[${address}]:${p}` : `${address}:${p}`;
+}
+
+/** A socket's local port as text: the number, or the service name it is known by alone. */
+export function localPortText(k: Pick<SocketRecord, 'localPort' | 'localService'>): string {
+  return k.localService ?? String(k.localPort);
 }
 
 export function isLoopback(address: string): boolean {

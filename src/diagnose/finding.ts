@@ -30,6 +30,8 @@ export interface Evidence {
   pids?: number[];
   localAddress?: string;
   localPort?: number;
+  /** The service name a paste printed for `localPort` when no service table knows it (`localPort` is then 0). */
+  localService?: string;
   /** Top remote endpoints, most sockets first (at most 5). */
   peers?: PeerCount[];
   /** How many distinct remote endpoints in all. */

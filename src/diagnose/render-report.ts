@@ -43,7 +43,7 @@ function evidenceLine(e: Evidence, lang: Lang): string {
   else if (e.state) parts.push(e.state);
   if (e.pid !== undefined) parts.push(`${L.process[lang]} ${e.process ?? '?'} (pid ${e.pid})`);
   if (e.side) parts.push(`${L.side[lang]} ${e.side}`);
-  if (e.localPort !== undefined) parts.push(`${L.localPort[lang]} ${e.localAddress ? endpoint(e.localAddress, e.localPort) : e.localPort}`);
+  if (e.localPort !== undefined) parts.push(`${L.localPort[lang]} ${e.localAddress ? endpoint(e.localAddress, e.localPort, e.localService) : e.localService ?? e.localPort}`);
   if (e.destination) parts.push(`${L.destination[lang]} ${e.destination}`);
   if (e.peers && e.peers.length && !(e.destination && e.peers.length === 1)) {
     const list = e.peers.map((p) => `${p.port === undefined ? p.address : endpoint(p.address, p.port)} ×${p.count}`).join(', ');

@@ -102,7 +102,7 @@ export function filterSockets(s: HostSnapshot, f: SocketFilter): SocketRecord[] 
 }
 
 function peer(k: SocketRecord): string {
-  return k.state === 'LISTEN' && k.remotePort === 0 ? '*' : endpoint(k.remoteAddress, k.remotePort);
+  return k.state === 'LISTEN' && k.remotePort === 0 && k.remoteService === undefined ? '*' : endpoint(k.remoteAddress, k.remotePort, k.remoteService);
 }
 
 /** One line per socket, columns like `ss -tanpo` plus the age where it is known. */
@@ -117,7 +117,7 @@ export function renderSocketList(s: HostSnapshot, socks: SocketRecord[], lang: L
     const timer = k.timer && k.timer.kind !== 'off' ? `${k.timer.kind},${(k.timer.remainingMs / 1000).toFixed(k.timer.remainingMs < 10_000 ? 1 : 0)}s${k.timer.retransmits !== undefined ? `,${k.timer.retransmits}` : ''}` : '';
     const age = socketAgeMs(k, os);
     rows.push([k.state, k.recvQ === undefined ? '-' : String(k.recvQ), k.sendQ === undefined ? '-' : String(k.sendQ),
-      endpoint(k.localAddress, k.localPort), peer(k), procs || '-', timer || '-', age === undefined ? '-' : duration(age)[lang]]);
+      endpoint(k.localAddress, k.localPort, k.localService), peer(k), procs || '-', timer || '-', age === undefined ? '-' : duration(age)[lang]]);
   }
   return table(rows, (i) => i === 1 || i === 2);
 }

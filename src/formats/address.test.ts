@@ -30,3 +30,22 @@ test('endpoints split on the last separator; well-known service names become por
   assert.equal(parseEndpoint('1.2.3.4:frobnicate'), undefined);
   assert.equal(tupleKey({ localAddress: '::1', localPort: 1, remoteAddress: '::', remotePort: 0 }), '::1|1|::|0');
 });
+
+test('without -n: host names kept as names, unknown service names kept with port 0', () => {
+  const names = { names: true };
+  assert.deepEqual(parseEndpoint('localhost:http-alt', ':', 'ipv4', names), { address: 'localhost', port: 8080, family: 'ipv4' });
+  assert.deepEqual(parseEndpoint('web-01:ssh', ':', 'ipv6', names), { address: 'web-01', port: 22, family: 'ipv6' });
+  assert.deepEqual(parseEndpoint('localhost.localdo:35450', ':', 'ipv4', names), { address: 'localhost.localdo', port: 35450, family: 'ipv4' });
+  assert.deepEqual(parseEndpoint('*:mysql', ':', 'ipv4', names), { address: '0.0.0.0', port: 3306, family: 'ipv4' });
+  assert.deepEqual(parseEndpoint('app-7:tl-metrics', ':', 'ipv4', names), { address: 'app-7', port: 0, family: 'ipv4', service: 'tl-metrics' });
+  assert.deepEqual(parseEndpoint('app-7:tl-metrics', ':', 'ipv4', { ...names, services: { 'tl-metrics': 19999 } }), { address: 'app-7', port: 19999, family: 'ipv4' });
+  // Names are not a way around a broken address or port.
+  for (const bad of ['1.2.3.256:22', 'fe80::aede:48ff::22x:ssh', '1.2.3.4:65536', 'web 01:ssh', 'web-01:', 'web-01:toString', 'web-01:constructor']) {
+    const e = parseEndpoint(bad, ':', 'ipv4', names);
+    assert.ok(e === undefined || e.service !== undefined, bad);
+  }
+  assert.equal(parseEndpoint('1.2.3.256:22', ':', 'ipv4', names), undefined);
+  assert.equal(parseEndpoint('1.2.3.4:65536', ':', 'ipv4', names), undefined);
+  assert.equal(parseEndpoint('web-01:toString')?.port, undefined);
+  assert.equal(tupleKey({ localAddress: 'a', localPort: 0, localService: 'x', remoteAddress: 'b', remotePort: 1 }), 'a|0/x|b|1');
+});

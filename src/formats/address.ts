@@ -5,29 +5,55 @@
 // BSD/macOS); strip [] and %zone/%ifname; `*` is the unspecified address of the socket's family;
 // `::ffff:a.b.c.d` (an IPv4 peer of a dual-stack socket) is treated as IPv4; IPv6 is printed in the
 // RFC 5952 compressed form (both spellings in src/model/address.ts).
+//
+// Output taken without -n (netstat, lsof without -n -P, ss without -n) prints names:
+// - a service name for the port (`localhost:http-alt`), read back through services.ts;
+// - with `names` (the Linux tools, which resolve hosts): a host name for the address (`web-01:ssh`,
+//   `localhost`), kept as the name: it is a valid peer, and the socket's family comes from the row
+//   (`tcp6`, `IPv6`). netstat cuts the host part to fit its column (`localhost.localdo:35450`,
+//   `ip6-localhos:postgresql`, net-tools' tcp_do_one() keeps the port whole), so a cut name is kept cut;
+//   a service no table knows keeps its name in `service`, with port 0.
 import type { Family } from '../model/snapshot.js';
 import { formatIpv6, isV4MappedGroups } from '../model/address.js';
+import { servicePort, type ServiceTable } from './services.js';
 
-export interface Endpoint { address: string; port: number; family: Family }
+export interface Endpoint {
+  address: string;
+  port: number;
+  family: Family;
+  /** The service name printed for a port no service table knows (then `port` is 0). */
+  service?: string;
+}
 
-/** Well-known service names, for output taken without -n/-P (`:ssh`, `:https`). */
-const SERVICES: Readonly<Record<string, number>> = {
-  ftp: 21, ssh: 22, telnet: 23, smtp: 25, domain: 53, http: 80, www: 80, pop3: 110, sunrpc: 111,
-  imap: 143, imap2: 143, ldap: 389, https: 443, microsoft_ds: 445, 'microsoft-ds': 445, submission: 587,
-  ldaps: 636, imaps: 993, pop3s: 995, mysql: 3306, postgresql: 5432, postgres: 5432, redis: 6379,
-  'http-alt': 8080, webcache: 8080, 'x11': 6000, epmap: 135, 'netbios-ssn': 139, 'ms-wbt-server': 3389,
-};
+export interface EndpointOptions {
+  /** The reading host's /etc/services, over the built-in table. */
+  services?: ServiceTable;
+  /** Accept host names and unknown service names (tools that resolve names: netstat, lsof, ss -r). */
+  names?: boolean;
+}
 
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
 const LEADING_ZERO = /(^|\.)0\d/;
 
-function parsePort(p: string): number | undefined {
-  if (p === '*') return 0;
-  if (/^\d+$/.test(p)) {
+/** A host name as resolvers return it (RFC 1123 labels; `_` seen in the wild), at least one letter. */
+const HOST_NAME = /^(?=.*[A-Za-z_-])[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,252})$/;
+/** A service name as /etc/services spells it: a letter somewhere, no spaces or colons. */
+const SERVICE_NAME = /^(?=\d*[A-Za-z_+.-])[A-Za-z0-9][A-Za-z0-9_+.-]{0,63}$/;
+
+function parsePort(p: string, opts: EndpointOptions | undefined): { port: number; service?: string } | undefined {
+  if (p === '*') return { port: 0 };
+  if (/^\d{1,5}$/.test(p)) {
     const n = Number(p);
-    return n <= 65535 ? n : undefined;
+    return n <= 65535 ? { port: n } : undefined;
   }
-  return SERVICES[p.toLowerCase()];
+  const known = servicePort(p, opts?.services);
+  if (known !== undefined) return { port: known };
+  return opts?.names && SERVICE_NAME.test(p) ? { port: 0, service: p } : undefined;
+}
+
+/** True when `host` reads as a host name rather than a (possibly broken) address. */
+export function isHostName(host: string): boolean {
+  return HOST_NAME.test(host) && !/^[\d.]+$/.test(host);
 }
 
 /** Expand an IPv6 text to eight 16-bit groups, or undefined if it is not IPv6. */
@@ -94,17 +120,23 @@ export function canonicalHost(hostIn: string, wildcardFamily: Family = 'ipv4'): 
  * `host:port` (Linux, Windows, lsof: separator ':') or `host.port` (BSD/macOS: separator '.'),
  * split on the last separator. Undefined when either half cannot be read (the caller reports the line).
  */
-export function parseEndpoint(text: string, sep: ':' | '.' = ':', wildcardFamily: Family = 'ipv4'): Endpoint | undefined {
+export function parseEndpoint(text: string, sep: ':' | '.' = ':', wildcardFamily: Family = 'ipv4', opts?: EndpointOptions): Endpoint | undefined {
   const i = text.lastIndexOf(sep);
   if (i < 0) return undefined;
-  const port = parsePort(text.slice(i + 1));
+  const port = parsePort(text.slice(i + 1), opts);
   if (port === undefined) return undefined;
-  const host = canonicalHost(text.slice(0, i), wildcardFamily);
+  const hostText = text.slice(0, i);
+  const host = canonicalHost(hostText, wildcardFamily)
+    ?? (opts?.names && isHostName(hostText) ? { address: hostText, family: wildcardFamily } : undefined);
   if (!host) return undefined;
-  return { address: host.address, port, family: host.family };
+  const e: Endpoint = { address: host.address, port: port.port, family: host.family };
+  if (port.service !== undefined) e.service = port.service;
+  return e;
 }
 
-/** The 4-tuple key merge.ts joins on. */
-export function tupleKey(s: { localAddress: string; localPort: number; remoteAddress: string; remotePort: number }): string {
-  return `${s.localAddress}|${s.localPort}|${s.remoteAddress}|${s.remotePort}`;
+/** The 4-tuple key merge.ts joins on (a port known only by its name joins by that name). */
+export function tupleKey(s: { localAddress: string; localPort: number; remoteAddress: string; remotePort: number; localService?: string; remoteService?: string }): string {
+  const lp = s.localService === undefined ? s.localPort : `${s.localPort}/${s.localService}`;
+  const rp = s.remoteService === undefined ? s.remotePort : `${s.remotePort}/${s.remoteService}`;
+  return `${s.localAddress}|${lp}|${s.remoteAddress}|${rp}`;
 }

@@ -6,7 +6,7 @@
 import type { Text } from '../i18n/lang.js';
 import { headLines, repairText } from './text.js';
 import { mayHavePrompts, promptCommand } from './session.js';
-import type { FormatId, FormatParser, ParsedPart } from './types.js';
+import type { FormatId, FormatParser, ParsedPart, ParseOptions } from './types.js';
 import { ssParser } from './ss.js';
 import { ssSummaryParser } from './ss-summary.js';
 import { netstatLinuxParser } from './netstat-linux.js';
@@ -78,7 +78,7 @@ export function unknownFormatMessage(file: string, empty: boolean): Text {
 }
 
 /** Parse a text in whatever known format it is in, or say plainly that it is in none. */
-export function parseAny(file: string, raw: string): ({ ok: true } & ParsedPart) | UnknownFormat {
+export function parseAny(file: string, raw: string, options?: ParseOptions): ({ ok: true } & ParsedPart) | UnknownFormat {
   // A pasted prompt line (`[root@web01 ~]# ss -tanp`) is not data: blank it, keeping line numbers.
   let hostname: string | undefined;
   const text = !mayHavePrompts(raw) ? raw : raw.replace(/^.*$/gm, (l) => {
@@ -88,7 +88,7 @@ export function parseAny(file: string, raw: string): ({ ok: true } & ParsedPart)
   });
   const d = detectFormat(text);
   if (!d) return { ok: false, file, message: unknownFormatMessage(file, text.trim() === '') };
-  const part = d.parser.parse(file, text);
+  const part = d.parser.parse(file, text, options);
   if (hostname && !part.hostname) part.hostname = hostname;
   return { ok: true, ...part };
 }

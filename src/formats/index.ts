@@ -8,7 +8,8 @@
 //   parseProcNetTcp(bytes|text)     -> the /proc/net/tcp[6] records, the live reader's parser too
 export { parseAny, detectFormat, PARSERS, unknownFormatMessage, type Detection, type UnknownFormat } from './detect.js';
 export { snapshotFromText, snapshotFromTexts, snapshotFromParts, countStates, UnknownFormatError } from './merge.js';
-export type { FormatId, ParsedPart, FormatParser } from './types.js';
+export type { FormatId, ParsedPart, FormatParser, ParseOptions } from './types.js';
+export { parseServicesFile, servicePort, type ServiceTable } from './services.js';
 export { parseProcNetTcp, countProcNetTcpStates, USER_HZ, type ProcNetTcpOptions, type ProcNetTcpResult } from './proc-net-tcp.js';
 import { PARSERS } from './detect.js';
 

@@ -14,11 +14,28 @@ import { stateFromWord } from '../model/states.js';
 import { tupleKey, parseEndpoint } from './address.js';
 import { badRow, readPaste } from './text.js';
 import { msg } from './messages.js';
-import type { FormatParser, ParsedPart } from './types.js';
+import type { FormatParser, ParsedPart, ParseOptions } from './types.js';
 
 const HEADER = /^COMMAND\s+PID\s+.*\bNAME\s*$/;
+const PROTOCOLS = new Set(['TCP', 'UDP', 'UDPLITE', 'SCTP']);
 
-export function parseLsof(file: string, raw: string): ParsedPart {
+interface Row { command: string; pidText: string; cols: string[]; proto: string; name: string; stateWord?: string }
+
+/**
+ * `COMMAND PID ... PROTO NAME [(STATE)]` split into words (lsof escapes spaces in every column as
+ * `\x20`), read from both ends. Words, not one regex: a regex with a lazy middle and an optional
+ * tail backtracks quadratically on a long line that is not a row.
+ */
+function splitRow(t: string): Row | undefined {
+  const w = t.trim().split(/\s+/);
+  const n = w.length;
+  const stated = n >= 2 && /^\(\S+\)$/.test(w[n - 1]);
+  const p = stated ? n - 3 : n - 2;
+  if (p < 2 || !PROTOCOLS.has(w[p]) || !/^\d+$/.test(w[1]) || /^\s/.test(t)) return undefined;
+  return { command: w[0], pidText: w[1], cols: w.slice(2, p), proto: w[p], name: w[p + 1], stateWord: stated ? w[n - 1].slice(1, -1) : undefined };
+}
+
+export function parseLsof(file: string, raw: string, options: ParseOptions = {}): ParsedPart {
   const { lines, truncated, last } = readPaste(raw);
   const part: ParsedPart = {
     format: 'lsof', source: { kind: 'lsof', origin: file, format: 'lsof' }, sockets: [], problems: [], hasProcesses: true,
@@ -30,16 +47,15 @@ export function parseLsof(file: string, raw: string): ParsedPart {
     const t = line.text;
     if (t.trim() === '' || HEADER.test(t)) continue;
     if (/^lsof: WARNING/.test(t)) continue; // "can't stat() fuse..." notes on stderr pasted along
-    const m = /^(\S+)\s+(\d+)\s+(.*?)\s(TCP|UDP|UDPLITE|SCTP)\s+(\S+)(?:\s+\((\S+)\))?\s*$/.exec(t);
+    const m = splitRow(t);
     if (!m) {
       // A protocol-less row (unix sockets, files) is not ours; anything else is a problem.
       if (/^\S+\s+\d+\s/.test(t) && !/\s(IPv4|IPv6)\s/.test(t)) continue;
       part.problems.push(badRow(file, line, last, truncated, msg.notRow('lsof', 'COMMAND PID USER FD TYPE DEVICE SIZE/OFF NODE NAME')));
       continue;
     }
-    if (m[4] !== 'TCP') continue;
-    const [command, pidText, middle, , name, stateWord] = [m[1], m[2], m[3], m[4], m[5], m[6]];
-    const cols = middle.trim().split(/\s+/);
+    if (m.proto !== 'TCP') continue;
+    const { command, pidText, cols, name, stateWord } = m;
     // ... USER FD TYPE DEVICE SIZE/OFF, counted from the right.
     const sizeOff = cols[cols.length - 1];
     const device = cols[cols.length - 2];
@@ -59,8 +75,9 @@ export function parseLsof(file: string, raw: string): ParsedPart {
     if (!state) { part.problems.push(badRow(file, line, last, truncated, msg.unknownState(stateWord))); continue; }
     const fam = type === 'IPv6' ? 'ipv6' : 'ipv4';
     const [l, r] = name.split('->');
-    const local = parseEndpoint(l, ':', fam);
-    const remote = r === undefined ? parseEndpoint(fam === 'ipv6' ? '[::]:*' : '0.0.0.0:*') : parseEndpoint(r, ':', fam);
+    const names = { names: true, services: options.services };
+    const local = parseEndpoint(l, ':', fam, names);
+    const remote = r === undefined ? parseEndpoint(fam === 'ipv6' ? '[::]:*' : '0.0.0.0:*') : parseEndpoint(r, ':', fam, names);
     if (!local || !remote) {
       part.problems.push(badRow(file, line, last, truncated, msg.badAddress(name, msg.hintNamesOrCut('lsof -n -P'))));
       continue;
@@ -76,6 +93,8 @@ export function parseLsof(file: string, raw: string): ParsedPart {
       localAddress: local.address, localPort: local.port,
       remoteAddress: remote.address, remotePort: remote.port,
     };
+    if (local.service !== undefined) s.localService = local.service;
+    if (remote.service !== undefined) s.remoteService = remote.service;
     if (/^\d+$/.test(device)) s.inode = Number(device);
     const ref = { pid, name: command.replace(/\\x20/g, ' '), ...(Number.isFinite(fdNum) ? { fd: fdNum } : {}) };
     const k = tupleKey(s) + '|' + (s.inode ?? '');
@@ -97,7 +116,7 @@ export const lsofParser: FormatParser = {
   example: 'lsof -iTCP -n -P',
   sniff(lines) {
     if (lines.some((l) => HEADER.test(l))) return 0.95;
-    const rows = lines.filter((l) => /\sIPv[46]\s.*\sTCP\s+\S+(\s+\(\S+\))?\s*$/.test(l)).length;
+    const rows = lines.filter((l) => { const r = splitRow(l); return r?.proto === 'TCP' && r.cols.some((c) => c === 'IPv4' || c === 'IPv6'); }).length;
     return rows > 0 && rows >= lines.length * 0.6 ? 0.75 : 0;
   },
   parse: parseLsof,

@@ -23,7 +23,7 @@ import { parseAny } from './detect.js';
 import { splitSessions } from './session.js';
 import { note } from './text.js';
 import { msg } from './messages.js';
-import type { FormatId, ParsedPart } from './types.js';
+import type { FormatId, ParsedPart, ParseOptions } from './types.js';
 
 /** Thrown when no input is in a known format; `message` is for a person, `exitCode` for the CLI. */
 export class UnknownFormatError extends Error {
@@ -164,7 +164,7 @@ export function snapshotFromParts(parts: ParsedPart[], takenAt: number, extraPro
  * Any mix of the supported formats, taken on one host at one moment, into one snapshot. Files in no
  * known format become problems; if none is readable, UnknownFormatError (exit status 2).
  */
-export function snapshotFromTexts(files: Array<{ name: string; text: string }>, takenAt: number): HostSnapshot {
+export function snapshotFromTexts(files: Array<{ name: string; text: string }>, takenAt: number, options?: ParseOptions): HostSnapshot {
   const parts: ParsedPart[] = [];
   const unknown: Text[] = [];
   const names: string[] = [];
@@ -175,7 +175,7 @@ export function snapshotFromTexts(files: Array<{ name: string; text: string }>, 
     const sections = splitSessions(f.text);
     const fromFile: Array<{ part: ParsedPart; stamp?: number; line: number; command?: string }> = [];
     for (const sec of sections) {
-      const r = parseAny(f.name, sec.text);
+      const r = parseAny(f.name, sec.text, options);
       if (r.ok) {
         const { ok: _ok, ...part } = r;
         if (sec.hostname && !part.hostname) part.hostname = sec.hostname;
@@ -223,8 +223,8 @@ export function snapshotFromTexts(files: Array<{ name: string; text: string }>, 
 }
 
 /** One pasted text (a file or stdin `-`). Throws UnknownFormatError when it is in no known format. */
-export function snapshotFromText(name: string, text: string, takenAt = 0): HostSnapshot {
-  return snapshotFromTexts([{ name, text }], takenAt);
+export function snapshotFromText(name: string, text: string, takenAt = 0, options?: ParseOptions): HostSnapshot {
+  return snapshotFromTexts([{ name, text }], takenAt, options);
 }
 
 function creationMs(text: string): number | undefined {

@@ -18,11 +18,27 @@ import { parseEndpoint } from './address.js';
 import { TIMER_WORDS } from '../model/timers.js';
 import { badRow, problem, readPaste } from './text.js';
 import { msg } from './messages.js';
-import type { FormatParser, ParsedPart } from './types.js';
+import type { FormatParser, ParsedPart, ParseOptions } from './types.js';
 
 const ROW = /^(tcp6?|udp6?|raw6?|udpl6?)\s+(\d+)\s+(\d+)\s+(\S+)\s+(\S+)\s*(.*)$/;
-const TIMER = /\s*(\S+)\s+\((\d+(?:\.\d+)?)\/(\d+)\/(\d+)\)\s*$/;
+const MAX_ROW = 2000;
+const TIMER = /^(\S+)\s+\((\d+(?:\.\d+)?)\/(\d+)\/(\d+)\)\s*$/;
 const WILDCARD_PEER = /^(0\.0\.0\.0:\*|:::\*|\[::\]:\*|\*:\*|0\.0\.0\.0:0|\[::\]:0)$/;
+
+/**
+ * Where `word (a/b/c)` (-o's Timer column) starts at the end of a row, or -1: found from the last
+ * `(` rather than by an unanchored regex, which a long line would make quadratic.
+ */
+function timerStart(rest: string): number {
+  const end = rest.trimEnd();
+  if (!end.endsWith(')')) return -1;
+  const open = end.lastIndexOf('(');
+  if (open <= 0) return -1;
+  let i = open - 1;
+  while (i >= 0 && (rest[i] === ' ' || rest[i] === '\t')) i--;
+  while (i >= 0 && rest[i] !== ' ' && rest[i] !== '\t') i--;
+  return i + 1;
+}
 
 /** State from the first one or two words of `rest`; returns how many words it used. */
 export function leadingState(words: readonly string[]): { state: TcpState; used: number } | undefined {
@@ -35,7 +51,7 @@ export function leadingState(words: readonly string[]): { state: TcpState; used:
   return undefined;
 }
 
-export function parseNetstatLinux(file: string, raw: string): ParsedPart {
+export function parseNetstatLinux(file: string, raw: string, options: ParseOptions = {}): ParsedPart {
   const { lines, truncated, last } = readPaste(raw);
   const part: ParsedPart = {
     format: 'netstat-linux', source: { kind: 'netstat-linux', origin: file, os: 'linux', format: 'netstat-linux' },
@@ -52,7 +68,9 @@ export function parseNetstatLinux(file: string, raw: string): ParsedPart {
       part.attributionPartial = true;
       continue;
     }
-    const m = ROW.exec(t);
+    // No netstat row is this long (-W addresses are at most 45+6 characters, the program 20): such a
+    // line is not a row, and splitting it into words would cost what the row never pays for.
+    const m = t.length <= MAX_ROW ? ROW.exec(t) : null;
     if (!m) {
       if (/^unix\s/.test(t) || /UNIX/.test(t)) { inUnix = true; continue; }
       if (inUnix) continue;
@@ -66,8 +84,9 @@ export function parseNetstatLinux(file: string, raw: string): ParsedPart {
     sawRows = true;
     if (!m[1].startsWith('tcp')) continue;
     let rest = m[6];
-    const local = parseEndpoint(m[4], ':', m[1] === 'tcp6' ? 'ipv6' : 'ipv4');
-    const peer = parseEndpoint(m[5], ':', local?.family ?? 'ipv4');
+    const names = { names: true, services: options.services };
+    const local = parseEndpoint(m[4], ':', m[1] === 'tcp6' ? 'ipv6' : 'ipv4', names);
+    const peer = parseEndpoint(m[5], ':', local?.family ?? 'ipv4', names);
     if (!local || !peer) {
       part.problems.push(badRow(file, line, last, truncated, msg.badAddress(!local ? m[4] : m[5], msg.hintNamesOrCut('netstat -n', 'netstat -W'))));
       continue;
@@ -78,12 +97,15 @@ export function parseNetstatLinux(file: string, raw: string): ParsedPart {
       remoteAddress: peer.address, remotePort: peer.port,
       recvQ: Number(m[2]),
     };
-    const tm = rest.trimEnd().endsWith(')') ? TIMER.exec(rest) : null;
+    if (local.service !== undefined) s.localService = local.service;
+    if (peer.service !== undefined) s.remoteService = peer.service;
+    const at = timerStart(rest);
+    const tm = at >= 0 ? TIMER.exec(rest.slice(at)) : null;
     if (tm && (TIMER_WORDS[tm[1]] !== undefined || /^unkn-/.test(tm[1]))) {
       const kind = TIMER_WORDS[tm[1]];
       if (kind) s.timer = { kind, remainingMs: Math.round(Number(tm[2]) * 1000), retransmits: Number(tm[3]) };
       else (s.extra ??= {}).timer = tm[0].trim();
-      rest = rest.slice(0, tm.index);
+      rest = rest.slice(0, at);
     }
     const words = rest.trim().split(/\s+/).filter((w) => w !== '');
     const st = leadingState(words);
@@ -133,7 +155,12 @@ export const netstatLinuxParser: FormatParser = {
   example: 'netstat -antp',
   sniff(lines) {
     let rows = 0;
-    for (const l of lines) if (/^tcp6?\s+\d+\s+\d+\s+\S+:\S+\s+\S+:\S+/.test(l)) rows++;
+    // Word by word: a regex of `\S+:\S+` pairs is quadratic on a long token full of colons.
+    for (const l of lines) {
+      if (!/^tcp6?\s/.test(l)) continue;
+      const w = l.slice(0, 600).split(/\s+/, 5);
+      if (w.length === 5 && /^\d+$/.test(w[1]) && /^\d+$/.test(w[2]) && w[3].includes(':') && w[4].includes(':')) rows++;
+    }
     if (rows === 0) return 0;
     return lines.some((l) => /Recv-Q/.test(l)) ? 0.9 : 0.7;
   },

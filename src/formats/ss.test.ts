@@ -123,3 +123,11 @@ test('old ss (before iproute2 4.14): `*` is the IPv4 wildcard and IPv6 is unbrac
     'ipv4 0.0.0.0:22 0.0.0.0:0', 'ipv6 :::22 :::0', 'ipv4 10.0.0.1:8080 10.0.0.2:50000',
   ]);
 });
+
+test('iproute2 < 3.19 (public sample, through grep): users:(("nc",1469,3)) without labels; `*` is IPv4 then', () => {
+  const p = parseSs('old.txt', fixture('names/ss-lnp-grep-iproute2-old.txt'));
+  assert.deepEqual(p.problems, []);
+  assert.deepEqual(p.sockets!.map((s) => [s.state, s.family, s.localAddress, s.localPort, s.processes]),
+    [['LISTEN', 'ipv4', '0.0.0.0', 80, [{ pid: 1469, name: 'nc', fd: 3 }]]]);
+  assert.equal(p.hasProcesses, true);
+});

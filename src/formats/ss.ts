@@ -17,13 +17,14 @@ import { ssTimerMs } from './timers.js';
 import { TIMER_WORDS } from '../model/timers.js';
 import { badRow, problem, readPaste } from './text.js';
 import { msg } from './messages.js';
-import type { FormatParser, ParsedPart } from './types.js';
+import type { FormatParser, ParsedPart, ParseOptions } from './types.js';
 
 const HEADER = /^\s*(Netid\s+)?State\s+Recv-Q\s+Send-Q\s+Local/;
 /** `ss -tn state close-wait` prints no State column when one state is selected: the text lacks it. */
 const STATELESS_HEADER = /^\s*(Netid\s+)?Recv-Q\s+Send-Q\s+Local Address:Port/;
 const NETIDS = new Set(['tcp', 'udp', 'raw', 'u_str', 'u_dgr', 'u_seq', 'p_raw', 'p_dgr', 'nl', 'mptcp', 'sctp', 'tipc', 'v_str', 'v_dgr', 'xdp', 'u_seqpacket']);
 const ROW = /^(\S+)\s+(\d+)\s+(\d+)\s+(\S+)\s+(\S+)(.*)$/;
+const OLD_USERS = /users:\(\("(?:[^"\\]|\\.)*",\d+,\d+\)/;
 const EXTRA_KEYS: ReadonlyArray<[string, RegExp]> = ['sk', 'cgroup', 'v6only', 'fwmark'].map((k) => [k, new RegExp(`(?:^|\\s)${k}:(\\S+)`)]);
 
 /** `users:(("nginx",pid=1234,fd=6),("nginx",pid=1235,fd=6))` -> process refs. */
@@ -31,7 +32,8 @@ export function parseUsers(rest: string): ProcessRef[] | undefined {
   const at = rest.indexOf('users:((');
   if (at < 0) return undefined;
   const out: ProcessRef[] = [];
-  const re = /\("((?:[^"\\]|\\.)*)",pid=(\d+),(?:tid=\d+,)?fd=(\d+)[^)]*\)/g;
+  // iproute2 before 3.19 printed `("nginx",1234,6)`, without the pid= and fd= labels.
+  const re = /\("((?:[^"\\]|\\.)*)",(?:pid=)?(\d+),(?:tid=\d+,)?(?:fd=)?(\d+)[^)]*\)/g;
   re.lastIndex = at;
   for (let m = re.exec(rest); m; m = re.exec(rest)) {
     out.push({ pid: Number(m[2]), name: m[1], fd: Number(m[3]) });
@@ -82,12 +84,13 @@ function readContinuation(text: string, s: SocketRecord): void {
   }
 }
 
-export function parseSs(file: string, raw: string): ParsedPart {
+export function parseSs(file: string, raw: string, options: ParseOptions = {}): ParsedPart {
   const { text, lines, truncated, last } = readPaste(raw);
   const part: ParsedPart = { format: 'ss', source: { kind: 'ss', origin: file, os: 'linux', format: 'ss' }, sockets: [], problems: [] };
   // Before iproute2 4.14 IPv6 was unbracketed (`:::22`) and `*` was the IPv4 wildcard; since then
   // IPv6 is bracketed and `*` is a dual-stack IPv6 socket.
-  const oldStyle = /^\S+\s+\d+\s+\d+\s+:::\S/m.test(text) || /\s:::\d+\s/.test(text);
+  // The unlabelled users:(("nc",1469,3)) of iproute2 < 3.19 says the same.
+  const oldStyle = /^\S+\s+\d+\s+\d+\s+:::\S/m.test(text) || /\s:::[\w-]+\s/.test(text) || OLD_USERS.test(text);
   const star: 'ipv4' | 'ipv6' = oldStyle ? 'ipv4' : 'ipv6';
   let netid = false;
   let sawP = false;
@@ -122,8 +125,10 @@ export function parseSs(file: string, raw: string): ParsedPart {
     skipping = false;
     const m = ROW.exec(body);
     const state = m ? stateFromWord(m[1]) : undefined;
-    const local = m ? parseEndpoint(m[4], ':', star) : undefined;
-    const peer = m ? parseEndpoint(m[5], ':', local?.family ?? star) : undefined;
+    // Without -n ss prints service names; with -r host names too.
+    const names = { names: true, services: options.services };
+    const local = m ? parseEndpoint(m[4], ':', star, names) : undefined;
+    const peer = m ? parseEndpoint(m[5], ':', local?.family ?? star, names) : undefined;
     if (!m || !state || !local || !peer) {
       prev = undefined;
       const why = !m ? msg.notRow('ss', 'State Recv-Q Send-Q Local Peer')
@@ -138,6 +143,8 @@ export function parseSs(file: string, raw: string): ParsedPart {
       remoteAddress: peer.address, remotePort: peer.port,
       recvQ: Number(m[2]), sendQ: Number(m[3]),
     };
+    if (local.service !== undefined) s.localService = local.service;
+    if (peer.service !== undefined) s.remoteService = peer.service;
     readExtras(m[6], s);
     // -O prints the -i words on the row itself.
     if (/\s(rtt|cwnd|rto|lastsnd):/.test(m[6])) {

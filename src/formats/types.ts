@@ -3,6 +3,13 @@
 import type {
   HostSnapshot, ParseProblem, ProcessInfo, ProcessRef, SnapshotSource, SocketRecord,
 } from '../model/snapshot.js';
+import type { ServiceTable } from './services.js';
+
+/** What a parser may be told beyond the text; all optional. */
+export interface ParseOptions {
+  /** The reading host's /etc/services (services.ts `parseServicesFile`), over the built-in table. */
+  services?: ServiceTable;
+}
 
 /** Who holds a 4-tuple, from a source that names owners but not states (FreeBSD sockstat without -s). */
 export interface SocketOwner {
@@ -49,5 +56,5 @@ export interface FormatParser {
   /** The command that produces it, for messages ("looked like neither ss, netstat, ..."). */
   example: string;
   sniff(lines: readonly string[]): number;
-  parse(file: string, text: string): ParsedPart;
+  parse(file: string, text: string, options?: ParseOptions): ParsedPart;
 }

@@ -41,11 +41,25 @@ export interface SocketRecord {
    */
   id?: string;
   state: TcpState;
+  /** From the row where the address is a host name (`tcp6`, lsof's `IPv6`). */
   family: Family;
+  /**
+   * The address as text (model/address.ts), or the host name a tool printed in its place when run
+   * without -n (`web-01`, `localhost`, `localhost.localdo` as netstat cuts it to its column): a name
+   * is a valid peer, kept as it was printed.
+   */
   localAddress: string;
+  /** 0 for a wildcard (`*`), and for a port known only by a name no service table has: see `localService`. */
   localPort: number;
   remoteAddress: string;
   remotePort: number;
+  /**
+   * The service name a tool printed for the port (without -n) when neither the built-in IANA table
+   * nor the reading host's /etc/services knows it; `localPort` is then 0. Absent when the port is known.
+   */
+  localService?: string;
+  /** As `localService`, for the peer's port. */
+  remoteService?: string;
   /** Bytes (connected sockets) or accept-queue length (LISTEN), as Recv-Q. */
   recvQ?: number;
   /** Bytes (connected) or accept-queue limit (LISTEN, ss only), as Send-Q. */

@@ -20,6 +20,7 @@ import { SourceError } from './source-error.js';
 import { checkNetnsName, type NetnsOptions } from './netns.js';
 import { readLiveSnapshot, readLiveStateCounts, type LiveOptions } from './live-snapshot.js';
 import { statOrThrow } from './input-files.js';
+import { hostServices } from './host-services.js';
 
 export type SourceSpec =
   | { kind: 'live'; processes?: boolean }
@@ -132,8 +133,9 @@ function textSource(spec: SourceSpec, origin: string, read: () => Promise<Array<
     sample: async () => {
       const files = await read();
       const { snapshotFromTexts, UnknownFormatError } = await import('../formats/index.js');
+      const services = await hostServices();
       try {
-        return snapshotFromTexts(files, takenAt());
+        return snapshotFromTexts(files, takenAt(), { services });
       } catch (err) {
         if (err instanceof UnknownFormatError) {
           throw new SourceError({ en: err.messages.map((m) => m.en).join('\n'), zh: err.messages.map((m) => m.zh).join('\n') });

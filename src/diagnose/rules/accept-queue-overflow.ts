@@ -59,7 +59,7 @@ function fixes(limit: number | undefined, somaxconn: number | undefined): FixOf<
 function listenerFinding(s: HostSnapshot, k: SocketRecord, severity: Severity, limit: number | undefined, somaxconn: number | undefined): FindingText {
   const o = ownerOf(s, k);
   const q = k.recvQ ?? 0;
-  const where = endpoint(k.localAddress, k.localPort);
+  const where = endpoint(k.localAddress, k.localPort, k.localService);
   const counters = presentCounters(s, LISTEN_COUNTERS);
   const f: FindingText = {
     id: 'accept_queue_overflow', severity,
@@ -69,6 +69,7 @@ function listenerFinding(s: HostSnapshot, k: SocketRecord, severity: Severity, l
       : join([tx(`Accept queue of ${where} backing up: ${q} connections waiting for accept() in`, `${where} 的全连接队列积压：${q} 个连接等待 accept()，进程 `), owner(o)]),
     evidence: {
       state: 'LISTEN', count: q, localAddress: k.localAddress, localPort: k.localPort,
+      ...(k.localService !== undefined ? { localService: k.localService } : {}),
       ...(o ? { pid: o.pid, ...(o.name ? { process: o.name } : {}) } : {}),
       queues: { acceptQueue: q, ...(limit !== undefined ? { backlog: limit } : {}) },
       ...(Object.keys(counters).length ? { counters } : {}),

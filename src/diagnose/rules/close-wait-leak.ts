@@ -15,7 +15,7 @@
 import type { HostSnapshot, SocketRecord } from '../../model/snapshot.js';
 import type { FindingText, FixOf, Severity } from '../finding.js';
 import type { Text } from '../../i18n/lang.js';
-import { ageStats, endpoint, groupBy, listenerOwner, listeningPorts, osOf, ownerOf, portRange, sysctlNum, topPeers, type Owner } from '../facts.js';
+import { ageStats, endpoint, groupBy, listenerOwner, listeningPorts, localPortText, osOf, ownerOf, portRange, sysctlNum, topPeers, type Owner } from '../facts.js';
 import { agesText, join, NO_PROCESS_INFO, owner, tx } from '../words.js';
 import type { Rule } from '../rule.js';
 
@@ -145,9 +145,9 @@ function describe(s: HostSnapshot, sideOf: (k: SocketRecord) => 'server' | 'clie
       : withUnread >= withoutUnread ? WHY_UNREAD : WHY_EOF;
   const why = join([WHY_GENERIC, recvQWhy, queued ? WHY_QUEUED : tx('', '')]);
   const { peers, distinct } = topPeers(socks, scope === 'destination', 5);
-  const dest = endpoint(first.remoteAddress, first.remotePort);
-  const ports = new Set(socks.map((k) => (side === 'server' ? k.localPort : k.remotePort))).size;
-  const where = scope === 'port' ? tx(`on local port ${first.localPort}`, `在本地端口 ${first.localPort} 上`)
+  const dest = endpoint(first.remoteAddress, first.remotePort, first.remoteService);
+  const ports = new Set(socks.map((k) => (side === 'server' ? localPortText(k) : k.remoteService ?? k.remotePort))).size;
+  const where = scope === 'port' ? tx(`on local port ${localPortText(first)}`, `在本地端口 ${localPortText(first)} 上`)
     : scope === 'destination' ? tx(`toward ${dest}`, `连向 ${dest}`)
       : tx(`spread over ${distinct} peers and ${ports} ${side === 'server' ? 'local' : 'remote'} port${ports === 1 ? '' : 's'}`, `分散在 ${distinct} 个对端、${ports} 个${side === 'server' ? '本地' : '远端'}端口上`);
   const sideText = side === 'server'
@@ -166,7 +166,7 @@ function describe(s: HostSnapshot, sideOf: (k: SocketRecord) => 'server' | 'clie
       state: 'CLOSE-WAIT', count: socks.length, side,
       ...(o ? { pid: o.pid, ...(o.name ? { process: o.name } : {}), attribution: queued ? 'listener' as const : 'socket' as const } : {}),
       ...(pids.length > 1 ? { pids } : {}),
-      ...(scope === 'port' ? { localPort: first.localPort } : scope === 'destination' ? { destination: dest } : {}),
+      ...(scope === 'port' ? { localPort: first.localPort, ...(first.localService !== undefined ? { localService: first.localService } : {}) } : scope === 'destination' ? { destination: dest } : {}),
       peers, distinctPeers: distinct,
       queues: { withUnread, withoutUnread },
       ...(ages ? { ages } : {}),
@@ -208,7 +208,7 @@ function checkCloseWait(s: HostSnapshot): FindingText[] {
   for (const [ownerKey, mine] of byOwner) {
     const isQueued = ownerKey.startsWith('Q');
     const leftovers: SocketRecord[] = [];
-    for (const g of groupBy(mine, (k) => (sideOf(k) === 'server' ? `L${k.localPort}` : `D${endpoint(k.remoteAddress, k.remotePort)}`)).values()) {
+    for (const g of groupBy(mine, (k) => (sideOf(k) === 'server' ? `L${localPortText(k)}` : `D${endpoint(k.remoteAddress, k.remotePort, k.remoteService)}`)).values()) {
       const sev = severityOf(s, g, growing);
       if (sev) out.push(describe(s, sideOf, g, sev, sideOf(g[0]) === 'server' ? 'port' : 'destination', growing, isQueued));
       else for (const x of g) leftovers.push(x);

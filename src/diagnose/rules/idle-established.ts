@@ -12,7 +12,7 @@
 // unknown ⇒ info.
 import type { HostSnapshot, SocketRecord } from '../../model/snapshot.js';
 import type { FindingText, Severity } from '../finding.js';
-import { endpoint, groupBy, hasTimers, ownerOf, topPeers } from '../facts.js';
+import { endpoint, groupBy, hasTimers, localPortText, ownerOf, topPeers } from '../facts.js';
 import { duration, join, NO_PROCESS_INFO, owner, tx } from '../words.js';
 import { sideJudge } from './close-wait-leak.js';
 import type { Rule } from '../rule.js';
@@ -37,7 +37,7 @@ function checkIdle(s: HostSnapshot): FindingText[] {
   const out: FindingText[] = [];
   const groups = groupBy(noKeepalive, (k) => {
     const side = sideOf(k);
-    return `${ownerOf(s, k)?.pid ?? '?'}|${side === 'server' ? `L${k.localPort}` : `D${endpoint(k.remoteAddress, k.remotePort)}`}`;
+    return `${ownerOf(s, k)?.pid ?? '?'}|${side === 'server' ? `L${localPortText(k)}` : `D${endpoint(k.remoteAddress, k.remotePort, k.remoteService)}`}`;
   });
   for (const socks of groups.values()) {
     const idles = socks.map(idleMs).filter((x): x is number => x !== undefined);
@@ -50,7 +50,8 @@ function checkIdle(s: HostSnapshot): FindingText[] {
     const o = ownerOf(s, first);
     const side = sideOf(first);
     const { peers, distinct } = topPeers(socks, side === 'client', 5);
-    const where = side === 'server' ? tx(`on port ${first.localPort}`, `在端口 ${first.localPort} 上`) : tx(`toward ${endpoint(first.remoteAddress, first.remotePort)}`, `连向 ${endpoint(first.remoteAddress, first.remotePort)}`);
+    const dest = endpoint(first.remoteAddress, first.remotePort, first.remoteService);
+    const where = side === 'server' ? tx(`on port ${localPortText(first)}`, `在端口 ${localPortText(first)} 上`) : tx(`toward ${dest}`, `连向 ${dest}`);
     const maxIdle = idles.length ? idles.reduce((a, b) => Math.max(a, b)) : undefined;
     const summary = severity === 'warning'
       ? join([tx(`${idleLong} ESTABLISHED connections idle ≥ 30 min with no keepalive`, `${idleLong} 个 ESTABLISHED 连接空闲 ≥ 30 分钟且没有保活`), where, tx('in', '，属于'), owner(o)])
@@ -60,7 +61,7 @@ function checkIdle(s: HostSnapshot): FindingText[] {
       evidence: {
         state: 'ESTABLISHED', count: socks.length, side,
         ...(o ? { pid: o.pid, ...(o.name ? { process: o.name } : {}) } : {}),
-        ...(side === 'server' ? { localPort: first.localPort } : { destination: endpoint(first.remoteAddress, first.remotePort) }),
+        ...(side === 'server' ? { localPort: first.localPort, ...(first.localService !== undefined ? { localService: first.localService } : {}) } : { destination: dest }),
         peers, distinctPeers: distinct,
         figures: { withoutKeepalive: socks.length, idleKnown: idles.length, idleOver30min: idleLong, ...(maxIdle !== undefined ? { maxIdleMs: maxIdle } : {}) },
       },
