@@ -317,6 +317,14 @@ export { countProcNetTcpStates } from '../formats/proc-net-tcp.js';
 export type { ProcNetTcpResult } from '../formats/proc-net-tcp.js';
 /** Which file `parseProcNetTcp` reads (tcp or tcp6) and the byte order of the host that wrote it. */
 export type { ProcNetTcpOptions } from '../formats/proc-net-tcp.js';
+/** What a parser may be given besides the text: extra service names (the host's /etc/services). */
+export type { ParseOptions } from '../formats/types.js';
+/** Reads an /etc/services file into service name → TCP port. */
+export { parseServicesFile } from '../formats/services.js';
+/** The TCP port of a service name (`http-alt` → 8080) from the built-in table, or the extra one given. */
+export { servicePort } from '../formats/services.js';
+/** Service name → TCP port. */
+export type { ServiceTable } from '../formats/services.js';
 /** Every format tcplens reads, with a description and the command that produces it. */
 export { FORMATS } from '../formats/index.js';
 /** The id of a format tcplens reads (`ss`, `netstat-linux`, `proc-net-tcp`…). */
