@@ -2,9 +2,11 @@
 // columns, so it fits an 80×24 ssh session and uses a wide terminal's room for more rows and
 // columns. No terminal I/O here (commands/watch.ts writes it): a test draws it and reads the text.
 import type { Lang } from '../i18n/lang.js';
-import type { AgeRange } from '../model/snapshot.js';
 import { TCP_STATES } from '../model/states.js';
 import { displayWidth } from '../diagnose/socket-views.js';
+import { ageText, shortDuration } from '../diagnose/age-text.js';
+
+export { ageText, shortDuration };
 import { WATCHED_STATES, type GroupRow, type WatchFrame, type WatchedState } from '../diagnose/watch-frame.js';
 
 export type SortKey = 'count' | 'change' | 'oldest';
@@ -37,25 +39,6 @@ const W = {
   },
   sortNames: { count: { en: 'count', zh: '数量' }, change: { en: 'change', zh: '变化' }, oldest: { en: 'oldest', zh: '最久' } },
 } as const;
-
-/** 75_000 → "1m15s"; kept short so a range fits a column. */
-export function shortDuration(ms: number, lang: Lang): string {
-  const u = lang === 'zh' ? { s: '秒', m: '分', h: '时', d: '天' } : { s: 's', m: 'm', h: 'h', d: 'd' };
-  const s = Math.floor(ms / 1000);
-  if (s < 60) return `${s}${u.s}`;
-  if (s < 3600) return `${Math.floor(s / 60)}${u.m}${s % 60 ? `${String(s % 60).padStart(2, '0')}${u.s}` : ''}`;
-  if (s < 86400) return `${Math.floor(s / 3600)}${u.h}${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}${u.m}`;
-  return `${Math.floor(s / 86400)}${u.d}${Math.floor((s % 86400) / 3600)}${u.h}`;
-}
-
-/** "≥12s" (seen at the first read), "12s" (known to the second), "12s–14s". */
-export function ageText(r: AgeRange | undefined, lang: Lang): string {
-  if (!r) return '-';
-  const lo = shortDuration(r.atLeastMs, lang);
-  if (r.atMostMs === undefined) return `≥${lo}`;
-  const hi = shortDuration(r.atMostMs, lang);
-  return hi === lo ? lo : `${lo}–${hi}`;
-}
 
 function fit(s: string, w: number): string {
   if (displayWidth(s) <= w) return s;

@@ -172,3 +172,15 @@ export function groupAges(socks: readonly SocketRecord[]): GroupAges | undefined
   const los = withAge.map((k) => k.ageRange.atLeastMs).sort((a, b) => a - b);
   return { oldest, medianAtLeastMs: los[Math.floor((los.length - 1) / 2)] };
 }
+
+/** The oldest socket's interval in each state (by lower bound), for `tcplens states`. */
+export function oldestPerState(sockets: readonly SocketRecord[]): Partial<Record<TcpState, AgeRange>> {
+  const out: Partial<Record<TcpState, AgeRange>> = {};
+  for (const k of sockets) {
+    const r = k.ageRange;
+    if (!r) continue;
+    const cur = out[k.state];
+    if (!cur || r.atLeastMs > cur.atLeastMs || (r.atLeastMs === cur.atLeastMs && cur.atMostMs !== undefined && (r.atMostMs === undefined || r.atMostMs > cur.atMostMs))) out[k.state] = r;
+  }
+  return out;
+}
