@@ -45,6 +45,8 @@ test('wide terminal: the median column; by port; one state; the port prompt on t
   assert.equal(wide.length, 40);
   assert.match(wide.join('\n'), /^ {2}8080\s+36\s+\+6\s+\+3\.0\/s\s+≥2s\s+median 2s$/m);
   assert.ok(!wide.some((l) => l.startsWith('TIME-WAIT 40')));
+  // One state: its oldest sockets follow, each with owner and interval.
+  assert.match(wide.join('\n'), /^oldest:\n {2}10\.0\.0\.1:8080 +10\.1\.0\.\d+:40000 +java\/4242 +≥2s$/m);
   const prompt = renderWatch(s.frame({ port: 9999 }), { ...view, port: 9999, prompt: 'port (Enter to apply): 99' }, { cols: 80, rows: 24 }, 'en');
   assert.match(prompt.join('\n'), /^CLOSE-WAIT 0$/m);
   assert.equal(prompt[23], 'port (Enter to apply): 99');

@@ -115,6 +115,14 @@ export function renderWatch(f: WatchFrame, v: ViewState, size: { cols: number; r
       if (wide) parts.push(`${W.median[lang]} ${g.medianAtLeastMs === undefined ? '-' : shortDuration(g.medianAtLeastMs, lang)}`);
       out.push(fit(parts.join(' ').trimEnd(), cols));
     }
+    // One state on screen: the rows left list its oldest sockets, each with its own interval.
+    if (v.state && tableEnd - out.length > 2 && w.oldestSockets.length > 0) {
+      out.push(fit(`${W.oldest[lang]}:`, cols));
+      for (const k of w.oldestSockets.slice(0, tableEnd - out.length)) {
+        const who = k.pid !== undefined ? `${k.process ?? '?'}/${k.pid}` : '-';
+        out.push(fit(`  ${pad(k.local, 22)} ${pad(k.peer, 22)} ${pad(who, 16)} ${ageText(k.ageRange, lang)}`.trimEnd(), cols));
+      }
+    }
   }
   while (out.length < tableEnd) out.push('');
   return [...out.slice(0, tableEnd), ...footer];

@@ -157,8 +157,9 @@ async function interactive(session: WatchSession, refresh: () => Promise<WatchFr
     out.write('\x1b[?25h\x1b[?1049l');
   };
   const quit = (): void => { done?.(); };
-  const onKey = (buf: Buffer): void => {
-    const k = buf.toString('utf8');
+  // Pasted or fast-typed keys arrive together: one at a time, so "8080" in one read is four digits.
+  const onData = (buf: Buffer): void => { for (const ch of buf.toString('utf8')) onKey(ch); };
+  const onKey = (k: string): void => {
     if (view.prompt !== undefined) {
       if (k === '\r' || k === '\n') {
         view.port = portText === '' ? undefined : Number(portText);
@@ -191,7 +192,7 @@ async function interactive(session: WatchSession, refresh: () => Promise<WatchFr
   out.write('\x1b[?1049h\x1b[?25l\x1b[2J');
   stdin.setRawMode(true);
   stdin.resume();
-  stdin.on('data', onKey);
+  stdin.on('data', onData);
   out.on('resize', draw);
   for (const s of signals) process.once(s, quit);
   // An exception must not leave the terminal raw either.
@@ -208,7 +209,7 @@ async function interactive(session: WatchSession, refresh: () => Promise<WatchFr
     await finished;
   } finally {
     if (timer) clearTimeout(timer);
-    stdin.removeListener('data', onKey);
+    stdin.removeListener('data', onData);
     out.removeListener('resize', draw);
     for (const s of signals) process.removeListener(s, quit);
     process.removeListener('exit', restore);
