@@ -9,6 +9,7 @@ interface CommandEntry { summary: string; load: () => Promise<{ run: Command }> 
 const COMMANDS: Record<string, CommandEntry> = {
   doctor: { summary: 'find TCP state problems on this host (or a capture) and say what to do', load: () => import('./commands/doctor.js') },
   states: { summary: 'count sockets per state (--by process|lport|raddr)', load: () => import('./commands/states.js') },
+  watch: { summary: 'live view like top: states, their ages and flows, who holds them, findings as they come', load: () => import('./commands/watch.js') },
   ls: { summary: 'list sockets with process, queues and timers', load: () => import('./commands/ls.js') },
   explain: { summary: 'explain a TCP state: meaning, ways in and out, what many of them mean', load: () => import('./commands/explain.js') },
   capture: { summary: 'write a folder of this host\'s TCP data to diagnose elsewhere', load: () => import('./commands/capture.js') },

@@ -160,7 +160,12 @@ export function socketAgeMs(k: SocketRecord, os: Os): number | undefined {
 export function ageStats(socks: SocketRecord[], os: Os): AgeStats | undefined {
   const ages = socks.map((k) => socketAgeMs(k, os)).filter((a): a is number => a !== undefined).sort((a, b) => a - b);
   if (ages.length === 0) return undefined;
-  return { known: ages.length, minMs: ages[0], medianMs: ages[Math.floor((ages.length - 1) / 2)], maxMs: ages[ages.length - 1] };
+  const out: AgeStats = { known: ages.length, minMs: ages[0], medianMs: ages[Math.floor((ages.length - 1) / 2)], maxMs: ages[ages.length - 1] };
+  // Followed across reads (doctor --samples, watch): the oldest one's [at least, at most] as well.
+  let oldest: SocketRecord['ageRange'];
+  for (const k of socks) if (k.ageRange && k.ageRange.basis.length > 0 && (!oldest || k.ageRange.atLeastMs > oldest.atLeastMs)) oldest = k.ageRange;
+  if (oldest) out.oldest = oldest;
+  return out;
 }
 
 /** True when some socket in the snapshot carries a timer, i.e. the source shows timers (ss -o, /proc). */

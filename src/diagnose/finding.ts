@@ -6,7 +6,7 @@
 // Evidence is numbers and names, never prose, so the JSON does not change with `--lang`.
 import type { Lang, Text } from '../i18n/lang.js';
 import type { TcpState } from '../model/states.js';
-import type { ParseProblem } from '../model/snapshot.js';
+import type { AgeRange, ParseProblem } from '../model/snapshot.js';
 
 export type Severity = 'critical' | 'warning' | 'info';
 
@@ -17,7 +17,11 @@ export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { critical: 0, 
 export interface PeerCount { address: string; port?: number; count: number }
 
 /** Ages in milliseconds of the sockets in the group (where the source can tell). */
-export interface AgeStats { known: number; minMs: number; medianMs: number; maxMs: number }
+export interface AgeStats {
+  known: number; minMs: number; medianMs: number; maxMs: number;
+  /** The oldest socket's time in state as an interval, where the reads or a kernel timer bound it (diagnose/ages.ts). */
+  oldest?: AgeRange;
+}
 
 export interface Evidence {
   state?: TcpState;

@@ -28,6 +28,9 @@ test('CLOSE-WAIT growing in every sample → warning even when few', () => {
   const [f] = diagnose(m, { only: ['close_wait_leak'] });
   assert.equal(f.severity, 'warning');
   assert.equal(f.evidence.figures?.growingEverySample, 1);
+  // Followed by id: 5 of the 7 entered CLOSE-WAIT between the samples, 10 s apart: 30 a minute.
+  assert.deepEqual([f.evidence.figures?.newInWindow, f.evidence.figures?.windowMs, f.evidence.figures?.perMinute], [5, 10_000, 30]);
+  assert.match(f.explanation, /5 of them appeared in the last 10 s \(30 per minute\)/);
 });
 
 test('ListenOverflows rising between samples → warning; flat → info that says so', () => {

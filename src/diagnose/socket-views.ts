@@ -5,7 +5,7 @@ import type { HostSnapshot, SocketRecord } from '../model/snapshot.js';
 import { TCP_STATES, type TcpState } from '../model/states.js';
 import { endpoint, ownerOf, socketAgeMs, osOf } from './facts.js';
 import { stateCounts, zeroCounts } from './state-counts.js';
-import { duration } from './words.js';
+import { ageRangeLong } from './age-text.js';
 
 export type GroupBy = 'process' | 'lport' | 'raddr';
 export const GROUP_BYS: readonly GroupBy[] = ['process', 'lport', 'raddr'];
@@ -115,9 +115,9 @@ export function renderSocketList(s: HostSnapshot, socks: SocketRecord[], lang: L
   for (const k of socks) {
     const procs = (k.processes ?? []).map((p) => `${p.name ?? s.processes.find((x) => x.pid === p.pid)?.name ?? '?'}/${p.pid}`).join(',');
     const timer = k.timer && k.timer.kind !== 'off' ? `${k.timer.kind},${(k.timer.remainingMs / 1000).toFixed(k.timer.remainingMs < 10_000 ? 1 : 0)}s${k.timer.retransmits !== undefined ? `,${k.timer.retransmits}` : ''}` : '';
-    const age = socketAgeMs(k, os);
+    const age = ageRangeLong(k.ageRange, socketAgeMs(k, os), lang);
     rows.push([k.state, k.recvQ === undefined ? '-' : String(k.recvQ), k.sendQ === undefined ? '-' : String(k.sendQ),
-      endpoint(k.localAddress, k.localPort, k.localService), peer(k), procs || '-', timer || '-', age === undefined ? '-' : duration(age)[lang]]);
+      endpoint(k.localAddress, k.localPort, k.localService), peer(k), procs || '-', timer || '-', age ?? '-']);
   }
   return table(rows, (i) => i === 1 || i === 2);
 }

@@ -71,8 +71,21 @@ export interface SocketRecord {
   processes?: ProcessRef[];
   /** How long the socket has been in its state, where the source can tell (ms). */
   ageMs?: number;
+  /**
+   * How long it has been in its state as an interval, from following it across reads and from its
+   * kernel timers (src/diagnose/ages.ts), as of the snapshot's `readDoneAt` (else `takenAt`).
+   */
+  ageRange?: AgeRange;
   /** Free-form extras a source knows (ss -i's rtt, cwnd, ...). */
   extra?: Record<string, string | number>;
+}
+
+/** [at least, at most] milliseconds in the current state; no `atMostMs` when it was there at the first read. */
+export interface AgeRange {
+  atLeastMs: number;
+  atMostMs?: number;
+  /** What bounded it: `reads` (seen or not seen in earlier reads) and/or the kernel timer that did. */
+  basis: Array<'reads' | 'timewait-timer' | 'fin-wait-2-timer' | 'syn-timer'>;
 }
 
 /** Where the snapshot came from, and what it could not see. */
@@ -107,6 +120,8 @@ export interface ProcessInfo {
 export interface HostSnapshot {
   /** Milliseconds since the epoch (live) or virtual time (simulated) at which it was taken. */
   takenAt: number;
+  /** When a live read had listed every socket (≥ takenAt): a socket it shows existed by then. */
+  readDoneAt?: number;
   hostname?: string;
   sources: SnapshotSource[];
   sockets: SocketRecord[];

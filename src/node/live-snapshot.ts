@@ -70,6 +70,8 @@ export async function readLiveSnapshot(opts: LiveOptions = {}): Promise<HostSnap
     });
   }
 
+  // A socket created while the listing was read is in it though born after takenAt: ages need both ends.
+  const readDoneAt = (opts.now ?? Date.now)();
   const sysctls = await readSysctls(files);
   // The counter files go through the same parsers as a capture of them (src/formats).
   const counters: Record<string, number> = {};
@@ -88,7 +90,7 @@ export async function readLiveSnapshot(opts: LiveOptions = {}): Promise<HostSnap
   fillAges(sockets, sysctls);
 
   const snap: HostSnapshot = {
-    takenAt, sources: [{ kind: 'proc', origin: files.origin, os: 'linux' }], sockets, sysctls, counters,
+    takenAt, readDoneAt, sources: [{ kind: 'proc', origin: files.origin, os: 'linux' }], sockets, sysctls, counters,
     processes: [], processAttributionComplete: false, problems,
   };
   if (sockstat) snap.sockstat = sockstat;

@@ -5,29 +5,34 @@ import type { Text } from '../../i18n/lang.js';
 import { stateFromWord, type TcpState } from '../../model/states.js';
 import { filterSockets, renderSocketList, type SocketFilter } from '../../diagnose/socket-views.js';
 import { pickLang, UsageError, type CliIO } from '../io.js';
-import { INPUT_OPTIONS, loadSnapshot } from '../snapshot-input.js';
+import { INPUT_OPTIONS, loadSampledSnapshot, loadSnapshot, SAMPLE_OPTIONS } from '../snapshot-input.js';
 import { attributionIsPartial } from '../../diagnose/diagnose.js';
 import { warnProblems } from '../input-problems.js';
 
 const HELP: Text = {
-  en: `usage: tcplens ls [--state STATE[,STATE]] [--port N] [--pid N] [--json] [--input FILE|DIR|-] [--netns NAME] [--lang en|zh]
+  en: `usage: tcplens ls [--state STATE[,STATE]] [--port N] [--pid N] [--samples N [--interval S]] [--json] [--input FILE|DIR|-] [--netns NAME] [--lang en|zh]
 
 Lists TCP sockets like ss -tanpo: state, queues, local and peer address, process, timer, and how long
-the socket has been in its state where that can be known (TIME-WAIT: 60 s − remaining timer).
+the socket has been in its state where that can be known (TIME-WAIT: 60 s − remaining timer; with
+--samples, every socket followed across the reads: "≥ 10 s" was there at the first read, "2 s – 4 s"
+appeared between two reads).
   --state S    only these states, any spelling (time_wait, CLOSE-WAIT, estab); repeat or comma-separate
   --port N     only sockets whose local or remote port is N
   --pid N      only sockets held by process N
-  --json       machine-readable output (the socket records)
+  --samples N  read the host N times, --interval S seconds apart (default 5), for ages (live only)
+  --json       machine-readable output (the socket records; ageRange: {atLeastMs, atMostMs})
 Input: this host by default; --input FILE|DIR|- and --netns NAME as for tcplens doctor.
 `,
-  zh: `用法: tcplens ls [--state 状态[,状态]] [--port 端口] [--pid 进程号] [--json] [--input 文件|目录|-] [--netns 名称] [--lang en|zh]
+  zh: `用法: tcplens ls [--state 状态[,状态]] [--port 端口] [--pid 进程号] [--samples N [--interval 秒]] [--json] [--input 文件|目录|-] [--netns 名称] [--lang en|zh]
 
 像 ss -tanpo 一样列出 TCP 套接字：状态、队列、本地与对端地址、进程、定时器，以及可得知时处于该状态的时长
-（TIME-WAIT：60 秒 − 剩余定时）。
+（TIME-WAIT：60 秒 − 剩余定时；配合 --samples 时跨多次读取跟踪每个套接字：“≥ 10 秒”表示首次读取时已存在，
+“2 秒 – 4 秒”表示在两次读取之间出现）。
   --state S    只列这些状态，任意写法（time_wait、CLOSE-WAIT、estab）；可重复或用逗号分隔
   --port N     只列本地或远端端口为 N 的套接字
   --pid N      只列进程 N 持有的套接字
-  --json       机器可读输出（套接字记录）
+  --samples N  读取本机 N 次，间隔 --interval 秒（默认 5），用于得出时长（仅实时数据源）
+  --json       机器可读输出（套接字记录；ageRange：{atLeastMs, atMostMs}）
 输入：默认本机；--input 文件|目录|- 与 --netns 名称 同 tcplens doctor。
 `,
 };
@@ -45,7 +50,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv, allowPositionals: true,
     options: {
-      ...INPUT_OPTIONS, state: { type: 'string', multiple: true }, port: { type: 'string' }, pid: { type: 'string' },
+      ...INPUT_OPTIONS, ...SAMPLE_OPTIONS, state: { type: 'string', multiple: true }, port: { type: 'string' }, pid: { type: 'string' },
       json: { type: 'boolean' }, lang: { type: 'string' }, help: { type: 'boolean', short: 'h' },
     },
   });
@@ -66,7 +71,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (port !== undefined) filter.port = port;
   const pid = intFlag('pid', values.pid, 2 ** 31 - 1, lang);
   if (pid !== undefined) filter.pid = pid;
-  const snap = await loadSnapshot(values, io, lang, { needSockets: true });
+  // --samples N: the same host read N times, each socket followed across the reads for its age.
+  const snap = values.samples !== undefined ? await loadSampledSnapshot(values, io, lang) : await loadSnapshot(values, io, lang, { needSockets: true });
   const socks = filterSockets(snap, filter);
   // Unreadable lines: in the JSON's `problems`, else on stderr (input-problems.ts).
   const problems = snap.problems.length > 0 ? { problems: snap.problems } : {};

@@ -6,29 +6,36 @@ import { parseArgs } from 'node:util';
 import type { Text } from '../../i18n/lang.js';
 import { TCP_STATES, type TcpState } from '../../model/states.js';
 import { stateCounts, zeroCounts } from '../../diagnose/state-counts.js';
-import { GROUP_BYS, groupStates, renderStateCounts, renderStateGroups, type GroupBy } from '../../diagnose/socket-views.js';
+import { displayWidth, GROUP_BYS, groupStates, renderStateCounts, renderStateGroups, type GroupBy } from '../../diagnose/socket-views.js';
 import { pickLang, UsageError, type CliIO } from '../io.js';
-import { asUsage, checkOneSource, INPUT_OPTIONS, loadSnapshot, openFlagSource } from '../snapshot-input.js';
+import { asUsage, checkOneSource, INPUT_OPTIONS, loadSampledSnapshot, loadSnapshot, openFlagSource, SAMPLE_OPTIONS } from '../snapshot-input.js';
+import { oldestPerState } from '../../diagnose/ages.js';
+import { ageRangeLong } from '../../diagnose/age-text.js';
+import type { AgeRange } from '../../model/snapshot.js';
 import type { ParseProblem } from '../../model/snapshot.js';
 
 const HELP: Text = {
-  en: `usage: tcplens states [--by process|lport|raddr] [--all] [--json] [--input FILE|DIR|-] [--netns NAME] [--lang en|zh]
+  en: `usage: tcplens states [--by process|lport|raddr] [--all] [--samples N [--interval S]] [--json] [--input FILE|DIR|-] [--netns NAME] [--lang en|zh]
 
 Counts TCP sockets per state (RFC 9293 names), IPv4 and IPv6 together.
   --by process     one row per owning process (sockets without an owner — TIME-WAIT, orphans — under '-')
   --by lport       one row per local port
   --by raddr       one row per remote address
   --all            show all eleven states, zeros included
+  --samples N      read the host N times, --interval S seconds apart (default 5), and show how long
+                   the oldest socket of each state has been in it (live only)
   --json           machine-readable output
 Input: this host by default; --input FILE|DIR|- and --netns NAME as for tcplens doctor.
 `,
-  zh: `用法: tcplens states [--by process|lport|raddr] [--all] [--json] [--input 文件|目录|-] [--netns 名称] [--lang en|zh]
+  zh: `用法: tcplens states [--by process|lport|raddr] [--all] [--samples N [--interval 秒]] [--json] [--input 文件|目录|-] [--netns 名称] [--lang en|zh]
 
 按状态（RFC 9293 名称）统计 TCP 套接字，IPv4 与 IPv6 合并。
   --by process     按所属进程分行（没有属主的套接字——TIME-WAIT、孤儿——归入 '-'）
   --by lport       按本地端口分行
   --by raddr       按远端地址分行
   --all            显示全部 11 个状态，包括 0
+  --samples N      读取本机 N 次，间隔 --interval 秒（默认 5），并显示每个状态中最久的套接字已处于该状态多久
+                   （仅实时数据源）
   --json           机器可读输出
 输入：默认本机；--input 文件|目录|- 与 --netns 名称 同 tcplens doctor。
 `,
@@ -37,7 +44,7 @@ Input: this host by default; --input FILE|DIR|- and --netns NAME as for tcplens 
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv, allowPositionals: true,
-    options: { ...INPUT_OPTIONS, by: { type: 'string' }, all: { type: 'boolean' }, json: { type: 'boolean' }, lang: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { ...INPUT_OPTIONS, ...SAMPLE_OPTIONS, by: { type: 'string' }, all: { type: 'boolean' }, json: { type: 'boolean' }, lang: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
   const lang = pickLang(values.lang, io.env);
   if (values.help) { io.stdout(HELP[lang]); return 0; }
@@ -52,7 +59,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const all = values.all === true;
 
   // --netns together with --proc-root goes the slow way, where checkOneSource refuses it.
-  if (by === undefined && values.input === undefined && (values.netns === undefined || values['proc-root'] === undefined)) {
+  if (by === undefined && values.input === undefined && values.samples === undefined && (values.netns === undefined || values['proc-root'] === undefined)) {
     // The fast path: count states from /proc's bytes without building records or walking fds
     // (the text parsers and the diagnosis are not even loaded).
     const source = await openFlagSource(values, io, lang);
@@ -65,11 +72,16 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 
   const { warnProblems } = await import('../input-problems.js');
   checkOneSource(values, lang);
-  const snap = await loadSnapshot(values, io, lang, { needSockets: true });
+  const snap = values.samples !== undefined ? await loadSampledSnapshot(values, io, lang) : await loadSnapshot(values, io, lang, { needSockets: true });
   // Unreadable lines: in the JSON's `problems`, else on stderr (input-problems.ts).
   const problems = snap.problems.length > 0 ? { problems: snap.problems } : {};
   if (!values.json) warnProblems(io, snap, lang);
-  if (by === undefined) { print(io, stateCounts(snap.sockets), all, values.json === true, lang, snap.problems); return 0; }
+  if (by === undefined) {
+    // With --samples every socket was followed across the reads: the oldest in each state beside its count.
+    const oldest = values.samples !== undefined ? oldestPerState(snap.sockets) : undefined;
+    print(io, stateCounts(snap.sockets), all, values.json === true, lang, snap.problems, oldest);
+    return 0;
+  }
   const groups = groupStates(snap, by);
   if (values.json) {
     io.stdout(JSON.stringify({ by, groups: groups.map((g) => ({ ...g, states: all ? g.states : nonZero(g.states) })), ...problems }, null, 2) + '\n');
@@ -88,9 +100,19 @@ function nonZero(c: Record<TcpState, number>): Partial<Record<TcpState, number>>
   return out;
 }
 
-function print(io: CliIO, counts: Record<TcpState, number>, all: boolean, json: boolean, lang: 'en' | 'zh', problems: readonly ParseProblem[] = []): void {
+function print(io: CliIO, counts: Record<TcpState, number>, all: boolean, json: boolean, lang: 'en' | 'zh', problems: readonly ParseProblem[] = [], oldest?: Partial<Record<TcpState, AgeRange>>): void {
   if (json) {
     const total = TCP_STATES.reduce((a, st) => a + counts[st], 0);
-    io.stdout(JSON.stringify({ states: all ? counts : nonZero(counts), total, ...(problems.length > 0 ? { problems } : {}) }, null, 2) + '\n');
+    io.stdout(JSON.stringify({ states: all ? counts : nonZero(counts), total, ...(oldest ? { oldest } : {}), ...(problems.length > 0 ? { problems } : {}) }, null, 2) + '\n');
+  } else if (oldest) {
+    const head = lang === 'zh' ? '最久' : 'OLDEST';
+    const lines = renderStateCounts(counts, all, lang).split('\n');
+    const w = Math.max(...lines.map((l) => displayWidth(l)));
+    io.stdout(lines.map((l, i) => {
+      if (l === '') return l;
+      const st = l.split(/\s+/)[0] as TcpState;
+      const cell = i === 0 ? head : ageRangeLong(oldest[st], undefined, lang) ?? '';
+      return cell ? `${l}${' '.repeat(w - displayWidth(l))}  ${cell}` : l;
+    }).join('\n'));
   } else io.stdout(renderStateCounts(counts, all, lang));
 }

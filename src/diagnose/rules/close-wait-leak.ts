@@ -103,6 +103,19 @@ function fixes(s: HostSnapshot): FixOf<Text>[] {
 
 type Scope = 'port' | 'destination' | 'spread';
 
+/**
+ * Sockets of the group that entered CLOSE-WAIT between the samples (followed by id, diagnose/ages.ts:
+ * an upper bound on their age means they were not there at the first read), and the rate that makes.
+ */
+function arrivalsOf(s: HostSnapshot, socks: SocketRecord[]): { newInWindow: number; windowMs: number; perMinute: number } | undefined {
+  const first = s.history?.[0];
+  if (!first) return undefined;
+  const windowMs = s.takenAt - first.takenAt;
+  if (windowMs <= 0 || !socks.some((k) => k.ageRange)) return undefined;
+  const n = socks.filter((k) => k.ageRange?.atMostMs !== undefined && k.ageRange.basis.includes('reads')).length;
+  return { newInWindow: n, windowMs, perMinute: Math.round((n / windowMs) * 600_000) / 10 };
+}
+
 /** Severity for a group of CLOSE-WAIT sockets, or undefined below the thresholds. */
 function severityOf(s: HostSnapshot, socks: SocketRecord[], growing: boolean): Severity | undefined {
   const ages = ageStats(socks, osOf(s));
@@ -160,6 +173,7 @@ function describe(s: HostSnapshot, sideOf: (k: SocketRecord) => 'server' | 'clie
     where, sideText,
   ]);
   const at = agesText(ages);
+  const arrivals = arrivalsOf(s, socks);
   const finding: FindingText = {
     id: 'close_wait_leak', severity, summary,
     evidence: {
@@ -170,9 +184,11 @@ function describe(s: HostSnapshot, sideOf: (k: SocketRecord) => 'server' | 'clie
       peers, distinctPeers: distinct,
       queues: { withUnread, withoutUnread },
       ...(ages ? { ages } : {}),
-      ...(growing ? { figures: { samples: (s.history?.length ?? 0) + 1, growingEverySample: 1 } } : {}),
+      ...(growing || arrivals ? { figures: { ...(growing ? { samples: (s.history?.length ?? 0) + 1, growingEverySample: 1 } : {}), ...(arrivals ?? {}) } } : {}),
     },
-    explanation: join([why, at ? join([tx(' Age:', ' 时长：'), at]) : tx('', '')], tx('', '')),
+    explanation: join([why, at ? join([tx(' Age:', ' 时长：'), at]) : tx('', ''),
+      arrivals ? tx(` ${arrivals.newInWindow} of them appeared in the last ${Math.round(arrivals.windowMs / 1000)} s (${arrivals.perMinute} per minute).`,
+        ` 其中 ${arrivals.newInWindow} 个是最近 ${Math.round(arrivals.windowMs / 1000)} 秒内出现的（每分钟 ${arrivals.perMinute} 个）。`) : tx('', '')], tx('', '')),
     fixes: fixes(s),
   };
   const missing: Text[] = [];

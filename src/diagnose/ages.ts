@@ -1,0 +1,186 @@
+// READ THIS FIRST — how long each socket has been in its state, from reads of one host over time.
+//
+// Linux keeps no entry time for most states (nothing in /proc or sock_diag says when a socket went
+// into CLOSE-WAIT). What can be known is an interval, and this file keeps it honest:
+// - Sockets are followed by their identity (`SocketRecord.id`: the sock_diag cookie, else inode and
+//   4-tuple; without an id, `socketId`). A socket in the same state as at the previous read keeps
+//   its entry interval.
+// - A socket in its state at the first read entered it at some unknown earlier time: its age is
+//   "at least" the time since that read, with no upper bound.
+// - A socket that was not in that state at read n−1 and is at read n entered it between the start
+//   of read n−1 (`takenAt`: a socket already there would have been listed) and the end of read n
+//   (`readDoneAt`: the listing is not instantaneous, so a socket in it existed by then at the latest).
+// - The kernel's timers tighten it where they start at the state change: a TIME-WAIT minisocket
+//   lives TCP_TIMEWAIT_LEN (60 s, include/net/tcp.h) from tcp_time_wait(); an orphaned FIN-WAIT-2
+//   minisocket tcp_fin_timeout from the same call (__tcp_close / tcp_rcv_state_process); SYN-SENT
+//   and a request socket (SYN-RECEIVED) retransmit from TCP_TIMEOUT_INIT (1 s) doubling up to
+//   TCP_RTO_MAX (120 s), so `n` retransmits and the time remaining say how long ago the first SYN
+//   (SYN-ACK) left. Each is an estimate with hazards (a retransmitted FIN re-arms the TIME-WAIT timer;
+//   TCP_LINGER2 or a BPF-set initial RTO changes the others), so a timer figure is used only where it
+//   agrees with what the reads proved; where they disagree the reads win.
+// - /proc shows timers in 1/100 s (jiffies_to_clock_t) read at some point of the listing: the timer
+//   figure is widened by that and by the time the listing took.
+// Pure: the caller hands snapshots in the order taken.
+import type { AgeRange, HostSnapshot, SocketRecord } from '../model/snapshot.js';
+import { socketId } from '../model/snapshot.js';
+import type { TcpState } from '../model/states.js';
+
+/** TCP_TIMEWAIT_LEN, include/net/tcp.h. */
+export const TIME_WAIT_LEN_MS = 60_000;
+/** TCP_TIMEOUT_INIT and TCP_RTO_MAX, include/net/tcp.h: the SYN and SYN-ACK retransmit schedule. */
+export const SYN_RTO_INIT_MS = 1_000;
+export const RTO_MAX_MS = 120_000;
+/** /proc's timer unit (USER_HZ) plus one jiffy at HZ=100: how coarse a timer figure is. */
+const TIMER_SLACK_MS = 20;
+
+/** Where a socket came from or went to between two reads, for net flows: a state, or not there. */
+export type FlowEnd = TcpState | 'new' | 'gone';
+
+/** Sockets seen to move between two reads (net: what happened in between is not seen). */
+export interface Flow { from: FlowEnd; to: FlowEnd; count: number }
+
+export interface TrackedRead {
+  /** The sockets of the snapshot, each with `ageRange` (and `ageMs` where a lower bound is known). */
+  sockets: SocketRecord[];
+  /** The instant the ages refer to: the read's end. */
+  agesAt: number;
+  /** Net flows since the previous read (empty at the first). */
+  flows: Flow[];
+  /** 1 for the first read. */
+  read: number;
+}
+
+interface Entry {
+  state: TcpState;
+  /** Entered the state after this instant; undefined: before the first read, unknown when. */
+  after?: number;
+  /** Entered it by this instant at the latest. */
+  by: number;
+}
+
+/** A stable key for a socket: its id, else the /proc form of one. */
+export function trackingKey(k: SocketRecord): string {
+  return k.id ?? socketId(k);
+}
+
+/** Follows sockets across reads of one host; `observe` each snapshot in order. Memory: one entry per live socket. */
+export class AgeTracker {
+  private entries = new Map<string, Entry>();
+  private prevStart: number | undefined;
+  private reads = 0;
+
+  observe(snap: HostSnapshot): TrackedRead {
+    const start = snap.takenAt;
+    const end = Math.max(start, snap.readDoneAt ?? start);
+    const next = new Map<string, Entry>();
+    const flows = new Map<string, Flow>();
+    const flow = (from: FlowEnd, to: FlowEnd): void => {
+      const key = `${from}>${to}`;
+      const f = flows.get(key);
+      if (f) f.count++;
+      else flows.set(key, { from, to, count: 1 });
+    };
+    const first = this.prevStart === undefined;
+    const sockets = snap.sockets.map((k) => {
+      const key = trackingKey(k);
+      const prev = this.entries.get(key);
+      let e: Entry;
+      if (prev && prev.state === k.state) e = prev;
+      else {
+        e = first ? { state: k.state, by: end } : { state: k.state, after: this.prevStart, by: end };
+        if (!first) flow(prev ? prev.state : 'new', k.state);
+      }
+      next.set(key, e);
+      return withAge(k, e, end, end - start, snap.sysctls);
+    });
+    for (const [key, e] of this.entries) if (!next.has(key)) flow(e.state, 'gone');
+    this.entries = next;
+    this.prevStart = start;
+    this.reads++;
+    return { sockets, agesAt: end, flows: [...flows.values()].sort((a, b) => b.count - a.count), read: this.reads };
+  }
+
+  /** Sockets being followed. */
+  get size(): number { return this.entries.size; }
+}
+
+/** Every snapshot through one tracker; the last one with its sockets' ages. */
+export function trackAges(snaps: readonly HostSnapshot[]): TrackedRead {
+  if (snaps.length === 0) throw new Error('trackAges needs at least one snapshot');
+  const t = new AgeTracker();
+  let r: TrackedRead | undefined;
+  for (const s of snaps) r = t.observe(s);
+  return r as TrackedRead;
+}
+
+function withAge(k: SocketRecord, e: Entry, at: number, readMs: number, sysctls: Record<string, string>): SocketRecord {
+  if (k.state === 'LISTEN' || k.state === 'CLOSED') return k;
+  let lo = at - e.by;
+  let hi = e.after === undefined ? undefined : at - e.after;
+  const basis: AgeRange['basis'] = [];
+  if (e.after !== undefined || lo > 0) basis.push('reads');
+  const t = timerAge(k, sysctls);
+  if (t) {
+    const tLo = Math.max(0, t.ms - TIMER_SLACK_MS);
+    const tHi = t.ms + readMs + TIMER_SLACK_MS;
+    const nLo = Math.max(lo, tLo);
+    const nHi = hi === undefined ? tHi : Math.min(hi, tHi);
+    if (nLo <= nHi) { lo = nLo; hi = nHi; basis.push(t.basis); }
+  }
+  const ageRange: AgeRange = hi === undefined ? { atLeastMs: lo, basis } : { atLeastMs: lo, atMostMs: hi, basis };
+  const out: SocketRecord = { ...k, ageRange };
+  // `ageMs` (what the rules read) stays the source's own figure, else the proven lower bound.
+  // A bare 0 ("appeared since the last read") is left out: the rules' age statistics mean elapsed time.
+  if (out.ageMs === undefined && (lo > 0 || basis.some((b) => b !== 'reads'))) out.ageMs = lo;
+  return out;
+}
+
+/** The age a kernel timer implies, where the timer was started by the state change itself. */
+export function timerAge(k: SocketRecord, sysctls: Record<string, string>): { ms: number; basis: AgeRange['basis'][number] } | undefined {
+  const tm = k.timer;
+  if (!tm) return undefined;
+  if (tm.kind === 'timewait' && k.state === 'TIME-WAIT') {
+    return { ms: Math.max(0, TIME_WAIT_LEN_MS - tm.remainingMs), basis: 'timewait-timer' };
+  }
+  if (tm.kind === 'timewait' && k.state === 'FIN-WAIT-2') {
+    const fin = Number(sysctls['net.ipv4.tcp_fin_timeout']);
+    // Above 60 s the kernel first waits on the keepalive timer (tcp_fin_time − 60 s), then a 60 s minisocket.
+    if (!Number.isFinite(fin) || fin <= 0 || fin > 60) return undefined;
+    return { ms: Math.max(0, fin * 1000 - tm.remainingMs), basis: 'fin-wait-2-timer' };
+  }
+  if (tm.kind === 'on' && (k.state === 'SYN-SENT' || k.state === 'SYN-RECEIVED') && tm.retransmits !== undefined) {
+    let spent = 0;
+    for (let i = 0; i < tm.retransmits; i++) spent += Math.min(SYN_RTO_INIT_MS * 2 ** i, RTO_MAX_MS);
+    const current = Math.min(SYN_RTO_INIT_MS * 2 ** tm.retransmits, RTO_MAX_MS);
+    if (tm.remainingMs > current) return undefined; // not the schedule we know (a BPF-set RTO, a cached RTT)
+    return { ms: spent + current - tm.remainingMs, basis: 'syn-timer' };
+  }
+  return undefined;
+}
+
+/** Oldest and median of a group's ages: the interval of the oldest, and the median lower bound. */
+export interface GroupAges {
+  oldest: AgeRange;
+  medianAtLeastMs: number;
+}
+
+export function groupAges(socks: readonly SocketRecord[]): GroupAges | undefined {
+  const withAge = socks.filter((k) => k.ageRange !== undefined) as Array<SocketRecord & { ageRange: AgeRange }>;
+  if (withAge.length === 0) return undefined;
+  let oldest = withAge[0].ageRange;
+  for (const k of withAge) if (k.ageRange.atLeastMs > oldest.atLeastMs) oldest = k.ageRange;
+  const los = withAge.map((k) => k.ageRange.atLeastMs).sort((a, b) => a - b);
+  return { oldest, medianAtLeastMs: los[Math.floor((los.length - 1) / 2)] };
+}
+
+/** The oldest socket's interval in each state (by lower bound), for `tcplens states`. */
+export function oldestPerState(sockets: readonly SocketRecord[]): Partial<Record<TcpState, AgeRange>> {
+  const out: Partial<Record<TcpState, AgeRange>> = {};
+  for (const k of sockets) {
+    const r = k.ageRange;
+    if (!r) continue;
+    const cur = out[k.state];
+    if (!cur || r.atLeastMs > cur.atLeastMs || (r.atLeastMs === cur.atLeastMs && cur.atMostMs !== undefined && (r.atMostMs === undefined || r.atMostMs > cur.atMostMs))) out[k.state] = r;
+  }
+  return out;
+}

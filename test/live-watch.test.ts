@@ -1,0 +1,110 @@
+// `tcplens watch` on the real kernel: a CLOSE-WAIT made at a known time, in a namespace of our own,
+// is reported with an age interval that contains its true age, and with its owner's pid.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { netnsSkipReason, NsProcess, TestNetns, waitUntil } from './helpers/netns.js';
+import { runCli } from './helpers/run-cli.js';
+import { FROM_SOURCE, ROOT } from './helpers/paths.js';
+import type { WatchFrame } from '../src/diagnose/watch-frame.js';
+
+const skip = netnsSkipReason();
+
+function startWatch(args: string[]): NsProcess {
+  const argv = FROM_SOURCE ? ['--import', 'tsx', path.join(ROOT, 'src/cli/entry.ts')] : [path.join(ROOT, 'bin/tcplens.js')];
+  return new NsProcess(spawn(process.execPath, [...argv, 'watch', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LANG: 'C' } }));
+}
+
+/** Connects to 127.0.0.1:8090 and closes at once, saying the clock just before and after close(). */
+const CLOSER = `
+const c = require('net').connect({ host: '127.0.0.1', port: 8090 }, () => {
+  const closedAfter = Date.now();
+  c.destroy();
+  process.stdout.write(JSON.stringify({ closedAfter, closedBy: Date.now() }) + '\\n');
+  setTimeout(() => process.exit(0), 200);
+});
+c.on('error', (e) => { process.stdout.write(JSON.stringify({ error: String(e) }) + '\\n'); process.exit(1); });
+`;
+
+const frames = (w: NsProcess): WatchFrame[] => w.messages.filter((m) => m.schema === 'tcplens.watch/1') as unknown as WatchFrame[];
+
+describe('tcplens watch in a namespace', { skip }, () => {
+  let ns: TestNetns;
+  before(() => { ns = TestNetns.create(); });
+  after(async () => { await ns.destroy(); });
+
+  test('a CLOSE-WAIT made while watch runs: its age interval contains the true age, in the stream and in --once', async () => {
+    const srv = ns.start('server', { port: 8090, mode: 'hold' }, { lifetimeMs: 60_000, title: 'tl-leak' });
+    await srv.waitFor('ready');
+    const watch = startWatch(['--json', '--interval', '1', '--netns', ns.name]);
+    try {
+      // A read before the socket exists, so its entry is bounded on both sides.
+      await waitUntil('the first refresh', () => (frames(watch).length >= 1 ? true : undefined), 20_000);
+      await new Promise((r) => setTimeout(r, 1200));
+      // The client says when it closed: the server's socket enters CLOSE-WAIT inside that close()
+      // (on loopback the FIN is processed before the call returns).
+      const cli = new NsProcess(spawn('ip', ['netns', 'exec', ns.name, process.execPath, '-e', CLOSER], { stdio: ['ignore', 'pipe', 'pipe'] }));
+      const closed = await cli.waitFor('closedAfter');
+      const made = Number(closed.closedAfter);
+      const madeBy = Number(closed.closedBy);
+      const seenAt = frames(watch).length;
+      // Two more refreshes after the one that first lists it.
+      const f = await waitUntil('two refreshes with the CLOSE-WAIT', () => {
+        const withIt = frames(watch).slice(seenAt).filter((x) => x.watched['CLOSE-WAIT'].count === 1);
+        return withIt.length >= 2 ? withIt[withIt.length - 1] : undefined;
+      }, 20_000);
+      const [k] = f.watched['CLOSE-WAIT'].oldestSockets;
+      assert.equal(k.pid, srv.pid);
+      assert.equal(k.process, 'tl-leak');
+      assert.match(k.local, /^127\.0\.0\.1:8090$/);
+      const r = k.ageRange;
+      assert.ok(r && r.atMostMs !== undefined, `bounded interval expected: ${JSON.stringify(r)}`);
+      // The true age at agesAt lies in [agesAt − madeBy, agesAt − made]; the interval must hold all of it.
+      assert.ok(r.atLeastMs <= f.agesAt - madeBy, `atLeast ${r.atLeastMs} > true age ≥ ${f.agesAt - madeBy}`);
+      assert.ok(r.atMostMs >= f.agesAt - made, `atMost ${r.atMostMs} < true age ≤ ${f.agesAt - made}`);
+      cli.kill();
+      // At least since the end of the read that first listed it.
+      const first = frames(watch).find((x) => x.watched['CLOSE-WAIT'].count === 1);
+      assert.equal(r.atLeastMs, f.agesAt - (first?.agesAt ?? 0));
+      assert.ok(r.atMostMs - r.atLeastMs <= 3000, `one interval wide, not more: ${JSON.stringify(r)}`);
+      // The flow was seen: new → CLOSE-WAIT in some refresh.
+      assert.ok(frames(watch).some((x) => x.flows.edges.some((e) => e.from === 'new' && e.to === 'CLOSE-WAIT')));
+
+      const once = runCli(['watch', '--once', '--json', '--interval', '0.5', '--netns', ns.name]);
+      assert.equal(once.status, 0, once.stderr);
+      const o = JSON.parse(once.stdout) as WatchFrame;
+      assert.equal(once.stdout.trim().split('\n').length, 1);
+      const ok = o.watched['CLOSE-WAIT'].oldestSockets.find((x) => x.id === k.id);
+      assert.ok(ok?.ageRange, 'the same socket, by its id');
+      assert.equal(ok.pid, srv.pid);
+      // Already there at its first read: at least the time between its two reads, no upper bound.
+      assert.equal(ok.ageRange.atMostMs, undefined);
+      assert.ok(ok.ageRange.atLeastMs >= 400 && ok.ageRange.atLeastMs <= o.agesAt - madeBy, JSON.stringify(ok.ageRange));
+      assert.ok(o.findings.some((x) => x.id === 'close_wait_leak') || o.watched['CLOSE-WAIT'].count === 1);
+    } finally {
+      watch.kill();
+      srv.kill();
+    }
+  });
+
+  test('--once as text fits 80 columns and names the holder; --help in Chinese', () => {
+    const srv = ns.start('server', { port: 8091, mode: 'hold' }, { lifetimeMs: 30_000, title: 'tl-hold' });
+    try {
+      const r = runCli(['watch', '--once', '--interval', '0.3', '--netns', ns.name]);
+      assert.equal(r.status, 0, r.stderr);
+      const lines = r.stdout.trimEnd().split('\n');
+      assert.equal(lines.length, 24);
+      assert.match(lines[0], new RegExp(`^tcplens watch {2}netns:${ns.name} `));
+      assert.match(r.stdout, /^LISTEN\s+\d+/m);
+      const help = runCli(['watch', '--help', '--lang', 'zh']);
+      assert.equal(help.status, 0);
+      assert.match(help.stdout, /像 top 一样/);
+      const bad = runCli(['watch', '--interval', '0']);
+      assert.equal(bad.status, 2);
+      assert.match(bad.stderr, /--interval needs seconds/);
+    } finally {
+      srv.kill();
+    }
+  });
+});
