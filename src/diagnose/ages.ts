@@ -22,14 +22,15 @@
 //   figure is widened by that and by the time the listing took.
 // Pure: the caller hands snapshots in the order taken.
 import type { AgeRange, HostSnapshot, SocketRecord } from '../model/snapshot.js';
+import { TUNABLES } from '../core/config.js';
+import { TIMEOUT_INIT_MS } from '../core/rto.js';
 import { socketId } from '../model/snapshot.js';
 import type { TcpState } from '../model/states.js';
 
-/** TCP_TIMEWAIT_LEN, include/net/tcp.h. */
-export const TIME_WAIT_LEN_MS = 60_000;
-/** TCP_TIMEOUT_INIT and TCP_RTO_MAX, include/net/tcp.h: the SYN and SYN-ACK retransmit schedule. */
-export const SYN_RTO_INIT_MS = 1_000;
-export const RTO_MAX_MS = 120_000;
+/** TCP_TIMEWAIT_LEN, TCP_TIMEOUT_INIT and TCP_RTO_MAX (include/net/tcp.h), from the engine's own tunables: the TIME-WAIT length and the SYN and SYN-ACK retransmit schedule. */
+const TIME_WAIT_LEN_MS = TUNABLES.time_wait_ms.default;
+const SYN_RTO_INIT_MS = TIMEOUT_INIT_MS;
+const RTO_MAX_MS = TUNABLES.tcp_rto_max_ms.default;
 /** /proc's timer unit (USER_HZ) plus one jiffy at HZ=100: how coarse a timer figure is. */
 const TIMER_SLACK_MS = 20;
 

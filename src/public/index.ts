@@ -341,6 +341,16 @@ export { mergeSamples } from '../diagnose/samples.js';
 // ── Diagnosis: rules over a HostSnapshot, the report, explanations of states ─────────────────────
 /** Runs every rule over a snapshot; findings in one language. */
 export { diagnose } from '../diagnose/diagnose.js';
+/** Follows sockets across reads by their id and gives each its time in its state as an interval [at least, at most]. */
+export { AgeTracker } from '../diagnose/ages.js';
+/** Runs the age tracker over a series of snapshots of one host, oldest first. */
+export { trackAges } from '../diagnose/ages.js';
+/** A time in state as an interval, and what it rests on (reads, the TIME-WAIT timer…). */
+export type { AgeRange } from '../model/snapshot.js';
+/** The state behind `tcplens watch`: feed it snapshots, get one `tcplens.watch/1` frame per refresh. */
+export { WatchSession } from '../diagnose/watch-frame.js';
+/** One refresh of `tcplens watch`: counts, flows, watched states with ages, growth, findings. */
+export type { WatchFrame } from '../diagnose/watch-frame.js';
 /** Pairs the sockets of several hosts by mirrored 4-tuples: which host's CLOSE-WAIT sits behind another's FIN-WAIT-2, half-open connections, handshakes a full accept queue drops. */
 export { pairHosts } from '../diagnose/pairing.js';
 /** Reads an address map `SEEN=REAL` (`198.51.100.7:443=10.0.0.5:8443`) for pairing through NAT or a load balancer. */
