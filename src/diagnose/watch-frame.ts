@@ -103,7 +103,8 @@ export interface WatchFrame {
   elapsedMs: number;
   total: number;
   states: Record<TcpState, StateRow>;
-  flows: { exact: boolean; windowMs: number; edges: Edge[] };
+  /** Net flows between reads (polling), or every transition the kernel reported (exact; `lowerBound` when events were lost). */
+  flows: { exact: boolean; windowMs: number; edges: Edge[]; lowerBound?: boolean };
   watched: Record<WatchedState, WatchedRow>;
   growth: GrowthRow[];
   findings: FindingRow[];
@@ -113,7 +114,14 @@ export interface WatchFrame {
 }
 
 /** What only the Node layer can read: per-process fd limit and open fds (`/proc/PID/limits`, `/proc/PID/fd`). */
-export interface WatchExtras { fds?: Map<number, { limit: number; open: number }> }
+export interface WatchExtras {
+  fds?: Map<number, { limit: number; open: number }>;
+  /**
+   * Every transition the kernel reported since the previous refresh (exact mode): replaces the net
+   * flows the reads imply, and the frame says `mode: 'exact'`.
+   */
+  exact?: { edges: Array<{ from: TcpState; to: TcpState; count: number }>; windowMs: number; lost: boolean };
+}
 
 export interface FrameFilter { port?: number }
 
@@ -126,7 +134,7 @@ export class WatchSession {
   private window: Kept[] = [];
   private findingsSeen = new Map<string, FindingRow>();
   private history: NonNullable<HostSnapshot['history']> = [];
-  private last?: { snap: HostSnapshot; sockets: SocketRecord[]; agesAt: number; edges: Edge[]; findings: FindingRow[]; cleared: WatchFrame['cleared']; growth: GrowthRow[]; prev?: { at: number; counts: Record<TcpState, number>; sockets: SocketRecord[] } };
+  private last?: { snap: HostSnapshot; sockets: SocketRecord[]; agesAt: number; edges: Edge[]; findings: FindingRow[]; cleared: WatchFrame['cleared']; growth: GrowthRow[]; prev?: { at: number; counts: Record<TcpState, number>; sockets: SocketRecord[] }; exact?: { windowMs: number; lost: boolean } };
 
   constructor(private readonly origin: string, private readonly lang: Lang = 'en') {}
 
@@ -136,14 +144,16 @@ export class WatchSession {
     this.refreshes++;
     const prev = this.prev;
     const elapsedMs = prev ? tracked.agesAt - prev.at : 0;
-    const edges: Edge[] = tracked.flows.map((f) => ({ ...f, ...(elapsedMs > 0 ? { ratePerSec: round(f.count / (elapsedMs / 1000)) } : {}) }));
+    const ex = extras.exact;
+    const windowMs = ex ? ex.windowMs : elapsedMs;
+    const edges: Edge[] = (ex ? ex.edges : tracked.flows).map((f) => ({ ...f, ...(windowMs > 0 ? { ratePerSec: round(f.count / (windowMs / 1000)) } : {}) }));
     const withHistory: HostSnapshot = { ...snap, sockets: tracked.sockets, ...(this.history.length ? { history: [...this.history] } : {}) };
     const { findings, cleared } = this.findings(withHistory, snap.takenAt);
     const groups = groupCounts(withHistory, tracked.sockets);
     this.window.push({ at: tracked.agesAt, groups });
     if (this.window.length > GROWTH_WINDOW) this.window.shift();
     const growth = this.growth(withHistory, groups, tracked.agesAt, extras);
-    this.last = { snap: withHistory, sockets: tracked.sockets, agesAt: tracked.agesAt, edges, findings, cleared, growth, ...(prev ? { prev } : {}) };
+    this.last = { snap: withHistory, sockets: tracked.sockets, agesAt: tracked.agesAt, edges, findings, cleared, growth, ...(prev ? { prev } : {}), ...(ex ? { exact: { windowMs, lost: ex.lost } } : {}) };
     const frame = this.frame(filter);
     this.prev = { at: tracked.agesAt, counts: stateCounts(tracked.sockets), sockets: tracked.sockets };
     this.history.push({ takenAt: snap.takenAt, stateCounts: stateCounts(snap.sockets), counters: { ...snap.counters } });
@@ -180,10 +190,10 @@ export class WatchSession {
       };
     }
     return {
-      schema: 'tcplens.watch/1', mode: 'polling', origin: this.origin, refresh: this.refreshes,
+      schema: 'tcplens.watch/1', mode: l.exact ? 'exact' : 'polling', origin: this.origin, refresh: this.refreshes,
       takenAt: l.snap.takenAt, agesAt: l.agesAt, elapsedMs,
       total: l.sockets.length, states,
-      flows: { exact: false, windowMs: elapsedMs, edges: l.edges },
+      flows: l.exact ? { exact: true, windowMs: l.exact.windowMs, edges: l.edges, ...(l.exact.lost ? { lowerBound: true } : {}) } : { exact: false, windowMs: elapsedMs, edges: l.edges },
       watched, growth: l.growth, findings: l.findings, cleared: l.cleared, tracked: this.tracker.size,
     };
   }

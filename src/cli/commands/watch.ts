@@ -8,13 +8,15 @@ import { readdir, readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { Text, Lang } from '../../i18n/lang.js';
 import type { HostSnapshot } from '../../model/snapshot.js';
+import type { TcpState } from '../../model/states.js';
+import { openStateTrace, type StateTrace, type TransitionEvent } from '../../node/trace/index.js';
 import { WATCHED_STATES, WatchSession, type WatchExtras, type WatchFrame } from '../../diagnose/watch-frame.js';
 import { pickLang, processIO, UsageError, type CliIO } from '../io.js';
 import { asUsage, openFlagSource } from '../snapshot-input.js';
 import { renderWatch, SORT_KEYS, type ViewState } from '../watch-screen.js';
 
 const HELP: Text = {
-  en: `usage: tcplens watch [--interval S] [--netns NAME] [--json] [--once] [--lang en|zh]
+  en: `usage: tcplens watch [--interval S] [--netns NAME] [--trace] [--json] [--once] [--lang en|zh]
 
 A live view of TCP states, like top: counts per state with their change and rate, the net flows
 between states since the last read, the processes and ports holding CLOSE-WAIT, TIME-WAIT,
@@ -27,10 +29,13 @@ for one that appeared between two reads, exact where a kernel timer tells (TIME-
   --json         one JSON object per refresh, one per line (NDJSON), for scripts
   --once         one refresh and exit: two reads --interval apart (so changes and flows have a
                  baseline), printed as text or, with --json, as one JSON line
+  --trace        exact mode (root, tracefs): every state change the kernel makes, counted per
+                 edge of the state diagram, through a private tracefs instance removed on exit;
+                 without root or tracefs it says why in one line and polls
 Keys: q quit · space pause · s sort (count, change, oldest) · f state filter · p port filter
       · b by process / by port
 `,
-  zh: `用法: tcplens watch [--interval 秒] [--netns 名称] [--json] [--once] [--lang en|zh]
+  zh: `用法: tcplens watch [--interval 秒] [--netns 名称] [--trace] [--json] [--once] [--lang en|zh]
 
 像 top 一样实时查看 TCP 状态：各状态的数量及其变化和速率、上次读取以来状态之间的净流向、持有
 CLOSE-WAIT、TIME-WAIT、FIN-WAIT-2 与 SYN-RECEIVED 的进程和端口及其在该状态中的最久与中位时长、
@@ -42,6 +47,8 @@ CLOSE-WAIT、TIME-WAIT、FIN-WAIT-2 与 SYN-RECEIVED 的进程和端口及其在
   --json         每次刷新输出一个 JSON 对象，每行一个（NDJSON），供脚本使用
   --once         只刷新一次后退出：间隔 --interval 读取两次（以便变化与流向有基准），输出文本，
                  或配合 --json 输出一行 JSON
+  --trace        精确模式（需要 root 与 tracefs）：按状态图的每条边统计内核做出的每一次状态变化，
+                 使用退出时删除的私有 tracefs 实例；没有 root 或 tracefs 时用一行说明原因并改为轮询
 按键：q 退出 · 空格 暂停 · s 排序（数量、变化、最久）· f 状态筛选 · p 端口筛选 · b 按进程/按端口
 `,
 };
@@ -53,6 +60,26 @@ function intervalMs(v: string | undefined, lang: Lang): number {
     throw new UsageError(lang === 'zh' ? `--interval 需要 0.2 到 3600 之间的秒数，收到 '${v}'` : `--interval needs seconds from 0.2 to 3600, got '${v}'`);
   }
   return Math.round(n * 1000);
+}
+
+/** Opens the kernel trace, or says in one line why it cannot and returns undefined (polling goes on). */
+async function exactMode(netns: string | undefined, io: CliIO, lang: Lang): Promise<StateTrace | undefined> {
+  const t = await openStateTrace(netns !== undefined ? { netns } : {});
+  if (t.available) return t;
+  io.stderr(`tcplens watch: ${t.text[lang]}\n`);
+  return undefined;
+}
+
+/** Transitions per from → to edge, busiest first. */
+function countEdges(events: readonly TransitionEvent[]): Array<{ from: TcpState; to: TcpState; count: number }> {
+  const m = new Map<string, { from: TcpState; to: TcpState; count: number }>();
+  for (const e of events) {
+    const k = `${e.from}>${e.to}`;
+    const g = m.get(k);
+    if (g) g.count++;
+    else m.set(k, { from: e.from, to: e.to, count: 1 });
+  }
+  return [...m.values()].sort((a, b) => b.count - a.count);
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -82,7 +109,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     args: argv, allowPositionals: true,
     options: {
       interval: { type: 'string' }, netns: { type: 'string' }, 'proc-root': { type: 'string' },
-      json: { type: 'boolean' }, once: { type: 'boolean' }, lang: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      json: { type: 'boolean' }, once: { type: 'boolean' }, trace: { type: 'boolean' }, lang: { type: 'string' }, help: { type: 'boolean', short: 'h' },
     },
   });
   const lang = pickLang(values.lang, io.env);
@@ -93,9 +120,17 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const session = new WatchSession(source.origin, lang);
   const procRoot = values['proc-root'] ?? '/proc';
   let last: WatchFrame | undefined;
+  const trace = values.trace ? await exactMode(values.netns, io, lang) : undefined;
+  let drainedAt = Date.now();
   const refresh = async (): Promise<WatchFrame> => {
     const snap = await asUsage(lang, () => source.sample());
-    last = session.refresh(snap, await fdLimits(procRoot, last, snap));
+    const extras: WatchExtras = await fdLimits(procRoot, last, snap);
+    if (trace) {
+      const now = Date.now();
+      extras.exact = { edges: countEdges(trace.drain()), windowMs: now - drainedAt, lost: trace.stats().lost > 0 };
+      drainedAt = now;
+    }
+    last = session.refresh(snap, extras);
     return last;
   };
   const view: ViewState = { sort: 'count', by: 'process', paused: false, intervalMs: gap };
@@ -105,6 +140,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     await sleep(gap);
     const f = await refresh();
     io.stdout(values.json ? JSON.stringify(f) + '\n' : renderWatch(f, view, { cols: 80, rows: 24 }, lang).join('\n') + '\n');
+    await trace?.close();
     return 0;
   }
   const tty = io === processIO && process.stdout.isTTY === true && process.stdin.isTTY === true && !values.json;
