@@ -13,7 +13,6 @@ import type { WatchFrame } from '../src/diagnose/watch-frame.js';
 import { netnsSkipReason, NsProcess, TestNetns, waitUntil } from './helpers/netns.js';
 import { FROM_SOURCE, ROOT } from './helpers/paths.js';
 
-let mountedHere: string | undefined;
 function skipReason(): string | undefined {
   const ns = netnsSkipReason();
   if (ns) return ns;
@@ -21,7 +20,6 @@ function skipReason(): string | undefined {
   const dir = mkdtempSync(path.join(tmpdir(), 'tcplens-tracefs-'));
   const r = spawnSync('mount', ['-t', 'tracefs', 'nodev', dir], { encoding: 'utf8' });
   if (r.status !== 0) { rmdirSync(dir); return `tracefs is not mounted and cannot be: ${r.stderr.trim()}`; }
-  mountedHere = dir;
   process.on('exit', () => { spawnSync('umount', ['-l', dir]); try { rmdirSync(dir); } catch { /* busy */ } });
   return undefined;
 }
