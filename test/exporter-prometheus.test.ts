@@ -94,4 +94,32 @@ describe('tcplens exporter scraped by Prometheus, in a namespace', { skip }, () 
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  test('scrapes while thousands of connections open and close under them all answer, with no read error', async () => {
+    const ns = TestNetns.create();
+    let ex: Running | undefined;
+    try {
+      const srv = ns.start('server', { port: 9000, mode: 'echo' }, { lifetimeMs: 120_000, title: 'tl-echo' });
+      await srv.waitFor('ready');
+      ex = await startExporter(['--netns', ns.name]);
+      const churn = ns.start('client', { port: 9000, count: 20_000, concurrency: 200, mode: 'close' }, { lifetimeMs: 120_000, title: 'tl-churn' });
+      let scrapes = 0;
+      while (!churn.exited && !churn.messages.some((m) => 'done' in m)) {
+        const bodies = await Promise.all(Array.from({ length: 5 }, async () => {
+          const r = await fetch(`${ex!.url}/metrics`);
+          assert.equal(r.status, 200);
+          return r.text();
+        }));
+        for (const b of bodies) assert.match(b, new RegExp(`^tcplens_up\\{netns="${ns.name}"\\} 1$`, 'm'));
+        scrapes += bodies.length;
+      }
+      assert.ok(scrapes >= 5, `${scrapes} scrapes during the churn`);
+      const last = await (await fetch(`${ex.url}/metrics`)).text();
+      assert.match(last, new RegExp(`^tcplens_scrape_errors_total\\{netns="${ns.name}"\\} 0$`, 'm'));
+      assert.match(last, new RegExp(`^tcplens_port_connection_states\\{netns="${ns.name}",port="9000",state="LISTEN"\\} 1$`, 'm'));
+    } finally {
+      await ex?.stop();
+      await ns.destroy();
+    }
+  });
 });
