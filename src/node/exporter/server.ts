@@ -62,8 +62,12 @@ export class Exporter {
     const ex = new Exporter(opts);
     if (opts.netns !== 'all') {
       // A namespace named on the command line must exist now: a typo is a usage error, not a
-      // series of failed scrapes.
-      for (const name of ex.targetsNamed()) ex.sources.set(name, await openSource(ex.specFor(name)));
+      // series of failed scrapes. One read proves it (opening checks only the name's syntax).
+      for (const name of ex.targetsNamed()) {
+        const src = await openSource(ex.specFor(name));
+        if (name !== '') await src.sample();
+        ex.sources.set(name, src);
+      }
     }
     await ex.listen();
     return ex;
