@@ -25,4 +25,6 @@ await build({
   chunkNames: 'chunks/[name]-[hash]',
   legalComments: 'none',
   logLevel: 'warning',
+  // The runtime dependencies stay packages of their own, resolved from node_modules at run time.
+  external: ['prom-client'],
 });

@@ -435,6 +435,18 @@ export type { StateInfo } from '../diagnose/state-info.js';
 export { stateCounts } from '../diagnose/state-counts.js';
 /** Every state at zero. */
 export { zeroCounts } from '../diagnose/state-counts.js';
+/** Sockets per state by listening port, capped at the `top` ports with most sockets, the rest folded. */
+export { stateCountsByPort } from '../diagnose/state-breakdown.js';
+/** Sockets per state by owning process (comm, pid), capped at `top`, the rest folded. */
+export { stateCountsByProcess } from '../diagnose/state-breakdown.js';
+/** Ephemeral ports in use per destination, with the `ip_local_port_range` they count against. */
+export { ephemeralUseByDestination } from '../diagnose/state-breakdown.js';
+/** Every listener's accept queue: queued connections and the backlog limit where known. */
+export { listenQueues } from '../diagnose/state-breakdown.js';
+/** The oldest socket's time in each state, where the source shows ages (TIME-WAIT from its timer). */
+export { oldestAgeMsByState } from '../diagnose/state-breakdown.js';
+/** Per-group state counts with the top groups and what was folded into `other`. */
+export type { CappedCounts, StateGroupCounts, ProcessKey, DestinationUse, ListenQueue } from '../diagnose/state-breakdown.js';
 /** State counts per process, local port or remote address, as `tcplens states --by`. */
 export { groupStates } from '../diagnose/socket-views.js';
 /** The sockets of a snapshot that match states, a port or a pid. */

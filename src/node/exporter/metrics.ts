@@ -1,0 +1,193 @@
+// The series `tcplens exporter` serves, filled from one HostSnapshot per namespace per scrape.
+//
+// Everything here is read from the typed API (stateCounts, the breakdowns of
+// diagnose/state-breakdown.ts, diagnose()); this file only names series and sets gauges.
+// - The node_exporter signals (`*_tcp_connection_states`, `*_netstat_Tcp*`, `*_sockstat_TCP_*`)
+//   carry the `tcplens_` prefix, or node_exporter's own `node_` with `nodeNames`, so the two can run
+//   side by side or one can stand in for the other. The netstat and sockstat values are gauges, as
+//   node_exporter exposes them (untyped there), under the kernel's own field names.
+// - Every series has a `netns` label: "" for the exporter's own namespace, else the namespace name.
+// - State label values are the RFC 9293 names (`CLOSE-WAIT`), as everywhere in tcplens.
+// - Gauges are reset before each fill, so a port, process or finding that went away leaves no
+//   stale series behind.
+// Time in state (the oldest socket per state) is exported where the snapshot shows an age; an age
+// histogram per state and per process belongs beside it once sockets carry ages across samples.
+import { Counter, Gauge, Registry } from 'prom-client';
+import type { HostSnapshot } from '../../model/snapshot.js';
+import { TCP_STATES } from '../../model/states.js';
+import { stateCounts } from '../../diagnose/state-counts.js';
+import { diagnose } from '../../diagnose/diagnose.js';
+import { ephemeralUseByDestination, listenQueues, oldestAgeMsByState, stateCountsByPort, stateCountsByProcess } from '../../diagnose/state-breakdown.js';
+
+/** Which per-group breakdowns to export (`--labels`); none of them is host-wide only. */
+export type LabelSet = 'port' | 'process' | 'destination';
+export const LABEL_SETS: readonly LabelSet[] = ['port', 'process', 'destination'];
+
+export interface MetricOptions {
+  /** node_exporter's names (`node_…`) for the signals it also has; tcplens_ otherwise. */
+  nodeNames: boolean;
+  labels: ReadonlySet<LabelSet>;
+  /** Keys kept per breakdown (ports, processes, destinations); the rest fold into `other`. */
+  top: number;
+}
+
+/** The /proc/net/snmp and /proc/net/netstat counters that bear on connection states. */
+export const NETSTAT_COUNTERS = [
+  'Tcp:ActiveOpens', 'Tcp:PassiveOpens', 'Tcp:CurrEstab', 'Tcp:AttemptFails', 'Tcp:EstabResets',
+  'TcpExt:ListenOverflows', 'TcpExt:ListenDrops', 'TcpExt:TCPTimeWaitOverflow', 'TcpExt:TW', 'TcpExt:TWRecycled', 'TcpExt:TWKilled',
+  'TcpExt:TCPAbortOnData', 'TcpExt:TCPAbortOnClose', 'TcpExt:TCPAbortOnMemory', 'TcpExt:TCPAbortOnTimeout',
+  'TcpExt:TCPAbortOnLinger', 'TcpExt:TCPAbortFailed',
+  'TcpExt:SyncookiesSent', 'TcpExt:SyncookiesRecv', 'TcpExt:SyncookiesFailed',
+  'TcpExt:TCPReqQFullDrop', 'TcpExt:TCPReqQFullDoCookies',
+] as const;
+
+const SOCKSTAT_FIELDS = ['inuse', 'orphan', 'tw', 'alloc', 'mem'] as const;
+
+/** The sysctls the alert rules compare against, as `tcplens_sysctl_<dotted name with _>`. */
+export const EXPORTED_SYSCTLS = [
+  'net.ipv4.tcp_max_orphans', 'net.ipv4.tcp_max_tw_buckets', 'net.ipv4.tcp_syncookies',
+  'net.ipv4.tcp_max_syn_backlog', 'net.core.somaxconn',
+] as const;
+
+/** One namespace's read for one scrape: a snapshot, or why there is none. */
+export interface NamespaceRead { netns: string; snapshot?: HostSnapshot; error?: unknown; durationMs: number }
+
+const OTHER = 'other';
+
+function netstatName(prefix: string, key: string): string {
+  const [group, field] = key.split(':');
+  return `${prefix}_netstat_${group}_${field}`;
+}
+
+export class ExporterMetrics {
+  readonly registry = new Registry();
+  private readonly gauges: Gauge[] = [];
+  private readonly states: Gauge;
+  private readonly netstat = new Map<string, Gauge>();
+  private readonly sockstat = new Map<(typeof SOCKSTAT_FIELDS)[number], Gauge>();
+  private readonly sysctls = new Map<string, Gauge>();
+  private readonly byPort: Gauge;
+  private readonly byProcess: Gauge;
+  private readonly folded: Gauge;
+  private readonly foldedSockets: Gauge;
+  private readonly ephemeralUsed: Gauge;
+  private readonly ephemeralRange: Gauge;
+  private readonly queueLength: Gauge;
+  private readonly queueLimit: Gauge;
+  private readonly oldestAge: Gauge;
+  private readonly finding: Gauge;
+  private readonly up: Gauge;
+  private readonly duration: Gauge;
+  private readonly errors: Counter;
+
+  constructor(private readonly opts: MetricOptions) {
+    const compat = opts.nodeNames ? 'node' : 'tcplens';
+    const g = (name: string, help: string, labelNames: string[] = []): Gauge => {
+      const gauge = new Gauge({ name, help, labelNames: ['netns', ...labelNames], registers: [this.registry] });
+      this.gauges.push(gauge);
+      return gauge;
+    };
+    this.states = g(`${compat}_tcp_connection_states`, 'TCP sockets per state (RFC 9293 names), as node_exporter\'s tcpstat collector counts them.', ['state']);
+    for (const key of NETSTAT_COUNTERS) {
+      this.netstat.set(key, g(netstatName(compat, key), `Statistic ${key.replace(':', '')} from /proc/net/${key.startsWith('TcpExt:') ? 'netstat' : 'snmp'} (cumulative since boot, per namespace).`));
+    }
+    for (const f of SOCKSTAT_FIELDS) {
+      this.sockstat.set(f, g(`${compat}_sockstat_TCP_${f}`, `Number of TCP sockets in state ${f} from /proc/net/sockstat${f === 'mem' ? ' (pages)' : ''}.`));
+    }
+    for (const name of EXPORTED_SYSCTLS) {
+      this.sysctls.set(name, g(`tcplens_sysctl_${name.replace(/\./g, '_')}`, `The sysctl ${name}.`));
+    }
+    this.byPort = g('tcplens_port_connection_states', 'Server-side TCP sockets per state by the local listening port they belong to (top ports; the rest as port="other").', ['port', 'state']);
+    this.byProcess = g('tcplens_process_connection_states', 'TCP sockets per state by owning process (top processes; the rest as comm="other"; sockets no process holds as comm="", pid="").', ['comm', 'pid', 'state']);
+    this.folded = g('tcplens_folded_groups', 'Ports, processes or destinations folded into "other" by the --top cap.', ['by']);
+    this.foldedSockets = g('tcplens_folded_sockets', 'Sockets counted under "other" by the --top cap.', ['by']);
+    this.ephemeralUsed = g('tcplens_ephemeral_ports_used', 'Local ports from ip_local_port_range held toward one destination (ip:port), any state (top destinations).', ['destination']);
+    this.ephemeralRange = g('tcplens_ephemeral_port_range_size', 'Ports in net.ipv4.ip_local_port_range: how many connections one source address can hold to one destination.');
+    this.queueLength = g('tcplens_listen_queue_length', 'Connections waiting in a listener\'s accept queue (Recv-Q of a LISTEN socket).', ['address', 'port']);
+    this.queueLimit = g('tcplens_listen_queue_limit', 'A listener\'s accept-queue limit (backlog, capped by somaxconn), where the source shows it (ss; not /proc).', ['address', 'port']);
+    this.oldestAge = g('tcplens_state_oldest_age_seconds', 'Time in state of the oldest socket per state, where the source shows an age (TIME-WAIT: 60 s minus its timer).', ['state']);
+    this.finding = g('tcplens_finding', 'Problems tcplens doctor finds now (1 while one holds), by rule id, severity and what it is about.', ['id', 'severity', 'state', 'process', 'port', 'destination']);
+    this.up = g('tcplens_up', '1 when the namespace could be read in this scrape, 0 when not.');
+    this.duration = g('tcplens_scrape_duration_seconds', 'Time this scrape took to read the namespace (seconds).');
+    this.errors = new Counter({ name: 'tcplens_scrape_errors_total', help: 'Reads of a namespace that failed (namespace gone, /proc unreadable), since the exporter started.', labelNames: ['netns'], registers: [this.registry] });
+  }
+
+  /** Replaces every gauge with this scrape's reads. */
+  fill(reads: readonly NamespaceRead[]): void {
+    for (const gauge of this.gauges) gauge.reset();
+    for (const r of reads) {
+      const netns = r.netns;
+      this.duration.set({ netns }, r.durationMs / 1000);
+      this.errors.inc({ netns }, 0);
+      if (!r.snapshot) {
+        this.up.set({ netns }, 0);
+        this.errors.inc({ netns });
+        continue;
+      }
+      this.up.set({ netns }, 1);
+      this.fillOne(netns, r.snapshot);
+    }
+  }
+
+  private fillOne(netns: string, s: HostSnapshot): void {
+    const counts = stateCounts(s.sockets);
+    for (const st of TCP_STATES) this.states.set({ netns, state: st }, counts[st]);
+    for (const [key, gauge] of this.netstat) {
+      const v = s.counters[key];
+      if (v !== undefined) gauge.set({ netns }, v);
+    }
+    for (const [f, gauge] of this.sockstat) {
+      const v = s.sockstat?.[f];
+      if (v !== undefined) gauge.set({ netns }, v);
+    }
+    for (const [name, gauge] of this.sysctls) {
+      const v = Number(s.sysctls[name]);
+      if (s.sysctls[name] !== undefined && Number.isFinite(v)) gauge.set({ netns }, v);
+    }
+    for (const [st, ms] of Object.entries(oldestAgeMsByState(s))) this.oldestAge.set({ netns, state: st }, ms / 1000);
+    const { labels, top } = this.opts;
+    if (labels.has('port')) {
+      const by = stateCountsByPort(s, top);
+      for (const grp of by.top) this.setStates(this.byPort, { netns, port: String(grp.key) }, grp.counts);
+      if (by.other) this.setStates(this.byPort, { netns, port: OTHER }, by.other);
+      this.folded.set({ netns, by: 'port' }, by.foldedGroups);
+      this.foldedSockets.set({ netns, by: 'port' }, by.foldedSockets);
+      for (const q of listenQueues(s)) {
+        this.queueLength.set({ netns, address: q.address, port: String(q.port) }, q.queued);
+        if (q.limit !== undefined) this.queueLimit.set({ netns, address: q.address, port: String(q.port) }, q.limit);
+      }
+    }
+    if (labels.has('process')) {
+      const by = stateCountsByProcess(s, top);
+      for (const grp of by.top) this.setStates(this.byProcess, { netns, comm: grp.key.comm, pid: grp.key.pid === undefined ? '' : String(grp.key.pid) }, grp.counts);
+      if (by.other) this.setStates(this.byProcess, { netns, comm: OTHER, pid: OTHER }, by.other);
+      this.folded.set({ netns, by: 'process' }, by.foldedGroups);
+      this.foldedSockets.set({ netns, by: 'process' }, by.foldedSockets);
+    }
+    const use = ephemeralUseByDestination(s, labels.has('destination') ? top : 0);
+    this.ephemeralRange.set({ netns }, use.range.size);
+    if (labels.has('destination')) {
+      for (const d of use.top) this.ephemeralUsed.set({ netns, destination: endpoint(d.address, d.port) }, d.used);
+      if (use.foldedGroups > 0) this.ephemeralUsed.set({ netns, destination: OTHER }, use.foldedSockets);
+      this.folded.set({ netns, by: 'destination' }, use.foldedGroups);
+      this.foldedSockets.set({ netns, by: 'destination' }, use.foldedSockets);
+    }
+    for (const f of diagnose(s)) {
+      const e = f.evidence;
+      this.finding.inc({
+        netns, id: f.id, severity: f.severity, state: e.state ?? '', process: e.process ?? '',
+        port: e.localPort === undefined ? '' : String(e.localPort), destination: e.destination ?? '',
+      });
+    }
+  }
+
+  private setStates(gauge: Gauge, labels: Record<string, string>, counts: Record<string, number>): void {
+    // Only the states present: eleven zeros per port and process would be most of a scrape.
+    for (const st of TCP_STATES) if (counts[st] > 0) gauge.set({ ...labels, state: st }, counts[st]);
+  }
+}
+
+/** `ip:port`, with brackets around an IPv6 address. */
+function endpoint(address: string, port: number): string {
+  return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
+}

@@ -1,0 +1,125 @@
+// The exporter with real parts: a namespace with a CLOSE-WAIT leak and a TIME-WAIT pile, the real
+// `tcplens exporter --netns NS`, and Debian's Prometheus scraping it every second with the shipped
+// alert rules loaded (their `for:` set to 0s so they fire within the test). Prometheus's HTTP API
+// must show the per-process and per-port series and the firing alert; every Grafana panel's query
+// must run there without error; `promtool check metrics` must accept the output; and deleting the
+// namespace under the exporter must turn into tcplens_up 0 and an error count, not a crash.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { netnsSkipReason, TestNetns, waitUntil } from './helpers/netns.js';
+import { assertPromtoolAccepts, prometheusSkipReason, startExporter, startPrometheus, type Running, type RunningPrometheus } from './helpers/exporter.js';
+import { ROOT } from './helpers/paths.js';
+
+const skip = netnsSkipReason() ?? prometheusSkipReason();
+
+describe('tcplens exporter scraped by Prometheus, in a namespace', { skip }, () => {
+  test('per-process CLOSE-WAIT and per-port TIME-WAIT reach Prometheus, the finding alert fires, every panel query runs', async () => {
+    const ns = TestNetns.create();
+    const dir = mkdtempSync(path.join(tmpdir(), 'tcplens-rules-'));
+    let ex: Running | undefined;
+    let prom: RunningPrometheus | undefined;
+    try {
+      // The leak: a server that never closes after the peers' FIN (40 CLOSE-WAIT on 8080).
+      const leaky = ns.start('server', { port: 8080, mode: 'hold' }, { lifetimeMs: 240_000, title: 'tl-leaky' });
+      await leaky.waitFor('ready');
+      const halfClosers = ns.start('client', { port: 8080, count: 40, mode: 'end' }, { lifetimeMs: 240_000 });
+      assert.deepEqual((await halfClosers.waitFor('done')).errors, {});
+      // The pile: a server that closes first (60 TIME-WAIT on 8081, for 60 s).
+      const closer = ns.start('server', { port: 8081, mode: 'close-first' }, { lifetimeMs: 240_000, title: 'tl-closer' });
+      await closer.waitFor('ready');
+      const waiters = ns.start('client', { port: 8081, count: 60, mode: 'wait' }, { lifetimeMs: 240_000 });
+      assert.deepEqual((await waiters.waitFor('done')).errors, {});
+
+      ex = await startExporter(['--netns', ns.name]);
+      const body = await (await fetch(`${ex.url}/metrics`)).text();
+      const leakLine = new RegExp(`^tcplens_process_connection_states\\{netns="${ns.name}",comm="tl-leaky",pid="${leaky.pid}",state="CLOSE-WAIT"\\} 40$`, 'm');
+      assert.match(body, leakLine);
+      assert.match(body, new RegExp(`^tcplens_port_connection_states\\{netns="${ns.name}",port="8081",state="TIME-WAIT"\\} 60$`, 'm'));
+      assert.match(body, new RegExp(`^tcplens_finding\\{netns="${ns.name}",id="close_wait_leak",severity="warning",state="CLOSE-WAIT",process="tl-leaky",port="8080",destination=""\\} 1$`, 'm'));
+      assert.match(body, new RegExp(`^tcplens_state_oldest_age_seconds\\{netns="${ns.name}",state="TIME-WAIT"\\} `, 'm'));
+      assertPromtoolAccepts(body);
+
+      const rules = path.join(dir, 'rules.yml');
+      writeFileSync(rules, readFileSync(path.join(ROOT, 'deploy/prometheus/tcplens-rules.yml'), 'utf8').replace(/^(\s+)for: \S+$/gm, '$1for: 0s'));
+      prom = await startPrometheus(new URL(ex.url).host, [rules]);
+      const p = prom;
+
+      const leak = await waitUntil('the per-process CLOSE-WAIT series in Prometheus', async () => {
+        const r = await p.query(`tcplens_process_connection_states{netns="${ns.name}", comm="tl-leaky", state="CLOSE-WAIT"}`);
+        return r.length > 0 ? r : undefined;
+      }, 60_000, 500);
+      assert.equal(leak[0].metric.pid, String(leaky.pid));
+      assert.equal(leak[0].value[1], '40');
+      const tw = await p.query(`tcplens_port_connection_states{netns="${ns.name}", port="8081", state="TIME-WAIT"}`);
+      assert.equal(tw.length, 1);
+      assert.ok(Number(tw[0].value[1]) > 0 && Number(tw[0].value[1]) <= 60, tw[0].value[1]);
+
+      const firing = await waitUntil('TcplensFindingActive firing for close_wait_leak', async () => {
+        const a = (await p.alerts()).find((x) => x.labels.alertname === 'TcplensFindingActive' && x.labels.id === 'close_wait_leak' && x.state === 'firing');
+        return a;
+      }, 60_000, 500);
+      assert.equal(firing.labels.netns, ns.name);
+      assert.equal(firing.labels.process, 'tl-leaky');
+      assert.equal(firing.labels.severity, 'warning');
+
+      // Every panel of the dashboard, its template variables set to "all".
+      const dash = JSON.parse(readFileSync(path.join(ROOT, 'deploy/grafana/tcplens.json'), 'utf8')) as { panels: Array<{ title: string; targets: Array<{ expr: string }> }> };
+      const withData: string[] = [];
+      for (const panel of dash.panels) {
+        for (const t of panel.targets) {
+          const expr = t.expr.replace(/\$instance|\$netns/g, '.*').replace(/\$__rate_interval/g, '1m');
+          const r = await p.query(expr).catch((e: Error) => { throw new Error(`panel '${panel.title}': ${e.message}`); });
+          if (r.length > 0) withData.push(panel.title);
+        }
+      }
+      for (const title of ['State counts', 'CLOSE-WAIT by process', 'Top listening ports by state', 'TIME-WAIT by port', 'Findings']) assert.ok(withData.includes(title), `${title} has no data`);
+
+      // The namespace goes away under the exporter: the scrape still answers, with the error counted.
+      await ns.destroy();
+      const after = await waitUntil('a scrape that saw the namespace gone', async () => {
+        const r = await fetch(`${ex!.url}/metrics`);
+        assert.equal(r.status, 200);
+        const text = await r.text();
+        return new RegExp(`^tcplens_up\\{netns="${ns.name}"\\} 0$`, 'm').test(text) ? text : undefined;
+      }, 30_000, 500);
+      assert.match(after, new RegExp(`^tcplens_scrape_errors_total\\{netns="${ns.name}"\\} [1-9]`, 'm'));
+      assert.equal(ex.child.exitCode, null, 'the exporter is still running');
+    } finally {
+      await prom?.stop();
+      await ex?.stop();
+      await ns.destroy();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('scrapes while thousands of connections open and close under them all answer, with no read error', async () => {
+    const ns = TestNetns.create();
+    let ex: Running | undefined;
+    try {
+      const srv = ns.start('server', { port: 9000, mode: 'echo' }, { lifetimeMs: 120_000, title: 'tl-echo' });
+      await srv.waitFor('ready');
+      ex = await startExporter(['--netns', ns.name]);
+      const churn = ns.start('client', { port: 9000, count: 20_000, concurrency: 200, mode: 'close' }, { lifetimeMs: 120_000, title: 'tl-churn' });
+      let scrapes = 0;
+      while (!churn.exited && !churn.messages.some((m) => 'done' in m)) {
+        const bodies = await Promise.all(Array.from({ length: 5 }, async () => {
+          const r = await fetch(`${ex!.url}/metrics`);
+          assert.equal(r.status, 200);
+          return r.text();
+        }));
+        for (const b of bodies) assert.match(b, new RegExp(`^tcplens_up\\{netns="${ns.name}"\\} 1$`, 'm'));
+        scrapes += bodies.length;
+      }
+      assert.ok(scrapes >= 5, `${scrapes} scrapes during the churn`);
+      const last = await (await fetch(`${ex.url}/metrics`)).text();
+      assert.match(last, new RegExp(`^tcplens_scrape_errors_total\\{netns="${ns.name}"\\} 0$`, 'm'));
+      assert.match(last, new RegExp(`^tcplens_port_connection_states\\{netns="${ns.name}",port="9000",state="LISTEN"\\} 1$`, 'm'));
+    } finally {
+      await ex?.stop();
+      await ns.destroy();
+    }
+  });
+});
