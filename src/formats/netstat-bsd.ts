@@ -15,7 +15,7 @@ import { badRow, readPaste } from './text.js';
 import { msg } from './messages.js';
 import type { FormatParser, ParsedPart } from './types.js';
 
-const ROW = /^(?:[0-9a-f]{8,16}\s+)?(tcp46|tcp4|tcp6|tcp|udp46|udp4|udp6|udp)\s+(\d+)\s+(\d+)\s+(\S+)\s+(\S+)\s*(.*)$/;
+const ROW = /^(?:[0-9a-f]{8,16}\s+)?(tcp46|tcp4|tcp6|tcp|udp46|udp4|udp6|udp)\s+(\d+)\s+(\d+)\s+(\S+)\s+(\S+)\s*([\s\S]*)$/;
 const HEADER = /^(?:\S+\s+)?Proto\s+Recv-Q\s+Send-Q\s+Local Address\s+Foreign Address\s+\(state\)/;
 
 export function parseNetstatBsd(file: string, raw: string): ParsedPart {
