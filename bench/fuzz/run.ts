@@ -55,7 +55,7 @@ const t0 = performance.now();
 let s: Summary;
 if (process.argv.includes('--worker') || jobs <= 1) {
   s = runFuzz({
-    inputs, seed, samples, onFinding: save, progressEvery: 50_000,
+    inputs, seed, samples, onFinding: save, progressEvery: 50_000, skipHardCases: process.argv.includes('--no-hard-cases'),
     onProgress: (_n, sum) => process.stderr.write(`  ${line(sum)}, ${((performance.now() - t0) / 1000).toFixed(0)} s\n`),
   });
   if (process.argv.includes('--worker')) {
@@ -63,10 +63,11 @@ if (process.argv.includes('--worker') || jobs <= 1) {
     process.exit(0);
   }
 } else {
-  // One process per core, each with its own seed (seed * 1000 + k) and share of the inputs.
+  // One process per core, each with its own seed (seed * 1000 + k) and share of the inputs; the
+  // first also tries the hard cases.
   const parts = await Promise.all(Array.from({ length: jobs }, (_, k) => new Promise<Summary>((resolve, reject) => {
     const share = Math.floor(inputs / jobs) + (k < inputs % jobs ? 1 : 0);
-    const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--worker', '--inputs', String(share), '--seed', String(seed * 1000 + k), '--out', out], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--worker', '--inputs', String(share), '--seed', String(seed * 1000 + k), '--out', out, ...(k > 0 ? ['--no-hard-cases'] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
     let text = '';
     child.stdout.on('data', (d: Buffer) => { text += d.toString(); });
     child.on('close', (code) => (code === 0 ? resolve(JSON.parse(text) as Summary) : reject(new Error(`fuzz worker ${k} exited with ${code}`))));

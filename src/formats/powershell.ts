@@ -108,8 +108,8 @@ function parseTable(file: string, lines: Line[], truncated: boolean, part: Parse
       const head = lines[i - 1].text;
       cols = [];
       const re = /-+/g;
-      for (let m = re.exec(t); m; m = re.exec(t)) cols.push({ name: '', start: m.index });
       // Get-NetTCPConnection has some twenty properties; a rule of hundreds of dashes groups is no header.
+      for (let m = re.exec(t); m && cols.length <= MAX_COLUMNS; m = re.exec(t)) cols.push({ name: '', start: m.index });
       if (cols.length > MAX_COLUMNS) { cols = undefined; continue; }
       // The header word for each column: the text under the previous column's end .. this column's dashes.
       for (let c = 0; c < cols.length; c++) {

@@ -69,7 +69,7 @@ export const psParser: FormatParser = {
     if (!h.includes('PID') || !h.some((c) => NAME_COLS.has(c))) return 0;
     if (h.includes('COMMAND') && h.includes('FD') && h.includes('NAME')) return 0; // lsof
     const pidAt = h.indexOf('PID');
-    const rows = lines.slice(1).filter((l) => /^\d+$/.test(l.trim().split(/\s+/)[pidAt] ?? '')).length;
+    const rows = lines.slice(1).filter((l) => /^\d+$/.test(l.trim().split(/\s+/, pidAt + 1)[pidAt] ?? '')).length;
     return rows >= (lines.length - 1) * 0.8 ? 0.85 : 0.3;
   },
   parse: parsePs,
