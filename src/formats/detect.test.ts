@@ -21,6 +21,7 @@ const EXPECTED: Record<string, string> = {
   'windows/tasklist.txt': 'tasklist', 'windows/tasklist-csv-de.txt': 'tasklist', 'windows/get-process.txt': 'tasklist',
   'bsd/macos-netstat-an.txt': 'netstat-bsd', 'bsd/macos-netstat-anv.txt': 'netstat-bsd', 'bsd/freebsd-netstat-an.txt': 'netstat-bsd',
   'bsd/freebsd-sockstat.txt': 'sockstat-bsd', 'bsd/freebsd-sockstat-s.txt': 'sockstat-bsd',
+  'bsd/freebsd-netstat-aL.txt': 'netstat-bsd', 'bsd/macos-netstat-Lan.txt': 'netstat-bsd',
   'powershell/get-nettcpconnection.txt': 'powershell', 'powershell/format-table-autosize.txt': 'powershell',
   'powershell/format-list.txt': 'powershell', 'powershell/convertto-csv.txt': 'powershell',
   'powershell/convertto-json-ps51.json.txt': 'powershell',

@@ -32,3 +32,21 @@ test('FreeBSD netstat -an: SYN_RCVD and FIN_WAIT_2; a cut IPv6 address (no -W) i
   assert.equal(p.problems[0].line, 8);
   assert.match(p.problems[0].message, /cut off\? use netstat -W/);
 });
+
+test('netstat -aL (FreeBSD) and -Lan (macOS): listeners with qlen as Recv-Q and maxqlen as Send-Q', () => {
+  const f = parseNetstatBsd('f', fixture('bsd/freebsd-netstat-aL.txt'));
+  assert.deepEqual(f.problems, []);
+  assert.deepEqual(f.sockets!.map((s) => [s.state, s.localAddress, s.localPort, s.recvQ, s.sendQ, s.extra?.incompleteQueue]), [
+    ['LISTEN', '127.0.0.1', 25, 0, 128, 0], ['LISTEN', '0.0.0.0', 80, 129, 128, 3], ['LISTEN', '::', 22, 0, 128, 0], ['LISTEN', '0.0.0.0', 22, 0, 128, 0],
+  ]);
+  const m = parseNetstatBsd('m', fixture('bsd/macos-netstat-Lan.txt'));
+  assert.deepEqual(m.problems, []);
+  assert.deepEqual(m.sockets!.map((s) => [s.localPort, s.recvQ, s.sendQ]), [[8081, 0, 128], [6000, 3, 5], [22, 0, 128]]);
+});
+
+test('a full accept queue read from netstat -aL is found by the accept-queue rule', async () => {
+  const { snapshotFromText } = await import('./merge.js');
+  const { diagnose } = await import('../diagnose/diagnose.js');
+  const ids = diagnose(snapshotFromText('aL', fixture('bsd/freebsd-netstat-aL.txt'), 0)).map((x) => x.id);
+  assert.ok(ids.some((id) => /accept/.test(id)), ids.join(', '));
+});

@@ -59,3 +59,14 @@ test('a cut-off last row and an unknown word are reported by line', () => {
   assert.match(p.problems[0].message, /unknown state word 'GEHEIM'/);
   assert.match(p.problems[1].message, /ends in the middle/);
 });
+
+test('a damaged indented row is reported; -b continuation lines are not', () => {
+  const text = '\r\nActive Connections\r\n\r\n  Proto  Local Address          Foreign Address        State           PID\r\n' +
+    '  TCB    0.0.0.0:1              0.0.0.0:0              LISTENING       4\r\n' +
+    '  TCP    0.0.0.0:135            0.0.0.0:0              LISTENING       1712\r\n  RpcSs\r\n [svchost.exe]\r\n' +
+    '  TCP 0.0.0.0:445\r\n' +
+    '  TCP    0.0.0.0:80             0.0.0.0:0              LISTENING       4\r\n';
+  const p = parseNetstatWindows('w', text);
+  assert.equal(p.sockets!.length, 2);
+  assert.deepEqual(p.problems.map((x) => x.line), [5, 9]);
+});

@@ -18,8 +18,27 @@ import { badRow, readPaste } from './text.js';
 import { msg } from './messages.js';
 import type { FormatParser, ParsedPart } from './types.js';
 
-// Indented by two spaces; `findstr` keeps that, some copy-pastes lose it.
-const ROW = /^\s*(TCP|UDP)\s+(\S+)\s+(\S+)\s*(.*)$/;
+// Indented by two spaces; `findstr` keeps that, some copy-pastes lose it. `[\s\S]*`, not `.*`: a
+// line may hold U+2028, which `.` does not match, and the failed match would backtrack quadratically.
+const ROW = /^\s*(TCP|UDP)\s+(\S+)\s+(\S+)\s*([\s\S]*)$/;
+
+/** `host:port` with something on both sides of a colon (`0.0.0.0:135`, `[::]:0`, `*:*`). */
+const hostPort = (w: string | undefined): boolean => w !== undefined && w.length >= 3 && w.slice(1, -1).includes(':');
+
+/** The sniffer's row shape, word by word (a regex with two `\S+:\S+` is quadratic on a long line of colons). */
+function rowShape(line: string): boolean {
+  const w = line.trim().split(/\s+/, 3);
+  return (w[0] === 'TCP' || w[0] === 'UDP') && hostPort(w[1]) && hostPort(w[2]);
+}
+
+/**
+ * A line that is no row but carries what rows carry (a protocol word first, or a `host:port`): a row
+ * damaged in the paste, to be reported. -b continuation lines (` RpcSs`, ` [svchost.exe]`, ` Can not
+ * obtain ownership information`) carry neither.
+ */
+function damagedRow(line: string): boolean {
+  return /^\s*(TCP|UDP)/i.test(line) || /\S:(\d+|\*)(\s|$)/.test(line);
+}
 
 /** The state word, tolerating OEM-code-page damage. */
 export function windowsState(word: string): TcpState | undefined {
@@ -34,20 +53,27 @@ export function parseNetstatWindows(file: string, raw: string): ParsedPart {
   };
   let prev: SocketRecord | undefined;
   let sawRow = false;
+  let sinceRow = 0; // non-blank lines since the last row: -b prints at most two under each
+  const notRow = (line: typeof lines[number]): void => {
+    part.problems.push(badRow(file, line, last, truncated, msg.notRow('netstat', 'Proto Local Foreign State PID')));
+  };
   for (const line of lines) {
     const t = line.text;
     if (t.trim() === '') continue;
     const m = ROW.exec(t);
     if (!m) {
-      if (!sawRow) continue; // title and header, in whatever language
+      // Title and header, in whatever language, carry no `host:port`.
+      if (!sawRow) { if (damagedRow(t)) notRow(line); continue; }
+      sinceRow++;
       // -b continuation: ` [chrome.exe]`, ` RpcSs`, ` Can not obtain ownership information`.
       const exe = /^\s*\[(.+)\]\s*$/.exec(t);
-      if (exe && prev?.processes?.length) prev.processes[0].name = exe[1];
-      else if (exe && prev) (prev.extra ??= {}).exe = exe[1];
-      else if (!/^\s/.test(t) && !prev) part.problems.push(badRow(file, line, last, truncated, msg.notRow('netstat', 'Proto Local Foreign State PID')));
+      if (exe && sinceRow <= 2 && prev?.processes?.length) prev.processes[0].name = exe[1];
+      else if (exe && sinceRow <= 2 && prev) (prev.extra ??= {}).exe = exe[1];
+      else if (sinceRow > 2 || damagedRow(t) || (!/^\s/.test(t) && !prev)) notRow(line);
       continue;
     }
     sawRow = true;
+    sinceRow = 0;
     prev = undefined;
     if (m[1] === 'UDP') continue;
     const local = parseEndpoint(m[2], ':', 'ipv4');
@@ -86,7 +112,7 @@ export const netstatWindowsParser: FormatParser = {
   description: 'Windows netstat -an / -ano / -anob, any language',
   example: 'netstat -ano',
   sniff(lines) {
-    const rows = lines.filter((l) => /^\s*(TCP|UDP)\s+\S+:\S+\s+\S+:\S+/.test(l)).length;
+    const rows = lines.filter(rowShape).length;
     if (rows === 0) return 0;
     const header = lines.some((l) => /^\s+(Proto|协议|Protokoll)\s/.test(l));
     return header ? 0.95 : 0.8;

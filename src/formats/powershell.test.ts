@@ -58,3 +58,18 @@ test('an IPv6 address cut by the default table view is reported with the way out
   assert.equal(p.problems[0].line, 4);
   assert.match(p.problems[0].message, /cut by the table view \(use \| Format-Table -AutoSize/);
 });
+
+test('a table row missing its State is reported, not read as a state from a stray digit', () => {
+  const text = '\nLocalAddress LocalPort RemoteAddress RemotePort State       OwningProcess\n' +
+    '------------ --------- ------------- ---------- -----       -------------\n' +
+    '10.0.0.1     22        10.0.0.2      50000 4                  812\n';
+  const p = parsePowershell('t', text);
+  assert.equal(p.sockets!.length, 0);
+  assert.equal(p.problems[0].line, 4);
+});
+
+test('JSON nested deeper than ConvertTo-Json writes is a problem, not a stack overflow', () => {
+  const p = parsePowershell('j', '[{"LocalAddress":"::","LocalPort":1,"RemoteAddress":"::","RemotePort":0,"State":2,"x":' + '['.repeat(40_000) + ']'.repeat(40_000) + '}]');
+  assert.equal(p.sockets!.length, 0);
+  assert.match(p.problems[0].message, /nested deeper than 100 levels/);
+});

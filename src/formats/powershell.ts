@@ -20,15 +20,43 @@ import type { FormatParser, ParsedPart } from './types.js';
 type Fields = Record<string, string>;
 const REQUIRED = ['LocalAddress', 'LocalPort', 'RemoteAddress', 'RemotePort', 'State'];
 
-function stateOf(v: string): TcpState | undefined {
-  if (/^\d+$/.test(v)) return WINDOWS_MIB_STATE_CODES[Number(v)];
+/** Numbers only where PowerShell 5.1's ConvertTo-Json writes the enum as one; text shapes print its name. */
+function stateOf(v: string, numeric: boolean): TcpState | undefined {
+  if (/^\d+$/.test(v)) return numeric ? WINDOWS_MIB_STATE_CODES[Number(v)] : undefined;
   return stateFromWord(v);
 }
 
+/** Columns that hold numbers, right-aligned by Format-Table. */
+const NUMERIC = /^(LocalPort|RemotePort|OwningProcess)$/;
+
+/** More columns than `Get-NetTCPConnection | Format-Table *` prints. */
+const MAX_COLUMNS = 64;
+
+/** ConvertTo-Json nests at most -Depth levels (default 2, at most 100). */
+const MAX_JSON_DEPTH = 100;
+
+/**
+ * How deep the brackets of a JSON text nest, counted without parsing, so a text no ConvertTo-Json
+ * writes (40 kB of `[[[[`) is refused before JSON.parse and JSON.stringify recurse into it.
+ */
+export function jsonDepth(text: string): number {
+  let depth = 0; let max = 0; let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) { if (++depth > max) max = depth; }
+    else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return max;
+}
+
 /** One record (whatever shape it came in) -> socket, or the reason it cannot be one. */
-function toSocket(f: Fields): SocketRecord | Text {
+function toSocket(f: Fields, numericState = false): SocketRecord | Text {
   for (const k of REQUIRED) if (f[k] === undefined || f[k] === '') return msg.missingField(k);
-  const state = stateOf(f.State);
+  const state = stateOf(f.State, numericState);
   if (!state) return msg.unknownState(f.State);
   const local = canonicalHost(f.LocalAddress, 'ipv6');
   const remote = canonicalHost(f.RemoteAddress, local?.family ?? 'ipv6');
@@ -37,16 +65,21 @@ function toSocket(f: Fields): SocketRecord | Text {
     // The default table cuts long IPv6 addresses with `...` (5.1) or `…` (7).
     return /(\.\.\.|…)$/.test(bad) ? msg.cutByTable(bad) : msg.badAddress(bad);
   }
-  const lp = Number(f.LocalPort); const rp = Number(f.RemotePort);
-  if (!Number.isInteger(lp) || !Number.isInteger(rp)) return msg.notNumber('LocalPort/RemotePort', `${f.LocalPort}/${f.RemotePort}`);
+  const lp = port(f.LocalPort); const rp = port(f.RemotePort);
+  if (lp === undefined || rp === undefined) return msg.notNumber('LocalPort/RemotePort', `${f.LocalPort}/${f.RemotePort}`);
   const s: SocketRecord = {
     state, family: local.family, localAddress: local.address, localPort: lp, remoteAddress: remote.address, remotePort: rp,
   };
   const pid = f.OwningProcess;
-  if (pid !== undefined && /^\d+$/.test(pid) && Number(pid) > 0) s.processes = [{ pid: Number(pid) }];
+  if (pid !== undefined && /^\d{1,10}$/.test(pid) && Number(pid) > 0) s.processes = [{ pid: Number(pid) }];
   if (f.CreationTime) (s.extra ??= {}).creationTime = f.CreationTime;
   if (f.AppliedSetting) (s.extra ??= {}).appliedSetting = f.AppliedSetting;
   return s;
+}
+
+/** A port as Get-NetTCPConnection prints it: a whole number 0..65535, written in digits. */
+function port(v: string): number | undefined {
+  return /^\d{1,5}$/.test(v) && Number(v) <= 65535 ? Number(v) : undefined;
 }
 
 function newPart(file: string): ParsedPart {
@@ -75,7 +108,9 @@ function parseTable(file: string, lines: Line[], truncated: boolean, part: Parse
       const head = lines[i - 1].text;
       cols = [];
       const re = /-+/g;
-      for (let m = re.exec(t); m; m = re.exec(t)) cols.push({ name: '', start: m.index });
+      // Get-NetTCPConnection has some twenty properties; a rule of hundreds of dashes groups is no header.
+      for (let m = re.exec(t); m && cols.length <= MAX_COLUMNS; m = re.exec(t)) cols.push({ name: '', start: m.index });
+      if (cols.length > MAX_COLUMNS) { cols = undefined; continue; }
       // The header word for each column: the text under the previous column's end .. this column's dashes.
       for (let c = 0; c < cols.length; c++) {
         const from = c === 0 ? 0 : cols[c].start;
@@ -93,9 +128,11 @@ function parseTable(file: string, lines: Line[], truncated: boolean, part: Parse
       // Right-aligned numbers may start left of their dashes: cut at the previous column's start + its text.
       f[cols[c].name] = t.slice(from, to).trim();
     }
-    // A number right-aligned into the space before its dashes lands in the previous cell: move it.
+    // A number right-aligned into the space before its dashes lands in the previous cell: move it,
+    // into a column of numbers only (a row missing its State must not take a stray digit for one).
     for (let c = 1; c < cols.length; c++) {
       const prevName = cols[c - 1].name;
+      if (!NUMERIC.test(cols[c].name)) continue;
       const m = /^(.*\S)\s+(\d+)$/.exec(f[prevName] ?? '');
       if (m && f[cols[c].name] === '' ) { f[prevName] = m[1]; f[cols[c].name] = m[2]; }
     }
@@ -147,6 +184,10 @@ function parseCsv(file: string, lines: Line[], truncated: boolean, part: ParsedP
 }
 
 function parseJson(file: string, text: string, part: ParsedPart): void {
+  if (jsonDepth(text) > MAX_JSON_DEPTH) {
+    part.problems.push(note(file, 1, msg.badJson(`nested deeper than ${MAX_JSON_DEPTH} levels, which ConvertTo-Json never writes`)));
+    return;
+  }
   let data: unknown;
   try { data = JSON.parse(text); } catch (e) {
     part.problems.push(note(file, 1, msg.badJson((e as Error).message)));
@@ -161,7 +202,7 @@ function parseJson(file: string, text: string, part: ParsedPart): void {
       // ConvertTo-Json of a DateTime in 5.1 is "\/Date(1700000000000)\/"; of an enum, a number.
       f[k] = typeof v === 'object' ? JSON.stringify(v) : String(v);
     }
-    const s = toSocket(f);
+    const s = toSocket(f, true);
     if (!('state' in s)) part.problems.push(problem(file, { n: 1, text: JSON.stringify(r).slice(0, 200) }, msg.entry(i + 1, s)));
     else { part.sockets!.push(s); if (f.OwningProcess !== undefined) part.hasProcesses = true; }
   });

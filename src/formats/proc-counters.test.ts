@@ -53,3 +53,12 @@ test('sockstat: the snapshot\'s sockstat is the TCP line; a TCP6-only file has n
   assert.deepEqual(parseSockstat('s', 'sockets: used 1\nTCP: inuse 4 orphan 0 tw 4 alloc 17 mem 1\nUDP: inuse 9 mem 2\n').sockstat, { inuse: 4, orphan: 0, tw: 4, alloc: 17, mem: 1 });
   assert.equal(parseSockstat('s', 'TCP6: inuse 17\n').sockstat, undefined);
 });
+
+test('negative counters are problems; Tcp MaxConn -1 is what Linux prints', () => {
+  const p = parseProcCounters('s', 'Tcp: RtoAlgorithm MaxConn ActiveOpens\nTcp: 1 -1 -7\n');
+  assert.deepEqual(p.counters, { 'Tcp:RtoAlgorithm': 1, 'Tcp:MaxConn': -1 });
+  assert.equal(p.problems.length, 1);
+  const n = parseNstat('n', '#kernel\nTcpExtListenDrops  -15  0.0\nTcpActiveOpens 3 0.0\n');
+  assert.deepEqual(n.counters, { 'Tcp:ActiveOpens': 3 });
+  assert.equal(n.problems[0].line, 2);
+});

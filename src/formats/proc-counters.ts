@@ -3,9 +3,18 @@
 // Also `nstat -az` (`TcpExtListenDrops  15  0.0`), whose names glue the prefix on.
 import { badRow, problem, readPaste } from './text.js';
 import { msg } from './messages.js';
+import { counterNumber, outOfRange, wholeNumber } from './values.js';
 import type { FormatParser, ParsedPart } from './types.js';
 
 const PAIR = /^([A-Za-z0-9]+):\s+(.*)$/;
+
+/** The one signed figure of these files: Tcp MaxConn, -1 for "no limit" (RFC 2012; net/ipv4/proc.c). */
+const SIGNED = new Set(['Tcp:MaxConn']);
+
+/** Counters are unsigned (printed with %lu); only the signed figures may be negative. */
+function counterValue(name: string, text: string): number | undefined {
+  return SIGNED.has(name) ? wholeNumber(text, -Number.MAX_SAFE_INTEGER) : counterNumber(text);
+}
 
 export function parseProcCounters(file: string, raw: string): ParsedPart {
   const { lines, truncated, last } = readPaste(raw);
@@ -32,9 +41,10 @@ export function parseProcCounters(file: string, raw: string): ParsedPart {
       part.problems.push(badRow(file, valuesLine, last, truncated, msg.namesValuesMismatch(names[1], n.length, v.length)));
     }
     for (let k = 0; k < Math.min(n.length, v.length); k++) {
-      const num = Number(v[k]);
-      if (Number.isFinite(num)) part.counters![`${names[1]}:${n[k]}`] = num;
-      else part.problems.push(problem(file, valuesLine, msg.notNumber(`${names[1]}:${n[k]}`, v[k])));
+      const name = `${names[1]}:${n[k]}`;
+      const num = counterValue(name, v[k]);
+      if (num !== undefined) part.counters![name] = num;
+      else part.problems.push(problem(file, valuesLine, outOfRange(name, v[k], SIGNED.has(name) ? 'a whole number' : '0 or more')));
     }
   }
   return part;
@@ -76,7 +86,10 @@ export function parseNstat(file: string, raw: string): ParsedPart {
     if (t === '' || t.startsWith('#')) continue;
     const m = NSTAT_ROW.exec(t);
     if (!m) { part.problems.push(badRow(file, line, last, truncated, msg.notLine('an nstat line (Name value rate)'))); continue; }
-    part.counters![splitNstatName(m[1])] = Number(m[2]);
+    const name = splitNstatName(m[1]);
+    const v = counterValue(name, m[2]);
+    if (v === undefined) { part.problems.push(problem(file, line, outOfRange(name, m[2], '0 or more'))); continue; }
+    part.counters![name] = v;
   }
   return part;
 }

@@ -4,12 +4,13 @@
 import type { ProcessInfo } from '../model/snapshot.js';
 import { badRow, readPaste } from './text.js';
 import { msg } from './messages.js';
+import { outOfRange, wholeNumber } from './values.js';
 import type { FormatParser, ParsedPart } from './types.js';
 
 const NAME_COLS = new Set(['COMMAND', 'COMM', 'CMD', 'ARGS', 'UCOMM']);
 
 export function elapsedSeconds(text: string): number | undefined {
-  if (/^\d+$/.test(text)) return Number(text);
+  if (/^\d+$/.test(text)) return wholeNumber(text);
   const m = /^(?:(?:(\d+)-)?(\d+):)?(\d+):(\d+)$/.exec(text);
   if (!m) return undefined;
   return ((Number(m[1] ?? 0) * 24 + Number(m[2] ?? 0)) * 60 + Number(m[3])) * 60 + Number(m[4]);
@@ -33,8 +34,9 @@ export function parsePs(file: string, raw: string): ParsedPart {
     if (words.length < cols.length - 1) { part.problems.push(badRow(file, line, last, truncated, msg.psColumns(cols.length))); continue; }
     const cells = [...words.slice(0, cols.length - 1), words.slice(cols.length - 1).join(' ')];
     const get = (c: string): string | undefined => { const i = cols!.indexOf(c); return i >= 0 ? cells[i] : undefined; };
-    const pid = Number(get('PID'));
-    if (!Number.isInteger(pid)) { part.problems.push(badRow(file, line, last, truncated, msg.notNumber('PID', get('PID') ?? ''))); continue; }
+    // Linux pids are 1..2^22 (PID_MAX_LIMIT); ps never lists pid 0.
+    const pid = wholeNumber(get('PID') ?? '', 1, 4_194_304);
+    if (pid === undefined) { part.problems.push(badRow(file, line, last, truncated, outOfRange('PID', get('PID') ?? '', '1 to 4194304'))); continue; }
     const nameIdx = cols.findIndex((c) => NAME_COLS.has(c));
     const lastCol = cols.length - 1;
     const lastIsName = NAME_COLS.has(cols[lastCol]);
@@ -52,7 +54,7 @@ export function parsePs(file: string, raw: string): ParsedPart {
     const secs = el === undefined ? undefined : elapsedSeconds(el);
     if (secs !== undefined) p.uptimeMs = secs * 1000;
     const uid = get('UID');
-    if (uid !== undefined && /^\d+$/.test(uid)) p.uid = Number(uid);
+    if (uid !== undefined && wholeNumber(uid, 0, 4_294_967_295) !== undefined) p.uid = Number(uid);
     part.processes!.push(p);
   }
   return part;
@@ -67,7 +69,7 @@ export const psParser: FormatParser = {
     if (!h.includes('PID') || !h.some((c) => NAME_COLS.has(c))) return 0;
     if (h.includes('COMMAND') && h.includes('FD') && h.includes('NAME')) return 0; // lsof
     const pidAt = h.indexOf('PID');
-    const rows = lines.slice(1).filter((l) => /^\d+$/.test(l.trim().split(/\s+/)[pidAt] ?? '')).length;
+    const rows = lines.slice(1).filter((l) => /^\d+$/.test(l.trim().split(/\s+/, pidAt + 1)[pidAt] ?? '')).length;
     return rows >= (lines.length - 1) * 0.8 ? 0.85 : 0.3;
   },
   parse: parsePs,

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseSockstatBsd } from './sockstat-bsd.js';
+import { parseSockstatBsd, sockstatBsdParser } from './sockstat-bsd.js';
 import { countStates, snapshotFromText, snapshotFromTexts } from './merge.js';
 import { fixture } from '../../test/fixtures/formats/read-fixture.js';
 
@@ -32,4 +32,14 @@ test('sockstat without -s alone: nothing invented, the missing states are report
   assert.equal(snap.problems.length, 1);
   assert.equal(snap.problems[0].line, 2);
   assert.match(snap.problems[0].message, /4 sockets have an owner but no state/);
+});
+
+test('a long line of spaces is no row, read in linear time', () => {
+  const spaces = ' '.repeat(50_000);
+  const t0 = performance.now();
+  assert.equal(sockstatBsdParser.sniff([spaces, 'root sshd' + spaces + '1']), 0);
+  const p = parseSockstatBsd('s', 'root     sshd' + spaces + '812   3  tcp4   *:22    *:*   LISTEN\n');
+  assert.ok(performance.now() - t0 < 200, 'linear');
+  assert.equal(p.sockets!.length, 1);
+  assert.deepEqual(p.sockets![0].processes, [{ pid: 812, name: 'sshd', fd: 3 }]);
 });

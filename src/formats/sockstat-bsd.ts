@@ -18,7 +18,28 @@ import { msg } from './messages.js';
 import type { FormatParser, ParsedPart } from './types.js';
 
 const HEADER = /^USER\s+COMMAND\s+PID\s+FD\s+PROTO\s+LOCAL ADDRESS\s+FOREIGN ADDRESS/;
-const ROW = /^(\S+)\s+(.+?)\s+(\d+|\?)\s+(\d+|\?)\s+(tcp4|tcp6|tcp46|tcp|udp4|udp6|udp46|udp|sctp4|sctp6|stream|dgram|seqpac)\s+(\S+)\s*(\S*)\s*(.*)$/;
+const PROTO = /^(tcp4|tcp6|tcp46|tcp|udp4|udp6|udp46|udp|sctp4|sctp6|stream|dgram|seqpac)$/;
+const ID = /^(\d+|\?)$/;
+
+interface Row { command: string; pid: string; fd: string; proto: string; local: string; foreign: string; rest: string }
+
+/**
+ * One row, read word by word: COMMAND may hold spaces, so the row is anchored on the first PROTO
+ * word that follows two PID/FD words. (A single regex with a lazy COMMAND between `\s+` runs
+ * backtracks cubically on a long run of spaces.)
+ */
+export function sockstatRow(line: string): Row | undefined {
+  if (/^\s/.test(line)) return undefined; // USER is the first column
+  const w = line.trim().split(/\s+/);
+  for (let p = 4; p < w.length - 1; p++) {
+    if (!PROTO.test(w[p]) || !ID.test(w[p - 1]) || !ID.test(w[p - 2])) continue;
+    return {
+      command: w.slice(1, p - 2).join(' '), pid: w[p - 2], fd: w[p - 1], proto: w[p],
+      local: w[p + 1], foreign: w[p + 2] ?? '', rest: w.slice(p + 3).join(' '),
+    };
+  }
+  return undefined;
+}
 
 export function parseSockstatBsd(file: string, raw: string): ParsedPart {
   const { lines, truncated, last } = readPaste(raw);
@@ -30,19 +51,20 @@ export function parseSockstatBsd(file: string, raw: string): ParsedPart {
   for (const line of lines) {
     const t = line.text;
     if (t.trim() === '' || HEADER.test(t)) continue;
-    const m = ROW.exec(t);
+    const m = sockstatRow(t);
     if (!m) { part.problems.push(badRow(file, line, last, truncated, msg.notRow('sockstat', 'USER COMMAND PID FD PROTO LOCAL FOREIGN'))); continue; }
-    if (!m[5].startsWith('tcp')) continue;
-    const fam = m[5] === 'tcp4' ? 'ipv4' : 'ipv6';
-    const local = parseEndpoint(m[6], ':', fam);
-    const remote = parseEndpoint(m[7] || '*:*', ':', local?.family ?? fam);
+    if (!m.proto.startsWith('tcp')) continue;
+    const fam = m.proto === 'tcp4' ? 'ipv4' : 'ipv6';
+    const local = parseEndpoint(m.local, ':', fam);
+    const remote = parseEndpoint(m.foreign || '*:*', ':', local?.family ?? fam);
     if (!local || !remote) {
-      part.problems.push(badRow(file, line, last, truncated, msg.badAddress(!local ? m[6] : m[7], msg.hintNamesOrCut('sockstat -n', 'sockstat -w'))));
+      part.problems.push(badRow(file, line, last, truncated, msg.badAddress(!local ? m.local : m.foreign, msg.hintNamesOrCut('sockstat -n', 'sockstat -w'))));
       continue;
     }
     const tuple = { localAddress: local.address, localPort: local.port, remoteAddress: remote.address, remotePort: remote.port };
-    const processes: ProcessRef[] = m[3] === '?' ? [] : [{ pid: Number(m[3]), name: m[2].trim(), ...(m[4] !== '?' ? { fd: Number(m[4]) } : {}) }];
-    const state = m[8].split(/\s+/).map((w) => stateFromWord(w)).find((s) => s !== undefined);
+    const processes: ProcessRef[] = m.pid === '?' || Number(m.pid) <= 0 || !Number.isSafeInteger(Number(m.pid)) ? []
+      : [{ pid: Number(m.pid), name: m.command, ...(m.fd !== '?' && Number.isSafeInteger(Number(m.fd)) ? { fd: Number(m.fd) } : {}) }];
+    const state = m.rest.split(/\s+/).map((w) => stateFromWord(w)).find((s) => s !== undefined);
     if (!state) {
       if (processes.length) part.owners!.push({ ...tuple, processes, file, line: line.n });
       continue;
@@ -64,7 +86,7 @@ export const sockstatBsdParser: FormatParser = {
   example: 'sockstat -46s',
   sniff(lines) {
     if (lines.some((l) => HEADER.test(l))) return 0.95;
-    const rows = lines.filter((l) => ROW.test(l) && /\s(tcp|udp)(4|6|46)\s/.test(l)).length;
+    const rows = lines.filter((l) => /\s(tcp|udp)(4|6|46)\s/.test(l) && sockstatRow(l) !== undefined).length;
     return rows > 0 && rows >= lines.length * 0.8 ? 0.75 : 0;
   },
   parse: parseSockstatBsd,

@@ -2,7 +2,8 @@
 // inuse excludes TIME-WAIT minisockets; orphan and alloc are host-global; mem is in pages.
 // The other lines (sockets:, UDP:, RAW:, FRAG:, TCP6: ...) are kept as counters `sockstat:UDP:inuse`.
 import type { HostSnapshot } from '../model/snapshot.js';
-import { badRow, readPaste } from './text.js';
+import { badRow, problem, readPaste } from './text.js';
+import { outOfRange, wholeNumber } from './values.js';
 import { msg } from './messages.js';
 import type { FormatParser, ParsedPart } from './types.js';
 
@@ -19,7 +20,12 @@ export function parseSockstat(file: string, raw: string): ParsedPart {
     if (!m) { part.problems.push(badRow(file, line, last, truncated, msg.notLine('a sockstat line (PROTO: name value ...)'))); continue; }
     const words = m[2].trim().split(/\s+/);
     const values: Record<string, number> = {};
-    for (let i = 0; i + 1 < words.length; i += 2) values[words[i]] = Number(words[i + 1]);
+    for (let i = 0; i + 1 < words.length; i += 2) {
+      // sockstat_seq_show prints every figure with %d of a count that is never negative.
+      const v = wholeNumber(words[i + 1]);
+      if (v === undefined) part.problems.push(problem(file, line, outOfRange(`${m[1]} ${words[i]}`, words[i + 1], '0 or more')));
+      else values[words[i]] = v;
+    }
     if (m[1] === 'TCP') {
       const ss: NonNullable<HostSnapshot['sockstat']> = {};
       for (const k of ['inuse', 'orphan', 'tw', 'alloc', 'mem'] as const) if (values[k] !== undefined) ss[k] = values[k];

@@ -1,7 +1,8 @@
 // `ss -s` (iproute2 misc/ss.c): `TCP:   25 (estab 12, closed 4, orphaned 0, timewait 3)`, computed by ss
 // from /proc/net/sockstat and Tcp CurrEstab: total = alloc + tw. Older iproute2 (< 4.17) printed
 // `Total: N (kernel M)` and `timewait T/U` plus `synrecv S`, `ports P`.
-import { note, numberedLines, repairText } from './text.js';
+import { note, numberedLines, problem, repairText } from './text.js';
+import { outOfRange } from './values.js';
 import { msg } from './messages.js';
 import type { FormatParser, ParsedPart } from './types.js';
 
@@ -26,7 +27,13 @@ export function parseSsSummary(file: string, raw: string): ParsedPart {
       if (p) v[p[1]] = Number(p[2]);
     }
     const tw = v.timewait ?? 0;
-    part.sockstat = { orphan: v.orphaned, tw: v.timewait, alloc: Number(m[1]) - tw };
+    const all = Number(m[1]);
+    // ss prints total = alloc + tw; a total below its own timewait figure is no ss output.
+    if (!Number.isSafeInteger(all) || Object.values(v).some((n) => !Number.isSafeInteger(n)) || all < tw) {
+      part.problems.push(problem(file, line, outOfRange('TCP total', m[1], `at least timewait ${tw}`)));
+      continue;
+    }
+    part.sockstat = { orphan: v.orphaned, tw: v.timewait, alloc: all - tw };
     if (v.estab !== undefined) part.counters!['Tcp:CurrEstab'] = v.estab;
     for (const [k, n] of Object.entries(v)) part.counters![`ss:TCP:${k}`] = n;
     part.counters!['ss:TCP:total'] = Number(m[1]);

@@ -6,6 +6,7 @@ import type { ProcessInfo } from '../model/snapshot.js';
 import type { Text } from '../i18n/lang.js';
 import { badRow, readPaste, type Line } from './text.js';
 import { msg } from './messages.js';
+import { wholeNumber } from './values.js';
 import type { FormatParser, ParsedPart } from './types.js';
 
 const RULE = /^=+( +=+)+\s*$/;
@@ -39,21 +40,25 @@ export function parseTasklist(file: string, raw: string): ParsedPart {
     }
     if (gp && /^-+(\s+-+)*\s*$/.test(t)) { header = false; continue; }
     const csv = CSV_ROW.exec(t);
-    if (csv) { out.set(Number(csv[2]), { pid: Number(csv[2]), name: csv[1] }); continue; }
+    const csvPid = csv ? wholeNumber(csv[2], 0, 4_294_967_295) : undefined;
+    if (csv && csvPid !== undefined) { out.set(csvPid, { pid: csvPid, name: csv[1] }); continue; }
+    if (csv) { bad(line, msg.notRow('tasklist', 'Image Name, PID, ...')); continue; }
     if (/^"/.test(t)) continue; // the CSV header, in whatever language
     if (header) continue;
     if (gp) {
       const w = t.trim().split(/\s+/);
-      const pid = Number(w[gp.id]);
+      // Windows process ids are DWORDs.
+      const pid = wholeNumber(w[gp.id] ?? '', 0, 4_294_967_295);
       const name = w.slice(gp.name).join(' ');
-      if (!Number.isInteger(pid) || !name) { bad(line, msg.notRow('Get-Process', 'Handles ... Id ... ProcessName')); continue; }
+      if (pid === undefined || !name) { bad(line, msg.notRow('Get-Process', 'Handles ... Id ... ProcessName')); continue; }
       out.set(pid, { pid, name });
     } else if (ruleCols && ruleCols.length >= 2) {
       // The image name may hold spaces ("System Idle Process"); the PID is right-aligned in column 2.
       const name = t.slice(0, ruleCols[1]).trim();
       const pidText = t.slice(ruleCols[1], ruleCols[2]).trim();
-      if (!/^\d+$/.test(pidText) || !name) { bad(line, msg.notRow('tasklist', 'Image Name, PID, ...')); continue; }
-      out.set(Number(pidText), { pid: Number(pidText), name });
+      const pid = wholeNumber(pidText, 0, 4_294_967_295);
+      if (pid === undefined || !name) { bad(line, msg.notRow('tasklist', 'Image Name, PID, ...')); continue; }
+      out.set(pid, { pid, name });
     }
   }
   // PID 0 is the "System Idle Process": it owns TIME-WAIT rows on Windows and nothing else.
