@@ -158,10 +158,13 @@ test('orphaned FIN-WAIT-2 with a short tcp_fin_timeout: minisockets that go away
       return count(s, 'FIN-WAIT-2') === 50 && owned === 50 ? s : undefined;
     });
     for (const s of snap.sockets.filter((x) => x.state === 'FIN-WAIT-2')) {
-      // tcp_fin_timeout ≤ 60 s: the orphan became a timewait minisocket (st=05 tr=03 inode=0).
+      // tcp_fin_timeout ≤ 60 s: the orphan became a timewait minisocket (st=05 tr=03 inode=0) —
+      // unless the ACK of its FIN arrived while close() still held the socket lock
+      // (sock_owned_by_user in tcp_rcv_state_process): then it stays a full orphan whose keepalive
+      // timer serves as the FIN-WAIT-2 timer, with the same tcp_fin_timeout deadline.
       assert.equal(s.inode, 0);
       assert.equal(s.processes, undefined);
-      assert.equal(s.timer?.kind, 'timewait');
+      assert.ok(s.timer?.kind === 'timewait' || s.timer?.kind === 'keepalive', `timer ${s.timer?.kind}`);
       assert.ok(s.timer.remainingMs <= 12_000, `remaining ${s.timer.remainingMs}`);
       assert.equal(s.remotePort, 8083);
     }
