@@ -6,6 +6,7 @@
 import type { Text } from '../i18n/lang.js';
 import { headLines, repairText } from './text.js';
 import { mayHavePrompts, promptCommand } from './session.js';
+import { notTextReasonOfString } from './binary.js';
 import type { FormatId, FormatParser, ParsedPart } from './types.js';
 import { ssParser } from './ss.js';
 import { ssSummaryParser } from './ss-summary.js';
@@ -79,6 +80,8 @@ export function unknownFormatMessage(file: string, empty: boolean): Text {
 
 /** Parse a text in whatever known format it is in, or say plainly that it is in none. */
 export function parseAny(file: string, raw: string): ({ ok: true } & ParsedPart) | UnknownFormat {
+  const notText = notTextReasonOfString(raw);
+  if (notText) return { ok: false, file, message: { en: `${file}: ${notText.en}`, zh: `${file}：${notText.zh}` } };
   // A pasted prompt line (`[root@web01 ~]# ss -tanp`) is not data: blank it, keeping line numbers.
   let hostname: string | undefined;
   const text = !mayHavePrompts(raw) ? raw : raw.replace(/^.*$/gm, (l) => {

@@ -21,6 +21,7 @@ import type { Text } from '../i18n/lang.js';
 import { tupleKey } from './address.js';
 import { parseAny } from './detect.js';
 import { splitSessions } from './session.js';
+import { notTextReasonOfString } from './binary.js';
 import { note } from './text.js';
 import { msg } from './messages.js';
 import type { FormatId, ParsedPart } from './types.js';
@@ -172,12 +173,17 @@ export function snapshotFromTexts(files: Array<{ name: string; text: string }>, 
   const history: NonNullable<HostSnapshot['history']> = [];
   let latestStamp: number | undefined;
   for (const f of files) {
+    // Bytes that are no text (an archive, a program, random data) are named and go no further:
+    // splitting them into sessions and sniffing every format would only waste time.
+    const notText = notTextReasonOfString(f.text);
+    if (notText) { unknown.push({ en: `${f.name}: ${notText.en}`, zh: `${f.name}：${notText.zh}` }); names.push(f.name); continue; }
     const sections = splitSessions(f.text);
     const fromFile: Array<{ part: ParsedPart; stamp?: number; line: number; command?: string }> = [];
     for (const sec of sections) {
       const r = parseAny(f.name, sec.text);
       if (r.ok) {
         const { ok: _ok, ...part } = r;
+        shiftLines(part, sec.lineOffset);
         if (sec.hostname && !part.hostname) part.hostname = sec.hostname;
         fromFile.push({ part, stamp: sec.stamp, line: sec.promptLine, command: sec.command?.replace(/\s+/g, ' ') });
       } else if (sections.length > 1 && sec.promptLine > 0) {
@@ -220,6 +226,13 @@ export function snapshotFromTexts(files: Array<{ name: string; text: string }>, 
   }
   if (files.length > 1) snap.sources.unshift({ kind: 'folder', origin: commonDir(files.map((f) => f.name)) });
   return snap;
+}
+
+/** A section's line numbers become the file's. */
+function shiftLines(part: ParsedPart, offset: number): void {
+  if (offset === 0) return;
+  for (const p of part.problems) if (p.line > 0) p.line += offset;
+  for (const o of part.owners ?? []) if (o.line > 0) o.line += offset;
 }
 
 /** One pasted text (a file or stdin `-`). Throws UnknownFormatError when it is in no known format. */

@@ -4,9 +4,11 @@
 // Every file of a folder goes to the parsers, .json included (PowerShell ConvertTo-Json, a capture's
 // manifest.json); only tcplens' own --json documents are skipped, by content. A FIFO or stdin is
 // read up to 64 MB, a device is refused: bad input ends with a message, never a hang.
-import { open, readdir, readFile, stat } from 'node:fs/promises';
+import { lstat, open, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import path from 'node:path';
+import type { Text } from '../i18n/lang.js';
+import { notTextReason } from '../formats/binary.js';
 import { SourceError } from './source-error.js';
 
 /** Files larger than this in a folder are skipped (a capture file is at most tens of MB). */
@@ -56,9 +58,9 @@ export async function statOrThrow(p: string, flag = '--input'): Promise<Stats> {
   }
 }
 
-async function readFileText(p: string): Promise<string> {
+async function readFileBytes(p: string): Promise<Buffer> {
   try {
-    return decodeText(await readFile(p));
+    return await readFile(p);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EACCES') throw new SourceError({ en: `--input: permission denied: ${p}`, zh: `--input：没有权限：${p}` });
@@ -68,9 +70,28 @@ async function readFileText(p: string): Promise<string> {
   }
 }
 
-/** Every regular, non-hidden file under a folder (one level of subfolders, as a capture may have). */
-export async function folderFiles(dir: string, depth = 0): Promise<InputFile[]> {
-  const out: InputFile[] = [];
+/** A folder's inputs, and what was passed over (files that are no text, links out of the folder). */
+export interface FolderRead {
+  files: InputFile[];
+  /** Files that are no text, with what they are. */
+  notText: Array<{ name: string; what: Text }>;
+  /** Symbolic links that lead out of the folder. */
+  linksOut: string[];
+}
+
+/**
+ * Every regular, non-hidden file under a folder (one level of subfolders, as a capture may have).
+ * A symbolic link is followed only when it stays inside the folder (`up -> ..` or `bin -> /usr/bin`
+ * would read the whole disk); a file that is no text is named once in a summary, not parsed.
+ */
+export async function folderFiles(dir: string): Promise<FolderRead> {
+  const out: FolderRead = { files: [], notText: [], linksOut: [] };
+  const root = await realpath(dir).catch(() => path.resolve(dir));
+  await walk(dir, root, 0, out);
+  return out;
+}
+
+async function walk(dir: string, root: string, depth: number, out: FolderRead): Promise<void> {
   let entries: string[];
   try { entries = (await readdir(dir)).sort(); } catch (err) {
     const m = (err as Error).message;
@@ -80,12 +101,46 @@ export async function folderFiles(dir: string, depth = 0): Promise<InputFile[]> 
     if (e.startsWith('.')) continue;
     const p = path.join(dir, e);
     let st: Stats;
-    try { st = await stat(p); } catch { continue; } // vanished or a dangling link: not an input
-    if (st.isDirectory()) { if (depth < 1) out.push(...await folderFiles(p, depth + 1)); continue; }
+    try {
+      const l = await lstat(p);
+      if (l.isSymbolicLink()) {
+        const target = await realpath(p);
+        if (target !== root && !target.startsWith(root + path.sep)) { out.linksOut.push(p); continue; }
+        // A link back to the folder itself or to a folder above it would loop.
+        if (root.startsWith(target)) { out.linksOut.push(p); continue; }
+      }
+      st = await stat(p);
+    } catch { continue; } // vanished or a dangling link: not an input
+    if (st.isDirectory()) { if (depth < 1) await walk(p, root, depth + 1, out); continue; }
     if (!st.isFile() || st.size > MAX_FILE_BYTES) continue;
-    const text = await readFileText(p);
+    const bytes = await readFileBytes(p);
+    const what = notTextReason(bytes);
+    if (what) { out.notText.push({ name: p, what }); continue; }
+    const text = decodeText(bytes);
     if (isTcplensOutput(text)) continue; // `tcplens doctor --json > x.json` saved beside the capture: not an input
-    out.push({ name: p, text, mtimeMs: st.mtimeMs });
+    out.files.push({ name: p, text, mtimeMs: st.mtimeMs });
+  }
+}
+
+/** The one problem line a folder's skipped files become. */
+export function skippedSummary(dir: string, read: FolderRead): Array<{ file: string; line: number; message: string; zh: string }> {
+  const out: Array<{ file: string; line: number; message: string; zh: string }> = [];
+  if (read.notText.length > 0) {
+    const shown = read.notText.slice(0, 3).map((f) => `${path.relative(dir, f.name)} (${f.what.en.split(/[:(]/)[0].trim()})`).join(', ');
+    const shownZh = read.notText.slice(0, 3).map((f) => `${path.relative(dir, f.name)}（${f.what.zh.split(/[：（]/)[0].trim()}）`).join('、');
+    const more = read.notText.length > 3 ? read.notText.length - 3 : 0;
+    out.push({
+      file: dir, line: 0,
+      message: `${read.notText.length} file(s) are not text and were skipped: ${shown}${more ? ` and ${more} more` : ''}`,
+      zh: `${read.notText.length} 个文件不是文本，已跳过：${shownZh}${more ? ` 等另外 ${more} 个` : ''}`,
+    });
+  }
+  if (read.linksOut.length > 0) {
+    out.push({
+      file: dir, line: 0,
+      message: `${read.linksOut.length} symbolic link(s) lead out of the folder and were not followed: ${read.linksOut.slice(0, 3).map((l) => path.relative(dir, l)).join(', ')}`,
+      zh: `${read.linksOut.length} 个符号链接指向目录之外，未跟随：${read.linksOut.slice(0, 3).map((l) => path.relative(dir, l)).join('、')}`,
+    });
   }
   return out;
 }
@@ -97,7 +152,7 @@ export async function folderFiles(dir: string, depth = 0): Promise<InputFile[]> 
 export async function readInputFile(p: string, st: Stats): Promise<string> {
   if (st.isFile()) {
     if (st.size > MAX_FILE_BYTES) throw new SourceError({ en: `--input: ${p} is larger than ${MB(MAX_FILE_BYTES)} MB`, zh: `--input：${p} 超过 ${MB(MAX_FILE_BYTES)} MB` });
-    return readFileText(p);
+    return textOrRefuse(p, await readFileBytes(p));
   }
   if (!st.isFIFO()) {
     throw new SourceError({
@@ -116,5 +171,12 @@ export async function readInputFile(p: string, st: Stats): Promise<string> {
       chunks.push(Buffer.from(buf.subarray(0, n)));
     }
   } finally { await fh.close(); }
-  return decodeText(Buffer.concat(chunks));
+  return textOrRefuse(p, Buffer.concat(chunks));
+}
+
+/** The text of one input, or a SourceError naming what the bytes are instead. */
+export function textOrRefuse(name: string, bytes: Buffer): string {
+  const what = notTextReason(bytes);
+  if (what) throw new SourceError({ en: `--input: ${name}: ${what.en}`, zh: `--input：${name}：${what.zh}` });
+  return decodeText(bytes);
 }

@@ -114,26 +114,38 @@ async function inputSource(spec: Extract<SourceSpec, { kind: 'input' }>): Promis
   const st = await files.statOrThrow(src);
   if (st.isDirectory()) {
     let mtime = 0;
+    let skipped: ReturnType<typeof files.skippedSummary> = [];
     return textSource(spec, src, async () => {
-      const list = await files.folderFiles(src);
-      if (list.length === 0) throw new SourceError({ en: `--input: folder ${src} has no files`, zh: `--input：目录 ${src} 中没有文件` });
+      const read = await files.folderFiles(src);
+      const list = read.files;
+      skipped = files.skippedSummary(src, read);
+      if (list.length === 0) {
+        const why = skipped.length ? ` (${skipped.map((p) => p.message).join('; ')})` : '';
+        const whyZh = skipped.length ? `（${skipped.map((p) => p.zh).join('；')}）` : '';
+        throw new SourceError({ en: `--input: folder ${src} has no text files${why}`, zh: `--input：目录 ${src} 中没有文本文件${whyZh}` });
+      }
       // A capture's manifest.json goes to the parsers like any file: it says when and where (merge.ts).
       mtime = Math.max(...list.map((f) => f.mtimeMs));
       return list;
-    }, () => mtime);
+    }, () => mtime, () => skipped);
   }
   return textSource(spec, src, async () => [{ name: src, text: await files.readInputFile(src, st) }], () => st.mtimeMs);
 }
 
 /** Saved text: recognised by content and merged (src/formats); `takenAt` is asked after the read. */
-function textSource(spec: SourceSpec, origin: string, read: () => Promise<Array<{ name: string; text: string }>>, takenAt: () => number): Source {
+function textSource(
+  spec: SourceSpec, origin: string, read: () => Promise<Array<{ name: string; text: string }>>, takenAt: () => number,
+  notes: () => HostSnapshot['problems'] = () => [],
+): Source {
   const source: Source = {
     spec, origin, live: false,
     sample: async () => {
       const files = await read();
       const { snapshotFromTexts, UnknownFormatError } = await import('../formats/index.js');
       try {
-        return snapshotFromTexts(files, takenAt());
+        const snap = snapshotFromTexts(files, takenAt());
+        snap.problems.unshift(...notes());
+        return snap;
       } catch (err) {
         if (err instanceof UnknownFormatError) {
           throw new SourceError({ en: err.messages.map((m) => m.en).join('\n'), zh: err.messages.map((m) => m.zh).join('\n') });
