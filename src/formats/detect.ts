@@ -7,6 +7,7 @@ import type { Text } from '../i18n/lang.js';
 import { headLines, repairText } from './text.js';
 import { mayHavePrompts, promptCommand } from './session.js';
 import { notTextReasonOfString } from './binary.js';
+import { validatePart } from './validate.js';
 import type { FormatId, FormatParser, ParsedPart } from './types.js';
 import { ssParser } from './ss.js';
 import { ssSummaryParser } from './ss-summary.js';
@@ -92,6 +93,7 @@ export function parseAny(file: string, raw: string): ({ ok: true } & ParsedPart)
   const d = detectFormat(text);
   if (!d) return { ok: false, file, message: unknownFormatMessage(file, text.trim() === '') };
   const part = d.parser.parse(file, text);
+  validatePart(file, text, part);
   if (hostname && !part.hostname) part.hostname = hostname;
   return { ok: true, ...part };
 }
