@@ -13,23 +13,26 @@ import { openSource, sampleSeries, type Source, type SourceSpec } from '../node/
 import { SourceError } from '../node/source-error.js';
 import { MAX_PIPE_BYTES } from '../node/input-files.js';
 import { InputTooLargeError, UsageError, type CliIO } from './io.js';
-import { checkReadable } from './input-problems.js';
+import { checkPartial, checkReadable } from './input-problems.js';
 import { sourceSpec, type LiveFlags } from './live-options.js';
 
 /** The parseArgs option table every snapshot-reading command spreads into its own. */
 export const INPUT_OPTIONS = {
   input: { type: 'string', short: 'i' },
+  partial: { type: 'boolean' },
   netns: { type: 'string' },
   'proc-root': { type: 'string' },
 } as const;
 
-export interface InputFlags extends LiveFlags { input?: string }
+export interface InputFlags extends LiveFlags { input?: string; partial?: boolean }
 
 const say = (lang: Lang, en: string, zh: string): string => (lang === 'zh' ? zh : en);
 
 export interface LoadOptions {
   /** The command lists or counts sockets (`states`, `ls`): an input with no socket listing is an error. */
   needSockets?: boolean;
+  /** `--partial`: a listing of which a third or more could not be read is shown, labelled, instead of refused. */
+  partial?: boolean;
 }
 
 /** The spec the flags name; standard input is read here, the CLI's own stream. */
@@ -58,7 +61,10 @@ export async function asUsage<T>(lang: Lang, f: () => Promise<T>): Promise<T> {
 export async function loadSnapshot(flags: InputFlags, io: CliIO, lang: Lang, opts: LoadOptions = {}): Promise<HostSnapshot> {
   const source = await openFlagSource(flags, io, lang);
   const snap = await asUsage(lang, () => source.sample());
-  if (!source.live) checkReadable(snap, lang, opts.needSockets === true);
+  if (!source.live) {
+    checkReadable(snap, lang, opts.needSockets === true);
+    checkPartial(snap, lang, opts.partial === true);
+  }
   return snap;
 }
 
@@ -105,7 +111,7 @@ export async function loadSampledSnapshot(flags: InputFlags & { samples?: string
   const gap = intervalMs(flags.interval, lang);
   if (n === 1) {
     if (flags.interval !== undefined) throw new UsageError(say(lang, '--interval only makes sense with --samples N (N ≥ 2)', '--interval 只能与 --samples N（N ≥ 2）一起使用'));
-    return loadSnapshot(flags, io, lang);
+    return loadSnapshot(flags, io, lang, { partial: flags.partial === true });
   }
   if (flags.input !== undefined) throw new UsageError(say(lang, '--samples needs a live source (this host, --netns or --proc-root), not --input', '--samples 需要实时数据源（本机、--netns 或 --proc-root），不能与 --input 一起使用'));
   const source = await openFlagSource(flags, io, lang);

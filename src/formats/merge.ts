@@ -95,10 +95,19 @@ function groupParts(parts: ParsedPart[]): Group[] {
   return [...groups.values()];
 }
 
+/**
+ * A socket listing's source says how many of its rows were read and how many lines could not be:
+ * the CLI calls a read partial from these (a third or more unread) and says so wherever it counts.
+ */
+function sourceWithRows(p: ParsedPart): HostSnapshot['sources'][number] {
+  if (p.sockets === undefined || SOCKET_RANK[p.format] === undefined) return p.source;
+  return { ...p.source, rows: { read: p.sockets.length, unread: p.problems.filter((x) => x.line > 0).length } };
+}
+
 /** Build a snapshot from parts already parsed (it takes over their socket records; pass fresh parts). */
 export function snapshotFromParts(parts: ParsedPart[], takenAt: number, extraProblems: HostSnapshot['problems'] = []): HostSnapshot {
   const snap: HostSnapshot = {
-    takenAt, sources: parts.map((p) => p.source), sockets: [], sysctls: {}, counters: {}, processes: [],
+    takenAt, sources: parts.map(sourceWithRows), sockets: [], sysctls: {}, counters: {}, processes: [],
     processAttributionComplete: false, problems: [...extraProblems],
   };
   const groups = groupParts(parts);

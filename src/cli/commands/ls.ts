@@ -7,7 +7,7 @@ import { filterSockets, renderSocketList, type SocketFilter } from '../../diagno
 import { pickLang, UsageError, type CliIO } from '../io.js';
 import { INPUT_OPTIONS, loadSnapshot } from '../snapshot-input.js';
 import { attributionIsPartial } from '../../diagnose/diagnose.js';
-import { warnProblems } from '../input-problems.js';
+import { partialBanner, partialJson, partialReads, warnProblems } from '../input-problems.js';
 
 const HELP: Text = {
   en: `usage: tcplens ls [--state STATE[,STATE]] [--port N] [--pid N] [--json] [--input FILE|DIR|-] [--netns NAME] [--lang en|zh]
@@ -18,7 +18,7 @@ the socket has been in its state where that can be known (TIME-WAIT: 60 s − re
   --port N     only sockets whose local or remote port is N
   --pid N      only sockets held by process N
   --json       machine-readable output (the socket records)
-Input: this host by default; --input FILE|DIR|- and --netns NAME as for tcplens doctor.
+Input: this host by default; --input FILE|DIR|-, --partial and --netns NAME as for tcplens doctor.
 `,
   zh: `用法: tcplens ls [--state 状态[,状态]] [--port 端口] [--pid 进程号] [--json] [--input 文件|目录|-] [--netns 名称] [--lang en|zh]
 
@@ -28,7 +28,7 @@ Input: this host by default; --input FILE|DIR|- and --netns NAME as for tcplens 
   --port N     只列本地或远端端口为 N 的套接字
   --pid N      只列进程 N 持有的套接字
   --json       机器可读输出（套接字记录）
-输入：默认本机；--input 文件|目录|- 与 --netns 名称 同 tcplens doctor。
+输入：默认本机；--input 文件|目录|-、--partial 与 --netns 名称 同 tcplens doctor。
 `,
 };
 
@@ -66,12 +66,16 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (port !== undefined) filter.port = port;
   const pid = intFlag('pid', values.pid, 2 ** 31 - 1, lang);
   if (pid !== undefined) filter.pid = pid;
-  const snap = await loadSnapshot(values, io, lang, { needSockets: true });
+  const snap = await loadSnapshot(values, io, lang, { needSockets: true, partial: values.partial === true });
   const socks = filterSockets(snap, filter);
-  // Unreadable lines: in the JSON's `problems`, else on stderr (input-problems.ts).
+  // Unreadable lines: in the JSON's `problems`, else on stderr; a partial read (--partial) on the
+  // first line and as `partial`/`reads` in the JSON (input-problems.ts).
+  const reads = partialReads(snap);
   const problems = snap.problems.length > 0 ? { problems: snap.problems } : {};
   if (!values.json) warnProblems(io, snap, lang);
-  io.stdout(values.json ? JSON.stringify({ sockets: socks, count: socks.length, ...problems }, null, 2) + '\n' : renderSocketList(snap, socks, lang));
+  io.stdout(values.json
+    ? JSON.stringify({ ...partialJson(reads), sockets: socks, count: socks.length, ...problems }, null, 2) + '\n'
+    : partialBanner(reads, lang) + renderSocketList(snap, socks, lang));
   if (filter.pid !== undefined && attributionIsPartial(snap) && !values.json) {
     io.stderr(lang === 'zh' ? '注意：进程归属不完整，--pid 可能漏掉套接字（请以 root 运行，或粘贴以 root 执行的 ss -tanp）\n' : 'note: process attribution is partial, --pid may miss sockets (run as root, or paste ss -tanp taken as root)\n');
   }

@@ -20,7 +20,7 @@ Counts TCP sockets per state (RFC 9293 names), IPv4 and IPv6 together.
   --by raddr       one row per remote address
   --all            show all eleven states, zeros included
   --json           machine-readable output
-Input: this host by default; --input FILE|DIR|- and --netns NAME as for tcplens doctor.
+Input: this host by default; --input FILE|DIR|-, --partial and --netns NAME as for tcplens doctor.
 `,
   zh: `用法: tcplens states [--by process|lport|raddr] [--all] [--json] [--input 文件|目录|-] [--netns 名称] [--lang en|zh]
 
@@ -30,7 +30,7 @@ Input: this host by default; --input FILE|DIR|- and --netns NAME as for tcplens 
   --by raddr       按远端地址分行
   --all            显示全部 11 个状态，包括 0
   --json           机器可读输出
-输入：默认本机；--input 文件|目录|- 与 --netns 名称 同 tcplens doctor。
+输入：默认本机；--input 文件|目录|-、--partial 与 --netns 名称 同 tcplens doctor。
 `,
 };
 
@@ -63,16 +63,18 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     return 0;
   }
 
-  const { warnProblems } = await import('../input-problems.js');
+  const { partialBanner, partialJson, partialReads, warnProblems } = await import('../input-problems.js');
   checkOneSource(values, lang);
-  const snap = await loadSnapshot(values, io, lang, { needSockets: true });
-  // Unreadable lines: in the JSON's `problems`, else on stderr (input-problems.ts).
+  const snap = await loadSnapshot(values, io, lang, { needSockets: true, partial: values.partial === true });
+  // Unreadable lines: in the JSON's `problems`, else on stderr (input-problems.ts); a partial read
+  // (--partial) on the first line and as `partial`/`reads` in the JSON.
+  const reads = partialReads(snap);
   const problems = snap.problems.length > 0 ? { problems: snap.problems } : {};
-  if (!values.json) warnProblems(io, snap, lang);
-  if (by === undefined) { print(io, stateCounts(snap.sockets), all, values.json === true, lang, snap.problems); return 0; }
+  if (!values.json) { warnProblems(io, snap, lang); io.stdout(partialBanner(reads, lang)); }
+  if (by === undefined) { print(io, stateCounts(snap.sockets), all, values.json === true, lang, snap.problems, partialJson(reads)); return 0; }
   const groups = groupStates(snap, by);
   if (values.json) {
-    io.stdout(JSON.stringify({ by, groups: groups.map((g) => ({ ...g, states: all ? g.states : nonZero(g.states) })), ...problems }, null, 2) + '\n');
+    io.stdout(JSON.stringify({ ...partialJson(reads), by, groups: groups.map((g) => ({ ...g, states: all ? g.states : nonZero(g.states) })), ...problems }, null, 2) + '\n');
   } else {
     io.stdout(renderStateGroups(groups, by, all, lang));
     if (by === 'process' && (await import('../../diagnose/diagnose.js')).attributionIsPartial(snap)) {
@@ -88,9 +90,9 @@ function nonZero(c: Record<TcpState, number>): Partial<Record<TcpState, number>>
   return out;
 }
 
-function print(io: CliIO, counts: Record<TcpState, number>, all: boolean, json: boolean, lang: 'en' | 'zh', problems: readonly ParseProblem[] = []): void {
+function print(io: CliIO, counts: Record<TcpState, number>, all: boolean, json: boolean, lang: 'en' | 'zh', problems: readonly ParseProblem[] = [], partial: object = {}): void {
   if (json) {
     const total = TCP_STATES.reduce((a, st) => a + counts[st], 0);
-    io.stdout(JSON.stringify({ states: all ? counts : nonZero(counts), total, ...(problems.length > 0 ? { problems } : {}) }, null, 2) + '\n');
+    io.stdout(JSON.stringify({ ...partial, states: all ? counts : nonZero(counts), total, ...(problems.length > 0 ? { problems } : {}) }, null, 2) + '\n');
   } else io.stdout(renderStateCounts(counts, all, lang));
 }
