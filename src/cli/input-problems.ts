@@ -26,9 +26,9 @@ export function problemText(p: ParseProblem, lang: Lang): string {
  * Throws (exit 2) when a pasted input cannot give what the command needs: a listing was recognised
  * but not one of its rows could be read, or (`needSockets`) there is no socket listing at all.
  */
-export function checkReadable(snap: HostSnapshot, lang: Lang, needSockets: boolean): void {
+export function checkReadable(snap: HostSnapshot, lang: Lang, needSockets: boolean, socketCount = snap.sockets.length): void {
   const listings = snap.sources.filter((s) => s.format !== undefined && LISTING_FORMATS.has(s.format));
-  if (snap.sockets.length === 0 && listings.length > 0) {
+  if (socketCount === 0 && listings.length > 0) {
     const files = new Set(listings.map((s) => s.origin));
     const bad = snap.problems.filter((p) => files.has(p.file));
     if (bad.length > 0) {

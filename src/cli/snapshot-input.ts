@@ -11,8 +11,8 @@ import type { Lang } from '../i18n/lang.js';
 import type { HostSnapshot } from '../model/snapshot.js';
 import { openSource, sampleSeries, type Source, type SourceSpec } from '../node/source.js';
 import { SourceError } from '../node/source-error.js';
-import { MAX_PIPE_BYTES } from '../node/input-files.js';
-import { InputTooLargeError, UsageError, type CliIO } from './io.js';
+import type { Tally } from '../formats/stream.js';
+import { UsageError, type CliIO } from './io.js';
 import { checkPartial, checkReadable } from './input-problems.js';
 import { sourceSpec, type LiveFlags } from './live-options.js';
 
@@ -38,7 +38,12 @@ export interface LoadOptions {
 /** The spec the flags name; standard input is read here, the CLI's own stream. */
 export async function specFromFlags(flags: InputFlags, io: CliIO, lang: Lang): Promise<SourceSpec> {
   checkOneSource(flags, lang);
-  if (flags.input === '-') return { kind: 'paste', files: [{ name: '-', text: await readStdinCapped(io, lang) }], takenAt: Date.now() };
+  // Standard input is read as a stream, of any size (src/node/input-stream.ts); an in-process
+  // caller without one hands its text.
+  if (flags.input === '-') {
+    if (io.stdinStream) return { kind: 'stream', name: '-', chunks: io.stdinStream, takenAt: Date.now() };
+    return { kind: 'paste', files: [{ name: '-', text: await io.readStdin() }], takenAt: Date.now() };
+  }
   if (flags.input !== undefined) return { kind: 'input', path: flags.input };
   return sourceSpec(flags);
 }
@@ -68,13 +73,24 @@ export async function loadSnapshot(flags: InputFlags, io: CliIO, lang: Lang, opt
   return snap;
 }
 
-async function readStdinCapped(io: CliIO, lang: Lang): Promise<string> {
-  try {
-    return await io.readStdin(MAX_PIPE_BYTES);
-  } catch (err) {
-    if (err instanceof InputTooLargeError) throw new UsageError(say(lang, `--input -: standard input gave more than ${MAX_PIPE_BYTES / 2 ** 20} MB`, `--input -：标准输入的数据超过 ${MAX_PIPE_BYTES / 2 ** 20} MB`));
-    throw err;
-  }
+/**
+ * Sockets per state of a saved input without keeping its socket records (`tcplens states --input`):
+ * a listing of any size is counted in memory bounded by the counts; problems and partial reads are
+ * checked as for a snapshot.
+ */
+export async function loadInputTally(flags: InputFlags, io: CliIO, lang: Lang, opts: LoadOptions = {}): Promise<Tally> {
+  const source = await openFlagSource(flags, io, lang);
+  const tally = await asUsage(lang, async () => (source.tally ? source.tally() : { counts: countOf(await source.sample()), snapshot: await source.sample() }));
+  const total = Object.values(tally.counts).reduce((a, n) => a + (n ?? 0), 0);
+  checkReadable(tally.snapshot, lang, opts.needSockets === true, total);
+  checkPartial(tally.snapshot, lang, opts.partial === true);
+  return tally;
+}
+
+function countOf(snap: HostSnapshot): Tally['counts'] {
+  const out: Tally['counts'] = {};
+  for (const s of snap.sockets) out[s.state] = (out[s.state] ?? 0) + 1;
+  return out;
 }
 
 /** Exactly one of --input, --netns, --proc-root (or none: this host). */

@@ -79,6 +79,13 @@ export function unknownFormatMessage(file: string, empty: boolean): Text {
   };
 }
 
+/** Parse a text known to be in the parser's format, with the values no tool prints taken out (validate.ts). */
+export function parseAs(parser: FormatParser, file: string, text: string): ParsedPart {
+  const part = parser.parse(file, text);
+  validatePart(file, text, part);
+  return part;
+}
+
 /** Parse a text in whatever known format it is in, or say plainly that it is in none. */
 export function parseAny(file: string, raw: string): ({ ok: true } & ParsedPart) | UnknownFormat {
   const notText = notTextReasonOfString(raw);
@@ -92,8 +99,7 @@ export function parseAny(file: string, raw: string): ({ ok: true } & ParsedPart)
   });
   const d = detectFormat(text);
   if (!d) return { ok: false, file, message: unknownFormatMessage(file, text.trim() === '') };
-  const part = d.parser.parse(file, text);
-  validatePart(file, text, part);
+  const part = parseAs(d.parser, file, text);
   if (hostname && !part.hostname) part.hostname = hostname;
   return { ok: true, ...part };
 }

@@ -2,9 +2,9 @@
 // folder of outputs (a `tcplens capture`, or any mix), or standard input. Only bytes to text here;
 // the parsers of src/formats recognise and read the text.
 // Every file of a folder goes to the parsers, .json included (PowerShell ConvertTo-Json, a capture's
-// manifest.json); only tcplens' own --json documents are skipped, by content. A FIFO or stdin is
-// read up to 64 MB, a device is refused: bad input ends with a message, never a hang.
-import { lstat, open, readdir, readFile, realpath, stat } from 'node:fs/promises';
+// manifest.json); only tcplens' own --json documents are skipped, by content. One file, a FIFO or
+// standard input is read as a stream of any size (input-stream.ts).
+import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import path from 'node:path';
 import type { Text } from '../i18n/lang.js';
@@ -13,11 +13,6 @@ import { SourceError } from './source-error.js';
 
 /** Files larger than this in a folder are skipped (a capture file is at most tens of MB). */
 export const MAX_FILE_BYTES = 512 * 1024 * 1024;
-/** A FIFO or standard input is read up to this many bytes; past it, the input is refused. */
-export const MAX_PIPE_BYTES = 64 * 1024 * 1024;
-
-const MB = (n: number): number => n / 2 ** 20;
-
 export interface InputFile { name: string; text: string; mtimeMs: number }
 
 /** Text of a file as a person saved it: UTF-16 (PowerShell's `>` on Windows) or UTF-8, BOM dropped. */
@@ -143,35 +138,6 @@ export function skippedSummary(dir: string, read: FolderRead): Array<{ file: str
     });
   }
   return out;
-}
-
-/**
- * One --input file: a regular file of sane size, or a pipe read up to MAX_PIPE_BYTES. Devices
- * (/dev/zero, a terminal) are refused rather than read forever.
- */
-export async function readInputFile(p: string, st: Stats): Promise<string> {
-  if (st.isFile()) {
-    if (st.size > MAX_FILE_BYTES) throw new SourceError({ en: `--input: ${p} is larger than ${MB(MAX_FILE_BYTES)} MB`, zh: `--input：${p} 超过 ${MB(MAX_FILE_BYTES)} MB` });
-    return textOrRefuse(p, await readFileBytes(p));
-  }
-  if (!st.isFIFO()) {
-    throw new SourceError({
-      en: `--input: ${p} is not a regular file (a device?); save the output to a file, or pipe it with --input -`,
-      zh: `--input：${p} 不是普通文件（设备？）；请把输出存成文件，或用 --input - 从管道读取`,
-    });
-  }
-  const chunks: Buffer[] = [];
-  let total = 0;
-  const fh = await open(p, 'r');
-  try {
-    const buf = Buffer.alloc(1 << 20);
-    for (let { bytesRead: n } = await fh.read(buf, 0, buf.length, null); n > 0; ({ bytesRead: n } = await fh.read(buf, 0, buf.length, null))) {
-      total += n;
-      if (total > MAX_PIPE_BYTES) throw new SourceError({ en: `--input: ${p} gave more than ${MB(MAX_PIPE_BYTES)} MB`, zh: `--input：${p} 的数据超过 ${MB(MAX_PIPE_BYTES)} MB` });
-      chunks.push(Buffer.from(buf.subarray(0, n)));
-    }
-  } finally { await fh.close(); }
-  return textOrRefuse(p, Buffer.concat(chunks));
 }
 
 /** The text of one input, or a SourceError naming what the bytes are instead. */

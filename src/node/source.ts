@@ -4,7 +4,8 @@
 //   { kind: 'netns', name }              another network namespace, live (`ip netns` name or pid:N)
 //   { kind: 'proc-root', dir }           a directory laid out like /proc (a copied tree; tests)
 //   { kind: 'input', path }              a saved output: one file (or a FIFO), or a folder of them
-//   { kind: 'paste', files }             text already in memory (standard input, a web form)
+//   { kind: 'paste', files }             text already in memory (a web form, a test)
+//   { kind: 'stream', name, chunks }     bytes read once, piece by piece (standard input)
 //
 // `openSource(spec)` checks the spec once (the namespace exists, the path is readable, the /proc
 // tree looks like /proc) and gives a `Source`; its `sample()` reads one `HostSnapshot`, as often as
@@ -16,6 +17,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { HostSnapshot } from '../model/snapshot.js';
 import type { TcpState } from '../model/states.js';
+import type { Tally } from '../formats/stream.js';
 import { SourceError } from './source-error.js';
 import { checkNetnsName, type NetnsOptions } from './netns.js';
 import { readLiveSnapshot, readLiveStateCounts, type LiveOptions } from './live-snapshot.js';
@@ -26,7 +28,9 @@ export type SourceSpec =
   | { kind: 'netns'; name: string; processes?: boolean; /** Member pids (tests). */ members?: NetnsOptions['members'] }
   | { kind: 'proc-root'; dir: string; processes?: boolean }
   | { kind: 'input'; path: string }
-  | { kind: 'paste'; files: Array<{ name: string; text: string }>; /** When it was taken (ms since the epoch); default now. */ takenAt?: number };
+  | { kind: 'paste'; files: Array<{ name: string; text: string }>; /** When it was taken (ms since the epoch); default now. */ takenAt?: number }
+  /** A byte stream read once, piece by piece (standard input): any size, memory bounded by what is kept. */
+  | { kind: 'stream'; name: string; chunks: () => AsyncIterable<Uint8Array>; takenAt?: number };
 
 export interface Source {
   readonly spec: SourceSpec;
@@ -38,6 +42,11 @@ export interface Source {
   sample(): Promise<HostSnapshot>;
   /** Sockets per state without building a snapshot where the source allows it (`tcplens states`). */
   countStates(): Promise<Partial<Record<TcpState, number>>>;
+  /**
+   * Saved text only: the counts with the snapshot's sources and problems but without its socket
+   * records, so a listing of any size is counted in memory bounded by the counts.
+   */
+  tally?(): Promise<Tally>;
 }
 
 /** Checks the spec and returns the source it names; throws SourceError for a source that cannot be. */
@@ -51,6 +60,13 @@ export async function openSource(spec: SourceSpec): Promise<Source> {
       return inputSource(spec);
     case 'paste':
       return textSource(spec, spec.files.length === 1 ? spec.files[0].name : '-', async () => spec.files, () => spec.takenAt ?? Date.now());
+    case 'stream': {
+      // Standard input can be read once: the first reading is kept for later samples.
+      let once: Promise<{ snap?: HostSnapshot; tally?: Tally }> | undefined;
+      const read = (countOnly: boolean): Promise<{ snap?: HostSnapshot; tally?: Tally }> =>
+        (once ??= streamRead(spec.name, spec.chunks(), countOnly, () => spec.takenAt ?? Date.now()));
+      return streamSource(spec, spec.name, read);
+    }
   }
 }
 
@@ -129,7 +145,58 @@ async function inputSource(spec: Extract<SourceSpec, { kind: 'input' }>): Promis
       return list;
     }, () => mtime, () => skipped);
   }
-  return textSource(spec, src, async () => [{ name: src, text: await files.readInputFile(src, st) }], () => st.mtimeMs);
+  const { inputChunks } = await import('./input-stream.js');
+  const chunks = inputChunks(src, st); // refuses devices now, before any read
+  let first = true;
+  return streamSource(spec, src, (countOnly) => {
+    // A FIFO can be read once; a file is read again for each sample (it may have grown).
+    const c = first || !st.isFile() ? chunks : inputChunks(src, st);
+    first = false;
+    return streamRead(src, c, countOnly, () => st.mtimeMs);
+  });
+}
+
+/** Reads a stream of bytes through the formats' PasteReader: a snapshot, or (countOnly) a tally. */
+async function streamRead(name: string, chunks: AsyncIterable<Uint8Array>, countOnly: boolean, takenAt: () => number): Promise<{ snap?: HostSnapshot; tally?: Tally }> {
+  const { PasteReader, PasteTooLargeError, UnknownFormatError } = await import('../formats/index.js');
+  const { pushStream } = await import('./input-stream.js');
+  const reader = new PasteReader(name, countOnly);
+  try {
+    await pushStream(name, chunks, reader);
+    return countOnly ? { tally: reader.finishCounts(takenAt()) } : { snap: reader.finish(takenAt()) };
+  } catch (err) {
+    if (err instanceof UnknownFormatError) {
+      throw new SourceError({ en: err.messages.map((m) => m.en).join('\n'), zh: err.messages.map((m) => m.zh).join('\n') });
+    }
+    if (err instanceof PasteTooLargeError) throw new SourceError(err.text);
+    throw err;
+  }
+}
+
+function streamSource(spec: SourceSpec, origin: string, read: (countOnly: boolean) => Promise<{ snap?: HostSnapshot; tally?: Tally }>): Source {
+  return {
+    spec, origin, live: false,
+    sample: async () => {
+      const r = await read(false);
+      if (r.snap) return r.snap;
+      // Read once already, for counts only: the records were not kept.
+      throw new SourceError({ en: `${origin}: already read`, zh: `${origin}：已经读取过` });
+    },
+    countStates: async () => {
+      const r = await read(true);
+      return r.tally?.counts ?? countOf(r.snap!);
+    },
+    tally: async () => {
+      const r = await read(true);
+      return r.tally ?? { counts: countOf(r.snap!), snapshot: r.snap! };
+    },
+  };
+}
+
+function countOf(snap: HostSnapshot): Partial<Record<TcpState, number>> {
+  const out: Partial<Record<TcpState, number>> = {};
+  for (const s of snap.sockets) out[s.state] = (out[s.state] ?? 0) + 1;
+  return out;
 }
 
 /** Saved text: recognised by content and merged (src/formats); `takenAt` is asked after the read. */

@@ -8,7 +8,7 @@ import { TCP_STATES, type TcpState } from '../../model/states.js';
 import { stateCounts, zeroCounts } from '../../diagnose/state-counts.js';
 import { GROUP_BYS, groupStates, renderStateCounts, renderStateGroups, type GroupBy } from '../../diagnose/socket-views.js';
 import { pickLang, UsageError, type CliIO } from '../io.js';
-import { asUsage, checkOneSource, INPUT_OPTIONS, loadSnapshot, openFlagSource } from '../snapshot-input.js';
+import { asUsage, checkOneSource, INPUT_OPTIONS, loadInputTally, loadSnapshot, openFlagSource } from '../snapshot-input.js';
 import type { ParseProblem } from '../../model/snapshot.js';
 
 const HELP: Text = {
@@ -65,6 +65,16 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 
   const { partialBanner, partialJson, partialReads, warnProblems } = await import('../input-problems.js');
   checkOneSource(values, lang);
+  if (by === undefined && values.input !== undefined) {
+    // A saved input is counted without keeping its records: any size, memory bounded by the counts.
+    const { counts: partial, snapshot } = await loadInputTally(values, io, lang, { needSockets: true, partial: values.partial === true });
+    const reads = partialReads(snapshot);
+    const counts = zeroCounts();
+    for (const st of TCP_STATES) counts[st] = partial[st] ?? 0;
+    if (!values.json) { warnProblems(io, snapshot, lang); io.stdout(partialBanner(reads, lang)); }
+    print(io, counts, all, values.json === true, lang, snapshot.problems, partialJson(reads));
+    return 0;
+  }
   const snap = await loadSnapshot(values, io, lang, { needSockets: true, partial: values.partial === true });
   // Unreadable lines: in the JSON's `problems`, else on stderr (input-problems.ts); a partial read
   // (--partial) on the first line and as `partial`/`reads` in the JSON.
