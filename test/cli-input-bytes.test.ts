@@ -30,12 +30,16 @@ test('10 MB of random bytes is refused as binary data, from a file and from stan
   });
 });
 
-test('a gzip file and a program are named, in English and Chinese', () => {
+test('gzip data on standard input and a program are named, in English and Chinese; a damaged .gz says so', () => {
   withTmp((dir) => {
-    writeFileSync(path.join(dir, 'cap.gz'), Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3]));
-    const g = runCli(['doctor', '--input', path.join(dir, 'cap.gz')]);
+    const gz = Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3]);
+    const g = runCli(['doctor', '--input', '-'], { input: gz as unknown as string });
     assert.equal(g.status, 2);
     assert.match(g.stderr, /gzip data: tcplens reads \.tar\.gz captures directly/);
+    writeFileSync(path.join(dir, 'cap.gz'), gz);
+    const cut = runCli(['doctor', '--input', path.join(dir, 'cap.gz')]);
+    assert.equal(cut.status, 2);
+    assert.match(cut.stderr, /cap\.gz: cannot decompress: unexpected end of file/);
     const e = runCli(['states', '--input', process.execPath, '--lang', 'zh']);
     assert.equal(e.status, 2);
     assert.match(e.stderr, /ELF 可执行文件/);

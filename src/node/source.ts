@@ -145,6 +145,7 @@ async function inputSource(spec: Extract<SourceSpec, { kind: 'input' }>): Promis
       return list;
     }, () => mtime, () => skipped);
   }
+  if (st.isFile() && await startsWithGzip(src)) return archiveSource(spec, src, st.mtimeMs);
   const { inputChunks } = await import('./input-stream.js');
   const chunks = inputChunks(src, st); // refuses devices now, before any read
   let first = true;
@@ -154,6 +155,36 @@ async function inputSource(spec: Extract<SourceSpec, { kind: 'input' }>): Promis
     first = false;
     return streamRead(src, c, countOnly, () => st.mtimeMs);
   });
+}
+
+async function startsWithGzip(p: string): Promise<boolean> {
+  const { open } = await import('node:fs/promises');
+  const fh = await open(p, 'r').catch(() => undefined);
+  if (!fh) return false;
+  try {
+    const { bytesRead, buffer } = await fh.read(Buffer.alloc(2), 0, 2, 0);
+    return bytesRead === 2 && buffer[0] === 0x1f && buffer[1] === 0x8b;
+  } finally { await fh.close(); }
+}
+
+/** A .tar.gz of a capture folder (or one gzipped output), read as the folder it was made from. */
+function archiveSource(spec: SourceSpec, src: string, mtimeMs: number): Source {
+  let skipped: HostSnapshot['problems'] = [];
+  return textSource(spec, src, async () => {
+    const { readGzipInput } = await import('./tar-gz.js');
+    const files = await import('./input-files.js');
+    const { notTextReason } = await import('../formats/binary.js');
+    const read: Awaited<ReturnType<typeof files.folderFiles>> = { files: [], notText: [], linksOut: [] };
+    for (const f of await readGzipInput(src)) {
+      const what = notTextReason(f.bytes);
+      if (what) { read.notText.push({ name: f.name, what }); continue; }
+      const text = files.decodeText(f.bytes);
+      if (!files.isTcplensOutput(text)) read.files.push({ name: f.name, text, mtimeMs });
+    }
+    skipped = files.skippedSummary(src, read);
+    if (read.files.length === 0) throw new SourceError({ en: `--input: ${src} holds no text files`, zh: `--input：${src} 中没有文本文件` });
+    return read.files;
+  }, () => mtimeMs, () => skipped);
 }
 
 /** Reads a stream of bytes through the formats' PasteReader: a snapshot, or (countOnly) a tally. */
