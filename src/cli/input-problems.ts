@@ -26,9 +26,9 @@ export function problemText(p: ParseProblem, lang: Lang): string {
  * Throws (exit 2) when a pasted input cannot give what the command needs: a listing was recognised
  * but not one of its rows could be read, or (`needSockets`) there is no socket listing at all.
  */
-export function checkReadable(snap: HostSnapshot, lang: Lang, needSockets: boolean): void {
+export function checkReadable(snap: HostSnapshot, lang: Lang, needSockets: boolean, socketCount = snap.sockets.length): void {
   const listings = snap.sources.filter((s) => s.format !== undefined && LISTING_FORMATS.has(s.format));
-  if (snap.sockets.length === 0 && listings.length > 0) {
+  if (socketCount === 0 && listings.length > 0) {
     const files = new Set(listings.map((s) => s.origin));
     const bad = snap.problems.filter((p) => files.has(p.file));
     if (bad.length > 0) {
@@ -60,4 +60,46 @@ export function renderProblems(problems: readonly ParseProblem[], lang: Lang): s
 export function warnProblems(io: CliIO, snap: HostSnapshot, lang: Lang): void {
   const text = renderProblems(snap.problems, lang);
   if (text) io.stderr(text);
+}
+
+/** A listing of which a third or more of the rows could not be read: its counts would be wrong. */
+export interface PartialRead { file: string; format?: string; rowsRead: number; rowsUnread: number }
+
+export function partialReads(snap: HostSnapshot): PartialRead[] {
+  const out: PartialRead[] = [];
+  for (const s of snap.sources) {
+    if (!s.rows || s.rows.unread === 0) continue;
+    if (s.rows.unread * 3 >= s.rows.read + s.rows.unread) out.push({ file: s.origin, format: s.format, rowsRead: s.rows.read, rowsUnread: s.rows.unread });
+  }
+  return out;
+}
+
+function readsText(reads: readonly PartialRead[], lang: Lang): string {
+  return reads.map((r) => say(lang,
+    `${r.file}: ${r.rowsUnread} of ${r.rowsRead + r.rowsUnread} rows could not be read`,
+    `${r.file}：${r.rowsRead + r.rowsUnread} 行中有 ${r.rowsUnread} 行无法读取`)).join('; ');
+}
+
+/**
+ * A partial read is an error (exit 2) unless the user asked for `--partial`: "no problems found"
+ * from a third of a paste would be a wrong answer given in silence. Returns the partial reads.
+ */
+export function checkPartial(snap: HostSnapshot, lang: Lang, allowed: boolean): PartialRead[] {
+  const reads = partialReads(snap);
+  if (reads.length === 0 || allowed) return reads;
+  throw new UsageError(say(lang,
+    `partial read: ${readsText(reads, lang)} (a third or more), so every count and finding would be wrong. Fix the paste (the unreadable lines are listed with --partial), or give --partial to see what was read, labelled partial`,
+    `读取不完整：${readsText(reads, lang)}（三分之一或更多），所有计数和发现都会是错的。请修正粘贴内容（加 --partial 可列出无法读取的行），或加 --partial 查看已读取的部分（会标注为不完整）`));
+}
+
+/** The first line of a partial read's human output. */
+export function partialBanner(reads: readonly PartialRead[], lang: Lang): string {
+  if (reads.length === 0) return '';
+  return say(lang, `PARTIAL READ — counts below are from the rows that could be read only: ${readsText(reads, lang)}\n`,
+    `读取不完整——以下计数只来自能读取的行：${readsText(reads, lang)}\n`);
+}
+
+/** What a partial read adds to a JSON document: `partial: true` and rows read/unread per file. */
+export function partialJson(reads: readonly PartialRead[]): { partial?: true; reads?: PartialRead[] } {
+  return reads.length === 0 ? {} : { partial: true, reads: [...reads] };
 }

@@ -6,6 +6,8 @@ export interface CliIO {
   stderr: (s: string) => void;
   /** Reads all of standard input (for `--input -`); past `maxBytes`, stops and throws InputTooLargeError. */
   readStdin: (maxBytes?: number) => Promise<string>;
+  /** Standard input as a byte stream, read piece by piece (`--input -` of any size); absent: readStdin. */
+  stdinStream?: () => AsyncIterable<Uint8Array>;
   env: Record<string, string | undefined>;
 }
 
@@ -23,6 +25,7 @@ export const processIO: CliIO = {
     }
     return Buffer.concat(chunks).toString('utf8');
   },
+  stdinStream: () => process.stdin,
   env: process.env,
 };
 

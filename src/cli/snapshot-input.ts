@@ -11,31 +11,39 @@ import type { Lang } from '../i18n/lang.js';
 import type { HostSnapshot } from '../model/snapshot.js';
 import { openSource, sampleSeries, type Source, type SourceSpec } from '../node/source.js';
 import { SourceError } from '../node/source-error.js';
-import { MAX_PIPE_BYTES } from '../node/input-files.js';
-import { InputTooLargeError, UsageError, type CliIO } from './io.js';
-import { checkReadable } from './input-problems.js';
+import type { Tally } from '../formats/stream.js';
+import { UsageError, type CliIO } from './io.js';
+import { checkPartial, checkReadable } from './input-problems.js';
 import { sourceSpec, type LiveFlags } from './live-options.js';
 
 /** The parseArgs option table every snapshot-reading command spreads into its own. */
 export const INPUT_OPTIONS = {
   input: { type: 'string', short: 'i' },
+  partial: { type: 'boolean' },
   netns: { type: 'string' },
   'proc-root': { type: 'string' },
 } as const;
 
-export interface InputFlags extends LiveFlags { input?: string }
+export interface InputFlags extends LiveFlags { input?: string; partial?: boolean }
 
 const say = (lang: Lang, en: string, zh: string): string => (lang === 'zh' ? zh : en);
 
 export interface LoadOptions {
   /** The command lists or counts sockets (`states`, `ls`): an input with no socket listing is an error. */
   needSockets?: boolean;
+  /** `--partial`: a listing of which a third or more could not be read is shown, labelled, instead of refused. */
+  partial?: boolean;
 }
 
 /** The spec the flags name; standard input is read here, the CLI's own stream. */
 export async function specFromFlags(flags: InputFlags, io: CliIO, lang: Lang): Promise<SourceSpec> {
   checkOneSource(flags, lang);
-  if (flags.input === '-') return { kind: 'paste', files: [{ name: '-', text: await readStdinCapped(io, lang) }], takenAt: Date.now() };
+  // Standard input is read as a stream, of any size (src/node/input-stream.ts); an in-process
+  // caller without one hands its text.
+  if (flags.input === '-') {
+    if (io.stdinStream) return { kind: 'stream', name: '-', chunks: io.stdinStream, takenAt: Date.now() };
+    return { kind: 'paste', files: [{ name: '-', text: await io.readStdin() }], takenAt: Date.now() };
+  }
   if (flags.input !== undefined) return { kind: 'input', path: flags.input };
   return sourceSpec(flags);
 }
@@ -58,17 +66,31 @@ export async function asUsage<T>(lang: Lang, f: () => Promise<T>): Promise<T> {
 export async function loadSnapshot(flags: InputFlags, io: CliIO, lang: Lang, opts: LoadOptions = {}): Promise<HostSnapshot> {
   const source = await openFlagSource(flags, io, lang);
   const snap = await asUsage(lang, () => source.sample());
-  if (!source.live) checkReadable(snap, lang, opts.needSockets === true);
+  if (!source.live) {
+    checkReadable(snap, lang, opts.needSockets === true);
+    checkPartial(snap, lang, opts.partial === true);
+  }
   return snap;
 }
 
-async function readStdinCapped(io: CliIO, lang: Lang): Promise<string> {
-  try {
-    return await io.readStdin(MAX_PIPE_BYTES);
-  } catch (err) {
-    if (err instanceof InputTooLargeError) throw new UsageError(say(lang, `--input -: standard input gave more than ${MAX_PIPE_BYTES / 2 ** 20} MB`, `--input -：标准输入的数据超过 ${MAX_PIPE_BYTES / 2 ** 20} MB`));
-    throw err;
-  }
+/**
+ * Sockets per state of a saved input without keeping its socket records (`tcplens states --input`):
+ * a listing of any size is counted in memory bounded by the counts; problems and partial reads are
+ * checked as for a snapshot.
+ */
+export async function loadInputTally(flags: InputFlags, io: CliIO, lang: Lang, opts: LoadOptions = {}): Promise<Tally> {
+  const source = await openFlagSource(flags, io, lang);
+  const tally = await asUsage(lang, async () => (source.tally ? source.tally() : { counts: countOf(await source.sample()), snapshot: await source.sample() }));
+  const total = Object.values(tally.counts).reduce((a, n) => a + (n ?? 0), 0);
+  checkReadable(tally.snapshot, lang, opts.needSockets === true, total);
+  checkPartial(tally.snapshot, lang, opts.partial === true);
+  return tally;
+}
+
+function countOf(snap: HostSnapshot): Tally['counts'] {
+  const out: Tally['counts'] = {};
+  for (const s of snap.sockets) out[s.state] = (out[s.state] ?? 0) + 1;
+  return out;
 }
 
 /** Exactly one of --input, --netns, --proc-root (or none: this host). */
@@ -105,7 +127,7 @@ export async function loadSampledSnapshot(flags: InputFlags & { samples?: string
   const gap = intervalMs(flags.interval, lang);
   if (n === 1) {
     if (flags.interval !== undefined) throw new UsageError(say(lang, '--interval only makes sense with --samples N (N ≥ 2)', '--interval 只能与 --samples N（N ≥ 2）一起使用'));
-    return loadSnapshot(flags, io, lang);
+    return loadSnapshot(flags, io, lang, { partial: flags.partial === true });
   }
   if (flags.input !== undefined) throw new UsageError(say(lang, '--samples needs a live source (this host, --netns or --proc-root), not --input', '--samples 需要实时数据源（本机、--netns 或 --proc-root），不能与 --input 一起使用'));
   const source = await openFlagSource(flags, io, lang);

@@ -50,7 +50,13 @@ test('every format in FORMATS has a fixture that detects as it', () => {
 });
 
 test('garbage, empty input and look-alikes are a clear error naming what was expected', () => {
-  for (const text of ['hello world\nthis is not netstat\n', '{"some": "json"}', '\u0000\u0001\u0002binary', 'Recv-Q\n', '# comment only\n']) {
+  const binary = parseAny('paste.txt', '\u0000\u0001\u0002binary');
+  assert.equal(binary.ok, false);
+  if (!binary.ok) {
+    assert.match(binary.message.en, /^paste\.txt: binary data \(1 NUL and 2 control characters/);
+    assert.match(binary.message.zh, /二进制数据/);
+  }
+  for (const text of ['hello world\nthis is not netstat\n', '{"some": "json"}', 'Recv-Q\n', '# comment only\n']) {
     const r = parseAny('paste.txt', text);
     assert.equal(r.ok, false, JSON.stringify(text));
     if (!r.ok) {

@@ -6,6 +6,8 @@
 import type { Text } from '../i18n/lang.js';
 import { headLines, repairText } from './text.js';
 import { mayHavePrompts, promptCommand } from './session.js';
+import { notTextReasonOfString } from './binary.js';
+import { validatePart } from './validate.js';
 import type { FormatId, FormatParser, ParsedPart, ParseOptions } from './types.js';
 import { ssParser } from './ss.js';
 import { ssSummaryParser } from './ss-summary.js';
@@ -77,8 +79,17 @@ export function unknownFormatMessage(file: string, empty: boolean): Text {
   };
 }
 
+/** Parse a text known to be in the parser's format, with the values no tool prints taken out (validate.ts). */
+export function parseAs(parser: FormatParser, file: string, text: string, options?: ParseOptions): ParsedPart {
+  const part = parser.parse(file, text, options);
+  validatePart(file, text, part);
+  return part;
+}
+
 /** Parse a text in whatever known format it is in, or say plainly that it is in none. */
 export function parseAny(file: string, raw: string, options?: ParseOptions): ({ ok: true } & ParsedPart) | UnknownFormat {
+  const notText = notTextReasonOfString(raw);
+  if (notText) return { ok: false, file, message: { en: `${file}: ${notText.en}`, zh: `${file}：${notText.zh}` } };
   // A pasted prompt line (`[root@web01 ~]# ss -tanp`) is not data: blank it, keeping line numbers.
   let hostname: string | undefined;
   const text = !mayHavePrompts(raw) ? raw : raw.replace(/^.*$/gm, (l) => {
@@ -88,7 +99,7 @@ export function parseAny(file: string, raw: string, options?: ParseOptions): ({ 
   });
   const d = detectFormat(text);
   if (!d) return { ok: false, file, message: unknownFormatMessage(file, text.trim() === '') };
-  const part = d.parser.parse(file, text, options);
+  const part = parseAs(d.parser, file, text, options);
   if (hostname && !part.hostname) part.hostname = hostname;
   return { ok: true, ...part };
 }

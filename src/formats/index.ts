@@ -5,11 +5,14 @@
 //   detectFormat(text)              -> which format, by content, with a confidence
 //   snapshotFromText(name, text)    -> HostSnapshot (throws UnknownFormatError, exitCode 2)
 //   snapshotFromTexts(files, now)   -> HostSnapshot of a folder of mixed outputs from one host
+//   new PasteReader(name)           -> the same for a text of any size pushed piece by piece (stream.ts)
 //   parseProcNetTcp(bytes|text)     -> the /proc/net/tcp[6] records, the live reader's parser too
 export { parseAny, detectFormat, PARSERS, unknownFormatMessage, type Detection, type UnknownFormat } from './detect.js';
 export { snapshotFromText, snapshotFromTexts, snapshotFromParts, countStates, UnknownFormatError } from './merge.js';
 export type { FormatId, ParsedPart, FormatParser, ParseOptions } from './types.js';
 export { parseServicesFile, servicePort, type ServiceTable } from './services.js';
+export { PasteReader, PasteTooLargeError, type Tally } from './stream.js';
+export { notTextReason, NOT_TEXT_PREFIX } from './binary.js';
 export { parseProcNetTcp, countProcNetTcpStates, USER_HZ, type ProcNetTcpOptions, type ProcNetTcpResult } from './proc-net-tcp.js';
 import { PARSERS } from './detect.js';
 

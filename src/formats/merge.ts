@@ -21,6 +21,7 @@ import type { Text } from '../i18n/lang.js';
 import { tupleKey } from './address.js';
 import { parseAny } from './detect.js';
 import { splitSessions } from './session.js';
+import { notTextReasonOfString } from './binary.js';
 import { note } from './text.js';
 import { msg } from './messages.js';
 import type { FormatId, ParsedPart, ParseOptions } from './types.js';
@@ -94,10 +95,19 @@ function groupParts(parts: ParsedPart[]): Group[] {
   return [...groups.values()];
 }
 
+/**
+ * A socket listing's source says how many of its rows were read and how many lines could not be:
+ * the CLI calls a read partial from these (a third or more unread) and says so wherever it counts.
+ */
+function sourceWithRows(p: ParsedPart): HostSnapshot['sources'][number] {
+  if (p.sockets === undefined || SOCKET_RANK[p.format] === undefined) return p.source;
+  return { ...p.source, rows: { read: p.sockets.length, unread: p.problems.filter((x) => x.line > 0).length } };
+}
+
 /** Build a snapshot from parts already parsed (it takes over their socket records; pass fresh parts). */
 export function snapshotFromParts(parts: ParsedPart[], takenAt: number, extraProblems: HostSnapshot['problems'] = []): HostSnapshot {
   const snap: HostSnapshot = {
-    takenAt, sources: parts.map((p) => p.source), sockets: [], sysctls: {}, counters: {}, processes: [],
+    takenAt, sources: parts.map(sourceWithRows), sockets: [], sysctls: {}, counters: {}, processes: [],
     processAttributionComplete: false, problems: [...extraProblems],
   };
   const groups = groupParts(parts);
@@ -172,12 +182,17 @@ export function snapshotFromTexts(files: Array<{ name: string; text: string }>, 
   const history: NonNullable<HostSnapshot['history']> = [];
   let latestStamp: number | undefined;
   for (const f of files) {
+    // Bytes that are no text (an archive, a program, random data) are named and go no further:
+    // splitting them into sessions and sniffing every format would only waste time.
+    const notText = notTextReasonOfString(f.text);
+    if (notText) { unknown.push({ en: `${f.name}: ${notText.en}`, zh: `${f.name}：${notText.zh}` }); names.push(f.name); continue; }
     const sections = splitSessions(f.text);
     const fromFile: Array<{ part: ParsedPart; stamp?: number; line: number; command?: string }> = [];
     for (const sec of sections) {
       const r = parseAny(f.name, sec.text, options);
       if (r.ok) {
         const { ok: _ok, ...part } = r;
+        shiftLines(part, sec.lineOffset);
         if (sec.hostname && !part.hostname) part.hostname = sec.hostname;
         fromFile.push({ part, stamp: sec.stamp, line: sec.promptLine, command: sec.command?.replace(/\s+/g, ' ') });
       } else if (sections.length > 1 && sec.promptLine > 0) {
@@ -220,6 +235,13 @@ export function snapshotFromTexts(files: Array<{ name: string; text: string }>, 
   }
   if (files.length > 1) snap.sources.unshift({ kind: 'folder', origin: commonDir(files.map((f) => f.name)) });
   return snap;
+}
+
+/** A section's line numbers become the file's. */
+function shiftLines(part: ParsedPart, offset: number): void {
+  if (offset === 0) return;
+  for (const p of part.problems) if (p.line > 0) p.line += offset;
+  for (const o of part.owners ?? []) if (o.line > 0) o.line += offset;
 }
 
 /** One pasted text (a file or stdin `-`). Throws UnknownFormatError when it is in no known format. */

@@ -45,8 +45,10 @@ export function mayHavePrompts(text: string): boolean {
 }
 
 export interface Section {
-  /** The whole text with every line outside this section blanked, so line numbers stay the file's. */
+  /** This section's lines only (copying them is linear; blanking the rest of the file per section was not). */
   text: string;
+  /** Lines before it in the file: add to a line number of `text` to get the file's. */
+  lineOffset: number;
   /** 1-based line of the prompt that starts it (0 when the text has no prompt before it). */
   promptLine: number;
   command?: string;
@@ -64,7 +66,7 @@ export function promptCommand(line: string): { command: string; hostname?: strin
 }
 
 export function splitSessions(text: string): Section[] {
-  if (!mayHavePrompts(text)) return [{ text, promptLine: 0 }];
+  if (!mayHavePrompts(text)) return [{ text, lineOffset: 0, promptLine: 0 }];
   const lines = text.split(/\r\n|\r|\n/);
   const starts: Array<{ at: number; command?: string; hostname?: string; date?: number | null }> = [];
   lines.forEach((l, i) => {
@@ -73,7 +75,7 @@ export function splitSessions(text: string): Section[] {
     const d = dateLine(l);
     if (d !== undefined) starts.push({ at: i, date: d });
   });
-  if (starts.length === 0) return [{ text, promptLine: 0 }];
+  if (starts.length === 0) return [{ text, lineOffset: 0, promptLine: 0 }];
   const sections: Section[] = [];
   const bounds = [...(starts[0].at > 0 ? [{ at: -1 }] : []), ...starts];
   let stamp: number | undefined;
@@ -85,10 +87,12 @@ export function splitSessions(text: string): Section[] {
     const from = b.at + 1;
     const to = k + 1 < bounds.length ? bounds[k + 1].at : lines.length;
     if (lines.slice(from, to).every((l) => l.trim() === '')) continue;
-    const body = lines.map((l, i) => (i >= from && i < to ? l : '')).join('\n');
+    // A section that stops at the next prompt ended with a newline in the file: keep it, so its last
+    // line is not taken for one cut off.
+    const body = lines.slice(from, to).join('\n') + (to < lines.length ? '\n' : '');
     // Output after a date line still belongs to the prompt above it (`$ date; ss -tan`).
     sections.push({
-      text: body, promptLine: prompt ? prompt.at + 1 : 0, command: prompt?.command, hostname: prompt?.hostname,
+      text: body, lineOffset: from, promptLine: prompt ? prompt.at + 1 : 0, command: prompt?.command, hostname: prompt?.hostname,
       ...(stamp !== undefined ? { stamp } : {}),
     });
   }

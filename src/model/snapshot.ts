@@ -96,6 +96,8 @@ export interface SnapshotSource {
   os?: 'linux' | 'windows' | 'macos' | 'freebsd' | 'unknown';
   /** Which offline format the text was recognised as (src/formats `FormatId`), for pasted sources. */
   format?: string;
+  /** A pasted socket listing: rows read into sockets, and lines of it that could not be read. */
+  rows?: { read: number; unread: number };
 }
 
 export interface ParseProblem {

@@ -10,7 +10,7 @@
 //   each file came from, which tools were missing, and which file is the primary socket list (the
 //   same sockets appear in /proc/net/tcp, ss and netstat: a reader must not add them up).
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { hostname, release } from 'node:os';
 import path from 'node:path';
 import type { Text } from '../i18n/lang.js';
@@ -68,12 +68,27 @@ function checkTarget(dir: string): void {
   }
 }
 
+/**
+ * mkdir -p one level at a time: Node's recursive mkdir retries for ever where a parent exists but
+ * refuses new entries with ENOENT (/proc, /sys), so a path that cannot be made must fail at once.
+ */
+function makeDirs(dir: string): void {
+  const missing: string[] = [];
+  for (let d = path.resolve(dir); !existsSync(d); d = path.dirname(d)) {
+    missing.unshift(d);
+    if (path.dirname(d) === d) break;
+  }
+  for (const d of missing) {
+    try { mkdirSync(d); } catch (e) {
+      throw new CaptureError({ en: `cannot create ${dir}: ${why(e)}`, zh: `无法创建 ${dir}：${why(e)}` });
+    }
+  }
+}
+
 export async function writeCapture(dir: string, opts: CaptureOptions = {}): Promise<CaptureResult> {
   checkTarget(dir);
   const files = await procFilesFor(opts); // validates --netns before anything is written
-  try { mkdirSync(dir, { recursive: true }); } catch (e) {
-    throw new CaptureError({ en: `cannot create ${dir}: ${why(e)}`, zh: `无法创建 ${dir}：${why(e)}` });
-  }
+  makeDirs(dir);
   const takenAt = (opts.now ?? Date.now)();
   const result: CaptureResult = { dir, files: [], skipped: [] };
   const put = (name: string, from: string, data: string | Buffer): void => {

@@ -2,20 +2,17 @@
 // folder of outputs (a `tcplens capture`, or any mix), or standard input. Only bytes to text here;
 // the parsers of src/formats recognise and read the text.
 // Every file of a folder goes to the parsers, .json included (PowerShell ConvertTo-Json, a capture's
-// manifest.json); only tcplens' own --json documents are skipped, by content. A FIFO or stdin is
-// read up to 64 MB, a device is refused: bad input ends with a message, never a hang.
-import { open, readdir, readFile, stat } from 'node:fs/promises';
+// manifest.json); only tcplens' own --json documents are skipped, by content. One file, a FIFO or
+// standard input is read as a stream of any size (input-stream.ts).
+import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import path from 'node:path';
+import type { Text } from '../i18n/lang.js';
+import { notTextReason } from '../formats/binary.js';
 import { SourceError } from './source-error.js';
 
 /** Files larger than this in a folder are skipped (a capture file is at most tens of MB). */
 export const MAX_FILE_BYTES = 512 * 1024 * 1024;
-/** A FIFO or standard input is read up to this many bytes; past it, the input is refused. */
-export const MAX_PIPE_BYTES = 64 * 1024 * 1024;
-
-const MB = (n: number): number => n / 2 ** 20;
-
 export interface InputFile { name: string; text: string; mtimeMs: number }
 
 /** Text of a file as a person saved it: UTF-16 (PowerShell's `>` on Windows) or UTF-8, BOM dropped. */
@@ -56,9 +53,9 @@ export async function statOrThrow(p: string, flag = '--input'): Promise<Stats> {
   }
 }
 
-async function readFileText(p: string): Promise<string> {
+async function readFileBytes(p: string): Promise<Buffer> {
   try {
-    return decodeText(await readFile(p));
+    return await readFile(p);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EACCES') throw new SourceError({ en: `--input: permission denied: ${p}`, zh: `--input：没有权限：${p}` });
@@ -68,9 +65,28 @@ async function readFileText(p: string): Promise<string> {
   }
 }
 
-/** Every regular, non-hidden file under a folder (one level of subfolders, as a capture may have). */
-export async function folderFiles(dir: string, depth = 0): Promise<InputFile[]> {
-  const out: InputFile[] = [];
+/** A folder's inputs, and what was passed over (files that are no text, links out of the folder). */
+export interface FolderRead {
+  files: InputFile[];
+  /** Files that are no text, with what they are. */
+  notText: Array<{ name: string; what: Text }>;
+  /** Symbolic links that lead out of the folder. */
+  linksOut: string[];
+}
+
+/**
+ * Every regular, non-hidden file under a folder (one level of subfolders, as a capture may have).
+ * A symbolic link is followed only when it stays inside the folder (`up -> ..` or `bin -> /usr/bin`
+ * would read the whole disk); a file that is no text is named once in a summary, not parsed.
+ */
+export async function folderFiles(dir: string): Promise<FolderRead> {
+  const out: FolderRead = { files: [], notText: [], linksOut: [] };
+  const root = await realpath(dir).catch(() => path.resolve(dir));
+  await walk(dir, root, 0, out);
+  return out;
+}
+
+async function walk(dir: string, root: string, depth: number, out: FolderRead): Promise<void> {
   let entries: string[];
   try { entries = (await readdir(dir)).sort(); } catch (err) {
     const m = (err as Error).message;
@@ -80,41 +96,53 @@ export async function folderFiles(dir: string, depth = 0): Promise<InputFile[]> 
     if (e.startsWith('.')) continue;
     const p = path.join(dir, e);
     let st: Stats;
-    try { st = await stat(p); } catch { continue; } // vanished or a dangling link: not an input
-    if (st.isDirectory()) { if (depth < 1) out.push(...await folderFiles(p, depth + 1)); continue; }
+    try {
+      const l = await lstat(p);
+      if (l.isSymbolicLink()) {
+        const target = await realpath(p);
+        if (target !== root && !target.startsWith(root + path.sep)) { out.linksOut.push(p); continue; }
+        // A link back to the folder itself or to a folder above it would loop.
+        if (root.startsWith(target)) { out.linksOut.push(p); continue; }
+      }
+      st = await stat(p);
+    } catch { continue; } // vanished or a dangling link: not an input
+    if (st.isDirectory()) { if (depth < 1) await walk(p, root, depth + 1, out); continue; }
     if (!st.isFile() || st.size > MAX_FILE_BYTES) continue;
-    const text = await readFileText(p);
+    const bytes = await readFileBytes(p);
+    const what = notTextReason(bytes);
+    if (what) { out.notText.push({ name: p, what }); continue; }
+    const text = decodeText(bytes);
     if (isTcplensOutput(text)) continue; // `tcplens doctor --json > x.json` saved beside the capture: not an input
-    out.push({ name: p, text, mtimeMs: st.mtimeMs });
+    out.files.push({ name: p, text, mtimeMs: st.mtimeMs });
+  }
+}
+
+/** The one problem line a folder's skipped files become. */
+export function skippedSummary(dir: string, read: FolderRead): Array<{ file: string; line: number; message: string; zh: string }> {
+  const out: Array<{ file: string; line: number; message: string; zh: string }> = [];
+  if (read.notText.length > 0) {
+    const shown = read.notText.slice(0, 3).map((f) => `${path.relative(dir, f.name)} (${f.what.en.split(/[:(]/)[0].trim()})`).join(', ');
+    const shownZh = read.notText.slice(0, 3).map((f) => `${path.relative(dir, f.name)}（${f.what.zh.split(/[：（]/)[0].trim()}）`).join('、');
+    const more = read.notText.length > 3 ? read.notText.length - 3 : 0;
+    out.push({
+      file: dir, line: 0,
+      message: `${read.notText.length} file(s) are not text and were skipped: ${shown}${more ? ` and ${more} more` : ''}`,
+      zh: `${read.notText.length} 个文件不是文本，已跳过：${shownZh}${more ? ` 等另外 ${more} 个` : ''}`,
+    });
+  }
+  if (read.linksOut.length > 0) {
+    out.push({
+      file: dir, line: 0,
+      message: `${read.linksOut.length} symbolic link(s) lead out of the folder and were not followed: ${read.linksOut.slice(0, 3).map((l) => path.relative(dir, l)).join(', ')}`,
+      zh: `${read.linksOut.length} 个符号链接指向目录之外，未跟随：${read.linksOut.slice(0, 3).map((l) => path.relative(dir, l)).join('、')}`,
+    });
   }
   return out;
 }
 
-/**
- * One --input file: a regular file of sane size, or a pipe read up to MAX_PIPE_BYTES. Devices
- * (/dev/zero, a terminal) are refused rather than read forever.
- */
-export async function readInputFile(p: string, st: Stats): Promise<string> {
-  if (st.isFile()) {
-    if (st.size > MAX_FILE_BYTES) throw new SourceError({ en: `--input: ${p} is larger than ${MB(MAX_FILE_BYTES)} MB`, zh: `--input：${p} 超过 ${MB(MAX_FILE_BYTES)} MB` });
-    return readFileText(p);
-  }
-  if (!st.isFIFO()) {
-    throw new SourceError({
-      en: `--input: ${p} is not a regular file (a device?); save the output to a file, or pipe it with --input -`,
-      zh: `--input：${p} 不是普通文件（设备？）；请把输出存成文件，或用 --input - 从管道读取`,
-    });
-  }
-  const chunks: Buffer[] = [];
-  let total = 0;
-  const fh = await open(p, 'r');
-  try {
-    const buf = Buffer.alloc(1 << 20);
-    for (let { bytesRead: n } = await fh.read(buf, 0, buf.length, null); n > 0; ({ bytesRead: n } = await fh.read(buf, 0, buf.length, null))) {
-      total += n;
-      if (total > MAX_PIPE_BYTES) throw new SourceError({ en: `--input: ${p} gave more than ${MB(MAX_PIPE_BYTES)} MB`, zh: `--input：${p} 的数据超过 ${MB(MAX_PIPE_BYTES)} MB` });
-      chunks.push(Buffer.from(buf.subarray(0, n)));
-    }
-  } finally { await fh.close(); }
-  return decodeText(Buffer.concat(chunks));
+/** The text of one input, or a SourceError naming what the bytes are instead. */
+export function textOrRefuse(name: string, bytes: Buffer): string {
+  const what = notTextReason(bytes);
+  if (what) throw new SourceError({ en: `--input: ${name}: ${what.en}`, zh: `--input：${name}：${what.zh}` });
+  return decodeText(bytes);
 }

@@ -4,7 +4,8 @@
 //   { kind: 'netns', name }              another network namespace, live (`ip netns` name or pid:N)
 //   { kind: 'proc-root', dir }           a directory laid out like /proc (a copied tree; tests)
 //   { kind: 'input', path }              a saved output: one file (or a FIFO), or a folder of them
-//   { kind: 'paste', files }             text already in memory (standard input, a web form)
+//   { kind: 'paste', files }             text already in memory (a web form, a test)
+//   { kind: 'stream', name, chunks }     bytes read once, piece by piece (standard input)
 //
 // `openSource(spec)` checks the spec once (the namespace exists, the path is readable, the /proc
 // tree looks like /proc) and gives a `Source`; its `sample()` reads one `HostSnapshot`, as often as
@@ -16,6 +17,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { HostSnapshot } from '../model/snapshot.js';
 import type { TcpState } from '../model/states.js';
+import type { Tally } from '../formats/stream.js';
 import { SourceError } from './source-error.js';
 import { checkNetnsName, type NetnsOptions } from './netns.js';
 import { readLiveSnapshot, readLiveStateCounts, type LiveOptions } from './live-snapshot.js';
@@ -27,7 +29,9 @@ export type SourceSpec =
   | { kind: 'netns'; name: string; processes?: boolean; /** Member pids (tests). */ members?: NetnsOptions['members'] }
   | { kind: 'proc-root'; dir: string; processes?: boolean }
   | { kind: 'input'; path: string }
-  | { kind: 'paste'; files: Array<{ name: string; text: string }>; /** When it was taken (ms since the epoch); default now. */ takenAt?: number };
+  | { kind: 'paste'; files: Array<{ name: string; text: string }>; /** When it was taken (ms since the epoch); default now. */ takenAt?: number }
+  /** A byte stream read once, piece by piece (standard input): any size, memory bounded by what is kept. */
+  | { kind: 'stream'; name: string; chunks: () => AsyncIterable<Uint8Array>; takenAt?: number };
 
 export interface Source {
   readonly spec: SourceSpec;
@@ -39,6 +43,11 @@ export interface Source {
   sample(): Promise<HostSnapshot>;
   /** Sockets per state without building a snapshot where the source allows it (`tcplens states`). */
   countStates(): Promise<Partial<Record<TcpState, number>>>;
+  /**
+   * Saved text only: the counts with the snapshot's sources and problems but without its socket
+   * records, so a listing of any size is counted in memory bounded by the counts.
+   */
+  tally?(): Promise<Tally>;
 }
 
 /** Checks the spec and returns the source it names; throws SourceError for a source that cannot be. */
@@ -52,6 +61,13 @@ export async function openSource(spec: SourceSpec): Promise<Source> {
       return inputSource(spec);
     case 'paste':
       return textSource(spec, spec.files.length === 1 ? spec.files[0].name : '-', async () => spec.files, () => spec.takenAt ?? Date.now());
+    case 'stream': {
+      // Standard input can be read once: the first reading is kept for later samples.
+      let once: Promise<{ snap?: HostSnapshot; tally?: Tally }> | undefined;
+      const read = (countOnly: boolean): Promise<{ snap?: HostSnapshot; tally?: Tally }> =>
+        (once ??= streamRead(spec.name, spec.chunks(), countOnly, () => spec.takenAt ?? Date.now()));
+      return streamSource(spec, spec.name, read);
+    }
   }
 }
 
@@ -115,19 +131,111 @@ async function inputSource(spec: Extract<SourceSpec, { kind: 'input' }>): Promis
   const st = await files.statOrThrow(src);
   if (st.isDirectory()) {
     let mtime = 0;
+    let skipped: ReturnType<typeof files.skippedSummary> = [];
     return textSource(spec, src, async () => {
-      const list = await files.folderFiles(src);
-      if (list.length === 0) throw new SourceError({ en: `--input: folder ${src} has no files`, zh: `--input：目录 ${src} 中没有文件` });
+      const read = await files.folderFiles(src);
+      const list = read.files;
+      skipped = files.skippedSummary(src, read);
+      if (list.length === 0) {
+        const why = skipped.length ? ` (${skipped.map((p) => p.message).join('; ')})` : '';
+        const whyZh = skipped.length ? `（${skipped.map((p) => p.zh).join('；')}）` : '';
+        throw new SourceError({ en: `--input: folder ${src} has no text files${why}`, zh: `--input：目录 ${src} 中没有文本文件${whyZh}` });
+      }
       // A capture's manifest.json goes to the parsers like any file: it says when and where (merge.ts).
       mtime = Math.max(...list.map((f) => f.mtimeMs));
       return list;
-    }, () => mtime);
+    }, () => mtime, () => skipped);
   }
-  return textSource(spec, src, async () => [{ name: src, text: await files.readInputFile(src, st) }], () => st.mtimeMs);
+  if (st.isFile() && await startsWithGzip(src)) return archiveSource(spec, src, st.mtimeMs);
+  const { inputChunks } = await import('./input-stream.js');
+  const chunks = inputChunks(src, st); // refuses devices now, before any read
+  let first = true;
+  return streamSource(spec, src, (countOnly) => {
+    // A FIFO can be read once; a file is read again for each sample (it may have grown).
+    const c = first || !st.isFile() ? chunks : inputChunks(src, st);
+    first = false;
+    return streamRead(src, c, countOnly, () => st.mtimeMs);
+  });
+}
+
+async function startsWithGzip(p: string): Promise<boolean> {
+  const { open } = await import('node:fs/promises');
+  const fh = await open(p, 'r').catch(() => undefined);
+  if (!fh) return false;
+  try {
+    const { bytesRead, buffer } = await fh.read(Buffer.alloc(2), 0, 2, 0);
+    return bytesRead === 2 && buffer[0] === 0x1f && buffer[1] === 0x8b;
+  } finally { await fh.close(); }
+}
+
+/** A .tar.gz of a capture folder (or one gzipped output), read as the folder it was made from. */
+function archiveSource(spec: SourceSpec, src: string, mtimeMs: number): Source {
+  let skipped: HostSnapshot['problems'] = [];
+  return textSource(spec, src, async () => {
+    const { readGzipInput } = await import('./tar-gz.js');
+    const files = await import('./input-files.js');
+    const { notTextReason } = await import('../formats/binary.js');
+    const read: Awaited<ReturnType<typeof files.folderFiles>> = { files: [], notText: [], linksOut: [] };
+    for (const f of await readGzipInput(src)) {
+      const what = notTextReason(f.bytes);
+      if (what) { read.notText.push({ name: f.name, what }); continue; }
+      const text = files.decodeText(f.bytes);
+      if (!files.isTcplensOutput(text)) read.files.push({ name: f.name, text, mtimeMs });
+    }
+    skipped = files.skippedSummary(src, read);
+    if (read.files.length === 0) throw new SourceError({ en: `--input: ${src} holds no text files`, zh: `--input：${src} 中没有文本文件` });
+    return read.files;
+  }, () => mtimeMs, () => skipped);
+}
+
+/** Reads a stream of bytes through the formats' PasteReader: a snapshot, or (countOnly) a tally. */
+async function streamRead(name: string, chunks: AsyncIterable<Uint8Array>, countOnly: boolean, takenAt: () => number): Promise<{ snap?: HostSnapshot; tally?: Tally }> {
+  const { PasteReader, PasteTooLargeError, UnknownFormatError } = await import('../formats/index.js');
+  const { pushStream } = await import('./input-stream.js');
+  const reader = new PasteReader(name, countOnly);
+  try {
+    await pushStream(name, chunks, reader);
+    return countOnly ? { tally: reader.finishCounts(takenAt()) } : { snap: reader.finish(takenAt()) };
+  } catch (err) {
+    if (err instanceof UnknownFormatError) {
+      throw new SourceError({ en: err.messages.map((m) => m.en).join('\n'), zh: err.messages.map((m) => m.zh).join('\n') });
+    }
+    if (err instanceof PasteTooLargeError) throw new SourceError(err.text);
+    throw err;
+  }
+}
+
+function streamSource(spec: SourceSpec, origin: string, read: (countOnly: boolean) => Promise<{ snap?: HostSnapshot; tally?: Tally }>): Source {
+  return {
+    spec, origin, live: false,
+    sample: async () => {
+      const r = await read(false);
+      if (r.snap) return r.snap;
+      // Read once already, for counts only: the records were not kept.
+      throw new SourceError({ en: `${origin}: already read`, zh: `${origin}：已经读取过` });
+    },
+    countStates: async () => {
+      const r = await read(true);
+      return r.tally?.counts ?? countOf(r.snap!);
+    },
+    tally: async () => {
+      const r = await read(true);
+      return r.tally ?? { counts: countOf(r.snap!), snapshot: r.snap! };
+    },
+  };
+}
+
+function countOf(snap: HostSnapshot): Partial<Record<TcpState, number>> {
+  const out: Partial<Record<TcpState, number>> = {};
+  for (const s of snap.sockets) out[s.state] = (out[s.state] ?? 0) + 1;
+  return out;
 }
 
 /** Saved text: recognised by content and merged (src/formats); `takenAt` is asked after the read. */
-function textSource(spec: SourceSpec, origin: string, read: () => Promise<Array<{ name: string; text: string }>>, takenAt: () => number): Source {
+function textSource(
+  spec: SourceSpec, origin: string, read: () => Promise<Array<{ name: string; text: string }>>, takenAt: () => number,
+  notes: () => HostSnapshot['problems'] = () => [],
+): Source {
   const source: Source = {
     spec, origin, live: false,
     sample: async () => {
@@ -135,7 +243,9 @@ function textSource(spec: SourceSpec, origin: string, read: () => Promise<Array<
       const { snapshotFromTexts, UnknownFormatError } = await import('../formats/index.js');
       const services = await hostServices();
       try {
-        return snapshotFromTexts(files, takenAt(), { services });
+        const snap = snapshotFromTexts(files, takenAt(), { services });
+        snap.problems.unshift(...notes());
+        return snap;
       } catch (err) {
         if (err instanceof UnknownFormatError) {
           throw new SourceError({ en: err.messages.map((m) => m.en).join('\n'), zh: err.messages.map((m) => m.zh).join('\n') });

@@ -8,7 +8,7 @@ import { renderReport, SEVERITY_LABEL } from '../../diagnose/render-report.js';
 import { RULES } from '../../diagnose/rules/index.js';
 import { pickLang, type CliIO } from '../io.js';
 import { INPUT_OPTIONS, loadSampledSnapshot, SAMPLE_OPTIONS } from '../snapshot-input.js';
-import { warnProblems } from '../input-problems.js';
+import { partialBanner, partialJson, partialReads, warnProblems } from '../input-problems.js';
 
 const HELP: Text = {
   en: `usage: tcplens doctor [--input FILE|DIR|-] [--netns NAME] [--json] [--lang en|zh]
@@ -34,7 +34,9 @@ Input (default: this host, live from /proc; run as root to name every process):
   --lang en|zh     language (default: from the locale)
 
 Lines of --input that cannot be read are listed on stderr with their line numbers (in "problems"
-with --json), for doctor, states and ls alike; a listing none of whose rows can be read is bad input.
+with --json), for doctor, states and ls alike; a listing none of whose rows can be read is bad input,
+and so is one of which a third or more cannot be read, unless --partial is given: then the output
+says PARTIAL READ on its first line ("partial": true and rows read/unread per file in --json).
 
 Exit status: 0 nothing at warning or above, 1 warnings or critical findings, 2 bad input.
 `,
@@ -59,7 +61,8 @@ Exit status: 0 nothing at warning or above, 1 warnings or critical findings, 2 b
   --lang en|zh     语言（默认取决于 locale）
 
 --input 中无法读取的行会连同行号列在标准错误上（--json 时放在 "problems" 中），doctor、states、ls 都一样；
-一份列表如果没有任何一行能读取，视为输入错误。
+一份列表如果没有任何一行能读取，视为输入错误；三分之一或更多的行无法读取也是输入错误，除非加 --partial：
+此时输出第一行标明“读取不完整”（--json 中为 "partial": true 及每个文件已读/未读的行数）。
 
 退出码：0 没有警告及以上的发现，1 有警告或严重发现，2 输入错误。
 `,
@@ -85,8 +88,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   }
   const snap = await loadSampledSnapshot(values, io, lang);
   const report = doctorReport(snap, { lang });
+  // A partial read (--partial) is said on the first line and in the JSON (input-problems.ts).
+  const reads = partialReads(snap);
   // Unreadable lines: in the report's `problems` for --json, else on stderr (input-problems.ts).
   if (!values.json) warnProblems(io, snap, lang);
-  io.stdout(values.json ? JSON.stringify(report, null, 2) + '\n' : renderReport(report, lang));
+  io.stdout(values.json ? JSON.stringify({ ...partialJson(reads), ...report }, null, 2) + '\n' : partialBanner(reads, lang) + renderReport(report, lang));
   return exitStatusFor(report.findings);
 }

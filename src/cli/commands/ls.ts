@@ -7,7 +7,7 @@ import { filterSockets, renderSocketList, type SocketFilter } from '../../diagno
 import { pickLang, UsageError, type CliIO } from '../io.js';
 import { INPUT_OPTIONS, loadSampledSnapshot, loadSnapshot, SAMPLE_OPTIONS } from '../snapshot-input.js';
 import { attributionIsPartial } from '../../diagnose/diagnose.js';
-import { warnProblems } from '../input-problems.js';
+import { partialBanner, partialJson, partialReads, warnProblems } from '../input-problems.js';
 
 const HELP: Text = {
   en: `usage: tcplens ls [--state STATE[,STATE]] [--port N] [--pid N] [--samples N [--interval S]] [--json] [--input FILE|DIR|-] [--netns NAME] [--lang en|zh]
@@ -21,7 +21,7 @@ appeared between two reads).
   --pid N      only sockets held by process N
   --samples N  read the host N times, --interval S seconds apart (default 5), for ages (live only)
   --json       machine-readable output (the socket records; ageRange: {atLeastMs, atMostMs})
-Input: this host by default; --input FILE|DIR|- and --netns NAME as for tcplens doctor.
+Input: this host by default; --input FILE|DIR|-, --partial and --netns NAME as for tcplens doctor.
 `,
   zh: `用法: tcplens ls [--state 状态[,状态]] [--port 端口] [--pid 进程号] [--samples N [--interval 秒]] [--json] [--input 文件|目录|-] [--netns 名称] [--lang en|zh]
 
@@ -33,7 +33,7 @@ Input: this host by default; --input FILE|DIR|- and --netns NAME as for tcplens 
   --pid N      只列进程 N 持有的套接字
   --samples N  读取本机 N 次，间隔 --interval 秒（默认 5），用于得出时长（仅实时数据源）
   --json       机器可读输出（套接字记录；ageRange：{atLeastMs, atMostMs}）
-输入：默认本机；--input 文件|目录|- 与 --netns 名称 同 tcplens doctor。
+输入：默认本机；--input 文件|目录|-、--partial 与 --netns 名称 同 tcplens doctor。
 `,
 };
 
@@ -72,12 +72,16 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const pid = intFlag('pid', values.pid, 2 ** 31 - 1, lang);
   if (pid !== undefined) filter.pid = pid;
   // --samples N: the same host read N times, each socket followed across the reads for its age.
-  const snap = values.samples !== undefined ? await loadSampledSnapshot(values, io, lang) : await loadSnapshot(values, io, lang, { needSockets: true });
+  const snap = values.samples !== undefined ? await loadSampledSnapshot(values, io, lang) : await loadSnapshot(values, io, lang, { needSockets: true, partial: values.partial === true });
   const socks = filterSockets(snap, filter);
-  // Unreadable lines: in the JSON's `problems`, else on stderr (input-problems.ts).
+  // Unreadable lines: in the JSON's `problems`, else on stderr; a partial read (--partial) on the
+  // first line and as `partial`/`reads` in the JSON (input-problems.ts).
+  const reads = partialReads(snap);
   const problems = snap.problems.length > 0 ? { problems: snap.problems } : {};
   if (!values.json) warnProblems(io, snap, lang);
-  io.stdout(values.json ? JSON.stringify({ sockets: socks, count: socks.length, ...problems }, null, 2) + '\n' : renderSocketList(snap, socks, lang));
+  io.stdout(values.json
+    ? JSON.stringify({ ...partialJson(reads), sockets: socks, count: socks.length, ...problems }, null, 2) + '\n'
+    : partialBanner(reads, lang) + renderSocketList(snap, socks, lang));
   if (filter.pid !== undefined && attributionIsPartial(snap) && !values.json) {
     io.stderr(lang === 'zh' ? '注意：进程归属不完整，--pid 可能漏掉套接字（请以 root 运行，或粘贴以 root 执行的 ss -tanp）\n' : 'note: process attribution is partial, --pid may miss sockets (run as root, or paste ss -tanp taken as root)\n');
   }

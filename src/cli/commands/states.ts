@@ -8,7 +8,7 @@ import { TCP_STATES, type TcpState } from '../../model/states.js';
 import { stateCounts, zeroCounts } from '../../diagnose/state-counts.js';
 import { displayWidth, GROUP_BYS, groupStates, renderStateCounts, renderStateGroups, type GroupBy } from '../../diagnose/socket-views.js';
 import { pickLang, UsageError, type CliIO } from '../io.js';
-import { asUsage, checkOneSource, INPUT_OPTIONS, loadSampledSnapshot, loadSnapshot, openFlagSource, SAMPLE_OPTIONS } from '../snapshot-input.js';
+import { asUsage, checkOneSource, INPUT_OPTIONS, loadInputTally, loadSampledSnapshot, loadSnapshot, openFlagSource, SAMPLE_OPTIONS } from '../snapshot-input.js';
 import { oldestPerState } from '../../diagnose/ages.js';
 import { ageRangeLong } from '../../diagnose/age-text.js';
 import type { AgeRange } from '../../model/snapshot.js';
@@ -25,7 +25,7 @@ Counts TCP sockets per state (RFC 9293 names), IPv4 and IPv6 together.
   --samples N      read the host N times, --interval S seconds apart (default 5), and show how long
                    the oldest socket of each state has been in it (live only)
   --json           machine-readable output
-Input: this host by default; --input FILE|DIR|- and --netns NAME as for tcplens doctor.
+Input: this host by default; --input FILE|DIR|-, --partial and --netns NAME as for tcplens doctor.
 `,
   zh: `用法: tcplens states [--by process|lport|raddr] [--all] [--samples N [--interval 秒]] [--json] [--input 文件|目录|-] [--netns 名称] [--lang en|zh]
 
@@ -37,7 +37,7 @@ Input: this host by default; --input FILE|DIR|- and --netns NAME as for tcplens 
   --samples N      读取本机 N 次，间隔 --interval 秒（默认 5），并显示每个状态中最久的套接字已处于该状态多久
                    （仅实时数据源）
   --json           机器可读输出
-输入：默认本机；--input 文件|目录|- 与 --netns 名称 同 tcplens doctor。
+输入：默认本机；--input 文件|目录|-、--partial 与 --netns 名称 同 tcplens doctor。
 `,
 };
 
@@ -70,21 +70,34 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     return 0;
   }
 
-  const { warnProblems } = await import('../input-problems.js');
+  const { partialBanner, partialJson, partialReads, warnProblems } = await import('../input-problems.js');
   checkOneSource(values, lang);
-  const snap = values.samples !== undefined ? await loadSampledSnapshot(values, io, lang) : await loadSnapshot(values, io, lang, { needSockets: true });
-  // Unreadable lines: in the JSON's `problems`, else on stderr (input-problems.ts).
+  if (by === undefined && values.input !== undefined) {
+    // A saved input is counted without keeping its records: any size, memory bounded by the counts.
+    const { counts: partial, snapshot } = await loadInputTally(values, io, lang, { needSockets: true, partial: values.partial === true });
+    const reads = partialReads(snapshot);
+    const counts = zeroCounts();
+    for (const st of TCP_STATES) counts[st] = partial[st] ?? 0;
+    if (!values.json) { warnProblems(io, snapshot, lang); io.stdout(partialBanner(reads, lang)); }
+    print(io, counts, all, values.json === true, lang, snapshot.problems, partialJson(reads));
+    return 0;
+  }
+  // --samples N: the same host read N times, each socket followed across the reads for its age.
+  const snap = values.samples !== undefined ? await loadSampledSnapshot(values, io, lang) : await loadSnapshot(values, io, lang, { needSockets: true, partial: values.partial === true });
+  // Unreadable lines: in the JSON's `problems`, else on stderr (input-problems.ts); a partial read
+  // (--partial) on the first line and as `partial`/`reads` in the JSON.
+  const reads = partialReads(snap);
   const problems = snap.problems.length > 0 ? { problems: snap.problems } : {};
-  if (!values.json) warnProblems(io, snap, lang);
+  if (!values.json) { warnProblems(io, snap, lang); io.stdout(partialBanner(reads, lang)); }
   if (by === undefined) {
     // With --samples every socket was followed across the reads: the oldest in each state beside its count.
     const oldest = values.samples !== undefined ? oldestPerState(snap.sockets) : undefined;
-    print(io, stateCounts(snap.sockets), all, values.json === true, lang, snap.problems, oldest);
+    print(io, stateCounts(snap.sockets), all, values.json === true, lang, snap.problems, partialJson(reads), oldest);
     return 0;
   }
   const groups = groupStates(snap, by);
   if (values.json) {
-    io.stdout(JSON.stringify({ by, groups: groups.map((g) => ({ ...g, states: all ? g.states : nonZero(g.states) })), ...problems }, null, 2) + '\n');
+    io.stdout(JSON.stringify({ ...partialJson(reads), by, groups: groups.map((g) => ({ ...g, states: all ? g.states : nonZero(g.states) })), ...problems }, null, 2) + '\n');
   } else {
     io.stdout(renderStateGroups(groups, by, all, lang));
     if (by === 'process' && (await import('../../diagnose/diagnose.js')).attributionIsPartial(snap)) {
@@ -100,14 +113,14 @@ function nonZero(c: Record<TcpState, number>): Partial<Record<TcpState, number>>
   return out;
 }
 
-function print(io: CliIO, counts: Record<TcpState, number>, all: boolean, json: boolean, lang: 'en' | 'zh', problems: readonly ParseProblem[] = [], oldest?: Partial<Record<TcpState, AgeRange>>): void {
+function print(io: CliIO, counts: Record<TcpState, number>, all: boolean, json: boolean, lang: 'en' | 'zh', problems: readonly ParseProblem[] = [], partial: object = {}, oldest?: Partial<Record<TcpState, AgeRange>>): void {
   if (json) {
     const total = TCP_STATES.reduce((a, st) => a + counts[st], 0);
-    io.stdout(JSON.stringify({ states: all ? counts : nonZero(counts), total, ...(oldest ? { oldest } : {}), ...(problems.length > 0 ? { problems } : {}) }, null, 2) + '\n');
+    io.stdout(JSON.stringify({ ...partial, states: all ? counts : nonZero(counts), total, ...(oldest ? { oldest } : {}), ...(problems.length > 0 ? { problems } : {}) }, null, 2) + '\n');
   } else if (oldest) {
     const head = lang === 'zh' ? '最久' : 'OLDEST';
     const lines = renderStateCounts(counts, all, lang).split('\n');
-    const w = Math.max(...lines.map((l) => displayWidth(l)));
+    const w = lines.reduce((m, l) => Math.max(m, displayWidth(l)), 0);
     io.stdout(lines.map((l, i) => {
       if (l === '') return l;
       const st = l.split(/\s+/)[0] as TcpState;

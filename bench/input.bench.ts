@@ -1,0 +1,118 @@
+// `npm run bench input`: reading big pasted inputs through the real CLI, beside awk on the same bytes:
+//   200 MB of `ss -tan` rows: tcplens states --input FILE, and --input - (standard input), against
+//     awk 'NR>1 {++S[$1]} END {...}' FILE and the same awk on standard input;
+//   50 MB of random bytes: tcplens states --input FILE, refused as binary data.
+// Wall time and peak memory (the child's VmHWM, from /usr/bin/time -f %M, else from
+// /proc/PID/status polled) of each; the input is made in a temporary folder and removed afterwards.
+// Goals: within 5x awk's time and under 100 MB for the rows, under 1 s for the random bytes.
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROWS_MB = Number(process.env.TCPLENS_BENCH_INPUT_MB ?? 200);
+const RANDOM_MB = 50;
+const RUNS = Number(process.env.TCPLENS_BENCH_RUNS ?? 3);
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, existsSync(path.resolve(here, '../package.json')) ? '..' : '../..');
+const fromSource = import.meta.url.endsWith('.ts');
+const cli = fromSource ? [process.execPath, '--import', 'tsx', path.join(root, 'src/cli/entry.ts')] : [process.execPath, path.join(root, 'bin/tcplens.js')];
+
+const STATES = ['ESTAB', 'TIME-WAIT', 'CLOSE-WAIT', 'LISTEN', 'FIN-WAIT-2', 'SYN-SENT', 'SYN-RECV', 'LAST-ACK'];
+
+/** `ss -tan` as iproute2 prints it: a header, then one row per socket, many peers. */
+function writeRows(file: string, bytes: number): number {
+  const fd = openSync(file, 'w');
+  let total = 0; let i = 0;
+  writeSync(fd, 'State      Recv-Q Send-Q       Local Address:Port        Peer Address:Port  Process\n');
+  while (total < bytes) {
+    let chunk = '';
+    for (let k = 0; k < 10_000; k++, i++) {
+      const st = STATES[(i * 7) % STATES.length];
+      chunk += `${st.padEnd(10)} 0      ${st === 'LISTEN' ? 4096 : 0}            10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}:${1024 + (i % 60000)}        192.168.${(i >> 8) & 255}.${i & 255}:${443 + (i % 7)}\n`;
+    }
+    writeSync(fd, chunk);
+    total += Buffer.byteLength(chunk);
+  }
+  closeSync(fd);
+  return i;
+}
+
+interface Run { ms: number; peakKb: number; status: number | null; out: string }
+
+const hasTime = spawnSync('/usr/bin/time', ['-f', '%M', 'true']).status === 0;
+
+/** Runs argv (stdin from a file when given) and measures wall time and peak resident memory. */
+async function measure(argv: string[], stdinFile?: string): Promise<Run> {
+  const full = hasTime ? ['/usr/bin/time', '-f', 'PEAK_KB %M', ...argv] : argv;
+  const stdin = stdinFile ? openSync(stdinFile, 'r') : 'ignore';
+  const t0 = process.hrtime.bigint();
+  const child = spawn(full[0], full.slice(1), { stdio: [stdin, 'pipe', 'pipe'], env: { ...process.env, LANG: 'C', LC_ALL: 'C' } });
+  let out = ''; let err = ''; let polled = 0;
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => { out += d; });
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => { err += d; });
+  // Without /usr/bin/time: the child's own high-water mark, read while it runs.
+  const poll = hasTime ? undefined : setInterval(() => {
+    try {
+      const m = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+      if (m) polled = Math.max(polled, Number(m[1]));
+    } catch { /* it has exited */ }
+  }, 20);
+  const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (poll) clearInterval(poll);
+  if (typeof stdin === 'number') closeSync(stdin);
+  const m = /PEAK_KB (\d+)/.exec(err);
+  return { ms, peakKb: m ? Number(m[1]) : polled, status, out: out + err.replace(/PEAK_KB \d+\n?/, '') };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+const AWK = ["NR>1 {++S[$1]} END {for (a in S) print a, S[a]}"];
+
+export async function run(): Promise<void> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'tcplens-bench-input-'));
+  try {
+    const rowsFile = path.join(dir, 'ss-tan.txt');
+    const rows = writeRows(rowsFile, ROWS_MB * 2 ** 20);
+    const randomFile = path.join(dir, 'random.bin');
+    const fd = openSync(randomFile, 'w');
+    for (let i = 0; i < RANDOM_MB; i++) writeSync(fd, randomBytes(2 ** 20));
+    closeSync(fd);
+    const mb = (f: string): string => (statSync(f).size / 2 ** 20).toFixed(0);
+    process.stdout.write(`${mb(rowsFile)} MB of ss -tan rows (${rows.toLocaleString('en')} sockets), ${mb(randomFile)} MB of random bytes; median of ${RUNS} runs; peak memory is the process's maximum resident set (${hasTime ? '/usr/bin/time %M' : 'VmHWM'}); ${cpus().length} CPUs, load average ${loadavg()[0].toFixed(2)}\n\n`);
+
+    const cases: Array<{ name: string; argv: string[]; stdin?: string; check: (r: Run) => boolean }> = [
+      { name: '`tcplens states --input FILE` (200 MB of rows)', argv: [...cli, 'states', '--input', rowsFile], check: (r) => r.status === 0 && new RegExp(`TOTAL\\s+${rows}\\b`).test(r.out) },
+      { name: '`tcplens states --input - < FILE`', argv: [...cli, 'states', '--input', '-'], stdin: rowsFile, check: (r) => r.status === 0 && new RegExp(`TOTAL\\s+${rows}\\b`).test(r.out) },
+      { name: "`awk 'NR>1 {++S[$1]} ...' FILE`", argv: ['awk', ...AWK, rowsFile], check: (r) => r.status === 0 },
+      { name: "`awk '...' < FILE`", argv: ['awk', ...AWK], stdin: rowsFile, check: (r) => r.status === 0 },
+      { name: '`tcplens states --input FILE` (50 MB of random bytes)', argv: [...cli, 'states', '--input', randomFile], check: (r) => r.status === 2 && /binary data/.test(r.out) },
+      { name: '`tcplens states --input - < FILE` (random bytes)', argv: [...cli, 'states', '--input', '-'], stdin: randomFile, check: (r) => r.status === 2 && /binary data/.test(r.out) },
+    ];
+    const results: Array<{ name: string; ms: number; peakMb: number; ok: boolean }> = [];
+    for (const c of cases) {
+      const runs: Run[] = [];
+      for (let i = 0; i < RUNS; i++) runs.push(await measure(c.argv, c.stdin));
+      results.push({ name: c.name, ms: median(runs.map((r) => r.ms)), peakMb: Math.max(...runs.map((r) => r.peakKb)) / 1024, ok: runs.every(c.check) });
+    }
+    const awkFile = results[2].ms;
+    const awkStdin = results[3].ms;
+    process.stdout.write('| how | median wall time | vs awk | peak memory | output as expected |\n|---|---:|---:|---:|---|\n');
+    results.forEach((r, i) => {
+      const vs = i === 0 || i === 2 ? r.ms / awkFile : i === 1 || i === 3 ? r.ms / awkStdin : NaN;
+      process.stdout.write(`| ${r.name} | ${(r.ms / 1000).toFixed(2)} s | ${Number.isNaN(vs) ? '' : `${vs.toFixed(2)}×`} | ${r.peakMb.toFixed(0)} MB | ${r.ok ? 'yes' : 'NO'} |\n`);
+    });
+    const rowsOk = results.slice(0, 2).every((r, i) => r.ok && r.ms <= 5 * (i === 0 ? awkFile : awkStdin) && r.peakMb < 100);
+    const randomOk = results.slice(4).every((r) => r.ok && r.ms < 1000);
+    process.stdout.write(`\ngoals: rows within 5× awk and under 100 MB: ${rowsOk ? 'met' : 'NOT met'}; random bytes under 1 s: ${randomOk ? 'met' : 'NOT met'}\n`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
