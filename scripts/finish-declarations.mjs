@@ -12,7 +12,7 @@ import path from 'node:path';
 const out = path.resolve(process.argv[2] ?? 'dist');
 const ENTRIES = ['src/public/index.d.ts', 'src/public/node.d.ts'].map((p) => path.join(out, p));
 
-const PRIVATE = /^(\s*)private (?!constructor\()(?:static )?(?:readonly )?(?:get |set )?[\w$]+(?:\([^)]*\))?;\s*$/;
+const PRIVATE = /^(\s*)private (?!constructor\()(?:static )?(?:readonly )?(?:get |set )?[\w$]+\??(?:\([^)]*\))?;\s*$/;
 
 function stripPrivate(text) {
   const lines = [];
