@@ -183,6 +183,30 @@ function parseCsv(file: string, lines: Line[], truncated: boolean, part: ParsedP
   }
 }
 
+/** The line each element of a top-level JSON array starts on (1-based), so a bad entry is reported where it is. */
+function elementLines(text: string): number[] {
+  const out: number[] = [];
+  let depth = 0; let line = 1; let inString = false; let escaped = false; let expecting = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '\n') line++;
+    if (inString) {
+      if (escaped) escaped = false;
+      else if (c === '\\') escaped = true;
+      else if (c === '"') inString = false;
+      continue;
+    }
+    if (c === ' ' || c === '\t' || c === '\r' || c === '\n') continue;
+    // An element of the top-level array starts at the first character after '[' or ','.
+    if (expecting && c !== ']') { out.push(line); expecting = false; }
+    if (c === '"') inString = true;
+    else if (c === '{' || c === '[') { depth++; if (depth === 1) expecting = true; }
+    else if (c === '}' || c === ']') depth--;
+    else if (c === ',' && depth === 1) expecting = true;
+  }
+  return out;
+}
+
 function parseJson(file: string, text: string, part: ParsedPart): void {
   if (jsonDepth(text) > MAX_JSON_DEPTH) {
     part.problems.push(note(file, 1, msg.badJson(`nested deeper than ${MAX_JSON_DEPTH} levels, which ConvertTo-Json never writes`)));
@@ -194,6 +218,7 @@ function parseJson(file: string, text: string, part: ParsedPart): void {
     return;
   }
   const rows = Array.isArray(data) ? data : [data];
+  const starts = Array.isArray(data) ? elementLines(text) : [];
   rows.forEach((r, i) => {
     if (typeof r !== 'object' || r === null) { part.problems.push(note(file, 1, msg.notObject(i + 1))); return; }
     const f: Fields = {};
@@ -203,7 +228,7 @@ function parseJson(file: string, text: string, part: ParsedPart): void {
       f[k] = typeof v === 'object' ? JSON.stringify(v) : String(v);
     }
     const s = toSocket(f, true);
-    if (!('state' in s)) part.problems.push(problem(file, { n: 1, text: JSON.stringify(r).slice(0, 200) }, msg.entry(i + 1, s)));
+    if (!('state' in s)) part.problems.push(problem(file, { n: starts[i] ?? 1, text: JSON.stringify(r).slice(0, 200) }, msg.entry(i + 1, s)));
     else { part.sockets!.push(s); if (f.OwningProcess !== undefined) part.hasProcesses = true; }
   });
 }

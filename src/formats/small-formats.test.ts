@@ -50,7 +50,7 @@ test('values Linux refuses or no tool prints are line errors, not facts', () => 
   const s = parseSysctl('s', 'net.ipv4.tcp_syn_retries = 1000000000\nnet.ipv4.tcp_fin_timeout = 60\nnet.ipv4.ip_local_port_range = 1024\t70000\n');
   assert.deepEqual(s.sysctls, { 'net.ipv4.tcp_fin_timeout': '60' });
   assert.deepEqual(s.problems.map((p) => p.line), [1, 3]);
-  assert.match(s.problems[0].message, /Linux accepts 1 to 127/);
+  assert.match(s.problems[0].message, /Linux refuses this value \(outside 1\.\.127\)/);
   const ps = parsePs('p', '  PID COMMAND\n   -1 init\n 1e21 x\n  812 sshd\n');
   assert.deepEqual(ps.processes!.map((p) => p.pid), [812]);
   assert.deepEqual(ps.problems.map((p) => p.line), [2, 3]);
