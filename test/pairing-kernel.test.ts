@@ -4,7 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { sample } from '../src/node/source.js';
-import { pairHosts } from '../src/diagnose/pairing.js';
+import { pairHosts, type PairingReport } from '../src/diagnose/pairing.js';
+import { runCli } from './helpers/run-cli.js';
 import { netnsSkipReason, TestNetns, waitUntil } from './helpers/netns.js';
 
 const skip = netnsSkipReason();
@@ -42,6 +43,16 @@ test('two namespaces over a veth pair, one leaking CLOSE-WAIT: the pairing names
       { fix: 'server-ns', other: 'client-ns', count: 15, port: 8080, owner: 'tl-pair-srv' });
     assert.equal(f.owner?.pid, ready.pid);
     assert.deepEqual(r.unmatched['client-ns']['FIN-WAIT-2'] ?? 0, 0);
+
+    // The same through the real CLI: tcplens doctor --netns A --netns B.
+    const cliRun = runCli(['doctor', '--netns', a.name, '--netns', b.name, '--json'], { timeoutMs: 60_000 });
+    assert.notEqual(cliRun.status, 2, cliRun.stderr);
+    const out = JSON.parse(cliRun.stdout) as { hosts: Array<{ name: string }>; pairing: PairingReport };
+    assert.deepEqual(out.hosts.map((h) => h.name), [a.name, b.name]);
+    const g = out.pairing.findings.find((x) => x.kind === 'close-wait-behind-fin-wait-2');
+    assert.deepEqual({ fix: g?.fix, count: g?.count, port: g?.port, owner: g?.owner?.name }, { fix: b.name, count: 15, port: 8080, owner: 'tl-pair-srv' });
+    const text = runCli(['doctor', '--netns', a.name, '--netns', b.name], { timeoutMs: 60_000 }).stdout;
+    assert.match(text, new RegExp(`15 FIN-WAIT-2 toward ${b.name}:8080 ⇔ ${b.name}: 15 CLOSE-WAIT held by tl-pair-srv \\(pid \\d+\\).*: fix ${b.name}`));
   } finally {
     await a.destroy();
     await b.destroy();

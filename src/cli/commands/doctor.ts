@@ -7,6 +7,7 @@ import { doctorReport, exitStatusFor } from '../../diagnose/diagnose.js';
 import { renderReport, SEVERITY_LABEL } from '../../diagnose/render-report.js';
 import { RULES } from '../../diagnose/rules/index.js';
 import { pickLang, type CliIO } from '../io.js';
+import { namesSeveralHosts, runPaired } from './doctor-pair.js';
 import { INPUT_OPTIONS, loadSampledSnapshot, SAMPLE_OPTIONS } from '../snapshot-input.js';
 import { partialBanner, partialJson, partialReads, warnProblems } from '../input-problems.js';
 
@@ -25,6 +26,11 @@ Input (default: this host, live from /proc; run as root to name every process):
   --input DIR      a folder of outputs from one host at one moment (tcplens capture DIR, or any mix
                    plus sysctl, /proc/net/netstat, /proc/net/snmp, sockstat, ss -s, ps)
   --netns NAME     another network namespace (ip netns)
+  several hosts    --input A/ --input B/ (captures) or --netns a --netns b: each host's findings, and
+                   the connections between them paired by mirrored 4-tuples (a CLOSE-WAIT on one
+                   host behind a FIN-WAIT-2 on the other names the host to fix; half-open
+                   connections; handshakes a full accept queue drops); --nat SEEN=REAL maps an
+                   address (or address:port) one host sees to the peer's real one
   --samples N      take N live snapshots (--interval S seconds apart, default 5): gives CLOSE-WAIT and
                    ESTABLISHED a minimum age, shows growth, and tells counters rising now from
                    "some time since boot"
@@ -53,6 +59,9 @@ Exit status: 0 nothing at warning or above, 1 warnings or critical findings, 2 b
   --input 目录     同一主机同一时刻的一组输出（tcplens capture 目录，或任意组合，
                    外加 sysctl、/proc/net/netstat、/proc/net/snmp、sockstat、ss -s、ps）
   --netns 名称     另一个网络命名空间（ip netns）
+  多台主机         --input A/ --input B/（采集目录）或 --netns a --netns b：每台主机各自的发现，以及按
+                   互为镜像的四元组配对的主机间连接（一端的 CLOSE-WAIT 对应另一端的 FIN-WAIT-2 时指出应修复
+                   的主机；半开连接；被满的全连接队列丢弃的握手）；--nat 看到的=真实的 用于映射地址（或地址:端口）
   --samples N      实时采样 N 次（间隔 --interval S 秒，默认 5）：得到 CLOSE-WAIT 和 ESTABLISHED 的
                    最短时长、增长趋势，并区分“正在增长”的计数器与“开机以来某时”的累计值
 
@@ -69,6 +78,7 @@ Exit status: 0 nothing at warning or above, 1 warnings or critical findings, 2 b
 };
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
+  if (namesSeveralHosts(argv) && !argv.includes('--help') && !argv.includes('-h')) return runPaired(argv, io);
   const { values, positionals } = parseArgs({
     args: argv, allowPositionals: true,
     options: { ...INPUT_OPTIONS, ...SAMPLE_OPTIONS, json: { type: 'boolean' }, rules: { type: 'boolean' }, lang: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
