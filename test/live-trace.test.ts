@@ -2,8 +2,7 @@
 // tracefs instance, for sockets in a namespace of our own; the instance gone after close(), SIGTERM,
 // SIGINT, SIGHUP, and after a SIGKILL once the next run has started.
 //
-// tracefs is used where it is mounted; on a host where it is not, the test mounts it on a temporary
-// directory for its own run (tcplens itself never mounts anything) and unmounts it at the end.
+// tracefs: see test/helpers/tracefs.ts (mounted on a temporary directory for the run where it is not).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -11,32 +10,11 @@ import { existsSync, mkdtempSync, rmdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { findTracefs, openStateTrace, type StateTrace, type TransitionEvent } from '../src/node/trace/index.js';
+import { openStateTrace, type StateTrace, type TransitionEvent } from '../src/node/trace/index.js';
 import { edgeKey } from '../src/formats/trace-sock-state.js';
-import { netnsSkipReason, TestNetns, waitUntil } from './helpers/netns.js';
+import { TestNetns, waitUntil } from './helpers/netns.js';
+import { tracefsSkipReason, unmountTracefs } from './helpers/tracefs.js';
 import { FROM_SOURCE, ROOT } from './helpers/paths.js';
-
-let mountedHere: string | undefined;
-
-function tracefsSkipReason(): string | undefined {
-  const ns = netnsSkipReason();
-  if (ns) return ns;
-  if (findTracefs()) return undefined;
-  const dir = mkdtempSync(path.join(tmpdir(), 'tlt-tracefs-'));
-  const r = spawnSync('mount', ['-t', 'tracefs', 'nodev', dir], { encoding: 'utf8' });
-  if (r.status !== 0) { rmdirSync(dir); return `tracefs is not mounted and cannot be: ${r.stderr.trim()}`; }
-  mountedHere = dir;
-  process.on('exit', unmount);
-  if (!existsSync(path.join(dir, 'events/sock/inet_sock_set_state'))) return 'this kernel has no sock:inet_sock_set_state tracepoint';
-  return undefined;
-}
-
-function unmount(): void {
-  if (!mountedHere) return;
-  spawnSync('umount', ['-l', mountedHere]);
-  try { rmdirSync(mountedHere); } catch { /* still busy: the next boot cleans /tmp */ }
-  mountedHere = undefined;
-}
 
 const skip = tracefsSkipReason();
 
@@ -183,7 +161,7 @@ setTimeout(() => process.exit(0), 30000);
 }
 
 describe('exact mode: the tracefs instance does not outlive its process', { skip }, () => {
-  after(unmount);
+  after(unmountTracefs);
 
   for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
     test(`${sig}: removed, and the process dies of the signal as it would have without the trace`, async () => {

@@ -1,29 +1,18 @@
 // `tcplens watch --trace` on the real kernel: every state change of a scripted exchange in a
 // namespace, counted per edge, in the same frame schema as polling; the private tracefs instance
-// is gone after SIGTERM. Where tracefs is not mounted, the test mounts it on a temporary directory
-// for its own run (tcplens itself never mounts anything) and unmounts it at the end.
+// is gone after SIGTERM. tracefs: see test/helpers/tracefs.ts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { findTracefs } from '../src/node/trace/tracefs.js';
 import type { WatchFrame } from '../src/diagnose/watch-frame.js';
-import { netnsSkipReason, NsProcess, TestNetns, waitUntil } from './helpers/netns.js';
+import { NsProcess, TestNetns, waitUntil } from './helpers/netns.js';
+import { tracefsSkipReason } from './helpers/tracefs.js';
 import { FROM_SOURCE, ROOT } from './helpers/paths.js';
 
-function skipReason(): string | undefined {
-  const ns = netnsSkipReason();
-  if (ns) return ns;
-  if (findTracefs()) return undefined;
-  const dir = mkdtempSync(path.join(tmpdir(), 'tcplens-tracefs-'));
-  const r = spawnSync('mount', ['-t', 'tracefs', 'nodev', dir], { encoding: 'utf8' });
-  if (r.status !== 0) { rmdirSync(dir); return `tracefs is not mounted and cannot be: ${r.stderr.trim()}`; }
-  process.on('exit', () => { spawnSync('umount', ['-l', dir]); try { rmdirSync(dir); } catch { /* busy */ } });
-  return undefined;
-}
-const skip = skipReason();
+const skip = tracefsSkipReason();
 
 test('watch --trace --netns: a scripted exchange yields exactly its transitions per edge; SIGTERM removes the instance', { skip, timeout: 60_000 }, async () => {
   const ns = TestNetns.create();
