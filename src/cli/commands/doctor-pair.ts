@@ -12,9 +12,14 @@ import { openSource, type SourceSpec } from '../../node/source.js';
 import { pickLang, UsageError, type CliIO } from '../io.js';
 import { asUsage } from '../snapshot-input.js';
 
-/** True when the arguments name more than one host (two or more --input/--netns in all). */
+/**
+ * True when the arguments name several hosts: --input twice or more, or --netns twice or more (then
+ * the two kinds may be mixed). One --input beside one --netns stays the single-host doctor's error.
+ */
 export function namesSeveralHosts(argv: readonly string[]): boolean {
-  return argv.filter((a) => a === '--input' || a === '-i' || a === '--netns' || a.startsWith('--input=') || a.startsWith('--netns=')).length > 1;
+  const inputs = argv.filter((a) => a === '--input' || a === '-i' || a.startsWith('--input=')).length;
+  const netns = argv.filter((a) => a === '--netns' || a.startsWith('--netns=')).length;
+  return inputs > 1 || netns > 1;
 }
 
 export async function runPaired(argv: string[], io: CliIO): Promise<number> {
