@@ -1,12 +1,14 @@
-// `npm run conformance`: runs every script of the conformance corpus (../shared/conformance, read
-// in place, never copied) through the CLI's script loader and writes CONFORMANCE.md at the
-// repository root. The report itself is built by src/packetdrill/conformance-report.ts; this file
-// only reads the corpus and writes the result, outside the library's layers.
+// `npm run conformance`: runs every script of the lifecycle corpus (../shared/conformance) and of
+// the whole upstream suite (../shared/upstream), both read in place and never copied, through the
+// CLI's script loader, and writes CONFORMANCE.md at the repository root. The reports themselves are
+// built by src/packetdrill/conformance-report.ts and upstream-report.ts; this file only reads the
+// suites, measures the wall time and writes the result, outside the library's layers.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runFile } from '../src/cli/commands/packetdrill.js';
 import { buildReport, parseManifest } from '../src/packetdrill/conformance-report.js';
+import { parseUpstream, upstreamSection, versionsFor } from '../src/packetdrill/upstream-report.js';
 
 /** The repository root: the first folder above this file with a package.json, not inside dist/. */
 function packageRoot(): string {
@@ -25,6 +27,14 @@ export function conformanceReport(corpus: string): { markdown: string; summary: 
   return buildReport(rows, (file, v) => runFile(path.join(corpus, file), v));
 }
 
+/** The whole upstream suite's section, over a folder holding UPSTREAM.tsv and the scripts it lists. */
+export function upstreamReport(suite: string): ReturnType<typeof upstreamSection> {
+  const rows = parseUpstream(readFileSync(path.join(suite, 'UPSTREAM.tsv'), 'utf8'));
+  const start = performance.now();
+  const outcomes = rows.map((r) => versionsFor(r.file).map((v) => runFile(path.join(suite, r.file), v)));
+  return upstreamSection({ rows, outcomes, wallMs: performance.now() - start });
+}
+
 function main(): void {
   const root = packageRoot();
   const corpus = path.resolve(root, '../shared/conformance');
@@ -34,8 +44,16 @@ function main(): void {
     return;
   }
   const { markdown, summary } = conformanceReport(corpus);
-  writeFileSync(path.join(root, 'CONFORMANCE.md'), markdown);
-  process.stdout.write(`wrote CONFORMANCE.md: ${summary}\n`);
+  const suite = path.resolve(root, '../shared/upstream');
+  let text = markdown;
+  let upstreamSummary = 'upstream suite not found at ' + suite;
+  if (existsSync(path.join(suite, 'UPSTREAM.tsv'))) {
+    const up = upstreamReport(suite);
+    upstreamSummary = up.summary;
+    text = markdown.replace('\n## Totals\n', `\nThe lifecycle corpus comes first; [the whole upstream suite](#the-whole-upstream-suite) follows (${up.passing} of its ${up.linuxPassing} Linux-passing scripts pass).\n\n## Totals\n`) + '\n' + up.markdown;
+  }
+  writeFileSync(path.join(root, 'CONFORMANCE.md'), text);
+  process.stdout.write(`wrote CONFORMANCE.md: ${summary}; ${upstreamSummary}\n`);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) main();

@@ -32,13 +32,22 @@ test('passive open, data both ways, peer closes first, we close: PASS in every I
   }
 });
 
-test('backtick settings are applied from the included defaults.sh; the rest is noted', () => {
+test('backtick settings are applied from the included defaults.sh; python and nstat are evaluated; the rest is noted', () => {
   const o = outcome('pass/skipped-steps.pkt');
   assert.equal(o.outcome, 'pass', o.message);
   assert.ok(o.notes.includes('sysctl net.ipv4.tcp_not_modelled_here=1 not modelled'), o.notes.join('\n'));
   assert.ok(o.notes.includes('init: ignored shell command: echo this line is ignored with a note'), o.notes.join('\n'));
-  assert.ok(o.notes.some((n) => n.startsWith('line 14: %{ python }% block not supported')), o.notes.join('\n'));
-  assert.ok(o.notes.some((n) => n.startsWith('line 15: not supported, not checked: ignored shell command: nstat -n')), o.notes.join('\n'));
+  assert.ok(!o.notes.some((n) => /python|nstat/.test(n)), o.notes.join('\n'));
+  const r = runFile(path.join(ROOT, fx('pass/skipped-steps.pkt')), 'ipv4');
+  assert.ok(r.kind === 'run');
+  assert.deepEqual(r.result.checks, { python: 1, counters: 0, unevaluated: 0 });
+});
+
+test('a false python assertion fails at its line; an unmodelled TCP_INFO field is not evaluated and does not pass', () => {
+  const a = outcome('fail/python-assert.pkt');
+  assert.deepEqual([a.outcome, a.line, a.message], ['fail', 15, 'assertion failed: assert tcpi_snd_mss == 999, tcpi_snd_mss (1000)']);
+  const u = outcome('fail/python-unmodelled.pkt');
+  assert.deepEqual([u.outcome, u.line, u.message], ['fail', 14, 'not evaluated, so the script does not pass: %{ python }%: tcpi_delivered is not modelled by the engine']);
 });
 
 test('wrong flags: RST expected, FIN sent', () => {

@@ -34,6 +34,7 @@ import { updateSndMss } from './events/open.js';
 import { LINGER_WAITS } from './state-change.js';
 import { advertiseWindow } from './window.js';
 import { TimeWaitSock } from './time-wait-sock.js';
+import { tcpInfo } from './tcp-info.js';
 
 export type { Endpoint, SocketOptions, ConnectionEvent } from './tcb.js';
 export { resetFor } from './reset.js';
@@ -245,6 +246,11 @@ export class Connection {
       totalRetrans: t.totalRetrans,
       ...(t.error ?? t.lastError ? { error: t.error ?? t.lastError } : {}),
     };
+  }
+
+  /** getsockopt(TCP_INFO) at `now` (tcp_get_info): only the fields the engine keeps (tcp-info.ts). */
+  tcpInfo(now: number): Record<string, number> {
+    return tcpInfo(this.tcb, now);
   }
 
   /** As /proc/net/tcp's `tr:tm->when` and `ss -o` show it. */

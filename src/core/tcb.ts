@@ -33,6 +33,8 @@ export type ConnectionEvent =
   | { type: 'error'; errno: Errno }
   | { type: 'new-incarnation'; syn: Segment; isn: Seq }
   | { type: 'closed' }
+  /** A MIB counter Linux increments here, by its /proc/net/netstat name without the `TcpExt:` prefix. */
+  | { type: 'mib'; counter: 'BeyondWindow' }
   /**
    * A close() blocked by SO_LINGER {on, N > 0} may return: the connection left FIN-WAIT-1,
    * CLOSING and LAST-ACK before the linger time ran out (sk_stream_wait_close). 'fin-acked' when

@@ -134,14 +134,15 @@ export function buildReport(rows: readonly ManifestRow[], run: (file: string, v:
     if (RUNNER_LIMITS[row.file]) md.push(`- runner limits: ${RUNNER_LIMITS[row.file]}`);
     md.push('');
   }
-  const unchecked = results.filter((x) => x.out[0].kind === 'run' && x.out[0].result.notes.some((n) => n.includes('not supported')));
-  md.push('## Steps the runner does not check', '');
-  md.push('`%{ python }%` blocks (TCP_INFO assertions) and shell commands other than sysctl settings are');
-  md.push('recognised and skipped; a script that passes with such steps passes on everything else it checks.', '');
-  for (const x of unchecked) {
+  md.push('## Checks beyond packets and calls', '');
+  md.push('`%{ python }%` blocks (TCP_INFO assertions) and `nstat` counter checks are evaluated against the engine;');
+  md.push('one that cannot be evaluated fails its script. Other shell commands than sysctl settings and the');
+  md.push('`tc qdisc` drop switch are recognised and skipped.', '');
+  for (const x of results) {
     const o = x.out[0];
-    if (o.kind !== 'run') continue;
-    md.push(`- \`${x.row.file}\`: ${o.result.notes.filter((n) => n.includes('not supported')).map(cell).join('; ')}`);
+    if (o.kind !== 'run' || o.result.checks.python + o.result.checks.counters + o.result.checks.unevaluated === 0) continue;
+    const c = o.result.checks;
+    md.push(`- \`${x.row.file}\`: ${c.python} python block(s) and ${c.counters} counter check(s) evaluated${c.unevaluated ? `, ${c.unevaluated} not evaluated` : ''}`);
   }
   md.push('');
   const summary = `ipv4 ${count(results, 0)}/${results.length}, linux-passing ${count(linuxPass, 0)}/${linuxPass.length} (${pct(count(linuxPass, 0), linuxPass.length)}); ipv6 ${count(results, 1)}/${results.length}; ipv4-mapped-ipv6 ${count(results, 2)}/${results.length}`;

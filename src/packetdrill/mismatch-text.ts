@@ -14,7 +14,15 @@ export type MismatchDetail =
   | { kind: 'still-blocked'; call: string; atUs: number; endUs: number; tolUs: number; endOfScript: boolean }
   | { kind: 'unsupported'; what: string }
   | { kind: 'engine'; error: string }
-  | { kind: 'livelock'; what: 'timers' | 'transmit'; atUs: number };
+  | { kind: 'livelock'; what: 'timers' | 'transmit'; atUs: number }
+  /** A `%{ assert ... }%` was false (`message` is its message as Python prints it). */
+  | { kind: 'assertion'; statement: string; message: string }
+  /** Python would raise here (NameError, ZeroDivisionError, ...). */
+  | { kind: 'python-error'; error: string }
+  /** An `nstat` counter check that did not hold. */
+  | { kind: 'counter'; name: string; got: number; want?: number }
+  /** An assertion or counter check the runner cannot evaluate; the script does not pass. */
+  | { kind: 'unevaluated'; what: string };
 
 const s = (us: number): string => `${(us / 1e6).toFixed(3)}s`;
 const window = (from: number, to: number): string => (from === to ? s(from) : `${s(from)}~${s(to)}`);
@@ -56,6 +64,16 @@ export function mismatchText(d: MismatchDetail, lang: Lang): string {
       return zh ? `不支持：${d.what}` : `not supported: ${d.what}`;
     case 'engine':
       return zh ? `引擎抛出异常：${d.error}` : `engine threw: ${d.error}`;
+    case 'assertion':
+      return zh ? `断言失败：${d.statement}${d.message ? `（${d.message}）` : ''}` : `assertion failed: ${d.statement}${d.message ? ` (${d.message})` : ''}`;
+    case 'python-error':
+      return zh ? `python 出错：${d.error}` : `python error: ${d.error}`;
+    case 'counter':
+      return d.want === undefined
+        ? (zh ? `计数器 ${d.name} 没有增加` : `counter ${d.name} did not grow`)
+        : (zh ? `计数器 ${d.name} 增加了 ${d.got}，期望 ${d.want}` : `counter ${d.name} grew by ${d.got}, expected ${d.want}`);
+    case 'unevaluated':
+      return zh ? `无法求值，脚本不算通过：${d.what}` : `not evaluated, so the script does not pass: ${d.what}`;
     case 'livelock':
       return d.what === 'timers'
         ? (zh ? `引擎定时器在 ${s(d.atUs)} 之前没有停下来（超过一百万次到期）` : `the engine's timers did not settle (more than a million expiries before ${s(d.atUs)})`)

@@ -27,6 +27,9 @@ import { describeLive, describeScript, inboundSegment, matchOutbound, type Match
 import { readShell, type ReadInclude } from './shell-settings.js';
 import { checkResult, prepareCall, Unsupported, type Attempt, type CallContext, type CallOutcome } from './syscalls.js';
 import { mismatchText, type MismatchDetail } from './mismatch-text.js';
+import { runPython, type PyValue } from './python-eval.js';
+import { nstatName, readNstat } from './nstat-check.js';
+import { pythonName } from './python-names.js';
 
 export type HostFactory = (config: TcpConfig, addrs: Addresses) => SocketApi;
 
@@ -60,8 +63,13 @@ export interface RunResult {
   ipVersion: IpVersion;
   outcome: 'pass' | 'fail';
   mismatch?: Mismatch;
-  /** Steps not checked (python blocks, shell commands) and settings not modelled. */
+  /** Steps not checked (shell commands) and settings not modelled. */
   notes: string[];
+  /**
+   * The script's own checks beyond packets and calls: `%{ python }%` blocks and `nstat` counter
+   * lines evaluated against the engine, and those that could not be (the run then fails).
+   */
+  checks: { python: number; counters: number; unevaluated: number };
   /** The engine's state changes up to the end or the failure. */
   timeline: StateChange[];
   /** Every segment in and out and every call made, in order, as the script would write them. */
@@ -128,6 +136,17 @@ class Run {
    * without one only loses the segments on the wire.
    */
   private dropOutbound = false;
+  /** The script's python variables, kept from block to block as packetdrill's one interpreter keeps them. */
+  private readonly pyVars = new Map<string, PyValue>();
+  /** nstat's history: the counters when nstat last updated it (a fresh namespace starts at zero). */
+  private nstatHistory: Record<string, number> = {};
+  private readonly checks = { python: 0, counters: 0, unevaluated: 0 };
+  /**
+   * The first python assertion that failed or could not be evaluated. packetdrill runs the
+   * script's python after the last event, on TCP_INFO snapshots taken at each block's time, so a
+   * packet or call mismatch anywhere is reported first, and an assertion only at the end.
+   */
+  private deferred: Mismatch | undefined;
 
   constructor(private readonly script: Script, private readonly opts: RunOptions) {
     this.addrs = addressesFor(opts.ipVersion);
@@ -147,7 +166,7 @@ class Run {
   run(): RunResult {
     const result = (outcome: RunResult['outcome'], mismatch?: Mismatch): RunResult => ({
       file: this.script.file, ipVersion: this.opts.ipVersion, outcome, mismatch,
-      notes: this.notes, timeline: this.timeline, lines: this.script.events.length,
+      notes: this.notes, timeline: this.timeline, lines: this.script.events.length, checks: this.checks,
       trace: this.traceLog.map((e) => ({
         at: us(e.at) / 1e6, kind: e.kind,
         text: e.text ?? (e.seg && e.conn ? describeLive(e.seg, e.conn, true) + (e.dropped ? '  (dropped: tc qdisc pfifo limit 0)' : '') : ''),
@@ -166,7 +185,7 @@ class Run {
       this.current = undefined;
       this.finishBlocked();
       this.collectStates();
-      return result('pass');
+      return this.deferred ? result('fail', this.deferred) : result('pass');
     } catch (e) {
       this.collectStates();
       if (e instanceof Failure) return result('fail', e.mismatch);
@@ -284,15 +303,69 @@ class Run {
         return;
       case 'shell':
         this.advanceTo(at ?? this.now);
-        this.applyShell(ev.command, this.host.config, false);
+        if (!this.nstat(ev.command)) this.applyShell(ev.command, this.host.config, false);
         this.base = at ?? this.now;
         return;
       case 'python':
         this.advanceTo(at ?? this.now);
-        this.notes.push(`line ${ev.loc.line}: %{ python }% block not supported, not checked`);
+        this.python(ev.code);
         this.base = at ?? this.now;
         return;
     }
+  }
+
+  /** A `%{ ... }%` block, evaluated now on the socket under test's TCP_INFO (packetdrill's snapshot). */
+  private python(code: string): void {
+    let info: Record<string, number> | undefined;
+    const tcpInfo = (): Record<string, number> | undefined => {
+      if (info) return info;
+      const fd = this.sut?.fd;
+      const r = fd === undefined ? undefined : this.host.tcpInfo?.(this.callContext().liveFd(fd));
+      info = r === undefined || isSysError(r) ? undefined : r;
+      return info;
+    };
+    const r = runPython(code, { vars: this.pyVars, lookup: (n) => pythonName(n, tcpInfo) });
+    if (r.kind === 'ok') { this.checks.python++; return; }
+    if (r.kind === 'unevaluated') {
+      this.checks.unevaluated++;
+      this.defer({ kind: 'unevaluated', what: `%{ python }%: ${r.reason}` });
+      return;
+    }
+    this.checks.python++;
+    this.defer(r.kind === 'assert' ? { kind: 'assertion', statement: r.statement, message: r.message } : { kind: 'python-error', error: r.message });
+  }
+
+  private defer(detail: MismatchDetail): void {
+    const ev = this.current;
+    this.deferred ??= { line: ev?.loc.line ?? 0, script: ev?.text ?? '', message: mismatchText(detail, 'en'), detail, at: us(this.now) / 1e6 };
+  }
+
+  /**
+   * An `nstat` line (nstat-check.ts): true when it was one. A counter check that fails ends the
+   * run there, as the failed shell command ends packetdrill's.
+   */
+  private nstat(command: string): boolean {
+    const r = readNstat(command);
+    if (r.kind === 'other') return false;
+    if (r.kind === 'unsupported') {
+      this.checks.unevaluated++;
+      this.defer({ kind: 'unevaluated', what: r.reason });
+      return true;
+    }
+    const now = this.host.counters();
+    if (r.kind === 'reset') { this.nstatHistory = now; return true; }
+    const names = Object.keys(now).filter((k) => nstatName(k).includes(r.name));
+    if (names.length === 0) {
+      this.checks.unevaluated++;
+      this.defer({ kind: 'unevaluated', what: `nstat counter ${r.name} is not kept by the engine` });
+      return true;
+    }
+    this.checks.counters++;
+    const grown = names.map((k) => ({ k, d: now[k] - (this.nstatHistory[k] ?? 0) })).filter((x) => x.d !== 0);
+    if (r.update) this.nstatHistory = now;
+    const ok = r.value === undefined ? grown.length > 0 : grown.some((x) => x.d === r.value);
+    if (!ok) this.fail({ kind: 'counter', name: r.name, got: grown[0]?.d ?? 0, want: r.value });
+    return true;
   }
 
   private applyShell(command: string, config: TcpConfig, init: boolean): void {

@@ -84,6 +84,11 @@ export interface SocketApi {
   /** SIOCINQ / FIONREAD: bytes readable now. */
   bytesReadable(fd: number): number | SysError;
   readiness(fd: number): Readiness | SysError;
+  /**
+   * getsockopt(TCP_INFO) as packetdrill hands it to python: `tcpi_*` fields by name, only those
+   * the engine keeps (core/tcp-info.ts). Optional (additive).
+   */
+  tcpInfo?(fd: number): Record<string, number> | SysError;
   /** The STATUS call: the connection's state and the core's counters. */
   status(fd: number): SocketStatus | SysError;
 

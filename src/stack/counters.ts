@@ -38,6 +38,8 @@ export const COUNTER_NAMES = [
   'TcpExt:TCPAbortOnMemory',
   // tcp_check_req() RST received for a request socket
   'TcpExt:EmbryonicRsts',
+  // tcp_validate_incoming(): a segment beyond the receive window dropped (tcp_sequence)
+  'TcpExt:BeyondWindow',
   'Tcp:ActiveOpens',
   'Tcp:PassiveOpens',
   'Tcp:AttemptFails',

@@ -159,6 +159,10 @@ export class Host implements SocketApi {
     return calls.readiness(this.#h, fd);
   }
 
+  tcpInfo(fd: number): Record<string, number> | SysError {
+    return calls.tcpInfo(this.#h, fd);
+  }
+
   status(fd: number): SocketStatus | SysError {
     return calls.status(this.#h, fd);
   }

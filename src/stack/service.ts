@@ -6,7 +6,7 @@
 // (counters.ts countStateChange), a born child queued for accept() (passive-open.ts), re-classed
 // against the limits (limits.ts) and — past tcp_max_tw_buckets — destroyed.
 import { recordChange } from './changes.js';
-import { countStateChange } from './counters.js';
+import { count, countStateChange } from './counters.js';
 import { Connection, type ConnectionEvent } from './engine.js';
 import { freeEntry } from './established.js';
 import type { HostState } from './host-state.js';
@@ -57,6 +57,9 @@ function onEvent(h: HostState, e: Entry, ev: ConnectionEvent): void {
     }
     case 'closed':
       if (!e.freed) freeEntry(h, e);
+      return;
+    case 'mib':
+      count(h, `TcpExt:${ev.counter}`);
       return;
     default:
       return;

@@ -7,6 +7,7 @@ import { canonical, isLoopback, isV4, isWildcard } from './addr.js';
 import type { HostState } from './host-state.js';
 import { service } from './service.js';
 import { Sock } from './sockets.js';
+import { Connection, LINUX_STATE_NUMBER } from './engine.js';
 
 export function sockOf(h: HostState, fd: number): Sock | undefined {
   return Number.isInteger(fd) ? h.fds.get(fd) : undefined;
@@ -120,6 +121,19 @@ export function status(h: HostState, fd: number): SocketStatus | SysError {
   if (!s.entry) return { state: 'CLOSED', ...(s.bound ? { local: { addr: s.addr, port: s.port } } : {}) };
   const e = s.entry;
   return { ...e.conn.status(), local: { addr: e.addr, port: e.port }, remote: { addr: e.raddr, port: e.rport } };
+}
+
+/**
+ * getsockopt(TCP_INFO) (tcp_get_info): a listener or an unconnected socket gives its state only;
+ * a connection gives every field the engine keeps (core/tcp-info.ts).
+ */
+export function tcpInfo(h: HostState, fd: number): Record<string, number> | SysError {
+  const s = sockOf(h, fd);
+  if (!s) return sysError('EBADF');
+  if (s.listener) return { tcpi_state: LINUX_STATE_NUMBER.LISTEN };
+  const c = s.entry?.conn;
+  if (!c) return { tcpi_state: LINUX_STATE_NUMBER.CLOSED };
+  return c instanceof Connection ? c.tcpInfo(h.now) : { tcpi_state: LINUX_STATE_NUMBER[c.state] };
 }
 
 /** sock_error(): the pending error, handed out once (the socket's own first, then the connection's). */

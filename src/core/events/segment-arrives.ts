@@ -248,7 +248,12 @@ function synchronized(tcb: Tcb, seg: Segment): void {
   if (verdict !== 'ok') {
     if (!f.rst) {
       if (f.syn) challengeAck(tcb);
-      else dupAck(tcb, seg);
+      else {
+        // tcp_validate_incoming(): a segment starting or ending beyond the window (not an old
+        // one, not a SYN) counts LINUX_MIB_BEYOND_WINDOW before the duplicate ACK.
+        if (verdict !== 'old') tcb.events.push({ type: 'mib', counter: 'BeyondWindow' });
+        dupAck(tcb, seg);
+      }
     }
     return;
   }
