@@ -95,12 +95,16 @@ export async function readLiveSnapshot(opts: LiveOptions = {}): Promise<HostSnap
   if (sockstatPart) { Object.assign(counters, sockstatPart.counters); for (const p of sockstatPart.problems) problems.push(p); }
 
   fillAges(sockets, sysctls);
+  // tcp_info's idle times are trusted as upper bounds only on a host up for less than their wrap (ages.ts).
+  const uptime = await files.read('uptime');
+  const uptimeS = uptime ? Number(uptime.toString('latin1').split(' ')[0]) : NaN;
 
   const snap: HostSnapshot = {
     takenAt, readDoneAt, sources: [{ kind: 'proc', origin: files.origin, os: 'linux' }], sockets, sysctls, counters,
     processes: [], processAttributionComplete: false, problems,
   };
   if (sockstat) snap.sockstat = sockstat;
+  if (Number.isFinite(uptimeS) && uptimeS >= 0) snap.uptimeMs = Math.round(uptimeS * 1000);
   if (opts.procRoot === undefined) snap.hostname = hostname();
 
   if (opts.processes !== false) {

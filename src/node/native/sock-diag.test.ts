@@ -71,7 +71,7 @@ const asSet = (xs: SocketRecord[]): string[] => xs.map(key).sort();
 before(async () => {
   if (skip) return;
   ns = TestNetns.create();
-  const life = { lifetimeMs: 60_000 };
+  const life = { lifetimeMs: 180_000 }; // the whole file, on a loaded machine; after() ends them
   const servers = [
     ns.start('server', { port: 7001, mode: 'hold' }, life),
     ns.start('server', { port: 7002, host: '::1', mode: 'hold' }, life),
