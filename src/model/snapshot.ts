@@ -154,6 +154,11 @@ export interface HostSnapshot {
     stateCounts: Partial<Record<TcpState, number>>;
     /** That sample's counters (same keys as `counters`), so rules can tell "rising now" from "since boot". */
     counters?: Record<string, number>;
+    /**
+     * That sample's sockets counted per group (src/diagnose/growth.ts `groupCounts`: `STATE|process|name/pid`,
+     * `STATE|port|N`, `ports|ADDRESS|PORT`, ...), for growth per process, port and destination.
+     */
+    groups?: Record<string, number>;
   }[];
 }
 
