@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AgeTracker, timerAge } from './ages.js';
+import { AgeTracker, idleBounds, timerAge } from './ages.js';
 import { host, LINUX_DEFAULT_SYSCTLS, sock } from './snapshot-builder.js';
 import type { HostSnapshot, SocketRecord } from '../model/snapshot.js';
 
@@ -22,7 +22,7 @@ test('appeared between two reads: entered after the earlier read began, by the e
   t.observe(at(T0, [], 50));
   t.observe(at(T0 + 2000, [cw(1)], 50));
   const r = t.observe(at(T0 + 4000, [cw(1)], 50));
-  assert.deepEqual(r.sockets[0].ageRange, { atLeastMs: 2000, atMostMs: 4050, basis: ['reads'] });
+  assert.deepEqual(r.sockets[0].ageRange, { atLeastMs: 2000, atMostMs: 4050, basis: ['reads'], seenEntering: true });
   assert.deepEqual(r.flows, []);
 });
 
@@ -32,8 +32,8 @@ test('a state change between reads restarts the interval and is a net flow', () 
   t.observe(at(T0, [est, cw(2, 40001)]));
   const r = t.observe(at(T0 + 1000, [cw(1), { ...cw(3, 40002) }]));
   assert.deepEqual(r.sockets.map((k) => k.ageRange), [
-    { atLeastMs: 0, atMostMs: 1000, basis: ['reads'] },
-    { atLeastMs: 0, atMostMs: 1000, basis: ['reads'] },
+    { atLeastMs: 0, atMostMs: 1000, basis: ['reads'], seenEntering: true },
+    { atLeastMs: 0, atMostMs: 1000, basis: ['reads'], seenEntering: true },
   ]);
   assert.deepEqual(r.flows, [
     { from: 'ESTABLISHED', to: 'CLOSE-WAIT', count: 1 },
@@ -69,4 +69,46 @@ test('orphan FIN-WAIT-2 from tcp_fin_timeout; SYN-SENT from the retransmit sched
 test('LISTEN has no age', () => {
   const r = new AgeTracker().observe(at(T0, [sock('LISTEN', '0.0.0.0:80', '0.0.0.0:*')]));
   assert.equal(r.sockets[0].ageRange, undefined);
+});
+
+// tcp_info's idle times (netlink INET_DIAG_INFO, ss -i): lastsnd, lastrcv, lastack in ms.
+const idle = (k: SocketRecord, lastsnd: number, lastrcv: number, lastack: number): SocketRecord => ({ ...k, extra: { lastsnd, lastrcv, lastack } });
+const UP_10_DAYS = 10 * 86_400_000;
+
+test('ESTABLISHED: every stamp moved in the state, so at least the oldest of the three', () => {
+  const est = idle({ ...cw(1), state: 'ESTABLISHED' }, 1_800_000, 3_600_000, 1_200_000);
+  const r = new AgeTracker().observe({ ...at(T0, [est], 40), uptimeMs: UP_10_DAYS });
+  assert.deepEqual(r.sockets[0].ageRange, { atLeastMs: 3_599_980, basis: ['tcp-info'] });
+  assert.equal(r.sockets[0].ageMs, 3_599_980);
+});
+
+test('CLOSE-WAIT: at most since the last data (none comes after the FIN), at least since the FIN\'s ACK', () => {
+  const k = idle(cw(1), 5_000, 93_000, 90_000);
+  const r = new AgeTracker().observe({ ...at(T0, [k], 40), uptimeMs: UP_10_DAYS });
+  assert.deepEqual(r.sockets[0].ageRange, { atLeastMs: 89_980, atMostMs: 93_060, basis: ['tcp-info'] });
+  // On a host up for more than 49.7 days the stamps may have wrapped: no upper bound from them.
+  const long = new AgeTracker().observe({ ...at(T0, [k], 40), uptimeMs: 60 * 86_400_000 });
+  assert.deepEqual(long.sockets[0].ageRange, { atLeastMs: 89_980, basis: ['tcp-info'] });
+  const unknown = new AgeTracker().observe(at(T0, [k], 40));
+  assert.equal(unknown.sockets[0].ageRange?.atMostMs, undefined, 'uptime unknown: no upper bound either');
+});
+
+test('tcp_info says nothing of other states, and a figure the reads contradict is dropped', () => {
+  for (const state of ['FIN-WAIT-1', 'FIN-WAIT-2', 'LAST-ACK', 'CLOSING', 'SYN-SENT'] as const) {
+    assert.equal(idleBounds(idle({ ...cw(1), state }, 1, 2, 3), UP_10_DAYS), undefined, state);
+  }
+  // Seen arriving 1 s ago, yet lastack claims 10 min in CLOSE-WAIT (an ACK that overtook the FIN, a restored socket): the reads win.
+  const t = new AgeTracker();
+  t.observe({ ...at(T0, []), uptimeMs: UP_10_DAYS });
+  const r = t.observe({ ...at(T0 + 1000, [idle(cw(1), 1, 600_000, 600_000)]), uptimeMs: UP_10_DAYS });
+  assert.deepEqual(r.sockets[0].ageRange, { atLeastMs: 0, atMostMs: 1000, basis: ['reads'], seenEntering: true });
+});
+
+test('a CLOSE-WAIT present at the first read with a tcp_info upper bound is not counted as seen entering', () => {
+  const t = new AgeTracker();
+  t.observe({ ...at(T0, [idle(cw(1), 1, 93_000, 90_000)]), uptimeMs: UP_10_DAYS });
+  const r = t.observe({ ...at(T0 + 5000, [idle(cw(1), 1, 98_000, 95_000)]), uptimeMs: UP_10_DAYS });
+  const a = r.sockets[0].ageRange;
+  assert.ok(a?.atMostMs !== undefined && a.seenEntering === undefined, JSON.stringify(a));
+  assert.deepEqual(a.basis, ['reads', 'tcp-info']);
 });

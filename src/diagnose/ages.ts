@@ -20,6 +20,27 @@
 //   agrees with what the reads proved; where they disagree the reads win.
 // - /proc shows timers in 1/100 s (jiffies_to_clock_t) read at some point of the listing: the timer
 //   figure is widened by that and by the time the listing took.
+// - tcp_info's idle times (netlink INET_DIAG_INFO, `ss -i`: lastsnd = now − lsndtime, lastrcv =
+//   now − icsk_ack.lrcvtime, lastack = now − rcv_tstamp, in ms) bound the age only where Linux
+//   fixes when the stamp moved relative to the state change. An activity seen *in* the state bounds
+//   the age from below (the state was entered before it); one known to precede the state bounds it
+//   from above. So:
+//   · ESTABLISHED — at least the largest of the three. All three are set when the connection is
+//     established (tcp_finish_connect on the SYN-ACK; tcp_create_openreq_child on the final ACK,
+//     whose tcp_ack() sets rcv_tstamp in the same softirq) and only move forward, so each stamp is
+//     in the state. Hazards: a TCP Fast Open server child is created at the SYN, so its lastsnd and
+//     lastrcv may predate ESTABLISHED by the handshake's time; a socket restored with TCP_REPAIR.
+//   · CLOSE-WAIT — at most lastrcv: lrcvtime moves only when data arrives (tcp_event_data_recv),
+//     and none arrives after the peer's FIN (tcp_fin runs only for an in-order FIN; anything past
+//     it is dropped), so the last data came at or before the state change. At least lastack: the
+//     FIN segment's own ACK is processed by tcp_ack() just before tcp_data_queue() → tcp_fin()
+//     (hazard: an ACK the peer sent after its FIN that overtook it makes the FIN's ACK "old" and
+//     the stamp earlier by that reordering delay). lastsnd says nothing: we may send in CLOSE-WAIT.
+//   · Other states: nothing (FIN-WAIT-1/2, CLOSING, LAST-ACK may still receive or send).
+//   The stamps are 32-bit jiffies turned into u32 ms, so an idle time wraps after 2^32 ms (49.7
+//   days): a wrapped figure is smaller than the truth, harmless for a lower bound, wrong for an
+//   upper one. The upper bound is therefore used only when the host has been up for less than
+//   that (`HostSnapshot.uptimeMs`), so no stamp can be that old.
 // Pure: the caller hands snapshots in the order taken.
 import type { AgeRange, HostSnapshot, SocketRecord } from '../model/snapshot.js';
 import { TUNABLES } from '../core/config.js';
@@ -33,6 +54,8 @@ const SYN_RTO_INIT_MS = TIMEOUT_INIT_MS;
 const RTO_MAX_MS = TUNABLES.tcp_rto_max_ms.default;
 /** /proc's timer unit (USER_HZ) plus one jiffy at HZ=100: how coarse a timer figure is. */
 const TIMER_SLACK_MS = 20;
+/** tcp_info's idle times wrap at 2^32 ms; an uptime below this (less a day of margin) rules that out. */
+const IDLE_WRAP_SAFE_MS = 2 ** 32 - 86_400_000;
 
 /** Where a socket came from or went to between two reads, for net flows: a state, or not there. */
 export type FlowEnd = TcpState | 'new' | 'gone';
@@ -92,7 +115,7 @@ export class AgeTracker {
         if (!first) flow(prev ? prev.state : 'new', k.state);
       }
       next.set(key, e);
-      return withAge(k, e, end, end - start, snap.sysctls);
+      return withAge(k, e, end, end - start, snap);
     });
     for (const [key, e] of this.entries) if (!next.has(key)) flow(e.state, 'gone');
     this.entries = next;
@@ -114,13 +137,13 @@ export function trackAges(snaps: readonly HostSnapshot[]): TrackedRead {
   return r as TrackedRead;
 }
 
-function withAge(k: SocketRecord, e: Entry, at: number, readMs: number, sysctls: Record<string, string>): SocketRecord {
+function withAge(k: SocketRecord, e: Entry, at: number, readMs: number, snap: HostSnapshot): SocketRecord {
   if (k.state === 'LISTEN' || k.state === 'CLOSED') return k;
   let lo = at - e.by;
   let hi = e.after === undefined ? undefined : at - e.after;
   const basis: AgeRange['basis'] = [];
   if (e.after !== undefined || lo > 0) basis.push('reads');
-  const t = timerAge(k, sysctls);
+  const t = timerAge(k, snap.sysctls);
   if (t) {
     const tLo = Math.max(0, t.ms - TIMER_SLACK_MS);
     const tHi = t.ms + readMs + TIMER_SLACK_MS;
@@ -128,12 +151,41 @@ function withAge(k: SocketRecord, e: Entry, at: number, readMs: number, sysctls:
     const nHi = hi === undefined ? tHi : Math.min(hi, tHi);
     if (nLo <= nHi) { lo = nLo; hi = nHi; basis.push(t.basis); }
   }
+  const idle = idleBounds(k, snap.uptimeMs);
+  if (idle) {
+    // The figure was taken during the listing: as of its end the age may be up to readMs larger.
+    const nLo = idle.atLeastMs === undefined ? lo : Math.max(lo, idle.atLeastMs - TIMER_SLACK_MS);
+    const iHi = idle.atMostMs === undefined ? undefined : idle.atMostMs + readMs + TIMER_SLACK_MS;
+    const nHi = iHi === undefined ? hi : hi === undefined ? iHi : Math.min(hi, iHi);
+    // Where tcp_info and the reads disagree (a hazard above), the reads win.
+    if ((nLo > lo || nHi !== hi) && (nHi === undefined || nLo <= nHi)) { lo = nLo; hi = nHi; basis.push('tcp-info'); }
+  }
   const ageRange: AgeRange = hi === undefined ? { atLeastMs: lo, basis } : { atLeastMs: lo, atMostMs: hi, basis };
+  if (e.after !== undefined) ageRange.seenEntering = true;
   const out: SocketRecord = { ...k, ageRange };
   // `ageMs` (what the rules read) stays the source's own figure, else the proven lower bound.
   // A bare 0 ("appeared since the last read") is left out: the rules' age statistics mean elapsed time.
   if (out.ageMs === undefined && (lo > 0 || basis.some((b) => b !== 'reads'))) out.ageMs = lo;
   return out;
+}
+
+/** What tcp_info's idle times (`extra.lastsnd/lastrcv/lastack`, ms) say of the age, as of when they were read. */
+export function idleBounds(k: SocketRecord, uptimeMs: number | undefined): { atLeastMs?: number; atMostMs?: number } | undefined {
+  const x = k.extra;
+  if (!x) return undefined;
+  const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : undefined);
+  const snd = num(x.lastsnd), rcv = num(x.lastrcv), ack = num(x.lastack);
+  if (k.state === 'ESTABLISHED') {
+    const known = [snd, rcv, ack].filter((v): v is number => v !== undefined);
+    return known.length ? { atLeastMs: Math.max(...known) } : undefined;
+  }
+  if (k.state === 'CLOSE-WAIT') {
+    const out: { atLeastMs?: number; atMostMs?: number } = {};
+    if (ack !== undefined) out.atLeastMs = ack;
+    if (rcv !== undefined && uptimeMs !== undefined && uptimeMs < IDLE_WRAP_SAFE_MS) out.atMostMs = rcv;
+    return out.atLeastMs === undefined && out.atMostMs === undefined ? undefined : out;
+  }
+  return undefined;
 }
 
 /** The age a kernel timer implies, where the timer was started by the state change itself. */

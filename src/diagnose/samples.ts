@@ -5,11 +5,13 @@
 // - each socket is followed by its identity across the samples (ages.ts): its `ageRange` says how
 //   long it has been in its state, [at least, at most], and its `ageMs` the proven lower bound,
 //   unless the source already knew its age (TIME-WAIT and orphan timers);
-// - every earlier sample goes into `history` with its state counts and counters, oldest first, so
-//   rules can tell growth and "rising now" from "some time since boot".
+// - every earlier sample goes into `history` with its state counts, counters and group counts
+//   (growth.ts), oldest first, so rules and `doctor --samples` can tell growth per process, port and
+//   destination, and "rising now" from "some time since boot".
 // Pure: the caller takes the samples (src/cli) and hands them here in order.
 import type { HostSnapshot } from '../model/snapshot.js';
 import { trackAges } from './ages.js';
+import { groupCounts } from './growth.js';
 import { stateCounts } from './state-counts.js';
 
 export function mergeSamples(samples: readonly HostSnapshot[]): HostSnapshot {
@@ -17,7 +19,7 @@ export function mergeSamples(samples: readonly HostSnapshot[]): HostSnapshot {
   const last = samples[samples.length - 1];
   if (samples.length === 1) return last;
   const { sockets } = trackAges(samples);
-  const earlier = samples.slice(0, -1).map((s) => ({ takenAt: s.takenAt, stateCounts: stateCounts(s.sockets), counters: { ...s.counters } }));
+  const earlier = samples.slice(0, -1).map((s) => ({ takenAt: s.takenAt, stateCounts: stateCounts(s.sockets), counters: { ...s.counters }, groups: Object.fromEntries(groupCounts(s)) }));
   return { ...last, sockets, history: [...(last.history ?? []), ...earlier].sort((a, b) => a.takenAt - b.takenAt) };
 }
 

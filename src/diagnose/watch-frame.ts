@@ -13,19 +13,20 @@
 // - A socket without a file (TIME-WAIT, orphans, request sockets) has no owner in Linux: it is counted
 //   under process '-', never guessed.
 // - Rates are per second over the last few refreshes (`GROWTH_WINDOW`), so one burst does not read as
-//   a trend; the time to a limit is given only for a positive rate.
+//   a trend; the time to a limit is given only for a positive rate. Groups, rates and limits are
+//   growth.ts's, shared with `doctor --samples`.
 // Pure: the caller (src/cli/commands/watch.ts) reads the host and the per-process fd limits.
 import type { Lang } from '../i18n/lang.js';
 import type { AgeRange, HostSnapshot, SocketRecord } from '../model/snapshot.js';
 import { TCP_STATES, type TcpState } from '../model/states.js';
 import { AgeTracker, groupAges, trackingKey, type FlowEnd } from './ages.js';
 import { diagnoseText } from './diagnose.js';
-import { endpoint, listeningPorts, ownerOf, sysctlNum } from './facts.js';
+import { endpoint, listeningPorts, ownerOf } from './facts.js';
 import type { RuleId, Severity } from './finding.js';
+import { groupCounts, growthRows, processKey, servicePort, WATCHED_STATES, windowRate, type FdUse, type GrowthPoint, type GrowthRow, type WatchedState } from './growth.js';
 import { stateCounts } from './state-counts.js';
 
-export const WATCHED_STATES = ['CLOSE-WAIT', 'TIME-WAIT', 'FIN-WAIT-2', 'SYN-RECEIVED'] as const;
-export type WatchedState = (typeof WATCHED_STATES)[number];
+export { WATCHED_STATES, type GrowthRow, type WatchedState };
 /** Refreshes a rate is measured over. */
 export const GROWTH_WINDOW = 6;
 /** Rows per table and oldest sockets per state kept in a frame. */
@@ -66,20 +67,6 @@ export interface WatchedRow {
   oldestSockets: SocketView[];
 }
 
-/** Growth toward a limit: what grows, how fast, and when it hits the limit at that rate. */
-export interface GrowthRow {
-  what: 'close-wait-fds' | 'time-wait-buckets' | 'orphans';
-  /** `java/4242` for a process's fds, else the sysctl. */
-  key: string;
-  pid?: number;
-  process?: string;
-  current: number;
-  limit: number;
-  ratePerSec: number;
-  /** Seconds until the limit at this rate; absent when not growing. */
-  secondsToLimit?: number;
-}
-
 export interface FindingRow {
   id: RuleId;
   severity: Severity;
@@ -115,7 +102,7 @@ export interface WatchFrame {
 
 /** What only the Node layer can read: per-process fd limit and open fds (`/proc/PID/limits`, `/proc/PID/fd`). */
 export interface WatchExtras {
-  fds?: Map<number, { limit: number; open: number }>;
+  fds?: FdUse;
   /**
    * Every transition the kernel reported since the previous refresh (exact mode): replaces the net
    * flows the reads imply, and the frame says `mode: 'exact'`.
@@ -125,13 +112,11 @@ export interface WatchExtras {
 
 export interface FrameFilter { port?: number }
 
-interface Kept { at: number; groups: Map<string, number> }
-
 export class WatchSession {
   private tracker = new AgeTracker();
   private refreshes = 0;
   private prev?: { at: number; counts: Record<TcpState, number>; sockets: SocketRecord[] };
-  private window: Kept[] = [];
+  private window: GrowthPoint[] = [];
   private findingsSeen = new Map<string, FindingRow>();
   private history: NonNullable<HostSnapshot['history']> = [];
   private last?: { snap: HostSnapshot; sockets: SocketRecord[]; agesAt: number; edges: Edge[]; findings: FindingRow[]; cleared: WatchFrame['cleared']; growth: GrowthRow[]; prev?: { at: number; counts: Record<TcpState, number>; sockets: SocketRecord[] }; exact?: { windowMs: number; lost: boolean } };
@@ -152,7 +137,7 @@ export class WatchSession {
     const groups = groupCounts(withHistory, tracked.sockets);
     this.window.push({ at: tracked.agesAt, groups });
     if (this.window.length > GROWTH_WINDOW) this.window.shift();
-    const growth = this.growth(withHistory, groups, tracked.agesAt, extras);
+    const growth = growthRows(withHistory, this.window, extras.fds);
     this.last = { snap: withHistory, sockets: tracked.sockets, agesAt: tracked.agesAt, edges, findings, cleared, growth, ...(prev ? { prev } : {}), ...(ex ? { exact: { windowMs, lost: ex.lost } } : {}) };
     const frame = this.frame(filter);
     this.prev = { at: tracked.agesAt, counts: stateCounts(tracked.sockets), sockets: tracked.sockets };
@@ -201,10 +186,7 @@ export class WatchSession {
   /** Per-second rate of each group over the window (first to last refresh in it). */
   private rates(): (key: string) => number | undefined {
     const w = this.window;
-    if (w.length < 2) return () => undefined;
-    const a = w[0]; const b = w[w.length - 1];
-    const secs = (b.at - a.at) / 1000;
-    return (key) => (secs > 0 ? round(((b.groups.get(key) ?? 0) - (a.groups.get(key) ?? 0)) / secs) : undefined);
+    return (key) => windowRate(w, key);
   }
 
   private findings(s: HostSnapshot, at: number): { findings: FindingRow[]; cleared: WatchFrame['cleared'] } {
@@ -221,63 +203,10 @@ export class WatchSession {
     this.findingsSeen = now;
     return { findings: [...now.values()], cleared };
   }
-
-  private growth(s: HostSnapshot, groups: Map<string, number>, _at: number, extras: WatchExtras): GrowthRow[] {
-    const rate = this.rates();
-    const out: GrowthRow[] = [];
-    const row = (r: Omit<GrowthRow, 'secondsToLimit'>): void => {
-      out.push(r.ratePerSec > 0 ? { ...r, secondsToLimit: Math.max(0, Math.round((r.limit - r.current) / r.ratePerSec)) } : r);
-    };
-    // A process leaking CLOSE-WAIT leaks one descriptor per socket: EMFILE at its RLIMIT_NOFILE.
-    for (const [key, n] of groups) {
-      const m = /^CLOSE-WAIT\|process\|(.*)\/(\d+)$/.exec(key);
-      if (!m || n === 0) continue;
-      const pid = Number(m[2]);
-      const fd = extras.fds?.get(pid);
-      const r = rate(key);
-      if (!fd || r === undefined) continue;
-      row({ what: 'close-wait-fds', key: `${m[1]}/${pid}`, pid, process: m[1], current: fd.open, limit: fd.limit, ratePerSec: r });
-    }
-    const tw = s.sockets.filter((k) => k.state === 'TIME-WAIT').length;
-    const twMax = sysctlNum(s, 'net.ipv4.tcp_max_tw_buckets');
-    const twRate = rate('TIME-WAIT|total');
-    if (twMax !== undefined && twRate !== undefined) row({ what: 'time-wait-buckets', key: 'net.ipv4.tcp_max_tw_buckets', current: tw, limit: twMax, ratePerSec: twRate });
-    const orphans = s.sockstat?.orphan;
-    const orphanMax = sysctlNum(s, 'net.ipv4.tcp_max_orphans');
-    const orphanRate = rate('orphans|total');
-    if (orphans !== undefined && orphanMax !== undefined && orphanRate !== undefined) row({ what: 'orphans', key: 'net.ipv4.tcp_max_orphans', current: orphans, limit: orphanMax, ratePerSec: orphanRate });
-    return out.sort((a, b) => (a.secondsToLimit ?? Infinity) - (b.secondsToLimit ?? Infinity));
-  }
 }
 
 function round(x: number): number {
   return Math.round(x * 1000) / 1000;
-}
-
-/** The service port of a socket: its local port when something listens there (server side), else the peer's. */
-function servicePort(listening: Set<number>, k: SocketRecord): number {
-  return listening.has(k.localPort) ? k.localPort : k.remotePort;
-}
-
-function processKey(s: HostSnapshot, k: SocketRecord): { key: string; pid?: number; process?: string } {
-  const o = ownerOf(s, k);
-  if (!o) return { key: '-' };
-  return { key: `${o.name ?? '?'}/${o.pid}`, pid: o.pid, ...(o.name !== undefined ? { process: o.name } : {}) };
-}
-
-/** Counts by `STATE|process|name/pid`, `STATE|port|N` and `STATE|total`, for rates. */
-function groupCounts(s: HostSnapshot, sockets: SocketRecord[]): Map<string, number> {
-  const listening = listeningPorts(s);
-  const m = new Map<string, number>();
-  const add = (k: string): void => { m.set(k, (m.get(k) ?? 0) + 1); };
-  for (const k of sockets) {
-    if (!(WATCHED_STATES as readonly string[]).includes(k.state)) continue;
-    add(`${k.state}|total`);
-    add(`${k.state}|process|${processKey(s, k).key}`);
-    add(`${k.state}|port|${servicePort(listening, k)}`);
-  }
-  if (s.sockstat?.orphan !== undefined) m.set('orphans|total', s.sockstat.orphan);
-  return m;
 }
 
 function rows(s: HostSnapshot, st: WatchedState, by: 'process' | 'port', mine: SocketRecord[], before: SocketRecord[], rateOf: (key: string) => number | undefined): GroupRow[] {

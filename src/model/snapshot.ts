@@ -80,12 +80,20 @@ export interface SocketRecord {
   extra?: Record<string, string | number>;
 }
 
-/** [at least, at most] milliseconds in the current state; no `atMostMs` when it was there at the first read. */
+/**
+ * [at least, at most] milliseconds in the current state; no `atMostMs` when it was there at the
+ * first read and nothing the kernel shows bounds it.
+ */
 export interface AgeRange {
   atLeastMs: number;
   atMostMs?: number;
-  /** What bounded it: `reads` (seen or not seen in earlier reads) and/or the kernel timer that did. */
-  basis: Array<'reads' | 'timewait-timer' | 'fin-wait-2-timer' | 'syn-timer'>;
+  /**
+   * What bounded it: `reads` (seen or not seen in earlier reads), the kernel timer that did, and/or
+   * `tcp-info` (tcp_info's last data sent/received and last ACK received, `ss -i`'s lastsnd/lastrcv/lastack).
+   */
+  basis: Array<'reads' | 'timewait-timer' | 'fin-wait-2-timer' | 'syn-timer' | 'tcp-info'>;
+  /** True when the reads saw it enter its state: it was not in it at the read before. */
+  seenEntering?: boolean;
 }
 
 /** Where the snapshot came from, and what it could not see. */
@@ -122,6 +130,8 @@ export interface ProcessInfo {
 export interface HostSnapshot {
   /** Milliseconds since the epoch (live) or virtual time (simulated) at which it was taken. */
   takenAt: number;
+  /** How long the host had been up at `takenAt` (/proc/uptime), where the source can tell. */
+  uptimeMs?: number;
   /** When a live read had listed every socket (≥ takenAt): a socket it shows existed by then. */
   readDoneAt?: number;
   hostname?: string;
@@ -144,6 +154,11 @@ export interface HostSnapshot {
     stateCounts: Partial<Record<TcpState, number>>;
     /** That sample's counters (same keys as `counters`), so rules can tell "rising now" from "since boot". */
     counters?: Record<string, number>;
+    /**
+     * That sample's sockets counted per group (src/diagnose/growth.ts `groupCounts`: `STATE|process|name/pid`,
+     * `STATE|port|N`, `ports|ADDRESS|PORT`, ...), for growth per process, port and destination.
+     */
+    groups?: Record<string, number>;
   }[];
 }
 

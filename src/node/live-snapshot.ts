@@ -5,7 +5,7 @@
 import { endianness, hostname } from 'node:os';
 import type { HostSnapshot, ParseProblem, SocketRecord } from '../model/snapshot.js';
 import type { TcpState } from '../model/states.js';
-import { netnsProcFiles, type NetnsOptions } from './netns.js';
+import { netnsFile, netnsProcFiles, type NetnsOptions } from './netns.js';
 import { parseProcCounters } from '../formats/proc-counters.js';
 import { parseSockstat } from '../formats/sockstat.js';
 import { dirProcFiles, streamFile, type ProcFiles } from './proc-files.js';
@@ -26,6 +26,11 @@ export interface LiveOptions {
   now?: () => number;
   /** How `netns` finds its member processes (tests). */
   netnsMembers?: NetnsOptions['members'];
+  /**
+   * Ask netlink for tcp_info too (default true): each connection's idle times (`ss -i`'s lastsnd,
+   * lastrcv, lastack), which age the sockets and show idle connections. Not available from /proc.
+   */
+  info?: boolean;
 }
 
 /** TIME-WAIT lasts exactly TCP_TIMEWAIT_LEN (include/net/tcp.h), so its age is 60 s − remaining. */
@@ -50,9 +55,11 @@ export async function readLiveSnapshot(opts: LiveOptions = {}): Promise<HostSnap
   const problems: ParseProblem[] = [];
   const sockets: SocketRecord[] = [];
   let readAny = false;
-  // Our own namespace: the netlink sock_diag addon, when built, lists the same sockets without the
-  // kernel printing /proc/net/tcp's text (native/sock-diag.ts); otherwise, and for any other view, /proc.
-  const native = ownNamespace(opts) ? nativeSockets() : undefined;
+  // A namespace (ours or --netns): the netlink sock_diag addon, when built, lists the same sockets
+  // without the kernel printing /proc/net/tcp's text, and with what only netlink tells (a
+  // listener's backlog limit, tcp_info): native/sock-diag.ts. Otherwise, and for a /proc tree, /proc.
+  const target = nativeTarget(opts);
+  const native = target ? nativeSockets({ ...target, info: opts.info !== false }) : undefined;
   if (native) { readAny = true; for (const s of native) sockets.push(s); }
   for (const rel of native ? [] : ['net/tcp', 'net/tcp6']) {
     const buf = await files.read(rel);
@@ -88,12 +95,16 @@ export async function readLiveSnapshot(opts: LiveOptions = {}): Promise<HostSnap
   if (sockstatPart) { Object.assign(counters, sockstatPart.counters); for (const p of sockstatPart.problems) problems.push(p); }
 
   fillAges(sockets, sysctls);
+  // tcp_info's idle times are trusted as upper bounds only on a host up for less than their wrap (ages.ts).
+  const uptime = await files.read('uptime');
+  const uptimeS = uptime ? Number(uptime.toString('latin1').split(' ')[0]) : NaN;
 
   const snap: HostSnapshot = {
     takenAt, readDoneAt, sources: [{ kind: 'proc', origin: files.origin, os: 'linux' }], sockets, sysctls, counters,
     processes: [], processAttributionComplete: false, problems,
   };
   if (sockstat) snap.sockstat = sockstat;
+  if (Number.isFinite(uptimeS) && uptimeS >= 0) snap.uptimeMs = Math.round(uptimeS * 1000);
   if (opts.procRoot === undefined) snap.hostname = hostname();
 
   if (opts.processes !== false) {
@@ -147,8 +158,10 @@ function fillAges(sockets: SocketRecord[], sysctls: Record<string, string>): voi
  */
 export async function readLiveStateCounts(opts: Pick<LiveOptions, 'procRoot' | 'netns' | 'netnsMembers'> = {}): Promise<Partial<Record<TcpState, number>>> {
   const byCode = new Float64Array(256);
-  if (ownNamespace(opts) && nativeTallyStates(byCode)) return addStateCodes(byCode, {});
+  // The namespace's name is checked (and a missing one refused) before netlink is tried.
   const files = await procFilesFor(opts);
+  const target = nativeTarget(opts);
+  if (target && nativeTallyStates(byCode, target.netnsPath)) return addStateCodes(byCode, {});
   for (const [rel, family] of [['net/tcp', 'ipv4'], ['net/tcp6', 'ipv6']] as const) {
     const p = files.path?.(rel);
     if (p !== undefined && streamFile(p, (buf, len) => tallyStateCodes(buf, len, family, byCode))) continue;
@@ -158,7 +171,11 @@ export async function readLiveStateCounts(opts: Pick<LiveOptions, 'procRoot' | '
   return addStateCodes(byCode, {});
 }
 
-/** Netlink answers for the calling process's namespace only: use it when that is what is asked. */
-function ownNamespace(opts: Pick<LiveOptions, 'procRoot' | 'netns'>): boolean {
-  return opts.netns === undefined && opts.procRoot === undefined;
+/**
+ * Where netlink can answer: our own namespace (`{}`), another one through its file, or nowhere
+ * (undefined) for a /proc tree, which may be a capture or another host's.
+ */
+function nativeTarget(opts: Pick<LiveOptions, 'procRoot' | 'netns'>): { netnsPath?: string } | undefined {
+  if (opts.procRoot !== undefined) return undefined;
+  return opts.netns === undefined ? {} : { netnsPath: netnsFile(opts.netns) };
 }

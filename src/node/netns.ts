@@ -45,6 +45,12 @@ export function checkNetnsName(name: string): void {
   }
 }
 
+/** The file that names the namespace (`setns(2)` takes it; its inode is the namespace's identity). */
+export function netnsFile(name: string, hostRoot = '/proc'): string {
+  const pid = netnsPidOf(name);
+  return pid !== undefined ? `${hostRoot}/${pid}/ns/net` : `/run/netns/${name}`;
+}
+
 /** The command prefix that runs a program inside the namespace. */
 export function enterArgv(name: string): string[] {
   const pid = netnsPidOf(name);
@@ -169,7 +175,7 @@ export async function netnsProcFiles(name: string, opts: NetnsOptions = {}): Pro
   checkNetnsName(name);
   const hostRoot = opts.hostRoot ?? '/proc';
   const pidNs = netnsPidOf(name);
-  const nsPath = pidNs !== undefined ? `${hostRoot}/${pidNs}/ns/net` : `/run/netns/${name}`;
+  const nsPath = netnsFile(name, hostRoot);
   const ino = await nsInode(nsPath);
   if (pidNs !== undefined && (ino === undefined || await readWhole(`${hostRoot}/${pidNs}/net/sockstat`) === undefined)) {
     throw new SourceError({

@@ -10,6 +10,8 @@ import { pickLang, type CliIO } from '../io.js';
 import { namesSeveralHosts, runPaired } from './doctor-pair.js';
 import { INPUT_OPTIONS, loadSampledSnapshot, SAMPLE_OPTIONS } from '../snapshot-input.js';
 import { partialBanner, partialJson, partialReads, warnProblems } from '../input-problems.js';
+import { closeWaitOwners, renderSamples, samplesReport } from '../../diagnose/samples-report.js';
+import { readFdUse } from '../../node/fd-use.js';
 
 const HELP: Text = {
   en: `usage: tcplens doctor [--input FILE|DIR|-] [--netns NAME] [--json] [--lang en|zh]
@@ -32,8 +34,10 @@ Input (default: this host, live from /proc; run as root to name every process):
                    connections; handshakes a full accept queue drops); --nat SEEN=REAL maps an
                    address (or address:port) one host sees to the peer's real one
   --samples N      take N live snapshots (--interval S seconds apart, default 5): gives CLOSE-WAIT and
-                   ESTABLISHED a minimum age, shows growth, and tells counters rising now from
-                   "some time since boot"
+                   ESTABLISHED a minimum age, tells counters rising now from "some time since boot",
+                   and prints each finding's count per sample with its growth rate, and the time
+                   until a limit at that rate (the process's fd limit, the ephemeral ports toward
+                   a destination, tcp_max_tw_buckets, tcp_max_orphans)
 
   --json           the report as JSON (findings, summary, source)
   --rules          list the rules and the thresholds at which they fire
@@ -63,7 +67,9 @@ Exit status: 0 nothing at warning or above, 1 warnings or critical findings, 2 b
                    互为镜像的四元组配对的主机间连接（一端的 CLOSE-WAIT 对应另一端的 FIN-WAIT-2 时指出应修复
                    的主机；半开连接；被满的全连接队列丢弃的握手）；--nat 看到的=真实的 用于映射地址（或地址:端口）
   --samples N      实时采样 N 次（间隔 --interval S 秒，默认 5）：得到 CLOSE-WAIT 和 ESTABLISHED 的
-                   最短时长、增长趋势，并区分“正在增长”的计数器与“开机以来某时”的累计值
+                   最短时长，区分“正在增长”的计数器与“开机以来某时”的累计值，并列出每条发现在各次采样
+                   中的数量与增长速率，以及按此速率达到上限的时间（进程的 fd 上限、连向某目的地址的
+                   临时端口、tcp_max_tw_buckets、tcp_max_orphans）
 
   --json           以 JSON 输出报告（findings、summary、source）
   --rules          列出规则及其触发阈值
@@ -102,6 +108,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const reads = partialReads(snap);
   // Unreadable lines: in the report's `problems` for --json, else on stderr (input-problems.ts).
   if (!values.json) warnProblems(io, snap, lang);
-  io.stdout(values.json ? JSON.stringify({ ...partialJson(reads), ...report }, null, 2) + '\n' : partialBanner(reads, lang) + renderReport(report, lang));
+  // --samples: each finding's count per sample and its rate, growth toward limits (samples-report.ts).
+  const samples = snap.history?.length ? samplesReport(snap, report.findings, await readFdUse(closeWaitOwners(snap), values['proc-root'] ?? '/proc')) : undefined;
+  io.stdout(values.json
+    ? JSON.stringify({ ...partialJson(reads), ...report, ...(samples ? { samples } : {}) }, null, 2) + '\n'
+    : partialBanner(reads, lang) + renderReport(report, lang) + (samples ? '\n' + renderSamples(samples, lang) : ''));
   return exitStatusFor(report.findings);
 }

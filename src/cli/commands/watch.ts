@@ -4,12 +4,12 @@
 // frame (../watch-screen.ts) — or writes it as one JSON line (--json, NDJSON).
 // On a terminal it takes the alternate screen and raw keys, and gives both back on q, Ctrl-C,
 // SIGTERM and SIGHUP: a watch over ssh must never leave the terminal without echo.
-import { readdir, readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { Text, Lang } from '../../i18n/lang.js';
 import type { HostSnapshot } from '../../model/snapshot.js';
 import type { TcpState } from '../../model/states.js';
 import { openStateTrace, type StateTrace, type TransitionEvent } from '../../node/trace/index.js';
+import { readFdUse } from '../../node/fd-use.js';
 import { WATCHED_STATES, WatchSession, type WatchExtras, type WatchFrame } from '../../diagnose/watch-frame.js';
 import { pickLang, processIO, UsageError, type CliIO } from '../io.js';
 import { asUsage, openFlagSource } from '../snapshot-input.js';
@@ -92,16 +92,7 @@ async function fdLimits(procRoot: string, frame: WatchFrame | undefined, snap: H
   } else {
     for (const k of snap.sockets) if (k.state === 'CLOSE-WAIT' && k.processes?.[0] && pids.size < 5) pids.add(k.processes[0].pid);
   }
-  const fds = new Map<number, { limit: number; open: number }>();
-  for (const pid of pids) {
-    try {
-      const limits = await readFile(`${procRoot}/${pid}/limits`, 'utf8');
-      const m = /^Max open files\s+(\d+)/m.exec(limits);
-      if (!m) continue;
-      fds.set(pid, { limit: Number(m[1]), open: (await readdir(`${procRoot}/${pid}/fd`)).length });
-    } catch { /* gone, or not ours to read */ }
-  }
-  return { fds };
+  return { fds: await readFdUse(pids, procRoot) };
 }
 
 export async function run(argv: string[], io: CliIO): Promise<number> {

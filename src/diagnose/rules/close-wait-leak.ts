@@ -112,7 +112,7 @@ function arrivalsOf(s: HostSnapshot, socks: SocketRecord[]): { newInWindow: numb
   if (!first) return undefined;
   const windowMs = s.takenAt - first.takenAt;
   if (windowMs <= 0 || !socks.some((k) => k.ageRange)) return undefined;
-  const n = socks.filter((k) => k.ageRange?.atMostMs !== undefined && k.ageRange.basis.includes('reads')).length;
+  const n = socks.filter((k) => k.ageRange?.seenEntering === true).length;
   return { newInWindow: n, windowMs, perMinute: Math.round((n / windowMs) * 600_000) / 10 };
 }
 

@@ -64,8 +64,48 @@ test('records then NLMSG_DONE: the dump is complete', { skip }, () => {
   const recs = decodeRecords(r?.records ?? new ArrayBuffer(0));
   assert.deepEqual(recs.map((s) => [s.id, s.state, s.family, `${s.localAddress}:${s.localPort}`, `${s.remoteAddress}:${s.remotePort}`, s.recvQ, s.sendQ, s.uid, s.timer]), [
     ['cookie:00000012deadbeef', 'ESTABLISHED', 'ipv4', '127.0.0.1:8080', '10.1.2.3:56322', 5, 1448, 1000, { kind: 'on', remainingMs: 412, retransmits: 2 }],
-    ['cookie:0000000000000000', 'LISTEN', 'ipv6', '::1:443', ':::0', 3, undefined, 0, { kind: 'off', remainingMs: 0, retransmits: 0 }],
+    ['cookie:0000000000000000', 'LISTEN', 'ipv6', '::1:443', ':::0', 3, 4096, 0, { kind: 'off', remainingMs: 0, retransmits: 0 }],
   ]);
+});
+
+/** A netlink attribute: rta_len, rta_type, payload padded to 4 bytes. */
+function rta(type: number, payload: Uint8Array, len = 4 + payload.length): Uint8Array {
+  const out = new Uint8Array((4 + payload.length + 3) & ~3);
+  const v = new DataView(out.buffer);
+  v.setUint16(0, len, true); v.setUint16(2, type, true);
+  out.set(payload, 4);
+  return out;
+}
+
+/** struct tcp_info up to tcpi_last_ack_recv (60 bytes): last_data_sent at 44, last_data_recv 52, last_ack_recv 56. */
+function tcpInfo(snd: number, rcv: number, ack: number, size = 104): Uint8Array {
+  const out = new Uint8Array(size);
+  const v = new DataView(out.buffer);
+  out[0] = 8; // tcpi_state: CLOSE-WAIT
+  if (size >= 60) { v.setUint32(44, snd, true); v.setUint32(48, 7, true); v.setUint32(52, rcv, true); v.setUint32(56, ack, true); }
+  return out;
+}
+
+const INET_DIAG_MEMINFO = 1, INET_DIAG_INFO = 2;
+const cw = diag({ family: 2, state: 8, sport: 8080, dport: 40000, src: [10, 0, 0, 1], dst: [10, 0, 0, 2], rq: 0, wq: 0, uid: 0, cookie: [9, 0] });
+
+test('INET_DIAG_INFO: tcp_info\'s idle times become ss -i\'s lastsnd/lastrcv/lastack; other attributes are passed over', { skip }, () => {
+  const r = b?.parseForTest(cat(msg(SOCK_DIAG_BY_FAMILY, cat(cw, rta(INET_DIAG_MEMINFO, new Uint8Array(16)), rta(INET_DIAG_INFO, tcpInfo(1500, 93_000, 1200)))), msg(NLMSG_DONE, int32(0))), SEQ);
+  assert.equal(r?.status, 1);
+  const [k] = decodeRecords(r?.records ?? new ArrayBuffer(0));
+  assert.deepEqual(k.extra, { lastsnd: 1500, lastrcv: 93_000, lastack: 1200 });
+});
+
+test('INET_DIAG_INFO too short for the idle times, or a malformed attribute: no idle times, the record kept', { skip }, () => {
+  const short = b?.parseForTest(cat(msg(SOCK_DIAG_BY_FAMILY, cat(cw, rta(INET_DIAG_INFO, tcpInfo(1, 2, 3, 56)))), msg(NLMSG_DONE, int32(0))), SEQ);
+  assert.equal(short?.status, 1);
+  assert.equal(decodeRecords(short?.records ?? new ArrayBuffer(0))[0].extra, undefined);
+  // rta_len past the message's end: the attribute walk stops there; the record stands.
+  const bad = b?.parseForTest(cat(msg(SOCK_DIAG_BY_FAMILY, cat(cw, rta(INET_DIAG_INFO, tcpInfo(1, 2, 3), 400))), msg(NLMSG_DONE, int32(0))), SEQ);
+  assert.equal(bad?.status, 1);
+  const recs = decodeRecords(bad?.records ?? new ArrayBuffer(0));
+  assert.equal(recs.length, 1);
+  assert.equal(recs[0].extra, undefined);
 });
 
 test('records without NLMSG_DONE: more datagrams to come', { skip }, () => {

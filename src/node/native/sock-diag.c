@@ -7,10 +7,17 @@
  * (net/ipv4/inet_diag.c: inet_sk_diag_fill, inet_twsk_diag_fill, inet_req_diag_fill), so no text
  * is generated and none parsed: the cost /proc/net/tcp pays in seq_printf is gone.
  *
- * Two entry points:
- *   counts()  -> Float64Array(16): sockets per kernel state code (idiag_state), nothing else.
- *   records() -> ArrayBuffer of RECORD_SIZE-byte records (layout below), one per socket; the TS
- *                layer (sock-diag.ts) turns them into the SocketRecord shape parseProcNetTcp returns.
+ * Two entry points, each taking an optional network namespace file (`/run/netns/NAME`,
+ * `/proc/PID/ns/net`; undefined: the caller's own):
+ *   counts(ns?)            -> Float64Array(16): sockets per kernel state code (idiag_state).
+ *   records(withInfo, ns?) -> ArrayBuffer of RECORD_SIZE-byte records (layout below), one per
+ *                socket; the TS layer (sock-diag.ts) turns them into the SocketRecord shape
+ *                parseProcNetTcp returns. `withInfo` asks for INET_DIAG_INFO (struct tcp_info, what
+ *                `ss -i` asks), of which the three idle times are kept.
+ * Another namespace: a netlink socket answers for the namespace it was created in
+ * (sock_net(skb->sk) in inet_diag_dump), and setns(CLONE_NEWNET) changes only the calling thread.
+ * So a short-lived thread enters the namespace, creates the socket and exits; the dump itself runs
+ * here. Nothing else of this process changes namespace. Needs CAP_SYS_ADMIN (EPERM otherwise).
  * Errors throw an Error whose `code` is the errno name (EPERM, EPROTONOSUPPORT, ...); the TS layer
  * catches every one and falls back to /proc.
  *
@@ -33,15 +40,27 @@
  *  32 u8[16] local address  48 u8[16] remote address   (network order, IPv4 in the first 4 bytes)
  *  64 u32 cookie low  68 u32 cookie high   (idiag_cookie[0], [1]: the kernel's socket cookie, the
  *                                           same for the socket's whole life, TIME-WAIT included)
+ *  72 u32 tcpi_last_data_sent  76 u32 tcpi_last_data_recv  80 u32 tcpi_last_ack_recv   (ms ago)
+ *  84 u8 flags: bit 0 = the three above came from an INET_DIAG_INFO attribute (full sockets only:
+ *                       inet_twsk_diag_fill and inet_req_diag_fill add none)   85..87 unused
+ * For LISTEN, rqueue and wqueue are the accept queue and its limit (tcp_diag_get_info:
+ * sk_ack_backlog, sk_max_ack_backlog), what `ss -ltn` prints as Recv-Q and Send-Q.
  */
+#define _GNU_SOURCE
 #include <node_api.h>
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <linux/sock_diag.h>
+#include <linux/tcp.h>
 #include <netinet/in.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stddef.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -51,7 +70,8 @@
 #include <sys/time.h>
 #include <unistd.h>
 
-#define RECORD_SIZE 72
+#define RECORD_SIZE 88
+#define RECORD_HAS_INFO 1
 #define RECV_BUF_SIZE (64 * 1024)
 /* 16 M sockets: far beyond any real host; a bound so a runaway dump cannot eat all memory. */
 #define MAX_RECORDS (16u * 1024u * 1024u)
@@ -67,9 +87,14 @@ typedef struct {
 typedef struct {
   double counts[16];
   records_t *out; /* NULL: counts only */
+  bool with_info; /* ask for INET_DIAG_INFO */
 } sink_t;
 
-static int add_record(records_t *out, const struct inet_diag_msg *m) {
+/* The end of the three idle times in struct tcp_info: an older, shorter tcp_info is not used. */
+#define TCP_INFO_NEED (offsetof(struct tcp_info, tcpi_last_ack_recv) + sizeof(uint32_t))
+
+/* `info`: the INET_DIAG_INFO payload when the message had one at least TCP_INFO_NEED long, else NULL. */
+static int add_record(records_t *out, const struct inet_diag_msg *m, const uint8_t *info) {
   if (out->len == out->cap) {
     if (out->cap >= MAX_RECORDS) return -E2BIG;
     size_t cap = out->cap ? out->cap * 2 : 4096;
@@ -91,11 +116,20 @@ static int add_record(records_t *out, const struct inet_diag_msg *m) {
   memcpy(r + 48, m->id.idiag_dst, 16);
   uint32_t cookie[2] = {m->id.idiag_cookie[0], m->id.idiag_cookie[1]};
   memcpy(r + 64, cookie, sizeof cookie);
+  if (info) {
+    /* Copied field by field: the attribute payload is only 4-byte aligned, like the struct. */
+    uint32_t idle[3];
+    memcpy(&idle[0], info + offsetof(struct tcp_info, tcpi_last_data_sent), 4);
+    memcpy(&idle[1], info + offsetof(struct tcp_info, tcpi_last_data_recv), 4);
+    memcpy(&idle[2], info + offsetof(struct tcp_info, tcpi_last_ack_recv), 4);
+    memcpy(r + 72, idle, sizeof idle);
+    r[84] = RECORD_HAS_INFO;
+  }
   out->len++;
   return 0;
 }
 
-static int send_request(int fd, int family, uint32_t seq) {
+static int send_request(int fd, int family, uint32_t seq, bool with_info) {
   struct {
     struct nlmsghdr nlh;
     struct inet_diag_req_v2 r;
@@ -108,6 +142,8 @@ static int send_request(int fd, int family, uint32_t seq) {
   req.r.sdiag_family = (uint8_t)family;
   req.r.sdiag_protocol = IPPROTO_TCP;
   req.r.idiag_states = PROC_LIKE_STATES;
+  /* Extensions are asked by bit (1 << (attribute − 1)), as ss -i does (iproute2 misc/ss.c). */
+  if (with_info) req.r.idiag_ext = (uint8_t)(1u << (INET_DIAG_INFO - 1));
   struct sockaddr_nl kernel;
   memset(&kernel, 0, sizeof kernel);
   kernel.nl_family = AF_NETLINK;
@@ -147,7 +183,14 @@ static int walk_datagram(const uint8_t *buf, int len, uint32_t seq, sink_t *sink
     const struct inet_diag_msg *m = (const struct inet_diag_msg *)NLMSG_DATA(h);
     sink->counts[m->idiag_state & 15] += 1;
     if (sink->out) {
-      int err = add_record(sink->out, m);
+      const uint8_t *info = NULL;
+      /* Attributes follow the message (inet_sk_diag_fill); a malformed one ends the walk, not the dump. */
+      int alen = (int)h->nlmsg_len - (int)NLMSG_LENGTH(NLMSG_ALIGN(sizeof(struct inet_diag_msg)));
+      const struct rtattr *a = (const struct rtattr *)((const uint8_t *)m + NLMSG_ALIGN(sizeof(struct inet_diag_msg)));
+      for (; alen > 0 && RTA_OK(a, alen); a = RTA_NEXT(a, alen)) {
+        if (a->rta_type == INET_DIAG_INFO && RTA_PAYLOAD(a) >= TCP_INFO_NEED) info = (const uint8_t *)RTA_DATA(a);
+      }
+      int err = add_record(sink->out, m, info);
       if (err) return err;
     }
   }
@@ -156,7 +199,7 @@ static int walk_datagram(const uint8_t *buf, int len, uint32_t seq, sink_t *sink
 
 /* One family's dump into `sink`. Returns 0, or a negative errno. */
 static int dump_family(int fd, int family, uint32_t seq, sink_t *sink, uint8_t *buf) {
-  int err = send_request(fd, family, seq);
+  int err = send_request(fd, family, seq, sink->with_info);
   if (err) return err;
   for (;;) {
     struct sockaddr_nl from;
@@ -181,10 +224,39 @@ static int dump_family(int fd, int family, uint32_t seq, sink_t *sink, uint8_t *
   }
 }
 
-/* Both families. A kernel without IPv6 answers the AF_INET6 dump with ENOENT: like no tcp6 file. */
-static int dump_all(sink_t *sink) {
+static int diag_socket(void) {
   int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
-  if (fd < 0) return -errno;
+  return fd < 0 ? -errno : fd;
+}
+
+typedef struct {
+  int ns_fd;
+  int result; /* the netlink socket, or a negative errno */
+} ns_socket_t;
+
+/* Runs on its own thread: enter the namespace, make the socket there; the thread then ends. */
+static void *ns_socket_thread(void *arg) {
+  ns_socket_t *t = arg;
+  t->result = setns(t->ns_fd, CLONE_NEWNET) < 0 ? -errno : diag_socket();
+  return NULL;
+}
+
+/* A NETLINK_SOCK_DIAG socket of the namespace `ns_path` names (NULL: ours), or a negative errno. */
+static int open_diag_socket(const char *ns_path) {
+  if (!ns_path) return diag_socket();
+  ns_socket_t t = {open(ns_path, O_RDONLY | O_CLOEXEC), -EIO};
+  if (t.ns_fd < 0) return -errno;
+  pthread_t th;
+  int e = pthread_create(&th, NULL, ns_socket_thread, &t);
+  if (e == 0) e = pthread_join(th, NULL);
+  close(t.ns_fd);
+  return e ? -e : t.result;
+}
+
+/* Both families. A kernel without IPv6 answers the AF_INET6 dump with ENOENT: like no tcp6 file. */
+static int dump_all(sink_t *sink, const char *ns_path) {
+  int fd = open_diag_socket(ns_path);
+  if (fd < 0) return fd;
   /* Never a hang: a dump the kernel stops answering fails with EAGAIN, and /proc is read instead. */
   struct timeval tmo = {10, 0};
   if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tmo, sizeof tmo) < 0) {
@@ -222,6 +294,7 @@ static const char *errno_name(int e) {
     case EAFNOSUPPORT: return "EAFNOSUPPORT";
     case EOPNOTSUPP: return "EOPNOTSUPP";
     case EAGAIN: return "EAGAIN";
+    case EBADF: return "EBADF";
     default: return "EIO";
   }
 }
@@ -233,11 +306,32 @@ static napi_value throw_errno(napi_env env, int neg) {
   return NULL;
 }
 
+/* Argument `i` as a namespace path: undefined or null is ours (0 returned, *path NULL); else a string. */
+static int ns_arg(napi_env env, napi_value *argv, size_t argc, size_t i, char *path, size_t cap, const char **out) {
+  *out = NULL;
+  if (argc <= i) return 0;
+  napi_valuetype t;
+  if (napi_typeof(env, argv[i], &t) != napi_ok) return -1;
+  if (t == napi_undefined || t == napi_null) return 0;
+  size_t n = 0;
+  if (t != napi_string || napi_get_value_string_utf8(env, argv[i], path, cap, &n) != napi_ok || n == 0 || n >= cap - 1) {
+    napi_throw_type_error(env, NULL, "namespace: a path such as /run/netns/NAME");
+    return -1;
+  }
+  *out = path;
+  return 0;
+}
+
 static napi_value js_counts(napi_env env, napi_callback_info info) {
-  (void)info;
+  size_t argc = 1;
+  napi_value argv[1];
+  char path[4096];
+  const char *ns = NULL;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL;
+  if (ns_arg(env, argv, argc, 0, path, sizeof path, &ns)) return NULL;
   sink_t sink;
   memset(&sink, 0, sizeof sink);
-  int err = dump_all(&sink);
+  int err = dump_all(&sink, ns);
   if (err) return throw_errno(env, err);
   void *data;
   napi_value ab, arr;
@@ -248,12 +342,24 @@ static napi_value js_counts(napi_env env, napi_callback_info info) {
 }
 
 static napi_value js_records(napi_env env, napi_callback_info info) {
-  (void)info;
+  size_t argc = 2;
+  napi_value argv[2];
+  char path[4096];
+  const char *ns = NULL;
+  bool with_info = false;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL;
+  if (argc > 0) {
+    napi_valuetype t;
+    if (napi_typeof(env, argv[0], &t) != napi_ok) return NULL;
+    if (t == napi_boolean && napi_get_value_bool(env, argv[0], &with_info) != napi_ok) return NULL;
+  }
+  if (ns_arg(env, argv, argc, 1, path, sizeof path, &ns)) return NULL;
   records_t out = {NULL, 0, 0};
   sink_t sink;
   memset(&sink, 0, sizeof sink);
   sink.out = &out;
-  int err = dump_all(&sink);
+  sink.with_info = with_info;
+  int err = dump_all(&sink, ns);
   if (err) {
     free(out.data);
     return throw_errno(env, err);

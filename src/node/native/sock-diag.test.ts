@@ -10,7 +10,8 @@ import { pathToFileURL } from 'node:url';
 import type { SocketRecord } from '../../model/snapshot.js';
 import { FROM_SOURCE, ROOT } from '../../../test/helpers/paths.js';
 import { netnsSkipReason, TestNetns, waitUntil } from '../../../test/helpers/netns.js';
-import { decodeRecords, nativeAvailable, RECORD_SIZE } from './sock-diag.js';
+import { decodeRecords, nativeAvailable, nativeSockets, RECORD_SIZE } from './sock-diag.js';
+import { readLiveSnapshot, readLiveStateCounts } from '../live-snapshot.js';
 
 const ext = FROM_SOURCE ? 'ts' : 'js';
 const base = FROM_SOURCE ? ROOT : path.join(ROOT, 'dist');
@@ -59,8 +60,10 @@ function probe(env: NodeJS.ProcessEnv = {}): Probe {
 
 /** A record as a set member: the timer's remaining time moves between two reads (and /proc rounds to 10 ms). */
 function key(s: SocketRecord): string {
-  // The id differs by design: the cookie from netlink, inode and 4-tuple from /proc.
-  const { timer, processes: _p, ageMs: _a, id: _id, ...rest } = s;
+  // The id differs by design: the cookie from netlink, inode and 4-tuple from /proc; so do what only
+  // netlink knows: a listener's backlog limit (Send-Q) and tcp_info's idle times (extra).
+  const { timer, processes: _p, ageMs: _a, id: _id, extra: _x, ...rest } = s;
+  if (rest.state === 'LISTEN') delete rest.sendQ;
   return JSON.stringify({ ...rest, timer: timer ? { kind: timer.kind, retransmits: timer.retransmits } : undefined }, Object.keys({ ...rest, timer: 0 }).sort());
 }
 const asSet = (xs: SocketRecord[]): string[] => xs.map(key).sort();
@@ -68,7 +71,7 @@ const asSet = (xs: SocketRecord[]): string[] => xs.map(key).sort();
 before(async () => {
   if (skip) return;
   ns = TestNetns.create();
-  const life = { lifetimeMs: 60_000 };
+  const life = { lifetimeMs: 180_000 }; // the whole file, on a loaded machine; after() ends them
   const servers = [
     ns.start('server', { port: 7001, mode: 'hold' }, life),
     ns.start('server', { port: 7002, host: '::1', mode: 'hold' }, life),
@@ -112,7 +115,16 @@ test('netlink records equal parseProcNetTcp records, as sets', { skip }, () => {
   // Spot checks of fields where inet_diag and /proc mean different things.
   const stuck = p.native.find((s) => s.state === 'LISTEN' && s.localPort === 7004);
   assert.equal(stuck?.recvQ, 3, 'LISTEN Recv-Q is the accept queue');
-  assert.equal(stuck?.sendQ, undefined, 'LISTEN Send-Q (the backlog limit) stays unknown, as from /proc');
+  assert.equal(stuck?.sendQ, 8, 'LISTEN Send-Q is the backlog limit (sk_max_ack_backlog), as ss -ltn prints it');
+  assert.equal(p.proc.find((s) => s.state === 'LISTEN' && s.localPort === 7004)?.sendQ, undefined, '/proc has no backlog limit: unknown, not 0');
+  // tcp_info's idle times on every full connection of the live snapshot, as ss -i's words; none on listeners.
+  const conns = p.snapshot.filter((s) => s.state !== 'LISTEN' && s.state !== 'TIME-WAIT' && s.timer?.kind !== 'timewait');
+  assert.ok(conns.length > 0);
+  for (const k of conns) {
+    for (const w of ['lastsnd', 'lastrcv', 'lastack']) assert.equal(typeof k.extra?.[w], 'number', `${k.state} ${k.localPort}->${k.remotePort} ${w}`);
+  }
+  assert.ok(p.snapshot.filter((s) => s.state === 'LISTEN').every((s) => s.extra === undefined));
+  assert.ok(p.native.every((s) => s.extra === undefined), 'no tcp_info unless asked');
   const tw = p.native.find((s) => s.state === 'TIME-WAIT');
   assert.equal(tw?.timer?.kind, 'timewait');
   assert.equal(tw?.uid, undefined);
@@ -131,6 +143,21 @@ test('socket ids: the cookie from netlink, one per socket, the same in the next 
   // From /proc: inode plus 4-tuple, or state plus 4-tuple for TIME-WAIT (inode 0).
   assert.ok(a.proc.every((s) => (s.inode ? s.id?.startsWith(`inode:${s.inode}|`) : s.id?.startsWith(`${s.state}|`))));
   assert.equal(new Set(a.proc.map((s) => s.id)).size, a.proc.length);
+});
+
+test('--netns from outside: netlink enters the namespace on a thread of its own and lists what a read inside lists', { skip }, async () => {
+  const inside = probe();
+  const name = ns?.name ?? '';
+  const direct = nativeSockets({ netnsPath: `/run/netns/${name}` });
+  assert.ok(direct, 'setns on a helper thread worked');
+  assert.deepEqual(asSet(direct), asSet(inside.proc));
+  const snap = await readLiveSnapshot({ netns: name, processes: false });
+  assert.deepEqual(asSet(snap.sockets), asSet(inside.proc));
+  assert.equal(snap.sockets.find((s) => s.state === 'LISTEN' && s.localPort === 7004)?.sendQ, 8, 'the backlog limit, live through --netns');
+  assert.deepEqual(await readLiveStateCounts({ netns: name }), inside.procCounts);
+  // Our own namespace is untouched: the host's sockets are not the test namespace's.
+  assert.notDeepEqual(asSet(nativeSockets() ?? []), asSet(inside.proc));
+  assert.equal(nativeSockets({ netnsPath: '/run/netns/tcplens-no-such-namespace' }), undefined, 'a namespace that does not exist: undefined, /proc is read');
 });
 
 test('without the addon (TCPLENS_NO_NATIVE=1) the same counts and sockets come from /proc', { skip }, () => {
@@ -157,7 +184,7 @@ test('tcplens states --json: the same answer with and without the addon', { skip
 
 // Hand-made packed records (sock-diag.c's layout), so the decoding is tested even where the
 // addon cannot be built.
-function record(f: { state: number; v6?: boolean; timer?: number; lport: number; rport: number; rq?: number; wq?: number; expires?: number; retrans?: number; uid?: number; inode?: number; cookie?: [number, number]; src: number[]; dst: number[] }): Uint8Array {
+function record(f: { state: number; v6?: boolean; timer?: number; lport: number; rport: number; rq?: number; wq?: number; expires?: number; retrans?: number; uid?: number; inode?: number; cookie?: [number, number]; src: number[]; dst: number[]; idle?: [number, number, number] }): Uint8Array {
   const b = new ArrayBuffer(RECORD_SIZE);
   const u8 = new Uint8Array(b), u16 = new Uint16Array(b), u32 = new Uint32Array(b);
   u8[0] = f.state; u8[1] = f.v6 ? 6 : 4; u8[2] = f.timer ?? 0;
@@ -165,6 +192,7 @@ function record(f: { state: number; v6?: boolean; timer?: number; lport: number;
   u32[2] = f.rq ?? 0; u32[3] = f.wq ?? 0; u32[4] = f.expires ?? 0; u32[5] = f.retrans ?? 0; u32[6] = f.uid ?? 0; u32[7] = f.inode ?? 0;
   u8.set(f.src, 32); u8.set(f.dst, 48);
   u32[16] = f.cookie?.[0] ?? 0; u32[17] = f.cookie?.[1] ?? 0;
+  if (f.idle) { u32[18] = f.idle[0]; u32[19] = f.idle[1]; u32[20] = f.idle[2]; u8[84] = 1; }
   return u8;
 }
 
@@ -172,15 +200,15 @@ test('decodeRecords: LISTEN, retransmitting ESTABLISHED, IPv6 TIME-WAIT, an unkn
   const mapped = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 10, 0, 0, 7];
   const recs = [
     record({ state: 0x0a, lport: 8080, rport: 0, rq: 2, wq: 511, uid: 1000, inode: 14016, cookie: [1, 0], src: [127, 0, 0, 1], dst: [0, 0, 0, 0] }),
-    record({ state: 0x01, timer: 1, lport: 8080, rport: 56322, rq: 5, wq: 1448, expires: 412, retrans: 2, uid: 1000, inode: 14023, cookie: [0xffffffff, 0xabc], src: [127, 0, 0, 1], dst: [10, 1, 2, 3] }),
+    record({ state: 0x01, timer: 1, lport: 8080, rport: 56322, rq: 5, wq: 1448, expires: 412, retrans: 2, uid: 1000, inode: 14023, cookie: [0xffffffff, 0xabc], src: [127, 0, 0, 1], dst: [10, 1, 2, 3], idle: [40, 3_600_000, 20] }),
     record({ state: 0x06, v6: true, timer: 3, lport: 443, rport: 40000, expires: 59_000, cookie: [3, 0], src: mapped, dst: [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1] }),
     record({ state: 0x0d, lport: 1, rport: 0, src: [0, 0, 0, 0], dst: [0, 0, 0, 0] }), // TCP_BOUND_INACTIVE: /proc never shows it
   ];
   const buf = new Uint8Array(RECORD_SIZE * recs.length);
   recs.forEach((r, i) => buf.set(r, i * RECORD_SIZE));
   assert.deepEqual(decodeRecords(buf.buffer), [
-    { id: 'cookie:0000000000000001', state: 'LISTEN', family: 'ipv4', localAddress: '127.0.0.1', localPort: 8080, remoteAddress: '0.0.0.0', remotePort: 0, recvQ: 2, inode: 14016, uid: 1000, timer: { kind: 'off', remainingMs: 0, retransmits: 0 } },
-    { id: 'cookie:00000abcffffffff', state: 'ESTABLISHED', family: 'ipv4', localAddress: '127.0.0.1', localPort: 8080, remoteAddress: '10.1.2.3', remotePort: 56322, recvQ: 5, sendQ: 1448, inode: 14023, uid: 1000, timer: { kind: 'on', remainingMs: 412, retransmits: 2 } },
+    { id: 'cookie:0000000000000001', state: 'LISTEN', family: 'ipv4', localAddress: '127.0.0.1', localPort: 8080, remoteAddress: '0.0.0.0', remotePort: 0, recvQ: 2, sendQ: 511, inode: 14016, uid: 1000, timer: { kind: 'off', remainingMs: 0, retransmits: 0 } },
+    { id: 'cookie:00000abcffffffff', state: 'ESTABLISHED', family: 'ipv4', localAddress: '127.0.0.1', localPort: 8080, remoteAddress: '10.1.2.3', remotePort: 56322, recvQ: 5, sendQ: 1448, inode: 14023, uid: 1000, timer: { kind: 'on', remainingMs: 412, retransmits: 2 }, extra: { lastsnd: 40, lastrcv: 3_600_000, lastack: 20 } },
     { id: 'cookie:0000000000000003', state: 'TIME-WAIT', family: 'ipv6', localAddress: '10.0.0.7', localPort: 443, remoteAddress: '2001:db8::1', remotePort: 40000, recvQ: 0, sendQ: 0, inode: 0, timer: { kind: 'timewait', remainingMs: 59_000, retransmits: 0 } },
   ]);
 });

@@ -9,14 +9,17 @@
 // - Optional, always: no addon (not built, not Linux, TCPLENS_NO_NATIVE=1), or any error from it
 //   (EPERM in a sandbox, EPROTONOSUPPORT without inet_diag, ...) makes these functions return
 //   undefined, and the caller reads /proc as before. Nothing is printed; results are the same.
-// - Netlink sees the network namespace of the calling process only, so callers use this only for
-//   their own namespace with the default /proc (live-snapshot.ts checks `netns`/`procRoot`).
+// - Netlink answers for the namespace its socket was made in: ours, or another one the addon enters
+//   on a short-lived thread (`netnsPath`: `/run/netns/NAME`, `/proc/PID/ns/net`; needs root). A
+//   `--proc-root` tree is never read this way (live-snapshot.ts decides).
 // - No object per socket in C: one ArrayBuffer of fixed-size records (layout in sock-diag.c),
 //   read here through typed-array views; address strings are cached like the /proc parser does.
-// - Where inet_diag and /proc differ, /proc's meaning wins: idiag_wqueue of a LISTEN socket is the
-//   backlog limit (/proc prints 0), so sendQ is left out for LISTEN exactly as the /proc parser
-//   does; timewait minisockets report uid 0, left unknown. One difference stays: timer expiry
-//   comes in ms (jiffies_delta_to_msecs), /proc's in 10 ms ticks.
+// - Where inet_diag knows more than /proc, the record says it as `ss` would: a LISTEN socket's
+//   idiag_wqueue is its backlog limit (sk_max_ack_backlog, tcp_diag_get_info), kept as sendQ like
+//   `ss -ltn`'s Send-Q (/proc's tx_queue column is write_seq − snd_una, meaningless for a listener,
+//   so the /proc parser leaves it unknown); with `info`, tcp_info's idle times become
+//   `extra.lastsnd/lastrcv/lastack` in ms, the words `ss -i` prints. Timewait minisockets report
+//   uid 0, left unknown. Timer expiry comes in ms (jiffies_delta_to_msecs), /proc's in 10 ms ticks.
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -28,13 +31,15 @@ import { timerKindOfCode } from '../../model/timers.js';
 
 export const ADDON_NAME = 'tcplens_sockdiag.node';
 /** Bytes per packed record (sock-diag.c's RECORD_SIZE); an addon built for another layout is not used. */
-export const RECORD_SIZE = 72;
+export const RECORD_SIZE = 88;
+/** Record flag (byte 84): the idle times came from INET_DIAG_INFO. */
+const HAS_INFO = 1;
 
 interface Binding {
-  /** Sockets per kernel state code (idiag_state), 16 entries. */
-  counts(): Float64Array;
-  /** Packed records, `recordSize` bytes each. */
-  records(): ArrayBuffer;
+  /** Sockets per kernel state code (idiag_state), 16 entries; `netnsPath` another namespace's file. */
+  counts(netnsPath?: string): Float64Array;
+  /** Packed records, `recordSize` bytes each; `withInfo` asks for tcp_info's idle times. */
+  records(withInfo?: boolean, netnsPath?: string): ArrayBuffer;
   recordSize: number;
   /** walk_datagram over hand-made bytes: status 1 (NLMSG_DONE), 0 (more to come) or -errno. */
   parseForTest(datagram: Uint8Array, seq: number): { status: number; counts: Float64Array; records: ArrayBuffer };
@@ -92,11 +97,11 @@ export function nativeAvailable(): boolean {
  * This namespace's sockets tallied per kernel state code into `byCode` (the layout
  * `tallyStateCodes` fills); false when the native path is unavailable or failed.
  */
-export function nativeTallyStates(byCode: Float64Array): boolean {
+export function nativeTallyStates(byCode: Float64Array, netnsPath?: string): boolean {
   const b = binding();
   if (!b) return false;
   let c: Float64Array;
-  try { c = b.counts(); } catch { return false; }
+  try { c = netnsPath === undefined ? b.counts() : b.counts(netnsPath); } catch { return false; }
   for (let code = 0; code < c.length; code++) byCode[code] += c[code];
   return true;
 }
@@ -161,17 +166,29 @@ export function decodeRecords(buf: ArrayBuffer, recordSize = RECORD_SIZE): Socke
       timer: { kind, remainingMs: u32[o32 + 4], retransmits: u32[o32 + 5] },
     };
     if (kind !== 'timewait') rec.uid = u32[o32 + 6];
-    if (state !== 'LISTEN') rec.sendQ = u32[o32 + 3];
+    // LISTEN: Recv-Q the accept queue, Send-Q its limit (`ss -ltn`); else bytes unsent or unacked.
+    rec.sendQ = u32[o32 + 3];
+    // tcp_info of a listener carries no idle times (tcp_get_info returns before them).
+    if ((u8[o8 + 84] & HAS_INFO) !== 0 && state !== 'LISTEN') {
+      rec.extra = { lastsnd: u32[o32 + 18], lastrcv: u32[o32 + 19], lastack: u32[o32 + 20] };
+    }
     out.push(rec);
   }
   return out;
 }
 
-/** This namespace's TCP sockets, IPv4 then IPv6, or undefined when the native path is unavailable. */
-export function nativeSockets(): SocketRecord[] | undefined {
+export interface NativeReadOptions {
+  /** Ask for tcp_info (`ss -i`): each full socket's idle times in `extra`. Costs the kernel a socket lock each. */
+  info?: boolean;
+  /** Another network namespace's file (`/run/netns/NAME`, `/proc/PID/ns/net`); default ours. */
+  netnsPath?: string;
+}
+
+/** A namespace's TCP sockets, IPv4 then IPv6, or undefined when the native path is unavailable. */
+export function nativeSockets(opts: NativeReadOptions = {}): SocketRecord[] | undefined {
   const b = binding();
   if (!b) return undefined;
   let buf: ArrayBuffer;
-  try { buf = b.records(); } catch { return undefined; }
+  try { buf = b.records(opts.info === true, opts.netnsPath); } catch { return undefined; }
   return decodeRecords(buf, b.recordSize);
 }
