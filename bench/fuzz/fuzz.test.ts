@@ -7,12 +7,6 @@ import assert from 'node:assert/strict';
 import { runFuzz } from './harness.js';
 import { loadSamples } from './samples.js';
 
-/**
- * Parsers that still pass some values no tool prints on as facts (negative uid and fd, pid 0, an
- * inode of NaN): `npm run fuzz` counts them, this test does not hold them yet.
- */
-const STILL_OPEN = new Set(['netstat-linux', 'ss', 'lsof', 'proc-net-tcp', 'snapshot']);
-
 test('fuzz, 2,000 seeded inputs: no escape, nothing super-linear, invariants hold', () => {
   const samples = loadSamples();
   assert.ok(samples.length >= 50, `samples: ${samples.length}`);
@@ -21,8 +15,9 @@ test('fuzz, 2,000 seeded inputs: no escape, nothing super-linear, invariants hol
     .map((f) => `${f.kind} in ${f.step} (${f.sample}, ${f.mutation}): ${f.detail}`).join('\n');
   assert.equal(s.escapes, 0, shown('escape'));
   assert.ok(s.slowestMsPer100kB < 1_000, `${s.slowestMsPer100kB} ms per 100 kB\n${shown('slow')}`);
-  const broken = s.findings.filter((f) => f.kind === 'invariant' && !STILL_OPEN.has(f.step));
+  const broken = s.findings.filter((f) => f.kind === 'invariant');
   assert.deepEqual(broken.map((f) => `${f.step} (${f.sample}, ${f.mutation}): ${f.detail}`), []);
+  assert.equal(s.invariants, 0);
   assert.equal(s.inputs, 2_000);
   assert.ok(Object.keys(s.perFamily).length >= 12, `families: ${Object.keys(s.perFamily).join(', ')}`);
 });

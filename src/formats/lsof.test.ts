@@ -46,3 +46,20 @@ test('long lines stay linear: 200 kB of IPv4 words, of TCP words, of spaces (wer
     assert.equal(p.sockets!.length, 0);
   }
 });
+
+test('figures lsof never prints (pid 0, fd -1u, uid -5) make the row an error on its line; the rest count', () => {
+  const text = [
+    'COMMAND  PID USER   FD   TYPE DEVICE SIZE/OFF NODE NAME',
+    'node       0 root   19u  IPv4  13410      0t0  TCP 127.0.0.1:8080 (LISTEN)',
+    'node    6559 root   -1u  IPv4  13411      0t0  TCP 127.0.0.1:43832->127.0.0.1:8080 (ESTABLISHED)',
+    'node    6559 -5     21u  IPv4  13412      0t0  TCP 127.0.0.1:43834->127.0.0.1:8080 (ESTABLISHED)',
+    'node    6559 root   22u  IPv4  13413      0t0  TCP 127.0.0.1:43836->127.0.0.1:8080 (ESTABLISHED)',
+    '',
+  ].join('\n');
+  const p = parseLsof('lsof', text);
+  assert.deepEqual(p.sockets!.map((s) => [s.localPort, s.processes]), [[43836, [{ pid: 6559, name: 'node', fd: 22 }]]]);
+  assert.deepEqual(p.problems.map((x) => x.line), [2, 3, 4]);
+  assert.match(p.problems[0].message, /pid 0/);
+  assert.match(p.problems[1].message, /fd -1/);
+  assert.match(p.problems[2].message, /uid -5/);
+});

@@ -13,10 +13,12 @@ import type { SocketRecord } from '../model/snapshot.js';
 import { stateFromWord } from '../model/states.js';
 import { tupleKey, parseEndpoint } from './address.js';
 import { badRow, readPaste } from './text.js';
+import { socketValueProblem } from './validate.js';
 import { msg } from './messages.js';
 import type { FormatParser, ParsedPart, ParseOptions } from './types.js';
 
 const HEADER = /^COMMAND\s+PID\s+.*\bNAME\s*$/;
+const MAX_ROW = 2000;
 const PROTOCOLS = new Set(['TCP', 'UDP', 'UDPLITE', 'SCTP']);
 
 interface Row { command: string; pidText: string; cols: string[]; proto: string; name: string; stateWord?: string }
@@ -27,6 +29,9 @@ interface Row { command: string; pidText: string; cols: string[]; proto: string;
  * tail backtracks quadratically on a long line that is not a row.
  */
 function splitRow(t: string): Row | undefined {
+  // No lsof row is this long (an IPv6 NAME with both ends is ~110 characters): such a line is not
+  // a row, and splitting it into words would cost what a row never pays for.
+  if (t.length > MAX_ROW) return undefined;
   const w = t.trim().split(/\s+/);
   const n = w.length;
   const stated = n >= 2 && /^\(\S+\)$/.test(w[n - 1]);
@@ -83,11 +88,10 @@ export function parseLsof(file: string, raw: string, options: ParseOptions = {})
       continue;
     }
     const pid = Number(pidText);
-    const fdNum = parseInt(fd, 10);
+    // FD is the number and its mode (`6u`, `12w`); `cwd`, `txt`, `mem` are no socket's.
+    const fdm = /^(-?\d+)\D*$/.exec(fd);
     const fdKey = `${pid}/${fd}`;
     if (seenFd.has(fdKey)) continue; // the same fd listed once per thread
-    seenFd.add(fdKey);
-    if (/^0x/.test(device)) macos = true;
     const s: SocketRecord = {
       state, family: local.family,
       localAddress: local.address, localPort: local.port,
@@ -96,13 +100,18 @@ export function parseLsof(file: string, raw: string, options: ParseOptions = {})
     if (local.service !== undefined) s.localService = local.service;
     if (remote.service !== undefined) s.remoteService = remote.service;
     if (/^\d+$/.test(device)) s.inode = Number(device);
-    const ref = { pid, name: command.replace(/\\x20/g, ' '), ...(Number.isFinite(fdNum) ? { fd: fdNum } : {}) };
+    const ref = { pid, name: command.replace(/\\x20/g, ' '), ...(fdm ? { fd: Number(fdm[1]) } : {}) };
+    s.processes = [ref];
+    if (user && !/^-?\d+$/.test(user)) (s.extra ??= {}).user = user;
+    else if (user) s.uid = Number(user);
+    // A pid 0, a negative fd or uid, 20 digits: no lsof prints it, so the row is an error.
+    const bad = socketValueProblem(s);
+    if (bad) { part.problems.push(badRow(file, line, last, truncated, bad)); continue; }
+    seenFd.add(fdKey);
+    if (/^0x/.test(device)) macos = true;
     const k = tupleKey(s) + '|' + (s.inode ?? '');
     const have = byTuple.get(k);
     if (have) { have.processes!.push(ref); continue; }
-    s.processes = [ref];
-    if (user && !/^\d+$/.test(user)) (s.extra ??= {}).user = user;
-    else if (user) s.uid = Number(user);
     byTuple.set(k, s);
     part.sockets!.push(s);
   }

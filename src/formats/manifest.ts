@@ -3,9 +3,17 @@
 import type { FormatParser, ParsedPart } from './types.js';
 import { note } from './text.js';
 import { msg } from './messages.js';
+import { jsonDepth } from './json-depth.js';
+
+/** `tcplens capture` writes three levels (its files list); far deeper is no manifest of ours. */
+const MAX_MANIFEST_DEPTH = 32;
 
 export function parseManifest(file: string, text: string): ParsedPart {
   const part: ParsedPart = { format: 'tcplens-manifest', source: { kind: 'folder', origin: file, format: 'tcplens-manifest' }, problems: [] };
+  if (jsonDepth(text) > MAX_MANIFEST_DEPTH) {
+    part.problems.push(note(file, 1, msg.manifestJson(`nested deeper than ${MAX_MANIFEST_DEPTH} levels, which tcplens capture never writes`)));
+    return part;
+  }
   let m: unknown;
   try { m = JSON.parse(text); } catch (e) {
     part.problems.push(note(file, 1, msg.manifestJson((e as Error).message)));

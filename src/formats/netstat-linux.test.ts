@@ -108,3 +108,24 @@ test('long lines stay linear: a 200 kB token of colons, of spaces, of words (was
     assert.equal(p.problems.length, 1);
   }
 });
+
+test('figures netstat never prints (an inode that is no number or missing, pid 0, uid -1) make the row an error on its line', () => {
+  const head = [
+    'Active Internet connections (servers and established)',
+    'Proto Recv-Q Send-Q Local Address           Foreign Address         State       User       Inode      PID/Program name',
+  ];
+  const rows = [
+    'tcp        0      0 127.0.0.1:9000          0.0.0.0:*               LISTEN      0          13x18      6559/node',
+    'tcp        0      0 127.0.0.1:7000          0.0.0.0:*               LISTEN      0          13423      0/node',
+    'tcp        0      0 127.0.0.1:7001          0.0.0.0:*               LISTEN      -1         13424      6559/node',
+    'tcp        0      0 127.0.0.1:7002          0.0.0.0:*               LISTEN',
+    'tcp        0      0 127.0.0.1:7003          0.0.0.0:*               LISTEN      0          13425      6559/node',
+  ];
+  const p = parseNetstatLinux('netstat', [...head, ...rows, ''].join('\n'));
+  assert.deepEqual(p.sockets!.map((s) => [s.localPort, s.inode, s.uid]), [[7003, 13425, 0]]);
+  assert.deepEqual(p.problems.map((x) => x.line), [3, 4, 5, 6]);
+  assert.match(p.problems[0].message, /Inode '13x18'/);
+  assert.match(p.problems[1].message, /PID '0'/);
+  assert.match(p.problems[2].message, /User '-1'/);
+  assert.match(p.problems[3].message, /no Inode/);
+});

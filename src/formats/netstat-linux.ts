@@ -11,12 +11,16 @@
 //   hold spaces; `-` when not permitted), `Timer` (-o: `keepalive (7171.45/0/0)` = seconds left /
 //   retransmits / probes).
 // - LISTEN: Recv-Q is the accept queue; Send-Q is always 0 (ecki/net-tools#24), so it is not kept.
+// - A figure netstat never prints (pid 0, a negative uid, an inode that is not a number, 20-digit
+//   queues) makes its row an error on its line, never a socket (values.ts, validate.ts).
 // - Non-root netstat says "(Not all processes could be identified ...)": attribution is partial.
 import type { SocketRecord } from '../model/snapshot.js';
 import { stateFromWord, type TcpState } from '../model/states.js';
 import { parseEndpoint } from './address.js';
 import { TIMER_WORDS } from '../model/timers.js';
 import { badRow, problem, readPaste } from './text.js';
+import { outOfRange, wholeNumber } from './values.js';
+import { socketValueProblem, U32_MAX } from './validate.js';
 import { msg } from './messages.js';
 import type { FormatParser, ParsedPart, ParseOptions } from './types.js';
 
@@ -125,17 +129,28 @@ export function parseNetstatLinux(file: string, raw: string, options: ParseOptio
     // -e: User Inode come before PID/Program name.
     const hasE = /Inode/i.test(header) || (words.length >= 2 && /^\d+$/.test(words[1]) && (words.length === 2 || /^(\d+\/|-$)/.test(words[2])));
     if (hasE) {
-      const user = words.shift()!;
-      const inode = words.shift()!;
-      if (/^\d+$/.test(user)) s.uid = Number(user);
-      else (s.extra ??= {}).user = user;
-      s.inode = Number(inode);
+      const user = words.shift();
+      const inode = words.shift();
+      // -e prints the user's name, or its number with -n; an inode is a plain count (%lu).
+      const ino = inode === undefined ? undefined : wholeNumber(inode);
+      const uid = user !== undefined && /^-?\d+$/.test(user) ? wholeNumber(user, 0, U32_MAX) : undefined;
+      if (ino === undefined || (uid === undefined && /^-?\d+$/.test(user ?? ''))) {
+        const why = ino === undefined ? (inode === undefined ? msg.missingField('Inode') : outOfRange('Inode', inode, '0 or more'))
+          : outOfRange('User', user!, '0 to 4294967295');
+        part.problems.push(badRow(file, line, last, truncated, why));
+        continue;
+      }
+      if (uid !== undefined) s.uid = uid;
+      else (s.extra ??= {}).user = user!;
+      s.inode = ino;
     }
     if (words.length) {
       const prog = words.join(' ');
-      const pm = /^(\d+)\/(.*)$/.exec(prog);
+      const pm = /^(-?\d+)\/(.*)$/.exec(prog);
       if (pm) {
-        s.processes = [{ pid: Number(pm[1]), name: pm[2].trim() || undefined }];
+        const pid = wholeNumber(pm[1], 1, U32_MAX);
+        if (pid === undefined) { part.problems.push(badRow(file, line, last, truncated, outOfRange('PID', pm[1], '1 or more'))); continue; }
+        s.processes = [{ pid, name: pm[2].trim() || undefined }];
         part.hasProcesses = true;
       } else if (prog === '-') {
         part.hasProcesses = true;
@@ -143,6 +158,9 @@ export function parseNetstatLinux(file: string, raw: string, options: ParseOptio
         part.problems.push(problem(file, line, msg.badProgram(prog)));
       }
     }
+    // Queues of 20 digits, a timer of 1e+21 s: no netstat prints them, so the row is an error.
+    const bad = socketValueProblem(s);
+    if (bad) { part.problems.push(badRow(file, line, last, truncated, bad)); continue; }
     part.sockets!.push(s);
   }
   if (/PID\//.test(header)) part.hasProcesses = true;

@@ -16,6 +16,7 @@ import { badRow, endsMidLine, lastLineNumber, note, numberedLines, problem, repa
 import { msg } from './messages.js';
 import type { Text } from '../i18n/lang.js';
 import type { FormatParser, ParsedPart } from './types.js';
+import { jsonDepth } from './json-depth.js';
 
 type Fields = Record<string, string>;
 const REQUIRED = ['LocalAddress', 'LocalPort', 'RemoteAddress', 'RemotePort', 'State'];
@@ -34,24 +35,6 @@ const MAX_COLUMNS = 64;
 
 /** ConvertTo-Json nests at most -Depth levels (default 2, at most 100). */
 const MAX_JSON_DEPTH = 100;
-
-/**
- * How deep the brackets of a JSON text nest, counted without parsing, so a text no ConvertTo-Json
- * writes (40 kB of `[[[[`) is refused before JSON.parse and JSON.stringify recurse into it.
- */
-export function jsonDepth(text: string): number {
-  let depth = 0; let max = 0; let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x5b || c === 0x7b) { if (++depth > max) max = depth; }
-    else if (c === 0x5d || c === 0x7d) depth--;
-  }
-  return max;
-}
 
 /** One record (whatever shape it came in) -> socket, or the reason it cannot be one. */
 function toSocket(f: Fields, numericState = false): SocketRecord | Text {

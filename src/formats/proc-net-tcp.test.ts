@@ -160,3 +160,14 @@ test('a paste cut off in the middle of a row is reported with its line number', 
   assert.match(p.problems[0].message, /ends in the middle/);
   assert.ok(p.problems[0].zh);
 });
+
+test('a uid or inode no kernel prints (negative, 20 digits) makes the line an error, never a socket', () => {
+  const rows = TCP.split('\n');
+  rows[1] = rows[1].replace('     0        0 14016', ' -65536        0 14016');
+  rows[2] = rows[2].replace(' 14018 ', ' 99999999999999999999 ');
+  const { sockets, problems } = parseProcNetTcp(buf(rows.join('\n')), { file: 'tcp' });
+  assert.equal(sockets.length, 3);
+  assert.deepEqual(problems.map((p) => p.line), [2, 3]);
+  assert.match(problems[0].message, /uid '-65536'/);
+  assert.match(problems[1].message, /inode/);
+});

@@ -34,6 +34,7 @@ import { timerKindOfCode } from '../model/timers.js';
 import type { Text } from '../i18n/lang.js';
 import { msg } from './messages.js';
 import { repairText } from './text.js';
+import { outOfRange } from './values.js';
 import type { FormatParser, ParsedPart } from './types.js';
 
 /** USER_HZ: the unit of tm->when. */
@@ -272,6 +273,13 @@ function parseLine(c: Cursor, start: number, littleEndian: boolean): SocketRecor
   if (c.fault !== undefined) {
     const f = FAULT_TEXT[c.fault];
     return { en: `${c.what}: ${f.en}`, zh: `${c.what}：${f.zh}` };
+  }
+  // uid is %5u of a 32-bit id, inode %lu; the hex fields are at most 16 digits. Anything else (a
+  // negative uid, 20 digits) is no kernel's: the line is an error, never a socket.
+  if (!(uid >= 0 && uid <= 0xffff_ffff)) return outOfRange('uid', String(uid), '0 to 4294967295');
+  if (!(inode >= 0 && Number.isSafeInteger(inode))) return outOfRange('inode', String(inode), '0 or more');
+  if (!(Number.isSafeInteger(when) && Number.isSafeInteger(txQueue) && Number.isSafeInteger(rxQueue) && Number.isSafeInteger(retrnsmt) && probes >= -1 && Number.isSafeInteger(probes))) {
+    return { en: 'a figure larger than any the kernel prints', zh: '数值大于内核会输出的任何值' };
   }
   const state: TcpState | undefined = LINUX_STATE_CODES[code];
   if (state === undefined) return msg.unknownStateCode(code.toString(16).toUpperCase());

@@ -65,7 +65,8 @@ export const psParser: FormatParser = {
   description: 'ps -eo pid,comm,args / ps aux (process names for pids)',
   example: 'ps -eo pid,ppid,user,comm,args',
   sniff(lines) {
-    const h = lines[0]?.trim().split(/\s+/).map((c) => c.toUpperCase()) ?? [];
+    // A header of a few dozen columns at most: a long line is looked at no further than that.
+    const h = lines[0]?.trim().split(/\s+/, 64).map((c) => c.toUpperCase()) ?? [];
     if (!h.includes('PID') || !h.some((c) => NAME_COLS.has(c))) return 0;
     if (h.includes('COMMAND') && h.includes('FD') && h.includes('NAME')) return 0; // lsof
     const pidAt = h.indexOf('PID');

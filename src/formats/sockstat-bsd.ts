@@ -18,8 +18,10 @@ import { msg } from './messages.js';
 import type { FormatParser, ParsedPart } from './types.js';
 
 const HEADER = /^USER\s+COMMAND\s+PID\s+FD\s+PROTO\s+LOCAL ADDRESS\s+FOREIGN ADDRESS/;
-const PROTO = /^(tcp4|tcp6|tcp46|tcp|udp4|udp6|udp46|udp|sctp4|sctp6|stream|dgram|seqpac)$/;
 const ID = /^(\d+|\?)$/;
+const MAX_WORDS = 64;
+/** PROTO's words as a set: a long line of words is tried word by word, a lookup each. */
+const PROTO_WORDS = new Set(['tcp4', 'tcp6', 'tcp46', 'tcp', 'udp4', 'udp6', 'udp46', 'udp', 'sctp4', 'sctp6', 'stream', 'dgram', 'seqpac']);
 
 interface Row { command: string; pid: string; fd: string; proto: string; local: string; foreign: string; rest: string }
 
@@ -30,9 +32,12 @@ interface Row { command: string; pid: string; fd: string; proto: string; local: 
  */
 export function sockstatRow(line: string): Row | undefined {
   if (/^\s/.test(line)) return undefined; // USER is the first column
-  const w = line.trim().split(/\s+/);
+  // A row has a dozen words (COMMAND may hold a few spaces); a line of hundreds is no row, and is
+  // not split further than that.
+  const w = line.trim().split(/\s+/, MAX_WORDS + 1);
+  if (w.length > MAX_WORDS) return undefined;
   for (let p = 4; p < w.length - 1; p++) {
-    if (!PROTO.test(w[p]) || !ID.test(w[p - 1]) || !ID.test(w[p - 2])) continue;
+    if (!PROTO_WORDS.has(w[p]) || !ID.test(w[p - 1]) || !ID.test(w[p - 2])) continue;
     return {
       command: w.slice(1, p - 2).join(' '), pid: w[p - 2], fd: w[p - 1], proto: w[p],
       local: w[p + 1], foreign: w[p + 2] ?? '', rest: w.slice(p + 3).join(' '),

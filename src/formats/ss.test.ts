@@ -131,3 +131,18 @@ test('iproute2 < 3.19 (public sample, through grep): users:(("nc",1469,3)) witho
     [['LISTEN', 'ipv4', '0.0.0.0', 80, [{ pid: 1469, name: 'nc', fd: 3 }]]]);
   assert.equal(p.hasProcesses, true);
 });
+
+test('figures ss never prints (pid 0, a 20-digit queue, a negative-looking fd) make the row an error on its line', () => {
+  const text = [
+    'State  Recv-Q Send-Q Local Address:Port Peer Address:Port Process',
+    'LISTEN 0      511    127.0.0.1:9000     0.0.0.0:*         users:(("node",pid=0,fd=27)) ino:13418',
+    '\tcubic rto:204',
+    'ESTAB  99999999999999999999 0 127.0.0.1:9000 127.0.0.1:40000',
+    'LISTEN 0      511    127.0.0.1:7000     0.0.0.0:*         users:(("node",pid=6559,fd=32)) ino:13423',
+    '',
+  ].join('\n');
+  const p = parseSs('ss', text);
+  assert.deepEqual(p.sockets!.map((s) => s.localPort), [7000]);
+  // The continuation line of the refused row is not a second problem.
+  assert.deepEqual(p.problems.map((x) => [x.line, /pid 0|Recv-Q/.test(x.message)]), [[2, true], [4, true]]);
+});

@@ -9,13 +9,15 @@
 //   words go to `extra`.
 // - LISTEN rows: Recv-Q is the accept queue, Send-Q its limit (tcp_diag_get_info()).
 // - `*` as a local address is a dual-stack IPv6 socket (iproute2 >= 4.14), the IPv4 wildcard before.
-// - Every line that is neither header, row nor continuation becomes a problem with its number.
+// - Every line that is neither header, row nor continuation becomes a problem with its number; so
+//   does a row with a figure ss never prints (pid 0, a port above 65535, 20 digits: validate.ts).
 import type { SocketRecord, ProcessRef } from '../model/snapshot.js';
 import { stateFromWord } from '../model/states.js';
 import { parseEndpoint } from './address.js';
 import { ssTimerMs } from './timers.js';
 import { TIMER_WORDS } from '../model/timers.js';
 import { badRow, problem, readPaste } from './text.js';
+import { socketValueProblem } from './validate.js';
 import { msg } from './messages.js';
 import type { FormatParser, ParsedPart, ParseOptions } from './types.js';
 
@@ -150,6 +152,9 @@ export function parseSs(file: string, raw: string, options: ParseOptions = {}): 
     if (/\s(rtt|cwnd|rto|lastsnd):/.test(m[6])) {
       readContinuation(m[6].replace(/users:\(\(.*?\)\)(?=\s|$)|timer:\([^)]*\)|(?:uid|ino|sk|cgroup|v6only|fwmark):\S+|<->|-->|<--|---/g, ' '), s);
     }
+    // A pid 0, a negative or 1e+21 figure: no ss prints it, so the row is an error, not a socket.
+    const bad = socketValueProblem(s);
+    if (bad) { prev = undefined; skipping = true; part.problems.push(badRow(file, line, last, truncated, bad)); continue; }
     if (s.processes) sawP = true;
     part.sockets!.push(s);
     prev = s;
@@ -170,7 +175,8 @@ export const ssParser: FormatParser = {
     let rows = 0; let cont = 0;
     for (const l of lines) {
       if (/^\t/.test(l)) { if (rows) cont++; continue; } // -i continuation, after a row
-      const w = l.trim().split(/\s+/);
+      // The first six words decide (a long line is not split further).
+      const w = l.trim().split(/\s+/, 6);
       const off = NETIDS.has(w[0]) ? 1 : 0;
       if (/^\S/.test(l) && w.length >= 5 + off && stateFromWord(w[off]) && /^\d+$/.test(w[off + 1]) && /^\d+$/.test(w[off + 2]) && /:/.test(w[off + 3])) rows++;
     }

@@ -16,7 +16,7 @@ import { note, numberedLines, problem, type Line } from './text.js';
 import type { ParsedPart } from './types.js';
 
 /** The largest pid or uid any system prints (32 bits: Windows pids, Linux uids). */
-const U32_MAX = 2 ** 32 - 1;
+export const U32_MAX = 2 ** 32 - 1;
 /** Counters the kernel prints signed: RFC 2012's tcpMaxConn is -1 for "no fixed limit". */
 const SIGNED_COUNTERS = new Set(['Tcp:MaxConn']);
 
@@ -53,6 +53,15 @@ export function socketValueErrors(s: SocketRecord): Bad[] {
     out.push({ field: 'age', value: s.ageMs, why: { en: 'not a time a socket can have', zh: '不是套接字可能有的时长' }, anchor });
   }
   return out;
+}
+
+/**
+ * The first value of a socket record no tool prints, as the problem its row becomes (or undefined):
+ * the parsers check each row as they read it, so the problem names the row's own line.
+ */
+export function socketValueProblem(s: SocketRecord): Text | undefined {
+  const bad = socketValueErrors(s);
+  return bad.length ? badText(bad[0]) : undefined;
 }
 
 function badText(b: Bad): Text {
