@@ -74,7 +74,7 @@ Exit status: 0 nothing at warning or above, 1 warnings or critical findings, 2 b
   --color 何时     auto（默认：终端上启用，设置了 NO_COLOR 时不启用）、always 或 never
   --json           以 JSON 输出报告（findings、summary、source）
   --rules          列出规则及其触发阈值
-  --lang en|zh     语言（默认取决于 locale）
+  --lang en|zh     语言（默认取决于语言环境 LANG）
 
 --input 中无法读取的行会连同行号列在标准错误上（--json 时放在 "problems" 中），doctor、states、ls 都一样；
 一份列表如果没有任何一行能读取，视为输入错误；三分之一或更多的行无法读取也是输入错误，除非加 --partial：

@@ -78,7 +78,8 @@ function listText(lang: Lang): string {
   const w = Math.max(...all.map((s) => s.name.length));
   const lines = all.map((s) => {
     const ps = s.params.filter((p) => !['delay', 'loss', 'drop'].includes(p.name)).map((p) => `${p.name}=${p.default}`).join(' ');
-    return `  ${s.name.padEnd(w)}  ${s.kind.padEnd(8)}  ${t(s.summary, lang)}${ps ? `  [--param ${ps}]` : ''}`;
+    const kind = lang === 'zh' ? (s.kind === 'load' ? '负载    ' : '交互    ') : s.kind.padEnd(8);
+    return `  ${s.name.padEnd(w)}  ${kind}  ${t(s.summary, lang)}${ps ? `  [--param ${ps}]` : ''}`;
   });
   return lines.join('\n') + '\n';
 }
