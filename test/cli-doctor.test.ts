@@ -23,10 +23,15 @@ test('--input FILE (ss -tanp): the CLOSE-WAIT leak is named with process, port, 
   const r = runCli(['doctor', '--input', path.join(FX, 'close-wait-java.ss-tanp.txt')]);
   assert.equal(r.status, 1, r.stderr);
   noStack(r.stderr);
-  assert.match(r.stdout, /^WARNING {2}close_wait_leak$/m);
-  assert.match(r.stdout, /40 CLOSE-WAIT sockets held by java \(pid 4711\) on local port 8080 \(server side\)/);
-  assert.match(r.stdout, /evidence: 40 CLOSE-WAIT · process java \(pid 4711\) · side server · local port 8080 · peers 192\.168\.0\.1 ×10/);
-  assert.match(r.stdout, /withUnread=40 withoutUnread=0/);
+  // The summary row first (who, where, how many, how long), then the detail block.
+  assert.match(r.stdout, /^ {2}WARNING {2}close_wait_leak {2}java \(pid 4711\) · port 8080 · 40 CLOSE-WAIT · age unknown$/m);
+  assert.match(r.stdout, /^\[1\/1\] WARNING {2}close_wait_leak ─+$/m);
+  assert.match(r.stdout.replace(/\n +/g, ' '), /40 CLOSE-WAIT sockets held by java \(pid 4711\) on local port 8080 \(server side\)/);
+  // Evidence in words, not the JSON's keys.
+  const flat = r.stdout.replace(/\n {2,}/g, ' ');
+  assert.match(flat, /evidence +40 CLOSE-WAIT · owner java \(pid 4711\) · server side · local port 8080 · peers 192\.168\.0\.1 ×10/);
+  assert.match(flat, /40 with unread data \(Recv-Q ≥ 1: never read to EOF\)/);
+  assert.doesNotMatch(r.stdout, /withUnread|withoutUnread/);
   assert.match(r.stdout, /never read the socket to the end/);
   assert.match(r.stdout, /Not a fix: lowering tcp_keepalive_time/);
   assert.match(r.stdout, /No sysctl values/);
@@ -54,10 +59,38 @@ test('--input - reads standard input; --json has the stable shape', () => {
 test('--input DIR (a healthy capture: ss -tanpo, sysctl, /proc/net/netstat, snmp) → no warning, exit 0', () => {
   const r = runCli(['doctor', '--input', path.join(FX, 'healthy')]);
   assert.equal(r.status, 0, r.stdout + r.stderr);
-  assert.doesNotMatch(r.stdout, /^(WARNING|CRITICAL) /m);
-  assert.match(r.stdout, /No problems found/);
-  assert.match(r.stdout, /INFO {2}time_wait_pressure\n {2}150 TIME-WAIT on listening port 443 of nginx \(pid 1200\)/);
-  assert.match(r.stdout, /2 h 11 min 15 s/);
+  assert.doesNotMatch(r.stdout, /^ *(WARNING|CRITICAL) /m);
+  assert.match(r.stdout, /^Verdict: healthy — nothing at warning or above/m);
+  assert.match(r.stdout, /^ {2}INFO {2}time_wait_pressure +listener nginx \(pid 1200\) · port 443 · 150 TIME-WAIT · up to 59 s$/m);
+  // The keepalive defaults every stock host has: one line, no detail block without -v.
+  const ka = r.stdout.split('\n').filter((l) => /keepalive|2 h 11 min 15 s/.test(l));
+  assert.deepEqual(ka, ['  INFO  keepalive_defaults     A dead peer is noticed after 2 h 11 min 15 s']);
+  const v = runCli(['doctor', '--input', path.join(FX, 'healthy'), '-v']);
+  assert.match(v.stdout.replace(/\n +/g, ' '), /150 TIME-WAIT on port 443, where nginx \(pid 1200\) listens/);
+  assert.match(v.stdout, /\[3\/3\] INFO {2}keepalive_defaults/);
+  const brief = runCli(['doctor', '--input', path.join(FX, 'healthy'), '--brief']);
+  assert.equal(brief.stdout.trim().split('\n').length, 6, brief.stdout);
+});
+
+test('layout: wrapped to the terminal width, colour only when asked (or a terminal without NO_COLOR)', async () => {
+  const file = path.join(FX, 'close-wait-java.ss-tanp.txt');
+  const run = async (args: string[], tty?: { columns?: number }, env: Record<string, string> = {}) => {
+    let stdout = '';
+    await main(['doctor', '--input', file, ...args], { stdout: (x) => { stdout += x; }, stderr: () => {}, readStdin: async () => '', env: { LANG: 'C', ...env }, ...(tty ? { stdoutTTY: tty } : {}) });
+    return stdout;
+  };
+  const wide = (s: string) => Math.max(...s.split('\n').map((l) => [...l.replace(/\u001b\[[0-9;]*m/g, '')].length));
+  assert.ok(wide(await run([])) <= 80);
+  assert.ok(wide(await run([], { columns: 60 })) <= 60);
+  assert.ok(wide(await run([], { columns: 120 })) > 80);
+  assert.doesNotMatch(await run([]), /\u001b\[/);
+  assert.match(await run([], { columns: 100 }), /\u001b\[1;33mWARNING/);
+  assert.doesNotMatch(await run([], { columns: 100 }, { NO_COLOR: '1' }), /\u001b\[/);
+  assert.match(await run(['--color=always']), /\u001b\[1;33mWARNING/);
+  assert.doesNotMatch(await run(['--color', 'never'], { columns: 100 }), /\u001b\[/);
+  const bad = runCli(['doctor', '--input', file, '--color=sometimes']);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--color must be auto, always or never/);
 });
 
 test('--input DIR (netstat -antp + sysctl): port exhaustion toward one database is critical, names the likely client', async () => {
@@ -78,11 +111,11 @@ test('--input DIR (netstat -antp + sysctl): port exhaustion toward one database 
 test('--lang zh (and a zh locale) prints Chinese', () => {
   const r = runCli(['doctor', '--input', path.join(FX, 'close-wait-java.ss-tanp.txt'), '--lang', 'zh']);
   assert.equal(r.status, 1);
-  assert.match(r.stdout, /^警告 {2}close_wait_leak$/m);
-  assert.match(r.stdout, /40 个 CLOSE-WAIT 套接字，属于/);
+  assert.match(r.stdout, /^ {2}警告 {2}close_wait_leak {2}java（pid 4711） · 端口 8080 · 40 CLOSE-WAIT · 时长未知$/m);
+  assert.match(r.stdout.replace(/\n +/g, ''), /java（pid 4711）在本地 8080 端口上持有 40 个 CLOSE-WAIT 套接字（服务端）/);
   assert.match(r.stdout, /怎么办/);
   const z = runCli(['doctor', '--input', path.join(FX, 'healthy')], { env: { LANG: 'zh_CN.UTF-8' } });
-  assert.match(z.stdout, /未发现问题/);
+  assert.match(z.stdout, /^结论：健康——没有警告或更严重的发现/m);
 });
 
 test('garbage → exit 2 naming the file and the formats it is not; no stack trace', () => {
@@ -128,7 +161,7 @@ test('every captured format fixture diagnoses without error (exit 0 or 1)', asyn
   }
   const all = await inProcess(['doctor', '--input', path.join(FORMATS, 'linux')]);
   assert.equal(all.status, 1); // python3 on :6000 never accepts (backlog 1, Recv-Q 2)
-  assert.match(all.stdout, /CRITICAL {2}accept_queue_overflow\n {2}Accept queue of 127\.0\.0\.1:6000 full: 2 connections waiting for accept\(\) \(limit 1\) in python3 \(pid 6592\)/);
+  assert.match(all.stdout, /CRITICAL {2}accept_queue_overflow ─+\n {2}Accept queue of 127\.0\.0\.1:6000 full: 2 connections waiting for accept\(\) \(limit 1\) in python3 \(pid 6592\)/);
 });
 
 test('--rules lists every rule with its thresholds', async () => {

@@ -9,6 +9,8 @@ export interface CliIO {
   /** Standard input as a byte stream, read piece by piece (`--input -` of any size); absent: readStdin. */
   stdinStream?: () => AsyncIterable<Uint8Array>;
   env: Record<string, string | undefined>;
+  /** Standard output is a terminal (colour by default) of this many columns; absent: a pipe. */
+  stdoutTTY?: { columns?: number };
 }
 
 export const processIO: CliIO = {
@@ -27,6 +29,7 @@ export const processIO: CliIO = {
   },
   stdinStream: () => process.stdin,
   env: process.env,
+  get stdoutTTY() { return process.stdout.isTTY ? { columns: process.stdout.columns } : undefined; },
 };
 
 /** Standard input gave more than the caller's limit. */

@@ -71,7 +71,9 @@ export function portRange(s: HostSnapshot): PortRange {
     if (Number.isInteger(lo) && Number.isInteger(hi) && hi >= lo) return { lo, hi, size: hi - lo + 1, assumed: false };
   }
   const os = osOf(s);
-  const [lo, hi] = os === 'windows' || os === 'macos' ? [49152, 65535] : os === 'freebsd' ? [10000, 65535] : TUNABLES.ip_local_port_range.default;
+  // A BSD netstat that does not say macOS or FreeBSD: the IANA range both use by default for outgoing connects.
+  const bsd = os === 'unknown' && s.sources.some((x) => x.kind === 'netstat-bsd');
+  const [lo, hi] = os === 'windows' || os === 'macos' || bsd ? [49152, 65535] : os === 'freebsd' ? [10000, 65535] : TUNABLES.ip_local_port_range.default;
   return { lo, hi, size: hi - lo + 1, assumed: true };
 }
 

@@ -110,7 +110,7 @@ test('tcplens explain: every state in English without Chinese, in Chinese with i
 test('a folder source line in Chinese says 个文件, not "files"', () => {
   const s = host({}, []);
   s.sources = [{ kind: 'folder', origin: 'cap' }, { kind: 'ss', origin: 'cap/ss.txt', os: 'linux' }, { kind: 'proc-file', origin: 'cap/sysctl.txt', os: 'linux' }];
-  assert.match(renderReport(doctorReport(s, { lang: 'zh' }), 'zh'), /^tcplens doctor — 数据源: cap（2 个文件：ss, proc-file）$/m);
+  assert.match(renderReport(doctorReport(s, { lang: 'zh' }), 'zh'), /^tcplens doctor — 数据源：cap（2 个文件：ss, proc-file）$/m);
   assert.match(renderReport(doctorReport(s, { lang: 'en' }), 'en'), /^tcplens doctor — source: cap \(2 files: ss, proc-file\)$/m);
 });
 

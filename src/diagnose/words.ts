@@ -33,8 +33,9 @@ export function duration(ms: number): Text {
 
 export function owner(o: Owner | undefined): Text {
   if (!o) return tx('an unknown process', '未知进程');
-  const name = o.name ?? '?';
-  return tx(`${name} (pid ${o.pid})`, `${name}（pid ${o.pid}）`);
+  // A Windows netstat -ano or a ps-less paste names the pid only: say that, not "? (pid N)".
+  if (o.name === undefined) return tx(`pid ${o.pid}`, `pid ${o.pid} `);
+  return tx(`${o.name} (pid ${o.pid})`, `${o.name}（pid ${o.pid}）`);
 }
 
 export function peersText(peers: PeerCount[], distinct: number): Text {

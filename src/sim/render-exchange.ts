@@ -3,7 +3,20 @@
 // printed on the rows where it changes, so the eye follows the transitions. Below it, the state
 // timeline per side with the cause of each change in the reader's language, then the checked
 // conclusion.
-import { t, type Lang } from '../i18n/lang.js';
+import { t, type Lang, type Text } from '../i18n/lang.js';
+
+/** Why a segment was lost, as the lab's link says it (network.ts), in the reader's language. */
+const LOSS_WHY: Record<string, Text> = {
+  'drop rule': { en: 'drop rule', zh: '丢包规则' },
+  'link down': { en: 'link down', zh: '链路断开' },
+  'random loss': { en: 'random loss', zh: '随机丢包' },
+};
+
+/** A call's result: `0 (end of stream)` from recv() reads `0（流结束）` in Chinese. */
+function resultText(r: string, lang: Lang): string {
+  if (lang !== 'zh') return r;
+  return r.replace(' (end of stream)', '（流结束）').replace(/^(\d+) bytes$/, '$1 字节');
+}
 import type { ExchangeResult, ExchangeStep } from './scenario.js';
 import { causeText } from '../core/transitions.js';
 import { TIMER_TEXT } from './recorder.js';
@@ -104,7 +117,7 @@ function middleText(s: ExchangeStep, o: RenderOptions): string {
       return x;
     }
     case 'call':
-      return s.result === undefined ? s.text : `${s.text} = ${s.result}`;
+      return s.result === undefined ? s.text : `${s.text} = ${resultText(s.result, L)}`;
     case 'timer':
       if (s.causes) return `[${t(WORDS.timer, L)}] ${s.causes.map((c) => causeText(c, L)).join(L === 'zh' ? '；' : '; ')}`;
       if (s.timers) return `[${t(WORDS.timer, L)}] ${s.timers.map((k) => t(TIMER_TEXT[k], L)).join(L === 'zh' ? '、' : ', ')}`;
@@ -118,8 +131,9 @@ function middleText(s: ExchangeStep, o: RenderOptions): string {
 function middle(s: ExchangeStep, text: string, w: number, L: Lang, left: string): string {
   if (s.kind === 'segment') {
     if (s.dropped) {
-      const body = `--- ${text} ---X ${t(WORDS.lost, L)}${s.why ? ` (${s.why})` : ''}`;
-      return s.from === left ? body.padEnd(w) : `X--- ${text} --- ${t(WORDS.lost, L)}${s.why ? ` (${s.why})` : ''}`.padStart(w);
+      const why = s.why ? (L === 'zh' ? `（${LOSS_WHY[s.why]?.zh ?? s.why}）` : ` (${s.why})`) : '';
+      const body = `--- ${text} ---X ${t(WORDS.lost, L)}${why}`;
+      return s.from === left ? body.padEnd(w) : `X--- ${text} --- ${t(WORDS.lost, L)}${why}`.padStart(w);
     }
     return s.from === left ? `--- ${text} `.padEnd(w - 1, '-') + '>' : '<' + ` ${text} ---`.padStart(w - 1, '-');
   }

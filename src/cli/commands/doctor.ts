@@ -9,12 +9,13 @@ import { RULES } from '../../diagnose/rules/index.js';
 import { pickLang, type CliIO } from '../io.js';
 import { namesSeveralHosts, runPaired } from './doctor-pair.js';
 import { INPUT_OPTIONS, loadSampledSnapshot, SAMPLE_OPTIONS } from '../snapshot-input.js';
+import { REPORT_OPTIONS, renderOptions } from '../terminal.js';
 import { partialBanner, partialJson, partialReads, warnProblems } from '../input-problems.js';
 import { closeWaitOwners, renderSamples, samplesReport } from '../../diagnose/samples-report.js';
 import { readFdUse } from '../../node/fd-use.js';
 
 const HELP: Text = {
-  en: `usage: tcplens doctor [--input FILE|DIR|-] [--netns NAME] [--json] [--lang en|zh]
+  en: `usage: tcplens doctor [--input FILE|DIR|-] [--netns NAME] [--brief|-v] [--json] [--lang en|zh]
        tcplens doctor --rules
 
 Finds TCP state problems — CLOSE-WAIT leaks, TIME-WAIT port exhaustion, orphaned FIN-WAIT-2,
@@ -39,6 +40,9 @@ Input (default: this host, live from /proc; run as root to name every process):
                    until a limit at that rate (the process's fd limit, the ephemeral ports toward
                    a destination, tcp_max_tw_buckets, tcp_max_orphans)
 
+  --brief          only the summary: verdict, counts and one line per finding
+  -v, --verbose    details of every finding, info included, with the evidence in full
+  --color WHEN     auto (default: on a terminal unless NO_COLOR is set), always or never
   --json           the report as JSON (findings, summary, source)
   --rules          list the rules and the thresholds at which they fire
   --lang en|zh     language (default: from the locale)
@@ -50,7 +54,7 @@ says PARTIAL READ on its first line ("partial": true and rows read/unread per fi
 
 Exit status: 0 nothing at warning or above, 1 warnings or critical findings, 2 bad input.
 `,
-  zh: `用法: tcplens doctor [--input 文件|目录|-] [--netns 名称] [--json] [--lang en|zh]
+  zh: `用法：tcplens doctor [--input 文件|目录|-] [--netns 名称] [--brief|-v] [--json] [--lang en|zh]
        tcplens doctor --rules
 
 找出 TCP 状态问题——CLOSE-WAIT 泄漏、TIME-WAIT 导致的端口耗尽、孤儿 FIN-WAIT-2、SYN 洪水、
@@ -71,9 +75,12 @@ Exit status: 0 nothing at warning or above, 1 warnings or critical findings, 2 b
                    中的数量与增长速率，以及按此速率达到上限的时间（进程的 fd 上限、连向某目的地址的
                    临时端口、tcp_max_tw_buckets、tcp_max_orphans）
 
+  --brief          只输出摘要：结论、计数和每条发现一行
+  -v, --verbose    列出每条发现（包括提示）的详情和全部证据
+  --color 何时     auto（默认：终端上启用，设置了 NO_COLOR 时不启用）、always 或 never
   --json           以 JSON 输出报告（findings、summary、source）
   --rules          列出规则及其触发阈值
-  --lang en|zh     语言（默认取决于 locale）
+  --lang en|zh     语言（默认取决于语言环境 LANG）
 
 --input 中无法读取的行会连同行号列在标准错误上（--json 时放在 "problems" 中），doctor、states、ls 都一样；
 一份列表如果没有任何一行能读取，视为输入错误；三分之一或更多的行无法读取也是输入错误，除非加 --partial：
@@ -87,7 +94,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (namesSeveralHosts(argv) && !argv.includes('--help') && !argv.includes('-h')) return runPaired(argv, io);
   const { values, positionals } = parseArgs({
     args: argv, allowPositionals: true,
-    options: { ...INPUT_OPTIONS, ...SAMPLE_OPTIONS, json: { type: 'boolean' }, rules: { type: 'boolean' }, lang: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { ...INPUT_OPTIONS, ...SAMPLE_OPTIONS, ...REPORT_OPTIONS, json: { type: 'boolean' }, rules: { type: 'boolean' }, lang: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
   const lang = pickLang(values.lang, io.env);
   if (values.help) { io.stdout(HELP[lang]); return 0; }
@@ -102,6 +109,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     else io.stdout(RULES.map((r) => `${r.id}\n  ${r.title[lang]}\n  ${r.thresholds[lang]}`).join('\n\n') + `\n\n${Object.values(SEVERITY_LABEL).map((l) => l[lang]).join(' > ')}\n`);
     return 0;
   }
+  const layout = renderOptions(values, io, lang);
   const snap = await loadSampledSnapshot(values, io, lang);
   const report = doctorReport(snap, { lang });
   // A partial read (--partial) is said on the first line and in the JSON (input-problems.ts).
@@ -112,6 +120,6 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const samples = snap.history?.length ? samplesReport(snap, report.findings, await readFdUse(closeWaitOwners(snap), values['proc-root'] ?? '/proc')) : undefined;
   io.stdout(values.json
     ? JSON.stringify({ ...partialJson(reads), ...report, ...(samples ? { samples } : {}) }, null, 2) + '\n'
-    : partialBanner(reads, lang) + renderReport(report, lang) + (samples ? '\n' + renderSamples(samples, lang) : ''));
+    : partialBanner(reads, lang) + renderReport(report, lang, layout) + (samples ? '\n' + renderSamples(samples, lang) : ''));
   return exitStatusFor(report.findings);
 }

@@ -33,7 +33,7 @@ FIN_WAIT2, CLOSE-WAIT, SYN_RCVD, ESTAB, ...
   --list         列出全部 11 个状态，每个一行
   --mermaid      由引擎的状态转换表生成的状态图（Mermaid stateDiagram-v2）；指定状态时只画它的进出
   --json         机器可读输出
-  --lang en|zh   语言（默认取决于 locale）
+  --lang en|zh   语言（默认取决于语言环境 LANG）
 `,
 };
 

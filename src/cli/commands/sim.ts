@@ -13,7 +13,8 @@ import type { Scenario, ScenarioResult, WirePacket } from '../../sim/scenario.js
 import { allScenarios, findScenario } from '../../sim/scenarios.js';
 import { pickLang, UsageError, type CliIO } from '../io.js';
 
-const HELP = `usage: tcplens sim SCENARIO [options]
+const HELP: Record<'en' | 'zh', string> = {
+  en: `usage: tcplens sim SCENARIO [options]
        tcplens sim --list
 
 Run a scenario in the lab: two simulated Linux hosts (A = client 10.0.0.1, B = server 10.0.0.2) on
@@ -36,7 +37,31 @@ options:
   --lang en|zh         language of notes and conclusions
 
 exit status: 0 the run confirmed the conclusion, 1 it did not, 2 bad input
-`;
+`,
+  zh: `用法：tcplens sim 场景 [选项]
+       tcplens sim --list
+
+在实验室里运行一个场景：两台模拟的 Linux 主机（A = 客户端 10.0.0.1，B = 服务端 10.0.0.2）运行在
+虚拟时钟上，画成时序图，每个报文之后标出两端的状态。
+
+选项：
+  --list               列出场景（名称、类型、摘要；加 --json 输出为数据）
+  --set 名称=值        一个可调参数，短名或 sysctl 名（可重复）：--set tcp_fin_timeout=30、
+                       --set net.ipv4.tcp_keepalive_time=600
+  --param 名称=值      场景参数（可重复；--list 列出）；每个交互场景还接受 delay=毫秒（单向，
+                       默认 50）、loss=P（随机丢包率 0..1）和 drop=规则：A:3（A 的第三个报文）、
+                       B:FIN（B 的每个 FIN）、A:SYN*2（A 的前两个 SYN）
+  --profile P          linux（默认）、bsd 或 windows
+  --seed N             ISN、端口和随机丢包的种子（默认 1）
+  --absolute           原始序号（默认：相对于各自的 ISN）
+  --json               以 JSON 输出结果
+  --pcap 文件          同时把交互写成 pcapng 抓包文件（每台主机一个接口，每个报文附注两端的状态），
+                       可用 Wireshark 或 tshark 打开
+  --lang en|zh         说明与结论的语言
+
+退出码：0 运行证实了结论，1 没有证实，2 输入错误
+`,
+};
 
 function pairs(list: string[] | undefined, flag: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -53,7 +78,8 @@ function listText(lang: Lang): string {
   const w = Math.max(...all.map((s) => s.name.length));
   const lines = all.map((s) => {
     const ps = s.params.filter((p) => !['delay', 'loss', 'drop'].includes(p.name)).map((p) => `${p.name}=${p.default}`).join(' ');
-    return `  ${s.name.padEnd(w)}  ${s.kind.padEnd(8)}  ${t(s.summary, lang)}${ps ? `  [--param ${ps}]` : ''}`;
+    const kind = lang === 'zh' ? (s.kind === 'load' ? '负载    ' : '交互    ') : s.kind.padEnd(8);
+    return `  ${s.name.padEnd(w)}  ${kind}  ${t(s.summary, lang)}${ps ? `  [--param ${ps}]` : ''}`;
   });
   return lines.join('\n') + '\n';
 }
@@ -81,7 +107,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   });
   const lang = pickLang(values.lang, io.env);
   if (values.help) {
-    io.stdout(HELP);
+    io.stdout(HELP[lang]);
     return 0;
   }
   if (values.list) {
@@ -92,12 +118,14 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     return 0;
   }
   if (positionals.length !== 1) {
-    io.stderr(`${positionals.length === 0 ? 'tcplens sim: name a scenario' : 'tcplens sim: one scenario at a time'}\n\n${HELP}\nscenarios:\n${listText(lang)}`);
+    const zh = lang === 'zh';
+    const why = positionals.length === 0 ? (zh ? 'tcplens sim：请指定一个场景' : 'tcplens sim: name a scenario') : (zh ? 'tcplens sim：一次只能运行一个场景' : 'tcplens sim: one scenario at a time');
+    io.stderr(`${why}\n\n${HELP[lang]}\n${zh ? '场景：' : 'scenarios:'}\n${listText(lang)}`);
     return 2;
   }
   const scenario: Scenario | undefined = findScenario(positionals[0]);
   if (!scenario) {
-    io.stderr(`tcplens sim: unknown scenario '${positionals[0]}'\n\nscenarios:\n${listText(lang)}`);
+    io.stderr(lang === 'zh' ? `tcplens sim：未知场景 '${positionals[0]}'\n\n场景：\n${listText(lang)}` : `tcplens sim: unknown scenario '${positionals[0]}'\n\nscenarios:\n${listText(lang)}`);
     return 2;
   }
   const profile = (values.profile ?? 'linux') as ProfileName;

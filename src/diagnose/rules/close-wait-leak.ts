@@ -18,6 +18,7 @@ import type { Text } from '../../i18n/lang.js';
 import { ageStats, endpoint, groupBy, listenerOwner, listeningPorts, localPortText, osOf, ownerOf, portRange, sysctlNum, topPeers, type Owner } from '../facts.js';
 import { agesText, join, NO_PROCESS_INFO, owner, tx } from '../words.js';
 import type { Rule } from '../rule.js';
+import { adviceOs } from '../os-advice.js';
 
 export const CLOSE_WAIT_WARN = 20;
 export const CLOSE_WAIT_CRIT = 500;
@@ -149,7 +150,8 @@ function describe(s: HostSnapshot, sideOf: (k: SocketRecord) => 'server' | 'clie
   const ages = ageStats(socks, os);
   const withUnread = socks.filter((k) => k.recvQ !== undefined && k.recvQ >= 1).length;
   const withoutUnread = socks.filter((k) => k.recvQ === 0).length;
-  const linuxQ = os === 'linux' || os === 'unknown';
+  // BSD netstat's Recv-Q counts bytes only and Windows netstat has none: the FIN rule is Linux's.
+  const linuxQ = adviceOs(s) === 'linux';
   // Both bugs at once (some never read to EOF, some read EOF and did not close) get both reasons.
   const known = withUnread + withoutUnread;
   const mixed = known > 0 && Math.min(withUnread, withoutUnread) >= 0.2 * known;
@@ -160,18 +162,20 @@ function describe(s: HostSnapshot, sideOf: (k: SocketRecord) => 'server' | 'clie
   const { peers, distinct } = topPeers(socks, scope === 'destination', 5);
   const dest = endpoint(first.remoteAddress, first.remotePort, first.remoteService);
   const ports = new Set(socks.map((k) => (side === 'server' ? localPortText(k) : k.remoteService ?? k.remotePort))).size;
-  const where = scope === 'port' ? tx(`on local port ${localPortText(first)}`, `在本地端口 ${localPortText(first)} 上`)
-    : scope === 'destination' ? tx(`toward ${dest}`, `连向 ${dest}`)
-      : tx(`spread over ${distinct} peers and ${ports} ${side === 'server' ? 'local' : 'remote'} port${ports === 1 ? '' : 's'}`, `分散在 ${distinct} 个对端、${ports} 个${side === 'server' ? '本地' : '远端'}端口上`);
+  const where = scope === 'port' ? tx(`on local port ${localPortText(first)}`, `在本地 ${localPortText(first)} 端口上`)
+    : scope === 'destination' ? tx(`toward ${dest}`, `连向 ${dest} 时`)
+      : tx(`spread over ${distinct} peers and ${ports} ${side === 'server' ? 'local' : 'remote'} port${ports === 1 ? '' : 's'}`, `在 ${distinct} 个对端、${ports} 个${side === 'server' ? '本地' : '远端'}端口上`);
   const sideText = side === 'server'
     ? tx('(server side): clients closed, the application did not', '（服务端）：客户端已关闭，应用没有关闭')
     : tx('(client side): the server closed, the application did not', '（客户端）：服务器已关闭，应用没有关闭');
-  const summary = join([
-    tx(`${socks.length} CLOSE-WAIT sockets`, `${socks.length} 个 CLOSE-WAIT 套接字`),
-    queued ? tx('waiting unaccepted in the queue of', '未被 accept、排在队列中，监听进程') : tx('held by', '，属于'),
-    owner(o), pids.length > 1 ? tx(`and ${pids.length - 1} more ${o?.name ?? ''} processes`, `等 ${pids.length} 个 ${o?.name ?? ''} 进程`) : tx('', ''),
-    where, sideText,
-  ]);
+  const who = owner(o);
+  const more = pids.length > 1 ? tx(` and ${pids.length - 1} more ${o?.name ?? ''} processes`, `等 ${pids.length} 个 ${o?.name ?? ''} 进程`) : tx('', '');
+  // "java (pid 4711) holds 40 CLOSE-WAIT on local port 8080" reads naturally in Chinese with the owner first.
+  const summary: Text = queued
+    ? tx(`${socks.length} CLOSE-WAIT sockets waiting unaccepted in the queue of ${who.en} ${where.en} ${sideText.en}`,
+      `${socks.length} 个 CLOSE-WAIT 套接字未被 accept，排在监听进程 ${who.zh}的队列中，${where.zh}${sideText.zh}`)
+    : tx(`${socks.length} CLOSE-WAIT sockets held by ${who.en}${more.en} ${where.en} ${sideText.en}`,
+      `${who.zh}${more.zh}${where.zh}持有 ${socks.length} 个 CLOSE-WAIT 套接字${sideText.zh}`);
   const at = agesText(ages);
   const arrivals = arrivalsOf(s, socks);
   const finding: FindingText = {

@@ -31,15 +31,16 @@ function checkKeepalive(s: HostSnapshot): FindingText[] {
   const timers = hasTimers(s);
   return [{
     id: 'keepalive_defaults', severity: 'info',
-    summary: join([tx(`Keepalive: a dead peer is noticed only after ${time} + ${intvl} × ${probes} s =`, `保活：要经过 ${time} + ${intvl} × ${probes} 秒 = `), duration(total * 1000),
-      tx(timers && est.length ? `(${withKa} of ${est.length} ESTABLISHED sockets use keepalive)` : '', timers && est.length ? `才会发现对端已死（${est.length} 个 ESTABLISHED 中 ${withKa} 个启用了保活）` : '才会发现对端已死')]),
+    // One line: on a healthy host with default sysctls this is the whole of the doctor's noise.
+    summary: join([tx('A dead peer is noticed after', '对端死亡 '), duration(total * 1000), tx('', '后才被发现')], tx(' ', '')),
     evidence: {
       sysctls: { 'net.ipv4.tcp_keepalive_time': String(time), 'net.ipv4.tcp_keepalive_intvl': String(intvl), 'net.ipv4.tcp_keepalive_probes': String(probes) },
       figures: { deadPeerAfterSeconds: total, ...(timers ? { establishedWithKeepalive: withKa, established: est.length } : {}) },
     },
-    explanation: tx(
+    explanation: join([tx(`${time} + ${intvl} × ${probes} s${timers && est.length ? `; ${withKa} of ${est.length} ESTABLISHED sockets use keepalive` : ''}. `,
+      `${time} + ${intvl} × ${probes} 秒${timers && est.length ? `；${est.length} 个 ESTABLISHED 套接字中 ${withKa} 个启用了保活` : ''}。`), tx(
       'TCP keepalive only runs on sockets that set SO_KEEPALIVE: after tcp_keepalive_time seconds of silence the kernel sends a probe every tcp_keepalive_intvl seconds and resets the connection after tcp_keepalive_probes unanswered ones. It finds peers that vanished; it does not end CLOSE-WAIT (that peer is alive and answers) nor idle-but-alive connections.',
-      'TCP 保活只对设置了 SO_KEEPALIVE 的套接字生效：静默 tcp_keepalive_time 秒后，内核每隔 tcp_keepalive_intvl 秒发一个探测，连续 tcp_keepalive_probes 个无应答就重置连接。它能发现已经消失的对端；它结束不了 CLOSE-WAIT（那个对端活着并会应答），也结束不了空闲但存活的连接。'),
+      'TCP 保活只对设置了 SO_KEEPALIVE 的套接字生效：静默 tcp_keepalive_time 秒后，内核每隔 tcp_keepalive_intvl 秒发一个探测，连续 tcp_keepalive_probes 个无应答就重置连接。它能发现已经消失的对端；它结束不了 CLOSE-WAIT（那个对端活着并会应答），也结束不了空闲但存活的连接。')], tx('', '')),
     fixes: [
       { text: tx('Prefer per-socket TCP_KEEPIDLE/TCP_KEEPINTVL/TCP_KEEPCNT (or the application\'s own idle timeout) in the programs that need faster detection.', '在需要更快发现死连接的程序里，优先使用套接字级的 TCP_KEEPIDLE/TCP_KEEPINTVL/TCP_KEEPCNT（或应用自己的空闲超时）。'),
         caveat: tx('Lowering the sysctls host-wide (advice often given online: tcp_keepalive_time=30, tcp_keepalive_intvl=2, tcp_keepalive_probes=2) only affects SO_KEEPALIVE sockets, adds probe traffic, and still does nothing for CLOSE-WAIT.', '全局调小这些参数（网上常见的建议：tcp_keepalive_time=30、tcp_keepalive_intvl=2、tcp_keepalive_probes=2）只影响 SO_KEEPALIVE 套接字，增加探测流量，而且依然解决不了 CLOSE-WAIT。') },

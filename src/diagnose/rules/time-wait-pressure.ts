@@ -25,6 +25,7 @@ import {
 import { agesText, join, owner, pct, tx } from '../words.js';
 import { sideJudge } from './close-wait-leak.js';
 import type { Rule } from '../rule.js';
+import { adviceOs } from '../os-advice.js';
 
 export const TW_WARN_USAGE = 0.5;
 export const TW_CRIT_USAGE = 0.9;
@@ -154,8 +155,8 @@ function clientSide(s: HostSnapshot, tw: SocketRecord[], range: PortRange): Find
         `连向 ${dest} 的临时端口已用 ${pct(usage)}（${blocking}/${range.size}）：用满时 connect() 会失败并报 EADDRNOTAVAIL（"Cannot assign requested address"）`),
       o ? join([tx('— likely client:', '——可能的客户端：'), owner(o)]) : tx('', '')]);
     const explanation = join([
-      tx(`This host closes its connections to ${dest} first, so each one stays in TIME-WAIT for ${lenS} s (2MSL; ${os === 'windows' ? 'TcpTimedWaitDelay on Windows' : 'fixed on Linux'}) and keeps its 4-tuple. Toward a single ip:port only the local port varies, so at most ${range.size} connections per ${lenS} s ≈ ${Math.floor(sustainable)} new connections/s are sustainable; the TIME-WAIT count says this host opened about ${Math.round(observed)}/s over the last ${lenS} s.`,
-        `本机先关闭连向 ${dest} 的连接（主动关闭），每个连接在 TIME-WAIT 停留 ${lenS} 秒（2MSL，${os === 'windows' ? 'Windows 上为 TcpTimedWaitDelay' : 'Linux 上固定'}）并占住它的四元组。连向同一个 ip:端口时只有本地端口能变化，所以每 ${lenS} 秒最多 ${range.size} 个连接，约每秒 ${Math.floor(sustainable)} 个新连接；按 TIME-WAIT 数量估算，本机最近 ${lenS} 秒约每秒新建 ${Math.round(observed)} 个。`),
+      tx(`This host closes its connections to ${dest} first, so each one stays in TIME-WAIT for ${lenS} s (2MSL; ${os === 'windows' ? 'TcpTimedWaitDelay on Windows' : adviceOs(s) === 'bsd' ? '2 × net.inet.tcp.msl on the BSDs' : 'fixed on Linux'}) and keeps its 4-tuple. Toward a single ip:port only the local port varies, so at most ${range.size} connections per ${lenS} s ≈ ${Math.floor(sustainable)} new connections/s are sustainable; the TIME-WAIT count says this host opened about ${Math.round(observed)}/s over the last ${lenS} s.`,
+        `本机先关闭连向 ${dest} 的连接（主动关闭），每个连接在 TIME-WAIT 停留 ${lenS} 秒（2MSL，${os === 'windows' ? 'Windows 上为 TcpTimedWaitDelay' : adviceOs(s) === 'bsd' ? 'BSD 上为 2 × net.inet.tcp.msl' : 'Linux 上固定'}）并占住它的四元组。连向同一个 ip:端口时只有本地端口能变化，所以每 ${lenS} 秒最多 ${range.size} 个连接，约每秒 ${Math.floor(sustainable)} 个新连接；按 TIME-WAIT 数量估算，本机最近 ${lenS} 秒约每秒新建 ${Math.round(observed)} 个。`),
       reuse ? tx(' tcp_tw_reuse applies here, so entries older than 1 s can be reused and only young ones count.', ' 此处 tcp_tw_reuse 生效，超过 1 秒的条目可被复用，只有更新的条目计入。') : tx('', ''),
       at ? join([tx(' TIME-WAIT ages:', ' TIME-WAIT 时长：'), at]) : tx('', ''),
     ], tx('', ''));
@@ -199,8 +200,9 @@ function serverSide(s: HostSnapshot, tw: SocketRecord[]): FindingText[] {
     const { peers, distinct } = topPeers(socks, false, 5);
     out.push({
       id: 'time_wait_pressure', severity: 'info',
-      summary: join([tx(`${socks.length} TIME-WAIT on listening port ${port} of`, `监听端口 ${port} 上有 ${socks.length} 个 TIME-WAIT，属于`), owner(o),
-        tx('(the server closes first): harmless for the port', '（服务端主动关闭）：对该端口无害')]),
+      // TIME-WAIT has no owner (the application closed it): name who listens on the port, never "held by".
+      summary: join([tx(`${socks.length} TIME-WAIT on port ${port}, where`, `${o ? '' : '端口 '}`), o ? owner(o) : tx('a process', `${port}`),
+        tx('listens (the server closes first): harmless for the port', o ? `监听的端口 ${port} 上有 ${socks.length} 个 TIME-WAIT（服务端主动关闭）：对该端口无害` : ` 上有 ${socks.length} 个 TIME-WAIT（服务端主动关闭）：对该端口无害`)], tx(' ', '')),
       evidence: {
         state: 'TIME-WAIT', count: socks.length, side: 'server', localPort: port,
         ...(o ? { pid: o.pid, ...(o.name ? { process: o.name } : {}), attribution: 'listener' as const } : {}),
