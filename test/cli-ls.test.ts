@@ -73,3 +73,53 @@ test('a listing of 150,000 sockets prints every row (no argument-count limit on 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("ss's filter after the command: ls state close-wait sport = :9000, groups, parentheses", async () => {
+  const r = await inProcess(['ls', '--input', path.join(LINUX, 'ss-tan.txt'), 'state', 'close-wait', 'sport', '=', ':9000']);
+  assert.equal(r.status, 0, r.stderr);
+  const rows = r.stdout.trim().split('\n').slice(1);
+  assert.equal(rows.length, 2);
+  assert.ok(rows.every((l) => /^CLOSE-WAIT +1 +0 +127\.0\.0\.1:9000 /.test(l)));
+  const j = JSON.parse((await inProcess(['ls', '--input', path.join(LINUX, 'ss-tan.txt'), '--json', 'state connected ( dport = :6000 or sport = :6000 )'])).stdout) as { sockets: SocketRecord[] };
+  assert.deepEqual(j.sockets.map((k) => `${k.state} ${k.localPort}>${k.remotePort}`),
+    ['SYN-SENT 41524>6000', 'ESTABLISHED 6000>41508', 'ESTABLISHED 6000>41510', 'ESTABLISHED 41508>6000', 'ESTABLISHED 41510>6000']);
+  const v6 = JSON.parse((await inProcess(['ls', '--input', path.join(LINUX, 'ss-tan.txt'), '--json', 'dst', '[::1]', 'and', 'not', 'sport', '=', ':8443'])).stdout) as { count: number };
+  assert.equal(v6.count, 1);
+});
+
+test('--sport, --dport (also as :PORT), --state with an ss group, --sort and --top', async () => {
+  const input = ['--input', path.join(LINUX, 'ss-tan.txt')];
+  const sp = JSON.parse((await inProcess(['ls', ...input, '--sport', ':8080', '--json'])).stdout) as { sockets: SocketRecord[] };
+  assert.deepEqual(sp.sockets.map((k) => k.localPort), [8080, 8080, 8080]);
+  const dp = JSON.parse((await inProcess(['ls', ...input, '--dport', '7000', '--json'])).stdout) as { sockets: SocketRecord[] };
+  assert.deepEqual(dp.sockets.map((k) => k.state), ['TIME-WAIT', 'TIME-WAIT', 'TIME-WAIT']);
+  const bucket = JSON.parse((await inProcess(['ls', ...input, '--state', 'bucket', '--json'])).stdout) as { count: number };
+  assert.equal(bucket.count, 3);
+  const top = await inProcess(['ls', ...input, '--sort', 'recvq', '--top', '2']);
+  const lines = top.stdout.trim().split('\n');
+  assert.equal(lines.length, 3);
+  assert.match(lines[1], /^ESTABLISHED +13 /);
+  assert.match(lines[2], /^LISTEN +2 +1 /);
+  assert.match(top.stderr, /24 matched; --top 2 shows the first 2/);
+  const j = JSON.parse((await inProcess(['ls', ...input, '--sort', 'lport', '--top', '1', '--json'])).stdout) as { sockets: SocketRecord[]; matched: number };
+  assert.deepEqual([j.sockets[0].localPort, j.matched], [6000, 24]);
+});
+
+test('a bad ss filter → exit 2 naming the token, with a caret under it (en and zh)', async () => {
+  const r = await inProcess(['ls', '--input', path.join(LINUX, 'ss-tan.txt'), 'state', 'close-wait', 'sport', '=', ':80x0']);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /filter at ':80x0' \(column 26\): '80x0' is not a port/);
+  assert.match(r.stderr, /\n {2}state close-wait sport = :80x0\n {27}\^{5}\n/);
+  const z = await inProcess(['ls', '--input', path.join(LINUX, 'ss-tan.txt'), '--lang', 'zh', 'state', 'sleeping']);
+  assert.equal(z.status, 2);
+  assert.match(z.stderr, /过滤表达式在 'sleeping'（第 7 列）：'sleeping' 不是 TCP 状态/);
+  for (const [args, re] of [
+    [['ls', '--sort', 'color'], /--sort takes state, age, lport, rport, pid, recvq, sendq, got 'color'/],
+    [['ls', '--top', 'x'], /--top needs a whole number/],
+    [['ls', '--sport', '70000'], /--sport needs a whole number from 0 to 65535/],
+  ] as Array<[string[], RegExp]>) {
+    const e = await inProcess(args);
+    assert.equal(e.status, 2, args.join(' '));
+    assert.match(e.stderr, re);
+  }
+});

@@ -64,13 +64,42 @@ test('live on this host (the fast path) and --lang zh', () => {
 
 test('bad input → exit 2 with a message', async () => {
   for (const [args, re] of [
-    [['states', '--by', 'color'], /--by must be process, lport or raddr, got 'color'/],
+    [['states', '--by', 'color'], /--by takes process, pid, lport, rport, raddr, state \(comma-separated to combine\), got 'color'/],
+    [['states', '--by', 'lport,colour'], /got 'colour'/],
     [['states', '--input', path.join(ROOT, 'test/fixtures/doctor/garbage.txt')], /no known format/],
-    [['states', 'extra'], /unexpected argument 'extra'/],
+    [['states', 'extra'], /filter at 'extra' \(column 1\): expected sport, dport, src, dst/],
     [['states', '--netns', 'no such ns'], /not a network namespace name/],
   ] as Array<[string[], RegExp]>) {
     const r = await inProcess(args);
     assert.equal(r.status, 2, args.join(' '));
     assert.match(r.stderr, re);
   }
+});
+
+test('--by process,lport: one row per combination; ephemeral local ports folded into the range unless --no-fold', async () => {
+  const j = JSON.parse((await inProcess(['states', '--input', path.join(LINUX, 'ss-tan.txt'), '--by', 'lport', '--json'])).stdout);
+  const folded = j.groups.find((g: { key: string }) => g.key === '32768-60999');
+  assert.deepEqual(folded.portRange, { lo: 32768, hi: 60999 });
+  assert.equal(folded.total, 12);
+  assert.ok(!j.groups.some((g: { port?: number }) => g.port === 41508));
+  const nf = JSON.parse((await inProcess(['states', '--input', path.join(LINUX, 'ss-tan.txt'), '--by', 'lport', '--no-fold', '--json'])).stdout);
+  assert.ok(nf.groups.some((g: { port?: number }) => g.port === 41508));
+  const both = await inProcess(['states', '--input', path.join(LINUX, 'ss-tanpoei.txt'), '--by', 'process,lport']);
+  assert.match(both.stdout, /^PROCESS\/PID +LOCAL-PORT +TOTAL +LISTEN/);
+  assert.match(both.stdout, /^node\/6559 +9000 +\d+/m);
+  assert.match(both.stdout, /^- +32768-60999 +3 /m);
+  const bj = JSON.parse((await inProcess(['states', '--input', path.join(LINUX, 'ss-tanpoei.txt'), '--by', 'process,lport', '--json'])).stdout);
+  assert.deepEqual(bj.by, ['process', 'lport']);
+  assert.ok(bj.groups.every((g: { keys: string[] }) => g.keys.length === 2));
+});
+
+test('--by rport,state and an ss filter after the command', async () => {
+  const r = await inProcess(['states', '--input', path.join(LINUX, 'ss-tan.txt'), '--by', 'rport,state', 'state', 'connected', 'dport', 'lt', ':10000']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^REMOTE-PORT +STATE +TOTAL/);
+  assert.match(r.stdout, /^6000 +ESTABLISHED +2 /m);
+  assert.match(r.stdout, /^9000 +FIN-WAIT-2 +2 /m);
+  assert.doesNotMatch(r.stdout, /TIME-WAIT/);
+  const c = JSON.parse((await inProcess(['states', '--input', path.join(LINUX, 'ss-tan.txt'), '--json', 'sport = :9000'])).stdout);
+  assert.deepEqual(c.states, { LISTEN: 1, 'CLOSE-WAIT': 2 });
 });

@@ -73,3 +73,14 @@ test('every name the two entry points export has a one-line description above it
     assert.equal(lines.filter((l) => /^export \*/.test(l)).length, 0, 'exports are chosen, not export *');
   }
 });
+
+test('an ss filter through the public API: parse, match, and filterSockets with it', () => {
+  const rows = ['State      Recv-Q Send-Q Local Address:Port  Peer Address:Port', 'LISTEN     0      128    0.0.0.0:8080        0.0.0.0:*'];
+  for (let i = 0; i < 5; i++) rows.push(`CLOSE-WAIT 1      0      10.0.0.5:8080       10.0.0.9:${40000 + i}`);
+  rows.push('ESTABLISHED 0     0      10.0.0.5:8080       10.0.0.9:41000');
+  const snap = tcplens.snapshotFromText('paste', rows.join('\n') + '\n');
+  const f = tcplens.parseSocketFilter('state close-wait sport = :8080 and dport < :40003');
+  assert.equal(snap.sockets.filter((k) => tcplens.matchesSocketFilter(f, k)).length, 3);
+  assert.equal(tcplens.filterSockets(snap, { match: f }).length, 3);
+  assert.throws(() => tcplens.parseSocketFilter('sport = :x8'), (e: unknown) => e instanceof tcplens.SocketFilterError && e.column === 9);
+});

@@ -84,3 +84,36 @@ test('tcplens sim --list --json lists scenarios with their parameters', () => {
   assert.deepEqual(leak.params.map((p) => p.name), ['duration', 'delay', 'loss', 'drop']);
   assert.ok(list.filter((s) => s.kind === 'exchange').length >= 16);
 });
+
+test('--set values Linux refuses → exit 2 naming the valid range, before anything runs', () => {
+  for (const [set, re] of [
+    ['ip_local_port_range=70000 10', /--set ip_local_port_range=70000 10: Linux refuses this value \(EINVAL\); net\.ipv4\.ip_local_port_range takes 1\.\.65535/],
+    ['net.ipv4.ip_local_port_range=6000 5000', /the low end 6000 is above the high end 5000/],
+    ['tcp_syn_retries=300', /net\.ipv4\.tcp_syn_retries takes 1\.\.127/],
+    ['tcp_tw_reuse=3', /net\.ipv4\.tcp_tw_reuse takes 0\.\.2/],
+    ['tcp_fin_timeout=-5', /net\.ipv4\.tcp_fin_timeout takes 0\.\.21474836 \(Linux stores a negative value/],
+  ] as Array<[string, RegExp]>) {
+    const r = runCli(['sim', 'fin-wait-2-timeout', '--set', set]);
+    assert.equal(r.status, 2, set);
+    assert.match(r.stderr, re, set);
+    assert.equal(r.stdout, '', set);
+  }
+  const zh = runCli(['sim', 'handshake', '--lang', 'zh', '--set', 'tcp_syn_retries=300']);
+  assert.equal(zh.status, 2);
+  assert.match(zh.stderr, /Linux 不接受这个值（EINVAL），net\.ipv4\.tcp_syn_retries 的有效范围是 1\.\.127/);
+  assert.equal(runCli(['sim', 'fin-wait-2-timeout', '--set', 'tcp_syn_retries=127', '--set', 'ip_local_port_range=1024 1024']).status, 0);
+});
+
+test('--param values out of their range → exit 2 naming it', () => {
+  for (const [args, re] of [
+    [['sim', 'handshake', '--param', 'loss=-1'], /--param loss=-1: out of range, 'handshake' takes 0\.\.1/],
+    [['sim', 'handshake', '--param', 'loss=1.5'], /takes 0\.\.1/],
+    [['sim', 'handshake', '--param', 'delay=-50'], /--param delay=-50: out of range, 'handshake' takes 0 or more/],
+    [['sim', 'close-wait-leak-at-scale', '--param', 'leakPercent=150'], /takes 0\.\.100/],
+    [['sim', 'idle-keepalive', '--param', 'connections=2.5'], /--param connections=2\.5: needs a whole number/],
+  ] as Array<[string[], RegExp]>) {
+    const r = runCli(args);
+    assert.equal(r.status, 2, args.join(' '));
+    assert.match(r.stderr, re, args.join(' '));
+  }
+});

@@ -1,42 +1,86 @@
 // The views behind `tcplens states` and `tcplens ls`: per-state counts grouped by process, local
-// port or remote address, and a filtered, sorted socket listing formatted like ss. Pure.
+// port, remote port, remote address or state (any combination, ephemeral local ports folded into
+// one range row), and a filtered, sorted socket listing formatted like ss. Pure.
 import type { Lang } from '../i18n/lang.js';
 import type { HostSnapshot, SocketRecord } from '../model/snapshot.js';
 import { TCP_STATES, type TcpState } from '../model/states.js';
-import { endpoint, ownerOf, socketAgeMs, osOf } from './facts.js';
+import { endpoint, listeningPorts, localPortText, ownerOf, portRange, socketAgeMs, osOf } from './facts.js';
 import { stateCounts, zeroCounts } from './state-counts.js';
 import { ageRangeLong } from './age-text.js';
+import { matchesSocketFilter, type SocketFilterSpec } from '../formats/ss-filter.js';
 
-export type GroupBy = 'process' | 'lport' | 'raddr';
-export const GROUP_BYS: readonly GroupBy[] = ['process', 'lport', 'raddr'];
+export type GroupBy = 'process' | 'pid' | 'lport' | 'rport' | 'raddr' | 'state';
+export const GROUP_BYS: readonly GroupBy[] = ['process', 'pid', 'lport', 'rport', 'raddr', 'state'];
 
 export interface StateGroup {
   key: string;
   pid?: number;
   process?: string;
   port?: number;
+  /** `--by lport`: the ephemeral range this row folds together (its local ports are not listening). */
+  portRange?: { lo: number; hi: number };
+  remotePort?: number;
   address?: string;
+  state?: TcpState;
+  /** With several `by` words: each one's part of `key`, in the order asked. */
+  keys?: string[];
   total: number;
   states: Record<TcpState, number>;
 }
 
-/** Counts per state for each process / local port / remote address, biggest group first. */
-export function groupStates(s: HostSnapshot, by: GroupBy): StateGroup[] {
-  const m = new Map<string, StateGroup>();
-  for (const k of s.sockets) {
-    let key: string; let g: Omit<StateGroup, 'total' | 'states'>;
-    if (by === 'process') {
+export interface GroupOptions {
+  /**
+   * Fold local ports of the ephemeral range that nothing listens on into one row (a client's
+   * connections otherwise give one row per port). The range is the host's ip_local_port_range
+   * when the snapshot has it, else the OS default.
+   */
+  foldEphemeral?: boolean;
+}
+
+/** One socket's part of a group key for one `by` word. */
+function keyPart(s: HostSnapshot, k: SocketRecord, by: GroupBy, fold: { lo: number; hi: number; listening: Set<number> } | undefined): { key: string; g: Partial<StateGroup> } {
+  switch (by) {
+    case 'process':
+    case 'pid': {
       const o = ownerOf(s, k);
       // TIME-WAIT, orphans and request sockets have no owner: say so instead of hiding them.
-      key = o ? `${o.name ?? '?'}/${o.pid}` : '-';
-      g = o ? { key, pid: o.pid, ...(o.name ? { process: o.name } : {}) } : { key };
-    } else if (by === 'lport') {
-      key = String(k.localPort); g = { key, port: k.localPort };
-    } else {
-      key = k.state === 'LISTEN' ? '*' : k.remoteAddress; g = { key, address: key };
+      if (!o) return { key: '-', g: {} };
+      return { key: by === 'pid' ? String(o.pid) : `${o.name ?? '?'}/${o.pid}`, g: { pid: o.pid, ...(o.name ? { process: o.name } : {}) } };
     }
+    case 'lport':
+      if (fold && k.state !== 'LISTEN' && k.localPort >= fold.lo && k.localPort <= fold.hi && !fold.listening.has(k.localPort)) {
+        return { key: `${fold.lo}-${fold.hi}`, g: { portRange: { lo: fold.lo, hi: fold.hi } } };
+      }
+      return { key: localPortText(k), g: { port: k.localPort } };
+    case 'rport':
+      return k.state === 'LISTEN' ? { key: '*', g: {} } : { key: k.remoteService ?? String(k.remotePort), g: { remotePort: k.remotePort } };
+    case 'raddr': {
+      const key = k.state === 'LISTEN' ? '*' : k.remoteAddress;
+      return { key, g: { address: key } };
+    }
+    case 'state':
+      return { key: k.state, g: { state: k.state } };
+  }
+}
+
+/**
+ * Counts per state for each combination of process / pid / local port / remote port / remote
+ * address / state, biggest group first.
+ */
+export function groupStates(s: HostSnapshot, byIn: GroupBy | readonly GroupBy[], opts: GroupOptions = {}): StateGroup[] {
+  const by: readonly GroupBy[] = typeof byIn === 'string' ? [byIn] : byIn;
+  const range = portRange(s);
+  const fold = opts.foldEphemeral && by.includes('lport') ? { lo: range.lo, hi: range.hi, listening: listeningPorts(s) } : undefined;
+  const m = new Map<string, StateGroup>();
+  for (const k of s.sockets) {
+    const parts = by.map((b) => keyPart(s, k, b, fold));
+    const key = parts.map((p) => p.key).join(' ');
     let e = m.get(key);
-    if (!e) { e = { ...g, total: 0, states: zeroCounts() }; m.set(key, e); }
+    if (!e) {
+      e = { key, ...(parts.length > 1 ? { keys: parts.map((p) => p.key) } : {}), total: 0, states: zeroCounts() };
+      for (const p of parts) Object.assign(e, p.g);
+      m.set(key, e);
+    }
     e.total++; e.states[k.state]++;
   }
   return [...m.values()].sort((a, b) => b.total - a.total || a.key.localeCompare(b.key, 'en', { numeric: true }));
@@ -68,7 +112,8 @@ function table(rows: string[][], right: (col: number) => boolean): string {
 
 const HEAD: Record<string, Record<Lang, string>> = {
   state: { en: 'STATE', zh: '状态' }, count: { en: 'COUNT', zh: '数量' }, total: { en: 'TOTAL', zh: '合计' },
-  process: { en: 'PROCESS/PID', zh: '进程/PID' }, lport: { en: 'LOCAL-PORT', zh: '本地端口' }, raddr: { en: 'REMOTE-ADDRESS', zh: '远端地址' },
+  process: { en: 'PROCESS/PID', zh: '进程/PID' }, pid: { en: 'PID', zh: 'PID' }, lport: { en: 'LOCAL-PORT', zh: '本地端口' },
+  rport: { en: 'REMOTE-PORT', zh: '远端端口' }, raddr: { en: 'REMOTE-ADDRESS', zh: '远端地址' },
 };
 
 export function renderStateCounts(counts: Record<TcpState, number>, all: boolean, lang: Lang): string {
@@ -79,25 +124,71 @@ export function renderStateCounts(counts: Record<TcpState, number>, all: boolean
   return table(rows, (i) => i >= 1);
 }
 
-export function renderStateGroups(groups: StateGroup[], by: GroupBy, all: boolean, lang: Lang): string {
+export function renderStateGroups(groups: StateGroup[], byIn: GroupBy | readonly GroupBy[], all: boolean, lang: Lang): string {
+  const by: readonly GroupBy[] = typeof byIn === 'string' ? [byIn] : byIn;
   const sum = zeroCounts();
   for (const g of groups) for (const st of TCP_STATES) sum[st] += g.states[st];
   const cols = shownStates(sum, all);
-  const rows = [[HEAD[by][lang], HEAD.total[lang], ...cols]];
-  for (const g of groups) rows.push([g.key, String(g.total), ...cols.map((c) => String(g.states[c]))]);
-  return table(rows, (i) => i >= 1);
+  const rows = [[...by.map((b) => HEAD[b][lang]), HEAD.total[lang], ...cols]];
+  for (const g of groups) rows.push([...(g.keys ?? [g.key]), String(g.total), ...cols.map((c) => String(g.states[c]))]);
+  return table(rows, (i) => i >= by.length);
 }
 
-export interface SocketFilter { states?: TcpState[]; port?: number; pid?: number }
 
+export interface SocketFilter {
+  states?: TcpState[];
+  /** Local or remote port. */
+  port?: number;
+  /** Local port (ss's `sport`). */
+  sport?: number;
+  /** Remote port (ss's `dport`). */
+  dport?: number;
+  pid?: number;
+  /** An ss filter expression (`state close-wait sport = :8080`), from `parseSocketFilter`. */
+  match?: SocketFilterSpec;
+}
+
+export type SocketSort = 'state' | 'age' | 'lport' | 'rport' | 'pid' | 'recvq' | 'sendq';
+export const SOCKET_SORTS: readonly SocketSort[] = ['state', 'age', 'lport', 'rport', 'pid', 'recvq', 'sendq'];
+
+/** The sockets that pass every part of the filter, in state order then local port (ss's order by state). */
 export function filterSockets(s: HostSnapshot, f: SocketFilter): SocketRecord[] {
-  const order = new Map(TCP_STATES.map((st, i) => [st, i]));
-  return s.sockets
+  const kept = s.sockets
     .filter((k) => !f.states || f.states.includes(k.state))
     .filter((k) => f.port === undefined || k.localPort === f.port || k.remotePort === f.port)
+    .filter((k) => f.sport === undefined || k.localPort === f.sport)
+    .filter((k) => f.dport === undefined || k.remotePort === f.dport)
     .filter((k) => f.pid === undefined || (k.processes ?? []).some((p) => p.pid === f.pid))
-    .map((k, i) => ({ k, i }))
-    .sort((a, b) => (order.get(a.k.state) ?? 0) - (order.get(b.k.state) ?? 0) || a.k.localPort - b.k.localPort || a.i - b.i)
+    .filter((k) => !f.match || matchesSocketFilter(f.match, k));
+  return sortSockets(s, kept, 'state');
+}
+
+/**
+ * Sockets in the order asked: `state` (RFC order, then local port), `lport`/`rport`/`pid`
+ * ascending, `age` oldest first, `recvq`/`sendq` fullest first; unknown values last, ties in
+ * input order.
+ */
+export function sortSockets(s: HostSnapshot, socks: readonly SocketRecord[], by: SocketSort): SocketRecord[] {
+  const order = new Map(TCP_STATES.map((st, i) => [st, i]));
+  const os = osOf(s);
+  const num = (k: SocketRecord): number | undefined => {
+    switch (by) {
+      case 'state': return order.get(k.state) ?? 0;
+      case 'lport': return k.localPort;
+      case 'rport': return k.state === 'LISTEN' ? undefined : k.remotePort;
+      case 'pid': return k.processes?.[0]?.pid;
+      // Biggest first: sort on the negated value.
+      case 'age': { const a = k.ageRange?.atLeastMs ?? socketAgeMs(k, os); return a === undefined ? undefined : -a; }
+      case 'recvq': return k.recvQ === undefined ? undefined : -k.recvQ;
+      case 'sendq': return k.sendQ === undefined ? undefined : -k.sendQ;
+    }
+  };
+  return socks
+    .map((k, i) => ({ k, i, v: num(k) }))
+    .sort((a, b) => {
+      if (a.v === undefined || b.v === undefined) return (a.v === undefined ? 1 : 0) - (b.v === undefined ? 1 : 0) || a.i - b.i;
+      return a.v - b.v || (by === 'state' ? a.k.localPort - b.k.localPort : 0) || a.i - b.i;
+    })
     .map((x) => x.k);
 }
 

@@ -447,17 +447,37 @@ export { listenQueues } from '../diagnose/state-breakdown.js';
 export { oldestAgeMsByState } from '../diagnose/state-breakdown.js';
 /** Per-group state counts with the top groups and what was folded into `other`. */
 export type { CappedCounts, StateGroupCounts, ProcessKey, DestinationUse, ListenQueue } from '../diagnose/state-breakdown.js';
-/** State counts per process, local port or remote address, as `tcplens states --by`. */
+/** State counts per process, pid, local or remote port, remote address or state, or any combination, as `tcplens states --by`. */
 export { groupStates } from '../diagnose/socket-views.js';
-/** The sockets of a snapshot that match states, a port or a pid. */
+/** Options of `groupStates`: fold the ephemeral local ports into one range row. */
+export type { GroupOptions } from '../diagnose/socket-views.js';
+/** The sockets of a snapshot that match states, ports, a pid and an ss filter expression. */
 export { filterSockets } from '../diagnose/socket-views.js';
+/** Sockets sorted as `tcplens ls --sort` does (state, age, lport, rport, pid, recvq, sendq). */
+export { sortSockets } from '../diagnose/socket-views.js';
+/** The orders `sortSockets` knows. */
+export { SOCKET_SORTS } from '../diagnose/socket-views.js';
+/** One order of `sortSockets`. */
+export type { SocketSort } from '../diagnose/socket-views.js';
+/** Reads an ss filter expression (`state close-wait sport = :8080`); throws `SocketFilterError` naming the token. */
+export { parseSocketFilter } from '../formats/ss-filter.js';
+/** True when a socket passes a parsed ss filter. */
+export { matchesSocketFilter } from '../formats/ss-filter.js';
+/** An ss filter that could not be read: its message in both languages, the token and its column. */
+export { SocketFilterError } from '../formats/ss-filter.js';
+/** ss's state groups (`all`, `connected`, `synchronized`, `bucket`, `big`) as RFC 9293 states. */
+export { STATE_GROUPS } from '../formats/ss-filter.js';
+/** The states a word names: one state in any spelling, or an ss state group. */
+export { statesFromWord } from '../formats/ss-filter.js';
+/** A parsed ss filter: leading `state`/`exclude` words and the expression. */
+export type { SocketFilterSpec, SocketFilterExpr, AddressMatch, PortOp } from '../formats/ss-filter.js';
 /** Sockets as the table `tcplens ls` prints. */
 export { renderSocketList } from '../diagnose/socket-views.js';
 /** State counts as the table `tcplens states` prints. */
 export { renderStateCounts } from '../diagnose/socket-views.js';
 /** Grouped state counts as `tcplens states --by` prints them. */
 export { renderStateGroups } from '../diagnose/socket-views.js';
-/** What `groupStates` groups by: `process`, `lport` or `raddr`. */
+/** What `groupStates` groups by: `process`, `pid`, `lport`, `rport`, `raddr` or `state`. */
 export type { GroupBy } from '../diagnose/socket-views.js';
 /** One group of `groupStates`. */
 export type { StateGroup } from '../diagnose/socket-views.js';

@@ -56,6 +56,11 @@ export function paramsFrom(declared: ScenarioParam[], raw: Record<string, string
     if (typeof p.default === 'number') {
       const n = Number(value);
       if (value.trim() === '' || !Number.isFinite(n)) throw new ScenarioInputError(`--param ${name}=${value}: needs a number`);
+      // Every number a scenario takes is a rate, a count, a share or a time: none is negative.
+      const min = p.min ?? 0;
+      const range = p.max === undefined ? `${min} or more` : `${min}..${p.max}`;
+      if (n < min || (p.max !== undefined && n > p.max)) throw new ScenarioInputError(`--param ${name}=${value}: out of range, '${scenario}' takes ${range}`);
+      if (p.integer && !Number.isInteger(n)) throw new ScenarioInputError(`--param ${name}=${value}: needs a whole number (${range})`);
       out[name] = n;
     } else if (typeof p.default === 'boolean') {
       if (!['true', 'false', '1', '0', 'yes', 'no'].includes(value)) throw new ScenarioInputError(`--param ${name}=${value}: needs true or false`);
@@ -273,7 +278,7 @@ export function parseDropSpec(spec: string): Array<{ side: 'A' | 'B'; rule: Segm
   return out;
 }
 
-const LOSS_PARAM: ScenarioParam = { name: 'loss', doc: { en: 'random loss on both links, 0..1 (drawn from --seed)', zh: '两条链路上的随机丢包率 0..1（由 --seed 决定）' }, default: 0 };
+const LOSS_PARAM: ScenarioParam = { name: 'loss', doc: { en: 'random loss on both links, 0..1 (drawn from --seed)', zh: '两条链路上的随机丢包率 0..1（由 --seed 决定）' }, default: 0, max: 1 };
 
 /** Seconds as people write them: 60 s, 7875 s (2 h 11 min 15 s). */
 export function secs(ms: number | undefined): string {

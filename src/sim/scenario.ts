@@ -15,6 +15,11 @@ export interface ScenarioParam {
   name: string;
   doc: Text;
   default: number | string | boolean;
+  /** A number's bounds (both inclusive); a number without `min` must not be negative. */
+  min?: number;
+  max?: number;
+  /** A count (connections, a backlog, an fd limit): whole numbers only. */
+  integer?: boolean;
 }
 
 export interface ScenarioOptions {

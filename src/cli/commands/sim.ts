@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { t, type Lang } from '../../i18n/lang.js';
 import { PROFILES, type ProfileName } from '../../stack/profiles.js';
 import { configFrom, paramsFrom, ScenarioInputError } from '../../sim/exchange-kit.js';
+import { simSettingRefusal } from '../sim-checks.js';
 import { exchangePcapng } from '../../sim/pcap-export.js';
 import { renderExchange } from '../../sim/render-exchange.js';
 import { renderLoad } from '../../sim/render-load.js';
@@ -134,6 +135,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new UsageError(`--seed wants a whole number from 0 to 4294967295, got '${values.seed}'`);
   const settings = pairs(values.set, '--set');
   const params = pairs(values.param, '--param');
+  for (const [name, value] of Object.entries(settings)) {
+    const refusal = simSettingRefusal(name, value, lang);
+    if (refusal) throw new UsageError(refusal);
+  }
 
   if (values.pcap !== undefined && scenario.kind !== 'exchange') throw new UsageError(`--pcap writes the segments of an exchange scenario; '${scenario.name}' is a load scenario`);
   const wire: WirePacket[] = [];

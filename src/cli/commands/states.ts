@@ -1,6 +1,8 @@
 // `tcplens states`: sockets per state — the well-known `netstat -n | awk '/^tcp/ {++S[$NF]}'` done right:
 // RFC names whatever the tool's spelling or locale, IPv4 and IPv6 together, LISTEN counted, no
-// header lines miscounted, zeros left out unless --all. `--by process|lport|raddr` splits the counts.
+// header lines miscounted, zeros left out unless --all. `--by process,lport` (any combination of
+// process, pid, lport, rport, raddr, state) splits the counts, with ephemeral local ports folded into
+// one range row; an ss filter after the command picks the sockets counted.
 // On this host without --by it counts straight from /proc's bytes (no process walk): the fast path.
 import { parseArgs } from 'node:util';
 import type { Text } from '../../i18n/lang.js';
@@ -15,24 +17,36 @@ import type { AgeRange } from '../../model/snapshot.js';
 import type { ParseProblem } from '../../model/snapshot.js';
 
 const HELP: Text = {
-  en: `usage: tcplens states [--by process|lport|raddr] [--all] [--samples N [--interval S]] [--json] [--input FILE|DIR|-] [--netns NAME] [--lang en|zh]
+  en: `usage: tcplens states [SS-FILTER] [--by KEY[,KEY...]] [--no-fold] [--all] [--samples N [--interval S]] [--json] [--input FILE|DIR|-] [--netns NAME] [--lang en|zh]
 
 Counts TCP sockets per state (RFC 9293 names), IPv4 and IPv6 together.
-  --by process     one row per owning process (sockets without an owner — TIME-WAIT, orphans — under '-')
-  --by lport       one row per local port
-  --by raddr       one row per remote address
+  SS-FILTER        count only the sockets ss's filter keeps (as for tcplens ls: state connected sport = :8080)
+  --by KEY[,KEY]   one row per value, or per combination of values (--by process,lport) of:
+                     process  owning process (sockets without an owner — TIME-WAIT, orphans — under '-')
+                     pid      owning pid
+                     lport    local port; ephemeral ports nothing listens on are one range row
+                     rport    remote port
+                     raddr    remote address
+                     state    the state itself
+  --no-fold        --by lport: one row per ephemeral port too
   --all            show all eleven states, zeros included
   --samples N      read the host N times, --interval S seconds apart (default 5), and show how long
                    the oldest socket of each state has been in it (live only)
   --json           machine-readable output
 Input: this host by default; --input FILE|DIR|-, --partial and --netns NAME as for tcplens doctor.
 `,
-  zh: `用法: tcplens states [--by process|lport|raddr] [--all] [--samples N [--interval 秒]] [--json] [--input 文件|目录|-] [--netns 名称] [--lang en|zh]
+  zh: `用法: tcplens states [ss 过滤表达式] [--by 键[,键...]] [--no-fold] [--all] [--samples N [--interval 秒]] [--json] [--input 文件|目录|-] [--netns 名称] [--lang en|zh]
 
 按状态（RFC 9293 名称）统计 TCP 套接字，IPv4 与 IPv6 合并。
-  --by process     按所属进程分行（没有属主的套接字——TIME-WAIT、孤儿——归入 '-'）
-  --by lport       按本地端口分行
-  --by raddr       按远端地址分行
+  ss 过滤表达式     只统计 ss 过滤表达式选中的套接字（同 tcplens ls：state connected sport = :8080）
+  --by 键[,键]     按下列键的值（或多个键的组合，如 --by process,lport）分行：
+                     process  所属进程（没有属主的套接字——TIME-WAIT、孤儿——归入 '-'）
+                     pid      所属进程号
+                     lport    本地端口；无人监听的临时端口合为一行端口范围
+                     rport    远端端口
+                     raddr    远端地址
+                     state    状态本身
+  --no-fold        --by lport 时临时端口也逐个分行
   --all            显示全部 11 个状态，包括 0
   --samples N      读取本机 N 次，间隔 --interval 秒（默认 5），并显示每个状态中最久的套接字已处于该状态多久
                    （仅实时数据源）
@@ -44,22 +58,29 @@ Input: this host by default; --input FILE|DIR|-, --partial and --netns NAME as f
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv, allowPositionals: true,
-    options: { ...INPUT_OPTIONS, ...SAMPLE_OPTIONS, by: { type: 'string' }, all: { type: 'boolean' }, json: { type: 'boolean' }, lang: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      ...INPUT_OPTIONS, ...SAMPLE_OPTIONS, by: { type: 'string' }, 'no-fold': { type: 'boolean' }, all: { type: 'boolean' }, json: { type: 'boolean' },
+      lang: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+    },
   });
   const lang = pickLang(values.lang, io.env);
   if (values.help) { io.stdout(HELP[lang]); return 0; }
-  if (positionals.length > 0) throw new UsageError(lang === 'zh' ? `多余的参数 '${positionals[0]}'` : `unexpected argument '${positionals[0]}'`);
-  let by: GroupBy | undefined;
+  // Words after the command are ss's filter expression, as for `tcplens ls`.
+  const match = positionals.length > 0 ? (await import('../ls-filter.js')).filterFromWords(positionals, lang) : undefined;
+  let by: GroupBy[] | undefined;
   if (values.by !== undefined) {
-    if (!(GROUP_BYS as readonly string[]).includes(values.by)) {
-      throw new UsageError(lang === 'zh' ? `--by 只能是 process、lport 或 raddr，收到 '${values.by}'` : `--by must be process, lport or raddr, got '${values.by}'`);
+    by = [];
+    for (const w of values.by.split(',').map((x) => x.trim())) {
+      if (!(GROUP_BYS as readonly string[]).includes(w)) {
+        throw new UsageError(lang === 'zh' ? `--by 只能是 ${GROUP_BYS.join('、')}（可用逗号组合），收到 '${w}'` : `--by takes ${GROUP_BYS.join(', ')} (comma-separated to combine), got '${w}'`);
+      }
+      if (!by.includes(w as GroupBy)) by.push(w as GroupBy);
     }
-    by = values.by as GroupBy;
   }
   const all = values.all === true;
 
   // --netns together with --proc-root goes the slow way, where checkOneSource refuses it.
-  if (by === undefined && values.input === undefined && values.samples === undefined && (values.netns === undefined || values['proc-root'] === undefined)) {
+  if (by === undefined && match === undefined && values.input === undefined && values.samples === undefined && (values.netns === undefined || values['proc-root'] === undefined)) {
     // The fast path: count states from /proc's bytes without building records or walking fds
     // (the text parsers and the diagnosis are not even loaded).
     const source = await openFlagSource(values, io, lang);
@@ -72,7 +93,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 
   const { partialBanner, partialJson, partialReads, warnProblems } = await import('../input-problems.js');
   checkOneSource(values, lang);
-  if (by === undefined && values.input !== undefined) {
+  if (by === undefined && match === undefined && values.input !== undefined) {
     // A saved input is counted without keeping its records: any size, memory bounded by the counts.
     const { counts: partial, snapshot } = await loadInputTally(values, io, lang, { needSockets: true, partial: values.partial === true });
     const reads = partialReads(snapshot);
@@ -83,7 +104,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     return 0;
   }
   // --samples N: the same host read N times, each socket followed across the reads for its age.
-  const snap = values.samples !== undefined ? await loadSampledSnapshot(values, io, lang) : await loadSnapshot(values, io, lang, { needSockets: true, partial: values.partial === true });
+  const read = values.samples !== undefined ? await loadSampledSnapshot(values, io, lang) : await loadSnapshot(values, io, lang, { needSockets: true, partial: values.partial === true });
+  const matches = match ? (await import('../../formats/ss-filter.js')).matchesSocketFilter : undefined;
+  const snap = match && matches ? { ...read, sockets: read.sockets.filter((k) => matches(match, k)) } : read;
   // Unreadable lines: in the JSON's `problems`, else on stderr (input-problems.ts); a partial read
   // (--partial) on the first line and as `partial`/`reads` in the JSON.
   const reads = partialReads(snap);
@@ -95,12 +118,12 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     print(io, stateCounts(snap.sockets), all, values.json === true, lang, snap.problems, partialJson(reads), oldest);
     return 0;
   }
-  const groups = groupStates(snap, by);
+  const groups = groupStates(snap, by, { foldEphemeral: values['no-fold'] !== true });
   if (values.json) {
-    io.stdout(JSON.stringify({ ...partialJson(reads), by, groups: groups.map((g) => ({ ...g, states: all ? g.states : nonZero(g.states) })), ...problems }, null, 2) + '\n');
+    io.stdout(JSON.stringify({ ...partialJson(reads), by: by.length === 1 ? by[0] : by, groups: groups.map((g) => ({ ...g, states: all ? g.states : nonZero(g.states) })), ...problems }, null, 2) + '\n');
   } else {
     io.stdout(renderStateGroups(groups, by, all, lang));
-    if (by === 'process' && (await import('../../diagnose/diagnose.js')).attributionIsPartial(snap)) {
+    if (by.some((b) => b === 'process' || b === 'pid') && (await import('../../diagnose/diagnose.js')).attributionIsPartial(snap)) {
       io.stderr(lang === 'zh' ? '注意：进程归属不完整（请以 root 运行，或粘贴以 root 执行的 ss -tanp）\n' : 'note: process attribution is partial (run as root, or paste ss -tanp taken as root)\n');
     }
   }

@@ -16,7 +16,7 @@ const PORT = 8080;
 const PARAMS: ScenarioParam[] = [
   { name: 'rate', doc: both('new connections per second', '每秒新建连接数'), default: 200 },
   { name: 'acceptRate', doc: both('accept() calls per second by the server application', '服务端应用每秒调用 accept() 的次数'), default: 50 },
-  { name: 'backlog', doc: both('listen() backlog (capped by net.core.somaxconn)', 'listen() 的 backlog（受 net.core.somaxconn 限制）'), default: 128 },
+  { name: 'backlog', doc: both('listen() backlog (capped by net.core.somaxconn)', 'listen() 的 backlog（受 net.core.somaxconn 限制）'), default: 128, integer: true, max: 2147483647 },
   { name: 'seconds', doc: both('how long the clients keep connecting (s)', '客户端持续建连的秒数'), default: 10 },
   { name: 'tail', doc: both('seconds watched after the last connect', '最后一次建连之后继续观察的秒数'), default: 20 },
   DELAY_PARAM,

@@ -17,9 +17,9 @@ const REQUEST = new Uint8Array(100);
 
 const PARAMS: ScenarioParam[] = [
   { name: 'rate', doc: both('requests per second (one connection each)', '每秒请求数（每个请求一个连接）'), default: 20 },
-  { name: 'leakPercent', doc: both('share of connections the server never closes (%)', '服务端从不关闭的连接比例（%）'), default: 10 },
-  { name: 'fdLimit', doc: both('the server process\'s fd limit (ulimit -n)', '服务端进程的 fd 上限（ulimit -n）'), default: 1024 },
-  { name: 'backlog', doc: both('listen() backlog', 'listen() 的 backlog'), default: 128 },
+  { name: 'leakPercent', doc: both('share of connections the server never closes (%)', '服务端从不关闭的连接比例（%）'), default: 10, max: 100 },
+  { name: 'fdLimit', doc: both('the server process\'s fd limit (ulimit -n)', '服务端进程的 fd 上限（ulimit -n）'), default: 1024, integer: true, max: 2147483647 },
+  { name: 'backlog', doc: both('listen() backlog', 'listen() 的 backlog'), default: 128, integer: true, max: 2147483647 },
   { name: 'seconds', doc: both('how long to run (s)', '运行时长（秒）'), default: 600 },
   { name: 'every', doc: both('seconds between samples', '采样间隔（秒）'), default: 30 },
   DELAY_PARAM,

@@ -16,8 +16,8 @@ const SERVER = '10.0.0.2';
 const PORT = 8080;
 
 const PARAMS: ScenarioParam[] = [
-  { name: 'connections', doc: both('idle connections opened at the start', '开始时建立的空闲连接数'), default: 1000 },
-  { name: 'vanishPercent', doc: both('share of them whose client machine vanishes (%)', '其中客户端机器消失的比例（%）'), default: 50 },
+  { name: 'connections', doc: both('idle connections opened at the start', '开始时建立的空闲连接数'), default: 1000, integer: true, max: 2147483647 },
+  { name: 'vanishPercent', doc: both('share of them whose client machine vanishes (%)', '其中客户端机器消失的比例（%）'), default: 50, max: 100 },
   { name: 'vanishAt', doc: both('when those clients vanish (s)', '这些客户端消失的时刻（秒）'), default: 60 },
   { name: 'keepalive', doc: both('the server sets SO_KEEPALIVE on accepted sockets', '服务端对 accept 的连接设置 SO_KEEPALIVE'), default: false },
   { name: 'idleTimeout', doc: both('the server application closes a connection idle this long (s; 0 = never)', '服务端应用关闭空闲超过该时长的连接（秒；0 表示从不）'), default: 0 },

@@ -25,7 +25,7 @@ const PARAMS: ScenarioParam[] = [
   { name: 'tail', doc: both('seconds watched after the last connect', '最后一次建连之后继续观察的秒数'), default: 5 },
   { name: 'closer', doc: both('who closes first: client or server', '谁先关闭：client 或 server'), default: 'client' },
   { name: 'linger0', doc: both('the closer sets SO_LINGER {1, 0} (RST, no TIME-WAIT)', '先关闭的一方设置 SO_LINGER {1, 0}（发 RST，不进入 TIME-WAIT）'), default: false },
-  { name: 'backlog', doc: both('listen() backlog of the server', '服务端 listen() 的 backlog'), default: 4096 },
+  { name: 'backlog', doc: both('listen() backlog of the server', '服务端 listen() 的 backlog'), default: 4096, integer: true, max: 2147483647 },
   DELAY_PARAM,
 ];
 

@@ -17,7 +17,7 @@ const PORT = 443;
 const PARAMS: ScenarioParam[] = [
   { name: 'floodRate', doc: both('spoofed SYNs per second', '每秒伪造 SYN 数'), default: 2000 },
   { name: 'clientRate', doc: both('real connections per second', '每秒真实连接数'), default: 20 },
-  { name: 'backlog', doc: both('listen() backlog (also bounds the SYN queue)', 'listen() 的 backlog（同时限制半连接队列）'), default: 128 },
+  { name: 'backlog', doc: both('listen() backlog (also bounds the SYN queue)', 'listen() 的 backlog（同时限制半连接队列）'), default: 128, integer: true, max: 2147483647 },
   { name: 'seconds', doc: both('how long the flood lasts (s)', '攻击持续秒数'), default: 10 },
   { name: 'tail', doc: both('seconds watched after the flood', '攻击结束后继续观察的秒数'), default: 5 },
   DELAY_PARAM,
