@@ -7,7 +7,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const ext = import.meta.url.endsWith('.ts') ? '.bench.ts' : '.bench.js';
-const only = process.argv.slice(2);
+// Names select benchmarks; options (`--soak`, `--minutes 5`) are for the benchmarks themselves.
+const only = process.argv.slice(2).filter((a, i, all) => !a.startsWith('-') && all[i - 1] !== '--minutes');
 const files = readdirSync(here).filter((f) => f.endsWith(ext)).sort()
   .filter((f) => only.length === 0 || only.some((o) => f.startsWith(o)));
 

@@ -49,3 +49,33 @@ test('unowned sockets are comm="" pid=""; a later fill without them leaves no st
   assert.match(t, /^tcplens_scrape_errors_total\{netns="b"\} 1$/m);
   assert.match(t, /^tcplens_scrape_errors_total\{netns="a"\} 0$/m);
 });
+
+test('time in state: TIME-WAIT from its timer at once, others from the second scrape on, per state and per process, in cumulative buckets', async () => {
+  const m = new ExporterMetrics({ nodeNames: false, labels: new Set(LABEL_SETS), top: 20 });
+  const leak = times(4, (i) => sock('CLOSE-WAIT', '10.0.0.5:8080', `10.0.0.9:${41000 + i}`, { pid: 10, name: 'web' }));
+  const tw = sock('TIME-WAIT', '10.0.0.5:8080', '10.0.0.8:5000', { timer: { kind: 'timewait', remainingMs: 20_000 } });
+  const t0 = 1_700_000_000_000;
+  m.fill([{ netns: '', snapshot: host({ sysctls: { ...LINUX_DEFAULT_SYSCTLS }, takenAt: t0 }, [...leak, tw]), durationMs: 1 }]);
+  let t = await text(m);
+  // First scrape: the CLOSE-WAIT sockets were there before it, for an unknown time.
+  assert.match(t, /^tcplens_state_age_seconds_bucket\{netns="",state="TIME-WAIT",le="30"\} 0$/m);
+  assert.match(t, /^tcplens_state_age_seconds_bucket\{netns="",state="TIME-WAIT",le="60"\} 1$/m);
+  assert.match(t, /^tcplens_state_age_seconds_sum\{netns="",state="TIME-WAIT"\} 40$/m);
+  assert.doesNotMatch(t, /state_age_seconds_count\{netns="",state="CLOSE-WAIT"\}/);
+  assert.match(t, /^tcplens_state_oldest_age_seconds\{netns="",state="TIME-WAIT"\} 40$/m);
+  assert.doesNotMatch(t, /oldest_age_seconds\{netns="",state="CLOSE-WAIT"\}/);
+
+  // 10 minutes later: the same four, one more that appeared in between.
+  const newer = sock('CLOSE-WAIT', '10.0.0.5:8080', '10.0.0.9:42000', { pid: 10, name: 'web' });
+  m.fill([{ netns: '', snapshot: host({ sysctls: { ...LINUX_DEFAULT_SYSCTLS }, takenAt: t0 + 600_000 }, [...leak, newer]), durationMs: 1 }]);
+  t = await text(m);
+  assert.match(t, /^tcplens_state_age_seconds_bucket\{netns="",state="CLOSE-WAIT",le="1"\} 1$/m);
+  assert.match(t, /^tcplens_state_age_seconds_bucket\{netns="",state="CLOSE-WAIT",le="300"\} 1$/m);
+  assert.match(t, /^tcplens_state_age_seconds_bucket\{netns="",state="CLOSE-WAIT",le="600"\} 5$/m);
+  assert.match(t, /^tcplens_state_age_seconds_bucket\{netns="",state="CLOSE-WAIT",le="\+Inf"\} 5$/m);
+  assert.match(t, /^tcplens_state_age_seconds_count\{netns="",state="CLOSE-WAIT"\} 5$/m);
+  assert.match(t, /^tcplens_state_oldest_age_seconds\{netns="",state="CLOSE-WAIT"\} 600$/m);
+  assert.match(t, /^tcplens_process_state_age_seconds_count\{netns="",comm="web",pid="10",state="CLOSE-WAIT"\} 5$/m);
+  assert.doesNotMatch(t, /age_seconds\w*\{[^}]*state="TIME-WAIT"/, 'the TIME-WAIT socket is gone: no stale series');
+  assert.match(t, /^# TYPE tcplens_state_age_seconds histogram$/m);
+});

@@ -10,14 +10,23 @@
 // - State label values are the RFC 9293 names (`CLOSE-WAIT`), as everywhere in tcplens.
 // - Gauges are reset before each fill, so a port, process or finding that went away leaves no
 //   stale series behind.
-// Time in state (the oldest socket per state) is exported where the snapshot shows an age; an age
-// histogram per state and per process belongs beside it once sockets carry ages across samples.
+// - Time in state: Linux records no entry time for most states, so the exporter follows sockets from
+//   one scrape to the next (diagnose/ages.ts, one tracker per namespace): a socket's age is a lower
+//   bound, the time since the first scrape that saw it in its state (state-ages.ts). TIME-WAIT's
+//   comes from its timer instead (exact from the first scrape, and 100,000 TIME-WAIT entries need
+//   no following).
+//   Sockets present at the exporter's first scrape have no age until the next; those that appeared
+//   since the previous scrape count as younger than one interval. Exported as the oldest per state
+//   and as a histogram per state and per process (age-histogram.ts).
 import { Counter, Gauge, Registry } from 'prom-client';
-import type { HostSnapshot } from '../../model/snapshot.js';
-import { TCP_STATES } from '../../model/states.js';
+import type { HostSnapshot, SocketRecord } from '../../model/snapshot.js';
+import { TCP_STATES, type TcpState } from '../../model/states.js';
 import { stateCounts } from '../../diagnose/state-counts.js';
 import { diagnose } from '../../diagnose/diagnose.js';
-import { ephemeralUseByDestination, listenQueues, oldestAgeMsByState, stateCountsByPort, stateCountsByProcess } from '../../diagnose/state-breakdown.js';
+import { osOf, ownerOf, socketAgeMs } from '../../diagnose/facts.js';
+import { ephemeralUseByDestination, listenQueues, stateCountsByPort, stateCountsByProcess } from '../../diagnose/state-breakdown.js';
+import { AgeHistogram, type AgeSeries } from './age-histogram.js';
+import { StateAges } from './state-ages.js';
 
 /** Which per-group breakdowns to export (`--labels`); none of them is host-wide only. */
 export type LabelSet = 'port' | 'process' | 'destination';
@@ -54,6 +63,9 @@ export interface NamespaceRead { netns: string; snapshot?: HostSnapshot; error?:
 
 const OTHER = 'other';
 
+/** A top process (or `other`) and its age histogram series per state, made as its sockets are met. */
+interface ProcessGroup { key: string; comm: string; pid: string; series: Map<TcpState, AgeSeries> }
+
 function netstatName(prefix: string, key: string): string {
   const [group, field] = key.split(':');
   return `${prefix}_netstat_${group}_${field}`;
@@ -75,6 +87,10 @@ export class ExporterMetrics {
   private readonly queueLength: Gauge;
   private readonly queueLimit: Gauge;
   private readonly oldestAge: Gauge;
+  private readonly ageByState: AgeHistogram;
+  private readonly ageByProcess: AgeHistogram;
+  /** Sockets followed across scrapes, per namespace, for their time in state. */
+  private readonly trackers = new Map<string, StateAges>();
   private readonly finding: Gauge;
   private readonly up: Gauge;
   private readonly duration: Gauge;
@@ -105,7 +121,9 @@ export class ExporterMetrics {
     this.ephemeralRange = g('tcplens_ephemeral_port_range_size', 'Ports in net.ipv4.ip_local_port_range: how many connections one source address can hold to one destination.');
     this.queueLength = g('tcplens_listen_queue_length', 'Connections waiting in a listener\'s accept queue (Recv-Q of a LISTEN socket).', ['address', 'port']);
     this.queueLimit = g('tcplens_listen_queue_limit', 'A listener\'s accept-queue limit (backlog, capped by somaxconn), where the source shows it (ss; not /proc).', ['address', 'port']);
-    this.oldestAge = g('tcplens_state_oldest_age_seconds', 'Time in state of the oldest socket per state, where the source shows an age (TIME-WAIT: 60 s minus its timer).', ['state']);
+    this.oldestAge = g('tcplens_state_oldest_age_seconds', 'Time in state of the oldest socket per state, where known: a lower bound since the first scrape that saw it in that state (TIME-WAIT: 60 s minus its timer).', ['state']);
+    this.ageByState = new AgeHistogram('tcplens_state_age_seconds', 'Sockets in each state now by time in state (a snapshot rebuilt each scrape: use histogram_quantile without rate); sockets of unknown age are left out, so _count can be below the state count.', this.registry);
+    this.ageByProcess = new AgeHistogram('tcplens_process_state_age_seconds', 'As tcplens_state_age_seconds, per owning process (the same top processes as tcplens_process_connection_states, the rest as comm="other").', this.registry);
     this.finding = g('tcplens_finding', 'Problems tcplens doctor finds now (1 while one holds), by rule id, severity and what it is about.', ['id', 'severity', 'state', 'process', 'port', 'destination']);
     this.up = g('tcplens_up', '1 when the namespace could be read in this scrape, 0 when not.');
     this.duration = g('tcplens_scrape_duration_seconds', 'Time this scrape took to read the namespace (seconds).');
@@ -115,6 +133,10 @@ export class ExporterMetrics {
   /** Replaces every gauge with this scrape's reads. */
   fill(reads: readonly NamespaceRead[]): void {
     for (const gauge of this.gauges) gauge.reset();
+    this.ageByState.reset();
+    this.ageByProcess.reset();
+    // A namespace gone or unreadable starts afresh: its sockets are not the ones followed before.
+    for (const n of [...this.trackers.keys()]) if (!reads.some((r) => r.netns === n && r.snapshot)) this.trackers.delete(n);
     for (const r of reads) {
       const netns = r.netns;
       this.duration.set({ netns }, r.durationMs / 1000);
@@ -144,8 +166,8 @@ export class ExporterMetrics {
       const v = Number(s.sysctls[name]);
       if (s.sysctls[name] !== undefined && Number.isFinite(v)) gauge.set({ netns }, v);
     }
-    for (const [st, ms] of Object.entries(oldestAgeMsByState(s))) this.oldestAge.set({ netns, state: st }, ms / 1000);
     const { labels, top } = this.opts;
+    let processGroup: ((k: SocketRecord) => ProcessGroup) | undefined;
     if (labels.has('port')) {
       const by = stateCountsByPort(s, top);
       for (const grp of by.top) this.setStates(this.byPort, { netns, port: String(grp.key) }, grp.counts);
@@ -163,7 +185,18 @@ export class ExporterMetrics {
       if (by.other) this.setStates(this.byProcess, { netns, comm: OTHER, pid: OTHER }, by.other);
       this.folded.set({ netns, by: 'process' }, by.foldedGroups);
       this.foldedSockets.set({ netns, by: 'process' }, by.foldedSockets);
+      const kept = new Map<string, ProcessGroup>();
+      for (const grp of by.top) {
+        const pid = grp.key.pid === undefined ? '' : String(grp.key.pid);
+        kept.set(pid, { key: pid, comm: grp.key.comm, pid, series: new Map() });
+      }
+      const other: ProcessGroup = { key: OTHER, comm: OTHER, pid: OTHER, series: new Map() };
+      processGroup = (k) => {
+        const o = ownerOf(s, k);
+        return kept.get(o ? String(o.pid) : '') ?? other;
+      };
     }
+    this.fillAges(netns, s, processGroup);
     const use = ephemeralUseByDestination(s, labels.has('destination') ? top : 0);
     this.ephemeralRange.set({ netns }, use.range.size);
     if (labels.has('destination')) {
@@ -179,6 +212,38 @@ export class ExporterMetrics {
         port: e.localPort === undefined ? '' : String(e.localPort), destination: e.destination ?? '',
       });
     }
+  }
+
+  /** Each socket's time in state into the oldest-age gauge and the histograms. */
+  private fillAges(netns: string, s: HostSnapshot, processGroup?: (k: SocketRecord) => ProcessGroup): void {
+    const os = osOf(s);
+    const oldest = new Map<TcpState, number>();
+    const byState = new Map<TcpState, AgeSeries>();
+    const seen = (k: SocketRecord, ms: number): void => {
+      const st = k.state;
+      if (ms > (oldest.get(st) ?? -1)) oldest.set(st, ms);
+      const seconds = ms / 1000;
+      let hs = byState.get(st);
+      if (!hs) { hs = this.ageByState.seriesFor(st, { netns, state: st }); byState.set(st, hs); }
+      AgeHistogram.observe(hs, seconds);
+      if (processGroup) {
+        const g = processGroup(k);
+        let ps = g.series.get(st);
+        if (!ps) { ps = this.ageByProcess.seriesFor(`${g.key}|${st}`, { netns, comm: g.comm, pid: g.pid, state: st }); g.series.set(st, ps); }
+        AgeHistogram.observe(ps, seconds);
+      }
+    };
+    const followed: SocketRecord[] = [];
+    for (const k of s.sockets) {
+      if (k.state === 'LISTEN' || k.state === 'CLOSED') continue;
+      const own = k.ageMs ?? (k.state === 'TIME-WAIT' ? socketAgeMs(k, os) : undefined);
+      if (own !== undefined) seen(k, own);
+      else followed.push(k);
+    }
+    let ages = this.trackers.get(netns);
+    if (!ages) { ages = new StateAges(); this.trackers.set(netns, ages); }
+    ages.observe(followed, Math.max(s.takenAt, s.readDoneAt ?? s.takenAt), seen);
+    for (const [st, ms] of oldest) this.oldestAge.set({ netns, state: st }, ms / 1000);
   }
 
   private setStates(gauge: Gauge, labels: Record<string, string>, counts: Record<string, number>): void {

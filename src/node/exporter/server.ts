@@ -6,6 +6,7 @@
 // - Reads go through `openSource`/`sample` (src/node/source.ts), which read /proc asynchronously;
 //   namespaces are read one after another with a turn of the event loop between them, so a
 //   health check is answered even while a large host is read.
+// - The exporter's own process metrics (memory, CPU, event-loop lag) are served beside the host's.
 // - A namespace that cannot be read (deleted, its member process gone, sockets vanishing while
 //   /proc is walked past what the reader tolerates) is counted in tcplens_scrape_errors_total and
 //   marked tcplens_up 0; the scrape still answers 200 with everything else. Nothing a host does
@@ -17,6 +18,7 @@ import { openSource, type Source, type SourceSpec } from '../source.js';
 import { SourceError } from '../source-error.js';
 import { ExporterMetrics, type MetricOptions, type NamespaceRead } from './metrics.js';
 import { namedNamespaces } from './namespaces.js';
+import { SelfMetrics } from './self-metrics.js';
 import type { ListenAddress } from './listen-address.js';
 
 export interface ExporterOptions extends MetricOptions {
@@ -47,6 +49,7 @@ accept queues and the findings of <code>tcplens doctor</code>, for Prometheus.</
 
 export class Exporter {
   private readonly metrics: ExporterMetrics;
+  private readonly self: SelfMetrics;
   private readonly sources = new Map<string, Source>();
   private inflight: Promise<string> | undefined;
   private server: Server | undefined;
@@ -55,6 +58,7 @@ export class Exporter {
 
   private constructor(private readonly opts: ExporterOptions) {
     this.metrics = new ExporterMetrics(opts);
+    this.self = new SelfMetrics(this.metrics.registry);
   }
 
   /** Checks the named namespaces, binds the address and starts answering. */
@@ -80,6 +84,7 @@ export class Exporter {
   }
 
   async close(): Promise<void> {
+    this.self.close();
     const s = this.server;
     if (!s) return;
     s.closeAllConnections();
