@@ -14,6 +14,7 @@ const COMMANDS: Record<string, CommandEntry> = {
   explain: { summary: 'explain a TCP state: meaning, ways in and out, what many of them mean', load: () => import('./commands/explain.js') },
   capture: { summary: 'write a folder of this host\'s TCP data to diagnose elsewhere', load: () => import('./commands/capture.js') },
   sim: { summary: 'run a lab scenario as a sequence diagram (--list for all)', load: () => import('./commands/sim.js') },
+  pcap: { summary: 'read a tcpdump/Wireshark capture: both ends\' states after every segment, how each connection ended', load: () => import('./commands/pcap.js') },
   packetdrill: { summary: 'run packetdrill scripts against the engine', load: () => import('./commands/packetdrill.js') },
   exporter: { summary: 'serve TCP states per port and process to Prometheus (--rules, --grafana)', load: () => import('./commands/exporter.js') },
 };
