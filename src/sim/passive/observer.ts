@@ -9,7 +9,8 @@
 //   About its receiver, only once it has arrived: the receiver's rules of RFC 9293 §3.10.7
 //   (SYN-ACK in SYN-SENT, ACK of our FIN, FIN in ESTABLISHED or FIN-WAIT-2, RST at RCV.NXT).
 // - When a segment arrived is inferred, never assumed at capture time: a segment that uses
-//   sequence space (SYN, data, FIN) has arrived once the receiver acknowledges it; a bare ACK or
+//   sequence space (SYN, data, FIN) has arrived once the receiver acknowledges it (or answers it
+//   with an RST that acknowledges it), and the capture's end is taken as arrival; a bare ACK or
 //   RST arrives one path delay after it was captured, the delay being the shortest time in which
 //   that end's segments have been answered — unless the receiver then retransmits what that ACK
 //   acknowledged, which proves it never got it (the lost last ACK).
@@ -57,6 +58,8 @@ export interface SideFacts {
   dataAfterPeerFin: boolean;
   rst?: { at: number; from: Shown; cause?: CauseId; answersSyn: boolean };
   expectChallenge: boolean;
+  /** The change an ACK of its FIN made when taken to arrive by time alone, until proven. */
+  timedFinAck?: { entry: TimelineEntry; from: TcpState; row: number };
   lastWindow: number;
   enteredAt: number;
 }
@@ -163,16 +166,17 @@ export class ConnectionObserver {
     for (const f of this.inFlight) {
       const due = f.at + this.pathDelay(f.from) < at;
       if (!due) { stay.push(f); continue; }
+      // A segment with sequence space arrives when it is acknowledged (step 1), never by time alone:
+      // it may have been lost beyond the capture point.
+      if (f.end !== undefined) { stay.push(f); continue; }
       if (f.from === y) {
-        // Our sender's own ACK did not cover it: it has not arrived (yet, or ever).
-        if (f.end !== undefined && p.flags & ACK) { stay.push(f); continue; }
         // It retransmits its FIN after an ACK of that FIN: the ACK never arrived.
         if (f.end === undefined && !(f.flags & RST) && X.finSeq !== undefined && p.flags & FIN && ge(f.ack, X.finSeq + 1) && X.finSent > 0) {
           this.sides[y].lostAcks++;
           continue;
         }
       }
-      this.arrive(f);
+      this.arrive(f, true);
     }
     this.inFlight = stay;
     // 3. What sending it says about the sender.
@@ -252,6 +256,7 @@ export class ConnectionObserver {
         if (X.state === 'ESTABLISHED' || X.state === 'SYN-RECEIVED') this.change(x, 'FIN-WAIT-1', 'close', at);
         else if (X.state === 'CLOSE-WAIT') this.change(x, 'LAST-ACK', 'close', at);
       }
+      else if (X.timedFinAck && this.timeline[this.timeline.length - 1] === X.timedFinAck.entry) this.unlearnFinAck(x);
       X.finSent++;
     }
     X.dataBytes += p.payloadLength;
@@ -266,6 +271,20 @@ export class ConnectionObserver {
     if (X.expectChallenge && f & ACK && segLen === 0) { X.challengeAcks++; X.expectChallenge = false; }
     const end = (p.seq + segLen) >>> 0;
     if (X.sndNxt === undefined || (segLen > 0 && lt(X.sndNxt, end))) X.sndNxt = segLen > 0 ? end : p.seq;
+  }
+
+  /**
+   * It retransmits its FIN after an ACK of it was taken to have arrived: that ACK was lost after
+   * the capture point. Its state goes back to what it was, in the rows drawn since too.
+   */
+  private unlearnFinAck(x: Who): void {
+    const X = this.sides[x];
+    const t = X.timedFinAck as NonNullable<SideFacts['timedFinAck']>;
+    this.timeline.splice(this.timeline.indexOf(t.entry), 1);
+    X.state = t.from;
+    for (const r of this.rows?.slice(t.row) ?? []) if (r.states[x] === t.entry.to) r.states[x] = t.from;
+    this.sides[x === 0 ? 1 : 0].lostAcks++;
+    X.timedFinAck = undefined;
   }
 
   private simultaneous(): boolean {
@@ -296,7 +315,7 @@ export class ConnectionObserver {
   }
 
   /** A segment reaches its receiver: RFC 9293 §3.10.7's rules for the receiver's state. */
-  private arrive(f: InFlight): void {
+  private arrive(f: InFlight, timed = false): void {
     const y: Who = f.from === 0 ? 1 : 0;
     const Y = this.sides[y];
     const X = this.sides[f.from];
@@ -311,9 +330,12 @@ export class ConnectionObserver {
       }
       return;
     }
+    // A SYN it already had (a retransmission that crossed the answer) changes nothing.
+    const old = f.end !== undefined && Y.rcvNxt !== undefined && ge(Y.rcvNxt, f.end);
     if (f.end !== undefined && (Y.rcvNxt === undefined || lt(Y.rcvNxt, f.end))) Y.rcvNxt = f.end;
     if (f.flags & SYN) {
       if (!(f.flags & ACK)) {
+        if (old) return;
         if (Y.state === 'SYN-SENT') this.change(y, 'SYN-RECEIVED', 'simultaneous-open', at);
         else if (SYNCHRONIZED.has(Y.state)) Y.expectChallenge = true; // RFC 5961 §4
         return;
@@ -323,9 +345,14 @@ export class ConnectionObserver {
     } else if (f.flags & ACK) {
       if (Y.state === 'SYN-RECEIVED' && Y.isn !== undefined && ge(f.ack, Y.isn + 1)) this.change(y, 'ESTABLISHED', 'ack-of-syn-ack', at);
       if (Y.finSeq !== undefined && ge(f.ack, Y.finSeq + 1)) {
+        const before = Y.state;
+        const n = this.timeline.length;
         if (Y.state === 'FIN-WAIT-1') this.change(y, 'FIN-WAIT-2', 'fin-acked', at);
         else if (Y.state === 'CLOSING') this.change(y, 'TIME-WAIT', 'fin-acked', at);
         else if (Y.state === 'LAST-ACK') this.change(y, 'CLOSED', 'fin-acked', at);
+        if (timed && this.timeline.length > n && before !== '-' && before !== '?') {
+          Y.timedFinAck = { entry: this.timeline[n], from: before, row: this.rows?.length ?? 0 };
+        }
       }
     }
     if (f.flags & FIN && !X.finDelivered && X.finSeq !== undefined && ge((f.seq + f.len) >>> 0, X.finSeq + 1)) {
