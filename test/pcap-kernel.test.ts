@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { netnsSkipReason, TestNetns, waitUntil } from './helpers/netns.js';
@@ -103,6 +103,8 @@ test('tcplens pcap on tcpdump -i lo of real kernel connections: every ending inf
     await exited;
     prog.kill('SIGKILL');
     assert.ok(readFileSync(file).length > 24, dumpErr);
+    // test/fixtures/pcap/loopback-endings.pcap was kept this way.
+    if (process.env.TCPLENS_KEEP_CAPTURE) copyFileSync(file, process.env.TCPLENS_KEEP_CAPTURE);
 
     const r = runCli(['pcap', file, '--json']);
     assert.equal(r.status, 0, r.stderr);

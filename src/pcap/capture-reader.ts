@@ -73,15 +73,27 @@ export class CaptureReader {
   private ifaces: Iface[] = [];
   private sawShb = false;
 
+  /** The damage that stopped the reading: push returned the packets before it, and end throws it. */
+  failure: CaptureError | undefined;
+
   push(chunk: Uint8Array): CapturedFrame[] {
+    if (this.failure) throw this.failure;
     this.buf = this.buf.length === 0 ? chunk : concat(this.buf, chunk);
     const out: CapturedFrame[] = [];
     let pos = 0;
-    for (;;) {
-      const used = this.format === 'pcapng' || (this.format === undefined && this.startsPcapng())
-        ? this.nextBlock(pos, out) : this.nextRecord(pos, out);
-      if (used === 0) break;
-      pos += used;
+    try {
+      for (;;) {
+        const used = this.format === 'pcapng' || (this.format === undefined && this.startsPcapng())
+          ? this.nextBlock(pos, out) : this.nextRecord(pos, out);
+        if (used === 0) break;
+        pos += used;
+      }
+    } catch (e) {
+      // The packets before the damage are returned whatever the chunk sizes, so a reading does not
+      // depend on how the file was cut into pieces.
+      if (!(e instanceof CaptureError)) throw e;
+      this.failure = e;
+      return out;
     }
     // Keep only the incomplete tail; copy it so the caller's chunk can be reused.
     this.buf = pos === this.buf.length ? new Uint8Array(0) : this.buf.slice(pos);
@@ -91,6 +103,7 @@ export class CaptureReader {
 
   /** Throws CaptureError when the file stopped inside a header or a packet. */
   end(): void {
+    if (this.failure) throw this.failure;
     if (this.format === undefined) {
       if (this.buf.length === 0) throw new CaptureError({ offset: 0 }, 'the file is empty: not a pcap or pcapng capture');
       throw new CaptureError({ offset: 0 }, `${this.buf.length} bytes are too short for a capture's file header (24 bytes for pcap, 28 for pcapng)`);

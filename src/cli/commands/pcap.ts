@@ -64,7 +64,7 @@ function summaryLine(r: ConnectionReport, lang: Lang): string {
   const ends = `${endpointText(r.client)} → ${endpointText(r.server)}`;
   const states = lang === 'zh' ? `客户端 ${r.endStates.client}，服务器 ${r.endStates.server}` : `client ${r.endStates.client}, server ${r.endStates.server}`;
   const pk = lang === 'zh' ? `${r.packets} 个报文` : `${r.packets} pkts`;
-  return `#${r.index}  ${ends}  ${pk}  ${states}  ${t(r.findings[0].text, lang)}`;
+  return `#${r.index}  ${ends}  ${pk}  ${states}  ${r.findings.map((f) => t(f.text, lang)).join(lang === 'zh' ? '；' : '; ')}`;
 }
 
 function reportJson(r: ConnectionReport, lang: Lang, withRows: boolean): unknown {
@@ -160,7 +160,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     }
     // Show what was read before the damage, then say where it is.
     fatal = err;
-    totals = stream.totals();
+    totals = stream.endDamaged();
   }
 
   if (json) {

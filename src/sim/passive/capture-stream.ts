@@ -44,14 +44,29 @@ export class CaptureStream {
       this.tcp++;
       this.analysis.add(p, f.atMs, f.index);
     }
+    if (this.reader.failure) throw this.reader.failure;
   }
 
   /** The file ended: reports every connection still open, then checks the file was whole (CaptureError if not). */
   end(): CaptureTotals {
-    this.analysis.finish();
+    this.finishAnalysis();
     const totals = this.totals();
     this.reader.end();
     return totals;
+  }
+
+  /** After a CaptureError: reports the connections read before the damage. */
+  endDamaged(): CaptureTotals {
+    this.finishAnalysis();
+    return this.totals();
+  }
+
+  private finished = false;
+
+  private finishAnalysis(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.analysis.finish();
   }
 
   totals(): CaptureTotals {

@@ -19,7 +19,7 @@
 // - What one vantage point cannot know stays unknown ('?'): a side that never sent anything, a
 //   listener's state before its SYN-ACK is seen (filled in afterwards), whether close() or
 //   shutdown() sent a FIN, which silent timer ended a socket.
-import type { CauseId } from '../../core/transitions.js';
+import { isListedTransition, type CauseId } from '../../core/transitions.js';
 import { seqGe, seqLt, type Seq } from '../../core/seq.js';
 import type { TcpState } from '../../model/states.js';
 import { ACK, FIN, RST, SYN, type TcpPacket } from '../../pcap/decode-packet.js';
@@ -310,6 +310,8 @@ export class ConnectionObserver {
     else if ((from === 'FIN-WAIT-1' || from === 'FIN-WAIT-2' || from === 'CLOSING' || from === 'LAST-ACK') && Y.dataAfterPeerFin) cause = 'data-after-close';
     else if (Y.dataBytes > 0) cause = 'close-unread-data';
     else cause = 'close-linger-zero';
+    // Not every guess is a way out of every state (SYN-SENT has no unread data): the engine's table decides.
+    if (!isListedTransition(from, 'CLOSED', cause)) cause = isListedTransition(from, 'CLOSED', 'close-linger-zero') ? 'close-linger-zero' : 'abort';
     X.rst = { at, from, cause, answersSyn: false };
     this.change(x, 'CLOSED', cause, at);
   }
