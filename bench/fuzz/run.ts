@@ -93,4 +93,5 @@ process.stdout.write([
   `  time: ${(s.ms / 1000).toFixed(1)} s`,
   ...(s.findings.length ? [`  findings saved in ${out}/`] : []),
 ].join('\n') + '\n');
-process.exit(s.escapes + s.slow + s.invariants > 0 ? 1 : 0);
+const captureFound = (await import('./pcap-family.js')).reportCaptureFuzz(Math.max(1000, Math.ceil(inputs / 20)), seed, out); // the capture-reader family
+process.exit(s.escapes + s.slow + s.invariants + captureFound > 0 ? 1 : 0);

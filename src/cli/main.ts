@@ -16,6 +16,7 @@ const COMMANDS: Record<string, CommandEntry> = {
   explain: { summary: { en: 'explain a TCP state: meaning, ways in and out, what many of them mean', zh: '解释一个 TCP 状态：含义、进入与离开的途径、大量出现意味着什么' }, load: () => import('./commands/explain.js') },
   capture: { summary: { en: 'write a folder of this host\'s TCP data to diagnose elsewhere', zh: '把本机的 TCP 数据写入一个目录，以便在别处诊断' }, load: () => import('./commands/capture.js') },
   sim: { summary: { en: 'run a lab scenario as a sequence diagram (--list for all)', zh: '在实验室里运行一个场景，画成时序图（--list 列出全部）' }, load: () => import('./commands/sim.js') },
+  pcap: { summary: { en: 'read a tcpdump/Wireshark capture: both ends\' states after every segment, how each connection ended', zh: '读取 tcpdump/Wireshark 抓包：每个报文段之后两端的状态，以及每条连接如何结束' }, load: () => import('./commands/pcap.js') },
   packetdrill: { summary: { en: 'run packetdrill scripts against the engine', zh: '用引擎运行 packetdrill 脚本' }, load: () => import('./commands/packetdrill.js') },
   exporter: { summary: { en: 'serve TCP states per port and process to Prometheus (--rules, --grafana)', zh: '按端口和进程向 Prometheus 提供 TCP 状态（--rules、--grafana）' }, load: () => import('./commands/exporter.js') },
 };

@@ -46,8 +46,8 @@ export interface WirePacket {
   states: HostStates;
 }
 
-/** Each host's state after a row, keyed by host name ('-' before it has a socket). */
-export type HostStates = Record<string, TcpState | '-'>;
+/** Each host's state after a row, keyed by host name ('-' before it has a socket; '?' not known, in a capture). */
+export type HostStates = Record<string, TcpState | '-' | '?'>;
 
 /** A host of an exchange: its name in the network and the label over its column. */
 export interface ExchangeHost { name: string; label: string }
