@@ -15,6 +15,7 @@ const COMMANDS: Record<string, CommandEntry> = {
   capture: { summary: 'write a folder of this host\'s TCP data to diagnose elsewhere', load: () => import('./commands/capture.js') },
   sim: { summary: 'run a lab scenario as a sequence diagram (--list for all)', load: () => import('./commands/sim.js') },
   packetdrill: { summary: 'run packetdrill scripts against the engine', load: () => import('./commands/packetdrill.js') },
+  serve: { summary: 'web dashboard: the live state diagram, findings, paste box and lab (127.0.0.1 by default)', load: () => import('./commands/serve.js') },
   exporter: { summary: 'serve TCP states per port and process to Prometheus (--rules, --grafana)', load: () => import('./commands/exporter.js') },
 };
 
