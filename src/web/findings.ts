@@ -15,7 +15,7 @@ export function findingsList(findings: readonly FindingText[], notes: readonly T
       ev.process && h('span', {}, `${ev.process}${ev.pid !== undefined ? `/${ev.pid}` : ''}`),
       ev.localPort !== undefined && ev.localPort !== 0 && h('span', {}, `:${ev.localPort}`),
     ];
-    box.append(h('details', { class: `finding sev-${f.severity}`, 'data-rule': f.id, open: true },
+    box.append(h('details', { class: `finding sev-${f.severity}`, 'data-rule': f.id, open: f.severity !== 'info' },
       h('summary', {}, h('span', { class: 'sev' }, f.severity), ' ', t(f.summary, lang)),
       h('p', { class: 'facts' }, ...facts.flatMap((x) => (x ? [x, ' '] : []))),
       h('h4', {}, word('why', lang)),

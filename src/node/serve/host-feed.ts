@@ -42,9 +42,10 @@ export class HostFeed {
 
   constructor(private readonly source: Source, private readonly intervalMs: number) {}
 
-  /** The first read (so a page gets data at once), then one every interval for a live source. */
+  /** The first read, then one every interval for a live source. */
   async start(): Promise<void> {
     await this.readOnce();
+    if (this.stopped) return;
     if (this.source.live) this.schedule();
   }
 

@@ -86,8 +86,9 @@ export class DashboardServer {
 
   static async start(opts: ServeOptions): Promise<DashboardServer> {
     const s = new DashboardServer(opts);
-    await s.feed.start();
+    // Listen first: a big host's first read takes seconds, and the page says it is waiting.
     await s.listen();
+    void s.feed.start();
     s.heartbeat = setInterval(() => { for (const r of s.sse) r.write(': keep-alive\n\n'); }, 15_000);
     s.heartbeat.unref();
     return s;
