@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { browserSkipReason, launchChromium } from './helpers/browser.js';
+import { browserSkipReason, launchChromium, pollPage } from './helpers/browser.js';
 import { netnsSkipReason, TestNetns, type NsProcess } from './helpers/netns.js';
 import { ROOT } from './helpers/paths.js';
 import { startServe, type ServeProcess } from './helpers/serve.js';
@@ -59,8 +59,8 @@ async function waitCount(state: string, ok: (n: number) => boolean, timeoutMs = 
   }
 }
 
-/** Page code (run in the browser, hence a string: this file is compiled without the DOM's types). */
-const rows = (n: number): string => `document.querySelectorAll('#sockets tbody tr').length === ${n}`;
+const rows = (n: number, timeoutMs = 30_000): Promise<void> =>
+  pollPage(`${n} rows in the socket list`, async () => (await page.locator('#sockets tbody tr').count()) === n, timeoutMs);
 
 function ssListing(): string {
   const rows = ['State      Recv-Q Send-Q Local Address:Port  Peer Address:Port Process', 'LISTEN     0      128    0.0.0.0:8080        0.0.0.0:*    users:(("java",pid=4242,fd=3))'];
@@ -113,7 +113,7 @@ test('the host view: counts follow the sockets the test opens in its namespace',
 
 test('clicking CLOSE-WAIT lists its sockets with the leaking process', { skip: skipNs, timeout: 120_000 }, async () => {
   await page.click('[data-state="CLOSE-WAIT"]');
-  await page.waitForFunction(rows(40), undefined, { timeout: 60_000 });
+  await rows(40, 60_000);
   const owners = await page.locator('#sockets tbody td.owner').allTextContents();
   assert.equal(owners.length, 40);
   for (const o of owners) assert.equal(o, `tl-leaky/${leaky.pid}`);
@@ -121,9 +121,9 @@ test('clicking CLOSE-WAIT lists its sockets with the leaking process', { skip: s
   // The filter box, in ss's words: one client port.
   const port = (await page.locator('#sockets tbody tr td.mono').nth(1).textContent())!.split(':').pop();
   await page.fill('#socket-filter', `dport = :${port}`);
-  await page.waitForFunction(rows(1));
+  await rows(1);
   await page.fill('#socket-filter', '');
-  await page.waitForFunction(rows(40));
+  await rows(40);
   await page.evaluate('window.scrollTo(0, 0)');
   await shot('host-view', { file: 'serve-host.png' });
 });

@@ -22,7 +22,6 @@ export class HostView {
   private readonly pasteResult = h('div', { id: 'paste-result' });
   private readonly headings: Array<[HTMLElement, Parameters<typeof word>[0]]> = [];
   private latest: HostUpdate | undefined;
-  private problem: HostUpdate | undefined;
   private state: TcpState | undefined;
   private page = 0;
   private lastPage: SocketPage | undefined;
@@ -53,7 +52,6 @@ export class HostView {
   /** A read from the server's event stream. */
   onUpdate(u: HostUpdate): void {
     this.latest = u;
-    this.problem = undefined;
     this.draw();
     if (this.state !== undefined || this.lastPage) void this.loadSockets();
   }
@@ -86,7 +84,6 @@ export class HostView {
   }
 
   private draw(): void {
-    void this.problem;
     const lang = this.lang();
     const u = this.latest;
     if (!u) { this.status.textContent = word('waiting', lang); return; }

@@ -24,3 +24,16 @@ export async function launchChromium(): Promise<Browser> {
     args: [...(root ? ['--no-sandbox'] : []), '--disable-gpu', '--disable-dev-shm-usage', '--font-render-hinting=none'],
   });
 }
+
+/**
+ * Polls `check` (which asks the page through Playwright's locators) until it returns true. The
+ * page's CSP forbids eval, so Playwright's string predicates cannot run inside it; this runs here.
+ */
+export async function pollPage(what: string, check: () => Promise<boolean>, timeoutMs = 30_000, everyMs = 50): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}

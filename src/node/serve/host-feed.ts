@@ -5,8 +5,9 @@
 // - One read per interval however many pages are open; a read never overlaps the previous one (a
 //   slow read of a big host delays the next, it does not pile up).
 // - The page gets aggregates (counts, oldest ages, net flows per edge, findings) on every read; the
-//   socket rows only on request, one page at a time, from an index per state built once per read
-//   (oldest first), so 200,000 sockets cost the page what twenty do.
+//   socket rows only on request, one page at a time, from an index per state (oldest first) built
+//   when the first page of a read is asked for, so 200,000 sockets cost the page what twenty do
+//   and a read nobody lists costs no sort.
 // - A read that fails is reported to the pages and the previous read stays; nothing a host does ends
 //   the server. A saved capture is read once: it does not change.
 import type { HostSnapshot, SocketRecord } from '../../model/snapshot.js';
@@ -31,6 +32,8 @@ interface Indexed {
 export class HostFeed {
   private readonly tracker = new AgeTracker();
   private latest: HostUpdate | undefined;
+  /** The latest read with its ages; indexed for the socket list on the first page asked of it. */
+  private snap: HostSnapshot | undefined;
   private index: Indexed | undefined;
   private prevCounts: Record<TcpState, number> | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -64,6 +67,7 @@ export class HostFeed {
 
   /** One page of the sockets of the latest read, filtered. */
   page(state: TcpState | undefined, query: SocketQuery, page: number): SocketPage {
+    if (!this.index && this.snap) this.index = indexSockets(this.snap);
     const ix = this.index;
     const out: SocketPage = { q: query.text, page, pageSize: PAGE_SIZE, total: 0, rows: [], takenAt: ix?.takenAt ?? 0, ...(state ? { state } : {}) };
     if (!ix) return out;
@@ -118,7 +122,8 @@ export class HostFeed {
     const windowMs = this.latest ? snap.takenAt - this.latest.takenAt : 0;
     const edges = tracked.flows.map((f) => ({ ...f, ...(windowMs > 0 ? { ratePerSec: Math.round((f.count / (windowMs / 1000)) * 1000) / 1000 } : {}) }));
     const findings = diagnoseText(withAges);
-    this.index = indexSockets(withAges);
+    this.snap = withAges;
+    this.index = undefined;
     this.prevCounts = counts;
     const cpu = process.cpuUsage(cpu0);
     this.cpuMs.push((cpu.user + cpu.system) / 1000);
