@@ -49,6 +49,37 @@ const pureLayer = (dir) => ({
   },
 });
 
+// The dashboard's page (`tcplens serve`) runs in a browser: it may import the pure public API
+// (`src/public/index.ts`) and its own files (among them `messages.ts`, the typed contract with the
+// server), nothing else of the library and nothing of Node.
+const browserLayer = {
+  files: ['src/web/**/*.ts'],
+  ignores: ['src/web/**/*.test.ts'],
+  rules: {
+    'no-restricted-imports': ['error', {
+      patterns: [
+        { group: NODE_IO, message: 'src/web runs in a browser: no Node modules.' },
+        { regex: '^\\.\\./(?!public/index\\.js$)', message: 'src/web imports only the pure public API (../public/index.js) and its own files.' },
+      ],
+    }],
+    'no-restricted-globals': ['error',
+      { name: 'process', message: 'src/web runs in a browser: no process.' },
+      { name: 'Buffer', message: 'src/web runs in a browser: Uint8Array, not Buffer.' },
+      { name: 'require', message: 'src/web is an ES module bundled by esbuild.' },
+    ],
+  },
+};
+
+// The server side reaches the page only through the shared message types.
+const pageContract = {
+  files: ['src/node/**/*.ts', 'src/cli/**/*.ts'],
+  rules: {
+    'no-restricted-imports': ['error', {
+      patterns: [{ regex: '/web/(?!messages\\.js$)', message: 'The server shares only src/web/messages.ts with the page.' }],
+    }],
+  },
+};
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**'] },
   {
@@ -63,4 +94,6 @@ export default tseslint.config(
     },
   },
   ...Object.keys(ABOVE).map(pureLayer),
+  browserLayer,
+  pageContract,
 );

@@ -28,3 +28,4 @@ await build({
   // The runtime dependencies stay packages of their own, resolved from node_modules at run time.
   external: ['prom-client'],
 });
+await import('./bundle-web.mjs');

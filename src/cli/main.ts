@@ -18,6 +18,7 @@ const COMMANDS: Record<string, CommandEntry> = {
   sim: { summary: { en: 'run a lab scenario as a sequence diagram (--list for all)', zh: '在实验室里运行一个场景，画成时序图（--list 列出全部）' }, load: () => import('./commands/sim.js') },
   pcap: { summary: { en: 'read a tcpdump/Wireshark capture: both ends\' states after every segment, how each connection ended', zh: '读取 tcpdump/Wireshark 抓包：每个报文段之后两端的状态，以及每条连接如何结束' }, load: () => import('./commands/pcap.js') },
   packetdrill: { summary: { en: 'run packetdrill scripts against the engine', zh: '用引擎运行 packetdrill 脚本' }, load: () => import('./commands/packetdrill.js') },
+  serve: { summary: { en: 'web dashboard: the live state diagram, findings, paste box and lab (127.0.0.1 by default)', zh: '网页仪表盘：实时状态图、诊断发现、粘贴框和实验室（默认 127.0.0.1）' }, load: () => import('./commands/serve.js') },
   exporter: { summary: { en: 'serve TCP states per port and process to Prometheus (--rules, --grafana)', zh: '按端口和进程向 Prometheus 提供 TCP 状态（--rules、--grafana）' }, load: () => import('./commands/exporter.js') },
 };
 

@@ -1,0 +1,76 @@
+// The page's own words (menus, headings, buttons) in both languages. What the doctor, the lab and
+// `explain` say comes from the library in both languages already (`Text`); only the frame is here.
+import type { Lang, Text } from '../public/index.js';
+
+const w = (en: string, zh: string): Text => ({ en, zh });
+
+export const WORDS = {
+  title: w('tcplens', 'tcplens'),
+  host: w('Host', '主机'),
+  lab: w('Lab', '实验'),
+  explain: w('Explain', '讲解'),
+  theme: w('Theme', '主题'),
+  otherLang: w('中文', 'English'),
+  diagram: w('TCP states on the RFC 9293 diagram', 'RFC 9293 状态图上的 TCP 状态'),
+  sockets: w('sockets', '个套接字'),
+  read: w('read', '读取'),
+  waiting: w('Waiting for the first read…', '等待第一次读取…'),
+  oldest: w('oldest', '最久'),
+  findings: w('Findings', '诊断结果'),
+  noFindings: w('No findings: nothing the doctor\'s rules look for.', '没有发现：诊断规则关注的问题都不存在。'),
+  why: w('Why', '原因'),
+  fixes: w('What to do', '怎么办'),
+  caveat: w('Caveat', '注意'),
+  notes: w('Not shown by this source', '此来源无法显示'),
+  socketsOf: w('Sockets', '套接字'),
+  allStates: w('all states', '所有状态'),
+  filter: w('filter, as ss: sport = :8080, dst 10.0.0.9, pid 4242, java', '筛选（同 ss）：sport = :8080、dst 10.0.0.9、pid 4242、java'),
+  state: w('State', '状态'),
+  local: w('Local', '本地'),
+  peer: w('Peer', '对端'),
+  owner: w('Process', '进程'),
+  timer: w('Timer', '定时器'),
+  age: w('Age', '时长'),
+  prev: w('◀ previous', '◀ 上一页'),
+  next: w('next ▶', '下一页 ▶'),
+  pageOf: w('page', '页'),
+  none: w('none', '无'),
+  paste: w('Diagnose pasted output', '诊断粘贴的输出'),
+  pasteHint: w('Paste ss -tanp, netstat -tanp, lsof -i, PowerShell Get-NetTCPConnection or /proc/net/tcp output here', '在此粘贴 ss -tanp、netstat -tanp、lsof -i、PowerShell Get-NetTCPConnection 或 /proc/net/tcp 的输出'),
+  diagnose: w('Diagnose', '诊断'),
+  pasteRead: w('read as', '识别为'),
+  unread: w('unreadable lines', '无法读取的行'),
+  flows: w('net flows since the previous read', '自上次读取以来的净流向'),
+  newGone: w('new / gone', '新建 / 消失'),
+  explainLink: w('explain', '讲解'),
+  scenario: w('Scenario', '场景'),
+  profile: w('OS profile', '系统配置'),
+  seed: w('Seed', '随机种子'),
+  params: w('Parameters', '参数'),
+  sysctls: w('sysctls (name=value, one per line)', 'sysctl（名称=值，每行一个）'),
+  run: w('Run', '运行'),
+  step: w('step', '步'),
+  all: w('all', '全部'),
+  conclusion: w('Conclusion', '结论'),
+  checks: w('checked against this run', '已对照本次运行核对'),
+  timeline: w('State timelines', '状态时间线'),
+  downloadJson: w('download JSON', '下载 JSON'),
+  downloadPcap: w('download pcapng', '下载 pcapng'),
+  meaning: w('Meaning', '含义'),
+  who: w('Who is in it', '谁处于此状态'),
+  waysIn: w('Ways in', '进入途径'),
+  waysOut: w('Ways out', '离开途径'),
+  ends: w('How it ends', '如何结束'),
+  many: w('Many of them', '数量很多时'),
+  spellings: w('Spellings', '写法'),
+  rules: w('Doctor rules', '诊断规则'),
+  sends: w('sends', '发送'),
+  problem: w('Reading the host failed', '读取主机失败'),
+  dropped: w('lost', '丢失'),
+} satisfies Record<string, Text>;
+
+export type WordKey = keyof typeof WORDS;
+
+export function word(k: WordKey, lang: Lang): string {
+  return WORDS[k][lang];
+}
