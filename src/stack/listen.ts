@@ -54,6 +54,9 @@ export function accept(h: HostState, fd: number): AcceptResult | SysError {
   child.reuseAddr = s.reuseAddr;
   child.reusePort = s.reusePort;
   Object.assign(child.opts, s.opts);
+  // sk_clone_lock copies the listener's flags: SOCK_ZEROCOPY among them.
+  const zc = s.raw.get('SO_ZEROCOPY');
+  if (zc !== undefined) child.raw.set('SO_ZEROCOPY', zc);
   child.entry = e;
   child.connectState = 'connected';
   e.sock = child;

@@ -6,6 +6,7 @@ import type { AddressFamily, SockOptName, SockOptValue } from './api.js';
 import type { Errno } from '../core/errno.js';
 import type { BindOwner } from './ports.js';
 import type { Connection, SocketOptions, TimeWaitSock } from './engine.js';
+import type { ZerocopyState } from './zerocopy.js';
 
 /** What an entry counts as in sockstat and against the host's limits. */
 export type EntryClass = 'request' | 'full' | 'orphan' | 'tw' | 'none';
@@ -41,6 +42,8 @@ export class Sock implements BindOwner {
   error: Errno | undefined;
   /** The connection's error was already handed out (sock_error() clears it). */
   errorTaken = false;
+  /** MSG_ZEROCOPY ids and completions (zerocopy.ts), once a zerocopy send was made. */
+  zerocopy: ZerocopyState | undefined;
   readonly inode: number;
   constructor(readonly fd: number, readonly family: AddressFamily, inode: number) {
     this.inode = inode;
