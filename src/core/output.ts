@@ -20,6 +20,7 @@ import type { Segment, TcpFlags } from './segment.js';
 import { NO_FLAGS } from './segment.js';
 import type { Seq } from './seq.js';
 import { seqAdd, seqDiff, seqGt, seqLe, seqLt } from './seq.js';
+import { sndBufStart } from './send-memory.js';
 import { dataOptions, synOptions } from './options.js';
 import { advertiseWindow } from './window.js';
 import { arm, cancel } from './timers.js';
@@ -126,17 +127,21 @@ export function sendSynAck(tcb: Tcb): void {
     sack: tcb.sackOk,
     ts: tcb.tsOk ? { val: tsVal(tcb), ecr: tcb.tsRecent } : undefined,
     wscale: tcb.wscaleOk ? tcb.rcvWscale : undefined,
+    fastopen: tcb.synAckCookie,
   });
+  tcb.synAckCookie = undefined;
   emit(tcb, makeSegment(tcb, tcb.iss, tcb.rcvNxt, flags({ syn: true, ack: true }), new Uint8Array(0), opts, Math.min(tcb.rcvWnd, 0xffff)));
 }
 
 /** States in which data and FIN may be sent (RFC 9293 §3.10.2, §3.10.4). */
 export function canSendData(tcb: Tcb): boolean {
+  // tcp_sendmsg/tcp_write_xmit: a Fast Open child sends in SYN-RECEIVED (tcp_passive_fastopen).
+  if (tcb.state === 'SYN-RECEIVED' && tcb.fastopenChild === true) return true;
   return tcb.state === 'ESTABLISHED' || tcb.state === 'CLOSE-WAIT' || tcb.state === 'FIN-WAIT-1' || tcb.state === 'CLOSING' || tcb.state === 'LAST-ACK';
 }
 
 function bytesAt(tcb: Tcb, seq: Seq, len: number): Uint8Array {
-  const off = seqDiff(seq, tcb.sndUna);
+  const off = seqDiff(seq, sndBufStart(tcb));
   return tcb.sndBuf.slice(off, off + len);
 }
 
@@ -146,7 +151,7 @@ function pushAt(tcb: Tcb, from: Seq, to: Seq): boolean {
 
 /** The end of the data in the send buffer, in sequence space. */
 export function dataEnd(tcb: Tcb): Seq {
-  return seqAdd(tcb.sndUna, tcb.sndBufLen);
+  return seqAdd(sndBufStart(tcb), tcb.sndBufLen);
 }
 
 /** Build (without emitting) the data/FIN segment starting at `seq` of at most `max` bytes. */

@@ -205,6 +205,14 @@ export interface Tcb {
   bytesAcked: number;
   bytesReceived: number;
 
+  // ---- TCP Fast Open (server) ----
+  /** A child made at the SYN (tcp_passive_fastopen: fastopen_rsk set until the handshake's final ACK). */
+  fastopenChild?: boolean;
+  /** The SYN's data was accepted (tp->syn_data_acked → TCPI_OPT_SYN_DATA). */
+  synDataAcked?: boolean;
+  /** The cookie the first SYN-ACK carries; a retransmitted SYN-ACK carries none (tcp_rtx_synack passes no foc). */
+  synAckCookie?: { cookie: Uint8Array; exp: boolean };
+
   timers: TimerTable;
   outbox: Segment[];
   events: ConnectionEvent[];

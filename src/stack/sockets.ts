@@ -21,6 +21,13 @@ export class Listener {
   acceptQueue: Entry[] = [];
   /** tcp_synq_overflow(): when a cookie was last sent (cookies are checked for 2 minutes after). */
   lastOverflowAt: number | undefined;
+  /**
+   * fastopenq.max_qlen set by listen() under TFO_SERVER_WO_SOCKOPT1 (inet_listen →
+   * fastopen_queue_tune); TCP_FASTOPEN on the socket sets it too and wins.
+   */
+  fastopenAtListen = 0;
+  /** Fast Open children still waiting for their final ACK (fastopenq.qlen). */
+  readonly fastopenPending = new Set<Entry>();
   constructor(readonly sock: Sock) {}
 }
 
