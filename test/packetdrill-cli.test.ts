@@ -12,8 +12,15 @@ const fx = (p: string): string => path.join('test/fixtures/packetdrill', p);
 test('a truncated script is a located parse error, exit 2', () => {
   const r = runCli(['packetdrill', fx('bad/truncated.pkt')]);
   assert.equal(r.status, 2);
-  assert.equal(r.stdout.trim(), `ERROR ${fx('bad/truncated.pkt')}:3:57: expected a TCP option (nop, eol, mss N, wscale N, sackOK, TS val N ecr N, sack a:b, FO cookie), found 'wsc'`);
+  assert.equal(r.stdout.trim(), `ERROR ${fx('bad/truncated.pkt')}:3:57: expected a TCP option (nop, eol, mss N, wscale N, sackOK, TS val N ecr N, sack a:b, FO cookie, FOEXP cookie), found 'wsc'`);
   assert.equal(r.stderr, '');
+});
+
+test('a write no real run can make (99,999,999,999 bytes) is a located error, exit 2, not an engine exception', () => {
+  const r = runCli(['packetdrill', fx('bad/huge-write.pkt')]);
+  assert.equal(r.status, 2);
+  assert.match(r.stdout, /huge-write\.pkt:3:18: write\(\) of 99999999999 bytes: one call moves at most 2147479552 bytes/);
+  assert.doesNotMatch(r.stdout, /Invalid typed array length/);
 });
 
 test('binary garbage is a located parse error naming the byte, exit 2', () => {

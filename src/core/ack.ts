@@ -20,7 +20,7 @@ import type { Seq } from './seq.js';
 import { seqAdd, seqDiff, seqGe, seqGt, seqLt } from './seq.js';
 import { challengeAck } from './ack-policy.js';
 import { sampleRtt, baseRto } from './rto.js';
-import { rearmRto } from './output.js';
+import { isCwndLimited, rearmRto } from './output.js';
 import { enterFastRecovery, onRecoveryAck } from './recovery.js';
 import type { ReceivedOptions } from './options.js';
 
@@ -85,7 +85,8 @@ export function processAck(tcb: Tcb, seg: Segment, opts: ReceivedOptions): AckVe
   // Slow start, then one segment per window (RFC 5681 §3.1).
   const segs = Math.max(1, Math.ceil(dataAcked / Math.max(1, tcb.sndMss)));
   tcb.dupAcks = 0;
-  if (!onRecoveryAck(tcb, segs)) {
+  // tcp_cong_avoid only while cwnd is what limits sending (tcp_is_cwnd_limited).
+  if (!onRecoveryAck(tcb, segs) && isCwndLimited(tcb)) {
     if (tcb.cwnd < tcb.ssthresh) tcb.cwnd += segs;
     else tcb.cwnd += 1 / tcb.cwnd;
   }

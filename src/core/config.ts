@@ -5,8 +5,11 @@
 // include/net/tcp.h. Host-size-dependent defaults
 // (tcp_max_syn_backlog, tcp_max_tw_buckets, tcp_max_orphans) use a 262144-bucket ehash.
 
+import { parseFastopenKey } from './fastopen.js';
+
 type Triple = readonly [number, number, number];
 type Pair = readonly [number, number];
+type Quad = readonly [number, number, number, number];
 
 interface Tunable<V> {
   /** Full sysctl name, or `profile.X` for a constant that is not a sysctl on Linux. */
@@ -33,6 +36,8 @@ export const TUNABLES = {
   tcp_base_mss: n('net.ipv4.tcp_base_mss', 1024, 'bytes', 'Starting MSS for path MTU probing.'),
   tcp_min_snd_mss: n('net.ipv4.tcp_min_snd_mss', 48, 'bytes', 'Lower bound of the MSS a peer may announce.'),
   tcp_syncookies: n('net.ipv4.tcp_syncookies', 1, 'mode', '0 never, 1 send SYN cookies when the SYN queue overflows, 2 always.'),
+  tcp_fastopen: n('net.ipv4.tcp_fastopen', 1, 'mode', 'TCP Fast Open bits: 0x1 client, 0x2 server, 0x200 server without cookie, 0x400 server on every listener (without TCP_FASTOPEN).'),
+  tcp_fastopen_key: { sysctl: 'net.ipv4.tcp_fastopen_key', default: [0, 0, 0, 0] as Quad, unit: 'mode', doc: 'Fast Open cookie key, written as four hex words a-b-c-d (random at boot on Linux; fixed here so runs repeat).' } as Tunable<Quad>,
   tcp_max_syn_backlog: n('net.ipv4.tcp_max_syn_backlog', 2048, 'count', 'Per-listener bound on request sockets in SYN-RECEIVED.'),
   tcp_abort_on_overflow: n('net.ipv4.tcp_abort_on_overflow', 0, 'bool', 'Reset the connection when the accept queue is full instead of dropping the final ACK.'),
   somaxconn: n('net.core.somaxconn', 4096, 'count', 'Upper bound of the listen() backlog (128 before Linux 5.4).'),
@@ -103,6 +108,13 @@ export function applySetting(config: TcpConfig, name: string, value: string): st
   const key = tunableByName(name.trim());
   if (!key) return `unknown setting '${name}'`;
   const def = TUNABLES[key].default as unknown;
+  if (key === 'tcp_fastopen_key') {
+    // proc_tcp_fastopen_key reads "%x-%x-%x-%x".
+    const k = parseFastopenKey(value);
+    if (!k) return `'${name}' needs four hex words a-b-c-d, got '${value}'`;
+    config.tcp_fastopen_key = k;
+    return undefined;
+  }
   const parts = value.trim().split(/[\s,]+/).filter(Boolean).map(Number);
   if (parts.length === 0 || parts.some((p) => !Number.isFinite(p))) return `'${name}' needs a number, got '${value}'`;
   if (Array.isArray(def)) {

@@ -96,8 +96,8 @@ export class Connection {
   }
 
   /** Passive open from a SYN the host's listener accepted: SYN-RECEIVED, SYN-ACK queued. */
-  static accept(p: ConnectionParams, syn: Segment, now: number): Connection {
-    return new Connection(open.accept(p, syn, now), p.transmitFilter);
+  static accept(p: ConnectionParams, syn: Segment, now: number, fastopen?: open.FastopenAccept): Connection {
+    return new Connection(open.accept(p, syn, now, fastopen), p.transmitFilter);
   }
 
   /** SYN-cookie rebuild from the final ACK: ESTABLISHED. */

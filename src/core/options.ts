@@ -21,6 +21,8 @@ export interface ReceivedOptions {
   ts?: { val: number; ecr: number };
   /** SACK blocks [left, right) as sent (RFC 2018 §3); validated against the send window later. */
   sack?: Array<[Seq, Seq]>;
+  /** The Fast Open option (kind 34, or 254 with magic 0xF989 when `exp`), cookie possibly empty. */
+  fastopen?: { cookie: Uint8Array; exp: boolean };
 }
 
 /** RFC 7323 §2.3: a shift above 14 is treated as 14 (Linux logs and clamps it). */
@@ -53,6 +55,9 @@ export function parseOptions(opts: readonly TcpOption[] | undefined): ReceivedOp
             .map(([a, b]) => [seq(a), seq(b)] as [Seq, Seq]);
         }
         break;
+      case 'fastopen':
+        if (o.cookie instanceof Uint8Array) r.fastopen = { cookie: o.cookie, exp: o.exp === true };
+        break;
       default:
         break;
     }
@@ -65,6 +70,8 @@ export interface SynOptionSet {
   sack: boolean;
   ts?: { val: number; ecr: number };
   wscale?: number;
+  /** tcp_synack_options(): a Fast Open cookie, after the rest (`FO c,nop,nop` for 8 bytes; FOEXP needs no padding). */
+  fastopen?: { cookie: Uint8Array; exp: boolean };
 }
 
 /** tcp_options_write's layout for a SYN or SYN-ACK. */
@@ -78,6 +85,12 @@ export function synOptions(s: SynOptionSet): TcpOption[] {
     out.push({ kind: 'nop' }, { kind: 'nop' }, { kind: 'sackOK' });
   }
   if (s.wscale !== undefined) out.push({ kind: 'nop' }, { kind: 'wscale', shift: s.wscale });
+  if (s.fastopen) {
+    const f = s.fastopen;
+    out.push(f.exp ? { kind: 'fastopen', cookie: f.cookie, exp: true } : { kind: 'fastopen', cookie: f.cookie });
+    const len = (f.exp ? 4 : 2) + f.cookie.length;
+    for (let pad = (4 - (len % 4)) % 4; pad > 0; pad--) out.push({ kind: 'nop' });
+  }
   return out;
 }
 

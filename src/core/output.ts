@@ -20,6 +20,7 @@ import type { Segment, TcpFlags } from './segment.js';
 import { NO_FLAGS } from './segment.js';
 import type { Seq } from './seq.js';
 import { seqAdd, seqDiff, seqGt, seqLe, seqLt } from './seq.js';
+import { sndBufStart } from './send-memory.js';
 import { dataOptions, synOptions } from './options.js';
 import { advertiseWindow } from './window.js';
 import { arm, cancel } from './timers.js';
@@ -126,17 +127,21 @@ export function sendSynAck(tcb: Tcb): void {
     sack: tcb.sackOk,
     ts: tcb.tsOk ? { val: tsVal(tcb), ecr: tcb.tsRecent } : undefined,
     wscale: tcb.wscaleOk ? tcb.rcvWscale : undefined,
+    fastopen: tcb.synAckCookie,
   });
+  tcb.synAckCookie = undefined;
   emit(tcb, makeSegment(tcb, tcb.iss, tcb.rcvNxt, flags({ syn: true, ack: true }), new Uint8Array(0), opts, Math.min(tcb.rcvWnd, 0xffff)));
 }
 
 /** States in which data and FIN may be sent (RFC 9293 §3.10.2, §3.10.4). */
 export function canSendData(tcb: Tcb): boolean {
+  // tcp_sendmsg/tcp_write_xmit: a Fast Open child sends in SYN-RECEIVED (tcp_passive_fastopen).
+  if (tcb.state === 'SYN-RECEIVED' && tcb.fastopenChild === true) return true;
   return tcb.state === 'ESTABLISHED' || tcb.state === 'CLOSE-WAIT' || tcb.state === 'FIN-WAIT-1' || tcb.state === 'CLOSING' || tcb.state === 'LAST-ACK';
 }
 
 function bytesAt(tcb: Tcb, seq: Seq, len: number): Uint8Array {
-  const off = seqDiff(seq, tcb.sndUna);
+  const off = seqDiff(seq, sndBufStart(tcb));
   return tcb.sndBuf.slice(off, off + len);
 }
 
@@ -146,7 +151,7 @@ function pushAt(tcb: Tcb, from: Seq, to: Seq): boolean {
 
 /** The end of the data in the send buffer, in sequence space. */
 export function dataEnd(tcb: Tcb): Seq {
-  return seqAdd(tcb.sndUna, tcb.sndBufLen);
+  return seqAdd(sndBufStart(tcb), tcb.sndBufLen);
 }
 
 /** Build (without emitting) the data/FIN segment starting at `seq` of at most `max` bytes. */
@@ -158,6 +163,54 @@ export function dataSegment(tcb: Tcb, seq: Seq, max: number): Segment {
   const fin = tcb.finSeq !== undefined && segEnd === tcb.finSeq;
   const psh = len > 0 && (pushAt(tcb, seq, segEnd) || fin);
   return makeSegment(tcb, seq, tcb.rcvNxt, flags({ ack: true, psh, fin }), bytesAt(tcb, seq, len));
+}
+
+/**
+ * Bytes the peer holds above a hole while no recovery runs: the SACKed ones, or without SACK one
+ * segment per duplicate ACK (tcp_add_reno_sack), never all that is in flight
+ * (tcp_limit_reno_sacked keeps one segment out). Linux counts them out of the flight
+ * (tcp_packets_in_flight = packets_out - (sacked_out + lost_out) + retrans_out), so each of the
+ * first duplicate ACKs lets one new segment out: RFC 3042 limited transmit, as tcp_write_xmit
+ * does it through tcp_cwnd_test. Recovery keeps its own accounting (recovery.ts).
+ */
+function leftOut(tcb: Tcb, inflight: number): number {
+  if (tcb.recovery !== undefined) return 0;
+  if (tcb.sackOk && tcb.sacked.length > 0) {
+    let held = 0;
+    for (const [l, r] of tcb.sacked) held += seqDiff(r, l);
+    return Math.min(held, Math.max(0, inflight - tcb.sndMss));
+  }
+  return Math.min(tcb.dupAcks * tcb.sndMss, Math.max(0, inflight - tcb.sndMss));
+}
+
+/** Whole segments in `bytes` of flight (tcp_skb_pcount over the skbs: a short tail counts as one). */
+function segmentsOf(tcb: Tcb, bytes: number): number {
+  return bytes <= 0 ? 0 : Math.ceil(bytes / Math.max(1, tcb.sndMss));
+}
+
+/**
+ * tcp_cwnd_validate(): remember, per window of data, whether sending was limited by cwnd, and if
+ * not, the most segments that were in flight; tcp_is_cwnd_limited() reads them back before cwnd
+ * may grow (ack.ts).
+ */
+function cwndValidate(tcb: Tcb, cwndLimited: boolean): void {
+  const packetsOut = segmentsOf(tcb, seqDiff(tcb.sndNxt, tcb.sndUna));
+  if (!seqLt(tcb.sndUna, tcb.cwndUsageSeq) || cwndLimited || (!tcb.isCwndLimited && packetsOut > tcb.maxPacketsOut)) {
+    tcb.isCwndLimited = cwndLimited;
+    tcb.maxPacketsOut = packetsOut;
+    tcb.cwndUsageSeq = tcb.sndNxt;
+  }
+}
+
+/**
+ * tcp_is_cwnd_limited(): cwnd grows only while it is what limits sending — in slow start, until
+ * it is twice the most segments that were in flight (so an application that writes little does
+ * not inflate it), in congestion avoidance only when the last window was cwnd-limited.
+ */
+export function isCwndLimited(tcb: Tcb): boolean {
+  if (tcb.isCwndLimited) return true;
+  if (tcb.cwnd < tcb.ssthresh) return Math.floor(tcb.cwnd) < 2 * tcb.maxPacketsOut;
+  return false;
 }
 
 /** tcp_write_xmit: send what the windows allow. Returns whether anything new went out. */
@@ -185,7 +238,7 @@ export function transmit(tcb: Tcb, probe = false): boolean {
       break;
     }
     const wndRoom = tcb.sndWnd - inflight;
-    const cwndRoom = tcb.cwnd * tcb.sndMss - inflight;
+    const cwndRoom = tcb.cwnd * tcb.sndMss - (inflight - leftOut(tcb, inflight));
     // A loss probe may go one segment past cwnd (tcp_write_xmit with push_one == 2).
     const room = probe ? Math.min(wndRoom, tcb.sndMss) : Math.min(wndRoom, cwndRoom);
     let len = Math.min(tcb.sndMss, unsent, room);
@@ -220,6 +273,11 @@ export function transmit(tcb: Tcb, probe = false): boolean {
     sent = true;
   }
   if (last && last.payload.length > 0 && !probe) last.flags.psh = true;
+  // tcp_write_xmit's end: is_cwnd_limited |= (tcp_packets_in_flight(tp) >= tcp_snd_cwnd(tp)), then
+  // tcp_cwnd_validate when something went out or cwnd held it back.
+  const flight = seqDiff(tcb.sndNxt, tcb.sndUna);
+  const cwndLimited = segmentsOf(tcb, flight - leftOut(tcb, flight)) >= Math.floor(tcb.cwnd);
+  if (sent || cwndLimited) cwndValidate(tcb, cwndLimited);
   if (sent) {
     // Data left: the probe0 episode, if any, is over (tcp_send_probe0 / tcp_probe_timer reset
     // icsk_probes_tstamp once packets are out).

@@ -22,7 +22,8 @@ export type TcpOption =
   | { kind: 'sackOK' }
   | { kind: 'sack'; blocks: Array<[Seq, Seq]> }
   | { kind: 'timestamp'; val: number; ecr: number }
-  | { kind: 'fastopen'; cookie: Uint8Array }
+  /** TCP Fast Open (RFC 7413): kind 34, or `exp` the experimental kind 254 with magic 0xF989 that older stacks send. */
+  | { kind: 'fastopen'; cookie: Uint8Array; exp?: boolean }
   | { kind: 'unknown'; code: number; data: Uint8Array };
 
 export interface Segment {

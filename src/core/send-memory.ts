@@ -25,8 +25,17 @@ export const SKB_TX_OVERHEAD = 1280;
 /** sk_gso_max_size (GSO_LEGACY_MAX_SIZE). */
 const GSO_MAX_SIZE = 65_536;
 
+/**
+ * The sequence number of the first byte in the send buffer. It is snd_una, except for a Fast Open
+ * child that writes before its SYN-ACK is acknowledged: its data starts after the SYN (write_seq
+ * begins at the ISN + 1 in tcp_create_openreq_child).
+ */
+export function sndBufStart(tcb: Tcb): Seq {
+  return tcb.fastopenChild === true && tcb.sndUna === tcb.iss ? seqAdd(tcb.iss, 1) : tcb.sndUna;
+}
+
 function dataEnd(tcb: Tcb): Seq {
-  return seqAdd(tcb.sndUna, tcb.sndBufLen);
+  return seqAdd(sndBufStart(tcb), tcb.sndBufLen);
 }
 
 /** tcp_xmit_size_goal: payload one skb collects before the next is started. */

@@ -149,6 +149,12 @@ export interface Tcb {
   rtxNxt: Seq;
   /** The SACK scoreboard: ranges above SND.UNA the peer reported holding (RFC 6675 §3), sorted, disjoint. */
   sacked: Array<[Seq, Seq]>;
+  /** Linux's is_cwnd_limited: the last transmit in this window was held back by cwnd (tcp_cwnd_validate). */
+  isCwndLimited: boolean;
+  /** Linux's max_packets_out: the most segments in flight in this window while not cwnd-limited. */
+  maxPacketsOut: number;
+  /** Linux's cwnd_usage_seq: the window the two fields above describe ends here. */
+  cwndUsageSeq: Seq;
   /** Tail loss probe outstanding up to this sequence (Linux's tlp_high_seq). */
   tlpHighSeq: Seq | undefined;
 
@@ -198,6 +204,14 @@ export interface Tcb {
 
   bytesAcked: number;
   bytesReceived: number;
+
+  // ---- TCP Fast Open (server) ----
+  /** A child made at the SYN (tcp_passive_fastopen: fastopen_rsk set until the handshake's final ACK). */
+  fastopenChild?: boolean;
+  /** The SYN's data was accepted (tp->syn_data_acked → TCPI_OPT_SYN_DATA). */
+  synDataAcked?: boolean;
+  /** The cookie the first SYN-ACK carries; a retransmitted SYN-ACK carries none (tcp_rtx_synack passes no foc). */
+  synAckCookie?: { cookie: Uint8Array; exp: boolean };
 
   timers: TimerTable;
   outbox: Segment[];

@@ -50,7 +50,7 @@ export function tcpInfo(t: Tcb, now: number): Record<string, number> {
   const caState = t.recovery === 'loss' ? TCP_CA.Loss
     : t.recovery === 'fast' ? TCP_CA.Recovery
       : t.dupAcks > 0 || t.sacked.length > 0 ? TCP_CA.Disorder : TCP_CA.Open;
-  const options = (t.tsOk ? TCPI_OPT.TIMESTAMPS : 0) | (t.sackOk ? TCPI_OPT.SACK : 0) | (t.wscaleOk ? TCPI_OPT.WSCALE : 0);
+  const options = (t.synDataAcked === true ? TCPI_OPT.SYN_DATA : 0) | (t.tsOk ? TCPI_OPT.TIMESTAMPS : 0) | (t.sackOk ? TCPI_OPT.SACK : 0) | (t.wscaleOk ? TCPI_OPT.WSCALE : 0);
   const us = (ms: number): number => Math.round(ms * 1000);
   return {
     tcpi_state: LINUX_STATE_NUMBER[t.state],

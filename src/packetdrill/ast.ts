@@ -51,7 +51,7 @@ export type OptionSpec =
   | { kind: 'sack'; blocks: Array<[number, number]> }
   | { kind: 'timestamp'; val: number; ecr: number }
   /** TCP Fast Open: a hex cookie, a `-D` symbol, or empty (a cookie request). */
-  | { kind: 'fastopen'; cookie: string };
+  | { kind: 'fastopen'; cookie: string; /** `FOEXP`: the experimental option (kind 254, magic 0xF989). */ exp?: boolean };
 
 export interface PacketEvent {
   kind: 'packet';

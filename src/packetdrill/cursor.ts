@@ -39,6 +39,11 @@ export class Cursor {
     throw new SyntaxFailure(`expected ${expected}, found ${this.describe(at)}`, this.loc(at));
   }
 
+  /** Well-formed text with a value no real run can have: `message` says why, located at `at`. */
+  invalid(message: string, at = this.pos): never {
+    throw new SyntaxFailure(message, this.loc(at));
+  }
+
   /** A construct opened at `start` and never closed: located at end of file, naming where it began. */
   unterminated(what: string, closer: string, start: number): never {
     const s = this.loc(start);

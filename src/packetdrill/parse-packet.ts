@@ -93,13 +93,14 @@ function parseOption(c: Cursor): OptionSpec {
       }
       return { kind: 'sack', blocks };
     }
-    case 'FO': {
+    case 'FO':
+    case 'FOEXP': {
       c.skip(false);
       const cookie = c.match(/[A-Za-z0-9_]+/) ?? '';
-      return { kind: 'fastopen', cookie };
+      return name === 'FOEXP' ? { kind: 'fastopen', cookie, exp: true } : { kind: 'fastopen', cookie };
     }
     default:
       c.pos = at;
-      return c.fail('a TCP option (nop, eol, mss N, wscale N, sackOK, TS val N ecr N, sack a:b, FO cookie)');
+      return c.fail('a TCP option (nop, eol, mss N, wscale N, sackOK, TS val N ecr N, sack a:b, FO cookie, FOEXP cookie)');
   }
 }

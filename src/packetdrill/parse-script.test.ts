@@ -163,3 +163,10 @@ test('backtick lines: sysctl, set_sysctls.py, included defaults.sh with shell ar
   ]);
   assert.deepEqual(r.notes, ['ignored shell command: ip tcp_metrics flush all', 'could not read ./missing.sh; its settings are not applied']);
 });
+
+test('a read or write count no real run can make is a located error, not an engine exception', () => {
+  assert.equal(err('0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 write(3, ..., 99999999999) = 99999999999\n'),
+    't.pkt:2:18: write() of 99999999999 bytes: one call moves at most 2147479552 bytes on Linux (MAX_RW_COUNT), and no real run allocates a buffer that size');
+  // MAX_RW_COUNT itself is a count Linux takes.
+  assert.equal(ok('0 read(3, ..., 2147479552) = 0\n').events.length, 1);
+});

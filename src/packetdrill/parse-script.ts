@@ -111,7 +111,15 @@ function parseTime(c: Cursor): EventTime {
   const start = parseOneTime(c);
   const time: EventTime = { start };
   if (c.eat('~')) time.rangeEnd = parseOneTime(c);
-  else if (c.eat('...')) time.blockingEnd = { us: c.seconds('the end time after "..."') };
+  else {
+    // `+.002...0.052` and `+.002 ... 0.052` (blanks around the ellipsis) are the same blocking time.
+    const back = c.pos;
+    c.skip(false);
+    if (c.eat('...')) {
+      c.skip(false);
+      time.blockingEnd = { us: c.seconds('the end time after "..."') };
+    } else c.pos = back;
+  }
   return time;
 }
 
@@ -121,11 +129,26 @@ function parseOneTime(c: Cursor): TimeSpec {
   return { kind: 'absolute', us: c.seconds('a time (0, +.1, *, or a range a~b) at the start of the event') };
 }
 
+/**
+ * Linux's MAX_RW_COUNT (INT_MAX & PAGE_MASK): the most one read() or write() moves; a larger
+ * count is cut to it by rw_verify_area. packetdrill allocates the whole buffer first, so a count
+ * beyond it is not a run anyone makes: the script is refused where the count is written.
+ */
+export const MAX_RW_COUNT = 0x7ffff000;
+/** The calls whose third argument is a byte count of a user buffer. */
+const COUNT_ARG: Readonly<Record<string, number>> = { write: 2, read: 2, send: 2, recv: 2, sendto: 2, recvfrom: 2 };
+
 function parseSyscall(c: Cursor): SyscallEvent {
   const name = c.ident() as string;
   c.skip(false);
   c.expect('(', `'(' after '${name}'`);
+  const argsAt = c.pos;
   const args = parseList(c, ')', 0);
+  const count = COUNT_ARG[name] === undefined ? undefined : args[COUNT_ARG[name]];
+  if (count?.kind === 'number' && count.value > MAX_RW_COUNT) {
+    const at = c.src.indexOf(String(count.value), argsAt);
+    c.invalid(`${name}() of ${count.value} bytes: one call moves at most ${MAX_RW_COUNT} bytes on Linux (MAX_RW_COUNT), and no real run allocates a buffer that size`, at >= 0 ? at : argsAt);
+  }
   c.skip(false);
   c.expect('=', "'= result' after the call");
   c.skip(false);

@@ -43,7 +43,7 @@ function toOption(o: OptionSpec, conn: ScriptedConnection, defines: Record<strin
       if (!/^([0-9a-fA-F]{2})*$/.test(hex)) return `FO cookie '${o.cookie}' is not hex and not defined (-D ${o.cookie}=...)`;
       const bytes = new Uint8Array(hex.length / 2);
       for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
-      return { kind: 'fastopen', cookie: bytes };
+      return o.exp ? { kind: 'fastopen', cookie: bytes, exp: true } : { kind: 'fastopen', cookie: bytes };
     }
   }
 }
@@ -70,7 +70,7 @@ function optionText(o: TcpOption, conn: ScriptedConnection): string {
       const val = conn.tsOffset === undefined ? o.val : (o.val - conn.tsOffset) >>> 0;
       return `TS val ${val} ecr ${o.ecr}`;
     }
-    case 'fastopen': return `FO ${[...o.cookie].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
+    case 'fastopen': return `${o.exp ? 'FOEXP' : 'FO'} ${[...o.cookie].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
     case 'unknown': return `unknown ${o.code}`;
     default: return o.kind;
   }
@@ -93,7 +93,7 @@ function specText(o: OptionSpec): string {
     case 'wscale': return `wscale ${o.shift}`;
     case 'sack': return `sack ${o.blocks.map(([a, b]) => `${a}:${b}`).join(' ')}`;
     case 'timestamp': return `TS val ${o.val} ecr ${o.ecr}`;
-    case 'fastopen': return `FO ${o.cookie}`;
+    case 'fastopen': return `${o.exp ? 'FOEXP' : 'FO'} ${o.cookie}`;
     default: return o.kind;
   }
 }

@@ -42,6 +42,7 @@ const SOCKOPTS: readonly SockOptName[] = [
   'SO_REUSEADDR', 'SO_REUSEPORT', 'SO_KEEPALIVE', 'SO_LINGER', 'SO_RCVBUF', 'SO_SNDBUF', 'SO_ERROR',
   'TCP_NODELAY', 'TCP_MAXSEG', 'TCP_KEEPIDLE', 'TCP_KEEPINTVL', 'TCP_KEEPCNT', 'TCP_USER_TIMEOUT',
   'TCP_LINGER2', 'TCP_INQ', 'TCP_FASTOPEN', 'TCP_SYNCNT', 'TCP_DEFER_ACCEPT', 'TCP_QUICKACK', 'TCP_CORK',
+  'SO_ZEROCOPY', 'SO_MARK',
 ];
 
 const O_NONBLOCK = 0o4000;
@@ -84,12 +85,26 @@ function bufLength(call: SyscallEvent, bufIdx: number, lenIdx: number, ctx: Call
 
 type Handler = (call: SyscallEvent, ctx: CallContext) => Attempt;
 
-function sendCall(bufIdx: number, lenIdx: number): Handler {
+/** The flags a send names that the runner acts on; any other flag is refused, not ignored. */
+const SEND_FLAGS = ['MSG_ZEROCOPY', 'MSG_DONTWAIT', 'MSG_NOSIGNAL'];
+
+function sendCall(bufIdx: number, lenIdx: number, flagsIdx?: number): Handler {
   return (call, ctx) => {
     const fd = fdArg(ctx, call.args[0]);
     const len = bufLength(call, bufIdx, lenIdx, ctx, fd);
+    const flags = flagsIdx === undefined ? [] : symbols(call.args[flagsIdx]);
+    const other = flags.find((f) => !SEND_FLAGS.includes(f));
+    if (other) throw new Unsupported(`${call.name}() flag ${other} is not supported`);
+    if (flags.includes('MSG_DONTWAIT') || flags.includes('MSG_NOSIGNAL')) throw new Unsupported(`${call.name}() flags MSG_DONTWAIT/MSG_NOSIGNAL are not supported`);
+    const zerocopy = flags.includes('MSG_ZEROCOPY');
+    if (zerocopy && !ctx.host.zerocopySent) throw new Unsupported('MSG_ZEROCOPY on a host without zerocopy completions');
     let sent = 0;
-    return () => {
+    const done = (r: CallOutcome): CallOutcome => {
+      // MSG_ZEROCOPY: the call takes its completion id once it queued bytes (msg_zerocopy_realloc).
+      if (zerocopy && typeof r.value === 'number' && r.value > 0) ctx.host.zerocopySent?.(fd, r.value);
+      return r;
+    };
+    const attempt = (): CallOutcome | 'wouldBlock' => {
       if (isSysError(len)) return { value: len };
       // A zero-length write still reaches the socket (sock_write_iter has no shortcut for it, unlike
       // sock_read_iter): a bad fd is EBADF, an unconnected socket EPIPE (tcp_sendmsg_locked ->
@@ -106,6 +121,10 @@ function sendCall(bufIdx: number, lenIdx: number): Handler {
         if (ctx.isNonBlocking(fd)) break;
       }
       return { value: sent };
+    };
+    return () => {
+      const r = attempt();
+      return r === 'wouldBlock' ? r : done(r);
     };
   };
 }
@@ -152,8 +171,8 @@ const HANDLERS: Record<string, Handler> = {
     };
   },
   write: sendCall(1, 2),
-  send: sendCall(1, 2),
-  sendto: sendCall(1, 2),
+  send: sendCall(1, 2, 3),
+  sendto: sendCall(1, 2, 3),
   read: recvCall(1, 2),
   recv: recvCall(1, 2),
   recvfrom: recvCall(1, 2),
@@ -161,6 +180,7 @@ const HANDLERS: Record<string, Handler> = {
     const fd = fdArg(ctx, call.args[0]);
     const msg = call.args[1];
     if (msg?.kind !== 'struct') throw new Unsupported('recvmsg needs a struct msghdr literal');
+    if (symbols(call.args[2]).includes('MSG_ERRQUEUE')) return errQueue(call, msg, ctx, fd);
     const iov = msg.fields.find((f) => f.name === 'msg_iov')?.value;
     const first = iov?.kind === 'array' ? iov.items[0] : undefined;
     const len = first?.kind === 'struct' ? num(first.fields[1]?.value, 'the iov length') : num(undefined, 'msg_iov');
@@ -244,6 +264,39 @@ const HANDLERS: Record<string, Handler> = {
     return { value: 0, mismatch: r === exp ? undefined : { what: cmd, got: String(r), want: String(exp) } };
   },
 };
+
+/** SO_EE_ORIGIN_ZEROCOPY and SO_EE_CODE_ZEROCOPY_COPIED (include/uapi/linux/errqueue.h). */
+const EE_NAMES: Readonly<Record<string, number>> = { SO_EE_ORIGIN_ZEROCOPY: 5, SO_EE_CODE_ZEROCOPY_COPIED: 1 };
+
+/**
+ * recvmsg(..., MSG_ERRQUEUE): a MSG_ZEROCOPY completion, compared field by field with the
+ * script's cmsg_data {ee_errno, ee_origin, ee_type, ee_code, ee_info, ee_data}. Never blocks:
+ * an empty error queue is EAGAIN (sock_recv_errqueue).
+ */
+function errQueue(call: SyscallEvent, msg: Expr & { kind: 'struct' }, ctx: CallContext, fd: number): Attempt {
+  if (!ctx.host.readZerocopy) throw new Unsupported('MSG_ERRQUEUE on a host without an error queue');
+  const control = msg.fields.find((f) => f.name === 'msg_control')?.value;
+  const cmsg = control?.kind === 'array' && control.items[0]?.kind === 'struct' ? control.items[0] : undefined;
+  const data = cmsg?.fields.find((f) => f.name === 'cmsg_data')?.value;
+  const want = new Map<string, number>();
+  if (data?.kind === 'struct') {
+    for (const f of data.fields) {
+      if (!f.name) continue;
+      const v = f.value.kind === 'number' ? f.value.value : f.value.kind === 'symbol' ? EE_NAMES[f.value.name] : undefined;
+      if (v === undefined) throw new Unsupported(`cmsg_data ${f.name}: only numbers, SO_EE_ORIGIN_ZEROCOPY and SO_EE_CODE_ZEROCOPY_COPIED are read`);
+      want.set(f.name, v);
+    }
+  }
+  return () => {
+    const r = ctx.host.readZerocopy?.(fd);
+    if (r === undefined || isSysError(r)) return { value: r ?? { errno: 'EAGAIN' as Errno } };
+    const got: Record<string, number> = { ee_errno: 0, ee_origin: EE_NAMES.SO_EE_ORIGIN_ZEROCOPY, ee_type: 0, ee_code: r.copied ? EE_NAMES.SO_EE_CODE_ZEROCOPY_COPIED : 0, ee_info: r.lo, ee_data: r.hi };
+    for (const [k, v] of want) {
+      if (got[k] !== v) return { value: 0, mismatch: { what: `MSG_ERRQUEUE cmsg_data ${k}`, got: String(got[k]), want: String(v) } };
+    }
+    return { value: 0 };
+  };
+}
 
 /**
  * getsockopt's `[optlen]` is an expected output too. packetdrill (run_system_call.c

@@ -49,3 +49,15 @@ export function tupleKey(laddr: string, lport: number, raddr: string, rport: num
 export function destKey(raddr: string, rport: number): string {
   return `${canonical(raddr)}|${rport}`;
 }
+
+/** An address as the bytes on the wire (network order): 4 for IPv4 (and a v4 wire address), 16 for IPv6. */
+export function addrBytes(addr: string): Uint8Array {
+  if (!addr.includes(':')) return Uint8Array.from(addr.split('.').map((x) => Number(x) & 0xff));
+  const [head = '', tail] = addr.split('::');
+  const words = (s: string): number[] => (s === '' ? [] : s.split(':').map((w) => parseInt(w, 16) & 0xffff));
+  const h = words(head), t = tail === undefined ? [] : words(tail);
+  const all = tail === undefined ? h : [...h, ...new Array<number>(Math.max(0, 8 - h.length - t.length)).fill(0), ...t];
+  const out = new Uint8Array(16);
+  all.slice(0, 8).forEach((w, i) => { out[2 * i] = w >> 8; out[2 * i + 1] = w & 0xff; });
+  return out;
+}

@@ -30,7 +30,9 @@ export type ShutdownHow = 'SHUT_RD' | 'SHUT_WR' | 'SHUT_RDWR';
 export type SockOptName =
   | 'SO_REUSEADDR' | 'SO_REUSEPORT' | 'SO_KEEPALIVE' | 'SO_LINGER' | 'SO_RCVBUF' | 'SO_SNDBUF' | 'SO_ERROR'
   | 'TCP_NODELAY' | 'TCP_MAXSEG' | 'TCP_KEEPIDLE' | 'TCP_KEEPINTVL' | 'TCP_KEEPCNT' | 'TCP_USER_TIMEOUT'
-  | 'TCP_LINGER2' | 'TCP_INQ' | 'TCP_FASTOPEN' | 'TCP_SYNCNT' | 'TCP_DEFER_ACCEPT' | 'TCP_QUICKACK' | 'TCP_CORK';
+  | 'TCP_LINGER2' | 'TCP_INQ' | 'TCP_FASTOPEN' | 'TCP_SYNCNT' | 'TCP_DEFER_ACCEPT' | 'TCP_QUICKACK' | 'TCP_CORK'
+  /** Stored only: SO_ZEROCOPY enables MSG_ZEROCOPY completions (zerocopySent); SO_MARK routes, which a simulated host does not. */
+  | 'SO_ZEROCOPY' | 'SO_MARK';
 export type SockOptValue = number | { onoff: number; linger: number };
 
 export interface Readiness {
@@ -89,6 +91,13 @@ export interface SocketApi {
    * the engine keeps (core/tcp-info.ts). Optional (additive).
    */
   tcpInfo?(fd: number): Record<string, number> | SysError;
+  /**
+   * After a send() with MSG_ZEROCOPY returned `bytes`: its completion id, or undefined when the
+   * socket has no SO_ZEROCOPY. Optional (additive), with readZerocopy.
+   */
+  zerocopySent?(fd: number, bytes: number): number | undefined | SysError;
+  /** recvmsg(MSG_ERRQUEUE) for MSG_ZEROCOPY completions: the oldest id range, or EAGAIN. */
+  readZerocopy?(fd: number): { lo: number; hi: number; copied: boolean } | SysError;
   /** The STATUS call: the connection's state and the core's counters. */
   status(fd: number): SocketStatus | SysError;
 

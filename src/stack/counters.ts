@@ -40,6 +40,11 @@ export const COUNTER_NAMES = [
   'TcpExt:EmbryonicRsts',
   // tcp_validate_incoming(): a segment beyond the receive window dropped (tcp_sequence)
   'TcpExt:BeyondWindow',
+  // tcp_try_fastopen(): a child made from a SYN, a bad cookie, a cookie request, a full TFO queue
+  'TcpExt:TCPFastOpenPassive',
+  'TcpExt:TCPFastOpenPassiveFail',
+  'TcpExt:TCPFastOpenCookieReqd',
+  'TcpExt:TCPFastOpenListenOverflow',
   'Tcp:ActiveOpens',
   'Tcp:PassiveOpens',
   'Tcp:AttemptFails',

@@ -54,6 +54,7 @@ import type { ProfileName } from './profiles.js';
 import * as calls from './socket-calls.js';
 import { getsockopt, setsockopt } from './sockopts.js';
 import { pollLocalDrop, pollTransmit, setTransmitFilter } from './transmit.js';
+import { readZerocopy, zerocopySent, type ZerocopyCompletion } from './zerocopy.js';
 import { hostSnapshot, hostSockets, listenerQueues, sockstat, stateCounts, type ListenerQueues, type Sockstat } from './views.js';
 
 export type { HostOptions };
@@ -157,6 +158,14 @@ export class Host implements SocketApi {
 
   readiness(fd: number): Readiness | SysError {
     return calls.readiness(this.#h, fd);
+  }
+
+  zerocopySent(fd: number, bytes: number): number | undefined | SysError {
+    return zerocopySent(this.#h, fd, bytes);
+  }
+
+  readZerocopy(fd: number): ZerocopyCompletion | SysError {
+    return readZerocopy(this.#h, fd);
   }
 
   tcpInfo(fd: number): Record<string, number> | SysError {

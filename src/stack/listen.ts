@@ -2,6 +2,7 @@
 // from the accept queue, and the listener's end (inet_csk_listen_stop). What a SYN or a final ACK
 // does at a listener is passive-open.ts; the queue rules themselves are listen-queue.ts.
 import { sysError, type SysError } from '../core/errno.js';
+import { TFO } from '../core/fastopen.js';
 import type { AcceptResult } from './api.js';
 import { canonical, isV4, isWildcard } from './addr.js';
 import { recordChange } from './changes.js';
@@ -35,6 +36,12 @@ export function listen(h: HostState, fd: number, backlog: number): 0 | SysError 
   }
   // A second listen() only changes the backlog (Linux allows it).
   s.listener.backlog = effectiveBacklog(backlog, h.config);
+  // inet_listen(): with TFO_SERVER_WO_SOCKOPT1 and TFO_SERVER_ENABLE every listener gets a Fast
+  // Open queue as long as its backlog (fastopen_queue_tune), unless TCP_FASTOPEN set one.
+  const tfo = h.config.tcp_fastopen;
+  if ((tfo & TFO.SERVER_WO_SOCKOPT1) && (tfo & TFO.SERVER_ENABLE) && !s.listener.fastopenAtListen) {
+    s.listener.fastopenAtListen = Math.min(Math.max(backlog, 0), h.config.somaxconn);
+  }
   return 0;
 }
 
@@ -54,6 +61,9 @@ export function accept(h: HostState, fd: number): AcceptResult | SysError {
   child.reuseAddr = s.reuseAddr;
   child.reusePort = s.reusePort;
   Object.assign(child.opts, s.opts);
+  // sk_clone_lock copies the listener's flags: SOCK_ZEROCOPY among them.
+  const zc = s.raw.get('SO_ZEROCOPY');
+  if (zc !== undefined) child.raw.set('SO_ZEROCOPY', zc);
   child.entry = e;
   child.connectState = 'connected';
   e.sock = child;

@@ -4,9 +4,11 @@
 // listen(), accept() and the listener's close.
 import type { Segment } from '../core/segment.js';
 import { seq, type Seq } from '../core/seq.js';
-import { tupleKey } from './addr.js';
+import { addrBytes, tupleKey } from './addr.js';
+import { fastopenCookie, tryFastopen, type FastopenVerdict } from '../core/fastopen.js';
+import { parseOptions } from '../core/options.js';
 import { connParams } from './conn-params.js';
-import { count } from './counters.js';
+import { count, type CounterName } from './counters.js';
 import { Connection } from './engine.js';
 import { addConn, freeEntry } from './established.js';
 import type { HostState } from './host-state.js';
@@ -52,18 +54,46 @@ export function listenerInput(h: HostState, l: Listener, seg: Segment, isn: Seq 
     }
     return;
   }
-  const conn = Connection.accept(connParams(h, laddr, seg.dstPort, raddr, seg.srcPort, opts, isn), seg, h.now);
+  const fo = fastopenVerdict(h, l, seg);
+  const conn = Connection.accept(connParams(h, laddr, seg.dstPort, raddr, seg.srcPort, opts, isn), seg, h.now, fo);
   const e = new Entry(conn, tupleKey(laddr, seg.dstPort, raddr, seg.srcPort), laddr, seg.dstPort, raddr, seg.srcPort, h.now);
-  e.phase = 'request';
   e.listener = l;
   e.reuseAddr = l.sock.reuseAddr;
   e.reusePort = l.sock.reusePort;
-  l.requests.add(e);
-  l.young++;
+  if (fo.child) {
+    // tcp_fastopen_create_child(): a full socket in SYN-RECEIVED, straight into the accept queue
+    // (inet_csk_reqsk_queue_add), so accept() returns before the handshake completes.
+    e.phase = 'queued';
+    l.acceptQueue.push(e);
+    l.fastopenPending.add(e);
+    count(h, 'Tcp:PassiveOpens');
+  } else {
+    e.phase = 'request';
+    l.requests.add(e);
+    l.young++;
+  }
   addConn(h, e);
   h.ports.add(e, true);
   reclass(h, e);
   service(h, e);
+}
+
+/** tcp_try_fastopen() for a SYN at this listener (core/fastopen.ts has the rule). */
+function fastopenVerdict(h: HostState, l: Listener, seg: Segment): FastopenVerdict {
+  for (const e of l.fastopenPending) if (e.freed || e.conn.state !== 'SYN-RECEIVED') l.fastopenPending.delete(e);
+  const set = l.sock.raw.get('TCP_FASTOPEN');
+  const maxQlen = typeof set === 'number' && set > 0 ? Math.min(set, h.config.somaxconn) : l.fastopenAtListen;
+  const o = parseOptions(seg.options).fastopen;
+  const v = tryFastopen({
+    sysctl: h.config.tcp_fastopen,
+    maxQlen,
+    qlen: l.fastopenPending.size,
+    option: o,
+    synData: seg.payload.length > 0,
+    valid: fastopenCookie(h.config.tcp_fastopen_key, addrBytes(seg.srcAddr), addrBytes(seg.dstAddr)),
+  });
+  for (const c of v.counters) count(h, `TcpExt:${c}` as CounterName);
+  return v;
 }
 
 /** cookie_v4_check(): an ACK to a listener that may complete a cookie handshake. */

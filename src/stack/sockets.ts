@@ -6,6 +6,7 @@ import type { AddressFamily, SockOptName, SockOptValue } from './api.js';
 import type { Errno } from '../core/errno.js';
 import type { BindOwner } from './ports.js';
 import type { Connection, SocketOptions, TimeWaitSock } from './engine.js';
+import type { ZerocopyState } from './zerocopy.js';
 
 /** What an entry counts as in sockstat and against the host's limits. */
 export type EntryClass = 'request' | 'full' | 'orphan' | 'tw' | 'none';
@@ -20,6 +21,13 @@ export class Listener {
   acceptQueue: Entry[] = [];
   /** tcp_synq_overflow(): when a cookie was last sent (cookies are checked for 2 minutes after). */
   lastOverflowAt: number | undefined;
+  /**
+   * fastopenq.max_qlen set by listen() under TFO_SERVER_WO_SOCKOPT1 (inet_listen →
+   * fastopen_queue_tune); TCP_FASTOPEN on the socket sets it too and wins.
+   */
+  fastopenAtListen = 0;
+  /** Fast Open children still waiting for their final ACK (fastopenq.qlen). */
+  readonly fastopenPending = new Set<Entry>();
   constructor(readonly sock: Sock) {}
 }
 
@@ -41,6 +49,8 @@ export class Sock implements BindOwner {
   error: Errno | undefined;
   /** The connection's error was already handed out (sock_error() clears it). */
   errorTaken = false;
+  /** MSG_ZEROCOPY ids and completions (zerocopy.ts), once a zerocopy send was made. */
+  zerocopy: ZerocopyState | undefined;
   readonly inode: number;
   constructor(readonly fd: number, readonly family: AddressFamily, inode: number) {
     this.inode = inode;

@@ -14,7 +14,7 @@ import type { TcpConfig } from '../config.js';
 import type { Endpoint, SocketOptions, Tcb } from '../tcb.js';
 import { emptyTimers, arm } from '../timers.js';
 import { MSS_DEFAULT, TS_ALIGNED_LEN, parseOptions } from '../options.js';
-import { DEFAULT_SCALING_RATIO, initialWindow, winFromSpace, withoutWindowScaling } from '../window.js';
+import { DEFAULT_SCALING_RATIO, initialWindow, skbTruesize, winFromSpace, withoutWindowScaling } from '../window.js';
 import { TIMEOUT_INIT_MS } from '../rto.js';
 import { sendSyn, sendSynAck } from '../output.js';
 import { setState } from '../state-change.js';
@@ -55,7 +55,7 @@ export function createTcb(p: OpenParams, now: number): Tcb {
     sndWscale: 0, rcvWscale: 0, wscaleOk: false, sackOk: false, tsOk: false, tsRecent: 0, tsRecentStamp: now, tsOffset: p.tsOffset >>> 0,
     rtoMs: TIMEOUT_INIT_MS, srttMs: undefined, rttvarMs: 0, backoff: 0, retransmits: 0, totalRetrans: 0,
     retransStamp: undefined, rttSeq: undefined, rttStart: now, cwnd: p.config.tcp_init_cwnd, ssthresh: 0x7fffffff,
-    tlpHighSeq: undefined, dupAcks: 0, recoverSeq: undefined, recovery: undefined, rtxNxt: isn, sacked: [],
+    tlpHighSeq: undefined, isCwndLimited: false, maxPacketsOut: 0, cwndUsageSeq: isn, dupAcks: 0, recoverSeq: undefined, recovery: undefined, rtxNxt: isn, sacked: [],
     ackPending: false, ackNow: false, quickAcks: 0, atoMs: 0, pingpong: false, pingpongCnt: 0, lrcvTime: now, lastOowAckAt: undefined, lastChallengeAckAt: undefined,
     lastRecvAt: now, probesOut: 0, finWait2KeepalivePhase: false,
     orphaned: false, shutRd: false, shutWr: false, wasConnected: false, error: undefined, lastError: undefined,
@@ -122,7 +122,34 @@ function passiveWindow(tcb: Tcb): void {
   updateSndMss(tcb);
 }
 
-export function accept(p: OpenParams, syn: Segment, now: number): Tcb {
+/** What tcp_try_fastopen() decided for this SYN (fastopen.ts). */
+export interface FastopenAccept {
+  /** A child is made now: the SYN's data is taken and the SYN-ACK acknowledges it. */
+  child: boolean;
+  /** The cookie option of the SYN-ACK. */
+  synAckCookie?: { cookie: Uint8Array; exp: boolean };
+}
+
+/**
+ * tcp_fastopen_add_skb(): the SYN's data goes to the receive queue of the child and rcv_nxt moves
+ * past it, so the SYN-ACK acknowledges it; syn_data_acked and bytes_received follow.
+ */
+function takeSynData(tcb: Tcb, syn: Segment): void {
+  const data = syn.payload instanceof Uint8Array ? syn.payload : new Uint8Array(0);
+  if (data.length === 0) return;
+  const truesize = skbTruesize(data.length);
+  tcb.rcvQueue.push(data.slice());
+  tcb.rcvQueueTs.push(truesize);
+  tcb.rmemAlloc += truesize;
+  tcb.rcvQueueLen += data.length;
+  tcb.rcvNxt = seqAdd(tcb.rcvNxt, data.length);
+  tcb.rcvWup = tcb.rcvNxt;
+  tcb.bytesReceived += data.length;
+  tcb.synDataAcked = true;
+  tcb.events.push({ type: 'readable' });
+}
+
+export function accept(p: OpenParams, syn: Segment, now: number, fastopen?: FastopenAccept): Tcb {
   const tcb = createTcb(p, now);
   const c = p.config;
   tcb.state = 'LISTEN';
@@ -137,6 +164,11 @@ export function accept(p: OpenParams, syn: Segment, now: number): Tcb {
   tcb.sndWl1 = syn.seq;
   tcb.lastRecvAt = now;
   setState(tcb, 'SYN-RECEIVED', 'syn-received');
+  if (fastopen?.child) {
+    tcb.fastopenChild = true;
+    takeSynData(tcb, syn);
+  }
+  tcb.synAckCookie = fastopen?.synAckCookie;
   sendSynAck(tcb);
   synInFlight(tcb, now);
   return tcb;

@@ -184,7 +184,8 @@ function synReceived(tcb: Tcb, seg: Segment): void {
   }
   if (f.rst) {
     // RFC 9293 §3.10.7.4: a passive open returns to LISTEN (the host's listener); an active one is refused.
-    return failWith(tcb, cameFromSynSent(tcb) ? 'ECONNREFUSED' : undefined, 'rst-received');
+    // A Fast Open child is a full socket: tcp_reset() gives it ECONNRESET (a request socket has no owner to tell).
+    return failWith(tcb, cameFromSynSent(tcb) ? 'ECONNREFUSED' : tcb.fastopenChild === true ? 'ECONNRESET' : undefined, 'rst-received');
   }
   if (f.syn) return replyReset(tcb, seg, 'syn-in-window');
   if (!f.ack) return;
@@ -215,10 +216,14 @@ function finishHandshake(tcb: Tcb, seg: Segment): void {
   tcb.maxWindow = Math.max(tcb.maxWindow, tcb.sndWnd);
   tcb.sndWl1 = seg.seq;
   tcb.sndWl2 = seg.ack;
-  tcb.sndUna = seg.ack;
-  tcb.sndSml = seg.ack;
-  if (seqGt(seg.ack, tcb.sndNxt)) tcb.sndNxt = seg.ack;
-  cancel(tcb.timers, 'retransmit');
+  // A Fast Open child may have sent data in SYN-RECEIVED: only the SYN is taken here, tcp_ack()
+  // (afterAck) takes the rest (tcp_rcv_state_process, TCP_SYN_RECV; reqsk_fastopen_remove).
+  const synAcked = tcb.fastopenChild === true ? seqAdd(tcb.iss, 1) : seg.ack;
+  tcb.fastopenChild = undefined;
+  tcb.sndUna = synAcked;
+  tcb.sndSml = synAcked;
+  if (seqGt(synAcked, tcb.sndNxt)) tcb.sndNxt = synAcked;
+  if (tcb.sndNxt === synAcked) cancel(tcb.timers, 'retransmit');
   if (tcb.tsOk && opts.ts) storeTsRecent(tcb, opts.ts.val);
   tcb.lrcvTime = tcb.now;
   setState(tcb, 'ESTABLISHED', 'ack-of-syn-ack');

@@ -12,7 +12,7 @@ import type { Tcb } from '../tcb.js';
 import type { SysError } from '../errno.js';
 import { sysError } from '../errno.js';
 import { seqAdd, seqDiff, seqGe } from '../seq.js';
-import { sizeGoal, streamWriteable, syncSkbs, wmemQueued } from '../send-memory.js';
+import { sizeGoal, sndBufStart, streamWriteable, syncSkbs, wmemQueued } from '../send-memory.js';
 import { transmit } from '../output.js';
 
 export function takeError(tcb: Tcb): SysError | undefined {
@@ -29,9 +29,11 @@ export function send(tcb: Tcb, data: Uint8Array): number | SysError {
   const err = takeError(tcb);
   if (err) return err;
   if (tcb.shutWr) return sysError('EPIPE');
-  if (tcb.state === 'SYN-SENT' || tcb.state === 'SYN-RECEIVED') return sysError('EAGAIN');
+  // tcp_sendmsg_locked(): a Fast Open child (tcp_passive_fastopen) writes in SYN-RECEIVED.
+  const tfoChild = tcb.state === 'SYN-RECEIVED' && tcb.fastopenChild === true;
+  if ((tcb.state === 'SYN-SENT' || tcb.state === 'SYN-RECEIVED') && !tfoChild) return sysError('EAGAIN');
   if (tcb.state === 'LISTEN') return sysError('ENOTCONN');
-  if (tcb.state !== 'ESTABLISHED' && tcb.state !== 'CLOSE-WAIT') return sysError('EPIPE');
+  if (tcb.state !== 'ESTABLISHED' && tcb.state !== 'CLOSE-WAIT' && !tfoChild) return sysError('EPIPE');
   if (data.length === 0) return 0;
   syncSkbs(tcb);
   // A writer asleep in sk_stream_wait_memory is woken only by sk_stream_write_space (send-memory.ts).
@@ -46,18 +48,18 @@ export function send(tcb: Tcb, data: Uint8Array): number | SysError {
     if (room <= 0) {
       // new_segment: a new skb only while sk_wmem_queued < sk_sndbuf (sk_stream_memory_free).
       if (wmemQueued(tcb) >= tcb.sndBufSize) { tcb.sndNoSpace = true; break; }
-      tcb.sndSkbs.push(seqAdd(tcb.sndUna, tcb.sndBufLen));
+      tcb.sndSkbs.push(seqAdd(sndBufStart(tcb), tcb.sndBufLen));
       room = goal;
     }
     const take = Math.min(room, data.length - copied);
     append(tcb, data.subarray(copied, copied + take));
     copied += take;
-    tcb.sndSkbs[tcb.sndSkbs.length - 1] = seqAdd(tcb.sndUna, tcb.sndBufLen);
+    tcb.sndSkbs[tcb.sndSkbs.length - 1] = seqAdd(sndBufStart(tcb), tcb.sndBufLen);
     // A full skb at the head of the unsent data goes out at once (tcp_push_one), and is cut there.
     if (take === room && copied < data.length) { transmit(tcb); syncSkbs(tcb); }
   }
   if (copied === 0) return sysError('EAGAIN');
-  tcb.pushMarks.push(seqAdd(tcb.sndUna, tcb.sndBufLen));
+  tcb.pushMarks.push(seqAdd(sndBufStart(tcb), tcb.sndBufLen));
   transmit(tcb);
   syncSkbs(tcb);
   return copied;
@@ -76,7 +78,7 @@ function append(tcb: Tcb, bytes: Uint8Array): void {
 
 /** Bytes a write could add now, 0 unless poll would say EPOLLOUT (tcp_poll: __sk_stream_is_writeable). */
 export function writableSpace(tcb: Tcb): number {
-  if (tcb.state !== 'ESTABLISHED' && tcb.state !== 'CLOSE-WAIT') return 0;
+  if (tcb.state !== 'ESTABLISHED' && tcb.state !== 'CLOSE-WAIT' && !(tcb.state === 'SYN-RECEIVED' && tcb.fastopenChild === true)) return 0;
   syncSkbs(tcb);
   if (tcb.sndNoSpace || !streamWriteable(tcb)) return 0;
   return Math.max(0, tcb.sndBufSize - wmemQueued(tcb));

@@ -26,6 +26,7 @@ import type { Tcb } from '../tcb.js';
 import type { TimerKind } from '../timers.js';
 import { arm, cancel, dueTimers } from '../timers.js';
 import { seqAdd, seqDiff, seqLt } from '../seq.js';
+import { sndBufStart } from '../send-memory.js';
 import { backOff, modelTimeout, rtoMinMs, TIMEOUT_INIT_MS, TIMEOUT_MIN_MS } from '../rto.js';
 import { dataSegment, emit, sendActiveReset, sendProbe, sendSyn, sendSynAck, transmit } from '../output.js';
 import { failWith, setState } from '../state-change.js';
@@ -155,7 +156,7 @@ function onLossProbe(tcb: Tcb): void {
 export const RESOURCE_PROBE_INTERVAL_MS = 500;
 
 function onPersist(tcb: Tcb): void {
-  const unsent = seqDiff(seqAdd(tcb.sndUna, tcb.sndBufLen), tcb.sndNxt);
+  const unsent = seqDiff(seqAdd(sndBufStart(tcb), tcb.sndBufLen), tcb.sndNxt);
   const finUnsent = tcb.finQueued && (tcb.finSeq === undefined || !seqLt(tcb.finSeq, tcb.sndNxt));
   if (tcb.sndWnd > 0 && !seqLt(tcb.sndUna, tcb.sndNxt) && (unsent > 0 || finUnsent)) return probeUnsent(tcb);
   if (tcb.sndWnd > 0 || (unsent <= 0 && !tcb.finQueued) || seqLt(tcb.sndUna, tcb.sndNxt)) {
@@ -186,7 +187,7 @@ function probeUnsent(tcb: Tcb): void {
   const max = tcb.orphaned ? (tcb.config.tcp_orphan_retries || 8) : tcb.config.tcp_retries2;
   if (tcb.probesOut >= max) return failWith(tcb, 'ETIMEDOUT', 'local-probes');
   transmit(tcb);
-  const unsent = seqDiff(seqAdd(tcb.sndUna, tcb.sndBufLen), tcb.sndNxt);
+  const unsent = seqDiff(seqAdd(sndBufStart(tcb), tcb.sndBufLen), tcb.sndNxt);
   if (seqLt(tcb.sndUna, tcb.sndNxt) || (unsent <= 0 && !tcb.finQueued)) {
     tcb.probesOut = 0;
     tcb.backoff = 0;

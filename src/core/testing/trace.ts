@@ -7,6 +7,7 @@
 // sequence numbers are relative to each side's ISN, which the trace picks near 2^32 so every test
 // crosses the wrap. Segments are written as packetdrill writes them: flags, start:end(len), ack,
 // optional win and <options> (checked only when written; `<>` means "no options").
+import type { FastopenAccept } from '../events/open.js';
 import { Connection } from '../connection.js';
 import type { ConnectionParams, ConnectionEvent, SocketOptions } from '../connection.js';
 import type { Segment, TcpOption } from '../segment.js';
@@ -61,6 +62,10 @@ function parseOpts(s: string): TcpOption[] {
       case 'sackOK': return { kind: 'sackOK' } as TcpOption;
       case 'TS': return { kind: 'timestamp', val: Number(w[2]), ecr: Number(w[4]) } as TcpOption;
       case 'sack': return { kind: 'sack', blocks: w.slice(1).map((b) => b.split(':').map(Number) as unknown as [Seq, Seq]) } as TcpOption;
+      case 'FO': case 'FOEXP': {
+        const cookie = Uint8Array.from((w[1] ?? '').match(/../g) ?? [], (x) => parseInt(x, 16));
+        return (w[0] === 'FOEXP' ? { kind: 'fastopen', cookie, exp: true } : { kind: 'fastopen', cookie }) as TcpOption;
+      }
       default: return fail(`unknown option '${o}'`);
     }
   });
@@ -73,6 +78,7 @@ function optsText(o: readonly TcpOption[]): string {
       case 'wscale': return `wscale ${x.shift}`;
       case 'timestamp': return `TS val ${x.val} ecr ${x.ecr}`;
       case 'sack': return `sack ${x.blocks.map(([a, b]) => `${a}:${b}`).join(' ')}`;
+      case 'fastopen': return `${x.exp ? 'FOEXP' : 'FO'} ${[...x.cookie].map((b) => b.toString(16).padStart(2, '0')).join('')}`.trim();
       default: return x.kind;
     }
   }).join(',');
@@ -91,6 +97,9 @@ export class Trace {
   private unchecked: Sent[] = [];
   readonly events: ConnectionEvent[] = [];
   readonly states: TcpState[] = [];
+
+  /** What the host's listener decided by tcp_try_fastopen() for the next passive open. */
+  fastopen: FastopenAccept | undefined;
 
   constructor(config?: Partial<TcpConfig>, options: SocketOptions = {}) {
     this.config = { ...packetdrillConfig(), ...config };
@@ -141,7 +150,7 @@ export class Trace {
     this.advance(t);
     const seg = this.inbound(text);
     if (!this.conn && seg.flags.syn && !seg.flags.ack) {
-      this.conn = Connection.accept(this.params(), seg, this.now);
+      this.conn = Connection.accept(this.params(), seg, this.now, this.fastopen);
       this.states.push('LISTEN');
     } else {
       this.c.handleSegment(seg, this.now);
