@@ -39,6 +39,7 @@ const L: Record<string, Text> = {
   listener: { en: 'listener', zh: '监听进程' },
   likely: { en: 'likely', zh: '可能是' },
   ownerUnknown: { en: 'owner unknown', zh: '属主未知' },
+  orphaned: { en: 'orphaned (no process)', zh: '孤儿（无进程）' },
   hostWide: { en: 'host-wide', zh: '全机' },
   port: { en: 'port', zh: '端口' },
   localPort: { en: 'local port', zh: '本地端口' },
@@ -76,6 +77,8 @@ const ANSI: Paint = {
 
 /** Who holds the sockets: `java (pid 4711)`, `pid 5124` when the input has no name, or unknown. */
 export function whoText(e: Evidence, lang: Lang): string {
+  // Orphans have no process by definition (the application closed them): say so, not "unknown".
+  if (e.pid === undefined && (e.figures?.orphaned ?? 0) > 0) return L.orphaned[lang];
   if (e.pid === undefined) return e.state || e.count !== undefined ? L.ownerUnknown[lang] : L.hostWide[lang];
   const name = e.process === undefined ? `pid ${e.pid}` : lang === 'zh' ? `${e.process}（pid ${e.pid}）` : `${e.process} (pid ${e.pid})`;
   if (e.attribution === 'listener') return `${L.listener[lang]} ${name}`;
@@ -86,6 +89,8 @@ export function whoText(e: Evidence, lang: Lang): string {
 function whereText(e: Evidence, lang: Lang): string {
   if (e.localPort !== undefined) return `${L.port[lang]} ${e.localService ?? e.localPort}`;
   if (e.destination) return `→ ${e.destination}`;
+  const p = e.peers?.length === 1 && e.distinctPeers === 1 ? e.peers[0] : undefined;
+  if (p) return `→ ${p.port === undefined ? p.address : endpoint(p.address, p.port)}`;
   return '';
 }
 
