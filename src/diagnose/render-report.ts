@@ -261,8 +261,9 @@ export function renderReport(r: DoctorReport, lang: Lang, opts: RenderOptions = 
   const src = folder >= 0
     ? `${r.source.origins[folder]}${folderSummary(r.source.kinds.length - 1, [...new Set(r.source.kinds.filter((k) => k !== 'folder'))].join(', '), lang)}`
     : r.source.origins.map((x, i) => `${r.source.kinds[i]} ${x}`).join(', ');
-  out.push(`tcplens doctor — ${L.source[lang]}${lang === 'zh' ? '：' : ': '}${src}${r.source.hostname ? ` (${r.source.hostname})` : ''}`);
-  out.push(r.summary.total > 0 ? `${r.summary.total} ${L.sockets[lang]}${lang === 'zh' ? '：' : ': '}${histogramLine(r.summary.states)}` : L.noSockets[lang]);
+  const colon = lang === 'zh' ? '：' : ': ';
+  out.push(...wrap(`tcplens doctor — ${L.source[lang]}${colon}${src}${r.source.hostname ? ` (${r.source.hostname})` : ''}`, o.width, '', '  '));
+  out.push(...(r.summary.total > 0 ? wrap(`${r.summary.total} ${L.sockets[lang]}${colon}${histogramLine(r.summary.states)}`, o.width, '', '  ') : [L.noSockets[lang]]));
   out.push(verdictLine(r, lang, o.paint));
   out.push(...summaryRows(r.findings, lang, o.width, o.paint));
   if (detail === 'brief') return out.join('\n') + '\n';
