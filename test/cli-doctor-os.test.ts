@@ -126,3 +126,19 @@ test('a Windows folder with tasklist names the process; the paste alone keeps th
   assert.equal(cw?.evidence.process, undefined);
   assert.ok(cw?.missing?.some((m) => m.includes('tasklist')));
 });
+
+test('sim --profile windows|bsd: conclusions name that OS\'s knobs, not tcp_fin_timeout', () => {
+  for (const [profile, fin, tw] of [['windows', /TcpFinWait2Delay/, /TcpTimedWaitDelay/], ['bsd', /net\.inet\.tcp\.finwait2_timeout/, /net\.inet\.tcp\.msl/]] as const) {
+    for (const lang of ['en', 'zh']) {
+      const close = runCli(['sim', 'active-close', '--profile', profile, '--lang', lang]);
+      assert.equal(close.status, 0, close.stderr);
+      assert.match(close.stdout, fin);
+      assert.match(close.stdout, tw);
+      assert.doesNotMatch(close.stdout, /tcp_fin_timeout|fixed on Linux|Linux 上固定/);
+      const orphan = runCli(['sim', 'fin-wait-2-timeout', '--profile', profile, '--lang', lang]);
+      assert.equal(orphan.status, 0, orphan.stderr);
+      assert.match(orphan.stdout.slice(orphan.stdout.search(/Conclusion|结论/)), fin);
+      assert.doesNotMatch(orphan.stdout.slice(orphan.stdout.search(/Conclusion|结论/)), /tcp_fin_timeout|Linux/);
+    }
+  }
+});

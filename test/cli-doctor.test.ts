@@ -24,7 +24,8 @@ test('--input FILE (ss -tanp): the CLOSE-WAIT leak is named with process, port, 
   assert.equal(r.status, 1, r.stderr);
   noStack(r.stderr);
   // The summary row first (who, where, how many, how long), then the detail block.
-  assert.match(r.stdout, /^ {2}WARNING {2}close_wait_leak {2}java \(pid 4711\) · port 8080 · 40 CLOSE-WAIT · age unknown$/m);
+  // (a row longer than the width continues under its facts column)
+  assert.match(r.stdout.replace(/\n {20,}/g, ' '), /^ {2}WARNING {2}close_wait_leak {2}java \(pid 4711\) · port 8080 · 40 CLOSE-WAIT · age unknown$/m);
   assert.match(r.stdout, /^\[1\/1\] WARNING {2}close_wait_leak ─+$/m);
   assert.match(r.stdout.replace(/\n +/g, ' '), /40 CLOSE-WAIT sockets held by java \(pid 4711\) on local port 8080 \(server side\)/);
   // Evidence in words, not the JSON's keys.
@@ -32,9 +33,9 @@ test('--input FILE (ss -tanp): the CLOSE-WAIT leak is named with process, port, 
   assert.match(flat, /evidence +40 CLOSE-WAIT · owner java \(pid 4711\) · server side · local port 8080 · peers 192\.168\.0\.1 ×10/);
   assert.match(flat, /40 with unread data \(Recv-Q ≥ 1: never read to EOF\)/);
   assert.doesNotMatch(r.stdout, /withUnread|withoutUnread/);
-  assert.match(r.stdout, /never read the socket to the end/);
-  assert.match(r.stdout, /Not a fix: lowering tcp_keepalive_time/);
-  assert.match(r.stdout, /No sysctl values/);
+  assert.match(flat, /never read the socket to the end/);
+  assert.match(flat, /Not a fix: lowering tcp_keepalive_time/);
+  assert.match(flat, /No sysctl values/);
 });
 
 test('--input - reads standard input; --json has the stable shape', () => {
@@ -61,7 +62,7 @@ test('--input DIR (a healthy capture: ss -tanpo, sysctl, /proc/net/netstat, snmp
   assert.equal(r.status, 0, r.stdout + r.stderr);
   assert.doesNotMatch(r.stdout, /^ *(WARNING|CRITICAL) /m);
   assert.match(r.stdout, /^Verdict: healthy — nothing at warning or above/m);
-  assert.match(r.stdout, /^ {2}INFO {2}time_wait_pressure +listener nginx \(pid 1200\) · port 443 · 150 TIME-WAIT · up to 59 s$/m);
+  assert.match(r.stdout.replace(/\n {20,}/g, ' '), /^ {2}INFO {2}time_wait_pressure +listener nginx \(pid 1200\) · port 443 · 150 TIME-WAIT · up to 59 s$/m);
   // The keepalive defaults every stock host has: one line, no detail block without -v.
   const ka = r.stdout.split('\n').filter((l) => /keepalive|2 h 11 min 15 s/.test(l));
   assert.deepEqual(ka, ['  INFO  keepalive_defaults     A dead peer is noticed after 2 h 11 min 15 s']);
@@ -69,7 +70,9 @@ test('--input DIR (a healthy capture: ss -tanpo, sysctl, /proc/net/netstat, snmp
   assert.match(v.stdout.replace(/\n +/g, ' '), /150 TIME-WAIT on port 443, where nginx \(pid 1200\) listens/);
   assert.match(v.stdout, /\[3\/3\] INFO {2}keepalive_defaults/);
   const brief = runCli(['doctor', '--input', path.join(FX, 'healthy'), '--brief']);
-  assert.equal(brief.stdout.trim().split('\n').length, 6, brief.stdout);
+  assert.match(brief.stdout, /^Verdict: healthy/m);
+  assert.equal(brief.stdout.split('\n').filter((l) => /^ {2}(INFO|WARNING|CRITICAL) /.test(l)).length, 3, brief.stdout);
+  assert.doesNotMatch(brief.stdout, /─|what to do|What the input could not show/);
 });
 
 test('layout: wrapped to the terminal width, colour only when asked (or a terminal without NO_COLOR)', async () => {
@@ -79,7 +82,8 @@ test('layout: wrapped to the terminal width, colour only when asked (or a termin
     await main(['doctor', '--input', file, ...args], { stdout: (x) => { stdout += x; }, stderr: () => {}, readStdin: async () => '', env: { LANG: 'C', ...env }, ...(tty ? { stdoutTTY: tty } : {}) });
     return stdout;
   };
-  const wide = (s: string) => Math.max(...s.split('\n').map((l) => [...l.replace(/\u001b\[[0-9;]*m/g, '')].length));
+  // Every line fits, except one word longer than a line (a long path), which is never cut.
+  const wide = (s: string) => Math.max(...s.split('\n').map((l) => l.replace(/\u001b\[[0-9;]*m/g, '')).filter((l) => !/^\s*\S+$/.test(l)).map((l) => [...l].length));
   assert.ok(wide(await run([])) <= 80);
   assert.ok(wide(await run([], { columns: 60 })) <= 60);
   assert.ok(wide(await run([], { columns: 120 })) > 80);
@@ -133,7 +137,7 @@ test('bad input of other kinds → exit 2 with a clear message', async () => {
     [['doctor', '--input', path.join(FX, 'garbage.txt'), '--netns', 'x'], /use only one of --input, --netns/],
     [['doctor', '--netns', '../etc'], /not a network namespace name/],
     [['doctor', '--lang', 'fr'], /--lang must be en or zh/],
-    [['doctor', '--frobnicate'], /Unknown option '--frobnicate'/],
+    [['doctor', '--frobnicate'], /^tcplens doctor: unknown option '--frobnicate' \(tcplens doctor --help lists the options\)$/m],
     [['doctor', 'somefile.txt'], /unexpected argument 'somefile\.txt' \(to read a file use --input/],
   ];
   for (const [args, re, stdin] of cases) {
@@ -161,7 +165,7 @@ test('every captured format fixture diagnoses without error (exit 0 or 1)', asyn
   }
   const all = await inProcess(['doctor', '--input', path.join(FORMATS, 'linux')]);
   assert.equal(all.status, 1); // python3 on :6000 never accepts (backlog 1, Recv-Q 2)
-  assert.match(all.stdout, /CRITICAL {2}accept_queue_overflow ─+\n {2}Accept queue of 127\.0\.0\.1:6000 full: 2 connections waiting for accept\(\) \(limit 1\) in python3 \(pid 6592\)/);
+  assert.match(all.stdout.replace(/\n +/g, ' '), /CRITICAL {2}accept_queue_overflow ─+ Accept queue of 127\.0\.0\.1:6000 full: 2 connections waiting for accept\(\) \(limit 1\) in python3 \(pid 6592\)/);
 });
 
 test('--rules lists every rule with its thresholds', async () => {

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { runCli } from './helpers/run-cli.js';
 import { ROOT } from './helpers/paths.js';
+import { main } from '../src/cli/main.js';
 
 /** Latin words allowed in Chinese text: technical names that are not translated. */
 const TOKENS = new Set(`
@@ -46,10 +47,16 @@ export function englishLeft(text: string): string[] {
 }
 
 const FX = (p: string) => path.join(ROOT, 'test/fixtures', p);
-const zh = (args: string[]) => { const r = runCli([...args, '--lang', 'zh']); return r.stdout + r.stderr; };
+// In-process (the same main() the binary runs): dozens of runs stay fast on a busy machine.
+async function cli(args: string[], env: Record<string, string> = { LANG: 'C' }): Promise<{ status: number; stdout: string; stderr: string }> {
+  let stdout = ''; let stderr = '';
+  const status = await main(args, { stdout: (x) => { stdout += x; }, stderr: (x) => { stderr += x; }, readStdin: async () => '', env });
+  return { status, stdout, stderr };
+}
 
-function noEnglish(args: string[]): void {
-  const left = englishLeft(zh(args));
+async function noEnglish(args: string[]): Promise<void> {
+  const r = await cli([...args, '--lang', 'zh']);
+  const left = englishLeft(r.stdout + r.stderr);
   assert.deepEqual(left, [], `tcplens ${args.join(' ')} --lang zh left English:\n${left.slice(0, 20).join('\n')}`);
 }
 
@@ -58,31 +65,33 @@ test('englishLeft finds a sentence and passes technical tokens', () => {
   assert.equal(englishLeft('角色 server side and more').length, 3);
 });
 
-test('--help of tcplens and of each command, in Chinese', () => {
-  noEnglish(['--help']);
-  for (const c of ['doctor', 'states', 'ls', 'watch', 'explain', 'capture', 'sim', 'exporter']) noEnglish([c, '--help']);
+test('--help of tcplens and of each command, in Chinese', async () => {
+  await noEnglish(['--help']);
+  for (const c of ['doctor', 'states', 'ls', 'watch', 'explain', 'capture', 'sim', 'exporter']) await noEnglish([c, '--help']);
+  // The binary itself, once: what a user types.
+  assert.deepEqual(englishLeft(runCli(['--help', '--lang', 'zh']).stdout), []);
 });
 
-test('doctor on Linux, Windows and BSD fixtures, every finding in detail, in Chinese', () => {
+test('doctor on Linux, Windows and BSD fixtures, every finding in detail, in Chinese', async () => {
   for (const f of ['doctor/close-wait-java.ss-tanp.txt', 'doctor/healthy', 'doctor/port-exhaustion', 'formats/linux', 'formats/capture-folder',
     'formats/windows/netstat-ano-en.txt', 'formats/bsd/macos-netstat-an.txt', 'formats/powershell/get-nettcpconnection.txt']) {
-    noEnglish(['doctor', '--input', FX(f), '-v']);
-    noEnglish(['doctor', '--input', FX(f), '--brief']);
+    await noEnglish(['doctor', '--input', FX(f), '-v']);
+    await noEnglish(['doctor', '--input', FX(f), '--brief']);
   }
 });
 
-test('every sim scenario, and explain for every state, in Chinese', () => {
-  const list = JSON.parse(runCli(['sim', '--list', '--json']).stdout) as { name: string }[];
+test('every sim scenario, and explain for every state, in Chinese', async () => {
+  const list = JSON.parse((await cli(['sim', '--list', '--json'])).stdout) as { name: string }[];
   assert.ok(list.length > 10);
-  for (const s of list) noEnglish(['sim', s.name]);
-  noEnglish(['sim', '--list']);
-  for (const st of ['LISTEN', 'SYN-SENT', 'SYN-RECEIVED', 'ESTABLISHED', 'FIN-WAIT-1', 'FIN-WAIT-2', 'CLOSE-WAIT', 'CLOSING', 'LAST-ACK', 'TIME-WAIT', 'CLOSED']) noEnglish(['explain', st]);
-  noEnglish(['explain', '--list']);
+  for (const s of list) await noEnglish(['sim', s.name]);
+  await noEnglish(['sim', '--list']);
+  for (const st of ['LISTEN', 'SYN-SENT', 'SYN-RECEIVED', 'ESTABLISHED', 'FIN-WAIT-1', 'FIN-WAIT-2', 'CLOSE-WAIT', 'CLOSING', 'LAST-ACK', 'TIME-WAIT', 'CLOSED']) await noEnglish(['explain', st]);
+  await noEnglish(['explain', '--list']);
 });
 
-test('option errors are tcplens sentences in Chinese (exit 2)', () => {
+test('option errors are tcplens sentences in Chinese (exit 2)', async () => {
   for (const args of [['ls', '--pid', '-3'], ['doctor', '--bogus'], ['doctor', '--input'], ['doctor', '--json=1'], ['states', '--by'], ['sim'], ['sim', 'nope'], ['nope']]) {
-    const r = runCli([...args, '--lang', 'zh']);
+    const r = await cli([...args, '--lang', 'zh']);
     assert.equal(r.status, 2, args.join(' '));
     assert.doesNotMatch(r.stderr, /Option '|Unknown option|ERR_PARSE_ARGS|argument missing|ambiguous/, args.join(' '));
     const left = englishLeft(r.stderr);
@@ -91,6 +100,8 @@ test('option errors are tcplens sentences in Chinese (exit 2)', () => {
   const en = runCli(['ls', '--pid', '-3']);
   assert.equal(en.status, 2);
   assert.match(en.stderr, /^tcplens ls: --pid needs a value, got '-3' \(a value that starts with - is written --pid=-3\)$/m);
-  assert.match(runCli(['doctor', '--bogus']).stderr, /^tcplens doctor: unknown option '--bogus' \(tcplens doctor --help lists the options\)$/m);
-  assert.match(runCli(['doctor', '--input']).stderr, /^tcplens doctor: --input needs a value \(--input VALUE\)$/m);
+  assert.match((await cli(['doctor', '--bogus'])).stderr, /^tcplens doctor: unknown option '--bogus' \(tcplens doctor --help lists the options\)$/m);
+  assert.match((await cli(['doctor', '--input'])).stderr, /^tcplens doctor: --input needs a value \(--input VALUE\)$/m);
+  // A zh locale without --lang speaks Chinese too.
+  assert.match((await cli(['doctor', '--bogus'], { LANG: 'zh_CN.UTF-8' })).stderr, /^tcplens doctor：未知选项 '--bogus'/m);
 });

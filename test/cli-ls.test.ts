@@ -49,7 +49,7 @@ test('bad filters → exit 2 with a message', async () => {
     [['ls', '--port', '70000'], /--port needs a whole number from 0 to 65535, got '70000'/],
     [['ls', '--port', 'http'], /--port needs a whole number/],
     [['ls', '--pid=-3'], /--pid needs a whole number/],
-    [['ls', '--pid', '-3'], /Option '--pid' argument is ambiguous/],
+    [['ls', '--pid', '-3'], /--pid needs a value, got '-3' \(a value that starts with - is written --pid=-3\)/],
   ] as Array<[string[], RegExp]>) {
     const r = await inProcess(args);
     assert.equal(r.status, 2, args.join(' '));

@@ -39,6 +39,7 @@ const L: Record<string, Text> = {
   listener: { en: 'listener', zh: '监听进程' },
   likely: { en: 'likely', zh: '可能是' },
   ownerUnknown: { en: 'owner unknown', zh: '属主未知' },
+  orphaned: { en: 'orphaned (no process)', zh: '孤儿（无进程）' },
   hostWide: { en: 'host-wide', zh: '全机' },
   port: { en: 'port', zh: '端口' },
   localPort: { en: 'local port', zh: '本地端口' },
@@ -76,6 +77,8 @@ const ANSI: Paint = {
 
 /** Who holds the sockets: `java (pid 4711)`, `pid 5124` when the input has no name, or unknown. */
 export function whoText(e: Evidence, lang: Lang): string {
+  // Orphans have no process by definition (the application closed them): say so, not "unknown".
+  if (e.pid === undefined && (e.figures?.orphaned ?? 0) > 0) return L.orphaned[lang];
   if (e.pid === undefined) return e.state || e.count !== undefined ? L.ownerUnknown[lang] : L.hostWide[lang];
   const name = e.process === undefined ? `pid ${e.pid}` : lang === 'zh' ? `${e.process}（pid ${e.pid}）` : `${e.process} (pid ${e.pid})`;
   if (e.attribution === 'listener') return `${L.listener[lang]} ${name}`;
@@ -86,6 +89,8 @@ export function whoText(e: Evidence, lang: Lang): string {
 function whereText(e: Evidence, lang: Lang): string {
   if (e.localPort !== undefined) return `${L.port[lang]} ${e.localService ?? e.localPort}`;
   if (e.destination) return `→ ${e.destination}`;
+  const p = e.peers?.length === 1 && e.distinctPeers === 1 ? e.peers[0] : undefined;
+  if (p) return `→ ${p.port === undefined ? p.address : endpoint(p.address, p.port)}`;
   return '';
 }
 
@@ -256,8 +261,9 @@ export function renderReport(r: DoctorReport, lang: Lang, opts: RenderOptions = 
   const src = folder >= 0
     ? `${r.source.origins[folder]}${folderSummary(r.source.kinds.length - 1, [...new Set(r.source.kinds.filter((k) => k !== 'folder'))].join(', '), lang)}`
     : r.source.origins.map((x, i) => `${r.source.kinds[i]} ${x}`).join(', ');
-  out.push(`tcplens doctor — ${L.source[lang]}${lang === 'zh' ? '：' : ': '}${src}${r.source.hostname ? ` (${r.source.hostname})` : ''}`);
-  out.push(r.summary.total > 0 ? `${r.summary.total} ${L.sockets[lang]}${lang === 'zh' ? '：' : ': '}${histogramLine(r.summary.states)}` : L.noSockets[lang]);
+  const colon = lang === 'zh' ? '：' : ': ';
+  out.push(...wrap(`tcplens doctor — ${L.source[lang]}${colon}${src}${r.source.hostname ? ` (${r.source.hostname})` : ''}`, o.width, '', '  '));
+  out.push(...(r.summary.total > 0 ? wrap(`${r.summary.total} ${L.sockets[lang]}${colon}${histogramLine(r.summary.states)}`, o.width, '', '  ') : [L.noSockets[lang]]));
   out.push(verdictLine(r, lang, o.paint));
   out.push(...summaryRows(r.findings, lang, o.width, o.paint));
   if (detail === 'brief') return out.join('\n') + '\n';

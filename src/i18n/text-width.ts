@@ -3,9 +3,8 @@
 // no spaces between words, so it may break between any two CJK characters, but never before
 // closing punctuation (，。：；）) — the line-breaking rule of Chinese typesetting (禁则).
 const WIDE = /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/;
-const NO_LINE_START = /[，。、：；！？）」』】〉》,.;:!?)\]]/;
+const NO_LINE_START = /[，。、：；！？）」』】〉》,.;:!?)\]·]/;
 const NO_LINE_END = /[（「『【〈《([]/;
-// eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;]*m/g;
 
 /** Columns the text takes on a terminal (escape sequences take none). */

@@ -172,7 +172,7 @@ export class Lab {
   readonly B: Actor;
   readonly checks: Array<{ what: string; ok: boolean }> = [];
 
-  constructor(readonly config: TcpConfig, readonly params: ParamValues, seed: number, delayMs: number, profile: ProfileName = 'linux', onWire?: ScenarioOptions['onWire']) {
+  constructor(readonly config: TcpConfig, readonly params: ParamValues, seed: number, delayMs: number, readonly profile: ProfileName = 'linux', onWire?: ScenarioOptions['onWire']) {
     this.net = new Network({ seed, delayMs });
     this.rec = new Recorder();
     this.net.observe((e) => this.rec.on(e));

@@ -4,6 +4,7 @@
 import { isSysError } from '../../core/errno.js';
 import { exchange, secs, type Lab } from '../exchange-kit.js';
 import { dwell, establish } from './common.js';
+import { FIN_TIMEOUT_NAME, timeWaitSource } from '../profile-words.js';
 
 function recvText(r: ReturnType<Lab['A']['recv']>): string {
   return isSysError(r) ? r.errno : r.length === 0 ? 'EOF' : `${r.length} bytes`;
@@ -33,13 +34,13 @@ export const activeClose = exchange({
     lab.check(tw === want, `A stays in TIME-WAIT ${secs(want)} (saw ${secs(tw)})`);
     lab.check(lab.path('B').includes('CLOSE-WAIT') && lab.path('B').includes('LAST-ACK'), 'B passes CLOSE-WAIT and LAST-ACK');
     const fin = lab.config.tcp_fin_timeout;
+    const finName = FIN_TIMEOUT_NAME[lab.profile];
+    const source = timeWaitSource(lab.profile, want);
     return {
-      en: `The side that closes first (A) ends in TIME-WAIT, for ${secs(tw)}` +
-        (want === 60_000 ? ' — fixed on Linux (TCP_TIMEWAIT_LEN)' : '') +
-        `; tcp_fin_timeout (${fin} s) does not change it, it only bounds an orphaned FIN-WAIT-2. B, the passive side, goes CLOSE-WAIT -> LAST-ACK -> CLOSED and keeps no TIME-WAIT.`,
-      zh: `先关闭的一方（A）最后进入 TIME-WAIT，持续 ${secs(tw)}` +
-        (want === 60_000 ? '——Linux 上固定不变（TCP_TIMEWAIT_LEN）' : '') +
-        `；tcp_fin_timeout（${fin} 秒）不影响它，只限制孤儿 FIN-WAIT-2 的寿命。被动关闭的 B 经过 CLOSE-WAIT -> LAST-ACK -> CLOSED，没有 TIME-WAIT。`,
+      en: `The side that closes first (A) ends in TIME-WAIT, for ${secs(tw)}${source.en}` +
+        `; ${finName} (${fin} s) does not change it, it only bounds an orphaned FIN-WAIT-2. B, the passive side, goes CLOSE-WAIT -> LAST-ACK -> CLOSED and keeps no TIME-WAIT.`,
+      zh: `先关闭的一方（A）最后进入 TIME-WAIT，持续 ${secs(tw)}${source.zh}` +
+        `；${finName}（${fin} 秒）不影响它，只限制孤儿 FIN-WAIT-2 的寿命。被动关闭的 B 经过 CLOSE-WAIT -> LAST-ACK -> CLOSED，没有 TIME-WAIT。`,
     };
   },
 });

@@ -5,6 +5,7 @@
 import { isSysError } from '../../core/errno.js';
 import { exchange, secs } from '../exchange-kit.js';
 import { dwell, establish } from './common.js';
+import { FIN_TIMEOUT_NAME, OS_NAME } from '../profile-words.js';
 
 const HOUR = 3_600_000;
 
@@ -42,8 +43,8 @@ export const finWait2Timeout = exchange({
     lab.check(lab.when('A', 'TIME-WAIT') === undefined, 'A never reaches TIME-WAIT');
     lab.check(lab.state('B') === 'CLOSE-WAIT', 'B is left in CLOSE-WAIT');
     return {
-      en: `A's application closed the socket, so nothing can read from it any more: Linux keeps the orphaned FIN-WAIT-2 only tcp_fin_timeout = ${lab.config.tcp_fin_timeout} s (here ${secs(fw2)}) and then drops it silently — no segment is sent. B never learns and stays in CLOSE-WAIT. (With shutdown(SHUT_WR) instead of close() there is no timer: see half-close-fin-wait-2-forever.)`,
-      zh: `A 的应用已经关闭套接字，再也没人能读它：Linux 只把孤儿 FIN-WAIT-2 保留 tcp_fin_timeout = ${lab.config.tcp_fin_timeout} 秒（本次 ${secs(fw2)}），然后悄悄丢弃——不发任何报文。B 并不知道，继续停在 CLOSE-WAIT。（如果用 shutdown(SHUT_WR) 而不是 close()，就没有这个定时器：见 half-close-fin-wait-2-forever。）`,
+      en: `A's application closed the socket, so nothing can read from it any more: ${OS_NAME[lab.profile]} keeps the orphaned FIN-WAIT-2 only ${FIN_TIMEOUT_NAME[lab.profile]} = ${lab.config.tcp_fin_timeout} s (here ${secs(fw2)}) and then drops it silently — no segment is sent. B never learns and stays in CLOSE-WAIT. (With shutdown(SHUT_WR) instead of close() there is no timer: see half-close-fin-wait-2-forever.)`,
+      zh: `A 的应用已经关闭套接字，再也没人能读它：${OS_NAME[lab.profile]} 只把孤儿 FIN-WAIT-2 保留 ${FIN_TIMEOUT_NAME[lab.profile]} = ${lab.config.tcp_fin_timeout} 秒（本次 ${secs(fw2)}），然后悄悄丢弃——不发任何报文。B 并不知道，继续停在 CLOSE-WAIT。（如果用 shutdown(SHUT_WR) 而不是 close()，就没有这个定时器：见 half-close-fin-wait-2-forever。）`,
     };
   },
 });
