@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { detectFormat } from '../../src/formats/detect.js';
-import { elapsed, now, runFuzz, tryInput, type Finding, type Summary } from './harness.js';
+import { runFuzz, tryInput, type Finding, type Summary } from './harness.js';
 import { loadSamples } from './samples.js';
 
 function arg(name: string, fallback: string): string {
@@ -23,9 +23,9 @@ if (replay >= 0) {
   let bad = 0;
   for (const file of process.argv.slice(replay + 1)) {
     const text = readFileSync(file, 'utf8');
-    const t0 = now();
-    const found = tryInput(text, detectFormat(text)?.format ?? 'unknown', 0, { input: 0, sample: file, mutation: 'hard-case' });
-    const ms = elapsed(t0);
+    const spent = { ms: 0 };
+    const found = tryInput(text, detectFormat(text)?.format ?? 'unknown', 0, { input: 0, sample: file, mutation: 'hard-case' }, spent);
+    const ms = spent.ms;
     bad += found.length;
     process.stdout.write(`${file}: ${text.length} chars, ${ms.toFixed(1)} ms${found.map((f) => `\n  ${f.kind} in ${f.step}: ${f.detail}`).join('')}\n`);
   }

@@ -27,7 +27,8 @@ export const processIO: CliIO = {
     }
     return Buffer.concat(chunks).toString('utf8');
   },
-  stdinStream: () => process.stdin,
+  // `< FILE` is read as a file (src/node/input-stream.ts); a pipe through process.stdin.
+  stdinStream: () => (async function* () { yield* (await import('../node/input-stream.js')).stdinChunks(); })(),
   env: process.env,
   get stdoutTTY() { return process.stdout.isTTY ? { columns: process.stdout.columns } : undefined; },
 };

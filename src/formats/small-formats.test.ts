@@ -58,3 +58,10 @@ test('values Linux refuses or no tool prints are line errors, not facts', () => 
   assert.deepEqual(ss.sockstat, { orphan: 0, tw: 3, alloc: 7, mem: 1 });
   assert.equal(ss.problems.length, 1);
 });
+
+test('ss -s: a Total of hundreds of digits is an error on its line, not Infinity', () => {
+  const p = parseSsSummary('ss-s', `Total: ${'3'.repeat(400)}\nTCP:   25 (estab 12, closed 4, orphaned 0, timewait 3)\n`);
+  assert.equal(p.counters!['ss:Total'], undefined);
+  assert.deepEqual(p.problems.map((x) => x.line), [1]);
+  assert.equal(p.counters!['ss:TCP:total'], 25);
+});

@@ -2,7 +2,7 @@
 // from /proc/net/sockstat and Tcp CurrEstab: total = alloc + tw. Older iproute2 (< 4.17) printed
 // `Total: N (kernel M)` and `timewait T/U` plus `synrecv S`, `ports P`.
 import { note, numberedLines, problem, repairText } from './text.js';
-import { outOfRange } from './values.js';
+import { counterNumber, outOfRange } from './values.js';
 import { msg } from './messages.js';
 import type { FormatParser, ParsedPart } from './types.js';
 
@@ -17,7 +17,13 @@ export function parseSsSummary(file: string, raw: string): ParsedPart {
   for (const line of numberedLines(text)) {
     const t = line.text.trim();
     const total = /^Total:\s+(\d+)/.exec(t);
-    if (total) { part.counters!['ss:Total'] = Number(total[1]); continue; }
+    if (total) {
+      // A count of sockets: a 400-digit "total" is no ss output (it would read as Infinity).
+      const n = counterNumber(total[1]);
+      if (n === undefined) part.problems.push(problem(file, line, outOfRange('Total', total[1], '0 or more, at most 20 digits')));
+      else part.counters!['ss:Total'] = n;
+      continue;
+    }
     const m = TCP.exec(t);
     if (!m) continue; // transport table rows (RAW UDP TCP INET FRAG) repeat what sockstat says
     sawTcp = true;

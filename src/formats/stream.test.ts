@@ -68,3 +68,67 @@ test('a cut-off last line is reported as such in a stream too', () => {
   assert.deepEqual(t.snapshot.problems.at(-1), whole.problems.at(-1));
   assert.match(t.snapshot.problems.at(-1)!.message, /cut off/);
 });
+
+/** Pushes UTF-8 bytes as pushStream does: text until the reader wants bytes, then chunks that cut no character. */
+function readBytes(name: string, text: string, size: number): PasteReader {
+  const bytes = Buffer.from(text, 'utf8');
+  const r = new PasteReader(name, true);
+  const decoder = new TextDecoder();
+  let whole = false;
+  let sawBytes = false;
+  // One buffer filled again for each chunk, as a file is read (src/node/input-stream.ts).
+  const buf = Buffer.alloc(size);
+  for (let i = 0; i < bytes.length; i += size) {
+    const n = bytes.copy(buf, 0, i, i + size);
+    const c = buf.subarray(0, n);
+    if (whole && r.wantsBytes) { r.pushBytes(c); sawBytes = true; continue; }
+    r.push(decoder.decode(c, { stream: true }));
+    whole = c[c.length - 1] < 0x80;
+  }
+  r.push(decoder.decode());
+  assert.ok(sawBytes, 'the reader took bytes');
+  return r;
+}
+
+test('ss rows counted from their bytes: the counts, rows and problems (same lines) of a whole read', () => {
+  const tricky = [
+    'ESTAB      0      0      10.0.0.1:22     10.0.0.2:50000',
+    'ESTAB\t0\t0\t10.0.0.1:22\t10.0.0.2:50001',
+    'ESTAB      0      0      10.0.0.1:22     10.0.0.2:50002\r',
+    'LISTEN     0      128    *:22            *:*',
+    'LISTEN     0      128    0.0.0.0:80      0.0.0.0:*      users:(("nginx",pid=0,fd=6))',
+    'LISTEN     0      128    0.0.0.0:81      0.0.0.0:*      users:(("nginx",pid=00,fd=6))',
+    'LISTEN     0      128    0.0.0.0:82      0.0.0.0:*      users:(("nc",0,3))',
+    'LISTEN     0      128    0.0.0.0:83      0.0.0.0:*      users:(("nc",1469,0))',
+    'LISTEN     0      128    0.0.0.0:84      0.0.0.0:*      users:(("nginx",pid=10,fd=0)) uid:4294967296',
+    'ESTAB      0      0      10.0.0.1:65536  10.0.0.2:1',
+    'ESTAB      0      0      010.0.0.1:22    10.0.0.2:1',
+    'ESTAB      0      0      10.0.0.256:22   10.0.0.2:1',
+    'ESTAB      0      0      10.0.0.1:022    10.0.0.2:1',
+    'ESTAB      1234567890123456 0 10.0.0.1:22 10.0.0.2:1',
+    'ESTAB      0      0      [::1]:22        [::1]:50000',
+    'ESTAB      0      0      localhost:ssh   web-01:50000',
+    'ESTAB      0      0      10.0.0.1:22     10.0.0.2:50003 users:(("caf\u00e9",pid=7,fd=3))',
+    'ESTAB      0      0      10.0.0.1:22     10.0.0.2:50004\u00a0x',
+    'ESTAB      0      0      10.0.0.1:22     10.0.0.2:50005 timer:(keepalive,119min,0)',
+    '\t cubic wscale:7,7 rto:204',
+    'CLOSE      0      0      10.0.0.1:22     10.0.0.2:50006',
+    'WEIRD      0      0      10.0.0.1:22     10.0.0.2:50007',
+    'garbage',
+    '',
+  ];
+  const head = 'State      Recv-Q Send-Q Local Address:Port Peer Address:Port Process\n';
+  const body: string[] = [];
+  for (let k = 0; body.length < 60_000; k++) {
+    body.push(`ESTAB      0      0      10.1.${(k >> 8) & 255}.${k & 255}:22     10.2.0.1:${1024 + (k % 60000)}`);
+    if (k % 500 === 0) body.push(...tricky);
+  }
+  const text = head + body.join('\n') + '\nESTAB 0 0 10.0.0.1:22 10.0.0.';
+  const whole = snapshotFromText('x', text, 1);
+  for (const size of [65_536, 4_093, 100_003]) {
+    const t = readBytes('x', text, size).finishCounts(1);
+    assert.deepEqual(t.counts, countStates(whole), `chunks of ${size}`);
+    assert.deepEqual(t.snapshot.problems.map((p) => [p.line, p.message]), whole.problems.map((p) => [p.line, p.message]), `chunks of ${size}`);
+    assert.deepEqual(t.snapshot.sources[0].rows, whole.sources[0].rows);
+  }
+});

@@ -21,6 +21,7 @@ import { detectFormat, parseAs } from './detect.js';
 import { mayHavePrompts } from './session.js';
 import { snapshotFromParts, snapshotFromTexts, UnknownFormatError } from './merge.js';
 import { note } from './text.js';
+import { plainSsRow, StateWords } from './ss-count.js';
 import type { FormatId, ParsedPart } from './types.js';
 
 export const PREFIX_CHARS = 64 * 1024;
@@ -67,16 +68,81 @@ export class PasteReader {
   private fastCount = false;
   /** State words seen, to their state (a listing uses a handful of words millions of times). */
   private readonly words = new Map<string, TcpState | undefined>();
+  private readonly byteWords = new StateWords();
+  /** Bytes mode (pushBytes): the start of a line the next bytes complete. */
+  private tail: Uint8Array | undefined;
+  /** The last line read was a row (or a line the parser got): a line starting with white space after it continues it. */
+  private afterRow = true;
 
   constructor(readonly name: string, private readonly countOnly = false) {}
 
   push(piece: string): void {
+    if (this.tail !== undefined) { if (piece !== '') this.pushBytes(encoder.encode(piece)); return; }
     if (!this.decided) {
       this.prefix += piece;
       if (this.prefix.length >= PREFIX_CHARS) this.decide(false);
       return;
     }
     this.feed(piece, false);
+  }
+
+  /**
+   * True once the reader counts an ss listing and its first batch is read: from then on the caller
+   * may hand UTF-8 bytes (pushBytes) instead of text, and rows are counted without decoding them.
+   */
+  get wantsBytes(): boolean { return this.fastCount && this.merged !== undefined; }
+
+  /**
+   * UTF-8 bytes of the listing, cut anywhere but inside a character (call only when wantsBytes).
+   * Each plain row is counted from its bytes (ss-count.ts); other lines are decoded and go to the
+   * parser with their line numbers, as countBatch does. A chunk is scanned where it lies: only a
+   * line cut between two chunks is copied.
+   */
+  pushBytes(chunk: Uint8Array): void {
+    if (this.tail === undefined) {
+      // Leaving text: the whole lines kept as text are read as such; the cut line is carried on as bytes.
+      const nl = this.pending.lastIndexOf('\n');
+      const whole = this.pending.slice(0, nl + 1);
+      const cut = this.pending.slice(nl + 1);
+      this.pending = '';
+      if (whole !== '') this.readBatch(whole);
+      this.tail = encoder.encode(cut);
+      this.afterRow = true;
+    }
+    const slow: string[] = [];
+    const slowLines: number[] = [];
+    let from = 0;
+    if (this.tail.length > 0) {
+      const nl = chunk.indexOf(0x0a);
+      if (nl < 0) { this.tail = concatBytes(this.tail, chunk); return; }
+      const line = concatBytes(this.tail, chunk.subarray(0, nl));
+      this.countLine(line, 0, line.length, slow, slowLines);
+      from = nl + 1;
+    }
+    for (;;) {
+      const nl = chunk.indexOf(0x0a, from);
+      if (nl < 0) break;
+      this.countLine(chunk, from, nl, slow, slowLines);
+      from = nl + 1;
+    }
+    // A copy (Uint8Array's slice: a Buffer's is a view): the caller fills the chunk again.
+    this.tail = Uint8Array.prototype.slice.call(chunk, from);
+    if (slow.length) this.readSlow(slow, slowLines, true);
+  }
+
+  /** One line of bytes (no newline): counted when plain, else kept for the parser. */
+  private countLine(buf: Uint8Array, start: number, end: number, slow: string[], slowLines: number[]): void {
+    this.linesBefore++;
+    if (end > start && buf[end - 1] === 0x0d) end--;
+    if (end === start) return;
+    const c = buf[start];
+    // -i/-m continuation lines belong to the row above and change no count.
+    if ((c === 0x20 || c === 0x09) && this.afterRow) return;
+    this.afterRow = true;
+    const st = plainSsRow(buf, start, end, this.byteWords);
+    if (st !== undefined) { this.counts[st] = (this.counts[st] ?? 0) + 1; this.rowsRead++; return; }
+    slow.push(utf8.decode(buf.subarray(start, end)));
+    slowLines.push(this.linesBefore);
   }
 
   private decide(atEnd: boolean): void {
@@ -186,8 +252,12 @@ export class PasteReader {
       slowLines.push(n);
     }
     this.linesBefore = n;
-    if (slow.length === 0) return;
-    const part = this.parse!(this.context + slow.join('\n') + (batch.endsWith('\n') ? '\n' : ''));
+    if (slow.length) this.readSlow(slow, slowLines, batch.endsWith('\n'));
+  }
+
+  /** Lines the row matcher left (with their line numbers in the file) through the parser, behind the header. */
+  private readSlow(slow: string[], slowLines: number[], newline: boolean): void {
+    const part = this.parse!(this.context + slow.join('\n') + (newline ? '\n' : ''));
     for (const st of part.sockets ?? []) this.counts[st.state] = (this.counts[st.state] ?? 0) + 1;
     this.rowsRead += part.sockets?.length ?? 0;
     const problems = part.problems.filter((p) => p.line > this.contextLines);
@@ -205,6 +275,11 @@ export class PasteReader {
 
   /** The snapshot of everything pushed. Throws UnknownFormatError as snapshotFromTexts does. */
   finish(takenAt: number): HostSnapshot {
+    if (this.tail !== undefined) {
+      // The last line, cut or not, is read as text like the end of any batch.
+      this.pending = utf8.decode(this.tail);
+      this.tail = undefined;
+    }
     if (!this.decided) this.decide(true);
     else if (!this.whole) this.feed('', true);
     if (this.whole) return snapshotFromTexts([{ name: this.name, text: this.whole.join('') }], takenAt);
@@ -235,13 +310,23 @@ export class PasteReader {
   get streamingFormat(): FormatId | undefined { return this.format; }
 }
 
+const encoder = new TextEncoder();
+const utf8 = new TextDecoder();
+
+function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
+}
+
 const OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
 const IPV4 = `${OCTET}\\.${OCTET}\\.${OCTET}\\.${OCTET}`;
 const PORT = '(?:0|[1-9]\\d{0,4})';
 /** `STATE recvq sendq addr:port addr:port [rest]` with dotted-quad or `*` addresses. */
 const SS_PLAIN = new RegExp(`^(\\S+)\\s+\\d{1,15}\\s+\\d{1,15}\\s+(?:${IPV4}|\\*):(${PORT}|\\*)\\s+(?:${IPV4}|\\*):(${PORT}|\\*)(?:\\s+(.*))?$`);
-/** Figures in the rest of a row that the value check could refuse: pid 0, 10 or more digits. */
-const RISKY_REST = /pid=0\b|\d{10}/;
+/** Figures in the rest of a row that the value check could refuse: pid 0 (labelled or not), 10 or more digits. */
+const RISKY_REST = /pid=0+\b|",0+,|\d{10}/;
 
 function fastSsState(line: string, words: Map<string, TcpState | undefined>): TcpState | undefined {
   const m = SS_PLAIN.exec(line);
