@@ -238,9 +238,9 @@ async function soak(minutes: number): Promise<void> {
     servers.push(churn);
     // The TIME-WAIT population grows for one TIME-WAIT length (60 s) and then holds: memory is
     // compared from there, with the exporter scraped all along (its first scrapes follow nothing).
-    const warm = scrape<{ samples: unknown[] }>(ns, { targets: [{ name: 'tcplens', url: 'http://127.0.0.1:19702/metrics', pid: ex.pid }], soak: 70 }, 200_000);
+    const warm = scrape<{ samples: unknown[] }>(ns, { targets: [{ name: 'tcplens', url: 'http://127.0.0.1:19702/metrics', pid: ex.pid }], soak: 70 }, 900_000);
     process.stdout.write(`warm-up: ${warm.samples.length} scrapes in the first 70 s of churn, not counted\n`);
-    const r = scrape<{ samples: Array<{ at: number; ms: number; rss: number; heap: number; series: number }>; errors: number }>(ns, { targets: [{ name: 'tcplens', url: 'http://127.0.0.1:19702/metrics', pid: ex.pid }], soak: minutes * 60 }, minutes * 60_000 + 120_000);
+    const r = scrape<{ samples: Array<{ at: number; ms: number; rss: number; heap: number; series: number }>; errors: number }>(ns, { targets: [{ name: 'tcplens', url: 'http://127.0.0.1:19702/metrics', pid: ex.pid }], soak: minutes * 60 }, minutes * 60_000 + 900_000);
     const s = r.samples;
     const tenth = Math.max(1, Math.floor(s.length / 10));
     const first = s.slice(0, tenth);
