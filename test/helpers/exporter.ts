@@ -53,7 +53,9 @@ export async function startExporter(args: string[]): Promise<Running> {
     await waitUntil(`tcplens exporter on ${url}`, async () => {
       if (child.exitCode !== null) throw new Error(`tcplens exporter exited ${child.exitCode}: ${err}`);
       try { return (await fetch(`${url}/healthz`)).ok ? true : undefined; } catch { return undefined; }
-    }, 30_000);
+      // Starting reads each named namespace once (proving it exists), owners included: on a loaded
+      // machine with many processes that walk alone can take tens of seconds.
+    }, 120_000);
   } catch (e) {
     await stopChild(child);
     throw e;
