@@ -18,7 +18,7 @@ import { runInNewContext } from 'node:vm';
 import { AgeTracker } from '../src/diagnose/ages.js';
 import { WatchSession, type WatchFrame } from '../src/diagnose/watch-frame.js';
 import { readFdUse } from '../src/node/fd-use.js';
-import { readLiveSnapshot, readLiveStateCounts } from '../src/node/live-snapshot.js';
+import { OwnerCache, readLiveSnapshot, readLiveStateCounts } from '../src/node/live-snapshot.js';
 import { nativeAvailable } from '../src/node/native/sock-diag.js';
 import type { HostSnapshot } from '../src/model/snapshot.js';
 import { netnsSkipReason, TestNetns, waitUntil, type NsProcess } from '../test/helpers/netns.js';
@@ -57,10 +57,10 @@ async function timed<T>(f: () => Promise<T> | T): Promise<{ value: T; cost: Cost
 }
 
 /** One refresh as watch.ts does it, its parts timed apart. */
-async function refresh(session: WatchSession, name: string, last: WatchFrame | undefined, processes: boolean): Promise<{ frame: WatchFrame; read: Cost; fds: Cost; session: Cost; total: Cost }> {
+async function refresh(session: WatchSession, name: string, last: WatchFrame | undefined, processes: boolean, ownerCache: OwnerCache | undefined): Promise<{ frame: WatchFrame; read: Cost; fds: Cost; session: Cost; total: Cost }> {
   const c0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
-  const read = await timed(() => readLiveSnapshot({ netns: name, processes }));
+  const read = await timed(() => readLiveSnapshot({ netns: name, processes, ...(ownerCache ? { ownerCache } : {}) }));
   const snap: HostSnapshot = read.value;
   const pids = new Set<number>();
   for (const g of last?.watched['CLOSE-WAIT'].byProcess.slice(0, 5) ?? []) if (g.pid !== undefined) pids.add(g.pid);
@@ -81,7 +81,7 @@ export async function run(): Promise<void> {
     ns.sysctl('net.ipv4.tcp_max_syn_backlog', '65535');
     const per = Math.ceil(CONNECTIONS / GROUPS);
     for (const port of PORTS) {
-      const srv = ns.start('server', { port, mode: 'hold', backlog: 65535 }, { lifetimeMs: 900_000, title: 'bench-srv', nofile: per + 1000 });
+      const srv = ns.start('server', { port, mode: 'hold', backlog: 65535 }, { lifetimeMs: 3_600_000, title: 'bench-srv', nofile: per + 1000 });
       procs.push(srv);
       await srv.waitFor('ready');
     }
@@ -90,7 +90,7 @@ export async function run(): Promise<void> {
     const ending = Math.round(GROUPS * CLOSE_WAIT_SHARE) || 1;
     for (let i = 0; i < GROUPS; i++) {
       const mode = i < ending ? 'end' : 'hold';
-      procs.push(ns.start('client', { ports: PORTS, count: per, mode, concurrency: 300, connectTimeoutMs: 20_000 }, { lifetimeMs: 900_000, title: `bench-${mode}`, nofile: per + 1000 }));
+      procs.push(ns.start('client', { ports: PORTS, count: per, mode, concurrency: 300, connectTimeoutMs: 20_000 }, { lifetimeMs: 3_600_000, title: `bench-${mode}`, nofile: per + 1000 }));
     }
     let failed = 0;
     for (const c of procs.slice(servers)) {
@@ -106,18 +106,25 @@ export async function run(): Promise<void> {
     const total = Object.values(counts).reduce((a, b) => a + (b ?? 0), 0);
     process.stdout.write(`${total.toLocaleString('en-US')} sockets (${JSON.stringify(counts)}) in ${(GROUPS * 2).toString()} processes, set up in ${((Date.now() - t0) / 1000).toFixed(1)} s; ${failed} connects failed; native sock_diag ${nativeAvailable() ? 'loaded' : 'NOT built (the /proc path)'}; ${cpus().length} CPUs, load average ${loadavg()[0].toFixed(2)} before timing.\n\n`);
 
-    // Refreshes, with owners (what watch does) and without (the read alone, no /proc/PID/fd walk).
+    // Refreshes as watch does them (a live source keeps owners between reads, a full /proc/PID/fd
+    // walk every minute), with that full walk at every refresh, and without owners at all.
     const rows: Array<{ name: string; first: Awaited<ReturnType<typeof refresh>>; steady: Array<Awaited<ReturnType<typeof refresh>>> }> = [];
-    for (const processes of [true, false]) {
+    const kinds = [
+      { name: '`tcplens watch` refresh (owners kept between reads)', processes: true, cache: true },
+      { name: 'refresh with a full /proc/PID/fd walk (each minute in watch)', processes: true, cache: false },
+      { name: 'refresh without owners', processes: false, cache: false },
+    ];
+    for (const k of kinds) {
       const session = new WatchSession(`netns:${ns.name}`);
+      const cache = k.cache ? new OwnerCache() : undefined;
       let last: WatchFrame | undefined;
       const all: Array<Awaited<ReturnType<typeof refresh>>> = [];
       for (let i = 0; i < REFRESHES; i++) {
-        const r = await refresh(session, ns.name, last, processes);
+        const r = await refresh(session, ns.name, last, k.processes, cache);
         last = r.frame;
         all.push(r);
       }
-      rows.push({ name: processes ? 'watch refresh (owners from /proc/PID/fd, as `tcplens watch`)' : 'watch refresh without owners (processes: false)', first: all[0], steady: all.slice(1) });
+      rows.push({ name: k.name, first: all[0], steady: all.slice(1) });
     }
     const med = (xs: Cost[], k: keyof Cost): number => median(xs.map((x) => x[k]));
     process.stdout.write(`One refresh, ${REFRESHES - 1} steady refreshes (median; the first, with nothing tracked yet, apart). CPU = user + system of this process.\n\n`);

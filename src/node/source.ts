@@ -20,7 +20,7 @@ import type { TcpState } from '../model/states.js';
 import type { Tally } from '../formats/stream.js';
 import { SourceError } from './source-error.js';
 import { checkNetnsName, type NetnsOptions } from './netns.js';
-import { OwnerCache, readLiveSnapshot, readLiveStateCounts, type LiveOptions } from './live-snapshot.js';
+import { readLiveSnapshot, readLiveStateCounts, type LiveOptions } from './live-snapshot.js';
 import { statOrThrow } from './input-files.js';
 import { hostServices } from './host-services.js';
 
@@ -117,12 +117,9 @@ async function liveOptions(spec: Extract<SourceSpec, { kind: 'live' | 'netns' | 
 
 function liveSource(spec: SourceSpec, opts: LiveOptions): Source {
   const origin = opts.netns !== undefined ? `netns:${opts.netns}` : opts.procRoot ?? 'live';
-  // Owners carry over between this source's samples (a full /proc/PID/fd walk every minute, and for
-  // new sockets): the walk is the costly part of a read on a busy host (live-snapshot.ts).
-  const ownerCache = new OwnerCache();
   return {
     spec, origin, live: true,
-    sample: () => readLiveSnapshot({ ...opts, ownerCache }),
+    sample: () => readLiveSnapshot(opts),
     countStates: () => readLiveStateCounts(opts),
   };
 }
