@@ -31,7 +31,7 @@ function known(s: SocketRecord): Record<string, unknown> {
   return {
     id: s.id?.startsWith('cookie:') ? '(cookie)' : s.id, state: s.state, family: s.family,
     local: `${s.localAddress}:${s.localPort}`, remote: `${s.remoteAddress}:${s.remotePort}`,
-    recvQ: s.recvQ, sendQ: s.sendQ,
+    recvQ: s.recvQ, sendQ: s.state === 'LISTEN' ? '(backlog)' : s.sendQ,
     timer: s.timer?.kind ?? 'off', retransmits: s.timer?.retransmits ?? 0,
     uid: s.uid, inode: s.inode,
     owners: (s.processes ?? []).map((p) => `${p.name}/${p.pid}/${p.fd}`).sort().join(' '),

@@ -118,3 +118,27 @@ test('a tree without net/tcp or tcp6 is a SourceError that says so, never an emp
       (e: unknown) => e instanceof SourceError && /cannot read \/proc\/net\/tcp or tcp6/.test(e.message) && e.text.zh.length > 0);
   } finally { rmSync(empty, { recursive: true, force: true }); }
 });
+
+test('owners carry over between reads of one source: walked again for new sockets and in full every minute', async () => {
+  const { OwnerCache, OWNER_FULL_WALK_MS } = await import('./live-snapshot.js');
+  const cache = new OwnerCache();
+  let now = 1_700_000_000_000;
+  const read = () => readLiveSnapshot({ procRoot: root, ownerCache: cache, now: () => now });
+  const owner = (s: Awaited<ReturnType<typeof read>>, inode: number): string | undefined => s.sockets.find((k) => k.inode === inode)?.processes?.map((p) => `${p.name}/${p.pid}/${p.fd}`).join(' ');
+  const a = await read();
+  assert.equal(owner(a, 14023), 'leaky-server/4242/7');
+  // The fd moves (as after dup2 and close): a read within the minute keeps the owner it knew...
+  rmSync(path.join(root, '4242/fd/7'));
+  symlinkSync('socket:[14023]', path.join(root, '4242/fd/8'));
+  now += 5000;
+  const b = await read();
+  assert.equal(owner(b, 14023), 'leaky-server/4242/7');
+  assert.deepEqual(b.processes.map((p) => p.pid), [4242]);
+  assert.equal(b.processes[0].uptimeMs, (a.processes[0].uptimeMs ?? 0) + 5000, 'the process is 5 s older');
+  // ...and the full walk a minute later sees where it is now.
+  now += OWNER_FULL_WALK_MS;
+  const c = await read();
+  assert.equal(owner(c, 14023), 'leaky-server/4242/8');
+  rmSync(path.join(root, '4242/fd/8'));
+  symlinkSync('socket:[14023]', path.join(root, '4242/fd/7'));
+});
