@@ -85,7 +85,19 @@ function drawing(r: ConnectionReport, lang: Lang, absolute: boolean): string {
     ? `连接 ${r.index}：${endpointText(r.client)} → ${endpointText(r.server)}，${r.packets} 个报文，开始于 ${new Date(r.firstAt).toISOString()}`
     : `connection ${r.index}: ${endpointText(r.client)} → ${endpointText(r.server)}, ${r.packets} packets from ${new Date(r.firstAt).toISOString()}`;
   const limits = lang === 'zh' ? `单一观察点无法得知：${t(r.limits, lang)}` : `What one capture point cannot tell: ${t(r.limits, lang)}`;
-  return `${head}\n\n${renderExchange(toExchange(r), { lang, absolute })}${limits}\n`;
+  return `${head}\n\n${renderExchange(toExchange(r), { lang, absolute })}${wrap(limits, lang)}\n`;
+}
+
+/** Lines of at most 100 columns, broken at spaces (Chinese at any character). */
+function wrap(text: string, lang: Lang): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of lang === 'zh' ? [...text] : text.split(' ')) {
+    const next = line === '' ? word : lang === 'zh' ? line + word : `${line} ${word}`;
+    if ((lang === 'zh' ? next.length * 2 : next.length) > 100 && line !== '') { lines.push(line); line = word; } else line = next;
+  }
+  if (line) lines.push(line);
+  return lines.join('\n');
 }
 
 function endingsText(counts: Map<string, { n: number; text: string }>, total: CaptureTotals, lang: Lang): string {
