@@ -1,6 +1,6 @@
 // The capture-reader family of `npm run fuzz`: real captures (every lab exchange written as
-// pcapng, the same as classic pcap over Ethernet, SLL2 and BSD loopback, and the loopback capture
-// of real kernel endings in test/fixtures/pcap/) with bytes flipped, cut short at every position,
+// pcapng, the same as classic pcap over Ethernet, SLL2 and BSD loopback, the loopback capture of
+// real kernel endings and the public samples in test/fixtures/pcap/) with bytes flipped, cut short at every position,
 // length fields overwritten and blocks repeated, each read whole and in random chunk sizes.
 // Per input: nothing but CaptureError escapes; whole and chunked readings agree; every connection
 // has an ending and known states; every state change is a row of the engine's table; the reading
@@ -42,7 +42,9 @@ export function captureSamples(): CaptureSample[] {
       out.push({ name: `${s.name}.sll2.pcapng`, bytes: pcapngFile(frames.map((f) => ({ ...f, data: FRAME.sll2.wrap(f.data) })), { little: false, interfaces: [{ linkType: 276, tsresol: 9 }] }) });
     }
   }
-  out.push({ name: 'loopback-endings.pcap', bytes: new Uint8Array(readFileSync(path.join(ROOT, 'test/fixtures/pcap/loopback-endings.pcap'))) });
+  for (const f of ['loopback-endings.pcap', 'public/200722_tcp_anon.pcapng', 'public/simple_http.pcap', 'public/simple_http_sll2.pcap']) {
+    out.push({ name: f, bytes: new Uint8Array(readFileSync(path.join(ROOT, 'test/fixtures/pcap', f))) });
+  }
   return out;
 }
 
