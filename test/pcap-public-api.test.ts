@@ -17,5 +17,5 @@ test('the loopback capture through the public API: endings, and a diagram drawn 
   assert.match(text, /server never closed: CLOSE-WAIT at the end of the capture/);
   const reader = new tcplens.CaptureReader();
   assert.deepEqual(reader.push(new Uint8Array(32)), []);
-  assert.throws(() => reader.end(), (e: unknown) => e instanceof tcplens.CaptureError && /^byte 0: not a pcap or pcapng capture/.test(e.message));
+  assert.throws(() => reader.end(), (e: unknown) => e instanceof tcplens.CaptureFileError && /^byte 0: not a pcap or pcapng capture/.test(e.message));
 });

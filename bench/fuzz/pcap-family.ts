@@ -2,7 +2,7 @@
 // pcapng, the same as classic pcap over Ethernet, SLL2 and BSD loopback, the loopback capture of
 // real kernel endings and the public samples in test/fixtures/pcap/) with bytes flipped, cut short at every position,
 // length fields overwritten and blocks repeated, each read whole and in random chunk sizes.
-// Per input: nothing but CaptureError escapes; whole and chunked readings agree; every connection
+// Per input: nothing but CaptureFileError escapes; whole and chunked readings agree; every connection
 // has an ending and known states; every state change is a row of the engine's table; the reading
 // takes at most 100 ms per 100 kB (at least 100 ms) for each of its three readings.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { Rng } from '../../src/core/random.js';
 import { isListedTransition, LISTENER_TRANSITIONS } from '../../src/core/transitions.js';
 import { TCP_STATES } from '../../src/model/states.js';
-import { CaptureError } from '../../src/pcap/capture-reader.js';
+import { CaptureFileError } from '../../src/pcap/capture-reader.js';
 import { decodeTcp, isSkip } from '../../src/pcap/decode-packet.js';
 import { CaptureReader } from '../../src/pcap/capture-reader.js';
 import { FRAME, pcapFile, pcapngFile } from '../../src/pcap/testing/capture-bytes.js';
@@ -97,7 +97,7 @@ function read(bytes: Uint8Array, chunks: number[]): Reading {
     }
     s.end();
   } catch (e) {
-    if (!(e instanceof CaptureError)) throw e;
+    if (!(e instanceof CaptureFileError)) throw e;
     error = e.message;
     // A damaged file still reports what was read before it, as the CLI does.
     s.endDamaged();
@@ -152,7 +152,7 @@ export function runCaptureFuzz(o: { inputs: number; seed: number; onFinding?: (f
       // Every frame decodes to a segment or a reason, never an exception.
       try {
         for (const f of new CaptureReader().push(bytes)) { const p = decodeTcp(f.linkType, f.data); if (isSkip(p) && p.skip !== 'not-tcp' && !p.why) found('invariant', 'a skip without a reason'); }
-      } catch (e) { if (!(e instanceof CaptureError)) throw e; }
+      } catch (e) { if (!(e instanceof CaptureFileError)) throw e; }
     } catch (e) {
       found(e instanceof Invariant ? 'invariant' : 'escape', e instanceof Error ? `${e.name}: ${e.message}` : String(e));
     }

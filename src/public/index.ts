@@ -228,7 +228,7 @@ export type { Profile } from '../sim/scenario.js';
 /** A pcap or pcapng file fed in chunks of any size; `push` returns the packets each completes. */
 export { CaptureReader } from '../pcap/capture-reader.js';
 /** A capture that cannot be read further, located: `packet 12 at byte 3456: …`. */
-export { CaptureError } from '../pcap/capture-reader.js';
+export { CaptureFileError } from '../pcap/capture-reader.js';
 /** A packet as a capture holds it: number, byte offset, time, link type, bytes. */
 export type { CapturedFrame } from '../pcap/capture-reader.js';
 /** The TCP segment of a captured frame (Ethernet, SLL, SLL2, raw IP, loopback; IPv4, IPv6), or why there is none. */

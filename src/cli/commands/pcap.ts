@@ -11,7 +11,7 @@ import { renderSvg } from '../../sim/render-svg.js';
 import type { ConnectionReport, Endpoint } from '../../sim/passive/capture-analysis.js';
 import { CaptureStream, type CaptureTotals } from '../../sim/passive/capture-stream.js';
 import { endpointText, toExchange } from '../../sim/passive/to-exchange.js';
-import { CaptureError } from '../../pcap/capture-reader.js';
+import { CaptureFileError } from '../../pcap/capture-reader.js';
 import { pickLang, UsageError, type CliIO } from '../io.js';
 import { readCapture } from '../pcap-file.js';
 
@@ -164,13 +164,13 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     },
   });
 
-  let fatal: CaptureError | undefined;
+  let fatal: CaptureFileError | undefined;
   let totals: CaptureTotals;
   try {
     await readCapture(file, io, (chunk) => stream.push(chunk));
     totals = stream.end();
   } catch (err) {
-    if (!(err instanceof CaptureError)) {
+    if (!(err instanceof CaptureFileError)) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') {
         io.stderr(`tcplens pcap: cannot read ${file}: ${code}\n`);
