@@ -49,6 +49,15 @@ test('a sim --pcap file: drawn like sim, summarised, as JSON, in Chinese, from s
   assert.equal(stdin.status, 0, stdin.stderr);
   assert.match(stdin.stdout, /client active closer → TIME-WAIT/);
 
+  const svg = runCli(['pcap', file, '--format', 'svg']);
+  assert.equal(svg.status, 0, svg.stderr);
+  assert.match(svg.stdout, /^<svg [^>]*>[\s\S]*>LAST-ACK<[\s\S]*<\/svg>\n$/);
+  const mermaid = runCli(['sim', 'lost-last-ack', '--format', 'mermaid']);
+  assert.equal(mermaid.status, 0, mermaid.stderr);
+  assert.match(mermaid.stdout, /^sequenceDiagram\n {2}participant H0 as A client 10\.0\.0\.1\n/);
+  assert.equal(runCli(['sim', 'short-connections', '--format', 'svg']).status, 2);
+  assert.equal(runCli(['pcap', file, '--format', 'png']).status, 2);
+
   const none = runCli(['pcap', file, '--conn', '10.9.9.9:1']);
   assert.equal(none.status, 2);
   assert.match(none.stderr, /no connection matches --conn 10\.9\.9\.9:1 \(1 in the capture/);

@@ -1,8 +1,8 @@
 // The capture-reader family of `npm run fuzz`: real captures (every lab exchange written as
-// pcapng, the same as classic pcap over Ethernet, SLL2 and BSD loopback, and the loopback capture
-// of real kernel endings in test/fixtures/pcap/) with bytes flipped, cut short at every position,
+// pcapng, the same as classic pcap over Ethernet, SLL2 and BSD loopback, the loopback capture of
+// real kernel endings and the public samples in test/fixtures/pcap/) with bytes flipped, cut short at every position,
 // length fields overwritten and blocks repeated, each read whole and in random chunk sizes.
-// Per input: nothing but CaptureError escapes; whole and chunked readings agree; every connection
+// Per input: nothing but CaptureFileError escapes; whole and chunked readings agree; every connection
 // has an ending and known states; every state change is a row of the engine's table; the reading
 // takes at most 100 ms per 100 kB (at least 100 ms) for each of its three readings.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { Rng } from '../../src/core/random.js';
 import { isListedTransition, LISTENER_TRANSITIONS } from '../../src/core/transitions.js';
 import { TCP_STATES } from '../../src/model/states.js';
-import { CaptureError } from '../../src/pcap/capture-reader.js';
+import { CaptureFileError } from '../../src/pcap/capture-reader.js';
 import { decodeTcp, isSkip } from '../../src/pcap/decode-packet.js';
 import { CaptureReader } from '../../src/pcap/capture-reader.js';
 import { FRAME, pcapFile, pcapngFile } from '../../src/pcap/testing/capture-bytes.js';
@@ -42,7 +42,9 @@ export function captureSamples(): CaptureSample[] {
       out.push({ name: `${s.name}.sll2.pcapng`, bytes: pcapngFile(frames.map((f) => ({ ...f, data: FRAME.sll2.wrap(f.data) })), { little: false, interfaces: [{ linkType: 276, tsresol: 9 }] }) });
     }
   }
-  out.push({ name: 'loopback-endings.pcap', bytes: new Uint8Array(readFileSync(path.join(ROOT, 'test/fixtures/pcap/loopback-endings.pcap'))) });
+  for (const f of ['loopback-endings.pcap', 'public/200722_tcp_anon.pcapng', 'public/simple_http.pcap', 'public/simple_http_sll2.pcap']) {
+    out.push({ name: f, bytes: new Uint8Array(readFileSync(path.join(ROOT, 'test/fixtures/pcap', f))) });
+  }
   return out;
 }
 
@@ -95,7 +97,7 @@ function read(bytes: Uint8Array, chunks: number[]): Reading {
     }
     s.end();
   } catch (e) {
-    if (!(e instanceof CaptureError)) throw e;
+    if (!(e instanceof CaptureFileError)) throw e;
     error = e.message;
     // A damaged file still reports what was read before it, as the CLI does.
     s.endDamaged();
@@ -150,7 +152,7 @@ export function runCaptureFuzz(o: { inputs: number; seed: number; onFinding?: (f
       // Every frame decodes to a segment or a reason, never an exception.
       try {
         for (const f of new CaptureReader().push(bytes)) { const p = decodeTcp(f.linkType, f.data); if (isSkip(p) && p.skip !== 'not-tcp' && !p.why) found('invariant', 'a skip without a reason'); }
-      } catch (e) { if (!(e instanceof CaptureError)) throw e; }
+      } catch (e) { if (!(e instanceof CaptureFileError)) throw e; }
     } catch (e) {
       found(e instanceof Invariant ? 'invariant' : 'escape', e instanceof Error ? `${e.name}: ${e.message}` : String(e));
     }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CaptureError, CaptureReader, type CapturedFrame } from './capture-reader.js';
+import { CaptureFileError, CaptureReader, type CapturedFrame } from './capture-reader.js';
 import { decodeTcp, isSkip, type TcpPacket } from './decode-packet.js';
 import { FRAME, ipOf, pcapFile, pcapngFile, seg } from './testing/capture-bytes.js';
 
@@ -27,11 +27,11 @@ function tcp(f: CapturedFrame): TcpPacket {
   return p;
 }
 
-function thrown(bytes: Uint8Array): CaptureError {
+function thrown(bytes: Uint8Array): CaptureFileError {
   try {
     readAll(bytes);
   } catch (e) {
-    assert.ok(e instanceof CaptureError, String(e));
+    assert.ok(e instanceof CaptureFileError, String(e));
     return e;
   }
   assert.fail('no error');

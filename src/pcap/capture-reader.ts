@@ -38,7 +38,7 @@ export interface CapturedFrame {
 }
 
 /** A capture that cannot be read further, with where. */
-export class CaptureError extends Error {
+export class CaptureFileError extends Error {
   constructor(readonly where: { packet?: number; offset: number }, readonly detail: string) {
     super(`${where.packet !== undefined ? `packet ${where.packet} at byte ${where.offset}` : `byte ${where.offset}`}: ${detail}`);
   }
@@ -74,7 +74,7 @@ export class CaptureReader {
   private sawShb = false;
 
   /** The damage that stopped the reading: push returned the packets before it, and end throws it. */
-  failure: CaptureError | undefined;
+  failure: CaptureFileError | undefined;
 
   push(chunk: Uint8Array): CapturedFrame[] {
     if (this.failure) throw this.failure;
@@ -91,7 +91,7 @@ export class CaptureReader {
     } catch (e) {
       // The packets before the damage are returned whatever the chunk sizes, so a reading does not
       // depend on how the file was cut into pieces.
-      if (!(e instanceof CaptureError)) throw e;
+      if (!(e instanceof CaptureFileError)) throw e;
       this.failure = e;
       return out;
     }
@@ -101,16 +101,16 @@ export class CaptureReader {
     return out;
   }
 
-  /** Throws CaptureError when the file stopped inside a header or a packet. */
+  /** Throws CaptureFileError when the file stopped inside a header or a packet. */
   end(): void {
     if (this.failure) throw this.failure;
     if (this.format === undefined) {
-      if (this.buf.length === 0) throw new CaptureError({ offset: 0 }, 'the file is empty: not a pcap or pcapng capture');
-      throw new CaptureError({ offset: 0 }, `${this.buf.length} bytes are too short for a capture's file header (24 bytes for pcap, 28 for pcapng)`);
+      if (this.buf.length === 0) throw new CaptureFileError({ offset: 0 }, 'the file is empty: not a pcap or pcapng capture');
+      throw new CaptureFileError({ offset: 0 }, `${this.buf.length} bytes are too short for a capture's file header (24 bytes for pcap, 28 for pcapng)`);
     }
     if (this.buf.length > 0) {
       const what = this.format === 'pcap' ? 'record' : 'block';
-      throw new CaptureError({ packet: this.packets + 1, offset: this.base },
+      throw new CaptureFileError({ packet: this.packets + 1, offset: this.base },
         `the file ends inside this ${what} (${this.buf.length} bytes of it are there): the capture is truncated (tcpdump killed, disk full, or a copy cut short)`);
     }
   }
@@ -151,7 +151,7 @@ export class CaptureReader {
       this.little = magic !== PCAP_US && magic !== PCAP_NS;
       const m = this.u32(0);
       const major = this.u16(4);
-      if (major !== 2) throw new CaptureError({ offset: 4 }, `pcap version ${major}.${this.u16(6)}: only version 2.x exists`);
+      if (major !== 2) throw new CaptureFileError({ offset: 4 }, `pcap version ${major}.${this.u16(6)}: only version 2.x exists`);
       const snaplen = this.u32(16);
       this.pcapIface = { linkType: this.u32(20) & 0xffff, snaplen, unitsPerSec: m === PCAP_NS ? 1e9 : 1e6, offsetSec: 0 };
       this.format = 'pcap';
@@ -163,11 +163,11 @@ export class CaptureReader {
     const origLen = this.u32(pos + 12);
     const where = { packet: this.packets + 1, offset: this.base + pos };
     if (caplen > MAX_PACKET || (iface.snaplen > 0 && caplen > Math.max(iface.snaplen, 65_535))) {
-      throw new CaptureError(where, `captured length ${caplen} is larger than the snapshot length ${iface.snaplen}: the record header is damaged`);
+      throw new CaptureFileError(where, `captured length ${caplen} is larger than the snapshot length ${iface.snaplen}: the record header is damaged`);
     }
     if (avail < 16 + caplen) return 0;
     const frac = this.u32(pos + 4);
-    if (frac >= iface.unitsPerSec) throw new CaptureError(where, `timestamp fraction ${frac} is not below ${iface.unitsPerSec}: the record header is damaged`);
+    if (frac >= iface.unitsPerSec) throw new CaptureFileError(where, `timestamp fraction ${frac} is not below ${iface.unitsPerSec}: the record header is damaged`);
     this.packets++;
     out.push({
       index: this.packets, offset: where.offset, atMs: this.u32(pos) * 1000 + (frac * 1000) / iface.unitsPerSec,
@@ -180,7 +180,7 @@ export class CaptureReader {
     const be = this.u32be(0);
     const le = ((this.buf[0] | (this.buf[1] << 8) | (this.buf[2] << 16) | (this.buf[3] << 24)) >>> 0);
     if ([PCAP_US, PCAP_NS].includes(be) || [PCAP_US, PCAP_NS].includes(le)) return;
-    throw new CaptureError({ offset: 0 }, `not a pcap or pcapng capture (it starts with ${hex(this.buf.subarray(0, 4))}${knownKind(this.buf)})`);
+    throw new CaptureFileError({ offset: 0 }, `not a pcap or pcapng capture (it starts with ${hex(this.buf.subarray(0, 4))}${knownKind(this.buf)})`);
   }
 
   // ---- pcapng ----
@@ -195,21 +195,21 @@ export class CaptureReader {
       const bom = this.u32be(pos + 8);
       if (bom === BYTE_ORDER_MAGIC) this.little = false;
       else if (bom === 0x4d3c2b1a) this.little = true;
-      else throw new CaptureError({ offset: at + 8 }, `a pcapng section header with byte-order magic ${hex(this.buf.subarray(pos + 8, pos + 12))} (0x1a2b3c4d in either order expected): not a pcapng file, or a damaged one`);
+      else throw new CaptureFileError({ offset: at + 8 }, `a pcapng section header with byte-order magic ${hex(this.buf.subarray(pos + 8, pos + 12))} (0x1a2b3c4d in either order expected): not a pcapng file, or a damaged one`);
       this.format = 'pcapng';
       this.sawShb = true;
       this.ifaces = [];
     } else if (!this.sawShb) {
-      throw new CaptureError({ offset: 0 }, 'not a pcapng capture: it does not start with a section header block');
+      throw new CaptureFileError({ offset: 0 }, 'not a pcapng capture: it does not start with a section header block');
     }
     const len = this.u32(pos + 4);
     const where = { packet: this.packets + 1, offset: at };
     if (len < 12 || len % 4 !== 0 || len > MAX_BLOCK) {
-      throw new CaptureError(where, `a pcapng block of type 0x${type.toString(16)} claims ${len} bytes (a multiple of 4 from 12 to ${MAX_BLOCK} expected): the file is damaged`);
+      throw new CaptureFileError(where, `a pcapng block of type 0x${type.toString(16)} claims ${len} bytes (a multiple of 4 from 12 to ${MAX_BLOCK} expected): the file is damaged`);
     }
     if (avail < len) return 0;
     if (this.u32(pos + len - 4) !== len) {
-      throw new CaptureError(where, `a pcapng block of ${len} bytes whose trailing length says ${this.u32(pos + len - 4)}: the file is damaged`);
+      throw new CaptureFileError(where, `a pcapng block of ${len} bytes whose trailing length says ${this.u32(pos + len - 4)}: the file is damaged`);
     }
     const body = pos + 8;
     const bodyEnd = pos + len - 4;
@@ -225,7 +225,7 @@ export class CaptureReader {
   }
 
   private interfaceBlock(body: number, end: number, where: { offset: number }): void {
-    if (end - body < 8) throw new CaptureError(where, 'an interface description block too short for its fields: the file is damaged');
+    if (end - body < 8) throw new CaptureFileError(where, 'an interface description block too short for its fields: the file is damaged');
     const iface: Iface = { linkType: this.u16(body), snaplen: this.u32(body + 4), unitsPerSec: 1e6, offsetSec: 0 };
     for (const o of this.options(body + 8, end, where)) {
       if (o.code === 2) iface.name = decoder.decode(this.buf.subarray(o.at, o.at + o.len));
@@ -241,12 +241,12 @@ export class CaptureReader {
 
   private iface(n: number, where: { packet?: number; offset: number }): Iface {
     const i = this.ifaces[n];
-    if (!i) throw new CaptureError(where, `a packet on interface ${n}, but the section describes ${this.ifaces.length} interface(s): the file is damaged`);
+    if (!i) throw new CaptureFileError(where, `a packet on interface ${n}, but the section describes ${this.ifaces.length} interface(s): the file is damaged`);
     return i;
   }
 
   private packetBlock(body: number, end: number, where: { packet: number; offset: number }, out: CapturedFrame[], kind: 'epb' | 'pb'): void {
-    if (end - body < 20) throw new CaptureError(where, 'a packet block too short for its fields: the file is damaged');
+    if (end - body < 20) throw new CaptureFileError(where, 'a packet block too short for its fields: the file is damaged');
     const n = kind === 'epb' ? this.u32(body) : this.u16(body);
     const iface = this.iface(n, where);
     const hi = this.u32(body + 4);
@@ -254,7 +254,7 @@ export class CaptureReader {
     const caplen = this.u32(body + 12);
     const origLen = this.u32(body + 16);
     const dataAt = body + 20;
-    if (caplen > end - dataAt) throw new CaptureError(where, `captured length ${caplen} does not fit in its block of ${end - body + 12} bytes: the file is damaged`);
+    if (caplen > end - dataAt) throw new CaptureFileError(where, `captured length ${caplen} does not fit in its block of ${end - body + 12} bytes: the file is damaged`);
     let comment: string | undefined;
     for (const o of this.options(dataAt + pad4(caplen), end, where)) {
       if (o.code === 1) comment = decoder.decode(this.buf.subarray(o.at, o.at + o.len));
@@ -268,7 +268,7 @@ export class CaptureReader {
   }
 
   private simpleBlock(body: number, end: number, where: { packet: number; offset: number }, out: CapturedFrame[]): void {
-    if (end - body < 4) throw new CaptureError(where, 'a simple packet block too short for its length field: the file is damaged');
+    if (end - body < 4) throw new CaptureFileError(where, 'a simple packet block too short for its length field: the file is damaged');
     const iface = this.iface(0, where);
     const origLen = this.u32(body);
     const room = end - body - 4;
@@ -285,7 +285,7 @@ export class CaptureReader {
       const code = this.u16(p);
       const len = this.u16(p + 2);
       if (code === 0) return;
-      if (p + 4 + len > end) throw new CaptureError(where, `option ${code} of ${len} bytes runs past the end of its block: the file is damaged`);
+      if (p + 4 + len > end) throw new CaptureFileError(where, `option ${code} of ${len} bytes runs past the end of its block: the file is damaged`);
       yield { code, at: p + 4, len };
       p += 4 + pad4(len);
     }

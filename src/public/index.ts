@@ -224,6 +224,28 @@ export type { LoadSample } from '../sim/scenario.js';
 /** The OS profile a scenario runs with. */
 export type { Profile } from '../sim/scenario.js';
 
+// ── Captures: read pcap/pcapng, and watch each connection's two ends from where it was taken ──────
+/** A pcap or pcapng file fed in chunks of any size; `push` returns the packets each completes. */
+export { CaptureReader } from '../pcap/capture-reader.js';
+/** A capture that cannot be read further, located: `packet 12 at byte 3456: …`. */
+export { CaptureFileError } from '../pcap/capture-reader.js';
+/** A packet as a capture holds it: number, byte offset, time, link type, bytes. */
+export type { CapturedFrame } from '../pcap/capture-reader.js';
+/** The TCP segment of a captured frame (Ethernet, SLL, SLL2, raw IP, loopback; IPv4, IPv6), or why there is none. */
+export { decodeTcp } from '../pcap/decode-packet.js';
+/** A TCP segment read from a capture: addresses, ports, raw sequence numbers, flags, payload length. */
+export type { TcpPacket } from '../pcap/decode-packet.js';
+/** Capture bytes in, one report per connection out, in bounded memory (what `tcplens pcap` runs). */
+export { CaptureStream } from '../sim/passive/capture-stream.js';
+/** A whole capture in memory to every connection's report, with its rows. */
+export { analyzeCapture } from '../sim/passive/capture-stream.js';
+/** One connection of a capture: endpoints, end states, findings (ending first), timeline with cause ids. */
+export type { ConnectionReport } from '../sim/passive/capture-analysis.js';
+/** A connection's report with rows as an ExchangeResult, for `renderExchange`. */
+export { toExchange } from '../sim/passive/to-exchange.js';
+/** Writes segments as pcapng: one interface per name, a comment per packet. */
+export { writePcapng } from '../pcap/pcapng-writer.js';
+
 // ── packetdrill: parse a script and run it against a Host on virtual time ─────────────────────────
 /** Parses a packetdrill script; errors carry line and column. */
 export { parseScript } from '../packetdrill/parse-script.js';

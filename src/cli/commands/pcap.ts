@@ -6,14 +6,16 @@
 import { parseArgs } from 'node:util';
 import { t, type Lang } from '../../i18n/lang.js';
 import { renderExchange } from '../../sim/render-exchange.js';
+import { renderMermaid } from '../../sim/render-mermaid.js';
+import { renderSvg } from '../../sim/render-svg.js';
 import type { ConnectionReport, Endpoint } from '../../sim/passive/capture-analysis.js';
 import { CaptureStream, type CaptureTotals } from '../../sim/passive/capture-stream.js';
 import { endpointText, toExchange } from '../../sim/passive/to-exchange.js';
-import { CaptureError } from '../../pcap/capture-reader.js';
+import { CaptureFileError } from '../../pcap/capture-reader.js';
 import { pickLang, UsageError, type CliIO } from '../io.js';
 import { readCapture } from '../pcap-file.js';
 
-const HELP = `usage: tcplens pcap FILE [--summary] [--conn N|ADDR:PORT[,ADDR:PORT]] [--json] [--absolute] [--lang en|zh]
+const HELP = `usage: tcplens pcap FILE [--summary] [--conn N|ADDR:PORT[,ADDR:PORT]] [--json] [--format text|svg|mermaid] [--absolute] [--lang en|zh]
 
 Read a capture (tcpdump -w, Wireshark, tshark: pcap or pcapng; Ethernet, Linux cooked SLL/SLL2,
 raw IP, BSD loopback; IPv4 and IPv6), split it into TCP connections and, for each, infer both
@@ -26,6 +28,8 @@ options:
   --conn ADDR:PORT     draw the connections with this endpoint; two (ADDR:PORT,ADDR:PORT) for one
                        4-tuple. IPv6 in brackets: [fd00::1]:80
   --json               the connections as JSON (with --conn: each with its rows)
+  --format F           text (default), svg (an SVG sequence diagram) or mermaid (a Mermaid
+                       sequenceDiagram); svg and mermaid draw one connection
   --absolute           raw sequence numbers (default: relative to each side's ISN, as Wireshark)
   --lang en|zh         language
   FILE may be - for standard input. Without --summary or --conn, a capture of at most ${'20'}
@@ -85,7 +89,19 @@ function drawing(r: ConnectionReport, lang: Lang, absolute: boolean): string {
     ? `连接 ${r.index}：${endpointText(r.client)} → ${endpointText(r.server)}，${r.packets} 个报文，开始于 ${new Date(r.firstAt).toISOString()}`
     : `connection ${r.index}: ${endpointText(r.client)} → ${endpointText(r.server)}, ${r.packets} packets from ${new Date(r.firstAt).toISOString()}`;
   const limits = lang === 'zh' ? `单一观察点无法得知：${t(r.limits, lang)}` : `What one capture point cannot tell: ${t(r.limits, lang)}`;
-  return `${head}\n\n${renderExchange(toExchange(r), { lang, absolute })}${limits}\n`;
+  return `${head}\n\n${renderExchange(toExchange(r), { lang, absolute })}${wrap(limits, lang)}\n`;
+}
+
+/** Lines of at most 100 columns, broken at spaces (Chinese at any character). */
+function wrap(text: string, lang: Lang): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of lang === 'zh' ? [...text] : text.split(' ')) {
+    const next = line === '' ? word : lang === 'zh' ? line + word : `${line} ${word}`;
+    if ((lang === 'zh' ? next.length * 2 : next.length) > 100 && line !== '') { lines.push(line); line = word; } else line = next;
+  }
+  if (line) lines.push(line);
+  return lines.join('\n');
 }
 
 function endingsText(counts: Map<string, { n: number; text: string }>, total: CaptureTotals, lang: Lang): string {
@@ -105,6 +121,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       conn: { type: 'string' },
       json: { type: 'boolean' },
       absolute: { type: 'boolean' },
+      format: { type: 'string' },
       lang: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -121,6 +138,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const summary = values.summary ?? false;
   const json = values.json ?? false;
   const absolute = values.absolute ?? false;
+  const format = values.format ?? 'text';
+  if (!['text', 'svg', 'mermaid'].includes(format)) throw new UsageError(`--format must be text, svg or mermaid, got '${format}'`);
+  if (format !== 'text' && (summary || json)) throw new UsageError(`--format ${format} draws a connection; --summary and --json are text and data`);
 
   // What is kept: with --summary, nothing but counts (lines are printed as connections finish);
   // with --conn, the matching connections' rows; otherwise the first DRAW_ALL connections' rows.
@@ -144,13 +164,13 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     },
   });
 
-  let fatal: CaptureError | undefined;
+  let fatal: CaptureFileError | undefined;
   let totals: CaptureTotals;
   try {
     await readCapture(file, io, (chunk) => stream.push(chunk));
     totals = stream.end();
   } catch (err) {
-    if (!(err instanceof CaptureError)) {
+    if (!(err instanceof CaptureFileError)) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') {
         io.stderr(`tcplens pcap: cannot read ${file}: ${code}\n`);
@@ -175,6 +195,15 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     if (!fatal) return 2;
   } else {
     drawn.sort((a, b) => a.index - b.index);
+    if (format !== 'text') {
+      if (drawn.length !== 1) {
+        io.stderr(`tcplens pcap: --format ${format} draws one connection and ${filter ? `--conn ${values.conn} matches` : 'the capture has'} ${filter ? drawn.length : totals.connections}: choose one with --conn N\n`);
+        return 2;
+      }
+      const ex = toExchange(drawn[0]);
+      io.stdout(format === 'svg' ? renderSvg(ex, { lang, absolute }) : renderMermaid(ex, { lang, absolute }));
+      return fatal || totals.problemCount > 0 ? 2 : 0;
+    }
     const all = !filter && totals.connections <= DRAW_ALL;
     if (filter || all) io.stdout(drawn.map((r) => drawing(r, lang, absolute)).join('\n'));
     else {

@@ -9,6 +9,8 @@ import { configFrom, paramsFrom, ScenarioInputError } from '../../sim/exchange-k
 import { simSettingRefusal } from '../sim-checks.js';
 import { exchangePcapng } from '../../sim/pcap-export.js';
 import { renderExchange } from '../../sim/render-exchange.js';
+import { renderMermaid } from '../../sim/render-mermaid.js';
+import { renderSvg } from '../../sim/render-svg.js';
 import { renderLoad } from '../../sim/render-load.js';
 import type { Scenario, ScenarioResult, WirePacket } from '../../sim/scenario.js';
 import { allScenarios, findScenario } from '../../sim/scenarios.js';
@@ -33,6 +35,8 @@ options:
   --seed N             seed for ISNs, ports and random loss (default 1)
   --absolute           raw sequence numbers (default: relative to each side's ISN)
   --json               the result as JSON
+  --format F           text (default), svg (an SVG sequence diagram) or mermaid (a Mermaid
+                       sequenceDiagram), for exchange scenarios
   --pcap FILE          also write the exchange as a pcapng capture (one interface per host, each
                        packet commented with both ends' states) for Wireshark or tshark
   --lang en|zh         language of notes and conclusions
@@ -101,6 +105,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       seed: { type: 'string' },
       absolute: { type: 'boolean' },
       json: { type: 'boolean' },
+      format: { type: 'string' },
       pcap: { type: 'string' },
       lang: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -140,6 +145,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     if (refusal) throw new UsageError(refusal);
   }
 
+  const format = values.format ?? 'text';
+  if (!['text', 'svg', 'mermaid'].includes(format)) throw new UsageError(`--format must be text, svg or mermaid, got '${format}'`);
+  if (format !== 'text' && scenario.kind !== 'exchange') throw new UsageError(`--format ${format} draws an exchange scenario; '${scenario.name}' is a load scenario`);
   if (values.pcap !== undefined && scenario.kind !== 'exchange') throw new UsageError(`--pcap writes the segments of an exchange scenario; '${scenario.name}' is a load scenario`);
   const wire: WirePacket[] = [];
   const onWire = values.pcap === undefined ? undefined : (p: WirePacket): void => { wire.push(p); };
@@ -169,6 +177,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   }
   if (values.json) {
     io.stdout(JSON.stringify(result, null, 2) + '\n');
+  } else if (result.kind === 'exchange' && format !== 'text') {
+    const o = { lang, absolute: values.absolute ?? false };
+    io.stdout(format === 'svg' ? renderSvg(result, o) : renderMermaid(result, o));
   } else if (result.kind === 'exchange') {
     io.stdout(`${result.scenario}: ${t(scenario.summary, lang)}\n\n`);
     io.stdout(renderExchange(result, { lang, absolute: values.absolute ?? false }));

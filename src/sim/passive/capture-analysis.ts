@@ -1,8 +1,8 @@
 // A capture split into connections and each watched by a ConnectionObserver: packets in, one
 // report per connection out, in bounded memory — a connection is reported and forgotten once it
-// has settled (both FINs acknowledged, or an RST) and been quiet for a minute of capture time, the
-// longest a retransmitted FIN could still follow (Linux's TIME-WAIT), so a capture of gigabytes
-// holds only its connections still open.
+// has settled (both FINs acknowledged, or an RST) and been quiet for five seconds of capture time,
+// time for a retransmitted FIN to show a lost last ACK, so a capture of gigabytes holds only its
+// connections still open (and those quiet for less than twelve hours).
 //
 // A connection is its 4-tuple, from its first SYN; a SYN with a new initial sequence number from an
 // end that already sent one starts a new connection on the same 4-tuple (a new incarnation, as
@@ -44,8 +44,11 @@ export interface AnalysisOptions {
   onConnection: (r: ConnectionReport) => void;
 }
 
-/** Capture time a settled connection stays, for a retransmitted FIN or last ACK: Linux's TIME-WAIT. */
-const SETTLE_MS = 60_000;
+/**
+ * Capture time a settled connection stays, for a retransmitted FIN after a lost last ACK: Linux
+ * retransmits after its RTO (200 ms at least, a few seconds on most paths).
+ */
+const SETTLE_MS = 5_000;
 /** Capture time after which a quiet connection is reported as it stands. */
 const IDLE_MS = 12 * 3600_000;
 

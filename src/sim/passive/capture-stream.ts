@@ -2,7 +2,7 @@
 // decoder (src/pcap/decode-packet.ts) and the analysis (capture-analysis.ts) in one push
 // interface, so the CLI streams a file of any size through it in chunks and a test hands it a
 // whole file. Packets that cannot be read are problems with their place in the file; reading goes
-// on after them. A file that cannot be read further throws CaptureError from push or end.
+// on after them. A file that cannot be read further throws CaptureFileError from push or end.
 import { CaptureReader } from '../../pcap/capture-reader.js';
 import { decodeTcp, isSkip } from '../../pcap/decode-packet.js';
 import { CaptureAnalysis, type AnalysisOptions, type ConnectionReport } from './capture-analysis.js';
@@ -47,7 +47,7 @@ export class CaptureStream {
     if (this.reader.failure) throw this.reader.failure;
   }
 
-  /** The file ended: reports every connection still open, then checks the file was whole (CaptureError if not). */
+  /** The file ended: reports every connection still open, then checks the file was whole (CaptureFileError if not). */
   end(): CaptureTotals {
     this.finishAnalysis();
     const totals = this.totals();
@@ -55,7 +55,7 @@ export class CaptureStream {
     return totals;
   }
 
-  /** After a CaptureError: reports the connections read before the damage. */
+  /** After a CaptureFileError: reports the connections read before the damage. */
   endDamaged(): CaptureTotals {
     this.finishAnalysis();
     return this.totals();

@@ -142,7 +142,10 @@ export class ConnectionObserver {
     // 1. What its acknowledgment proves the sender had received.
     if (p.flags & ACK) {
       let last = -1;
-      this.inFlight.forEach((f, i) => { if (f.from === y && f.end !== undefined && ge(p.ack, f.end)) last = i; });
+      for (let i = 0; i < this.inFlight.length; i++) {
+        const f = this.inFlight[i];
+        if (f.from === y && f.end !== undefined && ge(p.ack, f.end)) last = i;
+      }
       if (last >= 0) {
         const covered = this.inFlight[last];
         const gap = at - covered.at;
@@ -161,9 +164,10 @@ export class ConnectionObserver {
         for (const f of arrived) this.arrive(f);
       }
     }
-    // 2. What has arrived by now, by the path delay.
+    // 2. What has arrived by now, by the path delay (most packets find nothing to do here).
     const stay: InFlight[] = [];
-    for (const f of this.inFlight) {
+    const anyDue = this.inFlight.some((f) => f.end === undefined && f.at + this.pathDelay(f.from) < at);
+    for (const f of anyDue ? this.inFlight : []) {
       const due = f.at + this.pathDelay(f.from) < at;
       if (!due) { stay.push(f); continue; }
       // A segment with sequence space arrives when it is acknowledged (step 1), never by time alone:
@@ -178,7 +182,7 @@ export class ConnectionObserver {
       }
       this.arrive(f, true);
     }
-    this.inFlight = stay;
+    if (anyDue) this.inFlight = stay;
     // 3. What sending it says about the sender.
     this.sent(x, p, at);
     // Rows keep the header only: the payload is a view into the reader's buffer, and only its length is drawn.

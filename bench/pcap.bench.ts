@@ -1,0 +1,102 @@
+// `npm run bench pcap`: a capture of 100,000 connections (each a handshake, a request, a response
+// and a close from the client: 9 packets), written with the lab's pcapng writer (one section per
+// 1,000 connections), read by `tcplens pcap --summary` and by `tshark -qz conv,tcp` (Wireshark's
+// TCP conversation table, the nearest thing it has), one run each: wall time and peak memory.
+// The file is made in a temporary folder and removed afterwards.
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { writePcapng, type CapturedPacket } from '../src/pcap/pcapng-writer.js';
+import { seg } from '../src/pcap/testing/capture-bytes.js';
+
+const CONNECTIONS = Number(process.env.TCPLENS_BENCH_PCAP_CONNECTIONS ?? 100_000);
+const PER_SECTION = 1000;
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, existsSync(path.resolve(here, '../package.json')) ? '..' : '../..');
+const fromSource = import.meta.url.endsWith('.ts');
+const cli = fromSource ? [process.execPath, '--import', 'tsx', path.join(root, 'src/cli/entry.ts')] : [process.execPath, path.join(root, 'bin/tcplens.js')];
+
+/** One connection's packets: client 10.a.b.c:port to 192.168.0.1:443, starting at `t` ms (one new connection a millisecond). */
+function connection(i: number, t: number): CapturedPacket[] {
+  const c = `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}:${32768 + (i % 28000)}`;
+  const s = '192.168.0.1:443';
+  const a = (i * 2654435761) >>> 0;
+  const b = (a ^ 0x5bd1e995) >>> 0;
+  const p = (at: number, from: string, to: string, letters: string, sq: number, ack: number, len = 0): CapturedPacket =>
+    ({ at: t + at, iface: 'lo', seg: seg(from, to, letters, sq >>> 0, ack >>> 0, len) });
+  return [
+    p(0, c, s, 'S', a, 0),
+    p(0.05, s, c, 'S.', b, a + 1),
+    p(0.1, c, s, '.', a + 1, b + 1),
+    p(0.2, c, s, 'P.', a + 1, b + 1, 120),
+    p(0.3, s, c, 'P.', b + 1, a + 121, 900),
+    p(0.4, c, s, 'F.', a + 121, b + 901),
+    p(0.45, s, c, 'F.', b + 901, a + 122),
+    p(0.5, c, s, '.', a + 122, b + 902),
+    p(0.55, s, c, '.', b + 902, a + 122),
+  ];
+}
+
+interface Run { ms: number; peakKb: number; status: number | null; out: string }
+
+const hasTime = spawnSync('/usr/bin/time', ['-f', '%M', 'true']).status === 0;
+
+async function measure(argv: string[]): Promise<Run> {
+  const full = hasTime ? ['/usr/bin/time', '-f', 'PEAK_KB %M', ...argv] : argv;
+  const t0 = process.hrtime.bigint();
+  const child = spawn(full[0], full.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LANG: 'C', LC_ALL: 'C' } });
+  let out = ''; let err = ''; let polled = 0;
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => { out += d.length > 4096 ? d.slice(-4096) : d; if (out.length > 65536) out = out.slice(-8192); });
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => { err += d; });
+  const poll = hasTime ? undefined : setInterval(() => {
+    try {
+      const m = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+      if (m) polled = Math.max(polled, Number(m[1]));
+    } catch { /* it has exited */ }
+  }, 20);
+  const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (poll) clearInterval(poll);
+  const m = /PEAK_KB (\d+)/.exec(err);
+  return { ms, peakKb: m ? Number(m[1]) : polled, status, out: out + err.replace(/PEAK_KB \d+\n?/, '') };
+}
+
+export async function run(): Promise<void> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'tcplens-bench-pcap-'));
+  try {
+    const file = path.join(dir, 'conns.pcapng');
+    const fd = openSync(file, 'w');
+    const t0 = performance.now();
+    for (let first = 0; first < CONNECTIONS; first += PER_SECTION) {
+      const packets: CapturedPacket[] = [];
+      for (let i = first; i < Math.min(CONNECTIONS, first + PER_SECTION); i++) packets.push(...connection(i, i));
+      packets.sort((x, y) => x.at - y.at);
+      writeSync(fd, writePcapng(packets, { interfaces: ['lo'], startEpochMs: 1_765_000_000_000, application: 'tcplens bench' }));
+    }
+    closeSync(fd);
+    const madeMs = performance.now() - t0;
+    const size = statSync(file).size;
+    process.stdout.write(`${CONNECTIONS.toLocaleString('en')} connections, ${(CONNECTIONS * 9).toLocaleString('en')} packets, ${(size / 2 ** 20).toFixed(0)} MB of pcapng (written in ${(madeMs / 1000).toFixed(1)} s); one run each; peak memory is the process's maximum resident set (${hasTime ? '/usr/bin/time %M' : 'VmHWM'}); ${cpus().length} CPUs, load average ${loadavg()[0].toFixed(2)}\n\n`);
+    const haveTshark = spawnSync('tshark', ['--version']).status === 0;
+    const cases: Array<{ name: string; argv: string[]; check: (r: Run) => boolean }> = [
+      { name: '`tcplens pcap FILE --summary`', argv: [...cli, 'pcap', file, '--summary'], check: (r) => r.status === 0 && new RegExp(`${CONNECTIONS} connections; endings:\\n\\s+${CONNECTIONS}\\s+client active closer → TIME-WAIT`).test(r.out) },
+      ...(haveTshark ? [{ name: '`tshark -r FILE -qz conv,tcp`', argv: ['tshark', '-r', file, '-qz', 'conv,tcp'], check: (r: Run) => r.status === 0 && /192\.168\.0\.1:443/.test(r.out) }] : []),
+    ];
+    const results = [];
+    for (const c of cases) {
+      const r = await measure(c.argv);
+      results.push({ name: c.name, ms: r.ms, peakMb: r.peakKb / 1024, ok: c.check(r), out: r.out });
+    }
+    process.stdout.write('| how | wall time | vs tshark | peak memory | vs tshark | output as expected |\n|---|---:|---:|---:|---:|---|\n');
+    const ts = results[1];
+    for (const r of results) {
+      process.stdout.write(`| ${r.name} | ${(r.ms / 1000).toFixed(2)} s | ${ts ? `${(r.ms / ts.ms).toFixed(2)}×` : ''} | ${r.peakMb.toFixed(0)} MB | ${ts ? `${(r.peakMb / ts.peakMb).toFixed(2)}×` : ''} | ${r.ok ? 'yes' : `NO: ${r.out.slice(-300)}`} |\n`);
+    }
+    if (!haveTshark) process.stdout.write('\n(tshark is not installed: apt-get install tshark)\n');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
