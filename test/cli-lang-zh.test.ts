@@ -11,7 +11,7 @@ import { main } from '../src/cli/main.js';
 
 /** Latin words allowed in Chinese text: technical names that are not translated. */
 const TOKENS = new Set(`
-tcplens doctor states watch explain capture sim packetdrill exporter help lang json list brief verbose color
+tcplens doctor states watch explain capture sim packetdrill exporter serve help lang json list brief verbose color
 tcp udp ipv ipv4 ipv6 netstat lsof proc net snmp sockstat ps sysctl tasklist netsh powershell get nettcpconnection ano ant tanp tanpo
 linux windows macos bsd freebsd prometheus grafana wireshark tshark pcapng mermaid tracefs netns root tun
 syn ack fin rst psh seq len rto msl isn eof pid fd fds tomcat nginx java node python php fpm http keepalive keep alive
@@ -67,7 +67,7 @@ test('englishLeft finds a sentence and passes technical tokens', () => {
 
 test('--help of tcplens and of each command, in Chinese', async () => {
   await noEnglish(['--help']);
-  for (const c of ['doctor', 'states', 'ls', 'watch', 'explain', 'capture', 'sim', 'exporter']) await noEnglish([c, '--help']);
+  for (const c of ['doctor', 'states', 'ls', 'watch', 'explain', 'capture', 'sim', 'pcap', 'serve', 'exporter']) await noEnglish([c, '--help']);
   // The binary itself, once: what a user types.
   assert.deepEqual(englishLeft(runCli(['--help', '--lang', 'zh']).stdout), []);
 });
