@@ -24,7 +24,8 @@ activeopens passiveopens outrsts estabresets tcpabortonclose tcpabortondata tcpa
 tcpext ext tw all top labels port process destination none node names interval samples input partial profile seed absolute set param pcap
 emfile enfile eaddrnotavail econnrefused econnreset etimedout einprogress eagain epipe
 finally defer using upstream keepalive_requests keepalive_timeout proxy_http_version connection header
-mib raddr lport estab stateDiagram localhost wait time retries probes intvl
+mib raddr lport rport estab stateDiagram localhost wait time retries probes intvl
+state exclude sport dport src dst connected synchronized bucket big and or not
 acceptcount server listen the cannot assign requested address reset by peer bytes
 handshake challenge min host auto always never findings summary source problems partial bcc tcpstates tcpsynbl tcpretrans
 `.trim().split(/\s+/).map((w) => w.toLowerCase()));

@@ -123,3 +123,28 @@ test('a bad ss filter → exit 2 naming the token, with a caret under it (en and
     assert.match(e.stderr, re);
   }
 });
+
+test('fd-less sockets get the owner inferred from the listener or the client, labelled inferred (text and JSON)', async () => {
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const os = await import('node:os');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'tl-ls-'));
+  const file = path.join(dir, 'ss.txt');
+  writeFileSync(file, [
+    'State      Recv-Q Send-Q Local Address:Port  Peer Address:Port Process',
+    'LISTEN     0      511    0.0.0.0:8080        0.0.0.0:*          users:(("nginx",pid=1200,fd=6))',
+    'TIME-WAIT  0      0      10.0.0.5:8080       10.0.0.9:40000',
+    'ESTAB      0      0      10.0.0.5:51000      10.1.2.3:5432      users:(("api",pid=77,fd=9))',
+    'TIME-WAIT  0      0      10.0.0.5:51001      10.1.2.3:5432',
+    'TIME-WAIT  0      0      10.0.0.5:51002      10.9.9.9:443',
+  ].join('\n') + '\n');
+  const r = await inProcess(['ls', '--input', file, 'state', 'time-wait']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /TIME-WAIT .*10\.0\.0\.9:40000 +nginx\/1200 \(inferred\)/);
+  assert.match(r.stdout, /TIME-WAIT .*10\.1\.2\.3:5432 +api\/77 \(inferred\)/);
+  assert.match(r.stdout, /TIME-WAIT .*10\.9\.9\.9:443 +- /);
+  const j = JSON.parse((await inProcess(['ls', '--input', file, '--json', 'state', 'time-wait'])).stdout) as { sockets: Array<SocketRecord & { inferredOwner?: { pid: number; via: string } }> };
+  assert.deepEqual(j.sockets.map((k) => k.inferredOwner && [k.inferredOwner.pid, k.inferredOwner.via]), [[1200, 'listener'], [77, 'destination'], undefined]);
+  assert.ok(j.sockets.every((k) => k.processes === undefined), 'the record itself keeps no owner');
+  const z = await inProcess(['ls', '--input', file, '--lang', 'zh', 'sport', '=', ':8080', 'state', 'time-wait']);
+  assert.match(z.stdout, /nginx\/1200（推断）/);
+});

@@ -23,6 +23,18 @@ export interface AgeStats {
   oldest?: AgeRange;
 }
 
+/** One observed rate: `count` events over `overMs`, from TIME-WAIT timers, a counter's delta or, failing both, assumed even. */
+export interface RateEvidence {
+  what: 'closes' | 'connects' | 'growth';
+  count: number;
+  overMs: number;
+  perSec: number;
+  basis: 'timewait-timers' | 'counter-delta' | 'assumed-even';
+  counter?: string;
+  /** A burst seen in TIME-WAIT timers that ended this long ago. */
+  agoMs?: number;
+}
+
 export interface Evidence {
   state?: TcpState;
   /** How many sockets the finding is about. */
@@ -48,6 +60,13 @@ export interface Evidence {
    * process that owns the other connections to the same ip:port — a likely owner, not a certain one).
    */
   attribution?: 'socket' | 'listener' | 'destination';
+  /**
+   * True when pid/process were inferred for sockets that have no owner of their own (TIME-WAIT,
+   * orphaned FIN-WAIT-2/LAST-ACK, SYN-RECEIVED): from `attribution`'s listener or client.
+   */
+  inferred?: boolean;
+  /** Rates the input shows, each with how it was obtained (src/diagnose/observed-rates.ts). */
+  rates?: RateEvidence[];
   /** Which side closed first / owns the socket: `server` (local port is listening) or `client`. */
   side?: 'server' | 'client';
   /** Recv-Q/Send-Q figures: e.g. { withUnread: 12, withoutUnread: 3 } or { acceptQueue: 510, backlog: 511 }. */

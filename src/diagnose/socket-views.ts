@@ -7,6 +7,7 @@ import { TCP_STATES, type TcpState } from '../model/states.js';
 import { endpoint, listeningPorts, localPortText, ownerOf, portRange, socketAgeMs, osOf } from './facts.js';
 import { stateCounts, zeroCounts } from './state-counts.js';
 import { ageRangeLong } from './age-text.js';
+import { inferOwner } from './owner-inference.js';
 import { matchesSocketFilter, type SocketFilterSpec } from '../formats/ss-filter.js';
 
 export type GroupBy = 'process' | 'pid' | 'lport' | 'rport' | 'raddr' | 'state';
@@ -204,7 +205,12 @@ export function renderSocketList(s: HostSnapshot, socks: SocketRecord[], lang: L
     : ['State', 'Recv-Q', 'Send-Q', 'Local Address:Port', 'Peer Address:Port', 'Process', 'Timer', 'Age'];
   const rows = [head];
   for (const k of socks) {
-    const procs = (k.processes ?? []).map((p) => `${p.name ?? s.processes.find((x) => x.pid === p.pid)?.name ?? '?'}/${p.pid}`).join(',');
+    let procs = (k.processes ?? []).map((p) => `${p.name ?? s.processes.find((x) => x.pid === p.pid)?.name ?? '?'}/${p.pid}`).join(',');
+    // fd-less sockets (TIME-WAIT, orphans, SYN-RECEIVED): the listener or the client, said to be inferred.
+    if (!procs) {
+      const o = inferOwner(s, k);
+      if (o) procs = `${o.name ?? '?'}/${o.pid}${lang === 'zh' ? '（推断）' : ' (inferred)'}`;
+    }
     const timer = k.timer && k.timer.kind !== 'off' ? `${k.timer.kind},${(k.timer.remainingMs / 1000).toFixed(k.timer.remainingMs < 10_000 ? 1 : 0)}s${k.timer.retransmits !== undefined ? `,${k.timer.retransmits}` : ''}` : '';
     const age = ageRangeLong(k.ageRange, socketAgeMs(k, os), lang);
     rows.push([k.state, k.recvQ === undefined ? '-' : String(k.recvQ), k.sendQ === undefined ? '-' : String(k.sendQ),

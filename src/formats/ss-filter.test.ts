@@ -108,3 +108,8 @@ test('errors name the token and its column', () => {
     });
   }
 });
+
+test('leading states followed by or/and become the first term: state bucket or state fin-wait-2', () => {
+  assert.deepEqual(kept('state time-wait or dport = :5432'), ['TIME-WAIT 51001>443', 'SYN-SENT 51002>5432']);
+  assert.deepEqual(kept('state established and dport = :443'), ['ESTABLISHED 51000>443']);
+});

@@ -132,10 +132,11 @@ class Parser {
   }
 
   done(): boolean { return this.i >= this.toks.length; }
+  startsWithOperator(): boolean { const w = this.word(); return AND.has(w) || OR.has(w); }
 
   /** or-list of and-lists, as ssfilter.y: `a b or c` is `(a and b) or c`. */
-  orExpr(): SocketFilterExpr {
-    let left = this.andExpr();
+  orExpr(first?: SocketFilterExpr): SocketFilterExpr {
+    let left = this.andExpr(first);
     while (OR.has(this.word())) {
       this.next();
       left = { kind: 'or', left, right: this.andExpr() };
@@ -143,8 +144,8 @@ class Parser {
     return left;
   }
 
-  private andExpr(): SocketFilterExpr {
-    let left = this.unary();
+  private andExpr(first?: SocketFilterExpr): SocketFilterExpr {
+    let left = first ?? this.unary();
     for (;;) {
       const w = this.word();
       if (AND.has(w)) { this.next(); left = { kind: 'and', left, right: this.unary() }; continue; }
@@ -256,10 +257,13 @@ function tx(en: string, zh: string): Text {
 export function parseSocketFilter(text: string, services?: ServiceTable): SocketFilterSpec {
   const toks = tokenize(text);
   const p = new Parser(toks, text, services);
-  const states = p.leadingStates();
+  let states = p.leadingStates();
+  // `state bucket or state fin-wait-2`: the leading states are the first term of the expression.
+  let first: SocketFilterExpr | undefined;
+  if (states && p.startsWithOperator()) { first = { kind: 'state', states }; states = undefined; }
   const spec: SocketFilterSpec = { text, ...(states ? { states } : {}) };
   if (!p.done()) {
-    spec.expr = p.orExpr();
+    spec.expr = p.orExpr(first);
     if (!p.done()) p.fail("unexpected here: ')' without a matching '('", "此处多余：')' 没有对应的 '('");
   }
   return spec;

@@ -9,6 +9,8 @@ import { filterSockets, renderSocketList, SOCKET_SORTS, sortSockets, type Socket
 import { statesFromWord } from '../../formats/ss-filter.js';
 import { pickLang, UsageError, type CliIO } from '../io.js';
 import { filterFromWords } from '../ls-filter.js';
+import { inferOwner } from '../../diagnose/owner-inference.js';
+import type { HostSnapshot, SocketRecord } from '../../model/snapshot.js';
 import { INPUT_OPTIONS, loadSampledSnapshot, loadSnapshot, SAMPLE_OPTIONS } from '../snapshot-input.js';
 import { attributionIsPartial } from '../../diagnose/diagnose.js';
 import { partialBanner, partialJson, partialReads, warnProblems } from '../input-problems.js';
@@ -117,7 +119,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const problems = snap.problems.length > 0 ? { problems: snap.problems } : {};
   if (!values.json) warnProblems(io, snap, lang);
   io.stdout(values.json
-    ? JSON.stringify({ ...partialJson(reads), sockets: socks, count: socks.length, ...(top !== undefined ? { matched } : {}), ...problems }, null, 2) + '\n'
+    ? JSON.stringify({ ...partialJson(reads), sockets: socks.map((k) => withInferredOwner(snap, k)), count: socks.length, ...(top !== undefined ? { matched } : {}), ...problems }, null, 2) + '\n'
     : partialBanner(reads, lang) + renderSocketList(snap, socks, lang));
   if (!values.json && top !== undefined && matched > socks.length) {
     io.stderr(lang === 'zh' ? `（共 ${matched} 个匹配，按 --top ${top} 只列出前 ${socks.length} 个）\n` : `(${matched} matched; --top ${top} shows the first ${socks.length})\n`);
@@ -126,4 +128,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     io.stderr(lang === 'zh' ? '注意：进程归属不完整，--pid 可能漏掉套接字（请以 root 运行，或粘贴以 root 执行的 ss -tanp）\n' : 'note: process attribution is partial, --pid may miss sockets (run as root, or paste ss -tanp taken as root)\n');
   }
   return 0;
+}
+
+/** A socket without an owner of its own gets `inferredOwner` ({pid, name, via}) in the JSON; its record is otherwise as read. */
+function withInferredOwner(s: HostSnapshot, k: SocketRecord): SocketRecord | (SocketRecord & { inferredOwner: object }) {
+  const o = inferOwner(s, k);
+  return o ? { ...k, inferredOwner: o } : k;
 }

@@ -22,10 +22,12 @@ import {
   ageStats, destinationOwner, endpoint, socketAgeMs, socketsToward, groupBy, isLoopback, listenerOwner, osOf, portRange, sysctl, sysctlNum,
   timeWaitLenMs, topPeers, type PortRange,
 } from '../facts.js';
-import { agesText, join, owner, pct, tx } from '../words.js';
+import { agesText, duration, join, owner, pct, tx } from '../words.js';
+import { closesFromTimeWait, counterRate, eaddrnotavailLines, peakWithin, rateText } from '../observed-rates.js';
 import { sideJudge } from './close-wait-leak.js';
 import type { Rule } from '../rule.js';
 import { adviceOs } from '../os-advice.js';
+import { inferredOwnerText } from '../owner-inference.js';
 
 export const TW_WARN_USAGE = 0.5;
 export const TW_CRIT_USAGE = 0.9;
@@ -125,53 +127,87 @@ function clientSide(s: HostSnapshot, tw: SocketRecord[], range: PortRange): Find
   const lenMs = timeWaitLenMs(os);
   const lenS = lenMs / 1000;
   const out: FindingText[] = [];
+  const pasted = eaddrnotavailLines(s);
   const byDest = groupBy(tw, (k) => endpoint(k.remoteAddress, k.remotePort));
   for (const [dest, socks] of byDest) {
     const first = socks[0];
     // Cheap exit for the common case (a few TIME-WAIT toward each of many peers): nothing can fire.
-    if (socks.length < TW_INFO_COUNT && socketsToward(s, first.remoteAddress, first.remotePort).length < TW_WARN_USAGE * range.size) continue;
+    // A burst inside the reuse delay can fill a small range: the TIME-WAIT alone decide then.
+    const toward = socketsToward(s, first.remoteAddress, first.remotePort);
+    if (socks.length < TW_INFO_COUNT && toward.length < TW_WARN_USAGE * range.size && !pasted) continue;
     // Every socket toward this ip:port whose local port came from the ephemeral range holds one port.
-    const toDest = socketsToward(s, first.remoteAddress, first.remotePort).filter((k) => k.localPort >= range.lo && k.localPort <= range.hi);
+    const toDest = toward.filter((k) => k.localPort >= range.lo && k.localPort <= range.hi);
     const reuse = reuseApplies(s, first.remoteAddress);
+    const delayMs = sysctlNum(s, 'net.ipv4.tcp_tw_reuse_delay') ?? REUSE_DELAY_MS;
     const ages = ageStats(socks, os);
-    // Without ages, assume closes spread evenly over the TIME-WAIT period: 1 s worth is too young to reuse.
-    const youngTw = ages ? socks.filter((k) => (socketAgeMs(k, os) ?? 0) < REUSE_DELAY_MS).length : Math.ceil(socks.length / lenS);
-    const blocking = reuse ? toDest.filter((k) => k.state !== 'TIME-WAIT').length + youngTw : toDest.length;
+    const others = toDest.filter((k) => k.state !== 'TIME-WAIT').length;
+    // Without ages, assume closes spread evenly over the TIME-WAIT period: one delay's worth is too young to reuse.
+    const youngTw = ages ? socks.filter((k) => (socketAgeMs(k, os) ?? 0) < delayMs).length : Math.ceil((socks.length * delayMs) / lenMs);
+    const blocking = reuse ? others + youngTw : toDest.length;
     const usage = blocking / range.size;
+    // The most ports held at one moment that the ages show: with reuse, the entries closed within one
+    // reuse delay of each other were all unusable together (a burst), whatever their number now.
+    const peak = reuse ? peakWithin(socks, os, delayMs) : undefined;
+    const peakHeld = reuse ? others + (peak?.count ?? youngTw) : blocking;
+    const ranOut = peakHeld >= range.size;
     const sustainable = range.size / lenS;
-    const observed = socks.length / lenS;
+    const closes = closesFromTimeWait(socks, os, lenMs);
+    const opens = counterRate(s, 'Tcp:ActiveOpens');
     let severity: Severity | undefined;
     if (usage >= TW_CRIT_USAGE) severity = 'critical';
-    else if (usage >= TW_WARN_USAGE) severity = 'warning';
+    else if (usage >= TW_WARN_USAGE || ranOut || pasted) severity = 'warning';
     else if (socks.length >= TW_INFO_COUNT) severity = 'info';
     if (!severity) continue;
     // TIME-WAIT has no owner; the process holding the other connections to this ip:port is the likely one.
     const o = destinationOwner(s, first.remoteAddress, first.remotePort);
     const at = agesText(ages);
-    const summary = severity === 'info'
-      ? tx(`${socks.length} TIME-WAIT toward ${dest} (this host closed first, as the client): ${pct(usage)} of the ${range.size} ephemeral ports`,
-        `${socks.length} 个连向 ${dest} 的 TIME-WAIT（本机作为客户端主动关闭）：占 ${range.size} 个临时端口的 ${pct(usage)}`)
-      : join([tx(`Ephemeral ports toward ${dest} ${pct(usage)} used (${blocking} of ${range.size}): connect() there will fail with EADDRNOTAVAIL ("Cannot assign requested address") at 100 %`,
-        `连向 ${dest} 的临时端口已用 ${pct(usage)}（${blocking}/${range.size}）：用满时 connect() 会失败并报 EADDRNOTAVAIL（"Cannot assign requested address"）`),
-      o ? join([tx('— likely client:', '——可能的客户端：'), owner(o)]) : tx('', '')]);
+    const errors = pasted
+      ? tx(`; the input shows ${pasted.count} EADDRNOTAVAIL error${pasted.count === 1 ? '' : 's'} ("${pasted.example}")`, `；输入中有 ${pasted.count} 条 EADDRNOTAVAIL 错误（"${pasted.example}"）`)
+      : tx('', '');
+    const delayText = duration(delayMs);
+    let head: Text;
+    if (severity === 'info') {
+      head = tx(`${socks.length} TIME-WAIT toward ${dest} (this host closed first, as the client): ${pct(usage)} of the ${range.size} ephemeral ports`,
+        `${socks.length} 个连向 ${dest} 的 TIME-WAIT（本机作为客户端主动关闭）：占 ${range.size} 个临时端口的 ${pct(usage)}`);
+    } else if (usage >= 1 || (ranOut && !reuse)) {
+      head = tx(`Ephemeral ports toward ${dest} used up (${blocking} of ${range.size}): connect() there fails now with EADDRNOTAVAIL ("Cannot assign requested address")`,
+        `连向 ${dest} 的临时端口已用尽（${blocking}/${range.size}）：此刻 connect() 会失败并报 EADDRNOTAVAIL（"Cannot assign requested address"）`);
+    } else if (ranOut && peak) {
+      head = tx(`Ephemeral ports toward ${dest} ran out in a burst: ${peak.count} connections closed within ${delayText.en}, and tcp_tw_reuse takes a TIME-WAIT entry only ${delayText.en} after its close, so connects beyond the ${range.size} ports failed with EADDRNOTAVAIL ("Cannot assign requested address") about ${duration(peak.agoMs).en} ago`,
+        `连向 ${dest} 的临时端口在一次突发中用尽：${delayText.zh}内关闭了 ${peak.count} 个连接，而 tcp_tw_reuse 只在关闭 ${delayText.zh}之后才复用 TIME-WAIT 条目，所以约 ${duration(peak.agoMs).zh}前超出 ${range.size} 个端口的 connect() 都失败并报 EADDRNOTAVAIL（"Cannot assign requested address"）`);
+    } else {
+      head = tx(`Ephemeral ports toward ${dest} ${pct(usage)} used (${blocking} of ${range.size}): connect() there will fail with EADDRNOTAVAIL ("Cannot assign requested address") at 100 %`,
+        `连向 ${dest} 的临时端口已用 ${pct(usage)}（${blocking}/${range.size}）：用满时 connect() 会失败并报 EADDRNOTAVAIL（"Cannot assign requested address"）`);
+    }
+    const summary = join([join([head, errors], tx('', '')), o && severity !== 'info' ? join([tx('— likely client:', '——可能的客户端：'), inferredOwnerText(o, 'destination')]) : tx('', '')]);
+    const closesWord = tx('closes', '关闭');
     const explanation = join([
-      tx(`This host closes its connections to ${dest} first, so each one stays in TIME-WAIT for ${lenS} s (2MSL; ${os === 'windows' ? 'TcpTimedWaitDelay on Windows' : adviceOs(s) === 'bsd' ? '2 × net.inet.tcp.msl on the BSDs' : 'fixed on Linux'}) and keeps its 4-tuple. Toward a single ip:port only the local port varies, so at most ${range.size} connections per ${lenS} s ≈ ${Math.floor(sustainable)} new connections/s are sustainable; the TIME-WAIT count says this host opened about ${Math.round(observed)}/s over the last ${lenS} s.`,
-        `本机先关闭连向 ${dest} 的连接（主动关闭），每个连接在 TIME-WAIT 停留 ${lenS} 秒（2MSL，${os === 'windows' ? 'Windows 上为 TcpTimedWaitDelay' : adviceOs(s) === 'bsd' ? 'BSD 上为 2 × net.inet.tcp.msl' : 'Linux 上固定'}）并占住它的四元组。连向同一个 ip:端口时只有本地端口能变化，所以每 ${lenS} 秒最多 ${range.size} 个连接，约每秒 ${Math.floor(sustainable)} 个新连接；按 TIME-WAIT 数量估算，本机最近 ${lenS} 秒约每秒新建 ${Math.round(observed)} 个。`),
-      reuse ? tx(' tcp_tw_reuse applies here, so entries older than 1 s can be reused and only young ones count.', ' 此处 tcp_tw_reuse 生效，超过 1 秒的条目可被复用，只有更新的条目计入。') : tx('', ''),
+      tx(`This host closes its connections to ${dest} first, so each one stays in TIME-WAIT for ${lenS} s (2MSL; ${os === 'windows' ? 'TcpTimedWaitDelay on Windows' : adviceOs(s) === 'bsd' ? '2 × net.inet.tcp.msl on the BSDs' : 'fixed on Linux'}) and keeps its 4-tuple. Toward a single ip:port only the local port varies, so at most ${range.size} connections per ${lenS} s ≈ ${Math.floor(sustainable)} new connections/s are sustainable`,
+        `本机先关闭连向 ${dest} 的连接（主动关闭），每个连接在 TIME-WAIT 停留 ${lenS} 秒（2MSL，${os === 'windows' ? 'Windows 上为 TcpTimedWaitDelay' : adviceOs(s) === 'bsd' ? 'BSD 上为 2 × net.inet.tcp.msl' : 'Linux 上固定'}）并占住它的四元组。连向同一个 ip:端口时只有本地端口能变化，所以每 ${lenS} 秒最多 ${range.size} 个连接，约每秒 ${Math.floor(sustainable)} 个新连接`),
+      reuse ? tx(` without tcp_tw_reuse. tcp_tw_reuse applies here: an entry can be taken again ${delayText.en} after its close, so about ${Math.floor(range.size / (delayMs / 1000))}/s, but never more than ${range.size} within ${delayText.en} (a burst).`,
+        `（不计 tcp_tw_reuse）；此处 tcp_tw_reuse 生效，条目在关闭 ${delayText.zh}后可再次使用，约每秒 ${Math.floor(range.size / (delayMs / 1000))} 个，但 ${delayText.zh}内的突发不能超过 ${range.size} 个。`) : tx('.', '。'),
+      join([tx(' Seen: ', '观察到：'), rateText(closes, closesWord)], tx('', '')),
+      opens ? join([tx('; ', '；'), rateText(opens, tx('connects', '新建连接'))], tx('', '')) : tx('', ''),
+      tx('.', '。'),
       at ? join([tx(' TIME-WAIT ages:', ' TIME-WAIT 时长：'), at]) : tx('', ''),
     ], tx('', ''));
+    const rates = [closes, ...(opens ? [opens] : [])].map((r) => ({ what: r === closes ? 'closes' as const : 'connects' as const, ...r }));
     const finding: FindingText = {
       id: 'time_wait_pressure', severity, summary,
       evidence: {
         state: 'TIME-WAIT', count: socks.length, side: 'client', destination: dest,
-        ...(o ? { pid: o.pid, ...(o.name ? { process: o.name } : {}), attribution: 'destination' as const } : {}),
+        ...(o ? { pid: o.pid, ...(o.name ? { process: o.name } : {}), attribution: 'destination' as const, inferred: true } : {}),
         peers: [{ address: first.remoteAddress, port: first.remotePort, count: socks.length }], distinctPeers: 1,
         ...(ages ? { ages } : {}),
         sysctls: pickSysctls(s),
+        rates,
         figures: {
           portRangeSize: range.size, portsInUse: blocking, usage: Math.round(usage * 1000) / 1000,
-          sustainableConnsPerSec: Math.floor(sustainable), observedClosesPerSec: Math.round(observed * 10) / 10,
+          sustainableConnsPerSec: Math.floor(sustainable), observedClosesPerSec: closes.perSec,
           timeWaitSeconds: lenS,
+          ...(reuse ? { reuseDelayMs: delayMs, peakPortsHeld: peakHeld } : {}),
+          ...(ranOut ? { portsRanOut: 1 } : {}),
+          ...(pasted ? { eaddrnotavailErrors: pasted.count } : {}),
         },
       },
       explanation, fixes: clientFixes(s, dest, range),
@@ -198,20 +234,24 @@ function serverSide(s: HostSnapshot, tw: SocketRecord[]): FindingText[] {
     const o = listenerOwner(s, port);
     const ages = ageStats(socks, os);
     const { peers, distinct } = topPeers(socks, false, 5);
+    const closes = closesFromTimeWait(socks, os, timeWaitLenMs(os));
+    const seen = rateText(closes, tx('closes', '关闭'));
     out.push({
       id: 'time_wait_pressure', severity: 'info',
-      // TIME-WAIT has no owner (the application closed it): name who listens on the port, never "held by".
-      summary: join([tx(`${socks.length} TIME-WAIT on port ${port}, where`, `${o ? '' : '端口 '}`), o ? owner(o) : tx('a process', `${port}`),
-        tx('listens (the server closes first): harmless for the port', o ? `监听的端口 ${port} 上有 ${socks.length} 个 TIME-WAIT（服务端主动关闭）：对该端口无害` : ` 上有 ${socks.length} 个 TIME-WAIT（服务端主动关闭）：对该端口无害`)], tx(' ', '')),
+      // TIME-WAIT has no owner (the application closed it): name who it was left by, never "held by".
+      summary: join([tx(`${socks.length} TIME-WAIT on listening port ${port}, left by`, `监听端口 ${port} 上有 ${socks.length} 个 TIME-WAIT，由`),
+        o ? inferredOwnerText(o, 'listener') : owner(o), tx('', '留下'),
+        tx('(the server closes first): harmless for the port', '（服务端主动关闭）：对该端口无害')]),
       evidence: {
         state: 'TIME-WAIT', count: socks.length, side: 'server', localPort: port,
-        ...(o ? { pid: o.pid, ...(o.name ? { process: o.name } : {}), attribution: 'listener' as const } : {}),
+        ...(o ? { pid: o.pid, ...(o.name ? { process: o.name } : {}), attribution: 'listener' as const, inferred: true } : {}),
         peers, distinctPeers: distinct, ...(ages ? { ages } : {}),
-        figures: { closesPerSec: Math.round((socks.length / lenS) * 10) / 10, timeWaitSeconds: lenS },
+        rates: [{ what: 'closes', ...closes }],
+        figures: { closesPerSec: closes.perSec, timeWaitSeconds: lenS },
       },
       explanation: tx(
-        `The server side closes these connections first (it is the active closer), so it holds TIME-WAIT for ${lenS} s each — about ${Math.round(socks.length / lenS)} closes/s. Server-side TIME-WAIT never exhausts the listening port: each entry blocks only its own 4-tuple (client ip:port), and costs a ~200-byte minisocket, no file descriptor.`,
-        `这些连接由服务端先关闭（主动关闭），因此每个都在 TIME-WAIT 停留 ${lenS} 秒——约每秒关闭 ${Math.round(socks.length / lenS)} 个。服务端的 TIME-WAIT 永远不会耗尽监听端口：每个条目只占用它自己的四元组（客户端 ip:端口），只是约 200 字节的迷你套接字，不占文件描述符。`),
+        `The server side closes these connections first (it is the active closer), so it holds TIME-WAIT for ${lenS} s each — ${seen.en}. Server-side TIME-WAIT never exhausts the listening port: each entry blocks only its own 4-tuple (client ip:port), and costs a ~200-byte minisocket, no file descriptor.`,
+        `这些连接由服务端先关闭（主动关闭），因此每个都在 TIME-WAIT 停留 ${lenS} 秒——${seen.zh}。服务端的 TIME-WAIT 永远不会耗尽监听端口：每个条目只占用它自己的四元组（客户端 ip:端口），只是约 200 字节的迷你套接字，不占文件描述符。`),
       fixes: [
         {
           text: tx('Usually nothing to do. To have fewer, let clients close first or keep connections alive longer (e.g. nginx keepalive_requests above the default 100, longer keepalive_timeout).',
