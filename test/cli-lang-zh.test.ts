@@ -13,7 +13,7 @@ import { main } from '../src/cli/main.js';
 const TOKENS = new Set(`
 tcplens doctor states watch explain capture sim packetdrill exporter serve help lang json list brief verbose color
 tcp udp ipv ipv4 ipv6 netstat lsof proc net snmp sockstat ps sysctl tasklist netsh powershell get nettcpconnection ano ant tanp tanpo
-linux windows macos bsd freebsd prometheus grafana wireshark tshark pcapng mermaid tracefs netns root tun
+linux windows macos bsd freebsd prometheus grafana wireshark tshark tcpdump cooked pcapng mermaid svg text tracefs netns root tun
 syn ack fin rst psh seq len rto msl isn eof pid fd fds tomcat nginx java node python php fpm http keepalive keep alive
 accept connect listen bind socket close recv send read write shutdown setsockopt getsockopt poll select epoll closesocket
 backlog somaxconn cookies cookie timestamps rfc iana nat ddos dns ecn sack mss rtt tso
@@ -25,7 +25,7 @@ tcpext ext tw all top labels port process destination none node names interval s
 emfile enfile eaddrnotavail econnrefused econnreset etimedout einprogress eagain epipe
 finally defer using upstream keepalive_requests keepalive_timeout proxy_http_version connection header
 mib raddr lport rport estab stateDiagram localhost wait time retries probes intvl
-state exclude sport dport src dst connected synchronized bucket big and or not
+state exclude sport dport src dst connected synchronized bucket big age recvq sendq
 acceptcount server listen the cannot assign requested address reset by peer bytes
 handshake challenge min host auto always never findings summary source problems partial bcc tcpstates tcpsynbl tcpretrans
 `.trim().split(/\s+/).map((w) => w.toLowerCase()));

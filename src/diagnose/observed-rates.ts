@@ -90,7 +90,7 @@ export function counterRate(s: HostSnapshot, key: string): ObservedRate | undefi
 }
 
 /** "300 closes in the last 0.4 s, from TIME-WAIT timers" and its Chinese. */
-export function rateText(r: ObservedRate, what: Text): Text {
+export function rateText(r: ObservedRate, what: Text, linux = true): Text {
   const d = secs(r.overMs);
   const per = tx(`${fmt(r.perSec)}/s`, `每秒 ${fmt(r.perSec)} 个`);
   switch (r.basis) {
@@ -104,8 +104,12 @@ export function rateText(r: ObservedRate, what: Text): Text {
     case 'counter-delta':
       return tx(`${r.count} ${what.en} in ${d.en} between reads (${per.en}), from ${r.counter}`, `两次读取之间的 ${d.zh}内${what.zh} ${r.count} 个（${per.zh}），由 ${r.counter} 计数器得出`);
     case 'assumed-even':
-      return tx(`about ${per.en} if the ${r.count} ${what.en} spread evenly over ${d.en} (the input shows no TIME-WAIT timers: paste ss -tano)`,
-        `假设这 ${r.count} 个${what.zh}均匀分布在 ${d.zh} 内，约${per.zh}（输入中没有 TIME-WAIT 定时器：请粘贴 ss -tano）`);
+      // Only Linux's ss shows TIME-WAIT timers; Windows' and the BSDs' netstat have none to paste.
+      return linux
+        ? tx(`about ${per.en} if the ${r.count} ${what.en} spread evenly over ${d.en} (the input shows no TIME-WAIT timers: paste ss -tano)`,
+          `假设这 ${r.count} 个${what.zh}均匀分布在 ${d.zh} 内，约${per.zh}（输入中没有 TIME-WAIT 定时器：请粘贴 ss -tano）`)
+        : tx(`about ${per.en} if the ${r.count} ${what.en} spread evenly over ${d.en} (this system's tools show no TIME-WAIT timers)`,
+          `假设这 ${r.count} 个${what.zh}均匀分布在 ${d.zh} 内，约${per.zh}（该系统的工具不显示 TIME-WAIT 定时器）`);
   }
 }
 

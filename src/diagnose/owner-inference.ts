@@ -37,8 +37,10 @@ export function inferOwner(s: HostSnapshot, k: SocketRecord): InferredOwner | un
 
 /** "nginx (pid 1200, inferred from the listener)". */
 export function inferredOwnerText(o: Owner, via: InferredOwner['via']): Text {
-  const name = o.name ?? '?';
+  // A pid-only paste (Windows netstat -ano) names no process: say the pid, never "? (pid N)".
+  const who = o.name === undefined ? tx(`pid ${o.pid}`, `pid ${o.pid}`) : tx(`${o.name} (pid ${o.pid}`, `${o.name}（pid ${o.pid}`);
+  const open = o.name === undefined ? tx(' (', '（') : tx(', ', '，');
   return via === 'listener'
-    ? tx(`${name} (pid ${o.pid}, inferred from the listener)`, `${name}（pid ${o.pid}，据监听者推断）`)
-    : tx(`${name} (pid ${o.pid}, inferred from its other connections there)`, `${name}（pid ${o.pid}，据它连向同一目的地址的其他连接推断）`);
+    ? tx(`${who.en}${open.en}inferred from the listener)`, `${who.zh}${open.zh}据监听者推断）`)
+    : tx(`${who.en}${open.en}inferred from its other connections there)`, `${who.zh}${open.zh}据它连向同一目的地址的其他连接推断）`);
 }

@@ -43,8 +43,8 @@ Input: this host by default; --input FILE|DIR|-, --partial and --netns NAME as f
 （TIME-WAIT：60 秒 − 剩余定时；配合 --samples 时跨多次读取跟踪每个套接字：“≥ 10 秒”表示首次读取时已存在，
 “2 秒 – 4 秒”表示在两次读取之间出现）。
   ss 过滤表达式  写在命令之后，与 ss 相同：state close-wait sport = :8080、
-               state connected dst 10.0.0.0/8、'( dport = :443 or sport = :443 )'、not dport gt :1024
-               （sport、dport、src、dst、state、exclude；and、or、not；ss 的状态组 all、connected、
+               '( dport = :443 or sport = :443 )'、state connected dst 10.0.0.0/8、'not dport gt :1024'
+               （sport、dport、src、dst、state、exclude；'and'、'or'、'not'；ss 的状态组 all、connected、
                synchronized、bucket、big）
   --state S    只列这些状态，任意写法（time_wait、CLOSE-WAIT、estab）或 ss 的状态组；可重复或用逗号分隔
   --sport N    只列本地端口为 N 的套接字                --dport N  只列远端端口为 N 的套接字

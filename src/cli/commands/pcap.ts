@@ -15,7 +15,7 @@ import { CaptureFileError } from '../../pcap/capture-reader.js';
 import { pickLang, UsageError, type CliIO } from '../io.js';
 import { readCapture } from '../pcap-file.js';
 
-const HELP = `usage: tcplens pcap FILE [--summary] [--conn N|ADDR:PORT[,ADDR:PORT]] [--json] [--format text|svg|mermaid] [--absolute] [--lang en|zh]
+const HELP_EN = `usage: tcplens pcap FILE [--summary] [--conn N|ADDR:PORT[,ADDR:PORT]] [--json] [--format text|svg|mermaid] [--absolute] [--lang en|zh]
 
 Read a capture (tcpdump -w, Wireshark, tshark: pcap or pcapng; Ethernet, Linux cooked SLL/SLL2,
 raw IP, BSD loopback; IPv4 and IPv6), split it into TCP connections and, for each, infer both
@@ -36,6 +36,28 @@ options:
   connections is drawn whole, a larger one summarised.
 
 exit status: 0 read, 2 a damaged capture (the packet and byte are named) or bad arguments
+`;
+
+const HELP_ZH = `用法：tcplens pcap 文件 [--summary] [--conn N|地址:端口[,地址:端口]] [--json] [--format text|svg|mermaid] [--absolute] [--lang en|zh]
+
+读取抓包文件（tcpdump -w、Wireshark、tshark 写的 pcap 或 pcapng；以太网、Linux cooked SLL/SLL2、
+原始 IP、BSD 回环；IPv4 和 IPv6），把它分成一条条 TCP 连接，并按引擎的规则，根据双方发出和确认的内容
+推断每个报文段之后两端的状态：画出与 tcplens sim 相同的时序图、状态时间线，以及连接如何结束。
+
+选项：
+  --summary            每条连接一行：两端地址、报文数、最终状态、结束方式
+  --conn N             画出第 N 条连接（按首个报文编号，与 --summary 的列表一致）
+  --conn 地址:端口      画出含有该端点的连接；两个端点（地址:端口,地址:端口）确定一个四元组。
+                       IPv6 写在方括号里：[fd00::1]:80
+  --json               以 JSON 输出各连接（加 --conn 时包含每一行）
+  --format 格式         text（默认）、svg（SVG 时序图）或 mermaid（Mermaid 时序图）；
+                       svg 和 mermaid 只画一条连接
+  --absolute           显示原始序号（默认：与 Wireshark 一样，相对各自的初始序号）
+  --lang en|zh         语言
+  文件可以是 -，表示标准输入。不加 --summary 或 --conn 时，不超过 ${'20'} 条连接的抓包整体画出，
+  更大的抓包只列摘要。
+
+退出码：0 读取完成；2 抓包损坏（指明报文和字节位置）或参数错误
 `;
 
 const DRAW_ALL = 20;
@@ -128,7 +150,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   });
   const lang = pickLang(values.lang, io.env);
   if (values.help) {
-    io.stdout(HELP);
+    io.stdout(lang === 'zh' ? HELP_ZH : HELP_EN);
     return 0;
   }
   if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'name a capture file (or - for standard input)' : 'one capture file at a time');

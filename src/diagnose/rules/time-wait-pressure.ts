@@ -186,8 +186,8 @@ function clientSide(s: HostSnapshot, tw: SocketRecord[], range: PortRange): Find
         `本机先关闭连向 ${dest} 的连接（主动关闭），每个连接在 TIME-WAIT 停留 ${lenS} 秒（2MSL，${os === 'windows' ? 'Windows 上为 TcpTimedWaitDelay' : adviceOs(s) === 'bsd' ? 'BSD 上为 2 × net.inet.tcp.msl' : 'Linux 上固定'}）并占住它的四元组。连向同一个 ip:端口时只有本地端口能变化，所以每 ${lenS} 秒最多 ${range.size} 个连接，约每秒 ${Math.floor(sustainable)} 个新连接`),
       reuse ? tx(` without tcp_tw_reuse. tcp_tw_reuse applies here: an entry can be taken again ${delayText.en} after its close, so about ${Math.floor(range.size / (delayMs / 1000))}/s, but never more than ${range.size} within ${delayText.en} (a burst).`,
         `（不计 tcp_tw_reuse）；此处 tcp_tw_reuse 生效，条目在关闭 ${delayText.zh}后可再次使用，约每秒 ${Math.floor(range.size / (delayMs / 1000))} 个，但 ${delayText.zh}内的突发不能超过 ${range.size} 个。`) : tx('.', '。'),
-      join([tx(' Seen: ', '观察到：'), rateText(closes, closesWord)], tx('', '')),
-      opens ? join([tx('; ', '；'), rateText(opens, tx('connects', '新建连接'))], tx('', '')) : tx('', ''),
+      join([tx(' Seen: ', '观察到：'), rateText(closes, closesWord, adviceOs(s) === 'linux')], tx('', '')),
+      opens ? join([tx('; ', '；'), rateText(opens, tx('connects', '新建连接'), adviceOs(s) === 'linux')], tx('', '')) : tx('', ''),
       tx('.', '。'),
       at ? join([tx(' TIME-WAIT ages:', ' TIME-WAIT 时长：'), at]) : tx('', ''),
     ], tx('', ''));
@@ -235,7 +235,7 @@ function serverSide(s: HostSnapshot, tw: SocketRecord[]): FindingText[] {
     const ages = ageStats(socks, os);
     const { peers, distinct } = topPeers(socks, false, 5);
     const closes = closesFromTimeWait(socks, os, timeWaitLenMs(os));
-    const seen = rateText(closes, tx('closes', '关闭'));
+    const seen = rateText(closes, tx('closes', '关闭'), adviceOs(s) === 'linux');
     out.push({
       id: 'time_wait_pressure', severity: 'info',
       // TIME-WAIT has no owner (the application closed it): name who it was left by, never "held by".
