@@ -68,7 +68,7 @@ test('englishLeft finds a sentence and passes technical tokens', () => {
 
 test('--help of tcplens and of each command, in Chinese', async () => {
   await noEnglish(['--help']);
-  for (const c of ['doctor', 'states', 'ls', 'watch', 'explain', 'capture', 'sim', 'pcap', 'serve', 'exporter']) await noEnglish([c, '--help']);
+  for (const c of ['doctor', 'states', 'ls', 'watch', 'explain', 'capture', 'sim', 'pcap', 'serve', 'exporter', 'packetdrill']) await noEnglish([c, '--help']);
   // The binary itself, once: what a user types.
   assert.deepEqual(englishLeft(runCli(['--help', '--lang', 'zh']).stdout), []);
 });

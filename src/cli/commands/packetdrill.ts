@@ -13,7 +13,7 @@ import { runScript, type HostFactory, type RunOptions, type RunResult } from '..
 import { linuxVerdicts, type LinuxVerdict } from '../../packetdrill/conformance-report.js';
 import { pickLang, UsageError, type CliIO } from '../io.js';
 
-const HELP = `usage: tcplens packetdrill [options] PATH...
+const HELP_EN = `usage: tcplens packetdrill [options] PATH...
 
 Run packetdrill scripts against tcplens's engine, on virtual time, without root or a TUN device.
 PATH is a .pkt file or a folder (searched recursively for *.pkt).
@@ -34,6 +34,27 @@ A script that belongs to a suite with a record of how Linux ran it (MANIFEST.tsv
 in a folder above it) and fails on Linux too is marked so under its FAIL line.
 
 exit status: 0 every script passed, 1 a script failed, 2 unreadable or unparsable input
+`;
+
+const HELP_ZH = `用法：tcplens packetdrill [选项] 路径...
+
+用 tcplens 的引擎在虚拟时间上运行 packetdrill 脚本，不需要 root，也不需要 TUN 设备。
+路径是一个 .pkt 文件或一个目录（递归查找其中的 *.pkt）。
+
+选项：
+  --ip_version V   ipv4（默认）、ipv6 或 ipv4-mapped-ipv6
+  -D 名称=值        定义脚本用到的符号（TFO_COOKIE 默认取 Linux 自测脚本针对该 IP 版本的值）
+  --tolerance_usecs=N    时间容差，单位微秒（默认 4000），与 packetdrill 自己的选项相同；
+                   脚本中自带的 --tolerance_usecs 行优先
+  --tolerance_percent=P  容差，按距上一事件时间的百分比计（默认 12.5）
+  --verbose, -v    打印引擎的状态时间线，以及每个报文段和调用，直到结束或第一个不匹配处
+  --json           每个脚本一个 JSON 对象，放在一个数组里
+  --lang en|zh     报告的语言
+
+如果脚本所属的测试集在上层目录中有 Linux 运行记录（MANIFEST.tsv 或 UPSTREAM.tsv），
+而它在 Linux 上也失败，就在它的 FAIL 行下注明。
+
+退出码：0 所有脚本通过；1 有脚本失败；2 输入无法读取或无法解析
 `;
 
 const MAX_SCRIPT_BYTES = 16 * 1024 * 1024;
@@ -135,8 +156,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       help: { type: 'boolean', short: 'h' },
     },
   });
-  if (values.help) { io.stdout(HELP); return 0; }
   const lang = pickLang(values.lang, io.env);
+  if (values.help) { io.stdout(lang === 'zh' ? HELP_ZH : HELP_EN); return 0; }
   const ipv = (values.ip_version ?? values['ip-version'] ?? 'ipv4') as IpVersion;
   if (!IP_VERSIONS.includes(ipv)) throw new UsageError(`--ip_version must be one of ${IP_VERSIONS.join(', ')}, got '${ipv}'`);
   if (positionals.length === 0) throw new UsageError('give at least one .pkt file or folder (tcplens packetdrill --help)');

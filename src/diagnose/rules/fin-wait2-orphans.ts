@@ -74,8 +74,8 @@ function orphaned(s: HostSnapshot, socks: SocketRecord[]): FindingText[] {
 function pairedFix(s: HostSnapshot, g: SocketRecord[]): { text: Text }[] {
   const paired = g.map((k) => localPeerOf(s, k)).filter((x): x is SocketRecord => x !== undefined && x.state === 'CLOSE-WAIT');
   if (paired.length === 0) return [];
-  return [{ text: join([tx(`The peer is on this host: ${paired.length} of these connections are held at the other end in CLOSE-WAIT by`, `对端就在本机：其中 ${paired.length} 个连接的另一端处于 CLOSE-WAIT，属于`),
-    owner(ownerOf(s, paired[0])), tx('— fix that application first (see close_wait_leak).', '——请先修复该应用（见 close_wait_leak）。')]) }];
+  return [{ text: join([tx(`The peer is on this host: ${paired.length} of these connections are held at the other end in CLOSE-WAIT by`, `对端就在本机：其中 ${paired.length} 个连接的另一端处于 CLOSE-WAIT，由`),
+    owner(ownerOf(s, paired[0])), tx('— fix that application first (see close_wait_leak).', '持有——请先修复该应用（见 close_wait_leak）。')]) }];
 }
 
 function owned(s: HostSnapshot, socks: SocketRecord[]): FindingText[] {
@@ -89,8 +89,8 @@ function owned(s: HostSnapshot, socks: SocketRecord[]): FindingText[] {
     const at = agesText(ages);
     const f: FindingText = {
       id: 'fin_wait2_orphans', severity: 'warning',
-      summary: join([tx(`${g.length} FIN-WAIT-2 still owned by`, `${g.length} 个 FIN-WAIT-2 仍属于`), owner(o),
-        tx(': half-closed by the application, waiting forever for the peer\'s FIN', '：应用半关闭后无限期等待对端的 FIN')]),
+      summary: join([tx(`${g.length} FIN-WAIT-2 still owned by`, `${g.length} 个 FIN-WAIT-2 仍由`), owner(o),
+        tx(': half-closed by the application, waiting forever for the peer\'s FIN', '持有：应用半关闭后无限期等待对端的 FIN')]),
       evidence: {
         state: 'FIN-WAIT-2', count: g.length, ...(o ? { pid: o.pid, ...(o.name ? { process: o.name } : {}) } : {}),
         peers, distinctPeers: distinct, ...(ages ? { ages } : {}), figures: { orphaned: 0 },

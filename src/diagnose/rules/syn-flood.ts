@@ -70,7 +70,10 @@ function perPort(s: HostSnapshot, port: number, socks: SocketRecord[]): FindingT
   const counters = presentCounters(s, SYN_COUNTERS);
   return {
     id: 'syn_flood', severity,
-    summary: join([tx(`${n} SYN-RECEIVED on port ${port} of`, `${o ? '' : '端口 '}`), o ? owner(o) : tx('an unknown process', `${port}`), tx('', o ? `监听的端口 ${port} 上有 ${n} 个 SYN-RECEIVED` : ` 上有 ${n} 个 SYN-RECEIVED`),
+    // Half-open connections sit in the listener's queue: name who listens, never who "owns" them.
+    summary: join([o
+      ? tx(`${n} SYN-RECEIVED on port ${port}, where ${owner(o).en} listens`, `${owner(o).zh}监听的端口 ${port} 上有 ${n} 个 SYN-RECEIVED`)
+      : tx(`${n} SYN-RECEIVED on port ${port} (who listens is not in the input)`, `端口 ${port} 上有 ${n} 个 SYN-RECEIVED（输入中看不出谁在监听）`),
       backlog !== undefined ? tx(`(${pct(n / backlog)} of its backlog ${backlog})`, `（占 backlog ${backlog} 的 ${pct(n / backlog)}）`) : tx('', '')]),
     evidence: {
       state: 'SYN-RECEIVED', count: n, localPort: port, ...(o ? { pid: o.pid, ...(o.name ? { process: o.name } : {}), attribution: 'listener' as const } : {}),
