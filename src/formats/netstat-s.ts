@@ -4,6 +4,7 @@
 import { note, numberedLines, repairText } from './text.js';
 import { msg } from './messages.js';
 import type { FormatParser, ParsedPart } from './types.js';
+import { counterNumber } from './values.js';
 
 /** Sentence (after the leading number) -> counter name. From net-tools statistics.c. */
 const SENTENCES: ReadonlyArray<[RegExp, string]> = [
@@ -42,10 +43,14 @@ export function parseNetstatS(file: string, raw: string): ParsedPart {
     const sec = SECTION.exec(line.text);
     if (sec) { section = sec[1]; continue; }
     const kv = /^([A-Za-z][A-Za-z0-9]*):\s+(\d+)$/.exec(t);
-    if (kv && section) { part.counters![`${section}:${kv[1]}`] = Number(kv[2]); continue; }
+    // A counter is a u64 in digits (counterNumber); a longer run of digits was never printed and is
+    // an unread line like any other.
+    const kvValue = kv ? counterNumber(kv[2]) : undefined;
+    if (kv && section && kvValue !== undefined) { part.counters![`${section}:${kv[1]}`] = kvValue; continue; }
     const num = /^(\d+)\s+(.*)$/.exec(t);
     const hit = num && SENTENCES.find(([re]) => re.test(num[2]));
-    if (num && hit) { part.counters![hit[1]] = Number(num[1]); continue; }
+    const numValue = num ? counterNumber(num[1]) : undefined;
+    if (num && hit && numValue !== undefined) { part.counters![hit[1]] = numValue; continue; }
     skipped++;
     if (!firstSkipped) firstSkipped = line.n;
   }

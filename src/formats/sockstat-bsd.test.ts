@@ -43,3 +43,12 @@ test('a long line of spaces is no row, read in linear time', () => {
   assert.equal(p.sockets!.length, 1);
   assert.deepEqual(p.sockets![0].processes, [{ pid: 812, name: 'sshd', fd: 3 }]);
 });
+
+test('a paste that repeats its rows stays linear and lists each owner once', () => {
+  const rows = ['USER     COMMAND    PID   FD PROTO  LOCAL ADDRESS         FOREIGN ADDRESS       PATH STATE   CONN STATE',
+    'www      nginx      2001  6  tcp4   192.168.71.163:80     192.168.71.9:40000                   FIN_WAIT_2'];
+  const text = [rows[0], ...Array.from({ length: 20000 }, () => rows[1])].join('\n') + '\n';
+  const part = parseSockstatBsd('s.txt', text);
+  assert.equal(part.sockets!.length, 1);
+  assert.deepEqual(part.sockets![0].processes, [{ pid: 2001, name: 'nginx', fd: 6 }]);
+});

@@ -53,6 +53,7 @@ export function parseSockstatBsd(file: string, raw: string): ParsedPart {
     sockets: [], owners: [], problems: [], hasProcesses: true,
   };
   const byTuple = new Map<string, SocketRecord>();
+  const heldBy = new Map<string, Set<string>>(); // pid/fd already listed per 4-tuple
   for (const line of lines) {
     const t = line.text;
     if (t.trim() === '' || HEADER.test(t)) continue;
@@ -76,9 +77,21 @@ export function parseSockstatBsd(file: string, raw: string): ParsedPart {
     }
     const key = `${tuple.localAddress}|${tuple.localPort}|${tuple.remoteAddress}|${tuple.remotePort}`;
     const have = byTuple.get(key);
-    if (have) { have.processes = [...(have.processes ?? []), ...processes]; continue; }
+    if (have) {
+      // Several processes may hold one socket (fork): add each once, in place — a paste that repeats
+      // its rows must stay linear and must not list an owner twice.
+      const held = (have.processes ??= []);
+      const seen = heldBy.get(key) ?? new Set<string>();
+      heldBy.set(key, seen);
+      for (const p of processes) {
+        const id = `${p.pid}/${p.fd ?? ''}`;
+        if (!seen.has(id)) { seen.add(id); held.push(p); }
+      }
+      continue;
+    }
     const s: SocketRecord = { state, family: local.family, ...tuple };
     if (processes.length) s.processes = processes;
+    heldBy.set(key, new Set(processes.map((p) => `${p.pid}/${p.fd ?? ''}`)));
     byTuple.set(key, s);
     part.sockets!.push(s);
   }
