@@ -24,6 +24,7 @@ import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { netnsSkipReason, TestNetns, type NsProcess } from '../test/helpers/netns.js';
+import { benchPorts, holdConnections } from './hold-connections.js';
 
 const ESTABLISHED = Number(process.env.TCPLENS_BENCH_ESTABLISHED ?? 100_000);
 const TIME_WAIT = Number(process.env.TCPLENS_BENCH_TIME_WAIT ?? 100_000);
@@ -146,17 +147,7 @@ function count(ns: TestNetns, state: string): number {
 
 /** `connections` held open: one server per port and as many client processes, at most PER_PROCESS fds each. */
 async function holdEstablished(ns: TestNetns, connections: number, procs: NsProcess[]): Promise<void> {
-  const groups = Math.max(1, Math.ceil(connections / PER_PROCESS));
-  const ports = Array.from({ length: groups }, (_, i) => 5001 + i);
-  const per = Math.ceil(connections / groups);
-  for (const port of ports) {
-    const srv = ns.start('server', { port, mode: 'hold', backlog: 65535 }, { lifetimeMs: 7_200_000, title: 'bench-srv', nofile: per + 1000 });
-    procs.push(srv);
-    await srv.waitFor('ready');
-  }
-  const clients = ports.map(() => ns.start('client', { ports, count: per, mode: 'hold', concurrency: 300, connectTimeoutMs: 20_000 }, { lifetimeMs: 7_200_000, title: 'bench-cli', nofile: per + 1000 }));
-  procs.push(...clients);
-  for (const c of clients) await c.waitFor('done', 300_000);
+  await holdConnections(ns, procs, { ports: benchPorts(connections, PER_PROCESS, 5001), connections, lifetimeMs: 7_200_000, doneTimeoutMs: 300_000 });
 }
 
 function prepare(ns: TestNetns): void {

@@ -15,14 +15,15 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readLiveStateCounts } from '../src/node/live-snapshot.js';
 import { netnsSkipReason, TestNetns, waitUntil, type NsProcess } from '../test/helpers/netns.js';
+import { benchPorts, holdConnections, tuneForManySockets } from './hold-connections.js';
 import { browserSkipReason, launchChromium, pollPage } from '../test/helpers/browser.js';
 import { startServe, type ServeProcess } from '../test/helpers/serve.js';
 
 const CONNECTIONS = Number(process.env.TCPLENS_BENCH_CONNECTIONS ?? 100_000);
 const UPDATES = Number(process.env.TCPLENS_BENCH_UPDATES ?? 5);
 const PER_PROCESS = 15_000;
-const GROUPS = Math.max(1, Math.ceil(CONNECTIONS / PER_PROCESS));
-const PORTS = Array.from({ length: GROUPS }, (_, i) => 5001 + i);
+const PORTS = benchPorts(CONNECTIONS, PER_PROCESS, 5001);
+const GROUPS = PORTS.length;
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -44,19 +45,9 @@ export async function run(): Promise<void> {
   let serve: ServeProcess | undefined;
   const browser = await launchChromium();
   try {
-    ns.sysctl('net.ipv4.ip_local_port_range', '1024 65535');
-    ns.sysctl('net.core.somaxconn', '65535');
-    ns.sysctl('net.ipv4.tcp_max_syn_backlog', '65535');
-    const per = Math.ceil(CONNECTIONS / GROUPS);
-    for (const port of PORTS) {
-      const srv = ns.start('server', { port, mode: 'hold', backlog: 65535 }, { lifetimeMs: 3_600_000, title: 'bench-srv', nofile: per + 1000 });
-      procs.push(srv);
-      await srv.waitFor('ready');
-    }
+    tuneForManySockets(ns);
     const t0 = Date.now();
-    const clients = PORTS.map(() => ns.start('client', { ports: PORTS, count: per, mode: 'hold', concurrency: 300, connectTimeoutMs: 20_000 }, { lifetimeMs: 3_600_000, title: 'bench-cli', nofile: per + 1000 }));
-    procs.push(...clients);
-    for (const c of clients) await c.waitFor('done', 600_000);
+    const { per } = await holdConnections(ns, procs, { ports: PORTS, connections: CONNECTIONS, lifetimeMs: 3_600_000, doneTimeoutMs: 600_000 });
     const procRoot = `/proc/${procs[0].pid}`;
     const total = await waitUntil('the sockets visible', async () => {
       const c = await readLiveStateCounts({ procRoot });

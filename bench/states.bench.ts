@@ -17,6 +17,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { readLiveSnapshot, readLiveStateCounts } from '../src/node/live-snapshot.js';
 import { netnsSkipReason, TestNetns, waitUntil, type NsProcess } from '../test/helpers/netns.js';
+import { benchPorts, holdConnections, tuneForManySockets } from './hold-connections.js';
 
 const CONNECTIONS = Number(process.env.TCPLENS_BENCH_CONNECTIONS ?? 60_000);
 const RUNS = Number(process.env.TCPLENS_BENCH_RUNS ?? 7);
@@ -25,8 +26,8 @@ const OWNER_RUNS = Math.min(RUNS, 3);
 // without CAP_SYS_RESOURCE cannot raise it), so sockets are spread: one server process per port,
 // as many client processes, at most PER_PROCESS connections each.
 const PER_PROCESS = 15_000;
-const GROUPS = Math.max(1, Math.ceil(CONNECTIONS / PER_PROCESS));
-const PORTS = Array.from({ length: GROUPS }, (_, i) => 5001 + i);
+const PORTS = benchPorts(CONNECTIONS, PER_PROCESS, 5001);
+const GROUPS = PORTS.length;
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, existsSync(path.resolve(here, '../package.json')) ? '..' : '../..');
@@ -81,25 +82,9 @@ export async function run(): Promise<void> {
   const ns = TestNetns.create();
   const procs: NsProcess[] = [];
   try {
-    ns.sysctl('net.ipv4.ip_local_port_range', '1024 65535');
-    ns.sysctl('net.core.somaxconn', '65535');
-    ns.sysctl('net.ipv4.tcp_max_syn_backlog', '65535');
-    const per = Math.ceil(CONNECTIONS / GROUPS);
-    for (const port of PORTS) {
-      const srv = ns.start('server', { port, mode: 'hold', backlog: 65535 }, { lifetimeMs: 600_000, title: 'bench-srv', nofile: per + 1000 });
-      procs.push(srv);
-      await srv.waitFor('ready');
-    }
-    const servers = procs.length;
+    tuneForManySockets(ns);
     const t0 = Date.now();
-    for (let i = 0; i < GROUPS; i++) {
-      procs.push(ns.start('client', { ports: PORTS, count: per, mode: 'hold', concurrency: 300, connectTimeoutMs: 20_000 }, { lifetimeMs: 600_000, title: 'bench-cli', nofile: per + 1000 }));
-    }
-    let failed = 0;
-    for (const c of procs.slice(servers)) {
-      const done = await c.waitFor('done', 300_000);
-      failed += Object.values(done.errors as Record<string, number>).reduce((a, b) => a + b, 0);
-    }
+    const { per, failed } = await holdConnections(ns, procs, { ports: PORTS, connections: CONNECTIONS, lifetimeMs: 600_000, doneTimeoutMs: 300_000 });
     const procRoot = `/proc/${procs[0].pid}`;
     const expected = 2 * (per * GROUPS - failed) + PORTS.length;
     await waitUntil('every socket visible', async () => {

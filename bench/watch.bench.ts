@@ -22,14 +22,15 @@ import { OwnerCache, readLiveSnapshot, readLiveStateCounts } from '../src/node/l
 import { nativeAvailable } from '../src/node/native/sock-diag.js';
 import type { HostSnapshot } from '../src/model/snapshot.js';
 import { netnsSkipReason, TestNetns, waitUntil, type NsProcess } from '../test/helpers/netns.js';
+import { benchPorts, holdConnections, tuneForManySockets } from './hold-connections.js';
 
 const CONNECTIONS = Number(process.env.TCPLENS_BENCH_WATCH_CONNECTIONS ?? 100_000);
 const REFRESHES = Number(process.env.TCPLENS_BENCH_RUNS ?? 5) + 1;
 /** Share of connections half-closed by the client: CLOSE-WAIT at the server. */
 const CLOSE_WAIT_SHARE = 0.2;
 const PER_PROCESS = 15_000;
-const GROUPS = Math.max(1, Math.ceil(CONNECTIONS / PER_PROCESS));
-const PORTS = Array.from({ length: GROUPS }, (_, i) => 6001 + i);
+const PORTS = benchPorts(CONNECTIONS, PER_PROCESS, 6001);
+const GROUPS = PORTS.length;
 
 function gc(): void {
   setFlagsFromString('--expose_gc');
@@ -76,27 +77,12 @@ export async function run(): Promise<void> {
   const ns = TestNetns.create();
   const procs: NsProcess[] = [];
   try {
-    ns.sysctl('net.ipv4.ip_local_port_range', '1024 65535');
-    ns.sysctl('net.core.somaxconn', '65535');
-    ns.sysctl('net.ipv4.tcp_max_syn_backlog', '65535');
-    const per = Math.ceil(CONNECTIONS / GROUPS);
-    for (const port of PORTS) {
-      const srv = ns.start('server', { port, mode: 'hold', backlog: 65535 }, { lifetimeMs: 3_600_000, title: 'bench-srv', nofile: per + 1000 });
-      procs.push(srv);
-      await srv.waitFor('ready');
-    }
-    const servers = procs.length;
+    tuneForManySockets(ns);
     const t0 = Date.now();
     const ending = Math.round(GROUPS * CLOSE_WAIT_SHARE) || 1;
-    for (let i = 0; i < GROUPS; i++) {
-      const mode = i < ending ? 'end' : 'hold';
-      procs.push(ns.start('client', { ports: PORTS, count: per, mode, concurrency: 300, connectTimeoutMs: 20_000 }, { lifetimeMs: 3_600_000, title: `bench-${mode}`, nofile: per + 1000 }));
-    }
-    let failed = 0;
-    for (const c of procs.slice(servers)) {
-      const done = await c.waitFor('done', 600_000);
-      failed += Object.values(done.errors as Record<string, number>).reduce((a, b) => a + b, 0);
-    }
+    const { per, failed } = await holdConnections(ns, procs, {
+      ports: PORTS, connections: CONNECTIONS, lifetimeMs: 3_600_000, doneTimeoutMs: 600_000, mode: (i) => (i < ending ? 'end' : 'hold'),
+    });
     const expected = 2 * (per * GROUPS - failed);
     await waitUntil('every socket visible', async () => {
       const c = await readLiveStateCounts({ netns: ns.name });
