@@ -5,12 +5,12 @@
 // Wall time and peak memory (the child's VmHWM, from /usr/bin/time -f %M, else from
 // /proc/PID/status polled) of each; the input is made in a temporary folder and removed afterwards.
 // Goals: within 5x awk's time and under 100 MB for the rows, under 1 s for the random bytes.
-import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { hasTime, measureProcess, type Run } from './measure-process.js';
 
 const ROWS_MB = Number(process.env.TCPLENS_BENCH_INPUT_MB ?? 200);
 const RANDOM_MB = 50;
@@ -41,33 +41,6 @@ function writeRows(file: string, bytes: number): number {
   return i;
 }
 
-interface Run { ms: number; peakKb: number; status: number | null; out: string }
-
-const hasTime = spawnSync('/usr/bin/time', ['-f', '%M', 'true']).status === 0;
-
-/** Runs argv (stdin from a file when given) and measures wall time and peak resident memory. */
-async function measure(argv: string[], stdinFile?: string): Promise<Run> {
-  const full = hasTime ? ['/usr/bin/time', '-f', 'PEAK_KB %M', ...argv] : argv;
-  const stdin = stdinFile ? openSync(stdinFile, 'r') : 'ignore';
-  const t0 = process.hrtime.bigint();
-  const child = spawn(full[0], full.slice(1), { stdio: [stdin, 'pipe', 'pipe'], env: { ...process.env, LANG: 'C', LC_ALL: 'C' } });
-  let out = ''; let err = ''; let polled = 0;
-  child.stdout!.setEncoding('utf8').on('data', (d: string) => { out += d; });
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => { err += d; });
-  // Without /usr/bin/time: the child's own high-water mark, read while it runs.
-  const poll = hasTime ? undefined : setInterval(() => {
-    try {
-      const m = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-      if (m) polled = Math.max(polled, Number(m[1]));
-    } catch { /* it has exited */ }
-  }, 20);
-  const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  if (poll) clearInterval(poll);
-  if (typeof stdin === 'number') closeSync(stdin);
-  const m = /PEAK_KB (\d+)/.exec(err);
-  return { ms, peakKb: m ? Number(m[1]) : polled, status, out: out + err.replace(/PEAK_KB \d+\n?/, '') };
-}
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -99,7 +72,7 @@ export async function run(): Promise<void> {
     const results: Array<{ name: string; ms: number; peakMb: number; ok: boolean }> = [];
     for (const c of cases) {
       const runs: Run[] = [];
-      for (let i = 0; i < RUNS; i++) runs.push(await measure(c.argv, c.stdin));
+      for (let i = 0; i < RUNS; i++) runs.push(await measureProcess(c.argv, { stdinFile: c.stdin }));
       results.push({ name: c.name, ms: median(runs.map((r) => r.ms)), peakMb: Math.max(...runs.map((r) => r.peakKb)) / 1024, ok: runs.every(c.check) });
     }
     const awkFile = results[2].ms;

@@ -3,13 +3,14 @@
 // 1,000 connections), read by `tcplens pcap --summary` and by `tshark -qz conv,tcp` (Wireshark's
 // TCP conversation table, the nearest thing it has), one run each: wall time and peak memory.
 // The file is made in a temporary folder and removed afterwards.
-import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writePcapng, type CapturedPacket } from '../src/pcap/pcapng-writer.js';
 import { seg } from '../src/pcap/testing/capture-bytes.js';
+import { hasTime, measureProcess, type Run } from './measure-process.js';
 
 const CONNECTIONS = Number(process.env.TCPLENS_BENCH_PCAP_CONNECTIONS ?? 100_000);
 const PER_SECTION = 1000;
@@ -40,29 +41,6 @@ function connection(i: number, t: number): CapturedPacket[] {
   ];
 }
 
-interface Run { ms: number; peakKb: number; status: number | null; out: string }
-
-const hasTime = spawnSync('/usr/bin/time', ['-f', '%M', 'true']).status === 0;
-
-async function measure(argv: string[]): Promise<Run> {
-  const full = hasTime ? ['/usr/bin/time', '-f', 'PEAK_KB %M', ...argv] : argv;
-  const t0 = process.hrtime.bigint();
-  const child = spawn(full[0], full.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LANG: 'C', LC_ALL: 'C' } });
-  let out = ''; let err = ''; let polled = 0;
-  child.stdout!.setEncoding('utf8').on('data', (d: string) => { out += d.length > 4096 ? d.slice(-4096) : d; if (out.length > 65536) out = out.slice(-8192); });
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => { err += d; });
-  const poll = hasTime ? undefined : setInterval(() => {
-    try {
-      const m = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-      if (m) polled = Math.max(polled, Number(m[1]));
-    } catch { /* it has exited */ }
-  }, 20);
-  const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  if (poll) clearInterval(poll);
-  const m = /PEAK_KB (\d+)/.exec(err);
-  return { ms, peakKb: m ? Number(m[1]) : polled, status, out: out + err.replace(/PEAK_KB \d+\n?/, '') };
-}
 
 export async function run(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'tcplens-bench-pcap-'));
@@ -87,7 +65,7 @@ export async function run(): Promise<void> {
     ];
     const results = [];
     for (const c of cases) {
-      const r = await measure(c.argv);
+      const r = await measureProcess(c.argv, { outTail: true });
       results.push({ name: c.name, ms: r.ms, peakMb: r.peakKb / 1024, ok: c.check(r), out: r.out });
     }
     process.stdout.write('| how | wall time | vs tshark | peak memory | vs tshark | output as expected |\n|---|---:|---:|---:|---:|---|\n');
