@@ -17,7 +17,7 @@ import { readLiveStateCounts } from '../src/node/live-snapshot.js';
 import { netnsSkipReason, TestNetns, waitUntil, type NsProcess } from '../test/helpers/netns.js';
 import { benchPorts, holdConnections, tuneForManySockets } from './hold-connections.js';
 import { browserSkipReason, launchChromium, pollPage } from '../test/helpers/browser.js';
-import { startServe, type ServeProcess } from '../test/helpers/serve.js';
+import { firstEvents, startServe, type ServeProcess } from '../test/helpers/serve.js';
 
 const CONNECTIONS = Number(process.env.TCPLENS_BENCH_CONNECTIONS ?? 100_000);
 const UPDATES = Number(process.env.TCPLENS_BENCH_UPDATES ?? 5);
@@ -92,19 +92,8 @@ export async function run(): Promise<void> {
     const serverMs = Number(/· (\d+) ms/.exec(await page.locator('#host-status').textContent() ?? '')?.[1] ?? NaN);
 
     // One SSE message's size.
-    const eventBytes = await (async () => {
-      const ac = new AbortController();
-      const r = await fetch(`${serve!.origin}/api/events`, { signal: ac.signal });
-      const reader = r.body!.getReader();
-      let text = '';
-      while (!/\n\n(?:.|\n)*data: .*\n\n/.test(text)) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        text += new TextDecoder().decode(value);
-      }
-      ac.abort();
-      return Buffer.byteLength(/data: (.*)\n/.exec(text.slice(text.indexOf('event: host')))?.[1] ?? '');
-    })();
+    const { text: events } = await firstEvents(`${serve.origin}/api/events`);
+    const eventBytes = Buffer.byteLength(/data: (.*)\n/.exec(events.slice(events.indexOf('event: host')))?.[1] ?? '');
 
     // The socket list.
     const timeGet = async (q: string): Promise<number> => {

@@ -54,3 +54,18 @@ export async function startServe(args: string[], opts: { timeoutMs?: number; pre
     },
   };
 }
+
+/** The first Server-Sent Events a new page of `url` gets (the stream up to its first complete `data:` message after the opening), with the response's content type. */
+export async function firstEvents(url: string): Promise<{ text: string; contentType: string | null }> {
+  const ac = new AbortController();
+  const r = await fetch(url, { signal: ac.signal });
+  const reader = r.body!.getReader();
+  let text = '';
+  while (!/\n\n(?:.|\n)*data: .*\n\n/.test(text)) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += new TextDecoder().decode(value);
+  }
+  ac.abort();
+  return { text, contentType: r.headers.get('content-type') };
+}

@@ -11,6 +11,7 @@ import { openSource } from '../source.js';
 import { DashboardServer, CSP } from './server.js';
 import { findAssetDir } from './static-assets.js';
 import { MAX_PASTE_BYTES, PAGE_SIZE, type HostUpdate, type PasteResult, type SocketPage } from '../../web/messages.js';
+import { firstEvents } from '../../../test/helpers/serve.js';
 
 function listing(n: number): string {
   const rows = ['State      Recv-Q Send-Q Local Address:Port  Peer Address:Port Process', 'LISTEN     0      128    0.0.0.0:8080        0.0.0.0:*    users:(("java",pid=4242,fd=3))'];
@@ -173,17 +174,8 @@ test('the socket list comes a page at a time, oldest first, filtered in ss\'s wo
 });
 
 test('events: a page that connects gets the latest read at once, aggregated', async () => {
-  const ac = new AbortController();
-  const r = await fetch(`${base}/api/events`, { signal: ac.signal });
-  assert.equal(r.headers.get('content-type'), 'text/event-stream');
-  const reader = r.body!.getReader();
-  let text = '';
-  while (!/\n\n(?:.|\n)*data: .*\n\n/.test(text)) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    text += new TextDecoder().decode(value);
-  }
-  ac.abort();
+  const { text, contentType } = await firstEvents(`${base}/api/events`);
+  assert.equal(contentType, 'text/event-stream');
   const data = /event: host\ndata: (.*)\n/.exec(text);
   assert.ok(data, text);
   const u = JSON.parse(data![1]) as HostUpdate;
