@@ -33,6 +33,10 @@ describe('tcplens exporter scraped by Prometheus, in a namespace', { skip }, () 
       await closer.waitFor('ready');
       const waiters = ns.start('client', { port: 8081, count: 60, mode: 'wait' }, { lifetimeMs: 240_000 });
       assert.deepEqual((await waiters.waitFor('done')).errors, {});
+      // The client reports done once it has closed; the server's last sockets enter TIME-WAIT when
+      // those FINs arrive, a moment later: wait for the kernel to show all 60 before scraping.
+      await waitUntil('60 TIME-WAIT on port 8081', async () =>
+        ns.exec(['ss', '-Htan', 'state', 'time-wait', 'sport', '=', ':8081']).stdout.split('\n').filter(Boolean).length === 60 ? true : undefined, 10_000, 50);
 
       ex = await startExporter(['--netns', ns.name]);
       const body = await (await fetch(`${ex.url}/metrics`)).text();
