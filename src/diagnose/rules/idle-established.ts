@@ -16,7 +16,7 @@
 // ≥ 5000 in all ⇒ warning.
 import type { HostSnapshot, SocketRecord } from '../../model/snapshot.js';
 import type { FindingText, Severity } from '../finding.js';
-import { endpoint, groupBy, hasTimers, localPortText, ownerOf, sysctlNum, topPeers } from '../facts.js';
+import { endpoint, groupBy, hasTimers, localPortText, ownerOf, sysctlNum, topPeers, inState } from '../facts.js';
 import { deadPeerAfterS } from './keepalive-defaults.js';
 import { duration, join, NO_PROCESS_INFO, owner, tx } from '../words.js';
 import { sideJudge } from './close-wait-leak.js';
@@ -52,7 +52,7 @@ export function idleMs(k: SocketRecord): number | undefined {
 function checkIdle(s: HostSnapshot): FindingText[] {
   if (!hasTimers(s)) return [];
   // No keepalive timer armed and nothing queued either way (an unknown queue does not count as busy).
-  const noKeepalive = s.sockets.filter((k) => k.state === 'ESTABLISHED' && (k.timer === undefined || k.timer.kind === 'off')
+  const noKeepalive = inState(s, 'ESTABLISHED').filter((k) => (k.timer === undefined || k.timer.kind === 'off')
     && (k.recvQ ?? 0) === 0 && (k.sendQ ?? 0) === 0);
   if (noKeepalive.length === 0) return [];
   const sideOf = sideJudge(s);
