@@ -2,6 +2,7 @@
 // namespace). Order matters a little: sockets first, then their owners, so a socket that appears
 // between the two reads simply has no owner rather than a wrong one. Callers go through
 // source.ts (`openSource`, `sample`).
+import { readdir } from 'node:fs/promises';
 import { endianness, hostname } from 'node:os';
 import type { HostSnapshot, ParseProblem, ProcessInfo, ProcessRef, SocketRecord } from '../model/snapshot.js';
 import type { TcpState } from '../model/states.js';
@@ -42,9 +43,16 @@ export interface LiveOptions {
 /** How long owners found by a walk are carried over before the next full walk (fd passing, exits). */
 export const OWNER_FULL_WALK_MS = 60_000;
 
-/** Socket owners between reads of one source. */
+/**
+ * Socket owners between reads of one source. Linux changes a socket's owner only by passing its
+ * fd (SCM_RIGHTS), dup/fork (another holder) or the holder's exit: between full walks an exit is
+ * seen at every read (the pid's directory is gone: its sockets are looked up again), a new holder
+ * by fd passing or fork is seen at the next full walk (at most `OWNER_FULL_WALK_MS` later).
+ */
 export class OwnerCache {
   byInode = new Map<number, ProcessRef[]>();
+  /** pid → fd → socket inode as last read (processes.ts `fdCache`): fds of known sockets are not read again. */
+  fds = new Map<number, Map<string, number>>();
   /** Processes by pid, with when each started (uptime is recomputed at each read). */
   processes = new Map<number, { info: ProcessInfo; startedAt?: number }>();
   fullWalkAt = -Infinity;
@@ -129,12 +137,33 @@ export async function readLiveSnapshot(opts: LiveOptions = {}): Promise<HostSnap
   if (opts.processes !== false) {
     const cache = opts.ownerCache;
     const full = !cache || takenAt - cache.fullWalkAt >= OWNER_FULL_WALK_MS;
+    // Between full walks, owners that exited are dropped (one readdir of the root), and their sockets looked up again.
+    if (cache && !full) {
+      const alive = await livePids(root);
+      if (alive) {
+        for (const [inode, owners] of cache.byInode) {
+          if (owners.length === 0 || owners.every((o) => alive.has(o.pid))) continue;
+          cache.byInode.delete(inode);
+        }
+      }
+    }
     const wanted = new Set<number>();
-    for (const s of sockets) if (s.inode && (full || !cache?.byInode.has(s.inode))) wanted.add(s.inode);
+    const listed = new Set<number>();
+    for (const s of sockets) {
+      if (!s.inode) continue;
+      if (full || !cache?.byInode.has(s.inode)) wanted.add(s.inode);
+      else listed.add(s.inode);
+    }
     // No socket with a file (all TIME-WAIT or orphans), or every owner known: nothing to walk.
     const nsFile = opts.procRoot !== undefined ? undefined : opts.netns !== undefined ? netnsFile(opts.netns) : '/proc/self/ns/net';
     const a = wanted.size > 0
-      ? await attributeSockets(root, wanted, nsFile !== undefined ? { netnsFile: nsFile } : {})
+      ? await attributeSockets(root, wanted, {
+        ...(nsFile !== undefined ? { netnsFile: nsFile } : {}),
+        // Between full walks: fds already read for sockets still listed are skipped, and only the
+        // namespace's own processes are walked for new sockets.
+        ...(cache ? { fdCache: cache.fds } : {}),
+        ...(cache && !full ? { listed, netnsOnly: true } : {}),
+      })
       : { byInode: new Map<number, ProcessRef[]>(), processes: [], complete: cache?.complete ?? true, unreadable: cache?.unreadable ?? 0 };
     const walked = new Map(a.processes.map((p) => [p.pid, p]));
     const byPid = new Map<number, ProcessInfo>();
@@ -173,6 +202,15 @@ export async function readLiveSnapshot(opts: LiveOptions = {}): Promise<HostSnap
     }
   }
   return snap;
+}
+
+/** The pids under a /proc root, or undefined when it cannot be listed. */
+async function livePids(root: string): Promise<Set<number> | undefined> {
+  try {
+    const out = new Set<number>();
+    for (const n of await readdir(root)) { const c = n.charCodeAt(0); if (c >= 0x30 && c <= 0x39) out.add(Number(n)); }
+    return out;
+  } catch { return undefined; }
 }
 
 /** True when, not being root, we hold no owner for a socket (with a file) of another user. */

@@ -20,7 +20,7 @@ import type { TcpState } from '../model/states.js';
 import type { Tally } from '../formats/stream.js';
 import { SourceError } from './source-error.js';
 import { checkNetnsName, type NetnsOptions } from './netns.js';
-import { readLiveSnapshot, readLiveStateCounts, type LiveOptions } from './live-snapshot.js';
+import { OwnerCache, readLiveSnapshot, readLiveStateCounts, type LiveOptions } from './live-snapshot.js';
 import { statOrThrow } from './input-files.js';
 import { hostServices } from './host-services.js';
 
@@ -117,9 +117,12 @@ async function liveOptions(spec: Extract<SourceSpec, { kind: 'live' | 'netns' | 
 
 function liveSource(spec: SourceSpec, opts: LiveOptions): Source {
   const origin = opts.netns !== undefined ? `netns:${opts.netns}` : opts.procRoot ?? 'live';
+  // Owners carried from one sample to the next (a full /proc/PID/fd walk each minute, in between
+  // only new sockets looked up): what makes a watch refresh or a scrape cheap on a busy host.
+  const ownerCache = new OwnerCache();
   return {
     spec, origin, live: true,
-    sample: () => readLiveSnapshot(opts),
+    sample: () => readLiveSnapshot({ ...opts, ownerCache }),
     countStates: () => readLiveStateCounts(opts),
   };
 }
