@@ -28,6 +28,13 @@ export interface LiveOptions {
   /** How `netns` finds its member processes (tests). */
   netnsMembers?: NetnsOptions['members'];
   /**
+   * Read `netns` through netlink (a thread that enters it, native/sock-diag.ts) instead of its
+   * /proc/net/tcp: faster, and with tcp_info and listeners' backlog limits, which tighten ages and
+   * change what the doctor can tell (an ESTABLISHED socket's idle time is then known). `watch`
+   * asks for it; the other commands keep the /proc read for now.
+   */
+  netnsNetlink?: boolean;
+  /**
    * Ask netlink for tcp_info too (default true): each connection's idle times (`ss -i`'s lastsnd,
    * lastrcv, lastack), which age the sockets and show idle connections. Not available from /proc.
    */
@@ -239,7 +246,7 @@ function fillAges(sockets: SocketRecord[], sysctls: Record<string, string>): voi
  * `tcplens states` without a snapshot: counts per state straight from the bytes, no records, no
  * process walk. The hot path the benchmark compares with `ss -tan | awk`.
  */
-export async function readLiveStateCounts(opts: Pick<LiveOptions, 'procRoot' | 'netns' | 'netnsMembers'> = {}): Promise<Partial<Record<TcpState, number>>> {
+export async function readLiveStateCounts(opts: Pick<LiveOptions, 'procRoot' | 'netns' | 'netnsMembers' | 'netnsNetlink'> = {}): Promise<Partial<Record<TcpState, number>>> {
   const byCode = new Float64Array(256);
   // The namespace's name is checked (and a missing one refused) before netlink is tried.
   const files = await procFilesFor(opts);
@@ -258,10 +265,11 @@ export async function readLiveStateCounts(opts: Pick<LiveOptions, 'procRoot' | '
  * Where netlink can answer: our own namespace (`{}`), another one through its file, or nowhere
  * (undefined) for a /proc tree, which may be a capture or another host's.
  */
-function nativeTarget(opts: Pick<LiveOptions, 'procRoot' | 'netns'>): { netnsPath?: string } | undefined {
+function nativeTarget(opts: Pick<LiveOptions, 'procRoot' | 'netns' | 'netnsNetlink'>): { netnsPath?: string } | undefined {
   if (opts.procRoot !== undefined) return undefined;
-  // Another namespace through netlink works (sock-diag.ts, a thread that enters it) but is not used
-  // yet: a watch over it named another process as a CLOSE-WAIT's owner than the /proc read did, a
-  // difference not understood yet. Until then --netns reads /proc (no backlog limit, no tcp_info).
-  return opts.netns === undefined ? {} : undefined;
+  if (opts.netns === undefined) return {};
+  // Another namespace through netlink lists the same sockets as its /proc (the owners are the same:
+  // they come from the same /proc/PID/fd walk) but adds tcp_info, which the callers' findings
+  // and tests were written without: opt-in.
+  return opts.netnsNetlink === true ? { netnsPath: netnsFile(opts.netns) } : undefined;
 }

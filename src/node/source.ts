@@ -26,7 +26,7 @@ import { hostServices } from './host-services.js';
 
 export type SourceSpec =
   | { kind: 'live'; processes?: boolean }
-  | { kind: 'netns'; name: string; processes?: boolean; /** Member pids (tests). */ members?: NetnsOptions['members'] }
+  | { kind: 'netns'; name: string; processes?: boolean; /** Member pids (tests). */ members?: NetnsOptions['members']; /** Read it through netlink (LiveOptions.netnsNetlink). */ netlink?: boolean }
   | { kind: 'proc-root'; dir: string; processes?: boolean }
   | { kind: 'input'; path: string }
   | { kind: 'paste'; files: Array<{ name: string; text: string }>; /** When it was taken (ms since the epoch); default now. */ takenAt?: number }
@@ -98,6 +98,7 @@ async function liveOptions(spec: Extract<SourceSpec, { kind: 'live' | 'netns' | 
     checkNetnsName(spec.name);
     opts.netns = spec.name;
     if (spec.members) opts.netnsMembers = spec.members;
+    if (spec.netlink === true) opts.netnsNetlink = true;
   }
   if (spec.kind === 'proc-root') {
     // A tree that is not laid out like /proc would read as an empty host instead of a wrong path.
