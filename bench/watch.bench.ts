@@ -61,7 +61,7 @@ async function timed<T>(f: () => Promise<T> | T): Promise<{ value: T; cost: Cost
 async function refresh(session: WatchSession, name: string, last: WatchFrame | undefined, processes: boolean, ownerCache: OwnerCache | undefined): Promise<{ frame: WatchFrame; read: Cost; fds: Cost; session: Cost; total: Cost }> {
   const c0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
-  const read = await timed(() => readLiveSnapshot({ netns: name, processes, ...(ownerCache ? { ownerCache } : {}) }));
+  const read = await timed(() => readLiveSnapshot({ netns: name, netnsNetlink: true, processes, ...(ownerCache ? { ownerCache } : {}) }));
   const snap: HostSnapshot = read.value;
   const pids = new Set<number>();
   for (const g of last?.watched['CLOSE-WAIT'].byProcess.slice(0, 5) ?? []) if (g.pid !== undefined) pids.add(g.pid);
@@ -127,7 +127,7 @@ export async function run(): Promise<void> {
     // (the session keeps the last read for redraws), so its records are not counted here; their
     // size is the last row. The namespace's processes live an hour: check they are all still there.
     const still = Object.values(await readLiveStateCounts({ netns: ns.name })).reduce((a, b) => a + (b ?? 0), 0);
-    const snap = await readLiveSnapshot({ netns: ns.name, processes: true });
+    const snap = await readLiveSnapshot({ netns: ns.name, netnsNetlink: true, processes: true });
     const n = snap.sockets.length;
     gc();
     const h0 = process.memoryUsage().heapUsed;
@@ -142,7 +142,7 @@ export async function run(): Promise<void> {
     const snapBytes = await (async () => {
       gc();
       const a = process.memoryUsage().heapUsed;
-      const extra = await readLiveSnapshot({ netns: ns.name, processes: true });
+      const extra = await readLiveSnapshot({ netns: ns.name, netnsNetlink: true, processes: true });
       gc();
       const b = process.memoryUsage().heapUsed;
       return (b - a) / Math.max(1, extra.sockets.length);
