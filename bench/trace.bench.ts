@@ -5,10 +5,17 @@
 // on the same CPUs as the load). Medians of ROUNDS rounds each; the ratio is traced over untraced
 // (1.00 = free). Needs root and a mounted tracefs; otherwise it says why and skips.
 //
+// The floor: the same rounds with the tracepoint enabled in an instance of our own (same filter) but
+// nobody reading it: what the kernel's recording costs the load by itself (the ring buffer
+// overwrites its oldest pages), which no reader, text or binary, can remove.
+//
 // bcc's tcpstates (BPF) is not run here: it needs bcc, kernel headers and a compiler on the host.
 import { execFile } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
+import path from 'node:path';
 import { openStateTrace } from '../src/node/trace/index.js';
+import { findTracefs, removeInstanceSync } from '../src/node/trace/tracefs.js';
 import { netnsSkipReason, TestNetns } from '../test/helpers/netns.js';
 
 const ROUNDS = Number(process.env.TCPLENS_BENCH_RUNS ?? 5);
@@ -43,7 +50,13 @@ export async function run(): Promise<void> {
   await probe.close();
 
   const ns = TestNetns.create();
-  const rates = { off: [] as number[], on: [] as number[] };
+  const rates = { off: [] as number[], on: [] as number[], floor: [] as number[] };
+  const tracefs = findTracefs() as string;
+  const loadInChild = (): Promise<number> => new Promise<number>((resolve, reject) => {
+    execFile('ip', ['netns', 'exec', ns.name, 'python3', '-c', LOAD, String(CONNECTIONS), String(port++)], { timeout: 300_000 }, (err, out) => {
+      if (err) reject(err); else resolve(Number(out.trim()));
+    });
+  });
   let events = 0;
   let lost = 0;
   const cpu = { user: 0, system: 0 };
@@ -63,11 +76,7 @@ export async function run(): Promise<void> {
       try {
         // The load runs in a child while this process reads the pipe (a synchronous spawn would
         // stop the event loop, and with it the reader).
-        rates.on.push(await new Promise<number>((resolve, reject) => {
-          execFile('ip', ['netns', 'exec', ns.name, 'python3', '-c', LOAD, String(CONNECTIONS), String(port++)], { timeout: 300_000 }, (err, out) => {
-            if (err) reject(err); else resolve(Number(out.trim()));
-          });
-        }));
+        rates.on.push(await loadInChild());
         await new Promise((r) => setTimeout(r, 300)); // let the reader catch up before counting
         events += t.stats().events;
         lost += t.stats().lost;
@@ -76,6 +85,17 @@ export async function run(): Promise<void> {
         cpu.system += used.system;
       } finally {
         await t.close();
+      }
+      // The floor: enabled, filtered as exact mode does, never read.
+      const dir = path.join(tracefs, 'instances', `tcplens-${process.pid}-floor`);
+      mkdirSync(dir);
+      try {
+        writeFileSync(path.join(dir, 'events/sock/inet_sock_set_state/filter'), 'protocol == 6');
+        writeFileSync(path.join(dir, 'events/sock/inet_sock_set_state/enable'), '1');
+        rates.floor.push(await loadInChild());
+        writeFileSync(path.join(dir, 'events/sock/inet_sock_set_state/enable'), '0');
+      } finally {
+        removeInstanceSync(dir);
       }
     }
   } finally {
@@ -87,6 +107,8 @@ export async function run(): Promise<void> {
   process.stdout.write('| mode | connections/s (median) | rounds | ratio |\n|---|---:|---|---:|\n');
   process.stdout.write(`| untraced | ${fmt(off)} | ${rates.off.map(fmt).join(', ')} | 1.00× |\n`);
   process.stdout.write(`| exact mode (tcplens trace open, whole host) | ${fmt(on)} | ${rates.on.map(fmt).join(', ')} | ${(on / off).toFixed(2)}× |\n`);
+  const floor = median(rates.floor);
+  process.stdout.write(`| floor: tracepoint enabled and filtered, no reader | ${fmt(floor)} | ${rates.floor.map(fmt).join(', ')} | ${(floor / off).toFixed(2)}× |\n`);
   process.stdout.write(`\nState changes read while traced: ${events.toLocaleString('en-US')} (${lost.toLocaleString('en-US')} lost by the ring buffer); overhead ${((1 - on / off) * 100).toFixed(1)}%.\n`);
   // Where the reader's time goes: user = parsing in tcplens, system = the kernel formatting the text
   // of trace_pipe (and the reads). The recording itself runs in the load's own context.

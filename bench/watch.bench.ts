@@ -61,7 +61,7 @@ async function timed<T>(f: () => Promise<T> | T): Promise<{ value: T; cost: Cost
 async function refresh(session: WatchSession, name: string, last: WatchFrame | undefined, processes: boolean, ownerCache: OwnerCache | undefined): Promise<{ frame: WatchFrame; read: Cost; fds: Cost; session: Cost; total: Cost }> {
   const c0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
-  const read = await timed(() => readLiveSnapshot({ netns: name, processes, ...(ownerCache ? { ownerCache } : {}) }));
+  const read = await timed(() => readLiveSnapshot({ netns: name, netnsNetlink: true, processes, ...(ownerCache ? { ownerCache } : {}) }));
   const snap: HostSnapshot = read.value;
   const pids = new Set<number>();
   for (const g of last?.watched['CLOSE-WAIT'].byProcess.slice(0, 5) ?? []) if (g.pid !== undefined) pids.add(g.pid);
@@ -122,13 +122,16 @@ export async function run(): Promise<void> {
     const lastFrame = rows[0].steady[rows[0].steady.length - 1].frame;
     process.stdout.write(`\nTracked sockets: ${lastFrame.tracked.toLocaleString('en-US')}; CLOSE-WAIT ${lastFrame.watched['CLOSE-WAIT'].count.toLocaleString('en-US')} held by ${lastFrame.watched['CLOSE-WAIT'].byProcess.length} processes; findings: ${lastFrame.findings.map((f) => `${f.id}(${f.severity})`).join(', ') || 'none'}.\n`);
 
-    // Memory: what a tracker keeps per socket (the entry and its key), and a whole session (which
-    // also keeps the last read's records, with their ages, to redraw the screen under a new filter).
-    const snap = await readLiveSnapshot({ netns: ns.name, processes: true });
+    // Memory: what a session keeps per socket it follows: the tracker's entry and key, the ages
+    // written into the records, the indexes of a refresh. The read itself is held before and after
+    // (the session keeps the last read for redraws), so its records are not counted here; their
+    // size is the last row. The namespace's processes live an hour: check they are all still there.
+    const still = Object.values(await readLiveStateCounts({ netns: ns.name })).reduce((a, b) => a + (b ?? 0), 0);
+    const snap = await readLiveSnapshot({ netns: ns.name, netnsNetlink: true, processes: true });
     const n = snap.sockets.length;
     gc();
     const h0 = process.memoryUsage().heapUsed;
-    const tracker = new AgeTracker();
+    const tracker = new AgeTracker({ inPlace: true, unaged: new Set(['ESTABLISHED']) });
     tracker.observe(snap);
     gc();
     const h1 = process.memoryUsage().heapUsed;
@@ -139,15 +142,16 @@ export async function run(): Promise<void> {
     const snapBytes = await (async () => {
       gc();
       const a = process.memoryUsage().heapUsed;
-      const extra = await readLiveSnapshot({ netns: ns.name, processes: true });
+      const extra = await readLiveSnapshot({ netns: ns.name, netnsNetlink: true, processes: true });
       gc();
       const b = process.memoryUsage().heapUsed;
       return (b - a) / Math.max(1, extra.sockets.length);
     })();
+    process.stdout.write(`\nSockets in the namespace when memory was measured: ${still.toLocaleString('en-US')} (${n.toLocaleString('en-US')} in the read; ${total.toLocaleString('en-US')} at the start).\n`);
     process.stdout.write(`\n| memory (heap after GC) | bytes per socket |\n|---|---:|\n`);
-    process.stdout.write(`| age tracker (identity key + entry), ${tracker.size.toLocaleString('en-US')} sockets | ${Math.round((h1 - h0) / Math.max(1, tracker.size))} |\n`);
-    process.stdout.write(`| whole watch session (tracker + last read's records with ages, kept for redraws) | ${Math.round((h2 - h1) / Math.max(1, n))} |\n`);
-    process.stdout.write(`| for scale: one snapshot read (SocketRecord with tcp_info, owners) | ${Math.round(snapBytes)} |\n`);
+    process.stdout.write(`| age tracker alone (one entry and key per socket, ages written into the read's records), ${tracker.size.toLocaleString('en-US')} sockets | ${Math.round((h1 - h0) / Math.max(1, tracker.size))} |\n`);
+    process.stdout.write(`| whole watch session (its own tracker, the read's ages and indexes, findings, growth window) | ${Math.round((h2 - h1) / Math.max(1, n))} |\n`);
+    process.stdout.write(`| for scale: one snapshot read (SocketRecord with owners) | ${Math.round(snapBytes)} |\n`);
   } finally {
     await ns.destroy();
   }

@@ -80,6 +80,8 @@ interface Entry {
   after?: number;
   /** Entered it by this instant at the latest. */
   by: number;
+  /** The read that last listed the socket (entries not listed by the latest read are gone). */
+  seen: number;
 }
 
 /** A stable key for a socket: its id, else the /proc form of one. */
@@ -87,16 +89,55 @@ export function trackingKey(k: SocketRecord): string {
   return k.id ?? socketId(k);
 }
 
-/** Follows sockets across reads of one host; `observe` each snapshot in order. Memory: one entry per live socket. */
+/**
+ * The tracker's own key: a netlink cookie as a number where it fits a double exactly (the kernel
+ * counts cookies up from 1, so in practice always), which saves hashing a fresh string per socket
+ * per read; any other id as the string.
+ */
+function entryKey(k: SocketRecord): string | number {
+  const id = k.id;
+  if (id !== undefined && id.length === 23 && id.startsWith('cookie:')) {
+    const n = Number.parseInt(id.slice(7), 16);
+    if (n < MAX_EXACT) return n;
+  }
+  return trackingKey(k);
+}
+const MAX_EXACT = 2 ** 53;
+
+export interface AgeTrackerOptions {
+  /**
+   * Write `ageRange` (and `ageMs`) into the snapshot's own records instead of copies: for a caller
+   * that reads a fresh snapshot each time and keeps no other use of it (watch, the dashboard), it
+   * saves a copy of every record at every read.
+   */
+  inPlace?: boolean;
+  /**
+   * States whose sockets are followed (for flows and later states) but not given an age: watch
+   * shows ages only for the states it watches, and no rule reads an ESTABLISHED socket's age, so
+   * it skips the interval for the bulk of a busy host's sockets.
+   */
+  unaged?: ReadonlySet<TcpState>;
+}
+
+/**
+ * Follows sockets across reads of one host; `observe` each snapshot in order. Memory: one entry per
+ * live socket, kept from read to read (a socket still in its state costs a lookup, no allocation).
+ */
 export class AgeTracker {
-  private entries = new Map<string, Entry>();
+  private entries = new Map<string | number, Entry>();
   private prevStart: number | undefined;
   private reads = 0;
+  private readonly inPlace: boolean;
+  private readonly unaged: ReadonlySet<TcpState> | undefined;
+
+  constructor(opts: AgeTrackerOptions = {}) {
+    this.inPlace = opts.inPlace === true;
+    this.unaged = opts.unaged;
+  }
 
   observe(snap: HostSnapshot): TrackedRead {
     const start = snap.takenAt;
     const end = Math.max(start, snap.readDoneAt ?? start);
-    const next = new Map<string, Entry>();
     const flows = new Map<string, Flow>();
     const flow = (from: FlowEnd, to: FlowEnd): void => {
       const key = `${from}>${to}`;
@@ -105,23 +146,35 @@ export class AgeTracker {
       else flows.set(key, { from, to, count: 1 });
     };
     const first = this.prevStart === undefined;
-    const sockets = snap.sockets.map((k) => {
-      const key = trackingKey(k);
-      const prev = this.entries.get(key);
-      let e: Entry;
-      if (prev && prev.state === k.state) e = prev;
-      else {
-        e = first ? { state: k.state, by: end } : { state: k.state, after: this.prevStart, by: end };
-        if (!first) flow(prev ? prev.state : 'new', k.state);
+    const read = ++this.reads;
+    const entries = this.entries;
+    const src = snap.sockets;
+    const sockets = this.inPlace ? src : new Array<SocketRecord>(src.length);
+    const ctx: AgeContext = { at: end, readMs: end - start, uptimeMs: snap.uptimeMs, finMs: finTimeoutMs(snap.sysctls) };
+    for (let i = 0; i < src.length; i++) {
+      const k = src[i];
+      const key = entryKey(k);
+      let e = entries.get(key);
+      if (e && e.seen === read) {
+        // Listed twice in one read (a source that repeats a row): the first listing holds.
+      } else if (e && e.state === k.state) {
+        e.seen = read;
+      } else {
+        if (!first) flow(e ? e.state : 'new', k.state);
+        const fresh: Entry = first ? { state: k.state, by: end, seen: read } : { state: k.state, after: this.prevStart, by: end, seen: read };
+        entries.set(key, fresh);
+        e = fresh;
       }
-      next.set(key, e);
-      return withAge(k, e, end, end - start, snap);
-    });
-    for (const [key, e] of this.entries) if (!next.has(key)) flow(e.state, 'gone');
-    this.entries = next;
+      if (this.unaged?.has(k.state)) sockets[i] = k;
+      else sockets[i] = this.inPlace ? setAge(k, e, ctx) : setAge({ ...k }, e, ctx);
+    }
+    for (const [key, e] of entries) {
+      if (e.seen === read) continue;
+      flow(e.state, 'gone');
+      entries.delete(key);
+    }
     this.prevStart = start;
-    this.reads++;
-    return { sockets, agesAt: end, flows: [...flows.values()].sort((a, b) => b.count - a.count), read: this.reads };
+    return { sockets, agesAt: end, flows: [...flows.values()].sort((a, b) => b.count - a.count), read };
   }
 
   /** Sockets being followed. */
@@ -137,36 +190,78 @@ export function trackAges(snaps: readonly HostSnapshot[]): TrackedRead {
   return r as TrackedRead;
 }
 
-function withAge(k: SocketRecord, e: Entry, at: number, readMs: number, snap: HostSnapshot): SocketRecord {
+interface AgeContext { at: number; readMs: number; uptimeMs: number | undefined; finMs: number | undefined }
+
+/** The sources of an interval, one shared frozen array per combination (no array per socket). */
+const BASES = new Map<string, AgeRange['basis']>();
+function basisOf(reads: boolean, timer: AgeRange['basis'][number] | undefined, info: boolean): AgeRange['basis'] {
+  const key = `${reads ? 'r' : ''}|${timer ?? ''}|${info ? 'i' : ''}`;
+  let b = BASES.get(key);
+  if (!b) {
+    const list: AgeRange['basis'] = [];
+    if (reads) list.push('reads');
+    if (timer) list.push(timer);
+    if (info) list.push('tcp-info');
+    b = Object.freeze(list) as AgeRange['basis'];
+    BASES.set(key, b);
+  }
+  return b;
+}
+
+/** Sets `k.ageRange` (and `ageMs` where the source gave none) from its entry; returns `k`. */
+function setAge(k: SocketRecord, e: Entry, c: AgeContext): SocketRecord {
   if (k.state === 'LISTEN' || k.state === 'CLOSED') return k;
+  const at = c.at;
   let lo = at - e.by;
   let hi = e.after === undefined ? undefined : at - e.after;
-  const basis: AgeRange['basis'] = [];
-  if (e.after !== undefined || lo > 0) basis.push('reads');
-  const t = timerAge(k, snap.sysctls);
+  const reads = e.after !== undefined || lo > 0;
+  let timerBasis: AgeRange['basis'][number] | undefined;
+  let info = false;
+  const t = k.timer ? timerAgeWith(k, c.finMs) : undefined;
   if (t) {
     const tLo = Math.max(0, t.ms - TIMER_SLACK_MS);
-    const tHi = t.ms + readMs + TIMER_SLACK_MS;
+    const tHi = t.ms + c.readMs + TIMER_SLACK_MS;
     const nLo = Math.max(lo, tLo);
     const nHi = hi === undefined ? tHi : Math.min(hi, tHi);
-    if (nLo <= nHi) { lo = nLo; hi = nHi; basis.push(t.basis); }
+    if (nLo <= nHi) { lo = nLo; hi = nHi; timerBasis = t.basis; }
   }
-  const idle = idleBounds(k, snap.uptimeMs);
-  if (idle) {
+  const x = k.extra;
+  let idleLo: number | undefined, idleHi: number | undefined;
+  if (x && k.state === 'ESTABLISHED') {
+    // idleBounds, without an object per socket.
+    idleLo = maxIdle(x.lastsnd, x.lastrcv, x.lastack);
+  } else if (x && k.state === 'CLOSE-WAIT') {
+    const b = idleBounds(k, c.uptimeMs);
+    idleLo = b?.atLeastMs; idleHi = b?.atMostMs;
+  }
+  if (idleLo !== undefined || idleHi !== undefined) {
     // The figure was taken during the listing: as of its end the age may be up to readMs larger.
-    const nLo = idle.atLeastMs === undefined ? lo : Math.max(lo, idle.atLeastMs - TIMER_SLACK_MS);
-    const iHi = idle.atMostMs === undefined ? undefined : idle.atMostMs + readMs + TIMER_SLACK_MS;
+    const nLo = idleLo === undefined ? lo : Math.max(lo, idleLo - TIMER_SLACK_MS);
+    const iHi = idleHi === undefined ? undefined : idleHi + c.readMs + TIMER_SLACK_MS;
     const nHi = iHi === undefined ? hi : hi === undefined ? iHi : Math.min(hi, iHi);
     // Where tcp_info and the reads disagree (a hazard above), the reads win.
-    if ((nLo > lo || nHi !== hi) && (nHi === undefined || nLo <= nHi)) { lo = nLo; hi = nHi; basis.push('tcp-info'); }
+    if ((nLo > lo || nHi !== hi) && (nHi === undefined || nLo <= nHi)) { lo = nLo; hi = nHi; info = true; }
   }
+  const basis = basisOf(reads, timerBasis, info);
+  // A record aged before (the same snapshot observed again, in place): its ageMs was ours, not the source's.
+  if (k.ageRange !== undefined) delete k.ageMs;
   const ageRange: AgeRange = hi === undefined ? { atLeastMs: lo, basis } : { atLeastMs: lo, atMostMs: hi, basis };
   if (e.after !== undefined) ageRange.seenEntering = true;
-  const out: SocketRecord = { ...k, ageRange };
+  k.ageRange = ageRange;
   // `ageMs` (what the rules read) stays the source's own figure, else the proven lower bound.
   // A bare 0 ("appeared since the last read") is left out: the rules' age statistics mean elapsed time.
-  if (out.ageMs === undefined && (lo > 0 || basis.some((b) => b !== 'reads'))) out.ageMs = lo;
-  return out;
+  if (k.ageMs === undefined && (lo > 0 || timerBasis !== undefined || info)) k.ageMs = lo;
+  return k;
+}
+
+function idleNum(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : undefined;
+}
+
+function maxIdle(a: unknown, b: unknown, c: unknown): number | undefined {
+  let most: number | undefined;
+  for (const v of [idleNum(a), idleNum(b), idleNum(c)]) if (v !== undefined && (most === undefined || v > most)) most = v;
+  return most;
 }
 
 /** What tcp_info's idle times (`extra.lastsnd/lastrcv/lastack`, ms) say of the age, as of when they were read. */
@@ -176,8 +271,8 @@ export function idleBounds(k: SocketRecord, uptimeMs: number | undefined): { atL
   const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : undefined);
   const snd = num(x.lastsnd), rcv = num(x.lastrcv), ack = num(x.lastack);
   if (k.state === 'ESTABLISHED') {
-    const known = [snd, rcv, ack].filter((v): v is number => v !== undefined);
-    return known.length ? { atLeastMs: Math.max(...known) } : undefined;
+    const most = maxIdle(snd, rcv, ack);
+    return most === undefined ? undefined : { atLeastMs: most };
   }
   if (k.state === 'CLOSE-WAIT') {
     const out: { atLeastMs?: number; atMostMs?: number } = {};
@@ -190,17 +285,27 @@ export function idleBounds(k: SocketRecord, uptimeMs: number | undefined): { atL
 
 /** The age a kernel timer implies, where the timer was started by the state change itself. */
 export function timerAge(k: SocketRecord, sysctls: Record<string, string>): { ms: number; basis: AgeRange['basis'][number] } | undefined {
+  return timerAgeWith(k, finTimeoutMs(sysctls));
+}
+
+/** tcp_fin_timeout in ms where an orphaned FIN-WAIT-2 minisocket lives exactly that long, else undefined. */
+function finTimeoutMs(sysctls: Record<string, string>): number | undefined {
+  const fin = Number(sysctls['net.ipv4.tcp_fin_timeout']);
+  // Above 60 s the kernel first waits on the keepalive timer (tcp_fin_time − 60 s), then a 60 s minisocket.
+  return !Number.isFinite(fin) || fin <= 0 || fin > 60 ? undefined : fin * 1000;
+}
+
+function timerAgeWith(k: SocketRecord, finMs: number | undefined): { ms: number; basis: AgeRange['basis'][number] } | undefined {
   const tm = k.timer;
   if (!tm) return undefined;
   if (tm.kind === 'timewait' && k.state === 'TIME-WAIT') {
     return { ms: Math.max(0, TIME_WAIT_LEN_MS - tm.remainingMs), basis: 'timewait-timer' };
   }
   if (tm.kind === 'timewait' && k.state === 'FIN-WAIT-2') {
-    const fin = Number(sysctls['net.ipv4.tcp_fin_timeout']);
-    // Above 60 s the kernel first waits on the keepalive timer (tcp_fin_time − 60 s), then a 60 s minisocket.
-    if (!Number.isFinite(fin) || fin <= 0 || fin > 60) return undefined;
-    return { ms: Math.max(0, fin * 1000 - tm.remainingMs), basis: 'fin-wait-2-timer' };
+    if (finMs === undefined) return undefined;
+    return { ms: Math.max(0, finMs - tm.remainingMs), basis: 'fin-wait-2-timer' };
   }
+  if (tm.kind === 'off') return undefined;
   if (tm.kind === 'on' && (k.state === 'SYN-SENT' || k.state === 'SYN-RECEIVED') && tm.retransmits !== undefined) {
     let spent = 0;
     for (let i = 0; i < tm.retransmits; i++) spent += Math.min(SYN_RTO_INIT_MS * 2 ** i, RTO_MAX_MS);

@@ -3,6 +3,7 @@
 // same way, and "unknown" stays undefined (never 0) as snapshot.ts promises.
 import { TUNABLES } from '../core/config.js';
 import type { HostSnapshot, SocketRecord } from '../model/snapshot.js';
+import type { TcpState } from '../model/states.js';
 import type { AgeStats, PeerCount } from './finding.js';
 
 export type Os = 'linux' | 'windows' | 'macos' | 'freebsd' | 'unknown';
@@ -77,12 +78,40 @@ export function portRange(s: HostSnapshot): PortRange {
   return { lo, hi, size: hi - lo + 1, assumed: true };
 }
 
-/** Local ports some socket is listening on (a socket there is the server side of its connection). */
+/**
+ * Local ports some socket is listening on (a socket there is the server side of its connection).
+ * Built once per snapshot and shared: callers must not change it.
+ */
 export function listeningPorts(s: HostSnapshot): Set<number> {
-  const out = new Set<number>();
-  for (const k of s.sockets) if (k.state === 'LISTEN') out.add(k.localPort);
+  let out = LISTENING.get(s);
+  if (!out) {
+    out = new Set<number>();
+    for (const k of inState(s, 'LISTEN')) out.add(k.localPort);
+    LISTENING.set(s, out);
+  }
   return out;
 }
+const LISTENING = new WeakMap<HostSnapshot, Set<number>>();
+
+/**
+ * The snapshot's sockets in one state, in their order: one pass over the snapshot for all states,
+ * kept for the snapshot's life, so the rules each looking at their state cost that state's size.
+ * A fresh array each call (the caller may sort or filter it).
+ */
+export function inState(s: HostSnapshot, state: TcpState): SocketRecord[] {
+  let m = BY_STATE.get(s);
+  if (!m) {
+    m = new Map();
+    for (const k of s.sockets) {
+      const g = m.get(k.state);
+      if (g) g.push(k); else m.set(k.state, [k]);
+    }
+    BY_STATE.set(s, m);
+  }
+  const g = m.get(state);
+  return g ? g.slice() : [];
+}
+const BY_STATE = new WeakMap<HostSnapshot, Map<TcpState, SocketRecord[]>>();
 
 export interface Owner { pid: number; name?: string }
 
@@ -127,12 +156,20 @@ export function ownerOf(s: HostSnapshot, k: SocketRecord): Owner | undefined {
 
 /** Who listens on a port (to attribute fd-less TIME-WAIT / SYN-RECEIVED rows on the server side). */
 export function listenerOwner(s: HostSnapshot, port: number): Owner | undefined {
-  for (const k of s.sockets) if (k.state === 'LISTEN' && k.localPort === port) {
-    const o = ownerOf(s, k);
-    if (o) return o;
+  let m = LISTENER_OWNERS.get(s);
+  if (!m) {
+    // The first listener with an owner, per port, as a scan in the snapshot's order would find it.
+    m = new Map();
+    for (const k of inState(s, 'LISTEN')) {
+      if (m.has(k.localPort)) continue;
+      const o = ownerOf(s, k);
+      if (o) m.set(k.localPort, o);
+    }
+    LISTENER_OWNERS.set(s, m);
   }
-  return undefined;
+  return m.get(port);
 }
+const LISTENER_OWNERS = new WeakMap<HostSnapshot, Map<number, Owner>>();
 
 /** Remote endpoints by count, most first; `withPort` false groups by address only. */
 export function topPeers(socks: SocketRecord[], withPort: boolean, limit = 5): { peers: PeerCount[]; distinct: number } {
@@ -172,8 +209,11 @@ export function ageStats(socks: SocketRecord[], os: Os): AgeStats | undefined {
 
 /** True when some socket in the snapshot carries a timer, i.e. the source shows timers (ss -o, /proc). */
 export function hasTimers(s: HostSnapshot): boolean {
-  return s.sockets.some((k) => k.timer !== undefined);
+  let v = TIMERS.get(s);
+  if (v === undefined) { v = s.sockets.some((k) => k.timer !== undefined); TIMERS.set(s, v); }
+  return v;
 }
+const TIMERS = new WeakMap<HostSnapshot, boolean>();
 
 /** Group by a key, keeping first-seen order. */
 export function groupBy<T>(items: T[], key: (t: T) => string): Map<string, T[]> {
@@ -221,15 +261,36 @@ export function destinationOwner(s: HostSnapshot, address: string, port: number)
 
 /**
  * The other end of a connection when both ends are on this host (loopback, containers sharing a
- * netns): the socket whose local and remote endpoints are this one's, swapped.
+ * netns): the socket whose local and remote endpoints are this one's, swapped. With `state`, only
+ * a peer in that state (and only that state's sockets are indexed).
  */
-export function localPeerOf(s: HostSnapshot, k: SocketRecord): SocketRecord | undefined {
-  let m = BY_TUPLE.get(s);
+export function localPeerOf(s: HostSnapshot, k: SocketRecord, state?: TcpState): SocketRecord | undefined {
+  // Indexed by the two ports as one number (no string per socket): a bucket holds the few sockets
+  // sharing both ports, told apart by address. The last one listed wins, as a map by 4-tuple would.
+  let perState = BY_PORTS.get(s);
+  if (!perState) { perState = new Map(); BY_PORTS.set(s, perState); }
+  const which = state ?? 'any';
+  let m = perState.get(which);
   if (!m) {
     m = new Map();
-    for (const x of s.sockets) if (x.state !== 'LISTEN') m.set(`${x.localAddress}|${x.localPort}|${x.remoteAddress}|${x.remotePort}`, x);
-    BY_TUPLE.set(s, m);
+    for (const x of state === undefined ? s.sockets : inState(s, state)) {
+      if (x.state === 'LISTEN') continue;
+      const key = x.localPort * 65536 + x.remotePort;
+      const g = m.get(key);
+      // One socket per pair of ports is the rule (an array only where several share both ports).
+      if (g === undefined) m.set(key, x);
+      else if (Array.isArray(g)) g.push(x);
+      else m.set(key, [g, x]);
+    }
+    perState.set(which, m);
   }
-  return m.get(`${k.remoteAddress}|${k.remotePort}|${k.localAddress}|${k.localPort}`);
+  const g = m.get(k.remotePort * 65536 + k.localPort);
+  if (!g) return undefined;
+  if (!Array.isArray(g)) return g.localAddress === k.remoteAddress && g.remoteAddress === k.localAddress ? g : undefined;
+  for (let i = g.length - 1; i >= 0; i--) {
+    const x = g[i];
+    if (x.localAddress === k.remoteAddress && x.remoteAddress === k.localAddress) return x;
+  }
+  return undefined;
 }
-const BY_TUPLE = new WeakMap<HostSnapshot, Map<string, SocketRecord>>();
+const BY_PORTS = new WeakMap<HostSnapshot, Map<TcpState | 'any', Map<number, SocketRecord | SocketRecord[]>>>();

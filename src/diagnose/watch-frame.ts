@@ -24,7 +24,7 @@ import { diagnoseText } from './diagnose.js';
 import { endpoint, listeningPorts, ownerOf } from './facts.js';
 import type { RuleId, Severity } from './finding.js';
 import { groupCounts, growthRows, processKey, servicePort, WATCHED_STATES, windowRate, type FdUse, type GrowthPoint, type GrowthRow, type WatchedState } from './growth.js';
-import { stateCounts } from './state-counts.js';
+import { zeroCounts } from './state-counts.js';
 
 export { WATCHED_STATES, type GrowthRow, type WatchedState };
 /** Refreshes a rate is measured over. */
@@ -112,18 +112,56 @@ export interface WatchExtras {
 
 export interface FrameFilter { port?: number }
 
+const UNAGED: ReadonlySet<TcpState> = new Set<TcpState>(['ESTABLISHED']);
+
+/** One refresh's sockets of a watched state, and the state counts, found in one pass. */
+interface ReadIndex { counts: Record<TcpState, number>; watched: Record<WatchedState, SocketRecord[]> }
+
+function indexRead(sockets: readonly SocketRecord[]): ReadIndex {
+  const counts = zeroCounts();
+  const watched = { 'CLOSE-WAIT': [], 'TIME-WAIT': [], 'FIN-WAIT-2': [], 'SYN-RECEIVED': [] } as Record<WatchedState, SocketRecord[]>;
+  for (const k of sockets) {
+    counts[k.state]++;
+    const st = k.state;
+    if (st === 'CLOSE-WAIT' || st === 'TIME-WAIT' || st === 'FIN-WAIT-2' || st === 'SYN-RECEIVED') watched[st].push(k);
+  }
+  return { counts, watched };
+}
+
+interface LastRefresh {
+  snap: HostSnapshot;
+  sockets: SocketRecord[];
+  index: ReadIndex;
+  agesAt: number;
+  edges: Edge[];
+  findings: FindingRow[];
+  cleared: WatchFrame['cleared'];
+  growth: GrowthRow[];
+  prev?: PrevRefresh;
+  exact?: { windowMs: number; lost: boolean };
+}
+
+interface PrevRefresh { at: number; index: ReadIndex }
+
+/**
+ * Per refresh the work is linear in the sockets read, with one pass each for ages, the per-state
+ * index, the growth groups and the rules' indexes (facts.ts), and the per-group work only over
+ * the watched states. The snapshot handed to `refresh` is the session's from then on: ages are
+ * written into its records rather than into copies.
+ */
 export class WatchSession {
-  private tracker = new AgeTracker();
+  // Ages for what a frame shows and the rules read: not for ESTABLISHED, LISTEN or CLOSED.
+  private tracker = new AgeTracker({ inPlace: true, unaged: UNAGED });
   private refreshes = 0;
-  private prev?: { at: number; counts: Record<TcpState, number>; sockets: SocketRecord[] };
+  private prev?: PrevRefresh;
   private window: GrowthPoint[] = [];
   private findingsSeen = new Map<string, FindingRow>();
   private history: NonNullable<HostSnapshot['history']> = [];
-  private last?: { snap: HostSnapshot; sockets: SocketRecord[]; agesAt: number; edges: Edge[]; findings: FindingRow[]; cleared: WatchFrame['cleared']; growth: GrowthRow[]; prev?: { at: number; counts: Record<TcpState, number>; sockets: SocketRecord[] }; exact?: { windowMs: number; lost: boolean } };
+  private last?: LastRefresh;
 
   constructor(private readonly origin: string, private readonly lang: Lang = 'en') {}
 
-  /** One refresh: the snapshot just read, in order after the previous one. */
+  /** One refresh: the snapshot just read, in order after the previous one (its records get their ages). */
   refresh(snap: HostSnapshot, extras: WatchExtras = {}, filter: FrameFilter = {}): WatchFrame {
     const tracked = this.tracker.observe(snap);
     this.refreshes++;
@@ -133,15 +171,16 @@ export class WatchSession {
     const windowMs = ex ? ex.windowMs : elapsedMs;
     const edges: Edge[] = (ex ? ex.edges : tracked.flows).map((f) => ({ ...f, ...(windowMs > 0 ? { ratePerSec: round(f.count / (windowMs / 1000)) } : {}) }));
     const withHistory: HostSnapshot = { ...snap, sockets: tracked.sockets, ...(this.history.length ? { history: [...this.history] } : {}) };
+    const index = indexRead(tracked.sockets);
     const { findings, cleared } = this.findings(withHistory, snap.takenAt);
     const groups = groupCounts(withHistory, tracked.sockets);
     this.window.push({ at: tracked.agesAt, groups });
     if (this.window.length > GROWTH_WINDOW) this.window.shift();
     const growth = growthRows(withHistory, this.window, extras.fds);
-    this.last = { snap: withHistory, sockets: tracked.sockets, agesAt: tracked.agesAt, edges, findings, cleared, growth, ...(prev ? { prev } : {}), ...(ex ? { exact: { windowMs, lost: ex.lost } } : {}) };
+    this.last = { snap: withHistory, sockets: tracked.sockets, index, agesAt: tracked.agesAt, edges, findings, cleared, growth, ...(prev ? { prev } : {}), ...(ex ? { exact: { windowMs, lost: ex.lost } } : {}) };
     const frame = this.frame(filter);
-    this.prev = { at: tracked.agesAt, counts: stateCounts(tracked.sockets), sockets: tracked.sockets };
-    this.history.push({ takenAt: snap.takenAt, stateCounts: stateCounts(snap.sockets), counters: { ...snap.counters } });
+    this.prev = { at: tracked.agesAt, index };
+    this.history.push({ takenAt: snap.takenAt, stateCounts: index.counts, counters: { ...snap.counters } });
     if (this.history.length > GROWTH_WINDOW) this.history.shift();
     return frame;
   }
@@ -151,20 +190,20 @@ export class WatchSession {
     const l = this.last;
     if (!l) throw new Error('WatchSession.frame before the first refresh');
     const prev = l.prev;
-    const counts = stateCounts(l.sockets);
+    const counts = l.index.counts;
     const elapsedMs = prev ? l.agesAt - prev.at : 0;
     const states = {} as Record<TcpState, StateRow>;
     for (const st of TCP_STATES) {
-      const change = prev ? counts[st] - prev.counts[st] : 0;
+      const change = prev ? counts[st] - prev.index.counts[st] : 0;
       states[st] = elapsedMs > 0 ? { count: counts[st], change, ratePerSec: round(change / (elapsedMs / 1000)) } : { count: counts[st], change };
     }
     const rateOf = this.rates();
-    const keep = (k: SocketRecord): boolean => filter.port === undefined || k.localPort === filter.port || k.remotePort === filter.port;
-    const prevSockets = prev ? prev.sockets : [];
+    const port = filter.port;
+    const keep = (xs: SocketRecord[]): SocketRecord[] => (port === undefined ? xs : xs.filter((k) => k.localPort === port || k.remotePort === port));
     const watched = {} as Record<WatchedState, WatchedRow>;
     for (const st of WATCHED_STATES) {
-      const mine = l.sockets.filter((k) => k.state === st && keep(k));
-      const before = prevSockets.filter((k) => k.state === st && keep(k));
+      const mine = keep(l.index.watched[st]);
+      const before = prev ? keep(prev.index.watched[st]) : [];
       const ages = groupAges(mine);
       watched[st] = {
         count: mine.length,
@@ -239,9 +278,7 @@ function rows(s: HostSnapshot, st: WatchedState, by: 'process' | 'port', mine: S
 }
 
 function oldest(s: HostSnapshot, socks: SocketRecord[]): SocketView[] {
-  return [...socks]
-    .sort((a, b) => (b.ageRange?.atLeastMs ?? -1) - (a.ageRange?.atLeastMs ?? -1))
-    .slice(0, TOP_N)
+  return topByAge(socks, TOP_N)
     .map((k) => {
       const o = ownerOf(s, k);
       const v: SocketView = { id: trackingKey(k), local: endpoint(k.localAddress, k.localPort), peer: endpoint(k.remoteAddress, k.remotePort) };
@@ -249,4 +286,19 @@ function oldest(s: HostSnapshot, socks: SocketRecord[]): SocketView[] {
       if (k.ageRange) v.ageRange = k.ageRange;
       return v;
     });
+}
+
+/** The `n` oldest sockets by lower bound, oldest first, ties in listing order (a stable sort's first n), without sorting them all. */
+function topByAge(socks: readonly SocketRecord[], n: number): SocketRecord[] {
+  const lo = (k: SocketRecord): number => k.ageRange?.atLeastMs ?? -1;
+  const top: SocketRecord[] = [];
+  for (const k of socks) {
+    const v = lo(k);
+    if (top.length === n && v <= lo(top[n - 1])) continue;
+    let i = top.length;
+    while (i > 0 && lo(top[i - 1]) < v) i--;
+    top.splice(i, 0, k);
+    if (top.length > n) top.pop();
+  }
+  return top;
 }

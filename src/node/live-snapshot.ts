@@ -2,6 +2,7 @@
 // namespace). Order matters a little: sockets first, then their owners, so a socket that appears
 // between the two reads simply has no owner rather than a wrong one. Callers go through
 // source.ts (`openSource`, `sample`).
+import { readdir } from 'node:fs/promises';
 import { endianness, hostname } from 'node:os';
 import type { HostSnapshot, ParseProblem, ProcessInfo, ProcessRef, SocketRecord } from '../model/snapshot.js';
 import type { TcpState } from '../model/states.js';
@@ -27,6 +28,13 @@ export interface LiveOptions {
   /** How `netns` finds its member processes (tests). */
   netnsMembers?: NetnsOptions['members'];
   /**
+   * Read `netns` through netlink (a thread that enters it, native/sock-diag.ts) instead of its
+   * /proc/net/tcp: faster, and with tcp_info and listeners' backlog limits, which tighten ages and
+   * change what the doctor can tell (an ESTABLISHED socket's idle time is then known). `watch`
+   * asks for it; the other commands keep the /proc read for now.
+   */
+  netnsNetlink?: boolean;
+  /**
    * Ask netlink for tcp_info too (default true): each connection's idle times (`ss -i`'s lastsnd,
    * lastrcv, lastack), which age the sockets and show idle connections. Not available from /proc.
    */
@@ -42,9 +50,16 @@ export interface LiveOptions {
 /** How long owners found by a walk are carried over before the next full walk (fd passing, exits). */
 export const OWNER_FULL_WALK_MS = 60_000;
 
-/** Socket owners between reads of one source. */
+/**
+ * Socket owners between reads of one source. Linux changes a socket's owner only by passing its
+ * fd (SCM_RIGHTS), dup/fork (another holder) or the holder's exit: between full walks an exit is
+ * seen at every read (the pid's directory is gone: its sockets are looked up again), a new holder
+ * by fd passing or fork is seen at the next full walk (at most `OWNER_FULL_WALK_MS` later).
+ */
 export class OwnerCache {
   byInode = new Map<number, ProcessRef[]>();
+  /** pid → fd → socket inode as last read (processes.ts `fdCache`): fds of known sockets are not read again. */
+  fds = new Map<number, Map<string, number>>();
   /** Processes by pid, with when each started (uptime is recomputed at each read). */
   processes = new Map<number, { info: ProcessInfo; startedAt?: number }>();
   fullWalkAt = -Infinity;
@@ -129,12 +144,33 @@ export async function readLiveSnapshot(opts: LiveOptions = {}): Promise<HostSnap
   if (opts.processes !== false) {
     const cache = opts.ownerCache;
     const full = !cache || takenAt - cache.fullWalkAt >= OWNER_FULL_WALK_MS;
+    // Between full walks, owners that exited are dropped (one readdir of the root), and their sockets looked up again.
+    if (cache && !full) {
+      const alive = await livePids(root);
+      if (alive) {
+        for (const [inode, owners] of cache.byInode) {
+          if (owners.length === 0 || owners.every((o) => alive.has(o.pid))) continue;
+          cache.byInode.delete(inode);
+        }
+      }
+    }
     const wanted = new Set<number>();
-    for (const s of sockets) if (s.inode && (full || !cache?.byInode.has(s.inode))) wanted.add(s.inode);
+    const listed = new Set<number>();
+    for (const s of sockets) {
+      if (!s.inode) continue;
+      if (full || !cache?.byInode.has(s.inode)) wanted.add(s.inode);
+      else listed.add(s.inode);
+    }
     // No socket with a file (all TIME-WAIT or orphans), or every owner known: nothing to walk.
     const nsFile = opts.procRoot !== undefined ? undefined : opts.netns !== undefined ? netnsFile(opts.netns) : '/proc/self/ns/net';
     const a = wanted.size > 0
-      ? await attributeSockets(root, wanted, nsFile !== undefined ? { netnsFile: nsFile } : {})
+      ? await attributeSockets(root, wanted, {
+        ...(nsFile !== undefined ? { netnsFile: nsFile } : {}),
+        // Between full walks: fds already read for sockets still listed are skipped, and only the
+        // namespace's own processes are walked for new sockets.
+        ...(cache ? { fdCache: cache.fds } : {}),
+        ...(cache && !full ? { listed, netnsOnly: true } : {}),
+      })
       : { byInode: new Map<number, ProcessRef[]>(), processes: [], complete: cache?.complete ?? true, unreadable: cache?.unreadable ?? 0 };
     const walked = new Map(a.processes.map((p) => [p.pid, p]));
     const byPid = new Map<number, ProcessInfo>();
@@ -175,6 +211,15 @@ export async function readLiveSnapshot(opts: LiveOptions = {}): Promise<HostSnap
   return snap;
 }
 
+/** The pids under a /proc root, or undefined when it cannot be listed. */
+async function livePids(root: string): Promise<Set<number> | undefined> {
+  try {
+    const out = new Set<number>();
+    for (const n of await readdir(root)) { const c = n.charCodeAt(0); if (c >= 0x30 && c <= 0x39) out.add(Number(n)); }
+    return out;
+  } catch { return undefined; }
+}
+
 /** True when, not being root, we hold no owner for a socket (with a file) of another user. */
 function hiddenOwners(sockets: SocketRecord[]): boolean {
   const me = typeof process.getuid === 'function' ? process.getuid() : 0;
@@ -201,7 +246,7 @@ function fillAges(sockets: SocketRecord[], sysctls: Record<string, string>): voi
  * `tcplens states` without a snapshot: counts per state straight from the bytes, no records, no
  * process walk. The hot path the benchmark compares with `ss -tan | awk`.
  */
-export async function readLiveStateCounts(opts: Pick<LiveOptions, 'procRoot' | 'netns' | 'netnsMembers'> = {}): Promise<Partial<Record<TcpState, number>>> {
+export async function readLiveStateCounts(opts: Pick<LiveOptions, 'procRoot' | 'netns' | 'netnsMembers' | 'netnsNetlink'> = {}): Promise<Partial<Record<TcpState, number>>> {
   const byCode = new Float64Array(256);
   // The namespace's name is checked (and a missing one refused) before netlink is tried.
   const files = await procFilesFor(opts);
@@ -220,10 +265,11 @@ export async function readLiveStateCounts(opts: Pick<LiveOptions, 'procRoot' | '
  * Where netlink can answer: our own namespace (`{}`), another one through its file, or nowhere
  * (undefined) for a /proc tree, which may be a capture or another host's.
  */
-function nativeTarget(opts: Pick<LiveOptions, 'procRoot' | 'netns'>): { netnsPath?: string } | undefined {
+function nativeTarget(opts: Pick<LiveOptions, 'procRoot' | 'netns' | 'netnsNetlink'>): { netnsPath?: string } | undefined {
   if (opts.procRoot !== undefined) return undefined;
-  // Another namespace through netlink works (sock-diag.ts, a thread that enters it) but is not used
-  // yet: a watch over it named another process as a CLOSE-WAIT's owner than the /proc read did, a
-  // difference not understood yet. Until then --netns reads /proc (no backlog limit, no tcp_info).
-  return opts.netns === undefined ? {} : undefined;
+  if (opts.netns === undefined) return {};
+  // Another namespace through netlink lists the same sockets as its /proc (the owners are the same:
+  // they come from the same /proc/PID/fd walk) but adds tcp_info, which the callers' findings
+  // and tests were written without: opt-in.
+  return opts.netnsNetlink === true ? { netnsPath: netnsFile(opts.netns) } : undefined;
 }

@@ -29,6 +29,8 @@ export interface Attribution {
   complete: boolean;
   /** How many processes could not be read, for the message saying attribution is partial. */
   unreadable: number;
+  /** Every pid listed under the root during the walk (which owners still exist). */
+  pids?: Set<number>;
 }
 
 function errCode(e: unknown): string {
@@ -40,6 +42,18 @@ const SOCKET_PREFIX = 'socket:[';
 export interface AttributeOptions {
   /** Walk first the processes whose network namespace is this one (`/proc/self/ns/net`, `/run/netns/NAME`). */
   netnsFile?: string;
+  /**
+   * Between full walks: the socket each process's fd pointed at when last read (pid → fd → inode),
+   * kept up to date by the walk. An fd still pointing, as far as we know, at a socket the caller
+   * still lists (`listed`) is not read again: its owner is already known. An fd number closed and
+   * reused for another socket meanwhile is not told apart while the first socket lives (it is still
+   * held elsewhere, by fd passing or a fork): the caller's next full walk finds it.
+   */
+  fdCache?: Map<number, Map<string, number>>;
+  /** Socket inodes the caller still lists, with the owners it already knows (see `fdCache`). */
+  listed?: ReadonlySet<number>;
+  /** Walk only the namespace's own processes (`netnsFile`), not the rest of the host, even for sockets left without an owner. */
+  netnsOnly?: boolean;
 }
 
 function nsInode(file: string): number | undefined {
@@ -65,6 +79,10 @@ export async function attributeSockets(root: string, wanted?: ReadonlySet<number
     first = [];
     for (const name of pids) (nsInode(path.join(root, name, 'ns/net')) === target ? first : later).push(name);
   }
+  const cache = opts.fdCache;
+  const listed = opts.listed;
+  const pidSet = new Set(pids.map(Number));
+  if (cache) for (const pid of cache.keys()) if (!pidSet.has(pid)) cache.delete(pid);
   const walk = async (list: string[]): Promise<void> => {
     for (const name of list) {
       const pid = Number(name);
@@ -78,11 +96,18 @@ export async function attributeSockets(root: string, wanted?: ReadonlySet<number
         continue;
       }
       let comm: string | undefined;
+      let known = cache?.get(pid);
+      if (cache && !known) { known = new Map(); cache.set(pid, known); }
       for (const fd of fds) {
+        if (known && listed) {
+          const was = known.get(fd);
+          if (was !== undefined && listed.has(was)) continue; // the same socket, owner known
+        }
         let link: string;
         try { link = readlinkSync(path.join(fdDir, fd)); } catch { continue; } // closed meanwhile
-        if (!link.startsWith(SOCKET_PREFIX)) continue;
+        if (!link.startsWith(SOCKET_PREFIX)) { known?.delete(fd); continue; }
         const inode = Number(link.slice(SOCKET_PREFIX.length, -1));
+        known?.set(fd, inode);
         if (wanted && !wanted.has(inode)) continue;
         comm ??= await readComm(root, name);
         const ref: ProcessRef = { pid, fd: Number(fd) };
@@ -96,12 +121,12 @@ export async function attributeSockets(root: string, wanted?: ReadonlySet<number
   };
   await walk(first);
   // The rest of the host only when some wanted socket has no owner yet (or every socket is wanted).
-  if (later.length > 0 && (!wanted || [...wanted].some((i) => !byInode.has(i)))) await walk(later);
+  if (later.length > 0 && !(opts.netnsOnly === true && target !== undefined) && (!wanted || [...wanted].some((i) => !byInode.has(i)))) await walk(later);
   const processes: ProcessInfo[] = [];
   const uptimeS = await readUptimeSeconds(root);
   for (const [pid, comm] of owners) processes.push(await describeProcess(root, pid, comm, uptimeS));
   processes.sort((a, b) => a.pid - b.pid);
-  return { byInode, processes, complete: sawPid && unreadable === 0, unreadable };
+  return { byInode, processes, complete: sawPid && unreadable === 0, unreadable, pids: pidSet };
 }
 
 async function readComm(root: string, pid: string): Promise<string | undefined> {

@@ -20,13 +20,13 @@ import type { TcpState } from '../model/states.js';
 import type { Tally } from '../formats/stream.js';
 import { SourceError } from './source-error.js';
 import { checkNetnsName, type NetnsOptions } from './netns.js';
-import { readLiveSnapshot, readLiveStateCounts, type LiveOptions } from './live-snapshot.js';
+import { OwnerCache, readLiveSnapshot, readLiveStateCounts, type LiveOptions } from './live-snapshot.js';
 import { statOrThrow } from './input-files.js';
 import { hostServices } from './host-services.js';
 
 export type SourceSpec =
   | { kind: 'live'; processes?: boolean }
-  | { kind: 'netns'; name: string; processes?: boolean; /** Member pids (tests). */ members?: NetnsOptions['members'] }
+  | { kind: 'netns'; name: string; processes?: boolean; /** Member pids (tests). */ members?: NetnsOptions['members']; /** Read it through netlink (LiveOptions.netnsNetlink). */ netlink?: boolean }
   | { kind: 'proc-root'; dir: string; processes?: boolean }
   | { kind: 'input'; path: string }
   | { kind: 'paste'; files: Array<{ name: string; text: string }>; /** When it was taken (ms since the epoch); default now. */ takenAt?: number }
@@ -98,6 +98,7 @@ async function liveOptions(spec: Extract<SourceSpec, { kind: 'live' | 'netns' | 
     checkNetnsName(spec.name);
     opts.netns = spec.name;
     if (spec.members) opts.netnsMembers = spec.members;
+    if (spec.netlink === true) opts.netnsNetlink = true;
   }
   if (spec.kind === 'proc-root') {
     // A tree that is not laid out like /proc would read as an empty host instead of a wrong path.
@@ -117,9 +118,12 @@ async function liveOptions(spec: Extract<SourceSpec, { kind: 'live' | 'netns' | 
 
 function liveSource(spec: SourceSpec, opts: LiveOptions): Source {
   const origin = opts.netns !== undefined ? `netns:${opts.netns}` : opts.procRoot ?? 'live';
+  // Owners carried from one sample to the next (a full /proc/PID/fd walk each minute, in between
+  // only new sockets looked up): what makes a watch refresh or a scrape cheap on a busy host.
+  const ownerCache = new OwnerCache();
   return {
     spec, origin, live: true,
-    sample: () => readLiveSnapshot(opts),
+    sample: () => readLiveSnapshot({ ...opts, ownerCache }),
     countStates: () => readLiveStateCounts(opts),
   };
 }

@@ -12,7 +12,8 @@ import { openStateTrace, type StateTrace, type TransitionEvent } from '../../nod
 import { readFdUse } from '../../node/fd-use.js';
 import { WATCHED_STATES, WatchSession, type WatchExtras, type WatchFrame } from '../../diagnose/watch-frame.js';
 import { pickLang, processIO, UsageError, type CliIO } from '../io.js';
-import { asUsage, openFlagSource } from '../snapshot-input.js';
+import { asUsage, specFromFlags } from '../snapshot-input.js';
+import { openSource } from '../../node/source.js';
 import { renderWatch, SORT_KEYS, type ViewState } from '../watch-screen.js';
 
 const HELP: Text = {
@@ -107,7 +108,12 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (values.help) { io.stdout(HELP[lang]); return 0; }
   if (positionals.length > 0) throw new UsageError(lang === 'zh' ? `多余的参数 '${positionals[0]}'` : `unexpected argument '${positionals[0]}'`);
   const gap = intervalMs(values.interval, lang);
-  const source = await openFlagSource({ ...(values.netns !== undefined ? { netns: values.netns } : {}), ...(values['proc-root'] !== undefined ? { 'proc-root': values['proc-root'] } : {}) }, io, lang);
+  const flags = { ...(values.netns !== undefined ? { netns: values.netns } : {}), ...(values['proc-root'] !== undefined ? { 'proc-root': values['proc-root'] } : {}) };
+  // Another namespace through netlink, as our own is read: tcp_info tightens the ages watch shows.
+  const source = await asUsage(lang, async () => {
+    const spec = await specFromFlags(flags, io, lang);
+    return openSource(spec.kind === 'netns' ? { ...spec, netlink: true } : spec);
+  });
   const session = new WatchSession(source.origin, lang);
   const procRoot = values['proc-root'] ?? '/proc';
   let last: WatchFrame | undefined;

@@ -18,7 +18,7 @@
 import type { HostSnapshot, SocketRecord } from '../../model/snapshot.js';
 import type { FindingText, FixOf, Severity } from '../finding.js';
 import type { Text } from '../../i18n/lang.js';
-import { counter, endpoint, ownerOf, presentCounters, sysctlNum } from '../facts.js';
+import { counter, endpoint, ownerOf, presentCounters, sysctlNum, inState } from '../facts.js';
 import { join, NO_PROCESS_INFO, owner, pct, tx } from '../words.js';
 import type { Rule } from '../rule.js';
 import { counterRise } from '../samples.js';
@@ -93,8 +93,8 @@ function checkAcceptQueue(s: HostSnapshot): FindingText[] {
   const rise = counterRise(s, 'TcpExt:ListenOverflows');
   const risingNow = rise !== undefined && rise.rise > 0;
   const out: FindingText[] = [];
-  for (const k of s.sockets) {
-    if (k.state !== 'LISTEN' || k.recvQ === undefined) continue;
+  for (const k of inState(s, 'LISTEN')) {
+    if (k.recvQ === undefined) continue;
     const limit = k.sendQ !== undefined && k.sendQ > 0 ? k.sendQ : undefined;
     let severity: Severity | undefined;
     if (limit !== undefined) {

@@ -15,7 +15,7 @@
 import type { HostSnapshot, SocketRecord } from '../../model/snapshot.js';
 import type { FindingText, FixOf, Severity } from '../finding.js';
 import type { Text } from '../../i18n/lang.js';
-import { ageStats, endpoint, groupBy, listenerOwner, listeningPorts, localPortText, osOf, ownerOf, portRange, sysctlNum, topPeers, type Owner } from '../facts.js';
+import { ageStats, endpoint, groupBy, listenerOwner, listeningPorts, localPortText, osOf, ownerOf, portRange, sysctlNum, topPeers, type Owner, inState } from '../facts.js';
 import { agesText, join, NO_PROCESS_INFO, owner, tx } from '../words.js';
 import type { Rule } from '../rule.js';
 import { adviceOs } from '../os-advice.js';
@@ -212,7 +212,7 @@ function describe(s: HostSnapshot, sideOf: (k: SocketRecord) => 'server' | 'clie
  * peers, is one more finding if it is over the thresholds on its own — a leak never hides by spreading.
  */
 function checkCloseWait(s: HostSnapshot): FindingText[] {
-  const cw = s.sockets.filter((k) => k.state === 'CLOSE-WAIT');
+  const cw = inState(s, 'CLOSE-WAIT');
   if (cw.length === 0) return [];
   const sideOf = sideJudge(s);
   const growing = grewEverySample(s, cw.length);

@@ -19,7 +19,7 @@
 // ⇒ warning; sockstat orphan ≥ 25 % of tcp_max_orphans ⇒ warning, ≥ 50 % ⇒ critical.
 import type { HostSnapshot, SocketRecord } from '../../model/snapshot.js';
 import type { FindingText, Severity } from '../finding.js';
-import { ageStats, counter, groupBy, localPeerOf, osOf, ownerOf, sysctlNum, topPeers } from '../facts.js';
+import { ageStats, counter, groupBy, localPeerOf, osOf, ownerOf, sysctlNum, topPeers, inState } from '../facts.js';
 import type { Text } from '../../i18n/lang.js';
 import { agesText, join, NO_PROCESS_INFO, owner, pct, tx } from '../words.js';
 import type { Rule } from '../rule.js';
@@ -43,7 +43,7 @@ function orphaned(s: HostSnapshot, socks: SocketRecord[]): FindingText[] {
     const { peers, distinct } = topPeers(g, true, 5);
     const ages = ageStats(g, osOf(s));
     // The paired view: when the peer is on this host, its end is the CLOSE-WAIT socket.
-    const paired = g.map((k) => localPeerOf(s, k)).filter((x): x is SocketRecord => x !== undefined && x.state === 'CLOSE-WAIT');
+    const paired = g.map((k) => localPeerOf(s, k, 'CLOSE-WAIT')).filter((x): x is SocketRecord => x !== undefined && x.state === 'CLOSE-WAIT');
     const pf = pairedFix(s, g);
     const lookThere: Text = pf.length ? pf[0].text
       : tx(`Look at ${peer}: run tcplens doctor there; its application is probably leaking CLOSE-WAIT.`, `检查 ${peer}：在那台机器上运行 tcplens doctor，它的应用很可能在泄漏 CLOSE-WAIT。`);
@@ -72,7 +72,7 @@ function orphaned(s: HostSnapshot, socks: SocketRecord[]): FindingText[] {
 
 /** When the other ends are local CLOSE-WAIT sockets, the process to fix first is theirs. */
 function pairedFix(s: HostSnapshot, g: SocketRecord[]): { text: Text }[] {
-  const paired = g.map((k) => localPeerOf(s, k)).filter((x): x is SocketRecord => x !== undefined && x.state === 'CLOSE-WAIT');
+  const paired = g.map((k) => localPeerOf(s, k, 'CLOSE-WAIT')).filter((x): x is SocketRecord => x !== undefined && x.state === 'CLOSE-WAIT');
   if (paired.length === 0) return [];
   return [{ text: join([tx(`The peer is on this host: ${paired.length} of these connections are held at the other end in CLOSE-WAIT by`, `对端就在本机：其中 ${paired.length} 个连接的另一端处于 CLOSE-WAIT，由`),
     owner(ownerOf(s, paired[0])), tx('— fix that application first (see close_wait_leak).', '持有——请先修复该应用（见 close_wait_leak）。')]) }];
@@ -151,7 +151,7 @@ export function finWait2Owner(s: HostSnapshot, k: SocketRecord): boolean | undef
 
 /** FIN-WAIT-2 sockets the source cannot tell orphaned from owned by another user. */
 export function unattributedFinWait2(s: HostSnapshot): SocketRecord[] {
-  return s.sockets.filter((k) => k.state === 'FIN-WAIT-2' && finWait2Owner(s, k) === undefined);
+  return inState(s, 'FIN-WAIT-2').filter((k) => finWait2Owner(s, k) === undefined);
 }
 
 export const PARTIAL_ATTRIBUTION: Text = tx(
@@ -186,7 +186,7 @@ function unattributed(s: HostSnapshot, socks: SocketRecord[]): FindingText[] {
 }
 
 function checkFinWait2(s: HostSnapshot): FindingText[] {
-  const fw2 = s.sockets.filter((k) => k.state === 'FIN-WAIT-2');
+  const fw2 = inState(s, 'FIN-WAIT-2');
   const orphan = (k: SocketRecord): boolean | undefined => finWait2Owner(s, k);
   return [
     ...orphanLimit(s),

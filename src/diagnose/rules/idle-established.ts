@@ -16,7 +16,7 @@
 // ≥ 5000 in all ⇒ warning.
 import type { HostSnapshot, SocketRecord } from '../../model/snapshot.js';
 import type { FindingText, Severity } from '../finding.js';
-import { endpoint, groupBy, hasTimers, localPortText, ownerOf, sysctlNum, topPeers } from '../facts.js';
+import { endpoint, hasTimers, localPortText, ownerOf, sysctlNum, topPeers, inState } from '../facts.js';
 import { deadPeerAfterS } from './keepalive-defaults.js';
 import { duration, join, NO_PROCESS_INFO, owner, tx } from '../words.js';
 import { sideJudge } from './close-wait-leak.js';
@@ -52,16 +52,27 @@ export function idleMs(k: SocketRecord): number | undefined {
 function checkIdle(s: HostSnapshot): FindingText[] {
   if (!hasTimers(s)) return [];
   // No keepalive timer armed and nothing queued either way (an unknown queue does not count as busy).
-  const noKeepalive = s.sockets.filter((k) => k.state === 'ESTABLISHED' && (k.timer === undefined || k.timer.kind === 'off')
+  const noKeepalive = inState(s, 'ESTABLISHED').filter((k) => (k.timer === undefined || k.timer.kind === 'off')
     && (k.recvQ ?? 0) === 0 && (k.sendQ ?? 0) === 0);
   if (noKeepalive.length === 0) return [];
   const sideOf = sideJudge(s);
   const out: FindingText[] = [];
-  const groups = groupBy(noKeepalive, (k) => {
-    const side = sideOf(k);
-    return `${ownerOf(s, k)?.pid ?? '?'}|${side === 'server' ? `L${localPortText(k)}` : `D${endpoint(k.remoteAddress, k.remotePort, k.remoteService)}`}`;
-  });
-  for (const socks of groups.values()) {
+  // Per owner, then per local port (server side) or destination (client side), in first-seen order;
+  // keyed by numbers where they are (a busy host has 10^5 ESTABLISHED: no string per server socket).
+  const groups: SocketRecord[][] = [];
+  const byOwner = new Map<number, Map<string | number, SocketRecord[]>>();
+  for (const k of noKeepalive) {
+    const pid = k.processes?.[0]?.pid ?? -1;
+    let m = byOwner.get(pid);
+    if (!m) { m = new Map(); byOwner.set(pid, m); }
+    const key: string | number = sideOf(k) === 'server'
+      ? (k.localService === undefined ? k.localPort : `L${k.localService}`)
+      : `D${endpoint(k.remoteAddress, k.remotePort, k.remoteService)}`;
+    const g = m.get(key);
+    if (g) g.push(k);
+    else { const fresh = [k]; m.set(key, fresh); groups.push(fresh); }
+  }
+  for (const socks of groups) {
     const idles = socks.map(idleMs).filter((x): x is number => x !== undefined);
     const idleLong = idles.filter((x) => x >= IDLE_MS).length;
     let severity: Severity | undefined;

@@ -9,7 +9,7 @@
 // and most applications should use their own timeouts anyway).
 import type { HostSnapshot } from '../../model/snapshot.js';
 import type { FindingText } from '../finding.js';
-import { hasTimers, sysctlNum } from '../facts.js';
+import { hasTimers, sysctlNum, inState } from '../facts.js';
 import { duration, join, tx } from '../words.js';
 import type { Rule } from '../rule.js';
 
@@ -26,7 +26,7 @@ function checkKeepalive(s: HostSnapshot): FindingText[] {
   const intvl = sysctlNum(s, 'net.ipv4.tcp_keepalive_intvl') ?? 75;
   const probes = sysctlNum(s, 'net.ipv4.tcp_keepalive_probes') ?? 9;
   const total = deadPeerAfterS(time, intvl, probes);
-  const est = s.sockets.filter((k) => k.state === 'ESTABLISHED');
+  const est = inState(s, 'ESTABLISHED');
   const withKa = est.filter((k) => k.timer?.kind === 'keepalive').length;
   const timers = hasTimers(s);
   return [{

@@ -16,7 +16,7 @@
 import type { HostSnapshot, SocketRecord } from '../../model/snapshot.js';
 import type { FindingText, FixOf, Severity } from '../finding.js';
 import type { Text } from '../../i18n/lang.js';
-import { groupBy, listenerOwner, presentCounters, sysctlNum, topPeers } from '../facts.js';
+import { groupBy, listenerOwner, presentCounters, sysctlNum, topPeers, inState } from '../facts.js';
 import { join, owner, pct, tx } from '../words.js';
 import type { Rule } from '../rule.js';
 import { counterRise } from '../samples.js';
@@ -52,7 +52,7 @@ function fixes(s: HostSnapshot): FixOf<Text>[] {
 }
 
 function perPort(s: HostSnapshot, port: number, socks: SocketRecord[]): FindingText | undefined {
-  const listener = s.sockets.find((k) => k.state === 'LISTEN' && k.localPort === port);
+  const listener = inState(s, 'LISTEN').find((k) => k.localPort === port);
   const backlog = listener?.sendQ !== undefined && listener.sendQ > 0 ? listener.sendQ : undefined;
   const cookies = sysctlNum(s, 'net.ipv4.tcp_syncookies');
   const n = socks.length;
@@ -90,7 +90,7 @@ function perPort(s: HostSnapshot, port: number, socks: SocketRecord[]): FindingT
 
 function checkSynFlood(s: HostSnapshot): FindingText[] {
   const out: FindingText[] = [];
-  const sr = s.sockets.filter((k) => k.state === 'SYN-RECEIVED');
+  const sr = inState(s, 'SYN-RECEIVED');
   for (const [port, socks] of groupBy(sr, (k) => String(k.localPort))) {
     const f = perPort(s, Number(port), socks);
     if (f) out.push(f);

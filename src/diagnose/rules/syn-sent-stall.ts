@@ -14,7 +14,7 @@
 // Thresholds per destination: ≥ 20 SYN-SENT ⇒ warning; ≥ 200 ⇒ critical.
 import type { HostSnapshot } from '../../model/snapshot.js';
 import type { FindingText, Severity } from '../finding.js';
-import { endpoint, groupBy, ownerOf, sysctlNum } from '../facts.js';
+import { endpoint, groupBy, ownerOf, sysctlNum, inState } from '../facts.js';
 import { join, NO_PROCESS_INFO, owner, tx } from '../words.js';
 import type { Rule } from '../rule.js';
 
@@ -50,7 +50,7 @@ function checkSynSent(s: HostSnapshot): FindingText[] {
   const out: FindingText[] = [];
   const retries = sysctlNum(s, 'net.ipv4.tcp_syn_retries') ?? 6;
   const wait = giveUpWords(retries, sysctlNum(s, 'net.ipv4.tcp_syn_linear_timeouts'));
-  const syn = s.sockets.filter((k) => k.state === 'SYN-SENT');
+  const syn = inState(s, 'SYN-SENT');
   for (const [dest, g] of groupBy(syn, (k) => endpoint(k.remoteAddress, k.remotePort))) {
     const severity: Severity | undefined = g.length >= SYN_SENT_CRIT ? 'critical' : g.length >= SYN_SENT_WARN ? 'warning' : undefined;
     if (!severity) continue;

@@ -20,8 +20,7 @@ import type { Text } from '../../i18n/lang.js';
 import type { FindingText, FixOf, Severity } from '../finding.js';
 import {
   ageStats, destinationOwner, endpoint, socketAgeMs, socketsToward, groupBy, isLoopback, listenerOwner, osOf, portRange, sysctl, sysctlNum,
-  timeWaitLenMs, topPeers, type PortRange,
-} from '../facts.js';
+  timeWaitLenMs, topPeers, type PortRange, inState } from '../facts.js';
 import { agesText, duration, join, owner, pct, tx } from '../words.js';
 import { closesFromTimeWait, counterRate, eaddrnotavailLines, peakWithin, rateText } from '../observed-rates.js';
 import { sideJudge } from './close-wait-leak.js';
@@ -269,7 +268,7 @@ function bucketPressure(s: HostSnapshot): FindingText[] {
   const max = sysctlNum(s, 'net.ipv4.tcp_max_tw_buckets');
   if (max === undefined || max <= 0) return [];
   // sockstat `tw` counts TIME-WAIT and FIN-WAIT-2 minisockets, exactly what the limit counts.
-  const tw = s.sockstat?.tw ?? s.sockets.filter((k) => k.state === 'TIME-WAIT' || (k.state === 'FIN-WAIT-2' && k.timer?.kind === 'timewait')).length;
+  const tw = s.sockstat?.tw ?? inState(s, 'TIME-WAIT').length + inState(s, 'FIN-WAIT-2').filter((k) => k.timer?.kind === 'timewait').length;
   if (tw < TW_BUCKETS_WARN * max) return [];
   return [{
     id: 'time_wait_pressure', severity: 'warning',
@@ -295,7 +294,7 @@ function pickSysctls(s: HostSnapshot): Record<string, string> {
 }
 
 function checkTimeWait(s: HostSnapshot): FindingText[] {
-  const tw = s.sockets.filter((k) => k.state === 'TIME-WAIT');
+  const tw = inState(s, 'TIME-WAIT');
   const out = bucketPressure(s);
   if (tw.length === 0) return out;
   const range = portRange(s);

@@ -23,7 +23,7 @@ import type { HostSnapshot, SocketRecord } from '../../model/snapshot.js';
 import { TCP_STATES, type TcpState } from '../../model/states.js';
 import { stateCounts } from '../../diagnose/state-counts.js';
 import { diagnose } from '../../diagnose/diagnose.js';
-import { osOf, ownerOf, socketAgeMs } from '../../diagnose/facts.js';
+import { osOf, socketAgeMs } from '../../diagnose/facts.js';
 import { ephemeralUseByDestination, listenQueues, stateCountsByPort, stateCountsByProcess } from '../../diagnose/state-breakdown.js';
 import { AgeHistogram, type AgeSeries } from './age-histogram.js';
 import { StateAges } from './state-ages.js';
@@ -185,16 +185,14 @@ export class ExporterMetrics {
       if (by.other) this.setStates(this.byProcess, { netns, comm: OTHER, pid: OTHER }, by.other);
       this.folded.set({ netns, by: 'process' }, by.foldedGroups);
       this.foldedSockets.set({ netns, by: 'process' }, by.foldedSockets);
-      const kept = new Map<string, ProcessGroup>();
+      // Keyed by the pid as a number (-1: no owner): no string per socket.
+      const kept = new Map<number, ProcessGroup>();
       for (const grp of by.top) {
         const pid = grp.key.pid === undefined ? '' : String(grp.key.pid);
-        kept.set(pid, { key: pid, comm: grp.key.comm, pid, series: new Map() });
+        kept.set(grp.key.pid ?? -1, { key: pid, comm: grp.key.comm, pid, series: new Map() });
       }
       const other: ProcessGroup = { key: OTHER, comm: OTHER, pid: OTHER, series: new Map() };
-      processGroup = (k) => {
-        const o = ownerOf(s, k);
-        return kept.get(o ? String(o.pid) : '') ?? other;
-      };
+      processGroup = (k) => kept.get(k.processes?.[0]?.pid ?? -1) ?? other;
     }
     this.fillAges(netns, s, processGroup);
     const use = ephemeralUseByDestination(s, labels.has('destination') ? top : 0);
@@ -219,12 +217,23 @@ export class ExporterMetrics {
     const os = osOf(s);
     const oldest = new Map<TcpState, number>();
     const byState = new Map<TcpState, AgeSeries>();
+    // The last socket's state and series: sockets of one state mostly come in runs.
+    let lastState: TcpState | undefined;
+    let lastSeries: AgeSeries | undefined;
+    let lastOldest = -1;
     const seen = (k: SocketRecord, ms: number): void => {
       const st = k.state;
-      if (ms > (oldest.get(st) ?? -1)) oldest.set(st, ms);
+      let hs: AgeSeries;
+      if (st === lastState && lastSeries) hs = lastSeries;
+      else {
+        if (lastState !== undefined && lastOldest > (oldest.get(lastState) ?? -1)) oldest.set(lastState, lastOldest);
+        const found = byState.get(st);
+        hs = found ?? this.ageByState.seriesFor(st, { netns, state: st });
+        if (!found) byState.set(st, hs);
+        lastState = st; lastSeries = hs; lastOldest = oldest.get(st) ?? -1;
+      }
+      if (ms > lastOldest) lastOldest = ms;
       const seconds = ms / 1000;
-      let hs = byState.get(st);
-      if (!hs) { hs = this.ageByState.seriesFor(st, { netns, state: st }); byState.set(st, hs); }
       AgeHistogram.observe(hs, seconds);
       if (processGroup) {
         const g = processGroup(k);
@@ -243,6 +252,7 @@ export class ExporterMetrics {
     let ages = this.trackers.get(netns);
     if (!ages) { ages = new StateAges(); this.trackers.set(netns, ages); }
     ages.observe(followed, Math.max(s.takenAt, s.readDoneAt ?? s.takenAt), seen);
+    if (lastState !== undefined && lastOldest > (oldest.get(lastState) ?? -1)) oldest.set(lastState, lastOldest);
     for (const [st, ms] of oldest) this.oldestAge.set({ netns, state: st }, ms / 1000);
   }
 
