@@ -10,7 +10,7 @@ import { count } from './counters.js';
 import { destOf, reuseAllowed, scanSpan, syncRange } from './dest-index.js';
 import { Connection } from './engine.js';
 import { addConn, freeEntry } from './established.js';
-import type { DestIndex, HostState } from './host-state.js';
+import type { HostState } from './host-state.js';
 import { reclass } from './limits.js';
 import type { TupleCheck } from './ports.js';
 import { hash32 } from '../core/random.js';
@@ -44,7 +44,7 @@ export function connect(h: HostState, fd: number, addr: string, port: number): 0
     // reuse possible, cannot succeed: skip it (same answer as walking it, without the walk).
     const hopeless = (parity: number): boolean => !!dest && !reuseAllowed(h, laddr, addr) && dest.parity[parity] >= half;
     const off = { lo: hash32(h.portSecret, `${canonical(laddr)}|${canonical(addr)}|${port}`), hi: hash32(h.portSecret ^ 0x5bd1e995, `${canonical(laddr)}|${canonical(addr)}|${port}`) };
-    const r = h.ports.connectPort(h.config.ip_local_port_range, off, (p) => portCheck(h, dest, p), hopeless);
+    const r = h.ports.connectPort(h.config.ip_local_port_range, off, (p) => entryCheck(h, h.conns.get(tupleKey(laddr, p, addr, port)), false), hopeless);
     if (!r) return sysError('EADDRNOTAVAIL');
     lport = r.port;
     if (r.reuseTw) reuse = h.conns.get(tupleKey(laddr, lport, addr, port));
@@ -103,10 +103,6 @@ function sourceFor(h: HostState, dst: string): string | undefined {
   else src = h.addrs.find((a) => isV4(a) === isV4(dst) && !isLoopback(a)) ?? h.addrs.find((a) => isV4(a) === isV4(dst));
   if (src === undefined) return undefined;
   return mapped ? `::ffff:${src}` : src;
-}
-
-function portCheck(h: HostState, dest: DestIndex | undefined, port: number): TupleCheck {
-  return dest ? entryCheck(h, dest.ports.get(port), false) : 'free';
 }
 
 /** __inet_check_established() for one candidate 4-tuple, with tcp_twsk_unique()'s rules. */

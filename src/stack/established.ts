@@ -7,14 +7,14 @@ import { reclass } from './limits.js';
 import type { Entry } from './sockets.js';
 
 export function addConn(h: HostState, e: Entry): void {
-  h.conns.set(e.key, e);
   syncRange(h);
+  h.conns.set(e.key, e);
   indexDest(h, e, +1);
 }
 
 function delConn(h: HostState, e: Entry): void {
-  h.conns.delete(e.key);
   syncRange(h);
+  h.conns.delete(e.key);
   indexDest(h, e, -1);
 }
 

@@ -40,8 +40,8 @@ export interface HostOptions {
   timeWaitMinisockets?: boolean;
 }
 
-/** The established table seen from one destination: local port → entry, and ports taken per parity. */
-export interface DestIndex { ports: Map<number, Entry>; parity: [number, number] }
+/** The established table seen from one destination: its local ports inside the ephemeral range, per parity. */
+export interface DestIndex { parity: [number, number] }
 
 export interface HostState {
   // ---- who the host is ----
