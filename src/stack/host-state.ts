@@ -71,7 +71,10 @@ export interface HostState {
 
   // ---- tables (established.ts, dest-index.ts, listen.ts, ports.ts) ----
   /** The established table (ehash): request sockets, connections, TIME-WAIT entries by 4-tuple. */
-  readonly conns: Map<string, Entry>;
+  readonly conns: Map<number, Entry>;
+  /** The established table's address pairs: local → remote address (canonical) → the pair's number in keys. */
+  readonly pairs: Map<string, Map<string, number>>;
+  pairCount: number;
   /**
    * Per destination (local address, remote address, remote port): how many 4-tuples use a local
    * port inside the ephemeral range. When every port of the range is taken and none may be reused,
@@ -133,6 +136,8 @@ export function createHostState(opts: HostOptions = {}): HostState {
     nextInode: 10_000,
     maxFds: opts.maxFds ?? 1_048_576,
     conns: new Map(),
+    pairs: new Map(),
+    pairCount: 0,
     dests: new Map(),
     rangeKey: '',
     listeners: new Map(),

@@ -89,7 +89,8 @@ export class Entry implements BindOwner {
   constructor(
     /** The engine's connection; once in TIME-WAIT with no application holding it, its minisocket (limits.ts toMinisocket). */
     public conn: Connection | TimeWaitSock,
-    readonly key: string,
+    /** Its key in the established table (established.ts connKey). */
+    readonly key: number,
     readonly addr: string,
     readonly port: number,
     readonly raddr: string,
