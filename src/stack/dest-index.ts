@@ -40,9 +40,9 @@ function inRange(h: HostState, port: number): boolean {
 
 /** Rebuild the per-destination parity counts if ip_local_port_range changed since they were made. */
 export function syncRange(h: HostState): void {
-  const k = h.config.ip_local_port_range.join('-');
-  if (k === h.rangeKey) return;
-  h.rangeKey = k;
+  const r = h.config.ip_local_port_range;
+  if (h.rangeKey[0] === r[0] && h.rangeKey[1] === r[1]) return;
+  h.rangeKey = [r[0], r[1]];
   h.dests.clear();
   for (const e of h.conns.values()) indexDest(h, e, +1);
 }

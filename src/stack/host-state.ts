@@ -82,7 +82,7 @@ export interface HostState {
    */
   readonly dests: Map<string, DestIndex>;
   /** ip_local_port_range as it was when `dests`' parity counts were made. */
-  rangeKey: string;
+  rangeKey: [number, number];
   /** Listening sockets by local port (lhash). */
   readonly listeners: Map<number, Listener[]>;
   /** Bind buckets (bhash). */
@@ -139,7 +139,7 @@ export function createHostState(opts: HostOptions = {}): HostState {
     pairs: new Map(),
     pairCount: 0,
     dests: new Map(),
-    rangeKey: '',
+    rangeKey: [NaN, NaN],
     listeners: new Map(),
     ports: new PortTable(rng),
     heap: new DeadlineHeap<Entry>(),

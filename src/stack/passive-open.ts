@@ -78,6 +78,8 @@ export function listenerInput(h: HostState, l: Listener, seg: Segment, isn: Seq 
   service(h, e);
 }
 
+const NO_COOKIE = new Uint8Array(0);
+
 /** tcp_try_fastopen() for a SYN at this listener (core/fastopen.ts has the rule). */
 function fastopenVerdict(h: HostState, l: Listener, seg: Segment): FastopenVerdict {
   for (const e of l.fastopenPending) if (e.freed || e.conn.state !== 'SYN-RECEIVED') l.fastopenPending.delete(e);
@@ -90,7 +92,8 @@ function fastopenVerdict(h: HostState, l: Listener, seg: Segment): FastopenVerdi
     qlen: l.fastopenPending.size,
     option: o,
     synData: seg.payload.length > 0,
-    valid: fastopenCookie(h.config.tcp_fastopen_key, addrBytes(seg.srcAddr), addrBytes(seg.dstAddr)),
+    // The cookie is read only when the SYN carries the option: made only then (siphash per SYN).
+    valid: o ? fastopenCookie(h.config.tcp_fastopen_key, addrBytes(seg.srcAddr), addrBytes(seg.dstAddr)) : NO_COOKIE,
   });
   for (const c of v.counters) count(h, `TcpExt:${c}` as CounterName);
   return v;
