@@ -17,8 +17,8 @@ test('fds start at 3 and the lowest free number is reused first', () => {
 });
 
 test('deadline heap: earliest first, ties in push order, re-armed items fire once at their new time', () => {
-  const h = new DeadlineHeap<{ heapIndex: number; heapAt: number; heapOrder: number; name: string }>();
-  const item = (name: string): { heapIndex: number; heapAt: number; heapOrder: number; name: string } => ({ heapIndex: -1, heapAt: 0, heapOrder: 0, name });
+  const h = new DeadlineHeap<{ heapIndex: number; name: string }>();
+  const item = (name: string): { heapIndex: number; name: string } => ({ heapIndex: -1, name });
   const a = item('a'), b = item('b'), c = item('c');
   h.push(a, 10);
   h.push(b, 5);
@@ -34,9 +34,9 @@ test('deadline heap: earliest first, ties in push order, re-armed items fire onc
 });
 
 test('deadline heap: any mix of arming, re-arming and disarming fires as a sorted list of live deadlines would', () => {
-  type It = { heapIndex: number; heapAt: number; heapOrder: number; id: number };
+  type It = { heapIndex: number; id: number };
   const h = new DeadlineHeap<It>();
-  const items: It[] = Array.from({ length: 40 }, (_, id) => ({ heapIndex: -1, heapAt: 0, heapOrder: 0, id }));
+  const items: It[] = Array.from({ length: 200 }, (_, id) => ({ heapIndex: -1, id }));
   const model = new Map<number, { at: number; order: number }>();
   let order = 0;
   let x = 7;

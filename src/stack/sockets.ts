@@ -66,8 +66,6 @@ export class Sock implements BindOwner {
 export class Entry implements BindOwner {
   /** Its place in the host's timer heap (deadline-heap.ts): -1 while no timer is armed. */
   heapIndex = -1;
-  heapAt = 0;
-  heapOrder = 0;
   phase: 'request' | 'queued' | 'owned' | 'orphan' = 'owned';
   cls: EntryClass = 'none';
   sock: Sock | undefined;
