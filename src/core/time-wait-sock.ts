@@ -28,7 +28,7 @@
 //   calls answer as for a closed connection.
 import type { TcpConfig } from './config.js';
 import type { Endpoint, SocketOptions, ConnectionEvent } from './tcb.js';
-import type { Segment } from './segment.js';
+import { NO_PAYLOAD, type Segment } from './segment.js';
 import type { Seq } from './seq.js';
 import type { Errno, SysError } from './errno.js';
 import { sysError } from './errno.js';
@@ -211,7 +211,7 @@ export class TimeWaitSock {
       window: this.win,
       urgent: 0,
       options: dataOptions(this.tsOk ? { val: (Math.floor(this.now) + this.#tsOffset) >>> 0, ecr: this.tsRecent } : undefined),
-      payload: new Uint8Array(0),
+      payload: NO_PAYLOAD,
     });
   }
 
