@@ -40,8 +40,11 @@ export class Sock implements BindOwner {
   reuseAddr = false;
   reusePort = false;
   readonly opts: SocketOptions = {};
-  /** Options stored for getsockopt that the engine does not model. */
-  readonly raw = new Map<SockOptName, SockOptValue>();
+  #raw: Map<SockOptName, SockOptValue> | undefined;
+  /** Options stored for getsockopt that the engine does not model (made on first use: most sockets set none). */
+  get raw(): Map<SockOptName, SockOptValue> {
+    return (this.#raw ??= new Map());
+  }
   listener: Listener | undefined;
   entry: Entry | undefined;
   connectState: 'none' | 'connecting' | 'connected' = 'none';
