@@ -1,8 +1,9 @@
 // The one event queue of every driver: a binary min-heap keyed by (time, insertion order). Two
 // events due at the same virtual millisecond come out in the order they went in, so a run is
 // reproducible to the segment (quinn's test Pair and smoltcp's harness rely on the same stable
-// order). The lab's Network, the load wire, the host's timer table (stack/deadline-heap.ts) and
-// the engine's test pair all queue their events here.
+// order). The lab's Network, the load wire and the engine's test pair queue their events here;
+// the host's timer table (stack/deadline-heap.ts) keeps the same order in a heap of its own that
+// moves an entry in place when it is re-armed.
 import type { Millis } from './time.js';
 
 interface Entry<T> { at: Millis; order: number; item: T }
