@@ -61,7 +61,7 @@ export function processAck(tcb: Tcb, seg: Segment, opts: ReceivedOptions): AckVe
   const acked = seqDiff(ack, tcb.sndUna);
   const dataAcked = Math.min(acked, tcb.sndBufLen);
   if (dataAcked > 0) {
-    tcb.sndBuf = tcb.sndBuf.slice(dataAcked);
+    tcb.sndBuf = tcb.sndBuf.subarray(dataAcked); // a view: no copy of what is still queued
     tcb.sndBufLen -= dataAcked;
     tcb.bytesAcked += dataAcked;
   }

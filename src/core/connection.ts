@@ -282,6 +282,8 @@ export class Connection {
     if (t.state !== 'TIME-WAIT' || tw === undefined || t.outbox.length > 0 || t.events.length > 0) return undefined;
     if (TIMER_KINDS.some((k) => k !== 'time-wait' && t.timers[k] !== undefined)) return undefined;
     if (t.sackOk && t.ofo.length > 0) return undefined;
+    // The minisocket keeps SND.NXT only (as tcp_timewait_sock): everything sent must be acknowledged.
+    if (t.sndUna !== t.sndNxt) return undefined;
     // The window every later ACK would carry: in TIME-WAIT nothing advertiseWindow reads changes,
     // and after one call it returns the same value again. Computed on the TCB, then put back.
     const { rcvWnd, rcvWup, quickAcks } = t;
@@ -292,7 +294,7 @@ export class Connection {
     t.quickAcks = quickAcks;
     return new TimeWaitSock({
       config: t.config, local: t.local, remote: t.remote, now: t.now,
-      rcvNxt: t.rcvNxt, sndNxt: t.sndNxt, sndUna: t.sndUna,
+      rcvNxt: t.rcvNxt, sndNxt: t.sndNxt,
       rcvWnd: advertised, win,
       tsOk: t.tsOk, tsRecent: t.tsRecent, tsRecentStamp: t.tsRecentStamp, tsOffset: t.tsOffset,
       lastOowAckAt: t.lastOowAckAt, deadline: tw,

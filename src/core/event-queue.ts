@@ -1,8 +1,9 @@
 // The one event queue of every driver: a binary min-heap keyed by (time, insertion order). Two
 // events due at the same virtual millisecond come out in the order they went in, so a run is
 // reproducible to the segment (quinn's test Pair and smoltcp's harness rely on the same stable
-// order). The lab's Network, the load wire, the host's timer table (stack/deadline-heap.ts) and
-// the engine's test pair all queue their events here.
+// order). The lab's Network, the load wire and the engine's test pair queue their events here;
+// the host's timer table (stack/deadline-heap.ts) keeps the same order in a heap of its own that
+// moves an entry in place when it is re-armed.
 import type { Millis } from './time.js';
 
 interface Entry<T> { at: Millis; order: number; item: T }
@@ -49,28 +50,33 @@ export class EventQueue<T> {
     for (let i = (this.heap.length >> 1) - 1; i >= 0; i--) this.down(i);
   }
 
+  // Sifting moves the one entry along its path and writes it once at the end (no swaps).
   private up(i: number): void {
     const h = this.heap;
+    const e = h[i];
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (!before(h[i], h[p])) break;
-      [h[i], h[p]] = [h[p], h[i]];
+      if (!before(e, h[p])) break;
+      h[i] = h[p];
       i = p;
     }
+    h[i] = e;
   }
 
   private down(i: number): void {
     const h = this.heap;
+    const n = h.length;
+    const e = h[i];
     for (;;) {
       const l = 2 * i + 1;
+      if (l >= n) break;
       const r = l + 1;
-      let m = i;
-      if (l < h.length && before(h[l], h[m])) m = l;
-      if (r < h.length && before(h[r], h[m])) m = r;
-      if (m === i) break;
-      [h[i], h[m]] = [h[m], h[i]];
+      const m = r < n && before(h[r], h[l]) ? r : l;
+      if (!before(h[m], e)) break;
+      h[i] = h[m];
       i = m;
     }
+    h[i] = e;
   }
 }
 

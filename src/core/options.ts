@@ -94,9 +94,12 @@ export function synOptions(s: SynOptionSet): TcpOption[] {
   return out;
 }
 
+/** One `nop` for every segment after the SYNs to share: options are never changed once built. */
+const NOP: TcpOption = Object.freeze({ kind: 'nop' });
+
 /** Options of every segment after the SYNs: only the aligned timestamp. */
 export function dataOptions(ts: { val: number; ecr: number } | undefined): TcpOption[] {
-  return ts ? [{ kind: 'nop' }, { kind: 'nop' }, { kind: 'timestamp', val: ts.val >>> 0, ecr: ts.ecr >>> 0 }] : [];
+  return ts ? [NOP, NOP, { kind: 'timestamp', val: ts.val >>> 0, ecr: ts.ecr >>> 0 }] : [];
 }
 
 /** TCPOLEN_TSTAMP_ALIGNED: what timestamps take from each segment's payload room. */

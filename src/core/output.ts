@@ -17,7 +17,7 @@
 //   retransmission timer is armed.
 import type { Tcb } from './tcb.js';
 import type { Segment, TcpFlags } from './segment.js';
-import { NO_FLAGS } from './segment.js';
+import { NO_PAYLOAD } from './segment.js';
 import type { Seq } from './seq.js';
 import { seqAdd, seqDiff, seqGt, seqLe, seqLt } from './seq.js';
 import { sndBufStart } from './send-memory.js';
@@ -31,8 +31,9 @@ export function tsVal(tcb: Tcb): number {
   return (Math.floor(tcb.now) + tcb.tsOffset) >>> 0;
 }
 
-export function flags(letters: Partial<TcpFlags>): TcpFlags {
-  return { ...NO_FLAGS, ...letters };
+export function flags(l: Partial<TcpFlags>): TcpFlags {
+  // Spelled out, not spread over NO_FLAGS: one object of one shape per segment.
+  return { syn: l.syn ?? false, ack: l.ack ?? false, fin: l.fin ?? false, rst: l.rst ?? false, psh: l.psh ?? false, urg: l.urg ?? false, ece: l.ece ?? false, cwr: l.cwr ?? false };
 }
 
 export function makeSegment(tcb: Tcb, seq: Seq, ack: Seq | undefined, f: TcpFlags, payload: Uint8Array, opts?: Segment['options'], window?: number): Segment {
@@ -42,9 +43,16 @@ export function makeSegment(tcb: Tcb, seq: Seq, ack: Seq | undefined, f: TcpFlag
     seq, ack: ack ?? (0 as Seq), flags: f,
     window: window ?? advertiseWindow(tcb),
     urgent: 0,
-    options: opts ?? [...dataOptions(tcb.tsOk ? { val: tsVal(tcb), ecr: tcb.tsRecent } : undefined), ...sackOption(tcb, f)],
+    options: opts ?? afterSynOptions(tcb, f),
     payload,
   };
+}
+
+/** The options of a segment after the SYNs: the timestamp, then any SACK blocks. */
+function afterSynOptions(tcb: Tcb, f: TcpFlags): Segment['options'] {
+  const ts = dataOptions(tcb.tsOk ? { val: tsVal(tcb), ecr: tcb.tsRecent } : undefined);
+  const sack = sackOption(tcb, f);
+  return sack.length === 0 ? ts : [...ts, ...sack];
 }
 
 /**
@@ -95,17 +103,17 @@ export function emit(tcb: Tcb, seg: Segment): boolean {
 
 /** A bare ACK: seq = SND.NXT, ack = RCV.NXT (tcp_send_ack). */
 export function sendAck(tcb: Tcb): void {
-  emit(tcb, makeSegment(tcb, tcb.sndNxt, tcb.rcvNxt, flags({ ack: true }), new Uint8Array(0)));
+  emit(tcb, makeSegment(tcb, tcb.sndNxt, tcb.rcvNxt, flags({ ack: true }), NO_PAYLOAD));
 }
 
 /** The ACK a probe or keepalive uses: seq = SND.UNA - 1, so the peer must answer (tcp_xmit_probe_skb). */
 export function sendProbe(tcb: Tcb): void {
-  emit(tcb, makeSegment(tcb, seqAdd(tcb.sndUna, -1), tcb.rcvNxt, flags({ ack: true }), new Uint8Array(0)));
+  emit(tcb, makeSegment(tcb, seqAdd(tcb.sndUna, -1), tcb.rcvNxt, flags({ ack: true }), NO_PAYLOAD));
 }
 
 /** RST|ACK with seq = SND.NXT (tcp_send_active_reset): abort, close with unread data, SO_LINGER 0. */
 export function sendActiveReset(tcb: Tcb): void {
-  emit(tcb, makeSegment(tcb, tcb.sndNxt, tcb.rcvNxt, flags({ rst: true, ack: true }), new Uint8Array(0)));
+  emit(tcb, makeSegment(tcb, tcb.sndNxt, tcb.rcvNxt, flags({ rst: true, ack: true }), NO_PAYLOAD));
 }
 
 /** Our SYN (tcp_connect): the options we offer, window unscaled. */
@@ -117,7 +125,7 @@ export function sendSyn(tcb: Tcb): void {
     ts: c.tcp_timestamps !== 0 ? { val: tsVal(tcb), ecr: 0 } : undefined,
     wscale: c.tcp_window_scaling !== 0 ? tcb.rcvWscale : undefined,
   });
-  emit(tcb, makeSegment(tcb, tcb.iss, undefined, flags({ syn: true }), new Uint8Array(0), opts, Math.min(tcb.rcvWnd, 0xffff)));
+  emit(tcb, makeSegment(tcb, tcb.iss, undefined, flags({ syn: true }), NO_PAYLOAD, opts, Math.min(tcb.rcvWnd, 0xffff)));
 }
 
 /** Our SYN-ACK: only what the peer offered (tcp_synack_options). */
@@ -130,7 +138,7 @@ export function sendSynAck(tcb: Tcb): void {
     fastopen: tcb.synAckCookie,
   });
   tcb.synAckCookie = undefined;
-  emit(tcb, makeSegment(tcb, tcb.iss, tcb.rcvNxt, flags({ syn: true, ack: true }), new Uint8Array(0), opts, Math.min(tcb.rcvWnd, 0xffff)));
+  emit(tcb, makeSegment(tcb, tcb.iss, tcb.rcvNxt, flags({ syn: true, ack: true }), NO_PAYLOAD, opts, Math.min(tcb.rcvWnd, 0xffff)));
 }
 
 /** States in which data and FIN may be sent (RFC 9293 §3.10.2, §3.10.4). */
@@ -140,9 +148,10 @@ export function canSendData(tcb: Tcb): boolean {
   return tcb.state === 'ESTABLISHED' || tcb.state === 'CLOSE-WAIT' || tcb.state === 'FIN-WAIT-1' || tcb.state === 'CLOSING' || tcb.state === 'LAST-ACK';
 }
 
+/** A view, not a copy: queued bytes are never rewritten (a write appends after them, an ACK moves the start). */
 function bytesAt(tcb: Tcb, seq: Seq, len: number): Uint8Array {
   const off = seqDiff(seq, sndBufStart(tcb));
-  return tcb.sndBuf.slice(off, off + len);
+  return tcb.sndBuf.subarray(off, off + len);
 }
 
 function pushAt(tcb: Tcb, from: Seq, to: Seq): boolean {

@@ -8,7 +8,7 @@
 // - `resetErrno(state)`: what the application sees when an acceptable RST arrives (Linux
 //   tcp_reset): ECONNREFUSED in SYN-SENT, EPIPE in CLOSE-WAIT, ECONNRESET elsewhere.
 import type { Segment } from './segment.js';
-import { NO_FLAGS, segmentLength } from './segment.js';
+import { NO_FLAGS, NO_PAYLOAD, segmentLength } from './segment.js';
 import { seq, seqAdd } from './seq.js';
 import type { Errno } from './errno.js';
 import type { TcpState } from '../model/states.js';
@@ -18,7 +18,7 @@ export function resetFor(s: Segment): Segment | undefined {
   if (!s || !s.flags || s.flags.rst) return undefined;
   const base = {
     srcAddr: s.dstAddr, srcPort: s.dstPort, dstAddr: s.srcAddr, dstPort: s.srcPort,
-    window: 0, urgent: 0, options: [], payload: new Uint8Array(0),
+    window: 0, urgent: 0, options: [], payload: NO_PAYLOAD,
   };
   if (s.flags.ack) return { ...base, seq: s.ack, ack: seq(0), flags: { ...NO_FLAGS, rst: true } };
   return { ...base, seq: seq(0), ack: seqAdd(s.seq, segmentLength(s)), flags: { ...NO_FLAGS, rst: true, ack: true } };

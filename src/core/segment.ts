@@ -41,6 +41,9 @@ export interface Segment {
   payload: Uint8Array;
 }
 
+/** The payload of every segment without data: one shared empty array (a typed array costs to make). */
+export const NO_PAYLOAD: Uint8Array = new Uint8Array(0);
+
 export const NO_FLAGS: Readonly<TcpFlags> = Object.freeze({
   syn: false, ack: false, fin: false, rst: false, psh: false, urg: false, ece: false, cwr: false,
 });

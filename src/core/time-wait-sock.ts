@@ -4,12 +4,16 @@
 // congestion state, seven timers, the history — is dropped; what TIME-WAIT still needs stays:
 //
 //   Linux (tcp_timewait_sock / inet_timewait_sock)     here
-//   tw_daddr, tw_rcv_saddr, tw_dport, tw_num            local, remote
-//   tw_rcv_nxt, tw_snd_nxt                              rcvNxt, sndNxt (sndUna for views)
+//   tw_daddr, tw_rcv_saddr, tw_dport, tw_num            laddr, lport, raddr, rport
+//   tw_rcv_nxt, tw_snd_nxt                              rcvNxt, sndNxt (SND.UNA is SND.NXT by then)
 //   tw_rcv_wnd (>> tw_rcv_wscale when sent)             rcvWnd, win (the raw 16-bit field)
 //   tw_ts_recent, tw_ts_recent_stamp, tw_ts_offset      tsRecent, tsRecentStamp, tsOffset
 //   tw_last_oow_ack_time                                lastOowAckAt
-//   tw_substate, tw_timer                               state, deadline
+//   tw_substate, tw_timer                               deadline (undefined once CLOSED)
+//
+// Sequence numbers and timestamps are kept as signed 32-bit integers, read back unsigned: V8 then
+// stores them in the object itself instead of a separate heap number each (a host may hold
+// hundreds of thousands of these).
 //
 // Rules:
 // - Every segment goes through timeWaitProcess (time-wait.ts), the same function a Connection
@@ -24,7 +28,7 @@
 //   calls answer as for a closed connection.
 import type { TcpConfig } from './config.js';
 import type { Endpoint, SocketOptions, ConnectionEvent } from './tcb.js';
-import type { Segment } from './segment.js';
+import { NO_PAYLOAD, type Segment } from './segment.js';
 import type { Seq } from './seq.js';
 import type { Errno, SysError } from './errno.js';
 import { sysError } from './errno.js';
@@ -43,7 +47,6 @@ export interface TimeWaitInit {
   now: number;
   rcvNxt: Seq;
   sndNxt: Seq;
-  sndUna: Seq;
   rcvWnd: number;
   win: number;
   tsOk: boolean;
@@ -58,19 +61,19 @@ const NO_OPTIONS: SocketOptions = Object.freeze({});
 
 export class TimeWaitSock {
   readonly config: TcpConfig;
-  readonly local: Endpoint;
-  readonly remote: Endpoint;
-  state: 'TIME-WAIT' | 'CLOSED' = 'TIME-WAIT';
+  readonly laddr: string;
+  readonly lport: number;
+  readonly raddr: string;
+  readonly rport: number;
   now: number;
-  readonly rcvNxt: Seq;
-  readonly sndNxt: Seq;
-  private readonly sndUna: Seq;
+  readonly #rcvNxt: number;
+  readonly #sndNxt: number;
   private readonly rcvWnd: number;
   private readonly win: number;
   readonly tsOk: boolean;
-  tsRecent: number;
+  #tsRecent: number;
   tsRecentStamp: number;
-  private readonly tsOffset: number;
+  readonly #tsOffset: number;
   lastOowAckAt: number | undefined;
   /** The TIME-WAIT timer (tw_timer); undefined once CLOSED. */
   deadline: number | undefined;
@@ -79,20 +82,49 @@ export class TimeWaitSock {
 
   constructor(i: TimeWaitInit) {
     this.config = i.config;
-    this.local = i.local;
-    this.remote = i.remote;
+    this.laddr = i.local.addr;
+    this.lport = i.local.port;
+    this.raddr = i.remote.addr;
+    this.rport = i.remote.port;
     this.now = i.now;
-    this.rcvNxt = i.rcvNxt;
-    this.sndNxt = i.sndNxt;
-    this.sndUna = i.sndUna;
+    this.#rcvNxt = i.rcvNxt | 0;
+    this.#sndNxt = i.sndNxt | 0;
     this.rcvWnd = i.rcvWnd;
     this.win = i.win;
     this.tsOk = i.tsOk;
-    this.tsRecent = i.tsRecent;
+    this.#tsRecent = i.tsRecent | 0;
     this.tsRecentStamp = i.tsRecentStamp;
-    this.tsOffset = i.tsOffset;
+    this.#tsOffset = i.tsOffset | 0;
     this.lastOowAckAt = i.lastOowAckAt;
     this.deadline = i.deadline;
+  }
+
+  get state(): 'TIME-WAIT' | 'CLOSED' {
+    return this.deadline === undefined ? 'CLOSED' : 'TIME-WAIT';
+  }
+
+  get rcvNxt(): Seq {
+    return (this.#rcvNxt >>> 0) as Seq;
+  }
+
+  get sndNxt(): Seq {
+    return (this.#sndNxt >>> 0) as Seq;
+  }
+
+  get tsRecent(): number {
+    return this.#tsRecent >>> 0;
+  }
+
+  set tsRecent(v: number) {
+    this.#tsRecent = v | 0;
+  }
+
+  get local(): Endpoint {
+    return { addr: this.laddr, port: this.lport };
+  }
+
+  get remote(): Endpoint {
+    return { addr: this.raddr, port: this.rport };
   }
 
   /** tcp_timewait_state_process. */
@@ -130,7 +162,7 @@ export class TimeWaitSock {
   status(): ConnectionStatus {
     return {
       state: this.state,
-      sndUna: this.sndUna, sndNxt: this.sndNxt, rcvNxt: this.rcvNxt,
+      sndUna: this.sndNxt, sndNxt: this.sndNxt, rcvNxt: this.rcvNxt,
       sndWnd: 0, rcvWnd: this.rcvWnd,
       rtoMs: 0, srttMs: undefined,
       retransmits: 0, backoff: 0, probes: 0,
@@ -173,13 +205,13 @@ export class TimeWaitSock {
   /** tcp_v4_timewait_ack → tcp_v4_send_ack: seq tw_snd_nxt, ack tw_rcv_nxt, the window, TS. */
   ack(): void {
     this.push({
-      srcAddr: this.local.addr, srcPort: this.local.port,
-      dstAddr: this.remote.addr, dstPort: this.remote.port,
+      srcAddr: this.laddr, srcPort: this.lport,
+      dstAddr: this.raddr, dstPort: this.rport,
       seq: this.sndNxt, ack: this.rcvNxt, flags: flags({ ack: true }),
       window: this.win,
       urgent: 0,
-      options: dataOptions(this.tsOk ? { val: (Math.floor(this.now) + this.tsOffset) >>> 0, ecr: this.tsRecent } : undefined),
-      payload: new Uint8Array(0),
+      options: dataOptions(this.tsOk ? { val: (Math.floor(this.now) + this.#tsOffset) >>> 0, ecr: this.tsRecent } : undefined),
+      payload: NO_PAYLOAD,
     });
   }
 
@@ -192,7 +224,6 @@ export class TimeWaitSock {
 /** state-change.ts's setState for the minisocket: the 'state' event, then 'closed'. */
 function closeTw(tw: TimeWaitSock, cause: TimeWaitCause): void {
   if (tw.state === 'CLOSED') return;
-  tw.state = 'CLOSED';
   tw.deadline = undefined;
   tw.emitEvent({ type: 'state', from: 'TIME-WAIT', to: 'CLOSED', cause, at: tw.now });
   tw.emitEvent({ type: 'closed' });

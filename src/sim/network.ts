@@ -56,7 +56,6 @@ export class Network {
   private byAddr = new Map<string, LabHost>();
   private byName = new Map<string, LabHost>();
   private links = new Map<string, LinkConfig>();
-  private sent = new Map<string, number>();
   private rules = new RuleCounter();
   private queue = new EventQueue<Queued>();
   private observers: Array<(e: NetEvent) => void> = [];
@@ -67,8 +66,11 @@ export class Network {
   private wire: Array<WireDelivery | undefined> = [];
   private wireHead = 0;
   private readonly wireDelayMs: Millis | undefined;
-  private recent: Array<[number, Array<string | number>]> = [];
+  /** The last 8 events for the livelock message, kept as fields that are overwritten (nothing allocated per event). */
+  private readonly recent = Array.from({ length: 8 }, () => ({ at: 0, what: '', a: '' as string | number, b: '' as string | number, c: '' as string | number, d: '' as string | number }));
   private recentAt = 0;
+  /** Each (from host, to name) pair's link and segment count, so a send builds no key. */
+  private readonly routes = new Map<string, Map<string, { link: LinkConfig; sent: number }>>();
   readonly rng: Rng;
   /** Delay of links created implicitly (ms). */
   defaultDelayMs: Millis;
@@ -170,7 +172,7 @@ export class Network {
     const r = fn(h.api);
     this.flushStates(h);
     this.note('call', h.name, label);
-    this.emit({ kind: 'call', at: this.now, host: h.name, label, result: r });
+    if (this.heard) this.emit({ kind: 'call', at: this.now, host: h.name, label, result: r });
     this.flushOutput(h);
     return r;
   }
@@ -229,7 +231,7 @@ export class Network {
       this.note('timer on', h.name, timers.join(', '));
       h.api.handleTimeout(this.now);
       const changes = this.flushStates(h);
-      this.emit({ kind: 'timer', at: this.now, host: h.name, timers, changes });
+      if (this.heard) this.emit({ kind: 'timer', at: this.now, host: h.name, timers, changes });
       this.flushOutput(h);
       return true;
     }
@@ -264,13 +266,25 @@ export class Network {
     throw new LivelockError(
       `lab: still busy after ${maxSteps} events (virtual time ${this.now} ms): a livelock? last events:\n  ` +
         [...this.recent.slice(this.recentAt % 8), ...this.recent.slice(0, this.recentAt % 8)]
-          .map(([at, w]) => `${at} ms ${w.join(' ')}`).join('\n  '),
+          .filter((r) => r.what !== '')
+          .map((r) => `${r.at} ms ${[r.what, r.a, r.b, r.c, r.d].filter((x) => x !== '').join(' ')}`).join('\n  '),
     );
   }
 
   /** Remember the last few events for the livelock message (formatted only if it is thrown). */
-  private note(...what: Array<string | number>): void {
-    this.recent[this.recentAt++ % 8] = [this.now, what];
+  private note(what: string, a: string | number = '', b: string | number = '', c: string | number = '', d: string | number = ''): void {
+    const r = this.recent[this.recentAt++ % 8];
+    r.at = this.now;
+    r.what = what;
+    r.a = a;
+    r.b = b;
+    r.c = c;
+    r.d = d;
+  }
+
+  /** Is anyone listening? Events are only built for observers. */
+  private get heard(): boolean {
+    return this.observers.length > 0;
   }
 
   private emit(e: NetEvent): void {
@@ -284,7 +298,7 @@ export class Network {
     w.to.api.advance(this.now);
     w.to.api.handleSegment(w.seg, this.now);
     this.flushStates(w.to);
-    this.emit({ kind: 'deliver', at: this.now, from: w.from.name, to: w.to.name, seg: w.seg, sentAt: w.sentAt, duplicate: false });
+    if (this.heard) this.emit({ kind: 'deliver', at: this.now, from: w.from.name, to: w.to.name, seg: w.seg, sentAt: w.sentAt, duplicate: false });
     this.flushOutput(w.to);
   }
 
@@ -300,13 +314,13 @@ export class Network {
     h.api.handleSegment(ev.seg, this.now);
     // State changes first, so an observer drawing the arrow knows the receiver's state after it.
     this.flushStates(h);
-    this.emit({ kind: 'deliver', at: this.now, from: ev.from, to: ev.to, seg: ev.seg, sentAt: ev.sentAt, duplicate: ev.duplicate });
+    if (this.heard) this.emit({ kind: 'deliver', at: this.now, from: ev.from, to: ev.to, seg: ev.seg, sentAt: ev.sentAt, duplicate: ev.duplicate });
     this.flushOutput(h);
   }
 
   private flushStates(h: LabHost): StateChange[] {
     const changes = h.api.drainStateChanges();
-    for (const c of changes) this.emit({ kind: 'state', at: this.now, host: h.name, change: c });
+    if (this.heard) for (const c of changes) this.emit({ kind: 'state', at: this.now, host: h.name, change: c });
     return changes;
   }
 
@@ -326,30 +340,45 @@ export class Network {
     }
   }
 
+  /** The link and send count from a host to a destination name (a host's, or an address no host has). */
+  private route(from: LabHost, toName: string): { link: LinkConfig; sent: number } {
+    let byTo = this.routes.get(from.name);
+    if (!byTo) {
+      byTo = new Map();
+      this.routes.set(from.name, byTo);
+    }
+    let r = byTo.get(toName);
+    if (!r) {
+      r = { link: this.byName.has(toName) ? this.link(from.name, toName) : newLink(this.defaultDelayMs), sent: 0 };
+      byTo.set(toName, r);
+    }
+    return r;
+  }
+
+  private dropped(from: LabHost, toName: string, seg: Segment, index: number, why: string): void {
+    this.note('dropped', from.name, toName, index, why);
+    if (this.heard) this.emit({ kind: 'drop', at: this.now, from: from.name, to: toName, seg, index, why });
+  }
+
   private transmit(from: LabHost, seg: Segment): void {
     const to = this.byAddr.get(canonical(seg.dstAddr));
     const toName = to?.name ?? seg.dstAddr;
-    const key = `${from.name}>${toName}`;
-    const index = (this.sent.get(key) ?? 0) + 1;
-    this.sent.set(key, index);
-    this.emit({ kind: 'send', at: this.now, from: from.name, to: toName, seg, index });
-    const dropped = (why: string): void => {
-      this.note('dropped', from.name, toName, index, why);
-      this.emit({ kind: 'drop', at: this.now, from: from.name, to: toName, seg, index, why });
-    };
-    if (!to) return dropped('no host has this address');
+    const route = this.route(from, toName);
+    const index = ++route.sent;
+    if (this.heard) this.emit({ kind: 'send', at: this.now, from: from.name, to: toName, seg, index });
+    if (!to) return this.dropped(from, toName, seg, index, 'no host has this address');
     if (this.wireDelayMs !== undefined) {
-      if (this.unplugged.has(from) || this.unplugged.has(to)) return dropped('unplugged');
+      if (this.unplugged.has(from) || this.unplugged.has(to)) return this.dropped(from, toName, seg, index, 'unplugged');
       this.wire.push({ at: this.now + this.wireDelayMs, from, to, seg, sentAt: this.now });
       return;
     }
-    if (this.unplugged.has(from)) return dropped('unplugged');
-    const link = this.link(from.name, to.name);
-    if (link.down) return dropped('link down');
-    if (link.drop.some((r) => this.rules.take(r, seg, index, this.now))) return dropped('drop rule');
+    if (this.unplugged.has(from)) return this.dropped(from, toName, seg, index, 'unplugged');
+    const link = route.link;
+    if (link.down) return this.dropped(from, toName, seg, index, 'link down');
+    for (const r of link.drop) if (this.rules.take(r, seg, index, this.now)) return this.dropped(from, toName, seg, index, 'drop rule');
     // Draw the random numbers only when a probability is set, so adding a rule to one link does not
     // shift the losses another link sees.
-    if (link.loss > 0 && this.rng.float() < link.loss) return dropped('random loss');
+    if (link.loss > 0 && this.rng.float() < link.loss) return this.dropped(from, toName, seg, index, 'random loss');
     let delay = link.delayMs;
     for (const r of link.delay) if (this.rules.take(r, seg, index, this.now)) delay += r.extraMs;
     if (link.reorderChance > 0 && this.rng.float() < link.reorderChance) delay += link.reorderMs;

@@ -5,8 +5,18 @@
 const MAPPED = /^::ffff:(\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})$/i;
 
 export function canonical(addr: string): string {
+  if (isPlainV4(addr)) return addr; // the common case, asked per segment: nothing to change
   const m = MAPPED.exec(addr);
   return m ? m[1] : addr.toLowerCase();
+}
+
+/** Only digits and dots: an IPv4 address already in canonical form. */
+function isPlainV4(addr: string): boolean {
+  for (let i = 0; i < addr.length; i++) {
+    const c = addr.charCodeAt(i);
+    if (c !== 46 && (c < 48 || c > 57)) return false;
+  }
+  return addr.length > 0;
 }
 
 export function isWildcard(addr: string): boolean {
@@ -38,11 +48,6 @@ export function addrOverlap(a: string, b: string): boolean {
     return true;
   }
   return canonical(a) === canonical(b);
-}
-
-/** The 4-tuple as a map key, local side first. */
-export function tupleKey(laddr: string, lport: number, raddr: string, rport: number): string {
-  return `${canonical(laddr)}|${lport}|${canonical(raddr)}|${rport}`;
 }
 
 /** The destination (remote ip:port) as a map key for the per-destination port pools. */

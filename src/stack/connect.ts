@@ -4,13 +4,13 @@
 // the reuse of a TIME-WAIT 4-tuple under tcp_tw_reuse's rules (tcp_twsk_unique).
 import { sysError, type SysError } from '../core/errno.js';
 import { seq, seqAdd, type Seq } from '../core/seq.js';
-import { canonical, isLoopback, isV4, isWildcard, tupleKey } from './addr.js';
+import { canonical, isLoopback, isV4, isWildcard } from './addr.js';
 import { connParams } from './conn-params.js';
 import { count } from './counters.js';
 import { destOf, reuseAllowed, scanSpan, syncRange } from './dest-index.js';
 import { Connection } from './engine.js';
-import { addConn, freeEntry } from './established.js';
-import type { DestIndex, HostState } from './host-state.js';
+import { addConn, connKey, freeEntry, lookupConn } from './established.js';
+import type { HostState } from './host-state.js';
 import { reclass } from './limits.js';
 import type { TupleCheck } from './ports.js';
 import { hash32 } from '../core/random.js';
@@ -33,9 +33,9 @@ export function connect(h: HostState, fd: number, addr: string, port: number): 0
     // Bound before connect: only this port; the 4-tuple must be free (a TIME-WAIT with
     // timestamps may be taken whatever tcp_tw_reuse says: tcp_twsk_unique with twp == NULL).
     lport = s.port;
-    const c = entryCheck(h, h.conns.get(tupleKey(laddr, lport, addr, port)), true);
+    const c = entryCheck(h, lookupConn(h, laddr, lport, addr, port), true);
     if (c === 'busy') return sysError('EADDRNOTAVAIL');
-    if (c === 'reuse-tw') reuse = h.conns.get(tupleKey(laddr, lport, addr, port));
+    if (c === 'reuse-tw') reuse = lookupConn(h, laddr, lport, addr, port);
   } else {
     syncRange(h);
     const dest = h.dests.get(destOf(laddr, addr, port));
@@ -44,10 +44,10 @@ export function connect(h: HostState, fd: number, addr: string, port: number): 0
     // reuse possible, cannot succeed: skip it (same answer as walking it, without the walk).
     const hopeless = (parity: number): boolean => !!dest && !reuseAllowed(h, laddr, addr) && dest.parity[parity] >= half;
     const off = { lo: hash32(h.portSecret, `${canonical(laddr)}|${canonical(addr)}|${port}`), hi: hash32(h.portSecret ^ 0x5bd1e995, `${canonical(laddr)}|${canonical(addr)}|${port}`) };
-    const r = h.ports.connectPort(h.config.ip_local_port_range, off, (p) => portCheck(h, dest, p), hopeless);
+    const r = h.ports.connectPort(h.config.ip_local_port_range, off, (p) => entryCheck(h, lookupConn(h, laddr, p, addr, port), false), hopeless);
     if (!r) return sysError('EADDRNOTAVAIL');
     lport = r.port;
-    if (r.reuseTw) reuse = h.conns.get(tupleKey(laddr, lport, addr, port));
+    if (r.reuseTw) reuse = lookupConn(h, laddr, lport, addr, port);
   }
   let isn: Seq | undefined;
   if (reuse) {
@@ -63,7 +63,7 @@ export function connect(h: HostState, fd: number, addr: string, port: number): 0
     s.bound = false;
   }
   const conn = Connection.connect(connParams(h, laddr, lport, addr, port, s.opts, isn), h.now);
-  const e = new Entry(conn, tupleKey(laddr, lport, addr, port), laddr, lport, addr, port, h.now);
+  const e = new Entry(conn, connKey(h, laddr, lport, addr, port), laddr, lport, addr, port, h.now);
   e.reuseAddr = s.reuseAddr;
   e.reusePort = s.reusePort;
   e.sock = s;
@@ -103,10 +103,6 @@ function sourceFor(h: HostState, dst: string): string | undefined {
   else src = h.addrs.find((a) => isV4(a) === isV4(dst) && !isLoopback(a)) ?? h.addrs.find((a) => isV4(a) === isV4(dst));
   if (src === undefined) return undefined;
   return mapped ? `::ffff:${src}` : src;
-}
-
-function portCheck(h: HostState, dest: DestIndex | undefined, port: number): TupleCheck {
-  return dest ? entryCheck(h, dest.ports.get(port), false) : 'free';
 }
 
 /** __inet_check_established() for one candidate 4-tuple, with tcp_twsk_unique()'s rules. */

@@ -4,7 +4,8 @@
 // listener by a hash of the 4-tuple); a segment that reaches no socket is answered by the
 // engine's `resetFor()` (tcp_v4_send_reset), an RST never.
 import type { Segment } from '../core/segment.js';
-import { addrMatches, isWildcard, tupleKey } from './addr.js';
+import { addrMatches, isWildcard } from './addr.js';
+import { lookupConn } from './established.js';
 import { count } from './counters.js';
 import type { HostState } from './host-state.js';
 import { listenerInput, requestInput } from './passive-open.js';
@@ -17,8 +18,7 @@ import { replyReset } from './transmit.js';
 /** One segment arrives at the host (time already advanced). */
 export function deliver(h: HostState, seg: Segment): void {
   count(h, 'Tcp:InSegs');
-  const key = tupleKey(seg.dstAddr, seg.dstPort, seg.srcAddr, seg.srcPort);
-  const e = h.conns.get(key);
+  const e = lookupConn(h, seg.dstAddr, seg.dstPort, seg.srcAddr, seg.srcPort);
   if (e) {
     e.tsSeen = hasTimestamp(seg);
     if (e.phase === 'request') requestInput(h, e, seg);

@@ -1,7 +1,9 @@
 // The established table seen from one destination (local address, remote address, remote port):
-// which local ports already have a 4-tuple toward it, and how many of each parity lie inside the
-// ephemeral range. connect() reads it to look up a candidate port in O(1) and to know at once
-// when a whole parity pass of __inet_hash_connect() could not succeed.
+// how many of its 4-tuples use a local port of each parity inside the ephemeral range. connect()
+// looks each candidate 4-tuple up in the established table itself (O(1)); these counts tell it at
+// once when a whole parity pass of __inet_hash_connect() could not succeed. Entries whose local
+// port lies outside the range (a server's accepted connections) are never candidates and are not
+// counted, so they cost nothing here.
 import { canonical, isLoopback } from './addr.js';
 import type { HostState } from './host-state.js';
 import type { Entry } from './sockets.js';
@@ -11,17 +13,16 @@ export function destOf(laddr: string, raddr: string, rport: number): string {
 }
 
 export function indexDest(h: HostState, e: Entry, by: 1 | -1): void {
+  if (!inRange(h, e.port)) return;
   const k = destOf(e.addr, e.raddr, e.rport);
   let d = h.dests.get(k);
   if (!d) {
     if (by < 0) return;
-    d = { ports: new Map(), parity: [0, 0] };
+    d = { parity: [0, 0] };
     h.dests.set(k, d);
   }
-  if (by > 0) d.ports.set(e.port, e);
-  else d.ports.delete(e.port);
-  if (inRange(h, e.port)) d.parity[(e.port - h.config.ip_local_port_range[0]) & 1] += by;
-  if (d.ports.size === 0) h.dests.delete(k);
+  d.parity[(e.port - h.config.ip_local_port_range[0]) & 1] += by;
+  if (d.parity[0] + d.parity[1] === 0) h.dests.delete(k);
 }
 
 /** The ports __inet_hash_connect walks: [low, low + remaining), remaining made even. */
@@ -39,14 +40,11 @@ function inRange(h: HostState, port: number): boolean {
 
 /** Rebuild the per-destination parity counts if ip_local_port_range changed since they were made. */
 export function syncRange(h: HostState): void {
-  const k = h.config.ip_local_port_range.join('-');
-  if (k === h.rangeKey) return;
-  h.rangeKey = k;
-  const lo = h.config.ip_local_port_range[0];
-  for (const d of h.dests.values()) {
-    d.parity = [0, 0];
-    for (const p of d.ports.keys()) if (inRange(h, p)) d.parity[(p - lo) & 1]++;
-  }
+  const r = h.config.ip_local_port_range;
+  if (h.rangeKey[0] === r[0] && h.rangeKey[1] === r[1]) return;
+  h.rangeKey = [r[0], r[1]];
+  h.dests.clear();
+  for (const e of h.conns.values()) indexDest(h, e, +1);
 }
 
 /** Can tcp_tw_reuse take any TIME-WAIT entry toward this destination at all? */

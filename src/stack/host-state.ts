@@ -40,8 +40,8 @@ export interface HostOptions {
   timeWaitMinisockets?: boolean;
 }
 
-/** The established table seen from one destination: local port → entry, and ports taken per parity. */
-export interface DestIndex { ports: Map<number, Entry>; parity: [number, number] }
+/** The established table seen from one destination: its local ports inside the ephemeral range, per parity. */
+export interface DestIndex { parity: [number, number] }
 
 export interface HostState {
   // ---- who the host is ----
@@ -71,7 +71,10 @@ export interface HostState {
 
   // ---- tables (established.ts, dest-index.ts, listen.ts, ports.ts) ----
   /** The established table (ehash): request sockets, connections, TIME-WAIT entries by 4-tuple. */
-  readonly conns: Map<string, Entry>;
+  readonly conns: Map<number, Entry>;
+  /** The established table's address pairs: local → remote address (canonical) → the pair's number in keys. */
+  readonly pairs: Map<string, Map<string, number>>;
+  pairCount: number;
   /**
    * Per destination (local address, remote address, remote port): how many 4-tuples use a local
    * port inside the ephemeral range. When every port of the range is taken and none may be reused,
@@ -79,7 +82,7 @@ export interface HostState {
    */
   readonly dests: Map<string, DestIndex>;
   /** ip_local_port_range as it was when `dests`' parity counts were made. */
-  rangeKey: string;
+  rangeKey: [number, number];
   /** Listening sockets by local port (lhash). */
   readonly listeners: Map<number, Listener[]>;
   /** Bind buckets (bhash). */
@@ -133,8 +136,10 @@ export function createHostState(opts: HostOptions = {}): HostState {
     nextInode: 10_000,
     maxFds: opts.maxFds ?? 1_048_576,
     conns: new Map(),
+    pairs: new Map(),
+    pairCount: 0,
     dests: new Map(),
-    rangeKey: '',
+    rangeKey: [NaN, NaN],
     listeners: new Map(),
     ports: new PortTable(rng),
     heap: new DeadlineHeap<Entry>(),

@@ -4,13 +4,13 @@
 // listen(), accept() and the listener's close.
 import type { Segment } from '../core/segment.js';
 import { seq, type Seq } from '../core/seq.js';
-import { addrBytes, tupleKey } from './addr.js';
+import { addrBytes } from './addr.js';
 import { fastopenCookie, tryFastopen, type FastopenVerdict } from '../core/fastopen.js';
 import { parseOptions } from '../core/options.js';
 import { connParams } from './conn-params.js';
 import { count, type CounterName } from './counters.js';
 import { Connection } from './engine.js';
-import { addConn, freeEntry } from './established.js';
+import { addConn, connKey, freeEntry } from './established.js';
 import type { HostState } from './host-state.js';
 import { reclass } from './limits.js';
 import { onFinalAck, onSyn } from './listen-queue.js';
@@ -56,7 +56,7 @@ export function listenerInput(h: HostState, l: Listener, seg: Segment, isn: Seq 
   }
   const fo = fastopenVerdict(h, l, seg);
   const conn = Connection.accept(connParams(h, laddr, seg.dstPort, raddr, seg.srcPort, opts, isn), seg, h.now, fo);
-  const e = new Entry(conn, tupleKey(laddr, seg.dstPort, raddr, seg.srcPort), laddr, seg.dstPort, raddr, seg.srcPort, h.now);
+  const e = new Entry(conn, connKey(h, laddr, seg.dstPort, raddr, seg.srcPort), laddr, seg.dstPort, raddr, seg.srcPort, h.now);
   e.listener = l;
   e.reuseAddr = l.sock.reuseAddr;
   e.reusePort = l.sock.reusePort;
@@ -78,6 +78,8 @@ export function listenerInput(h: HostState, l: Listener, seg: Segment, isn: Seq 
   service(h, e);
 }
 
+const NO_COOKIE = new Uint8Array(0);
+
 /** tcp_try_fastopen() for a SYN at this listener (core/fastopen.ts has the rule). */
 function fastopenVerdict(h: HostState, l: Listener, seg: Segment): FastopenVerdict {
   for (const e of l.fastopenPending) if (e.freed || e.conn.state !== 'SYN-RECEIVED') l.fastopenPending.delete(e);
@@ -90,7 +92,8 @@ function fastopenVerdict(h: HostState, l: Listener, seg: Segment): FastopenVerdi
     qlen: l.fastopenPending.size,
     option: o,
     synData: seg.payload.length > 0,
-    valid: fastopenCookie(h.config.tcp_fastopen_key, addrBytes(seg.srcAddr), addrBytes(seg.dstAddr)),
+    // The cookie is read only when the SYN carries the option: made only then (siphash per SYN).
+    valid: o ? fastopenCookie(h.config.tcp_fastopen_key, addrBytes(seg.srcAddr), addrBytes(seg.dstAddr)) : NO_COOKIE,
   });
   for (const c of v.counters) count(h, `TcpExt:${c}` as CounterName);
   return v;
@@ -116,7 +119,7 @@ function cookieAck(h: HostState, l: Listener, seg: Segment): boolean {
   const laddr = seg.dstAddr, raddr = seg.srcAddr;
   const isn = seq((seg.ack - 1) >>> 0);
   const conn = Connection.fromCookie(connParams(h, laddr, seg.dstPort, raddr, seg.srcPort, { ...l.sock.opts }, isn), seg, cookieOptions(mss, seg), h.now);
-  const e = new Entry(conn, tupleKey(laddr, seg.dstPort, raddr, seg.srcPort), laddr, seg.dstPort, raddr, seg.srcPort, h.now);
+  const e = new Entry(conn, connKey(h, laddr, seg.dstPort, raddr, seg.srcPort), laddr, seg.dstPort, raddr, seg.srcPort, h.now);
   e.reuseAddr = l.sock.reuseAddr;
   e.reusePort = l.sock.reusePort;
   e.phase = 'queued';

@@ -26,10 +26,16 @@ export interface BindOwner {
   isTimeWait(): boolean;
 }
 
+/**
+ * One port's bind bucket. Most ports have one owner (a client's connection or TIME-WAIT entry), so
+ * that owner is kept as is, and a set is made only when a second one comes.
+ */
 interface Bucket {
   explicit: boolean;
-  owners: Set<BindOwner>;
+  owners: BindOwner | Set<BindOwner>;
 }
+
+const NO_OWNERS: ReadonlySet<BindOwner> = new Set();
 
 /** What the established table says about one candidate port toward the destination. */
 export type TupleCheck = 'free' | 'busy' | 'reuse-tw';
@@ -44,32 +50,37 @@ export class PortTable {
   constructor(private readonly rng: Rng) {}
 
   add(owner: BindOwner, explicit: boolean): void {
-    let b = this.buckets.get(owner.port);
+    const b = this.buckets.get(owner.port);
     if (!b) {
-      b = { explicit, owners: new Set() };
-      this.buckets.set(owner.port, b);
-    } else if (explicit) {
-      b.explicit = true;
+      this.buckets.set(owner.port, { explicit, owners: owner });
+      return;
     }
-    b.owners.add(owner);
+    if (explicit) b.explicit = true;
+    if (b.owners instanceof Set) b.owners.add(owner);
+    else if (b.owners !== owner) b.owners = new Set([b.owners, owner]);
   }
 
   remove(owner: BindOwner): void {
     const b = this.buckets.get(owner.port);
     if (!b) return;
-    b.owners.delete(owner);
-    if (b.owners.size === 0) this.buckets.delete(owner.port); // inet_bind_bucket_destroy
+    if (b.owners instanceof Set) {
+      b.owners.delete(owner);
+      if (b.owners.size === 0) this.buckets.delete(owner.port); // inet_bind_bucket_destroy
+    } else if (b.owners === owner) {
+      this.buckets.delete(owner.port);
+    }
   }
 
   owners(port: number): ReadonlySet<BindOwner> {
-    return this.buckets.get(port)?.owners ?? new Set();
+    const o = this.buckets.get(port)?.owners;
+    return o === undefined ? NO_OWNERS : o instanceof Set ? o : new Set([o]);
   }
 
   /** inet_bind_conflict() for bind() (relax = true, reuseport_ok = true); one effective uid. */
   bindConflict(addr: string, port: number, reuseAddr: boolean, reusePort: boolean): boolean {
     const b = this.buckets.get(port);
     if (!b) return false;
-    for (const o of b.owners) {
+    for (const o of b.owners instanceof Set ? b.owners : [b.owners]) {
       if (!addrOverlap(addr, o.addr)) continue;
       if (reuseAddr && o.reuseAddr && !o.isListening()) continue; // both SO_REUSEADDR, other not listening
       if (reusePort && o.reusePort) continue; // SO_REUSEPORT group (same uid)

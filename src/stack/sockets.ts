@@ -40,8 +40,11 @@ export class Sock implements BindOwner {
   reuseAddr = false;
   reusePort = false;
   readonly opts: SocketOptions = {};
-  /** Options stored for getsockopt that the engine does not model. */
-  readonly raw = new Map<SockOptName, SockOptValue>();
+  #raw: Map<SockOptName, SockOptValue> | undefined;
+  /** Options stored for getsockopt that the engine does not model (made on first use: most sockets set none). */
+  get raw(): Map<SockOptName, SockOptValue> {
+    return (this.#raw ??= new Map());
+  }
   listener: Listener | undefined;
   entry: Entry | undefined;
   connectState: 'none' | 'connecting' | 'connected' = 'none';
@@ -64,7 +67,8 @@ export class Sock implements BindOwner {
 }
 
 export class Entry implements BindOwner {
-  ver = 0;
+  /** Its place in the host's timer heap (deadline-heap.ts): -1 while no timer is armed. */
+  heapIndex = -1;
   phase: 'request' | 'queued' | 'owned' | 'orphan' = 'owned';
   cls: EntryClass = 'none';
   sock: Sock | undefined;
@@ -86,7 +90,8 @@ export class Entry implements BindOwner {
   constructor(
     /** The engine's connection; once in TIME-WAIT with no application holding it, its minisocket (limits.ts toMinisocket). */
     public conn: Connection | TimeWaitSock,
-    readonly key: string,
+    /** Its key in the established table (established.ts connKey). */
+    readonly key: number,
     readonly addr: string,
     readonly port: number,
     readonly raddr: string,

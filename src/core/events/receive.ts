@@ -21,17 +21,22 @@ export function recv(tcb: Tcb, max: number): Uint8Array | SysError {
     const n = Math.min(Math.floor(max), tcb.rcvQueueLen);
     const out = new Uint8Array(n);
     let off = 0;
+    let done = 0; // whole skbs read: dropped from the queue at once below, not one shift each
     while (off < n) {
-      const head = tcb.rcvQueue[0];
+      const head = tcb.rcvQueue[done];
       const take = Math.min(head.length, n - off);
       out.set(head.subarray(0, take), off);
       off += take;
       if (take === head.length) {
-        tcb.rcvQueue.shift();
-        tcb.rmemAlloc -= tcb.rcvQueueTs.shift() ?? 0;
+        tcb.rmemAlloc -= tcb.rcvQueueTs[done] ?? 0;
+        done++;
       } else {
-        tcb.rcvQueue[0] = head.subarray(take);
+        tcb.rcvQueue[done] = head.subarray(take);
       }
+    }
+    if (done > 0) {
+      tcb.rcvQueue.splice(0, done);
+      tcb.rcvQueueTs.splice(0, done);
     }
     tcb.rcvQueueLen -= n;
     cleanupRbuf(tcb);

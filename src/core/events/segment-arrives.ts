@@ -69,6 +69,7 @@ export function segmentArrives(tcb: Tcb, seg: Segment): void {
 
 /** Fields brought into their wire ranges: 32-bit sequence numbers, a 16-bit window, known flags. */
 export function normalise(seg: Segment): Segment {
+  if (isNormal(seg)) return seg;
   const f = seg.flags;
   return {
     ...seg,
@@ -77,6 +78,14 @@ export function normalise(seg: Segment): Segment {
     flags: { syn: !!f.syn, ack: !!f.ack, fin: !!f.fin, rst: !!f.rst, psh: !!f.psh, urg: !!f.urg, ece: !!f.ece, cwr: !!f.cwr },
     options: Array.isArray(seg.options) ? seg.options : [],
   };
+}
+
+/** Already in wire ranges, as every segment an engine builds is: then it needs no copy. */
+function isNormal(seg: Segment): boolean {
+  const f = seg.flags;
+  return seg.seq >>> 0 === seg.seq && seg.ack >>> 0 === seg.ack && (seg.window & 0xffff) === seg.window && Array.isArray(seg.options) &&
+    typeof f.syn === 'boolean' && typeof f.ack === 'boolean' && typeof f.fin === 'boolean' && typeof f.rst === 'boolean' &&
+    typeof f.psh === 'boolean' && typeof f.urg === 'boolean' && typeof f.ece === 'boolean' && typeof f.cwr === 'boolean';
 }
 
 /** A hostile or broken segment is dropped, never thrown on. */
