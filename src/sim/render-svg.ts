@@ -60,7 +60,7 @@ export function renderSvg(r: ExchangeResult, o: { lang: Lang; absolute?: boolean
     }
     if (s.kind === 'segment') {
       const x1 = x.get(s.from) ?? xs[0];
-      const to = r.hosts.find((h) => h.name !== s.from)?.name ?? s.from;
+      const to = s.to ?? r.hosts.find((h) => h.name !== s.from)?.name ?? s.from;
       const x2 = x.get(to) ?? xs[1];
       const mid = (x1 + x2) / 2;
       if (s.dropped) {
@@ -78,6 +78,7 @@ export function renderSvg(r: ExchangeResult, o: { lang: Lang; absolute?: boolean
       out.push(`<text x="${left ? hx + 8 : hx - 8}" y="${y + 4}" text-anchor="${left ? 'start' : 'end'}" fill="#777" font-style="italic">${esc(what)}</text>`);
     }
     r.hosts.forEach((h, k) => {
+      if (h.box) return;
       const st = s.states[h.name] ?? '-';
       if (last.get(h.name) === st) return;
       last.set(h.name, st);
