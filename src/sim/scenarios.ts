@@ -9,6 +9,8 @@ import { closeWaitLeak, finWait2Timeout, halfCloseForever, keepaliveDeadPeer } f
 import { timeWaitNewSyn, wanderingDuplicate } from './exchanges/time-wait.js';
 import { middleboxIdleDrop } from './exchanges/middlebox-idle.js';
 import { balancerIdleClose } from './exchanges/balancer.js';
+import { natTwRecycle } from './exchanges/nat-tw-recycle.js';
+import { portExhaustion } from './exchanges/port-exhaustion.js';
 
 export const EXCHANGE_SCENARIOS: Scenario[] = [
   handshake, activeClose, passiveClose, simultaneousOpen, simultaneousClose, lostLastAck, lingerZero,
@@ -17,7 +19,7 @@ export const EXCHANGE_SCENARIOS: Scenario[] = [
 ];
 
 /** Exchanges between more than two hosts: a balancer, a NAT, a firewall on the path, several clients or servers. */
-export const NETWORK_SCENARIOS: Scenario[] = [balancerIdleClose, middleboxIdleDrop];
+export const NETWORK_SCENARIOS: Scenario[] = [balancerIdleClose, natTwRecycle, middleboxIdleDrop, portExhaustion];
 
 export function allScenarios(): Scenario[] {
   return [...EXCHANGE_SCENARIOS, ...NETWORK_SCENARIOS, ...LOAD_SCENARIOS];

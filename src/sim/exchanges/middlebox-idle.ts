@@ -96,7 +96,7 @@ export const middleboxIdleDrop = exchange({
       lab.check(lab.state('C') === 'CLOSED', 'C is CLOSED by the RST');
       return {
         en: `After ${idle} s without a segment the firewall forgot the connection without a word: both ends still thought they were ESTABLISHED (a half-open connection). C's next request met a box that answered segments of unknown flows with an RST in S's name — as AWS's Network Load Balancer documents after its idle timeout — so C's socket went CLOSED at once and its application got ECONNRESET. S never heard of any of it and stays ESTABLISHED: only its own keepalive (or its next send, also refused) will clear it. Fix: keepalive below the box's timeout (--param keepalive=true), or a client that retries a request that failed on a reused connection.`,
-        zh: `连续 ${idle} 秒没有报文之后，防火墙一声不响地忘掉了这条连接：两端都仍以为自己处于 ESTABLISHED（半开连接）。C 的下一个请求遇到的是一个以 S 的名义用 RST 回应未知流报文的设备——AWS 的 Network Load Balancer 在空闲超时后正是这样做的——于是 C 的套接字立即进入 CLOSED，应用得到 ECONNRESET。S 对此一无所知，仍停在 ESTABLISHED：只有它自己的保活（或它下一次同样被拒的发送）才能清掉它。办法：把保活设得比设备超时小（--param keepalive=true），或者让客户端在复用连接失败时重试请求。`,
+        zh: `连续 ${idle} 秒没有报文之后，防火墙一声不响地忘掉了这条连接：两端都仍以为自己处于 ESTABLISHED（半开连接）。C 的下一个请求遇到的是一个以 S 的名义用 RST 回应未知流报文的设备——AWS 的 NLB（网络负载均衡器）在空闲超时后正是这样做的——于是 C 的套接字立即进入 CLOSED，应用得到 ECONNRESET。S 对此一无所知，仍停在 ESTABLISHED：只有它自己的保活（或它下一次同样被拒的发送）才能清掉它。办法：把保活设得比设备超时小（--param keepalive=true），或者让客户端在复用连接失败时重试请求。`,
       };
     }
     const gaveUp = lab.when('C', 'CLOSED', 1, 'ESTABLISHED');
