@@ -177,8 +177,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       io.stderr(`tcplens sim: cannot write ${values.pcap}: ${(err as NodeJS.ErrnoException).code ?? String(err)}\n`);
       return 2;
     }
-    io.stderr(lang === 'zh' ? `已将 ${wire.length} 个报文写入 ${values.pcap}（pcapng，每台主机一个接口，注释中是每台主机的状态）\n`
-      : `wrote ${wire.length} packets to ${values.pcap} (pcapng, one interface per host, each host's state in each packet's comment)\n`);
+    const two = result.hosts.length === 2;
+    io.stderr(lang === 'zh' ? `已将 ${wire.length} 个报文写入 ${values.pcap}（pcapng，每台主机一个接口，注释中是${two ? '两端' : '每台主机'}的状态）\n`
+      : `wrote ${wire.length} packets to ${values.pcap} (pcapng, one interface per host, ${two ? 'both ends\'' : 'each host\'s'} states in each packet's comment)\n`);
   }
   if (values.json) {
     io.stdout(JSON.stringify(result, null, 2) + '\n');
