@@ -1,6 +1,7 @@
-// READ THIS FIRST — how an exchange scenario is written. A scenario is a script of user calls on two
-// real simulated hosts (A = client 10.0.0.1, B = server 10.0.0.2 unless it says otherwise) joined by
-// lab links, run on the virtual clock, and a conclusion whose facts are checked against the run:
+// READ THIS FIRST — how an exchange scenario is written. A scenario is a script of user calls on
+// real simulated hosts (A = client 10.0.0.1, B = server 10.0.0.2 unless it names its own `hosts`,
+// and middleboxes on the path, `boxes`) joined by lab links, run on the virtual clock, and a
+// conclusion whose facts are checked against the run:
 //
 //   script(lab) {
 //     const l = lab.B.listen(80);                    // socket(), bind(), listen(): recorded calls
@@ -23,6 +24,7 @@ import { applyProfile, type ProfileName } from '../stack/profiles.js';
 import type { SockOptName, SockOptValue, SocketApi, ShutdownHow, SysError, AcceptResult } from '../stack/api.js';
 import { createLabHost } from './lab-host.js';
 import type { SegmentMatch } from './link.js';
+import type { Middlebox } from './middlebox.js';
 import { Network } from './network.js';
 import { Recorder } from './recorder.js';
 import type { ExchangeResult, Scenario, ScenarioOptions, ScenarioParam } from './scenario.js';
@@ -70,7 +72,19 @@ export function paramsFrom(declared: ScenarioParam[], raw: Record<string, string
   return out;
 }
 
-type Side = 'A' | 'B';
+/** A host's name in the lab ('A', 'B', or a scenario's own: 'C1', 'LB', 'S'). */
+type Side = string;
+
+/** A host of a scenario: its name, address and column label. */
+export interface LabHostDef { name: string; addr: string; label: string }
+
+/** A middlebox of a scenario: its name, label, own addresses, and the hosts routed through it. */
+export interface LabBoxDef { name: string; label: string; addrs: string[]; box: Middlebox; route: string[] }
+
+const TWO_HOSTS: LabHostDef[] = [
+  { name: 'A', addr: '10.0.0.1', label: 'A client 10.0.0.1' },
+  { name: 'B', addr: '10.0.0.2', label: 'B server 10.0.0.2' },
+];
 
 /** One host's application: every call is recorded in the diagram with its result. */
 export class Actor {
@@ -168,19 +182,51 @@ export class Actor {
 export class Lab {
   readonly net: Network;
   readonly rec: Recorder;
+  /** The first two hosts' applications (the client and the server of a two-host exchange). */
   readonly A: Actor;
   readonly B: Actor;
   readonly checks: Array<{ what: string; ok: boolean }> = [];
+  private readonly actors = new Map<string, Actor>();
+  private readonly boxes = new Map<string, Middlebox>();
 
-  constructor(readonly config: TcpConfig, readonly params: ParamValues, seed: number, delayMs: number, readonly profile: ProfileName = 'linux', onWire?: ScenarioOptions['onWire']) {
+  constructor(
+    readonly config: TcpConfig, readonly params: ParamValues, seed: number, delayMs: number, readonly profile: ProfileName = 'linux',
+    onWire?: ScenarioOptions['onWire'], hosts: LabHostDef[] = TWO_HOSTS, boxes: LabBoxDef[] = [], onState?: ScenarioOptions['onState'],
+  ) {
     this.net = new Network({ seed, delayMs });
-    this.rec = new Recorder();
+    this.rec = new Recorder([...hosts.map((h) => h.name), ...boxes.map((b) => b.name)]);
     this.net.observe((e) => this.rec.on(e));
-    if (onWire) this.net.observe((e) => { if (e.kind === 'send') onWire({ at: e.at, host: e.from, seg: e.seg, states: this.rec.statesNow() }); }, ['send']);
-    this.net.addHost('A', '10.0.0.1', createLabHost('10.0.0.1', config, seed * 2 + 1, { profile }));
-    this.net.addHost('B', '10.0.0.2', createLabHost('10.0.0.2', config, seed * 2 + 2, { profile }));
-    this.A = new Actor(this, 'A', '10.0.0.1');
-    this.B = new Actor(this, 'B', '10.0.0.2');
+    // A capture sees each segment once per leg: where a host sent it, and where a middlebox sent
+    // it rewritten (a NAT's outside leg) or made it up (an RST); a firewall's plain forward is the
+    // same packet again.
+    if (onWire) this.net.observe((e) => { if (e.kind === 'send' && e.via !== 'forward') onWire({ at: e.at, host: e.from, seg: e.seg, states: this.rec.statesNow() }); }, ['send']);
+    if (onState) this.net.observe((e) => { if (e.kind === 'state') onState(e.host, e.change); }, ['state']);
+    // Seeds as the two-host lab always drew them (A: 2s+1, B: 2s+2), then on for further hosts.
+    hosts.forEach((h, i) => {
+      this.net.addHost(h.name, h.addr, createLabHost(h.addr, config, seed * 2 + 1 + i + (i >= 2 ? seed * 1000 : 0), { profile }));
+      this.actors.set(h.name, new Actor(this, h.name, h.addr));
+    });
+    for (const b of boxes) {
+      this.net.addBox(b.name, b.addrs, b.box);
+      this.boxes.set(b.name, b.box);
+      for (const h of b.route) this.net.route(h, b.name);
+    }
+    this.A = this.actor(hosts[0].name);
+    this.B = this.actor(hosts[1].name);
+  }
+
+  /** The application of host `name`. */
+  actor(name: string): Actor {
+    const a = this.actors.get(name);
+    if (!a) throw new Error(`lab: no host named '${name}'`);
+    return a;
+  }
+
+  /** The middlebox named `name`. */
+  box(name: string): Middlebox {
+    const b = this.boxes.get(name);
+    if (!b) throw new Error(`lab: no middlebox named '${name}'`);
+    return b;
   }
 
   get now(): number {
@@ -240,6 +286,10 @@ export interface ExchangeDef {
   /** One-way link delay (ms); a `delay` param overrides it. */
   delayMs?: number;
   names?: { A: string; B: string };
+  /** Hosts of their own (default: A client 10.0.0.1, B server 10.0.0.2), left to right. */
+  hosts?: LabHostDef[];
+  /** Middleboxes, made from the run's parameters; each is drawn as a column after `after` (default: last). */
+  boxes?: (p: ParamValues) => Array<LabBoxDef & { after?: string }>;
   script(lab: Lab): Text;
 }
 
@@ -253,11 +303,11 @@ const DROP_PARAM: ScenarioParam = {
 const FLAG_WORDS: Record<string, string> = { SYN: 'S', FIN: 'F', RST: 'R', PSH: 'P', ACK: '.' };
 
 /** `A:3,B:FIN,A:SYN*2` → drop rules per side; a malformed item is a ScenarioInputError. */
-export function parseDropSpec(spec: string): Array<{ side: 'A' | 'B'; rule: SegmentMatch }> {
-  const out: Array<{ side: 'A' | 'B'; rule: SegmentMatch }> = [];
+export function parseDropSpec(spec: string, sides: readonly string[] = ['A', 'B']): Array<{ side: string; rule: SegmentMatch }> {
+  const out: Array<{ side: string; rule: SegmentMatch }> = [];
   for (const item of spec.split(',').map((x) => x.trim()).filter(Boolean)) {
-    const m = /^([AB]):(\d+|[A-Za-z.+]+)(?:\*(\d+))?$/.exec(item);
-    if (!m) throw new ScenarioInputError(`--param drop: '${item}' is not SIDE:N or SIDE:FLAGS[*TIMES] (e.g. A:3, B:FIN, A:SYN*2)`);
+    const m = /^([A-Z][A-Z0-9]*):(\d+|[A-Za-z.+]+)(?:\*(\d+))?$/.exec(item);
+    if (!m || !sides.includes(m[1])) throw new ScenarioInputError(`--param drop: '${item}' is not SIDE:N or SIDE:FLAGS[*TIMES] (e.g. ${sides[0]}:3, ${sides[1]}:FIN, ${sides[0]}:SYN*2; the hosts: ${sides.join(', ')})`);
     const [, side, what, times] = m;
     const rule: SegmentMatch = {};
     if (/^\d+$/.test(what)) {
@@ -273,7 +323,7 @@ export function parseDropSpec(spec: string): Array<{ side: 'A' | 'B'; rule: Segm
       rule.flags = letters;
     }
     if (times !== undefined) rule.times = Number(times);
-    out.push({ side: side as 'A' | 'B', rule });
+    out.push({ side, rule });
   }
   return out;
 }
@@ -300,9 +350,16 @@ export function exchange(def: ExchangeDef): Scenario {
       const loss = Number(p.loss);
       if (!(loss >= 0 && loss <= 1)) throw new ScenarioInputError(`--param loss=${p.loss}: needs a probability from 0 to 1`);
       if (!(Number(p.delay) >= 0)) throw new ScenarioInputError(`--param delay=${p.delay}: needs a delay of 0 ms or more`);
-      const lab = new Lab(config, p, opts.seed, Number(p.delay), opts.profile, opts.onWire);
-      lab.net.both('A', 'B', (l) => { l.loss = loss; });
-      for (const d of parseDropSpec(String(p.drop))) lab.net.link(d.side, d.side === 'A' ? 'B' : 'A').drop.push(d.rule);
+      const hosts = def.hosts ?? TWO_HOSTS;
+      const boxes = def.boxes?.(p) ?? [];
+      const lab = new Lab(config, p, opts.seed, Number(p.delay), opts.profile, opts.onWire, hosts, boxes, opts.onState);
+      const names = [...hosts.map((h) => h.name), ...boxes.map((b) => b.name)];
+      for (const a of names) for (const b of names) if (a < b) lab.net.both(a, b, (l) => { l.loss = loss; });
+      for (const d of parseDropSpec(String(p.drop), hosts.map((h) => h.name))) {
+        // A host behind a middlebox sends everything to it; otherwise a rule holds on each link out.
+        const next = boxes.find((b) => b.route.includes(d.side))?.name;
+        for (const to of next ? [next] : names.filter((n) => n !== d.side)) lab.net.link(d.side, to).drop.push(d.rule);
+      }
       let conclusion: Text;
       try {
         conclusion = def.script(lab);
@@ -321,7 +378,7 @@ export function exchange(def: ExchangeDef): Scenario {
       }
       return {
         kind: 'exchange', scenario: def.name,
-        hosts: hostsOf(def.names ?? { A: 'A client 10.0.0.1', B: 'B server 10.0.0.2' }),
+        hosts: def.hosts ? columns(def.hosts, boxes) : hostsOf(def.names ?? { A: 'A client 10.0.0.1', B: 'B server 10.0.0.2' }),
         steps: lab.rec.steps, timeline: lab.rec.timeline, conclusion, checks: lab.checks,
       };
     },
@@ -331,4 +388,14 @@ export function exchange(def: ExchangeDef): Scenario {
 /** The exchange's two hosts, 'A' on the left and 'B' on the right, with their column labels. */
 function hostsOf(names: { A: string; B: string }): ExchangeResult['hosts'] {
   return [{ name: 'A', label: names.A }, { name: 'B', label: names.B }];
+}
+
+/** Hosts left to right, each middlebox after the host it names (or last). */
+function columns(hosts: LabHostDef[], boxes: Array<LabBoxDef & { after?: string }>): ExchangeResult['hosts'] {
+  const out: ExchangeResult['hosts'] = hosts.map((h) => ({ name: h.name, label: h.label }));
+  for (const b of boxes) {
+    const i = b.after === undefined ? -1 : out.findIndex((h) => h.name === b.after);
+    out.splice(i < 0 ? out.length : i + 1, 0, { name: b.name, label: b.label, box: true });
+  }
+  return out;
 }

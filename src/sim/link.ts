@@ -28,6 +28,8 @@ export interface SegmentMatch {
   before?: number;
   /** Apply to the first N matching segments only (default: every match). */
   times?: number;
+  /** Why a segment this rule drops was lost, as the diagram says it (a key of its words; default 'drop rule'). */
+  why?: string;
   /** A test the fields cannot say ("every segment while the server is silent"); code, so use it last. */
   where?: (seg: Segment) => boolean;
 }

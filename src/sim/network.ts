@@ -15,6 +15,9 @@
 //   `wireDelayMs` every link is one lossless wire of that fixed delay: deliveries leave in the order
 //   they were sent, so they wait in one FIFO instead of the heap (a load run's millions of
 //   segments), and at equal times they come before queued actions.
+// - A middlebox (middlebox.ts: a firewall, a NAT) sits on the path as an address of its own or as a
+//   host's gateway (`route`): a segment delivered to it is handed to `process`, and what it forwards,
+//   rewrites or answers leaves from it on its own links, at the same instant. Link mode only.
 // - Every driver of hosts is a use of this class: the exchange scenarios, the load scenarios
 //   (load/wire.ts), the host's test pair (testing/host-pair.ts), the lifecycle suite.
 import type { Segment } from '../core/segment.js';
@@ -25,6 +28,7 @@ import type { SocketTimer } from '../model/snapshot.js';
 import { EventQueue } from '../core/event-queue.js';
 import { newLink, RuleCounter, type LinkConfig } from './link.js';
 import { Rng } from '../core/random.js';
+import type { Middlebox } from './middlebox.js';
 
 export interface LabHost {
   name: string;
@@ -34,7 +38,11 @@ export interface LabHost {
 
 /** What observers hear, in the order it happens. */
 export type NetEvent =
-  | { kind: 'send'; at: number; from: string; to: string; seg: Segment; index: number }
+  | {
+    kind: 'send'; at: number; from: string; to: string; seg: Segment; index: number;
+    /** Sent by a middlebox: passed on as it came, rewritten (NAT), or an RST it made up. */
+    via?: 'forward' | 'rewrite' | 'reset';
+  }
   | { kind: 'drop'; at: number; from: string; to: string; seg: Segment; index: number; why: string }
   | { kind: 'deliver'; at: number; from: string; to: string; seg: Segment; sentAt: number; duplicate: boolean }
   | { kind: 'timer'; at: number; host: string; timers: SocketTimer['kind'][]; changes: StateChange[] }
@@ -55,6 +63,10 @@ export class Network {
   private hosts: LabHost[] = [];
   private byAddr = new Map<string, LabHost>();
   private byName = new Map<string, LabHost>();
+  private boxes = new Map<string, Middlebox>();
+  private boxByAddr = new Map<string, string>();
+  /** A host's gateway: every segment it sends goes to that middlebox first. */
+  private gateways = new Map<string, string>();
   private links = new Map<string, LinkConfig>();
   private rules = new RuleCounter();
   private queue = new EventQueue<Queued>();
@@ -101,6 +113,27 @@ export class Network {
     this.byName.set(name, h);
     api.advance(this.now);
     return h;
+  }
+
+  /**
+   * A middlebox named `name`, owning `addrs` (a NAT's outside address; may be none): segments to
+   * those addresses, and every segment of a host routed through it, are handed to it.
+   */
+  addBox(name: string, addrs: readonly string[], box: Middlebox): void {
+    if (this.wireDelayMs !== undefined) throw new Error('lab: middleboxes need link mode, not the fixed-delay wire');
+    if (this.byName.has(name) || this.boxes.has(name)) throw new Error(`lab: a host named '${name}' already exists`);
+    for (const a of addrs) {
+      if (this.byAddr.has(canonical(a)) || this.boxByAddr.has(canonical(a))) throw new Error(`lab: address ${a} is already taken`);
+      this.boxByAddr.set(canonical(a), name);
+    }
+    this.boxes.set(name, box);
+  }
+
+  /** Send everything host `host` sends through middlebox `box` (its default gateway). */
+  route(host: string, box: string): void {
+    this.host(host);
+    if (!this.boxes.has(box)) throw new Error(`lab: no middlebox named '${box}'`);
+    this.gateways.set(host, box);
   }
 
   /** Every host, in the order added (the order their timers fire at equal times). */
@@ -303,6 +336,8 @@ export class Network {
   }
 
   private deliver(ev: Extract<Queued, { kind: 'deliver' }>): void {
+    const box = this.boxes.get(ev.to);
+    if (box) return this.deliverToBox(ev, box);
     const h = this.byName.get(ev.to) as LabHost;
     this.delivered++;
     if (this.unplugged.has(h)) {
@@ -316,6 +351,19 @@ export class Network {
     this.flushStates(h);
     if (this.heard) this.emit({ kind: 'deliver', at: this.now, from: ev.from, to: ev.to, seg: ev.seg, sentAt: ev.sentAt, duplicate: ev.duplicate });
     this.flushOutput(h);
+  }
+
+  private deliverToBox(ev: Extract<Queued, { kind: 'deliver' }>, box: Middlebox): void {
+    this.delivered++;
+    const v = box.process(ev.seg, this.now);
+    this.note('box', ev.to, v.kind);
+    if (v.kind === 'drop') {
+      this.emit({ kind: 'drop', at: this.now, from: ev.from, to: ev.to, seg: ev.seg, index: 0, why: v.why });
+      return;
+    }
+    this.emit({ kind: 'deliver', at: this.now, from: ev.from, to: ev.to, seg: ev.seg, sentAt: ev.sentAt, duplicate: ev.duplicate });
+    if (v.kind === 'reset') this.transmit(ev.to, undefined, v.rst, 'reset');
+    else this.transmit(ev.to, undefined, v.seg, v.rewritten ? 'rewrite' : 'forward');
   }
 
   private flushStates(h: LabHost): StateChange[] {
@@ -334,67 +382,70 @@ export class Network {
       let moved = false;
       for (let seg = h.api.pollTransmit(); seg !== undefined; seg = h.api.pollTransmit()) {
         moved = true;
-        this.transmit(h, seg);
+        this.transmit(h.name, h, seg);
       }
       if (this.flushStates(h).length === 0 && !moved) return;
     }
   }
 
-  /** The link and send count from a host to a destination name (a host's, or an address no host has). */
-  private route(from: LabHost, toName: string): { link: LinkConfig; sent: number } {
-    let byTo = this.routes.get(from.name);
+  /** The link and send count from a sender (a host's or a middlebox's name) to a destination name. */
+  private routeTo(from: string, toName: string): { link: LinkConfig; sent: number } {
+    let byTo = this.routes.get(from);
     if (!byTo) {
       byTo = new Map();
-      this.routes.set(from.name, byTo);
+      this.routes.set(from, byTo);
     }
     let r = byTo.get(toName);
     if (!r) {
-      r = { link: this.byName.has(toName) ? this.link(from.name, toName) : newLink(this.defaultDelayMs), sent: 0 };
+      r = { link: this.link(from, toName), sent: 0 };
       byTo.set(toName, r);
     }
     return r;
   }
 
-  private dropped(from: LabHost, toName: string, seg: Segment, index: number, why: string): void {
-    this.note('dropped', from.name, toName, index, why);
-    if (this.heard) this.emit({ kind: 'drop', at: this.now, from: from.name, to: toName, seg, index, why });
+  private dropped(from: string, toName: string, seg: Segment, index: number, why: string): void {
+    this.note('dropped', from, toName, index, why);
+    if (this.heard) this.emit({ kind: 'drop', at: this.now, from, to: toName, seg, index, why });
   }
 
-  private transmit(from: LabHost, seg: Segment): void {
-    const to = this.byAddr.get(canonical(seg.dstAddr));
-    const toName = to?.name ?? seg.dstAddr;
-    const route = this.route(from, toName);
+  /** `host`: the sending host, or undefined when a middlebox (named `from`) sends. */
+  private transmit(from: string, host: LabHost | undefined, seg: Segment, via?: 'forward' | 'rewrite' | 'reset'): void {
+    const gateway = host ? this.gateways.get(from) : undefined;
+    const hostTo = gateway === undefined ? this.byAddr.get(canonical(seg.dstAddr)) : undefined;
+    const boxTo = gateway ?? (hostTo ? undefined : this.boxByAddr.get(canonical(seg.dstAddr)));
+    const toName = hostTo?.name ?? boxTo ?? seg.dstAddr;
+    const route = this.routeTo(from, toName);
     const index = ++route.sent;
-    if (this.heard) this.emit({ kind: 'send', at: this.now, from: from.name, to: toName, seg, index });
-    if (!to) return this.dropped(from, toName, seg, index, 'no host has this address');
-    if (this.wireDelayMs !== undefined) {
-      if (this.unplugged.has(from) || this.unplugged.has(to)) return this.dropped(from, toName, seg, index, 'unplugged');
-      this.wire.push({ at: this.now + this.wireDelayMs, from, to, seg, sentAt: this.now });
+    if (this.heard) this.emit(via ? { kind: 'send', at: this.now, from, to: toName, seg, index, via } : { kind: 'send', at: this.now, from, to: toName, seg, index });
+    if (!hostTo && boxTo === undefined) return this.dropped(from, toName, seg, index, 'no host has this address');
+    const to = hostTo;
+    if (this.wireDelayMs !== undefined && host && to) {
+      if (this.unplugged.has(host) || this.unplugged.has(to)) return this.dropped(from, toName, seg, index, 'unplugged');
+      this.wire.push({ at: this.now + this.wireDelayMs, from: host, to, seg, sentAt: this.now });
       return;
     }
-    if (this.unplugged.has(from)) return this.dropped(from, toName, seg, index, 'unplugged');
+    if (host && this.unplugged.has(host)) return this.dropped(from, toName, seg, index, 'unplugged');
     const link = route.link;
     if (link.down) return this.dropped(from, toName, seg, index, 'link down');
-    for (const r of link.drop) if (this.rules.take(r, seg, index, this.now)) return this.dropped(from, toName, seg, index, 'drop rule');
+    for (const r of link.drop) if (this.rules.take(r, seg, index, this.now)) return this.dropped(from, toName, seg, index, r.why ?? 'drop rule');
     // Draw the random numbers only when a probability is set, so adding a rule to one link does not
     // shift the losses another link sees.
     if (link.loss > 0 && this.rng.float() < link.loss) return this.dropped(from, toName, seg, index, 'random loss');
     let delay = link.delayMs;
     for (const r of link.delay) if (this.rules.take(r, seg, index, this.now)) delay += r.extraMs;
     if (link.reorderChance > 0 && this.rng.float() < link.reorderChance) delay += link.reorderMs;
-    this.note('sent', from.name, to.name, index);
-    this.queue.push(this.now + delay, { kind: 'deliver', from: from.name, to: to.name, seg, sentAt: this.now, duplicate: false });
+    this.note('sent', from, toName, index);
+    this.queue.push(this.now + delay, { kind: 'deliver', from, to: toName, seg, sentAt: this.now, duplicate: false });
     for (const r of link.duplicate) {
       if (this.rules.take(r, seg, index, this.now)) {
-        this.queue.push(this.now + delay + (r.extraMs ?? 0), { kind: 'deliver', from: from.name, to: to.name, seg, sentAt: this.now, duplicate: true });
+        this.queue.push(this.now + delay + (r.extraMs ?? 0), { kind: 'deliver', from, to: toName, seg, sentAt: this.now, duplicate: true });
       }
     }
     if (link.duplicateChance > 0 && this.rng.float() < link.duplicateChance) {
-      this.queue.push(this.now + delay + link.reorderMs, { kind: 'deliver', from: from.name, to: to.name, seg, sentAt: this.now, duplicate: true });
+      this.queue.push(this.now + delay + link.reorderMs, { kind: 'deliver', from, to: toName, seg, sentAt: this.now, duplicate: true });
     }
   }
 }
-
 /** Which timers of a host are due now, as /proc would name them (for the diagram's timer rows). */
 function dueTimers(api: SocketApi): SocketTimer['kind'][] {
   const out: SocketTimer['kind'][] = [];

@@ -1,5 +1,6 @@
 // An exchange as a capture: every segment a host sent, on that host's interface, at the time it
-// left, with both ends' states in the packet comment — what `tcplens sim NAME --pcap FILE` writes
+// left (and what a NAT rewrote or a middlebox made up, on the box's interface), with every host's
+// state in the packet comment — what `tcplens sim NAME --pcap FILE` writes
 // for Wireshark, which shows flags and sequence numbers but never the states.
 import { writePcapng, type CapturedPacket } from '../pcap/pcapng-writer.js';
 import type { ExchangeHost, WirePacket } from './scenario.js';
@@ -11,7 +12,8 @@ export function exchangePcapng(packets: readonly WirePacket[], hosts: readonly E
     at: p.at,
     iface: label.get(p.host) ?? p.host,
     seg: p.seg,
-    comment: `tcplens: ${hosts.map((h) => `${h.name} ${p.states[h.name] ?? '-'}`).join(', ')}`,
+    // A middlebox holds no TCP state: the comment names the hosts' states only.
+    comment: `tcplens: ${hosts.filter((h) => !h.box).map((h) => `${h.name} ${p.states[h.name] ?? '-'}`).join(', ')}`,
   }));
   return writePcapng(captured, { interfaces: hosts.map((h) => h.label), application: 'tcplens sim' });
 }

@@ -88,7 +88,9 @@ export class Recorder {
         if (!from) return;
         // Number the segment when it is sent, so bases follow sending order even when links reorder.
         const t = this.described.get(e.seg) ?? this.bases.describe(e.seg);
-        const step: ExchangeStep = { kind: 'segment', at: e.at, from, text: t.relative, textAbsolute: t.absolute, ...this.states() };
+        // With more than two hosts an arrow needs its far end; two hosts keep their result's shape.
+        const to = this.sides.size > 2 && this.sides.has(e.to) ? { to: e.to } : {};
+        const step: ExchangeStep = { kind: 'segment', at: e.at, from, ...to, text: t.relative, textAbsolute: t.absolute, ...this.states() };
         if (e.kind === 'drop') {
           step.dropped = true;
           step.why = e.why;

@@ -10,7 +10,18 @@ const LOSS_WHY: Record<string, Text> = {
   'drop rule': { en: 'drop rule', zh: '丢包规则' },
   'link down': { en: 'link down', zh: '链路断开' },
   'random loss': { en: 'random loss', zh: '随机丢包' },
+  // A middlebox's drops (middlebox.ts) and the rules scenarios name.
+  'no flow': { en: 'no flow in the middlebox', zh: '中间设备里没有这条流' },
+  'flow expired': { en: 'idle flow expired in the middlebox', zh: '中间设备里的空闲流已过期' },
+  'no free port': { en: 'NAT has no free port', zh: 'NAT 没有空闲端口' },
+  'tw-recycle': { en: 'tcp_tw_recycle: older timestamp from this address', zh: 'tcp_tw_recycle：来自该地址的时间戳更旧' },
 };
+
+/** Why a segment was lost, in parentheses in the reader's language ('' when the row says no why). */
+export function lossWhy(why: string | undefined, L: Lang): string {
+  if (!why) return '';
+  return L === 'zh' ? `（${LOSS_WHY[why]?.zh ?? why}）` : ` (${LOSS_WHY[why]?.en ?? why})`;
+}
 
 /** A call's result: `0 (end of stream)` from recv() reads `0（流结束）` in Chinese. */
 function resultText(r: string, lang: Lang): string {
@@ -20,6 +31,7 @@ function resultText(r: string, lang: Lang): string {
 import type { ExchangeResult, ExchangeStep } from './scenario.js';
 import { causeText } from '../core/transitions.js';
 import { TIMER_TEXT } from './recorder.js';
+import { renderColumns } from './render-columns.js';
 
 export interface RenderOptions {
   lang: Lang;
@@ -27,7 +39,7 @@ export interface RenderOptions {
   absolute?: boolean;
 }
 
-const WORDS = {
+export const WORDS = {
   time: { en: 'time', zh: '时间' },
   timeline: { en: 'State timeline', zh: '状态时间线' },
   conclusion: { en: 'Conclusion', zh: '结论' },
@@ -60,7 +72,7 @@ function padEndW(s: string, n: number): string {
 }
 
 /** Names say "client"/"server"; in Chinese, 客户端/服务器. */
-function localName(name: string, L: Lang): string {
+export function localName(name: string, L: Lang): string {
   return L === 'zh' ? name.replace(/\bclient\b/, '客户端').replace(/\bserver\b/, '服务器') : name;
 }
 
@@ -70,6 +82,7 @@ export function fmtTime(ms: number): string {
 }
 
 export function renderExchange(r: ExchangeResult, o: RenderOptions): string {
+  if (r.hosts.length !== 2) return renderColumns(r, o);
   const L = o.lang;
   const texts = r.steps.map((s) => middleText(s, o));
   const mid = Math.max(44, ...texts.map((x) => x.length + 8));
@@ -107,7 +120,7 @@ export function renderExchange(r: ExchangeResult, o: RenderOptions): string {
   return out.join('\n') + '\n';
 }
 
-function middleText(s: ExchangeStep, o: RenderOptions): string {
+export function middleText(s: ExchangeStep, o: RenderOptions): string {
   const L = o.lang;
   switch (s.kind) {
     case 'segment': {
@@ -131,7 +144,7 @@ function middleText(s: ExchangeStep, o: RenderOptions): string {
 function middle(s: ExchangeStep, text: string, w: number, L: Lang, left: string): string {
   if (s.kind === 'segment') {
     if (s.dropped) {
-      const why = s.why ? (L === 'zh' ? `（${LOSS_WHY[s.why]?.zh ?? s.why}）` : ` (${s.why})`) : '';
+      const why = lossWhy(s.why, L);
       const body = `--- ${text} ---X ${t(WORDS.lost, L)}${why}`;
       return s.from === left ? body.padEnd(w) : `X--- ${text} --- ${t(WORDS.lost, L)}${why}`.padStart(w);
     }

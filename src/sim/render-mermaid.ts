@@ -22,6 +22,7 @@ export function renderMermaid(r: ExchangeResult, o: { lang: Lang; absolute?: boo
   const last = new Map<string, string>();
   const states = (s: Record<string, string>): void => {
     for (const h of r.hosts) {
+      if (h.box) continue;
       const st = s[h.name] ?? '-';
       if (last.get(h.name) !== st) out.push(`  Note over ${id(h.name)}: ${st}`);
       last.set(h.name, st);
@@ -30,7 +31,7 @@ export function renderMermaid(r: ExchangeResult, o: { lang: Lang; absolute?: boo
   for (const s of r.steps) {
     if (s.kind === 'note') { out.push(`  Note over ${r.hosts.map((h) => id(h.name)).join(',')}: ${safe(t(s.text, L))}`); continue; }
     if (s.kind === 'segment') {
-      const to = r.hosts.find((h) => h.name !== s.from)?.name ?? s.from;
+      const to = s.to ?? r.hosts.find((h) => h.name !== s.from)?.name ?? s.from;
       const text = o.absolute && s.textAbsolute ? s.textAbsolute : s.text;
       out.push(`  ${id(s.from)}${s.dropped ? '-x' : '->>'}${id(to)}: ${safe(`${fmtTime(s.at)} ${text}${s.dropped ? (L === 'zh' ? '（丢失）' : ' (lost)') : ''}`)}`);
     } else if (s.kind === 'call') {

@@ -58,10 +58,12 @@ export function renderSvg(r: ExchangeResult, o: { lang: Lang; absolute?: boolean
       out.push(`<text x="${TIME_W + STATE_W}" y="${y + 4}" fill="#666" font-style="italic"># ${esc(t(s.text, L))}</text>`);
       return;
     }
+    let spanFrom = -Infinity;
     if (s.kind === 'segment') {
       const x1 = x.get(s.from) ?? xs[0];
-      const to = r.hosts.find((h) => h.name !== s.from)?.name ?? s.from;
+      const to = s.to ?? r.hosts.find((h) => h.name !== s.from)?.name ?? s.from;
       const x2 = x.get(to) ?? xs[1];
+      spanFrom = Math.min(x1, x2);
       const mid = (x1 + x2) / 2;
       if (s.dropped) {
         out.push(`<line x1="${x1}" y1="${y}" x2="${mid}" y2="${y}" stroke="#c00" stroke-dasharray="5 3"/>`);
@@ -78,10 +80,13 @@ export function renderSvg(r: ExchangeResult, o: { lang: Lang; absolute?: boolean
       out.push(`<text x="${left ? hx + 8 : hx - 8}" y="${y + 4}" text-anchor="${left ? 'start' : 'end'}" fill="#777" font-style="italic">${esc(what)}</text>`);
     }
     r.hosts.forEach((h, k) => {
+      if (h.box) return;
       const st = s.states[h.name] ?? '-';
       if (last.get(h.name) === st) return;
       last.set(h.name, st);
-      const left = k === 0;
+      // The first host's state left of its line, the others' right of it — but a middle host's
+      // goes left when this row's arrow runs to its right, so the two do not overlap.
+      const left = k === 0 || (k < xs.length - 1 && spanFrom >= xs[k]);
       out.push(`<text x="${left ? xs[k] - 8 : xs[k] + 8}" y="${y + 4}" text-anchor="${left ? 'end' : 'start'}" fill="#05a" font-weight="bold">${esc(st)}</text>`);
     });
   });

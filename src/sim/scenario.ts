@@ -8,6 +8,7 @@ import type { SocketTimerKind } from '../model/timers.js';
 import type { CauseId } from '../core/transitions.js';
 import type { Millis } from '../core/time.js';
 import type { Segment } from '../core/segment.js';
+import type { StateChange } from '../stack/api.js';
 
 export type Profile = 'linux' | 'bsd' | 'windows';
 
@@ -34,6 +35,11 @@ export interface ScenarioOptions {
    * with each host's state at that moment (for `sim --pcap`). Load scenarios do not call it.
    */
   onWire?: (p: WirePacket) => void;
+  /**
+   * Hears every state change of an exchange's hosts with its connection's addresses (a round-trip
+   * test follows each connection by its 4-tuple; a host's column shows only its latest one).
+   */
+  onState?: (host: string, change: StateChange) => void;
 }
 
 /** One segment leaving a host in an exchange. */
@@ -49,14 +55,18 @@ export interface WirePacket {
 /** Each host's state after a row, keyed by host name ('-' before it has a socket; '?' not known, in a capture). */
 export type HostStates = Record<string, TcpState | '-' | '?'>;
 
-/** A host of an exchange: its name in the network and the label over its column. */
-export interface ExchangeHost { name: string; label: string }
+/**
+ * A host of an exchange: its name in the network and the label over its column. `box`: a lab
+ * element on the path (a NAT, a firewall) that forwards, rewrites or drops segments but holds no
+ * TCP connection, so its column shows no state.
+ */
+export interface ExchangeHost { name: string; label: string; box?: boolean }
 
 /** One row of a sequence diagram: a segment crossing, a user call, a timer, or a note. */
 export type ExchangeStep =
   | {
-    /** `from`: the sending host's name. */
-    kind: 'segment'; at: Millis; from: string; text: string; dropped?: boolean; duplicated?: boolean; states: HostStates;
+    /** `from`: the sending host's name; `to`: the receiving one (when absent, the other of two hosts). */
+    kind: 'segment'; at: Millis; from: string; to?: string; text: string; dropped?: boolean; duplicated?: boolean; states: HostStates;
     /** The same segment with raw sequence numbers (`text` is relative to each side's ISN, as Wireshark shows). */
     textAbsolute?: string;
     /** When it was sent, for a segment that spent time on the link (ms). */
@@ -77,8 +87,8 @@ export type ExchangeStep =
 export interface ExchangeResult {
   kind: 'exchange';
   scenario: string;
-  /** The two hosts, left and right in the diagram. */
-  hosts: [ExchangeHost, ExchangeHost];
+  /** The hosts, left to right in the diagram (two for a client and a server; more with a NAT, a balancer, several clients). */
+  hosts: ExchangeHost[];
   steps: ExchangeStep[];
   /** Each host's state changes with their causes, for `--json` and timelines. */
   timeline: Array<{ at: Millis; host: string; from: TcpState; to: TcpState; cause: CauseId }>;

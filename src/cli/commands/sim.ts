@@ -20,8 +20,10 @@ const HELP: Record<'en' | 'zh', string> = {
   en: `usage: tcplens sim SCENARIO [options]
        tcplens sim --list
 
-Run a scenario in the lab: two simulated Linux hosts (A = client 10.0.0.1, B = server 10.0.0.2) on
-a virtual clock, drawn as a sequence diagram with each side's state after every segment.
+Run a scenario in the lab: simulated Linux hosts on a virtual clock — A = client 10.0.0.1 and
+B = server 10.0.0.2, or a scenario's own (clients, a load balancer, servers, with a NAT or a
+firewall on the path) — drawn as a sequence diagram, one column per host, with each host's state
+after every segment.
 
 options:
   --list               list the scenarios (name, kind, summary; with --json as data)
@@ -38,7 +40,7 @@ options:
   --format F           text (default), svg (an SVG sequence diagram) or mermaid (a Mermaid
                        sequenceDiagram), for exchange scenarios
   --pcap FILE          also write the exchange as a pcapng capture (one interface per host, each
-                       packet commented with both ends' states) for Wireshark or tshark
+                       packet commented with every host's state) for Wireshark or tshark
   --lang en|zh         language of notes and conclusions
 
 exit status: 0 the run confirmed the conclusion, 1 it did not, 2 bad input
@@ -46,8 +48,9 @@ exit status: 0 the run confirmed the conclusion, 1 it did not, 2 bad input
   zh: `用法：tcplens sim 场景 [选项]
        tcplens sim --list
 
-在实验室里运行一个场景：两台模拟的 Linux 主机（A = 客户端 10.0.0.1，B = 服务端 10.0.0.2）运行在
-虚拟时钟上，画成时序图，每个报文之后标出两端的状态。
+在实验室里运行一个场景：模拟的 Linux 主机运行在虚拟时钟上——A = 客户端 10.0.0.1、B = 服务端
+10.0.0.2，或场景自己的主机（客户端、负载均衡器、服务器，路径上可以有 NAT 或防火墙）——画成时序图，
+每台主机一列，每个报文之后标出每台主机的状态。
 
 选项：
   --list               列出场景（名称、类型、摘要；加 --json 输出为数据）
@@ -60,7 +63,9 @@ exit status: 0 the run confirmed the conclusion, 1 it did not, 2 bad input
   --seed N             ISN、端口和随机丢包的种子（默认 1）
   --absolute           原始序号（默认：相对于各自的 ISN）
   --json               以 JSON 输出结果
-  --pcap 文件          同时把交互写成 pcapng 抓包文件（每台主机一个接口，每个报文附注两端的状态），
+  --format F           text（默认）、svg（SVG 时序图）或 mermaid（Mermaid 的 sequenceDiagram），
+                       用于交互场景
+  --pcap 文件          同时把交互写成 pcapng 抓包文件（每台主机一个接口，每个报文附注每台主机的状态），
                        可用 Wireshark 或 tshark 打开
   --lang en|zh         说明与结论的语言
 
@@ -172,8 +177,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       io.stderr(`tcplens sim: cannot write ${values.pcap}: ${(err as NodeJS.ErrnoException).code ?? String(err)}\n`);
       return 2;
     }
-    io.stderr(lang === 'zh' ? `已将 ${wire.length} 个报文写入 ${values.pcap}（pcapng，每台主机一个接口，注释中是两端的状态）\n`
-      : `wrote ${wire.length} packets to ${values.pcap} (pcapng, one interface per host, both ends' states in each packet's comment)\n`);
+    const two = result.hosts.length === 2;
+    io.stderr(lang === 'zh' ? `已将 ${wire.length} 个报文写入 ${values.pcap}（pcapng，每台主机一个接口，注释中是${two ? '两端' : '每台主机'}的状态）\n`
+      : `wrote ${wire.length} packets to ${values.pcap} (pcapng, one interface per host, ${two ? 'both ends\'' : 'each host\'s'} states in each packet's comment)\n`);
   }
   if (values.json) {
     io.stdout(JSON.stringify(result, null, 2) + '\n');

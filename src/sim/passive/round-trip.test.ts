@@ -8,7 +8,7 @@ import { isListedTransition, LISTENER_TRANSITIONS } from '../../core/transitions
 import { CaptureReader } from '../../pcap/capture-reader.js';
 import { exchangePcapng } from '../pcap-export.js';
 import type { ExchangeResult, WirePacket } from '../scenario.js';
-import { EXCHANGE_SCENARIOS } from '../scenarios.js';
+import { EXCHANGE_SCENARIOS, NETWORK_SCENARIOS } from '../scenarios.js';
 import { analyzeCapture } from './capture-stream.js';
 
 /** What a capture cannot show: the server never answers, so its LISTEN is invisible ('?'). */
@@ -81,4 +81,53 @@ test('segments dropped on the link still show where the capture was taken: the s
     ['close-with-unread-data', 'B:2', /^RST from the client after SO_LINGER 0 or unread data.*; 1 retransmission\(s\) from the server$/],
   ];
   for (const [name, drop, ending] of cases) assert.match(roundTrip(name, { drop }).endings[0], ending, `${name} drop=${drop}`);
+});
+
+test('every several-host scenario read back from its pcapng: per connection, the sender of each packet shows its state of that very connection, the receiver one it was in', () => {
+  // Captured where each packet left, a hop or two from its receiver: a segment tells about its
+  // sender at once and about its receiver only once the receiver answers, so the receiver's state
+  // may lag behind — but it is always one that host's connection was in.
+  assert.equal(NETWORK_SCENARIOS.length, 4);
+  for (const s of NETWORK_SCENARIOS) {
+    const wire: WirePacket[] = [];
+    // Each host's states per connection (by local>remote address and port) up to each packet.
+    const history = new Map<string, string[]>();
+    const atPacket: Array<Map<string, string[]>> = [];
+    const result = s.run({
+      settings: {}, params: {}, seed: 1, profile: 'linux',
+      onState: (_host, c) => {
+        if (c.remote.port === 0) return;
+        const k = `${c.local.addr}:${c.local.port}>${c.remote.addr}:${c.remote.port}`;
+        history.set(k, [...(history.get(k) ?? [c.from]), c.to]);
+      },
+      onWire: (p) => { wire.push(p); atPacket.push(new Map(history)); },
+    }) as ExchangeResult;
+    const bytes = exchangePcapng(wire, result.hosts);
+    const { reports, totals } = analyzeCapture(bytes);
+    assert.equal(totals.problemCount, 0, s.name);
+    assert.equal(reports.reduce((n, r) => n + (r.observer?.rows?.length ?? 0), 0), wire.length, `${s.name}: one row per packet`);
+    const seen = new Set<string>();
+    for (const r of reports) {
+      const ends = [`${r.client.addr}:${r.client.port}>${r.server.addr}:${r.server.port}`, `${r.server.addr}:${r.server.port}>${r.client.addr}:${r.client.port}`];
+      let compared = 0;
+      for (const row of r.observer?.rows ?? []) {
+        const sim = atPacket[row.index - 1];
+        ends.forEach((k, side) => {
+          const states = sim.get(k);
+          if (states === undefined || row.states[side] === '?') return;
+          const where = `${s.name}, connection ${r.index} (${k}), packet ${row.index}`;
+          if (side === row.from) assert.equal(row.states[side], states[states.length - 1], `${where}: the sender's state`);
+          else assert.ok(states.includes(row.states[side]), `${where}: the receiver shown in ${row.states[side]}, never among ${states.join(', ')}`);
+          compared++;
+          seen.add(k);
+        });
+      }
+      assert.ok(compared > 0, `${s.name}: connection ${r.index} has an end on a simulated host`);
+      for (const e of r.timeline) {
+        const listed = isListedTransition(e.from, e.to, e.cause) || LISTENER_TRANSITIONS.some((l) => l.from === e.from && l.to === e.to);
+        assert.ok(listed || (e.from === 'LISTEN' && e.cause === 'syn-received'), `${s.name}: ${e.from} -> ${e.to} (${e.cause}) is not in the engine's table`);
+      }
+    }
+    assert.deepEqual([...history.keys()].filter((k) => !seen.has(k)), [], `${s.name}: every connection of every host was followed in the capture`);
+  }
 });
