@@ -41,6 +41,8 @@ interface Binding {
   /** Packed records, `recordSize` bytes each; `withInfo` asks for tcp_info's idle times. */
   records(withInfo?: boolean, netnsPath?: string): ArrayBuffer;
   recordSize: number;
+  /** One process's socket fds as pairs [fd, inode, ...] from `/proc/PID/fd`; throws with `code` set. */
+  fdSockets?(fdDir: string): Float64Array;
   /** walk_datagram over hand-made bytes: status 1 (NLMSG_DONE), 0 (more to come) or -errno. */
   parseForTest(datagram: Uint8Array, seq: number): { status: number; counts: Float64Array; records: ArrayBuffer };
 }
@@ -86,6 +88,16 @@ function binding(): Binding | undefined {
 /** The loaded addon itself, for tests of its message checks; undefined when not built. */
 export function nativeBindingForTest(): Binding | undefined {
   return binding();
+}
+
+/**
+ * The socket links of one `/proc/PID/fd` directory read in C (readdir + readlinkat, no string per
+ * fd), as pairs [fd, inode, ...]; undefined when the addon is not loaded or predates it. Throws as
+ * readdirSync would (an Error whose `code` is ENOENT, EACCES, ...).
+ */
+export function nativeFdSockets(): ((fdDir: string) => Float64Array) | undefined {
+  const b = binding();
+  return b?.fdSockets ? (dir) => b.fdSockets!(dir) : undefined;
 }
 
 /** True when the addon is loaded (the fast path may still fail at read time and fall back). */
