@@ -396,6 +396,12 @@ static napi_value js_counts(napi_env env, napi_callback_info info) {
   return arr;
 }
 
+static void free_records(napi_env env, void *data, void *hint) {
+  (void)env;
+  (void)hint;
+  free(data);
+}
+
 static napi_value js_records(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2];
@@ -419,12 +425,24 @@ static napi_value js_records(napi_env env, napi_callback_info info) {
     free(out.data);
     return throw_errno(env, err);
   }
-  void *data;
+  /*
+   * The records are handed to JavaScript as they are (an external ArrayBuffer freed by the garbage
+   * collector), not copied: a copy would hold a second 17 MB at 200,000 sockets. Trimmed first to
+   * what was filled (the doubling may have reserved up to twice that).
+   */
   napi_value ab;
-  napi_status st = napi_create_arraybuffer(env, out.len * RECORD_SIZE, &data, &ab);
-  if (st == napi_ok && out.len > 0) memcpy(data, out.data, out.len * RECORD_SIZE);
-  free(out.data);
-  return st == napi_ok ? ab : NULL;
+  if (out.len == 0) {
+    void *data;
+    free(out.data);
+    return napi_create_arraybuffer(env, 0, &data, &ab) == napi_ok ? ab : NULL;
+  }
+  uint8_t *trimmed = realloc(out.data, out.len * RECORD_SIZE);
+  if (trimmed) out.data = trimmed;
+  if (napi_create_external_arraybuffer(env, out.data, out.len * RECORD_SIZE, free_records, NULL, &ab) != napi_ok) {
+    free(out.data);
+    return NULL;
+  }
+  return ab;
 }
 
 /*
