@@ -3,8 +3,9 @@
 //
 // TIME-WAIT lives exactly 60 s (TCP_TIMEWAIT_LEN), so the pile is made last by python loops that
 // connect and close client-first (each close leaves one TIME-WAIT on the client side), spread over
-// several source addresses so no (source, destination) pair runs out of ephemeral ports, and kept
-// at its level by the same loops at M/60 connections a second while the benchmark times. The
+// several source addresses so no (source, destination) pair runs out of ephemeral ports, at a steady
+// M/60 connections a second: after the first minute as many entries expire as are made, and the
+// pile stays at M while the benchmark times (a burst would leave 2M for a minute, then dip). The
 // namespace's own `tcp_max_tw_buckets` (half its ehash by default) is raised above M.
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { NsProcess, TestNetns } from '../test/helpers/netns.js';
@@ -12,8 +13,8 @@ import { benchPorts, holdConnections, tuneForManySockets } from './hold-connecti
 
 const PER_PROCESS = 15_000;
 
-// Connections opened and closed client-first: `n` of them, then (keep) `rate` a second for
-// `seconds`, round robin over `ports`, each from the next of `sources`.
+// Connections opened and closed client-first at `rate` a second for `seconds`, round robin over
+// `ports`, each from the next of `sources`; one line once `ready` seconds have passed.
 const CHURN = `
 import socket, sys, time, json
 a = json.loads(sys.argv[1])
@@ -27,21 +28,15 @@ def one(i):
     c.connect(('127.0.0.1', a['ports'][i % len(srv)]))
     s, _ = srv[i % len(srv)].accept()
     c.close(); s.close()
-done, fails, t0 = 0, 0, time.monotonic()
-while done < a['n']:
-    try: one(done)
-    except OSError:
-        fails += 1
-        if fails > 1000: break
-    done += 1
-print(json.dumps({'done': done, 'fails': fails, 'seconds': time.monotonic() - t0}), flush=True)
-rate, end, k = a.get('rate', 0), time.monotonic() + a.get('seconds', 0), 0
-t1 = time.monotonic()
-while rate and time.monotonic() < end:
-    try: one(done + k)
-    except OSError: pass
+rate, t0, k, fails, said = a['rate'], time.monotonic(), 0, 0, False
+while time.monotonic() < t0 + a['seconds']:
+    try: one(k)
+    except OSError: fails += 1
     k += 1
-    if k > rate * (time.monotonic() - t1): time.sleep(1 / rate)
+    now = time.monotonic()
+    if not said and now >= t0 + a['ready']:
+        print(json.dumps({'done': k, 'fails': fails, 'seconds': now - t0}), flush=True); said = True
+    if k > rate * (now - t0): time.sleep(min(0.05, (k / rate) - (now - t0)))
 `;
 
 export interface PileOptions { established: number; timeWait: number; lifetimeMs: number; firstPort?: number }
@@ -70,14 +65,14 @@ export async function makeSocketPile(ns: TestNetns, procs: NsProcess[], o: PileO
   const churn: ChildProcess[] = [];
   let twSeconds = 0;
   if (o.timeWait > 0) {
-    // One loop per 50,000 entries (two CPUs make them in parallel), each with its own ports and
-    // source addresses: 4 ports × ~64,000 ephemeral ports per source address, the ports below 1024 so the held
-    // connections (the whole range above) never took them.
+    // One loop per 50,000 entries (~830 a second each), each with its own ports and source
+    // addresses: 4 ports × ~64,000 ephemeral ports per source address, the ports below 1024 so the
+    // held connections (the whole range above) never took them. Ready after one TIME-WAIT length.
     const loops = Math.max(1, Math.ceil(o.timeWait / 50_000));
     const started = Date.now();
     const done = await Promise.all(Array.from({ length: loops }, (_, i) => new Promise<{ done: number; fails: number }>((resolve, reject) => {
       const n = Math.ceil(o.timeWait / loops);
-      const args = { ports: [701 + 4 * i, 702 + 4 * i, 703 + 4 * i, 704 + 4 * i], sources: [`127.0.${i + 1}.1`, `127.0.${i + 1}.2`], n, rate: Math.ceil(n / 60), seconds: o.lifetimeMs / 1000 };
+      const args = { ports: [701 + 4 * i, 702 + 4 * i, 703 + 4 * i, 704 + 4 * i], sources: [`127.0.${i + 1}.1`, `127.0.${i + 1}.2`], rate: n / 60, ready: 61, seconds: o.lifetimeMs / 1000 };
       const c = spawn('ip', ['netns', 'exec', ns.name, 'python3', '-c', CHURN, JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'pipe'] });
       churn.push(c);
       let out = '', err = '';
