@@ -8,7 +8,7 @@
 // (`| cat > /dev/null`), which is where an unbounded writer would queue it in memory. Peak memory is
 // the maximum resident set (`/usr/bin/time %M`). Sizes: TCPLENS_BENCH_SCALE (total, default
 // 500,000), TCPLENS_BENCH_SCALE_TIME_WAIT (live TIME-WAIT, default 100,000); TCPLENS_BENCH_SCALE_LIVE=0
-// skips the live half.
+// skips the live half; TCPLENS_BENCH_SCALE_LIMIT_S (default 900) stops a command that runs longer.
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -20,6 +20,8 @@ import { countState, makeSocketPile, stopChurn, type Pile } from './socket-pile.
 const TOTAL = Number(process.env.TCPLENS_BENCH_SCALE ?? 500_000);
 const LIVE_TW = Number(process.env.TCPLENS_BENCH_SCALE_TIME_WAIT ?? Math.min(100_000, Math.floor(TOTAL / 5)));
 const LIVE = process.env.TCPLENS_BENCH_SCALE_LIVE !== '0';
+// A command still running after this long is stopped and shown with exit 124 (`timeout`).
+const LIMIT_S = Number(process.env.TCPLENS_BENCH_SCALE_LIMIT_S ?? 900);
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, existsSync(path.resolve(here, '../package.json')) ? '..' : '../..');
@@ -54,13 +56,13 @@ interface Row { what: string; run: Run }
 /** One command through a shell so its output goes to a pipe, as `tcplens ls | less` does. */
 async function piped(prefix: string[], args: string[]): Promise<Run> {
   const quoted = [...cliArgv, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ');
-  return measureProcess([...prefix, 'bash', '-c', `set -o pipefail; ${quoted} | cat > /dev/null`], { outTail: true });
+  return measureProcess([...prefix, 'timeout', String(LIMIT_S), 'bash', '-c', `set -o pipefail; ${quoted} | cat > /dev/null`], { outTail: true });
 }
 
 function table(rows: Row[]): string {
   const lines = ['| command | exit | wall s | peak RSS | note |', '|---|---:|---:|---:|---|'];
   for (const r of rows) {
-    const err = /internal error[^\n]*|heap out of memory|Maximum call stack[^\n]*/.exec(r.run.out)?.[0] ?? '';
+    const err = r.run.status === 124 ? `stopped after ${LIMIT_S} s` : /internal error[^\n]*|heap out of memory|Maximum call stack[^\n]*/.exec(r.run.out)?.[0] ?? '';
     lines.push(`| ${r.what} | ${r.run.status} | ${(r.run.ms / 1000).toFixed(1)} | ${(r.run.peakKb / 1024).toFixed(0)} MB | ${err} |`);
   }
   return lines.join('\n') + '\n';
@@ -99,8 +101,8 @@ export async function run(): Promise<void> {
         live.push({ what: `\`tcplens ${cmd.join(' ')}\``, run: await piped(inNs, cmd) });
       }
       const out = path.join(dir, 'capture');
-      live.push({ what: '`tcplens capture DIR`', run: await measureProcess([...inNs, ...cliArgv, 'capture', out], { outTail: true }) });
-      live.push({ what: '`ss -tanp` (for scale)', run: await measureProcess([...inNs, 'sh', '-c', 'ss -tanp > /dev/null']) });
+      live.push({ what: '`tcplens capture DIR`', run: await measureProcess([...inNs, 'timeout', String(LIMIT_S), ...cliArgv, 'capture', out], { outTail: true }) });
+      live.push({ what: '`ss -tanp` (for scale)', run: await measureProcess([...inNs, 'timeout', String(LIMIT_S), 'sh', '-c', 'ss -tanp > /dev/null']) });
       process.stdout.write(table(live));
     } finally {
       stopChurn(pile);
