@@ -8,7 +8,7 @@
 // (`| cat > /dev/null`), which is where an unbounded writer would queue it in memory. Peak memory is
 // the maximum resident set (`/usr/bin/time %M`). Sizes: TCPLENS_BENCH_SCALE (total, default
 // 500,000), TCPLENS_BENCH_SCALE_TIME_WAIT (live TIME-WAIT, default 100,000); TCPLENS_BENCH_SCALE_LIVE=0
-// skips the live half; TCPLENS_BENCH_SCALE_LIMIT_S (default 900) stops a command that runs longer.
+// skips the live half, TCPLENS_BENCH_SCALE_PASTED=0 the pasted one; TCPLENS_BENCH_SCALE_LIMIT_S (default 900) stops a command that runs longer.
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -78,7 +78,7 @@ export async function run(): Promise<void> {
     writeFileSync(ss, ssTan(TOTAL));
     writeFileSync(proc, procNetTcp(TOTAL));
     const pasted: Row[] = [];
-    for (const [name, file] of [['ss -tan', ss], ['/proc/net/tcp', proc]] as const) {
+    if (process.env.TCPLENS_BENCH_SCALE_PASTED !== '0') for (const [name, file] of [['ss -tan', ss], ['/proc/net/tcp', proc]] as const) {
       for (const cmd of [['states'], ['ls'], ['ls', '--json'], ['doctor']]) {
         pasted.push({ what: `\`tcplens ${cmd.join(' ')} --input\` (${name}, ${TOTAL.toLocaleString('en-US')} rows)`, run: await piped([], [...cmd, '--input', file]) });
       }
