@@ -3,6 +3,11 @@ import { langFromLocale, parseLang, type Lang } from '../i18n/lang.js';
 
 export interface CliIO {
   stdout: (s: string) => void;
+  /**
+   * Resolves once what was written to standard output has been taken by its reader: writes to a
+   * pipe are queued in memory otherwise, and a listing of a million sockets would be queued whole.
+   */
+  drain?: () => Promise<void>;
   stderr: (s: string) => void;
   /** Reads all of standard input (for `--input -`); past `maxBytes`, stops and throws InputTooLargeError. */
   readStdin: (maxBytes?: number) => Promise<string>;
@@ -15,6 +20,7 @@ export interface CliIO {
 
 export const processIO: CliIO = {
   stdout: (s) => { process.stdout.write(s); },
+  drain: () => (process.stdout.writableNeedDrain ? new Promise<void>((resolve) => process.stdout.once('drain', resolve)) : Promise.resolve()),
   stderr: (s) => { process.stderr.write(s); },
   readStdin: async (maxBytes?: number) => {
     const chunks: Buffer[] = [];

@@ -92,8 +92,13 @@ export function shownStates(counts: Record<TcpState, number>, all: boolean): Tcp
   return TCP_STATES.filter((st) => all || counts[st] > 0);
 }
 
+// Characters that take two columns (CJK and full-width), and surrogates (one column per pair).
+const WIDE_OR_PAIR = /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\ud800-\udfff]/;
+
 /** Terminal columns a string takes: CJK and full-width characters take two. */
 export function displayWidth(s: string): number {
+  // Addresses, ports and numbers: one test of the whole string instead of one per character.
+  if (!WIDE_OR_PAIR.test(s)) return s.length;
   let w = 0;
   for (const ch of s) w += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1;
   return w;
@@ -154,13 +159,13 @@ export const SOCKET_SORTS: readonly SocketSort[] = ['state', 'age', 'lport', 'rp
 
 /** The sockets that pass every part of the filter, in state order then local port (ss's order by state). */
 export function filterSockets(s: HostSnapshot, f: SocketFilter): SocketRecord[] {
-  const kept = s.sockets
-    .filter((k) => !f.states || f.states.includes(k.state))
-    .filter((k) => f.port === undefined || k.localPort === f.port || k.remotePort === f.port)
-    .filter((k) => f.sport === undefined || k.localPort === f.sport)
-    .filter((k) => f.dport === undefined || k.remotePort === f.dport)
-    .filter((k) => f.pid === undefined || (k.processes ?? []).some((p) => p.pid === f.pid))
-    .filter((k) => !f.match || matchesSocketFilter(f.match, k));
+  // One pass, not one array per condition: a busy host's listing is large.
+  const kept = s.sockets.filter((k) => (!f.states || f.states.includes(k.state))
+    && (f.port === undefined || k.localPort === f.port || k.remotePort === f.port)
+    && (f.sport === undefined || k.localPort === f.sport)
+    && (f.dport === undefined || k.remotePort === f.dport)
+    && (f.pid === undefined || (k.processes ?? []).some((p) => p.pid === f.pid))
+    && (!f.match || matchesSocketFilter(f.match, k)));
   return sortSockets(s, kept, 'state');
 }
 
@@ -199,13 +204,22 @@ function peer(k: SocketRecord): string {
 
 /** One line per socket, columns like `ss -tanpo` plus the age where it is known. */
 export function renderSocketList(s: HostSnapshot, socks: SocketRecord[], lang: Lang): string {
+  return [...socketListPieces(s, socks, lang)].join('');
+}
+
+/**
+ * `renderSocketList` in pieces of a few thousand lines, for a writer that waits for its reader: a
+ * listing of a million sockets never exists as one string. The columns are measured in a first pass
+ * over the sockets and each row is made again in the second, so memory stays that of the snapshot.
+ */
+export function* socketListPieces(s: HostSnapshot, socks: readonly SocketRecord[], lang: Lang): Generator<string> {
   const os = osOf(s);
   const head = lang === 'zh'
     ? ['状态', 'Recv-Q', 'Send-Q', '本地地址:端口', '对端地址:端口', '进程', '定时器', '时长']
     : ['State', 'Recv-Q', 'Send-Q', 'Local Address:Port', 'Peer Address:Port', 'Process', 'Timer', 'Age'];
-  const rows = [head];
-  for (const k of socks) {
-    let procs = (k.processes ?? []).map((p) => `${p.name ?? s.processes.find((x) => x.pid === p.pid)?.name ?? '?'}/${p.pid}`).join(',');
+  const names = new Map(s.processes.map((p) => [p.pid, p.name]));
+  const row = (k: SocketRecord): string[] => {
+    let procs = (k.processes ?? []).map((p) => `${p.name ?? names.get(p.pid) ?? '?'}/${p.pid}`).join(',');
     // fd-less sockets (TIME-WAIT, orphans, SYN-RECEIVED): the listener or the client, said to be inferred.
     if (!procs) {
       const o = inferOwner(s, k);
@@ -213,10 +227,18 @@ export function renderSocketList(s: HostSnapshot, socks: SocketRecord[], lang: L
     }
     const timer = k.timer && k.timer.kind !== 'off' ? `${k.timer.kind},${(k.timer.remainingMs / 1000).toFixed(k.timer.remainingMs < 10_000 ? 1 : 0)}s${k.timer.retransmits !== undefined ? `,${k.timer.retransmits}` : ''}` : '';
     const age = ageRangeLong(k.ageRange, socketAgeMs(k, os), lang);
-    rows.push([k.state, k.recvQ === undefined ? '-' : String(k.recvQ), k.sendQ === undefined ? '-' : String(k.sendQ),
-      endpoint(k.localAddress, k.localPort, k.localService), peer(k), procs || '-', timer || '-', age ?? '-']);
+    return [k.state, k.recvQ === undefined ? '-' : String(k.recvQ), k.sendQ === undefined ? '-' : String(k.sendQ),
+      endpoint(k.localAddress, k.localPort, k.localService), peer(k), procs || '-', timer || '-', age ?? '-'];
+  };
+  const w = head.map(displayWidth);
+  for (const k of socks) { const r = row(k); for (let i = 0; i < w.length; i++) w[i] = Math.max(w[i], displayWidth(r[i])); }
+  const line = (r: string[]): string => r.map((c, i) => pad(c, w[i], i === 1 || i === 2)).join('  ').trimEnd();
+  let batch = [line(head)];
+  for (const k of socks) {
+    batch.push(line(row(k)));
+    if (batch.length >= 4096) { yield batch.join('\n') + '\n'; batch = []; }
   }
-  return table(rows, (i) => i === 1 || i === 2);
+  if (batch.length > 0) yield batch.join('\n') + '\n';
 }
 
 export { stateCounts };

@@ -136,7 +136,7 @@ export function snapshotFromParts(parts: ParsedPart[], takenAt: number, extraPro
     Object.assign(snap.counters, p.counters);
     if (p.sockstat) snap.sockstat = { ...snap.sockstat, ...p.sockstat };
     for (const pr of p.processes ?? []) procs.set(pr.pid, { ...procs.get(pr.pid), ...pr });
-    snap.problems.push(...p.problems);
+    for (const pr of p.problems) snap.problems.push(pr); // a loop: a big paste may hold more than a call takes
   }
   // Problems in reading order: files as given, lines ascending within each.
   const fileOrder = new Map<string, number>();
@@ -216,7 +216,7 @@ export function snapshotFromTexts(files: Array<{ name: string; text: string }>, 
       }
       if (x.stamp !== undefined) history.push({ takenAt: x.stamp, stateCounts: countStates({ sockets: x.part.sockets ?? [] }) });
       else unstamped.set(seriesKey(x), (unstamped.get(seriesKey(x)) ?? 0) + 1);
-      problems.push(...x.part.problems);
+      for (const pr of x.part.problems) problems.push(pr);
     });
     for (const [key, n] of unstamped) {
       const at = fromFile[lastOf.get(key)!];

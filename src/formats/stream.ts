@@ -218,7 +218,7 @@ export class PasteReader {
       for (const s of part.sockets ?? []) m.sockets!.push(s);
       if (part.hasProcesses) m.hasProcesses = true;
       if (part.attributionPartial) m.attributionPartial = true;
-      if (part.owners) (m.owners ??= []).push(...part.owners);
+      if (part.owners) { const o = (m.owners ??= []); for (const x of part.owners) o.push(x); } // a loop: batches can be large
     }
     this.keep(problems);
   }

@@ -3,9 +3,10 @@
 // /proc/net/tcp's last column. Socket inodes are global, so this works for sockets of any network
 // namespace. Its cost grows with the number of open fds on the host (one readlink per /proc/PID/fd entry).
 //
-// Cost, on a host shared by many namespaces and fds: the links are read with synchronous readlink
-// (one process at a time, yielding to the event loop between processes), about 7× less CPU than a
-// promise per fd; and with `netnsFile` the processes of that network namespace are walked first,
+// Cost, on a host shared by many namespaces and fds: the links are read synchronously one process
+// at a time, yielding to the event loop between processes — in C by the native addon when it is
+// built (readdir + readlinkat, one call per process, no string per fd), else with readlinkSync,
+// about 7× less CPU than a promise per fd; and with `netnsFile` the processes of that network namespace are walked first,
 // the others only for sockets still without an owner (a socket is normally held by a process of its
 // own namespace; one also shared with a process outside is then listed with its inside owner only).
 //
@@ -19,6 +20,7 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import path from 'node:path';
 import type { ProcessInfo, ProcessRef } from '../model/snapshot.js';
 import { USER_HZ } from '../formats/proc-net-tcp.js';
+import { nativeFdSockets } from './native/sock-diag.js';
 
 export interface Attribution {
   /** Owners of each socket inode (several when a fd was inherited or passed). */
@@ -83,37 +85,50 @@ export async function attributeSockets(root: string, wanted?: ReadonlySet<number
   const listed = opts.listed;
   const pidSet = new Set(pids.map(Number));
   if (cache) for (const pid of cache.keys()) if (!pidSet.has(pid)) cache.delete(pid);
+  // The real /proc only: a copied tree may hold files where /proc has links. Reading every link in
+  // C costs less than skipping the known ones one readlink at a time, so the fd cache serves only
+  // the JavaScript walk.
+  const fdLinks = root === '/proc' ? nativeFdSockets() : undefined;
   const walk = async (list: string[]): Promise<void> => {
     for (const name of list) {
       const pid = Number(name);
       sawPid = true;
       const fdDir = path.join(root, name, 'fd');
-      let fds: string[];
-      try { fds = readdirSync(fdDir); } catch (e) {
+      let links: Float64Array | string[];
+      try { links = fdLinks ? fdLinks(fdDir) : readdirSync(fdDir); } catch (e) {
         const code = errCode(e);
         // Kernel threads and zombies have an empty or missing fd directory; vanished pids ENOENT.
         if (code === 'EACCES' || code === 'EPERM') unreadable++;
         continue;
       }
-      let comm: string | undefined;
-      let known = cache?.get(pid);
-      if (cache && !known) { known = new Map(); cache.set(pid, known); }
-      for (const fd of fds) {
-        if (known && listed) {
-          const was = known.get(fd);
-          if (was !== undefined && listed.has(was)) continue; // the same socket, owner known
+      // [fd, inode, ...] of the wanted sockets this process holds.
+      const found: number[] = [];
+      if (links instanceof Float64Array) {
+        for (let i = 0; i < links.length; i += 2) if (!wanted || wanted.has(links[i + 1])) found.push(links[i], links[i + 1]);
+      } else {
+        let known = cache?.get(pid);
+        if (cache && !known) { known = new Map(); cache.set(pid, known); }
+        for (const fd of links) {
+          if (known && listed) {
+            const was = known.get(fd);
+            if (was !== undefined && listed.has(was)) continue; // the same socket, owner known
+          }
+          let link: string;
+          try { link = readlinkSync(path.join(fdDir, fd)); } catch { continue; } // closed meanwhile
+          if (!link.startsWith(SOCKET_PREFIX)) { known?.delete(fd); continue; }
+          const inode = Number(link.slice(SOCKET_PREFIX.length, -1));
+          known?.set(fd, inode);
+          if (!wanted || wanted.has(inode)) found.push(Number(fd), inode);
         }
-        let link: string;
-        try { link = readlinkSync(path.join(fdDir, fd)); } catch { continue; } // closed meanwhile
-        if (!link.startsWith(SOCKET_PREFIX)) { known?.delete(fd); continue; }
-        const inode = Number(link.slice(SOCKET_PREFIX.length, -1));
-        known?.set(fd, inode);
-        if (wanted && !wanted.has(inode)) continue;
-        comm ??= await readComm(root, name);
-        const ref: ProcessRef = { pid, fd: Number(fd) };
-        if (comm !== undefined) ref.name = comm;
-        const list2 = byInode.get(inode);
-        if (list2) list2.push(ref); else byInode.set(inode, [ref]);
+      }
+      if (found.length > 0) {
+        const comm = await readComm(root, name);
+        for (let i = 0; i < found.length; i += 2) {
+          const ref: ProcessRef = { pid, fd: found[i] };
+          if (comm !== undefined) ref.name = comm;
+          const list2 = byInode.get(found[i + 1]);
+          if (list2) list2.push(ref); else byInode.set(found[i + 1], [ref]);
+        }
         owners.set(pid, comm ?? '');
       }
       await yieldToLoop(); // one process's links at a time: keys, scrapes and timers run in between

@@ -146,7 +146,7 @@ async function inputSource(spec: Extract<SourceSpec, { kind: 'input' }>): Promis
         throw new SourceError({ en: `--input: folder ${src} has no text files${why}`, zh: `--input：目录 ${src} 中没有文本文件${whyZh}` });
       }
       // A capture's manifest.json goes to the parsers like any file: it says when and where (merge.ts).
-      mtime = Math.max(...list.map((f) => f.mtimeMs));
+      mtime = list.reduce((m, f) => Math.max(m, f.mtimeMs), 0);
       return list;
     }, () => mtime, () => skipped);
   }

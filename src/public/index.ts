@@ -495,6 +495,8 @@ export { statesFromWord } from '../formats/ss-filter.js';
 export type { SocketFilterSpec, SocketFilterExpr, AddressMatch, PortOp } from '../formats/ss-filter.js';
 /** Sockets as the table `tcplens ls` prints. */
 export { renderSocketList } from '../diagnose/socket-views.js';
+/** The same table in pieces of a few thousand lines, for listings too big to hold as one string. */
+export { socketListPieces } from '../diagnose/socket-views.js';
 /** State counts as the table `tcplens states` prints. */
 export { renderStateCounts } from '../diagnose/socket-views.js';
 /** Grouped state counts as `tcplens states --by` prints them. */

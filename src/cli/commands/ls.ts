@@ -5,7 +5,8 @@
 import { parseArgs } from 'node:util';
 import type { Text } from '../../i18n/lang.js';
 import type { TcpState } from '../../model/states.js';
-import { filterSockets, renderSocketList, SOCKET_SORTS, sortSockets, type SocketFilter, type SocketSort } from '../../diagnose/socket-views.js';
+import { filterSockets, SOCKET_SORTS, socketListPieces, sortSockets, type SocketFilter, type SocketSort } from '../../diagnose/socket-views.js';
+import { jsonWithArrayPieces, writePieces } from '../json-out.js';
 import { statesFromWord } from '../../formats/ss-filter.js';
 import { pickLang, UsageError, type CliIO } from '../io.js';
 import { filterFromWords } from '../ls-filter.js';
@@ -118,9 +119,13 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const reads = partialReads(snap);
   const problems = snap.problems.length > 0 ? { problems: snap.problems } : {};
   if (!values.json) warnProblems(io, snap, lang);
-  io.stdout(values.json
-    ? JSON.stringify({ ...partialJson(reads), sockets: socks.map((k) => withInferredOwner(snap, k)), count: socks.length, ...(top !== undefined ? { matched } : {}), ...problems }, null, 2) + '\n'
-    : partialBanner(reads, lang) + renderSocketList(snap, socks, lang));
+  // Written in pieces (json-out.ts, writeSocketList): a listing of any size, never one string.
+  if (values.json) {
+    await writePieces(io, jsonWithArrayPieces({ ...partialJson(reads), sockets: [], count: socks.length, ...(top !== undefined ? { matched } : {}), ...problems }, 'sockets', socks, (k) => withInferredOwner(snap, k)));
+  } else {
+    io.stdout(partialBanner(reads, lang));
+    await writePieces(io, socketListPieces(snap, socks, lang));
+  }
   if (!values.json && top !== undefined && matched > socks.length) {
     io.stderr(lang === 'zh' ? `（共 ${matched} 个匹配，按 --top ${top} 只列出前 ${socks.length} 个）\n` : `(${matched} matched; --top ${top} shows the first ${socks.length})\n`);
   }

@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import type { SocketRecord } from '../../model/snapshot.js';
 import { FROM_SOURCE, ROOT } from '../../../test/helpers/paths.js';
 import { netnsSkipReason, TestNetns, waitUntil } from '../../../test/helpers/netns.js';
-import { decodeRecords, nativeAvailable, nativeSockets, RECORD_SIZE } from './sock-diag.js';
+import { decodeRecords, nativeAvailable, nativeFdSockets, nativeSockets, RECORD_SIZE } from './sock-diag.js';
 
 const ext = FROM_SOURCE ? 'ts' : 'js';
 const base = FROM_SOURCE ? ROOT : path.join(ROOT, 'dist');
@@ -210,4 +210,30 @@ test('decodeRecords: LISTEN, retransmitting ESTABLISHED, IPv6 TIME-WAIT, an unkn
     { id: 'cookie:00000abcffffffff', state: 'ESTABLISHED', family: 'ipv4', localAddress: '127.0.0.1', localPort: 8080, remoteAddress: '10.1.2.3', remotePort: 56322, recvQ: 5, sendQ: 1448, inode: 14023, uid: 1000, timer: { kind: 'on', remainingMs: 412, retransmits: 2 }, extra: { lastsnd: 40, lastrcv: 3_600_000, lastack: 20 } },
     { id: 'cookie:0000000000000003', state: 'TIME-WAIT', family: 'ipv6', localAddress: '10.0.0.7', localPort: 443, remoteAddress: '2001:db8::1', remotePort: 40000, recvQ: 0, sendQ: 0, inode: 0, timer: { kind: 'timewait', remainingMs: 59_000, retransmits: 0 } },
   ]);
+});
+
+test('fdSockets: the socket links of a process\'s fd directory, as readlink reads them', { skip: nativeAvailable() ? false : 'the addon is not built' }, async () => {
+  const { createServer } = await import('node:net');
+  const { readdirSync, readlinkSync } = await import('node:fs');
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  try {
+    const read = nativeFdSockets();
+    assert.ok(read);
+    const got = read('/proc/self/fd');
+    const pairs: string[] = [];
+    for (let i = 0; i < got.length; i += 2) pairs.push(`${got[i]}:${got[i + 1]}`);
+    const want: string[] = [];
+    for (const fd of readdirSync('/proc/self/fd')) {
+      let link = '';
+      try { link = readlinkSync(`/proc/self/fd/${fd}`); } catch { continue; }
+      const m = /^socket:\[(\d+)\]$/.exec(link);
+      if (m) want.push(`${fd}:${m[1]}`);
+    }
+    assert.ok(want.length > 0);
+    assert.deepEqual(pairs.sort(), want.sort());
+    assert.throws(() => read('/proc/999999999/fd'), (e: unknown) => (e as { code?: string }).code === 'ENOENT');
+  } finally {
+    srv.close();
+  }
 });

@@ -41,6 +41,8 @@ interface Binding {
   /** Packed records, `recordSize` bytes each; `withInfo` asks for tcp_info's idle times. */
   records(withInfo?: boolean, netnsPath?: string): ArrayBuffer;
   recordSize: number;
+  /** One process's socket fds as pairs [fd, inode, ...] from `/proc/PID/fd`; throws with `code` set. */
+  fdSockets?(fdDir: string): Float64Array;
   /** walk_datagram over hand-made bytes: status 1 (NLMSG_DONE), 0 (more to come) or -errno. */
   parseForTest(datagram: Uint8Array, seq: number): { status: number; counts: Float64Array; records: ArrayBuffer };
 }
@@ -88,6 +90,16 @@ export function nativeBindingForTest(): Binding | undefined {
   return binding();
 }
 
+/**
+ * The socket links of one `/proc/PID/fd` directory read in C (readdir + readlinkat, no string per
+ * fd), as pairs [fd, inode, ...]; undefined when the addon is not loaded or predates it. Throws as
+ * readdirSync would (an Error whose `code` is ENOENT, EACCES, ...).
+ */
+export function nativeFdSockets(): ((fdDir: string) => Float64Array) | undefined {
+  const b = binding();
+  return b?.fdSockets ? (dir) => b.fdSockets!(dir) : undefined;
+}
+
 /** True when the addon is loaded (the fast path may still fail at read time and fall back). */
 export function nativeAvailable(): boolean {
   return binding() !== undefined;
@@ -133,12 +145,33 @@ function v6At(bytes: Uint8Array, off: number, words: Uint32Array, w: number): Ad
   return a;
 }
 
+// The id's characters, filled in place: `cookie:` then 16 hex digits. Concatenating the pieces
+// would leave each id a tree of three strings (a cons string); fromCharCode makes one flat string,
+// about half the memory per socket on a big host.
+const ID_CODES: number[] = Array.from('cookie:0000000000000000', (c) => c.charCodeAt(0));
+const HEX = Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+
 /** `cookie:` and the 64-bit cookie in 16 hex digits (`ss -e` prints the same number after `sk:`). */
 export function cookieId(hi: number, lo: number): string {
-  return `cookie:${hi.toString(16).padStart(8, '0')}${lo.toString(16).padStart(8, '0')}`;
+  for (let i = 0; i < 8; i++) {
+    ID_CODES[7 + i] = HEX[(hi >>> (28 - 4 * i)) & 15];
+    ID_CODES[15 + i] = HEX[(lo >>> (28 - 4 * i)) & 15];
+  }
+  return String.fromCharCode.apply(null, ID_CODES);
 }
 
-/** Decodes the addon's packed records (exported for tests with hand-made buffers). */
+/**
+ * The timer of every socket with none running (most ESTABLISHED and LISTEN sockets): one shared
+ * object instead of one per socket. Records are read, never changed in place, by every consumer.
+ */
+const TIMER_OFF: SocketRecord['timer'] = { kind: 'off', remainingMs: 0, retransmits: 0 };
+
+/**
+ * Decodes the addon's packed records (exported for tests with hand-made buffers). Each record is
+ * made by one object literal per shape (minisocket, full socket, full socket with tcp_info), with
+ * its fields in the order JSON prints them: V8 then keeps every field inside the object rather than
+ * in a second store, which matters at a million sockets.
+ */
 export function decodeRecords(buf: ArrayBuffer, recordSize = RECORD_SIZE): SocketRecord[] {
   const n = Math.floor(buf.byteLength / recordSize);
   const u8 = new Uint8Array(buf, 0, n * recordSize);
@@ -156,23 +189,25 @@ export function decodeRecords(buf: ArrayBuffer, recordSize = RECORD_SIZE): Socke
     const remote = v6 ? v6At(u8, o8 + 48, u32, o32 + 12) : { address: v4At(u8, o8 + 48, u32[o32 + 12]), family: 'ipv4' as const };
     // A dual-stack socket with an IPv4 peer is IPv4 to us, as in parseProcNetTcp.
     const family = v6 && (local.family === 'ipv6' || remote.family === 'ipv6') ? 'ipv6' : 'ipv4';
-    const rec: SocketRecord = {
-      // The kernel's socket cookie (idiag_cookie): the socket's identity for its whole life.
-      id: cookieId(u32[o32 + 17], u32[o32 + 16]),
-      state, family, localAddress: local.address, localPort: u16[o16 + 2], remoteAddress: remote.address, remotePort: u16[o16 + 3],
-      recvQ: u32[o32 + 2], inode: u32[o32 + 7],
-      // idiag_retrans is icsk_retransmits for the retransmit timer and icsk_probes_out for
-      // keepalive and zero-window probes (inet_sk_diag_fill): the same split parseProcNetTcp makes.
-      timer: { kind, remainingMs: u32[o32 + 4], retransmits: u32[o32 + 5] },
-    };
-    if (kind !== 'timewait') rec.uid = u32[o32 + 6];
+    // The kernel's socket cookie (idiag_cookie): the socket's identity for its whole life.
+    const id = cookieId(u32[o32 + 17], u32[o32 + 16]);
+    // idiag_retrans is icsk_retransmits for the retransmit timer and icsk_probes_out for
+    // keepalive and zero-window probes (inet_sk_diag_fill): the same split parseProcNetTcp makes.
+    const remainingMs = u32[o32 + 4], retransmits = u32[o32 + 5];
+    const timer = kind === 'off' && remainingMs === 0 && retransmits === 0 ? TIMER_OFF : { kind, remainingMs, retransmits };
     // LISTEN: Recv-Q the accept queue, Send-Q its limit (`ss -ltn`); else bytes unsent or unacked.
-    rec.sendQ = u32[o32 + 3];
-    // tcp_info of a listener carries no idle times (tcp_get_info returns before them).
-    if ((u8[o8 + 84] & HAS_INFO) !== 0 && state !== 'LISTEN') {
-      rec.extra = { lastsnd: u32[o32 + 18], lastrcv: u32[o32 + 19], lastack: u32[o32 + 20] };
+    const recvQ = u32[o32 + 2], sendQ = u32[o32 + 3], inode = u32[o32 + 7];
+    const localPort = u16[o16 + 2], remotePort = u16[o16 + 3];
+    if (kind === 'timewait') {
+      // Minisockets report uid 0 (inet_twsk_diag_fill), left unknown.
+      out.push({ id, state, family, localAddress: local.address, localPort, remoteAddress: remote.address, remotePort, recvQ, inode, timer, sendQ });
+    } else if ((u8[o8 + 84] & HAS_INFO) !== 0 && state !== 'LISTEN') {
+      // tcp_info of a listener carries no idle times (tcp_get_info returns before them).
+      const extra = { lastsnd: u32[o32 + 18], lastrcv: u32[o32 + 19], lastack: u32[o32 + 20] };
+      out.push({ id, state, family, localAddress: local.address, localPort, remoteAddress: remote.address, remotePort, recvQ, inode, timer, uid: u32[o32 + 6], sendQ, extra });
+    } else {
+      out.push({ id, state, family, localAddress: local.address, localPort, remoteAddress: remote.address, remotePort, recvQ, inode, timer, uid: u32[o32 + 6], sendQ });
     }
-    out.push(rec);
   }
   return out;
 }
