@@ -26,9 +26,22 @@ export function inboundSegment(p: PacketEvent, conn: ScriptedConnection, addrs: 
   return {
     srcAddr: addrs.remoteWire, srcPort: conn.remotePort,
     dstAddr: addrs.localWire, dstPort: conn.localPort ?? 0,
-    seq: seq(p.seqStart), ack, flags, window: p.win ?? 0, urgent: p.urg ?? 0,
+    seq: remoteSeq(p, conn), ack, flags, window: p.win ?? 0, urgent: p.urg ?? 0,
     options, payload: new Uint8Array(p.length),
   };
+}
+
+/**
+ * An inbound seq. A SYN-ACK's is written absolute and becomes the remote ISN (packetdrill learns
+ * remote_isn from the SYN-ACK an active socket receives, or the SYN a listener receives, where
+ * scripts write 0); any other is relative to that ISN.
+ */
+function remoteSeq(p: PacketEvent, conn: ScriptedConnection): ReturnType<typeof seq> {
+  if (p.flags.includes('S') && p.flags.includes('.')) {
+    conn.remoteIsn = p.seqStart;
+    return seq(p.seqStart);
+  }
+  return seqAdd(seq(p.seqStart), conn.remoteIsn ?? 0);
 }
 
 function toOption(o: OptionSpec, conn: ScriptedConnection, defines: Record<string, string>): TcpOption | string {
@@ -53,7 +66,7 @@ export function describeLive(seg: Segment, conn: ScriptedConnection, showWin: bo
   const off = conn.localIsnOffset ?? 0;
   const start = seqDiff(seg.seq, seq(off)) >>> 0;
   let s = `> ${flagsToLetters(seg.flags)} ${start}:${(start + seg.payload.length) >>> 0}(${seg.payload.length})`;
-  if (seg.flags.ack) s += ` ack ${seg.ack >>> 0}`;
+  if (seg.flags.ack) s += ` ack ${seqDiff(seg.ack, seq(conn.remoteIsn ?? 0)) >>> 0}`;
   if (showWin) s += ` win ${seg.window}`;
   if (seg.urgent !== 0) s += ` urg ${seg.urgent}`;
   if (seg.options.length > 0) s += ` <${seg.options.map((o) => optionText(o, conn)).join(',')}>`;
@@ -133,7 +146,8 @@ export function matchOutbound(p: PacketEvent, live: Segment, ctx: MatchContext):
   if ((seqDiff(live.seq, seq(conn.localIsnOffset ?? 0)) >>> 0) !== p.seqStart >>> 0) return 'seq';
   if (live.payload.length !== p.length) return 'length';
   const wantAck = p.ack ?? 0;
-  if ((live.ack >>> 0) !== (wantAck >>> 0) && (live.flags.ack || p.ack !== undefined)) return 'ack';
+  const liveAck = seqDiff(live.ack, seq(conn.remoteIsn ?? 0)) >>> 0;
+  if (liveAck !== (wantAck >>> 0) && (live.flags.ack || p.ack !== undefined)) return 'ack';
   if (p.win !== undefined && live.window !== p.win) return 'win';
   if (live.urgent !== (p.urg ?? 0)) return 'urg';
   return matchOptions(p.options, live.options, ctx);

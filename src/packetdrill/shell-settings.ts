@@ -72,7 +72,8 @@ export function readShell(command: string, readFile: ReadInclude, depth = 0): Sh
 /** One command per line, `;`, `&&` or `||`; `#` comments dropped; trailing redirections dropped. */
 function splitCommands(text: string): string[] {
   const out: string[] = [];
-  for (const line of text.split('\n')) {
+  // A backslash at the end of a line continues the command on the next (set_sysctls.py's long lists).
+  for (const line of text.replace(/\\\n/g, ' ').split('\n')) {
     const noComment = line.replace(/(^|\s)#.*$/, '');
     for (const part of noComment.split(/;|&&|\|\|/)) {
       const cmd = part.replace(/\s\d?>\s*\S+/g, '').replace(/\s2>&1/g, '').trim();

@@ -39,7 +39,7 @@ export class Unsupported extends Error {}
 export interface OutputMismatch { what?: string; got: string; want: string }
 
 const SOCKOPTS: readonly SockOptName[] = [
-  'SO_REUSEADDR', 'SO_REUSEPORT', 'SO_KEEPALIVE', 'SO_LINGER', 'SO_RCVBUF', 'SO_SNDBUF', 'SO_ERROR',
+  'TCP_FASTOPEN_CONNECT', 'SO_REUSEADDR', 'SO_REUSEPORT', 'SO_KEEPALIVE', 'SO_LINGER', 'SO_RCVBUF', 'SO_SNDBUF', 'SO_ERROR',
   'TCP_NODELAY', 'TCP_MAXSEG', 'TCP_KEEPIDLE', 'TCP_KEEPINTVL', 'TCP_KEEPCNT', 'TCP_USER_TIMEOUT',
   'TCP_LINGER2', 'TCP_INQ', 'TCP_FASTOPEN', 'TCP_SYNCNT', 'TCP_DEFER_ACCEPT', 'TCP_QUICKACK', 'TCP_CORK',
   'SO_ZEROCOPY', 'SO_MARK',
@@ -86,7 +86,12 @@ function bufLength(call: SyscallEvent, bufIdx: number, lenIdx: number, ctx: Call
 type Handler = (call: SyscallEvent, ctx: CallContext) => Attempt;
 
 /** The flags a send names that the runner acts on; any other flag is refused, not ignored. */
-const SEND_FLAGS = ['MSG_ZEROCOPY', 'MSG_DONTWAIT', 'MSG_NOSIGNAL'];
+const SEND_FLAGS = ['MSG_ZEROCOPY', 'MSG_DONTWAIT', 'MSG_NOSIGNAL', 'MSG_FASTOPEN'];
+
+/** A sendto() line with MSG_FASTOPEN: it connects, as connect() does (the runner tracks it so). */
+export function isFastopenSend(call: SyscallEvent): boolean {
+  return call.name === 'sendto' && symbols(call.args[3]).includes('MSG_FASTOPEN');
+}
 
 function sendCall(bufIdx: number, lenIdx: number, flagsIdx?: number): Handler {
   return (call, ctx) => {
@@ -95,7 +100,9 @@ function sendCall(bufIdx: number, lenIdx: number, flagsIdx?: number): Handler {
     const flags = flagsIdx === undefined ? [] : symbols(call.args[flagsIdx]);
     const other = flags.find((f) => !SEND_FLAGS.includes(f));
     if (other) throw new Unsupported(`${call.name}() flag ${other} is not supported`);
-    if (flags.includes('MSG_DONTWAIT') || flags.includes('MSG_NOSIGNAL')) throw new Unsupported(`${call.name}() flags MSG_DONTWAIT/MSG_NOSIGNAL are not supported`);
+    const fastopen = flags.includes('MSG_FASTOPEN');
+    // MSG_DONTWAIT is read only on the Fast Open path, where it decides whether the call sleeps.
+    if ((flags.includes('MSG_DONTWAIT') && !fastopen) || flags.includes('MSG_NOSIGNAL')) throw new Unsupported(`${call.name}() flags MSG_DONTWAIT/MSG_NOSIGNAL are not supported`);
     const zerocopy = flags.includes('MSG_ZEROCOPY');
     if (zerocopy && !ctx.host.zerocopySent) throw new Unsupported('MSG_ZEROCOPY on a host without zerocopy completions');
     let sent = 0;
@@ -104,8 +111,12 @@ function sendCall(bufIdx: number, lenIdx: number, flagsIdx?: number): Handler {
       if (zerocopy && typeof r.value === 'number' && r.value > 0) ctx.host.zerocopySent?.(fd, r.value);
       return r;
     };
+    const fo = fastopenSend(call, ctx, fd, fastopen, flags.includes('MSG_DONTWAIT'));
     const attempt = (): CallOutcome | 'wouldBlock' => {
       if (isSysError(len)) return { value: len };
+      const f = fo(len);
+      if (f === 'wouldBlock' || typeof f === 'object') return f;
+      if (f !== undefined) sent = f;
       // A zero-length write still reaches the socket (sock_write_iter has no shortcut for it, unlike
       // sock_read_iter): a bad fd is EBADF, an unconnected socket EPIPE (tcp_sendmsg_locked ->
       // sk_stream_wait_connect), a connected one 0.
@@ -126,6 +137,49 @@ function sendCall(bufIdx: number, lenIdx: number, flagsIdx?: number): Handler {
       const r = attempt();
       return r === 'wouldBlock' ? r : done(r);
     };
+  };
+}
+
+/**
+ * The Fast Open part of a write (tcp_sendmsg_fastopen): on sendto(MSG_FASTOPEN), or any write on
+ * a socket whose connect() TCP_FASTOPEN_CONNECT deferred, the first attempt connects with the
+ * data in the SYN. A non-blocking call (O_NONBLOCK or MSG_DONTWAIT) returns then: the bytes the
+ * SYN took, else EINPROGRESS. A blocking one sleeps in inet_wait_for_connect until the handshake
+ * ends, fails with the socket's error if it failed, and otherwise writes the rest as any write.
+ * Returns, once, the bytes already sent for the ordinary write to continue from (undefined after
+ * that), or the call's outcome.
+ */
+function fastopenSend(call: SyscallEvent, ctx: CallContext, fd: number, flag: boolean, dontwait: boolean): (len: number) => number | undefined | CallOutcome | 'wouldBlock' {
+  let started = false;
+  let waiting = false;
+  let settled = false;
+  let copied = 0;
+  return (len) => {
+    if (settled) return undefined;
+    if (!started) {
+      started = true;
+      if (!flag && !ctx.host.fastopenDeferred?.(fd)) { settled = true; return 0; }
+      if (!ctx.host.sendFastopen) throw new Unsupported('MSG_FASTOPEN on a host without Fast Open');
+      const nonblock = dontwait || ctx.isNonBlocking(fd);
+      const unspec = symbols(call.args[4]).includes('AF_UNSPEC');
+      const r = ctx.host.sendFastopen(fd, new Uint8Array(len), { to: { addr: ctx.addrs.remoteApp, port: BIND_PORT }, unspec, wait: !nonblock });
+      if (isSysError(r) && r.errno !== 'EINPROGRESS') return { value: r };
+      copied = isSysError(r) ? 0 : r;
+      if (nonblock) return { value: copied > 0 ? copied : r };
+      waiting = true;
+    }
+    if (waiting) {
+      const st = ctx.host.status(fd);
+      if (!isSysError(st) && (st.state === 'SYN-SENT' || st.state === 'SYN-RECEIVED')) return 'wouldBlock';
+      waiting = false;
+      // __inet_stream_connect's sock_error: the handshake failed (RST, timeout).
+      if (isSysError(st) || st.state === 'CLOSED') {
+        const err = ctx.host.getsockopt(fd, 'SO_ERROR');
+        if (typeof err === 'number' && err !== 0) return { value: { errno: (errnoName(err) ?? String(err)) as Errno } };
+      }
+    }
+    settled = true;
+    return copied;
   };
 }
 

@@ -18,11 +18,12 @@ import type { TcpState } from '../../model/states.js';
 import type { Tcb } from '../tcb.js';
 import type { Segment } from '../segment.js';
 import { segmentLength } from '../segment.js';
-import { seq as seqNorm, seqAdd, seqGt, seqLe, seqLt } from '../seq.js';
+import { seq as seqNorm, seqAdd, seqDiff, seqGt, seqLe, seqLt, type Seq } from '../seq.js';
 import { parseOptions } from '../options.js';
 import type { ReceivedOptions } from '../options.js';
 import { linuxSequenceCheck, inWindow } from '../acceptability.js';
-import { ackCheck, challengeAck, dupAck, oowRateLimited } from '../ack-policy.js';
+import { ackCheck, challengeAck, dupAck, enterQuickack, oowRateLimited } from '../ack-policy.js';
+import { fastopenSynAck } from '../fastopen-client.js';
 import { processAck } from '../ack.js';
 import { dataQueue, enterTimeWait } from '../recv-data.js';
 import { initialWindow, receiveWindow, withoutWindowScaling } from '../window.js';
@@ -30,7 +31,7 @@ import { TS_ALIGNED_LEN } from '../options.js';
 import { failWith, setState } from '../state-change.js';
 import { resetErrno, resetFor } from '../reset.js';
 import { sendAck, sendSynAck, transmit } from '../output.js';
-import { applyPeerSynOptions } from './open.js';
+import { applyPeerSynOptions, takeSynData } from './open.js';
 import { timeWaitSegment, orphanFinWait2Segment, replyReset } from '../time-wait.js';
 import { arm, cancel } from '../timers.js';
 import { armOrphanFinWait2 } from './close.js';
@@ -120,8 +121,10 @@ function synSent(tcb: Tcb, seg: Segment): void {
     tcb.maxWindow = tcb.sndWnd;
     tcb.sndWl1 = seg.seq;
     tcb.sndWl2 = seg.ack;
+    takeSynDataAck(tcb, seg.ack);
     tcb.sndUna = seg.ack;
     tcb.sndSml = seg.ack;
+    const resend = tcb.synFastopen === true || tcb.synData === true ? fastopenSynAckReceived(tcb, seg) : false;
     if (tcb.rttSeq !== undefined && tcb.retransmits === 0) {
       tcb.rttSeq = undefined;
       sampleAfterHandshake(tcb);
@@ -135,7 +138,19 @@ function synSent(tcb: Tcb, seg: Segment): void {
     setState(tcb, 'ESTABLISHED', 'syn-ack-received');
     tcb.events.push({ type: 'writable' });
     armKeepalive(tcb);
-    // tcp_rcv_synsent_state_process: ACK the SYN-ACK at once, then send queued data.
+    // tcp_rcv_synsent_state_process: a Fast Open SYN whose data was not all acknowledged sends
+    // that data again at once, and it carries the ACK (fastopen_fail returns before tcp_send_ack).
+    if (resend) return resendSynData(tcb);
+    // A writer sleeping in inet_wait_for_connect with more data (sk_write_pending): "Save one
+    // ACK. Data will be ready after several ticks" — quick-ACK mode and a TCP_DELACK_MAX timer.
+    if (tcb.writePending) {
+      tcb.writePending = false;
+      tcb.ackPending = true;
+      enterQuickack(tcb);
+      arm(tcb.timers, 'delayed-ack', tcb.now + DELACK_MAX_MS);
+      return;
+    }
+    // Otherwise ACK the SYN-ACK at once, then send queued data.
     sendAck(tcb);
     transmit(tcb);
     return;
@@ -155,6 +170,58 @@ function synSent(tcb: Tcb, seg: Segment): void {
     setState(tcb, 'SYN-RECEIVED', 'simultaneous-open');
     sendSynAck(tcb);
   }
+}
+
+/** TCP_DELACK_MAX: the delayed ACK a SYN-ACK gets while the writer has data coming. */
+const DELACK_MAX_MS = 200;
+
+/**
+ * tcp_ack() in SYN-SENT for a Fast Open SYN: the SYN-ACK acknowledges the SYN and as much of the
+ * SYN's data as the peer took; that much leaves the send buffer.
+ */
+function takeSynDataAck(tcb: Tcb, ack: Seq): void {
+  if (tcb.synData !== true || tcb.sndUna !== tcb.iss) return;
+  const acked = Math.max(0, Math.min(seqDiff(ack, seqAdd(tcb.iss, 1)), tcb.sndBufLen));
+  if (acked === 0) return;
+  tcb.sndBuf = tcb.sndBuf.slice(acked);
+  tcb.sndBufLen -= acked;
+  tcb.bytesAcked += acked;
+  tcb.pushMarks = tcb.pushMarks.filter((m) => seqGt(m, ack));
+}
+
+/**
+ * tcp_rcv_fastopen_synack(): what the destination's cache learns (the host keeps it), the
+ * TCPFastOpenActive / TCPFastOpenActiveFail counters, TCPI_OPT_SYN_DATA once all the SYN's data
+ * was acknowledged. True when that data must go again.
+ */
+function fastopenSynAckReceived(tcb: Tcb, seg: Segment): boolean {
+  const o = parseOptions(seg.options);
+  const v = fastopenSynAck({
+    synFastopen: tcb.synFastopen === true, synFastopenExp: tcb.synFastopenExp === true, synData: tcb.synData === true,
+    dataLeft: tcb.synData === true && tcb.sndBufLen > 0, retransmitted: tcb.totalRetrans > 0,
+    mss: o.mss ?? 0, option: o.fastopen,
+  });
+  tcb.events.push({ type: 'fastopen-learnt', lesson: v.lesson });
+  if (v.counter) tcb.events.push({ type: 'mib', counter: v.counter });
+  if (!v.resend) {
+    tcb.synDataAcked = tcb.synData === true;
+    takeSynData(tcb, seg);
+  }
+  return v.resend;
+}
+
+/**
+ * tcp_rcv_fastopen_synack() → tcp_mark_skb_lost + tcp_non_congestion_loss_retransmit: the SYN's
+ * unacknowledged data goes again from SND.UNA, as far as the windows allow, each segment a
+ * retransmission.
+ */
+function resendSynData(tcb: Tcb): void {
+  tcb.sndNxt = tcb.sndUna;
+  tcb.sndSkbMark = tcb.sndUna;
+  const before = tcb.outbox.length;
+  transmit(tcb);
+  tcb.totalRetrans += tcb.outbox.slice(before).filter((s) => s.payload.length > 0).length;
+  tcb.rttSeq = undefined;
 }
 
 /** RFC 6298 §2.2: the handshake gives the first RTT measurement (tcp_synack_rtt_meas). */
