@@ -382,6 +382,8 @@ class Run {
     // An init command only sets up; a timed one (tc, nstat) may be a check we cannot make.
     const where = init ? 'init' : `line ${this.current?.loc.line ?? 0}: not supported, not checked`;
     for (const n of r.notes) this.notes.push(`${where}: ${n}`);
+    // At init the host is not made yet, and its cache starts empty anyway.
+    if (r.flushMetrics && !init) this.host.flushTcpMetrics?.();
     if (r.dropOutbound !== undefined && r.dropOutbound !== this.dropOutbound) {
       this.dropOutbound = r.dropOutbound;
       const told = this.applyDevice();

@@ -110,6 +110,8 @@ export interface SocketApi {
   sendFastopen?(fd: number, data: Uint8Array, opts: { to?: { addr: string; port: number }; unspec?: boolean; wait?: boolean }): number | SysError;
   /** connect() under TCP_FASTOPEN_CONNECT returned 0 and sent nothing: the next write is a Fast Open. */
   fastopenDeferred?(fd: number): boolean;
+  /** `ip tcp_metrics flush all`: forget every destination's Fast Open cookie and MSS. Optional (additive). */
+  flushTcpMetrics?(): void;
   /** The STATUS call: the connection's state and the core's counters. */
   status(fd: number): SocketStatus | SysError;
 

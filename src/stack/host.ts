@@ -130,6 +130,10 @@ export class Host implements SocketApi {
     return isDeferred(this.#h, fd);
   }
 
+  flushTcpMetrics(): void {
+    this.#h.tfoCache.clear();
+  }
+
   recv(fd: number, max: number): Uint8Array | SysError {
     return calls.recv(this.#h, fd, max);
   }
