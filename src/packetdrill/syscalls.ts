@@ -88,16 +88,34 @@ type Handler = (call: SyscallEvent, ctx: CallContext) => Attempt;
 /** The flags a send names that the runner acts on; any other flag is refused, not ignored. */
 const SEND_FLAGS = ['MSG_ZEROCOPY', 'MSG_DONTWAIT', 'MSG_NOSIGNAL', 'MSG_FASTOPEN'];
 
+/** include/linux/socket.h MSG_* values, for flags a script writes as a number (0x20000000). */
+const MSG_BITS: ReadonlyArray<[string, number]> = [
+  ['MSG_DONTWAIT', 0x40], ['MSG_EOR', 0x80], ['MSG_NOSIGNAL', 0x4000], ['MSG_ZEROCOPY', 0x4000000], ['MSG_FASTOPEN', 0x20000000],
+];
+
+/** A send's flags by name, whether written as names or as a number (unknown bits named in hex). */
+function sendFlags(e: Expr | undefined): string[] {
+  const named = symbols(e);
+  const n = e?.kind === 'number' ? e.value : undefined;
+  if (n === undefined) return named;
+  let rest = n;
+  for (const [name, bit] of MSG_BITS) {
+    if (rest & bit) { named.push(name); rest &= ~bit; }
+  }
+  if (rest !== 0) named.push(`0x${(rest >>> 0).toString(16)}`);
+  return named;
+}
+
 /** A sendto() line with MSG_FASTOPEN: it connects, as connect() does (the runner tracks it so). */
 export function isFastopenSend(call: SyscallEvent): boolean {
-  return call.name === 'sendto' && symbols(call.args[3]).includes('MSG_FASTOPEN');
+  return call.name === 'sendto' && sendFlags(call.args[3]).includes('MSG_FASTOPEN');
 }
 
 function sendCall(bufIdx: number, lenIdx: number, flagsIdx?: number): Handler {
   return (call, ctx) => {
     const fd = fdArg(ctx, call.args[0]);
     const len = bufLength(call, bufIdx, lenIdx, ctx, fd);
-    const flags = flagsIdx === undefined ? [] : symbols(call.args[flagsIdx]);
+    const flags = flagsIdx === undefined ? [] : sendFlags(call.args[flagsIdx]);
     const other = flags.find((f) => !SEND_FLAGS.includes(f));
     if (other) throw new Unsupported(`${call.name}() flag ${other} is not supported`);
     const fastopen = flags.includes('MSG_FASTOPEN');

@@ -219,7 +219,10 @@ function resendSynData(tcb: Tcb): void {
   tcb.sndNxt = tcb.sndUna;
   tcb.sndSkbMark = tcb.sndUna;
   const before = tcb.outbox.length;
+  // A retransmission is no small segment for Nagle (tcp_minshall_update runs for new data only).
+  const sml = tcb.sndSml;
   transmit(tcb);
+  tcb.sndSml = sml;
   tcb.totalRetrans += tcb.outbox.slice(before).filter((s) => s.payload.length > 0).length;
   tcb.rttSeq = undefined;
 }
