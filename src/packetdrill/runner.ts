@@ -535,6 +535,9 @@ class Run {
   /** Which scripted connection the calls name: packetdrill's "socket under test". */
   private trackSocket(ev: SyscallEvent, r: CallOutcome | 'wouldBlock'): void {
     // sendto(MSG_FASTOPEN) connects as connect() does (tcp_sendmsg_fastopen).
+    // connect(fd, AF_UNSPEC) dissolves the connection instead: the socket under test stays.
+    const unspec = ev.name === 'connect' && ev.args[1]?.kind === 'symbol' && ev.args[1].name === 'AF_UNSPEC';
+    if (unspec) return;
     const connects = ev.name === 'connect' || isFastopenSend(ev);
     if (r === 'wouldBlock' && !connects) return;
     const ok = r === 'wouldBlock' || !isSysError(r.value) || (connects && r.value.errno === 'EINPROGRESS');

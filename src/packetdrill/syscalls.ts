@@ -226,6 +226,12 @@ const HANDLERS: Record<string, Handler> = {
   },
   connect: (call, ctx) => {
     const fd = fdArg(ctx, call.args[0]);
+    if (symbols(call.args[1]).includes('AF_UNSPEC')) {
+      // connect(fd, AF_UNSPEC, ...) dissolves the connection (tcp_disconnect).
+      const disconnect = ctx.host.disconnect?.bind(ctx.host);
+      if (!disconnect) throw new Unsupported('connect(AF_UNSPEC) on a host without disconnect');
+      return () => ({ value: disconnect(fd) });
+    }
     let started = false;
     return () => {
       if (!started) {

@@ -101,6 +101,11 @@ export interface SocketApi {
   /** recvmsg(MSG_ERRQUEUE) for MSG_ZEROCOPY completions: the oldest id range, or EAGAIN. */
   readZerocopy?(fd: number): { lo: number; hi: number; copied: boolean } | SysError;
   /**
+   * connect(fd, AF_UNSPEC) (tcp_disconnect): abort the connection (RST where Linux sends one) and
+   * leave the socket unconnected, ready for another connect(). Optional (additive).
+   */
+  disconnect?(fd: number): 0 | SysError;
+  /**
    * sendto(..., MSG_FASTOPEN), and any write on a socket whose connect() TCP_FASTOPEN_CONNECT
    * deferred (tcp_sendmsg_fastopen): connect with the data in the SYN. Returns the bytes the SYN
    * took, EINPROGRESS when it took none, or the error (EALREADY, EISCONN, EOPNOTSUPP). `wait`:

@@ -43,7 +43,7 @@ import type {
   AcceptResult, AddressFamily, Readiness, ShutdownHow, SockOptName, SockOptValue, SocketApi, SocketStatus, StateChange,
 } from './api.js';
 import { drainStateChanges } from './changes.js';
-import { close, closeWaitUntil, shutdown } from './close.js';
+import { close, closeWaitUntil, disconnect, shutdown } from './close.js';
 import { connect } from './connect.js';
 import { counterValues } from './counters.js';
 import { isDeferred, sendFastopen, type FastopenSendOptions } from './fastopen-connect.js';
@@ -120,6 +120,10 @@ export class Host implements SocketApi {
 
   send(fd: number, data: Uint8Array): number | SysError {
     return calls.send(this.#h, fd, data);
+  }
+
+  disconnect(fd: number): 0 | SysError {
+    return disconnect(this.#h, fd);
   }
 
   sendFastopen(fd: number, data: Uint8Array, opts: FastopenSendOptions): number | SysError {
