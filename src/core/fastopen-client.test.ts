@@ -53,6 +53,7 @@ test('SYN-data fully acknowledged: ACK at once, TCPI_OPT_SYN_DATA, TCPFastOpenAc
   t.expectState('ESTABLISHED');
   assert.equal(t.c.tcpInfo(t.now)['tcpi_options']! & TCPI_OPT.SYN_DATA, TCPI_OPT.SYN_DATA);
   assert.deepEqual(counters(t), ['TCPFastOpenActive']);
+  assert.equal(t.c.tcpInfo(t.now)['tcpi_delivered'], 1, 'the SYN and its data count once');
   assert.deepEqual(lessons(t), [{ mss: 940, cookie: { cookie: bytes('1234abcd5678dcba'), exp: false }, synLost: false, tryExp: 0 }]);
   assert.equal(t.c.status().sndUna, t.c.status().sndNxt);
 });
@@ -65,8 +66,10 @@ test('SYN-ACK acknowledges only the SYN: the data goes again at once and carries
   t.recv(0.02, 'P. 1:1001(1000) ack 1');
   assert.equal(t.c.tcpInfo(t.now)['tcpi_options']! & TCPI_OPT.SYN_DATA, 0);
   assert.deepEqual(counters(t), ['TCPFastOpenActiveFail']);
+  assert.equal(t.c.tcpInfo(t.now)['tcpi_delivered'], 1);
   t.send(0.04, '. 1:1(0) ack 1001 win 257');
   t.recv(0.04);
+  assert.equal(t.c.tcpInfo(t.now)['tcpi_delivered'], 2);
 });
 
 test('a SYN-data that times out is retransmitted as a bare SYN, without data or cookie; the SYN-ACK then gets the data', () => {

@@ -207,6 +207,12 @@ export interface Tcb {
 
   bytesAcked: number;
   bytesReceived: number;
+  /**
+   * tp->delivered: segments the peer acknowledged — our SYN or SYN-ACK once, each data skb (a
+   * SYN with data counts once: tcp_rcv_fastopen_synack's "SYN-data is counted as two separate
+   * packets in tcp_ack()" decrement). SACKed segments are not counted before their cumulative ACK.
+   */
+  delivered?: number;
 
   // ---- TCP Fast Open (server) ----
   /** A child made at the SYN (tcp_passive_fastopen: fastopen_rsk set until the handshake's final ACK). */

@@ -122,6 +122,8 @@ function synSent(tcb: Tcb, seg: Segment): void {
     tcb.sndWl1 = seg.seq;
     tcb.sndWl2 = seg.ack;
     takeSynDataAck(tcb, seg.ack);
+    // tcp_ack() of the SYN (and of a SYN's data, counted once with it): tp->delivered.
+    tcb.delivered = (tcb.delivered ?? 0) + 1;
     tcb.sndUna = seg.ack;
     tcb.sndSml = seg.ack;
     const resend = tcb.synFastopen === true || tcb.synData === true ? fastopenSynAckReceived(tcb, seg) : false;
@@ -289,6 +291,8 @@ function finishHandshake(tcb: Tcb, seg: Segment): void {
   // A Fast Open child may have sent data in SYN-RECEIVED: only the SYN is taken here, tcp_ack()
   // (afterAck) takes the rest (tcp_rcv_state_process, TCP_SYN_RECV; reqsk_fastopen_remove).
   const synAcked = tcb.fastopenChild === true ? seqAdd(tcb.iss, 1) : seg.ack;
+  // tcp_rcv_state_process, TCP_SYN_RECV: "SYN-ACK delivery isn't tracked in tcp_ack".
+  tcb.delivered = (tcb.delivered ?? 0) + 1;
   tcb.fastopenChild = undefined;
   tcb.sndUna = synAcked;
   tcb.sndSml = synAcked;
