@@ -291,6 +291,8 @@ function finishHandshake(tcb: Tcb, seg: Segment): void {
   // A Fast Open child may have sent data in SYN-RECEIVED: only the SYN is taken here, tcp_ack()
   // (afterAck) takes the rest (tcp_rcv_state_process, TCP_SYN_RECV; reqsk_fastopen_remove).
   const synAcked = tcb.fastopenChild === true ? seqAdd(tcb.iss, 1) : seg.ack;
+  // A simultaneous open of a Fast Open client: the SYN-ACK also acknowledges our SYN's data.
+  takeSynDataAck(tcb, synAcked);
   // tcp_rcv_state_process, TCP_SYN_RECV: "SYN-ACK delivery isn't tracked in tcp_ack".
   tcb.delivered = (tcb.delivered ?? 0) + 1;
   tcb.fastopenChild = undefined;
