@@ -482,6 +482,7 @@ class Run {
       // socket that happens to carry that number (accept(...) = 5 followed by close(4) must fail).
       liveFd: (fd) => this.fdMap.get(fd) ?? -1 - Math.abs(fd),
       isNonBlocking: (fd) => this.host.isNonBlocking(fd),
+      now: () => this.now,
     };
   }
 

@@ -32,6 +32,8 @@ export interface CallContext {
   liveFd: (scriptFd: number) => number;
   /** The socket gets O_NONBLOCK / SOCK_NONBLOCK or not: tracked here, since SocketApi has no getter for blocking calls. */
   isNonBlocking: (liveFd: number) => boolean;
+  /** The runner's virtual time (ms), for calls that sleep with a timeout (poll). Optional. */
+  now?: () => number;
 }
 
 export class Unsupported extends Error {}
@@ -333,6 +335,7 @@ const HANDLERS: Record<string, Handler> = {
     }
     throw new Unsupported(`fcntl ${cmd ?? '?'} is not supported (F_GETFL, F_SETFL are)`);
   },
+  poll: pollCall,
   ioctl: (call, ctx) => () => {
     const cmd = symbols(call.args[1])[0];
     if (cmd !== 'SIOCINQ' && cmd !== 'FIONREAD') throw new Unsupported(`ioctl ${cmd ?? '?'} is not supported (SIOCINQ, FIONREAD are)`);
@@ -342,6 +345,66 @@ const HANDLERS: Record<string, Handler> = {
     return { value: 0, mismatch: r === exp ? undefined : { what: cmd, got: String(r), want: String(exp) } };
   },
 };
+
+/** include/uapi/asm-generic/poll.h. */
+const POLL_BITS: Readonly<Record<string, number>> = {
+  POLLIN: 0x1, POLLPRI: 0x2, POLLOUT: 0x4, POLLERR: 0x8, POLLHUP: 0x10, POLLNVAL: 0x20, POLLRDNORM: 0x40, POLLWRNORM: 0x100, POLLRDHUP: 0x2000,
+};
+
+function pollBits(e: Expr | undefined): number {
+  if (e?.kind === 'number') return e.value;
+  return symbols(e).reduce((m, n) => {
+    const b = POLL_BITS[n];
+    if (b === undefined) throw new Unsupported(`poll event ${n} is not supported`);
+    return m | b;
+  }, 0);
+}
+
+const pollText = (m: number): string => Object.entries(POLL_BITS).filter(([, b]) => m & b).map(([n]) => n).join('|') || '0';
+
+/**
+ * poll([{fd, events, revents}], n, timeout): tcp_poll()'s mask for each fd, as the socket's
+ * readiness gives it (POLLRDHUP once the peer's FIN or a reset ended reading); POLLERR and
+ * POLLHUP are reported whatever `events` asks. A blocking poll sleeps until one fd reports
+ * something or `timeout` ms pass (0 then). Each stated `revents` is compared.
+ */
+function pollCall(call: SyscallEvent, ctx: CallContext): Attempt {
+  const list = call.args[0];
+  if (list?.kind !== 'array') throw new Unsupported('poll needs a [{fd=..., events=..., revents=...}] list');
+  const entries = list.items.map((it) => {
+    if (it.kind !== 'struct') throw new Unsupported('poll needs {fd=..., events=..., revents=...} entries');
+    const f = (n: string): Expr | undefined => it.fields.find((x) => x.name === n)?.value;
+    return { fd: ctx.liveFd(num(f('fd'), 'fd')), events: pollBits(f('events')), revents: f('revents') === undefined ? undefined : pollBits(f('revents')) };
+  });
+  const timeout = num(call.args[2], 'the timeout');
+  let deadline: number | undefined;
+  const mask = (fd: number): number => {
+    const r = ctx.host.readiness(fd);
+    if (isSysError(r)) return POLL_BITS.POLLNVAL;
+    const st = ctx.host.status(fd);
+    // RCV_SHUTDOWN: the peer's FIN arrived, or the connection is gone (SHUTDOWN_MASK).
+    const rdhup = r.hup || (!isSysError(st) && ['CLOSE-WAIT', 'LAST-ACK', 'CLOSING', 'TIME-WAIT'].includes(st.state));
+    return (r.readable ? POLL_BITS.POLLIN | POLL_BITS.POLLRDNORM : 0) | (r.writable ? POLL_BITS.POLLOUT | POLL_BITS.POLLWRNORM : 0) |
+      (r.error ? POLL_BITS.POLLERR : 0) | (r.hup ? POLL_BITS.POLLHUP : 0) | (rdhup ? POLL_BITS.POLLRDHUP : 0);
+  };
+  const attempt = (): CallOutcome | 'wouldBlock' => {
+    const now = ctx.now?.() ?? 0;
+    deadline ??= timeout < 0 ? undefined : now + timeout;
+    const got = entries.map((e) => mask(e.fd) & (e.events | POLL_BITS.POLLERR | POLL_BITS.POLLHUP | POLL_BITS.POLLNVAL));
+    const ready = got.filter((m) => m !== 0).length;
+    if (ready === 0 && (deadline === undefined || now < deadline)) return 'wouldBlock';
+    for (let i = 0; i < entries.length; i++) {
+      const want = entries[i].revents;
+      // packetdrill compares only the bits it reads back: the script's revents against the kernel's.
+      const seen = got[i] & ~(POLL_BITS.POLLRDNORM | POLL_BITS.POLLWRNORM);
+      if (want !== undefined && seen !== (want & ~(POLL_BITS.POLLRDNORM | POLL_BITS.POLLWRNORM))) {
+        return { value: ready, mismatch: { what: 'poll revents', got: pollText(seen), want: pollText(want) } };
+      }
+    }
+    return { value: ready };
+  };
+  return Object.assign(attempt, { wakeAt: () => deadline });
+}
 
 /** SO_EE_ORIGIN_ZEROCOPY and SO_EE_CODE_ZEROCOPY_COPIED (include/uapi/linux/errqueue.h). */
 const EE_NAMES: Readonly<Record<string, number>> = { SO_EE_ORIGIN_ZEROCOPY: 5, SO_EE_CODE_ZEROCOPY_COPIED: 1 };

@@ -25,12 +25,12 @@ import { linuxSequenceCheck, inWindow } from '../acceptability.js';
 import { ackCheck, challengeAck, dupAck, enterQuickack, oowRateLimited } from '../ack-policy.js';
 import { fastopenSynAck } from '../fastopen-client.js';
 import { processAck } from '../ack.js';
-import { dataQueue, enterTimeWait } from '../recv-data.js';
+import { dataQueue, enterTimeWait, receiveFin } from '../recv-data.js';
 import { initialWindow, receiveWindow, withoutWindowScaling } from '../window.js';
 import { TS_ALIGNED_LEN } from '../options.js';
 import { failWith, setState } from '../state-change.js';
 import { resetErrno, resetFor } from '../reset.js';
-import { sendAck, sendSynAck, transmit } from '../output.js';
+import { sendAck, sendSynAck, transmit, tsVal } from '../output.js';
 import { applyPeerSynOptions, takeSynData } from './open.js';
 import { timeWaitSegment, orphanFinWait2Segment, replyReset } from '../time-wait.js';
 import { arm, cancel } from '../timers.js';
@@ -100,6 +100,17 @@ function synSent(tcb: Tcb, seg: Segment): void {
       if (!f.rst) { const r = resetFor(seg); if (r) tcb.outbox.push(r); }
       return;
     }
+    // "rcv_tsecr && !between(rcv_tsecr, retrans_stamp, tcp_time_stamp)": an echo of a timestamp
+    // we never sent is answered with an RST (reset_and_undo, LINUX_MIB_PAWSACTIVEREJECTED).
+    const ts = f.rst ? undefined : parseOptions(seg.options).ts;
+    if (ts && ts.ecr !== 0 && tcb.config.tcp_timestamps !== 0 && tcb.retransStamp !== undefined) {
+      const first = (Math.floor(tcb.retransStamp) + tcb.tsOffset) >>> 0;
+      if (((ts.ecr - first) >>> 0) > ((tsVal(tcb) - first) >>> 0)) {
+        const r = resetFor(seg);
+        if (r) tcb.outbox.push(r);
+        return;
+      }
+    }
     // An acceptable RST: the peer refused (ECONNREFUSED).
     if (f.rst) return failWith(tcb, 'ECONNREFUSED', 'rst-received');
     if (!f.syn) return;
@@ -140,6 +151,7 @@ function synSent(tcb: Tcb, seg: Segment): void {
     setState(tcb, 'ESTABLISHED', 'syn-ack-received');
     tcb.events.push({ type: 'writable' });
     armKeepalive(tcb);
+    finOnSynAck(tcb, seg, resend);
     // tcp_rcv_synsent_state_process: a Fast Open SYN whose data was not all acknowledged sends
     // that data again at once, and it carries the ACK (fastopen_fail returns before tcp_send_ack).
     if (resend) return resendSynData(tcb);
@@ -210,6 +222,11 @@ function fastopenSynAckReceived(tcb: Tcb, seg: Segment): boolean {
     takeSynData(tcb, seg);
   }
   return v.resend;
+}
+
+/** tcp_fastopen_add_skb(): a FIN on the SYN-ACK is taken once the connection is established (tcp_fin). */
+function finOnSynAck(tcb: Tcb, seg: Segment, resend: boolean): void {
+  if (seg.flags.fin && !resend && (tcb.synFastopen === true || tcb.synData === true)) receiveFin(tcb);
 }
 
 /**
