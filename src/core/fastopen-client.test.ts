@@ -104,3 +104,24 @@ test('a cookie request: SYN with an empty option; data on the SYN-ACK is taken (
   assert.deepEqual(counters(t), []);
   assert.deepEqual(lessons(t), [{ mss: 1040, cookie: { cookie: COOKIE, exp: false }, synLost: false, tryExp: 0 }]);
 });
+
+test('a SYN-ACK with data and FIN: the data is readable and the FIN taken, ESTABLISHED → CLOSE-WAIT (tcp_fastopen_add_skb → tcp_fin)', () => {
+  const t = new Trace({ tcp_timestamps: 0 });
+  t.connect(0, { option: { cookie: COOKIE, exp: false }, data: new Uint8Array(1000) });
+  t.recv(0, 'S 0:1000(1000) <mss 1460,nop,nop,sackOK,nop,wscale 8,FO abcd1234,nop,nop>');
+  t.send(0.01, 'SF. 0:1400(1400) ack 1001 win 5840 <mss 1040,nop,nop,sackOK,nop,wscale 6>');
+  t.recv(0.01, '. 1001:1001(0) ack 1402');
+  t.expectState('CLOSE-WAIT');
+  assert.equal(t.c.readableBytes(), 1400);
+});
+
+test('SYN-SENT: a SYN-ACK echoing a timestamp we never sent gets an RST (PAWSACTIVEREJECTED), a valid one then connects', () => {
+  const t = new Trace();
+  t.connect(0, { option: { cookie: COOKIE, exp: false }, data: new Uint8Array(100) });
+  t.recv(0, 'S 0:100(100) <mss 1460,sackOK,TS val 0 ecr 0,nop,wscale 8,FO abcd1234,nop,nop>');
+  t.send(0.01, 'S. 0:0(0) ack 101 win 5840 <mss 1040,TS val 1000 ecr 9999,sackOK,nop,wscale 6>');
+  t.recv(0.01, 'R 101:101(0)');
+  t.expectState('SYN-SENT');
+  t.send(0.02, 'S. 0:0(0) ack 101 win 5840 <mss 1040,TS val 1000 ecr 0,sackOK,nop,wscale 6>');
+  t.expectState('ESTABLISHED');
+});
