@@ -47,7 +47,7 @@ test('a false python assertion fails at its line; an unmodelled TCP_INFO field i
   const a = outcome('fail/python-assert.pkt');
   assert.deepEqual([a.outcome, a.line, a.message], ['fail', 15, 'assertion failed: assert tcpi_snd_mss == 999, tcpi_snd_mss (1000)']);
   const u = outcome('fail/python-unmodelled.pkt');
-  assert.deepEqual([u.outcome, u.line, u.message], ['fail', 14, 'not evaluated, so the script does not pass: %{ python }%: tcpi_delivered is not modelled by the engine']);
+  assert.deepEqual([u.outcome, u.line, u.message], ['fail', 14, 'not evaluated, so the script does not pass: %{ python }%: tcpi_busy_time is not modelled by the engine']);
 });
 
 test('wrong flags: RST expected, FIN sent', () => {

@@ -60,6 +60,8 @@ export function processAck(tcb: Tcb, seg: Segment, opts: ReceivedOptions): AckVe
 
   const acked = seqDiff(ack, tcb.sndUna);
   const dataAcked = Math.min(acked, tcb.sndBufLen);
+  // tcp_clean_rtx_queue → tcp_count_delivered: each skb fully acknowledged (a bare FIN is one).
+  tcb.delivered = (tcb.delivered ?? 0) + Math.max(1, Math.ceil(dataAcked / Math.max(1, tcb.sndMss)));
   if (dataAcked > 0) {
     tcb.sndBuf = tcb.sndBuf.subarray(dataAcked); // a view: no copy of what is still queued
     tcb.sndBufLen -= dataAcked;

@@ -91,8 +91,8 @@ export class Connection {
   }
 
   /** Active open: SYN-SENT, SYN queued. */
-  static connect(p: ConnectionParams, now: number): Connection {
-    return new Connection(open.connect(p, now), p.transmitFilter);
+  static connect(p: ConnectionParams, now: number, fastopen?: open.ActiveFastopen): Connection {
+    return new Connection(open.connect(p, now, fastopen), p.transmitFilter);
   }
 
   /** Passive open from a SYN the host's listener accepted: SYN-RECEIVED, SYN-ACK queued. */

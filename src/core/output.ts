@@ -116,16 +116,29 @@ export function sendActiveReset(tcb: Tcb): void {
   emit(tcb, makeSegment(tcb, tcb.sndNxt, tcb.rcvNxt, flags({ rst: true, ack: true }), NO_PAYLOAD));
 }
 
-/** Our SYN (tcp_connect): the options we offer, window unscaled. */
-export function sendSyn(tcb: Tcb): void {
+/**
+ * Our SYN (tcp_connect): the options we offer, window unscaled. The first SYN of a Fast Open
+ * connect carries the cookie option (tcp_syn_options: tp->syn_fastopen) and the data
+ * (tcp_send_syn_data); a retransmitted SYN carries neither (fo->cookie.len = -1, and
+ * tcp_retransmit_skb resends the bare SYN skb).
+ */
+export function sendSyn(tcb: Tcb, data?: Uint8Array): void {
   const c = tcb.config;
+  const fo = tcb.fastopenReq;
+  tcb.fastopenReq = undefined;
+  const fastopen = fo?.cookie !== undefined ? { cookie: fo.cookie, exp: fo.exp } : undefined;
+  if (fastopen) {
+    tcb.synFastopen = true;
+    tcb.synFastopenExp = fastopen.exp;
+  }
   const opts = synOptions({
     mss: tcb.advMss,
     sack: c.tcp_sack !== 0,
     ts: c.tcp_timestamps !== 0 ? { val: tsVal(tcb), ecr: 0 } : undefined,
     wscale: c.tcp_window_scaling !== 0 ? tcb.rcvWscale : undefined,
+    fastopen,
   });
-  emit(tcb, makeSegment(tcb, tcb.iss, undefined, flags({ syn: true }), NO_PAYLOAD, opts, Math.min(tcb.rcvWnd, 0xffff)));
+  emit(tcb, makeSegment(tcb, tcb.iss, undefined, flags({ syn: true }), data ?? NO_PAYLOAD, opts, Math.min(tcb.rcvWnd, 0xffff)));
 }
 
 /** Our SYN-ACK: only what the peer offered (tcp_synack_options). */

@@ -31,7 +31,8 @@ const GSO_MAX_SIZE = 65_536;
  * begins at the ISN + 1 in tcp_create_openreq_child).
  */
 export function sndBufStart(tcb: Tcb): Seq {
-  return tcb.fastopenChild === true && tcb.sndUna === tcb.iss ? seqAdd(tcb.iss, 1) : tcb.sndUna;
+  // A Fast Open client's SYN data sits after the ISN the same way (tcp_send_syn_data).
+  return (tcb.fastopenChild === true || tcb.synData === true) && tcb.sndUna === tcb.iss ? seqAdd(tcb.iss, 1) : tcb.sndUna;
 }
 
 function dataEnd(tcb: Tcb): Seq {

@@ -14,6 +14,7 @@ import type { Seq } from './seq.js';
 import type { TcpState } from '../model/states.js';
 import type { TimerTable } from './timers.js';
 import type { EngineCauseId, StateStep } from './transitions.js';
+import type { FastopenOption, SynAckLesson } from './fastopen-client.js';
 
 export interface Endpoint { addr: string; port: number }
 
@@ -34,7 +35,9 @@ export type ConnectionEvent =
   | { type: 'new-incarnation'; syn: Segment; isn: Seq }
   | { type: 'closed' }
   /** A MIB counter Linux increments here, by its /proc/net/netstat name without the `TcpExt:` prefix. */
-  | { type: 'mib'; counter: 'BeyondWindow' }
+  | { type: 'mib'; counter: 'BeyondWindow' | 'TCPFastOpenActive' | 'TCPFastOpenActiveFail' }
+  /** A SYN-ACK answered our Fast Open SYN: the destination's cache entry learns (tcp_fastopen_cache_set). */
+  | { type: 'fastopen-learnt'; lesson: SynAckLesson }
   /**
    * A close() blocked by SO_LINGER {on, N > 0} may return: the connection left FIN-WAIT-1,
    * CLOSING and LAST-ACK before the linger time ran out (sk_stream_wait_close). 'fin-acked' when
@@ -204,6 +207,12 @@ export interface Tcb {
 
   bytesAcked: number;
   bytesReceived: number;
+  /**
+   * tp->delivered: segments the peer acknowledged — our SYN or SYN-ACK once, each data skb (a
+   * SYN with data counts once: tcp_rcv_fastopen_synack's "SYN-data is counted as two separate
+   * packets in tcp_ack()" decrement). SACKed segments are not counted before their cumulative ACK.
+   */
+  delivered?: number;
 
   // ---- TCP Fast Open (server) ----
   /** A child made at the SYN (tcp_passive_fastopen: fastopen_rsk set until the handshake's final ACK). */
@@ -213,6 +222,19 @@ export interface Tcb {
   /** The cookie the first SYN-ACK carries; a retransmitted SYN-ACK carries none (tcp_rtx_synack passes no foc). */
   synAckCookie?: { cookie: Uint8Array; exp: boolean };
 
+  // ---- TCP Fast Open (client, fastopen-client.ts) ----
+  /** tp->fastopen_req's option, for the first SYN only (tcp_send_syn_data sets fo->cookie.len = -1 for retries). */
+  fastopenReq?: FastopenOption;
+  /** tp->syn_fastopen / syn_fastopen_exp: our SYN carried the option, in its experimental form. */
+  synFastopen?: boolean;
+  synFastopenExp?: boolean;
+  /** tp->syn_data: our SYN carried data (the bytes after the ISN in the send buffer). */
+  synData?: boolean;
+  /**
+   * sk_write_pending: a blocking writer sleeps in inet_wait_for_connect with data the SYN did not
+   * take, so the SYN-ACK's ACK is delayed and rides on that data (tcp_rcv_synsent_state_process).
+   */
+  writePending?: boolean;
   timers: TimerTable;
   outbox: Segment[];
   events: ConnectionEvent[];

@@ -32,7 +32,7 @@ export const TCP_INFINITE_SSTHRESH = 0x7fffffff;
  * chrono timers, RACK's reordering state).
  */
 export const TCP_INFO_UNMODELLED: readonly string[] = [
-  'tcpi_delivered', 'tcpi_delivered_ce', 'tcpi_delivered_e0_bytes', 'tcpi_delivered_e1_bytes', 'tcpi_delivered_ce_bytes',
+  'tcpi_delivered_ce', 'tcpi_delivered_e0_bytes', 'tcpi_delivered_e1_bytes', 'tcpi_delivered_ce_bytes',
   'tcpi_delivered_e', 'tcpi_lost', 'tcpi_sacked', 'tcpi_unacked', 'tcpi_retrans', 'tcpi_fackets', 'tcpi_reordering',
   'tcpi_reord_seen', 'tcpi_min_rtt', 'tcpi_busy_time', 'tcpi_rwnd_limited', 'tcpi_sndbuf_limited',
   'tcpi_delivery_rate', 'tcpi_pacing_rate', 'tcpi_max_pacing_rate', 'tcpi_notsent_bytes', 'tcpi_dsack_dups',
@@ -76,5 +76,6 @@ export function tcpInfo(t: Tcb, now: number): Record<string, number> {
     tcpi_bytes_received: t.bytesReceived,
     tcpi_snd_wnd: t.sndWnd,
     tcpi_rcv_wnd: t.rcvWnd,
+    tcpi_delivered: t.delivered ?? 0,
   };
 }

@@ -1,7 +1,7 @@
 // The scripted connection ("socket under test", packetdrill run_packet.c): which live 4-tuple the
 // script's packets belong to, and how script sequence numbers map to live ones.
-// - Remote side: the seq in the injected SYN is used literally as the live ISN, so inbound seqs
-//   pass through unchanged and outbound acks are compared as they are.
+// - Remote side: the seq in the injected SYN or SYN-ACK is used literally as the live ISN; later
+//   inbound seqs and outbound acks (not our SYN-ACK's) are relative to it (0 for `S 0:0(0)`).
 // - Local side: the engine's ISN is learned from its SYN or SYN-ACK only (as packetdrill does);
 //   outbound seqs and inbound acks are relative to it. With no SYN seen (an RST to a closed port)
 //   the offset is 0 and the script's numbers are absolute. It is learned once per connection, so a new incarnation on the same
@@ -13,6 +13,12 @@ export interface ScriptedConnection {
   remotePort: number;
   /** Live ISN minus script ISN, once learned. */
   localIsnOffset?: number;
+  /**
+   * The remote ISN: the seq of the last injected SYN or SYN-ACK, written absolute. Later inbound
+   * seqs and outbound acks (but our SYN-ACK's) are relative to it (packetdrill's remote_isn:
+   * `< S. 123:123(0)` then `< P. 1:501(500)` and `> . 1:1(0) ack 1`).
+   */
+  remoteIsn?: number;
   tsOffset?: number;
   /** The script fd of the socket that owns it (listener, connecting socket or accepted child). */
   fd?: number;

@@ -161,7 +161,14 @@ test('backtick lines: sysctl, set_sysctls.py, included defaults.sh with shell ar
     { name: 'net.ipv4.tcp_min_tso_segs', value: '10' },
     { name: 'net.ipv4.tcp_fin_timeout', value: '3' },
   ]);
-  assert.deepEqual(r.notes, ['ignored shell command: ip tcp_metrics flush all', 'could not read ./missing.sh; its settings are not applied']);
+  assert.deepEqual(r.notes, ['could not read ./missing.sh; its settings are not applied']);
+  // `ip tcp_metrics flush all` is read: the host forgets its Fast Open cookies.
+  assert.equal(r.flushMetrics, true);
+});
+
+test('backtick lines: a backslash at the end of a line continues the command', () => {
+  const r = readShell('../common/set_sysctls.py /proc/sys/net/ipv4/tcp_timestamps=0\\\n\t\t/proc/sys/net/ipv4/tcp_fastopen=5\\\n', () => undefined);
+  assert.deepEqual(r.settings, [{ name: 'net.ipv4.tcp_timestamps', value: '0' }, { name: 'net.ipv4.tcp_fastopen', value: '5' }]);
 });
 
 test('a read or write count no real run can make is a located error, not an engine exception', () => {

@@ -25,7 +25,7 @@ import type { PacketEvent, Script, ScriptEvent, SyscallEvent } from './ast.js';
 import { addressesFor, BIND_PORT, type Addresses, type IpVersion, type ScriptedConnection } from './connection-map.js';
 import { describeLive, describeScript, inboundSegment, matchOutbound, type MatchContext } from './segment-match.js';
 import { readShell, type ReadInclude } from './shell-settings.js';
-import { checkResult, prepareCall, Unsupported, type Attempt, type CallContext, type CallOutcome } from './syscalls.js';
+import { checkResult, isFastopenSend, prepareCall, Unsupported, type Attempt, type CallContext, type CallOutcome } from './syscalls.js';
 import { mismatchText, type MismatchDetail } from './mismatch-text.js';
 import { runPython, type PyValue } from './python-eval.js';
 import { nstatName, readNstat } from './nstat-check.js';
@@ -269,7 +269,9 @@ class Run {
       this.queue.push({ seg, at: this.now });
       this.traceLog.push({ at: this.now, kind: 'out', seg, conn: this.sut });
     }
-    this.pollBlocked();
+    // A sleeping call that returns may send at once (the rest of a Fast Open write after the
+    // handshake): collect what it sent at this same instant.
+    if (this.pollBlocked()) this.afterInput();
   }
 
   /** Packets of sockets other than the one under test are ignored, as packetdrill's sniffer does. */
@@ -278,6 +280,9 @@ class Run {
     if (canonical(seg.dstAddr) !== canonical(this.addrs.remoteWire) || canonical(seg.srcAddr) !== canonical(this.addrs.localWire)) return false;
     const c = this.sut;
     if (!c || c.remotePort === 0) return true;
+    // A socket that is connecting sends its SYN first: until then nothing else is its (a FIN of
+    // the previous connection to the same port is another socket's, as packetdrill's sniffer sees it).
+    if (c.connecting && c.localPort === undefined && seg.dstPort === c.remotePort) return seg.flags.syn && !seg.flags.ack;
     return seg.dstPort === c.remotePort && (c.localPort === undefined || seg.srcPort === c.localPort);
   }
 
@@ -377,6 +382,8 @@ class Run {
     // An init command only sets up; a timed one (tc, nstat) may be a check we cannot make.
     const where = init ? 'init' : `line ${this.current?.loc.line ?? 0}: not supported, not checked`;
     for (const n of r.notes) this.notes.push(`${where}: ${n}`);
+    // At init the host is not made yet, and its cache starts empty anyway.
+    if (r.flushMetrics && !init) this.host.flushTcpMetrics?.();
     if (r.dropOutbound !== undefined && r.dropOutbound !== this.dropOutbound) {
       this.dropOutbound = r.dropOutbound;
       const told = this.applyDevice();
@@ -443,6 +450,9 @@ class Run {
   }
 
   private nextSegment(limit: Millis): Sent | undefined {
+    // A segment queued for an earlier socket (a FIN from a close() the script did not watch) is not
+    // the new socket's: packetdrill compares only the socket under test's packets.
+    this.queue = this.queue.filter((q) => this.belongs(q.seg));
     if (this.queue.length === 0) this.advanceTo(limit, true);
     return this.queue.shift();
   }
@@ -472,6 +482,7 @@ class Run {
       // socket that happens to carry that number (accept(...) = 5 followed by close(4) must fail).
       liveFd: (fd) => this.fdMap.get(fd) ?? -1 - Math.abs(fd),
       isNonBlocking: (fd) => this.host.isNonBlocking(fd),
+      now: () => this.now,
     };
   }
 
@@ -524,13 +535,18 @@ class Run {
 
   /** Which scripted connection the calls name: packetdrill's "socket under test". */
   private trackSocket(ev: SyscallEvent, r: CallOutcome | 'wouldBlock'): void {
-    if (r === 'wouldBlock' && ev.name !== 'connect') return;
-    const ok = r === 'wouldBlock' || !isSysError(r.value) || (ev.name === 'connect' && r.value.errno === 'EINPROGRESS');
+    // sendto(MSG_FASTOPEN) connects as connect() does (tcp_sendmsg_fastopen).
+    // connect(fd, AF_UNSPEC) dissolves the connection instead: the socket under test stays.
+    const unspec = ev.name === 'connect' && ev.args[1]?.kind === 'symbol' && ev.args[1].name === 'AF_UNSPEC';
+    if (unspec) return;
+    const connects = ev.name === 'connect' || isFastopenSend(ev);
+    if (r === 'wouldBlock' && !connects) return;
+    const ok = r === 'wouldBlock' || !isSysError(r.value) || (connects && r.value.errno === 'EINPROGRESS');
     if (!ok) return;
     const fd = ev.args[0]?.kind === 'number' ? ev.args[0].value : undefined;
     if (ev.name === 'socket') this.sut = { remotePort: 0, listening: false, connecting: false, fd: ev.result.kind === 'number' ? ev.result.value : undefined };
     else if (ev.name === 'listen' && this.sut && (this.sut.fd === undefined || this.sut.fd === fd)) this.sut.listening = true;
-    else if (ev.name === 'connect') {
+    else if (connects) {
       this.sut = { remotePort: BIND_PORT, listening: false, connecting: true, fd };
       this.match.conn = this.sut;
     }
@@ -546,15 +562,19 @@ class Run {
     return w;
   }
 
-  private pollBlocked(): void {
+  /** Retry every sleeping call; true when one returned. */
+  private pollBlocked(): boolean {
+    let woke = false;
     for (let i = 0; i < this.blocked.length; i++) {
       const b = this.blocked[i];
       const r = this.tryAttempt(b.attempt);
       if (r === 'wouldBlock') continue;
       this.blocked.splice(i, 1);
       i--;
+      woke = true;
       this.finishCall(b.ev, r, b.end, b.tol);
     }
+    return woke;
   }
 
   /** Before the next call (packetdrill has one syscall thread) and at the end, a blocked call must finish in time. */

@@ -26,9 +26,30 @@ export function inboundSegment(p: PacketEvent, conn: ScriptedConnection, addrs: 
   return {
     srcAddr: addrs.remoteWire, srcPort: conn.remotePort,
     dstAddr: addrs.localWire, dstPort: conn.localPort ?? 0,
-    seq: seq(p.seqStart), ack, flags, window: p.win ?? 0, urgent: p.urg ?? 0,
+    seq: remoteSeq(p, conn), ack, flags, window: p.win ?? 0, urgent: p.urg ?? 0,
     options, payload: new Uint8Array(p.length),
   };
+}
+
+/**
+ * An inbound seq. A SYN's or SYN-ACK's is written absolute and becomes the remote ISN; any other
+ * is relative to that ISN (`< S 999000:999040(40)` then `< . 1:1(0)`; `< S. 123:123(0)` then
+ * `< P. 1:501(500)`). Outbound acks are relative to it too, except on our SYN-ACK (`> S. 0:0(0)
+ * ack 999001`): remoteAck.
+ */
+function remoteSeq(p: PacketEvent, conn: ScriptedConnection): ReturnType<typeof seq> {
+  if (p.flags.includes('S')) {
+    // Learned once per connection, as the local ISN is: a new incarnation's SYN on the same
+    // 4-tuple keeps the old base.
+    conn.remoteIsn ??= p.seqStart;
+    return seq(p.seqStart);
+  }
+  return seqAdd(seq(p.seqStart), conn.remoteIsn ?? 0);
+}
+
+/** An outbound ack as the script writes it: absolute on a SYN-ACK, else relative to the remote ISN. */
+function remoteAck(live: Segment, conn: ScriptedConnection): number {
+  return live.flags.syn ? live.ack >>> 0 : seqDiff(live.ack, seq(conn.remoteIsn ?? 0)) >>> 0;
 }
 
 function toOption(o: OptionSpec, conn: ScriptedConnection, defines: Record<string, string>): TcpOption | string {
@@ -53,7 +74,7 @@ export function describeLive(seg: Segment, conn: ScriptedConnection, showWin: bo
   const off = conn.localIsnOffset ?? 0;
   const start = seqDiff(seg.seq, seq(off)) >>> 0;
   let s = `> ${flagsToLetters(seg.flags)} ${start}:${(start + seg.payload.length) >>> 0}(${seg.payload.length})`;
-  if (seg.flags.ack) s += ` ack ${seg.ack >>> 0}`;
+  if (seg.flags.ack) s += ` ack ${remoteAck(seg, conn)}`;
   if (showWin) s += ` win ${seg.window}`;
   if (seg.urgent !== 0) s += ` urg ${seg.urgent}`;
   if (seg.options.length > 0) s += ` <${seg.options.map((o) => optionText(o, conn)).join(',')}>`;
@@ -129,11 +150,15 @@ export function matchOutbound(p: PacketEvent, live: Segment, ctx: MatchContext):
   // packetdrill learns the local ISN only from the kernel's SYN or SYN-ACK (run_packet.c: live
   // local_isn is set when an outbound SYN is seen). Until then the offset is 0: an RST answering a
   // segment to a closed port is compared by its absolute seq (SEG.ACK, or 0 when the segment had no ACK).
-  if (conn.localIsnOffset === undefined && live.flags.syn) conn.localIsnOffset = seqDiff(live.seq, seq(p.seqStart));
-  if ((seqDiff(live.seq, seq(conn.localIsnOffset ?? 0)) >>> 0) !== p.seqStart >>> 0) return 'seq';
+  // The ISN is the base of the script's relative numbers whatever the SYN's line writes: after
+  // `> S. 1234:1234(0)` the peer's `< . 1:1(0) ack 1` acknowledges our SYN (pure-syn-data.pkt).
+  const learning = conn.localIsnOffset === undefined && live.flags.syn;
+  if (learning) conn.localIsnOffset = live.seq;
+  if (!learning && (seqDiff(live.seq, seq(conn.localIsnOffset ?? 0)) >>> 0) !== p.seqStart >>> 0) return 'seq';
   if (live.payload.length !== p.length) return 'length';
   const wantAck = p.ack ?? 0;
-  if ((live.ack >>> 0) !== (wantAck >>> 0) && (live.flags.ack || p.ack !== undefined)) return 'ack';
+  const liveAck = remoteAck(live, conn);
+  if (liveAck !== (wantAck >>> 0) && (live.flags.ack || p.ack !== undefined)) return 'ack';
   if (p.win !== undefined && live.window !== p.win) return 'win';
   if (live.urgent !== (p.urg ?? 0)) return 'urg';
   return matchOptions(p.options, live.options, ctx);

@@ -7,6 +7,7 @@
 // `tc qdisc add dev tun0 root pfifo limit 0` turns it on (a zero-length FIFO drops each packet,
 // user-timeout-probe.pkt); `tc qdisc del|delete dev tun0 root` and defaults.sh's
 // `tc qdisc add dev tun0 root pfifo` (default limit) turn it off. Any other tc line is a note.
+// `ip tcp_metrics flush all` empties the host's per-destination cache (Fast Open cookies).
 
 export interface SysctlSetting { name: string; value: string }
 export interface ShellReading {
@@ -16,6 +17,8 @@ export interface ShellReading {
   dropOutbound?: boolean;
   /** The tc commands that set `dropOutbound`, as written (for the run's notes). */
   qdisc?: string[];
+  /** `ip tcp_metrics flush all`: the host forgets what it cached per destination (Fast Open cookies). */
+  flushMetrics?: boolean;
 }
 
 /** The tc forms above, exactly (words after `tc`); anything else is not modelled. */
@@ -53,6 +56,8 @@ export function readShell(command: string, readFile: ReadInclude, depth = 0): Sh
       const form = TC_FORMS.find((f) => f.words === words.slice(1).join(' '));
       out.dropOutbound = form?.drop;
       (out.qdisc ??= []).push(raw.trim());
+    } else if (base === 'ip' && words.slice(1).join(' ') === 'tcp_metrics flush all') {
+      out.flushMetrics = true;
     } else if (base.endsWith('.sh') && !prog.startsWith('/')) {
       if (depth >= MAX_INCLUDE_DEPTH) { out.notes.push(`not following ${prog}: includes nested too deep`); continue; }
       const text = readFile(prog);
@@ -62,6 +67,7 @@ export function readShell(command: string, readFile: ReadInclude, depth = 0): Sh
       out.notes.push(...inner.notes);
       if (inner.dropOutbound !== undefined) out.dropOutbound = inner.dropOutbound;
       if (inner.qdisc) (out.qdisc ??= []).push(...inner.qdisc);
+      if (inner.flushMetrics) out.flushMetrics = true;
     } else {
       out.notes.push(`ignored shell command: ${raw.trim()}`);
     }
@@ -72,7 +78,8 @@ export function readShell(command: string, readFile: ReadInclude, depth = 0): Sh
 /** One command per line, `;`, `&&` or `||`; `#` comments dropped; trailing redirections dropped. */
 function splitCommands(text: string): string[] {
   const out: string[] = [];
-  for (const line of text.split('\n')) {
+  // A backslash at the end of a line continues the command on the next (set_sysctls.py's long lists).
+  for (const line of text.replace(/\\\n/g, ' ').split('\n')) {
     const noComment = line.replace(/(^|\s)#.*$/, '');
     for (const part of noComment.split(/;|&&|\|\|/)) {
       const cmd = part.replace(/\s\d?>\s*\S+/g, '').replace(/\s2>&1/g, '').trim();

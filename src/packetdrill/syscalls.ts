@@ -32,6 +32,8 @@ export interface CallContext {
   liveFd: (scriptFd: number) => number;
   /** The socket gets O_NONBLOCK / SOCK_NONBLOCK or not: tracked here, since SocketApi has no getter for blocking calls. */
   isNonBlocking: (liveFd: number) => boolean;
+  /** The runner's virtual time (ms), for calls that sleep with a timeout (poll). Optional. */
+  now?: () => number;
 }
 
 export class Unsupported extends Error {}
@@ -39,7 +41,7 @@ export class Unsupported extends Error {}
 export interface OutputMismatch { what?: string; got: string; want: string }
 
 const SOCKOPTS: readonly SockOptName[] = [
-  'SO_REUSEADDR', 'SO_REUSEPORT', 'SO_KEEPALIVE', 'SO_LINGER', 'SO_RCVBUF', 'SO_SNDBUF', 'SO_ERROR',
+  'TCP_FASTOPEN_CONNECT', 'SO_REUSEADDR', 'SO_REUSEPORT', 'SO_KEEPALIVE', 'SO_LINGER', 'SO_RCVBUF', 'SO_SNDBUF', 'SO_ERROR',
   'TCP_NODELAY', 'TCP_MAXSEG', 'TCP_KEEPIDLE', 'TCP_KEEPINTVL', 'TCP_KEEPCNT', 'TCP_USER_TIMEOUT',
   'TCP_LINGER2', 'TCP_INQ', 'TCP_FASTOPEN', 'TCP_SYNCNT', 'TCP_DEFER_ACCEPT', 'TCP_QUICKACK', 'TCP_CORK',
   'SO_ZEROCOPY', 'SO_MARK',
@@ -86,16 +88,41 @@ function bufLength(call: SyscallEvent, bufIdx: number, lenIdx: number, ctx: Call
 type Handler = (call: SyscallEvent, ctx: CallContext) => Attempt;
 
 /** The flags a send names that the runner acts on; any other flag is refused, not ignored. */
-const SEND_FLAGS = ['MSG_ZEROCOPY', 'MSG_DONTWAIT', 'MSG_NOSIGNAL'];
+const SEND_FLAGS = ['MSG_ZEROCOPY', 'MSG_DONTWAIT', 'MSG_NOSIGNAL', 'MSG_FASTOPEN'];
+
+/** include/linux/socket.h MSG_* values, for flags a script writes as a number (0x20000000). */
+const MSG_BITS: ReadonlyArray<[string, number]> = [
+  ['MSG_DONTWAIT', 0x40], ['MSG_EOR', 0x80], ['MSG_NOSIGNAL', 0x4000], ['MSG_ZEROCOPY', 0x4000000], ['MSG_FASTOPEN', 0x20000000],
+];
+
+/** A send's flags by name, whether written as names or as a number (unknown bits named in hex). */
+function sendFlags(e: Expr | undefined): string[] {
+  const named = symbols(e);
+  const n = e?.kind === 'number' ? e.value : undefined;
+  if (n === undefined) return named;
+  let rest = n;
+  for (const [name, bit] of MSG_BITS) {
+    if (rest & bit) { named.push(name); rest &= ~bit; }
+  }
+  if (rest !== 0) named.push(`0x${(rest >>> 0).toString(16)}`);
+  return named;
+}
+
+/** A sendto() line with MSG_FASTOPEN: it connects, as connect() does (the runner tracks it so). */
+export function isFastopenSend(call: SyscallEvent): boolean {
+  return call.name === 'sendto' && sendFlags(call.args[3]).includes('MSG_FASTOPEN');
+}
 
 function sendCall(bufIdx: number, lenIdx: number, flagsIdx?: number): Handler {
   return (call, ctx) => {
     const fd = fdArg(ctx, call.args[0]);
     const len = bufLength(call, bufIdx, lenIdx, ctx, fd);
-    const flags = flagsIdx === undefined ? [] : symbols(call.args[flagsIdx]);
+    const flags = flagsIdx === undefined ? [] : sendFlags(call.args[flagsIdx]);
     const other = flags.find((f) => !SEND_FLAGS.includes(f));
     if (other) throw new Unsupported(`${call.name}() flag ${other} is not supported`);
-    if (flags.includes('MSG_DONTWAIT') || flags.includes('MSG_NOSIGNAL')) throw new Unsupported(`${call.name}() flags MSG_DONTWAIT/MSG_NOSIGNAL are not supported`);
+    const fastopen = flags.includes('MSG_FASTOPEN');
+    // MSG_DONTWAIT is read only on the Fast Open path, where it decides whether the call sleeps.
+    if ((flags.includes('MSG_DONTWAIT') && !fastopen) || flags.includes('MSG_NOSIGNAL')) throw new Unsupported(`${call.name}() flags MSG_DONTWAIT/MSG_NOSIGNAL are not supported`);
     const zerocopy = flags.includes('MSG_ZEROCOPY');
     if (zerocopy && !ctx.host.zerocopySent) throw new Unsupported('MSG_ZEROCOPY on a host without zerocopy completions');
     let sent = 0;
@@ -104,8 +131,12 @@ function sendCall(bufIdx: number, lenIdx: number, flagsIdx?: number): Handler {
       if (zerocopy && typeof r.value === 'number' && r.value > 0) ctx.host.zerocopySent?.(fd, r.value);
       return r;
     };
+    const fo = fastopenSend(call, ctx, fd, fastopen, flags.includes('MSG_DONTWAIT'));
     const attempt = (): CallOutcome | 'wouldBlock' => {
       if (isSysError(len)) return { value: len };
+      const f = fo(len);
+      if (f === 'wouldBlock' || typeof f === 'object') return f;
+      if (f !== undefined) sent = f;
       // A zero-length write still reaches the socket (sock_write_iter has no shortcut for it, unlike
       // sock_read_iter): a bad fd is EBADF, an unconnected socket EPIPE (tcp_sendmsg_locked ->
       // sk_stream_wait_connect), a connected one 0.
@@ -126,6 +157,49 @@ function sendCall(bufIdx: number, lenIdx: number, flagsIdx?: number): Handler {
       const r = attempt();
       return r === 'wouldBlock' ? r : done(r);
     };
+  };
+}
+
+/**
+ * The Fast Open part of a write (tcp_sendmsg_fastopen): on sendto(MSG_FASTOPEN), or any write on
+ * a socket whose connect() TCP_FASTOPEN_CONNECT deferred, the first attempt connects with the
+ * data in the SYN. A non-blocking call (O_NONBLOCK or MSG_DONTWAIT) returns then: the bytes the
+ * SYN took, else EINPROGRESS. A blocking one sleeps in inet_wait_for_connect until the handshake
+ * ends, fails with the socket's error if it failed, and otherwise writes the rest as any write.
+ * Returns, once, the bytes already sent for the ordinary write to continue from (undefined after
+ * that), or the call's outcome.
+ */
+function fastopenSend(call: SyscallEvent, ctx: CallContext, fd: number, flag: boolean, dontwait: boolean): (len: number) => number | undefined | CallOutcome | 'wouldBlock' {
+  let started = false;
+  let waiting = false;
+  let settled = false;
+  let copied = 0;
+  return (len) => {
+    if (settled) return undefined;
+    if (!started) {
+      started = true;
+      if (!flag && !ctx.host.fastopenDeferred?.(fd)) { settled = true; return 0; }
+      if (!ctx.host.sendFastopen) throw new Unsupported('MSG_FASTOPEN on a host without Fast Open');
+      const nonblock = dontwait || ctx.isNonBlocking(fd);
+      const unspec = symbols(call.args[4]).includes('AF_UNSPEC');
+      const r = ctx.host.sendFastopen(fd, new Uint8Array(len), { to: { addr: ctx.addrs.remoteApp, port: BIND_PORT }, unspec, wait: !nonblock });
+      if (isSysError(r) && r.errno !== 'EINPROGRESS') return { value: r };
+      copied = isSysError(r) ? 0 : r;
+      if (nonblock) return { value: copied > 0 ? copied : r };
+      waiting = true;
+    }
+    if (waiting) {
+      const st = ctx.host.status(fd);
+      if (!isSysError(st) && (st.state === 'SYN-SENT' || st.state === 'SYN-RECEIVED')) return 'wouldBlock';
+      waiting = false;
+      // __inet_stream_connect's sock_error: the handshake failed (RST, timeout).
+      if (isSysError(st) || st.state === 'CLOSED') {
+        const err = ctx.host.getsockopt(fd, 'SO_ERROR');
+        if (typeof err === 'number' && err !== 0) return { value: { errno: (errnoName(err) ?? String(err)) as Errno } };
+      }
+    }
+    settled = true;
+    return copied;
   };
 }
 
@@ -154,6 +228,12 @@ const HANDLERS: Record<string, Handler> = {
   },
   connect: (call, ctx) => {
     const fd = fdArg(ctx, call.args[0]);
+    if (symbols(call.args[1]).includes('AF_UNSPEC')) {
+      // connect(fd, AF_UNSPEC, ...) dissolves the connection (tcp_disconnect).
+      const disconnect = ctx.host.disconnect?.bind(ctx.host);
+      if (!disconnect) throw new Unsupported('connect(AF_UNSPEC) on a host without disconnect');
+      return () => ({ value: disconnect(fd) });
+    }
     let started = false;
     return () => {
       if (!started) {
@@ -255,6 +335,7 @@ const HANDLERS: Record<string, Handler> = {
     }
     throw new Unsupported(`fcntl ${cmd ?? '?'} is not supported (F_GETFL, F_SETFL are)`);
   },
+  poll: pollCall,
   ioctl: (call, ctx) => () => {
     const cmd = symbols(call.args[1])[0];
     if (cmd !== 'SIOCINQ' && cmd !== 'FIONREAD') throw new Unsupported(`ioctl ${cmd ?? '?'} is not supported (SIOCINQ, FIONREAD are)`);
@@ -264,6 +345,66 @@ const HANDLERS: Record<string, Handler> = {
     return { value: 0, mismatch: r === exp ? undefined : { what: cmd, got: String(r), want: String(exp) } };
   },
 };
+
+/** include/uapi/asm-generic/poll.h. */
+const POLL_BITS: Readonly<Record<string, number>> = {
+  POLLIN: 0x1, POLLPRI: 0x2, POLLOUT: 0x4, POLLERR: 0x8, POLLHUP: 0x10, POLLNVAL: 0x20, POLLRDNORM: 0x40, POLLWRNORM: 0x100, POLLRDHUP: 0x2000,
+};
+
+function pollBits(e: Expr | undefined): number {
+  if (e?.kind === 'number') return e.value;
+  return symbols(e).reduce((m, n) => {
+    const b = POLL_BITS[n];
+    if (b === undefined) throw new Unsupported(`poll event ${n} is not supported`);
+    return m | b;
+  }, 0);
+}
+
+const pollText = (m: number): string => Object.entries(POLL_BITS).filter(([, b]) => m & b).map(([n]) => n).join('|') || '0';
+
+/**
+ * poll([{fd, events, revents}], n, timeout): tcp_poll()'s mask for each fd, as the socket's
+ * readiness gives it (POLLRDHUP once the peer's FIN or a reset ended reading); POLLERR and
+ * POLLHUP are reported whatever `events` asks. A blocking poll sleeps until one fd reports
+ * something or `timeout` ms pass (0 then). Each stated `revents` is compared.
+ */
+function pollCall(call: SyscallEvent, ctx: CallContext): Attempt {
+  const list = call.args[0];
+  if (list?.kind !== 'array') throw new Unsupported('poll needs a [{fd=..., events=..., revents=...}] list');
+  const entries = list.items.map((it) => {
+    if (it.kind !== 'struct') throw new Unsupported('poll needs {fd=..., events=..., revents=...} entries');
+    const f = (n: string): Expr | undefined => it.fields.find((x) => x.name === n)?.value;
+    return { fd: ctx.liveFd(num(f('fd'), 'fd')), events: pollBits(f('events')), revents: f('revents') === undefined ? undefined : pollBits(f('revents')) };
+  });
+  const timeout = num(call.args[2], 'the timeout');
+  let deadline: number | undefined;
+  const mask = (fd: number): number => {
+    const r = ctx.host.readiness(fd);
+    if (isSysError(r)) return POLL_BITS.POLLNVAL;
+    const st = ctx.host.status(fd);
+    // RCV_SHUTDOWN: the peer's FIN arrived, or the connection is gone (SHUTDOWN_MASK).
+    const rdhup = r.hup || (!isSysError(st) && ['CLOSE-WAIT', 'LAST-ACK', 'CLOSING', 'TIME-WAIT'].includes(st.state));
+    return (r.readable ? POLL_BITS.POLLIN | POLL_BITS.POLLRDNORM : 0) | (r.writable ? POLL_BITS.POLLOUT | POLL_BITS.POLLWRNORM : 0) |
+      (r.error ? POLL_BITS.POLLERR : 0) | (r.hup ? POLL_BITS.POLLHUP : 0) | (rdhup ? POLL_BITS.POLLRDHUP : 0);
+  };
+  const attempt = (): CallOutcome | 'wouldBlock' => {
+    const now = ctx.now?.() ?? 0;
+    deadline ??= timeout < 0 ? undefined : now + timeout;
+    const got = entries.map((e) => mask(e.fd) & (e.events | POLL_BITS.POLLERR | POLL_BITS.POLLHUP | POLL_BITS.POLLNVAL));
+    const ready = got.filter((m) => m !== 0).length;
+    if (ready === 0 && (deadline === undefined || now < deadline)) return 'wouldBlock';
+    for (let i = 0; i < entries.length; i++) {
+      const want = entries[i].revents;
+      // packetdrill compares only the bits it reads back: the script's revents against the kernel's.
+      const seen = got[i] & ~(POLL_BITS.POLLRDNORM | POLL_BITS.POLLWRNORM);
+      if (want !== undefined && seen !== (want & ~(POLL_BITS.POLLRDNORM | POLL_BITS.POLLWRNORM))) {
+        return { value: ready, mismatch: { what: 'poll revents', got: pollText(seen), want: pollText(want) } };
+      }
+    }
+    return { value: ready };
+  };
+  return Object.assign(attempt, { wakeAt: () => deadline });
+}
 
 /** SO_EE_ORIGIN_ZEROCOPY and SO_EE_CODE_ZEROCOPY_COPIED (include/uapi/linux/errqueue.h). */
 const EE_NAMES: Readonly<Record<string, number>> = { SO_EE_ORIGIN_ZEROCOPY: 5, SO_EE_CODE_ZEROCOPY_COPIED: 1 };

@@ -31,6 +31,8 @@ export type SockOptName =
   | 'SO_REUSEADDR' | 'SO_REUSEPORT' | 'SO_KEEPALIVE' | 'SO_LINGER' | 'SO_RCVBUF' | 'SO_SNDBUF' | 'SO_ERROR'
   | 'TCP_NODELAY' | 'TCP_MAXSEG' | 'TCP_KEEPIDLE' | 'TCP_KEEPINTVL' | 'TCP_KEEPCNT' | 'TCP_USER_TIMEOUT'
   | 'TCP_LINGER2' | 'TCP_INQ' | 'TCP_FASTOPEN' | 'TCP_SYNCNT' | 'TCP_DEFER_ACCEPT' | 'TCP_QUICKACK' | 'TCP_CORK'
+  /** Fast Open's client: connect() returns at once and the first write sends SYN+data. */
+  | 'TCP_FASTOPEN_CONNECT'
   /** Stored only: SO_ZEROCOPY enables MSG_ZEROCOPY completions (zerocopySent); SO_MARK routes, which a simulated host does not. */
   | 'SO_ZEROCOPY' | 'SO_MARK';
 export type SockOptValue = number | { onoff: number; linger: number };
@@ -98,6 +100,23 @@ export interface SocketApi {
   zerocopySent?(fd: number, bytes: number): number | undefined | SysError;
   /** recvmsg(MSG_ERRQUEUE) for MSG_ZEROCOPY completions: the oldest id range, or EAGAIN. */
   readZerocopy?(fd: number): { lo: number; hi: number; copied: boolean } | SysError;
+  /**
+   * connect(fd, AF_UNSPEC) (tcp_disconnect): abort the connection (RST where Linux sends one) and
+   * leave the socket unconnected, ready for another connect(). Optional (additive).
+   */
+  disconnect?(fd: number): 0 | SysError;
+  /**
+   * sendto(..., MSG_FASTOPEN), and any write on a socket whose connect() TCP_FASTOPEN_CONNECT
+   * deferred (tcp_sendmsg_fastopen): connect with the data in the SYN. Returns the bytes the SYN
+   * took, EINPROGRESS when it took none, or the error (EALREADY, EISCONN, EOPNOTSUPP). `wait`:
+   * the caller will sleep until the handshake ends and then write the rest (a blocking socket).
+   * Optional (additive), with fastopenDeferred.
+   */
+  sendFastopen?(fd: number, data: Uint8Array, opts: { to?: { addr: string; port: number }; unspec?: boolean; wait?: boolean }): number | SysError;
+  /** connect() under TCP_FASTOPEN_CONNECT returned 0 and sent nothing: the next write is a Fast Open. */
+  fastopenDeferred?(fd: number): boolean;
+  /** `ip tcp_metrics flush all`: forget every destination's Fast Open cookie and MSS. Optional (additive). */
+  flushTcpMetrics?(): void;
   /** The STATUS call: the connection's state and the core's counters. */
   status(fd: number): SocketStatus | SysError;
 

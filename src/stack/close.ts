@@ -53,6 +53,26 @@ export function close(h: HostState, fd: number): 0 | SysError {
   return 0;
 }
 
+/**
+ * connect(fd, AF_UNSPEC) (__inet_stream_connect → tcp_disconnect): the connection is aborted, with
+ * an RST where tcp_need_reset() says so (SYN-RECEIVED, ESTABLISHED, FIN-WAIT-1/2, CLOSE-WAIT), and
+ * the socket is unconnected again: a later connect() starts a new connection on it.
+ */
+export function disconnect(h: HostState, fd: number): 0 | SysError {
+  const s = sockOf(h, fd);
+  if (!s) return sysError('EBADF');
+  s.deferred = undefined;
+  s.connectState = 'none';
+  const e = s.entry;
+  if (!e) return 0;
+  s.entry = undefined;
+  e.sock = undefined;
+  if (e.freed) return 0;
+  e.conn.abort(h.now);
+  service(h, e);
+  return 0;
+}
+
 /** While a close() under SO_LINGER {on, N > 0} would still sleep: when it gives up (api.ts). */
 export function closeWaitUntil(h: HostState, fd: number): number | undefined {
   const e = h.lingerWaits.get(fd);

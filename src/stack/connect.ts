@@ -17,16 +17,31 @@ import { hash32 } from '../core/random.js';
 import { service } from './service.js';
 import { isLocal, sockOf, takeError } from './socket-calls.js';
 import { Entry, type Sock } from './sockets.js';
+import type { ActiveFastopen } from '../core/events/open.js';
+import { deferOrRequest } from './fastopen-connect.js';
 
-export function connect(h: HostState, fd: number, addr: string, port: number): 0 | SysError {
+/**
+ * `fastopen`, from sendto(MSG_FASTOPEN) (fastopen-connect.ts): what the SYN carries, decided once
+ * the source address is known.
+ */
+export function connect(h: HostState, fd: number, addr: string, port: number, fastopen?: (laddr: string) => ActiveFastopen): 0 | SysError {
   const s = sockOf(h, fd);
   if (!s) return sysError('EBADF');
   if (s.listener) return sysError('EISCONN');
   if (s.entry) return reconnect(s);
+  // __inet_stream_connect(): SS_CONNECTING with DEFER_CONNECT, outside sendmsg, is EISCONN.
+  if (s.deferred) return sysError('EISCONN');
   if (!Number.isInteger(port) || port <= 0 || port > 65535) return sysError('ECONNREFUSED');
   if (s.family === 'ipv4' && !isV4(addr)) return sysError('EAFNOSUPPORT');
   const laddr = s.bound && !isWildcard(s.addr) ? s.addr : sourceFor(h, addr);
   if (laddr === undefined) return sysError('ENETUNREACH');
+  let fo = fastopen?.(laddr);
+  if (!fo && s.fastopenConnect) {
+    // tcp_v4_connect → tcp_fastopen_defer_connect(): with a cookie, nothing is sent yet.
+    const d = deferOrRequest(h, s, laddr, addr, port);
+    if (d === 'defer') return 0;
+    fo = d;
+  }
   let lport: number;
   let reuse: Entry | undefined;
   if (s.bound) {
@@ -62,7 +77,7 @@ export function connect(h: HostState, fd: number, addr: string, port: number): 0
     h.ports.remove(s);
     s.bound = false;
   }
-  const conn = Connection.connect(connParams(h, laddr, lport, addr, port, s.opts, isn), h.now);
+  const conn = Connection.connect(connParams(h, laddr, lport, addr, port, s.opts, isn), h.now, fo);
   const e = new Entry(conn, connKey(h, laddr, lport, addr, port), laddr, lport, addr, port, h.now);
   e.reuseAddr = s.reuseAddr;
   e.reusePort = s.reusePort;

@@ -45,6 +45,9 @@ export const COUNTER_NAMES = [
   'TcpExt:TCPFastOpenPassiveFail',
   'TcpExt:TCPFastOpenCookieReqd',
   'TcpExt:TCPFastOpenListenOverflow',
+  // tcp_rcv_fastopen_synack(): the SYN's data acknowledged, or sent again
+  'TcpExt:TCPFastOpenActive',
+  'TcpExt:TCPFastOpenActiveFail',
   'Tcp:ActiveOpens',
   'Tcp:PassiveOpens',
   'Tcp:AttemptFails',

@@ -7,6 +7,7 @@
 //   per-destination port index, listeners by port, bind buckets, the timer heap, the output queue.
 // - The seeded generator is drawn from in a fixed order at creation (ISN secret, timestamp secret,
 //   port secret, then the port table's own draws), so a seed always gives the same host.
+import type { FastopenMetrics } from '../core/fastopen-client.js';
 import type { TcpConfig } from '../core/config.js';
 import { defaultConfig } from '../core/config.js';
 import type { Segment } from '../core/segment.js';
@@ -83,6 +84,8 @@ export interface HostState {
   readonly dests: Map<string, DestIndex>;
   /** ip_local_port_range as it was when `dests`' parity counts were made. */
   rangeKey: [number, number];
+  /** TCP Fast Open's client cache per address pair (tcp_metrics' fastopen entry; fastopen-connect.ts). */
+  readonly tfoCache: Map<string, FastopenMetrics>;
   /** Listening sockets by local port (lhash). */
   readonly listeners: Map<number, Listener[]>;
   /** Bind buckets (bhash). */
@@ -140,6 +143,7 @@ export function createHostState(opts: HostOptions = {}): HostState {
     pairCount: 0,
     dests: new Map(),
     rangeKey: [NaN, NaN],
+    tfoCache: new Map(),
     listeners: new Map(),
     ports: new PortTable(rng),
     heap: new DeadlineHeap<Entry>(),

@@ -9,6 +9,7 @@
 //   socket-calls.ts  socket(), bind(), send(), recv(), readiness, STATUS, SO_ERROR
 //   sockopts.ts      setsockopt() / getsockopt()
 //   connect.ts       connect(): source address, local port, TIME-WAIT reuse
+//   fastopen-connect.ts  Fast Open's client: sendto(MSG_FASTOPEN), TCP_FASTOPEN_CONNECT, the cookie cache
 //   listen.ts        listen(), accept(), a listener's close
 //   passive-open.ts  a SYN or final ACK at a listener, request sockets, SYN cookies' use
 //   close.ts         shutdown(), close(), orphans, SO_LINGER's sleeping close
@@ -42,9 +43,10 @@ import type {
   AcceptResult, AddressFamily, Readiness, ShutdownHow, SockOptName, SockOptValue, SocketApi, SocketStatus, StateChange,
 } from './api.js';
 import { drainStateChanges } from './changes.js';
-import { close, closeWaitUntil, shutdown } from './close.js';
+import { close, closeWaitUntil, disconnect, shutdown } from './close.js';
 import { connect } from './connect.js';
 import { counterValues } from './counters.js';
+import { isDeferred, sendFastopen, type FastopenSendOptions } from './fastopen-connect.js';
 import { advance, handleTimeout, nextDeadline } from './deadlines.js';
 import { deliver } from './demux.js';
 import type { TransmitFilter } from './engine.js';
@@ -118,6 +120,22 @@ export class Host implements SocketApi {
 
   send(fd: number, data: Uint8Array): number | SysError {
     return calls.send(this.#h, fd, data);
+  }
+
+  disconnect(fd: number): 0 | SysError {
+    return disconnect(this.#h, fd);
+  }
+
+  sendFastopen(fd: number, data: Uint8Array, opts: FastopenSendOptions): number | SysError {
+    return sendFastopen(this.#h, fd, data, opts);
+  }
+
+  fastopenDeferred(fd: number): boolean {
+    return isDeferred(this.#h, fd);
+  }
+
+  flushTcpMetrics(): void {
+    this.#h.tfoCache.clear();
   }
 
   recv(fd: number, max: number): Uint8Array | SysError {

@@ -5,6 +5,7 @@
 // A state change is, in this order: recorded (changes.ts), written on the entry, counted
 // (counters.ts countStateChange), a born child queued for accept() (passive-open.ts), re-classed
 // against the limits (limits.ts) and — past tcp_max_tw_buckets — destroyed.
+import { learnFastopen } from './fastopen-connect.js';
 import { recordChange } from './changes.js';
 import { count, countStateChange } from './counters.js';
 import { Connection, type ConnectionEvent } from './engine.js';
@@ -60,6 +61,9 @@ function onEvent(h: HostState, e: Entry, ev: ConnectionEvent): void {
       return;
     case 'mib':
       count(h, `TcpExt:${ev.counter}`);
+      return;
+    case 'fastopen-learnt':
+      learnFastopen(h, e, ev.lesson);
       return;
     default:
       return;

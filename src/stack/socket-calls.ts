@@ -1,6 +1,7 @@
 // Sockets and fds: socket(), bind(), send() and recv(), and the calls that only read or flag a
 // socket (O_NONBLOCK, FIONREAD, poll()'s readiness, STATUS, SO_ERROR). The fd table hands out the lowest free number
 // from 3 (fd-table.ts); every socket gets an inode, as /proc/net/tcp shows it.
+import { sendFastopen } from './fastopen-connect.js';
 import { sysError, type Errno, type SysError } from '../core/errno.js';
 import type { AddressFamily, Readiness, SocketStatus } from './api.js';
 import { canonical, isLoopback, isV4, isWildcard } from './addr.js';
@@ -61,6 +62,8 @@ export function bind(h: HostState, fd: number, addr: string, port: number): 0 | 
 export function send(h: HostState, fd: number, data: Uint8Array): number | SysError {
   const s = sockOf(h, fd);
   if (!s) return sysError('EBADF');
+  // A write on a socket whose connect() TCP_FASTOPEN_CONNECT deferred sends SYN+data (tcp_sendmsg_locked).
+  if (s.deferred) return sendFastopen(h, fd, data, {});
   const e = s.entry;
   if (!e) return sysError('EPIPE'); // a listener too: tcp_sendmsg_locked -> sk_stream_wait_connect (LISTEN is not SYN-SENT/SYN-RECV)
   const r = e.conn.send(data, h.now);
@@ -72,7 +75,8 @@ export function recv(h: HostState, fd: number, max: number): Uint8Array | SysErr
   const s = sockOf(h, fd);
   if (!s) return sysError('EBADF');
   const e = s.entry;
-  if (!e) return sysError('ENOTCONN');
+  // A deferred Fast Open connect is SYN-SENT to Linux: a read waits for data (EAGAIN).
+  if (!e) return sysError(s.deferred ? 'EAGAIN' : 'ENOTCONN');
   const r = e.conn.recv(max, h.now);
   service(h, e);
   return r;
@@ -98,6 +102,8 @@ export function readiness(h: HostState, fd: number): Readiness | SysError {
   if (!s) return sysError('EBADF');
   if (s.listener) return { readable: s.listener.acceptQueue.length > 0, writable: false, error: false, hup: false };
   const e = s.entry;
+  // tcp_poll(): "Active TCP fastopen socket with defer_connect. Return EPOLLOUT so application can call write()".
+  if (!e && s.deferred) return { readable: false, writable: true, error: false, hup: false };
   if (!e) return { readable: false, writable: false, error: !!s.error, hup: true };
   const c = e.conn;
   const st = c.state;

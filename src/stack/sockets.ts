@@ -48,6 +48,10 @@ export class Sock implements BindOwner {
   listener: Listener | undefined;
   entry: Entry | undefined;
   connectState: 'none' | 'connecting' | 'connected' = 'none';
+  /** TCP_FASTOPEN_CONNECT (tp->fastopen_connect). */
+  fastopenConnect = false;
+  /** connect() under TCP_FASTOPEN_CONNECT with a cookie: no SYN until the first write (DEFER_CONNECT). */
+  deferred: { addr: string; port: number } | undefined;
   /** SO_ERROR not tied to a connection. */
   error: Errno | undefined;
   /** The connection's error was already handed out (sock_error() clears it). */

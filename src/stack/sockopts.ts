@@ -8,6 +8,7 @@ import { ERRNO_NUMBER } from '../core/errno.js';
 import type { HostState } from './host-state.js';
 import { service } from './service.js';
 import { sockOf, takeError } from './socket-calls.js';
+import { setFastopenConnect } from './fastopen-connect.js';
 
 /** net.core.wmem_max / rmem_max defaults, and SOCK_MIN_SNDBUF / SOCK_MIN_RCVBUF on x86-64. */
 const WMEM_MAX = 212_992;
@@ -23,6 +24,11 @@ export function setsockopt(h: HostState, fd: number, name: SockOptName, value: S
     case 'SO_REUSEADDR': s.reuseAddr = !!num; break;
     case 'SO_REUSEPORT': s.reusePort = !!num; break;
     case 'SO_ERROR': return sysError('ENOPROTOOPT');
+    case 'TCP_FASTOPEN_CONNECT': {
+      const err = setFastopenConnect(h, s, num ?? -1);
+      if (err) return err;
+      break;
+    }
     default: {
       const patch = optionPatch(name, value);
       if (patch === 'invalid') return sysError('EINVAL');
@@ -45,6 +51,7 @@ export function getsockopt(h: HostState, fd: number, name: SockOptName): SockOpt
     return err ? ERRNO_NUMBER[err] : 0;
   }
   if (name === 'TCP_INQ') return s.entry ? s.entry.conn.readableBytes() : 0;
+  if (name === 'TCP_FASTOPEN_CONNECT') return s.fastopenConnect ? 1 : 0;
   const v = s.raw.get(name);
   // sock_setsockopt(): the kernel doubles SO_SNDBUF/SO_RCVBUF for its bookkeeping overhead,
   // after capping at net.core.wmem_max/rmem_max, never below SOCK_MIN_SNDBUF/RCVBUF.

@@ -19,6 +19,7 @@ import { TIMEOUT_INIT_MS } from '../rto.js';
 import { sendSyn, sendSynAck } from '../output.js';
 import { setState } from '../state-change.js';
 import { storeTsRecent } from '../paws.js';
+import type { FastopenOption } from '../fastopen-client.js';
 
 export interface OpenParams {
   /** The host's tunables, by reference. */
@@ -96,7 +97,33 @@ function synInFlight(tcb: Tcb, now: number): void {
   arm(tcb.timers, 'retransmit', now + tcb.rtoMs);
 }
 
-export function connect(p: OpenParams, now: number): Tcb {
+/**
+ * What the host decided for a Fast Open connect (tcp_fastopen_cookie_check in
+ * fastopen-client.ts): the option of the first SYN and the data it carries.
+ */
+export interface ActiveFastopen {
+  option: FastopenOption;
+  /** Already cut to what the SYN takes (synDataSpace); may be empty. */
+  data: Uint8Array;
+  /** A blocking writer waits for the handshake with the rest of its data (sk_write_pending). */
+  writePending?: boolean;
+}
+
+/**
+ * tcp_send_syn_data(): the SYN's data is queued after the ISN as any write would be (one skb,
+ * its end pushed), so the SYN-ACK acknowledges it like data and a retransmission resends it.
+ */
+function queueSynData(tcb: Tcb, data: Uint8Array): void {
+  if (data.length === 0) return;
+  tcb.sndBuf = data.slice();
+  tcb.sndBufLen = data.length;
+  const end = seqAdd(tcb.iss, 1 + data.length);
+  tcb.sndSkbs.push(end);
+  tcb.pushMarks.push(end);
+  tcb.synData = true;
+}
+
+export function connect(p: OpenParams, now: number, fastopen?: ActiveFastopen): Tcb {
   const tcb = createTcb(p, now);
   const c = p.config;
   const w = initialWindow(tcb, tcb.advMss - (c.tcp_timestamps ? TS_ALIGNED_LEN : 0), c.tcp_window_scaling !== 0);
@@ -104,8 +131,19 @@ export function connect(p: OpenParams, now: number): Tcb {
   tcb.rcvSsthresh = w.rcvWnd;
   tcb.rcvWscale = w.wscale;
   setState(tcb, 'SYN-SENT', 'connect');
-  sendSyn(tcb);
+  if (fastopen) {
+    tcb.fastopenReq = fastopen.option;
+    tcb.writePending = fastopen.writePending === true;
+    queueSynData(tcb, fastopen.data);
+  }
+  sendSyn(tcb, fastopen?.data);
   synInFlight(tcb, now);
+  if (tcb.synData) {
+    // tcp_connect_queue_skb(syn_data): write_seq and snd_nxt move past the data too.
+    tcb.sndNxt = seqAdd(tcb.iss, 1 + tcb.sndBufLen);
+    tcb.sndMax = tcb.sndNxt;
+    tcb.sndSkbMark = tcb.sndNxt;
+  }
   return tcb;
 }
 
@@ -132,9 +170,10 @@ export interface FastopenAccept {
 
 /**
  * tcp_fastopen_add_skb(): the SYN's data goes to the receive queue of the child and rcv_nxt moves
- * past it, so the SYN-ACK acknowledges it; syn_data_acked and bytes_received follow.
+ * past it, so the SYN-ACK acknowledges it; syn_data_acked and bytes_received follow. A Fast Open
+ * client does the same with data on the SYN-ACK (tcp_rcv_fastopen_synack).
  */
-function takeSynData(tcb: Tcb, syn: Segment): void {
+export function takeSynData(tcb: Tcb, syn: Segment): void {
   const data = syn.payload instanceof Uint8Array ? syn.payload : new Uint8Array(0);
   if (data.length === 0) return;
   const truesize = skbTruesize(data.length);

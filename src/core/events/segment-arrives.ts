@@ -18,19 +18,20 @@ import type { TcpState } from '../../model/states.js';
 import type { Tcb } from '../tcb.js';
 import type { Segment } from '../segment.js';
 import { segmentLength } from '../segment.js';
-import { seq as seqNorm, seqAdd, seqGt, seqLe, seqLt } from '../seq.js';
+import { seq as seqNorm, seqAdd, seqDiff, seqGt, seqLe, seqLt, type Seq } from '../seq.js';
 import { parseOptions } from '../options.js';
 import type { ReceivedOptions } from '../options.js';
 import { linuxSequenceCheck, inWindow } from '../acceptability.js';
-import { ackCheck, challengeAck, dupAck, oowRateLimited } from '../ack-policy.js';
+import { ackCheck, challengeAck, dupAck, enterQuickack, oowRateLimited } from '../ack-policy.js';
+import { fastopenSynAck } from '../fastopen-client.js';
 import { processAck } from '../ack.js';
-import { dataQueue, enterTimeWait } from '../recv-data.js';
+import { dataQueue, enterTimeWait, receiveFin } from '../recv-data.js';
 import { initialWindow, receiveWindow, withoutWindowScaling } from '../window.js';
 import { TS_ALIGNED_LEN } from '../options.js';
 import { failWith, setState } from '../state-change.js';
 import { resetErrno, resetFor } from '../reset.js';
-import { sendAck, sendSynAck, transmit } from '../output.js';
-import { applyPeerSynOptions } from './open.js';
+import { sendAck, sendSynAck, transmit, tsVal } from '../output.js';
+import { applyPeerSynOptions, takeSynData } from './open.js';
 import { timeWaitSegment, orphanFinWait2Segment, replyReset } from '../time-wait.js';
 import { arm, cancel } from '../timers.js';
 import { armOrphanFinWait2 } from './close.js';
@@ -108,6 +109,17 @@ function synSent(tcb: Tcb, seg: Segment): void {
       if (!f.rst) { const r = resetFor(seg); if (r) tcb.outbox.push(r); }
       return;
     }
+    // "rcv_tsecr && !between(rcv_tsecr, retrans_stamp, tcp_time_stamp)": an echo of a timestamp
+    // we never sent is answered with an RST (reset_and_undo, LINUX_MIB_PAWSACTIVEREJECTED).
+    const ts = f.rst ? undefined : parseOptions(seg.options).ts;
+    if (ts && ts.ecr !== 0 && tcb.config.tcp_timestamps !== 0 && tcb.retransStamp !== undefined) {
+      const first = (Math.floor(tcb.retransStamp) + tcb.tsOffset) >>> 0;
+      if (((ts.ecr - first) >>> 0) > ((tsVal(tcb) - first) >>> 0)) {
+        const r = resetFor(seg);
+        if (r) tcb.outbox.push(r);
+        return;
+      }
+    }
     // An acceptable RST: the peer refused (ECONNREFUSED).
     if (f.rst) return failWith(tcb, 'ECONNREFUSED', 'rst-received');
     if (!f.syn) return;
@@ -129,8 +141,12 @@ function synSent(tcb: Tcb, seg: Segment): void {
     tcb.maxWindow = tcb.sndWnd;
     tcb.sndWl1 = seg.seq;
     tcb.sndWl2 = seg.ack;
+    takeSynDataAck(tcb, seg.ack);
+    // tcp_ack() of the SYN (and of a SYN's data, counted once with it): tp->delivered.
+    tcb.delivered = (tcb.delivered ?? 0) + 1;
     tcb.sndUna = seg.ack;
     tcb.sndSml = seg.ack;
+    const resend = tcb.synFastopen === true || tcb.synData === true ? fastopenSynAckReceived(tcb, seg) : false;
     if (tcb.rttSeq !== undefined && tcb.retransmits === 0) {
       tcb.rttSeq = undefined;
       sampleAfterHandshake(tcb);
@@ -144,7 +160,20 @@ function synSent(tcb: Tcb, seg: Segment): void {
     setState(tcb, 'ESTABLISHED', 'syn-ack-received');
     tcb.events.push({ type: 'writable' });
     armKeepalive(tcb);
-    // tcp_rcv_synsent_state_process: ACK the SYN-ACK at once, then send queued data.
+    finOnSynAck(tcb, seg, resend);
+    // tcp_rcv_synsent_state_process: a Fast Open SYN whose data was not all acknowledged sends
+    // that data again at once, and it carries the ACK (fastopen_fail returns before tcp_send_ack).
+    if (resend) return resendSynData(tcb);
+    // A writer sleeping in inet_wait_for_connect with more data (sk_write_pending): "Save one
+    // ACK. Data will be ready after several ticks" — quick-ACK mode and a TCP_DELACK_MAX timer.
+    if (tcb.writePending) {
+      tcb.writePending = false;
+      tcb.ackPending = true;
+      enterQuickack(tcb);
+      arm(tcb.timers, 'delayed-ack', tcb.now + DELACK_MAX_MS);
+      return;
+    }
+    // Otherwise ACK the SYN-ACK at once, then send queued data.
     sendAck(tcb);
     transmit(tcb);
     return;
@@ -164,6 +193,66 @@ function synSent(tcb: Tcb, seg: Segment): void {
     setState(tcb, 'SYN-RECEIVED', 'simultaneous-open');
     sendSynAck(tcb);
   }
+}
+
+/** TCP_DELACK_MAX: the delayed ACK a SYN-ACK gets while the writer has data coming. */
+const DELACK_MAX_MS = 200;
+
+/**
+ * tcp_ack() in SYN-SENT for a Fast Open SYN: the SYN-ACK acknowledges the SYN and as much of the
+ * SYN's data as the peer took; that much leaves the send buffer.
+ */
+function takeSynDataAck(tcb: Tcb, ack: Seq): void {
+  if (tcb.synData !== true || tcb.sndUna !== tcb.iss) return;
+  const acked = Math.max(0, Math.min(seqDiff(ack, seqAdd(tcb.iss, 1)), tcb.sndBufLen));
+  if (acked === 0) return;
+  tcb.sndBuf = tcb.sndBuf.slice(acked);
+  tcb.sndBufLen -= acked;
+  tcb.bytesAcked += acked;
+  tcb.pushMarks = tcb.pushMarks.filter((m) => seqGt(m, ack));
+}
+
+/**
+ * tcp_rcv_fastopen_synack(): what the destination's cache learns (the host keeps it), the
+ * TCPFastOpenActive / TCPFastOpenActiveFail counters, TCPI_OPT_SYN_DATA once all the SYN's data
+ * was acknowledged. True when that data must go again.
+ */
+function fastopenSynAckReceived(tcb: Tcb, seg: Segment): boolean {
+  const o = parseOptions(seg.options);
+  const v = fastopenSynAck({
+    synFastopen: tcb.synFastopen === true, synFastopenExp: tcb.synFastopenExp === true, synData: tcb.synData === true,
+    dataLeft: tcb.synData === true && tcb.sndBufLen > 0, retransmitted: tcb.totalRetrans > 0,
+    mss: o.mss ?? 0, option: o.fastopen,
+  });
+  tcb.events.push({ type: 'fastopen-learnt', lesson: v.lesson });
+  if (v.counter) tcb.events.push({ type: 'mib', counter: v.counter });
+  if (!v.resend) {
+    tcb.synDataAcked = tcb.synData === true;
+    takeSynData(tcb, seg);
+  }
+  return v.resend;
+}
+
+/** tcp_fastopen_add_skb(): a FIN on the SYN-ACK is taken once the connection is established (tcp_fin). */
+function finOnSynAck(tcb: Tcb, seg: Segment, resend: boolean): void {
+  if (seg.flags.fin && !resend && (tcb.synFastopen === true || tcb.synData === true)) receiveFin(tcb);
+}
+
+/**
+ * tcp_rcv_fastopen_synack() → tcp_mark_skb_lost + tcp_non_congestion_loss_retransmit: the SYN's
+ * unacknowledged data goes again from SND.UNA, as far as the windows allow, each segment a
+ * retransmission.
+ */
+function resendSynData(tcb: Tcb): void {
+  tcb.sndNxt = tcb.sndUna;
+  tcb.sndSkbMark = tcb.sndUna;
+  const before = tcb.outbox.length;
+  // A retransmission is no small segment for Nagle (tcp_minshall_update runs for new data only).
+  const sml = tcb.sndSml;
+  transmit(tcb);
+  tcb.sndSml = sml;
+  tcb.totalRetrans += tcb.outbox.slice(before).filter((s) => s.payload.length > 0).length;
+  tcb.rttSeq = undefined;
 }
 
 /** RFC 6298 §2.2: the handshake gives the first RTT measurement (tcp_synack_rtt_meas). */
@@ -228,6 +317,10 @@ function finishHandshake(tcb: Tcb, seg: Segment): void {
   // A Fast Open child may have sent data in SYN-RECEIVED: only the SYN is taken here, tcp_ack()
   // (afterAck) takes the rest (tcp_rcv_state_process, TCP_SYN_RECV; reqsk_fastopen_remove).
   const synAcked = tcb.fastopenChild === true ? seqAdd(tcb.iss, 1) : seg.ack;
+  // A simultaneous open of a Fast Open client: the SYN-ACK also acknowledges our SYN's data.
+  takeSynDataAck(tcb, synAcked);
+  // tcp_rcv_state_process, TCP_SYN_RECV: "SYN-ACK delivery isn't tracked in tcp_ack".
+  tcb.delivered = (tcb.delivered ?? 0) + 1;
   tcb.fastopenChild = undefined;
   tcb.sndUna = synAcked;
   tcb.sndSml = synAcked;

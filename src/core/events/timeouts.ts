@@ -3,10 +3,10 @@
 //
 // Rules:
 // - retransmit: SYN-SENT resends the SYN: the first tcp_syn_linear_timeouts retransmissions keep
-//   the 1 s timeout, later ones double it; after tcp_syn_retries (or TCP_SYNCNT) plus the linear
-//   ones, ETIMEDOUT. SYN-RECEIVED resends the SYN-ACK, doubling, and after tcp_synack_retries the
-//   half-open connection is dropped silently. Otherwise the first unacknowledged segment (or FIN)
-//   is resent (go-back-N from SND.UNA, cwnd 1, RFC 5681 §3.1) and the timeout doubles; the
+//   the 1 s timeout, later ones double it; after tcp_syn_retries plus the linear ones (a socket's
+//   TCP_SYNCNT: that many, every one doubling), ETIMEDOUT. SYN-RECEIVED resends the SYN-ACK,
+//   doubling, and after tcp_synack_retries the half-open connection is dropped silently.
+//   Otherwise the first unacknowledged segment (or FIN) is resent (go-back-N from SND.UNA, cwnd 1, RFC 5681 §3.1) and the timeout doubles; the
 //   connection dies with ETIMEDOUT (no RST) once the retransmissions have taken as long as
 //   tcp_retries2 (orphans: tcp_orphan_retries, 0 meaning 8) would at the minimum RTO
 //   (tcp_write_timeout / retransmits_timed_out), or once TCP_USER_TIMEOUT has passed.
@@ -64,8 +64,11 @@ export function handleTimeout(tcb: Tcb): void {
 function onRetransmit(tcb: Tcb): void {
   const c = tcb.config;
   if (tcb.state === 'SYN-SENT') {
-    const linear = Math.max(0, c.tcp_syn_linear_timeouts);
-    const limit = (tcb.options.synCnt && tcb.options.synCnt > 0 ? tcb.options.synCnt : c.tcp_syn_retries) + linear;
+    // A socket's own TCP_SYNCNT is kept exactly, without linear timeouts: Linux 6.18 fails a
+    // TCP_SYNCNT=1 Fast Open connect 3 s after its SYN (1 s, then 2 s: blocking-sendto-errnos.pkt).
+    const own = tcb.options.synCnt !== undefined && tcb.options.synCnt > 0;
+    const linear = own ? 0 : Math.max(0, c.tcp_syn_linear_timeouts);
+    const limit = (own ? (tcb.options.synCnt as number) : c.tcp_syn_retries) + linear;
     if (tcb.retransmits >= limit) return failWith(tcb, 'ETIMEDOUT', 'syn-retries');
     // tcp_write_timeout: TCP_USER_TIMEOUT bounds the handshake too.
     const ut = tcb.options.userTimeoutMs;

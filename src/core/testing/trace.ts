@@ -7,7 +7,7 @@
 // sequence numbers are relative to each side's ISN, which the trace picks near 2^32 so every test
 // crosses the wrap. Segments are written as packetdrill writes them: flags, start:end(len), ack,
 // optional win and <options> (checked only when written; `<>` means "no options").
-import type { FastopenAccept } from '../events/open.js';
+import type { ActiveFastopen, FastopenAccept } from '../events/open.js';
 import { Connection } from '../connection.js';
 import type { ConnectionParams, ConnectionEvent, SocketOptions } from '../connection.js';
 import type { Segment, TcpOption } from '../segment.js';
@@ -138,9 +138,10 @@ export class Trace {
     }
   }
 
-  connect(t: number): void {
+  /** Active open; `fastopen` is what the host's Fast Open decided for the SYN (fastopen-client.ts). */
+  connect(t: number, fastopen?: ActiveFastopen): void {
     this.advance(t);
-    this.conn = Connection.connect(this.params(), this.now);
+    this.conn = Connection.connect(this.params(), this.now, fastopen);
     this.states.push(this.conn.history.length ? 'CLOSED' : this.conn.state);
     this.drain();
   }
