@@ -23,7 +23,7 @@ import type { TimerKind } from './timers.js';
 import * as open from './events/open.js';
 import { segmentArrives } from './events/segment-arrives.js';
 import { handleTimeout, armKeepalive } from './events/timeouts.js';
-import { send, writableSpace } from './events/send.js';
+import { send, writableSpace, type SendFlags } from './events/send.js';
 import { checkSpace } from './send-memory.js';
 import { recv, readableBytes } from './events/receive.js';
 import { close, shutdown } from './events/close.js';
@@ -165,9 +165,9 @@ export class Connection {
     return this.tcb.events.shift();
   }
 
-  send(data: Uint8Array, now: number): number | SysError {
+  send(data: Uint8Array, now: number, flags?: SendFlags): number | SysError {
     this.at(now);
-    return send(this.tcb, data);
+    return send(this.tcb, data, flags);
   }
 
   recv(max: number, now: number): Uint8Array | SysError {

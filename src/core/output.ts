@@ -154,11 +154,24 @@ export function dataEnd(tcb: Tcb): Seq {
   return seqAdd(sndBufStart(tcb), tcb.sndBufLen);
 }
 
+/**
+ * `len` bytes from `seq`, cut at the first record end (MSG_EOR) inside them: an eor skb is never
+ * merged with the next one, neither by tcp_write_xmit nor on retransmission (tcp_skb_can_collapse).
+ */
+function eorCut(tcb: Tcb, seq: Seq, len: number): number {
+  if (!tcb.eorMarks) return len;
+  for (const m of tcb.eorMarks) {
+    const d = seqDiff(m, seq);
+    if (d > 0 && d < len) len = d;
+  }
+  return len;
+}
+
 /** Build (without emitting) the data/FIN segment starting at `seq` of at most `max` bytes. */
 export function dataSegment(tcb: Tcb, seq: Seq, max: number): Segment {
   const end = dataEnd(tcb);
   const avail = Math.max(0, seqDiff(end, seq));
-  const len = Math.min(avail, max);
+  const len = eorCut(tcb, seq, Math.min(avail, max));
   const segEnd = seqAdd(seq, len);
   const fin = tcb.finSeq !== undefined && segEnd === tcb.finSeq;
   const psh = len > 0 && (pushAt(tcb, seq, segEnd) || fin);
@@ -248,12 +261,18 @@ export function transmit(tcb: Tcb, probe = false): boolean {
       }
       break;
     }
-    // A segment cut short by the peer's window that it could later send whole is not sent while
-    // other data is in flight (tcp_snd_wnd_test / silly window avoidance, RFC 9293 §3.8.6.2.1).
-    if (len < tcb.sndMss && len < unsent && inflight > 0) break;
-    // Minshall's Nagle: hold a trailing small segment while an earlier small one is unacknowledged.
-    if (len < tcb.sndMss && len === unsent && !tcb.options.nodelay && inflight > 0 &&
-        seqGt(tcb.sndSml, tcb.sndUna) && seqLe(tcb.sndSml, tcb.sndNxt) && !tcb.finQueued) break;
+    // A segment that ends a record (MSG_EOR) is a whole skb that is not the tail: it fits the
+    // window and Nagle does not hold it (tcp_nagle_test with TCP_NAGLE_PUSH for a non-tail skb).
+    const record = eorCut(tcb, tcb.sndNxt, len);
+    if (record < len) len = record;
+    else {
+      // A segment cut short by the peer's window that it could later send whole is not sent while
+      // other data is in flight (tcp_snd_wnd_test / silly window avoidance, RFC 9293 §3.8.6.2.1).
+      if (len < tcb.sndMss && len < unsent && inflight > 0) break;
+      // Minshall's Nagle: hold a trailing small segment while an earlier small one is unacknowledged.
+      if (len < tcb.sndMss && len === unsent && !tcb.options.nodelay && inflight > 0 &&
+          seqGt(tcb.sndSml, tcb.sndUna) && seqLe(tcb.sndSml, tcb.sndNxt) && !tcb.finQueued) break;
+    }
     len = Math.max(0, len);
     const seg = dataSegment(tcb, tcb.sndNxt, len);
     // tcp_write_xmit: `if (unlikely(tcp_transmit_skb(...))) break;` — a segment the device

@@ -67,6 +67,12 @@ export interface Tcb {
   sndBufLen: number;
   /** Sequence numbers that end an application write: a segment ending there carries PSH. */
   pushMarks: Seq[];
+  /**
+   * Ends of writes made with MSG_EOR: the skb ending there is marked eor, so no later write is
+   * appended to it (tcp_skb_can_collapse_to) and no segment, sent or retransmitted, runs across
+   * it (tcp_skb_can_collapse, tcp_retrans_try_collapse).
+   */
+  eorMarks?: Seq[];
   /** The application shut down writing: a FIN follows the queued data. */
   finQueued: boolean;
   /** Sequence number of our FIN once it is placed (the byte after the data). */

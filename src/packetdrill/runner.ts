@@ -101,6 +101,14 @@ function onGrid(ms: Millis): Millis {
   return Math.round(ms * 1000) / 1000;
 }
 
+/**
+ * A timer deadline on the grid, rounded up: a timer that fell between two microseconds fires at the
+ * later one (it would not be due at the earlier one, and the host would fire nothing there).
+ */
+function gridDeadline(ms: Millis): Millis {
+  return Math.ceil(Math.round(ms * 1e6) / 1000) / 1000;
+}
+
 /** An instant as the microseconds mismatch reports and the matcher count in. */
 function us(ms: Millis): number {
   return Math.round(ms * 1000);
@@ -231,14 +239,14 @@ class Run {
       const d = this.host.nextDeadline();
       // A sleeping call with its own wake time (a lingering close) is retried then, timer or not.
       const w = this.blockedWake();
-      if (w !== undefined && w <= t && (d === undefined || w < onGrid(d))) {
+      if (w !== undefined && w <= t && (d === undefined || w < gridDeadline(d))) {
         this.now = Math.max(this.now, w);
         this.host.advance(this.now);
         this.pollBlocked();
         continue;
       }
       if (d === undefined) break;
-      const due = Math.max(this.now, onGrid(d));
+      const due = Math.max(this.now, gridDeadline(d));
       if (due > t) break;
       this.now = due;
       this.host.advance(due);

@@ -86,7 +86,7 @@ function bufLength(call: SyscallEvent, bufIdx: number, lenIdx: number, ctx: Call
 type Handler = (call: SyscallEvent, ctx: CallContext) => Attempt;
 
 /** The flags a send names that the runner acts on; any other flag is refused, not ignored. */
-const SEND_FLAGS = ['MSG_ZEROCOPY', 'MSG_DONTWAIT', 'MSG_NOSIGNAL'];
+const SEND_FLAGS = ['MSG_ZEROCOPY', 'MSG_DONTWAIT', 'MSG_NOSIGNAL', 'MSG_EOR'];
 
 function sendCall(bufIdx: number, lenIdx: number, flagsIdx?: number): Handler {
   return (call, ctx) => {
@@ -97,6 +97,7 @@ function sendCall(bufIdx: number, lenIdx: number, flagsIdx?: number): Handler {
     if (other) throw new Unsupported(`${call.name}() flag ${other} is not supported`);
     if (flags.includes('MSG_DONTWAIT') || flags.includes('MSG_NOSIGNAL')) throw new Unsupported(`${call.name}() flags MSG_DONTWAIT/MSG_NOSIGNAL are not supported`);
     const zerocopy = flags.includes('MSG_ZEROCOPY');
+    const sendFlags = { eor: flags.includes('MSG_EOR') };
     if (zerocopy && !ctx.host.zerocopySent) throw new Unsupported('MSG_ZEROCOPY on a host without zerocopy completions');
     let sent = 0;
     const done = (r: CallOutcome): CallOutcome => {
@@ -112,7 +113,7 @@ function sendCall(bufIdx: number, lenIdx: number, flagsIdx?: number): Handler {
       if (len === 0) return blocking(ctx, fd, ctx.host.send(fd, new Uint8Array(0)), (n) => ({ value: n }));
       // A blocking write returns once every byte is queued (tcp_sendmsg waits for sndbuf space).
       while (sent < len) {
-        const r = ctx.host.send(fd, new Uint8Array(len - sent));
+        const r = ctx.host.send(fd, new Uint8Array(len - sent), sendFlags);
         if (isSysError(r)) {
           if (r.errno === 'EAGAIN' && !ctx.isNonBlocking(fd)) return 'wouldBlock';
           return sent > 0 ? { value: sent } : { value: r };

@@ -16,6 +16,8 @@ import type { TcpConfig } from '../core/config.js';
 import type { CauseId } from '../core/transitions.js';
 import type { TcpState } from '../model/states.js';
 import type { Family, HostSnapshot, SocketRecord } from '../model/snapshot.js';
+import type { SendFlags } from '../core/events/send.js';
+export type { SendFlags };
 
 export type { Errno, SysError };
 
@@ -65,7 +67,8 @@ export interface SocketApi {
   accept(fd: number): AcceptResult | SysError;
   connect(fd: number, addr: string, port: number): 0 | SysError;
   /** Bytes queued (may be fewer than given), or EAGAIN when the send buffer is full, EPIPE after shutdown/close of the write side. */
-  send(fd: number, data: Uint8Array): number | SysError;
+  /** `flags`: MSG_EOR as `{ eor: true }` (the other send flags are the caller's: blocking, zerocopy). */
+  send(fd: number, data: Uint8Array, flags?: SendFlags): number | SysError;
   /** Up to `max` bytes; an empty array means end of stream; EAGAIN when nothing is there yet. */
   recv(fd: number, max: number): Uint8Array | SysError;
   shutdown(fd: number, how: ShutdownHow): 0 | SysError;

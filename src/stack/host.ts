@@ -39,7 +39,7 @@ import type { Segment } from '../core/segment.js';
 import type { HostSnapshot, SocketRecord } from '../model/snapshot.js';
 import type { TcpState } from '../model/states.js';
 import type {
-  AcceptResult, AddressFamily, Readiness, ShutdownHow, SockOptName, SockOptValue, SocketApi, SocketStatus, StateChange,
+  AcceptResult, AddressFamily, Readiness, SendFlags, ShutdownHow, SockOptName, SockOptValue, SocketApi, SocketStatus, StateChange,
 } from './api.js';
 import { drainStateChanges } from './changes.js';
 import { close, closeWaitUntil, shutdown } from './close.js';
@@ -116,8 +116,8 @@ export class Host implements SocketApi {
     return connect(this.#h, fd, addr, port);
   }
 
-  send(fd: number, data: Uint8Array): number | SysError {
-    return calls.send(this.#h, fd, data);
+  send(fd: number, data: Uint8Array, flags?: SendFlags): number | SysError {
+    return calls.send(this.#h, fd, data, flags);
   }
 
   recv(fd: number, max: number): Uint8Array | SysError {

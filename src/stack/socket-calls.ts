@@ -2,7 +2,7 @@
 // socket (O_NONBLOCK, FIONREAD, poll()'s readiness, STATUS, SO_ERROR). The fd table hands out the lowest free number
 // from 3 (fd-table.ts); every socket gets an inode, as /proc/net/tcp shows it.
 import { sysError, type Errno, type SysError } from '../core/errno.js';
-import type { AddressFamily, Readiness, SocketStatus } from './api.js';
+import type { AddressFamily, Readiness, SendFlags, SocketStatus } from './api.js';
 import { canonical, isLoopback, isV4, isWildcard } from './addr.js';
 import type { HostState } from './host-state.js';
 import { service } from './service.js';
@@ -58,12 +58,12 @@ export function bind(h: HostState, fd: number, addr: string, port: number): 0 | 
   return 0;
 }
 
-export function send(h: HostState, fd: number, data: Uint8Array): number | SysError {
+export function send(h: HostState, fd: number, data: Uint8Array, flags?: SendFlags): number | SysError {
   const s = sockOf(h, fd);
   if (!s) return sysError('EBADF');
   const e = s.entry;
   if (!e) return sysError('EPIPE'); // a listener too: tcp_sendmsg_locked -> sk_stream_wait_connect (LISTEN is not SYN-SENT/SYN-RECV)
-  const r = e.conn.send(data, h.now);
+  const r = e.conn.send(data, h.now, flags);
   service(h, e);
   return r;
 }
