@@ -27,6 +27,7 @@ import { describeLive, describeScript, inboundSegment, matchOutbound, type Match
 import { readShell, type ReadInclude } from './shell-settings.js';
 import { checkResult, prepareCall, Unsupported, type Attempt, type CallContext, type CallOutcome } from './syscalls.js';
 import { mismatchText, type MismatchDetail } from './mismatch-text.js';
+import { EpollTable } from './epoll.js';
 import { runPython, type PyValue } from './python-eval.js';
 import { nstatName, readNstat } from './nstat-check.js';
 import { pythonName } from './python-names.js';
@@ -137,6 +138,8 @@ class Run {
   private readonly tolerancePercent: number;
   private readonly match: MatchContext = { conn: { remotePort: 0, listening: false, connecting: false }, toleranceUs: 0, tolerancePercent: 0, eventUs: 0 };
   private current: ScriptEvent | undefined;
+  /** The script's epoll instances: told after every input which sockets woke (epoll.ts). */
+  private readonly epoll = new EpollTable();
   /**
    * `tc qdisc add dev tun0 root pfifo limit 0` is in force: every segment the host emits is lost
    * before the wire (shell-settings.ts). The host's device is told (setTransmitFilter), so the
@@ -277,6 +280,7 @@ class Run {
       this.queue.push({ seg, at: this.now });
       this.traceLog.push({ at: this.now, kind: 'out', seg, conn: this.sut });
     }
+    this.epoll.observe(this.host);
     this.pollBlocked();
   }
 
@@ -480,6 +484,8 @@ class Run {
       // socket that happens to carry that number (accept(...) = 5 followed by close(4) must fail).
       liveFd: (fd) => this.fdMap.get(fd) ?? -1 - Math.abs(fd),
       isNonBlocking: (fd) => this.host.isNonBlocking(fd),
+      epoll: this.epoll,
+      now: () => this.now,
     };
   }
 

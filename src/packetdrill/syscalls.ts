@@ -8,6 +8,7 @@ import { errnoName, isSysError, type Errno, type SysError } from '../core/errno.
 import type { SockOptName, SockOptValue, SocketApi } from '../stack/api.js';
 import type { Expr, SyscallEvent } from './ast.js';
 import { BIND_PORT, type Addresses } from './connection-map.js';
+import { EPOLL_BITS, epollNames, type EpollTable } from './epoll.js';
 
 export interface CallOutcome {
   /** The return value (a fd, a byte count, 0), or the failure. */
@@ -32,6 +33,10 @@ export interface CallContext {
   liveFd: (scriptFd: number) => number;
   /** The socket gets O_NONBLOCK / SOCK_NONBLOCK or not: tracked here, since SocketApi has no getter for blocking calls. */
   isNonBlocking: (liveFd: number) => boolean;
+  /** The run's epoll instances (epoll.ts); absent, the epoll calls are unsupported. */
+  epoll?: EpollTable;
+  /** The current virtual time (ms): when a sleeping epoll_wait gives up. */
+  now?: () => number;
 }
 
 export class Unsupported extends Error {}
@@ -205,6 +210,7 @@ const HANDLERS: Record<string, Handler> = {
     // SO_LINGER {on, N > 0}: close() sleeps until our FIN is ACKed or N seconds pass, even on an
     // O_NONBLOCK socket (inet_release passes sk_lingertime to __tcp_close → sk_stream_wait_close),
     // and returns 0 either way. The fd is gone at once; only the caller sleeps.
+    if (ctx.epoll?.isEpoll(fd)) return () => { ctx.epoll?.close(fd); return { value: 0 }; };
     const wakeAt = (): number | undefined => ctx.host.closeWaitUntil?.(fd);
     let closed = false;
     const attempt = (): CallOutcome | 'wouldBlock' => {
@@ -265,6 +271,74 @@ const HANDLERS: Record<string, Handler> = {
     return { value: 0, mismatch: r === exp ? undefined : { what: cmd, got: String(r), want: String(exp) } };
   },
 };
+
+Object.assign(HANDLERS, {
+  epoll_create: epollCreate,
+  epoll_create1: epollCreate,
+  epoll_ctl: (call: SyscallEvent, ctx: CallContext): Attempt => () => {
+    const ep = epollOf(ctx);
+    const ev = call.args[3];
+    const field = (n: string): Expr | undefined => (ev?.kind === 'struct' ? ev.fields.find((f) => f.name === n)?.value : undefined);
+    const op = symbols(call.args[1])[0] ?? '';
+    const events = ev?.kind === 'struct' ? epollMask(field('events')) : 0;
+    const data = ev?.kind === 'struct' ? num(field('fd') ?? field('ptr') ?? field('u32') ?? field('u64'), 'epoll_event data') : 0;
+    return { value: ep.ctl(ctx.host, fdArg(ctx, call.args[0]), op, fdArg(ctx, call.args[2]), events, data) };
+  },
+  epoll_wait: (call: SyscallEvent, ctx: CallContext): Attempt => {
+    const ep = epollOf(ctx);
+    const epfd = fdArg(ctx, call.args[0]);
+    const max = num(call.args[2], 'maxevents');
+    const timeout = num(call.args[3], 'the timeout');
+    const start = ctx.now?.() ?? 0;
+    const want = call.args[1];
+    const wantList = want?.kind === 'array' ? want.items : want ? [want] : [];
+    const wakeAt = (): number | undefined => (timeout > 0 ? start + timeout : undefined);
+    const attempt = (): CallOutcome | 'wouldBlock' => {
+      const r = ep.wait(ctx.host, epfd, max);
+      if (isSysError(r)) return { value: r };
+      // A timeout of 0 returns at once; otherwise sleep until an event or the timeout (ep_poll).
+      if (r.length === 0 && timeout !== 0 && (timeout < 0 || (ctx.now?.() ?? 0) < start + timeout)) return 'wouldBlock';
+      for (let i = 0; i < r.length && i < wantList.length; i++) {
+        const w = wantList[i];
+        if (w.kind !== 'struct') continue;
+        const f = (n: string): Expr | undefined => w.fields.find((x) => x.name === n)?.value;
+        const wantEvents = epollMask(f('events'));
+        if (wantEvents !== r[i].events) return { value: r.length, mismatch: { what: 'epoll_event events', got: epollNames(r[i].events), want: epollNames(wantEvents) } };
+        const d = f('fd') ?? f('ptr') ?? f('u32') ?? f('u64');
+        if (d?.kind === 'number' && d.value !== r[i].data) return { value: r.length, mismatch: { what: 'epoll_event data', got: String(r[i].data), want: String(d.value) } };
+      }
+      return { value: r.length };
+    };
+    return Object.assign(attempt, { wakeAt });
+  },
+} satisfies Record<string, Handler>);
+
+function epollOf(ctx: CallContext): EpollTable {
+  if (!ctx.epoll) throw new Unsupported('epoll on a runner without epoll');
+  return ctx.epoll;
+}
+
+function epollCreate(_call: SyscallEvent, ctx: CallContext): Attempt {
+  return () => {
+    const fd = epollOf(ctx).create();
+    return { value: fd, newFd: fd };
+  };
+}
+
+/** `EPOLLIN|EPOLLET`, a number, or `0`. */
+function epollMask(e: Expr | undefined): number {
+  if (e === undefined) return 0;
+  if (e.kind === 'number') return e.value >>> 0;
+  let m = 0;
+  const terms = e.kind === 'or' ? e.terms : [e];
+  for (const t of terms) {
+    if (t.kind === 'number') { m += t.value; continue; }
+    const bit = t.kind === 'symbol' ? EPOLL_BITS[t.name] : undefined;
+    if (bit === undefined) throw new Unsupported(`epoll event ${t.kind === 'symbol' ? t.name : '?'} is not known`);
+    m += bit;
+  }
+  return m;
+}
 
 /** SO_EE_ORIGIN_ZEROCOPY and SO_EE_CODE_ZEROCOPY_COPIED (include/uapi/linux/errqueue.h). */
 const EE_NAMES: Readonly<Record<string, number>> = { SO_EE_ORIGIN_ZEROCOPY: 5, SO_EE_CODE_ZEROCOPY_COPIED: 1 };

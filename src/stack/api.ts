@@ -101,6 +101,8 @@ export interface SocketApi {
   zerocopySent?(fd: number, bytes: number): number | undefined | SysError;
   /** recvmsg(MSG_ERRQUEUE) for MSG_ZEROCOPY completions: the oldest id range, or EAGAIN. */
   readZerocopy?(fd: number): { lo: number; hi: number; copied: boolean } | SysError;
+  /** The error queue unread: a notification waits (EPOLLERR), and how many sends completed so far. */
+  zerocopyStatus?(fd: number): { queued: boolean; completed: number } | SysError;
   /** The STATUS call: the connection's state and the core's counters. */
   status(fd: number): SocketStatus | SysError;
 

@@ -54,7 +54,7 @@ import type { ProfileName } from './profiles.js';
 import * as calls from './socket-calls.js';
 import { getsockopt, setsockopt } from './sockopts.js';
 import { pollLocalDrop, pollTransmit, setTransmitFilter } from './transmit.js';
-import { readZerocopy, zerocopySent, type ZerocopyCompletion } from './zerocopy.js';
+import { readZerocopy, zerocopySent, zerocopyStatus, type ZerocopyCompletion } from './zerocopy.js';
 import { hostSnapshot, hostSockets, listenerQueues, sockstat, stateCounts, type ListenerQueues, type Sockstat } from './views.js';
 
 export type { HostOptions };
@@ -166,6 +166,10 @@ export class Host implements SocketApi {
 
   readZerocopy(fd: number): ZerocopyCompletion | SysError {
     return readZerocopy(this.#h, fd);
+  }
+
+  zerocopyStatus(fd: number): { queued: boolean; completed: number } | SysError {
+    return zerocopyStatus(this.#h, fd);
   }
 
   tcpInfo(fd: number): Record<string, number> | SysError {

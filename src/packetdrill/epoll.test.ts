@@ -1,0 +1,77 @@
+// epoll over the socket under test (epoll.ts): edge-triggered EPOLLIN per arrival, level-triggered
+// reports until drained, EPOLLONESHOT disarmed until EPOLL_CTL_MOD, a blocking wait woken by data.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseScript } from './parse-script.js';
+import { runScript } from './runner.js';
+import { makeDefaultHost } from './default-host.js';
+
+const none = (): undefined => undefined;
+
+const OPEN = `
+    0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
+   +0 setsockopt(3, SOL_SOCKET, SO_REUSEADDR, [1], 4) = 0
+   +0 bind(3, ..., ...) = 0
+   +0 listen(3, 1) = 0
+   +0 < S 0:0(0) win 32792 <mss 1000,sackOK,nop,nop,nop,wscale 7>
+   +0 > S. 0:0(0) ack 1 <mss 1460,nop,nop,sackOK,nop,wscale 7>
+   +0 < . 1:1(0) ack 1 win 257
+   +0 accept(3, ..., ...) = 4
+   +0 fcntl(4, F_SETFL, O_RDWR|O_NONBLOCK) = 0
+   +0 epoll_create(1) = 5
+`;
+
+function run(body: string): ReturnType<typeof runScript> {
+  const parsed = parseScript(OPEN + body, 'epoll.pkt');
+  assert.ok(parsed.ok, parsed.ok ? '' : parsed.error.message);
+  return runScript(parsed.script, { ipVersion: 'ipv4', makeHost: makeDefaultHost, readInclude: none });
+}
+
+test('EPOLLET: one report per arrival, with the whole poll mask; nothing until the next wake-up', () => {
+  const r = run(`
+   +0 epoll_ctl(5, EPOLL_CTL_ADD, 4, {events=EPOLLOUT|EPOLLIN|EPOLLET, fd=4}) = 0
+   +0 epoll_wait(5, {events=EPOLLOUT, fd=4}, 1, 0) = 1
+   +0 epoll_wait(5, {events=0, ptr=0}, 1, 0) = 0
+   +0 < P. 1:1001(1000) ack 1 win 257
+   +0 epoll_wait(5, {events=EPOLLIN|EPOLLOUT, fd=4}, 1, 0) = 1
+   +0 read(4, ..., 500) = 500
+   +0 epoll_wait(5, {events=0, ptr=0}, 1, 0) = 0
+`);
+  assert.equal(r.outcome, 'pass', r.mismatch?.message);
+});
+
+test('level-triggered: reported again while data waits; an item that asked for EPOLLOUT only is not woken by data', () => {
+  const r = run(`
+   +0 epoll_ctl(5, EPOLL_CTL_ADD, 4, {events=EPOLLIN, fd=4}) = 0
+   +0 epoll_wait(5, {events=0, ptr=0}, 1, 0) = 0
+   +0 < P. 1:1001(1000) ack 1 win 257
+   +0 epoll_wait(5, {events=EPOLLIN, fd=4}, 1, 0) = 1
+   +0 epoll_wait(5, {events=EPOLLIN, fd=4}, 1, 0) = 1
+   +0 read(4, ..., 1000) = 1000
+   +0 epoll_wait(5, {events=0, ptr=0}, 1, 0) = 0
+   +0 epoll_ctl(5, EPOLL_CTL_MOD, 4, {events=EPOLLOUT|EPOLLET|EPOLLONESHOT, fd=4}) = 0
+   +0 epoll_wait(5, {events=EPOLLOUT, fd=4}, 1, 0) = 1
+   +0 < P. 1001:2001(1000) ack 1 win 257
+   +0 epoll_wait(5, {events=0, ptr=0}, 1, 0) = 0
+`);
+  assert.equal(r.outcome, 'pass', r.mismatch?.message);
+});
+
+test('a blocking epoll_wait returns when data arrives, or at its timeout with 0', () => {
+  const r = run(`
+   +0 epoll_ctl(5, EPOLL_CTL_ADD, 4, {events=EPOLLIN|EPOLLET, fd=4}) = 0
+    0...0.100 epoll_wait(5, {events=0, ptr=0}, 1, 100) = 0
+ 0.100...0.150 epoll_wait(5, {events=EPOLLIN, fd=4}, 1, 1000) = 1
+ 0.150 < P. 1:1001(1000) ack 1 win 257
+`);
+  assert.equal(r.outcome, 'pass', r.mismatch?.message);
+});
+
+test('a mismatching event mask is reported with both masks by name', () => {
+  const r = run(`
+   +0 epoll_ctl(5, EPOLL_CTL_ADD, 4, {events=EPOLLOUT|EPOLLIN, fd=4}) = 0
+   +0 epoll_wait(5, {events=EPOLLIN, fd=4}, 1, 0) = 1
+`);
+  assert.equal(r.outcome, 'fail');
+  assert.match(r.mismatch?.message ?? '', /EPOLLOUT/);
+});
