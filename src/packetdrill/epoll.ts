@@ -25,6 +25,7 @@ export const EPOLL_BITS: Readonly<Record<string, number>> = {
 const B = EPOLL_BITS;
 /** EP_PRIVATE_BITS: the bits that are not events. */
 const PRIVATE = B.EPOLLWAKEUP + B.EPOLLONESHOT + B.EPOLLET + B.EPOLLEXCLUSIVE;
+const EP_MAX_EVENTS = Math.floor(0x7fffffff / 12);
 /** The first fd number given to an epoll instance: one the host's fd table never reaches. */
 const FIRST_EPOLL_FD = 1_000_000;
 
@@ -100,7 +101,8 @@ export class EpollTable {
   wait(host: SocketApi, epfd: number, max: number): EpollEvent[] | SysError {
     const items = this.instances.get(epfd);
     if (!items) return { errno: 'EBADF' as Errno };
-    if (max <= 0) return { errno: 'EINVAL' as Errno };
+    // do_epoll_wait: maxevents must be in 1 .. EP_MAX_EVENTS (INT_MAX / sizeof(struct epoll_event)).
+    if (max <= 0 || max > EP_MAX_EVENTS) return { errno: 'EINVAL' as Errno };
     this.observe(host);
     const out: EpollEvent[] = [];
     for (const item of items.values()) {

@@ -5,6 +5,22 @@ import type { OptionSpec, PacketEvent } from './ast.js';
 
 const FLAG_LETTERS = /[SFRPUEW.-]+/;
 
+const U8 = 0xff;
+const U16 = 0xffff;
+const U32 = 0xffffffff;
+
+/**
+ * A header field read as a number no packet can carry: packetdrill's parser refuses it
+ * (parser.y: "TCP sequence number out of range", "TCP window value out of range", ...), and the
+ * script is refused here, where the value is written — never handed to the engine.
+ */
+function field(c: Cursor, what: string, max: number, read: () => number): number {
+  const at = c.pos;
+  const n = read();
+  if (n > max) c.invalid(`${what} ${n} is out of range: the field holds at most ${max}`, at);
+  return n;
+}
+
 export function parsePacket(c: Cursor, direction: PacketEvent['direction']): PacketEvent {
   c.skip(false);
   const flagsAt = c.pos;
@@ -12,12 +28,13 @@ export function parsePacket(c: Cursor, direction: PacketEvent['direction']): Pac
   if (flags === undefined) c.fail('TCP flags (letters from S F R P U E W, "." for ACK, "-" for none)');
   if (flags.includes('-') && flags !== '-') c.fail('"-" alone (no flags) or flag letters without "-"', flagsAt);
   c.skip(false);
-  const seqStart = c.uint('a sequence range start:end(length)');
+  const seqStart = field(c, 'TCP sequence number', U32, () => c.uint('a sequence range start:end(length)'));
   c.expect(':', "':' in start:end(length)");
   const endAt = c.pos;
-  const seqEnd = c.uint('the end of start:end(length)');
+  const seqEnd = field(c, 'TCP sequence number', U32, () => c.uint('the end of start:end(length)'));
   c.expect('(', "'(' before the payload length");
-  const length = c.uint('a payload length');
+  // One IP packet (its 16-bit total length) carries at most 65535 bytes; packetdrill: "TCP payload size out of range".
+  const length = field(c, 'TCP payload size', U16, () => c.uint('a payload length'));
   c.expect(')', "')' after the payload length");
   if (seqEnd - seqStart !== length) {
     c.fail(`end = start + length (${seqStart}+${length}=${seqStart + length}, not ${seqEnd})`, endAt);
@@ -35,7 +52,7 @@ export function parsePacket(c: Cursor, direction: PacketEvent['direction']): Pac
     }
     if (pkt[word] !== undefined) c.fail(`'${word}' only once`, at);
     c.skip(false);
-    pkt[word] = c.uint(`a number after '${word}'`);
+    pkt[word] = field(c, word === 'ack' ? 'TCP ack number' : word === 'win' ? 'TCP window value' : 'TCP urgent pointer', word === 'ack' ? U32 : U16, () => c.uint(`a number after '${word}'`));
   }
   if (c.eat('<')) {
     c.skip(false);
@@ -67,29 +84,29 @@ function parseOptions(c: Cursor): OptionSpec[] {
 function parseOption(c: Cursor): OptionSpec {
   const at = c.pos;
   const name = c.ident();
-  const num = (what: string): number => { c.skip(false); return c.uint(`a number after '${what}'`); };
+  const num = (what: string, max: number): number => { c.skip(false); return field(c, `TCP option ${what}`, max, () => c.uint(`a number after '${what}'`)); };
   switch (name) {
     case 'nop': return { kind: 'nop' };
     case 'eol': return { kind: 'eol' };
     case 'sackOK': return { kind: 'sackOK' };
-    case 'mss': return { kind: 'mss', value: num('mss') };
-    case 'wscale': return { kind: 'wscale', shift: num('wscale') };
+    case 'mss': return { kind: 'mss', value: num('mss', U16) };
+    case 'wscale': return { kind: 'wscale', shift: num('wscale', U8) };
     case 'TS': {
       c.skip(false);
       c.expect('val', "'val' after 'TS'");
-      const val = num('val');
+      const val = num('TS val', U32);
       c.skip(false);
       c.expect('ecr', "'ecr' after 'TS val N'");
-      return { kind: 'timestamp', val, ecr: num('ecr') };
+      return { kind: 'timestamp', val, ecr: num('TS ecr', U32) };
     }
     case 'sack': {
       const blocks: Array<[number, number]> = [];
       for (;;) {
         c.skip(false);
         if (!/[0-9]/.test(c.peek())) break;
-        const a = c.uint();
+        const a = field(c, 'SACK block edge', U32, () => c.uint());
         c.expect(':', "':' in a SACK block a:b");
-        blocks.push([a, c.uint('the end of a SACK block')]);
+        blocks.push([a, field(c, 'SACK block edge', U32, () => c.uint('the end of a SACK block'))]);
       }
       return { kind: 'sack', blocks };
     }

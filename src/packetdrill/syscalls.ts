@@ -90,6 +90,12 @@ function bufLength(call: SyscallEvent, bufIdx: number, lenIdx: number, ctx: Call
 
 type Handler = (call: SyscallEvent, ctx: CallContext) => Attempt;
 
+/**
+ * The most one host.send() is handed at once: more than any send buffer the engine accepts holds
+ * (SO_SNDBUF is capped at 2 × INT_MAX only through tcp_wmem, and no script comes near).
+ */
+const MAX_PIECE = 1 << 26;
+
 /** The flags a send names that the runner acts on; any other flag is refused, not ignored. */
 const SEND_FLAGS = ['MSG_ZEROCOPY', 'MSG_DONTWAIT', 'MSG_NOSIGNAL', 'MSG_EOR'];
 
@@ -117,14 +123,17 @@ function sendCall(bufIdx: number, lenIdx: number, flagsIdx?: number): Handler {
       // sk_stream_wait_connect), a connected one 0.
       if (len === 0) return blocking(ctx, fd, ctx.host.send(fd, new Uint8Array(0)), (n) => ({ value: n }));
       // A blocking write returns once every byte is queued (tcp_sendmsg waits for sndbuf space).
+      // The bytes are handed over in pieces no larger than the send buffer can take, so a count
+      // up to MAX_RW_COUNT never needs a buffer of that size here.
       while (sent < len) {
-        const r = ctx.host.send(fd, new Uint8Array(len - sent), sendFlags);
+        const piece = Math.min(len - sent, MAX_PIECE);
+        const r = ctx.host.send(fd, new Uint8Array(piece), piece === len - sent ? sendFlags : {});
         if (isSysError(r)) {
           if (r.errno === 'EAGAIN' && !ctx.isNonBlocking(fd)) return 'wouldBlock';
           return sent > 0 ? { value: sent } : { value: r };
         }
         sent += r;
-        if (ctx.isNonBlocking(fd)) break;
+        if (ctx.isNonBlocking(fd) && r < piece) break;
       }
       return { value: sent };
     };
@@ -254,6 +263,9 @@ const HANDLERS: Record<string, Handler> = {
   fcntl: (call, ctx) => () => {
     const fd = fdArg(ctx, call.args[0]);
     const cmd = symbols(call.args[1])[0];
+    // do_fcntl runs only on an open file: a bad fd is EBADF whatever the command (fdget_raw).
+    const st = ctx.host.status(fd);
+    if (isSysError(st) && st.errno === 'EBADF' && !ctx.epoll?.isEpoll(fd)) return { value: st };
     if (cmd === 'F_GETFL') return { value: O_RDWR | (ctx.host.isNonBlocking(fd) ? O_NONBLOCK : 0) };
     if (cmd === 'F_SETFL') {
       const flags = symbols(call.args[2]);
