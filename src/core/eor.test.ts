@@ -12,7 +12,7 @@ test('MSG_EOR: a later write starts a new skb, and no segment runs across the re
   assert.equal(t.c.send(new Uint8Array(400), t.now, { eor: true }), 400);
   assert.equal(t.c.send(new Uint8Array(2000), t.now), 2000);
   t.drain();
-  t.recv(0.1, ...Array.from({ length: 10 }, (_, i) => `${i === 9 ? 'P.' : '.'} ${1 + i * 1000}:${1001 + i * 1000}(1000) ack 1`));
+  t.recv(0.1, ...Array.from({ length: 10 }, (_, i) => `${i % 2 === 1 ? 'P.' : '.'} ${1 + i * 1000}:${1001 + i * 1000}(1000) ack 1`));
   t.send(0.11, '. 1:1(0) ack 10001 win 257');
   // The record 10001:10801 (the first write's tail and the EOR write) goes out alone, cut short of
   // the MSS, though more data follows and Nagle would otherwise wait.
@@ -26,7 +26,7 @@ test('without MSG_EOR the same writes coalesce into MSS-sized segments', () => {
   t.c.send(new Uint8Array(400), t.now);
   t.c.send(new Uint8Array(1600), t.now);
   t.drain();
-  t.recv(0.1, ...Array.from({ length: 10 }, (_, i) => `${i === 9 ? 'P.' : '.'} ${1 + i * 1000}:${1001 + i * 1000}(1000) ack 1`));
+  t.recv(0.1, ...Array.from({ length: 10 }, (_, i) => `${i % 2 === 1 ? 'P.' : '.'} ${1 + i * 1000}:${1001 + i * 1000}(1000) ack 1`));
   t.send(0.11, '. 1:1(0) ack 10001 win 257');
   t.recv(0.11, '. 10001:11001(1000) ack 1', '. 11001:12001(1000) ack 1', 'P. 12001:12401(400) ack 1');
 });

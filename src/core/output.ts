@@ -10,9 +10,12 @@
 //   with Minshall's Nagle test for a trailing small segment (tcp_nagle_check); the FIN rides on
 //   the last data segment when it fits (tcp_send_fin), and a bare FIN is not held back by cwnd
 //   (tcp_cwnd_test).
-// - PSH marks the segment that ends an application write, and the last segment of every burst
-//   (Linux pushes each TSO burst with PSH: `P. 1:11001(11000)` for an IW10 burst of a 12000-byte
-//   write in mss-setsockopt-tcp_maxseg-*.pkt), but not new data sent as a tail loss probe.
+// - PSH marks the segment that ends an application write (tcp_mark_push), and the last segment
+//   of every GSO packet of more than one segment (__tcp_transmit_skb: "Force a PSH flag on all
+//   (GSO) packets to expedite GRO flush"). tcp_write_xmit cuts the send into such packets of at
+//   most min(tcp_tso_autosize, half of cwnd, what cwnd has left) segments (tcp_mss_split_point
+//   with tcp_cwnd_test's "at least 2 GSO packets in flight"), never across an skb; a lone segment
+//   (limited transmit, a loss probe of new data) carries PSH only when it ends a write.
 // - After new data is sent, a tail loss probe (RFC 8985 §7, tcp_schedule_loss_probe) or the
 //   retransmission timer is armed.
 import type { Tcb } from './tcb.js';
@@ -20,7 +23,7 @@ import type { Segment, TcpFlags } from './segment.js';
 import { NO_FLAGS } from './segment.js';
 import type { Seq } from './seq.js';
 import { seqAdd, seqDiff, seqGt, seqLe, seqLt } from './seq.js';
-import { sndBufStart } from './send-memory.js';
+import { maxTsoSegs, sndBufStart } from './send-memory.js';
 import { dataOptions, synOptions } from './options.js';
 import { advertiseWindow } from './window.js';
 import { arm, cancel } from './timers.js';
@@ -196,6 +199,12 @@ function leftOut(tcb: Tcb, inflight: number): number {
   return Math.min(tcb.dupAcks * tcb.sndMss, Math.max(0, inflight - tcb.sndMss));
 }
 
+/** The end of the skb holding `seq` (send-memory.ts keeps them): a GSO packet never runs past it. */
+function skbEnd(tcb: Tcb, seq: Seq): Seq {
+  for (const e of tcb.sndSkbs) if (seqGt(e, seq)) return e;
+  return dataEnd(tcb);
+}
+
 /** Whole segments in `bytes` of flight (tcp_skb_pcount over the skbs: a short tail counts as one). */
 function segmentsOf(tcb: Tcb, bytes: number): number {
   return bytes <= 0 ? 0 : Math.ceil(bytes / Math.max(1, tcb.sndMss));
@@ -231,7 +240,13 @@ export function transmit(tcb: Tcb, probe = false): boolean {
   tcb.xmitFailed = false;
   if (!canSendData(tcb)) return false;
   let sent = false;
-  let last: Segment | undefined;
+  // The GSO packet being cut (tcp_write_xmit, one skb piece per tcp_transmit_skb).
+  const gso = { left: 0, segs: 0, end: tcb.sndNxt, last: undefined as Segment | undefined };
+  const closeGso = (): void => {
+    if (gso.segs > 1 && gso.last && !probe) gso.last.flags.psh = true;
+    gso.left = 0;
+    gso.segs = 0;
+  };
   for (;;) {
     const end = dataEnd(tcb);
     if (tcb.finQueued && tcb.finSeq === undefined) tcb.finSeq = end;
@@ -274,6 +289,14 @@ export function transmit(tcb: Tcb, probe = false): boolean {
           seqGt(tcb.sndSml, tcb.sndUna) && seqLe(tcb.sndSml, tcb.sndNxt) && !tcb.finQueued) break;
     }
     len = Math.max(0, len);
+    if (gso.left === 0) {
+      closeGso();
+      // tcp_cwnd_test: min(cwnd / 2, cwnd - in flight) segments, and tcp_tso_autosize's cap.
+      const cwnd = Math.floor(tcb.cwnd);
+      const quota = Math.min(Math.max(cwnd >> 1, 1), cwnd - segmentsOf(tcb, inflight - leftOut(tcb, inflight)));
+      gso.left = Math.max(1, Math.min(maxTsoSegs(tcb), quota));
+      gso.end = skbEnd(tcb, tcb.sndNxt);
+    }
     const seg = dataSegment(tcb, tcb.sndNxt, len);
     // tcp_write_xmit: `if (unlikely(tcp_transmit_skb(...))) break;` — a segment the device
     // dropped is not sent: SND.NXT stays, nothing is in flight for it, no RTO is armed.
@@ -281,7 +304,10 @@ export function transmit(tcb: Tcb, probe = false): boolean {
       tcb.xmitFailed = true;
       break;
     }
-    last = seg;
+    gso.segs++;
+    gso.left--;
+    gso.last = seg;
+    if (!seqLt(seqAdd(tcb.sndNxt, len), gso.end)) gso.left = 0;
     if (probe) {
       advanceSndNxt(tcb, tcb.sndNxt, len + (seg.flags.fin ? 1 : 0));
       sent = true;
@@ -291,7 +317,7 @@ export function transmit(tcb: Tcb, probe = false): boolean {
     advanceSndNxt(tcb, tcb.sndNxt, len + (seg.flags.fin ? 1 : 0));
     sent = true;
   }
-  if (last && last.payload.length > 0 && !probe) last.flags.psh = true;
+  closeGso();
   // tcp_write_xmit's end: is_cwnd_limited |= (tcp_packets_in_flight(tp) >= tcp_snd_cwnd(tp)), then
   // tcp_cwnd_validate when something went out or cwnd held it back.
   const flight = seqDiff(tcb.sndNxt, tcb.sndUna);
