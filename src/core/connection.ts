@@ -223,7 +223,10 @@ export class Connection {
       updateSndMss(t);
     }
     if ('keepalive' in o || 'keepidle' in o) armKeepalive(t);
-    if ('nodelay' in o && o.nodelay) transmit(t);
+    // __tcp_sock_set_nodelay: TCP_NAGLE_OFF|TCP_NAGLE_PUSH, then push what waits, cork or not.
+    if ('nodelay' in o && o.nodelay) transmit(t, false, 'push');
+    // __tcp_sock_set_cork(sk, false): clear TCP_NAGLE_CORK and push (with TCP_NAGLE_PUSH under TCP_NODELAY).
+    if ('cork' in o && !o.cork) transmit(t, false, t.options.nodelay ? 'push' : undefined);
     if (o.quickack) {
       // TCP_QUICKACK=1 (tcp_sock_set_quickack): leave pingpong mode and send a pending ACK now.
       enterQuickack(t);

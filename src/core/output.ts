@@ -235,8 +235,16 @@ export function isCwndLimited(tcb: Tcb): boolean {
   return false;
 }
 
+/**
+ * How this push treats a short tail segment (tcp_nagle_test's nonagle): 'cork' holds it whatever
+ * else is set (a MSG_MORE write: TCP_NAGLE_CORK), 'push' sends it whatever else is set (TCP_NAGLE_PUSH:
+ * TCP_NODELAY set, TCP_CORK cleared with TCP_NODELAY on), 'wakeup' is tcp_write_wakeup (the probe0
+ * timer: one segment, Nagle and cork ignored, PSH set); by default the socket's own settings.
+ */
+export type Nonagle = 'cork' | 'push' | 'wakeup';
+
 /** tcp_write_xmit: send what the windows allow. Returns whether anything new went out. */
-export function transmit(tcb: Tcb, probe = false): boolean {
+export function transmit(tcb: Tcb, probe = false, nonagle?: Nonagle): boolean {
   tcb.xmitFailed = false;
   if (!canSendData(tcb)) return false;
   let sent = false;
@@ -284,9 +292,14 @@ export function transmit(tcb: Tcb, probe = false): boolean {
       // A segment cut short by the peer's window that it could later send whole is not sent while
       // other data is in flight (tcp_snd_wnd_test / silly window avoidance, RFC 9293 §3.8.6.2.1).
       if (len < tcb.sndMss && len < unsent && inflight > 0) break;
+      // tcp_nagle_check on the tail: TCP_NAGLE_CORK (TCP_CORK, or a MSG_MORE write) holds a short
+      // tail until more data fills it or the cork goes; TCP_NAGLE_PUSH sends it.
+      const tail = len < tcb.sndMss && len === unsent && !tcb.finQueued;
+      if (tail && nonagle === 'cork') break;
+      if (tail && tcb.options.cork && !tcb.options.nodelay && nonagle === undefined) break;
       // Minshall's Nagle: hold a trailing small segment while an earlier small one is unacknowledged.
-      if (len < tcb.sndMss && len === unsent && !tcb.options.nodelay && inflight > 0 &&
-          seqGt(tcb.sndSml, tcb.sndUna) && seqLe(tcb.sndSml, tcb.sndNxt) && !tcb.finQueued) break;
+      if (tail && !tcb.options.nodelay && nonagle === undefined && inflight > 0 &&
+          seqGt(tcb.sndSml, tcb.sndUna) && seqLe(tcb.sndSml, tcb.sndNxt)) break;
     }
     len = Math.max(0, len);
     if (gso.left === 0) {
@@ -307,6 +320,14 @@ export function transmit(tcb: Tcb, probe = false): boolean {
     gso.segs++;
     gso.left--;
     gso.last = seg;
+    // tcp_write_wakeup: `TCP_SKB_CB(skb)->tcp_flags |= TCPHDR_PSH`, one segment.
+    if (nonagle === 'wakeup') {
+      seg.flags.psh = true;
+      if (len < tcb.sndMss) tcb.sndSml = seqAdd(tcb.sndNxt, len);
+      advanceSndNxt(tcb, tcb.sndNxt, len + (seg.flags.fin ? 1 : 0));
+      sent = true;
+      break;
+    }
     if (!seqLt(seqAdd(tcb.sndNxt, len), gso.end)) gso.left = 0;
     if (probe) {
       advanceSndNxt(tcb, tcb.sndNxt, len + (seg.flags.fin ? 1 : 0));
@@ -330,7 +351,9 @@ export function transmit(tcb: Tcb, probe = false): boolean {
     tcb.probesStamp = undefined;
   }
   if (sent) armAfterSend(tcb);
-  if (tcb.xmitFailed) checkProbeTimer(tcb);
+  // __tcp_push_pending_frames: data left queued with nothing in flight (a dropped transmit, a
+  // corked or MSG_MORE tail) arms the probe0 timer (tcp_check_probe_timer).
+  if (tcb.xmitFailed || seqDiff(dataEnd(tcb), tcb.sndNxt) > 0) checkProbeTimer(tcb);
   return sent;
 }
 

@@ -25,6 +25,10 @@ export interface SocketOptions {
   synCnt?: number;
   /** TCP_QUICKACK: ACK at once for now (Linux re-enters delayed ACKs later on its own). */
   quickack?: boolean;
+  /** TCP_CORK: only full segments leave until it is cleared (TCP_NAGLE_CORK in tp->nonagle). */
+  cork?: boolean;
+  /** TCP_NOTSENT_LOWAT: the socket's own limit on unsent bytes, over net.ipv4.tcp_notsent_lowat. */
+  notsentLowat?: number;
 }
 
 export type ConnectionEvent =

@@ -48,7 +48,11 @@ const SOCKOPTS: readonly SockOptName[] = [
   'TCP_NODELAY', 'TCP_MAXSEG', 'TCP_KEEPIDLE', 'TCP_KEEPINTVL', 'TCP_KEEPCNT', 'TCP_USER_TIMEOUT',
   'TCP_LINGER2', 'TCP_INQ', 'TCP_FASTOPEN', 'TCP_SYNCNT', 'TCP_DEFER_ACCEPT', 'TCP_QUICKACK', 'TCP_CORK',
   'SO_ZEROCOPY', 'SO_MARK',
+  'IP_TOS', 'IP_MTU_DISCOVER', 'IP_FREEBIND', 'TCP_NOTSENT_LOWAT',
 ];
+
+/** Symbolic option values the scripts write (include/uapi/linux/in.h). */
+const OPTION_VALUES: Readonly<Record<string, number>> = { IP_PMTUDISC_DONT: 0, IP_PMTUDISC_WANT: 1, IP_PMTUDISC_DO: 2, IP_PMTUDISC_PROBE: 3 };
 
 const O_NONBLOCK = 0o4000;
 const O_RDWR = 2;
@@ -97,7 +101,7 @@ type Handler = (call: SyscallEvent, ctx: CallContext) => Attempt;
 const MAX_PIECE = 1 << 26;
 
 /** The flags a send names that the runner acts on; any other flag is refused, not ignored. */
-const SEND_FLAGS = ['MSG_ZEROCOPY', 'MSG_DONTWAIT', 'MSG_NOSIGNAL', 'MSG_EOR'];
+const SEND_FLAGS = ['MSG_ZEROCOPY', 'MSG_DONTWAIT', 'MSG_NOSIGNAL', 'MSG_EOR', 'MSG_MORE'];
 
 function sendCall(bufIdx: number, lenIdx: number, flagsIdx?: number): Handler {
   return (call, ctx) => {
@@ -108,7 +112,7 @@ function sendCall(bufIdx: number, lenIdx: number, flagsIdx?: number): Handler {
     if (other) throw new Unsupported(`${call.name}() flag ${other} is not supported`);
     if (flags.includes('MSG_DONTWAIT') || flags.includes('MSG_NOSIGNAL')) throw new Unsupported(`${call.name}() flags MSG_DONTWAIT/MSG_NOSIGNAL are not supported`);
     const zerocopy = flags.includes('MSG_ZEROCOPY');
-    const sendFlags = { eor: flags.includes('MSG_EOR') };
+    const sendFlags = { eor: flags.includes('MSG_EOR'), more: flags.includes('MSG_MORE') };
     if (zerocopy && !ctx.host.zerocopySent) throw new Unsupported('MSG_ZEROCOPY on a host without zerocopy completions');
     let sent = 0;
     const done = (r: CallOutcome): CallOutcome => {
@@ -244,7 +248,10 @@ const HANDLERS: Record<string, Handler> = {
     if (v?.kind === 'struct') {
       const field = (n: string): number => num(v.fields.find((f) => f.name === n)?.value, n);
       value = { onoff: field('onoff'), linger: field('linger') };
-    } else value = num(v, 'the option value');
+    } else {
+      const sym = v?.kind === 'array' && v.items.length === 1 && v.items[0].kind === 'symbol' ? OPTION_VALUES[v.items[0].name] : undefined;
+      value = sym ?? num(v, 'the option value');
+    }
     return { value: ctx.host.setsockopt(fdArg(ctx, call.args[0]), name, value) };
   },
   getsockopt: (call, ctx) => () => {

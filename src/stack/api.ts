@@ -34,7 +34,9 @@ export type SockOptName =
   | 'TCP_NODELAY' | 'TCP_MAXSEG' | 'TCP_KEEPIDLE' | 'TCP_KEEPINTVL' | 'TCP_KEEPCNT' | 'TCP_USER_TIMEOUT'
   | 'TCP_LINGER2' | 'TCP_INQ' | 'TCP_FASTOPEN' | 'TCP_SYNCNT' | 'TCP_DEFER_ACCEPT' | 'TCP_QUICKACK' | 'TCP_CORK'
   /** Stored only: SO_ZEROCOPY enables MSG_ZEROCOPY completions (zerocopySent); SO_MARK routes, which a simulated host does not. */
-  | 'SO_ZEROCOPY' | 'SO_MARK';
+  | 'SO_ZEROCOPY' | 'SO_MARK'
+  /** Stored only: IP_TOS, IP_MTU_DISCOVER and IP_FREEBIND change nothing a simulated path shows. TCP_NOTSENT_LOWAT is modelled. */
+  | 'IP_TOS' | 'IP_MTU_DISCOVER' | 'IP_FREEBIND' | 'TCP_NOTSENT_LOWAT';
 export type SockOptValue = number | { onoff: number; linger: number };
 
 export interface Readiness {

@@ -12,7 +12,7 @@ import type { Tcb } from '../tcb.js';
 import type { SysError } from '../errno.js';
 import { sysError } from '../errno.js';
 import { seqAdd, seqDiff, seqGe, seqGt } from '../seq.js';
-import { sizeGoal, sndBufStart, streamWriteable, syncSkbs, wmemQueued } from '../send-memory.js';
+import { notsentBelow, sizeGoal, sndBufStart, streamWriteable, syncSkbs, wmemQueued } from '../send-memory.js';
 import { transmit } from '../output.js';
 
 export function takeError(tcb: Tcb): SysError | undefined {
@@ -27,6 +27,11 @@ export function takeError(tcb: Tcb): SysError | undefined {
 export interface SendFlags {
   /** MSG_EOR: the write ends a record; its last skb takes no later bytes (tcp_sendmsg_locked sets TCP_SKB_CB(skb)->eor). */
   eor?: boolean;
+  /**
+   * MSG_MORE: more follows; the write marks no PSH and pushes with TCP_NAGLE_CORK, so a short
+   * tail waits (tcp_push: `if (!(flags & MSG_MORE) || forced_push(tp)) tcp_mark_push(...)`).
+   */
+  more?: boolean;
 }
 
 export function send(tcb: Tcb, data: Uint8Array, sendFlags: SendFlags = {}): number | SysError {
@@ -55,8 +60,9 @@ export function send(tcb: Tcb, data: Uint8Array, sendFlags: SendFlags = {}): num
     let room = n > 0 && !tailEor && seqGe(tailStart, tcb.sndSkbMark) ? goal - seqDiff(tcb.sndSkbs[n - 1], tailStart) : 0;
     const fresh = room <= 0;
     if (fresh) {
-      // new_segment: a new skb only while sk_wmem_queued < sk_sndbuf (sk_stream_memory_free).
-      if (wmemQueued(tcb) >= tcb.sndBufSize) { tcb.sndNoSpace = true; break; }
+      // new_segment: a new skb only while sk_wmem_queued < sk_sndbuf and the unsent bytes are
+      // under the low-water mark (sk_stream_memory_free -> tcp_stream_memory_free(sk, 0)).
+      if (wmemQueued(tcb) >= tcb.sndBufSize || !notsentBelow(tcb, 0)) { tcb.sndNoSpace = true; break; }
       tcb.sndSkbs.push(seqAdd(sndBufStart(tcb), tcb.sndBufLen));
       room = goal;
     }
@@ -74,13 +80,15 @@ export function send(tcb: Tcb, data: Uint8Array, sendFlags: SendFlags = {}): num
     if (take === room && copied < data.length) { transmit(tcb); syncSkbs(tcb); }
   }
   if (copied === 0) return sysError('EAGAIN');
-  tcb.pushMarks.push(seqAdd(sndBufStart(tcb), tcb.sndBufLen));
+  // A write cut short by a full buffer pushes what it queued without MSG_MORE (wait_for_space).
+  const more = sendFlags.more === true && copied === data.length;
+  if (!more) tcb.pushMarks.push(seqAdd(sndBufStart(tcb), tcb.sndBufLen));
   // The eor bit is set only once the whole message is copied (`if (!msg_data_left(msg))`).
   if (sendFlags.eor && copied === data.length) {
     tcb.eorMarks = (tcb.eorMarks ?? []).filter((m) => seqGt(m, tcb.sndUna));
     tcb.eorMarks.push(seqAdd(sndBufStart(tcb), tcb.sndBufLen));
   }
-  transmit(tcb);
+  transmit(tcb, false, more ? 'cork' : undefined);
   syncSkbs(tcb);
   return copied;
 }
