@@ -75,3 +75,16 @@ test('a mismatching event mask is reported with both masks by name', () => {
   assert.equal(r.outcome, 'fail');
   assert.match(r.mismatch?.message ?? '', /EPOLLOUT/);
 });
+
+test('poll() reports revents by name and sleeps until its timeout; sendmsg() writes every iovec', () => {
+  const r = run(`
+   +0 poll([{fd=4, events=POLLIN, revents=0}], 1, 0) = 0
+   +0...0.050 poll([{fd=4, events=POLLIN, revents=POLLIN}], 1, 1000) = 1
+  +.05 < P. 1:1001(1000) ack 1 win 257
+   +0 > . 1:1(0) ack 1001
+   +0 poll([{fd=4, events=POLLIN|POLLOUT, revents=POLLIN|POLLOUT}], 1, 0) = 1
+   +0 sendmsg(4, {msg_name(...)=..., msg_iov(3)=[{..., 10}, {..., 0}, {..., 30}], msg_flags=0}, 0) = 40
+   +0 > P. 1:41(40) ack 1001
+`);
+  assert.equal(r.outcome, 'pass', r.mismatch?.message);
+});

@@ -332,6 +332,80 @@ Object.assign(HANDLERS, {
   },
 } satisfies Record<string, Handler>);
 
+Object.assign(HANDLERS, {
+  // sendmsg: the bytes of every iovec, as one write (tcp_sendmsg_locked walks msg_iter whole).
+  sendmsg: (call: SyscallEvent, ctx: CallContext): Attempt => {
+    const msg = call.args[1];
+    if (msg?.kind !== 'struct') throw new Unsupported('sendmsg needs a struct msghdr literal');
+    const iov = msg.fields.find((f) => f.name === 'msg_iov')?.value;
+    if (iov?.kind !== 'array') throw new Unsupported('sendmsg needs msg_iov=[{..., len}, ...]');
+    let total = 0;
+    for (const v of iov.items) {
+      if (v.kind !== 'struct') throw new Unsupported('each msg_iov entry must be {..., len}');
+      total += num(v.fields[1]?.value, 'the iov length');
+    }
+    const flat: SyscallEvent = { ...call, args: [call.args[0], { kind: 'ellipsis' }, { kind: 'number', value: total }, call.args[2] ?? { kind: 'number', value: 0 }] };
+    return sendCall(1, 2, 3)(flat, ctx);
+  },
+  poll: (call: SyscallEvent, ctx: CallContext): Attempt => {
+    const list = call.args[0];
+    const fds = list?.kind === 'array' ? list.items : [];
+    const timeout = num(call.args[2], 'the timeout');
+    const start = ctx.now?.() ?? 0;
+    const entries = fds.map((e) => {
+      if (e.kind !== 'struct') throw new Unsupported('poll needs [{fd=N, events=..., revents=...}]');
+      const f = (n: string): Expr | undefined => e.fields.find((x) => x.name === n)?.value;
+      const revents = f('revents');
+      return { fd: fdArg(ctx, f('fd')), events: pollBits(f('events')), want: revents === undefined ? undefined : pollBits(revents) };
+    });
+    const wakeAt = (): number | undefined => (timeout > 0 ? start + timeout : undefined);
+    const attempt = (): CallOutcome | 'wouldBlock' => {
+      // do_pollfd: revents = the file's mask & (events | POLLERR | POLLHUP); a bad fd is POLLNVAL.
+      const got = entries.map((e) => {
+        const r = ctx.host.readiness(e.fd);
+        if (isSysError(r)) return POLL.POLLNVAL;
+        let m = 0;
+        if (r.readable) m |= POLL.POLLIN | POLL.POLLRDNORM;
+        if (r.writable) m |= POLL.POLLOUT | POLL.POLLWRNORM;
+        if (r.error) m |= POLL.POLLERR;
+        if (r.hup) m |= POLL.POLLHUP;
+        return m & (e.events | POLL.POLLERR | POLL.POLLHUP);
+      });
+      const ready = got.filter((m) => m !== 0).length;
+      if (ready === 0 && timeout !== 0 && (timeout < 0 || (ctx.now?.() ?? 0) < start + timeout)) return 'wouldBlock';
+      for (let i = 0; i < entries.length; i++) {
+        const want = entries[i].want;
+        if (want !== undefined && want !== got[i]) return { value: ready, mismatch: { what: 'poll revents', got: pollNames(got[i]), want: pollNames(want) } };
+      }
+      return { value: ready };
+    };
+    return Object.assign(attempt, { wakeAt });
+  },
+} satisfies Record<string, Handler>);
+
+/** include/uapi/asm-generic/poll.h. */
+const POLL: Readonly<Record<string, number>> = {
+  POLLIN: 0x1, POLLPRI: 0x2, POLLOUT: 0x4, POLLERR: 0x8, POLLHUP: 0x10, POLLNVAL: 0x20,
+  POLLRDNORM: 0x40, POLLRDBAND: 0x80, POLLWRNORM: 0x100, POLLWRBAND: 0x200, POLLMSG: 0x400, POLLRDHUP: 0x2000,
+};
+
+function pollBits(e: Expr | undefined): number {
+  if (e === undefined) return 0;
+  let m = 0;
+  for (const t of e.kind === 'or' ? e.terms : [e]) {
+    if (t.kind === 'number') { m |= t.value; continue; }
+    const bit = t.kind === 'symbol' ? POLL[t.name] : undefined;
+    if (bit === undefined) throw new Unsupported(`poll event ${t.kind === 'symbol' ? t.name : '?'} is not known`);
+    m |= bit;
+  }
+  return m;
+}
+
+function pollNames(m: number): string {
+  const names = Object.entries(POLL).filter(([, b]) => (m & b) !== 0).map(([n]) => n);
+  return names.length > 0 ? names.join('|') : '0';
+}
+
 function epollOf(ctx: CallContext): EpollTable {
   if (!ctx.epoll) throw new Unsupported('epoll on a runner without epoll');
   return ctx.epoll;
