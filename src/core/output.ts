@@ -120,7 +120,9 @@ export function sendSyn(tcb: Tcb): void {
     ts: c.tcp_timestamps !== 0 ? { val: tsVal(tcb), ecr: 0 } : undefined,
     wscale: c.tcp_window_scaling !== 0 ? tcb.rcvWscale : undefined,
   });
-  emit(tcb, makeSegment(tcb, tcb.iss, undefined, flags({ syn: true }), new Uint8Array(0), opts, Math.min(tcb.rcvWnd, 0xffff)));
+  // tcp_ecn_send_syn: net.ipv4.tcp_ecn=1 (or 3) asks for ECN with ECE and CWR (RFC 3168 §6.1.1).
+  const ecn = c.tcp_ecn === 1 || c.tcp_ecn === 3;
+  emit(tcb, makeSegment(tcb, tcb.iss, undefined, flags({ syn: true, ece: ecn, cwr: ecn }), new Uint8Array(0), opts, Math.min(tcb.rcvWnd, 0xffff)));
 }
 
 /** Our SYN-ACK: only what the peer offered (tcp_synack_options). */
@@ -133,7 +135,8 @@ export function sendSynAck(tcb: Tcb): void {
     fastopen: tcb.synAckCookie,
   });
   tcb.synAckCookie = undefined;
-  emit(tcb, makeSegment(tcb, tcb.iss, tcb.rcvNxt, flags({ syn: true, ack: true }), new Uint8Array(0), opts, Math.min(tcb.rcvWnd, 0xffff)));
+  // tcp_ecn_make_synack: ECE alone grants the peer's ECN request.
+  emit(tcb, makeSegment(tcb, tcb.iss, tcb.rcvNxt, flags({ syn: true, ack: true, ece: tcb.ecnOk === true }), new Uint8Array(0), opts, Math.min(tcb.rcvWnd, 0xffff)));
 }
 
 /** States in which data and FIN may be sent (RFC 9293 §3.10.2, §3.10.4). */
@@ -311,6 +314,8 @@ export function transmit(tcb: Tcb, probe = false, nonagle?: Nonagle): boolean {
       gso.end = skbEnd(tcb, tcb.sndNxt);
     }
     const seg = dataSegment(tcb, tcb.sndNxt, len);
+    // tcp_ecn_send: new data of an ECN connection is ECT(0); ACKs and retransmissions are not.
+    if (tcb.ecnOk && len > 0) seg.ecn = 'ect0';
     // tcp_write_xmit: `if (unlikely(tcp_transmit_skb(...))) break;` — a segment the device
     // dropped is not sent: SND.NXT stays, nothing is in flight for it, no RTO is armed.
     if (!emit(tcb, seg)) {

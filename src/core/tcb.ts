@@ -127,6 +127,8 @@ export interface Tcb {
   rcvWscale: number;
   wscaleOk: boolean;
   sackOk: boolean;
+  /** RFC 3168 ECN was negotiated: new data leaves as ECT(0) (tcp_ecn_send). */
+  ecnOk?: boolean;
   tsOk: boolean;
   tsRecent: number;
   /** When tsRecent was stored (ms; Linux ts_recent_stamp, in seconds there): PAWS_MSL and 24-day rules. */

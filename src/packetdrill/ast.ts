@@ -59,6 +59,8 @@ export interface PacketEvent {
   direction: 'inbound' | 'outbound';
   /** As written: `S.`, `FP.`, `-`. */
   flags: string;
+  /** `[noecn]`, `[ect0]`, `[ect1]`, `[ce]` before the flags: the IP ECN codepoint; unwritten, not checked. */
+  ecn?: 'noecn' | 'ect0' | 'ect1' | 'ce';
   seqStart: number;
   seqEnd: number;
   length: number;

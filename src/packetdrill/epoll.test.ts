@@ -88,3 +88,24 @@ test('poll() reports revents by name and sleeps until its timeout; sendmsg() wri
 `);
   assert.equal(r.outcome, 'pass', r.mismatch?.message);
 });
+
+test('ECN (RFC 3168): a SYN with ECE and CWR is answered with ECE; new data leaves as [ect0], ACKs as [noecn]', () => {
+  const parsed = parseScript(`
+\`sysctl -q net.ipv4.tcp_ecn=1\`
+    0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
+   +0 setsockopt(3, SOL_SOCKET, SO_REUSEADDR, [1], 4) = 0
+   +0 bind(3, ..., ...) = 0
+   +0 listen(3, 1) = 0
+   +0 < [noecn] SEWA 0:0(0) win 32792 <mss 1000,nop,wscale 7>
+   +0 > [noecn] SE. 0:0(0) ack 1 <mss 1460,nop,wscale 7>
+  +.1 < . 1:1(0) ack 1 win 257
+   +0 accept(3, ..., ...) = 4
+   +0 write(4, ..., 100) = 100
+   +0 > [ect0] P. 1:101(100) ack 1
+  +.1 < [ect0] P. 1:11(10) ack 101 win 257
+   +0 > [noecn] . 101:101(0) ack 11
+`, 'ecn.pkt');
+  assert.ok(parsed.ok, parsed.ok ? '' : parsed.error.message);
+  const r = runScript(parsed.script, { ipVersion: 'ipv4', makeHost: makeDefaultHost, readInclude: none });
+  assert.equal(r.outcome, 'pass', r.mismatch?.message);
+});

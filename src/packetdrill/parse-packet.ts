@@ -3,7 +3,8 @@
 import type { Cursor } from './cursor.js';
 import type { OptionSpec, PacketEvent } from './ast.js';
 
-const FLAG_LETTERS = /[SFRPUEW.-]+/;
+const FLAG_LETTERS = /[SFRPUEWA.-]+/;
+const ECN_CODEPOINTS = ['noecn', 'ect0', 'ect1', 'ce'] as const;
 
 const U8 = 0xff;
 const U16 = 0xffff;
@@ -23,9 +24,20 @@ function field(c: Cursor, what: string, max: number, read: () => number): number
 
 export function parsePacket(c: Cursor, direction: PacketEvent['direction']): PacketEvent {
   c.skip(false);
+  // packetdrill's ip_ecn: `[noecn]`, `[ect0]`, `[ect1]`, `[ce]` (the IP header's ECN bits).
+  let ecn: PacketEvent['ecn'];
+  if (c.eat('[')) {
+    const at = c.pos;
+    const word = c.ident();
+    const known = ECN_CODEPOINTS.find((k) => k === word);
+    if (known === undefined) c.fail('an ECN codepoint (noecn, ect0, ect1, ce)', at);
+    ecn = known;
+    c.expect(']', "']' after the ECN codepoint");
+    c.skip(false);
+  }
   const flagsAt = c.pos;
   const flags = c.match(FLAG_LETTERS);
-  if (flags === undefined) c.fail('TCP flags (letters from S F R P U E W, "." for ACK, "-" for none)');
+  if (flags === undefined) c.fail('TCP flags (letters from S F R P U E W A, "." for ACK, "-" for none)');
   if (flags.includes('-') && flags !== '-') c.fail('"-" alone (no flags) or flag letters without "-"', flagsAt);
   c.skip(false);
   const seqStart = field(c, 'TCP sequence number', U32, () => c.uint('a sequence range start:end(length)'));
@@ -40,6 +52,7 @@ export function parsePacket(c: Cursor, direction: PacketEvent['direction']): Pac
     c.fail(`end = start + length (${seqStart}+${length}=${seqStart + length}, not ${seqEnd})`, endAt);
   }
   const pkt: PacketEvent = { kind: 'packet', direction, flags, seqStart, seqEnd, length };
+  if (ecn !== undefined) pkt.ecn = ecn;
   for (;;) {
     c.skip(false);
     const at = c.pos;

@@ -82,7 +82,7 @@ test('comments, top-of-file options, init, timed shell, python, cleanup', () => 
 });
 
 test('syntax errors name file:line:column and what was expected', () => {
-  assert.equal(err('0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 > Q 0:0(0)\n'), "t.pkt:2:6: expected TCP flags (letters from S F R P U E W, \".\" for ACK, \"-\" for none), found 'Q'");
+  assert.equal(err('0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 > Q 0:0(0)\n'), "t.pkt:2:6: expected TCP flags (letters from S F R P U E W A, \".\" for ACK, \"-\" for none), found 'Q'");
   assert.equal(err('+0 < S 0:10(0) win 1\n'), 't.pkt:1:10: expected end = start + length (0+0=0, not 10), found \'10\'');
   assert.equal(err('+0 < S 0:0(0) <mss 1000>\n'), "t.pkt:1:25: expected 'win N' (required on inbound packets), found end of line");
   assert.equal(err('+0 > S 0:0(0) <mss>\n'), "t.pkt:1:19: expected a number after 'mss', found '>'");
