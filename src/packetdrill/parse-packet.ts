@@ -129,8 +129,15 @@ function parseOption(c: Cursor): OptionSpec {
       const cookie = c.match(/[A-Za-z0-9_]+/) ?? '';
       return name === 'FOEXP' ? { kind: 'fastopen', cookie, exp: true } : { kind: 'fastopen', cookie };
     }
+    case 'md5': {
+      c.skip(false);
+      const digestAt = c.pos;
+      const digest = c.match(/[0-9a-fA-F]+/) ?? '';
+      if (digest.length !== 32) c.fail('an MD5 digest of 16 bytes (32 hex digits)', digestAt);
+      return { kind: 'md5', digest };
+    }
     default:
       c.pos = at;
-      return c.fail('a TCP option (nop, eol, mss N, wscale N, sackOK, TS val N ecr N, sack a:b, FO cookie, FOEXP cookie)');
+      return c.fail('a TCP option (nop, eol, mss N, wscale N, sackOK, TS val N ecr N, sack a:b, FO cookie, FOEXP cookie, md5 digest)');
   }
 }

@@ -39,6 +39,11 @@ function toOption(o: OptionSpec, conn: ScriptedConnection, defines: Record<strin
     case 'wscale': return { kind: 'wscale', shift: o.shift };
     case 'sack': return { kind: 'sack', blocks: o.blocks.map(([a, b]) => [seq(a), seq(b)] as [ReturnType<typeof seq>, ReturnType<typeof seq>]) };
     case 'timestamp': return { kind: 'timestamp', val: o.val >>> 0, ecr: (o.ecr + (conn.tsOffset ?? 0)) >>> 0 };
+    case 'md5': {
+      const bytes = new Uint8Array(16);
+      for (let i = 0; i < 16; i++) bytes[i] = parseInt(o.digest.slice(2 * i, 2 * i + 2), 16);
+      return { kind: 'unknown', code: 19, data: bytes };
+    }
     case 'fastopen': {
       const hex = defines[o.cookie] ?? o.cookie;
       if (!/^([0-9a-fA-F]{2})*$/.test(hex)) return `FO cookie '${o.cookie}' is not hex and not defined (-D ${o.cookie}=...)`;

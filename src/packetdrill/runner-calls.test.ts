@@ -1,5 +1,6 @@
-// epoll over the socket under test (epoll.ts): edge-triggered EPOLLIN per arrival, level-triggered
-// reports until drained, EPOLLONESHOT disarmed until EPOLL_CTL_MOD, a blocking wait woken by data.
+// Calls and packet forms the runner plays: epoll over the socket under test (epoll.ts: EPOLLET
+// once per arrival, level-triggered until drained, EPOLLONESHOT until EPOLL_CTL_MOD, a sleeping
+// wait), poll(), sendmsg(), ECN codepoints and the TCP-MD5 option.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseScript } from './parse-script.js';
@@ -105,6 +106,24 @@ test('ECN (RFC 3168): a SYN with ECE and CWR is answered with ECE; new data leav
   +.1 < [ect0] P. 1:11(10) ack 101 win 257
    +0 > [noecn] . 101:101(0) ack 11
 `, 'ecn.pkt');
+  assert.ok(parsed.ok, parsed.ok ? '' : parsed.error.message);
+  const r = runScript(parsed.script, { ipVersion: 'ipv4', makeHost: makeDefaultHost, readInclude: none });
+  assert.equal(r.outcome, 'pass', r.mismatch?.message);
+});
+
+test('TCP-MD5: a segment carrying the md5 option is dropped by a socket with no key (tcp_inbound_hash)', () => {
+  const parsed = parseScript(`
+    0 socket(..., SOCK_STREAM|SOCK_NONBLOCK, IPPROTO_TCP) = 3
+   +0 setsockopt(3, SOL_SOCKET, SO_REUSEADDR, [1], 4) = 0
+   +0 bind(3, ..., ...) = 0
+   +0 listen(3, 1) = 0
+   +0 < S 0:0(0) win 32792 <mss 1000,nop,wscale 7>
+   +0 > S. 0:0(0) ack 1 <mss 1460,nop,wscale 7>
+ +.01 < . 1:1(0) ack 1 win 257 <md5 000102030405060708090a0b0c0d0e0f,nop,nop>
+   +0 accept(3, ..., ...) = -1 EAGAIN
+ +.01 < . 1:1(0) ack 1 win 257
+   +0 accept(3, ..., ...) = 4
+`, 'md5.pkt');
   assert.ok(parsed.ok, parsed.ok ? '' : parsed.error.message);
   const r = runScript(parsed.script, { ipVersion: 'ipv4', makeHost: makeDefaultHost, readInclude: none });
   assert.equal(r.outcome, 'pass', r.mismatch?.message);
