@@ -12,7 +12,7 @@ const fx = (p: string): string => path.join('test/fixtures/packetdrill', p);
 test('a truncated script is a located parse error, exit 2', () => {
   const r = runCli(['packetdrill', fx('bad/truncated.pkt')]);
   assert.equal(r.status, 2);
-  assert.equal(r.stdout.trim(), `ERROR ${fx('bad/truncated.pkt')}:3:57: expected a TCP option (nop, eol, mss N, wscale N, sackOK, TS val N ecr N, sack a:b, FO cookie, FOEXP cookie), found 'wsc'`);
+  assert.equal(r.stdout.trim(), `ERROR ${fx('bad/truncated.pkt')}:3:57: expected a TCP option (nop, eol, mss N, wscale N, sackOK, TS val N ecr N, sack a:b, FO cookie, FOEXP cookie, md5 digest), found 'wsc'`);
   assert.equal(r.stderr, '');
 });
 

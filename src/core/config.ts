@@ -32,7 +32,7 @@ export const TUNABLES = {
   tcp_window_scaling: n('net.ipv4.tcp_window_scaling', 1, 'bool', 'Offer RFC 7323 window scaling.'),
   tcp_sack: n('net.ipv4.tcp_sack', 1, 'bool', 'Offer selective acknowledgements (RFC 2018).'),
   tcp_dsack: n('net.ipv4.tcp_dsack', 1, 'bool', 'Send duplicate SACKs (RFC 2883).'),
-  tcp_ecn: n('net.ipv4.tcp_ecn', 2, 'mode', 'ECN: 0 off, 1 request on outgoing, 2 accept when the peer asks (the engine never requests it).'),
+  tcp_ecn: n('net.ipv4.tcp_ecn', 2, 'mode', 'ECN: 0 off, 1 request on outgoing (RFC 3168), 2 accept when the peer asks; 3 (AccECN) requests as 1 does.'),
   tcp_base_mss: n('net.ipv4.tcp_base_mss', 1024, 'bytes', 'Starting MSS for path MTU probing.'),
   tcp_min_snd_mss: n('net.ipv4.tcp_min_snd_mss', 48, 'bytes', 'Lower bound of the MSS a peer may announce.'),
   tcp_syncookies: n('net.ipv4.tcp_syncookies', 1, 'mode', '0 never, 1 send SYN cookies when the SYN queue overflows, 2 always.'),

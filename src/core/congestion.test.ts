@@ -6,8 +6,10 @@ import assert from 'node:assert/strict';
 import { established } from './testing/fixtures.js';
 import { TCP_INFINITE_SSTHRESH, TCP_CA } from './tcp-info.js';
 
+// At a 10 ms SRTT, tcp_tso_autosize gives 2-segment GSO packets (1 ms of pacing is under 2 MSS),
+// and __tcp_transmit_skb puts PSH on each: every second segment, and the one that ends the write.
 const burst = (from: number, n: number, pshLast: boolean): string[] =>
-  Array.from({ length: n }, (_, i) => `${i === n - 1 && pshLast ? 'P.' : '.'} ${from + i * 1000}:${from + 1000 + i * 1000}(1000) ack 1`);
+  Array.from({ length: n }, (_, i) => `${(i === n - 1 && pshLast) || i % 2 === 1 ? 'P.' : '.'} ${from + i * 1000}:${from + 1000 + i * 1000}(1000) ack 1`);
 
 test('limited transmit (RFC 3042): each of the first two duplicate ACKs lets one new segment out; the third retransmits', () => {
   const t = established();

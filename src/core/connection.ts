@@ -23,7 +23,7 @@ import type { TimerKind } from './timers.js';
 import * as open from './events/open.js';
 import { segmentArrives } from './events/segment-arrives.js';
 import { handleTimeout, armKeepalive } from './events/timeouts.js';
-import { send, writableSpace } from './events/send.js';
+import { send, writableSpace, type SendFlags } from './events/send.js';
 import { checkSpace } from './send-memory.js';
 import { recv, readableBytes } from './events/receive.js';
 import { close, shutdown } from './events/close.js';
@@ -165,9 +165,9 @@ export class Connection {
     return this.tcb.events.shift();
   }
 
-  send(data: Uint8Array, now: number): number | SysError {
+  send(data: Uint8Array, now: number, flags?: SendFlags): number | SysError {
     this.at(now);
-    return send(this.tcb, data);
+    return send(this.tcb, data, flags);
   }
 
   recv(max: number, now: number): Uint8Array | SysError {
@@ -223,7 +223,10 @@ export class Connection {
       updateSndMss(t);
     }
     if ('keepalive' in o || 'keepidle' in o) armKeepalive(t);
-    if ('nodelay' in o && o.nodelay) transmit(t);
+    // __tcp_sock_set_nodelay: TCP_NAGLE_OFF|TCP_NAGLE_PUSH, then push what waits, cork or not.
+    if ('nodelay' in o && o.nodelay) transmit(t, false, 'push');
+    // __tcp_sock_set_cork(sk, false): clear TCP_NAGLE_CORK and push (with TCP_NAGLE_PUSH under TCP_NODELAY).
+    if ('cork' in o && !o.cork) transmit(t, false, t.options.nodelay ? 'push' : undefined);
     if (o.quickack) {
       // TCP_QUICKACK=1 (tcp_sock_set_quickack): leave pingpong mode and send a pending ACK now.
       enterQuickack(t);

@@ -4,12 +4,13 @@ import { established, establishedClient } from './testing/fixtures.js';
 import { isSysError } from './errno.js';
 import { Trace } from './testing/trace.js';
 
-test('a write goes out as MSS-sized segments; IW10 limits the burst, whose last segment carries PSH', () => {
+test('a write goes out as MSS-sized segments; IW10 limits the burst; each 2-segment GSO packet ends with PSH', () => {
   const t = established();
   t.advance(0.1);
   assert.equal(t.c.send(new Uint8Array(12000), t.now), 12000);
   t.drain();
-  const expected = Array.from({ length: 10 }, (_, i) => `${i === 9 ? 'P.' : '.'} ${1 + i * 1000}:${1001 + i * 1000}(1000) ack 1`);
+  // tcp_tso_autosize at a 10 ms SRTT: 2-segment GSO packets, PSH on each (__tcp_transmit_skb).
+  const expected = Array.from({ length: 10 }, (_, i) => `${i % 2 === 1 ? 'P.' : '.'} ${1 + i * 1000}:${1001 + i * 1000}(1000) ack 1`);
   t.recv(0.1, ...expected);
   t.send(0.11, '. 1:1(0) ack 10001 win 257');
   t.recv(0.11, '. 10001:11001(1000) ack 1', 'P. 11001:12001(1000) ack 1');
@@ -70,7 +71,7 @@ test('three duplicate ACKs → fast retransmit of the first unacknowledged segme
   t.advance(0.1);
   t.c.send(new Uint8Array(5000), t.now);
   t.drain();
-  t.recv(0.1, '. 1:1001(1000) ack 1', '. 1001:2001(1000) ack 1', '. 2001:3001(1000) ack 1', '. 3001:4001(1000) ack 1', 'P. 4001:5001(1000) ack 1');
+  t.recv(0.1, '. 1:1001(1000) ack 1', 'P. 1001:2001(1000) ack 1', '. 2001:3001(1000) ack 1', 'P. 3001:4001(1000) ack 1', 'P. 4001:5001(1000) ack 1');
   t.send(0.11, '. 1:1(0) ack 1001 win 257');
   t.send(0.111, '. 1:1(0) ack 1001 win 257');
   t.send(0.112, '. 1:1(0) ack 1001 win 257');
@@ -116,7 +117,7 @@ test('SACK-aware recovery: holes are resent, SACKed segments are not (RFC 6675)'
   t.advance(0.1);
   t.c.send(new Uint8Array(5000), t.now);
   t.drain();
-  t.recv(0.1, '. 1:1001(1000) ack 1', '. 1001:2001(1000) ack 1', '. 2001:3001(1000) ack 1', '. 3001:4001(1000) ack 1', 'P. 4001:5001(1000) ack 1');
+  t.recv(0.1, '. 1:1001(1000) ack 1', 'P. 1001:2001(1000) ack 1', '. 2001:3001(1000) ack 1', 'P. 3001:4001(1000) ack 1', 'P. 4001:5001(1000) ack 1');
   // 1:1001 and 2001:3001 are lost.
   t.send(0.111, '. 1:1(0) ack 1 win 257 <nop,nop,sack 1001:2001>');
   t.send(0.112, '. 1:1(0) ack 1 win 257 <nop,nop,sack 1001:2001 3001:4001>');

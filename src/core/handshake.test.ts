@@ -62,7 +62,8 @@ test('TCP_MAXSEG 1100 before connect → SYN mss 1100, snd_mss 1100, IW10 = 1100
   t.advance(0.2);
   assert.equal(t.c.send(new Uint8Array(12000), t.now), 12000);
   t.drain();
-  const segs = t.recv(0.2, ...Array.from({ length: 10 }, (_, i) => `${i === 9 ? 'P.' : '.'} ${1 + i * 1100}:${1 + (i + 1) * 1100}(1100) ack 1`));
+  // 2-segment GSO packets (tcp_tso_autosize at this SRTT), each ending with PSH (__tcp_transmit_skb).
+  const segs = t.recv(0.2, ...Array.from({ length: 10 }, (_, i) => `${i % 2 === 1 ? 'P.' : '.'} ${1 + i * 1100}:${1 + (i + 1) * 1100}(1100) ack 1`));
   assert.equal(segs.length, 10);
 });
 

@@ -10,9 +10,12 @@
 //   with Minshall's Nagle test for a trailing small segment (tcp_nagle_check); the FIN rides on
 //   the last data segment when it fits (tcp_send_fin), and a bare FIN is not held back by cwnd
 //   (tcp_cwnd_test).
-// - PSH marks the segment that ends an application write, and the last segment of every burst
-//   (Linux pushes each TSO burst with PSH: `P. 1:11001(11000)` for an IW10 burst of a 12000-byte
-//   write in mss-setsockopt-tcp_maxseg-*.pkt), but not new data sent as a tail loss probe.
+// - PSH marks the segment that ends an application write (tcp_mark_push), and the last segment
+//   of every GSO packet of more than one segment (__tcp_transmit_skb: "Force a PSH flag on all
+//   (GSO) packets to expedite GRO flush"). tcp_write_xmit cuts the send into such packets of at
+//   most min(tcp_tso_autosize, half of cwnd, what cwnd has left) segments (tcp_mss_split_point
+//   with tcp_cwnd_test's "at least 2 GSO packets in flight"), never across an skb; a lone segment
+//   (limited transmit, a loss probe of new data) carries PSH only when it ends a write.
 // - After new data is sent, a tail loss probe (RFC 8985 §7, tcp_schedule_loss_probe) or the
 //   retransmission timer is armed.
 import type { Tcb } from './tcb.js';
@@ -20,7 +23,7 @@ import type { Segment, TcpFlags } from './segment.js';
 import { NO_PAYLOAD } from './segment.js';
 import type { Seq } from './seq.js';
 import { seqAdd, seqDiff, seqGt, seqLe, seqLt } from './seq.js';
-import { sndBufStart } from './send-memory.js';
+import { maxTsoSegs, sndBufStart } from './send-memory.js';
 import { dataOptions, synOptions } from './options.js';
 import { advertiseWindow } from './window.js';
 import { arm, cancel } from './timers.js';
@@ -138,7 +141,9 @@ export function sendSyn(tcb: Tcb, data?: Uint8Array): void {
     wscale: c.tcp_window_scaling !== 0 ? tcb.rcvWscale : undefined,
     fastopen,
   });
-  emit(tcb, makeSegment(tcb, tcb.iss, undefined, flags({ syn: true }), data ?? NO_PAYLOAD, opts, Math.min(tcb.rcvWnd, 0xffff)));
+  // tcp_ecn_send_syn: net.ipv4.tcp_ecn=1 (or 3) asks for ECN with ECE and CWR (RFC 3168 §6.1.1).
+  const ecn = c.tcp_ecn === 1 || c.tcp_ecn === 3;
+  emit(tcb, makeSegment(tcb, tcb.iss, undefined, flags({ syn: true, ece: ecn, cwr: ecn }), data ?? NO_PAYLOAD, opts, Math.min(tcb.rcvWnd, 0xffff)));
 }
 
 /** Our SYN-ACK: only what the peer offered (tcp_synack_options). */
@@ -151,7 +156,8 @@ export function sendSynAck(tcb: Tcb): void {
     fastopen: tcb.synAckCookie,
   });
   tcb.synAckCookie = undefined;
-  emit(tcb, makeSegment(tcb, tcb.iss, tcb.rcvNxt, flags({ syn: true, ack: true }), NO_PAYLOAD, opts, Math.min(tcb.rcvWnd, 0xffff)));
+  // tcp_ecn_make_synack: ECE alone grants the peer's ECN request.
+  emit(tcb, makeSegment(tcb, tcb.iss, tcb.rcvNxt, flags({ syn: true, ack: true, ece: tcb.ecnOk === true }), NO_PAYLOAD, opts, Math.min(tcb.rcvWnd, 0xffff)));
 }
 
 /** States in which data and FIN may be sent (RFC 9293 §3.10.2, §3.10.4). */
@@ -176,11 +182,24 @@ export function dataEnd(tcb: Tcb): Seq {
   return seqAdd(sndBufStart(tcb), tcb.sndBufLen);
 }
 
+/**
+ * `len` bytes from `seq`, cut at the first record end (MSG_EOR) inside them: an eor skb is never
+ * merged with the next one, neither by tcp_write_xmit nor on retransmission (tcp_skb_can_collapse).
+ */
+function eorCut(tcb: Tcb, seq: Seq, len: number): number {
+  if (!tcb.eorMarks) return len;
+  for (const m of tcb.eorMarks) {
+    const d = seqDiff(m, seq);
+    if (d > 0 && d < len) len = d;
+  }
+  return len;
+}
+
 /** Build (without emitting) the data/FIN segment starting at `seq` of at most `max` bytes. */
 export function dataSegment(tcb: Tcb, seq: Seq, max: number): Segment {
   const end = dataEnd(tcb);
   const avail = Math.max(0, seqDiff(end, seq));
-  const len = Math.min(avail, max);
+  const len = eorCut(tcb, seq, Math.min(avail, max));
   const segEnd = seqAdd(seq, len);
   const fin = tcb.finSeq !== undefined && segEnd === tcb.finSeq;
   const psh = len > 0 && (pushAt(tcb, seq, segEnd) || fin);
@@ -203,6 +222,12 @@ function leftOut(tcb: Tcb, inflight: number): number {
     return Math.min(held, Math.max(0, inflight - tcb.sndMss));
   }
   return Math.min(tcb.dupAcks * tcb.sndMss, Math.max(0, inflight - tcb.sndMss));
+}
+
+/** The end of the skb holding `seq` (send-memory.ts keeps them): a GSO packet never runs past it. */
+function skbEnd(tcb: Tcb, seq: Seq): Seq {
+  for (const e of tcb.sndSkbs) if (seqGt(e, seq)) return e;
+  return dataEnd(tcb);
 }
 
 /** Whole segments in `bytes` of flight (tcp_skb_pcount over the skbs: a short tail counts as one). */
@@ -235,12 +260,26 @@ export function isCwndLimited(tcb: Tcb): boolean {
   return false;
 }
 
+/**
+ * How this push treats a short tail segment (tcp_nagle_test's nonagle): 'cork' holds it whatever
+ * else is set (a MSG_MORE write: TCP_NAGLE_CORK), 'push' sends it whatever else is set (TCP_NAGLE_PUSH:
+ * TCP_NODELAY set, TCP_CORK cleared with TCP_NODELAY on), 'wakeup' is tcp_write_wakeup (the probe0
+ * timer: one segment, Nagle and cork ignored, PSH set); by default the socket's own settings.
+ */
+export type Nonagle = 'cork' | 'push' | 'wakeup';
+
 /** tcp_write_xmit: send what the windows allow. Returns whether anything new went out. */
-export function transmit(tcb: Tcb, probe = false): boolean {
+export function transmit(tcb: Tcb, probe = false, nonagle?: Nonagle): boolean {
   tcb.xmitFailed = false;
   if (!canSendData(tcb)) return false;
   let sent = false;
-  let last: Segment | undefined;
+  // The GSO packet being cut (tcp_write_xmit, one skb piece per tcp_transmit_skb).
+  const gso = { left: 0, segs: 0, end: tcb.sndNxt, last: undefined as Segment | undefined };
+  const closeGso = (): void => {
+    if (gso.segs > 1 && gso.last && !probe) gso.last.flags.psh = true;
+    gso.left = 0;
+    gso.segs = 0;
+  };
   for (;;) {
     const end = dataEnd(tcb);
     if (tcb.finQueued && tcb.finSeq === undefined) tcb.finSeq = end;
@@ -270,21 +309,53 @@ export function transmit(tcb: Tcb, probe = false): boolean {
       }
       break;
     }
-    // A segment cut short by the peer's window that it could later send whole is not sent while
-    // other data is in flight (tcp_snd_wnd_test / silly window avoidance, RFC 9293 §3.8.6.2.1).
-    if (len < tcb.sndMss && len < unsent && inflight > 0) break;
-    // Minshall's Nagle: hold a trailing small segment while an earlier small one is unacknowledged.
-    if (len < tcb.sndMss && len === unsent && !tcb.options.nodelay && inflight > 0 &&
-        seqGt(tcb.sndSml, tcb.sndUna) && seqLe(tcb.sndSml, tcb.sndNxt) && !tcb.finQueued) break;
+    // A segment that ends a record (MSG_EOR) is a whole skb that is not the tail: it fits the
+    // window and Nagle does not hold it (tcp_nagle_test with TCP_NAGLE_PUSH for a non-tail skb).
+    const record = eorCut(tcb, tcb.sndNxt, len);
+    if (record < len) len = record;
+    else {
+      // A segment cut short by the peer's window that it could later send whole is not sent while
+      // other data is in flight (tcp_snd_wnd_test / silly window avoidance, RFC 9293 §3.8.6.2.1).
+      if (len < tcb.sndMss && len < unsent && inflight > 0) break;
+      // tcp_nagle_check on the tail: TCP_NAGLE_CORK (TCP_CORK, or a MSG_MORE write) holds a short
+      // tail until more data fills it or the cork goes; TCP_NAGLE_PUSH sends it.
+      const tail = len < tcb.sndMss && len === unsent && !tcb.finQueued;
+      if (tail && nonagle === 'cork') break;
+      if (tail && tcb.options.cork && !tcb.options.nodelay && nonagle === undefined) break;
+      // Minshall's Nagle: hold a trailing small segment while an earlier small one is unacknowledged.
+      if (tail && !tcb.options.nodelay && nonagle === undefined && inflight > 0 &&
+          seqGt(tcb.sndSml, tcb.sndUna) && seqLe(tcb.sndSml, tcb.sndNxt)) break;
+    }
     len = Math.max(0, len);
+    if (gso.left === 0) {
+      closeGso();
+      // tcp_cwnd_test: min(cwnd / 2, cwnd - in flight) segments, and tcp_tso_autosize's cap.
+      const cwnd = Math.floor(tcb.cwnd);
+      const quota = Math.min(Math.max(cwnd >> 1, 1), cwnd - segmentsOf(tcb, inflight - leftOut(tcb, inflight)));
+      gso.left = Math.max(1, Math.min(maxTsoSegs(tcb), quota));
+      gso.end = skbEnd(tcb, tcb.sndNxt);
+    }
     const seg = dataSegment(tcb, tcb.sndNxt, len);
+    // tcp_ecn_send: new data of an ECN connection is ECT(0); ACKs and retransmissions are not.
+    if (tcb.ecnOk && len > 0) seg.ecn = 'ect0';
     // tcp_write_xmit: `if (unlikely(tcp_transmit_skb(...))) break;` — a segment the device
     // dropped is not sent: SND.NXT stays, nothing is in flight for it, no RTO is armed.
     if (!emit(tcb, seg)) {
       tcb.xmitFailed = true;
       break;
     }
-    last = seg;
+    gso.segs++;
+    gso.left--;
+    gso.last = seg;
+    // tcp_write_wakeup: `TCP_SKB_CB(skb)->tcp_flags |= TCPHDR_PSH`, one segment.
+    if (nonagle === 'wakeup') {
+      seg.flags.psh = true;
+      if (len < tcb.sndMss) tcb.sndSml = seqAdd(tcb.sndNxt, len);
+      advanceSndNxt(tcb, tcb.sndNxt, len + (seg.flags.fin ? 1 : 0));
+      sent = true;
+      break;
+    }
+    if (!seqLt(seqAdd(tcb.sndNxt, len), gso.end)) gso.left = 0;
     if (probe) {
       advanceSndNxt(tcb, tcb.sndNxt, len + (seg.flags.fin ? 1 : 0));
       sent = true;
@@ -294,7 +365,7 @@ export function transmit(tcb: Tcb, probe = false): boolean {
     advanceSndNxt(tcb, tcb.sndNxt, len + (seg.flags.fin ? 1 : 0));
     sent = true;
   }
-  if (last && last.payload.length > 0 && !probe) last.flags.psh = true;
+  closeGso();
   // tcp_write_xmit's end: is_cwnd_limited |= (tcp_packets_in_flight(tp) >= tcp_snd_cwnd(tp)), then
   // tcp_cwnd_validate when something went out or cwnd held it back.
   const flight = seqDiff(tcb.sndNxt, tcb.sndUna);
@@ -307,7 +378,9 @@ export function transmit(tcb: Tcb, probe = false): boolean {
     tcb.probesStamp = undefined;
   }
   if (sent) armAfterSend(tcb);
-  if (tcb.xmitFailed) checkProbeTimer(tcb);
+  // __tcp_push_pending_frames: data left queued with nothing in flight (a dropped transmit, a
+  // corked or MSG_MORE tail) arms the probe0 timer (tcp_check_probe_timer).
+  if (tcb.xmitFailed || seqDiff(dataEnd(tcb), tcb.sndNxt) > 0) checkProbeTimer(tcb);
   return sent;
 }
 

@@ -12,7 +12,12 @@ export interface TcpFlags {
   urg: boolean;
   ece: boolean;
   cwr: boolean;
+  /** AE, the accurate-ECN bit (RFC 9768, reserved bit 8): packetdrill's `A`. */
+  ae?: boolean;
 }
+
+/** The IP header's ECN field (RFC 3168 §5): Not-ECT, ECT(0), ECT(1), CE. */
+export type EcnCodepoint = 'noecn' | 'ect0' | 'ect1' | 'ce';
 
 export type TcpOption =
   | { kind: 'eol' }
@@ -39,6 +44,8 @@ export interface Segment {
   urgent: number;
   options: TcpOption[];
   payload: Uint8Array;
+  /** The IP packet's ECN codepoint; undefined is Not-ECT. */
+  ecn?: EcnCodepoint;
 }
 
 /** The payload of every segment without data: one shared empty array (a typed array costs to make). */
@@ -61,6 +68,7 @@ export function flagsFromLetters(letters: string): TcpFlags {
       case 'U': f.urg = true; break;
       case 'E': f.ece = true; break;
       case 'W': f.cwr = true; break;
+      case 'A': f.ae = true; break;
       case '-': break;
       default: throw new RangeError(`unknown TCP flag letter '${c}'`);
     }
@@ -68,7 +76,7 @@ export function flagsFromLetters(letters: string): TcpFlags {
   return f;
 }
 
-/** The inverse, in packetdrill's (and tcpdump's) order: `S`, `F`, `R`, `P`, `U`, `E`, `W`, then `.` for ACK. */
+/** The inverse, in packetdrill's (and tcpdump's) order: `S`, `F`, `R`, `P`, `U`, `E`, `W`, `A`, then `.` for ACK. */
 export function flagsToLetters(f: TcpFlags): string {
   let s = '';
   if (f.syn) s += 'S';
@@ -78,6 +86,7 @@ export function flagsToLetters(f: TcpFlags): string {
   if (f.urg) s += 'U';
   if (f.ece) s += 'E';
   if (f.cwr) s += 'W';
+  if (f.ae) s += 'A';
   if (f.ack) s += '.';
   return s === '' ? '-' : s;
 }

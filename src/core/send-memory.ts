@@ -99,12 +99,25 @@ export function wmemQueued(tcb: Tcb): number {
   return tcb.sndBufLen + tcb.sndSkbs.length * SKB_TX_OVERHEAD;
 }
 
+/** tcp_notsent_lowat(): the socket's TCP_NOTSENT_LOWAT, else net.ipv4.tcp_notsent_lowat. */
+function notsentLowat(tcb: Tcb): number {
+  return tcb.options.notsentLowat || tcb.config.tcp_notsent_lowat;
+}
+
+/**
+ * tcp_stream_memory_free(sk, wake): unsent bytes (doubled when a sleeper asks whether to wake)
+ * below the low-water mark. sendmsg asks with wake 0 before each new skb, poll with wake 1.
+ */
+export function notsentBelow(tcb: Tcb, wake: 0 | 1): boolean {
+  const notsent = Math.max(0, seqDiff(dataEnd(tcb), tcb.sndNxt));
+  return notsent * 2 ** wake < notsentLowat(tcb);
+}
+
 /** __sk_stream_is_writeable(sk, 1): what tcp_poll and sk_stream_write_space ask. */
 export function streamWriteable(tcb: Tcb): boolean {
   const wmem = wmemQueued(tcb);
   if (wmem >= tcb.sndBufSize) return false;
-  const notsent = Math.max(0, seqDiff(dataEnd(tcb), tcb.sndNxt));
-  if (notsent * 2 >= tcb.config.tcp_notsent_lowat) return false;
+  if (!notsentBelow(tcb, 1)) return false;
   return tcb.sndBufSize - wmem >= wmem >> 1;
 }
 

@@ -26,6 +26,10 @@ export interface SocketOptions {
   synCnt?: number;
   /** TCP_QUICKACK: ACK at once for now (Linux re-enters delayed ACKs later on its own). */
   quickack?: boolean;
+  /** TCP_CORK: only full segments leave until it is cleared (TCP_NAGLE_CORK in tp->nonagle). */
+  cork?: boolean;
+  /** TCP_NOTSENT_LOWAT: the socket's own limit on unsent bytes, over net.ipv4.tcp_notsent_lowat. */
+  notsentLowat?: number;
 }
 
 export type ConnectionEvent =
@@ -70,6 +74,12 @@ export interface Tcb {
   sndBufLen: number;
   /** Sequence numbers that end an application write: a segment ending there carries PSH. */
   pushMarks: Seq[];
+  /**
+   * Ends of writes made with MSG_EOR: the skb ending there is marked eor, so no later write is
+   * appended to it (tcp_skb_can_collapse_to) and no segment, sent or retransmitted, runs across
+   * it (tcp_skb_can_collapse, tcp_retrans_try_collapse).
+   */
+  eorMarks?: Seq[];
   /** The application shut down writing: a FIN follows the queued data. */
   finQueued: boolean;
   /** Sequence number of our FIN once it is placed (the byte after the data). */
@@ -120,6 +130,8 @@ export interface Tcb {
   rcvWscale: number;
   wscaleOk: boolean;
   sackOk: boolean;
+  /** RFC 3168 ECN was negotiated: new data leaves as ECT(0) (tcp_ecn_send). */
+  ecnOk?: boolean;
   tsOk: boolean;
   tsRecent: number;
   /** When tsRecent was stored (ms; Linux ts_recent_stamp, in seconds there): PAWS_MSL and 24-day rules. */

@@ -51,7 +51,9 @@ export type OptionSpec =
   | { kind: 'sack'; blocks: Array<[number, number]> }
   | { kind: 'timestamp'; val: number; ecr: number }
   /** TCP Fast Open: a hex cookie, a `-D` symbol, or empty (a cookie request). */
-  | { kind: 'fastopen'; cookie: string; /** `FOEXP`: the experimental option (kind 254, magic 0xF989). */ exp?: boolean };
+  | { kind: 'fastopen'; cookie: string; /** `FOEXP`: the experimental option (kind 254, magic 0xF989). */ exp?: boolean }
+  /** `md5 HEX`: the TCP-MD5 signature option (RFC 2385, kind 19, a 16-byte digest). */
+  | { kind: 'md5'; digest: string };
 
 export interface PacketEvent {
   kind: 'packet';
@@ -59,6 +61,8 @@ export interface PacketEvent {
   direction: 'inbound' | 'outbound';
   /** As written: `S.`, `FP.`, `-`. */
   flags: string;
+  /** `[noecn]`, `[ect0]`, `[ect1]`, `[ce]` before the flags: the IP ECN codepoint; unwritten, not checked. */
+  ecn?: 'noecn' | 'ect0' | 'ect1' | 'ce';
   seqStart: number;
   seqEnd: number;
   length: number;

@@ -111,10 +111,12 @@ export class Cursor {
 
   /** A decimal number of seconds (`0`, `.01`, `1.5`) as integer microseconds. */
   seconds(what = 'a time in seconds'): number {
+    const at = this.pos;
     const s = this.match(/[0-9]+(?:\.[0-9]+)?|\.[0-9]+/);
     if (s === undefined) this.fail(what);
     const us = Math.round(Number(s) * 1e6);
-    if (!Number.isSafeInteger(us)) this.fail(what);
+    // More microseconds than a double counts exactly (about 285 years): no run lasts that long.
+    if (!Number.isSafeInteger(us)) this.invalid(`time ${s} s is out of range: at most ${Math.floor(Number.MAX_SAFE_INTEGER / 1e6)} s`, at);
     return us;
   }
 

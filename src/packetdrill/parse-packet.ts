@@ -3,26 +3,56 @@
 import type { Cursor } from './cursor.js';
 import type { OptionSpec, PacketEvent } from './ast.js';
 
-const FLAG_LETTERS = /[SFRPUEW.-]+/;
+const FLAG_LETTERS = /[SFRPUEWA.-]+/;
+const ECN_CODEPOINTS = ['noecn', 'ect0', 'ect1', 'ce'] as const;
+
+const U8 = 0xff;
+const U16 = 0xffff;
+const U32 = 0xffffffff;
+
+/**
+ * A header field read as a number no packet can carry: packetdrill's parser refuses it
+ * (parser.y: "TCP sequence number out of range", "TCP window value out of range", ...), and the
+ * script is refused here, where the value is written — never handed to the engine.
+ */
+function field(c: Cursor, what: string, max: number, read: () => number): number {
+  const at = c.pos;
+  const n = read();
+  if (n > max) c.invalid(`${what} ${n} is out of range: the field holds at most ${max}`, at);
+  return n;
+}
 
 export function parsePacket(c: Cursor, direction: PacketEvent['direction']): PacketEvent {
   c.skip(false);
+  // packetdrill's ip_ecn: `[noecn]`, `[ect0]`, `[ect1]`, `[ce]` (the IP header's ECN bits).
+  let ecn: PacketEvent['ecn'];
+  if (c.eat('[')) {
+    const at = c.pos;
+    const word = c.ident();
+    const known = ECN_CODEPOINTS.find((k) => k === word);
+    if (known === undefined) c.fail('an ECN codepoint (noecn, ect0, ect1, ce)', at);
+    ecn = known;
+    c.expect(']', "']' after the ECN codepoint");
+    c.skip(false);
+  }
   const flagsAt = c.pos;
   const flags = c.match(FLAG_LETTERS);
-  if (flags === undefined) c.fail('TCP flags (letters from S F R P U E W, "." for ACK, "-" for none)');
+  if (flags === undefined) c.fail('TCP flags (letters from S F R P U E W A, "." for ACK, "-" for none)');
   if (flags.includes('-') && flags !== '-') c.fail('"-" alone (no flags) or flag letters without "-"', flagsAt);
   c.skip(false);
-  const seqStart = c.uint('a sequence range start:end(length)');
+  const seqStart = field(c, 'TCP sequence number', U32, () => c.uint('a sequence range start:end(length)'));
   c.expect(':', "':' in start:end(length)");
   const endAt = c.pos;
-  const seqEnd = c.uint('the end of start:end(length)');
+  const seqEnd = field(c, 'TCP sequence number', U32, () => c.uint('the end of start:end(length)'));
   c.expect('(', "'(' before the payload length");
-  const length = c.uint('a payload length');
+  // One IP packet (its 16-bit total length) carries at most 65535 bytes; packetdrill: "TCP payload size out of range".
+  const length = field(c, 'TCP payload size', U16, () => c.uint('a payload length'));
   c.expect(')', "')' after the payload length");
   if (seqEnd - seqStart !== length) {
     c.fail(`end = start + length (${seqStart}+${length}=${seqStart + length}, not ${seqEnd})`, endAt);
   }
   const pkt: PacketEvent = { kind: 'packet', direction, flags, seqStart, seqEnd, length };
+  if (ecn !== undefined) pkt.ecn = ecn;
   for (;;) {
     c.skip(false);
     const at = c.pos;
@@ -35,7 +65,7 @@ export function parsePacket(c: Cursor, direction: PacketEvent['direction']): Pac
     }
     if (pkt[word] !== undefined) c.fail(`'${word}' only once`, at);
     c.skip(false);
-    pkt[word] = c.uint(`a number after '${word}'`);
+    pkt[word] = field(c, word === 'ack' ? 'TCP ack number' : word === 'win' ? 'TCP window value' : 'TCP urgent pointer', word === 'ack' ? U32 : U16, () => c.uint(`a number after '${word}'`));
   }
   if (c.eat('<')) {
     c.skip(false);
@@ -67,29 +97,29 @@ function parseOptions(c: Cursor): OptionSpec[] {
 function parseOption(c: Cursor): OptionSpec {
   const at = c.pos;
   const name = c.ident();
-  const num = (what: string): number => { c.skip(false); return c.uint(`a number after '${what}'`); };
+  const num = (what: string, max: number): number => { c.skip(false); return field(c, `TCP option ${what}`, max, () => c.uint(`a number after '${what}'`)); };
   switch (name) {
     case 'nop': return { kind: 'nop' };
     case 'eol': return { kind: 'eol' };
     case 'sackOK': return { kind: 'sackOK' };
-    case 'mss': return { kind: 'mss', value: num('mss') };
-    case 'wscale': return { kind: 'wscale', shift: num('wscale') };
+    case 'mss': return { kind: 'mss', value: num('mss', U16) };
+    case 'wscale': return { kind: 'wscale', shift: num('wscale', U8) };
     case 'TS': {
       c.skip(false);
       c.expect('val', "'val' after 'TS'");
-      const val = num('val');
+      const val = num('TS val', U32);
       c.skip(false);
       c.expect('ecr', "'ecr' after 'TS val N'");
-      return { kind: 'timestamp', val, ecr: num('ecr') };
+      return { kind: 'timestamp', val, ecr: num('TS ecr', U32) };
     }
     case 'sack': {
       const blocks: Array<[number, number]> = [];
       for (;;) {
         c.skip(false);
         if (!/[0-9]/.test(c.peek())) break;
-        const a = c.uint();
+        const a = field(c, 'SACK block edge', U32, () => c.uint());
         c.expect(':', "':' in a SACK block a:b");
-        blocks.push([a, c.uint('the end of a SACK block')]);
+        blocks.push([a, field(c, 'SACK block edge', U32, () => c.uint('the end of a SACK block'))]);
       }
       return { kind: 'sack', blocks };
     }
@@ -99,8 +129,15 @@ function parseOption(c: Cursor): OptionSpec {
       const cookie = c.match(/[A-Za-z0-9_]+/) ?? '';
       return name === 'FOEXP' ? { kind: 'fastopen', cookie, exp: true } : { kind: 'fastopen', cookie };
     }
+    case 'md5': {
+      c.skip(false);
+      const digestAt = c.pos;
+      const digest = c.match(/[0-9a-fA-F]+/) ?? '';
+      if (digest.length !== 32) c.fail('an MD5 digest of 16 bytes (32 hex digits)', digestAt);
+      return { kind: 'md5', digest };
+    }
     default:
       c.pos = at;
-      return c.fail('a TCP option (nop, eol, mss N, wscale N, sackOK, TS val N ecr N, sack a:b, FO cookie, FOEXP cookie)');
+      return c.fail('a TCP option (nop, eol, mss N, wscale N, sackOK, TS val N ecr N, sack a:b, FO cookie, FOEXP cookie, md5 digest)');
   }
 }

@@ -82,7 +82,7 @@ test('comments, top-of-file options, init, timed shell, python, cleanup', () => 
 });
 
 test('syntax errors name file:line:column and what was expected', () => {
-  assert.equal(err('0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 > Q 0:0(0)\n'), "t.pkt:2:6: expected TCP flags (letters from S F R P U E W, \".\" for ACK, \"-\" for none), found 'Q'");
+  assert.equal(err('0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 > Q 0:0(0)\n'), "t.pkt:2:6: expected TCP flags (letters from S F R P U E W A, \".\" for ACK, \"-\" for none), found 'Q'");
   assert.equal(err('+0 < S 0:10(0) win 1\n'), 't.pkt:1:10: expected end = start + length (0+0=0, not 10), found \'10\'');
   assert.equal(err('+0 < S 0:0(0) <mss 1000>\n'), "t.pkt:1:25: expected 'win N' (required on inbound packets), found end of line");
   assert.equal(err('+0 > S 0:0(0) <mss>\n'), "t.pkt:1:19: expected a number after 'mss', found '>'");
@@ -176,4 +176,23 @@ test('a read or write count no real run can make is a located error, not an engi
     't.pkt:2:18: write() of 99999999999 bytes: one call moves at most 2147479552 bytes on Linux (MAX_RW_COUNT), and no real run allocates a buffer that size');
   // MAX_RW_COUNT itself is a count Linux takes.
   assert.equal(ok('0 read(3, ..., 2147479552) = 0\n').events.length, 1);
+});
+
+test('a header field or time no packet or run can carry is a located error, never handed to the engine', () => {
+  assert.equal(err('0 < P. 1:2000000001(2000000000) ack 1 win 257\n'),
+    't.pkt:1:21: TCP payload size 2000000000 is out of range: the field holds at most 65535');
+  assert.equal(err('0 < P. 99999999999:100000000999(1000) ack 1 win 257\n'),
+    't.pkt:1:8: TCP sequence number 99999999999 is out of range: the field holds at most 4294967295');
+  assert.equal(err('0 < . 1:1(0) ack 1 win 65536\n'), 't.pkt:1:24: TCP window value 65536 is out of range: the field holds at most 65535');
+  assert.equal(err('0 < . 1:1(0) ack 4294967296 win 1\n'), 't.pkt:1:18: TCP ack number 4294967296 is out of range: the field holds at most 4294967295');
+  assert.equal(err('0 < S 0:0(0) win 1 <mss 65536>\n'), 't.pkt:1:25: TCP option mss 65536 is out of range: the field holds at most 65535');
+  assert.equal(err('0 < S 0:0(0) win 1 <wscale 256>\n'), 't.pkt:1:28: TCP option wscale 256 is out of range: the field holds at most 255');
+  assert.equal(err('0 < . 1:1(0) ack 1 win 1 <nop,nop,TS val 4294967296 ecr 0>\n'),
+    't.pkt:1:42: TCP option TS val 4294967296 is out of range: the field holds at most 4294967295');
+  assert.equal(err('0 < . 1:1(0) ack 1 win 1 <sack 1:4294967296>\n'),
+    't.pkt:1:34: SACK block edge 4294967296 is out of range: the field holds at most 4294967295');
+  assert.equal(err('0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+99999999999 close(3) = 0\n'),
+    't.pkt:2:2: time 99999999999 s is out of range: at most 9007199254 s');
+  // The largest values are ones a packet carries.
+  assert.equal(ok('0 < P. 4294901760:4294967295(65535) ack 4294967295 win 65535 <mss 65535,wscale 255>\n').events.length, 1);
 });

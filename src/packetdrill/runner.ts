@@ -27,6 +27,7 @@ import { describeLive, describeScript, inboundSegment, matchOutbound, type Match
 import { readShell, type ReadInclude } from './shell-settings.js';
 import { checkResult, isFastopenSend, prepareCall, Unsupported, type Attempt, type CallContext, type CallOutcome } from './syscalls.js';
 import { mismatchText, type MismatchDetail } from './mismatch-text.js';
+import { EpollTable } from './epoll.js';
 import { runPython, type PyValue } from './python-eval.js';
 import { nstatName, readNstat } from './nstat-check.js';
 import { pythonName } from './python-names.js';
@@ -101,6 +102,14 @@ function onGrid(ms: Millis): Millis {
   return Math.round(ms * 1000) / 1000;
 }
 
+/**
+ * A timer deadline on the grid, rounded up: a timer that fell between two microseconds fires at the
+ * later one (it would not be due at the earlier one, and the host would fire nothing there).
+ */
+function gridDeadline(ms: Millis): Millis {
+  return Math.ceil(Math.round(ms * 1e6) / 1000) / 1000;
+}
+
 /** An instant as the microseconds mismatch reports and the matcher count in. */
 function us(ms: Millis): number {
   return Math.round(ms * 1000);
@@ -129,6 +138,8 @@ class Run {
   private readonly tolerancePercent: number;
   private readonly match: MatchContext = { conn: { remotePort: 0, listening: false, connecting: false }, toleranceUs: 0, tolerancePercent: 0, eventUs: 0 };
   private current: ScriptEvent | undefined;
+  /** The script's epoll instances: told after every input which sockets woke (epoll.ts). */
+  private readonly epoll = new EpollTable();
   /**
    * `tc qdisc add dev tun0 root pfifo limit 0` is in force: every segment the host emits is lost
    * before the wire (shell-settings.ts). The host's device is told (setTransmitFilter), so the
@@ -231,14 +242,14 @@ class Run {
       const d = this.host.nextDeadline();
       // A sleeping call with its own wake time (a lingering close) is retried then, timer or not.
       const w = this.blockedWake();
-      if (w !== undefined && w <= t && (d === undefined || w < onGrid(d))) {
+      if (w !== undefined && w <= t && (d === undefined || w < gridDeadline(d))) {
         this.now = Math.max(this.now, w);
         this.host.advance(this.now);
         this.pollBlocked();
         continue;
       }
       if (d === undefined) break;
-      const due = Math.max(this.now, onGrid(d));
+      const due = Math.max(this.now, gridDeadline(d));
       if (due > t) break;
       this.now = due;
       this.host.advance(due);
@@ -269,6 +280,7 @@ class Run {
       this.queue.push({ seg, at: this.now });
       this.traceLog.push({ at: this.now, kind: 'out', seg, conn: this.sut });
     }
+    this.epoll.observe(this.host);
     // A sleeping call that returns may send at once (the rest of a Fast Open write after the
     // handshake): collect what it sent at this same instant.
     if (this.pollBlocked()) this.afterInput();
@@ -482,6 +494,7 @@ class Run {
       // socket that happens to carry that number (accept(...) = 5 followed by close(4) must fail).
       liveFd: (fd) => this.fdMap.get(fd) ?? -1 - Math.abs(fd),
       isNonBlocking: (fd) => this.host.isNonBlocking(fd),
+      epoll: this.epoll,
       now: () => this.now,
     };
   }

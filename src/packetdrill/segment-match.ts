@@ -28,6 +28,7 @@ export function inboundSegment(p: PacketEvent, conn: ScriptedConnection, addrs: 
     dstAddr: addrs.localWire, dstPort: conn.localPort ?? 0,
     seq: remoteSeq(p, conn), ack, flags, window: p.win ?? 0, urgent: p.urg ?? 0,
     options, payload: new Uint8Array(p.length),
+    ...(p.ecn && p.ecn !== 'noecn' ? { ecn: p.ecn } : {}),
   };
 }
 
@@ -59,6 +60,11 @@ function toOption(o: OptionSpec, conn: ScriptedConnection, defines: Record<strin
     case 'wscale': return { kind: 'wscale', shift: o.shift };
     case 'sack': return { kind: 'sack', blocks: o.blocks.map(([a, b]) => [seq(a), seq(b)] as [ReturnType<typeof seq>, ReturnType<typeof seq>]) };
     case 'timestamp': return { kind: 'timestamp', val: o.val >>> 0, ecr: (o.ecr + (conn.tsOffset ?? 0)) >>> 0 };
+    case 'md5': {
+      const bytes = new Uint8Array(16);
+      for (let i = 0; i < 16; i++) bytes[i] = parseInt(o.digest.slice(2 * i, 2 * i + 2), 16);
+      return { kind: 'unknown', code: 19, data: bytes };
+    }
     case 'fastopen': {
       const hex = defines[o.cookie] ?? o.cookie;
       if (!/^([0-9a-fA-F]{2})*$/.test(hex)) return `FO cookie '${o.cookie}' is not hex and not defined (-D ${o.cookie}=...)`;
@@ -73,7 +79,7 @@ function toOption(o: OptionSpec, conn: ScriptedConnection, defines: Record<strin
 export function describeLive(seg: Segment, conn: ScriptedConnection, showWin: boolean): string {
   const off = conn.localIsnOffset ?? 0;
   const start = seqDiff(seg.seq, seq(off)) >>> 0;
-  let s = `> ${flagsToLetters(seg.flags)} ${start}:${(start + seg.payload.length) >>> 0}(${seg.payload.length})`;
+  let s = `> ${seg.ecn ? `[${seg.ecn}] ` : ''}${flagsToLetters(seg.flags)} ${start}:${(start + seg.payload.length) >>> 0}(${seg.payload.length})`;
   if (seg.flags.ack) s += ` ack ${remoteAck(seg, conn)}`;
   if (showWin) s += ` win ${seg.window}`;
   if (seg.urgent !== 0) s += ` urg ${seg.urgent}`;
@@ -99,7 +105,7 @@ function optionText(o: TcpOption, conn: ScriptedConnection): string {
 
 /** The script line's own text, normalised, for messages: `> S. 0:0(0) ack 1 <mss 1460,...>`. */
 export function describeScript(p: PacketEvent): string {
-  let s = `${p.direction === 'outbound' ? '>' : '<'} ${p.flags} ${p.seqStart}:${p.seqEnd}(${p.length})`;
+  let s = `${p.direction === 'outbound' ? '>' : '<'} ${p.ecn ? `[${p.ecn}] ` : ''}${p.flags} ${p.seqStart}:${p.seqEnd}(${p.length})`;
   if (p.ack !== undefined) s += ` ack ${p.ack}`;
   if (p.win !== undefined) s += ` win ${p.win}`;
   if (p.urg !== undefined) s += ` urg ${p.urg}`;
@@ -147,6 +153,7 @@ export function matchOutbound(p: PacketEvent, live: Segment, ctx: MatchContext):
   const { conn } = ctx;
   const want = flagsFromLetters(p.flags);
   if (flagsToLetters(want) !== flagsToLetters(live.flags)) return 'flags';
+  if (p.ecn !== undefined && p.ecn !== (live.ecn ?? 'noecn')) return 'ECN codepoint';
   // packetdrill learns the local ISN only from the kernel's SYN or SYN-ACK (run_packet.c: live
   // local_isn is set when an outbound SYN is seen). Until then the offset is 0: an RST answering a
   // segment to a closed port is compared by its absolute seq (SEG.ACK, or 0 when the segment had no ACK).

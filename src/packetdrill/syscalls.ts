@@ -8,6 +8,7 @@ import { errnoName, isSysError, type Errno, type SysError } from '../core/errno.
 import type { SockOptName, SockOptValue, SocketApi } from '../stack/api.js';
 import type { Expr, SyscallEvent } from './ast.js';
 import { BIND_PORT, type Addresses } from './connection-map.js';
+import { EPOLL_BITS, epollNames, type EpollTable } from './epoll.js';
 
 export interface CallOutcome {
   /** The return value (a fd, a byte count, 0), or the failure. */
@@ -32,7 +33,9 @@ export interface CallContext {
   liveFd: (scriptFd: number) => number;
   /** The socket gets O_NONBLOCK / SOCK_NONBLOCK or not: tracked here, since SocketApi has no getter for blocking calls. */
   isNonBlocking: (liveFd: number) => boolean;
-  /** The runner's virtual time (ms), for calls that sleep with a timeout (poll). Optional. */
+  /** The run's epoll instances (epoll.ts); absent, the epoll calls are unsupported. */
+  epoll?: EpollTable;
+  /** The runner's virtual time (ms): when a sleeping poll or epoll_wait gives up. Optional. */
   now?: () => number;
 }
 
@@ -45,7 +48,11 @@ const SOCKOPTS: readonly SockOptName[] = [
   'TCP_NODELAY', 'TCP_MAXSEG', 'TCP_KEEPIDLE', 'TCP_KEEPINTVL', 'TCP_KEEPCNT', 'TCP_USER_TIMEOUT',
   'TCP_LINGER2', 'TCP_INQ', 'TCP_FASTOPEN', 'TCP_SYNCNT', 'TCP_DEFER_ACCEPT', 'TCP_QUICKACK', 'TCP_CORK',
   'SO_ZEROCOPY', 'SO_MARK',
+  'IP_TOS', 'IP_MTU_DISCOVER', 'IP_FREEBIND', 'TCP_NOTSENT_LOWAT',
 ];
+
+/** Symbolic option values the scripts write (include/uapi/linux/in.h). */
+const OPTION_VALUES: Readonly<Record<string, number>> = { IP_PMTUDISC_DONT: 0, IP_PMTUDISC_WANT: 1, IP_PMTUDISC_DO: 2, IP_PMTUDISC_PROBE: 3 };
 
 const O_NONBLOCK = 0o4000;
 const O_RDWR = 2;
@@ -87,12 +94,18 @@ function bufLength(call: SyscallEvent, bufIdx: number, lenIdx: number, ctx: Call
 
 type Handler = (call: SyscallEvent, ctx: CallContext) => Attempt;
 
+/**
+ * The most one host.send() is handed at once: more than any send buffer the engine accepts holds
+ * (SO_SNDBUF is capped at 2 × INT_MAX only through tcp_wmem, and no script comes near).
+ */
+const MAX_PIECE = 1 << 26;
+
 /** The flags a send names that the runner acts on; any other flag is refused, not ignored. */
-const SEND_FLAGS = ['MSG_ZEROCOPY', 'MSG_DONTWAIT', 'MSG_NOSIGNAL', 'MSG_FASTOPEN'];
+const SEND_FLAGS = ['MSG_ZEROCOPY', 'MSG_DONTWAIT', 'MSG_NOSIGNAL', 'MSG_FASTOPEN', 'MSG_EOR', 'MSG_MORE'];
 
 /** include/linux/socket.h MSG_* values, for flags a script writes as a number (0x20000000). */
 const MSG_BITS: ReadonlyArray<[string, number]> = [
-  ['MSG_DONTWAIT', 0x40], ['MSG_EOR', 0x80], ['MSG_NOSIGNAL', 0x4000], ['MSG_ZEROCOPY', 0x4000000], ['MSG_FASTOPEN', 0x20000000],
+  ['MSG_DONTWAIT', 0x40], ['MSG_EOR', 0x80], ['MSG_NOSIGNAL', 0x4000], ['MSG_MORE', 0x8000], ['MSG_ZEROCOPY', 0x4000000], ['MSG_FASTOPEN', 0x20000000],
 ];
 
 /** A send's flags by name, whether written as names or as a number (unknown bits named in hex). */
@@ -124,6 +137,7 @@ function sendCall(bufIdx: number, lenIdx: number, flagsIdx?: number): Handler {
     // MSG_DONTWAIT is read only on the Fast Open path, where it decides whether the call sleeps.
     if ((flags.includes('MSG_DONTWAIT') && !fastopen) || flags.includes('MSG_NOSIGNAL')) throw new Unsupported(`${call.name}() flags MSG_DONTWAIT/MSG_NOSIGNAL are not supported`);
     const zerocopy = flags.includes('MSG_ZEROCOPY');
+    const sendOpts = { eor: flags.includes('MSG_EOR'), more: flags.includes('MSG_MORE') };
     if (zerocopy && !ctx.host.zerocopySent) throw new Unsupported('MSG_ZEROCOPY on a host without zerocopy completions');
     let sent = 0;
     const done = (r: CallOutcome): CallOutcome => {
@@ -142,14 +156,17 @@ function sendCall(bufIdx: number, lenIdx: number, flagsIdx?: number): Handler {
       // sk_stream_wait_connect), a connected one 0.
       if (len === 0) return blocking(ctx, fd, ctx.host.send(fd, new Uint8Array(0)), (n) => ({ value: n }));
       // A blocking write returns once every byte is queued (tcp_sendmsg waits for sndbuf space).
+      // The bytes are handed over in pieces no larger than the send buffer can take, so a count
+      // up to MAX_RW_COUNT never needs a buffer of that size here.
       while (sent < len) {
-        const r = ctx.host.send(fd, new Uint8Array(len - sent));
+        const piece = Math.min(len - sent, MAX_PIECE);
+        const r = ctx.host.send(fd, new Uint8Array(piece), piece === len - sent ? sendOpts : {});
         if (isSysError(r)) {
           if (r.errno === 'EAGAIN' && !ctx.isNonBlocking(fd)) return 'wouldBlock';
           return sent > 0 ? { value: sent } : { value: r };
         }
         sent += r;
-        if (ctx.isNonBlocking(fd)) break;
+        if (ctx.isNonBlocking(fd) && r < piece) break;
       }
       return { value: sent };
     };
@@ -284,6 +301,7 @@ const HANDLERS: Record<string, Handler> = {
     // SO_LINGER {on, N > 0}: close() sleeps until our FIN is ACKed or N seconds pass, even on an
     // O_NONBLOCK socket (inet_release passes sk_lingertime to __tcp_close → sk_stream_wait_close),
     // and returns 0 either way. The fd is gone at once; only the caller sleeps.
+    if (ctx.epoll?.isEpoll(fd)) return () => { ctx.epoll?.close(fd); return { value: 0 }; };
     const wakeAt = (): number | undefined => ctx.host.closeWaitUntil?.(fd);
     let closed = false;
     const attempt = (): CallOutcome | 'wouldBlock' => {
@@ -308,7 +326,10 @@ const HANDLERS: Record<string, Handler> = {
     if (v?.kind === 'struct') {
       const field = (n: string): number => num(v.fields.find((f) => f.name === n)?.value, n);
       value = { onoff: field('onoff'), linger: field('linger') };
-    } else value = num(v, 'the option value');
+    } else {
+      const sym = v?.kind === 'array' && v.items.length === 1 && v.items[0].kind === 'symbol' ? OPTION_VALUES[v.items[0].name] : undefined;
+      value = sym ?? num(v, 'the option value');
+    }
     return { value: ctx.host.setsockopt(fdArg(ctx, call.args[0]), name, value) };
   },
   getsockopt: (call, ctx) => () => {
@@ -327,6 +348,9 @@ const HANDLERS: Record<string, Handler> = {
   fcntl: (call, ctx) => () => {
     const fd = fdArg(ctx, call.args[0]);
     const cmd = symbols(call.args[1])[0];
+    // do_fcntl runs only on an open file: a bad fd is EBADF whatever the command (fdget_raw).
+    const st = ctx.host.status(fd);
+    if (isSysError(st) && st.errno === 'EBADF' && !ctx.epoll?.isEpoll(fd)) return { value: st };
     if (cmd === 'F_GETFL') return { value: O_RDWR | (ctx.host.isNonBlocking(fd) ? O_NONBLOCK : 0) };
     if (cmd === 'F_SETFL') {
       const flags = symbols(call.args[2]);
@@ -345,6 +369,91 @@ const HANDLERS: Record<string, Handler> = {
     return { value: 0, mismatch: r === exp ? undefined : { what: cmd, got: String(r), want: String(exp) } };
   },
 };
+
+Object.assign(HANDLERS, {
+  epoll_create: epollCreate,
+  epoll_create1: epollCreate,
+  epoll_ctl: (call: SyscallEvent, ctx: CallContext): Attempt => () => {
+    const ep = epollOf(ctx);
+    const ev = call.args[3];
+    const field = (n: string): Expr | undefined => (ev?.kind === 'struct' ? ev.fields.find((f) => f.name === n)?.value : undefined);
+    const op = symbols(call.args[1])[0] ?? '';
+    const events = ev?.kind === 'struct' ? epollMask(field('events')) : 0;
+    const data = ev?.kind === 'struct' ? num(field('fd') ?? field('ptr') ?? field('u32') ?? field('u64'), 'epoll_event data') : 0;
+    return { value: ep.ctl(ctx.host, fdArg(ctx, call.args[0]), op, fdArg(ctx, call.args[2]), events, data) };
+  },
+  epoll_wait: (call: SyscallEvent, ctx: CallContext): Attempt => {
+    const ep = epollOf(ctx);
+    const epfd = fdArg(ctx, call.args[0]);
+    const max = num(call.args[2], 'maxevents');
+    const timeout = num(call.args[3], 'the timeout');
+    const start = ctx.now?.() ?? 0;
+    const want = call.args[1];
+    const wantList = want?.kind === 'array' ? want.items : want ? [want] : [];
+    const wakeAt = (): number | undefined => (timeout > 0 ? start + timeout : undefined);
+    const attempt = (): CallOutcome | 'wouldBlock' => {
+      const r = ep.wait(ctx.host, epfd, max);
+      if (isSysError(r)) return { value: r };
+      // A timeout of 0 returns at once; otherwise sleep until an event or the timeout (ep_poll).
+      if (r.length === 0 && timeout !== 0 && (timeout < 0 || (ctx.now?.() ?? 0) < start + timeout)) return 'wouldBlock';
+      for (let i = 0; i < r.length && i < wantList.length; i++) {
+        const w = wantList[i];
+        if (w.kind !== 'struct') continue;
+        const f = (n: string): Expr | undefined => w.fields.find((x) => x.name === n)?.value;
+        const wantEvents = epollMask(f('events'));
+        if (wantEvents !== r[i].events) return { value: r.length, mismatch: { what: 'epoll_event events', got: epollNames(r[i].events), want: epollNames(wantEvents) } };
+        const d = f('fd') ?? f('ptr') ?? f('u32') ?? f('u64');
+        if (d?.kind === 'number' && d.value !== r[i].data) return { value: r.length, mismatch: { what: 'epoll_event data', got: String(r[i].data), want: String(d.value) } };
+      }
+      return { value: r.length };
+    };
+    return Object.assign(attempt, { wakeAt });
+  },
+} satisfies Record<string, Handler>);
+
+Object.assign(HANDLERS, {
+  // sendmsg: the bytes of every iovec, as one write (tcp_sendmsg_locked walks msg_iter whole).
+  sendmsg: (call: SyscallEvent, ctx: CallContext): Attempt => {
+    const msg = call.args[1];
+    if (msg?.kind !== 'struct') throw new Unsupported('sendmsg needs a struct msghdr literal');
+    const iov = msg.fields.find((f) => f.name === 'msg_iov')?.value;
+    if (iov?.kind !== 'array') throw new Unsupported('sendmsg needs msg_iov=[{..., len}, ...]');
+    let total = 0;
+    for (const v of iov.items) {
+      if (v.kind !== 'struct') throw new Unsupported('each msg_iov entry must be {..., len}');
+      total += num(v.fields[1]?.value, 'the iov length');
+    }
+    const flat: SyscallEvent = { ...call, args: [call.args[0], { kind: 'ellipsis' }, { kind: 'number', value: total }, call.args[2] ?? { kind: 'number', value: 0 }] };
+    return sendCall(1, 2, 3)(flat, ctx);
+  },
+} satisfies Record<string, Handler>);
+
+function epollOf(ctx: CallContext): EpollTable {
+  if (!ctx.epoll) throw new Unsupported('epoll on a runner without epoll');
+  return ctx.epoll;
+}
+
+function epollCreate(_call: SyscallEvent, ctx: CallContext): Attempt {
+  return () => {
+    const fd = epollOf(ctx).create();
+    return { value: fd, newFd: fd };
+  };
+}
+
+/** `EPOLLIN|EPOLLET`, a number, or `0`. */
+function epollMask(e: Expr | undefined): number {
+  if (e === undefined) return 0;
+  if (e.kind === 'number') return e.value >>> 0;
+  let m = 0;
+  const terms = e.kind === 'or' ? e.terms : [e];
+  for (const t of terms) {
+    if (t.kind === 'number') { m += t.value; continue; }
+    const bit = t.kind === 'symbol' ? EPOLL_BITS[t.name] : undefined;
+    if (bit === undefined) throw new Unsupported(`epoll event ${t.kind === 'symbol' ? t.name : '?'} is not known`);
+    m += bit;
+  }
+  return m;
+}
 
 /** include/uapi/asm-generic/poll.h. */
 const POLL_BITS: Readonly<Record<string, number>> = {

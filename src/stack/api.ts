@@ -16,6 +16,8 @@ import type { TcpConfig } from '../core/config.js';
 import type { CauseId } from '../core/transitions.js';
 import type { TcpState } from '../model/states.js';
 import type { Family, HostSnapshot, SocketRecord } from '../model/snapshot.js';
+import type { SendFlags } from '../core/events/send.js';
+export type { SendFlags };
 
 export type { Errno, SysError };
 
@@ -34,7 +36,9 @@ export type SockOptName =
   /** Fast Open's client: connect() returns at once and the first write sends SYN+data. */
   | 'TCP_FASTOPEN_CONNECT'
   /** Stored only: SO_ZEROCOPY enables MSG_ZEROCOPY completions (zerocopySent); SO_MARK routes, which a simulated host does not. */
-  | 'SO_ZEROCOPY' | 'SO_MARK';
+  | 'SO_ZEROCOPY' | 'SO_MARK'
+  /** Stored only: IP_TOS, IP_MTU_DISCOVER and IP_FREEBIND change nothing a simulated path shows. TCP_NOTSENT_LOWAT is modelled. */
+  | 'IP_TOS' | 'IP_MTU_DISCOVER' | 'IP_FREEBIND' | 'TCP_NOTSENT_LOWAT';
 export type SockOptValue = number | { onoff: number; linger: number };
 
 export interface Readiness {
@@ -67,7 +71,8 @@ export interface SocketApi {
   accept(fd: number): AcceptResult | SysError;
   connect(fd: number, addr: string, port: number): 0 | SysError;
   /** Bytes queued (may be fewer than given), or EAGAIN when the send buffer is full, EPIPE after shutdown/close of the write side. */
-  send(fd: number, data: Uint8Array): number | SysError;
+  /** `flags`: MSG_EOR as `{ eor: true }` (the other send flags are the caller's: blocking, zerocopy). */
+  send(fd: number, data: Uint8Array, flags?: SendFlags): number | SysError;
   /** Up to `max` bytes; an empty array means end of stream; EAGAIN when nothing is there yet. */
   recv(fd: number, max: number): Uint8Array | SysError;
   shutdown(fd: number, how: ShutdownHow): 0 | SysError;
@@ -117,6 +122,8 @@ export interface SocketApi {
   fastopenDeferred?(fd: number): boolean;
   /** `ip tcp_metrics flush all`: forget every destination's Fast Open cookie and MSS. Optional (additive). */
   flushTcpMetrics?(): void;
+  /** The error queue unread: a notification waits (EPOLLERR), and how many sends completed so far. */
+  zerocopyStatus?(fd: number): { queued: boolean; completed: number } | SysError;
   /** The STATUS call: the connection's state and the core's counters. */
   status(fd: number): SocketStatus | SysError;
 

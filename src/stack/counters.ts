@@ -56,6 +56,7 @@ export const COUNTER_NAMES = [
   'Tcp:InSegs',
   'Tcp:OutSegs',
   'Tcp:OutRsts',
+  'TcpExt:TCPMD5Unexpected',
 ] as const;
 
 export type CounterName = (typeof COUNTER_NAMES)[number];

@@ -15,10 +15,20 @@ import type { Listener } from './sockets.js';
 import { hasTimestamp } from './syncookie.js';
 import { replyReset } from './transmit.js';
 
+/** TCPOPT_MD5SIG (include/net/tcp.h). */
+const TCPOPT_MD5SIG = 19;
+
 /** One segment arrives at the host (time already advanced). */
 export function deliver(h: HostState, seg: Segment): void {
   count(h, 'Tcp:InSegs');
   const e = lookupConn(h, seg.dstAddr, seg.dstPort, seg.srcAddr, seg.srcPort);
+  // tcp_inbound_hash: a socket with no TCP-MD5 key drops a segment that carries the MD5 option
+  // (RFC 2385, kind 19; TCPMD5Unexpected). The host sets no keys, so any socket drops it; a
+  // segment that reaches no socket is answered as usual.
+  if ((e || lookupListener(h, seg)) && seg.options.some((o) => o.kind === 'unknown' && o.code === TCPOPT_MD5SIG)) {
+    count(h, 'TcpExt:TCPMD5Unexpected');
+    return;
+  }
   if (e) {
     e.tsSeen = hasTimestamp(seg);
     if (e.phase === 'request') requestInput(h, e, seg);

@@ -40,7 +40,7 @@ import type { Segment } from '../core/segment.js';
 import type { HostSnapshot, SocketRecord } from '../model/snapshot.js';
 import type { TcpState } from '../model/states.js';
 import type {
-  AcceptResult, AddressFamily, Readiness, ShutdownHow, SockOptName, SockOptValue, SocketApi, SocketStatus, StateChange,
+  AcceptResult, AddressFamily, Readiness, SendFlags, ShutdownHow, SockOptName, SockOptValue, SocketApi, SocketStatus, StateChange,
 } from './api.js';
 import { drainStateChanges } from './changes.js';
 import { close, closeWaitUntil, disconnect, shutdown } from './close.js';
@@ -56,7 +56,7 @@ import type { ProfileName } from './profiles.js';
 import * as calls from './socket-calls.js';
 import { getsockopt, setsockopt } from './sockopts.js';
 import { pollLocalDrop, pollTransmit, setTransmitFilter } from './transmit.js';
-import { readZerocopy, zerocopySent, type ZerocopyCompletion } from './zerocopy.js';
+import { readZerocopy, zerocopySent, zerocopyStatus, type ZerocopyCompletion } from './zerocopy.js';
 import { hostSnapshot, hostSockets, listenerQueues, sockstat, stateCounts, type ListenerQueues, type Sockstat } from './views.js';
 
 export type { HostOptions };
@@ -118,8 +118,8 @@ export class Host implements SocketApi {
     return connect(this.#h, fd, addr, port);
   }
 
-  send(fd: number, data: Uint8Array): number | SysError {
-    return calls.send(this.#h, fd, data);
+  send(fd: number, data: Uint8Array, flags?: SendFlags): number | SysError {
+    return calls.send(this.#h, fd, data, flags);
   }
 
   disconnect(fd: number): 0 | SysError {
@@ -184,6 +184,10 @@ export class Host implements SocketApi {
 
   readZerocopy(fd: number): ZerocopyCompletion | SysError {
     return readZerocopy(this.#h, fd);
+  }
+
+  zerocopyStatus(fd: number): { queued: boolean; completed: number } | SysError {
+    return zerocopyStatus(this.#h, fd);
   }
 
   tcpInfo(fd: number): Record<string, number> | SysError {

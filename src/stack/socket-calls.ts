@@ -3,7 +3,7 @@
 // from 3 (fd-table.ts); every socket gets an inode, as /proc/net/tcp shows it.
 import { sendFastopen } from './fastopen-connect.js';
 import { sysError, type Errno, type SysError } from '../core/errno.js';
-import type { AddressFamily, Readiness, SocketStatus } from './api.js';
+import type { AddressFamily, Readiness, SendFlags, SocketStatus } from './api.js';
 import { canonical, isLoopback, isV4, isWildcard } from './addr.js';
 import type { HostState } from './host-state.js';
 import { service } from './service.js';
@@ -59,14 +59,14 @@ export function bind(h: HostState, fd: number, addr: string, port: number): 0 | 
   return 0;
 }
 
-export function send(h: HostState, fd: number, data: Uint8Array): number | SysError {
+export function send(h: HostState, fd: number, data: Uint8Array, flags?: SendFlags): number | SysError {
   const s = sockOf(h, fd);
   if (!s) return sysError('EBADF');
   // A write on a socket whose connect() TCP_FASTOPEN_CONNECT deferred sends SYN+data (tcp_sendmsg_locked).
   if (s.deferred) return sendFastopen(h, fd, data, {});
   const e = s.entry;
   if (!e) return sysError('EPIPE'); // a listener too: tcp_sendmsg_locked -> sk_stream_wait_connect (LISTEN is not SYN-SENT/SYN-RECV)
-  const r = e.conn.send(data, h.now);
+  const r = e.conn.send(data, h.now, flags);
   service(h, e);
   return r;
 }

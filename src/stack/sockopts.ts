@@ -84,6 +84,8 @@ function optionPatch(name: SockOptName, value: SockOptValue): Partial<Connection
     case 'SO_RCVBUF': return value < 0 ? 'invalid' : { rcvbuf: Math.max(Math.min(value, RMEM_MAX), SOCK_MIN_RCVBUF / 2) };
     case 'SO_SNDBUF': return value < 0 ? 'invalid' : { sndbuf: Math.max(Math.min(value, WMEM_MAX), SOCK_MIN_SNDBUF / 2) };
     case 'TCP_NODELAY': return { nodelay: !!value };
+    case 'TCP_CORK': return { cork: !!value };
+    case 'TCP_NOTSENT_LOWAT': return value < 0 ? 'invalid' : { notsentLowat: value };
     case 'TCP_MAXSEG': return { maxseg: value };
     case 'TCP_KEEPIDLE': return value < 1 ? 'invalid' : { keepidle: value };
     case 'TCP_KEEPINTVL': return value < 1 ? 'invalid' : { keepintvl: value };

@@ -20,6 +20,8 @@ export interface ZerocopyState {
   pending: Array<{ id: number; ackedAt: number }>;
   /** The error queue's zerocopy notifications, oldest first. */
   queue: ZerocopyCompletion[];
+  /** Sends completed so far (each one an sk_error_report). */
+  completed?: number;
 }
 
 function stateOf(s: Sock): ZerocopyState {
@@ -49,19 +51,37 @@ export function zerocopySent(h: HostState, fd: number, bytes: number): number | 
   return id;
 }
 
-/** recvmsg(MSG_ERRQUEUE): the oldest completion, after moving every completed send to the queue. */
-export function readZerocopy(h: HostState, fd: number): ZerocopyCompletion | SysError {
-  const s = sockOf(h, fd);
-  if (!s) return sysError('EBADF');
+/** Move every completed send to the error queue (__msg_zerocopy_callback). */
+function settle(s: Sock): ZerocopyState {
   const z = stateOf(s);
   const { acked } = byteCounts(s);
   // A connection gone (reset, closed) frees its skbs: every pending send completes.
   const gone = !s.entry || s.entry.freed;
   while (z.pending.length > 0 && (gone || z.pending[0].ackedAt <= acked)) {
     const { id } = z.pending.shift() as { id: number };
+    z.completed = (z.completed ?? 0) + 1;
     const tail = z.queue[z.queue.length - 1];
     if (tail && tail.hi + 1 === id) tail.hi = id;
     else z.queue.push({ lo: id, hi: id, copied: true });
   }
-  return z.queue.shift() ?? sysError('EAGAIN');
+  return z;
+}
+
+/** recvmsg(MSG_ERRQUEUE): the oldest completion, after moving every completed send to the queue. */
+export function readZerocopy(h: HostState, fd: number): ZerocopyCompletion | SysError {
+  const s = sockOf(h, fd);
+  if (!s) return sysError('EBADF');
+  return settle(s).queue.shift() ?? sysError('EAGAIN');
+}
+
+/**
+ * The error queue without reading it: whether it holds a notification (tcp_poll's EPOLLERR) and how
+ * many sends have completed so far — each completion calls sk_error_report, a wake-up for epoll.
+ */
+export function zerocopyStatus(h: HostState, fd: number): { queued: boolean; completed: number } | SysError {
+  const s = sockOf(h, fd);
+  if (!s) return sysError('EBADF');
+  if (!s.zerocopy) return { queued: false, completed: 0 };
+  const z = settle(s);
+  return { queued: z.queue.length > 0, completed: z.completed ?? 0 };
 }

@@ -75,6 +75,11 @@ export function applyPeerSynOptions(tcb: Tcb, syn: Segment, weOfferedTs: boolean
   tcb.wscaleOk = weOfferedWs && o.wscale !== undefined;
   tcb.sndWscale = tcb.wscaleOk ? (o.wscale as number) : 0;
   tcb.sackOk = weOfferedSack && o.sackOk;
+  // RFC 3168 §6.1.1. A SYN-ACK with ECE and not CWR answers our ECN-setup SYN (tcp_ecn_rcv_synack);
+  // a SYN with ECE and CWR asks for ECN, granted when net.ipv4.tcp_ecn is not 0 (tcp_ecn_create_request).
+  const ecn = tcb.config.tcp_ecn;
+  if (syn.flags.ack) tcb.ecnOk = (ecn === 1 || ecn === 3) && syn.flags.ece && !syn.flags.cwr;
+  else tcb.ecnOk = ecn !== 0 && syn.flags.ece && syn.flags.cwr;
   updateSndMss(tcb);
 }
 

@@ -11,8 +11,8 @@
 import type { Tcb } from '../tcb.js';
 import type { SysError } from '../errno.js';
 import { sysError } from '../errno.js';
-import { seqAdd, seqDiff, seqGe } from '../seq.js';
-import { sizeGoal, sndBufStart, streamWriteable, syncSkbs, wmemQueued } from '../send-memory.js';
+import { seqAdd, seqDiff, seqGe, seqGt } from '../seq.js';
+import { notsentBelow, sizeGoal, sndBufStart, streamWriteable, syncSkbs, wmemQueued } from '../send-memory.js';
 import { transmit } from '../output.js';
 
 export function takeError(tcb: Tcb): SysError | undefined {
@@ -23,7 +23,18 @@ export function takeError(tcb: Tcb): SysError | undefined {
   return sysError(e);
 }
 
-export function send(tcb: Tcb, data: Uint8Array): number | SysError {
+/** send()'s flags the engine acts on. */
+export interface SendFlags {
+  /** MSG_EOR: the write ends a record; its last skb takes no later bytes (tcp_sendmsg_locked sets TCP_SKB_CB(skb)->eor). */
+  eor?: boolean;
+  /**
+   * MSG_MORE: more follows; the write marks no PSH and pushes with TCP_NAGLE_CORK, so a short
+   * tail waits (tcp_push: `if (!(flags & MSG_MORE) || forced_push(tp)) tcp_mark_push(...)`).
+   */
+  more?: boolean;
+}
+
+export function send(tcb: Tcb, data: Uint8Array, sendFlags: SendFlags = {}): number | SysError {
   if (!(data instanceof Uint8Array)) return sysError('EFAULT');
   if (tcb.state === 'CLOSED') return takeError(tcb) ?? sysError('EPIPE');
   const err = takeError(tcb);
@@ -43,15 +54,25 @@ export function send(tcb: Tcb, data: Uint8Array): number | SysError {
     const goal = sizeGoal(tcb);
     const n = tcb.sndSkbs.length;
     const tailStart = n > 1 ? tcb.sndSkbs[n - 2] : tcb.sndUna;
-    // Only the last skb, and only while none of it was sent, takes more bytes (tcp_write_queue_tail).
-    let room = n > 0 && seqGe(tailStart, tcb.sndSkbMark) ? goal - seqDiff(tcb.sndSkbs[n - 1], tailStart) : 0;
-    if (room <= 0) {
-      // new_segment: a new skb only while sk_wmem_queued < sk_sndbuf (sk_stream_memory_free).
-      if (wmemQueued(tcb) >= tcb.sndBufSize) { tcb.sndNoSpace = true; break; }
+    // Only the last skb, and only while none of it was sent and it ends no record, takes more
+    // bytes (tcp_write_queue_tail, tcp_skb_can_collapse_to).
+    const tailEor = n > 0 && (tcb.eorMarks?.includes(tcb.sndSkbs[n - 1]) ?? false);
+    let room = n > 0 && !tailEor && seqGe(tailStart, tcb.sndSkbMark) ? goal - seqDiff(tcb.sndSkbs[n - 1], tailStart) : 0;
+    const fresh = room <= 0;
+    if (fresh) {
+      // new_segment: a new skb only while sk_wmem_queued < sk_sndbuf and the unsent bytes are
+      // under the low-water mark (sk_stream_memory_free -> tcp_stream_memory_free(sk, 0)).
+      if (wmemQueued(tcb) >= tcb.sndBufSize || !notsentBelow(tcb, 0)) { tcb.sndNoSpace = true; break; }
       tcb.sndSkbs.push(seqAdd(sndBufStart(tcb), tcb.sndBufLen));
       room = goal;
     }
     const take = Math.min(room, data.length - copied);
+    // The first bytes of a write that land in the previous write's unsent skb take its PSH away
+    // (`if (!copied) TCP_SKB_CB(skb)->tcp_flags &= ~TCPHDR_PSH`): only this write's end pushes.
+    if (copied === 0 && !fresh) {
+      const tailEnd = tcb.sndSkbs[tcb.sndSkbs.length - 1];
+      tcb.pushMarks = tcb.pushMarks.filter((m) => m !== tailEnd);
+    }
     append(tcb, data.subarray(copied, copied + take));
     copied += take;
     tcb.sndSkbs[tcb.sndSkbs.length - 1] = seqAdd(sndBufStart(tcb), tcb.sndBufLen);
@@ -59,8 +80,15 @@ export function send(tcb: Tcb, data: Uint8Array): number | SysError {
     if (take === room && copied < data.length) { transmit(tcb); syncSkbs(tcb); }
   }
   if (copied === 0) return sysError('EAGAIN');
-  tcb.pushMarks.push(seqAdd(sndBufStart(tcb), tcb.sndBufLen));
-  transmit(tcb);
+  // A write cut short by a full buffer pushes what it queued without MSG_MORE (wait_for_space).
+  const more = sendFlags.more === true && copied === data.length;
+  if (!more) tcb.pushMarks.push(seqAdd(sndBufStart(tcb), tcb.sndBufLen));
+  // The eor bit is set only once the whole message is copied (`if (!msg_data_left(msg))`).
+  if (sendFlags.eor && copied === data.length) {
+    tcb.eorMarks = (tcb.eorMarks ?? []).filter((m) => seqGt(m, tcb.sndUna));
+    tcb.eorMarks.push(seqAdd(sndBufStart(tcb), tcb.sndBufLen));
+  }
+  transmit(tcb, false, more ? 'cork' : undefined);
   syncSkbs(tcb);
   return copied;
 }

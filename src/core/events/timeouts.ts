@@ -189,7 +189,7 @@ function probeUnsent(tcb: Tcb): void {
   else if (ut && ut > 0 && tcb.now - tcb.probesStamp >= ut) return failWith(tcb, 'ETIMEDOUT', 'local-probes');
   const max = tcb.orphaned ? (tcb.config.tcp_orphan_retries || 8) : tcb.config.tcp_retries2;
   if (tcb.probesOut >= max) return failWith(tcb, 'ETIMEDOUT', 'local-probes');
-  transmit(tcb);
+  transmit(tcb, false, 'wakeup');
   const unsent = seqDiff(seqAdd(sndBufStart(tcb), tcb.sndBufLen), tcb.sndNxt);
   if (seqLt(tcb.sndUna, tcb.sndNxt) || (unsent <= 0 && !tcb.finQueued)) {
     tcb.probesOut = 0;
