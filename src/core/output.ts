@@ -26,6 +26,7 @@ import { advertiseWindow } from './window.js';
 import { arm, cancel } from './timers.js';
 import { rtoMinMs, TIMEOUT_INIT_MS } from './rto.js';
 import { onDataSent } from './ack-policy.js';
+import { recordRetransmit, recordSent } from './scoreboard.js';
 
 export function tsVal(tcb: Tcb): number {
   return (Math.floor(tcb.now) + tcb.tsOffset) >>> 0;
@@ -166,21 +167,16 @@ export function dataSegment(tcb: Tcb, seq: Seq, max: number): Segment {
 }
 
 /**
- * Bytes the peer holds above a hole while no recovery runs: the SACKed ones, or without SACK one
- * segment per duplicate ACK (tcp_add_reno_sack), never all that is in flight
- * (tcp_limit_reno_sacked keeps one segment out). Linux counts them out of the flight
- * (tcp_packets_in_flight = packets_out - (sacked_out + lost_out) + retrans_out), so each of the
- * first duplicate ACKs lets one new segment out: RFC 3042 limited transmit, as tcp_write_xmit
- * does it through tcp_cwnd_test. Recovery keeps its own accounting (recovery.ts).
+ * Bytes counted out of the flight: SACKed and lost segments less those retransmitted
+ * (tcp_packets_in_flight = packets_out - (sacked_out + lost_out) + retrans_out), never all that is
+ * in flight. Without SACK each duplicate ACK stands for one segment (tcp_add_reno_sack), so each of
+ * the first duplicate ACKs lets one new segment out: RFC 3042 limited transmit, as tcp_write_xmit
+ * does it through tcp_cwnd_test. Loss (after a timeout) keeps its own accounting (recovery.ts).
  */
 function leftOut(tcb: Tcb, inflight: number): number {
-  if (tcb.recovery !== undefined) return 0;
-  if (tcb.sackOk && tcb.sacked.length > 0) {
-    let held = 0;
-    for (const [l, r] of tcb.sacked) held += seqDiff(r, l);
-    return Math.min(held, Math.max(0, inflight - tcb.sndMss));
-  }
-  return Math.min(tcb.dupAcks * tcb.sndMss, Math.max(0, inflight - tcb.sndMss));
+  if (tcb.recovery === 'loss') return 0;
+  const segs = tcb.sb.sackedOut + tcb.sb.lostOut - tcb.sb.retransOut;
+  return Math.max(0, Math.min(segs * tcb.sndMss, inflight - tcb.sndMss));
 }
 
 /** Whole segments in `bytes` of flight (tcp_skb_pcount over the skbs: a short tail counts as one). */
@@ -310,8 +306,10 @@ function advanceSndNxt(tcb: Tcb, from: Seq, n: number): void {
     tcb.rttSeq = to;
     tcb.rttStart = tcb.now;
   }
+  if (seqGt(to, tcb.sndMax)) recordSent(tcb, seqGt(from, tcb.sndMax) ? from : tcb.sndMax, to);
   tcb.sndNxt = to;
   if (seqGt(to, tcb.sndMax)) tcb.sndMax = to;
+  if (tcb.recovery === 'fast') tcb.prrOut++;
 }
 
 /** After new data: a tail loss probe if one may be scheduled, else the retransmission timer. */
@@ -326,6 +324,10 @@ export function armAfterSend(tcb: Tcb): void {
  */
 export function scheduleLossProbe(tcb: Tcb): boolean {
   if (tcb.srttMs === undefined || tcb.tlpHighSeq !== undefined || tcb.backoff > 0) return false;
+  // "Schedule a loss probe in 2*RTT for SACK capable connections not in loss recovery"
+  // (tcp_schedule_loss_probe: tcp_early_retrans 3 or 4, tcp_is_sack, ca_state Open or CWR).
+  const er = tcb.config.tcp_early_retrans;
+  if ((er !== 3 && er !== 4) || !tcb.sackOk || tcb.recovery !== undefined || tcb.disorder) return false;
   const inflight = seqDiff(tcb.sndNxt, tcb.sndUna);
   if (inflight <= 0) return false;
   const one = inflight <= tcb.sndMss + 1;
@@ -339,6 +341,7 @@ export function scheduleLossProbe(tcb: Tcb): boolean {
 /** Restart the retransmission timer from now (tcp_rearm_rto), or stop it when nothing is out. */
 export function rearmRto(tcb: Tcb): void {
   cancel(tcb.timers, 'loss-probe');
+  tcb.rack.reoAt = undefined;
   if (seqLt(tcb.sndUna, tcb.sndNxt)) {
     cancel(tcb.timers, 'retransmit');
     if (!scheduleLossProbe(tcb)) arm(tcb.timers, 'retransmit', tcb.now + tcb.rtoMs);
@@ -352,6 +355,7 @@ export function retransmitHead(tcb: Tcb): void {
   tcb.rttSeq = undefined; // Karn: no RTT sample from a retransmission
   const seg = dataSegment(tcb, tcb.sndUna, tcb.sndMss);
   emit(tcb, seg);
+  recordRetransmit(tcb, tcb.sndUna, seqAdd(tcb.sndUna, seg.payload.length + (seg.flags.fin ? 1 : 0)));
 }
 
 export const SYN_TIMEOUT_MS = TIMEOUT_INIT_MS;

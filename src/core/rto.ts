@@ -28,6 +28,8 @@ export function rtoMaxMs(tcb: Tcb): number {
 export function sampleRtt(tcb: Tcb, rttMs: number): void {
   if (!Number.isFinite(rttMs) || rttMs < 0) return;
   const r = Math.max(rttMs, 0.001);
+  // tcp_update_rtt_min: RACK's reordering window is a quarter of the path's minimum RTT.
+  if (tcb.rack.minRttMs === undefined || r < tcb.rack.minRttMs) tcb.rack.minRttMs = r;
   if (tcb.srttMs === undefined) {
     tcb.srttMs = r;
     tcb.rttvarMs = r / 2;

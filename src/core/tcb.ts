@@ -14,6 +14,9 @@ import type { Seq } from './seq.js';
 import type { TcpState } from '../model/states.js';
 import type { TimerTable } from './timers.js';
 import type { EngineCauseId, StateStep } from './transitions.js';
+import type { Scoreboard } from './scoreboard.js';
+import type { RackState } from './rack.js';
+import type { CubicState } from './cubic.js';
 
 export interface Endpoint { addr: string; port: number }
 
@@ -143,12 +146,22 @@ export interface Tcb {
   dupAcks: number;
   /** In recovery until this is acknowledged (RFC 6582 "recover"). */
   recoverSeq: Seq | undefined;
-  /** Which recovery: after a timeout ('loss') or three duplicate ACKs ('fast'). */
+  /** Which recovery: TCP_CA_Loss after a timeout ('loss'), TCP_CA_Recovery after a loss found by ACKs ('fast'). */
   recovery: 'loss' | 'fast' | undefined;
   /** The next sequence number to retransmit during recovery. */
   rtxNxt: Seq;
-  /** The SACK scoreboard: ranges above SND.UNA the peer reported holding (RFC 6675 §3), sorted, disjoint. */
-  sacked: Array<[Seq, Seq]>;
+  /** The scoreboard: each segment sent, SACKed, lost or retransmitted (scoreboard.ts). */
+  sb: Scoreboard;
+  /** RACK's clock and the REO timer (rack.ts). */
+  rack: RackState;
+  /** CUBIC's state (cubic.ts). */
+  cubic: CubicState;
+  /** TCP_CA_Disorder: SACKed, duplicate-ACKed or retransmitted data outstanding, no loss proven. */
+  disorder: boolean;
+  /** PRR (tcp_cwnd_reduction): cwnd when Recovery began, segments delivered and sent since. */
+  priorCwnd: number;
+  prrDelivered: number;
+  prrOut: number;
   /** Linux's is_cwnd_limited: the last transmit in this window was held back by cwnd (tcp_cwnd_validate). */
   isCwndLimited: boolean;
   /** Linux's max_packets_out: the most segments in flight in this window while not cwnd-limited. */

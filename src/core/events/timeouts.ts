@@ -30,7 +30,8 @@ import { sndBufStart } from '../send-memory.js';
 import { backOff, modelTimeout, rtoMinMs, TIMEOUT_INIT_MS, TIMEOUT_MIN_MS } from '../rto.js';
 import { dataSegment, emit, sendActiveReset, sendProbe, sendSyn, sendSynAck, transmit } from '../output.js';
 import { failWith, setState } from '../state-change.js';
-import { enterLossRecovery } from '../recovery.js';
+import { enterLossRecovery, rackReoTimeout } from '../recovery.js';
+import { recordProbe } from '../scoreboard.js';
 import { finWait2KeepaliveFired } from './close.js';
 import { onDelayedAckTimer } from '../ack-policy.js';
 
@@ -92,6 +93,9 @@ function onRetransmit(tcb: Tcb): void {
     return;
   }
   if (!seqLt(tcb.sndUna, tcb.sndMax)) return;
+  // The REO timer shares this slot (ICSK_TIME_REO_TIMEOUT): RACK's check, not a timeout.
+  if (tcb.rack.reoAt !== undefined && tcb.rack.reoAt <= tcb.now) return rackReoTimeout(tcb);
+  tcb.rack.reoAt = undefined;
   if (writeTimedOut(tcb)) {
     return failWith(tcb, 'ETIMEDOUT', tcb.options.userTimeoutMs ? 'user-timeout' : tcb.orphaned ? 'orphan-retries' : 'retransmit-timeout');
   }
@@ -144,7 +148,9 @@ function onLossProbe(tcb: Tcb): void {
     const dataOut = seqDiff(finOut ? (tcb.finSeq as typeof tcb.sndNxt) : tcb.sndNxt, tcb.sndUna);
     const len = Math.min(dataOut, tcb.sndMss);
     const start = seqAdd(tcb.sndUna, dataOut - len);
-    emit(tcb, dataSegment(tcb, start, len));
+    const seg = dataSegment(tcb, start, len);
+    emit(tcb, seg);
+    recordProbe(tcb, start, seqAdd(start, seg.payload.length + (seg.flags.fin ? 1 : 0)));
   }
   tcb.tlpHighSeq = tcb.sndNxt;
   tcb.rttSeq = undefined;
