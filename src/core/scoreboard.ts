@@ -5,7 +5,7 @@
 // Rules:
 // - One record per segment sent for the first time, SND.UNA..SND.MAX in sequence order, with the
 //   time it (last) left: tcp_skb_timestamp_us, which RACK compares (rack.ts).
-// - A SACK block marks the records it covers whole as SACKed (tcp_sacktag_write_queue /
+// - A SACK block marks the records it covers whole (never part of one) as SACKed (tcp_sacktag_write_queue /
 //   tcp_sacktag_one); a SACKed record is no longer lost nor in retransmission. Blocks at or below
 //   SND.UNA (D-SACK) and beyond SND.MAX are ignored.
 // - A SACK for a record below the highest one SACKed before is reordering:
@@ -146,8 +146,8 @@ export function sackTag(tcb: Tcb, blocks: Array<[Seq, Seq]>): SackTagResult {
   let reord: Seq | undefined;
   for (const [l, r] of blocks) {
     if (!seqLt(l, r) || !seqGt(r, tcb.sndUna) || seqGt(r, tcb.sndMax) || seqLt(l, tcb.sndUna)) continue;
-    splitAt(tcb, l);
-    splitAt(tcb, r);
+    // Only whole segments are SACKed: a block covering part of one marks nothing
+    // (tcp_match_skb_to_sack cuts multi-segment skbs at MSS boundaries only).
     for (const rec of sb.txq) {
       if (seqLt(rec.start, l)) continue;
       if (seqGt(rec.end, r)) break;
