@@ -27,7 +27,8 @@ import type { TimerKind } from '../timers.js';
 import { arm, cancel, dueTimers } from '../timers.js';
 import { seqAdd, seqDiff, seqLt } from '../seq.js';
 import { sndBufStart } from '../send-memory.js';
-import { backOff, modelTimeout, rtoMinMs, TIMEOUT_INIT_MS, TIMEOUT_MIN_MS } from '../rto.js';
+import { orphanRetries, synTimedOut, writeTimedOut as writeTimedOutAt } from '../give-up.js';
+import { backOff, rtoMinMs, TIMEOUT_INIT_MS, TIMEOUT_MIN_MS } from '../rto.js';
 import { dataSegment, emit, sendActiveReset, sendProbe, sendSyn, sendSynAck, transmit } from '../output.js';
 import { failWith, setState } from '../state-change.js';
 import { enterLossRecovery, rackReoTimeout } from '../recovery.js';
@@ -66,12 +67,13 @@ function onRetransmit(tcb: Tcb): void {
   const c = tcb.config;
   if (tcb.state === 'SYN-SENT') {
     const linear = Math.max(0, c.tcp_syn_linear_timeouts);
-    const limit = (tcb.options.synCnt && tcb.options.synCnt > 0 ? tcb.options.synCnt : c.tcp_syn_retries) + linear;
-    if (tcb.retransmits >= limit) return failWith(tcb, 'ETIMEDOUT', 'syn-retries');
-    // tcp_write_timeout: TCP_USER_TIMEOUT bounds the handshake too.
+    // tcp_write_timeout (give-up.ts): the retry count, else the time — TCP_USER_TIMEOUT, or
+    // tcp_model_timeout(tcp_syn_retries, 1 s) — since the first SYN.
+    const synRetries = tcb.options.synCnt && tcb.options.synCnt > 0 ? tcb.options.synCnt : c.tcp_syn_retries;
+    const elapsed = tcb.retransStamp === undefined ? 0 : tcb.now - tcb.retransStamp;
     const ut = tcb.options.userTimeoutMs;
-    if (ut && ut > 0 && tcb.retransmits > 0 && tcb.retransStamp !== undefined && tcb.now - tcb.retransStamp >= ut) {
-      return failWith(tcb, 'ETIMEDOUT', 'user-timeout');
+    if (synTimedOut({ synRetries, linear, userTimeoutMs: ut, rtoMaxMs: c.tcp_rto_max_ms }, tcb.retransmits, elapsed)) {
+      return failWith(tcb, 'ETIMEDOUT', ut && ut > 0 && tcb.retransmits < synRetries + linear ? 'user-timeout' : 'syn-retries');
     }
     tcb.retransmits++;
     tcb.totalRetrans++;
@@ -123,11 +125,8 @@ function writeTimedOut(tcb: Tcb): boolean {
   const ut = tcb.options.userTimeoutMs;
   if (ut && ut > 0) return elapsed >= ut;
   let boundary = tcb.config.tcp_retries2;
-  if (tcb.orphaned) {
-    const alive = tcb.rtoMs < tcb.config.tcp_rto_max_ms;
-    boundary = tcb.config.tcp_orphan_retries > 0 ? tcb.config.tcp_orphan_retries : alive ? 8 : 0;
-  }
-  return elapsed >= modelTimeout(tcb, boundary, rtoMinMs(tcb));
+  if (tcb.orphaned) boundary = orphanRetries(tcb.config.tcp_orphan_retries, tcb.rtoMs < tcb.config.tcp_rto_max_ms);
+  return writeTimedOutAt({ retries: boundary, rtoMinMs: rtoMinMs(tcb), rtoMaxMs: tcb.config.tcp_rto_max_ms }, tcb.retransmits, elapsed);
 }
 
 /** tcp_clamp_rto_to_user_timeout: never wait past TCP_USER_TIMEOUT. */
