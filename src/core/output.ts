@@ -27,6 +27,7 @@ import { arm, cancel } from './timers.js';
 import { rtoMinMs, TIMEOUT_INIT_MS } from './rto.js';
 import { onDataSent } from './ack-policy.js';
 import { recordRetransmit, recordSent } from './scoreboard.js';
+import { takeSackBlocks } from './sack-blocks.js';
 
 export function tsVal(tcb: Tcb): number {
   return (Math.floor(tcb.now) + tcb.tsOffset) >>> 0;
@@ -49,27 +50,13 @@ export function makeSegment(tcb: Tcb, seq: Seq, ack: Seq | undefined, f: TcpFlag
 }
 
 /**
- * RFC 2018 SACK blocks for what waits out of order, after the timestamp (tcp_options_write):
- * `nop,nop,sack a:b ...`, the block holding the latest arrival first, at most 4 (3 with TS).
+ * RFC 2018 SACK blocks after the timestamp (tcp_options_write): `nop,nop,sack a:b ...`, a D-SACK
+ * first, then the blocks most recent first (sack-blocks.ts), at most 4 (3 with TS).
  */
 function sackOption(tcb: Tcb, f: TcpFlags): Segment['options'] {
-  if (!tcb.sackOk || tcb.ofo.length === 0 || f.rst || f.syn || !f.ack) return [];
-  const blocks: Array<[Seq, Seq]> = [];
-  for (const o of tcb.ofo) {
-    const end = seqAdd(o.seq, o.data.length);
-    const last = blocks[blocks.length - 1];
-    if (last && seqLe(o.seq, last[1])) {
-      if (seqGt(end, last[1])) last[1] = end;
-    } else {
-      blocks.push([o.seq, end]);
-    }
-  }
-  const latest = tcb.ofoLatest;
-  if (latest !== undefined) {
-    const i = blocks.findIndex(([a, b]) => seqLe(a, latest) && seqLt(latest, b));
-    if (i > 0) blocks.unshift(...blocks.splice(i, 1));
-  }
-  return [{ kind: 'nop' }, { kind: 'nop' }, { kind: 'sack', blocks: blocks.slice(0, tcb.tsOk ? 3 : 4) }];
+  if (!tcb.sackOk || f.rst || f.syn || !f.ack) return [];
+  if (tcb.sackBlocks.length === 0 && tcb.dsack === undefined) return [];
+  return [{ kind: 'nop' }, { kind: 'nop' }, { kind: 'sack', blocks: takeSackBlocks(tcb) }];
 }
 
 /**

@@ -105,8 +105,12 @@ export interface Tcb {
   /** Segments beyond RCV.NXT, sorted by seq (RFC 9293 §3.10.7.4 "queue for later processing"). */
   ofo: Array<{ seq: Seq; data: Uint8Array; fin: boolean; truesize: number }>;
   finReceived: boolean;
-  /** Sequence number of the latest out-of-order arrival (its SACK block goes first, RFC 2018 §4). */
+  /** Sequence number of the latest out-of-order arrival. */
   ofoLatest: Seq | undefined;
+  /** Linux's selective_acks: the SACK blocks we send, most recent first (sack-blocks.ts). */
+  sackBlocks: Array<[Seq, Seq]>;
+  /** Linux's duplicate_sack: a D-SACK block for the next segment, if any. */
+  dsack?: [Seq, Seq];
 
   // ---- negotiated options ----
   advMss: number;
