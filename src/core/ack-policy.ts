@@ -17,7 +17,8 @@
 // - Out-of-window ACKs are rate-limited to one per tcp_invalid_ratelimit (500 ms) for segments
 //   without data (tcp_oow_rate_limited); challenge ACKs share that limit (RFC 5961 §7).
 import type { Tcb } from './tcb.js';
-import { seqDiff, seqLt } from './seq.js';
+import { seqAdd, seqDiff, seqLt } from './seq.js';
+import { dsackSet } from './sack-blocks.js';
 import type { Segment } from './segment.js';
 import { segmentLength } from './segment.js';
 import { arm } from './timers.js';
@@ -160,5 +161,10 @@ export function dupAck(tcb: Tcb, seg: Segment): void {
   const len = segmentLength(seg);
   if (len > 0 && seqLt(seg.seq, tcb.rcvNxt)) enterQuickack(tcb);
   if (oowRateLimited(tcb, len > 0 && !seg.flags.syn)) return;
+  // tcp_send_dupack: data we already have is reported as a D-SACK (RFC 2883).
+  if (len > 0 && seqLt(seg.seq, tcb.rcvNxt)) {
+    const end = seqAdd(seg.seq, len);
+    dsackSet(tcb, seg.seq, seqLt(tcb.rcvNxt, end) ? tcb.rcvNxt : end);
+  }
   sendAck(tcb);
 }

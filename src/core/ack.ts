@@ -16,12 +16,14 @@
 //   Linux uses RACK-TLP for this, which sends the same first retransmission in this simple case.
 import type { Tcb } from './tcb.js';
 import type { Segment } from './segment.js';
-import type { Seq } from './seq.js';
 import { seqAdd, seqDiff, seqGe, seqGt, seqLt } from './seq.js';
 import { challengeAck } from './ack-policy.js';
 import { sampleRtt, baseRto } from './rto.js';
 import { isCwndLimited, rearmRto } from './output.js';
-import { enterFastRecovery, onRecoveryAck } from './recovery.js';
+import { cwndReduction, fastRetransAlert, onLossAck, xmitRetransmitQueue } from './recovery.js';
+import type { AckInfo } from './recovery.js';
+import { cleanAcked, removeRenoSacks, sackTag } from './scoreboard.js';
+import { rackAdvance } from './rack.js';
 import type { ReceivedOptions } from './options.js';
 
 export type AckVerdict = 'new' | 'dup' | 'old' | 'discard';
@@ -52,9 +54,15 @@ export function processAck(tcb: Tcb, seg: Segment, opts: ReceivedOptions): AckVe
     }
   }
   tcb.probesOut = 0;
-  if (tcb.sackOk && opts.sack) recordSack(tcb, opts.sack);
+  // tcp_sacktag_write_queue, before anything else looks at the scoreboard.
+  const tag = tcb.sackOk && opts.sack ? sackTag(tcb, opts.sack) : { newlySacked: 0, records: [] };
+  for (const r of tag.records) rackAdvance(tcb, r);
   if (!seqGt(ack, tcb.sndUna)) {
-    if (isDuplicateAck(tcb, seg, nwin)) onDuplicateAck(tcb);
+    const dup = isDuplicateAck(tcb, seg, nwin);
+    if (dup) tcb.dupAcks++;
+    if (tcb.recovery !== 'loss' && (dup || tag.newlySacked > 0 || tcb.recovery !== undefined || tcb.disorder)) {
+      afterAckRecovery(tcb, { unaAdvanced: false, numDupack: dup ? 1 : 0, newlySacked: tag.newlySacked, delivered: tag.newlySacked, dataAcked: false });
+    }
     return 'dup';
   }
 
@@ -70,7 +78,8 @@ export function processAck(tcb: Tcb, seg: Segment, opts: ReceivedOptions): AckVe
   tcb.pushMarks = tcb.pushMarks.filter((m) => seqGt(m, ack));
   tcb.sndUna = ack;
   if (seqGt(ack, tcb.sndNxt)) tcb.sndNxt = ack;
-  tcb.sacked = tcb.sacked.filter(([, r]) => seqGt(r, ack)).map(([l, r]) => [seqGt(l, ack) ? l : ack, r] as [typeof l, typeof r]);
+  const clean = cleanAcked(tcb, ack);
+  if (tcb.sackOk) for (const r of clean.records) rackAdvance(tcb, r);
 
   // RTT sample: the timed segment (Karn), else the timestamp echo.
   if (tcb.rttSeq !== undefined && seqGe(ack, tcb.rttSeq)) {
@@ -84,19 +93,52 @@ export function processAck(tcb: Tcb, seg: Segment, opts: ReceivedOptions): AckVe
   tcb.rtoMs = baseRto(tcb);
   if (tcb.tlpHighSeq !== undefined && seqGe(ack, tcb.tlpHighSeq)) tcb.tlpHighSeq = undefined;
 
-  // Slow start, then one segment per window (RFC 5681 §3.1).
+  // Segments delivered by this ACK: those the scoreboard held un-SACKed (for data sent without a
+  // record, such as a SYN's, one per MSS), or without SACK what tcp_remove_reno_sacks counts.
   const segs = Math.max(1, Math.ceil(dataAcked / Math.max(1, tcb.sndMss)));
+  const ackedSegs = clean.removed === 0 ? segs : clean.newlyAcked;
   tcb.dupAcks = 0;
-  // tcp_cong_avoid only while cwnd is what limits sending (tcp_is_cwnd_limited).
-  if (!onRecoveryAck(tcb, segs) && isCwndLimited(tcb)) {
-    if (tcb.cwnd < tcb.ssthresh) tcb.cwnd += segs;
-    else tcb.cwnd += 1 / tcb.cwnd;
+  let reoArmed = false;
+  if (tcb.recovery === 'loss') {
+    // tcp_cong_avoid only while cwnd is what limits sending (tcp_is_cwnd_limited).
+    if (!tcb.sackOk) tcb.sb.sackedOut = 0;
+    if (!onLossAck(tcb, segs) && isCwndLimited(tcb)) slowStartOrAvoid(tcb, segs);
+  } else {
+    const delivered = tcb.sackOk ? ackedSegs + tag.newlySacked : removeRenoSacks(tcb, Math.max(ackedSegs, 1));
+    reoArmed = afterAckRecovery(tcb, { unaAdvanced: true, numDupack: 0, newlySacked: tag.newlySacked, delivered, dataAcked: true });
   }
 
   tcb.retransStamp = seqGe(tcb.sndUna, tcb.sndMax) ? undefined : tcb.now;
-  rearmRto(tcb);
+  // tcp_set_xmit_timer, unless RACK armed its REO timer on this ACK.
+  if (!reoArmed) rearmRto(tcb);
   if (dataAcked > 0) tcb.events.push({ type: 'writable' });
   return 'new';
+}
+
+/** Slow start, then one segment per window (RFC 5681 §3.1; Linux tcp_slow_start, tcp_cong_avoid_ai). */
+function slowStartOrAvoid(tcb: Tcb, segs: number): void {
+  if (tcb.cwnd < tcb.ssthresh) tcb.cwnd += segs;
+  else tcb.cwnd += 1 / tcb.cwnd;
+}
+
+/**
+ * The rest of tcp_ack outside Loss: tcp_fastretrans_alert when the ACK is "dubious" (a duplicate,
+ * new SACK information, or not Open), then tcp_cong_control (PRR in Recovery, else growth when new
+ * data was ACKed: tcp_may_raise_cwnd), then tcp_xmit_recovery. Returns whether RACK armed its timer.
+ */
+function afterAckRecovery(tcb: Tcb, a: AckInfo): boolean {
+  const lostBefore = tcb.sb.lostOut + tcb.sb.retransOut;
+  const sackedBefore = tcb.sb.sackedOut;
+  const dubious = a.numDupack > 0 || a.newlySacked > 0 || tcb.recovery !== undefined || tcb.disorder;
+  let out = { rexmit: false, reoArmed: false };
+  if (dubious) out = fastRetransAlert(tcb, a);
+  // Reno: each duplicate ACK delivered one segment (tcp_add_reno_sack → tcp_count_delivered).
+  const delivered = tcb.sackOk ? a.delivered : a.delivered + Math.max(0, tcb.sb.sackedOut - sackedBefore);
+  const newlyLost = Math.max(0, tcb.sb.lostOut + tcb.sb.retransOut - lostBefore);
+  if (tcb.recovery === 'fast') cwndReduction(tcb, delivered, newlyLost, a.unaAdvanced);
+  else if (a.dataAcked && isCwndLimited(tcb)) slowStartOrAvoid(tcb, Math.max(1, delivered));
+  if (out.rexmit) xmitRetransmitQueue(tcb);
+  return out.reoArmed;
 }
 
 /** RFC 5681 §2 "DUPLICATE ACKNOWLEDGMENT": same ACK, no data, no SYN/FIN, same window, data outstanding. */
@@ -105,29 +147,3 @@ function isDuplicateAck(tcb: Tcb, seg: Segment, nwin: number): boolean {
     nwin === tcb.sndWnd && seqLt(tcb.sndUna, tcb.sndMax);
 }
 
-/** RFC 5681 §3.2 / RFC 6582: the third duplicate ACK retransmits the first unacknowledged segment. */
-function onDuplicateAck(tcb: Tcb): void {
-  tcb.dupAcks++;
-  if (tcb.recovery === 'fast') {
-    tcb.cwnd += 1; // each further duplicate: one segment has left the network
-    return;
-  }
-  if (tcb.recovery === undefined && tcb.dupAcks === 3) enterFastRecovery(tcb);
-}
-
-/** Merge the peer's SACK blocks into the scoreboard; blocks outside (SND.UNA, SND.MAX] are ignored (RFC 2018 §3, D-SACK is not used). */
-function recordSack(tcb: Tcb, blocks: Array<[Seq, Seq]>): void {
-  for (const [l, r] of blocks) {
-    if (!seqLt(l, r) || !seqGt(r, tcb.sndUna) || seqGt(r, tcb.sndMax) || seqLt(l, tcb.sndUna)) continue;
-    tcb.sacked.push([l, r]);
-  }
-  tcb.sacked.sort((a, b) => seqDiff(a[0], b[0]));
-  const merged: Array<[Seq, Seq]> = [];
-  for (const b of tcb.sacked) {
-    const last = merged[merged.length - 1];
-    if (last && !seqLt(last[1], b[0])) {
-      if (seqGt(b[1], last[1])) last[1] = b[1];
-    } else merged.push([b[0], b[1]]);
-  }
-  tcb.sacked = merged;
-}

@@ -71,6 +71,9 @@ export const TUNABLES = {
   tcp_invalid_ratelimit: n('net.ipv4.tcp_invalid_ratelimit', 500, 'ms', 'Minimum gap between duplicate ACKs sent for invalid segments (per socket).'),
 
   // Buffers
+  tcp_congestion_control: { sysctl: 'net.ipv4.tcp_congestion_control', default: 'cubic' as 'cubic' | 'reno', unit: 'mode', doc: 'Congestion control of new connections: cubic (the default since Linux 2.6.19) or reno.' } as Tunable<'cubic' | 'reno'>,
+  tcp_reordering: n('net.ipv4.tcp_reordering', 3, 'count', 'Initial reordering degree: duplicate ACKs (or SACKed segments) that prove a loss without RACK timing.'),
+  tcp_early_retrans: n('net.ipv4.tcp_early_retrans', 3, 'mode', 'Tail loss probes: 3 or 4 on (RFC 8985 TLP), other values off.'),
   tcp_rmem: { sysctl: 'net.ipv4.tcp_rmem', default: [4096, 131_072, 6_291_456] as Triple, unit: 'bytes', doc: 'Receive buffer min, default, max; the default sizes the initial window and window scale.' } as Tunable<Triple>,
   tcp_wmem: { sysctl: 'net.ipv4.tcp_wmem', default: [4096, 16_384, 4_194_304] as Triple, unit: 'bytes', doc: 'Send buffer min, default, max.' } as Tunable<Triple>,
   tcp_adv_win_scale: n('net.ipv4.tcp_adv_win_scale', 1, 'count', 'Share of the receive buffer advertised as window (1: half is overhead).'),
@@ -113,6 +116,12 @@ export function applySetting(config: TcpConfig, name: string, value: string): st
     const k = parseFastopenKey(value);
     if (!k) return `'${name}' needs four hex words a-b-c-d, got '${value}'`;
     config.tcp_fastopen_key = k;
+    return undefined;
+  }
+  if (key === 'tcp_congestion_control') {
+    const v = value.trim();
+    if (v !== 'cubic' && v !== 'reno') return `'${name}' is cubic or reno here, got '${value}'`;
+    config.tcp_congestion_control = v;
     return undefined;
   }
   const parts = value.trim().split(/[\s,]+/).filter(Boolean).map(Number);

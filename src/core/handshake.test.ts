@@ -114,14 +114,28 @@ test('SYN retries with tcp_syn_linear_timeouts=0: 1, 2, 4 s then ETIMEDOUT (syn-
 
 // ip-sysctl.rst: "with tcp_syn_linear_timeouts = 4 we would expect SYN RTOs to be: 1, 1, 1, 1, 1, 2, 4, ..."
 test('SYN retries with tcp_syn_linear_timeouts=4: RTOs 1, 1, 1, 1, 1, 2 s; ETIMEDOUT after syn_retries + 4', () => {
+  const t = new Trace({ tcp_syn_retries: 3, tcp_syn_linear_timeouts: 4 });
+  t.connect(0);
+  t.recv(0, 'S 0:0(0)');
+  for (const s of [1, 2, 3, 4, 5, 7, 11]) t.recv(s, 'S 0:0(0)');
+  // 3 + 4 retransmissions: the 7th at 11 s, then its 8 s RTO runs out (the count; the time check,
+  // tcp_model_timeout(3, 1 s) = 15 s, found 11 s at the run before).
+  t.recvNothing(18.99);
+  t.expectState('SYN-SENT');
+  t.recvNothing(19);
+  t.expectState('CLOSED');
+});
+
+test('fewer SYN retries than linear timeouts: the time check of retransmits_timed_out ends it first (tcp_model_timeout(1, 1 s) = 3 s)', () => {
   const t = new Trace({ tcp_syn_retries: 1, tcp_syn_linear_timeouts: 4 });
   t.connect(0);
   t.recv(0, 'S 0:0(0)');
-  for (const s of [1, 2, 3, 4, 5]) t.recv(s, 'S 0:0(0)');
-  t.recvNothing(6.99);
+  for (const s of [1, 2]) t.recv(s, 'S 0:0(0)');
+  t.recvNothing(2.99);
   t.expectState('SYN-SENT');
-  t.recvNothing(7);
+  t.recvNothing(3);
   t.expectState('CLOSED');
+  assert.deepEqual(t.errors(), ['ETIMEDOUT']);
 });
 
 test('SYN-ACK retries 1, 2, 4, 8, 16 s then the half-open connection is dropped silently', () => {

@@ -29,6 +29,8 @@ import { advertiseWindow } from './window.js';
 import { arm, cancel } from './timers.js';
 import { rtoMinMs, TIMEOUT_INIT_MS } from './rto.js';
 import { onDataSent } from './ack-policy.js';
+import { recordRetransmit, recordSent } from './scoreboard.js';
+import { takeSackBlocks } from './sack-blocks.js';
 
 export function tsVal(tcb: Tcb): number {
   return (Math.floor(tcb.now) + tcb.tsOffset) >>> 0;
@@ -59,27 +61,13 @@ function afterSynOptions(tcb: Tcb, f: TcpFlags): Segment['options'] {
 }
 
 /**
- * RFC 2018 SACK blocks for what waits out of order, after the timestamp (tcp_options_write):
- * `nop,nop,sack a:b ...`, the block holding the latest arrival first, at most 4 (3 with TS).
+ * RFC 2018 SACK blocks after the timestamp (tcp_options_write): `nop,nop,sack a:b ...`, a D-SACK
+ * first, then the blocks most recent first (sack-blocks.ts), at most 4 (3 with TS).
  */
 function sackOption(tcb: Tcb, f: TcpFlags): Segment['options'] {
-  if (!tcb.sackOk || tcb.ofo.length === 0 || f.rst || f.syn || !f.ack) return [];
-  const blocks: Array<[Seq, Seq]> = [];
-  for (const o of tcb.ofo) {
-    const end = seqAdd(o.seq, o.data.length);
-    const last = blocks[blocks.length - 1];
-    if (last && seqLe(o.seq, last[1])) {
-      if (seqGt(end, last[1])) last[1] = end;
-    } else {
-      blocks.push([o.seq, end]);
-    }
-  }
-  const latest = tcb.ofoLatest;
-  if (latest !== undefined) {
-    const i = blocks.findIndex(([a, b]) => seqLe(a, latest) && seqLt(latest, b));
-    if (i > 0) blocks.unshift(...blocks.splice(i, 1));
-  }
-  return [{ kind: 'nop' }, { kind: 'nop' }, { kind: 'sack', blocks: blocks.slice(0, tcb.tsOk ? 3 : 4) }];
+  if (!tcb.sackOk || f.rst || f.syn || !f.ack) return [];
+  if (tcb.sackBlocks.length === 0 && tcb.dsack === undefined) return [];
+  return [{ kind: 'nop' }, { kind: 'nop' }, { kind: 'sack', blocks: takeSackBlocks(tcb) }];
 }
 
 /**
@@ -207,21 +195,16 @@ export function dataSegment(tcb: Tcb, seq: Seq, max: number): Segment {
 }
 
 /**
- * Bytes the peer holds above a hole while no recovery runs: the SACKed ones, or without SACK one
- * segment per duplicate ACK (tcp_add_reno_sack), never all that is in flight
- * (tcp_limit_reno_sacked keeps one segment out). Linux counts them out of the flight
- * (tcp_packets_in_flight = packets_out - (sacked_out + lost_out) + retrans_out), so each of the
- * first duplicate ACKs lets one new segment out: RFC 3042 limited transmit, as tcp_write_xmit
- * does it through tcp_cwnd_test. Recovery keeps its own accounting (recovery.ts).
+ * Bytes counted out of the flight: SACKed and lost segments less those retransmitted
+ * (tcp_packets_in_flight = packets_out - (sacked_out + lost_out) + retrans_out), never all that is
+ * in flight. Without SACK each duplicate ACK stands for one segment (tcp_add_reno_sack), so each of
+ * the first duplicate ACKs lets one new segment out: RFC 3042 limited transmit, as tcp_write_xmit
+ * does it through tcp_cwnd_test. Loss (after a timeout) keeps its own accounting (recovery.ts).
  */
 function leftOut(tcb: Tcb, inflight: number): number {
-  if (tcb.recovery !== undefined) return 0;
-  if (tcb.sackOk && tcb.sacked.length > 0) {
-    let held = 0;
-    for (const [l, r] of tcb.sacked) held += seqDiff(r, l);
-    return Math.min(held, Math.max(0, inflight - tcb.sndMss));
-  }
-  return Math.min(tcb.dupAcks * tcb.sndMss, Math.max(0, inflight - tcb.sndMss));
+  if (tcb.recovery === 'loss') return 0;
+  const segs = tcb.sb.sackedOut + tcb.sb.lostOut - tcb.sb.retransOut;
+  return Math.max(0, Math.min(segs * tcb.sndMss, inflight - tcb.sndMss));
 }
 
 /** The end of the skb holding `seq` (send-memory.ts keeps them): a GSO packet never runs past it. */
@@ -405,8 +388,10 @@ function advanceSndNxt(tcb: Tcb, from: Seq, n: number): void {
     tcb.rttSeq = to;
     tcb.rttStart = tcb.now;
   }
+  if (seqGt(to, tcb.sndMax)) recordSent(tcb, seqGt(from, tcb.sndMax) ? from : tcb.sndMax, to);
   tcb.sndNxt = to;
   if (seqGt(to, tcb.sndMax)) tcb.sndMax = to;
+  if (tcb.recovery === 'fast') tcb.prrOut++;
 }
 
 /** After new data: a tail loss probe if one may be scheduled, else the retransmission timer. */
@@ -421,6 +406,10 @@ export function armAfterSend(tcb: Tcb): void {
  */
 export function scheduleLossProbe(tcb: Tcb): boolean {
   if (tcb.srttMs === undefined || tcb.tlpHighSeq !== undefined || tcb.backoff > 0) return false;
+  // "Schedule a loss probe in 2*RTT for SACK capable connections not in loss recovery"
+  // (tcp_schedule_loss_probe: tcp_early_retrans 3 or 4, tcp_is_sack, ca_state Open or CWR).
+  const er = tcb.config.tcp_early_retrans;
+  if ((er !== 3 && er !== 4) || !tcb.sackOk || tcb.recovery !== undefined || tcb.disorder) return false;
   const inflight = seqDiff(tcb.sndNxt, tcb.sndUna);
   if (inflight <= 0) return false;
   const one = inflight <= tcb.sndMss + 1;
@@ -434,6 +423,7 @@ export function scheduleLossProbe(tcb: Tcb): boolean {
 /** Restart the retransmission timer from now (tcp_rearm_rto), or stop it when nothing is out. */
 export function rearmRto(tcb: Tcb): void {
   cancel(tcb.timers, 'loss-probe');
+  tcb.rack.reoAt = undefined;
   if (seqLt(tcb.sndUna, tcb.sndNxt)) {
     cancel(tcb.timers, 'retransmit');
     if (!scheduleLossProbe(tcb)) arm(tcb.timers, 'retransmit', tcb.now + tcb.rtoMs);
@@ -447,6 +437,7 @@ export function retransmitHead(tcb: Tcb): void {
   tcb.rttSeq = undefined; // Karn: no RTT sample from a retransmission
   const seg = dataSegment(tcb, tcb.sndUna, tcb.sndMss);
   emit(tcb, seg);
+  recordRetransmit(tcb, tcb.sndUna, seqAdd(tcb.sndUna, seg.payload.length + (seg.flags.fin ? 1 : 0)));
 }
 
 export const SYN_TIMEOUT_MS = TIMEOUT_INIT_MS;

@@ -20,6 +20,7 @@ import { enterPingpong, enterQuickack, onDataReceived } from './ack-policy.js';
 import { receiveWindow, growWindow, skbTruesize } from './window.js';
 import { setState } from './state-change.js';
 import { arm, cancel } from './timers.js';
+import { dsackExtend, dsackSet, sackNewOfo, sackRemove } from './sack-blocks.js';
 
 function outOfWindow(tcb: Tcb): void {
   enterQuickack(tcb);
@@ -60,14 +61,23 @@ export function dataQueue(tcb: Tcb, seg: Segment): void {
     }
     return;
   }
-  if (seqLe(end, tcb.rcvNxt)) return outOfWindow(tcb);
+  if (seqLe(end, tcb.rcvNxt)) {
+    // A retransmission of what we have: report it as a D-SACK (tcp_data_queue → tcp_dsack_set).
+    dsackSet(tcb, seq, end);
+    return outOfWindow(tcb);
+  }
   if (!seqLt(seq, seqAdd(tcb.rcvNxt, receiveWindow(tcb)))) return outOfWindow(tcb);
   if (seqLt(seq, tcb.rcvNxt)) {
     if (receiveWindow(tcb) === 0) return outOfWindow(tcb);
+    // "Partial packet, seq < rcv_next < end_seq": the old part is a D-SACK.
+    dsackSet(tcb, seq, tcb.rcvNxt);
     queueAndOut(tcb, payload.subarray(seqDiff(tcb.rcvNxt, seq)), fin, len);
     return;
   }
   // Out of order: keep it (first copy wins) and send a duplicate ACK now.
+  const held = tcb.ofo.find((o) => seqLe(o.seq, seq) && seqLe(end, seqAdd(o.seq, o.data.length + (o.fin ? 1 : 0))));
+  if (held !== undefined) dsackSet(tcb, seq, end);
+  if (tcb.sackOk) sackNewOfo(tcb, seq, end);
   if (!tcb.ofo.some((o) => o.seq === seq)) {
     const truesize = skbTruesize(len);
     tcb.ofo.push({ seq, data: payload.slice(), fin, truesize });
@@ -97,13 +107,17 @@ function queueAndOut(tcb: Tcb, data: Uint8Array, fin: boolean, wireLen: number):
     return;
   }
   drainOfo(tcb);
+  if (tcb.sackBlocks.length > 0) sackRemove(tcb);
 }
 
 function drainOfo(tcb: Tcb): void {
+  const dsackHigh = tcb.rcvNxt;
   while (tcb.ofo.length > 0) {
     const o = tcb.ofo[0];
     const oEnd: Seq = seqAdd(o.seq, o.data.length);
     if (seqGt(o.seq, tcb.rcvNxt)) break;
+    // tcp_ofo_queue: held data the in-order segment already brought is a duplicate.
+    if (seqLt(o.seq, dsackHigh)) dsackExtend(tcb, o.seq, seqLt(oEnd, dsackHigh) ? oEnd : dsackHigh);
     tcb.ofo.shift();
     tcb.rmemAlloc -= o.truesize;
     if (seqLe(oEnd, tcb.rcvNxt) && !(o.fin && oEnd === tcb.rcvNxt)) continue;
@@ -133,6 +147,10 @@ export function receiveFin(tcb: Tcb): void {
   tcb.ackPending = true;
   for (const o of tcb.ofo) tcb.rmemAlloc -= o.truesize;
   tcb.ofo = [];
+  // tcp_fin → tcp_sack_reset: no SACK blocks and no pending D-SACK after the FIN
+  // (tcp_close_no_rst.pkt: the old data riding with the FIN is ACKed without a D-SACK).
+  tcb.sackBlocks = [];
+  tcb.dsack = undefined;
   tcb.events.push({ type: 'eof' }, { type: 'readable' });
   switch (tcb.state) {
     case 'SYN-RECEIVED':

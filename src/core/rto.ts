@@ -9,6 +9,7 @@
 // - Clamped to tcp_rto_max_ms (120 s). Each timeout doubles it (RFC 6298 §5.5), up to the max.
 // - Karn (RFC 6298 §3): no sample from a retransmitted segment, unless timestamps carry it.
 import type { Tcb } from './tcb.js';
+import { modelTimeoutMs } from './give-up.js';
 
 export const TIMEOUT_INIT_MS = 1000;
 /**
@@ -28,6 +29,8 @@ export function rtoMaxMs(tcb: Tcb): number {
 export function sampleRtt(tcb: Tcb, rttMs: number): void {
   if (!Number.isFinite(rttMs) || rttMs < 0) return;
   const r = Math.max(rttMs, 0.001);
+  // tcp_update_rtt_min: RACK's reordering window is a quarter of the path's minimum RTT.
+  if (tcb.rack.minRttMs === undefined || r < tcb.rack.minRttMs) tcb.rack.minRttMs = r;
   if (tcb.srttMs === undefined) {
     tcb.srttMs = r;
     tcb.rttvarMs = r / 2;
@@ -53,11 +56,8 @@ export function backOff(tcb: Tcb): void {
 
 /**
  * Linux's tcp_model_timeout: how long `boundary` retransmissions take with exponential backoff
- * from `rtoBase` capped at the maximum — tcp_retries2=15 from 200 ms gives 924.6 s.
+ * from `rtoBase` capped at the maximum — tcp_retries2=15 from 200 ms gives 924.6 s (give-up.ts).
  */
 export function modelTimeout(tcb: Tcb, boundary: number, rtoBase: number): number {
-  const max = rtoMaxMs(tcb);
-  const thresh = Math.floor(Math.log2(max / rtoBase));
-  if (boundary <= thresh) return (2 ** (boundary + 1) - 1) * rtoBase;
-  return (2 ** (thresh + 1) - 1) * rtoBase + (boundary - thresh) * max;
+  return modelTimeoutMs(boundary, rtoBase, rtoMaxMs(tcb));
 }

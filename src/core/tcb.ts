@@ -15,6 +15,9 @@ import type { TcpState } from '../model/states.js';
 import type { TimerTable } from './timers.js';
 import type { EngineCauseId, StateStep } from './transitions.js';
 import type { FastopenOption, SynAckLesson } from './fastopen-client.js';
+import type { Scoreboard } from './scoreboard.js';
+import type { RackState } from './rack.js';
+import type { CubicState } from './cubic.js';
 
 export interface Endpoint { addr: string; port: number }
 
@@ -115,8 +118,12 @@ export interface Tcb {
   /** Segments beyond RCV.NXT, sorted by seq (RFC 9293 §3.10.7.4 "queue for later processing"). */
   ofo: Array<{ seq: Seq; data: Uint8Array; fin: boolean; truesize: number }>;
   finReceived: boolean;
-  /** Sequence number of the latest out-of-order arrival (its SACK block goes first, RFC 2018 §4). */
+  /** Sequence number of the latest out-of-order arrival. */
   ofoLatest: Seq | undefined;
+  /** Linux's selective_acks: the SACK blocks we send, most recent first (sack-blocks.ts). */
+  sackBlocks: Array<[Seq, Seq]>;
+  /** Linux's duplicate_sack: a D-SACK block for the next segment, if any. */
+  dsack?: [Seq, Seq];
 
   // ---- negotiated options ----
   advMss: number;
@@ -158,12 +165,22 @@ export interface Tcb {
   dupAcks: number;
   /** In recovery until this is acknowledged (RFC 6582 "recover"). */
   recoverSeq: Seq | undefined;
-  /** Which recovery: after a timeout ('loss') or three duplicate ACKs ('fast'). */
+  /** Which recovery: TCP_CA_Loss after a timeout ('loss'), TCP_CA_Recovery after a loss found by ACKs ('fast'). */
   recovery: 'loss' | 'fast' | undefined;
   /** The next sequence number to retransmit during recovery. */
   rtxNxt: Seq;
-  /** The SACK scoreboard: ranges above SND.UNA the peer reported holding (RFC 6675 §3), sorted, disjoint. */
-  sacked: Array<[Seq, Seq]>;
+  /** The scoreboard: each segment sent, SACKed, lost or retransmitted (scoreboard.ts). */
+  sb: Scoreboard;
+  /** RACK's clock and the REO timer (rack.ts). */
+  rack: RackState;
+  /** CUBIC's state (cubic.ts). */
+  cubic: CubicState;
+  /** TCP_CA_Disorder: SACKed, duplicate-ACKed or retransmitted data outstanding, no loss proven. */
+  disorder: boolean;
+  /** PRR (tcp_cwnd_reduction): cwnd when Recovery began, segments delivered and sent since. */
+  priorCwnd: number;
+  prrDelivered: number;
+  prrOut: number;
   /** Linux's is_cwnd_limited: the last transmit in this window was held back by cwnd (tcp_cwnd_validate). */
   isCwndLimited: boolean;
   /** Linux's max_packets_out: the most segments in flight in this window while not cwnd-limited. */

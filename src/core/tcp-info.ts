@@ -33,8 +33,7 @@ export const TCP_INFINITE_SSTHRESH = 0x7fffffff;
  */
 export const TCP_INFO_UNMODELLED: readonly string[] = [
   'tcpi_delivered_ce', 'tcpi_delivered_e0_bytes', 'tcpi_delivered_e1_bytes', 'tcpi_delivered_ce_bytes',
-  'tcpi_delivered_e', 'tcpi_lost', 'tcpi_sacked', 'tcpi_unacked', 'tcpi_retrans', 'tcpi_fackets', 'tcpi_reordering',
-  'tcpi_reord_seen', 'tcpi_min_rtt', 'tcpi_busy_time', 'tcpi_rwnd_limited', 'tcpi_sndbuf_limited',
+  'tcpi_delivered_e', 'tcpi_busy_time', 'tcpi_rwnd_limited', 'tcpi_sndbuf_limited',
   'tcpi_delivery_rate', 'tcpi_pacing_rate', 'tcpi_max_pacing_rate', 'tcpi_notsent_bytes', 'tcpi_dsack_dups',
   'tcpi_rcv_rtt', 'tcpi_rcv_space', 'tcpi_rcv_ooopack', 'tcpi_snd_wnd_limited', 'tcpi_last_ack_recv', 'tcpi_last_data_sent',
   'tcpi_bytes_sent', 'tcpi_bytes_retrans', 'tcpi_ato', 'tcpi_pmtu', 'tcpi_rcv_ssthresh', 'tcpi_rehash', 'tcpi_total_rto', 'tcpi_total_rto_recoveries', 'tcpi_total_rto_time',
@@ -43,13 +42,14 @@ export const TCP_INFO_UNMODELLED: readonly string[] = [
 /**
  * tcp_get_info() over the engine's TCB at `now` (ms). tcpi_ca_state follows the engine's
  * recovery: Loss after a retransmission timeout (tcp_enter_loss), Recovery after three duplicate
- * ACKs (tcp_enter_recovery), Disorder while duplicate ACKs or SACKed data are outstanding
- * (tcp_try_to_open), Open otherwise.
+ * ACKs or RACK (tcp_enter_recovery), Disorder while duplicate-ACKed, SACKed or retransmitted
+ * data is outstanding (tcp_try_keep_open), Open otherwise. The scoreboard counts (tcpi_unacked,
+ * tcpi_sacked, tcpi_lost, tcpi_retrans) are packets_out, sacked_out, lost_out and retrans_out.
  */
 export function tcpInfo(t: Tcb, now: number): Record<string, number> {
   const caState = t.recovery === 'loss' ? TCP_CA.Loss
     : t.recovery === 'fast' ? TCP_CA.Recovery
-      : t.dupAcks > 0 || t.sacked.length > 0 ? TCP_CA.Disorder : TCP_CA.Open;
+      : t.disorder ? TCP_CA.Disorder : TCP_CA.Open;
   const options = (t.synDataAcked === true ? TCPI_OPT.SYN_DATA : 0) | (t.tsOk ? TCPI_OPT.TIMESTAMPS : 0) | (t.sackOk ? TCPI_OPT.SACK : 0) | (t.wscaleOk ? TCPI_OPT.WSCALE : 0);
   const us = (ms: number): number => Math.round(ms * 1000);
   return {
@@ -77,5 +77,16 @@ export function tcpInfo(t: Tcb, now: number): Record<string, number> {
     tcpi_snd_wnd: t.sndWnd,
     tcpi_rcv_wnd: t.rcvWnd,
     tcpi_delivered: t.delivered ?? 0,
+    // packets_out counts an unacknowledged SYN too.
+    tcpi_unacked: t.sb.txq.length + (t.state === 'SYN-SENT' ? 1 : 0),
+    tcpi_sacked: t.sb.sackedOut,
+    tcpi_lost: t.sb.lostOut,
+    tcpi_retrans: t.sb.retransOut,
+    // Always 0 since Linux 4.15 removed FACK.
+    tcpi_fackets: 0,
+    tcpi_reordering: t.sb.reordering,
+    tcpi_reord_seen: t.sb.reordSeen,
+    // tcp_min_rtt, ~0U before any sample.
+    tcpi_min_rtt: t.rack.minRttMs === undefined ? 0xffffffff : us(t.rack.minRttMs),
   };
 }

@@ -81,7 +81,7 @@ test('CLOSE-WAIT leak: without close() CLOSE-WAIT lasts for ever, no timer', () 
   assert.equal(t.c.timerView(t.now).kind, 'off');
 });
 
-test('lost final ACK: LAST-ACK retransmits the FIN (TLP at 210 ms), then the ACK → CLOSED', () => {
+test('lost final ACK: LAST-ACK retransmits the FIN (RTO at 210 ms: no loss probe without SACK), then the ACK → CLOSED', () => {
   const t = lastAck();
   t.recvNothing(0.2399);
   t.recv(0.24, 'F. 1:1(0) ack 2');
@@ -90,12 +90,13 @@ test('lost final ACK: LAST-ACK retransmits the FIN (TLP at 210 ms), then the ACK
 });
 
 test('LAST-ACK keeps retransmitting its FIN with backoff while the ACK is lost', () => {
+  // Without SACK there is no tail loss probe (tcp_schedule_loss_probe: tcp_is_sack): RTOs only.
   const t = lastAck();
   t.recv(0.24, 'F. 1:1(0) ack 2');
-  t.recv(0.45, 'F. 1:1(0) ack 2');
-  t.recv(0.87, 'F. 1:1(0) ack 2');
-  t.recvNothing(1.7);
-  t.recv(1.71, 'F. 1:1(0) ack 2');
+  t.recvNothing(0.65);
+  t.recv(0.66, 'F. 1:1(0) ack 2');
+  t.recvNothing(1.49);
+  t.recv(1.5, 'F. 1:1(0) ack 2');
 });
 
 test('close() with unread data → RST|ACK seq=SND.NXT, CLOSED (close-with-unread-data-rst.pkt)', () => {

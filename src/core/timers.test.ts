@@ -63,12 +63,13 @@ test('established connection: data retransmitted with backoff, then ETIMEDOUT wi
   t.c.send(new Uint8Array(10), t.now);
   t.drain();
   t.recv(1, 'P. 1:11(10) ack 1');
-  t.recv(1.21, 'P. 1:11(10) ack 1'); // tail loss probe: min(2·SRTT + 200 ms, RTO 210 ms)
-  t.recv(1.42, 'P. 1:11(10) ack 1'); // RTO
-  t.recv(1.84, 'P. 1:11(10) ack 1'); // backoff ×2
-  t.recv(2.68, 'P. 1:11(10) ack 1');
-  // tcp_retries2 = 3 at rto_min 200 ms: (2^4 - 1) · 200 ms = 3 s after the first transmission.
-  t.recvNothing(4.36);
+  // No SACK, so no tail loss probe (tcp_schedule_loss_probe: tcp_is_sack): the RTO, 210 ms.
+  t.recv(1.21, 'P. 1:11(10) ack 1');
+  t.recv(1.63, 'P. 1:11(10) ack 1'); // backoff ×2
+  t.recv(2.47, 'P. 1:11(10) ack 1');
+  // tcp_retries2 = 3 at rto_min 200 ms: (2^4 - 1) · 200 ms = 3 s after the first transmission;
+  // the RTO that finds it passed is the next one, at 2.47 + 1.68 s.
+  t.recvNothing(4.15);
   t.expectState('CLOSED');
   assert.deepEqual(t.errors(), ['ETIMEDOUT']);
 });
@@ -80,10 +81,10 @@ test('TCP_USER_TIMEOUT ends an orphaned FIN-WAIT-1 silently (user_timeout.pkt sh
   t.c.close(t.now);
   t.drain();
   t.recv(0.1, 'F. 1:1(0) ack 1');
+  // RTOs only (no SACK, no loss probe), the last one clamped to the user timeout.
   t.recv(0.31, 'F. 1:1(0) ack 1');
-  t.recv(0.52, 'F. 1:1(0) ack 1');
-  t.recv(0.94, 'F. 1:1(0) ack 1');
-  t.recv(1.78, 'F. 1:1(0) ack 1');
+  t.recv(0.73, 'F. 1:1(0) ack 1');
+  t.recv(1.57, 'F. 1:1(0) ack 1');
   t.recvNothing(3.1);
   t.expectState('CLOSED');
 });

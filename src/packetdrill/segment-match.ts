@@ -58,7 +58,12 @@ function toOption(o: OptionSpec, conn: ScriptedConnection, defines: Record<strin
     case 'nop': case 'eol': case 'sackOK': return { kind: o.kind };
     case 'mss': return { kind: 'mss', value: o.value };
     case 'wscale': return { kind: 'wscale', shift: o.shift };
-    case 'sack': return { kind: 'sack', blocks: o.blocks.map(([a, b]) => [seq(a), seq(b)] as [ReturnType<typeof seq>, ReturnType<typeof seq>]) };
+    // Inbound SACK blocks name our data: relative to our ISN, as the ACK field is (packetdrill
+    // offsets them by the live local ISN the same way).
+    case 'sack': {
+      const off = conn.localIsnOffset ?? 0;
+      return { kind: 'sack', blocks: o.blocks.map(([a, b]) => [seqAdd(seq(a), off), seqAdd(seq(b), off)] as [ReturnType<typeof seq>, ReturnType<typeof seq>]) };
+    }
     case 'timestamp': return { kind: 'timestamp', val: o.val >>> 0, ecr: (o.ecr + (conn.tsOffset ?? 0)) >>> 0 };
     case 'md5': {
       const bytes = new Uint8Array(16);

@@ -7,6 +7,9 @@
 //   SYN-RECEIVED with the SYN-ACK queued, echoing only the options the SYN offered.
 // - fromCookie: the final ACK of a SYN-cookie handshake (cookie_v4_check): the connection is
 //   rebuilt straight into ESTABLISHED from what the cookie encoded.
+import { emptyScoreboard } from '../scoreboard.js';
+import { emptyRack } from '../rack.js';
+import { emptyCubic } from '../cubic.js';
 import type { Segment } from '../segment.js';
 import { seqAdd } from '../seq.js';
 import type { Seq } from '../seq.js';
@@ -51,12 +54,13 @@ export function createTcb(p: OpenParams, now: number): Tcb {
     sndBuf: new Uint8Array(0), sndBufLen: 0, pushMarks: [], finQueued: false, finSeq: undefined,
     sndBufSize, sndSkbs: [], sndSkbMark: isn, sndNoSpace: false, sndSml: isn,
     irs: 0 as Seq, rcvNxt: 0 as Seq, rcvWup: 0 as Seq, rcvWnd: 0, rcvSsthresh: 0, windowClamp, rcvBufSize,
-    rcvQueue: [], rcvQueueTs: [], rcvQueueLen: 0, rmemAlloc: 0, scalingRatio: DEFAULT_SCALING_RATIO, ofo: [], ofoLatest: undefined, finReceived: false,
+    rcvQueue: [], rcvQueueTs: [], rcvQueueLen: 0, rmemAlloc: 0, scalingRatio: DEFAULT_SCALING_RATIO, ofo: [], ofoLatest: undefined, sackBlocks: [], finReceived: false,
     advMss, mssClamp: MSS_DEFAULT, sndMss: MSS_DEFAULT, rcvMss: MSS_DEFAULT,
     sndWscale: 0, rcvWscale: 0, wscaleOk: false, sackOk: false, tsOk: false, tsRecent: 0, tsRecentStamp: now, tsOffset: p.tsOffset >>> 0,
     rtoMs: TIMEOUT_INIT_MS, srttMs: undefined, rttvarMs: 0, backoff: 0, retransmits: 0, totalRetrans: 0,
     retransStamp: undefined, rttSeq: undefined, rttStart: now, cwnd: p.config.tcp_init_cwnd, ssthresh: 0x7fffffff,
-    tlpHighSeq: undefined, isCwndLimited: false, maxPacketsOut: 0, cwndUsageSeq: isn, dupAcks: 0, recoverSeq: undefined, recovery: undefined, rtxNxt: isn, sacked: [],
+    tlpHighSeq: undefined, isCwndLimited: false, maxPacketsOut: 0, cwndUsageSeq: isn, dupAcks: 0, recoverSeq: undefined, recovery: undefined, rtxNxt: isn,
+    sb: emptyScoreboard(p.config.tcp_reordering), rack: emptyRack(), cubic: emptyCubic(), disorder: false, priorCwnd: 0, prrDelivered: 0, prrOut: 0,
     ackPending: false, ackNow: false, quickAcks: 0, atoMs: 0, pingpong: false, pingpongCnt: 0, lrcvTime: now, lastOowAckAt: undefined, lastChallengeAckAt: undefined,
     lastRecvAt: now, probesOut: 0, finWait2KeepalivePhase: false,
     orphaned: false, shutRd: false, shutWr: false, wasConnected: false, error: undefined, lastError: undefined,

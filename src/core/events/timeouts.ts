@@ -27,10 +27,12 @@ import type { TimerKind } from '../timers.js';
 import { arm, cancel, dueTimers } from '../timers.js';
 import { seqAdd, seqDiff, seqLt } from '../seq.js';
 import { sndBufStart } from '../send-memory.js';
-import { backOff, modelTimeout, rtoMinMs, TIMEOUT_INIT_MS, TIMEOUT_MIN_MS } from '../rto.js';
+import { orphanRetries, synTimedOut, writeTimedOut as writeTimedOutAt } from '../give-up.js';
+import { backOff, rtoMinMs, TIMEOUT_INIT_MS, TIMEOUT_MIN_MS } from '../rto.js';
 import { dataSegment, emit, sendActiveReset, sendProbe, sendSyn, sendSynAck, transmit } from '../output.js';
 import { failWith, setState } from '../state-change.js';
-import { enterLossRecovery } from '../recovery.js';
+import { enterLossRecovery, rackReoTimeout } from '../recovery.js';
+import { recordProbe } from '../scoreboard.js';
 import { finWait2KeepaliveFired } from './close.js';
 import { onDelayedAckTimer } from '../ack-policy.js';
 
@@ -64,16 +66,17 @@ export function handleTimeout(tcb: Tcb): void {
 function onRetransmit(tcb: Tcb): void {
   const c = tcb.config;
   if (tcb.state === 'SYN-SENT') {
-    // A socket's own TCP_SYNCNT is kept exactly, without linear timeouts: Linux 6.18 fails a
-    // TCP_SYNCNT=1 Fast Open connect 3 s after its SYN (1 s, then 2 s: blocking-sendto-errnos.pkt).
+    // A socket's own TCP_SYNCNT is kept without linear timeouts: Linux 6.18 fails a TCP_SYNCNT=1
+    // Fast Open connect 3 s after its SYN (1 s, then 2 s: blocking-sendto-errnos.pkt).
     const own = tcb.options.synCnt !== undefined && tcb.options.synCnt > 0;
     const linear = own ? 0 : Math.max(0, c.tcp_syn_linear_timeouts);
-    const limit = (own ? (tcb.options.synCnt as number) : c.tcp_syn_retries) + linear;
-    if (tcb.retransmits >= limit) return failWith(tcb, 'ETIMEDOUT', 'syn-retries');
-    // tcp_write_timeout: TCP_USER_TIMEOUT bounds the handshake too.
+    // tcp_write_timeout (give-up.ts): the retry count, else the time — TCP_USER_TIMEOUT, or
+    // tcp_model_timeout(tcp_syn_retries, 1 s) — since the first SYN.
+    const synRetries = own ? (tcb.options.synCnt as number) : c.tcp_syn_retries;
+    const elapsed = tcb.retransStamp === undefined ? 0 : tcb.now - tcb.retransStamp;
     const ut = tcb.options.userTimeoutMs;
-    if (ut && ut > 0 && tcb.retransmits > 0 && tcb.retransStamp !== undefined && tcb.now - tcb.retransStamp >= ut) {
-      return failWith(tcb, 'ETIMEDOUT', 'user-timeout');
+    if (synTimedOut({ synRetries, linear, userTimeoutMs: ut, rtoMaxMs: c.tcp_rto_max_ms }, tcb.retransmits, elapsed)) {
+      return failWith(tcb, 'ETIMEDOUT', ut && ut > 0 && tcb.retransmits < synRetries + linear ? 'user-timeout' : 'syn-retries');
     }
     tcb.retransmits++;
     tcb.totalRetrans++;
@@ -95,6 +98,9 @@ function onRetransmit(tcb: Tcb): void {
     return;
   }
   if (!seqLt(tcb.sndUna, tcb.sndMax)) return;
+  // The REO timer shares this slot (ICSK_TIME_REO_TIMEOUT): RACK's check, not a timeout.
+  if (tcb.rack.reoAt !== undefined && tcb.rack.reoAt <= tcb.now) return rackReoTimeout(tcb);
+  tcb.rack.reoAt = undefined;
   if (writeTimedOut(tcb)) {
     return failWith(tcb, 'ETIMEDOUT', tcb.options.userTimeoutMs ? 'user-timeout' : tcb.orphaned ? 'orphan-retries' : 'retransmit-timeout');
   }
@@ -122,11 +128,8 @@ function writeTimedOut(tcb: Tcb): boolean {
   const ut = tcb.options.userTimeoutMs;
   if (ut && ut > 0) return elapsed >= ut;
   let boundary = tcb.config.tcp_retries2;
-  if (tcb.orphaned) {
-    const alive = tcb.rtoMs < tcb.config.tcp_rto_max_ms;
-    boundary = tcb.config.tcp_orphan_retries > 0 ? tcb.config.tcp_orphan_retries : alive ? 8 : 0;
-  }
-  return elapsed >= modelTimeout(tcb, boundary, rtoMinMs(tcb));
+  if (tcb.orphaned) boundary = orphanRetries(tcb.config.tcp_orphan_retries, tcb.rtoMs < tcb.config.tcp_rto_max_ms);
+  return writeTimedOutAt({ retries: boundary, rtoMinMs: rtoMinMs(tcb), rtoMaxMs: tcb.config.tcp_rto_max_ms }, tcb.retransmits, elapsed);
 }
 
 /** tcp_clamp_rto_to_user_timeout: never wait past TCP_USER_TIMEOUT. */
@@ -147,7 +150,9 @@ function onLossProbe(tcb: Tcb): void {
     const dataOut = seqDiff(finOut ? (tcb.finSeq as typeof tcb.sndNxt) : tcb.sndNxt, tcb.sndUna);
     const len = Math.min(dataOut, tcb.sndMss);
     const start = seqAdd(tcb.sndUna, dataOut - len);
-    emit(tcb, dataSegment(tcb, start, len));
+    const seg = dataSegment(tcb, start, len);
+    emit(tcb, seg);
+    recordProbe(tcb, start, seqAdd(start, seg.payload.length + (seg.flags.fin ? 1 : 0)));
   }
   tcb.tlpHighSeq = tcb.sndNxt;
   tcb.rttSeq = undefined;

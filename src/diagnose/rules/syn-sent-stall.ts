@@ -17,16 +17,15 @@ import type { FindingText, Severity } from '../finding.js';
 import { endpoint, groupBy, ownerOf, sysctlNum, inState } from '../facts.js';
 import { join, NO_PROCESS_INFO, owner, tx } from '../words.js';
 import type { Rule } from '../rule.js';
+import { synGiveUpMs } from '../../core/give-up.js';
 
 /**
- * Seconds from connect() to ETIMEDOUT: the first SYN and `linear` retransmissions wait 1 s each
- * (TCP_TIMEOUT_INIT), the `retries` after them 2, 4, 8 ... s capped at TCP_RTO_MAX (120 s).
+ * Seconds from connect() to ETIMEDOUT, from the engine's own arithmetic (src/core/give-up.ts:
+ * tcp_write_timeout's retry count and tcp_model_timeout's time check, linear timeouts first).
  * The engine agrees (syn-sent-stall.test.ts runs `sim syn-retries-timeout`).
  */
 export function synGiveUpSeconds(retries: number, linear: number): number {
-  let total = 1 + Math.max(0, linear);
-  for (let k = 1; k <= retries; k++) total += Math.min(2 ** k, 120);
-  return total;
+  return synGiveUpMs({ synRetries: retries, linear }) / 1000;
 }
 
 /** The give-up time as words: exact when tcp_syn_linear_timeouts is known, else 6.x and older. */
