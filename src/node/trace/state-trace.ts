@@ -16,7 +16,11 @@
 //   when the next trace opens.
 // - Never throws for "cannot trace here": it returns `{ available: false, reason, text }` with one
 //   line in English and Chinese, and the caller polls instead.
-// - `trace_pipe` is opened non-blocking and polled: a blocking read would hold a libuv thread and
+// - The binary per-CPU ring (`per_cpu/cpuN/trace_pipe_raw`, raw-reader.ts) is read by default: the
+//   kernel copies whole pages of fixed-size records, with no text to format and none to parse. The
+//   text `trace_pipe` stays as the fallback (one line says why) where the raw files or a field of the
+//   event's format are missing.
+// - The pipes are opened non-blocking and polled: a blocking read would hold a libuv thread and
 //   keep the file open, and rmdir of an instance fails (EBUSY) while its pipe is open, which a
 //   signal handler could not undo. With no read ever in flight, close() and the exit handlers can
 //   close the pipe and remove the instance at once.
@@ -32,8 +36,9 @@ import {
 } from '../../formats/trace-sock-state.js';
 import { checkNetnsName } from '../netns.js';
 import { onExitCleanup } from './exit-cleanup.js';
-import { unavailableText, type UnavailableReason } from './messages.js';
+import { rawFallbackText, unavailableText, type UnavailableReason } from './messages.js';
 import { readNetnsAddresses } from './netns-addresses.js';
+import { openRawReader, type RawReader } from './raw-reader.js';
 import { INSTANCE_PREFIX, findTracefs, reapStaleInstances, removeInstanceSync } from './tracefs.js';
 
 export interface TraceOptions {
@@ -47,6 +52,8 @@ export interface TraceOptions {
   pollMs?: Millis;
   /** At most this many events wait for `drain()`; more are counted in `stats.dropped`. */
   maxBuffered?: number;
+  /** `raw` (default): the binary per-CPU ring; `text`: trace_pipe, as tracefs prints it. */
+  reader?: 'raw' | 'text';
 }
 
 /** One state change of one TCP socket, as the kernel made it. */
@@ -79,6 +86,12 @@ export interface StateTrace {
   /** Transitions per edge since the trace opened, busiest first. */
   edgeCounts(): EdgeCount[];
   stats(): TraceStats;
+  /** Which pipe is read: `raw` (binary, per CPU) or `text` (trace_pipe, the fallback). */
+  readonly reader: 'raw' | 'text';
+  /** One line when the raw reader could not be used and the text pipe is read instead. */
+  readonly notice?: Text;
+  /** Located problems of the raw reader (a short or inconsistent page, a CPU gone), at most a few. */
+  readerErrors(): string[];
   /** Stops tracing and removes the instance. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -93,7 +106,7 @@ export interface TraceUnavailable {
 const EVENT = 'events/sock/inet_sock_set_state';
 /** Ring buffer per CPU for our instance, in KiB (the kernel's default is 1,408). */
 const BUFFER_KB = 8192;
-/** Reads (of at most a page each) per turn of the event loop. */
+/** Text reads (of at most a page each) per turn of the event loop. */
 const BURST = 256;
 let opened = 0;
 
@@ -145,7 +158,10 @@ export async function openStateTrace(opts: TraceOptions = {}): Promise<StateTrac
     dir = path.join(root, 'instances', `${INSTANCE_PREFIX}${process.pid}${opened++ ? `-${opened}` : ''}`);
   }
   let fd: number | undefined;
+  let raw: RawReader | undefined;
+  let notice: Text | undefined;
   const closeFd = (): void => {
+    raw?.close();
     if (fd === undefined) return;
     try { closeSync(fd); } catch { /* already closed */ }
     fd = undefined;
@@ -163,7 +179,12 @@ export async function openStateTrace(opts: TraceOptions = {}): Promise<StateTrac
       writeFileSync(path.join(dir, EVENT, 'filter'), 'protocol == 6');
     } catch { /* an old kernel's filter syntax: the parser keeps TCP only anyway */ }
     writeFileSync(path.join(dir, EVENT, 'enable'), '1');
-    fd = await new Promise<number>((resolve, reject) => {
+    if (opts.reader !== 'text') {
+      const r = openRawReader(dir, root);
+      if (typeof r === 'string') notice = rawFallbackText(r);
+      else raw = r;
+    }
+    if (!raw) fd = await new Promise<number>((resolve, reject) => {
       open(path.join(dir, 'trace_pipe'), constants.O_RDONLY | constants.O_NONBLOCK, (err, f) => (err ? reject(err) : resolve(f)));
     });
   } catch (e) {
@@ -190,10 +211,13 @@ export async function openStateTrace(opts: TraceOptions = {}): Promise<StateTrac
     ? setInterval(() => { readNetnsAddresses(opts.netns as string).then((s) => { own = s; }, () => { /* keep the last set */ }); }, 5000).unref()
     : undefined;
 
-  const take = (line: string): void => {
+  const takeLine = (line: string): void => {
     const p = parseSockStateLine(line);
     if (!p) return;
     if (p.kind === 'lost') { stats.lost += p.count; return; }
+    take(p);
+  };
+  const take = (p: SockStateLine): void => {
     if (own && !eventInNamespace(p, own)) { stats.otherNamespaces++; return; }
     const ev: TransitionEvent = {
       time: p.traceMs + offset, monotonic: p.traceMs, cpu: p.cpu, comm: p.comm, pid: p.pid, family: p.family,
@@ -216,9 +240,20 @@ export async function openStateTrace(opts: TraceOptions = {}): Promise<StateTrac
   // rather than one libuv thread-pool round trip per page.
   const chunk = Buffer.alloc(1 << 16);
   let timer: NodeJS.Timeout | undefined;
+  const takeLost = (n: number): void => { stats.lost += n; };
+  const takeRecord = (p: SockStateLine): void => {
+    if (!closed) take(p);
+  };
   const pump = (): void => {
     timer = undefined;
-    if (closed || fd === undefined) return;
+    if (closed) return;
+    if (raw) {
+      const more = raw.pump(takeRecord, takeLost);
+      if (closed) return;
+      timer = setTimeout(pump, more ? 0 : pollMs);
+      return;
+    }
+    if (fd === undefined) return;
     for (let i = 0; i < BURST; i++) {
       let n: number;
       try { n = readSync(fd, chunk, 0, chunk.length, null); } catch (e) {
@@ -230,7 +265,7 @@ export async function openStateTrace(opts: TraceOptions = {}): Promise<StateTrac
       const text = partial + chunk.toString('utf8', 0, n);
       const lines = text.split('\n');
       partial = lines.pop() ?? '';
-      for (const l of lines) take(l);
+      for (const l of lines) takeLine(l);
       if (closed) return; // an onEvent callback closed the trace
       if (i === BURST - 1) { timer = setTimeout(pump, 0); return; } // more waiting: let others run first
     }
@@ -243,6 +278,9 @@ export async function openStateTrace(opts: TraceOptions = {}): Promise<StateTrac
     available: true,
     instance: dir,
     startedAt,
+    reader: raw ? 'raw' : 'text',
+    ...(notice ? { notice } : {}),
+    readerErrors: () => [...(raw?.errors ?? [])],
     drain: () => buffered.splice(0, buffered.length),
     edgeCounts: () => sortEdges([...edges.values()].map((e) => ({ ...e }))),
     stats: () => ({ ...stats }),
@@ -250,6 +288,9 @@ export async function openStateTrace(opts: TraceOptions = {}): Promise<StateTrac
       if (refresh) clearInterval(refresh);
       if (timer) clearTimeout(timer);
       pump(); // what the kernel wrote before close() is still counted
+      if (timer) clearTimeout(timer);
+      // A pump that stopped at its burst limit left pages behind: read them too (bounded).
+      for (let i = 0; i < 64 && raw && raw.pump(takeRecord, takeLost); i++) { /* more pages */ }
       closed = true;
       if (timer) clearTimeout(timer);
       closeFd();
