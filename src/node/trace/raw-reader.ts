@@ -38,6 +38,8 @@ export interface RawReader {
   pump(take: (e: SockStateLine) => void, lost: (n: number) => void): boolean;
   /** Located problems met so far (short pages, unreadable records), at most a few. */
   readonly errors: string[];
+  /** False once every CPU's file is closed (close(), or every CPU gone): nothing more to read. */
+  live(): boolean;
   /** Records of other events or of unknown type ids, skipped. */
   skipped(): number;
   close(): void;
@@ -197,6 +199,7 @@ export function openRawReader(instance: string, tracefsRoot: string, procRoot = 
     cpus: cpus.map((c) => c.cpu),
     errors,
     skipped: () => skipped,
+    live: () => cpus.some((c) => c.fd !== undefined),
     pump(take, lost) {
       let more = false;
       let cpusWithEvents = 0;

@@ -248,6 +248,8 @@ export async function openStateTrace(opts: TraceOptions = {}): Promise<StateTrac
     timer = undefined;
     if (closed) return;
     if (raw) {
+      // Closed by the exit handlers (a signal): stop, so the event loop can end.
+      if (!raw.live()) return;
       const more = raw.pump(takeRecord, takeLost);
       if (closed) return;
       timer = setTimeout(pump, more ? 0 : pollMs);
