@@ -73,6 +73,11 @@ export interface TraceStats {
   dropped: number;
   /** Events of other namespaces' sockets, left out by the namespace filter. */
   otherNamespaces: number;
+  /**
+   * Milliseconds spent in the reader's turns (read(2), decoding, counting, onEvent): they run
+   * synchronously, so this is the reader's CPU, kernel copy included.
+   */
+  readMs: number;
 }
 
 export interface StateTrace {
@@ -202,7 +207,7 @@ export async function openStateTrace(opts: TraceOptions = {}): Promise<StateTrac
   const maxBuffered = opts.maxBuffered ?? 200_000;
   const buffered: TransitionEvent[] = [];
   const edges = new Map<string, EdgeCount>();
-  const stats: TraceStats = { events: 0, lost: 0, dropped: 0, otherNamespaces: 0 };
+  const stats: TraceStats = { events: 0, lost: 0, dropped: 0, otherNamespaces: 0, readMs: 0 };
   let partial = '';
   let closed = false;
 
@@ -245,6 +250,10 @@ export async function openStateTrace(opts: TraceOptions = {}): Promise<StateTrac
     if (!closed) take(p);
   };
   const pump = (): void => {
+    const t0 = performance.now();
+    try { pumpOnce(); } finally { stats.readMs += performance.now() - t0; }
+  };
+  const pumpOnce = (): void => {
     timer = undefined;
     if (closed) return;
     if (raw) {
