@@ -15,7 +15,7 @@ import { closeSync, constants, existsSync, openSync, readFileSync, readSync, rea
 import { endianness } from 'node:os';
 import path from 'node:path';
 import { canonicalHost } from '../../formats/address.js';
-import type { SockStateLine } from '../../formats/trace-sock-state.js';
+import type { TransitionEvent } from './state-trace.js';
 import type { Family } from '../../model/snapshot.js';
 import { LINUX_STATE_CODES } from '../../model/states.js';
 import { decodePage, parseEventFormat, parseHeaderPage, type EventFormat, type FieldSpec, type PageLayout } from './ring-page.js';
@@ -35,7 +35,7 @@ export interface RawReader {
    * Reads every CPU until it is empty (or BURST pages), hands each TCP state change to `take` in time
    * order and lost-event counts to `lost`. True when a CPU had more waiting.
    */
-  pump(take: (e: SockStateLine) => void, lost: (n: number) => void): boolean;
+  pump(take: (e: TransitionEvent) => void, lost: (n: number) => void): boolean;
   /** Located problems met so far (short pages, unreadable records), at most a few. */
   readonly errors: string[];
   /** False once every CPU's file is closed (close(), or every CPU gone): nothing more to read. */
@@ -75,8 +75,11 @@ function readInt(dv: DataView, at: number, spec: FieldSpec, le: boolean): number
   return spec.size === 2 ? dv.getUint16(at + spec.offset, le) : spec.size === 4 ? dv.getInt32(at + spec.offset, le) : dv.getUint8(at + spec.offset);
 }
 
-/** Opens the raw files of an instance made (and enabled) by the caller, or says why it cannot. */
-export function openRawReader(instance: string, tracefsRoot: string, procRoot = '/proc'): RawReader | string {
+/**
+ * Opens the raw files of an instance made (and enabled) by the caller, or says why it cannot.
+ * `offsetMs` turns the trace clock (CLOCK_MONOTONIC, `mono`) into wall-clock time.
+ */
+export function openRawReader(instance: string, tracefsRoot: string, offsetMs = 0, procRoot = '/proc'): RawReader | string {
   let layout: PageLayout | string;
   let format: EventFormat | string;
   try {
@@ -164,7 +167,7 @@ export function openRawReader(instance: string, tracefsRoot: string, procRoot = 
   };
 
   let cpuNow = 0;
-  let batch: SockStateLine[] = [];
+  let batch: TransitionEvent[] = [];
   const onRecord = (at: number, length: number, timeNs: number): void => {
     if (length < 2 || (off.type.size === 2 ? dv.getUint16(at + off.type.offset, le) : dv.getUint32(at + off.type.offset, le)) !== eventId) { skipped++; return; }
     if (length < off.minLength) { note(`cpu${cpuNow}: a ${length}-byte record, shorter than the format's ${off.minLength}`); return; }
@@ -177,9 +180,11 @@ export function openRawReader(instance: string, tracefsRoot: string, procRoot = 
     const to = LINUX_STATE_CODES[toCode];
     if (!family || !from || !to) return;
     const pid = readInt(dv, at, off.pid, le);
+    const monotonic = timeNs / 1e6;
+    // Built once, in the shape handed upstream: the binary reader has no intermediate record.
     batch.push({
-      kind: 'transition',
-      traceMs: timeNs / 1e6,
+      time: monotonic + offsetMs,
+      monotonic,
       cpu: cpuNow,
       comm: comm(pid),
       pid,
@@ -229,7 +234,7 @@ export function openRawReader(instance: string, tracefsRoot: string, procRoot = 
       const out = batch;
       batch = [];
       // Each CPU's records are in time order already; merging is needed only across CPUs.
-      if (cpusWithEvents > 1) out.sort((a, b) => a.traceMs - b.traceMs);
+      if (cpusWithEvents > 1) out.sort((a, b) => a.monotonic - b.monotonic);
       for (const e of out) take(e);
       return more;
     },

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { decodePage, parseEventFormat, parseHeaderPage, type PageLayout } from './ring-page.js';
 import { openRawReader } from './raw-reader.js';
-import type { SockStateLine } from '../../formats/trace-sock-state.js';
+import type { TransitionEvent } from './state-trace.js';
 
 const HEADER_PAGE = `\tfield: u64 timestamp;\toffset:0;\tsize:8;\tsigned:0;
 \tfield: local_t commit;\toffset:8;\tsize:8;\tsigned:1;
@@ -213,13 +213,13 @@ test('the raw reader decodes records by the format file, skips other event ids, 
     }
     const r = openRawReader(dir, dir);
     assert.ok(typeof r !== 'string', String(r));
-    const got: SockStateLine[] = [];
+    const got: TransitionEvent[] = [];
     let lost = 0;
     r.pump((e) => got.push(e), (n) => { lost += n; });
     r.close();
     assert.equal(lost, 7);
     assert.equal(r.skipped(), 1);
-    assert.deepEqual(got.map((e) => [e.traceMs, e.cpu, e.from, e.to, e.family, e.saddr, e.sport, e.daddr, e.dport, e.comm]), [
+    assert.deepEqual(got.map((e) => [e.monotonic, e.cpu, e.from, e.to, e.family, e.saddr, e.sport, e.daddr, e.dport, e.comm]), [
       [1000, 0, 'ESTABLISHED', 'CLOSE-WAIT', 'ipv4', '10.0.0.1', 80, '10.0.0.2', 40000, '<idle>'],
       [1001, 1, 'SYN-SENT', 'ESTABLISHED', 'ipv6', '10.0.0.1', 5555, '2001:db8::2', 443, '<idle>'],
       [1003.00001, 0, 'CLOSE-WAIT', 'LAST-ACK', 'ipv4', '10.0.0.1', 80, '10.0.0.2', 40000, '<idle>'],

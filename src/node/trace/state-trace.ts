@@ -171,6 +171,7 @@ export async function openStateTrace(opts: TraceOptions = {}): Promise<StateTrac
     try { closeSync(fd); } catch { /* already closed */ }
     fd = undefined;
   };
+  const offset = monotonicToWall();
   // Registered before mkdir, so a signal between the two cannot leave the instance behind.
   const unregister = onExitCleanup(() => { closeFd(); removeInstanceSync(dir); });
 
@@ -185,7 +186,7 @@ export async function openStateTrace(opts: TraceOptions = {}): Promise<StateTrac
     } catch { /* an old kernel's filter syntax: the parser keeps TCP only anyway */ }
     writeFileSync(path.join(dir, EVENT, 'enable'), '1');
     if (opts.reader !== 'text') {
-      const r = openRawReader(dir, root);
+      const r = openRawReader(dir, root, offset);
       if (typeof r === 'string') notice = rawFallbackText(r);
       else raw = r;
     }
@@ -201,12 +202,11 @@ export async function openStateTrace(opts: TraceOptions = {}): Promise<StateTrac
     return unavailable('failed', e instanceof Error ? e.message : String(e));
   }
 
-  const offset = monotonicToWall();
   const startedAt = Date.now();
   const pollMs = opts.pollMs ?? 100;
   const maxBuffered = opts.maxBuffered ?? 200_000;
   const buffered: TransitionEvent[] = [];
-  const edges = new Map<string, EdgeCount>();
+  const edges = new Map<number, EdgeCount>();
   const stats: TraceStats = { events: 0, lost: 0, dropped: 0, otherNamespaces: 0, readMs: 0 };
   let partial = '';
   let closed = false;
@@ -223,13 +223,16 @@ export async function openStateTrace(opts: TraceOptions = {}): Promise<StateTrac
     take(p);
   };
   const take = (p: SockStateLine): void => {
-    if (own && !eventInNamespace(p, own)) { stats.otherNamespaces++; return; }
-    const ev: TransitionEvent = {
+    takeEvent({
       time: p.traceMs + offset, monotonic: p.traceMs, cpu: p.cpu, comm: p.comm, pid: p.pid, family: p.family,
       saddr: p.saddr, sport: p.sport, daddr: p.daddr, dport: p.dport, from: p.from, to: p.to, fromCode: p.fromCode, toCode: p.toCode,
-    };
+    });
+  };
+  const takeEvent = (ev: TransitionEvent): void => {
+    if (own && !eventInNamespace(ev, own)) { stats.otherNamespaces++; return; }
     stats.events++;
-    const k = edgeKey(ev.from, ev.to);
+    // Keyed by Linux's codes (no string per event); merged by name in edgeCounts().
+    const k = ev.fromCode * 64 + ev.toCode;
     const c = edges.get(k);
     if (c) c.count++;
     else edges.set(k, { from: ev.from, to: ev.to, count: 1 });
@@ -246,8 +249,8 @@ export async function openStateTrace(opts: TraceOptions = {}): Promise<StateTrac
   const chunk = Buffer.alloc(1 << 16);
   let timer: NodeJS.Timeout | undefined;
   const takeLost = (n: number): void => { stats.lost += n; };
-  const takeRecord = (p: SockStateLine): void => {
-    if (!closed) take(p);
+  const takeRecord = (ev: TransitionEvent): void => {
+    if (!closed) takeEvent(ev);
   };
   const pump = (): void => {
     const t0 = performance.now();
@@ -293,7 +296,17 @@ export async function openStateTrace(opts: TraceOptions = {}): Promise<StateTrac
     ...(notice ? { notice } : {}),
     readerErrors: () => [...(raw?.errors ?? [])],
     drain: () => buffered.splice(0, buffered.length),
-    edgeCounts: () => sortEdges([...edges.values()].map((e) => ({ ...e }))),
+    edgeCounts: () => {
+      // TCP_SYN_RECV and TCP_NEW_SYN_RECV are both SYN-RECEIVED: one edge by name.
+      const byName = new Map<string, EdgeCount>();
+      for (const e of edges.values()) {
+        const k = edgeKey(e.from, e.to);
+        const c = byName.get(k);
+        if (c) c.count += e.count;
+        else byName.set(k, { ...e });
+      }
+      return sortEdges([...byName.values()]);
+    },
     stats: () => ({ ...stats }),
     close: () => (closing ??= (async () => {
       if (refresh) clearInterval(refresh);
