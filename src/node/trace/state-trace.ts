@@ -2,7 +2,7 @@
 // `sock:inet_sock_set_state` read through a private tracefs instance.
 //
 // Why tracefs and not eBPF: the tracepoint already carries everything tcplens needs (family, 4-tuple,
-// old and new state) and tracefs prints it as text, so there is nothing to compile or load — no
+// old and new state) and tracefs hands it out as it recorded it, so there is nothing to compile or load — no
 // clang, no libbpf, no kernel headers, no BTF, no native addon — and it works on any kernel since
 // 4.16 where root can write to tracefs. The kernel does the filtering (`protocol == 6`) before
 // anything reaches user space. What eBPF would add (the owning process from the socket, in-kernel
