@@ -1,8 +1,9 @@
 // `npm run bench trace`: what exact mode costs the kernel. Loopback connections per second (connect,
 // accept, the server closes first, the client closes: 12 state changes each) in a namespace made for
-// the run, alternating rounds without and with a trace open (no namespace filter: the whole host's
-// sock:inet_sock_set_state events are formatted by the kernel and parsed by tcplens in this process,
-// on the same CPUs as the load). Medians of ROUNDS rounds each; the ratio is traced over untraced
+// the run, alternating rounds without a trace, with exact mode's binary reader (per-CPU
+// trace_pipe_raw pages, the default) and with its text fallback (trace_pipe) — no namespace filter:
+// the whole host's sock:inet_sock_set_state events are read by tcplens in this process, on the same
+// CPUs as the load. Medians of ROUNDS rounds each; the ratio is traced over untraced
 // (1.00 = free). Needs root and a mounted tracefs; otherwise it says why and skips.
 //
 // The floor: the same rounds with the tracepoint enabled in an instance of our own (same filter) but
@@ -50,16 +51,41 @@ export async function run(): Promise<void> {
   await probe.close();
 
   const ns = TestNetns.create();
-  const rates = { off: [] as number[], on: [] as number[], floor: [] as number[] };
+  const rates = { off: [] as number[], on: [] as number[], text: [] as number[], floor: [] as number[] };
   const tracefs = findTracefs() as string;
   const loadInChild = (): Promise<number> => new Promise<number>((resolve, reject) => {
     execFile('ip', ['netns', 'exec', ns.name, 'python3', '-c', LOAD, String(CONNECTIONS), String(port++)], { timeout: 300_000 }, (err, out) => {
       if (err) reject(err); else resolve(Number(out.trim()));
     });
   });
-  let events = 0;
-  let lost = 0;
-  const cpu = { user: 0, system: 0 };
+  const reading = {
+    raw: { events: 0, lost: 0, user: 0, system: 0, readMs: 0 },
+    text: { events: 0, lost: 0, user: 0, system: 0, readMs: 0 },
+    // This process's CPU over a round with no reader (the floor's): spawning the load, the timers.
+    none: { events: 0, lost: 0, user: 0, system: 0, readMs: 0 },
+  };
+  const traced = async (reader: 'raw' | 'text'): Promise<number> => {
+    const t = await openStateTrace({ maxBuffered: 0, reader });
+    if (!t.available) throw new Error(t.text.en);
+    if (t.reader !== reader) throw new Error(t.notice?.en ?? `the ${reader} reader did not open`);
+    const before = process.cpuUsage();
+    try {
+      // The load runs in a child while this process reads (a synchronous spawn would stop the
+      // event loop, and with it the reader).
+      const rate = await loadInChild();
+      await new Promise((r) => setTimeout(r, 300)); // let the reader catch up before counting
+      const used = process.cpuUsage(before);
+      const acc = reading[reader];
+      acc.events += t.stats().events;
+      acc.lost += t.stats().lost;
+      acc.readMs += t.stats().readMs;
+      acc.user += used.user;
+      acc.system += used.system;
+      return rate;
+    } finally {
+      await t.close();
+    }
+  };
   let port = 20_000;
   const round = (): number => {
     const r = ns.exec(['python3', '-c', LOAD, String(CONNECTIONS), String(port++)], 300_000);
@@ -70,29 +96,20 @@ export async function run(): Promise<void> {
     round(); // warm-up
     for (let i = 0; i < ROUNDS; i++) {
       rates.off.push(round());
-      const t = await openStateTrace({ maxBuffered: 0 });
-      const before = process.cpuUsage();
-      if (!t.available) throw new Error(t.text.en);
-      try {
-        // The load runs in a child while this process reads the pipe (a synchronous spawn would
-        // stop the event loop, and with it the reader).
-        rates.on.push(await loadInChild());
-        await new Promise((r) => setTimeout(r, 300)); // let the reader catch up before counting
-        events += t.stats().events;
-        lost += t.stats().lost;
-        const used = process.cpuUsage(before);
-        cpu.user += used.user;
-        cpu.system += used.system;
-      } finally {
-        await t.close();
-      }
+      rates.on.push(await traced('raw'));
+      rates.text.push(await traced('text'));
       // The floor: enabled, filtered as exact mode does, never read.
       const dir = path.join(tracefs, 'instances', `tcplens-${process.pid}-floor`);
       mkdirSync(dir);
       try {
         writeFileSync(path.join(dir, 'events/sock/inet_sock_set_state/filter'), 'protocol == 6');
         writeFileSync(path.join(dir, 'events/sock/inet_sock_set_state/enable'), '1');
+        const before = process.cpuUsage();
         rates.floor.push(await loadInChild());
+        await new Promise((r) => setTimeout(r, 300)); // as the traced rounds wait
+        const used = process.cpuUsage(before);
+        reading.none.user += used.user;
+        reading.none.system += used.system;
         writeFileSync(path.join(dir, 'events/sock/inet_sock_set_state/enable'), '0');
       } finally {
         removeInstanceSync(dir);
@@ -106,12 +123,18 @@ export async function run(): Promise<void> {
   process.stdout.write(`Loopback connections per second, ${CONNECTIONS.toLocaleString('en-US')} per round, ${ROUNDS} rounds each, alternating; ${cpus().length} CPUs.\n\n`);
   process.stdout.write('| mode | connections/s (median) | rounds | ratio |\n|---|---:|---|---:|\n');
   process.stdout.write(`| untraced | ${fmt(off)} | ${rates.off.map(fmt).join(', ')} | 1.00× |\n`);
-  process.stdout.write(`| exact mode (tcplens trace open, whole host) | ${fmt(on)} | ${rates.on.map(fmt).join(', ')} | ${(on / off).toFixed(2)}× |\n`);
+  process.stdout.write(`| exact mode, binary reader (trace_pipe_raw, the default) | ${fmt(on)} | ${rates.on.map(fmt).join(', ')} | ${(on / off).toFixed(2)}× |\n`);
+  const text = median(rates.text);
+  process.stdout.write(`| exact mode, text reader (trace_pipe, the fallback) | ${fmt(text)} | ${rates.text.map(fmt).join(', ')} | ${(text / off).toFixed(2)}× |\n`);
   const floor = median(rates.floor);
   process.stdout.write(`| floor: tracepoint enabled and filtered, no reader | ${fmt(floor)} | ${rates.floor.map(fmt).join(', ')} | ${(floor / off).toFixed(2)}× |\n`);
-  process.stdout.write(`\nState changes read while traced: ${events.toLocaleString('en-US')} (${lost.toLocaleString('en-US')} lost by the ring buffer); overhead ${((1 - on / off) * 100).toFixed(1)}%.\n`);
-  // Where the reader's time goes: user = parsing in tcplens, system = the kernel formatting the text
-  // of trace_pipe (and the reads). The recording itself runs in the load's own context.
-  const per = (us: number): string => (events ? (us / events).toFixed(2) : '–');
-  process.stdout.write(`Reader CPU per state change: ${per(cpu.user)} µs user (parsing), ${per(cpu.system)} µs system (kernel text formatting, reads).\n`);
+  process.stdout.write(`\nOverhead: binary reader ${((1 - on / off) * 100).toFixed(1)}%, text reader ${((1 - text / off) * 100).toFixed(1)}%.\n`);
+  // Where the reader's time goes: user = decoding in tcplens, system = the reads (and, for the text
+  // pipe, the kernel formatting every event as text). The recording itself runs in the load's context.
+  for (const r of ['raw', 'text'] as const) {
+    const a = reading[r];
+    const per = (us: number): string => (a.events ? (us / a.events).toFixed(2) : '–');
+    const { user, system } = reading.none;
+    process.stdout.write(`${r === 'raw' ? 'Binary' : 'Text'} reader: ${a.events.toLocaleString('en-US')} state changes read (${a.lost.toLocaleString('en-US')} lost by the ring buffer); CPU per state change ${per(a.user)} µs user, ${per(a.system)} µs system; less this process's CPU in the rounds with no reader: ${per(a.user - user)} µs user, ${per(a.system - system)} µs system; inside the reader's own turns (reads, decoding, counting): ${per(a.readMs * 1000)} µs.\n`);
+  }
 }

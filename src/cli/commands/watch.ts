@@ -66,7 +66,10 @@ function intervalMs(v: string | undefined, lang: Lang): number {
 /** Opens the kernel trace, or says in one line why it cannot and returns undefined (polling goes on). */
 async function exactMode(netns: string | undefined, io: CliIO, lang: Lang): Promise<StateTrace | undefined> {
   const t = await openStateTrace(netns !== undefined ? { netns } : {});
-  if (t.available) return t;
+  if (t.available) {
+    if (t.notice) io.stderr(`tcplens watch: ${t.notice[lang]}\n`); // the binary reader fell back to text
+    return t;
+  }
   io.stderr(`tcplens watch: ${t.text[lang]}\n`);
   return undefined;
 }

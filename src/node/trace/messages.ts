@@ -32,3 +32,11 @@ export function unavailableText(reason: UnavailableReason, detail = ''): Text {
       };
   }
 }
+
+/** The raw (binary) reader could not be used: the text pipe is read instead. */
+export function rawFallbackText(detail: string): Text {
+  return {
+    en: `exact mode (--trace): reading the text trace_pipe, slower (the binary trace_pipe_raw cannot be used: ${detail})`,
+    zh: `精确模式（--trace）：改为读取文本 trace_pipe，较慢（无法使用二进制 trace_pipe_raw：${detail}）`,
+  };
+}

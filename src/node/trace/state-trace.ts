@@ -2,7 +2,7 @@
 // `sock:inet_sock_set_state` read through a private tracefs instance.
 //
 // Why tracefs and not eBPF: the tracepoint already carries everything tcplens needs (family, 4-tuple,
-// old and new state) and tracefs prints it as text, so there is nothing to compile or load — no
+// old and new state) and tracefs hands it out as it recorded it, so there is nothing to compile or load — no
 // clang, no libbpf, no kernel headers, no BTF, no native addon — and it works on any kernel since
 // 4.16 where root can write to tracefs. The kernel does the filtering (`protocol == 6`) before
 // anything reaches user space. What eBPF would add (the owning process from the socket, in-kernel
@@ -16,7 +16,11 @@
 //   when the next trace opens.
 // - Never throws for "cannot trace here": it returns `{ available: false, reason, text }` with one
 //   line in English and Chinese, and the caller polls instead.
-// - `trace_pipe` is opened non-blocking and polled: a blocking read would hold a libuv thread and
+// - The binary per-CPU ring (`per_cpu/cpuN/trace_pipe_raw`, raw-reader.ts) is read by default: the
+//   kernel copies whole pages of fixed-size records, with no text to format and none to parse. The
+//   text `trace_pipe` stays as the fallback (one line says why) where the raw files or a field of the
+//   event's format are missing.
+// - The pipes are opened non-blocking and polled: a blocking read would hold a libuv thread and
 //   keep the file open, and rmdir of an instance fails (EBUSY) while its pipe is open, which a
 //   signal handler could not undo. With no read ever in flight, close() and the exit handlers can
 //   close the pipe and remove the instance at once.
@@ -32,8 +36,9 @@ import {
 } from '../../formats/trace-sock-state.js';
 import { checkNetnsName } from '../netns.js';
 import { onExitCleanup } from './exit-cleanup.js';
-import { unavailableText, type UnavailableReason } from './messages.js';
+import { rawFallbackText, unavailableText, type UnavailableReason } from './messages.js';
 import { readNetnsAddresses } from './netns-addresses.js';
+import { openRawReader, type RawReader } from './raw-reader.js';
 import { INSTANCE_PREFIX, findTracefs, reapStaleInstances, removeInstanceSync } from './tracefs.js';
 
 export interface TraceOptions {
@@ -47,6 +52,8 @@ export interface TraceOptions {
   pollMs?: Millis;
   /** At most this many events wait for `drain()`; more are counted in `stats.dropped`. */
   maxBuffered?: number;
+  /** `raw` (default): the binary per-CPU ring; `text`: trace_pipe, as tracefs prints it. */
+  reader?: 'raw' | 'text';
 }
 
 /** One state change of one TCP socket, as the kernel made it. */
@@ -66,6 +73,11 @@ export interface TraceStats {
   dropped: number;
   /** Events of other namespaces' sockets, left out by the namespace filter. */
   otherNamespaces: number;
+  /**
+   * Milliseconds spent in the reader's turns (read(2), decoding, counting, onEvent): they run
+   * synchronously, so this is the reader's CPU, kernel copy included.
+   */
+  readMs: number;
 }
 
 export interface StateTrace {
@@ -79,6 +91,12 @@ export interface StateTrace {
   /** Transitions per edge since the trace opened, busiest first. */
   edgeCounts(): EdgeCount[];
   stats(): TraceStats;
+  /** Which pipe is read: `raw` (binary, per CPU) or `text` (trace_pipe, the fallback). */
+  readonly reader: 'raw' | 'text';
+  /** One line when the raw reader could not be used and the text pipe is read instead. */
+  readonly notice?: Text;
+  /** Located problems of the raw reader (a short or inconsistent page, a CPU gone), at most a few. */
+  readerErrors(): string[];
   /** Stops tracing and removes the instance. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -93,7 +111,7 @@ export interface TraceUnavailable {
 const EVENT = 'events/sock/inet_sock_set_state';
 /** Ring buffer per CPU for our instance, in KiB (the kernel's default is 1,408). */
 const BUFFER_KB = 8192;
-/** Reads (of at most a page each) per turn of the event loop. */
+/** Text reads (of at most a page each) per turn of the event loop. */
 const BURST = 256;
 let opened = 0;
 
@@ -145,11 +163,15 @@ export async function openStateTrace(opts: TraceOptions = {}): Promise<StateTrac
     dir = path.join(root, 'instances', `${INSTANCE_PREFIX}${process.pid}${opened++ ? `-${opened}` : ''}`);
   }
   let fd: number | undefined;
+  let raw: RawReader | undefined;
+  let notice: Text | undefined;
   const closeFd = (): void => {
+    raw?.close();
     if (fd === undefined) return;
     try { closeSync(fd); } catch { /* already closed */ }
     fd = undefined;
   };
+  const offset = monotonicToWall();
   // Registered before mkdir, so a signal between the two cannot leave the instance behind.
   const unregister = onExitCleanup(() => { closeFd(); removeInstanceSync(dir); });
 
@@ -163,7 +185,12 @@ export async function openStateTrace(opts: TraceOptions = {}): Promise<StateTrac
       writeFileSync(path.join(dir, EVENT, 'filter'), 'protocol == 6');
     } catch { /* an old kernel's filter syntax: the parser keeps TCP only anyway */ }
     writeFileSync(path.join(dir, EVENT, 'enable'), '1');
-    fd = await new Promise<number>((resolve, reject) => {
+    if (opts.reader !== 'text') {
+      const r = openRawReader(dir, root, offset);
+      if (typeof r === 'string') notice = rawFallbackText(r);
+      else raw = r;
+    }
+    if (!raw) fd = await new Promise<number>((resolve, reject) => {
       open(path.join(dir, 'trace_pipe'), constants.O_RDONLY | constants.O_NONBLOCK, (err, f) => (err ? reject(err) : resolve(f)));
     });
   } catch (e) {
@@ -175,13 +202,12 @@ export async function openStateTrace(opts: TraceOptions = {}): Promise<StateTrac
     return unavailable('failed', e instanceof Error ? e.message : String(e));
   }
 
-  const offset = monotonicToWall();
   const startedAt = Date.now();
   const pollMs = opts.pollMs ?? 100;
   const maxBuffered = opts.maxBuffered ?? 200_000;
   const buffered: TransitionEvent[] = [];
-  const edges = new Map<string, EdgeCount>();
-  const stats: TraceStats = { events: 0, lost: 0, dropped: 0, otherNamespaces: 0 };
+  const edges = new Map<number, EdgeCount>();
+  const stats: TraceStats = { events: 0, lost: 0, dropped: 0, otherNamespaces: 0, readMs: 0 };
   let partial = '';
   let closed = false;
 
@@ -190,17 +216,23 @@ export async function openStateTrace(opts: TraceOptions = {}): Promise<StateTrac
     ? setInterval(() => { readNetnsAddresses(opts.netns as string).then((s) => { own = s; }, () => { /* keep the last set */ }); }, 5000).unref()
     : undefined;
 
-  const take = (line: string): void => {
+  const takeLine = (line: string): void => {
     const p = parseSockStateLine(line);
     if (!p) return;
     if (p.kind === 'lost') { stats.lost += p.count; return; }
-    if (own && !eventInNamespace(p, own)) { stats.otherNamespaces++; return; }
-    const ev: TransitionEvent = {
+    take(p);
+  };
+  const take = (p: SockStateLine): void => {
+    takeEvent({
       time: p.traceMs + offset, monotonic: p.traceMs, cpu: p.cpu, comm: p.comm, pid: p.pid, family: p.family,
       saddr: p.saddr, sport: p.sport, daddr: p.daddr, dport: p.dport, from: p.from, to: p.to, fromCode: p.fromCode, toCode: p.toCode,
-    };
+    });
+  };
+  const takeEvent = (ev: TransitionEvent): void => {
+    if (own && !eventInNamespace(ev, own)) { stats.otherNamespaces++; return; }
     stats.events++;
-    const k = edgeKey(ev.from, ev.to);
+    // Keyed by Linux's codes (no string per event); merged by name in edgeCounts().
+    const k = ev.fromCode * 64 + ev.toCode;
     const c = edges.get(k);
     if (c) c.count++;
     else edges.set(k, { from: ev.from, to: ev.to, count: 1 });
@@ -216,9 +248,26 @@ export async function openStateTrace(opts: TraceOptions = {}): Promise<StateTrac
   // rather than one libuv thread-pool round trip per page.
   const chunk = Buffer.alloc(1 << 16);
   let timer: NodeJS.Timeout | undefined;
+  const takeLost = (n: number): void => { stats.lost += n; };
+  const takeRecord = (ev: TransitionEvent): void => {
+    if (!closed) takeEvent(ev);
+  };
   const pump = (): void => {
+    const t0 = performance.now();
+    try { pumpOnce(); } finally { stats.readMs += performance.now() - t0; }
+  };
+  const pumpOnce = (): void => {
     timer = undefined;
-    if (closed || fd === undefined) return;
+    if (closed) return;
+    if (raw) {
+      // Closed by the exit handlers (a signal): stop, so the event loop can end.
+      if (!raw.live()) return;
+      const more = raw.pump(takeRecord, takeLost);
+      if (closed) return;
+      timer = setTimeout(pump, more ? 0 : pollMs);
+      return;
+    }
+    if (fd === undefined) return;
     for (let i = 0; i < BURST; i++) {
       let n: number;
       try { n = readSync(fd, chunk, 0, chunk.length, null); } catch (e) {
@@ -230,7 +279,7 @@ export async function openStateTrace(opts: TraceOptions = {}): Promise<StateTrac
       const text = partial + chunk.toString('utf8', 0, n);
       const lines = text.split('\n');
       partial = lines.pop() ?? '';
-      for (const l of lines) take(l);
+      for (const l of lines) takeLine(l);
       if (closed) return; // an onEvent callback closed the trace
       if (i === BURST - 1) { timer = setTimeout(pump, 0); return; } // more waiting: let others run first
     }
@@ -243,13 +292,29 @@ export async function openStateTrace(opts: TraceOptions = {}): Promise<StateTrac
     available: true,
     instance: dir,
     startedAt,
+    reader: raw ? 'raw' : 'text',
+    ...(notice ? { notice } : {}),
+    readerErrors: () => [...(raw?.errors ?? [])],
     drain: () => buffered.splice(0, buffered.length),
-    edgeCounts: () => sortEdges([...edges.values()].map((e) => ({ ...e }))),
+    edgeCounts: () => {
+      // TCP_SYN_RECV and TCP_NEW_SYN_RECV are both SYN-RECEIVED: one edge by name.
+      const byName = new Map<string, EdgeCount>();
+      for (const e of edges.values()) {
+        const k = edgeKey(e.from, e.to);
+        const c = byName.get(k);
+        if (c) c.count += e.count;
+        else byName.set(k, { ...e });
+      }
+      return sortEdges([...byName.values()]);
+    },
     stats: () => ({ ...stats }),
     close: () => (closing ??= (async () => {
       if (refresh) clearInterval(refresh);
       if (timer) clearTimeout(timer);
       pump(); // what the kernel wrote before close() is still counted
+      if (timer) clearTimeout(timer);
+      // A pump that stopped at its burst limit left pages behind: read them too (bounded).
+      for (let i = 0; i < 64 && raw && raw.pump(takeRecord, takeLost); i++) { /* more pages */ }
       closed = true;
       if (timer) clearTimeout(timer);
       closeFd();
