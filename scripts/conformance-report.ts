@@ -31,8 +31,9 @@ export function conformanceReport(corpus: string): { markdown: string; summary: 
 export function upstreamReport(suite: string): ReturnType<typeof upstreamSection> {
   const rows = parseUpstream(readFileSync(path.join(suite, 'UPSTREAM.tsv'), 'utf8'));
   const start = performance.now();
-  const outcomes = rows.map((r) => versionsFor(r.file).map((v) => runFile(path.join(suite, r.file), v)));
-  return upstreamSection({ rows, outcomes, wallMs: performance.now() - start });
+  const versions = rows.map((r) => versionsFor(r.file, readFileSync(path.join(suite, r.file), 'utf8')));
+  const outcomes = rows.map((r, i) => versions[i].map((v) => runFile(path.join(suite, r.file), v)));
+  return upstreamSection({ rows, outcomes, versions, wallMs: performance.now() - start });
 }
 
 function main(): void {

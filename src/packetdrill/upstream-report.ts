@@ -28,11 +28,14 @@ export function parseUpstream(text: string): UpstreamRow[] {
 /**
  * The IP versions a script runs on: the version Linux was measured on first (ipv6 for `*v6.pkt`,
  * as the kernel's ksft_runner and packetdrill's own runner name them), then the others unless the
- * name pins one (`-v4.pkt`, `-v6.pkt`).
+ * name pins one (`-v4.pkt`, `-v6.pkt`) or the script's own option lines give IPv4 addresses
+ * (`--local_ip=192.168.0.1`): packetdrill refuses those under `--ip_version=ipv6`, and their
+ * Fast Open cookies are computed over the IPv4 addresses.
  */
-export function versionsFor(file: string): IpVersion[] {
+export function versionsFor(file: string, text = ''): IpVersion[] {
   if (/v6\.pkt$/.test(file)) return ['ipv6'];
   if (/v4\.pkt$/.test(file)) return ['ipv4'];
+  if (/^--(?:local|remote)_ip=\d{1,3}(?:\.\d{1,3}){3}\s*$/m.test(text)) return ['ipv4', 'ipv4-mapped-ipv6'];
   return ['ipv4', 'ipv6', 'ipv4-mapped-ipv6'];
 }
 
@@ -98,15 +101,17 @@ function detailOf(o: ScriptOutcome): string {
 
 export interface UpstreamResults {
   rows: UpstreamRow[];
-  /** Per row, one outcome per version of versionsFor(row.file), in that order. */
+  /** Per row, one outcome per version of `versions` (else versionsFor(row.file)), in that order. */
   outcomes: ScriptOutcome[][];
+  /** Per row, the IP versions it ran on (versionsFor with the script's text). */
+  versions?: IpVersion[][];
   /** Wall time of the whole run, ms. */
   wallMs: number;
 }
 
 /** The Markdown section and a one-line summary. */
 export function upstreamSection(r: UpstreamResults): { markdown: string; summary: string; linuxPassing: number; passing: number } {
-  const rows = r.rows.map((row, i) => ({ row, outs: r.outcomes[i], versions: versionsFor(row.file) }));
+  const rows = r.rows.map((row, i) => ({ row, outs: r.outcomes[i], versions: r.versions?.[i] ?? versionsFor(row.file) }));
   const primary = (x: (typeof rows)[number]): ScriptOutcome | undefined => x.outs[0];
   const linuxPass = rows.filter((x) => x.row.linuxPass);
   const ours = linuxPass.filter((x) => passed(primary(x)));
