@@ -3,7 +3,8 @@ import type { Lang, Text } from '../i18n/lang.js';
 import { LINUX_CODE_OF, TCP_STATES, TOOL_SPELLING, type TcpState } from '../model/states.js';
 import type { RuleId } from './finding.js';
 import type { CauseId } from '../core/transitions.js';
-import { STATE_INFO } from './state-info.js';
+import { STATE_INFO, stateInfo } from './state-info.js';
+import type { GiveUpSettings } from './give-up-figures.js';
 import { TRANSITIONS, waysIn, waysOut, type Transition } from './transitions.js';
 
 export interface ExplainTransition {
@@ -32,13 +33,14 @@ function tr(t: Transition, lang: Lang): ExplainTransition {
   return out;
 }
 
-export function explainState(state: TcpState, lang: Lang): Explanation {
-  const info = STATE_INFO[state];
+/** `settings`: a host's sysctls for the give-up times (giveUpSettingsOf); Linux's defaults without. */
+export function explainState(state: TcpState, lang: Lang, settings?: Readonly<GiveUpSettings>): Explanation {
+  const info = settings ? stateInfo(settings)[state] : STATE_INFO[state];
   return {
     state,
     spellings: { ss: TOOL_SPELLING.ss[state], netstat: TOOL_SPELLING.netstat[state], procCode: LINUX_CODE_OF[state].toString(16).padStart(2, '0').toUpperCase() },
     meaning: info.meaning[lang], who: info.who[lang],
-    waysIn: waysIn(state).map((t) => tr(t, lang)), waysOut: waysOut(state).map((t) => tr(t, lang)),
+    waysIn: waysIn(state, settings).map((t) => tr(t, lang)), waysOut: waysOut(state, settings).map((t) => tr(t, lang)),
     ends: info.ends[lang], many: info.many[lang], rules: info.rules,
   };
 }

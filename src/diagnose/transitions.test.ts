@@ -31,8 +31,9 @@ test('explain follows the engine: FIN+ACK in FIN-WAIT-1 passes through FIN-WAIT-
 
 test('the SYN-SENT timeout says ~131 s (Linux 6.x linear timeouts) and ~127 s only as the older figure', () => {
   const t = TRANSITIONS.find((r) => r.from === 'SYN-SENT' && r.to === 'CLOSED');
-  assert.match(t?.note?.en ?? '', /~131 s \(~127 s before the linear timeouts\)/);
-  assert.match(t?.note?.zh ?? '', /约 131 秒/);
+  // 131 s and 127 s as duration() words them.
+  assert.match(t?.note?.en ?? '', /11 SYNs, ~2 min 11 s \(~2 min 7 s before the linear timeouts\)/);
+  assert.match(t?.note?.zh ?? '', /约 2 分 11 秒/);
 });
 
 test('the host records exactly LISTENER_TRANSITIONS: listen() then close() of the listener', () => {

@@ -22,6 +22,8 @@ import type { FindingText, Severity } from '../finding.js';
 import { ageStats, counter, groupBy, localPeerOf, osOf, ownerOf, sysctlNum, topPeers, inState } from '../facts.js';
 import type { Text } from '../../i18n/lang.js';
 import { agesText, join, NO_PROCESS_INFO, owner, pct, tx } from '../words.js';
+import { finWait2LifetimeMs } from '../../core/give-up.js';
+import { LINUX_GIVE_UP_DEFAULTS } from '../give-up-figures.js';
 import type { Rule } from '../rule.js';
 
 export const FW2_ORPHAN_INFO = 10;
@@ -36,7 +38,7 @@ export function isOrphan(k: SocketRecord): boolean | undefined {
 }
 
 function orphaned(s: HostSnapshot, socks: SocketRecord[]): FindingText[] {
-  const fin = sysctlNum(s, 'net.ipv4.tcp_fin_timeout') ?? 60;
+  const fin = finWait2LifetimeMs(sysctlNum(s, 'net.ipv4.tcp_fin_timeout') ?? LINUX_GIVE_UP_DEFAULTS.finTimeoutS) / 1000;
   const out: FindingText[] = [];
   for (const [peer, g] of groupBy(socks, (k) => k.remoteAddress)) {
     if (g.length < FW2_ORPHAN_INFO) continue;
@@ -160,7 +162,7 @@ export const PARTIAL_ATTRIBUTION: Text = tx(
 );
 
 function unattributed(s: HostSnapshot, socks: SocketRecord[]): FindingText[] {
-  const fin = sysctlNum(s, 'net.ipv4.tcp_fin_timeout') ?? 60;
+  const fin = finWait2LifetimeMs(sysctlNum(s, 'net.ipv4.tcp_fin_timeout') ?? LINUX_GIVE_UP_DEFAULTS.finTimeoutS) / 1000;
   const out: FindingText[] = [];
   for (const [peer, g] of groupBy(socks, (k) => k.remoteAddress)) {
     if (g.length < FW2_ORPHAN_INFO) continue;

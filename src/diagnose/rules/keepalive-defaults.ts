@@ -12,12 +12,13 @@ import type { FindingText } from '../finding.js';
 import { hasTimers, sysctlNum, inState } from '../facts.js';
 import { duration, join, tx } from '../words.js';
 import type { Rule } from '../rule.js';
+import { keepaliveGiveUpMs } from '../../core/give-up.js';
 
 export const KEEPALIVE_INFO_S = 3600;
 
-/** Seconds until a silent peer is declared dead on an idle SO_KEEPALIVE socket. */
+/** Seconds until a silent peer is declared dead on an idle SO_KEEPALIVE socket (core's tcp_keepalive_timer arithmetic). */
 export function deadPeerAfterS(time: number, intvl: number, probes: number): number {
-  return time + intvl * probes;
+  return keepaliveGiveUpMs({ idleS: time, intvlS: intvl, probes }) / 1000;
 }
 
 function checkKeepalive(s: HostSnapshot): FindingText[] {

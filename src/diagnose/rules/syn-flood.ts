@@ -17,7 +17,9 @@ import type { HostSnapshot, SocketRecord } from '../../model/snapshot.js';
 import type { FindingText, FixOf, Severity } from '../finding.js';
 import type { Text } from '../../i18n/lang.js';
 import { groupBy, listenerOwner, presentCounters, sysctlNum, topPeers, inState } from '../facts.js';
-import { join, owner, pct, tx } from '../words.js';
+import { duration, join, owner, pct, tx } from '../words.js';
+import { synAckGiveUpMs } from '../../core/give-up.js';
+import { LINUX_GIVE_UP_DEFAULTS } from '../give-up-figures.js';
 import type { Rule } from '../rule.js';
 import { counterRise } from '../samples.js';
 
@@ -33,6 +35,10 @@ const WHY: Text = tx(
 
 function fixes(s: HostSnapshot): FixOf<Text>[] {
   const cookies = sysctlNum(s, 'net.ipv4.tcp_syncookies');
+  // The request-socket lifetime (reqsk_timer_handler) at the host's tcp_synack_retries when known.
+  const hostRetries = sysctlNum(s, 'net.ipv4.tcp_synack_retries');
+  const retries = hostRetries ?? LINUX_GIVE_UP_DEFAULTS.synackRetries;
+  const life = duration(synAckGiveUpMs(retries));
   return [
     {
       text: tx(`Keep net.ipv4.tcp_syncookies = 1 (now ${cookies ?? 'unknown'}).`, `保持 net.ipv4.tcp_syncookies = 1（当前 ${cookies ?? '未知'}）。`),
@@ -44,8 +50,8 @@ function fixes(s: HostSnapshot): FixOf<Text>[] {
         '如果来源不多且合法：调大监听套接字的 backlog（以及 net.core.somaxconn、net.ipv4.tcp_max_syn_backlog）。'),
     },
     {
-      text: tx('If it is a flood: filter upstream (firewall rate limits, DDoS protection); lowering net.ipv4.tcp_synack_retries (default 5, ~63 s) frees request sockets sooner.',
-        '如果是洪水攻击：在上游过滤（防火墙限速、DDoS 防护）；调小 net.ipv4.tcp_synack_retries（默认 5，约 63 秒）可以更快释放半连接。'),
+      text: tx(`If it is a flood: filter upstream (firewall rate limits, DDoS protection); lowering net.ipv4.tcp_synack_retries (${hostRetries === undefined ? 'default' : 'now'} ${retries}, ~${life.en}) frees request sockets sooner.`,
+        `如果是洪水攻击：在上游过滤（防火墙限速、DDoS 防护）；调小 net.ipv4.tcp_synack_retries（${hostRetries === undefined ? '默认' : '当前'} ${retries}，约 ${life.zh}）可以更快释放半连接。`),
       caveat: tx('Fewer SYN-ACK retries also fail real clients on lossy paths sooner.', '减少 SYN-ACK 重传次数也会让丢包路径上的真实客户端更早失败。'),
     },
   ];

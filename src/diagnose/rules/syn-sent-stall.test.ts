@@ -29,12 +29,13 @@ test('give-up time: 131 s with Linux 6.x defaults, 127 s without linear timeouts
   assert.equal(synGiveUpSeconds(6, 4), 131);
   assert.equal(synGiveUpSeconds(6, 0), 127);
   assert.equal(synGiveUpSeconds(8, 4), 371); // 128 and 256 s capped at TCP_RTO_MAX 120 s
+  // Worded by duration(): 131 s → "2 min 11 s", 127 s → "2 min 7 s".
   const [known] = diagnose(stalled({ 'net.ipv4.tcp_syn_retries': '6', 'net.ipv4.tcp_syn_linear_timeouts': '4' }), { only });
-  assert.match(known.explanation, /tcp_syn_retries = 6 each connect\(\) fails with ETIMEDOUT after about 131 s \(tcp_syn_linear_timeouts = 4\)/);
+  assert.match(known.explanation, /tcp_syn_retries = 6 each connect\(\) fails with ETIMEDOUT after about 2 min 11 s \(tcp_syn_linear_timeouts = 4\)/);
   const [old] = diagnose(stalled({ 'net.ipv4.tcp_syn_retries': '6', 'net.ipv4.tcp_syn_linear_timeouts': '0' }), { only });
-  assert.match(old.explanation, /about 127 s \(tcp_syn_linear_timeouts = 0\)/);
+  assert.match(old.explanation, /about 2 min 7 s \(tcp_syn_linear_timeouts = 0\)/);
   const [unknown] = diagnose(stalled({}), { only });
-  assert.match(unknown.explanation, /about 131 s on Linux 6\.x \(tcp_syn_linear_timeouts = 4; 127 s on kernels without it\)/);
+  assert.match(unknown.explanation, /about 2 min 11 s on Linux 6\.x \(tcp_syn_linear_timeouts = 4; 2 min 7 s on kernels without it\)/);
 });
 
 test('synGiveUpSeconds agrees with the engine: sim syn-retries-timeout for several settings', async () => {

@@ -8,14 +8,15 @@
 //   and leaves no SYN-SENT behind.
 // - connect() gives up (ETIMEDOUT) after tcp_syn_retries + tcp_syn_linear_timeouts retransmissions
 //   (Linux 6.x tcp_write_timeout): 1 s timeouts for the first SYN and the linear ones, then doubling
-//   (tcp_retransmit_timer) — 6 + 4 ≈ 131 s; before 6.x (no linear timeouts) 6 ≈ 127 s. `ss -o` shows
+//   (tcp_retransmit_timer) — 6 + 4 ≈ 131 s; before 6.x (no linear timeouts) 6 ≈ 127 s, worded by
+//   duration() ("2 min 11 s") like every give-up time the doctor and explain print. `ss -o` shows
 //   the retransmissions so far in the timer. Without tcp_syn_linear_timeouts in the snapshot (pasted
 //   text, or a kernel without it) the text gives both figures.
 // Thresholds per destination: ≥ 20 SYN-SENT ⇒ warning; ≥ 200 ⇒ critical.
 import type { HostSnapshot } from '../../model/snapshot.js';
 import type { FindingText, Severity } from '../finding.js';
 import { endpoint, groupBy, ownerOf, sysctlNum, inState } from '../facts.js';
-import { join, NO_PROCESS_INFO, owner, tx } from '../words.js';
+import { duration, join, NO_PROCESS_INFO, owner, tx } from '../words.js';
 import type { Rule } from '../rule.js';
 import { synGiveUpMs } from '../../core/give-up.js';
 
@@ -31,14 +32,14 @@ export function synGiveUpSeconds(retries: number, linear: number): number {
 /** The give-up time as words: exact when tcp_syn_linear_timeouts is known, else 6.x and older. */
 function giveUpWords(retries: number, linear: number | undefined): { en: string; zh: string } {
   if (linear !== undefined) {
-    const t = synGiveUpSeconds(retries, linear);
-    return { en: `about ${t} s (tcp_syn_linear_timeouts = ${linear})`, zh: `约 ${t} 秒（tcp_syn_linear_timeouts = ${linear}）` };
+    const t = duration(synGiveUpSeconds(retries, linear) * 1000);
+    return { en: `about ${t.en} (tcp_syn_linear_timeouts = ${linear})`, zh: `约 ${t.zh}（tcp_syn_linear_timeouts = ${linear}）` };
   }
-  const now = synGiveUpSeconds(retries, 4);
-  const old = synGiveUpSeconds(retries, 0);
+  const now = duration(synGiveUpSeconds(retries, 4) * 1000);
+  const old = duration(synGiveUpSeconds(retries, 0) * 1000);
   return {
-    en: `about ${now} s on Linux 6.x (tcp_syn_linear_timeouts = 4; ${old} s on kernels without it)`,
-    zh: `约 ${now} 秒（Linux 6.x，tcp_syn_linear_timeouts = 4；没有该参数的内核为 ${old} 秒）`,
+    en: `about ${now.en} on Linux 6.x (tcp_syn_linear_timeouts = 4; ${old.en} on kernels without it)`,
+    zh: `约 ${now.zh}（Linux 6.x，tcp_syn_linear_timeouts = 4；没有该参数的内核为 ${old.zh}）`,
   };
 }
 
