@@ -29,10 +29,17 @@ export type EngineFindingKind = 'escape' | 'invariant' | 'loop' | 'known';
  * Changes the engine is known to make that its table lacks, counted apart (`known`) so the walk
  * still reports everything else. In TIME-WAIT, new data at RCV.NXT with ACK gets an RST and the
  * connection ends ('data-after-close'); Linux's tcp_timewait_state_process answers it with an ACK
- * (TCP_TW_ACK) and stays in TIME-WAIT.
+ * (TCP_TW_ACK) and stays in TIME-WAIT. In CLOSING, the zero-window probe timer gives up
+ * ('zero-window-probes'), as it may in FIN-WAIT-1 and LAST-ACK, but the table has no such row.
  */
-export const KNOWN_UNLISTED: ReadonlySet<string> = new Set(['TIME-WAIT>CLOSED:data-after-close']);
-export interface EngineFinding { kind: EngineFindingKind; seed: number; step: number; episode: number; detail: string; recent: string[] }
+export const KNOWN_UNLISTED: ReadonlySet<string> = new Set(['TIME-WAIT>CLOSED:data-after-close', 'CLOSING>CLOSED:zero-window-probes']);
+export interface EngineFinding {
+  kind: EngineFindingKind; seed: number; step: number; episode: number; detail: string;
+  /** The last steps before it, oldest first. */
+  recent: string[];
+  /** Each end's state changes and its sequence variables after the step. */
+  ends: Record<string, { history: string[]; status: unknown }>;
+}
 export interface EngineFuzzSummary {
   steps: number; calls: number; honestSegments: number; hostileSegments: number; timers: number; episodes: number;
   escapes: number; invariants: number; loops: number; known: number;
@@ -293,7 +300,11 @@ export function runEngineFuzz(o: { steps: number; seed: number; onFinding?: (f: 
     } catch (err) {
       const kind: EngineFindingKind = err instanceof Invariant ? 'invariant' : err instanceof Loop ? 'loop' : err instanceof Known ? 'known' : 'escape';
       if (kind === 'escape') s.escapes++; else if (kind === 'invariant') s.invariants++; else if (kind === 'loop') s.loops++; else s.known++;
-      const f: EngineFinding = { kind, seed: o.seed, step, episode: s.episodes, detail: err instanceof Error ? `${err.name}: ${err.message}` : String(err), recent: [...recent] };
+      const f: EngineFinding = { kind, seed: o.seed, step, episode: s.episodes, detail: err instanceof Error ? `${err.name}: ${err.message}` : String(err), recent: [...recent], ends: {} };
+      for (const x of ['a', 'b'] as const) {
+        const e = ends[x];
+        if (e) f.ends[x] = { history: e.c.history.map((h) => `${h.from} -> ${h.to} (${h.cause})`), status: e.c.status() };
+      }
       if (s.findings.length < (o.keepFindings ?? 20) && (kind !== 'known' || s.known <= 3)) { s.findings.push(f); o.onFinding?.(f); }
       newEpisode(); // the broken episode ends here; the walk goes on
     }
