@@ -27,10 +27,12 @@ export type EngineFindingKind = 'escape' | 'invariant' | 'loop' | 'known';
 
 /**
  * Changes the engine is known to make that its table lacks, counted apart (`known`) so the walk
- * still reports everything else. In TIME-WAIT, new data at RCV.NXT with ACK gets an RST and the
- * connection ends ('data-after-close'); Linux's tcp_timewait_state_process answers it with an ACK
- * (TCP_TW_ACK) and stays in TIME-WAIT. In CLOSING, the zero-window probe timer gives up
- * ('zero-window-probes'), as it may in FIN-WAIT-1 and LAST-ACK, but the table has no such row.
+ * still reports everything else. In CLOSING, a segment that ACKs our FIN and carries data past
+ * the peer's FIN (closing() then `. 2:3(1) ack 2`) moves to TIME-WAIT, then answers the data with
+ * an RST and ends ('data-after-close'); Linux's tcp_rcv_state_process (TCP_CLOSING) enters
+ * TIME-WAIT and discards the segment. In CLOSING with our FIN still unsent behind a zero window,
+ * the probe timer gives up ('zero-window-probes'), as Linux's tcp_probe_timer may, and as the
+ * table allows in FIN-WAIT-1 and LAST-ACK, but it has no such row for CLOSING.
  */
 export const KNOWN_UNLISTED: ReadonlySet<string> = new Set(['TIME-WAIT>CLOSED:data-after-close', 'CLOSING>CLOSED:zero-window-probes']);
 export interface EngineFinding {
