@@ -1,5 +1,6 @@
-// `npm run fuzz [-- --inputs N --seed S --jobs J --out DIR]`: mutated real samples through every paste
-// parser, the format detector and snapshotFromText (harness.ts). Prints a summary; saves each
+// `npm run fuzz [-- --inputs N --seed S --jobs J --out DIR --engine-steps M]`: mutated real samples through every paste
+// parser, the format detector and snapshotFromText (harness.ts), then captures (pcap-family.ts) and
+// a random walk through the TCP engine (engine-family.ts; `--engine-only` runs that alone). Prints a summary; saves each
 // escape, slow input and broken invariant to DIR (default fuzz-findings/) as the input itself plus
 // a .json that says what it was. The inputs are shared among J processes (one per core by default). `--replay FILE...` runs saved inputs again and prints their times.
 // Exit 1 when anything was found.
@@ -35,6 +36,16 @@ if (replay >= 0) {
 const inputs = Number(arg('--inputs', '1000000'));
 const seed = Number(arg('--seed', '1'));
 const out = arg('--out', 'fuzz-findings');
+// The engine walk (engine-family.ts): 1.6 steps per input, about two thirds of them user calls and
+// segments, so the default 10^6 inputs make more than 10^6 calls and segments.
+const engineSteps = Number(arg('--engine-steps', String(Math.ceil(inputs * 1.6))));
+async function engineFamily(): Promise<number> {
+  return (await import('./engine-family.js')).reportEngineFuzz(engineSteps, seed, out, (name, text) => {
+    mkdirSync(out, { recursive: true });
+    writeFileSync(path.join(out, name), text);
+  });
+}
+if (process.argv.includes('--engine-only')) process.exit((await engineFamily()) > 0 ? 1 : 0);
 const samples = loadSamples();
 
 function save(f: Finding): void {
@@ -94,4 +105,5 @@ process.stdout.write([
   ...(s.findings.length ? [`  findings saved in ${out}/`] : []),
 ].join('\n') + '\n');
 const captureFound = (await import('./pcap-family.js')).reportCaptureFuzz(Math.max(1000, Math.ceil(inputs / 20)), seed, out); // the capture-reader family
-process.exit(s.escapes + s.slow + s.invariants + captureFound > 0 ? 1 : 0);
+const engineFound = await engineFamily();
+process.exit(s.escapes + s.slow + s.invariants + captureFound + engineFound > 0 ? 1 : 0);
