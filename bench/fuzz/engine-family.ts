@@ -34,7 +34,7 @@ export type EngineFindingKind = 'escape' | 'invariant' | 'loop' | 'known';
  * the probe timer gives up ('zero-window-probes'), as Linux's tcp_probe_timer may, and as the
  * table allows in FIN-WAIT-1 and LAST-ACK, but it has no such row for CLOSING.
  */
-export const KNOWN_UNLISTED: ReadonlySet<string> = new Set(['TIME-WAIT>CLOSED:data-after-close', 'CLOSING>CLOSED:zero-window-probes']);
+export const KNOWN_UNLISTED: ReadonlySet<string> = new Set<string>();
 export interface EngineFinding {
   kind: EngineFindingKind; seed: number; step: number; episode: number; detail: string;
   /** The last steps before it, oldest first. */

@@ -93,6 +93,7 @@ const ENGINE_ROWS = [
   { from: 'CLOSING', to: 'CLOSED', cause: 'retransmit-timeout', rule: 'tcp_write_timeout (tcp_retries2)' },
   { from: 'CLOSING', to: 'CLOSED', cause: 'orphan-retries', rule: 'tcp_write_timeout, tcp_orphan_retries' },
   { from: 'CLOSING', to: 'CLOSED', cause: 'user-timeout', rule: 'tcp_write_timeout (TCP_USER_TIMEOUT)' },
+  { from: 'CLOSING', to: 'CLOSED', cause: 'zero-window-probes', rule: 'tcp_probe_timer' },
   { from: 'CLOSING', to: 'CLOSED', cause: 'close-unread-data', rule: 'RFC 2525 §2.17; tcp_close' },
   { from: 'CLOSING', to: 'CLOSED', cause: 'close-linger-zero', rule: 'tcp_close: SO_LINGER {on, 0}' },
   { from: 'CLOSING', to: 'CLOSED', cause: 'abort', rule: 'RFC 9293 §3.10.5; tcp_disconnect' },

@@ -407,7 +407,12 @@ function afterAck(tcb: Tcb, seg: Segment, opts: ReceivedOptions): void {
       }
       break;
     case 'CLOSING':
-      if (finAcked) enterTimeWait(tcb, 'fin-acked');
+      // tcp_rcv_state_process, TCP_CLOSING: once our FIN is acknowledged, tcp_time_wait() and
+      // "goto consume": whatever else the segment carries is discarded, not processed in TIME-WAIT.
+      if (finAcked) {
+        enterTimeWait(tcb, 'fin-acked');
+        return;
+      }
       break;
     case 'LAST-ACK':
       if (finAcked) {
