@@ -199,6 +199,10 @@ export { findScenario } from '../sim/scenarios.js';
 export { EXCHANGE_SCENARIOS } from '../sim/scenarios.js';
 /** The load scenarios: many connections, a table of states and counters over time. */
 export { LOAD_SCENARIOS } from '../sim/load/index.js';
+/** The several-host exchanges (load balancer, NAT, a middlebox dropping idle flows, port exhaustion). */
+export { NETWORK_SCENARIOS } from '../sim/scenarios.js';
+/** A middlebox on a lab path: a conntrack-like flow table that forwards, rewrites (SNAT), forgets idle flows. */
+export { Middlebox } from '../sim/middlebox.js';
 /** An exchange scenario's result as a sequence diagram in text. */
 export { renderExchange } from '../sim/render-exchange.js';
 /** How `renderExchange` draws: language, relative or raw sequence numbers. */
@@ -431,6 +435,8 @@ export { renderReport } from '../diagnose/render-report.js';
 export { renderFinding } from '../diagnose/render-report.js';
 /** What a state means, how a socket gets into it and out of it, and what to look at. */
 export { explainState } from '../diagnose/explain.js';
+/** The give-up settings (tcp_syn_retries, tcp_retries2, ...) of a host's sysctls, Linux's defaults for the rest; explainState's third argument. */
+export { giveUpSettingsOf } from '../diagnose/give-up-figures.js';
 /** An explanation as the text `tcplens explain STATE` prints. */
 export { renderExplanation } from '../diagnose/explain.js';
 /** The eleven states with one line each, as `tcplens explain` prints. */
