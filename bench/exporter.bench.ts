@@ -19,10 +19,10 @@
 // population levels off); the exporter's resident memory and heap in the first and last tenth of
 // the scrapes say whether anything grows with time (flat is the goal).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CLI_ARGV } from '../test/helpers/paths.js';
 import { netnsSkipReason, TestNetns, type NsProcess } from '../test/helpers/netns.js';
 import { benchPorts, holdConnections } from './hold-connections.js';
 
@@ -32,12 +32,6 @@ const RUNS = Number(process.env.TCPLENS_BENCH_RUNS ?? 5);
 const PER_PROCESS = 15_000;
 const TW_PORTS = [6001, 6002, 6003, 6004];
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, existsSync(path.resolve(here, '../package.json')) ? '..' : '../..');
-const fromSource = import.meta.url.endsWith('.ts');
-const cliArgv = fromSource
-  ? [process.execPath, '--import', 'tsx', path.join(root, 'src/cli/entry.ts')]
-  : [process.execPath, path.join(root, 'bin/tcplens.js')];
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -182,8 +176,8 @@ async function compare(): Promise<void> {
       servers.push(c);
       targets.push({ name, url: `http://127.0.0.1:${port}/metrics`, pid: c.pid ?? -1 });
     };
-    await start('`tcplens exporter --labels port,destination` (no per-process labels)', [...cliArgv, 'exporter', '--listen', '127.0.0.1:19701', '--labels', 'port,destination'], 19701, /serving/);
-    await start('`tcplens exporter` (per port, process and destination)', [...cliArgv, 'exporter', '--listen', '127.0.0.1:19702'], 19702, /serving/);
+    await start('`tcplens exporter --labels port,destination` (no per-process labels)', [...CLI_ARGV, 'exporter', '--listen', '127.0.0.1:19701', '--labels', 'port,destination'], 19701, /serving/);
+    await start('`tcplens exporter` (per port, process and destination)', [...CLI_ARGV, 'exporter', '--listen', '127.0.0.1:19702'], 19702, /serving/);
     await start('node_exporter 1.x `--collector.disable-defaults --collector.tcpstat --collector.netstat --collector.sockstat`', ['prometheus-node-exporter', '--web.listen-address=127.0.0.1:19703', '--collector.disable-defaults', '--collector.tcpstat', '--collector.netstat', '--collector.sockstat'], 19703, /Listening on/);
     // The TIME-WAIT pile last: each entry lives 60 s, so a burst makes it and a slower loop keeps it
     // there while the rounds run (the table gives the count at the start and the end).
@@ -222,7 +216,7 @@ async function soak(minutes: number): Promise<void> {
     prepare(ns);
     ns.sysctl('net.ipv4.tcp_tw_reuse', '1');
     await holdEstablished(ns, 5_000, procs);
-    const ex = await startInNs(ns, [...cliArgv, 'exporter', '--listen', '127.0.0.1:19702'], /serving/);
+    const ex = await startInNs(ns, [...CLI_ARGV, 'exporter', '--listen', '127.0.0.1:19702'], /serving/);
     servers.push(ex);
     // Churn for the whole soak and a minute more (it stops by itself), at most 1,000 connections a second.
     churn = spawn('ip', ['netns', 'exec', ns.name, 'python3', '-c', CHURN, JSON.stringify({ ports: [6001, 6002], seconds: minutes * 60 + 150, rate: 1000 })], { stdio: ['ignore', 'pipe', 'pipe'] });

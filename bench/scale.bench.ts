@@ -9,10 +9,12 @@
 // the maximum resident set (`/usr/bin/time %M`). Sizes: TCPLENS_BENCH_SCALE (total, default
 // 500,000), TCPLENS_BENCH_SCALE_TIME_WAIT (live TIME-WAIT, default 100,000); TCPLENS_BENCH_SCALE_LIVE=0
 // skips the live half, TCPLENS_BENCH_SCALE_PASTED=0 the pasted one; TCPLENS_BENCH_SCALE_LIMIT_S (default 900) stops a command that runs longer.
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CLI_ARGV } from '../test/helpers/paths.js';
+import { procNetTcp, ssTan } from '../test/helpers/big-paste.js';
 import { netnsSkipReason, TestNetns, type NsProcess } from '../test/helpers/netns.js';
 import { measureProcess, type Run } from './measure-process.js';
 import { countState, makeSocketPile, stopChurn, type Pile } from './socket-pile.js';
@@ -23,39 +25,13 @@ const LIVE = process.env.TCPLENS_BENCH_SCALE_LIVE !== '0';
 // A command still running after this long is stopped and shown with exit 124 (`timeout`).
 const LIMIT_S = Number(process.env.TCPLENS_BENCH_SCALE_LIMIT_S ?? 900);
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, existsSync(path.resolve(here, '../package.json')) ? '..' : '../..');
-const fromSource = import.meta.url.endsWith('.ts');
-const cliArgv = fromSource
-  ? [process.execPath, '--import', 'tsx', path.join(root, 'src/cli/entry.ts')]
-  : [process.execPath, path.join(root, 'bin/tcplens.js')];
 
-/** `ss -tan` of n sockets: half ESTABLISHED, half TIME-WAIT, every row a different 4-tuple. */
-function ssTan(n: number): string {
-  const rows = ['State      Recv-Q Send-Q Local Address:Port  Peer Address:Port Process'];
-  for (let i = 0; i < n; i++) {
-    rows.push(`${i % 2 ? 'TIME-WAIT' : 'ESTAB'}      0      0      10.${i >> 16}.${(i >> 8) & 255}.${i & 255}:${1024 + (i % 60_000)}     10.200.0.1:${5000 + (i % 7)}`);
-  }
-  return rows.join('\n') + '\n';
-}
-
-/** /proc/net/tcp of the same mix, in the kernel's layout and byte order. */
-function procNetTcp(n: number): string {
-  const hex = (v: number, w: number): string => v.toString(16).toUpperCase().padStart(w, '0');
-  const rows = ['  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode'];
-  for (let i = 0; i < n; i++) {
-    const tw = i % 2 === 1;
-    const local = `${hex(i & 255, 2)}${hex((i >> 8) & 255, 2)}${hex(i >> 16, 2)}0A:${hex(1024 + (i % 60_000), 4)}`;
-    rows.push(`${String(i).padStart(4)}: ${local} 0100C80A:${hex(5000 + (i % 7), 4)} ${tw ? '06' : '01'} 00000000:00000000 ${tw ? '03:00000F00' : '00:00000000'} 00000000     0        0 ${tw ? 0 : 100_000 + i} 1 0000000000000000 20 4 30 10 -1`);
-  }
-  return rows.join('\n') + '\n';
-}
 
 interface Row { what: string; run: Run }
 
 /** One command through a shell so its output goes to a pipe, as `tcplens ls | less` does. */
 async function piped(prefix: string[], args: string[]): Promise<Run> {
-  const quoted = [...cliArgv, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ');
+  const quoted = [...CLI_ARGV, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ');
   return measureProcess([...prefix, 'timeout', String(LIMIT_S), 'bash', '-c', `set -o pipefail; ${quoted} | cat > /dev/null`], { outTail: true });
 }
 
@@ -101,7 +77,7 @@ export async function run(): Promise<void> {
         live.push({ what: `\`tcplens ${cmd.join(' ')}\``, run: await piped(inNs, cmd) });
       }
       const out = path.join(dir, 'capture');
-      live.push({ what: '`tcplens capture DIR`', run: await measureProcess([...inNs, 'timeout', String(LIMIT_S), ...cliArgv, 'capture', out], { outTail: true }) });
+      live.push({ what: '`tcplens capture DIR`', run: await measureProcess([...inNs, 'timeout', String(LIMIT_S), ...CLI_ARGV, 'capture', out], { outTail: true }) });
       live.push({ what: '`ss -tanp` (for scale)', run: await measureProcess([...inNs, 'timeout', String(LIMIT_S), 'sh', '-c', 'ss -tanp > /dev/null']) });
       process.stdout.write(table(live));
     } finally {

@@ -18,3 +18,7 @@ export const ROOT = findRoot(path.dirname(fileURLToPath(import.meta.url)));
 export const SHARED = path.resolve(ROOT, '../shared');
 /** True when running the TypeScript sources under tsx rather than the compiled dist/. */
 export const FROM_SOURCE = fileURLToPath(import.meta.url).endsWith('.ts');
+/** The tcplens CLI as a user runs it: node and its entry (the TypeScript entry under tsx); append the arguments. */
+export const CLI_ARGV: readonly string[] = FROM_SOURCE
+  ? [process.execPath, '--import', 'tsx', path.join(ROOT, 'src/cli/entry.ts')]
+  : [process.execPath, path.join(ROOT, 'bin/tcplens.js')];
