@@ -5,21 +5,17 @@
 // Wall time and peak memory (the child's VmHWM, from /usr/bin/time -f %M, else from
 // /proc/PID/status polled) of each; the input is made in a temporary folder and removed afterwards.
 // Goals: within 5x awk's time and under 100 MB for the rows, under 1 s for the random bytes.
-import { closeSync, existsSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { CLI_ARGV } from '../test/helpers/paths.js';
 import { hasTime, measureProcess, type Run } from './measure-process.js';
 
 const ROWS_MB = Number(process.env.TCPLENS_BENCH_INPUT_MB ?? 200);
 const RANDOM_MB = 50;
 const RUNS = Number(process.env.TCPLENS_BENCH_RUNS ?? 3);
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, existsSync(path.resolve(here, '../package.json')) ? '..' : '../..');
-const fromSource = import.meta.url.endsWith('.ts');
-const cli = fromSource ? [process.execPath, '--import', 'tsx', path.join(root, 'src/cli/entry.ts')] : [process.execPath, path.join(root, 'bin/tcplens.js')];
 
 const STATES = ['ESTAB', 'TIME-WAIT', 'CLOSE-WAIT', 'LISTEN', 'FIN-WAIT-2', 'SYN-SENT', 'SYN-RECV', 'LAST-ACK'];
 
@@ -62,12 +58,12 @@ export async function run(): Promise<void> {
     process.stdout.write(`${mb(rowsFile)} MB of ss -tan rows (${rows.toLocaleString('en')} sockets), ${mb(randomFile)} MB of random bytes; median of ${RUNS} runs; peak memory is the process's maximum resident set (${hasTime ? '/usr/bin/time %M' : 'VmHWM'}); ${cpus().length} CPUs, load average ${loadavg()[0].toFixed(2)}\n\n`);
 
     const cases: Array<{ name: string; argv: string[]; stdin?: string; check: (r: Run) => boolean }> = [
-      { name: '`tcplens states --input FILE` (200 MB of rows)', argv: [...cli, 'states', '--input', rowsFile], check: (r) => r.status === 0 && new RegExp(`TOTAL\\s+${rows}\\b`).test(r.out) },
-      { name: '`tcplens states --input - < FILE`', argv: [...cli, 'states', '--input', '-'], stdin: rowsFile, check: (r) => r.status === 0 && new RegExp(`TOTAL\\s+${rows}\\b`).test(r.out) },
+      { name: '`tcplens states --input FILE` (200 MB of rows)', argv: [...CLI_ARGV, 'states', '--input', rowsFile], check: (r) => r.status === 0 && new RegExp(`TOTAL\\s+${rows}\\b`).test(r.out) },
+      { name: '`tcplens states --input - < FILE`', argv: [...CLI_ARGV, 'states', '--input', '-'], stdin: rowsFile, check: (r) => r.status === 0 && new RegExp(`TOTAL\\s+${rows}\\b`).test(r.out) },
       { name: "`awk 'NR>1 {++S[$1]} ...' FILE`", argv: ['awk', ...AWK, rowsFile], check: (r) => r.status === 0 },
       { name: "`awk '...' < FILE`", argv: ['awk', ...AWK], stdin: rowsFile, check: (r) => r.status === 0 },
-      { name: '`tcplens states --input FILE` (50 MB of random bytes)', argv: [...cli, 'states', '--input', randomFile], check: (r) => r.status === 2 && /binary data/.test(r.out) },
-      { name: '`tcplens states --input - < FILE` (random bytes)', argv: [...cli, 'states', '--input', '-'], stdin: randomFile, check: (r) => r.status === 2 && /binary data/.test(r.out) },
+      { name: '`tcplens states --input FILE` (50 MB of random bytes)', argv: [...CLI_ARGV, 'states', '--input', randomFile], check: (r) => r.status === 2 && /binary data/.test(r.out) },
+      { name: '`tcplens states --input - < FILE` (random bytes)', argv: [...CLI_ARGV, 'states', '--input', '-'], stdin: randomFile, check: (r) => r.status === 2 && /binary data/.test(r.out) },
     ];
     const results: Array<{ name: string; ms: number; peakMb: number; ok: boolean }> = [];
     for (const c of cases) {

@@ -4,21 +4,17 @@
 // TCP conversation table, the nearest thing it has), one run each: wall time and peak memory.
 // The file is made in a temporary folder and removed afterwards.
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { writePcapng, type CapturedPacket } from '../src/pcap/pcapng-writer.js';
 import { seg } from '../src/pcap/testing/capture-bytes.js';
+import { CLI_ARGV } from '../test/helpers/paths.js';
 import { hasTime, measureProcess, type Run } from './measure-process.js';
 
 const CONNECTIONS = Number(process.env.TCPLENS_BENCH_PCAP_CONNECTIONS ?? 100_000);
 const PER_SECTION = 1000;
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, existsSync(path.resolve(here, '../package.json')) ? '..' : '../..');
-const fromSource = import.meta.url.endsWith('.ts');
-const cli = fromSource ? [process.execPath, '--import', 'tsx', path.join(root, 'src/cli/entry.ts')] : [process.execPath, path.join(root, 'bin/tcplens.js')];
 
 /** One connection's packets: client 10.a.b.c:port to 192.168.0.1:443, starting at `t` ms (one new connection a millisecond). */
 function connection(i: number, t: number): CapturedPacket[] {
@@ -60,7 +56,7 @@ export async function run(): Promise<void> {
     process.stdout.write(`${CONNECTIONS.toLocaleString('en')} connections, ${(CONNECTIONS * 9).toLocaleString('en')} packets, ${(size / 2 ** 20).toFixed(0)} MB of pcapng (written in ${(madeMs / 1000).toFixed(1)} s); one run each; peak memory is the process's maximum resident set (${hasTime ? '/usr/bin/time %M' : 'VmHWM'}); ${cpus().length} CPUs, load average ${loadavg()[0].toFixed(2)}\n\n`);
     const haveTshark = spawnSync('tshark', ['--version']).status === 0;
     const cases: Array<{ name: string; argv: string[]; check: (r: Run) => boolean }> = [
-      { name: '`tcplens pcap FILE --summary`', argv: [...cli, 'pcap', file, '--summary'], check: (r) => r.status === 0 && new RegExp(`${CONNECTIONS} connections; endings:\\n\\s+${CONNECTIONS}\\s+client active closer → TIME-WAIT`).test(r.out) },
+      { name: '`tcplens pcap FILE --summary`', argv: [...CLI_ARGV, 'pcap', file, '--summary'], check: (r) => r.status === 0 && new RegExp(`${CONNECTIONS} connections; endings:\\n\\s+${CONNECTIONS}\\s+client active closer → TIME-WAIT`).test(r.out) },
       ...(haveTshark ? [{ name: '`tshark -r FILE -qz conv,tcp`', argv: ['tshark', '-r', file, '-qz', 'conv,tcp'], check: (r: Run) => r.status === 0 && /192\.168\.0\.1:443/.test(r.out) }] : []),
     ];
     const results = [];

@@ -16,6 +16,7 @@ import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { readLiveSnapshot, readLiveStateCounts } from '../src/node/live-snapshot.js';
+import { CLI_ARGV } from '../test/helpers/paths.js';
 import { netnsSkipReason, TestNetns, type NsProcess } from '../test/helpers/netns.js';
 import { measureProcess } from './measure-process.js';
 import { countState, makeSocketPile, stopChurn, type Pile } from './socket-pile.js';
@@ -100,10 +101,7 @@ export async function run(): Promise<void> {
     const total = Object.values(counts).reduce((a, b) => a + (b ?? 0), 0);
     process.stdout.write(`${total} sockets (${JSON.stringify(counts)}), set up in ${((Date.now() - t0) / 1000).toFixed(1)} s (TIME-WAIT made in ${pile.twSeconds.toFixed(1)} s, then kept by ${Math.ceil(TIME_WAIT / 60)} connections a second); ${pile.failed} connects failed; median of ${RUNS} runs each (${OWNER_RUNS} for the rows with owners); ${cpus().length} CPUs, load average ${loadavg()[0].toFixed(2)} before timing\n\n`);
 
-    const cliArgv = fromSource
-      ? [process.execPath, '--import', 'tsx', path.join(root, 'src/cli/entry.ts')]
-      : [process.execPath, path.join(root, 'bin/tcplens.js')];
-    const cliProbe = ns.exec([...cliArgv, 'states']);
+    const cliProbe = ns.exec([...CLI_ARGV, 'states']);
     const cliReady = cliProbe.status === 0;
     const contenders: Contender[] = [
       { name: 'tcplens library: read + count, /proc (in-process)', run: async () => JSON.stringify(await readLiveStateCounts({ procRoot })) },
@@ -116,11 +114,11 @@ export async function run(): Promise<void> {
         },
       },
       cliReady
-        ? { name: `\`tcplens states\` (CLI${fromSource ? ', from source under tsx' : ''})`, run: () => { const r = ns.exec([...cliArgv, 'states']); if (r.status !== 0) throw new Error(r.stderr); return r.stdout; } }
+        ? { name: `\`tcplens states\` (CLI${fromSource ? ', from source under tsx' : ''})`, run: () => { const r = ns.exec([...CLI_ARGV, 'states']); if (r.status !== 0) throw new Error(r.stderr); return r.stdout; } }
         : { name: '`tcplens states` (CLI)', run: () => undefined, note: `not timed: ${cliProbe.stderr.trim().split('\n')[0] || 'failed'}` },
     ];
     // The CLI as above (it takes the native path when the addon is built), and forced onto /proc.
-    contenders.push({ name: '`tcplens states` (CLI) with TCPLENS_NO_NATIVE=1: the /proc path', run: () => { const r = ns.exec(['env', 'TCPLENS_NO_NATIVE=1', ...cliArgv, 'states']); if (r.status !== 0) throw new Error(r.stderr); return r.stdout; }, ...(cliReady ? {} : { note: 'not timed' }) });
+    contenders.push({ name: '`tcplens states` (CLI) with TCPLENS_NO_NATIVE=1: the /proc path', run: () => { const r = ns.exec(['env', 'TCPLENS_NO_NATIVE=1', ...CLI_ARGV, 'states']); if (r.status !== 0) throw new Error(r.stderr); return r.stdout; }, ...(cliReady ? {} : { note: 'not timed' }) });
     const native = timeNativeInNs(ns);
     const nativeCount: Contender = { name: 'tcplens native: sock_diag count (in-process, in the namespace)', run: () => undefined, timedInside: true };
     const nativeRecords: Contender = { name: 'tcplens native: sock_diag records → SocketRecord[] (in-process, in the namespace)', run: () => undefined, timedInside: true };
@@ -139,7 +137,7 @@ export async function run(): Promise<void> {
       run: async () => String((await readLiveSnapshot({ netns: ns.name })).sockets.length),
     };
     // The doctor as a user runs it inside the namespace: netlink, owners, diagnosis, report.
-    const doctor = measured(ns, '`tcplens doctor` (CLI, owners named)', [...cliArgv, 'doctor']);
+    const doctor = measured(ns, '`tcplens doctor` (CLI, owners named)', [...CLI_ARGV, 'doctor']);
     const ssP = measured(ns, '`ss -tanp > /dev/null`', ['sh', '-c', 'ss -tanp > /dev/null']);
     // Not a contender: the kernel's own cost of printing the table, the floor of any /proc reader.
     contenders.push({ name: 'floor: `cat /proc/net/tcp /proc/net/tcp6 > /dev/null`', run: inNs(ns, 'cat /proc/net/tcp /proc/net/tcp6 > /dev/null') });
@@ -150,7 +148,7 @@ export async function run(): Promise<void> {
     // What every CLI run pays before reading anything (ss, awk and sort start in a few ms).
     contenders.push({ name: 'floor: `node -e 0` (Node.js startup, part of the CLI row)', run: () => { ns.exec([process.execPath, '-e', '0']); return ''; } });
     // The CLI's own start-up: Node, its entry and the command table, no command loaded.
-    contenders.push({ name: '`tcplens --version` (Node start-up + the CLI entry)', run: () => { ns.exec([...cliArgv, '--version']); return ''; } });
+    contenders.push({ name: '`tcplens --version` (Node start-up + the CLI entry)', run: () => { ns.exec([...CLI_ARGV, '--version']); return ''; } });
     // The kernel's dump and ss's printing without awk: the floor of any netlink reader that prints.
     if (hasTool('ss')) contenders.push({ name: 'floor: `ss -tan > /dev/null` (one netlink dump per family, printed)', run: inNs(ns, 'ss -tan > /dev/null') });
     const counting = [...contenders];
