@@ -13,11 +13,14 @@
  * work) without a JavaScript string per fd.
  * Two dump entry points, each taking an optional network namespace file (`/run/netns/NAME`,
  * `/proc/PID/ns/net`; undefined: the caller's own):
- *   counts(ns?)            -> Float64Array(16): sockets per kernel state code (idiag_state).
- *   records(withInfo, ns?) -> ArrayBuffer of RECORD_SIZE-byte records (layout below), one per
+ *   counts(ns?, states?)   -> Float64Array(16): sockets per kernel state code (idiag_state).
+ *   records(withInfo, ns?, states?) -> ArrayBuffer of RECORD_SIZE-byte records (layout below), one per
  *                socket; the TS layer (sock-diag.ts) turns them into the SocketRecord shape
  *                parseProcNetTcp returns. `withInfo` asks for INET_DIAG_INFO (struct tcp_info, what
  *                `ss -i` asks), of which the three idle times are kept.
+ * `states` (1 << TCP_* per state, like `ss state ...`) limits the dump to those states; the kernel
+ * skips the others before filling a message, so leaving out ESTABLISHED on a big server costs a walk
+ * past it instead of a record per socket.
  * Another namespace: a netlink socket answers for the namespace it was created in
  * (sock_net(skb->sk) in inet_diag_dump), and setns(CLONE_NEWNET) changes only the calling thread.
  * So a short-lived thread enters the namespace, creates the socket and exits; the dump itself runs
@@ -93,6 +96,7 @@ typedef struct {
   double counts[16];
   records_t *out; /* NULL: counts only */
   bool with_info; /* ask for INET_DIAG_INFO */
+  uint32_t states; /* idiag_states: 1 << TCP_* per state asked for; 0 = every state /proc lists */
 } sink_t;
 
 /* The end of the three idle times in struct tcp_info: an older, shorter tcp_info is not used. */
@@ -152,7 +156,16 @@ static uint8_t ext_bits(bool with_info) {
 }
 
 /* One family's dump: SOCK_DIAG_BY_FAMILY with struct inet_diag_req_v2 (what ss sends). */
-static int send_request(int fd, int family, uint32_t seq, bool with_info) {
+/*
+ * The states to dump: the caller's mask within those /proc lists. The kernel tests each socket's
+ * bit before filling a message for it (inet_diag_dump_icsk), so a state left out costs only the
+ * walk past it, not a record.
+ */
+static uint32_t states_of(uint32_t asked) {
+  return asked ? asked & PROC_LIKE_STATES : PROC_LIKE_STATES;
+}
+
+static int send_request(int fd, int family, uint32_t seq, bool with_info, uint32_t states) {
   struct {
     struct nlmsghdr nlh;
     struct inet_diag_req_v2 r;
@@ -164,7 +177,7 @@ static int send_request(int fd, int family, uint32_t seq, bool with_info) {
   req.nlh.nlmsg_seq = seq;
   req.r.sdiag_family = (uint8_t)family;
   req.r.sdiag_protocol = IPPROTO_TCP;
-  req.r.idiag_states = PROC_LIKE_STATES;
+  req.r.idiag_states = states_of(states);
   req.r.idiag_ext = ext_bits(with_info);
   return send_all(fd, &req, sizeof req);
 }
@@ -176,7 +189,7 @@ static int send_request(int fd, int family, uint32_t seq, bool with_info) {
  * every bucket twice (each skipping the other family's sockets). Its answers carry the request's
  * type, TCPDIAG_GETSOCK, and the same struct inet_diag_msg.
  */
-static int send_request_both(int fd, uint32_t seq, bool with_info) {
+static int send_request_both(int fd, uint32_t seq, bool with_info, uint32_t states) {
   struct {
     struct nlmsghdr nlh;
     struct inet_diag_req r;
@@ -187,7 +200,7 @@ static int send_request_both(int fd, uint32_t seq, bool with_info) {
   req.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
   req.nlh.nlmsg_seq = seq;
   req.r.idiag_family = AF_INET;
-  req.r.idiag_states = PROC_LIKE_STATES;
+  req.r.idiag_states = states_of(states);
   req.r.idiag_ext = ext_bits(with_info);
   return send_all(fd, &req, sizeof req);
 }
@@ -239,7 +252,8 @@ static int walk_datagram(const uint8_t *buf, int len, uint32_t seq, uint16_t typ
  * (send_request_both). Returns 0, or a negative errno.
  */
 static int dump_family(int fd, int family, uint32_t seq, sink_t *sink, uint8_t *buf) {
-  int err = family == AF_UNSPEC ? send_request_both(fd, seq, sink->with_info) : send_request(fd, family, seq, sink->with_info);
+  int err = family == AF_UNSPEC ? send_request_both(fd, seq, sink->with_info, sink->states)
+                                : send_request(fd, family, seq, sink->with_info, sink->states);
   if (err) return err;
   uint16_t type = family == AF_UNSPEC ? TCPDIAG_GETSOCK : SOCK_DIAG_BY_FAMILY;
   for (;;) {
@@ -377,15 +391,30 @@ static int ns_arg(napi_env env, napi_value *argv, size_t argc, size_t i, char *p
   return 0;
 }
 
+/* Argument `i` as a states mask (1 << TCP_* per state): undefined, null or 0 is every state. */
+static int states_arg(napi_env env, napi_value *argv, size_t argc, size_t i, uint32_t *out) {
+  *out = 0;
+  if (argc <= i) return 0;
+  napi_valuetype t;
+  if (napi_typeof(env, argv[i], &t) != napi_ok) return -1;
+  if (t == napi_undefined || t == napi_null) return 0;
+  if (t != napi_number) {
+    napi_throw_type_error(env, "EINVAL", "states mask must be a number");
+    return -1;
+  }
+  return napi_get_value_uint32(env, argv[i], out) == napi_ok ? 0 : -1;
+}
+
 static napi_value js_counts(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
+  size_t argc = 2;
+  napi_value argv[2];
   char path[4096];
   const char *ns = NULL;
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL;
   if (ns_arg(env, argv, argc, 0, path, sizeof path, &ns)) return NULL;
   sink_t sink;
   memset(&sink, 0, sizeof sink);
+  if (states_arg(env, argv, argc, 1, &sink.states)) return NULL;
   int err = dump_all(&sink, ns);
   if (err) return throw_errno(env, err);
   void *data;
@@ -403,8 +432,8 @@ static void free_records(napi_env env, void *data, void *hint) {
 }
 
 static napi_value js_records(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
+  size_t argc = 3;
+  napi_value argv[3];
   char path[4096];
   const char *ns = NULL;
   bool with_info = false;
@@ -420,6 +449,7 @@ static napi_value js_records(napi_env env, napi_callback_info info) {
   memset(&sink, 0, sizeof sink);
   sink.out = &out;
   sink.with_info = with_info;
+  if (states_arg(env, argv, argc, 2, &sink.states)) return NULL;
   int err = dump_all(&sink, ns);
   if (err) {
     free(out.data);

@@ -12,8 +12,9 @@
 // - Netlink answers for the namespace its socket was made in: ours, or another one the addon enters
 //   on a short-lived thread (`netnsPath`: `/run/netns/NAME`, `/proc/PID/ns/net`; needs root). A
 //   `--proc-root` tree is never read this way (live-snapshot.ts decides).
-// - No object per socket in C: one ArrayBuffer of fixed-size records (layout in sock-diag.c),
-//   read here through typed-array views; address strings are cached like the /proc parser does.
+// - No object per socket in C: one ArrayBuffer of fixed-size records (layout in sock-diag.c), read
+//   as columns by packed-sockets.ts (`nativePacked`: counting without an object per socket) or
+//   turned into SocketRecords (`nativeSockets`); address strings are cached like the /proc parser does.
 // - Where inet_diag knows more than /proc, the record says it as `ss` would: a LISTEN socket's
 //   idiag_wqueue is its backlog limit (sk_max_ack_backlog, tcp_diag_get_info), kept as sendQ like
 //   `ss -ltn`'s Send-Q (/proc's tx_queue column is write_seq − snd_una, meaningless for a listener,
@@ -24,22 +25,20 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LINUX_STATE_CODES } from '../../model/states.js';
 import type { SocketRecord } from '../../model/snapshot.js';
-import { addressFromV6Bytes, formatIpv4 } from '../../model/address.js';
-import { timerKindOfCode } from '../../model/timers.js';
+import { PackedSockets, RECORD_SIZE } from './packed-sockets.js';
 
 export const ADDON_NAME = 'tcplens_sockdiag.node';
-/** Bytes per packed record (sock-diag.c's RECORD_SIZE); an addon built for another layout is not used. */
-export const RECORD_SIZE = 88;
-/** Record flag (byte 84): the idle times came from INET_DIAG_INFO. */
-const HAS_INFO = 1;
+export { RECORD_SIZE, cookieId, PackedSockets, statesMask } from './packed-sockets.js';
 
 interface Binding {
-  /** Sockets per kernel state code (idiag_state), 16 entries; `netnsPath` another namespace's file. */
-  counts(netnsPath?: string): Float64Array;
+  /**
+   * Sockets per kernel state code (idiag_state), 16 entries; `netnsPath` another namespace's file;
+   * `states` a mask of 1 << code (default every state /proc lists).
+   */
+  counts(netnsPath?: string, states?: number): Float64Array;
   /** Packed records, `recordSize` bytes each; `withInfo` asks for tcp_info's idle times. */
-  records(withInfo?: boolean, netnsPath?: string): ArrayBuffer;
+  records(withInfo?: boolean, netnsPath?: string, states?: number): ArrayBuffer;
   recordSize: number;
   /** One process's socket fds as pairs [fd, inode, ...] from `/proc/PID/fd`; throws with `code` set. */
   fdSockets?(fdDir: string): Float64Array;
@@ -109,107 +108,21 @@ export function nativeAvailable(): boolean {
  * This namespace's sockets tallied per kernel state code into `byCode` (the layout
  * `tallyStateCodes` fills); false when the native path is unavailable or failed.
  */
-export function nativeTallyStates(byCode: Float64Array, netnsPath?: string): boolean {
+export function nativeTallyStates(byCode: Float64Array, netnsPath?: string, states?: number): boolean {
   const b = binding();
   if (!b) return false;
   let c: Float64Array;
-  try { c = netnsPath === undefined ? b.counts() : b.counts(netnsPath); } catch { return false; }
+  try { c = b.counts(netnsPath, states); } catch { return false; }
   for (let code = 0; code < c.length; code++) byCode[code] += c[code];
   return true;
 }
 
-// Address strings repeat (a server's every socket shares its local address): cached by value.
-type Addr = { address: string; family: 'ipv4' | 'ipv6' };
-const v4Cache = new Map<number, string>();
-const v6Cache = new Map<string, Addr>();
-
-function v4At(bytes: Uint8Array, off: number, word: number): string {
-  let s = v4Cache.get(word);
-  if (s === undefined) {
-    s = formatIpv4(bytes, off);
-    if (v4Cache.size > 65536) v4Cache.clear();
-    v4Cache.set(word, s);
-  }
-  return s;
-}
-
-/** IPv6 text, or the IPv4 address an IPv4-mapped one carries (as the /proc parser reads it). */
-function v6At(bytes: Uint8Array, off: number, words: Uint32Array, w: number): Addr {
-  const key = `${words[w]},${words[w + 1]},${words[w + 2]},${words[w + 3]}`;
-  let a = v6Cache.get(key);
-  if (a === undefined) {
-    a = addressFromV6Bytes(bytes, off);
-    if (v6Cache.size > 65536) v6Cache.clear();
-    v6Cache.set(key, a);
-  }
-  return a;
-}
-
-// The id's characters, filled in place: `cookie:` then 16 hex digits. Concatenating the pieces
-// would leave each id a tree of three strings (a cons string); fromCharCode makes one flat string,
-// about half the memory per socket on a big host.
-const ID_CODES: number[] = Array.from('cookie:0000000000000000', (c) => c.charCodeAt(0));
-const HEX = Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
-
-/** `cookie:` and the 64-bit cookie in 16 hex digits (`ss -e` prints the same number after `sk:`). */
-export function cookieId(hi: number, lo: number): string {
-  for (let i = 0; i < 8; i++) {
-    ID_CODES[7 + i] = HEX[(hi >>> (28 - 4 * i)) & 15];
-    ID_CODES[15 + i] = HEX[(lo >>> (28 - 4 * i)) & 15];
-  }
-  return String.fromCharCode.apply(null, ID_CODES);
-}
-
 /**
- * The timer of every socket with none running (most ESTABLISHED and LISTEN sockets): one shared
- * object instead of one per socket. Records are read, never changed in place, by every consumer.
- */
-const TIMER_OFF: SocketRecord['timer'] = { kind: 'off', remainingMs: 0, retransmits: 0 };
-
-/**
- * Decodes the addon's packed records (exported for tests with hand-made buffers). Each record is
- * made by one object literal per shape (minisocket, full socket, full socket with tcp_info), with
- * its fields in the order JSON prints them: V8 then keeps every field inside the object rather than
- * in a second store, which matters at a million sockets.
+ * Decodes the addon's packed records into SocketRecords (exported for tests with hand-made
+ * buffers): packed-sockets.ts reads the rows; this is every row /proc would show.
  */
 export function decodeRecords(buf: ArrayBuffer, recordSize = RECORD_SIZE): SocketRecord[] {
-  const n = Math.floor(buf.byteLength / recordSize);
-  const u8 = new Uint8Array(buf, 0, n * recordSize);
-  const u16 = new Uint16Array(buf, 0, (n * recordSize) / 2);
-  const u32 = new Uint32Array(buf, 0, (n * recordSize) / 4);
-  const out: SocketRecord[] = [];
-  const w16 = recordSize / 2, w32 = recordSize / 4;
-  for (let i = 0; i < n; i++) {
-    const o8 = i * recordSize, o16 = i * w16, o32 = i * w32;
-    const state = LINUX_STATE_CODES[u8[o8]];
-    if (state === undefined) continue; // a code /proc would never show
-    const v6 = u8[o8 + 1] === 6;
-    const kind = timerKindOfCode(u8[o8 + 2]) ?? 'off';
-    const local = v6 ? v6At(u8, o8 + 32, u32, o32 + 8) : { address: v4At(u8, o8 + 32, u32[o32 + 8]), family: 'ipv4' as const };
-    const remote = v6 ? v6At(u8, o8 + 48, u32, o32 + 12) : { address: v4At(u8, o8 + 48, u32[o32 + 12]), family: 'ipv4' as const };
-    // A dual-stack socket with an IPv4 peer is IPv4 to us, as in parseProcNetTcp.
-    const family = v6 && (local.family === 'ipv6' || remote.family === 'ipv6') ? 'ipv6' : 'ipv4';
-    // The kernel's socket cookie (idiag_cookie): the socket's identity for its whole life.
-    const id = cookieId(u32[o32 + 17], u32[o32 + 16]);
-    // idiag_retrans is icsk_retransmits for the retransmit timer and icsk_probes_out for
-    // keepalive and zero-window probes (inet_sk_diag_fill): the same split parseProcNetTcp makes.
-    const remainingMs = u32[o32 + 4], retransmits = u32[o32 + 5];
-    const timer = kind === 'off' && remainingMs === 0 && retransmits === 0 ? TIMER_OFF : { kind, remainingMs, retransmits };
-    // LISTEN: Recv-Q the accept queue, Send-Q its limit (`ss -ltn`); else bytes unsent or unacked.
-    const recvQ = u32[o32 + 2], sendQ = u32[o32 + 3], inode = u32[o32 + 7];
-    const localPort = u16[o16 + 2], remotePort = u16[o16 + 3];
-    if (kind === 'timewait') {
-      // Minisockets report uid 0 (inet_twsk_diag_fill), left unknown.
-      out.push({ id, state, family, localAddress: local.address, localPort, remoteAddress: remote.address, remotePort, recvQ, inode, timer, sendQ });
-    } else if ((u8[o8 + 84] & HAS_INFO) !== 0 && state !== 'LISTEN') {
-      // tcp_info of a listener carries no idle times (tcp_get_info returns before them).
-      const extra = { lastsnd: u32[o32 + 18], lastrcv: u32[o32 + 19], lastack: u32[o32 + 20] };
-      out.push({ id, state, family, localAddress: local.address, localPort, remoteAddress: remote.address, remotePort, recvQ, inode, timer, uid: u32[o32 + 6], sendQ, extra });
-    } else {
-      out.push({ id, state, family, localAddress: local.address, localPort, remoteAddress: remote.address, remotePort, recvQ, inode, timer, uid: u32[o32 + 6], sendQ });
-    }
-  }
-  return out;
+  return new PackedSockets(buf, recordSize).records();
 }
 
 export interface NativeReadOptions {
@@ -217,6 +130,8 @@ export interface NativeReadOptions {
   info?: boolean;
   /** Another network namespace's file (`/run/netns/NAME`, `/proc/PID/ns/net`); default ours. */
   netnsPath?: string;
+  /** Only these states (`statesMask`); the kernel skips the others before filling a record. Default all. */
+  states?: number;
 }
 
 /** A namespace's TCP sockets, IPv4 then IPv6, or undefined when the native path is unavailable. */
@@ -224,6 +139,16 @@ export function nativeSockets(opts: NativeReadOptions = {}): SocketRecord[] | un
   const b = binding();
   if (!b) return undefined;
   let buf: ArrayBuffer;
-  try { buf = b.records(opts.info === true, opts.netnsPath); } catch { return undefined; }
+  try { buf = b.records(opts.info === true, opts.netnsPath, opts.states); } catch { return undefined; }
   return decodeRecords(buf, b.recordSize);
+}
+
+/**
+ * A namespace's TCP sockets as columns (packed-sockets.ts), without an object per socket; undefined
+ * when the native path is unavailable or failed (the caller reads /proc).
+ */
+export function nativePacked(opts: NativeReadOptions = {}): PackedSockets | undefined {
+  const b = binding();
+  if (!b) return undefined;
+  try { return new PackedSockets(b.records(opts.info === true, opts.netnsPath, opts.states), b.recordSize); } catch { return undefined; }
 }
