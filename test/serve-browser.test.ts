@@ -165,6 +165,34 @@ test('a lab scenario draws its arrows and both sides\' states, step by step', { 
   await shot('lab-view', { file: 'serve-lab.png', selector: '#sequence' });
 });
 
+test('a scenario with a firewall on the path draws three lifelines, arrows through the box and no state for it', { skip: skipNs, timeout: 120_000 }, async () => {
+  await page.goto(`${serve!.origin}/#/lab/middlebox-idle-drop`);
+  await page.waitForSelector('#lab-scenario option[value="middlebox-idle-drop"]', { state: 'attached' });
+  await page.click('#lab-run');
+  await page.waitForSelector('#sequence .lifeline.middlebox', { state: 'attached' });
+  assert.equal(await page.locator('#sequence .lifeline').count(), 3);
+  assert.equal(await page.locator('#sequence .lifeline.middlebox').count(), 1);
+  // Every segment crosses the firewall: from a host to FW, or from FW on to the other host.
+  const ends = await page.locator('#sequence .arrow').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-from')}>${e.getAttribute('data-to')}`));
+  assert.ok(ends.length > 0 && ends.every((e) => e.includes('FW')), ends.join(' '));
+  assert.ok(ends.includes('C>FW') && ends.includes('FW>S'));
+  assert.equal(await page.locator('#sequence .state-label[data-host="FW"]').count(), 0, 'the box holds no connection');
+  const c = await page.locator('#sequence .state-label[data-host="C"]').allTextContents();
+  const srv = await page.locator('#sequence .state-label[data-host="S"]').allTextContents();
+  assert.equal(c[0], 'SYN-SENT');
+  assert.ok(srv.includes('ESTABLISHED'), srv.join(' '));
+  // The timeline bands: the two hosts with connections, not the firewall.
+  assert.equal(await page.locator('#timeline .host-label').count(), 2);
+  const pcap = await page.locator('#lab-pcap').getAttribute('href');
+  const r = await page.request.get(`${serve!.origin}${pcap}`);
+  assert.equal(r.status(), 200);
+  await shot('lab-network');
+  await page.goto(`${serve!.origin}/#/lab/active-close`);
+  await page.waitForSelector('#lab-scenario option[value="active-close"]', { state: 'attached' });
+  await page.click('#lab-run');
+  await page.waitForSelector('#sequence .arrow');
+});
+
 test('explain pages are linked from the views', { skip: skipNs, timeout: 120_000 }, async () => {
   await page.click('#lab-out .timeline-list a[href="#/explain/CLOSE-WAIT"]');
   await page.waitForSelector('#explain h2');

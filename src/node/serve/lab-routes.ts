@@ -8,7 +8,7 @@ import { PROFILES, type ProfileName } from '../../stack/profiles.js';
 import { configFrom, paramsFrom, ScenarioInputError } from '../../sim/exchange-kit.js';
 import { exchangePcapng } from '../../sim/pcap-export.js';
 import type { ExchangeResult, WirePacket } from '../../sim/scenario.js';
-import { EXCHANGE_SCENARIOS, findScenario } from '../../sim/scenarios.js';
+import { EXCHANGE_SCENARIOS, NETWORK_SCENARIOS, findScenario } from '../../sim/scenarios.js';
 import type { ScenarioList } from '../../web/messages.js';
 
 export class LabInputError extends Error {
@@ -17,7 +17,8 @@ export class LabInputError extends Error {
 
 export function scenarioList(): ScenarioList {
   return {
-    scenarios: EXCHANGE_SCENARIOS.map((s) => ({ name: s.name, summary: s.summary, params: s.params })),
+    // Two-host exchanges, then those with a NAT, a balancer, a firewall or several hosts.
+    scenarios: [...EXCHANGE_SCENARIOS, ...NETWORK_SCENARIOS].map((s) => ({ name: s.name, summary: s.summary, params: s.params })),
     tunables: Object.entries(TUNABLES).map(([name, v]) => ({ name, default: String(v.default), doc: v.doc })),
   };
 }
