@@ -35,6 +35,8 @@ export interface GrowthRow {
   ratePerSec: number;
   /** Seconds until the limit at this rate; absent when not growing. */
   secondsToLimit?: number;
+  /** Part of `current` (the ESTABLISHED sockets toward a destination) is as of this instant: watch's last full read. */
+  asOf?: number;
 }
 
 /** A process's descriptors: its RLIMIT_NOFILE (soft) and how many it has open. */

@@ -1,5 +1,7 @@
 // `tcplens watch`: a top-like live view of TCP states over time. It reads the host every --interval
-// through `openSource` (src/node/source.ts), feeds each snapshot to a `WatchSession`
+// (a live host through src/node/watch-read.ts: every state at the first read and each minute, every
+// state but ESTABLISHED in between; anything else through `openSource`, src/node/source.ts),
+// feeds each snapshot to a `WatchSession`
 // (src/diagnose/watch-frame.ts: ages, changes, net flows, groups, growth, findings) and draws the
 // frame (../watch-screen.ts) — or writes it as one JSON line (--json, NDJSON).
 // On a terminal it takes the alternate screen and raw keys, and gives both back on q, Ctrl-C,
@@ -13,7 +15,8 @@ import { readFdUse } from '../../node/fd-use.js';
 import { WATCHED_STATES, WatchSession, type WatchExtras, type WatchFrame } from '../../diagnose/watch-frame.js';
 import { pickLang, processIO, UsageError, type CliIO } from '../io.js';
 import { asUsage, specFromFlags } from '../snapshot-input.js';
-import { openSource } from '../../node/source.js';
+import { openSource, type Source } from '../../node/source.js';
+import { WatchReader, type WatchRead } from '../../node/watch-read.js';
 import { renderWatch, SORT_KEYS, type ViewState } from '../watch-screen.js';
 
 const HELP: Text = {
@@ -118,13 +121,17 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     return openSource(spec.kind === 'netns' ? { ...spec, netlink: true } : spec);
   });
   const session = new WatchSession(source.origin, lang);
+  const reader = watchReader(source);
   const procRoot = values['proc-root'] ?? '/proc';
   let last: WatchFrame | undefined;
   const trace = values.trace ? await exactMode(values.netns, io, lang) : undefined;
   let drainedAt = Date.now();
-  const refresh = async (): Promise<WatchFrame> => {
-    const snap = await asUsage(lang, () => source.sample());
+  // --once reads every state both times: one refresh, as exact as a full read.
+  const refresh = async (full = false): Promise<WatchFrame> => {
+    const read: WatchRead = await asUsage(lang, async () => (reader ? reader.read(full) : { snap: await source.sample() }));
+    const snap = read.snap;
     const extras: WatchExtras = await fdLimits(procRoot, last, snap);
+    if (read.light) extras.light = read.light;
     if (trace) {
       const now = Date.now();
       extras.exact = { edges: countEdges(trace.drain()), windowMs: now - drainedAt, lost: trace.stats().lost > 0 };
@@ -136,9 +143,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const view: ViewState = { sort: 'count', by: 'process', paused: false, intervalMs: gap };
 
   if (values.once) {
-    await refresh();
+    await refresh(true);
     await sleep(gap);
-    const f = await refresh();
+    const f = await refresh(true);
     io.stdout(values.json ? JSON.stringify(f) + '\n' : renderWatch(f, view, { cols: 80, rows: 24 }, lang).join('\n') + '\n');
     await trace?.close();
     return 0;
@@ -146,6 +153,15 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const tty = io === processIO && process.stdout.isTTY === true && process.stdin.isTTY === true && !values.json;
   if (!tty) return stream(io, refresh, gap, values.json === true, view, lang);
   return interactive(session, refresh, view, lang);
+}
+
+/** A live host's reader (full and light reads); undefined for saved input, read through the source. */
+function watchReader(source: Source): WatchReader | undefined {
+  const spec = source.spec;
+  if (spec.kind === 'live' && spec.processes !== false) return new WatchReader({});
+  if (spec.kind === 'netns' && spec.processes !== false) return new WatchReader({ netns: spec.name, ...(spec.members ? { members: spec.members } : {}) });
+  if (spec.kind === 'proc-root' && spec.processes !== false) return new WatchReader({ procRoot: spec.dir });
+  return undefined;
 }
 
 /** Not a terminal (a pipe, a file, --json): one frame per refresh until killed. */
