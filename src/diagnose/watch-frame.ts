@@ -27,10 +27,10 @@ import type { AgeRange, HostSnapshot, SocketRecord } from '../model/snapshot.js'
 import { TCP_STATES, type TcpState } from '../model/states.js';
 import { AgeTracker, groupAges, trackingKey, type FlowEnd } from './ages.js';
 import { diagnoseText } from './diagnose.js';
-import { endpoint, inState, listeningPorts, ownerOf } from './facts.js';
+import { endpoint, inState, ownerOf } from './facts.js';
 import type { RuleId, Severity } from './finding.js';
 import type { Flow } from './ages.js';
-import { groupCounts, growthRows, processKey, servicePort, WATCHED_STATES, windowRate, type FdUse, type GrowthPoint, type GrowthRow, type WatchedState } from './growth.js';
+import { groupCounts, groupWatched, growthRows, WATCHED_STATES, windowRate, type FdUse, type Group, type GrowthPoint, type GrowthRow, type StateGroups, type WatchedState } from './growth.js';
 import { zeroCounts } from './state-counts.js';
 
 export { WATCHED_STATES, type GrowthRow, type WatchedState };
@@ -149,18 +149,13 @@ export interface FrameFilter { port?: number }
 
 const UNAGED: ReadonlySet<TcpState> = new Set<TcpState>(['ESTABLISHED']);
 
-/** One refresh's sockets of a watched state, and the state counts, found in one pass. */
-interface ReadIndex { counts: Record<TcpState, number>; watched: Record<WatchedState, SocketRecord[]> }
+/** One refresh's state counts, and its watched states' sockets grouped by owner and by port (growth.ts). */
+interface ReadIndex { counts: Record<TcpState, number>; watched: Record<WatchedState, StateGroups> }
 
-function indexRead(sockets: readonly SocketRecord[]): ReadIndex {
+function indexRead(s: HostSnapshot, sockets: readonly SocketRecord[]): ReadIndex {
   const counts = zeroCounts();
-  const watched = { 'CLOSE-WAIT': [], 'TIME-WAIT': [], 'FIN-WAIT-2': [], 'SYN-RECEIVED': [] } as Record<WatchedState, SocketRecord[]>;
-  for (const k of sockets) {
-    counts[k.state]++;
-    const st = k.state;
-    if (st === 'CLOSE-WAIT' || st === 'TIME-WAIT' || st === 'FIN-WAIT-2' || st === 'SYN-RECEIVED') watched[st].push(k);
-  }
-  return { counts, watched };
+  for (const k of sockets) counts[k.state]++;
+  return { counts, watched: groupWatched(s, sockets) };
 }
 
 interface LastRefresh {
@@ -221,10 +216,10 @@ export class WatchSession {
     const windowMs = ex ? ex.windowMs : elapsedMs;
     const edges: Edge[] = ex ? ex.edges.map((f) => withRate(f, windowMs)) : tracked.flows.map((f) => flowEdge(f, tracked.agesAt, windowMs));
     const withHistory: HostSnapshot = { ...snap, sockets: tracked.sockets, ...(this.history.length ? { history: [...this.history] } : {}) };
-    const index = indexRead(tracked.sockets);
+    const index = indexRead(withHistory, tracked.sockets);
     if (light) for (const st of light.unlisted) index.counts[st] = light.counts[st] ?? 0;
     const { findings, cleared } = this.findings(withHistory, snap.takenAt, light !== undefined);
-    const groups = groupCounts(withHistory, tracked.sockets);
+    const groups = groupCounts(withHistory, tracked.sockets, index.watched);
     if (light && this.lastFull) {
       for (const [k, n] of this.lastFull.establishedPorts) groups.set(k, (groups.get(k) ?? 0) + n);
     } else {
@@ -262,17 +257,19 @@ export class WatchSession {
     }
     const rateOf = this.rates();
     const port = filter.port;
-    const keep = (xs: SocketRecord[]): SocketRecord[] => (port === undefined ? xs : xs.filter((k) => k.localPort === port || k.remotePort === port));
+    // A port filter groups the kept sockets again (a key pressed between refreshes); else the refresh's own groups.
+    const keep = (xs: SocketRecord[]): SocketRecord[] => xs.filter((k) => k.localPort === port || k.remotePort === port);
+    const now = port === undefined ? l.index.watched : groupWatched(l.snap, WATCHED_STATES.flatMap((st) => keep(l.index.watched[st].socks)));
+    const then = !prev ? undefined : port === undefined ? prev.index.watched : groupWatched(l.snap, WATCHED_STATES.flatMap((st) => keep(prev.index.watched[st].socks)));
     const watched = {} as Record<WatchedState, WatchedRow>;
     for (const st of WATCHED_STATES) {
-      const mine = keep(l.index.watched[st]);
-      const before = prev ? keep(prev.index.watched[st]) : [];
+      const mine = now[st].socks;
       const ages = groupAges(mine);
       watched[st] = {
         count: mine.length,
         ...(ages ? { oldest: ages.oldest, medianAtLeastMs: ages.medianAtLeastMs } : {}),
-        byProcess: rows(l.snap, st, 'process', mine, before, rateOf),
-        byPort: rows(l.snap, st, 'port', mine, before, rateOf),
+        byProcess: rows(st, 'process', now[st].byProcess, then?.[st].byProcess, rateOf),
+        byPort: rows(st, 'port', now[st].byPort, then?.[st].byPort, rateOf),
         oldestSockets: oldest(l.snap, mine),
       };
     }
@@ -340,33 +337,20 @@ function establishedPorts(s: HostSnapshot, index: ReadIndex): Map<string, number
   return out;
 }
 
-function rows(s: HostSnapshot, st: WatchedState, by: 'process' | 'port', mine: SocketRecord[], before: SocketRecord[], rateOf: (key: string) => number | undefined): GroupRow[] {
-  const listening = listeningPorts(s);
-  const keyOf = (k: SocketRecord): { key: string; pid?: number; process?: string; port?: number } => {
-    if (by === 'process') return processKey(s, k);
-    const port = servicePort(listening, k);
-    return { key: String(port), port };
-  };
-  const groups = new Map<string, { head: ReturnType<typeof keyOf>; socks: SocketRecord[] }>();
-  for (const k of mine) {
-    const head = keyOf(k);
-    const g = groups.get(head.key);
-    if (g) g.socks.push(k);
-    else groups.set(head.key, { head, socks: [k] });
-  }
-  const beforeCount = new Map<string, number>();
-  for (const k of before) { const key = keyOf(k).key; beforeCount.set(key, (beforeCount.get(key) ?? 0) + 1); }
-  const out: GroupRow[] = [];
-  for (const { head, socks } of groups.values()) {
-    const ages = groupAges(socks);
-    const rate = rateOf(`${st}|${by}|${head.key}`);
-    out.push({
-      ...head, count: socks.length, change: socks.length - (beforeCount.get(head.key) ?? 0),
+function rows(st: WatchedState, by: 'process' | 'port', groups: Map<string, Group>, before: Map<string, Group> | undefined, rateOf: (key: string) => number | undefined): GroupRow[] {
+  // Only the TOP_N largest get their ages (a sort each): the rest are not shown.
+  const top = [...groups.values()].sort((a, b) => b.socks.length - a.socks.length || a.key.localeCompare(b.key, 'en', { numeric: true })).slice(0, TOP_N);
+  return top.map((g) => {
+    const ages = groupAges(g.socks);
+    const rate = rateOf(`${st}|${by}|${g.key}`);
+    const n = g.socks.length;
+    return {
+      key: g.key, ...(g.pid !== undefined ? { pid: g.pid } : {}), ...(g.process !== undefined ? { process: g.process } : {}), ...(g.port !== undefined ? { port: g.port } : {}),
+      count: n, change: n - (before?.get(g.key)?.socks.length ?? 0),
       ...(rate !== undefined ? { ratePerSec: rate } : {}),
       ...(ages ? { oldest: ages.oldest, medianAtLeastMs: ages.medianAtLeastMs } : {}),
-    });
-  }
-  return out.sort((a, b) => b.count - a.count || a.key.localeCompare(b.key, 'en', { numeric: true })).slice(0, TOP_N);
+    };
+  });
 }
 
 function oldest(s: HostSnapshot, socks: SocketRecord[]): SocketView[] {
