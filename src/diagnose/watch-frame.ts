@@ -27,8 +27,9 @@ import type { AgeRange, HostSnapshot, SocketRecord } from '../model/snapshot.js'
 import { TCP_STATES, type TcpState } from '../model/states.js';
 import { AgeTracker, groupAges, trackingKey, type FlowEnd } from './ages.js';
 import { diagnoseText } from './diagnose.js';
+import { RULES } from './rules/index.js';
 import { endpoint, inState, ownerOf } from './facts.js';
-import type { RuleId, Severity } from './finding.js';
+import { RULE_IDS, SEVERITY_RANK, type RuleId, type Severity } from './finding.js';
 import type { Flow } from './ages.js';
 import { groupCounts, groupWatched, growthRows, WATCHED_STATES, windowRate, type FdUse, type Group, type GrowthPoint, type GrowthRow, type StateGroups, type WatchedState } from './growth.js';
 import { zeroCounts } from './state-counts.js';
@@ -46,6 +47,9 @@ export const FULL_READ_MS = 60_000;
  * findings from the last full read.
  */
 export const NEEDS_ESTABLISHED: readonly RuleId[] = ['idle_established', 'keepalive_defaults', 'time_wait_pressure'];
+const RULE_ORDER = new Map(RULES.map((r, i) => [r.id, i]));
+/** The rules a light read runs: every other one. */
+const LIGHT_RULES: readonly RuleId[] = RULE_IDS.filter((id) => !NEEDS_ESTABLISHED.includes(id));
 
 export interface StateRow { count: number; change: number; ratePerSec?: number }
 
@@ -205,7 +209,9 @@ export class WatchSession {
 
   /** One refresh: the snapshot just read, in order after the previous one (its records get their ages). */
   refresh(snap: HostSnapshot, extras: WatchExtras = {}, filter: FrameFilter = {}): WatchFrame {
-    const light = this.lastFull ? extras.light : undefined; // the first read lists everything
+    const light = extras.light;
+    // What a light read leaves out is carried from the last full read: there must be one.
+    if (light && !this.lastFull) throw new Error('WatchSession: the first refresh must list every state (no `light`)');
     const unlisted = light?.unlisted;
     const listed = unlisted ? new Set(TCP_STATES.filter((st) => !unlisted.includes(st))) : undefined;
     const tracked = this.tracker.observe(snap, listed);
@@ -299,8 +305,7 @@ export class WatchSession {
         now.set(f.key, { ...f, firstSeenAt: seen?.firstSeenAt ?? f.firstSeenAt, new: seen === undefined, asOf: carried.takenAt });
       }
     }
-    for (const f of diagnoseText(s)) {
-      if (carried && NEEDS_ESTABLISHED.includes(f.id)) continue;
+    for (const f of diagnoseText(s, carried ? { only: [...LIGHT_RULES] } : {})) {
       const e = f.evidence;
       const key = [f.id, e.state ?? '', e.pid ?? e.process ?? '', e.localPort ?? e.destination ?? ''].join('|');
       if (now.has(key)) continue;
@@ -310,7 +315,10 @@ export class WatchSession {
     const cleared: WatchFrame['cleared'] = [];
     for (const [key, f] of this.findingsSeen) if (!now.has(key)) cleared.push({ id: f.id, key, summary: f.summary });
     this.findingsSeen = now;
-    return { findings: [...now.values()], cleared };
+    const list = [...now.values()];
+    // Carried and fresh findings in the doctor's order: severity, then the rule table's order.
+    if (carried) list.sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || (RULE_ORDER.get(a.id) ?? 0) - (RULE_ORDER.get(b.id) ?? 0));
+    return { findings: list, cleared };
   }
 }
 

@@ -22,13 +22,16 @@
 //   light read whose listing fell back to /proc (an error from the addon) is a full read.
 // - Owners come from one `OwnerCache` across reads; a full read also walks every process's fds
 //   again (what the cache does each minute anyway), so both happen at the same refresh.
+// - Another namespace's member processes (whose /proc/PID/net are its net files) are listed by
+//   `ip netns pids` at a full read and kept until the next: each use checks the pid is still in
+//   the namespace (netns.ts), and with none left the files are read from inside, as before.
 import { release } from 'node:os';
 import type { HostSnapshot } from '../model/snapshot.js';
 import { TCP_STATES, type TcpState } from '../model/states.js';
 import { FULL_READ_MS, type WatchExtras } from '../diagnose/watch-frame.js';
 import { OwnerCache, readLiveSnapshot, type LiveOptions } from './live-snapshot.js';
 import { nativeAvailable, nativePacked, statesMask } from './native/sock-diag.js';
-import { netnsFile, type NetnsOptions } from './netns.js';
+import { netnsFile, netnsPids, type NetnsOptions } from './netns.js';
 
 /** The states a light read does not list. */
 const UNLISTED: readonly TcpState[] = ['ESTABLISHED'];
@@ -80,11 +83,17 @@ export class WatchReader {
   private readonly netnsPath: string | undefined;
   private readonly lightPossible: boolean;
 
+  /** The namespace's member pids as of the last full read (`ip netns pids`), when not given. */
+  private members: Promise<number[]> | undefined;
+
   constructor(target: WatchReadTarget, private readonly now: () => number = Date.now) {
+    const name = target.netns;
+    // A `pid:N` namespace has its one member already (netns.ts); a named one is asked once per full read.
+    const members = target.members ?? (name !== undefined && !name.startsWith('pid:') ? () => (this.members ??= netnsPids(name)) : undefined);
     this.base = {
       ...(target.procRoot !== undefined ? { procRoot: target.procRoot } : {}),
-      ...(target.netns !== undefined ? { netns: target.netns, netnsNetlink: true } : {}),
-      ...(target.members ? { netnsMembers: target.members } : {}),
+      ...(name !== undefined ? { netns: name, netnsNetlink: true } : {}),
+      ...(members ? { netnsMembers: members } : {}),
       ownerCache: this.owners, now,
     };
     this.netnsPath = target.netns !== undefined && target.procRoot === undefined ? netnsFile(target.netns) : undefined;
@@ -112,6 +121,7 @@ export class WatchReader {
 
   private async full(t: number): Promise<WatchRead> {
     this.owners.fullWalkAt = -Infinity; // every process's fds again, with the sockets of every state
+    this.members = undefined;
     const snap = await readLiveSnapshot(this.base);
     this.fullAt = t;
     const c = snap.counters[CURR_ESTAB];

@@ -28,6 +28,8 @@ FIN-WAIT-2 and SYN-RECEIVED with their oldest and median time in that state, gro
 (a process's fd limit, tcp_max_tw_buckets, tcp_max_orphans), and the doctor's findings as they
 appear and clear. Ages are intervals: "≥5m" for a socket already there at the first read, "2s–4s"
 for one that appeared between two reads, exact where a kernel timer tells (TIME-WAIT).
+On a live host a refresh lists every state at the start and each minute, and every state but
+ESTABLISHED in between (counted by Tcp: CurrEstab); what needs its sockets then shows its age.
   --interval S   seconds between reads (default 2; 0.2 to 3600)
   --netns NAME   watch another network namespace (ip netns name, or pid:N)
   --json         one JSON object per refresh, one per line (NDJSON), for scripts
@@ -46,6 +48,8 @@ CLOSE-WAIT、TIME-WAIT、FIN-WAIT-2 与 SYN-RECEIVED 的进程和端口及其在
 趋向上限的增长（进程的 fd 上限、tcp_max_tw_buckets、tcp_max_orphans），以及诊断结果的出现与消失。
 时长是区间：首次读取时已存在的套接字为“≥5分”，两次读取之间出现的为“2秒–4秒”，内核定时器能说明时
 （TIME-WAIT）为精确值。
+在实时主机上，开始时和每分钟读取全部状态，其间读取除 ESTABLISHED 外的所有状态（其数量取自
+Tcp: CurrEstab）；此时需要其套接字的内容会标出时长。
   --interval S   两次读取间隔的秒数（默认 2；0.2 到 3600）
   --netns NAME   查看另一个网络命名空间（ip netns 名称，或 pid:N）
   --json         每次刷新输出一个 JSON 对象，每行一个（NDJSON），供脚本使用
