@@ -106,7 +106,14 @@ export function trackingKey(k: SocketRecord): string {
 function entryKey(k: SocketRecord): string | number {
   const id = k.id;
   if (id !== undefined && id.length === 23 && id.startsWith('cookie:')) {
-    const n = Number.parseInt(id.slice(7), 16);
+    // The 16 hex digits read in place (no substring per socket per read).
+    let n = 0;
+    for (let i = 7; i < 23; i++) {
+      const c = id.charCodeAt(i);
+      const d = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1;
+      if (d < 0) return trackingKey(k);
+      n = n * 16 + d;
+    }
     if (n < MAX_EXACT) return n;
   }
   return trackingKey(k);
@@ -235,18 +242,19 @@ export function trackAges(snaps: readonly HostSnapshot[]): TrackedRead {
 
 interface AgeContext { at: number; readMs: number; uptimeMs: number | undefined; finMs: number | undefined }
 
-/** The sources of an interval, one shared frozen array per combination (no array per socket). */
-const BASES = new Map<string, AgeRange['basis']>();
+/** The sources of an interval, one shared frozen array per combination (no array or key string per socket). */
+const TIMER_BASES: ReadonlyArray<AgeRange['basis'][number] | undefined> = [undefined, 'timewait-timer', 'fin-wait-2-timer', 'syn-timer'];
+const BASES: Array<AgeRange['basis'] | undefined> = [];
 function basisOf(reads: boolean, timer: AgeRange['basis'][number] | undefined, info: boolean): AgeRange['basis'] {
-  const key = `${reads ? 'r' : ''}|${timer ?? ''}|${info ? 'i' : ''}`;
-  let b = BASES.get(key);
+  const key = (reads ? 1 : 0) + 2 * TIMER_BASES.indexOf(timer) + 8 * (info ? 1 : 0);
+  let b = BASES[key];
   if (!b) {
     const list: AgeRange['basis'] = [];
     if (reads) list.push('reads');
     if (timer) list.push(timer);
     if (info) list.push('tcp-info');
     b = Object.freeze(list) as AgeRange['basis'];
-    BASES.set(key, b);
+    BASES[key] = b;
   }
   return b;
 }
@@ -274,8 +282,10 @@ function setAge(k: SocketRecord, e: Entry, c: AgeContext): SocketRecord {
     // idleBounds, without an object per socket.
     idleLo = maxIdle(x.lastsnd, x.lastrcv, x.lastack);
   } else if (x && k.state === 'CLOSE-WAIT') {
-    const b = idleBounds(k, c.uptimeMs);
-    idleLo = b?.atLeastMs; idleHi = b?.atMostMs;
+    // idleBounds, without an object per socket.
+    idleLo = idleNum(x.lastack);
+    const rcv = idleNum(x.lastrcv);
+    if (rcv !== undefined && c.uptimeMs !== undefined && c.uptimeMs < IDLE_WRAP_SAFE_MS) idleHi = rcv;
   }
   if (idleLo !== undefined || idleHi !== undefined) {
     // The figure was taken during the listing: as of its end the age may be up to readMs larger.
@@ -302,8 +312,10 @@ function idleNum(v: unknown): number | undefined {
 }
 
 function maxIdle(a: unknown, b: unknown, c: unknown): number | undefined {
-  let most: number | undefined;
-  for (const v of [idleNum(a), idleNum(b), idleNum(c)]) if (v !== undefined && (most === undefined || v > most)) most = v;
+  const x = idleNum(a), y = idleNum(b), z = idleNum(c);
+  let most = x;
+  if (y !== undefined && (most === undefined || y > most)) most = y;
+  if (z !== undefined && (most === undefined || z > most)) most = z;
   return most;
 }
 
