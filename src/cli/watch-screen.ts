@@ -42,8 +42,8 @@ const W = {
   },
   sortNames: { count: { en: 'count', zh: '数量' }, change: { en: 'change', zh: '变化' }, oldest: { en: 'oldest', zh: '最久' } },
   light: {
-    en: (states: string, from: string, age: string) => `${states} counted by ${from}; what needs its sockets is from the full read ${age} ago`,
-    zh: (states: string, from: string, age: string) => `${states} 由 ${from} 计数；需要其套接字的内容来自 ${age} 前的完整读取`,
+    en: (states: string, from: string, age: string) => `${states}: count from ${from}; its sockets as of the full read ${age} ago`,
+    zh: (states: string, from: string, age: string) => `${states}：数量取自 ${from}；其套接字为 ${age}前完整读取时的情况`,
   },
   ago: { en: (age: string) => `[${age} ago]`, zh: (age: string) => `[${age}前]` },
 } as const;
