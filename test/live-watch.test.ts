@@ -127,6 +127,8 @@ describe('tcplens watch in a namespace', { skip }, () => {
       }, 10_000, 200);
       assert.equal(g.listing.full, false);
       assert.ok(g.flows.edges.some((e) => e.from === 'ESTABLISHED' && e.to === 'CLOSE-WAIT'), JSON.stringify(g.flows));
+      // Their owner is the one the full read found for them while ESTABLISHED.
+      assert.deepEqual(g.watched['CLOSE-WAIT'].byProcess.map((x) => [x.process, x.count]), [['tl-est', g.watched['CLOSE-WAIT'].count]]);
     } finally {
       hold.kill();
       leave.kill();

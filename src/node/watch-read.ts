@@ -22,11 +22,17 @@
 //   light read whose listing fell back to /proc (an error from the addon) is a full read.
 // - Owners come from one `OwnerCache` across reads; a full read also walks every process's fds
 //   again (what the cache does each minute anyway), so both happen at the same refresh.
+// - A light read lists no ESTABLISHED socket, so the owner cache forgets their owners; the ones the
+//   last full read found are still consulted (`OwnersWithFallback`) for a socket a light read lists
+//   that it did not (its inode is unchanged when it moves from ESTABLISHED to CLOSE-WAIT or
+//   FIN-WAIT-*): a connection closing between full reads then needs no walk of every process's fds,
+//   only one opened since the last full read does. The holder of such a socket may have passed its
+//   fd and exited since: the same limit the cache has between its full walks (live-snapshot.ts).
 // - Another namespace's member processes (whose /proc/PID/net are its net files) are listed by
 //   `ip netns pids` at a full read and kept until the next: each use checks the pid is still in
 //   the namespace (netns.ts), and with none left the files are read from inside, as before.
 import { release } from 'node:os';
-import type { HostSnapshot } from '../model/snapshot.js';
+import type { HostSnapshot, ProcessRef } from '../model/snapshot.js';
 import { TCP_STATES, type TcpState } from '../model/states.js';
 import { FULL_READ_MS, type WatchExtras } from '../diagnose/watch-frame.js';
 import { OwnerCache, readLiveSnapshot, type LiveOptions } from './live-snapshot.js';
@@ -72,6 +78,17 @@ export function establishedFromCounter(snap: HostSnapshot, closeWaitCounted: boo
   return Math.max(0, c - cw);
 }
 
+/** The owner cache's map for a light read: its own entries, then the last full read's. */
+class OwnersWithFallback extends Map<number, ProcessRef[]> {
+  private fallback: ReadonlyMap<number, ProcessRef[]> | undefined;
+  constructor(entries: ReadonlyMap<number, ProcessRef[]>, fallback: ReadonlyMap<number, ProcessRef[]>) {
+    super(entries);
+    this.fallback = fallback;
+  }
+  override get(inode: number): ProcessRef[] | undefined { return super.get(inode) ?? this.fallback?.get(inode); }
+  override has(inode: number): boolean { return super.has(inode) || this.fallback?.has(inode) === true; }
+}
+
 /** Reads one host for watch, full or light as the rules at the top say. */
 export class WatchReader {
   private readonly owners = new OwnerCache();
@@ -79,6 +96,8 @@ export class WatchReader {
   private closeWaitCounted = currEstabCountsCloseWait(release());
   /** The counter was there at the last full read (a light read needs it). */
   private counterSeen = false;
+  /** Owners by socket inode as the last full read found them (every state). */
+  private fullOwners: ReadonlyMap<number, ProcessRef[]> = new Map();
   private readonly base: LiveOptions;
   private readonly netnsPath: string | undefined;
   private readonly lightPossible: boolean;
@@ -105,6 +124,7 @@ export class WatchReader {
     const t = this.now();
     if (full || !this.lightPossible || !this.counterSeen || t - this.fullAt >= FULL_READ_MS) return this.full(t);
     let listed = false;
+    if (this.fullOwners.size > 0) this.owners.byInode = new OwnersWithFallback(this.owners.byInode, this.fullOwners);
     const snap = await readLiveSnapshot({
       ...this.base,
       list: () => {
@@ -124,6 +144,7 @@ export class WatchReader {
     this.members = undefined;
     const snap = await readLiveSnapshot(this.base);
     this.fullAt = t;
+    this.fullOwners = this.owners.byInode;
     const c = snap.counters[CURR_ESTAB];
     this.counterSeen = c !== undefined && Number.isFinite(c);
     if (this.counterSeen) {
