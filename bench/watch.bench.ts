@@ -127,7 +127,7 @@ export async function run(): Promise<void> {
     tuneForManySockets(ns);
     const t0 = Date.now();
     const ending = Math.round(GROUPS * CLOSE_WAIT_SHARE) || 1;
-    const { per, failed } = await holdConnections(ns, procs, {
+    const { per, failed, clients } = await holdConnections(ns, procs, {
       ports: PORTS, connections: CONNECTIONS, lifetimeMs: 3_600_000, doneTimeoutMs: 600_000, mode: (i) => (i < ending ? 'end' : 'hold'),
     });
     const expected = 2 * (per * GROUPS - failed);
@@ -184,6 +184,23 @@ export async function run(): Promise<void> {
     process.stdout.write('\n| floor (same run) | CPU ms | wall ms |\n|---|---:|---:|\n');
     for (const [name, c] of floors) if (c) process.stdout.write(`| ${name} | ${f1(c.cpu)} | ${f1(c.wall)} |\n`);
     if (nothing !== undefined) process.stdout.write(`| \`node -e 0\` (a whole process, GNU time, 10 ms resolution) | ${f1(nothing)} | |\n`);
+
+    // Many connections leaving ESTABLISHED between two steady refreshes (a client process killed:
+    // the servers' sides go to CLOSE-WAIT): their owners come from the last full read, no fd walk.
+    const victim = clients[ending];
+    if (victim) {
+      const cwBefore = last?.watched['CLOSE-WAIT'].count ?? 0;
+      await one(false);
+      victim.kill();
+      await waitUntil('the killed client\'s connections in CLOSE-WAIT', async () => {
+        const c = await readLiveStateCounts({ netns: ns.name });
+        return (c['CLOSE-WAIT'] ?? 0) >= cwBefore + per - failed ? true : undefined;
+      }, 60_000, 500);
+      const r = await one(false);
+      const cw = r.frame.watched['CLOSE-WAIT'];
+      const moved = r.frame.flows.edges.find((e) => e.from === 'ESTABLISHED' && e.to === 'CLOSE-WAIT')?.count ?? 0;
+      process.stdout.write(`\nA steady refresh right after ${moved.toLocaleString('en-US')} connections went ESTABLISHED → CLOSE-WAIT since the previous one (a client killed): ${f1(r.total.cpu)} ms CPU (read ${f1(r.read.cpu)}, session ${f1(r.session.cpu)}), ${r.light ? 'light' : 'NOT light'}; CLOSE-WAIT ${cw.count.toLocaleString('en-US')}, ${cw.byProcess.filter((g) => g.pid === undefined).reduce((a, g) => a + g.count, 0).toLocaleString('en-US')} of them without an owner.\n`);
+    }
 
     // Memory: what a session keeps per socket it follows: the tracker's entry and key, the ages
     // written into the records, the indexes of a refresh. The read itself is held before and after

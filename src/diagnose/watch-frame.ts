@@ -25,7 +25,7 @@
 import type { Lang } from '../i18n/lang.js';
 import type { AgeRange, HostSnapshot, SocketRecord } from '../model/snapshot.js';
 import { TCP_STATES, type TcpState } from '../model/states.js';
-import { AgeTracker, groupAges, trackingKey, type FlowEnd } from './ages.js';
+import { AgeTracker, groupAges, trackingKey, type FlowEnd, type GroupAges } from './ages.js';
 import { diagnoseText } from './diagnose.js';
 import { RULES } from './rules/index.js';
 import { endpoint, inState, ownerOf } from './facts.js';
@@ -274,8 +274,8 @@ export class WatchSession {
       watched[st] = {
         count: mine.length,
         ...(ages ? { oldest: ages.oldest, medianAtLeastMs: ages.medianAtLeastMs } : {}),
-        byProcess: rows(st, 'process', now[st].byProcess, then?.[st].byProcess, rateOf),
-        byPort: rows(st, 'port', now[st].byPort, then?.[st].byPort, rateOf),
+        byProcess: rows(st, 'process', now[st].byProcess, then?.[st].byProcess, rateOf, mine.length, ages),
+        byPort: rows(st, 'port', now[st].byPort, then?.[st].byPort, rateOf, mine.length, ages),
         oldestSockets: oldest(l.snap, mine),
       };
     }
@@ -345,11 +345,13 @@ function establishedPorts(s: HostSnapshot, index: ReadIndex): Map<string, number
   return out;
 }
 
-function rows(st: WatchedState, by: 'process' | 'port', groups: Map<string, Group>, before: Map<string, Group> | undefined, rateOf: (key: string) => number | undefined): GroupRow[] {
+function rows(st: WatchedState, by: 'process' | 'port', groups: Map<string, Group>, before: Map<string, Group> | undefined, rateOf: (key: string) => number | undefined,
+  stateCount: number, stateAges: GroupAges | undefined): GroupRow[] {
   // Only the TOP_N largest get their ages (a sort each): the rest are not shown.
   const top = [...groups.values()].sort((a, b) => b.socks.length - a.socks.length || a.key.localeCompare(b.key, 'en', { numeric: true })).slice(0, TOP_N);
   return top.map((g) => {
-    const ages = groupAges(g.socks);
+    // A group holding every socket of the state (one process, one port) has the state's ages.
+    const ages = g.socks.length === stateCount ? stateAges : groupAges(g.socks);
     const rate = rateOf(`${st}|${by}|${g.key}`);
     const n = g.socks.length;
     return {
