@@ -20,6 +20,7 @@
 // - Only where netlink answers (the addon is built, our namespace or `--netns`, not a /proc tree):
 //   /proc/net/tcp lists every state whatever we want, so without netlink every read is full. A
 //   light read whose listing fell back to /proc (an error from the addon) is a full read.
+//   `TCPLENS_WATCH_FULL=1` makes every read full (to compare, or to rule this file out).
 // - Owners come from one `OwnerCache` across reads; a full read also walks every process's fds
 //   again (what the cache does each minute anyway), so both happen at the same refresh.
 // - A light read lists no ESTABLISHED socket, so the owner cache forgets their owners; the ones the
