@@ -7,7 +7,9 @@ import path from 'node:path';
 import { netnsSkipReason, NsProcess, TestNetns, waitUntil } from './helpers/netns.js';
 import { runCli } from './helpers/run-cli.js';
 import { FROM_SOURCE, ROOT } from './helpers/paths.js';
-import type { WatchFrame } from '../src/diagnose/watch-frame.js';
+import { WatchSession, type WatchFrame } from '../src/diagnose/watch-frame.js';
+import { nativeAvailable } from '../src/node/native/sock-diag.js';
+import { WatchReader } from '../src/node/watch-read.js';
 
 const skip = netnsSkipReason();
 
@@ -89,6 +91,47 @@ describe('tcplens watch in a namespace', { skip }, () => {
       assert.ok(o.findings.some((x) => x.id === 'close_wait_leak') || o.watched['CLOSE-WAIT'].count === 1);
     } finally {
       watch.kill();
+      srv.kill();
+    }
+  });
+
+  test('a light read: ESTABLISHED counted by CurrEstab as the full read lists it, a move out of ESTABLISHED still a flow', { skip: nativeAvailable() ? false : 'the native addon is not built: every read is full' }, async () => {
+    const srv = ns.start('server', { port: 8092, mode: 'hold' }, { lifetimeMs: 60_000, title: 'tl-est' });
+    await srv.waitFor('ready');
+    const hold = ns.start('client', { ports: [8092], count: 6, mode: 'hold', concurrency: 6, connectTimeoutMs: 10_000 }, { lifetimeMs: 60_000, title: 'tl-hold' });
+    const leave = ns.start('client', { ports: [8092], count: 3, mode: 'end', concurrency: 3, connectTimeoutMs: 10_000 }, { lifetimeMs: 60_000, title: 'tl-end' });
+    try {
+      await hold.waitFor('done');
+      await leave.waitFor('done');
+      const reader = new WatchReader({ netns: ns.name });
+      const session = new WatchSession(`netns:${ns.name}`);
+      const first = await reader.read();
+      assert.equal(first.light, undefined, 'the first read lists every state');
+      const full = session.refresh(first.snap);
+      const r = await reader.read();
+      assert.ok(r.light, 'then every state but ESTABLISHED');
+      assert.ok(!r.snap.sockets.some((k) => k.state === 'ESTABLISHED'));
+      const f = session.refresh(r.snap, { light: r.light });
+      // 6 held both ways: 12 ESTABLISHED; the 3 half-closed are CLOSE-WAIT, which CurrEstab counts since Linux 6.10.
+      assert.equal(full.states.ESTABLISHED.count, 12);
+      assert.equal(f.states.ESTABLISHED.count, full.states.ESTABLISHED.count);
+      assert.equal(f.states['CLOSE-WAIT'].count, 3);
+      assert.equal(f.listing.full, false);
+      assert.equal(f.watched['CLOSE-WAIT'].byProcess[0]?.process, 'tl-est');
+      // One held connection's client side ends: ESTABLISHED → FIN-WAIT-2 and, at the server, → CLOSE-WAIT.
+      hold.kill();
+      const g = await waitUntil('the ended connections in a light read', async () => {
+        const x = await reader.read();
+        const fr = session.refresh(x.snap, x.light ? { light: x.light } : {});
+        return fr.flows.edges.some((e) => e.from === 'ESTABLISHED') ? fr : undefined;
+      }, 10_000, 200);
+      assert.equal(g.listing.full, false);
+      assert.ok(g.flows.edges.some((e) => e.from === 'ESTABLISHED' && e.to === 'CLOSE-WAIT'), JSON.stringify(g.flows));
+      // Their owner is the one the full read found for them while ESTABLISHED.
+      assert.deepEqual(g.watched['CLOSE-WAIT'].byProcess.map((x) => [x.process, x.count]), [['tl-est', g.watched['CLOSE-WAIT'].count]]);
+    } finally {
+      hold.kill();
+      leave.kill();
       srv.kill();
     }
   });

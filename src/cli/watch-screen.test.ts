@@ -65,3 +65,19 @@ test('age text: open, exact to the second, interval', () => {
   assert.equal(ageText({ atLeastMs: 2000, atMostMs: 4050, basis: ['reads'] }, 'en'), '2s–4s');
   assert.equal(ageText(undefined, 'en'), '-');
 });
+
+test('a light read says where ESTABLISHED was counted and how old the full read is; a finding from it starts with its age', () => {
+  const s = new WatchSession('live');
+  const est = (i: number): SocketRecord => ({ ...sock('ESTABLISHED', '10.0.0.1:8080', `${peerIp(i)}:43000`, { pid: 4242, name: 'java', inode: 9000 + i }), id: `inode:${9000 + i}` });
+  const tws = (i: number): SocketRecord => ({ ...tw(i), localAddress: '10.0.0.1', localPort: 8080 });
+  s.refresh({ ...snap(T0, 30), sockets: [listen, ...times(30, cw), ...times(120, tws), ...times(5, est)] });
+  const f = s.refresh({ ...snap(T0 + 40_000, 30), sockets: [listen, ...times(30, cw), ...times(120, tws)] }, { light: { unlisted: ['ESTABLISHED'], counts: { ESTABLISHED: 5 }, countedFrom: 'Tcp:CurrEstab' } });
+  const lines = renderWatch(f, view, { cols: 80, rows: 24 }, 'en');
+  for (const l of lines) assert.ok(displayWidth(l) <= 80, `too wide: ${l}`);
+  const text = lines.join('\n');
+  assert.match(text, /ESTABLISHED\s+5\s+0\s+0\/s/);
+  assert.match(text, /^ESTABLISHED: count from Tcp:CurrEstab; its sockets as of the full read 40s ago$/m);
+  assert.match(text, /^i  \[40s ago\] \d+ TIME-WAIT/m);
+  const zh = renderWatch(f, view, { cols: 80, rows: 24 }, 'zh').join('\n');
+  assert.match(zh, /ESTABLISHED：数量取自 Tcp:CurrEstab；其套接字为 40秒前完整读取时的情况/);
+});

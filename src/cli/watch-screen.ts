@@ -1,6 +1,9 @@
 // The `tcplens watch` screen: one `WatchFrame` drawn into exactly `rows` lines of at most `cols`
 // columns, so it fits an 80×24 ssh session and uses a wide terminal's room for more rows and
 // columns. No terminal I/O here (commands/watch.ts writes it): a test draws it and reads the text.
+// A light read (every state but ESTABLISHED, watch-frame.ts) is never shown as if it were full: one
+// line says where ESTABLISHED's count came from and how old the full read is, and each finding
+// carried from it starts with its age.
 import type { Lang } from '../i18n/lang.js';
 import { TCP_STATES } from '../model/states.js';
 import { displayWidth } from '../diagnose/socket-views.js';
@@ -38,6 +41,11 @@ const W = {
     zh: 'q 退出  空格 暂停  s 排序  f 状态  p 端口  b 按进程/端口',
   },
   sortNames: { count: { en: 'count', zh: '数量' }, change: { en: 'change', zh: '变化' }, oldest: { en: 'oldest', zh: '最久' } },
+  light: {
+    en: (states: string, from: string, age: string) => `${states}: count from ${from}; its sockets as of the full read ${age} ago`,
+    zh: (states: string, from: string, age: string) => `${states}：数量取自 ${from}；其套接字为 ${age}前完整读取时的情况`,
+  },
+  ago: { en: (age: string) => `[${age} ago]`, zh: (age: string) => `[${age}前]` },
 } as const;
 
 function fit(s: string, w: number): string {
@@ -82,11 +90,15 @@ export function renderWatch(f: WatchFrame, v: ViewState, size: { cols: number; r
   for (let i = 0; i < cells.length; i += perLine) out.push(fit(cells.slice(i, i + perLine).join('  ').trimEnd(), cols));
   out.push(fit(`${W.flows[lang]}: ${f.refresh === 1 ? W.first[lang] : f.flows.edges.length === 0 ? W.noFlows[lang]
     : f.flows.edges.map((e) => `${e.from}→${e.to} ${e.count}`).join('  ')}`, cols));
+  const listing = f.listing;
+  if (!listing.full) {
+    out.push(fit(W.light[lang]((listing.unlisted ?? []).join(', '), listing.countedFrom ?? '-', shortDuration(Math.max(0, f.takenAt - listing.fullAt), lang)), cols));
+  }
 
   // The footer first, so the tables take what is left.
   const footer: string[] = [];
   const findingLines = f.findings.length === 0 && f.cleared.length === 0 ? [`${W.findings[lang]}: ${W.noFindings[lang]}`]
-    : [...f.findings.map((x) => `${x.severity === 'critical' ? '!!' : x.severity === 'warning' ? '! ' : 'i '}${x.new ? '*' : ' '}${x.summary}`),
+    : [...f.findings.map((x) => `${x.severity === 'critical' ? '!!' : x.severity === 'warning' ? '! ' : 'i '}${x.new ? '*' : ' '}${x.asOf !== undefined ? `${W.ago[lang](shortDuration(Math.max(0, f.takenAt - x.asOf), lang))} ` : ''}${x.summary}`),
       ...f.cleared.map((x) => `   ${W.cleared[lang]}: ${x.summary}`)];
   const growth = f.growth.filter((g) => g.secondsToLimit !== undefined).slice(0, 2)
     .map((g) => `↑ ${g.key} ${g.current}/${g.limit} ${rate(g.ratePerSec)}${W.rate[lang]}, ${W.limit[lang]} ${W.in[lang]} ${shortDuration((g.secondsToLimit ?? 0) * 1000, lang)}`);

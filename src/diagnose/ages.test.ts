@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { AgeTracker, idleBounds, timerAge } from './ages.js';
 import { host, LINUX_DEFAULT_SYSCTLS, sock } from './snapshot-builder.js';
 import type { HostSnapshot, SocketRecord } from '../model/snapshot.js';
+import { TCP_STATES, type TcpState } from '../model/states.js';
 
 const T0 = 1_700_000_000_000;
 const cw = (inode: number, port = 40000): SocketRecord => ({ ...sock('CLOSE-WAIT', '10.0.0.1:8080', `10.1.0.1:${port}`, { inode, pid: 9, name: 'svc' }), id: `inode:${inode}` });
@@ -111,4 +112,28 @@ test('a CLOSE-WAIT present at the first read with a tcp_info upper bound is not 
   const a = r.sockets[0].ageRange;
   assert.ok(a?.atMostMs !== undefined && a.seenEntering === undefined, JSON.stringify(a));
   assert.deepEqual(a.basis, ['reads', 'tcp-info']);
+});
+
+// watch lists every state but ESTABLISHED between its full reads (src/node/watch-read.ts).
+const LIGHT: ReadonlySet<TcpState> = new Set(TCP_STATES.filter((st) => st !== 'ESTABLISHED'));
+const est = (inode: number): SocketRecord => ({ ...cw(inode), state: 'ESTABLISHED' });
+
+test('a read without ESTABLISHED: its sockets are kept, neither seen nor gone, and a move out of it is still a flow', () => {
+  const t = new AgeTracker();
+  t.observe(at(T0, [est(1), est(2)]));
+  const a = t.observe(at(T0 + 1000, [], 10), LIGHT);
+  assert.deepEqual(a.flows, []);
+  assert.equal(t.size, 2);
+  const b = t.observe(at(T0 + 2000, [cw(1)], 10), LIGHT);
+  assert.deepEqual(b.flows, [{ from: 'ESTABLISHED', to: 'CLOSE-WAIT', count: 1 }]);
+  // Not in CLOSE-WAIT at the read before (which listed CLOSE-WAIT), in it by the end of this one.
+  assert.deepEqual(b.sockets[0].ageRange, { atLeastMs: 0, atMostMs: 1010, basis: ['reads'], seenEntering: true });
+  // The next full read: 2 closed and 3 opened some time since the last read that listed ESTABLISHED.
+  const c = t.observe(at(T0 + 3000, [cw(1), est(3)], 10));
+  assert.deepEqual(c.flows, [
+    { from: 'new', to: 'ESTABLISHED', count: 1, sinceAt: T0 },
+    { from: 'ESTABLISHED', to: 'gone', count: 1, sinceAt: T0 },
+  ]);
+  assert.deepEqual(c.sockets[0].ageRange, { atLeastMs: 1000, atMostMs: 2010, basis: ['reads'], seenEntering: true });
+  assert.equal(t.size, 2);
 });

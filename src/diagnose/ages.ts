@@ -41,12 +41,17 @@
 //   days): a wrapped figure is smaller than the truth, harmless for a lower bound, wrong for an
 //   upper one. The upper bound is therefore used only when the host has been up for less than
 //   that (`HostSnapshot.uptimeMs`), so no stamp can be that old.
+// - A read may list only some states (`observe(snap, listed)`: watch lists every state but
+//   ESTABLISHED between its full reads, src/node/watch-read.ts). A socket followed in a state that
+//   read did not list is kept as it was, neither seen nor gone; a socket entering a state is
+//   bounded by the last read that listed that state, and a net flow into a state (or out of one,
+//   to 'gone') that the previous read did not list says since when it may have happened (`sinceAt`).
 // Pure: the caller hands snapshots in the order taken.
 import type { AgeRange, HostSnapshot, SocketRecord } from '../model/snapshot.js';
 import { TUNABLES } from '../core/config.js';
 import { TIMEOUT_INIT_MS } from '../core/rto.js';
 import { socketId } from '../model/snapshot.js';
-import type { TcpState } from '../model/states.js';
+import { TCP_STATES, type TcpState } from '../model/states.js';
 
 /** TCP_TIMEWAIT_LEN, TCP_TIMEOUT_INIT and TCP_RTO_MAX (include/net/tcp.h), from the engine's own tunables: the TIME-WAIT length and the SYN and SYN-ACK retransmit schedule. */
 const TIME_WAIT_LEN_MS = TUNABLES.time_wait_ms.default;
@@ -60,8 +65,12 @@ const IDLE_WRAP_SAFE_MS = 2 ** 32 - 86_400_000;
 /** Where a socket came from or went to between two reads, for net flows: a state, or not there. */
 export type FlowEnd = TcpState | 'new' | 'gone';
 
-/** Sockets seen to move between two reads (net: what happened in between is not seen). */
-export interface Flow { from: FlowEnd; to: FlowEnd; count: number }
+/**
+ * Sockets seen to move between two reads (net: what happened in between is not seen). `sinceAt`:
+ * the state it names was not listed by the previous read, so the moves may have happened any time
+ * since this instant (the end of the last read that listed it), not only since the previous read.
+ */
+export interface Flow { from: FlowEnd; to: FlowEnd; count: number; sinceAt?: number }
 
 export interface TrackedRead {
   /** The sockets of the snapshot, each with `ageRange` (and `ageMs` where a lower bound is known). */
@@ -97,7 +106,14 @@ export function trackingKey(k: SocketRecord): string {
 function entryKey(k: SocketRecord): string | number {
   const id = k.id;
   if (id !== undefined && id.length === 23 && id.startsWith('cookie:')) {
-    const n = Number.parseInt(id.slice(7), 16);
+    // The 16 hex digits read in place (no substring per socket per read).
+    let n = 0;
+    for (let i = 7; i < 23; i++) {
+      const c = id.charCodeAt(i);
+      const d = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1;
+      if (d < 0) return trackingKey(k);
+      n = n * 16 + d;
+    }
     if (n < MAX_EXACT) return n;
   }
   return trackingKey(k);
@@ -122,10 +138,15 @@ export interface AgeTrackerOptions {
 /**
  * Follows sockets across reads of one host; `observe` each snapshot in order. Memory: one entry per
  * live socket, kept from read to read (a socket still in its state costs a lookup, no allocation).
+ * Entries are kept per state, so a read that lists only some states touches only theirs.
  */
 export class AgeTracker {
-  private entries = new Map<string | number, Entry>();
+  private readonly byState = new Map<TcpState, Map<string | number, Entry>>(TCP_STATES.map((st) => [st, new Map()]));
+  /** Start and end of the last read that listed each state. */
+  private readonly listedStart = new Map<TcpState, number>();
+  private readonly listedEnd = new Map<TcpState, number>();
   private prevStart: number | undefined;
+  private prevEnd: number | undefined;
   private reads = 0;
   private readonly inPlace: boolean;
   private readonly unaged: ReadonlySet<TcpState> | undefined;
@@ -135,50 +156,79 @@ export class AgeTracker {
     this.unaged = opts.unaged;
   }
 
-  observe(snap: HostSnapshot): TrackedRead {
+  /** One read, in order; `listed`: the states it listed (default every state). */
+  observe(snap: HostSnapshot, listed?: ReadonlySet<TcpState>): TrackedRead {
     const start = snap.takenAt;
     const end = Math.max(start, snap.readDoneAt ?? start);
     const flows = new Map<string, Flow>();
     const flow = (from: FlowEnd, to: FlowEnd): void => {
       const key = `${from}>${to}`;
       const f = flows.get(key);
-      if (f) f.count++;
-      else flows.set(key, { from, to, count: 1 });
+      if (f) { f.count++; return; }
+      // A move into (or out of, to 'gone') a state the previous read did not list: since when.
+      const since = this.listedEnd.get((to === 'gone' ? from : to) as TcpState);
+      flows.set(key, since !== undefined && since !== this.prevEnd ? { from, to, count: 1, sinceAt: since } : { from, to, count: 1 });
     };
     const first = this.prevStart === undefined;
     const read = ++this.reads;
-    const entries = this.entries;
+    const byState = this.byState;
     const src = snap.sockets;
     const sockets = this.inPlace ? src : new Array<SocketRecord>(src.length);
     const ctx: AgeContext = { at: end, readMs: end - start, uptimeMs: snap.uptimeMs, finMs: finTimeoutMs(snap.sysctls) };
     for (let i = 0; i < src.length; i++) {
       const k = src[i];
       const key = entryKey(k);
-      let e = entries.get(key);
-      if (e && e.seen === read) {
+      const mine = byState.get(k.state) as Map<string | number, Entry>;
+      let e = mine.get(key);
+      if (e) {
         // Listed twice in one read (a source that repeats a row): the first listing holds.
-      } else if (e && e.state === k.state) {
-        e.seen = read;
+        if (e.seen !== read) e.seen = read;
       } else {
-        if (!first) flow(e ? e.state : 'new', k.state);
-        const fresh: Entry = first ? { state: k.state, by: end, seen: read } : { state: k.state, after: this.prevStart, by: end, seen: read };
-        entries.set(key, fresh);
-        e = fresh;
+        let was: Entry | undefined;
+        let wasIn: Map<string | number, Entry> | undefined;
+        for (const m of byState.values()) {
+          if (m === mine) continue;
+          was = m.get(key);
+          if (was) { wasIn = m; break; }
+        }
+        if (was && was.seen === read) {
+          e = was; // listed twice in one read, in two states: the first listing holds
+        } else {
+          if (!first) flow(was ? was.state : 'new', k.state);
+          wasIn?.delete(key);
+          // Entered after the start of the last read that listed this state (it was not there then).
+          const after = first ? undefined : this.listedStart.get(k.state);
+          e = after === undefined ? { state: k.state, by: end, seen: read } : { state: k.state, after, by: end, seen: read };
+          mine.set(key, e);
+        }
       }
       if (this.unaged?.has(k.state)) sockets[i] = k;
       else sockets[i] = this.inPlace ? setAge(k, e, ctx) : setAge({ ...k }, e, ctx);
     }
-    for (const [key, e] of entries) {
-      if (e.seen === read) continue;
-      flow(e.state, 'gone');
-      entries.delete(key);
+    for (const [st, m] of byState) {
+      if (listed && !listed.has(st)) continue; // not listed: neither seen nor gone
+      for (const [key, e] of m) {
+        if (e.seen === read) continue;
+        flow(e.state, 'gone');
+        m.delete(key);
+      }
+    }
+    for (const st of TCP_STATES) {
+      if (listed && !listed.has(st)) continue;
+      this.listedStart.set(st, start);
+      this.listedEnd.set(st, end);
     }
     this.prevStart = start;
+    this.prevEnd = end;
     return { sockets, agesAt: end, flows: [...flows.values()].sort((a, b) => b.count - a.count), read };
   }
 
   /** Sockets being followed. */
-  get size(): number { return this.entries.size; }
+  get size(): number {
+    let n = 0;
+    for (const m of this.byState.values()) n += m.size;
+    return n;
+  }
 }
 
 /** Every snapshot through one tracker; the last one with its sockets' ages. */
@@ -192,18 +242,19 @@ export function trackAges(snaps: readonly HostSnapshot[]): TrackedRead {
 
 interface AgeContext { at: number; readMs: number; uptimeMs: number | undefined; finMs: number | undefined }
 
-/** The sources of an interval, one shared frozen array per combination (no array per socket). */
-const BASES = new Map<string, AgeRange['basis']>();
+/** The sources of an interval, one shared frozen array per combination (no array or key string per socket). */
+const TIMER_BASES: ReadonlyArray<AgeRange['basis'][number] | undefined> = [undefined, 'timewait-timer', 'fin-wait-2-timer', 'syn-timer'];
+const BASES: Array<AgeRange['basis'] | undefined> = [];
 function basisOf(reads: boolean, timer: AgeRange['basis'][number] | undefined, info: boolean): AgeRange['basis'] {
-  const key = `${reads ? 'r' : ''}|${timer ?? ''}|${info ? 'i' : ''}`;
-  let b = BASES.get(key);
+  const key = (reads ? 1 : 0) + 2 * TIMER_BASES.indexOf(timer) + 8 * (info ? 1 : 0);
+  let b = BASES[key];
   if (!b) {
     const list: AgeRange['basis'] = [];
     if (reads) list.push('reads');
     if (timer) list.push(timer);
     if (info) list.push('tcp-info');
     b = Object.freeze(list) as AgeRange['basis'];
-    BASES.set(key, b);
+    BASES[key] = b;
   }
   return b;
 }
@@ -231,8 +282,10 @@ function setAge(k: SocketRecord, e: Entry, c: AgeContext): SocketRecord {
     // idleBounds, without an object per socket.
     idleLo = maxIdle(x.lastsnd, x.lastrcv, x.lastack);
   } else if (x && k.state === 'CLOSE-WAIT') {
-    const b = idleBounds(k, c.uptimeMs);
-    idleLo = b?.atLeastMs; idleHi = b?.atMostMs;
+    // idleBounds, without an object per socket.
+    idleLo = idleNum(x.lastack);
+    const rcv = idleNum(x.lastrcv);
+    if (rcv !== undefined && c.uptimeMs !== undefined && c.uptimeMs < IDLE_WRAP_SAFE_MS) idleHi = rcv;
   }
   if (idleLo !== undefined || idleHi !== undefined) {
     // The figure was taken during the listing: as of its end the age may be up to readMs larger.
@@ -259,8 +312,10 @@ function idleNum(v: unknown): number | undefined {
 }
 
 function maxIdle(a: unknown, b: unknown, c: unknown): number | undefined {
-  let most: number | undefined;
-  for (const v of [idleNum(a), idleNum(b), idleNum(c)]) if (v !== undefined && (most === undefined || v > most)) most = v;
+  const x = idleNum(a), y = idleNum(b), z = idleNum(c);
+  let most = x;
+  if (y !== undefined && (most === undefined || y > most)) most = y;
+  if (z !== undefined && (most === undefined || z > most)) most = z;
   return most;
 }
 
@@ -323,12 +378,19 @@ export interface GroupAges {
 }
 
 export function groupAges(socks: readonly SocketRecord[]): GroupAges | undefined {
-  const withAge = socks.filter((k) => k.ageRange !== undefined) as Array<SocketRecord & { ageRange: AgeRange }>;
-  if (withAge.length === 0) return undefined;
-  let oldest = withAge[0].ageRange;
-  for (const k of withAge) if (k.ageRange.atLeastMs > oldest.atLeastMs) oldest = k.ageRange;
-  const los = withAge.map((k) => k.ageRange.atLeastMs).sort((a, b) => a - b);
-  return { oldest, medianAtLeastMs: los[Math.floor((los.length - 1) / 2)] };
+  // Lower bounds in a typed array: a numeric sort without a comparator call per pair.
+  const los = new Float64Array(socks.length);
+  let n = 0;
+  let oldest: AgeRange | undefined;
+  for (const k of socks) {
+    const r = k.ageRange;
+    if (r === undefined) continue;
+    los[n++] = r.atLeastMs;
+    if (oldest === undefined || r.atLeastMs > oldest.atLeastMs) oldest = r;
+  }
+  if (oldest === undefined) return undefined;
+  const sorted = los.subarray(0, n).sort();
+  return { oldest, medianAtLeastMs: sorted[Math.floor((n - 1) / 2)] };
 }
 
 /** The oldest socket's interval in each state (by lower bound), for `tcplens states`. */

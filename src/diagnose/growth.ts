@@ -35,6 +35,8 @@ export interface GrowthRow {
   ratePerSec: number;
   /** Seconds until the limit at this rate; absent when not growing. */
   secondsToLimit?: number;
+  /** Part of `current` (the ESTABLISHED sockets toward a destination) is as of this instant: watch's last full read. */
+  asOf?: number;
 }
 
 /** A process's descriptors: its RLIMIT_NOFILE (soft) and how many it has open. */
@@ -62,27 +64,71 @@ export function processKey(s: HostSnapshot, k: SocketRecord): { key: string; pid
   return { key: `${o.name ?? '?'}/${o.pid}`, pid: o.pid, ...(o.name !== undefined ? { process: o.name } : {}) };
 }
 
+/** One group of a watched state's sockets: by owner (`name/pid`, '-' for none) or by service port. */
+export interface Group { key: string; pid?: number; process?: string; port?: number; socks: SocketRecord[] }
+
+/** A watched state's sockets, in listing order, and their groups by owner and by service port (first seen first). */
+export interface StateGroups { socks: SocketRecord[]; byProcess: Map<string, Group>; byPort: Map<string, Group> }
+
+/**
+ * The watched states' sockets grouped by owner and by service port, in one pass: keyed by numbers
+ * while counting (a busy host has 10^5 TIME-WAIT: no key string per socket), one string per group.
+ */
+export function groupWatched(s: HostSnapshot, sockets: readonly SocketRecord[] = s.sockets): Record<WatchedState, StateGroups> {
+  const listening = listeningPorts(s);
+  const tmp = new Map<WatchedState, { socks: SocketRecord[]; pids: Map<number, Group>; ports: Map<number, Group> }>();
+  for (const st of WATCHED_STATES) tmp.set(st, { socks: [], pids: new Map(), ports: new Map() });
+  for (const k of sockets) {
+    const st = k.state;
+    if (st !== 'CLOSE-WAIT' && st !== 'TIME-WAIT' && st !== 'FIN-WAIT-2' && st !== 'SYN-RECEIVED') continue;
+    const t = tmp.get(st)!;
+    t.socks.push(k);
+    const pid = k.processes?.[0]?.pid ?? -1;
+    let g = t.pids.get(pid);
+    if (!g) { g = { ...processKey(s, k), socks: [] }; t.pids.set(pid, g); }
+    g.socks.push(k);
+    const port = servicePort(listening, k);
+    let h = t.ports.get(port);
+    if (!h) { h = { key: String(port), port, socks: [] }; t.ports.set(port, h); }
+    h.socks.push(k);
+  }
+  const out = {} as Record<WatchedState, StateGroups>;
+  for (const [st, t] of tmp) {
+    out[st] = { socks: t.socks, byProcess: new Map([...t.pids.values()].map((g) => [g.key, g])), byPort: new Map([...t.ports.values()].map((g) => [g.key, g])) };
+  }
+  return out;
+}
+
 /**
  * Counts by `STATE|total`, `STATE|process|name/pid`, `STATE|port|N` (watched states), `orphans|total`
  * (sockstat), and `ports|ADDRESS|PORT`: local ephemeral ports in use toward each destination.
+ * `groups`: the watched states already grouped (`groupWatched` of the same sockets).
  */
-export function groupCounts(s: HostSnapshot, sockets: readonly SocketRecord[] = s.sockets): Map<string, number> {
+export function groupCounts(s: HostSnapshot, sockets: readonly SocketRecord[] = s.sockets, groups: Record<WatchedState, StateGroups> = groupWatched(s, sockets)): Map<string, number> {
   const listening = listeningPorts(s);
   const range = portRange(s);
   const reuse = sysctlNum(s, 'net.ipv4.tcp_tw_reuse') ?? 2;
   const m = new Map<string, number>();
-  const add = (k: string): void => { m.set(k, (m.get(k) ?? 0) + 1); };
+  for (const st of WATCHED_STATES) {
+    const g = groups[st];
+    if (g.socks.length === 0) continue;
+    m.set(`${st}|total`, g.socks.length);
+    for (const x of g.byProcess.values()) m.set(`${st}|process|${x.key}`, x.socks.length);
+    for (const x of g.byPort.values()) m.set(`${st}|port|${x.key}`, x.socks.length);
+  }
+  // Destinations keyed by address, then port: no string per socket; keys made once, first seen first.
+  const dests = new Map<string, Map<number, number>>();
+  const order: Array<[string, number]> = [];
   for (const k of sockets) {
     const st = k.state;
-    if (st === 'CLOSE-WAIT' || st === 'TIME-WAIT' || st === 'FIN-WAIT-2' || st === 'SYN-RECEIVED') {
-      add(`${st}|total`);
-      add(`${st}|process|${processKey(s, k).key}`);
-      add(`${st}|port|${servicePort(listening, k)}`);
-    }
     if (st === 'LISTEN' || k.localPort < range.lo || k.localPort > range.hi || listening.has(k.localPort)) continue;
     if (st === 'TIME-WAIT' && (reuse === 1 || (reuse === 2 && isLoopback(k.remoteAddress)))) continue;
-    add(`ports|${k.remoteAddress}|${k.remotePort}`);
+    let d = dests.get(k.remoteAddress);
+    if (!d) { d = new Map(); dests.set(k.remoteAddress, d); }
+    const n = d.get(k.remotePort);
+    if (n === undefined) { d.set(k.remotePort, 1); order.push([k.remoteAddress, k.remotePort]); } else d.set(k.remotePort, n + 1);
   }
+  for (const [address, port] of order) m.set(`ports|${address}|${port}`, dests.get(address)!.get(port)!);
   if (s.sockstat?.orphan !== undefined) m.set('orphans|total', s.sockstat.orphan);
   return m;
 }

@@ -33,3 +33,37 @@ test('findings appear (new), stay, and clear when the sockets go', () => {
   assert.ok(c.cleared.some((x) => x.id === 'close_wait_leak'));
   assert.deepEqual(c.flows.edges, [{ from: 'CLOSE-WAIT', to: 'gone', count: 25, ratePerSec: 12.5 }]);
 });
+
+// Between full reads watch lists every state but ESTABLISHED (src/node/watch-read.ts).
+const estab = (i: number): SocketRecord => ({ ...sock('ESTABLISHED', '10.0.0.1:8080', `${peerIp(i)}:41000`, { pid: 7, name: 'api', inode: 5000 + i }), id: `inode:${5000 + i}` });
+const tw = (i: number): SocketRecord => ({ ...sock('TIME-WAIT', '10.0.0.1:8080', `${peerIp(i)}:42000`, { timer: { kind: 'timewait', remainingMs: 30_000 } }), id: `cookie:${i}` });
+const LIGHT = (n: number) => ({ light: { unlisted: ['ESTABLISHED' as const], counts: { ESTABLISHED: n }, countedFrom: 'Tcp:CurrEstab' as const } });
+
+test('a light read: ESTABLISHED counted, what needs its sockets carried from the full read with its age, the rest read again', () => {
+  const s = new WatchSession('live');
+  const full = s.refresh(at(0, [...times(50, estab), ...times(120, tw)]));
+  assert.deepEqual(full.listing, { full: true, fullAt: T0 });
+  const twFinding = full.findings.find((x) => x.id === 'time_wait_pressure');
+  assert.ok(twFinding, 'server-side TIME-WAIT ≥ 100 on one port');
+  const f = s.refresh(at(10_000, [...times(110, tw), ...times(25, cw)]), LIGHT(48));
+  assert.deepEqual(f.listing, { full: false, fullAt: T0, unlisted: ['ESTABLISHED'], countedFrom: 'Tcp:CurrEstab' });
+  assert.deepEqual(f.states.ESTABLISHED, { count: 48, change: -2, ratePerSec: -0.2 });
+  assert.equal(f.total, 1 + 48 + 110 + 25);
+  // time_wait_pressure reads ESTABLISHED (ports in use per destination): the full read's, as of then.
+  const carried = f.findings.find((x) => x.id === 'time_wait_pressure');
+  assert.deepEqual(carried, { ...twFinding, new: false, asOf: T0 });
+  // close_wait_leak reads only CLOSE-WAIT and listeners: from this read.
+  const leak = f.findings.find((x) => x.id === 'close_wait_leak');
+  assert.equal(leak?.asOf, undefined);
+  assert.equal(leak?.new, true);
+  assert.deepEqual(f.flows.unlisted, ['ESTABLISHED']);
+  // The ESTABLISHED sockets are neither listed nor gone: the tracker still follows them.
+  assert.ok(!f.flows.edges.some((e) => e.from === 'ESTABLISHED'));
+  assert.equal(f.tracked, 50 + 110 + 25 + 1);
+  // The next full read: its own findings again, and the moves out of ESTABLISHED since the last full read.
+  const g = s.refresh(at(20_000, [...times(48, estab), ...times(110, tw), ...times(25, cw)]));
+  assert.deepEqual(g.listing, { full: true, fullAt: T0 + 20_000 });
+  assert.equal(g.findings.find((x) => x.id === 'time_wait_pressure')?.asOf, undefined);
+  assert.deepEqual(g.flows.edges.find((e) => e.from === 'ESTABLISHED'), { from: 'ESTABLISHED', to: 'gone', count: 2, ratePerSec: 0.1, windowMs: 20_000 });
+  assert.deepEqual(g.flows.unlisted, ['ESTABLISHED']);
+});

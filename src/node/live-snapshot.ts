@@ -45,6 +45,12 @@ export interface LiveOptions {
    * a file and no known owner, and in full every `OWNER_FULL_WALK_MS`.
    */
   ownerCache?: OwnerCache;
+  /**
+   * Lists the sockets in place of the netlink or /proc read, at the same point (between `takenAt`
+   * and `readDoneAt`, which bound the listing for ages); undefined from it: the usual read. `watch`
+   * lists every state but ESTABLISHED this way between its full reads (src/node/watch-read.ts).
+   */
+  list?: () => SocketRecord[] | undefined;
 }
 
 /** How long owners found by a walk are carried over before the next full walk (fd passing, exits). */
@@ -93,7 +99,7 @@ export async function readLiveSnapshot(opts: LiveOptions = {}): Promise<HostSnap
   // without the kernel printing /proc/net/tcp's text, and with what only netlink tells (a
   // listener's backlog limit, tcp_info): native/sock-diag.ts. Otherwise, and for a /proc tree, /proc.
   const target = nativeTarget(opts);
-  const native = target ? nativeSockets({ ...target, info: opts.info !== false }) : undefined;
+  const native = opts.list?.() ?? (target ? nativeSockets({ ...target, info: opts.info !== false }) : undefined);
   if (native) { readAny = true; for (const s of native) sockets.push(s); }
   for (const rel of native ? [] : ['net/tcp', 'net/tcp6']) {
     const buf = await files.read(rel);

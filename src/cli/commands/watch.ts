@@ -1,5 +1,7 @@
 // `tcplens watch`: a top-like live view of TCP states over time. It reads the host every --interval
-// through `openSource` (src/node/source.ts), feeds each snapshot to a `WatchSession`
+// (a live host through src/node/watch-read.ts: every state at the first read and each minute, every
+// state but ESTABLISHED in between; anything else through `openSource`, src/node/source.ts),
+// feeds each snapshot to a `WatchSession`
 // (src/diagnose/watch-frame.ts: ages, changes, net flows, groups, growth, findings) and draws the
 // frame (../watch-screen.ts) — or writes it as one JSON line (--json, NDJSON).
 // On a terminal it takes the alternate screen and raw keys, and gives both back on q, Ctrl-C,
@@ -13,7 +15,8 @@ import { readFdUse } from '../../node/fd-use.js';
 import { WATCHED_STATES, WatchSession, type WatchExtras, type WatchFrame } from '../../diagnose/watch-frame.js';
 import { pickLang, processIO, UsageError, type CliIO } from '../io.js';
 import { asUsage, specFromFlags } from '../snapshot-input.js';
-import { openSource } from '../../node/source.js';
+import { openSource, type Source } from '../../node/source.js';
+import { WatchReader, type WatchRead } from '../../node/watch-read.js';
 import { renderWatch, SORT_KEYS, type ViewState } from '../watch-screen.js';
 
 const HELP: Text = {
@@ -25,6 +28,8 @@ FIN-WAIT-2 and SYN-RECEIVED with their oldest and median time in that state, gro
 (a process's fd limit, tcp_max_tw_buckets, tcp_max_orphans), and the doctor's findings as they
 appear and clear. Ages are intervals: "≥5m" for a socket already there at the first read, "2s–4s"
 for one that appeared between two reads, exact where a kernel timer tells (TIME-WAIT).
+On a live host a refresh lists every state at the start and each minute, and every state but
+ESTABLISHED in between (counted by Tcp: CurrEstab); what needs its sockets then shows its age.
   --interval S   seconds between reads (default 2; 0.2 to 3600)
   --netns NAME   watch another network namespace (ip netns name, or pid:N)
   --json         one JSON object per refresh, one per line (NDJSON), for scripts
@@ -43,6 +48,8 @@ CLOSE-WAIT、TIME-WAIT、FIN-WAIT-2 与 SYN-RECEIVED 的进程和端口及其在
 趋向上限的增长（进程的 fd 上限、tcp_max_tw_buckets、tcp_max_orphans），以及诊断结果的出现与消失。
 时长是区间：首次读取时已存在的套接字为“≥5分”，两次读取之间出现的为“2秒–4秒”，内核定时器能说明时
 （TIME-WAIT）为精确值。
+在实时主机上，开始时和每分钟读取全部状态，其间读取除 ESTABLISHED 外的所有状态（其数量取自
+Tcp: CurrEstab）；此时需要其套接字的内容会标出时长。
   --interval S   两次读取间隔的秒数（默认 2；0.2 到 3600）
   --netns NAME   查看另一个网络命名空间（ip netns 名称，或 pid:N）
   --json         每次刷新输出一个 JSON 对象，每行一个（NDJSON），供脚本使用
@@ -118,13 +125,17 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     return openSource(spec.kind === 'netns' ? { ...spec, netlink: true } : spec);
   });
   const session = new WatchSession(source.origin, lang);
+  const reader = watchReader(source);
   const procRoot = values['proc-root'] ?? '/proc';
   let last: WatchFrame | undefined;
   const trace = values.trace ? await exactMode(values.netns, io, lang) : undefined;
   let drainedAt = Date.now();
-  const refresh = async (): Promise<WatchFrame> => {
-    const snap = await asUsage(lang, () => source.sample());
+  // --once reads every state both times: one refresh, as exact as a full read.
+  const refresh = async (full = false): Promise<WatchFrame> => {
+    const read: WatchRead = await asUsage(lang, async () => (reader ? reader.read(full) : { snap: await source.sample() }));
+    const snap = read.snap;
     const extras: WatchExtras = await fdLimits(procRoot, last, snap);
+    if (read.light) extras.light = read.light;
     if (trace) {
       const now = Date.now();
       extras.exact = { edges: countEdges(trace.drain()), windowMs: now - drainedAt, lost: trace.stats().lost > 0 };
@@ -136,9 +147,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const view: ViewState = { sort: 'count', by: 'process', paused: false, intervalMs: gap };
 
   if (values.once) {
-    await refresh();
+    await refresh(true);
     await sleep(gap);
-    const f = await refresh();
+    const f = await refresh(true);
     io.stdout(values.json ? JSON.stringify(f) + '\n' : renderWatch(f, view, { cols: 80, rows: 24 }, lang).join('\n') + '\n');
     await trace?.close();
     return 0;
@@ -146,6 +157,15 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const tty = io === processIO && process.stdout.isTTY === true && process.stdin.isTTY === true && !values.json;
   if (!tty) return stream(io, refresh, gap, values.json === true, view, lang);
   return interactive(session, refresh, view, lang);
+}
+
+/** A live host's reader (full and light reads); undefined for saved input, read through the source. */
+function watchReader(source: Source): WatchReader | undefined {
+  const spec = source.spec;
+  if (spec.kind === 'live' && spec.processes !== false) return new WatchReader({});
+  if (spec.kind === 'netns' && spec.processes !== false) return new WatchReader({ netns: spec.name, ...(spec.members ? { members: spec.members } : {}) });
+  if (spec.kind === 'proc-root' && spec.processes !== false) return new WatchReader({ procRoot: spec.dir });
+  return undefined;
 }
 
 /** Not a terminal (a pipe, a file, --json): one frame per refresh until killed. */
