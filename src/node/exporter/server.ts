@@ -22,7 +22,7 @@ import { ExporterMetrics, type MetricOptions, type NamespaceRead } from './metri
 import { namedNamespaces } from './namespaces.js';
 import { readPacked } from './packed-read.js';
 import { nativeAvailable } from '../native/sock-diag.js';
-import { OwnerCache } from '../live-snapshot.js';
+import { ExporterOwnerCache } from './packed-read.js';
 import { SelfMetrics } from './self-metrics.js';
 import type { ListenAddress } from './listen-address.js';
 
@@ -57,7 +57,7 @@ export class Exporter {
   private readonly self: SelfMetrics;
   private readonly sources = new Map<string, Source>();
   /** Socket owners carried across scrapes, per namespace, for the netlink read. */
-  private readonly owners = new Map<string, OwnerCache>();
+  private readonly owners = new Map<string, ExporterOwnerCache>();
   private inflight: Promise<string> | undefined;
   private server: Server | undefined;
   /** Reads done since start (tests check that concurrent scrapes share one). */
@@ -153,7 +153,7 @@ export class Exporter {
   /** The netlink read of one namespace as columns, or undefined (then /proc through `sample`). */
   private async readColumns(netns: string): Promise<NamespaceRead['packed']> {
     let cache = this.owners.get(netns);
-    if (!cache) { cache = new OwnerCache(); this.owners.set(netns, cache); }
+    if (!cache) { cache = new ExporterOwnerCache(); this.owners.set(netns, cache); }
     // tcp_info (idle times) only for the scrapes that evaluate the findings: nothing else reads it.
     const findings = this.metrics.findingsDue(netns, Date.now());
     const r = await readPacked({ ...(netns !== '' ? { netns } : {}), processes: this.opts.labels.has('process'), ownerCache: cache, info: findings });
