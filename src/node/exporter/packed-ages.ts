@@ -45,7 +45,8 @@ export class PackedAges {
         if (known) visit(i, 0);
       }
     }
-    for (const [cookie, e] of map) if (e.scrape !== n) map.delete(cookie);
+    // forEach: no [key, value] array per entry, as for…of over entries makes.
+    map.forEach((e, cookie) => { if (e.scrape !== n) map.delete(cookie); });
   }
 
   /** Sockets being followed. */

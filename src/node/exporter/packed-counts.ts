@@ -125,10 +125,8 @@ export function packedCounts(read: PackedRead, want: PackedCountsWanted): Packed
     }
   }
   if (pids) {
-    const names = new Map<number, string>();
-    for (const pr of host.processes) names.set(pr.pid, pr.name);
     const groups = new Map<string, StateGroupCounts<ProcessKey>>();
-    for (const [pid, c] of pids) groups.set(String(pid), { key: { comm: refNames.get(pid) ?? names.get(pid) ?? '', pid }, ...toRecord(c) });
+    for (const [pid, c] of pids) groups.set(String(pid), { key: { comm: refNames.get(pid) ?? read.processName(pid) ?? '', pid }, ...toRecord(c) });
     if (unownedSeen) groups.set('-', { key: { comm: '' }, ...toRecord(unowned) });
     out.byProcess = cap(groups, want.top);
     out.ownerPid = ownerPid;

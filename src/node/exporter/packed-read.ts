@@ -16,7 +16,8 @@
 //   returns undefined when the addon is missing or the dump fails, and the caller reads through
 //   `sample()` as before (/proc).
 import { statSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { hostname } from 'node:os';
 import type { HostSnapshot, ParseProblem, ProcessInfo, ProcessRef, SocketRecord } from '../../model/snapshot.js';
 import { parseProcCounters } from '../../formats/proc-counters.js';
@@ -25,6 +26,7 @@ import { nativeFdSockets, nativePacked, type PackedSockets } from '../native/soc
 import { OwnerCache, OWNER_FULL_WALK_MS, procFilesFor } from '../live-snapshot.js';
 import { attributeSockets } from '../processes.js';
 import { readSysctls } from '../sysctls.js';
+import type { ProcFiles } from '../proc-files.js';
 import { netnsFile } from '../netns.js';
 
 /** TIME-WAIT lasts exactly TCP_TIMEWAIT_LEN (include/net/tcp.h): its age is 60 s − remaining. */
@@ -55,15 +57,25 @@ export interface PackedReadOptions {
   ownerCache: ExporterOwnerCache;
   /** Ask for tcp_info (idle times): only the doctor's idle_established reads it. */
   info: boolean;
+  /**
+   * Read only these sysctls (and those this file needs itself), not every net.ipv4.tcp_* (~70
+   * files, which only the doctor's rules read); undefined: all, as `sample()` does.
+   */
+  sysctls?: readonly string[];
 }
+
+/** The sysctls a read without the findings needs itself: the ephemeral range and FIN-WAIT-2's timer life. */
+const OWN_SYSCTLS = ['net.ipv4.ip_local_port_range', 'net.ipv4.tcp_fin_timeout'];
 
 /** One namespace's read: the sockets as columns and everything else a snapshot holds but them. */
 export interface PackedRead {
   sockets: PackedSockets;
-  /** The snapshot without its sockets (sources, sysctls, counters, sockstat, processes, problems). */
+  /** The snapshot without its sockets and processes (sources, sysctls, counters, sockstat, problems). */
   host: HostSnapshot;
   /** Owners by socket inode (the first is the one `ss -p` lists first); empty without `processes`. */
   owners: ReadonlyMap<number, ProcessRef[]>;
+  /** An owner's command name as its process was read (/proc/PID/comm). */
+  processName(pid: number): string | undefined;
   /** The time a TIME-WAIT or orphaned FIN-WAIT-2 row has been in its state, from its timer; else -1. */
   timerAgeMs(i: number): number;
   /** The full snapshot of this read (one SocketRecord per row), built once on first call. */
@@ -79,19 +91,20 @@ export async function readPacked(opts: PackedReadOptions): Promise<PackedRead | 
   if (!sockets) return undefined;
   const readDoneAt = Date.now();
   const problems: ParseProblem[] = [];
-  const sysctls = await readSysctls(files);
+  const small = opts.netns === undefined ? smallFiles(files) : files;
+  const sysctls = opts.sysctls === undefined ? await readSysctls(small) : await someSysctls(small, [...opts.sysctls, ...OWN_SYSCTLS]);
   const counters: Record<string, number> = {};
   for (const rel of ['net/snmp', 'net/netstat']) {
-    const b = await files.read(rel);
+    const b = await small.read(rel);
     if (b === undefined) continue;
     const part = parseProcCounters(`${files.origin}/${rel}`, b.toString('latin1'));
     Object.assign(counters, part.counters);
     for (const p of part.problems) problems.push(p);
   }
-  const sockstatText = await files.read('net/sockstat');
+  const sockstatText = await small.read('net/sockstat');
   const sockstatPart = sockstatText ? parseSockstat(`${files.origin}/net/sockstat`, sockstatText.toString('latin1')) : undefined;
   if (sockstatPart) { Object.assign(counters, sockstatPart.counters); for (const p of sockstatPart.problems) problems.push(p); }
-  const uptime = await files.read('uptime');
+  const uptime = await small.read('uptime');
   const uptimeS = uptime ? Number(uptime.toString('latin1').split(' ')[0]) : NaN;
 
   const host: HostSnapshot = {
@@ -103,6 +116,7 @@ export async function readPacked(opts: PackedReadOptions): Promise<PackedRead | 
   host.hostname = hostname();
 
   const owners = opts.processes ? await findOwners(sockets, host, opts) : new Map<number, ProcessRef[]>();
+  const processName = (pid: number): string | undefined => opts.ownerCache.processes.get(pid)?.info.name;
 
   const fin = Number(sysctls['net.ipv4.tcp_fin_timeout']);
   const finMs = Number.isFinite(fin) && fin > 0 && fin <= 60 ? fin * 1000 : -1;
@@ -125,27 +139,34 @@ export async function readPacked(opts: PackedReadOptions): Promise<PackedRead | 
       if (r.inode) { const o = owners.get(r.inode); if (o !== undefined && o.length > 0) r.processes = o; }
       list.push(r);
     }
-    full = { ...host, sockets: list };
+    full = { ...host, sockets: list, processes: opts.processes ? processesOf(list, opts.ownerCache, host.takenAt) : [] };
     return full;
   };
-  return { sockets, host, owners, timerAgeMs, snapshot };
+  return { sockets, host, owners, processName, timerAgeMs, snapshot };
 }
 
 /**
- * The owners of the dump's sockets, through the owner cache, as readLiveSnapshot finds them; sets
- * the host's `processes`, `processAttributionComplete` and the partial-attribution problem.
+ * The owners of the dump's sockets through the owner cache, as readLiveSnapshot finds them (a full
+ * walk each OWNER_FULL_WALK_MS; in between, owners that exited dropped and only sockets with a file
+ * and no known owner looked up); sets the host's attribution flag and problem. The cache's map is
+ * returned as it is: between full walks it may still hold sockets closed since (inode numbers are
+ * not reused that soon), which cost nothing, since lookups go by the dump's inodes.
  */
-async function findOwners(sockets: PackedSockets, host: HostSnapshot, opts: PackedReadOptions): Promise<Map<number, ProcessRef[]>> {
+async function findOwners(sockets: PackedSockets, host: HostSnapshot, opts: PackedReadOptions): Promise<ReadonlyMap<number, ProcessRef[]>> {
   const root = '/proc';
   const cache = opts.ownerCache;
   const takenAt = host.takenAt;
   const full = takenAt - cache.fullWalkAt >= OWNER_FULL_WALK_MS;
-  if (!full) {
+  if (!full && cache.processes.size > 0) {
+    // Owners that exited: their sockets are looked up again (one readdir of /proc).
     const alive = await livePids(root);
     if (alive) {
-      for (const [inode, owners] of cache.byInode) {
-        if (owners.length === 0 || owners.every((o) => alive.has(o.pid))) continue;
-        cache.byInode.delete(inode);
+      const dead = new Set<number>();
+      for (const pid of cache.processes.keys()) if (!alive.has(pid)) dead.add(pid);
+      if (dead.size > 0) {
+        const byInode = cache.byInode;
+        byInode.forEach((owners, inode) => { if (owners.some((o) => dead.has(o.pid))) byInode.delete(inode); });
+        for (const pid of dead) cache.processes.delete(pid);
       }
     }
   }
@@ -153,13 +174,13 @@ async function findOwners(sockets: PackedSockets, host: HostSnapshot, opts: Pack
   // The sockets still listed whose owner is known: only the JavaScript fd walk uses them (to skip
   // fds known to point at them); the walk in C reads every link of a process it reads.
   const listed = nativeFdSockets() === undefined ? new Set<number>() : undefined;
+  const known = cache.byInode;
   for (let i = 0; i < sockets.length; i++) {
     const inode = sockets.inode(i);
     if (inode === 0 || sockets.state(i) === undefined) continue;
-    if (full || !cache.byInode.has(inode)) wanted.add(inode);
+    if (full || !known.has(inode)) wanted.add(inode);
     else listed?.add(inode);
   }
-  const nsFile = opts.netns !== undefined ? netnsFile(opts.netns) : '/proc/self/ns/net';
   if (full) cache.fdCounts = new Map();
   const counts = cache.fdCounts;
   const skip = (pid: number): boolean => {
@@ -170,40 +191,60 @@ async function findOwners(sockets: PackedSockets, host: HostSnapshot, opts: Pack
     counts.set(pid, n);
     return !full && was === n;
   };
-  const a = wanted.size > 0
-    ? await attributeSockets(root, wanted, { netnsFile: nsFile, fdCache: cache.fds, skip, ...(!full ? { listed: listed ?? new Set(), netnsOnly: true } : {}) })
-    : { byInode: new Map<number, ProcessRef[]>(), processes: [], complete: cache.complete, unreadable: cache.unreadable };
-  const walked = new Map(a.processes.map((p) => [p.pid, p]));
-  const byPid = new Map<number, ProcessInfo>();
-  const next = new Map<number, ProcessRef[]>();
-  for (let i = 0; i < sockets.length; i++) {
-    const inode = sockets.inode(i);
-    if (inode === 0 || sockets.state(i) === undefined) continue;
-    // [] = looked for and not found: not looked for again until the full walk.
-    const owners = a.byInode.get(inode) ?? (wanted.has(inode) ? [] : cache.byInode.get(inode)) ?? [];
-    next.set(inode, owners);
-    for (const o of owners) {
-      if (byPid.has(o.pid)) continue;
-      const w = walked.get(o.pid);
-      const c = cache.processes.get(o.pid);
-      const info = w ?? (c ? { ...c.info, ...(c.startedAt !== undefined ? { uptimeMs: Math.max(0, takenAt - c.startedAt) } : {}) } : undefined);
-      if (info) byPid.set(o.pid, info);
-    }
+  let complete = cache.complete;
+  let unreadable = cache.unreadable;
+  if (full) { cache.byInode = new Map(); cache.processes = new Map(); }
+  if (wanted.size > 0) {
+    const nsFile = opts.netns !== undefined ? netnsFile(opts.netns) : '/proc/self/ns/net';
+    const a = await attributeSockets(root, wanted, { netnsFile: nsFile, fdCache: cache.fds, skip, ...(!full ? { listed: listed ?? new Set(), netnsOnly: true } : {}) });
+    // [] = looked for and not found (not ours to read, or closed meanwhile): not looked for again until the full walk.
+    for (const inode of wanted) cache.byInode.set(inode, a.byInode.get(inode) ?? []);
+    for (const p of a.processes) cache.processes.set(p.pid, { info: p, ...(p.uptimeMs !== undefined ? { startedAt: takenAt - p.uptimeMs } : {}) });
+    complete = full ? a.complete : a.complete && cache.complete;
+    unreadable = a.unreadable;
+    if (full) { cache.complete = a.complete; cache.unreadable = a.unreadable; }
   }
-  host.processes = [...byPid.values()].sort((x, y) => x.pid - y.pid);
-  const complete = wanted.size > 0 && !full ? a.complete && cache.complete : a.complete;
-  const unreadable = wanted.size > 0 ? a.unreadable : cache.unreadable;
-  cache.byInode = next;
-  cache.processes = new Map(host.processes.map((p) => [p.pid, { info: p, ...(p.uptimeMs !== undefined ? { startedAt: takenAt - p.uptimeMs } : {}) }]));
-  if (full) { cache.fullWalkAt = takenAt; cache.complete = a.complete; cache.unreadable = a.unreadable; }
+  if (full) cache.fullWalkAt = takenAt;
   host.processAttributionComplete = complete;
   if (!complete && unreadable > 0) {
     host.problems.push({ file: root, line: 0, message: `process attribution is partial: ${unreadable} processes' fds could not be read (run as root to see every owner)` });
-  } else if (complete && hiddenOwners(sockets, next)) {
+  } else if (complete && hiddenOwners(sockets, cache.byInode)) {
     host.processAttributionComplete = false;
     host.problems.push({ file: root, line: 0, message: 'process attribution is partial: other users\' processes are hidden from us (run as root to see every owner)' });
   }
-  return next;
+  return cache.byInode;
+}
+
+/** The processes owning some of `records` (sorted by pid), from the cache, uptimes as of `takenAt`. */
+function processesOf(records: readonly SocketRecord[], cache: OwnerCache, takenAt: number): ProcessInfo[] {
+  const byPid = new Map<number, ProcessInfo>();
+  for (const r of records) {
+    if (r.processes === undefined) continue;
+    for (const o of r.processes) {
+      if (byPid.has(o.pid)) continue;
+      const c = cache.processes.get(o.pid);
+      if (c) byPid.set(o.pid, { ...c.info, ...(c.startedAt !== undefined ? { uptimeMs: Math.max(0, takenAt - c.startedAt) } : {}) });
+    }
+  }
+  return [...byPid.values()].sort((x, y) => x.pid - y.pid);
+}
+
+/**
+ * Our own /proc with reads sized for small files: the shared reader starts every file with a 1 MiB
+ * buffer (right for a 15 MB /proc/net/tcp), which for ~75 files of a few bytes each was the largest
+ * allocation of a scrape. readFile grows from 64 KiB for a file that reports size 0, as /proc's do.
+ */
+function smallFiles(files: ProcFiles): ProcFiles {
+  return { ...files, read: async (rel) => { try { return await readFile(path.join('/proc', rel)); } catch { return undefined; } } };
+}
+
+/** The named sysctls only, as readSysctls renders them (runs of blanks made one space). */
+async function someSysctls(files: ProcFiles, names: readonly string[]): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  const unique = [...new Set(names)];
+  const bufs = await Promise.all(unique.map((n) => files.read(`sys/${n.replaceAll('.', '/')}`)));
+  unique.forEach((n, i) => { const b = bufs[i]; if (b !== undefined) out[n] = b.toString('utf8').trim().replace(/\s+/g, ' '); });
+  return out;
 }
 
 /** The pids under a /proc root, or undefined when it cannot be listed. */

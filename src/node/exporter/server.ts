@@ -18,7 +18,7 @@ import type { AddressInfo } from 'node:net';
 import type { Text } from '../../i18n/lang.js';
 import { openSource, type Source, type SourceSpec } from '../source.js';
 import { SourceError } from '../source-error.js';
-import { ExporterMetrics, type MetricOptions, type NamespaceRead } from './metrics.js';
+import { ExporterMetrics, EXPORTED_SYSCTLS, type MetricOptions, type NamespaceRead } from './metrics.js';
 import { namedNamespaces } from './namespaces.js';
 import { readPacked } from './packed-read.js';
 import { nativeAvailable } from '../native/sock-diag.js';
@@ -156,7 +156,11 @@ export class Exporter {
     if (!cache) { cache = new ExporterOwnerCache(); this.owners.set(netns, cache); }
     // tcp_info (idle times) only for the scrapes that evaluate the findings: nothing else reads it.
     const findings = this.metrics.findingsDue(netns, Date.now());
-    const r = await readPacked({ ...(netns !== '' ? { netns } : {}), processes: this.opts.labels.has('process'), ownerCache: cache, info: findings });
+    // Every TCP sysctl likewise (the rules read them); the exported ones at every scrape.
+    const r = await readPacked({
+      ...(netns !== '' ? { netns } : {}), processes: this.opts.labels.has('process'), ownerCache: cache, info: findings,
+      ...(findings ? {} : { sysctls: EXPORTED_SYSCTLS }),
+    });
     return r ? Object.assign(r, { findings }) : undefined;
   }
 
