@@ -257,6 +257,11 @@ export class ExporterMetrics {
     return at === undefined || !this.findings.has(netns) || now - at >= FINDINGS_EVERY_MS;
   }
 
+  /** True once a netlink read of `netns` has evaluated the findings (they can be served again). */
+  findingsKnown(netns: string): boolean {
+    return this.findings.has(netns);
+  }
+
   /** The host-wide series: states, the kernel's counters, sockstat and the sysctls. */
   private fillHost(netns: string, s: HostSnapshot, counts: Record<TcpState, number>): void {
     for (const st of TCP_STATES) this.states.set({ netns, state: st }, counts[st]);

@@ -197,8 +197,11 @@ async function findOwners(sockets: PackedSockets, host: HostSnapshot, opts: Pack
   if (wanted.size > 0) {
     const nsFile = opts.netns !== undefined ? netnsFile(opts.netns) : '/proc/self/ns/net';
     const a = await attributeSockets(root, wanted, { netnsFile: nsFile, fdCache: cache.fds, skip, ...(!full ? { listed: listed ?? new Set(), netnsOnly: true } : {}) });
-    // [] = looked for and not found (not ours to read, or closed meanwhile): not looked for again until the full walk.
-    for (const inode of wanted) cache.byInode.set(inode, a.byInode.get(inode) ?? []);
+    // [] = looked for and not found (not ours to read, or closed meanwhile): not looked for again
+    // until the full walk. A full walk's map is every socket's already: kept as it is.
+    if (full) cache.byInode = a.byInode;
+    const into = cache.byInode;
+    for (const inode of wanted) if (!into.has(inode)) into.set(inode, a.byInode.get(inode) ?? []);
     for (const p of a.processes) cache.processes.set(p.pid, { info: p, ...(p.uptimeMs !== undefined ? { startedAt: takenAt - p.uptimeMs } : {}) });
     complete = full ? a.complete : a.complete && cache.complete;
     unreadable = a.unreadable;
