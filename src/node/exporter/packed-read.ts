@@ -8,10 +8,10 @@
 //
 // Rules this file keeps:
 // - The same host as `readLiveSnapshot` (src/node/live-snapshot.ts) would describe: the same
-//   counter, sockstat and sysctl files through the same parsers, the same owner walk with the same
-//   cache (a full /proc/PID/fd walk at most every OWNER_FULL_WALK_MS, between them only sockets
-//   with a file and no known owner are looked up, and owners whose process exited are dropped),
-//   so `snapshot()` equals what `sample()` returns for that dump.
+//   counter, sockstat and sysctl files through the same parsers, the same owner walk through the
+//   same kind of cache (between walks of every process only sockets with a file and no known owner
+//   are looked up, and owners whose process exited are dropped; see ExporterOwnerCache for what
+//   the exporter does differently), so `snapshot()` is what `sample()` returns for that dump.
 // - Only where netlink can answer (our namespace, or a named one through its file): `readPacked`
 //   returns undefined when the addon is missing or the dump fails, and the caller reads through
 //   `sample()` as before (/proc).
@@ -37,15 +37,33 @@ const CODE_TIME_WAIT = 6;
 const CODE_FIN_WAIT2 = 5;
 
 /**
- * The owner cache of a live source, plus each process's number of open fds when its fds were last
- * read (the size Linux ≥ 6.2 reports for /proc/PID/fd). Between full walks a process whose count is
- * unchanged is not read again for new sockets: on a server holding 100,000 connections that is
- * most of a scrape's owner work. A process that closed one socket and opened another since keeps
- * its count: that socket is found at the next full walk (at most OWNER_FULL_WALK_MS later), as
- * sockets the walk missed are. A kernel that reports no size (older ones: 0) has every process read.
+ * How often the exporter reads every process's fds again (what `ss -p` does at every call): the
+ * owners of sockets already known are refreshed then (a socket passed to another process or
+ * inherited by a fork is seen under its new holder within this time); new sockets are looked up
+ * at every scrape. Five times the live sources' minute: on a server holding 100,000 connections
+ * this walk is the costliest step of a scrape.
+ */
+export const OWNER_COMPLETE_WALK_MS = 5 * OWNER_FULL_WALK_MS;
+
+/**
+ * The owner cache of a live source, plus what lets a scrape find new sockets' owners without
+ * reading every process's fds:
+ * - each process's number of open fds when its fds were last read (the size Linux ≥ 6.2 reports
+ *   for /proc/PID/fd): a process whose count is unchanged is not read for new sockets at first;
+ * - the new sockets that first pass did not find (`pending`). A socket still listed at the next
+ *   scrape is looked up again with every process of the namespace read (a process that closed one
+ *   socket and opened another kept its count); one gone by then was short-lived and costs nothing
+ *   more. A busy host's churn is mostly such sockets, which is what makes a scrape cheap.
+ * A kernel that reports no size (older ones: 0) has every process read, as before.
  */
 export class ExporterOwnerCache extends OwnerCache {
   fdCounts = new Map<number, number>();
+  pending = new Set<number>();
+}
+
+/** True when the next read of this cache reads every process's fds (its costliest scrape). */
+export function ownerWalkDue(cache: ExporterOwnerCache, now: number): boolean {
+  return now - cache.fullWalkAt >= OWNER_COMPLETE_WALK_MS;
 }
 
 export interface PackedReadOptions {
@@ -146,17 +164,18 @@ export async function readPacked(opts: PackedReadOptions): Promise<PackedRead | 
 }
 
 /**
- * The owners of the dump's sockets through the owner cache, as readLiveSnapshot finds them (a full
- * walk each OWNER_FULL_WALK_MS; in between, owners that exited dropped and only sockets with a file
- * and no known owner looked up); sets the host's attribution flag and problem. The cache's map is
- * returned as it is: between full walks it may still hold sockets closed since (inode numbers are
- * not reused that soon), which cost nothing, since lookups go by the dump's inodes.
+ * The owners of the dump's sockets through the owner cache, as readLiveSnapshot finds them but with
+ * the walk of every process's fds only each OWNER_COMPLETE_WALK_MS (see ExporterOwnerCache); in
+ * between, owners that exited are dropped and only sockets with a file and no known owner are
+ * looked up. Sets the host's attribution flag and problem. The cache's map is returned as it is:
+ * between complete walks it may still hold sockets closed since (inode numbers are not reused that
+ * soon), which cost nothing, since lookups go by the dump's inodes.
  */
 async function findOwners(sockets: PackedSockets, host: HostSnapshot, opts: PackedReadOptions): Promise<ReadonlyMap<number, ProcessRef[]>> {
   const root = '/proc';
   const cache = opts.ownerCache;
   const takenAt = host.takenAt;
-  const full = takenAt - cache.fullWalkAt >= OWNER_FULL_WALK_MS;
+  const full = ownerWalkDue(cache, takenAt);
   if (!full && cache.processes.size > 0) {
     // Owners that exited: their sockets are looked up again (one readdir of /proc).
     const alive = await livePids(root);
@@ -175,38 +194,50 @@ async function findOwners(sockets: PackedSockets, host: HostSnapshot, opts: Pack
   // fds known to point at them); the walk in C reads every link of a process it reads.
   const listed = nativeFdSockets() === undefined ? new Set<number>() : undefined;
   const known = cache.byInode;
+  // A socket a first pass missed last scrape and still listed now: this walk reads every process.
+  let retry = false;
   for (let i = 0; i < sockets.length; i++) {
     const inode = sockets.inode(i);
     if (inode === 0 || sockets.state(i) === undefined) continue;
-    if (full || !known.has(inode)) wanted.add(inode);
+    if (full || !known.has(inode)) { wanted.add(inode); if (cache.pending.has(inode)) retry = true; }
     else listed?.add(inode);
   }
   if (full) cache.fdCounts = new Map();
   const counts = cache.fdCounts;
+  const partial = !full && !retry;
   const skip = (pid: number): boolean => {
     let n = 0;
     try { n = statSync(`${root}/${pid}/fd`).size; } catch { return false; }
     if (n <= 0) return false;
     const was = counts.get(pid);
     counts.set(pid, n);
-    return !full && was === n;
+    return partial && was === n;
   };
   let complete = cache.complete;
   let unreadable = cache.unreadable;
+  const pending = new Set<number>();
   if (full) { cache.byInode = new Map(); cache.processes = new Map(); }
   if (wanted.size > 0) {
     const nsFile = opts.netns !== undefined ? netnsFile(opts.netns) : '/proc/self/ns/net';
     const a = await attributeSockets(root, wanted, { netnsFile: nsFile, fdCache: cache.fds, skip, ...(!full ? { listed: listed ?? new Set(), netnsOnly: true } : {}) });
-    // [] = looked for and not found (not ours to read, or closed meanwhile): not looked for again
-    // until the full walk. A full walk's map is every socket's already: kept as it is.
+    // A complete walk's map is every socket's already: kept as it is.
     if (full) cache.byInode = a.byInode;
     const into = cache.byInode;
-    for (const inode of wanted) if (!into.has(inode)) into.set(inode, a.byInode.get(inode) ?? []);
+    for (const inode of wanted) {
+      if (into.has(inode)) continue;
+      const found = a.byInode.get(inode);
+      if (found !== undefined) into.set(inode, found);
+      // Not found by a first pass: looked for again next scrape if still there. Not found with
+      // every process read: [] (not ours to read, or closed meanwhile) until the complete walk.
+      else if (partial) pending.add(inode);
+      else into.set(inode, []);
+    }
     for (const p of a.processes) cache.processes.set(p.pid, { info: p, ...(p.uptimeMs !== undefined ? { startedAt: takenAt - p.uptimeMs } : {}) });
     complete = full ? a.complete : a.complete && cache.complete;
     unreadable = a.unreadable;
     if (full) { cache.complete = a.complete; cache.unreadable = a.unreadable; }
   }
+  cache.pending = pending;
   if (full) cache.fullWalkAt = takenAt;
   host.processAttributionComplete = complete;
   if (!complete && unreadable > 0) {

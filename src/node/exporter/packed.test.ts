@@ -57,6 +57,20 @@ test('the columns give the series the snapshot of the same dump gives, scrape af
         await new Promise((res) => setTimeout(res, 30));
       }
     }
+    // One connection closed and another opened: this process may keep its fd count, so the first
+    // pass (processes whose count changed) can miss the new socket; the next read must find it.
+    clients.shift()?.destroy();
+    held.shift()?.destroy();
+    const swapped = await new Promise<Socket>((res) => { const c = connect(port, '127.0.0.1', () => res(c)); });
+    clients.push(swapped);
+    await new Promise((res) => setTimeout(res, 50));
+    let owner: number | undefined;
+    for (let attempt = 0; attempt < 2 && owner === undefined; attempt++) {
+      const r = await readPacked({ processes: true, ownerCache: cache, info: false, sysctls: [] });
+      assert.ok(r);
+      for (let i = 0; i < r.sockets.length; i++) if (r.sockets.localPort(i) === swapped.localPort) owner = r.owners.get(r.sockets.inode(i))?.[0]?.pid;
+    }
+    assert.equal(owner, process.pid, 'a socket opened by a process whose fd count did not change is found by the next read');
     for (const c of clients) c.destroy();
   } finally {
     for (const s of held) s.destroy();

@@ -22,8 +22,7 @@ import { ExporterMetrics, EXPORTED_SYSCTLS, type MetricOptions, type NamespaceRe
 import { namedNamespaces } from './namespaces.js';
 import { readPacked } from './packed-read.js';
 import { nativeAvailable } from '../native/sock-diag.js';
-import { ExporterOwnerCache } from './packed-read.js';
-import { OWNER_FULL_WALK_MS } from '../live-snapshot.js';
+import { ExporterOwnerCache, ownerWalkDue } from './packed-read.js';
 import { SelfMetrics } from './self-metrics.js';
 import type { ListenAddress } from './listen-address.js';
 
@@ -156,10 +155,10 @@ export class Exporter {
     let cache = this.owners.get(netns);
     if (!cache) { cache = new ExporterOwnerCache(); this.owners.set(netns, cache); }
     // tcp_info (idle times) only for the scrapes that evaluate the findings: nothing else reads it.
-    // Not in the scrape that makes the owner cache's full walk (once a minute too), unless never
-    // evaluated yet: the two costliest steps of a big host then fall in different scrapes.
+    // Not in the scrape that reads every process's fds (packed-read.ts), unless never evaluated
+    // yet: the two costliest steps on a big host then fall in different scrapes.
     const now = Date.now();
-    const walk = this.opts.labels.has('process') && now - cache.fullWalkAt >= OWNER_FULL_WALK_MS;
+    const walk = this.opts.labels.has('process') && ownerWalkDue(cache, now);
     const findings = this.metrics.findingsDue(netns, now) && (!walk || !this.metrics.findingsKnown(netns));
     // Every TCP sysctl likewise (the rules read them); the exported ones at every scrape.
     const r = await readPacked({
