@@ -341,6 +341,10 @@ export class ExporterMetrics {
     let lastState: TcpState | undefined;
     let lastSeries: AgeSeries | undefined;
     let lastOldest = -1;
+    // Likewise the last owner's series (a process's sockets often come in runs too).
+    let lastPid = -2;
+    let lastPidState: TcpState | undefined;
+    let lastPidSeries: AgeSeries | undefined;
     const seen = (st: TcpState, ms: number, pid: number): void => {
       let hs: AgeSeries;
       if (st === lastState && lastSeries) hs = lastSeries;
@@ -355,10 +359,15 @@ export class ExporterMetrics {
       const seconds = ms / 1000;
       AgeHistogram.observe(hs, seconds);
       if (groups) {
-        const g = groups.kept.get(pid) ?? groups.other;
-        let ps = g.series.get(st);
-        if (!ps) { ps = this.ageByProcess.seriesFor(`${g.key}|${st}`, { netns, comm: g.comm, pid: g.pid, state: st }); g.series.set(st, ps); }
-        AgeHistogram.observe(ps, seconds);
+        let ps: AgeSeries | undefined;
+        if (pid === lastPid && st === lastPidState) ps = lastPidSeries;
+        else {
+          const g = groups.kept.get(pid) ?? groups.other;
+          ps = g.series.get(st);
+          if (!ps) { ps = this.ageByProcess.seriesFor(`${g.key}|${st}`, { netns, comm: g.comm, pid: g.pid, state: st }); g.series.set(st, ps); }
+          lastPid = pid; lastPidState = st; lastPidSeries = ps;
+        }
+        AgeHistogram.observe(ps!, seconds);
       }
     };
     const finish = (): void => {

@@ -69,6 +69,7 @@ export function packedCounts(read: PackedRead, want: PackedCountsWanted): Packed
   const v6Dest = want.destination ? new Map<string, DestinationUse>() : undefined;
   const owners = read.owners;
   let lastPort = -1, lastPortCounts: Float64Array | undefined;
+  let lastPid = -1, lastPidCounts: Float64Array | undefined;
   let lastDest = -1, lastDestEntry: { row: number; used: number } | undefined;
   for (let i = 0; i < n; i++) {
     const code = p.stateCode(i);
@@ -86,12 +87,19 @@ export function packedCounts(read: PackedRead, want: PackedCountsWanted): Packed
     }
     if (pids) {
       const inode = p.inode(i);
-      const o = inode === 0 ? undefined : owners.get(inode)?.[0];
-      if (o) {
-        let c = pids.get(o.pid);
-        if (!c) { c = new Float64Array(CODES); pids.set(o.pid, c); refNames.set(o.pid, o.name); }
-        c[code]++;
-        ownerPid![i] = o.pid;
+      const refs = inode === 0 ? undefined : owners.get(inode);
+      if (refs !== undefined && refs.length > 0) {
+        const o = refs[0];
+        const pid = o.pid;
+        let c: Float64Array | undefined;
+        if (pid === lastPid) c = lastPidCounts;
+        else {
+          c = pids.get(pid);
+          if (!c) { c = new Float64Array(CODES); pids.set(pid, c); refNames.set(pid, o.name); }
+          lastPid = pid; lastPidCounts = c;
+        }
+        c![code]++;
+        ownerPid![i] = pid;
       } else { unowned[code]++; unownedSeen = true; }
     }
     if (v4Dest && code !== CODE_LISTEN && code !== CODE_CLOSED && listening[lport] === 0 && lport >= range.lo && lport <= range.hi) {
