@@ -59,6 +59,8 @@ export const OWNER_COMPLETE_WALK_MS = 5 * OWNER_FULL_WALK_MS;
 export class ExporterOwnerCache extends OwnerCache {
   fdCounts = new Map<number, number>();
   pending = new Set<number>();
+  /** When sockets no longer listed were last dropped from `byInode` (once a minute: memory stays flat under churn). */
+  prunedAt = -Infinity;
 }
 
 /** True when the next read of this cache reads every process's fds (its costliest scrape). */
@@ -168,8 +170,8 @@ export async function readPacked(opts: PackedReadOptions): Promise<PackedRead | 
  * the walk of every process's fds only each OWNER_COMPLETE_WALK_MS (see ExporterOwnerCache); in
  * between, owners that exited are dropped and only sockets with a file and no known owner are
  * looked up. Sets the host's attribution flag and problem. The cache's map is returned as it is:
- * between complete walks it may still hold sockets closed since (inode numbers are not reused that
- * soon), which cost nothing, since lookups go by the dump's inodes.
+ * it may still hold sockets closed in the last minute (dropped once a minute; inode numbers are
+ * not reused that soon), which cost nothing, since lookups go by the dump's inodes.
  */
 async function findOwners(sockets: PackedSockets, host: HostSnapshot, opts: PackedReadOptions): Promise<ReadonlyMap<number, ProcessRef[]>> {
   const root = '/proc';
@@ -238,7 +240,18 @@ async function findOwners(sockets: PackedSockets, host: HostSnapshot, opts: Pack
     if (full) { cache.complete = a.complete; cache.unreadable = a.unreadable; }
   }
   cache.pending = pending;
-  if (full) cache.fullWalkAt = takenAt;
+  if (full) { cache.fullWalkAt = takenAt; cache.prunedAt = takenAt; }
+  else if (takenAt - cache.prunedAt >= OWNER_FULL_WALK_MS) {
+    const kept = new Map<number, ProcessRef[]>();
+    const had = cache.byInode;
+    for (let i = 0; i < sockets.length; i++) {
+      const inode = sockets.inode(i);
+      const o = inode === 0 ? undefined : had.get(inode);
+      if (o !== undefined) kept.set(inode, o);
+    }
+    cache.byInode = kept;
+    cache.prunedAt = takenAt;
+  }
   host.processAttributionComplete = complete;
   if (!complete && unreadable > 0) {
     host.problems.push({ file: root, line: 0, message: `process attribution is partial: ${unreadable} processes' fds could not be read (run as root to see every owner)` });
