@@ -4,7 +4,11 @@
 // TCP collectors (tcpstat, netstat, sockstat), side by side in one run. All three run inside the
 // namespace on loopback ports and are scraped alternately by one client there; scrape time is the
 // client's (request to last byte), CPU the exporter's own (utime + stime from /proc/PID/stat around
-// each scrape). Medians; ratios over node_exporter's (below 1 = cheaper than node_exporter).
+// each scrape). Rounds are paced like Prometheus (TCPLENS_BENCH_INTERVAL_S, default 15 s; 0 for back
+// to back) and start a findings period after the warm-up, so the timed scrapes include the ones
+// that re-evaluate the doctor's findings as often as a real scraper's would: median, mean and max
+// CPU per scrape, and how many scrapes evaluated the findings; ratios over node_exporter's (below 1
+// = cheaper than node_exporter).
 //
 // ESTABLISHED sockets are held the way `bench states` holds them (one server per port, as many
 // client processes, 15,000 fds each). TIME-WAIT entries live 60 s (TCP_TIMEWAIT_LEN), so they are
@@ -25,11 +29,17 @@ import { fileURLToPath } from 'node:url';
 import { CLI_ARGV } from '../test/helpers/paths.js';
 import { netnsSkipReason, TestNetns, type NsProcess } from '../test/helpers/netns.js';
 import { benchPorts, holdConnections } from './hold-connections.js';
+import { FINDINGS_EVERY_MS } from '../src/node/exporter/metrics.js';
 
 const ESTABLISHED = Number(process.env.TCPLENS_BENCH_ESTABLISHED ?? 100_000);
 const TIME_WAIT = Number(process.env.TCPLENS_BENCH_TIME_WAIT ?? 100_000);
-const RUNS = Number(process.env.TCPLENS_BENCH_RUNS ?? 5);
+const RUNS = Number(process.env.TCPLENS_BENCH_RUNS ?? 8);
+/** Seconds between rounds (Prometheus's usual scrape_interval); 0: back to back, no wait for the findings period. */
+const INTERVAL_S = Number(process.env.TCPLENS_BENCH_INTERVAL_S ?? 15);
 const PER_PROCESS = 15_000;
+/** Extra node flags for the tcplens exporters (`--cpu-prof --cpu-prof-dir=DIR` to profile them; NODE_OPTIONS refuses it). */
+const NODE_FLAGS = (process.env.TCPLENS_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+const TCPLENS: readonly string[] = [CLI_ARGV[0], ...NODE_FLAGS, ...CLI_ARGV.slice(1)];
 const TW_PORTS = [6001, 6002, 6003, 6004];
 
 
@@ -93,8 +103,13 @@ const series = (b) => b.split('\\n').filter((l) => l && l[0] !== '#').length;
     console.log(JSON.stringify({ samples, errors }));
     return;
   }
-  for (const t of A.targets) { await get(t.url); await get(t.url); out[t.name] = { ms: [], cpuMs: [], series: 0, bytes: 0 }; }
+  const warm = Date.now();
+  for (const t of A.targets) { await get(t.url); await get(t.url); out[t.name] = { ms: [], cpuMs: [], evaluated: 0, series: 0, bytes: 0 }; }
+  // Paced like Prometheus: the first round a findings period after the warm-up, then one round
+  // every interval, so the timed scrapes re-evaluate the findings as often as a real scraper's do.
+  if (A.interval > 0) await new Promise((s) => setTimeout(s, Math.max(0, warm + A.findingsMs + 1000 - Date.now())));
   for (let i = 0; i < A.runs; i++) {
+    const r0 = Date.now();
     for (const t of A.targets) {
       const c0 = cpu(t.pid), t0 = process.hrtime.bigint();
       const r = await get(t.url);
@@ -103,7 +118,9 @@ const series = (b) => b.split('\\n').filter((l) => l && l[0] !== '#').length;
       const o = out[t.name];
       if (r.status !== 200) throw new Error(t.name + ': HTTP ' + r.status);
       o.ms.push(ms); o.cpuMs.push(cpu(t.pid) - c0); o.series = series(r.body); o.bytes = r.body.length;
+      if (/^tcplens_findings_age_seconds\{[^}]*\} 0$/m.test(r.body)) o.evaluated++;
     }
+    if (A.interval > 0 && i < A.runs - 1) await new Promise((s) => setTimeout(s, Math.max(0, r0 + A.interval * 1000 - Date.now())));
   }
   console.log(JSON.stringify(out));
 })().catch((e) => { console.error(e.stack || String(e)); process.exit(1); });
@@ -176,8 +193,8 @@ async function compare(): Promise<void> {
       servers.push(c);
       targets.push({ name, url: `http://127.0.0.1:${port}/metrics`, pid: c.pid ?? -1 });
     };
-    await start('`tcplens exporter --labels port,destination` (no per-process labels)', [...CLI_ARGV, 'exporter', '--listen', '127.0.0.1:19701', '--labels', 'port,destination'], 19701, /serving/);
-    await start('`tcplens exporter` (per port, process and destination)', [...CLI_ARGV, 'exporter', '--listen', '127.0.0.1:19702'], 19702, /serving/);
+    await start('`tcplens exporter --labels port,destination` (no per-process labels)', [...TCPLENS, 'exporter', '--listen', '127.0.0.1:19701', '--labels', 'port,destination'], 19701, /serving/);
+    await start('`tcplens exporter` (per port, process and destination)', [...TCPLENS, 'exporter', '--listen', '127.0.0.1:19702'], 19702, /serving/);
     await start('node_exporter 1.x `--collector.disable-defaults --collector.tcpstat --collector.netstat --collector.sockstat`', ['prometheus-node-exporter', '--web.listen-address=127.0.0.1:19703', '--collector.disable-defaults', '--collector.tcpstat', '--collector.netstat', '--collector.sockstat'], 19703, /Listening on/);
     // The TIME-WAIT pile last: each entry lives 60 s, so a burst makes it and a slower loop keeps it
     // there while the rounds run (the table gives the count at the start and the end).
@@ -186,21 +203,28 @@ async function compare(): Promise<void> {
     const made = JSON.parse(tw.stdout.trim()) as { done: number; fails: number; seconds: number };
     servers.push(spawn('ip', ['netns', 'exec', ns.name, 'python3', '-c', CHURN, JSON.stringify({ ports: TW_PORTS, seconds: 1200, rate: Math.ceil(TIME_WAIT / 60) })], { stdio: 'ignore' }));
     const before = { est: count(ns, 'established'), tw: count(ns, 'time-wait') };
-    process.stdout.write(`${before.est.toLocaleString('en-US')} ESTABLISHED + ${before.tw.toLocaleString('en-US')} TIME-WAIT when timing starts (TIME-WAIT made in ${made.seconds.toFixed(1)} s, ${made.fails} failed connects, then kept by ${Math.ceil(TIME_WAIT / 60).toLocaleString('en-US')} connections a second; set up in ${((Date.now() - t0) / 1000).toFixed(0)} s); ${RUNS} alternating rounds after 2 warm-up scrapes each; ${cpus().length} CPUs, load average ${loadavg()[0].toFixed(2)}\n`);
-    const res = scrape<Record<string, { ms: number[]; cpuMs: number[]; series: number; bytes: number }>>(ns, { targets, runs: RUNS }, 900_000);
+    process.stdout.write(`${before.est.toLocaleString('en-US')} ESTABLISHED + ${before.tw.toLocaleString('en-US')} TIME-WAIT when timing starts (TIME-WAIT made in ${made.seconds.toFixed(1)} s, ${made.fails} failed connects, then kept by ${Math.ceil(TIME_WAIT / 60).toLocaleString('en-US')} connections a second; set up in ${((Date.now() - t0) / 1000).toFixed(0)} s); ${RUNS} alternating rounds after 2 warm-up scrapes each, ${INTERVAL_S > 0 ? `one round every ${INTERVAL_S} s from ${FINDINGS_EVERY_MS / 1000 + 1} s after the warm-up` : 'back to back'}; ${cpus().length} CPUs, load average ${loadavg()[0].toFixed(2)}\n`);
+    const res = scrape<Record<string, { ms: number[]; cpuMs: number[]; evaluated: number; series: number; bytes: number }>>(ns, { targets, runs: RUNS, interval: INTERVAL_S, findingsMs: FINDINGS_EVERY_MS }, 900_000 + RUNS * INTERVAL_S * 1000);
     const after = count(ns, 'time-wait');
     process.stdout.write(`${after.toLocaleString('en-US')} TIME-WAIT when timing ends\n\n`);
+    const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
     const ne = res[targets[2].name];
     const neMs = median(ne.ms);
     const neCpu = median(ne.cpuMs);
-    const lines = ['| exporter | median scrape ms | median CPU ms per scrape | series | bytes | scrape time vs node_exporter | CPU vs node_exporter |', '|---|---:|---:|---:|---:|---:|---:|'];
+    const neMean = mean(ne.cpuMs);
+    const lines = [
+      '| exporter | median scrape ms | max scrape ms | CPU ms per scrape: median | mean | max | scrapes that evaluated the findings | series | bytes | median scrape time vs node_exporter | median CPU vs node_exporter | mean CPU vs node_exporter |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ];
     for (const t of targets) {
       const r = res[t.name];
       const ms = median(r.ms);
       const c = median(r.cpuMs);
-      lines.push(`| ${t.name} | ${ms.toFixed(0)} | ${c.toFixed(0)} | ${r.series.toLocaleString('en-US')} | ${r.bytes.toLocaleString('en-US')} | ${(ms / neMs).toFixed(2)}× | ${neCpu > 0 ? `${(c / neCpu).toFixed(2)}×` : '—'} |`);
+      const m = mean(r.cpuMs);
+      const ratio = (a: number, b: number): string => (b > 0 ? `${(a / b).toFixed(2)}×` : '—');
+      lines.push(`| ${t.name} | ${ms.toFixed(0)} | ${Math.max(...r.ms).toFixed(0)} | ${c.toFixed(0)} | ${m.toFixed(0)} | ${Math.max(...r.cpuMs).toFixed(0)} | ${t === targets[2] ? '—' : `${r.evaluated} of ${r.cpuMs.length}`} | ${r.series.toLocaleString('en-US')} | ${r.bytes.toLocaleString('en-US')} | ${ratio(ms, neMs)} | ${ratio(c, neCpu)} | ${ratio(m, neMean)} |`);
     }
-    process.stdout.write(lines.join('\n') + '\n\nCPU is sampled from /proc in 10 ms ticks.\n');
+    process.stdout.write(lines.join('\n') + `\n\nCPU is sampled from /proc in 10 ms ticks; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} at the end. A tcplens scrape that evaluated the findings (once a findings period, ${FINDINGS_EVERY_MS / 1000} s) builds every socket's record; the others count from the dump's columns. The mean is what a scraper at this interval pays on average.\n`);
   } finally {
     await stopAll(servers);
     await ns.destroy();

@@ -31,7 +31,8 @@ export interface DestinationUse { address: string; port: number; used: number }
 /** A listener's accept queue: `queued` (Recv-Q) and `limit` (the backlog, where the source knows it). */
 export interface ListenQueue { address: string; port: number; queued: number; limit?: number }
 
-function cap<K>(groups: Map<string, StateGroupCounts<K>>, top: number): CappedCounts<K> {
+/** The `top` groups by size (ties by key), the rest summed into `other`: every breakdown folds this way. */
+export function cap<K>(groups: Map<string, StateGroupCounts<K>>, top: number): CappedCounts<K> {
   // Most sockets first; ties by key so the chosen set is the same from one scrape to the next.
   const all = [...groups.entries()].sort((a, b) => b[1].total - a[1].total || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map((e) => e[1]);
   const kept = all.slice(0, Math.max(0, top));

@@ -56,6 +56,8 @@ export interface AttributeOptions {
   listed?: ReadonlySet<number>;
   /** Walk only the namespace's own processes (`netnsFile`), not the rest of the host, even for sockets left without an owner. */
   netnsOnly?: boolean;
+  /** Processes the caller knows hold none of the wanted sockets (their fds unchanged since it last had them read): not read. */
+  skip?: (pid: number) => boolean;
 }
 
 function nsInode(file: string): number | undefined {
@@ -93,6 +95,7 @@ export async function attributeSockets(root: string, wanted?: ReadonlySet<number
     for (const name of list) {
       const pid = Number(name);
       sawPid = true;
+      if (opts.skip?.(pid) === true) continue;
       const fdDir = path.join(root, name, 'fd');
       let links: Float64Array | string[];
       try { links = fdLinks ? fdLinks(fdDir) : readdirSync(fdDir); } catch (e) {

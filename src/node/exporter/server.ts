@@ -3,9 +3,11 @@
 // Rules it keeps:
 // - One read per scrape, shared: while a read is in flight every scrape that arrives waits for it
 //   and gets the same text (Prometheus, a second Prometheus and a curl at once cost one read).
-// - Reads go through `openSource`/`sample` (src/node/source.ts), which read /proc asynchronously;
-//   namespaces are read one after another with a turn of the event loop between them, so a
-//   health check is answered even while a large host is read.
+// - Where the netlink addon answers, a namespace is read as columns (packed-read.ts: no object per
+//   socket, owners through an owner cache kept per namespace); otherwise, and when that read fails,
+//   through `openSource`/`sample` (src/node/source.ts), which read /proc asynchronously. Namespaces
+//   are read one after another with a turn of the event loop between them, so a health check is
+//   answered even while a large host is read.
 // - The exporter's own process metrics (memory, CPU, event-loop lag) are served beside the host's.
 // - A namespace that cannot be read (deleted, its member process gone, sockets vanishing while
 //   /proc is walked past what the reader tolerates) is counted in tcplens_scrape_errors_total and
@@ -16,8 +18,11 @@ import type { AddressInfo } from 'node:net';
 import type { Text } from '../../i18n/lang.js';
 import { openSource, type Source, type SourceSpec } from '../source.js';
 import { SourceError } from '../source-error.js';
-import { ExporterMetrics, type MetricOptions, type NamespaceRead } from './metrics.js';
+import { ExporterMetrics, EXPORTED_SYSCTLS, type MetricOptions, type NamespaceRead } from './metrics.js';
 import { namedNamespaces } from './namespaces.js';
+import { readPacked } from './packed-read.js';
+import { nativeAvailable } from '../native/sock-diag.js';
+import { ExporterOwnerCache, ownerWalkDue } from './packed-read.js';
 import { SelfMetrics } from './self-metrics.js';
 import type { ListenAddress } from './listen-address.js';
 
@@ -51,6 +56,8 @@ export class Exporter {
   private readonly metrics: ExporterMetrics;
   private readonly self: SelfMetrics;
   private readonly sources = new Map<string, Source>();
+  /** Socket owners carried across scrapes, per namespace, for the netlink read. */
+  private readonly owners = new Map<string, ExporterOwnerCache>();
   private inflight: Promise<string> | undefined;
   private server: Server | undefined;
   /** Reads done since start (tests check that concurrent scrapes share one). */
@@ -121,11 +128,13 @@ export class Exporter {
       try {
         let src = this.sources.get(netns);
         if (!src) { src = await openSource(this.specFor(netns)); this.sources.set(netns, src); }
-        const snapshot = await src.sample();
-        reads.push({ netns, snapshot, durationMs: performance.now() - t0 });
+        const packed = nativeAvailable() ? await this.readColumns(netns) : undefined;
+        if (packed) reads.push({ netns, packed, durationMs: performance.now() - t0 });
+        else reads.push({ netns, snapshot: await src.sample(), durationMs: performance.now() - t0 });
       } catch (error) {
         // The next scrape opens the source afresh (a namespace re-created under the same name).
         this.sources.delete(netns);
+        this.owners.delete(netns);
         const why = error instanceof SourceError ? error.text.en : error instanceof Error ? error.message : String(error);
         this.opts.log?.(`tcplens exporter: reading ${netns === '' ? 'this host' : `netns ${netns}`} failed: ${why}`);
         reads.push({ netns, error, durationMs: performance.now() - t0 });
@@ -133,9 +142,30 @@ export class Exporter {
       await new Promise((r) => setImmediate(r));
     }
     // Names a namespace had before `--netns all` stopped seeing it are dropped with their source.
-    if (this.opts.netns === 'all') for (const n of [...this.sources.keys()]) if (!names.includes(n)) this.sources.delete(n);
+    if (this.opts.netns === 'all') {
+      for (const n of [...this.sources.keys()]) if (!names.includes(n)) this.sources.delete(n);
+      for (const n of [...this.owners.keys()]) if (!names.includes(n)) this.owners.delete(n);
+    }
     this.metrics.fill(reads);
     return this.metrics.registry.metrics();
+  }
+
+  /** The netlink read of one namespace as columns, or undefined (then /proc through `sample`). */
+  private async readColumns(netns: string): Promise<NamespaceRead['packed']> {
+    let cache = this.owners.get(netns);
+    if (!cache) { cache = new ExporterOwnerCache(); this.owners.set(netns, cache); }
+    // tcp_info (idle times) only for the scrapes that evaluate the findings: nothing else reads it.
+    // Not in the scrape that reads every process's fds (packed-read.ts), unless never evaluated
+    // yet: the two costliest steps on a big host then fall in different scrapes.
+    const now = Date.now();
+    const walk = this.opts.labels.has('process') && ownerWalkDue(cache, now);
+    const findings = this.metrics.findingsDue(netns, now) && (!walk || !this.metrics.findingsKnown(netns));
+    // Every TCP sysctl likewise (the rules read them); the exported ones at every scrape.
+    const r = await readPacked({
+      ...(netns !== '' ? { netns } : {}), processes: this.opts.labels.has('process'), ownerCache: cache, info: findings,
+      ...(findings ? {} : { sysctls: EXPORTED_SYSCTLS }),
+    });
+    return r ? Object.assign(r, { findings }) : undefined;
   }
 
   private listen(): Promise<void> {
