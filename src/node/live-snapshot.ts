@@ -5,13 +5,12 @@
 import { readdir } from 'node:fs/promises';
 import { endianness, hostname } from 'node:os';
 import type { HostSnapshot, ParseProblem, ProcessInfo, ProcessRef, SocketRecord } from '../model/snapshot.js';
-import type { TcpState } from '../model/states.js';
-import { netnsFile, netnsProcFiles, type NetnsOptions } from './netns.js';
+import { netnsFile, type NetnsOptions } from './netns.js';
 import { parseProcCounters } from '../formats/proc-counters.js';
 import { parseSockstat } from '../formats/sockstat.js';
-import { dirProcFiles, streamFile, type ProcFiles } from './proc-files.js';
-import { addStateCodes, parseProcNetTcp, tallyStateCodes } from '../formats/proc-net-tcp.js';
-import { nativeSockets, nativeTallyStates } from './native/sock-diag.js';
+import { parseProcNetTcp } from '../formats/proc-net-tcp.js';
+import { nativeSockets } from './native/sock-diag.js';
+import { nativeTarget, procFilesFor } from './live-counts.js';
 import { attributeSockets } from './processes.js';
 import { readSysctls } from './sysctls.js';
 import { SourceError } from './source-error.js';
@@ -47,6 +46,9 @@ export interface LiveOptions {
   ownerCache?: OwnerCache;
 }
 
+// The count path (`tcplens states`) lives in live-counts.ts, light enough to load without the parsers.
+export { procFilesFor, readLiveStateCounts } from './live-counts.js';
+
 /** How long owners found by a walk are carried over before the next full walk (fd passing, exits). */
 export const OWNER_FULL_WALK_MS = 60_000;
 
@@ -69,13 +71,6 @@ export class OwnerCache {
 
 /** TIME-WAIT lasts exactly TCP_TIMEWAIT_LEN (include/net/tcp.h), so its age is 60 s − remaining. */
 const TIME_WAIT_MS = 60_000;
-
-export async function procFilesFor(opts: LiveOptions): Promise<ProcFiles> {
-  const root = opts.procRoot ?? '/proc';
-  return opts.netns !== undefined
-    ? netnsProcFiles(opts.netns, { hostRoot: root, ...(opts.netnsMembers ? { members: opts.netnsMembers } : {}) })
-    : dirProcFiles(root);
-}
 
 /**
  * One snapshot of a live host (or a /proc tree, or another namespace). The reads are asynchronous;
@@ -240,36 +235,4 @@ function fillAges(sockets: SocketRecord[], sysctls: Record<string, string>): voi
     const life = s.state === 'TIME-WAIT' ? TIME_WAIT_MS : s.state === 'FIN-WAIT-2' ? finMs : undefined;
     if (life !== undefined) s.ageMs = Math.max(0, life - s.timer.remainingMs);
   }
-}
-
-/**
- * `tcplens states` without a snapshot: counts per state straight from the bytes, no records, no
- * process walk. The hot path the benchmark compares with `ss -tan | awk`.
- */
-export async function readLiveStateCounts(opts: Pick<LiveOptions, 'procRoot' | 'netns' | 'netnsMembers' | 'netnsNetlink'> = {}): Promise<Partial<Record<TcpState, number>>> {
-  const byCode = new Float64Array(256);
-  // The namespace's name is checked (and a missing one refused) before netlink is tried.
-  const files = await procFilesFor(opts);
-  const target = nativeTarget(opts);
-  if (target && nativeTallyStates(byCode, target.netnsPath)) return addStateCodes(byCode, {});
-  for (const [rel, family] of [['net/tcp', 'ipv4'], ['net/tcp6', 'ipv6']] as const) {
-    const p = files.path?.(rel);
-    if (p !== undefined && streamFile(p, (buf, len) => tallyStateCodes(buf, len, family, byCode))) continue;
-    const b = await files.read(rel);
-    if (b) tallyStateCodes(b, b.length, family, byCode);
-  }
-  return addStateCodes(byCode, {});
-}
-
-/**
- * Where netlink can answer: our own namespace (`{}`), another one through its file, or nowhere
- * (undefined) for a /proc tree, which may be a capture or another host's.
- */
-function nativeTarget(opts: Pick<LiveOptions, 'procRoot' | 'netns' | 'netnsNetlink'>): { netnsPath?: string } | undefined {
-  if (opts.procRoot !== undefined) return undefined;
-  if (opts.netns === undefined) return {};
-  // Another namespace through netlink lists the same sockets as its /proc (the owners are the same:
-  // they come from the same /proc/PID/fd walk) but adds tcp_info, which the callers' findings
-  // and tests were written without: opt-in.
-  return opts.netnsNetlink === true ? { netnsPath: netnsFile(opts.netns) } : undefined;
 }
