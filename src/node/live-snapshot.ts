@@ -11,7 +11,7 @@ import { parseSockstat } from '../formats/sockstat.js';
 import { parseProcNetTcp } from '../formats/proc-net-tcp.js';
 import { nativeSockets } from './native/sock-diag.js';
 import { nativeTarget, procFilesFor } from './live-counts.js';
-import { attributeSockets } from './processes.js';
+import { attributeSockets, planWalk } from './processes.js';
 import { readSysctls } from './sysctls.js';
 import { SourceError } from './source-error.js';
 
@@ -84,6 +84,12 @@ export async function readLiveSnapshot(opts: LiveOptions = {}): Promise<HostSnap
   const problems: ParseProblem[] = [];
   const sockets: SocketRecord[] = [];
   let readAny = false;
+  // A full owner walk starts before the dump: the addon reads the namespace's fd links on a worker
+  // thread while this one decodes the sockets (processes.ts, planWalk).
+  const cache = opts.ownerCache;
+  const full = !cache || takenAt - cache.fullWalkAt >= OWNER_FULL_WALK_MS;
+  const nsFile = opts.procRoot !== undefined ? undefined : opts.netns !== undefined ? netnsFile(opts.netns) : '/proc/self/ns/net';
+  const plan = opts.processes !== false && full ? await planWalk(root, { ...(nsFile !== undefined ? { netnsFile: nsFile } : {}), prefetch: true }) : undefined;
   // A namespace (ours or --netns): the netlink sock_diag addon, when built, lists the same sockets
   // without the kernel printing /proc/net/tcp's text, and with what only netlink tells (a
   // listener's backlog limit, tcp_info): native/sock-diag.ts. Otherwise, and for a /proc tree, /proc.
@@ -137,8 +143,6 @@ export async function readLiveSnapshot(opts: LiveOptions = {}): Promise<HostSnap
   if (opts.procRoot === undefined) snap.hostname = hostname();
 
   if (opts.processes !== false) {
-    const cache = opts.ownerCache;
-    const full = !cache || takenAt - cache.fullWalkAt >= OWNER_FULL_WALK_MS;
     // Between full walks, owners that exited are dropped (one readdir of the root), and their sockets looked up again.
     if (cache && !full) {
       const alive = await livePids(root);
@@ -157,7 +161,6 @@ export async function readLiveSnapshot(opts: LiveOptions = {}): Promise<HostSnap
       else listed.add(s.inode);
     }
     // No socket with a file (all TIME-WAIT or orphans), or every owner known: nothing to walk.
-    const nsFile = opts.procRoot !== undefined ? undefined : opts.netns !== undefined ? netnsFile(opts.netns) : '/proc/self/ns/net';
     const a = wanted.size > 0
       ? await attributeSockets(root, wanted, {
         ...(nsFile !== undefined ? { netnsFile: nsFile } : {}),
@@ -165,7 +168,7 @@ export async function readLiveSnapshot(opts: LiveOptions = {}): Promise<HostSnap
         // namespace's own processes are walked for new sockets.
         ...(cache ? { fdCache: cache.fds } : {}),
         ...(cache && !full ? { listed, netnsOnly: true } : {}),
-      })
+      }, plan)
       : { byInode: new Map<number, ProcessRef[]>(), processes: [], complete: cache?.complete ?? true, unreadable: cache?.unreadable ?? 0 };
     const walked = new Map(a.processes.map((p) => [p.pid, p]));
     const byPid = new Map<number, ProcessInfo>();

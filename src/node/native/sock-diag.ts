@@ -42,6 +42,8 @@ interface Binding {
   recordSize: number;
   /** One process's socket fds as pairs [fd, inode, ...] from `/proc/PID/fd`; throws with `code` set. */
   fdSockets?(fdDir: string): Float64Array;
+  /** fdSockets for several directories on a worker thread: each entry its pairs or the errno's name. */
+  fdSocketsMany?(fdDirs: string[]): Promise<Array<Float64Array | string>>;
   /** walk_datagram over hand-made bytes: status 1 (NLMSG_DONE), 0 (more to come) or -errno. */
   parseForTest(datagram: Uint8Array, seq: number): { status: number; counts: Float64Array; records: ArrayBuffer };
 }
@@ -97,6 +99,16 @@ export function nativeBindingForTest(): Binding | undefined {
 export function nativeFdSockets(): ((fdDir: string) => Float64Array) | undefined {
   const b = binding();
   return b?.fdSockets ? (dir) => b.fdSockets!(dir) : undefined;
+}
+
+/**
+ * fdSockets for several `/proc/PID/fd` directories, read on one of libuv's worker threads while
+ * JavaScript goes on: each entry the pairs, or the errno's name (ENOENT, EACCES, ...) of a
+ * directory that could not be read. Undefined when the addon is not loaded or predates it.
+ */
+export function nativeFdSocketsMany(): ((fdDirs: string[]) => Promise<Array<Float64Array | string>>) | undefined {
+  const b = binding();
+  return b?.fdSocketsMany ? (dirs) => b.fdSocketsMany!(dirs) : undefined;
 }
 
 /** True when the addon is loaded (the fast path may still fail at read time and fall back). */
