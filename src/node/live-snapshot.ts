@@ -94,7 +94,7 @@ export async function readLiveSnapshot(opts: LiveOptions = {}): Promise<HostSnap
   // without the kernel printing /proc/net/tcp's text, and with what only netlink tells (a
   // listener's backlog limit, tcp_info): native/sock-diag.ts. Otherwise, and for a /proc tree, /proc.
   const target = nativeTarget(opts);
-  const native = target ? nativeSockets({ ...target, info: opts.info !== false }) : undefined;
+  const native = target ? nativeSockets({ ...target, info: opts.info !== false, ages: true }) : undefined;
   if (native) { readAny = true; for (const s of native) sockets.push(s); }
   for (const rel of native ? [] : ['net/tcp', 'net/tcp6']) {
     const buf = await files.read(rel);
@@ -234,7 +234,8 @@ function fillAges(sockets: SocketRecord[], sysctls: Record<string, string>): voi
   const fin = Number(sysctls['net.ipv4.tcp_fin_timeout']);
   const finMs = Number.isFinite(fin) && fin > 0 && fin <= 60 ? fin * 1000 : undefined;
   for (const s of sockets) {
-    if (s.timer?.kind !== 'timewait') continue;
+    // Netlink's TIME-WAIT records come with their age (packed-sockets.ts), the same figure.
+    if (s.timer?.kind !== 'timewait' || s.ageMs !== undefined) continue;
     const life = s.state === 'TIME-WAIT' ? TIME_WAIT_MS : s.state === 'FIN-WAIT-2' ? finMs : undefined;
     if (life !== undefined) s.ageMs = Math.max(0, life - s.timer.remainingMs);
   }

@@ -144,6 +144,8 @@ export interface NativeReadOptions {
   netnsPath?: string;
   /** Only these states (`statesMask`); the kernel skips the others before filling a record. Default all. */
   states?: number;
+  /** TIME-WAIT records with their `ageMs` (PackedSockets.record's `withAge`). */
+  ages?: boolean;
 }
 
 /** A namespace's TCP sockets, IPv4 then IPv6, or undefined when the native path is unavailable. */
@@ -152,7 +154,7 @@ export function nativeSockets(opts: NativeReadOptions = {}): SocketRecord[] | un
   if (!b) return undefined;
   let buf: ArrayBuffer;
   try { buf = b.records(opts.info === true, opts.netnsPath, opts.states); } catch { return undefined; }
-  return decodeRecords(buf, b.recordSize);
+  return new PackedSockets(buf, b.recordSize).records(opts.ages === true);
 }
 
 /**
