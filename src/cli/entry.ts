@@ -1,5 +1,6 @@
 // The process entry point: run the CLI with this process's arguments and streams.
-import { main } from './main.js';
+import { processIO } from './io.js';
+import type * as CountOnly from './states-count.js';
 
 /** Commands that read a host once, print, and exit. */
 const ONE_SHOT = new Set(['doctor', 'ls', 'capture']);
@@ -17,7 +18,22 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
 // less. Only here, in the process's own entry: `main` run inside another program changes nothing.
 if (ONE_SHOT.has(process.argv[2] ?? '')) (await import('node:v8')).setFlagsFromString('--semi-space-growth-factor=1');
 
-main(process.argv.slice(2)).then(
+// `tcplens states` as most people type it is answered by states-count.ts alone, before the command
+// table is loaded. Named through a variable: the package bundle keeps it a file of its own
+// (scripts/bundle-package.mjs) instead of splitting it among the CLI's shared chunks.
+const COUNT_ONLY = './states-count.js';
+
+async function run(argv: string[]): Promise<number> {
+  if (argv[0] === 'states') {
+    const { statesCountOnly } = await import(COUNT_ONLY) as typeof CountOnly;
+    const code = await statesCountOnly(argv.slice(1), processIO);
+    if (code !== undefined) return code;
+  }
+  const { main } = await import('./main.js');
+  return main(argv);
+}
+
+run(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
   (err: unknown) => {
     process.stderr.write(`tcplens: internal error: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -1,7 +1,9 @@
 // The live Linux source: one `HostSnapshot` from /proc (or a captured tree, or another network
-// namespace). Order matters a little: sockets first, then their owners, so a socket that appears
-// between the two reads simply has no owner rather than a wrong one. Callers go through
-// source.ts (`openSource`, `sample`).
+// namespace). Order matters a little: an owner is joined to a socket by the inode both reads name,
+// so a socket that appears between the two reads simply has no owner rather than a wrong one — the
+// fd links of a full walk are read on a worker thread while the socket dump is decoded (a socket
+// opened after its process's links were read is listed without an owner), the sockets are never
+// given an owner they were not seen with. Callers go through source.ts (`openSource`, `sample`).
 import { readdir } from 'node:fs/promises';
 import { endianness, hostname } from 'node:os';
 import type { HostSnapshot, ParseProblem, ProcessInfo, ProcessRef, SocketRecord } from '../model/snapshot.js';

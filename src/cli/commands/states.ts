@@ -14,6 +14,7 @@ import { stateCounts, zeroCounts } from '../../diagnose/state-counts.js';
 import { displayWidth, renderStateCounts } from '../../diagnose/count-table.js';
 import type { GroupBy } from '../../diagnose/socket-views.js';
 import { pickLang, UsageError, type CliIO } from '../io.js';
+import { printStateCounts } from '../states-count.js';
 import { asUsage, checkOneSource, INPUT_OPTIONS, loadInputTally, loadSampledSnapshot, loadSnapshot, openFlagSource, SAMPLE_OPTIONS } from '../snapshot-input.js';
 import type { AgeRange } from '../../model/snapshot.js';
 import type { ageRangeLong } from '../../diagnose/age-text.js';
@@ -89,9 +90,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     // (the text parsers and the diagnosis are not even loaded).
     const source = await openFlagSource(values, io, lang);
     const partial = await asUsage(lang, () => source.countStates());
-    const counts = zeroCounts();
-    for (const st of TCP_STATES) counts[st] = partial[st] ?? 0;
-    print(io, counts, all, values.json === true, lang);
+    printStateCounts(io, partial, all, values.json === true, lang);
     return 0;
   }
 
