@@ -147,6 +147,12 @@ export async function run(): Promise<void> {
 
     // What every CLI run pays before reading anything (ss, awk and sort start in a few ms).
     contenders.push({ name: 'floor: `node -e 0` (Node.js startup, part of the CLI row)', run: () => { ns.exec([process.execPath, '-e', '0']); return ''; } });
+    // The floor of any Node program that counts through netlink: start, load the addon, one count, print.
+    const addon = path.join(root, 'build', 'tcplens_sockdiag.node');
+    const floorCount: Contender = existsSync(addon)
+      ? { name: 'floor: Node + the addon\'s netlink count + print (no CLI)', run: () => { const r = ns.exec([process.execPath, '-e', `const c = require(${JSON.stringify(addon)}).counts(); let s = ''; for (let i = 0; i < c.length; i++) if (c[i]) s += i + ' ' + c[i] + '\\n'; process.stdout.write(s);`]); if (r.status !== 0) throw new Error(r.stderr); return r.stdout; } }
+      : { name: 'floor: Node + the addon\'s netlink count + print (no CLI)', run: () => undefined, note: 'not timed: the addon is not built' };
+    contenders.push(floorCount);
     // The CLI's own start-up: Node, its entry and the command table, no command loaded.
     contenders.push({ name: '`tcplens --version` (Node start-up + the CLI entry)', run: () => { ns.exec([...CLI_ARGV, '--version']); return ''; } });
     // The kernel's dump and ss's printing without awk: the floor of any netlink reader that prints.
@@ -182,7 +188,7 @@ export async function run(): Promise<void> {
     const med = (c: Contender | undefined): number | undefined => (c && !c.note && times.get(c)?.length ? median(times.get(c)!) : undefined);
     const ssAwk = med(contenders.find((c) => c.name.startsWith("`ss -tan \\| awk '{++S"))), ssTanp = med(ssP), doc = med(doctor);
     const ratio = (a: number | undefined, b: number | undefined): string => (a !== undefined && b !== undefined ? `${(a / b).toFixed(2)}×` : '—');
-    lines.push('', `- \`tcplens states\` (CLI) / \`ss -tan | awk\`: ${ratio(cliBase, ssAwk)} (goal ≤ 0.55×)`,
+    lines.push('', `- \`tcplens states\` (CLI) / \`ss -tan | awk\`: ${ratio(cliBase, ssAwk)} (goal ≤ 0.55×; the floor, Node + netlink count: ${ratio(med(floorCount), ssAwk)})`,
       `- in-process count (native sock_diag) / \`ss -tan | awk\`: ${ratio(med(nativeCount), ssAwk)} (goal ≤ 0.3×)`,
       `- \`tcplens doctor\` / \`ss -tanp\`: ${ratio(doc, ssTanp)} (goal ≤ 0.2×), its peak RSS ${doctor.peakKb?.length ? `${(Math.max(...doctor.peakKb) / 1024).toFixed(1)} MB` : '—'} (goal ≤ 100 MB)`,
       `- sockets at the end: ${countState(ns, 'established')} ESTABLISHED, ${countState(ns, 'time-wait')} TIME-WAIT`);

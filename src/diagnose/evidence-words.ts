@@ -66,12 +66,25 @@ function splitName(key: string): string {
   return bare.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2').toLowerCase();
 }
 
+/**
+ * `1234567` → `1,234,567`, as `toLocaleString('en-US')` writes it. Whole numbers are grouped here:
+ * the first toLocaleString call of a process loads ICU's number formats, ~80 ms on a small machine,
+ * more than the doctor's whole report. Anything else keeps toLocaleString.
+ */
+export function thousands(v: number): string {
+  if (!Number.isInteger(v) || Math.abs(v) >= 1e21) return v.toLocaleString('en-US');
+  const digits = String(Math.abs(v));
+  let out = digits.slice(0, ((digits.length - 1) % 3) + 1);
+  for (let i = out.length; i < digits.length; i += 3) out += ',' + digits.slice(i, i + 3);
+  return v < 0 ? '-' + out : out;
+}
+
 function valueText(v: number, unit: Unit | undefined, lang: Lang): string {
   if (unit === 'ratio') return pct(v);
   if (unit === 'ms') return duration(v)[lang];
   if (unit === 's') return duration(v * 1000)[lang];
   if (unit === 'rate') return String(Math.round(v * 10) / 10);
-  return v.toLocaleString('en-US');
+  return thousands(v);
 }
 
 /** One evidence value in words. */

@@ -13,7 +13,7 @@ import { displayWidth, padEnd, wrap } from '../i18n/text-width.js';
 import { TCP_STATES } from '../model/states.js';
 import type { DoctorReport, Evidence, Finding, Severity } from './finding.js';
 import { endpoint } from './facts.js';
-import { evidenceWords, recordWords } from './evidence-words.js';
+import { evidenceWords, recordWords, thousands } from './evidence-words.js';
 import { duration } from './words.js';
 
 export type Detail = 'brief' | 'normal' | 'verbose';
@@ -96,7 +96,7 @@ function whereText(e: Evidence, lang: Lang): string {
 
 function howManyText(e: Evidence): string {
   if (e.state === 'LISTEN') return 'LISTEN';
-  if (e.count !== undefined) return `${e.count.toLocaleString('en-US')}${e.state ? ` ${e.state}` : ''}`;
+  if (e.count !== undefined) return `${thousands(e.count)}${e.state ? ` ${e.state}` : ''}`;
   return e.state ?? '';
 }
 

@@ -7,8 +7,12 @@ import { TCP_STATES, type TcpState } from '../model/states.js';
 import { endpoint, listeningPorts, localPortText, ownerOf, portRange, socketAgeMs, osOf } from './facts.js';
 import { stateCounts, zeroCounts } from './state-counts.js';
 import { ageRangeLong } from './age-text.js';
+import { displayWidth, HEAD, pad, shownStates, table } from './count-table.js';
 import { inferOwner } from './owner-inference.js';
 import { matchesSocketFilter, type SocketFilterSpec } from '../formats/ss-filter.js';
+
+// The plain count table lives apart so `tcplens states` prints it without loading the views.
+export { displayWidth, renderStateCounts, shownStates } from './count-table.js';
 
 export type GroupBy = 'process' | 'pid' | 'lport' | 'rport' | 'raddr' | 'state';
 export const GROUP_BYS: readonly GroupBy[] = ['process', 'pid', 'lport', 'rport', 'raddr', 'state'];
@@ -85,49 +89,6 @@ export function groupStates(s: HostSnapshot, byIn: GroupBy | readonly GroupBy[],
     e.total++; e.states[k.state]++;
   }
   return [...m.values()].sort((a, b) => b.total - a.total || a.key.localeCompare(b.key, 'en', { numeric: true }));
-}
-
-/** States shown as columns: those present (or all eleven with `all`). */
-export function shownStates(counts: Record<TcpState, number>, all: boolean): TcpState[] {
-  return TCP_STATES.filter((st) => all || counts[st] > 0);
-}
-
-// Characters that take two columns (CJK and full-width), and surrogates (one column per pair).
-const WIDE_OR_PAIR = /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\ud800-\udfff]/;
-
-/** Terminal columns a string takes: CJK and full-width characters take two. */
-export function displayWidth(s: string): number {
-  // Addresses, ports and numbers: one test of the whole string instead of one per character.
-  if (!WIDE_OR_PAIR.test(s)) return s.length;
-  let w = 0;
-  for (const ch of s) w += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1;
-  return w;
-}
-
-function pad(s: string, w: number, right: boolean): string {
-  const fill = ' '.repeat(Math.max(0, w - displayWidth(s)));
-  return right ? fill + s : s + fill;
-}
-
-function table(rows: string[][], right: (col: number) => boolean): string {
-  // A loop, not Math.max(...column): a listing of a busy host has more rows than a call can take arguments.
-  const w = rows[0].map(() => 0);
-  for (const r of rows) for (let i = 0; i < w.length; i++) w[i] = Math.max(w[i], displayWidth(r[i]));
-  return rows.map((r) => r.map((c, i) => pad(c, w[i], right(i))).join('  ').trimEnd()).join('\n') + '\n';
-}
-
-const HEAD: Record<string, Record<Lang, string>> = {
-  state: { en: 'STATE', zh: '状态' }, count: { en: 'COUNT', zh: '数量' }, total: { en: 'TOTAL', zh: '合计' },
-  process: { en: 'PROCESS/PID', zh: '进程/PID' }, pid: { en: 'PID', zh: 'PID' }, lport: { en: 'LOCAL-PORT', zh: '本地端口' },
-  rport: { en: 'REMOTE-PORT', zh: '远端端口' }, raddr: { en: 'REMOTE-ADDRESS', zh: '远端地址' },
-};
-
-export function renderStateCounts(counts: Record<TcpState, number>, all: boolean, lang: Lang): string {
-  const rows = [[HEAD.state[lang], HEAD.count[lang]]];
-  let total = 0;
-  for (const st of shownStates(counts, all)) { rows.push([st, String(counts[st])]); total += counts[st]; }
-  rows.push([HEAD.total[lang], String(total)]);
-  return table(rows, (i) => i >= 1);
 }
 
 export function renderStateGroups(groups: StateGroup[], byIn: GroupBy | readonly GroupBy[], all: boolean, lang: Lang): string {

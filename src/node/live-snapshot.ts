@@ -1,18 +1,19 @@
 // The live Linux source: one `HostSnapshot` from /proc (or a captured tree, or another network
-// namespace). Order matters a little: sockets first, then their owners, so a socket that appears
-// between the two reads simply has no owner rather than a wrong one. Callers go through
-// source.ts (`openSource`, `sample`).
+// namespace). Order matters a little: an owner is joined to a socket by the inode both reads name,
+// so a socket that appears between the two reads simply has no owner rather than a wrong one — the
+// fd links of a full walk are read on a worker thread while the socket dump is decoded (a socket
+// opened after its process's links were read is listed without an owner), the sockets are never
+// given an owner they were not seen with. Callers go through source.ts (`openSource`, `sample`).
 import { readdir } from 'node:fs/promises';
 import { endianness, hostname } from 'node:os';
 import type { HostSnapshot, ParseProblem, ProcessInfo, ProcessRef, SocketRecord } from '../model/snapshot.js';
-import type { TcpState } from '../model/states.js';
-import { netnsFile, netnsProcFiles, type NetnsOptions } from './netns.js';
+import { netnsFile, type NetnsOptions } from './netns.js';
 import { parseProcCounters } from '../formats/proc-counters.js';
 import { parseSockstat } from '../formats/sockstat.js';
-import { dirProcFiles, streamFile, type ProcFiles } from './proc-files.js';
-import { addStateCodes, parseProcNetTcp, tallyStateCodes } from '../formats/proc-net-tcp.js';
-import { nativeSockets, nativeTallyStates } from './native/sock-diag.js';
-import { attributeSockets } from './processes.js';
+import { parseProcNetTcp } from '../formats/proc-net-tcp.js';
+import { nativeSockets } from './native/sock-diag.js';
+import { nativeTarget, procFilesFor } from './live-counts.js';
+import { attributeSockets, planWalk } from './processes.js';
 import { readSysctls } from './sysctls.js';
 import { SourceError } from './source-error.js';
 
@@ -53,6 +54,9 @@ export interface LiveOptions {
   list?: () => SocketRecord[] | undefined;
 }
 
+// The count path (`tcplens states`) lives in live-counts.ts, light enough to load without the parsers.
+export { procFilesFor, readLiveStateCounts } from './live-counts.js';
+
 /** How long owners found by a walk are carried over before the next full walk (fd passing, exits). */
 export const OWNER_FULL_WALK_MS = 60_000;
 
@@ -76,13 +80,6 @@ export class OwnerCache {
 /** TIME-WAIT lasts exactly TCP_TIMEWAIT_LEN (include/net/tcp.h), so its age is 60 s − remaining. */
 const TIME_WAIT_MS = 60_000;
 
-export async function procFilesFor(opts: LiveOptions): Promise<ProcFiles> {
-  const root = opts.procRoot ?? '/proc';
-  return opts.netns !== undefined
-    ? netnsProcFiles(opts.netns, { hostRoot: root, ...(opts.netnsMembers ? { members: opts.netnsMembers } : {}) })
-    : dirProcFiles(root);
-}
-
 /**
  * One snapshot of a live host (or a /proc tree, or another namespace). The reads are asynchronous;
  * the one synchronous call is the netlink dump of our own namespace, a single kernel round trip.
@@ -95,11 +92,17 @@ export async function readLiveSnapshot(opts: LiveOptions = {}): Promise<HostSnap
   const problems: ParseProblem[] = [];
   const sockets: SocketRecord[] = [];
   let readAny = false;
+  // A full owner walk starts before the dump: the addon reads the namespace's fd links on a worker
+  // thread while this one decodes the sockets (processes.ts, planWalk).
+  const cache = opts.ownerCache;
+  const full = !cache || takenAt - cache.fullWalkAt >= OWNER_FULL_WALK_MS;
+  const nsFile = opts.procRoot !== undefined ? undefined : opts.netns !== undefined ? netnsFile(opts.netns) : '/proc/self/ns/net';
+  const plan = opts.processes !== false && full ? await planWalk(root, { ...(nsFile !== undefined ? { netnsFile: nsFile } : {}), prefetch: true }) : undefined;
   // A namespace (ours or --netns): the netlink sock_diag addon, when built, lists the same sockets
   // without the kernel printing /proc/net/tcp's text, and with what only netlink tells (a
   // listener's backlog limit, tcp_info): native/sock-diag.ts. Otherwise, and for a /proc tree, /proc.
   const target = nativeTarget(opts);
-  const native = opts.list?.() ?? (target ? nativeSockets({ ...target, info: opts.info !== false }) : undefined);
+  const native = opts.list?.() ?? (target ? nativeSockets({ ...target, info: opts.info !== false, ages: true }) : undefined);
   if (native) { readAny = true; for (const s of native) sockets.push(s); }
   for (const rel of native ? [] : ['net/tcp', 'net/tcp6']) {
     const buf = await files.read(rel);
@@ -148,8 +151,6 @@ export async function readLiveSnapshot(opts: LiveOptions = {}): Promise<HostSnap
   if (opts.procRoot === undefined) snap.hostname = hostname();
 
   if (opts.processes !== false) {
-    const cache = opts.ownerCache;
-    const full = !cache || takenAt - cache.fullWalkAt >= OWNER_FULL_WALK_MS;
     // Between full walks, owners that exited are dropped (one readdir of the root), and their sockets looked up again.
     if (cache && !full) {
       const alive = await livePids(root);
@@ -168,7 +169,6 @@ export async function readLiveSnapshot(opts: LiveOptions = {}): Promise<HostSnap
       else listed.add(s.inode);
     }
     // No socket with a file (all TIME-WAIT or orphans), or every owner known: nothing to walk.
-    const nsFile = opts.procRoot !== undefined ? undefined : opts.netns !== undefined ? netnsFile(opts.netns) : '/proc/self/ns/net';
     const a = wanted.size > 0
       ? await attributeSockets(root, wanted, {
         ...(nsFile !== undefined ? { netnsFile: nsFile } : {}),
@@ -176,7 +176,7 @@ export async function readLiveSnapshot(opts: LiveOptions = {}): Promise<HostSnap
         // namespace's own processes are walked for new sockets.
         ...(cache ? { fdCache: cache.fds } : {}),
         ...(cache && !full ? { listed, netnsOnly: true } : {}),
-      })
+      }, plan)
       : { byInode: new Map<number, ProcessRef[]>(), processes: [], complete: cache?.complete ?? true, unreadable: cache?.unreadable ?? 0 };
     const walked = new Map(a.processes.map((p) => [p.pid, p]));
     const byPid = new Map<number, ProcessInfo>();
@@ -242,40 +242,9 @@ function fillAges(sockets: SocketRecord[], sysctls: Record<string, string>): voi
   const fin = Number(sysctls['net.ipv4.tcp_fin_timeout']);
   const finMs = Number.isFinite(fin) && fin > 0 && fin <= 60 ? fin * 1000 : undefined;
   for (const s of sockets) {
-    if (s.timer?.kind !== 'timewait') continue;
+    // Netlink's TIME-WAIT records come with their age (packed-sockets.ts), the same figure.
+    if (s.timer?.kind !== 'timewait' || s.ageMs !== undefined) continue;
     const life = s.state === 'TIME-WAIT' ? TIME_WAIT_MS : s.state === 'FIN-WAIT-2' ? finMs : undefined;
     if (life !== undefined) s.ageMs = Math.max(0, life - s.timer.remainingMs);
   }
-}
-
-/**
- * `tcplens states` without a snapshot: counts per state straight from the bytes, no records, no
- * process walk. The hot path the benchmark compares with `ss -tan | awk`.
- */
-export async function readLiveStateCounts(opts: Pick<LiveOptions, 'procRoot' | 'netns' | 'netnsMembers' | 'netnsNetlink'> = {}): Promise<Partial<Record<TcpState, number>>> {
-  const byCode = new Float64Array(256);
-  // The namespace's name is checked (and a missing one refused) before netlink is tried.
-  const files = await procFilesFor(opts);
-  const target = nativeTarget(opts);
-  if (target && nativeTallyStates(byCode, target.netnsPath)) return addStateCodes(byCode, {});
-  for (const [rel, family] of [['net/tcp', 'ipv4'], ['net/tcp6', 'ipv6']] as const) {
-    const p = files.path?.(rel);
-    if (p !== undefined && streamFile(p, (buf, len) => tallyStateCodes(buf, len, family, byCode))) continue;
-    const b = await files.read(rel);
-    if (b) tallyStateCodes(b, b.length, family, byCode);
-  }
-  return addStateCodes(byCode, {});
-}
-
-/**
- * Where netlink can answer: our own namespace (`{}`), another one through its file, or nowhere
- * (undefined) for a /proc tree, which may be a capture or another host's.
- */
-function nativeTarget(opts: Pick<LiveOptions, 'procRoot' | 'netns' | 'netnsNetlink'>): { netnsPath?: string } | undefined {
-  if (opts.procRoot !== undefined) return undefined;
-  if (opts.netns === undefined) return {};
-  // Another namespace through netlink lists the same sockets as its /proc (the owners are the same:
-  // they come from the same /proc/PID/fd walk) but adds tcp_info, which the callers' findings
-  // and tests were written without: opt-in.
-  return opts.netnsNetlink === true ? { netnsPath: netnsFile(opts.netns) } : undefined;
 }

@@ -20,15 +20,17 @@ export interface ProcFiles {
 }
 
 /**
- * Reads a /proc file in one go. /proc files report size 0, so a size hint is useless; big reads
- * into one growing buffer let the kernel's seq_file fill as much as it can per read() (a
- * 100,000-socket /proc/net/tcp is ~15 MB).
+ * Reads a /proc file in one go. /proc files report size 0, so a size hint is useless; reads into
+ * one growing buffer let the kernel's seq_file fill as much as it can per read() (a 100,000-socket
+ * /proc/net/tcp is ~15 MB: the buffer doubles to it).
  */
 export async function readWhole(file: string): Promise<Buffer | undefined> {
   let fh;
   try { fh = await open(file, 'r'); } catch { return undefined; }
   try {
-    let buf = Buffer.allocUnsafe(1 << 20);
+    // Most files read this way are one short line (a sysctl; the doctor reads ~80 of them at once):
+    // start small and double, so their buffers are not a megabyte each.
+    let buf = Buffer.allocUnsafe(1 << 14);
     let len = 0;
     for (;;) {
       buf = withRoom(buf, len);

@@ -6,7 +6,9 @@
 // Cost, on a host shared by many namespaces and fds: the links are read synchronously one process
 // at a time, yielding to the event loop between processes — in C by the native addon when it is
 // built (readdir + readlinkat, one call per process, no string per fd), else with readlinkSync,
-// about 7× less CPU than a promise per fd; and with `netnsFile` the processes of that network namespace are walked first,
+// about 7× less CPU than a promise per fd. A full walk of a live read is started before the socket
+// dump (`planWalk`): the addon reads the namespace's links on a worker thread while the dump is
+// decoded, so the two kernel costs of `ss -tanp` run side by side. With `netnsFile` the processes of that network namespace are walked first,
 // the others only for sockets still without an owner (a socket is normally held by a process of its
 // own namespace; one also shared with a process outside is then listed with its inside owner only).
 //
@@ -20,7 +22,7 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import path from 'node:path';
 import type { ProcessInfo, ProcessRef } from '../model/snapshot.js';
 import { USER_HZ } from '../formats/proc-net-tcp.js';
-import { nativeFdSockets } from './native/sock-diag.js';
+import { nativeFdSockets, nativeFdSocketsMany } from './native/sock-diag.js';
 
 export interface Attribution {
   /** Owners of each socket inode (several when a fd was inherited or passed). */
@@ -65,16 +67,27 @@ function nsInode(file: string): number | undefined {
 }
 
 /**
- * Walks `root` (normally /proc) for the owners of `wanted` socket inodes. `wanted` undefined means
- * every socket.
+ * The processes a walk reads, in order: those of the namespace first (`first`), the rest of the
+ * host after (`later`). With `prefetch`, the first ones' fd links are already being read on a
+ * worker thread (native addon, the real /proc only): a caller starts this before its socket dump
+ * and hands the plan to `attributeSockets` after, so the kernel's readlinks (most of a walk) and the
+ * dump's decoding run at the same time. A socket opened after its process's links were read is
+ * then left without an owner, as one opened after the walk is.
  */
-export async function attributeSockets(root: string, wanted?: ReadonlySet<number>, opts: AttributeOptions = {}): Promise<Attribution> {
-  const byInode = new Map<number, ProcessRef[]>();
-  const owners = new Map<number, string>();
-  let unreadable = 0;
-  let sawPid = false;
+export interface WalkPlan {
+  first: string[];
+  later: string[];
+  pids: Set<number>;
+  /** The namespace's inode, when `netnsFile` named one. */
+  target?: number;
+  /** The fd links of `first`, one entry per process: its [fd, inode] pairs or the errno's name. */
+  prefetched?: Promise<Array<Float64Array | string>>;
+}
+
+/** Lists the processes under `root` for a walk (undefined when `root` cannot be listed). */
+export async function planWalk(root: string, opts: Pick<AttributeOptions, 'netnsFile'> & { prefetch?: boolean } = {}): Promise<WalkPlan | undefined> {
   let names: string[];
-  try { names = await readdir(root); } catch { return { byInode, processes: [], complete: false, unreadable: 0 }; }
+  try { names = await readdir(root); } catch { return undefined; }
   const pids = names.filter((n) => { const c0 = n.charCodeAt(0); return c0 >= 0x30 && c0 <= 0x39 && Number.isInteger(Number(n)); });
   const target = opts.netnsFile !== undefined ? nsInode(opts.netnsFile) : undefined;
   const later: string[] = [];
@@ -83,22 +96,48 @@ export async function attributeSockets(root: string, wanted?: ReadonlySet<number
     first = [];
     for (const name of pids) (nsInode(path.join(root, name, 'ns/net')) === target ? first : later).push(name);
   }
+  const plan: WalkPlan = { first, later, pids: new Set(pids.map(Number)), ...(target !== undefined ? { target } : {}) };
+  const many = opts.prefetch === true && root === '/proc' ? nativeFdSocketsMany() : undefined;
+  if (many && first.length > 0) {
+    plan.prefetched = many(first.map((name) => path.join(root, name, 'fd')));
+    // Not awaited when the caller finds nothing to look up: its failure must not go unhandled.
+    plan.prefetched.catch(() => undefined);
+  }
+  return plan;
+}
+
+/**
+ * Walks `root` (normally /proc) for the owners of `wanted` socket inodes. `wanted` undefined means
+ * every socket. `plan` is planWalk's, made earlier (default: made now).
+ */
+export async function attributeSockets(root: string, wanted?: ReadonlySet<number>, opts: AttributeOptions = {}, plan?: WalkPlan): Promise<Attribution> {
+  const byInode = new Map<number, ProcessRef[]>();
+  const owners = new Map<number, string>();
+  let unreadable = 0;
+  let sawPid = false;
+  const p = plan ?? await planWalk(root, opts);
+  if (!p) return { byInode, processes: [], complete: false, unreadable: 0 };
+  const { first, later, target } = p;
   const cache = opts.fdCache;
   const listed = opts.listed;
-  const pidSet = new Set(pids.map(Number));
+  const pidSet = p.pids;
   if (cache) for (const pid of cache.keys()) if (!pidSet.has(pid)) cache.delete(pid);
   // The real /proc only: a copied tree may hold files where /proc has links. Reading every link in
   // C costs less than skipping the known ones one readlink at a time, so the fd cache serves only
   // the JavaScript walk.
   const fdLinks = root === '/proc' ? nativeFdSockets() : undefined;
-  const walk = async (list: string[]): Promise<void> => {
-    for (const name of list) {
+  const walk = async (list: string[], ahead?: Array<Float64Array | string>): Promise<void> => {
+    for (const [at, name] of list.entries()) {
       const pid = Number(name);
       sawPid = true;
       if (opts.skip?.(pid) === true) continue;
       const fdDir = path.join(root, name, 'fd');
       let links: Float64Array | string[];
-      try { links = fdLinks ? fdLinks(fdDir) : readdirSync(fdDir); } catch (e) {
+      try {
+        const got = ahead?.[at];
+        if (typeof got === 'string') throw Object.assign(new Error(got), { code: got });
+        links = got ?? (fdLinks ? fdLinks(fdDir) : readdirSync(fdDir));
+      } catch (e) {
         const code = errCode(e);
         // Kernel threads and zombies have an empty or missing fd directory; vanished pids ENOENT.
         if (code === 'EACCES' || code === 'EPERM') unreadable++;
@@ -127,17 +166,21 @@ export async function attributeSockets(root: string, wanted?: ReadonlySet<number
       if (found.length > 0) {
         const comm = await readComm(root, name);
         for (let i = 0; i < found.length; i += 2) {
-          const ref: ProcessRef = { pid, fd: found[i] };
-          if (comm !== undefined) ref.name = comm;
+          // One literal with every field: a ref made for each socket stays one small object.
+          const ref: ProcessRef = comm !== undefined ? { pid, fd: found[i], name: comm } : { pid, fd: found[i] };
           const list2 = byInode.get(found[i + 1]);
           if (list2) list2.push(ref); else byInode.set(found[i + 1], [ref]);
         }
         owners.set(pid, comm ?? '');
       }
-      await yieldToLoop(); // one process's links at a time: keys, scrapes and timers run in between
+      // One process's links at a time: keys, scrapes and timers run in between (read ahead: already read).
+      if (!ahead) await yieldToLoop();
     }
   };
-  await walk(first);
+  // Links read ahead on a worker thread, where the addon could (the real /proc only); a failed
+  // read ahead is walked again here.
+  const ahead = fdLinks && p.prefetched ? await p.prefetched.catch(() => undefined) : undefined;
+  await walk(first, ahead);
   // The rest of the host only when some wanted socket has no owner yet (or every socket is wanted).
   if (later.length > 0 && !(opts.netnsOnly === true && target !== undefined) && (!wanted || [...wanted].some((i) => !byInode.has(i)))) await walk(later);
   const processes: ProcessInfo[] = [];

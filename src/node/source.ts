@@ -12,7 +12,8 @@
 // it is called. `sample(spec)` is both in one. What could not be read line by line is in the
 // snapshot's `problems`; a source that cannot be read at all throws `SourceError` (the CLI prints it
 // with exit status 2). Live reads are asynchronous; the text parsers and the diagnosis behind a
-// folder are loaded only when a saved input is read, so the live count path stays light.
+// folder are loaded only when a saved input is read, and the snapshot reader only at a live
+// source's first sample, so the live count path (live-counts.ts) stays light.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { HostSnapshot } from '../model/snapshot.js';
@@ -20,9 +21,8 @@ import type { TcpState } from '../model/states.js';
 import type { Tally } from '../formats/stream.js';
 import { SourceError } from './source-error.js';
 import { checkNetnsName, type NetnsOptions } from './netns.js';
-import { OwnerCache, readLiveSnapshot, readLiveStateCounts, type LiveOptions } from './live-snapshot.js';
-import { statOrThrow } from './input-files.js';
-import { hostServices } from './host-services.js';
+import type { LiveOptions, OwnerCache } from './live-snapshot.js';
+import { readLiveStateCounts } from './live-counts.js';
 
 export type SourceSpec =
   | { kind: 'live'; processes?: boolean }
@@ -103,6 +103,7 @@ async function liveOptions(spec: Extract<SourceSpec, { kind: 'live' | 'netns' | 
   if (spec.kind === 'proc-root') {
     // A tree that is not laid out like /proc would read as an empty host instead of a wrong path.
     const root = spec.dir;
+    const { statOrThrow } = await import('./input-files.js');
     const st = await statOrThrow(root, '--proc-root');
     if (!st.isDirectory()) throw new SourceError({ en: `--proc-root: ${root} is not a directory`, zh: `--proc-root：${root} 不是目录` });
     if (!existsSync(path.join(root, 'net/tcp')) && !existsSync(path.join(root, 'net/tcp6'))) {
@@ -120,10 +121,15 @@ function liveSource(spec: SourceSpec, opts: LiveOptions): Source {
   const origin = opts.netns !== undefined ? `netns:${opts.netns}` : opts.procRoot ?? 'live';
   // Owners carried from one sample to the next (a full /proc/PID/fd walk each minute, in between
   // only new sockets looked up): what makes a watch refresh or a scrape cheap on a busy host.
-  const ownerCache = new OwnerCache();
+  // The reader and its cache are loaded at the first sample: a count (`tcplens states`) needs neither.
+  let ownerCache: OwnerCache | undefined;
   return {
     spec, origin, live: true,
-    sample: () => readLiveSnapshot({ ...opts, ownerCache }),
+    sample: async () => {
+      const { OwnerCache: Cache, readLiveSnapshot } = await import('./live-snapshot.js');
+      ownerCache ??= new Cache();
+      return readLiveSnapshot({ ...opts, ownerCache });
+    },
     countStates: () => readLiveStateCounts(opts),
   };
 }
@@ -245,7 +251,7 @@ function textSource(
     sample: async () => {
       const files = await read();
       const { snapshotFromTexts, UnknownFormatError } = await import('../formats/index.js');
-      const services = await hostServices();
+      const services = await (await import('./host-services.js')).hostServices();
       try {
         const snap = snapshotFromTexts(files, takenAt(), { services });
         snap.problems.unshift(...notes());

@@ -132,7 +132,7 @@ export class WatchReader {
         const rows = nativePacked({ info: true, states: LIGHT_MASK, ...(this.netnsPath !== undefined ? { netnsPath: this.netnsPath } : {}) });
         if (!rows) return undefined;
         listed = true;
-        return rows.records();
+        return rows.records(true);
       },
     });
     const est = listed ? establishedFromCounter(snap, this.closeWaitCounted) : undefined;

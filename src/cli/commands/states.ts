@@ -3,17 +3,21 @@
 // header lines miscounted, zeros left out unless --all. `--by process,lport` (any combination of
 // process, pid, lport, rport, raddr, state) splits the counts, with ephemeral local ports folded into
 // one range row; an ss filter after the command picks the sockets counted.
-// On this host without --by it counts straight from /proc's bytes (no process walk): the fast path.
+// On this host without --by it counts straight from the kernel (no records, no process walk): the
+// fast path, which a user times against `ss -tan | awk`, Node's start-up included. It loads only the
+// count table and the live count (src/node/live-counts.ts); the views, ages and parsers are
+// imported when a command line needs them.
 import { parseArgs } from 'node:util';
 import type { Text } from '../../i18n/lang.js';
 import { TCP_STATES, type TcpState } from '../../model/states.js';
 import { stateCounts, zeroCounts } from '../../diagnose/state-counts.js';
-import { displayWidth, GROUP_BYS, groupStates, renderStateCounts, renderStateGroups, type GroupBy } from '../../diagnose/socket-views.js';
+import { displayWidth, renderStateCounts } from '../../diagnose/count-table.js';
+import type { GroupBy } from '../../diagnose/socket-views.js';
 import { pickLang, UsageError, type CliIO } from '../io.js';
+import { printStateCounts } from '../states-count.js';
 import { asUsage, checkOneSource, INPUT_OPTIONS, loadInputTally, loadSampledSnapshot, loadSnapshot, openFlagSource, SAMPLE_OPTIONS } from '../snapshot-input.js';
-import { oldestPerState } from '../../diagnose/ages.js';
-import { ageRangeLong } from '../../diagnose/age-text.js';
 import type { AgeRange } from '../../model/snapshot.js';
+import type { ageRangeLong } from '../../diagnose/age-text.js';
 import type { ParseProblem } from '../../model/snapshot.js';
 
 const HELP: Text = {
@@ -69,6 +73,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const match = positionals.length > 0 ? (await import('../ls-filter.js')).filterFromWords(positionals, lang) : undefined;
   let by: GroupBy[] | undefined;
   if (values.by !== undefined) {
+    const { GROUP_BYS } = await import('../../diagnose/socket-views.js');
     by = [];
     for (const w of values.by.split(',').map((x) => x.trim())) {
       if (!(GROUP_BYS as readonly string[]).includes(w)) {
@@ -85,9 +90,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     // (the text parsers and the diagnosis are not even loaded).
     const source = await openFlagSource(values, io, lang);
     const partial = await asUsage(lang, () => source.countStates());
-    const counts = zeroCounts();
-    for (const st of TCP_STATES) counts[st] = partial[st] ?? 0;
-    print(io, counts, all, values.json === true, lang);
+    printStateCounts(io, partial, all, values.json === true, lang);
     return 0;
   }
 
@@ -114,10 +117,12 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (!values.json) { warnProblems(io, snap, lang); io.stdout(partialBanner(reads, lang)); }
   if (by === undefined) {
     // With --samples every socket was followed across the reads: the oldest in each state beside its count.
-    const oldest = values.samples !== undefined ? oldestPerState(snap.sockets) : undefined;
-    print(io, stateCounts(snap.sockets), all, values.json === true, lang, snap.problems, partialJson(reads), oldest);
+    const oldest = values.samples !== undefined ? (await import('../../diagnose/ages.js')).oldestPerState(snap.sockets) : undefined;
+    const ageText = oldest ? (await import('../../diagnose/age-text.js')).ageRangeLong : undefined;
+    print(io, stateCounts(snap.sockets), all, values.json === true, lang, snap.problems, partialJson(reads), oldest && ageText ? { oldest, ageText } : undefined);
     return 0;
   }
+  const { groupStates, renderStateGroups } = await import('../../diagnose/socket-views.js');
   const groups = groupStates(snap, by, { foldEphemeral: values['no-fold'] !== true });
   if (values.json) {
     io.stdout(JSON.stringify({ ...partialJson(reads), by: by.length === 1 ? by[0] : by, groups: groups.map((g) => ({ ...g, states: all ? g.states : nonZero(g.states) })), ...problems }, null, 2) + '\n');
@@ -136,18 +141,22 @@ function nonZero(c: Record<TcpState, number>): Partial<Record<TcpState, number>>
   return out;
 }
 
-function print(io: CliIO, counts: Record<TcpState, number>, all: boolean, json: boolean, lang: 'en' | 'zh', problems: readonly ParseProblem[] = [], partial: object = {}, oldest?: Partial<Record<TcpState, AgeRange>>): void {
+/** With --samples: the oldest socket of each state, and the words for its age (age-text.ts, loaded then). */
+interface Oldest { oldest: Partial<Record<TcpState, AgeRange>>; ageText: typeof ageRangeLong }
+
+function print(io: CliIO, counts: Record<TcpState, number>, all: boolean, json: boolean, lang: 'en' | 'zh', problems: readonly ParseProblem[] = [], partial: object = {}, ages?: Oldest): void {
+  const oldest = ages?.oldest;
   if (json) {
     const total = TCP_STATES.reduce((a, st) => a + counts[st], 0);
     io.stdout(JSON.stringify({ ...partial, states: all ? counts : nonZero(counts), total, ...(oldest ? { oldest } : {}), ...(problems.length > 0 ? { problems } : {}) }, null, 2) + '\n');
-  } else if (oldest) {
+  } else if (ages && oldest) {
     const head = lang === 'zh' ? '最久' : 'OLDEST';
     const lines = renderStateCounts(counts, all, lang).split('\n');
     const w = lines.reduce((m, l) => Math.max(m, displayWidth(l)), 0);
     io.stdout(lines.map((l, i) => {
       if (l === '') return l;
       const st = l.split(/\s+/)[0] as TcpState;
-      const cell = i === 0 ? head : ageRangeLong(oldest[st], undefined, lang) ?? '';
+      const cell = i === 0 ? head : ages.ageText(oldest[st], undefined, lang) ?? '';
       return cell ? `${l}${' '.repeat(w - displayWidth(l))}  ${cell}` : l;
     }).join('\n'));
   } else io.stdout(renderStateCounts(counts, all, lang));

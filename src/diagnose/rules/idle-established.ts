@@ -61,13 +61,23 @@ function checkIdle(s: HostSnapshot): FindingText[] {
   // keyed by numbers where they are (a busy host has 10^5 ESTABLISHED: no string per server socket).
   const groups: SocketRecord[][] = [];
   const byOwner = new Map<number, Map<string | number, SocketRecord[]>>();
+  // A client socket's key text, made once per destination (many connections share one).
+  const destKeys = new Map<string, Map<number, string>>();
+  const destKey = (k: SocketRecord): string => {
+    if (k.remoteService !== undefined) return `D${endpoint(k.remoteAddress, k.remotePort, k.remoteService)}`;
+    let ports = destKeys.get(k.remoteAddress);
+    if (!ports) { ports = new Map(); destKeys.set(k.remoteAddress, ports); }
+    let key = ports.get(k.remotePort);
+    if (key === undefined) { key = `D${endpoint(k.remoteAddress, k.remotePort)}`; ports.set(k.remotePort, key); }
+    return key;
+  };
   for (const k of noKeepalive) {
     const pid = k.processes?.[0]?.pid ?? -1;
     let m = byOwner.get(pid);
     if (!m) { m = new Map(); byOwner.set(pid, m); }
     const key: string | number = sideOf(k) === 'server'
       ? (k.localService === undefined ? k.localPort : `L${k.localService}`)
-      : `D${endpoint(k.remoteAddress, k.remotePort, k.remoteService)}`;
+      : destKey(k);
     const g = m.get(key);
     if (g) g.push(k);
     else { const fresh = [k]; m.set(key, fresh); groups.push(fresh); }

@@ -19,7 +19,7 @@ import type { HostSnapshot, SocketRecord } from '../../model/snapshot.js';
 import type { Text } from '../../i18n/lang.js';
 import type { FindingText, FixOf, Severity } from '../finding.js';
 import {
-  ageStats, destinationOwner, endpoint, socketAgeMs, socketsToward, groupBy, isLoopback, listenerOwner, osOf, portRange, sysctl, sysctlNum,
+  ageStats, destinationOwner, socketAgeMs, socketsToward, groupByDestination, isLoopback, listenerOwner, osOf, portRange, sysctl, sysctlNum,
   timeWaitLenMs, topPeers, type PortRange, inState } from '../facts.js';
 import { agesText, duration, join, owner, pct, tx } from '../words.js';
 import { closesFromTimeWait, counterRate, eaddrnotavailLines, peakWithin, rateText } from '../observed-rates.js';
@@ -127,7 +127,7 @@ function clientSide(s: HostSnapshot, tw: SocketRecord[], range: PortRange): Find
   const lenS = lenMs / 1000;
   const out: FindingText[] = [];
   const pasted = eaddrnotavailLines(s);
-  const byDest = groupBy(tw, (k) => endpoint(k.remoteAddress, k.remotePort));
+  const byDest = groupByDestination(tw);
   for (const [dest, socks] of byDest) {
     const first = socks[0];
     // Cheap exit for the common case (a few TIME-WAIT toward each of many peers): nothing can fire.
@@ -227,7 +227,10 @@ function serverSide(s: HostSnapshot, tw: SocketRecord[]): FindingText[] {
   const os = osOf(s);
   const lenS = timeWaitLenMs(os) / 1000;
   const out: FindingText[] = [];
-  for (const [, socks] of groupBy(tw, (k) => String(k.localPort))) {
+  // By local port, first seen first (a number key: no text per socket).
+  const byPort = new Map<number, SocketRecord[]>();
+  for (const k of tw) { const g = byPort.get(k.localPort); if (g) g.push(k); else byPort.set(k.localPort, [k]); }
+  for (const socks of byPort.values()) {
     if (socks.length < TW_SERVER_INFO_COUNT) continue;
     const port = socks[0].localPort;
     const o = listenerOwner(s, port);

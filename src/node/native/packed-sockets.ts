@@ -30,6 +30,8 @@ export const RECORD_SIZE = 88;
 const HAS_INFO = 1;
 /** idiag_timer 3: the TIME-WAIT timer (inet_twsk_diag_fill). */
 const TIMER_TIMEWAIT = 3;
+/** TCP_TIMEWAIT_LEN (include/net/tcp.h): a TIME-WAIT minisocket lives exactly this long. */
+const TIME_WAIT_MS = 60_000;
 
 // Address strings repeat (a server's every socket shares its local address): cached by value.
 type Addr = { address: string; family: 'ipv4' | 'ipv6' };
@@ -142,9 +144,12 @@ export class PackedSockets {
   /**
    * Row `i` as the SocketRecord the /proc parser would make; undefined for a state code /proc never
    * shows. One object literal per record shape (minisocket, full socket, full socket with tcp_info),
-   * fields in the order JSON prints them: V8 then keeps every field inside the object.
+   * fields in the order JSON prints them: V8 then keeps every field inside the object. With
+   * `withAge`, a TIME-WAIT row carries its age too (TCP_TIMEWAIT_LEN, 60 s, minus the time left, as
+   * live-snapshot.ts gives every live record): in the literal, rather than added later, a property
+   * added to an object after it was made takes a separate store of its own.
    */
-  record(i: number): SocketRecord | undefined {
+  record(i: number, withAge = false): SocketRecord | undefined {
     const o8 = i * this.recordSize, o16 = i * this.w16, o32 = i * this.w32;
     const u8 = this.u8, u32 = this.u32;
     const state = LINUX_STATE_CODES[u8[o8]];
@@ -173,6 +178,9 @@ export class PackedSockets {
     const localPort = this.u16[o16 + 2], remotePort = this.u16[o16 + 3];
     if (code === TIMER_TIMEWAIT) {
       // Minisockets report uid 0 (inet_twsk_diag_fill), left unknown.
+      if (withAge && state === 'TIME-WAIT') {
+        return { id, state, family, localAddress, localPort, remoteAddress, remotePort, recvQ, inode, timer, sendQ, ageMs: Math.max(0, TIME_WAIT_MS - remainingMs) };
+      }
       return { id, state, family, localAddress, localPort, remoteAddress, remotePort, recvQ, inode, timer, sendQ };
     }
     if ((u8[o8 + 84] & HAS_INFO) !== 0 && state !== 'LISTEN') {
@@ -183,11 +191,11 @@ export class PackedSockets {
     return { id, state, family, localAddress, localPort, remoteAddress, remotePort, recvQ, inode, timer, uid: u32[o32 + 6], sendQ };
   }
 
-  /** Every row /proc would show, as SocketRecords, in dump order. */
-  records(): SocketRecord[] {
+  /** Every row /proc would show, as SocketRecords, in dump order (`withAge`: as `record`). */
+  records(withAge = false): SocketRecord[] {
     const out: SocketRecord[] = [];
     for (let i = 0; i < this.length; i++) {
-      const r = this.record(i);
+      const r = this.record(i, withAge);
       if (r !== undefined) out.push(r);
     }
     return out;

@@ -10,7 +10,8 @@
  * is generated and none parsed: the cost /proc/net/tcp pays in seq_printf is gone.
  *
  * fdSockets(dir) reads one /proc/PID/fd directory's socket links for the owner walk (`ss -p`'s
- * work) without a JavaScript string per fd.
+ * work) without a JavaScript string per fd; fdSocketsMany(dirs) reads several on a worker thread
+ * (a promise), so the links are read while the caller decodes the dump.
  * Two dump entry points, each taking an optional network namespace file (`/run/netns/NAME`,
  * `/proc/PID/ns/net`; undefined: the caller's own):
  *   counts(ns?, states?)   -> Float64Array(16): sockets per kernel state code (idiag_state).
@@ -523,35 +524,22 @@ static napi_value js_parse_for_test(napi_env env, napi_callback_info info) {
 }
 
 /*
- * fdSockets(fdDir: string): Float64Array — the socket links of one process's fd directory
- * (`/proc/PID/fd`) as pairs [fd, inode, fd, inode, ...]: what `ss -p` and lsof find by readlink of
- * every entry, without a JavaScript string per fd. Links that are not `socket:[N]`, and fds closed
- * while we read, are skipped; a directory that cannot be opened throws with the errno's name as
- * `code` (ENOENT/ESRCH: the process is gone; EACCES/EPERM: not ours to read).
+ * The socket links of one `/proc/PID/fd` directory as pairs [fd, inode, fd, inode, ...] in a
+ * malloc'd array (*out, *out_len doubles): what `ss -p` and lsof find by readlink of every entry.
+ * Links that are not `socket:[N]`, and fds closed while we read, are skipped. Returns 0, or the
+ * errno of a directory that cannot be opened (ENOENT/ESRCH: the process is gone; EACCES/EPERM: not
+ * ours to read) or of a failed allocation. Touches no JavaScript value: it runs on worker threads.
  */
-static napi_value js_fd_sockets(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  char dir_path[4096];
-  size_t n = 0;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL;
-  if (argc < 1 || napi_get_value_string_utf8(env, argv[0], dir_path, sizeof dir_path, &n) != napi_ok || n == 0 || n >= sizeof dir_path - 1) {
-    napi_throw_type_error(env, NULL, "fdSockets(fdDir: string)");
-    return NULL;
-  }
+static int read_fd_dir(const char *dir_path, double **out, size_t *out_len) {
+  *out = NULL;
+  *out_len = 0;
   DIR *d = opendir(dir_path);
-  if (!d) {
-    int e = errno;
-    char msg[128];
-    snprintf(msg, sizeof msg, "fdSockets: %s", strerror(e));
-    napi_throw_error(env, errno_name(e), msg);
-    return NULL;
-  }
+  if (!d) return errno;
   size_t cap = 256, len = 0;
   double *pairs = malloc(cap * sizeof(double));
   if (!pairs) {
     closedir(d);
-    return throw_errno(env, -ENOMEM);
+    return ENOMEM;
   }
   int dfd = dirfd(d);
   struct dirent *ent;
@@ -575,7 +563,7 @@ static napi_value js_fd_sockets(napi_env env, napi_callback_info info) {
       if (!p) {
         free(pairs);
         closedir(d);
-        return throw_errno(env, -ENOMEM);
+        return ENOMEM;
       }
       pairs = p;
       cap *= 2;
@@ -584,19 +572,164 @@ static napi_value js_fd_sockets(napi_env env, napi_callback_info info) {
     pairs[len++] = inode;
   }
   closedir(d);
+  *out = pairs;
+  *out_len = len;
+  return 0;
+}
+
+/* pairs as a new Float64Array (NULL with a pending exception on failure). */
+static napi_value pairs_array(napi_env env, const double *pairs, size_t len) {
   void *data;
   napi_value ab, arr;
   napi_status st = napi_create_arraybuffer(env, len * sizeof(double), &data, &ab);
   if (st == napi_ok && len > 0) memcpy(data, pairs, len * sizeof(double));
-  free(pairs);
   if (st != napi_ok || napi_create_typedarray(env, napi_float64_array, len, ab, 0, &arr) != napi_ok) return NULL;
   return arr;
+}
+
+/*
+ * fdSockets(fdDir: string): Float64Array — one directory's socket links (read_fd_dir), without a
+ * JavaScript string per fd; a directory that cannot be read throws with the errno's name as `code`.
+ */
+static napi_value js_fd_sockets(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  char dir_path[4096];
+  size_t n = 0;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL;
+  if (argc < 1 || napi_get_value_string_utf8(env, argv[0], dir_path, sizeof dir_path, &n) != napi_ok || n == 0 || n >= sizeof dir_path - 1) {
+    napi_throw_type_error(env, NULL, "fdSockets(fdDir: string)");
+    return NULL;
+  }
+  double *pairs;
+  size_t len;
+  int e = read_fd_dir(dir_path, &pairs, &len);
+  if (e != 0) {
+    char msg[128];
+    snprintf(msg, sizeof msg, "fdSockets: %s", strerror(e));
+    napi_throw_error(env, errno_name(e), msg);
+    return NULL;
+  }
+  napi_value arr = pairs_array(env, pairs, len);
+  free(pairs);
+  return arr;
+}
+
+/*
+ * fdSocketsMany(fdDirs: string[]): Promise<Array<Float64Array | string>> — read_fd_dir for each
+ * directory on one of libuv's worker threads, so the links (a kernel readlink per fd: most of an
+ * owner walk) are read while JavaScript goes on, e.g. decoding the socket dump. Each entry is the
+ * directory's pairs, or the errno's name where it could not be read.
+ */
+typedef struct {
+  char *path;
+  double *pairs;
+  size_t len;
+  int err;
+} fd_dir_job;
+
+typedef struct {
+  napi_async_work work;
+  napi_deferred deferred;
+  size_t n;
+  fd_dir_job *dirs;
+} fd_walk_job;
+
+static void fd_walk_free(fd_walk_job *job) {
+  for (size_t i = 0; i < job->n; i++) {
+    free(job->dirs[i].path);
+    free(job->dirs[i].pairs);
+  }
+  free(job->dirs);
+  free(job);
+}
+
+static void fd_walk_execute(napi_env env, void *data) {
+  (void)env;
+  fd_walk_job *job = data;
+  for (size_t i = 0; i < job->n; i++) job->dirs[i].err = read_fd_dir(job->dirs[i].path, &job->dirs[i].pairs, &job->dirs[i].len);
+}
+
+static void fd_walk_complete(napi_env env, napi_status status, void *data) {
+  fd_walk_job *job = data;
+  napi_value out = NULL;
+  bool ok = status == napi_ok && napi_create_array_with_length(env, job->n, &out) == napi_ok;
+  for (size_t i = 0; ok && i < job->n; i++) {
+    napi_value v;
+    if (job->dirs[i].err != 0) ok = napi_create_string_utf8(env, errno_name(job->dirs[i].err), NAPI_AUTO_LENGTH, &v) == napi_ok;
+    else ok = (v = pairs_array(env, job->dirs[i].pairs, job->dirs[i].len)) != NULL;
+    if (ok) ok = napi_set_element(env, out, (uint32_t)i, v) == napi_ok;
+  }
+  if (ok) {
+    napi_resolve_deferred(env, job->deferred, out);
+  } else {
+    napi_value err, msg;
+    bool pending = false;
+    napi_is_exception_pending(env, &pending);
+    if (pending) napi_get_and_clear_last_exception(env, &err);
+    else {
+      napi_create_string_utf8(env, "fdSocketsMany failed", NAPI_AUTO_LENGTH, &msg);
+      napi_create_error(env, NULL, msg, &err);
+    }
+    napi_reject_deferred(env, job->deferred, err);
+  }
+  napi_delete_async_work(env, job->work);
+  fd_walk_free(job);
+}
+
+static napi_value js_fd_sockets_many(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  bool is_array = false;
+  uint32_t n = 0;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL;
+  if (argc < 1 || napi_is_array(env, argv[0], &is_array) != napi_ok || !is_array || napi_get_array_length(env, argv[0], &n) != napi_ok) {
+    napi_throw_type_error(env, NULL, "fdSocketsMany(fdDirs: string[])");
+    return NULL;
+  }
+  fd_walk_job *job = calloc(1, sizeof *job);
+  if (!job) return throw_errno(env, -ENOMEM);
+  job->dirs = calloc(n ? n : 1, sizeof *job->dirs);
+  if (!job->dirs) {
+    free(job);
+    return throw_errno(env, -ENOMEM);
+  }
+  job->n = n;
+  for (uint32_t i = 0; i < n; i++) {
+    napi_value el;
+    size_t len = 0;
+    if (napi_get_element(env, argv[0], i, &el) != napi_ok || napi_get_value_string_utf8(env, el, NULL, 0, &len) != napi_ok || len == 0 || len >= 4096) {
+      fd_walk_free(job);
+      napi_throw_type_error(env, NULL, "fdSocketsMany(fdDirs: string[])");
+      return NULL;
+    }
+    job->dirs[i].path = malloc(len + 1);
+    if (!job->dirs[i].path || napi_get_value_string_utf8(env, el, job->dirs[i].path, len + 1, &len) != napi_ok) {
+      fd_walk_free(job);
+      return throw_errno(env, -ENOMEM);
+    }
+  }
+  napi_value promise, name;
+  if (napi_create_promise(env, &job->deferred, &promise) != napi_ok ||
+      napi_create_string_utf8(env, "tcplens:fdSocketsMany", NAPI_AUTO_LENGTH, &name) != napi_ok ||
+      napi_create_async_work(env, NULL, name, fd_walk_execute, fd_walk_complete, job, &job->work) != napi_ok) {
+    fd_walk_free(job);
+    return NULL;
+  }
+  if (napi_queue_async_work(env, job->work) != napi_ok) {
+    napi_delete_async_work(env, job->work);
+    fd_walk_free(job);
+    return NULL;
+  }
+  return promise;
 }
 
 static napi_value init(napi_env env, napi_value exports) {
   napi_value fn, size;
   if (napi_create_function(env, "fdSockets", NAPI_AUTO_LENGTH, js_fd_sockets, NULL, &fn) != napi_ok) return NULL;
   if (napi_set_named_property(env, exports, "fdSockets", fn) != napi_ok) return NULL;
+  if (napi_create_function(env, "fdSocketsMany", NAPI_AUTO_LENGTH, js_fd_sockets_many, NULL, &fn) != napi_ok) return NULL;
+  if (napi_set_named_property(env, exports, "fdSocketsMany", fn) != napi_ok) return NULL;
   if (napi_create_function(env, "counts", NAPI_AUTO_LENGTH, js_counts, NULL, &fn) != napi_ok) return NULL;
   if (napi_set_named_property(env, exports, "counts", fn) != napi_ok) return NULL;
   if (napi_create_function(env, "records", NAPI_AUTO_LENGTH, js_records, NULL, &fn) != napi_ok) return NULL;

@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import type { SocketRecord } from '../../model/snapshot.js';
 import { FROM_SOURCE, ROOT } from '../../../test/helpers/paths.js';
 import { netnsSkipReason, TestNetns, waitUntil } from '../../../test/helpers/netns.js';
-import { decodeRecords, nativeAvailable, nativeFdSockets, nativeSockets, RECORD_SIZE } from './sock-diag.js';
+import { decodeRecords, nativeAvailable, nativeFdSockets, nativeFdSocketsMany, nativeSockets, RECORD_SIZE } from './sock-diag.js';
 
 const ext = FROM_SOURCE ? 'ts' : 'js';
 const base = FROM_SOURCE ? ROOT : path.join(ROOT, 'dist');
@@ -233,6 +233,27 @@ test('fdSockets: the socket links of a process\'s fd directory, as readlink read
     assert.ok(want.length > 0);
     assert.deepEqual(pairs.sort(), want.sort());
     assert.throws(() => read('/proc/999999999/fd'), (e: unknown) => (e as { code?: string }).code === 'ENOENT');
+  } finally {
+    srv.close();
+  }
+});
+
+test('fdSocketsMany: several fd directories read on a worker thread, as fdSockets reads each', { skip: nativeAvailable() ? false : 'the addon is not built' }, async () => {
+  const { createServer } = await import('node:net');
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  try {
+    const one = nativeFdSockets();
+    const many = nativeFdSocketsMany();
+    assert.ok(one && many);
+    const [mine, gone, again] = await many(['/proc/self/fd', '/proc/999999999/fd', `/proc/${process.pid}/fd`]);
+    assert.equal(gone, 'ENOENT');
+    assert.ok(mine instanceof Float64Array && again instanceof Float64Array);
+    const want = [...one('/proc/self/fd')].join(',');
+    assert.ok(want.length > 0);
+    assert.equal([...mine].join(','), want);
+    assert.equal([...again].join(','), want);
+    assert.deepEqual(await many([]), []);
   } finally {
     srv.close();
   }

@@ -42,6 +42,8 @@ interface Binding {
   recordSize: number;
   /** One process's socket fds as pairs [fd, inode, ...] from `/proc/PID/fd`; throws with `code` set. */
   fdSockets?(fdDir: string): Float64Array;
+  /** fdSockets for several directories on a worker thread: each entry its pairs or the errno's name. */
+  fdSocketsMany?(fdDirs: string[]): Promise<Array<Float64Array | string>>;
   /** walk_datagram over hand-made bytes: status 1 (NLMSG_DONE), 0 (more to come) or -errno. */
   parseForTest(datagram: Uint8Array, seq: number): { status: number; counts: Float64Array; records: ArrayBuffer };
 }
@@ -99,6 +101,16 @@ export function nativeFdSockets(): ((fdDir: string) => Float64Array) | undefined
   return b?.fdSockets ? (dir) => b.fdSockets!(dir) : undefined;
 }
 
+/**
+ * fdSockets for several `/proc/PID/fd` directories, read on one of libuv's worker threads while
+ * JavaScript goes on: each entry the pairs, or the errno's name (ENOENT, EACCES, ...) of a
+ * directory that could not be read. Undefined when the addon is not loaded or predates it.
+ */
+export function nativeFdSocketsMany(): ((fdDirs: string[]) => Promise<Array<Float64Array | string>>) | undefined {
+  const b = binding();
+  return b?.fdSocketsMany ? (dirs) => b.fdSocketsMany!(dirs) : undefined;
+}
+
 /** True when the addon is loaded (the fast path may still fail at read time and fall back). */
 export function nativeAvailable(): boolean {
   return binding() !== undefined;
@@ -132,6 +144,8 @@ export interface NativeReadOptions {
   netnsPath?: string;
   /** Only these states (`statesMask`); the kernel skips the others before filling a record. Default all. */
   states?: number;
+  /** TIME-WAIT records with their `ageMs` (PackedSockets.record's `withAge`). */
+  ages?: boolean;
 }
 
 /** A namespace's TCP sockets, IPv4 then IPv6, or undefined when the native path is unavailable. */
@@ -140,7 +154,7 @@ export function nativeSockets(opts: NativeReadOptions = {}): SocketRecord[] | un
   if (!b) return undefined;
   let buf: ArrayBuffer;
   try { buf = b.records(opts.info === true, opts.netnsPath, opts.states); } catch { return undefined; }
-  return decodeRecords(buf, b.recordSize);
+  return new PackedSockets(buf, b.recordSize).records(opts.ages === true);
 }
 
 /**
