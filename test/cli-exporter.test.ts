@@ -22,7 +22,7 @@ test('bad --listen values exit 2 with the reason, in English and in Chinese', ()
   const zh = runCli(['exporter', '--listen', 'localhost', '--lang', 'zh']);
   assert.equal(zh.status, 2);
   assert.match(zh.stderr, /不是 主机:端口/);
-  for (const args of [['--labels', 'peer'], ['--top', 'many'], ['--netns', 'all', '--netns', 'x'], ['--netns', 'bad/name'], ['--netns', 'tcplens-no-such-namespace', '--listen', '127.0.0.1:1']]) {
+  for (const args of [['--labels', 'peer'], ['--top', 'many'], ['--findings-interval', 'soon'], ['--findings-interval', '-5'], ['--netns', 'all', '--netns', 'x'], ['--netns', 'bad/name'], ['--netns', 'tcplens-no-such-namespace', '--listen', '127.0.0.1:1']]) {
     const r = runCli(['exporter', ...args]);
     assert.equal(r.status, 2, args.join(' '));
     assert.equal(r.stdout, '');
@@ -60,7 +60,7 @@ test('--help names every option in both languages', () => {
   for (const lang of ['en', 'zh']) {
     const r = runCli(['exporter', '--help', '--lang', lang]);
     assert.equal(r.status, 0);
-    for (const opt of ['--listen', '--netns', '--top', '--labels', '--node-names', '--rules', '--grafana']) assert.ok(r.stdout.includes(opt), `${lang} ${opt}`);
+    for (const opt of ['--listen', '--netns', '--top', '--labels', '--node-names', '--findings-interval', '--rules', '--grafana']) assert.ok(r.stdout.includes(opt), `${lang} ${opt}`);
   }
 });
 

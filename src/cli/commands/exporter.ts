@@ -11,6 +11,7 @@ import { DASHBOARD_FILE, readDeployFile, RULES_FILE } from '../../node/exporter/
 
 const HELP: Text = {
   en: `usage: tcplens exporter [--listen HOST:PORT] [--netns NAME|all]... [--top N] [--labels port,process,destination|none] [--node-names]
+                        [--findings-interval SECONDS]
        tcplens exporter --rules | --grafana
 
 Serves Prometheus metrics at http://HOST:PORT/metrics (default ${DEFAULT_HOST}:${DEFAULT_PORT}): sockets per
@@ -25,10 +26,14 @@ ip_local_port_range, accept queues, the kernel counters behind the states, and t
                       none for host-wide series only
   --node-names        node_exporter's names (node_tcp_connection_states, node_netstat_*, node_sockstat_*) for
                       the signals it also has, instead of the tcplens_ prefix
+  --findings-interval S  evaluate the doctor's findings at most every S seconds (default 60; 0 = every
+                      scrape); they need every socket as a record, the counts do not and are fresh at
+                      every scrape (tcplens_findings_age_seconds says how old the findings are)
   --rules             print the Prometheus alert rules (${RULES_FILE}) and exit
   --grafana           print the Grafana dashboard (${DASHBOARD_FILE}) and exit
 `,
   zh: `用法: tcplens exporter [--listen 主机:端口] [--netns 名称|all]... [--top N] [--labels port,process,destination|none] [--node-names]
+                        [--findings-interval 秒]
       tcplens exporter --rules | --grafana
 
 在 http://主机:端口/metrics（默认 ${DEFAULT_HOST}:${DEFAULT_PORT}）提供 Prometheus 指标：全机、按监听端口、按进程的
@@ -42,6 +47,8 @@ ip_local_port_range, accept queues, the kernel counters behind the states, and t
   --labels L          导出哪些细分：port、process、destination，逗号分隔（默认全部）；none 只导出全机指标
   --node-names        对 node_exporter 也有的指标使用它的名称（node_tcp_connection_states、node_netstat_*、
                       node_sockstat_*），而非 tcplens_ 前缀
+  --findings-interval 秒  最多每隔这么多秒重新评估一次 doctor 的发现（默认 60；0 表示每次抓取）；发现需要把
+                      每个套接字建成记录，计数不需要，每次抓取都是最新的（tcplens_findings_age_seconds 给出发现的时效）
   --rules             打印 Prometheus 告警规则（${RULES_FILE}）后退出
   --grafana           打印 Grafana 仪表盘（${DASHBOARD_FILE}）后退出
 `,
@@ -69,12 +76,21 @@ function parseTop(v: string | undefined, lang: 'en' | 'zh'): number {
   return n;
 }
 
+function parseFindingsInterval(v: string | undefined, lang: 'en' | 'zh'): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!/^\d+$/.test(v.trim()) || n > 86_400) {
+    throw new UsageError(lang === 'zh' ? `--findings-interval 需要 0 到 86400 之间的整数秒，收到 '${v}'` : `--findings-interval needs whole seconds from 0 to 86400, got '${v}'`);
+  }
+  return n * 1000;
+}
+
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv, allowPositionals: true,
     options: {
       listen: { type: 'string' }, netns: { type: 'string', multiple: true }, top: { type: 'string' }, labels: { type: 'string' },
-      'node-names': { type: 'boolean' }, rules: { type: 'boolean' }, grafana: { type: 'boolean' },
+      'node-names': { type: 'boolean' }, 'findings-interval': { type: 'string' }, rules: { type: 'boolean' }, grafana: { type: 'boolean' },
       lang: { type: 'string' }, help: { type: 'boolean', short: 'h' },
     },
   });
@@ -92,11 +108,12 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   }
   const names = values.netns ?? [];
   if (names.includes('all') && names.length > 1) throw new UsageError(lang === 'zh' ? '--netns all 不能与其他 --netns 同时使用' : '--netns all cannot be combined with other --netns');
+  const findingsEveryMs = parseFindingsInterval(values['findings-interval'], lang);
   const exporter = await asUsage(lang, async () => {
     try {
       return await Exporter.start({
         listen, netns: names.includes('all') ? 'all' : names, top: parseTop(values.top, lang), labels: parseLabels(values.labels, lang),
-        nodeNames: values['node-names'] === true, log: (line) => io.stderr(line + '\n'),
+        nodeNames: values['node-names'] === true, ...(findingsEveryMs !== undefined ? { findingsEveryMs } : {}), log: (line) => io.stderr(line + '\n'),
       });
     } catch (err) {
       if (err instanceof ListenError) throw new UsageError(err.text[lang]);

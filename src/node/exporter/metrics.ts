@@ -52,6 +52,11 @@ export interface MetricOptions {
   labels: ReadonlySet<LabelSet>;
   /** Keys kept per breakdown (ports, processes, destinations); the rest fold into `other`. */
   top: number;
+  /**
+   * How often the doctor's findings are evaluated again on a netlink read (ms, default
+   * FINDINGS_EVERY_MS); counts, breakdowns and ages are fresh at every scrape regardless.
+   */
+  findingsEveryMs?: number;
 }
 
 /** The /proc/net/snmp and /proc/net/netstat counters that bear on connection states. */
@@ -254,7 +259,7 @@ export class ExporterMetrics {
    */
   findingsDue(netns: string, now: number): boolean {
     const at = this.findingsAt.get(netns);
-    return at === undefined || !this.findings.has(netns) || now - at >= FINDINGS_EVERY_MS;
+    return at === undefined || !this.findings.has(netns) || now - at >= (this.opts.findingsEveryMs ?? FINDINGS_EVERY_MS);
   }
 
   /** True once a netlink read of `netns` has evaluated the findings (they can be served again). */

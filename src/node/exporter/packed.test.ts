@@ -77,3 +77,16 @@ test('the columns give the series the snapshot of the same dump gives, scrape af
     await new Promise<void>((r) => server.close(() => r()));
   }
 });
+
+test('findings are evaluated at the first netlink read, then once --findings-interval has passed (0: every scrape)', { skip }, async () => {
+  const r = await readPacked({ processes: false, ownerCache: new ExporterOwnerCache(), info: true });
+  assert.ok(r, 'the netlink read answers');
+  const at = r.snapshot().takenAt;
+  for (const [every, dueSoonAfter] of [[undefined, false], [0, true], [5_000, false]] as const) {
+    const m = new ExporterMetrics({ nodeNames: false, labels: new Set(LABEL_SETS), top: 20, ...(every !== undefined ? { findingsEveryMs: every } : {}) });
+    assert.equal(m.findingsDue('', at), true, 'nothing evaluated yet');
+    m.fill([{ netns: '', packed: Object.assign(r, { findings: true }), durationMs: 1 }]);
+    assert.equal(m.findingsDue('', at + 1000), dueSoonAfter, `interval ${every}`);
+    assert.equal(m.findingsDue('', at + 60_000), true, `interval ${every}, a minute later`);
+  }
+});
