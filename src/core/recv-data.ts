@@ -20,6 +20,7 @@ import { enterPingpong, enterQuickack, onDataReceived } from './ack-policy.js';
 import { receiveWindow, growWindow, skbTruesize } from './window.js';
 import { setState } from './state-change.js';
 import { arm, cancel } from './timers.js';
+import { copyBytes } from './byte-pool.js';
 import { dsackExtend, dsackSet, sackNewOfo, sackRemove } from './sack-blocks.js';
 
 function outOfWindow(tcb: Tcb): void {
@@ -80,7 +81,7 @@ export function dataQueue(tcb: Tcb, seg: Segment): void {
   if (tcb.sackOk) sackNewOfo(tcb, seq, end);
   if (!tcb.ofo.some((o) => o.seq === seq)) {
     const truesize = skbTruesize(len);
-    tcb.ofo.push({ seq, data: payload.slice(), fin, truesize });
+    tcb.ofo.push({ seq, data: copyBytes(payload), fin, truesize });
     tcb.rmemAlloc += truesize;
     tcb.ofo.sort((a, b) => seqDiff(a.seq, b.seq));
   }
@@ -92,7 +93,7 @@ export function dataQueue(tcb: Tcb, seg: Segment): void {
 function queueAndOut(tcb: Tcb, data: Uint8Array, fin: boolean, wireLen: number): void {
   if (data.length > 0) {
     const truesize = skbTruesize(wireLen);
-    tcb.rcvQueue.push(data.slice());
+    tcb.rcvQueue.push(copyBytes(data));
     tcb.rcvQueueTs.push(truesize);
     tcb.rmemAlloc += truesize;
     tcb.rcvQueueLen += data.length;
@@ -123,7 +124,7 @@ function drainOfo(tcb: Tcb): void {
     if (seqLe(oEnd, tcb.rcvNxt) && !(o.fin && oEnd === tcb.rcvNxt)) continue;
     const part = o.data.subarray(Math.max(0, seqDiff(tcb.rcvNxt, o.seq)));
     if (part.length > 0) {
-      tcb.rcvQueue.push(part.slice());
+      tcb.rcvQueue.push(copyBytes(part));
       tcb.rcvQueueTs.push(o.truesize);
       tcb.rmemAlloc += o.truesize;
       tcb.rcvQueueLen += part.length;

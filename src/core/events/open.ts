@@ -11,6 +11,7 @@ import { emptyScoreboard } from '../scoreboard.js';
 import { emptyRack } from '../rack.js';
 import { emptyCubic } from '../cubic.js';
 import type { Segment } from '../segment.js';
+import { copyBytes } from '../byte-pool.js';
 import { seqAdd } from '../seq.js';
 import type { Seq } from '../seq.js';
 import type { TcpConfig } from '../config.js';
@@ -124,7 +125,7 @@ export interface ActiveFastopen {
  */
 function queueSynData(tcb: Tcb, data: Uint8Array): void {
   if (data.length === 0) return;
-  tcb.sndBuf = data.slice();
+  tcb.sndBuf = copyBytes(data);
   tcb.sndBufLen = data.length;
   const end = seqAdd(tcb.iss, 1 + data.length);
   tcb.sndSkbs.push(end);
@@ -186,7 +187,7 @@ export function takeSynData(tcb: Tcb, syn: Segment): void {
   const data = syn.payload instanceof Uint8Array ? syn.payload : new Uint8Array(0);
   if (data.length === 0) return;
   const truesize = skbTruesize(data.length);
-  tcb.rcvQueue.push(data.slice());
+  tcb.rcvQueue.push(copyBytes(data));
   tcb.rcvQueueTs.push(truesize);
   tcb.rmemAlloc += truesize;
   tcb.rcvQueueLen += data.length;

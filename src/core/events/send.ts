@@ -14,6 +14,7 @@ import { sysError } from '../errno.js';
 import { seqAdd, seqDiff, seqGe, seqGt } from '../seq.js';
 import { notsentBelow, sizeGoal, sndBufStart, streamWriteable, syncSkbs, wmemQueued } from '../send-memory.js';
 import { transmit } from '../output.js';
+import { allocBytes } from '../byte-pool.js';
 
 export function takeError(tcb: Tcb): SysError | undefined {
   const e = tcb.error;
@@ -96,7 +97,9 @@ export function send(tcb: Tcb, data: Uint8Array, sendFlags: SendFlags = {}): num
 function append(tcb: Tcb, bytes: Uint8Array): void {
   const need = tcb.sndBufLen + bytes.length;
   if (tcb.sndBuf.length < need) {
-    const grown = new Uint8Array(Math.max(need, tcb.sndBuf.length * 2, 1024));
+    // Twice what is needed: a stream of writes then grows (and copies what is queued) once per
+    // doubling, not at every write into a buffer whose acknowledged front was cut off.
+    const grown = allocBytes(Math.max(need * 2, 256));
     grown.set(tcb.sndBuf.subarray(0, tcb.sndBufLen));
     tcb.sndBuf = grown;
   }
