@@ -71,6 +71,17 @@ export class PortTable {
     }
   }
 
+  /** `owner` takes the place of `old` in its bucket (a connection's TIME-WAIT entry takes its bind bucket slot). */
+  replace(old: BindOwner, owner: BindOwner): void {
+    const b = this.buckets.get(old.port);
+    if (!b) return;
+    if (b.owners instanceof Set) {
+      if (b.owners.delete(old)) b.owners.add(owner);
+    } else if (b.owners === old) {
+      b.owners = owner;
+    }
+  }
+
   owners(port: number): ReadonlySet<BindOwner> {
     const o = this.buckets.get(port)?.owners;
     return o === undefined ? NO_OWNERS : o instanceof Set ? o : new Set([o]);
