@@ -1,8 +1,8 @@
-// Bytes the engine keeps for itself — an arriving segment's copy in the receive or out-of-order
-// queue, a small send buffer, what recv() hands back — carved out of shared slabs instead of each
-// getting an ArrayBuffer of its own. V8 makes an ArrayBuffer of more than 64 bytes outside its heap
-// (a zeroed allocation plus the bookkeeping that frees it), about a microsecond each on x86-64:
-// more than the rest of a segment's handling; a view into an existing slab costs tens of
+// Bytes the engine makes — a small send buffer, what recv() hands back — carved out of shared
+// slabs instead of each getting an ArrayBuffer of its own. V8 makes an ArrayBuffer of more than 64 bytes outside its heap
+// (a zeroed allocation plus the bookkeeping that frees it, counted towards the next garbage
+// collection), one to several microseconds each on x86-64: more than the rest of a segment's
+// handling; a view into an existing slab costs tens of
 // nanoseconds. Node's Buffer pool (Buffer.allocUnsafe, 8 KiB slabs) does the same.
 //
 // Rules:

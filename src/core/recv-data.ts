@@ -9,6 +9,8 @@
 // - With a zero receive window in-order data is dropped, but a bare FIN is taken (Linux: a
 //   FIN/ACK loop with a zero-window peer must end; tcp_rcv_zero_wnd_fin.pkt).
 // - Out-of-order segments wait in `ofo`; each one is ACKed at once (a duplicate ACK).
+// - Queued data is the arriving segment's payload itself (or a view of part of it), not a copy: a
+//   payload is never changed once handed to the engine (segment.ts), and recv() copies out.
 // - The FIN (tcp_fin): ESTABLISHED/SYN-RECEIVED → CLOSE-WAIT (and the ACK may now be delayed,
 //   pingpong); FIN-WAIT-1 → CLOSING with an immediate ACK (simultaneous close); FIN-WAIT-2 →
 //   TIME-WAIT with an immediate ACK; in CLOSE-WAIT, CLOSING, LAST-ACK a FIN is a retransmission.
@@ -20,7 +22,6 @@ import { enterPingpong, enterQuickack, onDataReceived } from './ack-policy.js';
 import { receiveWindow, growWindow, skbTruesize } from './window.js';
 import { setState } from './state-change.js';
 import { arm, cancel } from './timers.js';
-import { copyBytes } from './byte-pool.js';
 import { dsackExtend, dsackSet, sackNewOfo, sackRemove } from './sack-blocks.js';
 
 function outOfWindow(tcb: Tcb): void {
@@ -81,7 +82,7 @@ export function dataQueue(tcb: Tcb, seg: Segment): void {
   if (tcb.sackOk) sackNewOfo(tcb, seq, end);
   if (!tcb.ofo.some((o) => o.seq === seq)) {
     const truesize = skbTruesize(len);
-    tcb.ofo.push({ seq, data: copyBytes(payload), fin, truesize });
+    tcb.ofo.push({ seq, data: payload, fin, truesize });
     tcb.rmemAlloc += truesize;
     tcb.ofo.sort((a, b) => seqDiff(a.seq, b.seq));
   }
@@ -93,7 +94,7 @@ export function dataQueue(tcb: Tcb, seg: Segment): void {
 function queueAndOut(tcb: Tcb, data: Uint8Array, fin: boolean, wireLen: number): void {
   if (data.length > 0) {
     const truesize = skbTruesize(wireLen);
-    tcb.rcvQueue.push(copyBytes(data));
+    tcb.rcvQueue.push(data);
     tcb.rcvQueueTs.push(truesize);
     tcb.rmemAlloc += truesize;
     tcb.rcvQueueLen += data.length;
@@ -124,7 +125,7 @@ function drainOfo(tcb: Tcb): void {
     if (seqLe(oEnd, tcb.rcvNxt) && !(o.fin && oEnd === tcb.rcvNxt)) continue;
     const part = o.data.subarray(Math.max(0, seqDiff(tcb.rcvNxt, o.seq)));
     if (part.length > 0) {
-      tcb.rcvQueue.push(copyBytes(part));
+      tcb.rcvQueue.push(part);
       tcb.rcvQueueTs.push(o.truesize);
       tcb.rmemAlloc += o.truesize;
       tcb.rcvQueueLen += part.length;

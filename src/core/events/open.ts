@@ -187,7 +187,7 @@ export function takeSynData(tcb: Tcb, syn: Segment): void {
   const data = syn.payload instanceof Uint8Array ? syn.payload : new Uint8Array(0);
   if (data.length === 0) return;
   const truesize = skbTruesize(data.length);
-  tcb.rcvQueue.push(copyBytes(data));
+  tcb.rcvQueue.push(data);
   tcb.rcvQueueTs.push(truesize);
   tcb.rmemAlloc += truesize;
   tcb.rcvQueueLen += data.length;

@@ -20,14 +20,7 @@ export function recv(tcb: Tcb, max: number): Uint8Array | SysError {
   if (!Number.isFinite(max) || max < 0) return sysError('EINVAL');
   if (tcb.rcvQueueLen > 0 && max > 0) {
     const n = Math.min(Math.floor(max), tcb.rcvQueueLen);
-    // Reading exactly the head skb hands over the engine's own copy of it: nothing to copy again.
-    if (n === tcb.rcvQueue[0].length) {
-      const skb = tcb.rcvQueue.shift() as Uint8Array;
-      tcb.rmemAlloc -= tcb.rcvQueueTs.shift() ?? 0;
-      tcb.rcvQueueLen -= n;
-      cleanupRbuf(tcb);
-      return skb;
-    }
+    // The queue holds the arriving payloads themselves (recv-data.ts): the reader gets a copy.
     const out = allocBytes(n);
     let off = 0;
     let done = 0; // whole skbs read: dropped from the queue at once below, not one shift each
