@@ -14,6 +14,7 @@
 // - The FIN (tcp_fin): ESTABLISHED/SYN-RECEIVED → CLOSE-WAIT (and the ACK may now be delayed,
 //   pingpong); FIN-WAIT-1 → CLOSING with an immediate ACK (simultaneous close); FIN-WAIT-2 →
 //   TIME-WAIT with an immediate ACK; in CLOSE-WAIT, CLOSING, LAST-ACK a FIN is a retransmission.
+import { EOF, READABLE } from './tcb.js';
 import type { Tcb } from './tcb.js';
 import type { Segment } from './segment.js';
 import type { Seq } from './seq.js';
@@ -102,7 +103,7 @@ function queueAndOut(tcb: Tcb, data: Uint8Array, fin: boolean, wireLen: number):
     tcb.bytesReceived += data.length;
     onDataReceived(tcb, wireLen, truesize);
     if (data.length >= 128) growWindow(tcb);
-    tcb.events.push({ type: 'readable' });
+    tcb.events.push(READABLE);
   }
   if (fin) {
     receiveFin(tcb);
@@ -131,7 +132,7 @@ function drainOfo(tcb: Tcb): void {
       tcb.rcvQueueLen += part.length;
       tcb.rcvNxt = seqAdd(tcb.rcvNxt, part.length);
       tcb.bytesReceived += part.length;
-      tcb.events.push({ type: 'readable' });
+      tcb.events.push(READABLE);
     }
     tcb.ackNow = true;
     tcb.ackPending = true;
@@ -153,7 +154,7 @@ export function receiveFin(tcb: Tcb): void {
   // (tcp_close_no_rst.pkt: the old data riding with the FIN is ACKed without a D-SACK).
   tcb.sackBlocks = [];
   tcb.dsack = undefined;
-  tcb.events.push({ type: 'eof' }, { type: 'readable' });
+  tcb.events.push(EOF, READABLE);
   switch (tcb.state) {
     case 'SYN-RECEIVED':
     case 'ESTABLISHED':

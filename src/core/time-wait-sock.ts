@@ -42,7 +42,7 @@ import type { Errno, SysError } from './errno.js';
 import { sysError } from './errno.js';
 import type { ConnectionStatus, TimerView } from './connection.js';
 import { timeWaitProcess, type TimeWaitCause, type TimeWaitEffects } from './time-wait.js';
-import { dataOptions } from './options.js';
+import { NO_OPTIONS as NO_TCP_OPTIONS, timestampOptions } from './options.js';
 import { flags } from './output.js';
 import { resetFor } from './reset.js';
 import { isWellFormed, normalise } from './events/segment-arrives.js';
@@ -233,7 +233,7 @@ export class TimeWaitSock {
       seq: this.sndNxt, ack: this.rcvNxt, flags: flags({ ack: true }),
       window: this.win,
       urgent: 0,
-      options: dataOptions(this.tsOk ? { val: (Math.floor(this.now) + this.#tsOffset) >>> 0, ecr: this.tsRecent } : undefined),
+      options: this.tsOk ? timestampOptions(Math.floor(this.now) + this.#tsOffset, this.tsRecent) : NO_TCP_OPTIONS,
       payload: NO_PAYLOAD,
     });
   }

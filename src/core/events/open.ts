@@ -7,6 +7,7 @@
 //   SYN-RECEIVED with the SYN-ACK queued, echoing only the options the SYN offered.
 // - fromCookie: the final ACK of a SYN-cookie handshake (cookie_v4_check): the connection is
 //   rebuilt straight into ESTABLISHED from what the cookie encoded.
+import { READABLE } from '../tcb.js';
 import { emptyScoreboard } from '../scoreboard.js';
 import { emptyRack } from '../rack.js';
 import { emptyCubic } from '../cubic.js';
@@ -195,7 +196,7 @@ export function takeSynData(tcb: Tcb, syn: Segment): void {
   tcb.rcvWup = tcb.rcvNxt;
   tcb.bytesReceived += data.length;
   tcb.synDataAcked = true;
-  tcb.events.push({ type: 'readable' });
+  tcb.events.push(READABLE);
 }
 
 export function accept(p: OpenParams, syn: Segment, now: number, fastopen?: FastopenAccept): Tcb {
