@@ -68,6 +68,12 @@ export function createTcb(p: OpenParams, now: number): Tcb {
     orphaned: false, shutRd: false, shutWr: false, wasConnected: false, error: undefined, lastError: undefined,
     bytesAcked: 0, bytesReceived: 0,
     timers: emptyTimers(), outbox: [], events: [], now,
+    // The optional fields, present from the start: every TCB then keeps one shape (V8 adds a
+    // field to an object by copying its out-of-object store and moving it to a new hidden class).
+    eorMarks: undefined, dsack: undefined, ecnOk: undefined, lingerUntil: undefined, probesStamp: undefined,
+    transmitFilter: undefined, localDrops: undefined, xmitFailed: undefined, delivered: undefined,
+    fastopenChild: undefined, synDataAcked: undefined, synAckCookie: undefined, fastopenReq: undefined,
+    synFastopen: undefined, synFastopenExp: undefined, synData: undefined, writePending: undefined,
   };
 }
 
