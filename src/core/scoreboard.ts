@@ -186,10 +186,13 @@ export interface CleanResult {
   removed: number;
 }
 
+/** The records of a result that has none: one shared, frozen empty list (most ACKs without SACK). */
+const NO_RECORDS: TxRecord[] = Object.freeze([]) as unknown as TxRecord[];
+
 /** tcp_clean_rtx_queue: drop what SND.UNA passed, and their counts. */
 export function cleanAcked(tcb: Tcb, ack: Seq): CleanResult {
   const sb = tcb.sb;
-  const res: CleanResult = { newlyAcked: 0, records: [], retransAcked: false, removed: 0 };
+  const res: CleanResult = { newlyAcked: 0, records: NO_RECORDS, retransAcked: false, removed: 0 };
   splitAt(tcb, ack);
   while (sb.txq.length > 0 && seqLe((sb.txq[0] as TxRecord).end, ack)) {
     const r = sb.txq.shift() as TxRecord;
@@ -197,6 +200,7 @@ export function cleanAcked(tcb: Tcb, ack: Seq): CleanResult {
     if (r.sacked) sb.sackedOut--;
     else {
       res.newlyAcked++;
+      if (res.records === NO_RECORDS) res.records = [];
       res.records.push(r);
     }
     if (r.lost) sb.lostOut--;
