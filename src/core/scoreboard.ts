@@ -78,8 +78,14 @@ export function recordSent(tcb: Tcb, start: Seq, end: Seq): void {
 /** Cut the record holding `at` in two (tcp_fragment), so records can be marked exactly. */
 function splitAt(tcb: Tcb, at: Seq): void {
   const q = tcb.sb.txq;
-  const i = q.findIndex((r) => seqLt(r.start, at) && seqLt(at, r.end));
-  if (i < 0) return;
+  // The records are in sequence order and do not overlap: stop at the first that starts at or
+  // after `at` (an ACK mostly lands on a record's edge, near the front: no walk of the flight).
+  let i = 0;
+  for (; i < q.length; i++) {
+    if (!seqLt((q[i] as TxRecord).start, at)) return;
+    if (seqLt(at, (q[i] as TxRecord).end)) break;
+  }
+  if (i === q.length) return;
   const r = q[i] as TxRecord;
   const tail: TxRecord = { ...r, start: at };
   r.end = at;
