@@ -16,6 +16,10 @@ import { createLabHost } from '../src/sim/lab-host.js';
 import { Network } from '../src/sim/network.js';
 
 const RUNS = 5;
+/** One bulk run: 32 MiB from A to B (~35,000 segments with the ACKs). */
+const BULK_BYTES = 32 << 20;
+/** One lifecycle run. */
+const LIFECYCLES = 5000;
 const A = '10.0.0.1';
 const B = '10.0.0.2';
 
@@ -149,17 +153,22 @@ export async function run(): Promise<void> {
   const seg: Rate[] = [];
   const life: Rate[] = [];
   const kern: Rate[] = [];
-  // Warm-up at full size: one 8 MiB run is ~6,000 segments, over before V8 has optimised the
-  // engine when the machine is busy (its compiler threads wait for a CPU too).
+  // Warm-up at full size: V8 must have optimised the engine before the runs that count, and on a
+  // busy machine its compiler threads wait for a CPU too. Each run is ~0.1–0.3 s of CPU: shorter
+  // ones (8 MiB, 2,000 lifecycles) varied by 2× from run to run once the engine got faster.
   for (let i = 0; i < 2; i++) {
-    engineSegments(8 << 20);
-    labLifecycles(2000);
+    engineSegments(BULK_BYTES);
+    labLifecycles(LIFECYCLES);
   }
+  // The kernel's runs, then the lab's, not interleaved: each phase leaves garbage (thousands of
+  // node:net sockets, or two lab hosts' buffers) whose collection the next run pays for — 2–4×
+  // slower in a test run. So only the first run of each phase pays for the other's, and the
+  // median leaves it out.
   await kernelLifecycles(500);
+  for (let i = 0; i < RUNS; i++) kern.push(await kernelLifecycles(2000));
   for (let i = 0; i < RUNS; i++) {
-    seg.push(engineSegments(8 << 20));
-    life.push(labLifecycles(2000));
-    kern.push(await kernelLifecycles(2000));
+    seg.push(engineSegments(BULK_BYTES));
+    life.push(labLifecycles(LIFECYCLES));
   }
   const m = (rs: Rate[]): Rate => ({ wall: median(rs.map((r) => r.wall)), cpu: median(rs.map((r) => r.cpu)) });
   const ms = m(seg);
@@ -171,7 +180,7 @@ export async function run(): Promise<void> {
     '',
     '| measure | per second (median) | per CPU second (median) | runs (per second) | ratio | ratio per CPU second |',
     '|---|---:|---:|---|---:|---:|',
-    `| engine: segments processed (bulk 8 MiB A -> B, two lab hosts) | ${fmt(ms.wall)} | ${fmt(ms.cpu)} | ${runs(seg)} | | |`,
+    `| engine: segments processed (bulk ${BULK_BYTES >> 20} MiB A -> B, two lab hosts) | ${fmt(ms.wall)} | ${fmt(ms.cpu)} | ${runs(seg)} | | |`,
     `| lab: full lifecycles, SYN to the end of TIME-WAIT (60 s virtual each) | ${fmt(ml.wall)} | ${fmt(ml.cpu)} | ${runs(life)} | ${(ml.wall / mk.wall).toFixed(2)}x kernel | ${(ml.cpu / mk.cpu).toFixed(2)}x kernel |`,
     `| kernel: loopback node:net connect, 100 B request + reply, close | ${fmt(mk.wall)} | ${fmt(mk.cpu)} | ${runs(kern)} | 1.00x | 1.00x |`,
     '',

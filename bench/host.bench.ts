@@ -115,5 +115,5 @@ export async function run(): Promise<void> {
   process.stdout.write('| TIME-WAIT entry | bytes |\n|---|---|\n');
   process.stdout.write(`| tcplens simulated host (heap delta / ${m[0].tw.toLocaleString('en-US')} entries, median of 3) | ${Math.round(per).toLocaleString('en-US')} |\n`);
   process.stdout.write('| Linux tcp_timewait_sock (kernel slab object, x86-64) | ~168 |\n');
-  process.stdout.write(`\nratio: a simulated TIME-WAIT entry costs ${(per / 168).toFixed(0)}× the kernel's; each is a TimeWaitSock minisocket (like Linux's tcp_timewait_sock) plus its entries in the host's 4-tuple, port and deadline tables.\n`);
+  process.stdout.write(`\nratio: a simulated TIME-WAIT entry costs ${(per / 168).toFixed(1)}× the kernel's; each is one record, the minisocket itself (TimeWaitEntry, as Linux's tcp_timewait_sock is itself the ehash entry), plus its slots in the host's 4-tuple, port and deadline tables.\n`);
 }

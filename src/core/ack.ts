@@ -14,6 +14,7 @@
 //   the retransmission timer (RFC 6298 §5.3), clear keepalive probes.
 // - Three duplicate ACKs: fast retransmit and NewReno fast recovery (RFC 5681 §3.2, RFC 6582);
 //   Linux uses RACK-TLP for this, which sends the same first retransmission in this simple case.
+import { WRITABLE } from './tcb.js';
 import type { Tcb } from './tcb.js';
 import type { Segment } from './segment.js';
 import { seqAdd, seqDiff, seqGe, seqGt, seqLt } from './seq.js';
@@ -22,11 +23,14 @@ import { sampleRtt, baseRto } from './rto.js';
 import { isCwndLimited, rearmRto } from './output.js';
 import { cwndReduction, fastRetransAlert, onLossAck, xmitRetransmitQueue } from './recovery.js';
 import type { AckInfo } from './recovery.js';
-import { cleanAcked, removeRenoSacks, sackTag } from './scoreboard.js';
+import { cleanAcked, removeRenoSacks, sackTag, type SackTagResult, type TxRecord } from './scoreboard.js';
 import { rackAdvance } from './rack.js';
 import type { ReceivedOptions } from './options.js';
 
 export type AckVerdict = 'new' | 'dup' | 'old' | 'discard';
+
+/** What an ACK without SACK blocks tags: nothing (shared, never changed). */
+const NO_SACK_TAG: SackTagResult = Object.freeze({ newlySacked: 0, records: Object.freeze([]) as unknown as TxRecord[] });
 
 export function processAck(tcb: Tcb, seg: Segment, opts: ReceivedOptions): AckVerdict {
   const ack = seg.ack;
@@ -41,7 +45,7 @@ export function processAck(tcb: Tcb, seg: Segment, opts: ReceivedOptions): AckVe
     }
     return 'old';
   }
-  const nwin = (seg.window & 0xffff) * 2 ** tcb.sndWscale;
+  const nwin = (seg.window & 0xffff) * (1 << tcb.sndWscale); // the shift is at most 14
   if (seqGt(ack, tcb.sndUna) || seqGt(seg.seq, tcb.sndWl1) || (seg.seq === tcb.sndWl1 && nwin > tcb.sndWnd)) {
     const opened = tcb.sndWnd === 0 && nwin > 0;
     tcb.sndWnd = nwin;
@@ -55,7 +59,7 @@ export function processAck(tcb: Tcb, seg: Segment, opts: ReceivedOptions): AckVe
   }
   tcb.probesOut = 0;
   // tcp_sacktag_write_queue, before anything else looks at the scoreboard.
-  const tag = tcb.sackOk && opts.sack ? sackTag(tcb, opts.sack) : { newlySacked: 0, records: [] };
+  const tag = tcb.sackOk && opts.sack ? sackTag(tcb, opts.sack) : NO_SACK_TAG;
   for (const r of tag.records) rackAdvance(tcb, r);
   if (!seqGt(ack, tcb.sndUna)) {
     const dup = isDuplicateAck(tcb, seg, nwin);
@@ -75,7 +79,7 @@ export function processAck(tcb: Tcb, seg: Segment, opts: ReceivedOptions): AckVe
     tcb.sndBufLen -= dataAcked;
     tcb.bytesAcked += dataAcked;
   }
-  tcb.pushMarks = tcb.pushMarks.filter((m) => seqGt(m, ack));
+  if (tcb.pushMarks.length > 0 && !tcb.pushMarks.every((m) => seqGt(m, ack))) tcb.pushMarks = tcb.pushMarks.filter((m) => seqGt(m, ack));
   tcb.sndUna = ack;
   if (seqGt(ack, tcb.sndNxt)) tcb.sndNxt = ack;
   const clean = cleanAcked(tcb, ack);
@@ -111,7 +115,7 @@ export function processAck(tcb: Tcb, seg: Segment, opts: ReceivedOptions): AckVe
   tcb.retransStamp = seqGe(tcb.sndUna, tcb.sndMax) ? undefined : tcb.now;
   // tcp_set_xmit_timer, unless RACK armed its REO timer on this ACK.
   if (!reoArmed) rearmRto(tcb);
-  if (dataAcked > 0) tcb.events.push({ type: 'writable' });
+  if (dataAcked > 0) tcb.events.push(WRITABLE);
   return 'new';
 }
 

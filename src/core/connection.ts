@@ -33,7 +33,7 @@ import { enterQuickack } from './ack-policy.js';
 import { updateSndMss } from './events/open.js';
 import { LINGER_WAITS } from './state-change.js';
 import { advertiseWindow } from './window.js';
-import { TimeWaitSock } from './time-wait-sock.js';
+import { TimeWaitSock, type TimeWaitHost, type TimeWaitInit } from './time-wait-sock.js';
 import { tcpInfo } from './tcp-info.js';
 
 export type { Endpoint, SocketOptions, ConnectionEvent } from './tcb.js';
@@ -41,7 +41,7 @@ export { resetFor } from './reset.js';
 export { TIMER_KINDS } from './timers.js';
 export type { TimerKind } from './timers.js';
 export { TRANSITIONS } from './transitions.js';
-export { TimeWaitSock } from './time-wait-sock.js';
+export { TimeWaitSock, type TimeWaitHost, type TimeWaitInit } from './time-wait-sock.js';
 export type { TransitionRow } from './transitions.js';
 
 export interface ConnectionParams extends open.OpenParams {
@@ -279,7 +279,17 @@ export class Connection {
    * Connection would: not in TIME-WAIT, another timer (a delayed ACK) still pending, segments or
    * events not yet drained, or out-of-order data a SACK block would still name.
    */
-  toTimeWait(): TimeWaitSock | undefined {
+  toTimeWait(host?: TimeWaitHost): TimeWaitSock | undefined {
+    const init = this.timeWaitInit(host);
+    return init && new TimeWaitSock(init);
+  }
+
+  /**
+   * What the minisocket takes over (tcp_time_wait's copy), or undefined while this connection
+   * still needs its full TCB. `host`: the settings and clock the minisocket shares; by default
+   * its own copy of this connection's.
+   */
+  timeWaitInit(host?: TimeWaitHost): TimeWaitInit | undefined {
     const t = this.tcb;
     const tw = t.timers['time-wait'];
     if (t.state !== 'TIME-WAIT' || tw === undefined || t.outbox.length > 0 || t.events.length > 0) return undefined;
@@ -295,13 +305,13 @@ export class Connection {
     t.rcvWnd = rcvWnd;
     t.rcvWup = rcvWup;
     t.quickAcks = quickAcks;
-    return new TimeWaitSock({
-      config: t.config, local: t.local, remote: t.remote, now: t.now,
+    return {
+      host: host ?? { config: t.config, now: t.now }, local: t.local, remote: t.remote,
       rcvNxt: t.rcvNxt, sndNxt: t.sndNxt,
       rcvWnd: advertised, win,
       tsOk: t.tsOk, tsRecent: t.tsRecent, tsRecentStamp: t.tsRecentStamp, tsOffset: t.tsOffset,
       lastOowAckAt: t.lastOowAckAt, deadline: tw,
-    });
+    };
   }
 
   /** Time only moves forward; a caller's clock going back is treated as "now" again. */

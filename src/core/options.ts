@@ -44,7 +44,9 @@ export function parseOptions(opts: readonly TcpOption[] | undefined): ReceivedOp
         r.sackOk = true;
         break;
       case 'timestamp':
-        if (Number.isFinite(o.val) && Number.isFinite(o.ecr)) r.ts = { val: o.val >>> 0, ecr: o.ecr >>> 0 };
+        // The option itself when its values are already 32-bit (every segment a host sends): no copy.
+        if (o.val === o.val >>> 0 && o.ecr === o.ecr >>> 0) r.ts = o;
+        else if (Number.isFinite(o.val) && Number.isFinite(o.ecr)) r.ts = { val: o.val >>> 0, ecr: o.ecr >>> 0 };
         break;
       case 'sack':
         if (Array.isArray(o.blocks)) {
@@ -99,8 +101,16 @@ const NOP: TcpOption = Object.freeze({ kind: 'nop' });
 
 /** Options of every segment after the SYNs: only the aligned timestamp. */
 export function dataOptions(ts: { val: number; ecr: number } | undefined): TcpOption[] {
-  return ts ? [NOP, NOP, { kind: 'timestamp', val: ts.val >>> 0, ecr: ts.ecr >>> 0 }] : [];
+  return ts ? timestampOptions(ts.val, ts.ecr) : NO_OPTIONS;
 }
+
+/** `nop,nop,TS val ecr`: the options of a segment after the SYNs when timestamps were negotiated. */
+export function timestampOptions(val: number, ecr: number): TcpOption[] {
+  return [NOP, NOP, { kind: 'timestamp', val: val >>> 0, ecr: ecr >>> 0 }];
+}
+
+/** The options of a segment without any: one shared, frozen empty list. */
+export const NO_OPTIONS: TcpOption[] = Object.freeze([]) as unknown as TcpOption[];
 
 /** TCPOLEN_TSTAMP_ALIGNED: what timestamps take from each segment's payload room. */
 export const TS_ALIGNED_LEN = 12;

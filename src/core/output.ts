@@ -24,7 +24,7 @@ import { NO_PAYLOAD } from './segment.js';
 import type { Seq } from './seq.js';
 import { seqAdd, seqDiff, seqGt, seqLe, seqLt } from './seq.js';
 import { maxTsoSegs, sndBufStart } from './send-memory.js';
-import { dataOptions, synOptions } from './options.js';
+import { NO_OPTIONS, synOptions, timestampOptions } from './options.js';
 import { advertiseWindow } from './window.js';
 import { arm, cancel } from './timers.js';
 import { rtoMinMs, TIMEOUT_INIT_MS } from './rto.js';
@@ -36,9 +36,24 @@ export function tsVal(tcb: Tcb): number {
   return (Math.floor(tcb.now) + tcb.tsOffset) >>> 0;
 }
 
+/**
+ * The flags of a segment we send: one frozen object per combination, shared by every segment
+ * that has it (a segment's flags are never changed after it is built; to add PSH, withPsh gives
+ * the other combination). Built on first use; spelled out so every one has the same shape.
+ */
 export function flags(l: Partial<TcpFlags>): TcpFlags {
-  // Spelled out, not spread over NO_FLAGS: one object of one shape per segment.
-  return { syn: l.syn ?? false, ack: l.ack ?? false, fin: l.fin ?? false, rst: l.rst ?? false, psh: l.psh ?? false, urg: l.urg ?? false, ece: l.ece ?? false, cwr: l.cwr ?? false };
+  const key = (l.syn ? 1 : 0) | (l.ack ? 2 : 0) | (l.fin ? 4 : 0) | (l.rst ? 8 : 0) |
+    (l.psh ? 16 : 0) | (l.urg ? 32 : 0) | (l.ece ? 64 : 0) | (l.cwr ? 128 : 0);
+  return (FLAG_SETS[key] ??= Object.freeze({
+    syn: l.syn ?? false, ack: l.ack ?? false, fin: l.fin ?? false, rst: l.rst ?? false, psh: l.psh ?? false, urg: l.urg ?? false, ece: l.ece ?? false, cwr: l.cwr ?? false,
+  }));
+}
+
+const FLAG_SETS: Array<TcpFlags | undefined> = new Array<TcpFlags | undefined>(256).fill(undefined);
+
+/** The same flags with PSH (tcp_mark_push on a segment already built). */
+function withPsh(f: TcpFlags): TcpFlags {
+  return f.psh ? f : flags({ ...f, psh: true });
 }
 
 export function makeSegment(tcb: Tcb, seq: Seq, ack: Seq | undefined, f: TcpFlags, payload: Uint8Array, opts?: Segment['options'], window?: number): Segment {
@@ -55,7 +70,7 @@ export function makeSegment(tcb: Tcb, seq: Seq, ack: Seq | undefined, f: TcpFlag
 
 /** The options of a segment after the SYNs: the timestamp, then any SACK blocks. */
 function afterSynOptions(tcb: Tcb, f: TcpFlags): Segment['options'] {
-  const ts = dataOptions(tcb.tsOk ? { val: tsVal(tcb), ecr: tcb.tsRecent } : undefined);
+  const ts = tcb.tsOk ? timestampOptions(tsVal(tcb), tcb.tsRecent) : NO_OPTIONS;
   const sack = sackOption(tcb, f);
   return sack.length === 0 ? ts : [...ts, ...sack];
 }
@@ -251,18 +266,22 @@ export function isCwndLimited(tcb: Tcb): boolean {
  */
 export type Nonagle = 'cork' | 'push' | 'wakeup';
 
+/** A GSO packet of more than one segment ends with PSH (__tcp_transmit_skb), unless it is a probe's. */
+function closeGso(segs: number, last: Segment | undefined, probe: boolean): void {
+  if (segs > 1 && last && !probe) last.flags = withPsh(last.flags);
+}
+
 /** tcp_write_xmit: send what the windows allow. Returns whether anything new went out. */
 export function transmit(tcb: Tcb, probe = false, nonagle?: Nonagle): boolean {
   tcb.xmitFailed = false;
   if (!canSendData(tcb)) return false;
   let sent = false;
-  // The GSO packet being cut (tcp_write_xmit, one skb piece per tcp_transmit_skb).
-  const gso = { left: 0, segs: 0, end: tcb.sndNxt, last: undefined as Segment | undefined };
-  const closeGso = (): void => {
-    if (gso.segs > 1 && gso.last && !probe) gso.last.flags.psh = true;
-    gso.left = 0;
-    gso.segs = 0;
-  };
+  // The GSO packet being cut (tcp_write_xmit, one skb piece per tcp_transmit_skb): segments left
+  // in it, segments in it so far, where its skb ends, its last segment.
+  let gsoLeft = 0;
+  let gsoSegs = 0;
+  let gsoEnd = tcb.sndNxt;
+  let gsoLast: Segment | undefined;
   for (;;) {
     const end = dataEnd(tcb);
     if (tcb.finQueued && tcb.finSeq === undefined) tcb.finSeq = end;
@@ -310,13 +329,14 @@ export function transmit(tcb: Tcb, probe = false, nonagle?: Nonagle): boolean {
           seqGt(tcb.sndSml, tcb.sndUna) && seqLe(tcb.sndSml, tcb.sndNxt)) break;
     }
     len = Math.max(0, len);
-    if (gso.left === 0) {
-      closeGso();
+    if (gsoLeft === 0) {
+      closeGso(gsoSegs, gsoLast, probe);
+      gsoSegs = 0;
       // tcp_cwnd_test: min(cwnd / 2, cwnd - in flight) segments, and tcp_tso_autosize's cap.
       const cwnd = Math.floor(tcb.cwnd);
       const quota = Math.min(Math.max(cwnd >> 1, 1), cwnd - segmentsOf(tcb, inflight - leftOut(tcb, inflight)));
-      gso.left = Math.max(1, Math.min(maxTsoSegs(tcb), quota));
-      gso.end = skbEnd(tcb, tcb.sndNxt);
+      gsoLeft = Math.max(1, Math.min(maxTsoSegs(tcb), quota));
+      gsoEnd = skbEnd(tcb, tcb.sndNxt);
     }
     const seg = dataSegment(tcb, tcb.sndNxt, len);
     // tcp_ecn_send: new data of an ECN connection is ECT(0); ACKs and retransmissions are not.
@@ -327,18 +347,18 @@ export function transmit(tcb: Tcb, probe = false, nonagle?: Nonagle): boolean {
       tcb.xmitFailed = true;
       break;
     }
-    gso.segs++;
-    gso.left--;
-    gso.last = seg;
+    gsoSegs++;
+    gsoLeft--;
+    gsoLast = seg;
     // tcp_write_wakeup: `TCP_SKB_CB(skb)->tcp_flags |= TCPHDR_PSH`, one segment.
     if (nonagle === 'wakeup') {
-      seg.flags.psh = true;
+      seg.flags = withPsh(seg.flags);
       if (len < tcb.sndMss) tcb.sndSml = seqAdd(tcb.sndNxt, len);
       advanceSndNxt(tcb, tcb.sndNxt, len + (seg.flags.fin ? 1 : 0));
       sent = true;
       break;
     }
-    if (!seqLt(seqAdd(tcb.sndNxt, len), gso.end)) gso.left = 0;
+    if (!seqLt(seqAdd(tcb.sndNxt, len), gsoEnd)) gsoLeft = 0;
     if (probe) {
       advanceSndNxt(tcb, tcb.sndNxt, len + (seg.flags.fin ? 1 : 0));
       sent = true;
@@ -348,7 +368,7 @@ export function transmit(tcb: Tcb, probe = false, nonagle?: Nonagle): boolean {
     advanceSndNxt(tcb, tcb.sndNxt, len + (seg.flags.fin ? 1 : 0));
     sent = true;
   }
-  closeGso();
+  closeGso(gsoSegs, gsoLast, probe);
   // tcp_write_xmit's end: is_cwnd_limited |= (tcp_packets_in_flight(tp) >= tcp_snd_cwnd(tp)), then
   // tcp_cwnd_validate when something went out or cwnd held it back.
   const flight = seqDiff(tcb.sndNxt, tcb.sndUna);

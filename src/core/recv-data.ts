@@ -9,9 +9,12 @@
 // - With a zero receive window in-order data is dropped, but a bare FIN is taken (Linux: a
 //   FIN/ACK loop with a zero-window peer must end; tcp_rcv_zero_wnd_fin.pkt).
 // - Out-of-order segments wait in `ofo`; each one is ACKed at once (a duplicate ACK).
+// - Queued data is the arriving segment's payload itself (or a view of part of it), not a copy: a
+//   payload is never changed once handed to the engine (segment.ts), and recv() copies out.
 // - The FIN (tcp_fin): ESTABLISHED/SYN-RECEIVED → CLOSE-WAIT (and the ACK may now be delayed,
 //   pingpong); FIN-WAIT-1 → CLOSING with an immediate ACK (simultaneous close); FIN-WAIT-2 →
 //   TIME-WAIT with an immediate ACK; in CLOSE-WAIT, CLOSING, LAST-ACK a FIN is a retransmission.
+import { EOF, READABLE } from './tcb.js';
 import type { Tcb } from './tcb.js';
 import type { Segment } from './segment.js';
 import type { Seq } from './seq.js';
@@ -80,7 +83,7 @@ export function dataQueue(tcb: Tcb, seg: Segment): void {
   if (tcb.sackOk) sackNewOfo(tcb, seq, end);
   if (!tcb.ofo.some((o) => o.seq === seq)) {
     const truesize = skbTruesize(len);
-    tcb.ofo.push({ seq, data: payload.slice(), fin, truesize });
+    tcb.ofo.push({ seq, data: payload, fin, truesize });
     tcb.rmemAlloc += truesize;
     tcb.ofo.sort((a, b) => seqDiff(a.seq, b.seq));
   }
@@ -92,7 +95,7 @@ export function dataQueue(tcb: Tcb, seg: Segment): void {
 function queueAndOut(tcb: Tcb, data: Uint8Array, fin: boolean, wireLen: number): void {
   if (data.length > 0) {
     const truesize = skbTruesize(wireLen);
-    tcb.rcvQueue.push(data.slice());
+    tcb.rcvQueue.push(data);
     tcb.rcvQueueTs.push(truesize);
     tcb.rmemAlloc += truesize;
     tcb.rcvQueueLen += data.length;
@@ -100,7 +103,7 @@ function queueAndOut(tcb: Tcb, data: Uint8Array, fin: boolean, wireLen: number):
     tcb.bytesReceived += data.length;
     onDataReceived(tcb, wireLen, truesize);
     if (data.length >= 128) growWindow(tcb);
-    tcb.events.push({ type: 'readable' });
+    tcb.events.push(READABLE);
   }
   if (fin) {
     receiveFin(tcb);
@@ -123,13 +126,13 @@ function drainOfo(tcb: Tcb): void {
     if (seqLe(oEnd, tcb.rcvNxt) && !(o.fin && oEnd === tcb.rcvNxt)) continue;
     const part = o.data.subarray(Math.max(0, seqDiff(tcb.rcvNxt, o.seq)));
     if (part.length > 0) {
-      tcb.rcvQueue.push(part.slice());
+      tcb.rcvQueue.push(part);
       tcb.rcvQueueTs.push(o.truesize);
       tcb.rmemAlloc += o.truesize;
       tcb.rcvQueueLen += part.length;
       tcb.rcvNxt = seqAdd(tcb.rcvNxt, part.length);
       tcb.bytesReceived += part.length;
-      tcb.events.push({ type: 'readable' });
+      tcb.events.push(READABLE);
     }
     tcb.ackNow = true;
     tcb.ackPending = true;
@@ -151,7 +154,7 @@ export function receiveFin(tcb: Tcb): void {
   // (tcp_close_no_rst.pkt: the old data riding with the FIN is ACKed without a D-SACK).
   tcb.sackBlocks = [];
   tcb.dsack = undefined;
-  tcb.events.push({ type: 'eof' }, { type: 'readable' });
+  tcb.events.push(EOF, READABLE);
   switch (tcb.state) {
     case 'SYN-RECEIVED':
     case 'ESTABLISHED':

@@ -78,8 +78,14 @@ export function recordSent(tcb: Tcb, start: Seq, end: Seq): void {
 /** Cut the record holding `at` in two (tcp_fragment), so records can be marked exactly. */
 function splitAt(tcb: Tcb, at: Seq): void {
   const q = tcb.sb.txq;
-  const i = q.findIndex((r) => seqLt(r.start, at) && seqLt(at, r.end));
-  if (i < 0) return;
+  // The records are in sequence order and do not overlap: stop at the first that starts at or
+  // after `at` (an ACK mostly lands on a record's edge, near the front: no walk of the flight).
+  let i = 0;
+  for (; i < q.length; i++) {
+    if (!seqLt((q[i] as TxRecord).start, at)) return;
+    if (seqLt(at, (q[i] as TxRecord).end)) break;
+  }
+  if (i === q.length) return;
   const r = q[i] as TxRecord;
   const tail: TxRecord = { ...r, start: at };
   r.end = at;
@@ -186,10 +192,13 @@ export interface CleanResult {
   removed: number;
 }
 
+/** The records of a result that has none: one shared, frozen empty list (most ACKs without SACK). */
+const NO_RECORDS: TxRecord[] = Object.freeze([]) as unknown as TxRecord[];
+
 /** tcp_clean_rtx_queue: drop what SND.UNA passed, and their counts. */
 export function cleanAcked(tcb: Tcb, ack: Seq): CleanResult {
   const sb = tcb.sb;
-  const res: CleanResult = { newlyAcked: 0, records: [], retransAcked: false, removed: 0 };
+  const res: CleanResult = { newlyAcked: 0, records: NO_RECORDS, retransAcked: false, removed: 0 };
   splitAt(tcb, ack);
   while (sb.txq.length > 0 && seqLe((sb.txq[0] as TxRecord).end, ack)) {
     const r = sb.txq.shift() as TxRecord;
@@ -197,6 +206,7 @@ export function cleanAcked(tcb: Tcb, ack: Seq): CleanResult {
     if (r.sacked) sb.sackedOut--;
     else {
       res.newlyAcked++;
+      if (res.records === NO_RECORDS) res.records = [];
       res.records.push(r);
     }
     if (r.lost) sb.lostOut--;

@@ -43,6 +43,11 @@ export interface Segment {
   window: number;
   urgent: number;
   options: TcpOption[];
+  /**
+   * The data. Never changed once the segment is handed on: a receiver queues these bytes as they
+   * are (as a sender's segments are views of its send buffer), so whoever wants other bytes makes
+   * another array.
+   */
   payload: Uint8Array;
   /** The IP packet's ECN codepoint; undefined is Not-ECT. */
   ecn?: EcnCodepoint;

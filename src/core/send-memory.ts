@@ -16,6 +16,7 @@
 //   sk_stream_wspace >= sk_stream_min_wspace, i.e. free space is at least half of what is queued
 //   (tcp_check_space -> tcp_new_space -> sk_stream_write_space -> __sk_stream_is_writeable).
 //   tcp_poll reports EPOLLOUT by the same rule.
+import { WRITABLE } from './tcb.js';
 import type { Tcb } from './tcb.js';
 import type { Seq } from './seq.js';
 import { seqAdd, seqDiff, seqGe, seqGt, seqLe, seqLt, seqMin } from './seq.js';
@@ -131,5 +132,5 @@ export function checkSpace(tcb: Tcb): void {
   }
   if (!streamWriteable(tcb)) return;
   tcb.sndNoSpace = false;
-  tcb.events.push({ type: 'writable' });
+  tcb.events.push(WRITABLE);
 }

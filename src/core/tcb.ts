@@ -52,6 +52,11 @@ export type ConnectionEvent =
    */
   | { type: 'linger-done'; reason: 'fin-acked' | 'closed'; at: number };
 
+/** The events without data, one shared frozen object each: queued on every segment, never changed. */
+export const READABLE: ConnectionEvent = Object.freeze({ type: 'readable' });
+export const WRITABLE: ConnectionEvent = Object.freeze({ type: 'writable' });
+export const EOF: ConnectionEvent = Object.freeze({ type: 'eof' });
+
 export interface Tcb {
   config: TcpConfig;
   options: SocketOptions;

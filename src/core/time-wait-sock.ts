@@ -10,10 +10,18 @@
 //   tw_ts_recent, tw_ts_recent_stamp, tw_ts_offset      tsRecent, tsRecentStamp, tsOffset
 //   tw_last_oow_ack_time                                lastOowAckAt
 //   tw_substate, tw_timer                               deadline (undefined once CLOSED)
+//   (the netns's sysctls, jiffies)                      host: the settings and clock it shares
 //
-// Sequence numbers and timestamps are kept as signed 32-bit integers, read back unsigned: V8 then
-// stores them in the object itself instead of a separate heap number each (a host may hold
-// hundreds of thousands of these).
+// Memory, because a host may hold hundreds of thousands of these (V8 on x86-64, no pointer
+// compression: 8 bytes a field, and every number that is not a 32-bit integer is a separate
+// 16-byte heap object):
+// - sequence numbers and timestamps are kept as signed 32-bit integers, read back unsigned, so V8
+//   stores them in the object itself;
+// - the settings and the clock are the host's (`TimeWaitHost`), not copied into each minisocket;
+// - the output and event queues are made only when something is queued (rarely: a minisocket
+//   answers few segments, and is freed right after its 'closed' event).
+// The host's table entry extends this class (src/stack/time-wait-entry.ts): one record per
+// TIME-WAIT entry, as Linux's tcp_timewait_sock is itself the established table's entry.
 //
 // Rules:
 // - Every segment goes through timeWaitProcess (time-wait.ts), the same function a Connection
@@ -34,17 +42,25 @@ import type { Errno, SysError } from './errno.js';
 import { sysError } from './errno.js';
 import type { ConnectionStatus, TimerView } from './connection.js';
 import { timeWaitProcess, type TimeWaitCause, type TimeWaitEffects } from './time-wait.js';
-import { dataOptions } from './options.js';
+import { NO_OPTIONS as NO_TCP_OPTIONS, timestampOptions } from './options.js';
 import { flags } from './output.js';
 import { resetFor } from './reset.js';
 import { isWellFormed, normalise } from './events/segment-arrives.js';
 
+/**
+ * What every minisocket of one host shares: the settings, and the clock — the latest `now` a
+ * caller passed in, which only moves forward (a simulated host's own record is one).
+ */
+export interface TimeWaitHost {
+  readonly config: TcpConfig;
+  now: number;
+}
+
 /** What Connection.toTimeWait hands over (tcp_time_wait's copy into the minisocket). */
 export interface TimeWaitInit {
-  config: TcpConfig;
+  host: TimeWaitHost;
   local: Endpoint;
   remote: Endpoint;
-  now: number;
   rcvNxt: Seq;
   sndNxt: Seq;
   rcvWnd: number;
@@ -60,12 +76,11 @@ export interface TimeWaitInit {
 const NO_OPTIONS: SocketOptions = Object.freeze({});
 
 export class TimeWaitSock {
-  readonly config: TcpConfig;
+  readonly host: TimeWaitHost;
   readonly laddr: string;
   readonly lport: number;
   readonly raddr: string;
   readonly rport: number;
-  now: number;
   readonly #rcvNxt: number;
   readonly #sndNxt: number;
   private readonly rcvWnd: number;
@@ -77,16 +92,15 @@ export class TimeWaitSock {
   lastOowAckAt: number | undefined;
   /** The TIME-WAIT timer (tw_timer); undefined once CLOSED. */
   deadline: number | undefined;
-  private out: Segment[] | undefined;
-  private events: ConnectionEvent[] | undefined;
+  /** Segments and events not yet polled; made on first use. */
+  #queued: { out: Segment[]; events: ConnectionEvent[] } | undefined;
 
   constructor(i: TimeWaitInit) {
-    this.config = i.config;
+    this.host = i.host;
     this.laddr = i.local.addr;
     this.lport = i.local.port;
     this.raddr = i.remote.addr;
     this.rport = i.remote.port;
-    this.now = i.now;
     this.#rcvNxt = i.rcvNxt | 0;
     this.#sndNxt = i.sndNxt | 0;
     this.rcvWnd = i.rcvWnd;
@@ -97,6 +111,15 @@ export class TimeWaitSock {
     this.#tsOffset = i.tsOffset | 0;
     this.lastOowAckAt = i.lastOowAckAt;
     this.deadline = i.deadline;
+  }
+
+  get config(): TcpConfig {
+    return this.host.config;
+  }
+
+  /** The host's clock (tcp_time_stamp, jiffies): the minisocket keeps none of its own. */
+  get now(): number {
+    return this.host.now;
   }
 
   get state(): 'TIME-WAIT' | 'CLOSED' {
@@ -151,11 +174,11 @@ export class TimeWaitSock {
   }
 
   pollTransmit(): Segment | undefined {
-    return this.out?.shift();
+    return this.#queued?.out.shift();
   }
 
   pollEvent(): ConnectionEvent | undefined {
-    return this.events?.shift();
+    return this.#queued?.events.shift();
   }
 
   /** The answer Connection.status() gives in TIME-WAIT for what a minisocket keeps; no RTT or congestion state (ss -i shows none for TIME-WAIT either). */
@@ -195,11 +218,11 @@ export class TimeWaitSock {
 
   /** The output of the TIME-WAIT rules (TimeWaitEffects). */
   push(seg: Segment): void {
-    (this.out ??= []).push(seg);
+    (this.#queued ??= { out: [], events: [] }).out.push(seg);
   }
 
   emitEvent(e: ConnectionEvent): void {
-    (this.events ??= []).push(e);
+    (this.#queued ??= { out: [], events: [] }).events.push(e);
   }
 
   /** tcp_v4_timewait_ack → tcp_v4_send_ack: seq tw_snd_nxt, ack tw_rcv_nxt, the window, TS. */
@@ -210,14 +233,14 @@ export class TimeWaitSock {
       seq: this.sndNxt, ack: this.rcvNxt, flags: flags({ ack: true }),
       window: this.win,
       urgent: 0,
-      options: dataOptions(this.tsOk ? { val: (Math.floor(this.now) + this.#tsOffset) >>> 0, ecr: this.tsRecent } : undefined),
+      options: this.tsOk ? timestampOptions(Math.floor(this.now) + this.#tsOffset, this.tsRecent) : NO_TCP_OPTIONS,
       payload: NO_PAYLOAD,
     });
   }
 
   /** Time only moves forward, as in Connection. */
   private at(now: number): void {
-    if (Number.isFinite(now) && now > this.now) this.now = now;
+    if (Number.isFinite(now) && now > this.host.now) this.host.now = now;
   }
 }
 

@@ -36,13 +36,14 @@ export function cancelAll(t: TimerTable): void {
   for (const k of TIMER_KINDS) t[k] = undefined;
 }
 
+/** The earliest armed deadline. Asked after every input: each kind read by name, not in a loop over TIMER_KINDS (named reads are cheaper). */
 export function nextDeadline(t: TimerTable): number | undefined {
-  let min: number | undefined;
-  for (const k of TIMER_KINDS) {
-    const d = t[k];
-    if (d !== undefined && (min === undefined || d < min)) min = d;
-  }
-  return min;
+  return earlier(earlier(earlier(t['delayed-ack'], t.retransmit), earlier(t['loss-probe'], t.persist)),
+    earlier(earlier(t.keepalive, t['fin-wait-2']), t['time-wait']));
+}
+
+function earlier(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined ? b : b === undefined || a <= b ? a : b;
 }
 
 /** The kinds due at `now`, in TIMER_KINDS order (the stable firing order). */

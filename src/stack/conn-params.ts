@@ -20,6 +20,6 @@ export function connParams(h: HostState, laddr: string, lport: number, raddr: st
     isn: isn ?? seq(hash + clock),
     tsOffset,
     options: { ...options },
-    ...(h.transmitFilter ? { transmitFilter: h.transmitFilter } : {}),
+    transmitFilter: h.transmitFilter,
   };
 }

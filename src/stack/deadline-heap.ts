@@ -44,6 +44,15 @@ export class DeadlineHeap<T extends Armable> {
     this.down(this.up(i));
   }
 
+  /** `item` takes the place of `old` (same deadline, same arming order); `old` is disarmed. */
+  replace(old: T, item: T): void {
+    const i = old.heapIndex;
+    if (i < 0) return;
+    old.heapIndex = -1;
+    this.items[i] = item;
+    item.heapIndex = i;
+  }
+
   /** The earliest deadline. */
   peek(): Millis | undefined {
     return this.items.length > 0 ? this.at[0] : undefined;

@@ -25,7 +25,7 @@ export function deliver(h: HostState, seg: Segment): void {
   // tcp_inbound_hash: a socket with no TCP-MD5 key drops a segment that carries the MD5 option
   // (RFC 2385, kind 19; TCPMD5Unexpected). The host sets no keys, so any socket drops it; a
   // segment that reaches no socket is answered as usual.
-  if ((e || lookupListener(h, seg)) && seg.options.some((o) => o.kind === 'unknown' && o.code === TCPOPT_MD5SIG)) {
+  if (hasMd5Option(seg) && (e || lookupListener(h, seg))) {
     count(h, 'TcpExt:TCPMD5Unexpected');
     return;
   }
@@ -46,10 +46,17 @@ export function deliver(h: HostState, seg: Segment): void {
   replyReset(h, seg);
 }
 
+function hasMd5Option(seg: Segment): boolean {
+  for (const o of seg.options) if (o.kind === 'unknown' && o.code === TCPOPT_MD5SIG) return true;
+  return false;
+}
+
 /** __inet_lookup_listener(): the listener a segment with no established entry reaches, if any. */
 export function lookupListener(h: HostState, seg: Segment): Listener | undefined {
   const list = h.listeners.get(seg.dstPort);
   if (!list) return undefined;
+  // One listener on the port (the common case): it is the pool, exact or wildcard.
+  if (list.length === 1) return addrMatches(list[0].sock.addr, seg.dstAddr) ? list[0] : undefined;
   const exact: Listener[] = [];
   const wild: Listener[] = [];
   for (const l of list) {

@@ -205,3 +205,28 @@ test('a host holds N TIME-WAIT entries as minisockets; a socket the application 
   assert.deepEqual(held(client), { mini: 0, full: 0 });
   assert.equal(client.sockstat().tw, 0);
 });
+
+test('a TIME-WAIT entry is one record: the minisocket itself in the 4-tuple table, the bind table and the timer heap', () => {
+  const { client, server, pair } = hosts(true);
+  const l = server.socket('ipv4') as number;
+  server.bind(l, S, 80);
+  server.listen(l, 16);
+  const { c, s } = open(client, server, pair, l);
+  client.close(c);
+  pair.run(pair.now + 1);
+  server.close(s);
+  pair.run(pair.now + 1);
+  const h = hostState(client);
+  const [e] = [...h.conns.values()];
+  assert.equal(e.state, 'TIME-WAIT');
+  assert.ok(e instanceof TimeWaitSock, 'the table entry is the minisocket');
+  assert.equal(e.conn, e);
+  assert.deepEqual([...h.ports.owners(e.port)], [e]);
+  assert.equal(h.heap.size, 1);
+  assert.equal(h.heap.peek(), e.conn.nextDeadline());
+  assert.equal(h.classCount.tw, 1);
+  pair.run(pair.now + 61_000);
+  assert.equal(h.conns.size, 0);
+  assert.equal(h.classCount.tw, 0);
+  assert.deepEqual([...h.ports.owners(e.port)], []);
+});

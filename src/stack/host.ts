@@ -16,6 +16,7 @@
 //   demux.ts         segment delivery: the established table, then listeners, else an RST
 //   service.ts       after every input: a connection's output, events and deadline
 //   limits.ts        TIME-WAIT table and orphans: classes, tcp_max_tw_buckets, tcp_max_orphans, minisockets
+//   time-wait-entry.ts  a TIME-WAIT entry: the minisocket itself in every table (one record)
 //   deadlines.ts     advance(), handleTimeout(), nextDeadline()
 //   transmit.ts      the output queue and the local device (transmit filter)
 //   changes.ts, counters.ts, views.ts   the state-change log, MIB counters, ss/snapshot views

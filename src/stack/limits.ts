@@ -14,6 +14,7 @@ import { count } from './counters.js';
 import { Connection } from './engine.js';
 import type { HostState } from './host-state.js';
 import type { Entry, EntryClass } from './sockets.js';
+import { TimeWaitEntry } from './time-wait-entry.js';
 
 const TCP_TIMEWAIT_LEN_MS = 60_000;
 
@@ -66,14 +67,22 @@ export function tooManyOrphans(h: HostState, e: Entry): boolean {
 
 /**
  * tcp_time_wait(): no application holds the connection any more, so only TIME-WAIT's rules remain —
- * the full connection gives way to its minisocket (time-wait-sock.ts) in the 4-tuple table.
- * True when it was swapped.
+ * the full connection gives way to its minisocket (time-wait-entry.ts), which takes the entry's
+ * place in every table (inet_twsk_hashdance: the established hash, the bind bucket) and its timer.
+ * Returns the new entry when it was swapped; the old one is left freed and in no table.
  */
-export function toMinisocket(h: HostState, e: Entry): boolean {
+export function toMinisocket(h: HostState, e: Entry): TimeWaitEntry | undefined {
   const c = e.conn;
-  if (!h.minisockets || e.sock !== undefined || e.phase !== 'orphan' || !(c instanceof Connection) || c.state !== 'TIME-WAIT') return false;
-  const tw = c.toTimeWait();
-  if (!tw) return false;
-  e.conn = tw;
-  return true;
+  if (!h.minisockets || e.sock !== undefined || e.phase !== 'orphan' || !(c instanceof Connection) || c.state !== 'TIME-WAIT') return undefined;
+  const init = c.timeWaitInit(h);
+  if (!init) return undefined;
+  const tw = new TimeWaitEntry(init, e);
+  h.conns.set(e.key, tw);
+  h.ports.replace(e, tw);
+  h.heap.replace(e, tw);
+  for (const [fd, w] of h.lingerWaits) if (w === e) h.lingerWaits.set(fd, tw);
+  // The class count moves with the entry (still 'tw'); the old record is inert from now on.
+  e.freed = true;
+  e.cls = 'none';
+  return tw;
 }

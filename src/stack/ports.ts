@@ -27,12 +27,13 @@ export interface BindOwner {
 }
 
 /**
- * One port's bind bucket. Most ports have one owner (a client's connection or TIME-WAIT entry), so
- * that owner is kept as is, and a set is made only when a second one comes.
+ * One port's bind bucket, once it has more than one owner or was made by bind(). Most ports have
+ * one owner that connect() put there (a client's connection or TIME-WAIT entry): the table then
+ * holds that owner itself, no bucket (a client with 100,000 ports in TIME-WAIT keeps 100,000
+ * records, not 200,000); a bucket's owners are a set only once a second one comes.
  */
-interface Bucket {
-  explicit: boolean;
-  owners: BindOwner | Set<BindOwner>;
+class Bucket {
+  constructor(public explicit: boolean, public owners: BindOwner | Set<BindOwner>) {}
 }
 
 const NO_OWNERS: ReadonlySet<BindOwner> = new Set();
@@ -44,17 +45,21 @@ export type TupleCheck = 'free' | 'busy' | 'reuse-tw';
 const PERTURB_SIZE = 1 << 16;
 
 export class PortTable {
-  private readonly buckets = new Map<number, Bucket>();
+  /** Each port's bucket, or its one connect()-made owner. */
+  private readonly buckets = new Map<number, Bucket | BindOwner>();
   private readonly perturb = new Map<number, number>();
 
   constructor(private readonly rng: Rng) {}
 
   add(owner: BindOwner, explicit: boolean): void {
-    const b = this.buckets.get(owner.port);
-    if (!b) {
-      this.buckets.set(owner.port, { explicit, owners: owner });
+    const found = this.buckets.get(owner.port);
+    if (!found) {
+      this.buckets.set(owner.port, explicit ? new Bucket(true, owner) : owner);
       return;
     }
+    if (found === owner && !explicit) return;
+    const b = found instanceof Bucket ? found : new Bucket(false, found);
+    if (b !== found) this.buckets.set(owner.port, b);
     if (explicit) b.explicit = true;
     if (b.owners instanceof Set) b.owners.add(owner);
     else if (b.owners !== owner) b.owners = new Set([b.owners, owner]);
@@ -62,7 +67,10 @@ export class PortTable {
 
   remove(owner: BindOwner): void {
     const b = this.buckets.get(owner.port);
-    if (!b) return;
+    if (!(b instanceof Bucket)) {
+      if (b === owner) this.buckets.delete(owner.port);
+      return;
+    }
     if (b.owners instanceof Set) {
       b.owners.delete(owner);
       if (b.owners.size === 0) this.buckets.delete(owner.port); // inet_bind_bucket_destroy
@@ -71,8 +79,23 @@ export class PortTable {
     }
   }
 
+  /** `owner` takes the place of `old` in its bucket (a connection's TIME-WAIT entry takes its bind bucket slot). */
+  replace(old: BindOwner, owner: BindOwner): void {
+    const b = this.buckets.get(old.port);
+    if (!(b instanceof Bucket)) {
+      if (b === old) this.buckets.set(old.port, owner);
+      return;
+    }
+    if (b.owners instanceof Set) {
+      if (b.owners.delete(old)) b.owners.add(owner);
+    } else if (b.owners === old) {
+      b.owners = owner;
+    }
+  }
+
   owners(port: number): ReadonlySet<BindOwner> {
-    const o = this.buckets.get(port)?.owners;
+    const b = this.buckets.get(port);
+    const o = b instanceof Bucket ? b.owners : b;
     return o === undefined ? NO_OWNERS : o instanceof Set ? o : new Set([o]);
   }
 
@@ -80,7 +103,8 @@ export class PortTable {
   bindConflict(addr: string, port: number, reuseAddr: boolean, reusePort: boolean): boolean {
     const b = this.buckets.get(port);
     if (!b) return false;
-    for (const o of b.owners instanceof Set ? b.owners : [b.owners]) {
+    const owners = b instanceof Bucket ? b.owners : b;
+    for (const o of owners instanceof Set ? owners : [owners]) {
       if (!addrOverlap(addr, o.addr)) continue;
       if (reuseAddr && o.reuseAddr && !o.isListening()) continue; // both SO_REUSEADDR, other not listening
       if (reusePort && o.reusePort) continue; // SO_REUSEPORT group (same uid)
@@ -141,7 +165,7 @@ export class PortTable {
       for (let i = 0; i < remaining && !skip; i += 2, port += 2) {
         if (port >= high) port -= remaining;
         const b = this.buckets.get(port);
-        if (b && b.explicit) continue; // a port someone bind()s is not shared with connect()
+        if (b instanceof Bucket && b.explicit) continue; // a port someone bind()s is not shared with connect()
         const c = b ? check(port) : 'free';
         if (c === 'busy') continue;
         // "add a little bit of randomness to the next source port that will be chosen"

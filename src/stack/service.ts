@@ -26,10 +26,10 @@ export function service(h: HostState, e: Entry): void {
     onEvent(h, e, ev);
   }
   if (e.freed) return;
-  let d = c.nextDeadline();
-  if (toMinisocket(h, e)) d = e.conn.nextDeadline();
-  if (d === undefined) h.heap.invalidate(e);
-  else h.heap.push(e, d);
+  const held = toMinisocket(h, e) ?? e; // a TIME-WAIT entry may take the entry's place here
+  const d = held.conn.nextDeadline();
+  if (d === undefined) h.heap.invalidate(held);
+  else h.heap.push(held, d);
 }
 
 function onEvent(h: HostState, e: Entry, ev: ConnectionEvent): void {

@@ -126,7 +126,8 @@ export function status(h: HostState, fd: number): SocketStatus | SysError {
   if (s.listener) return { state: 'LISTEN', local: { addr: s.addr, port: s.port } };
   if (!s.entry) return { state: 'CLOSED', ...(s.bound ? { local: { addr: s.addr, port: s.port } } : {}) };
   const e = s.entry;
-  return { ...e.conn.status(), local: { addr: e.addr, port: e.port }, remote: { addr: e.raddr, port: e.rport } };
+  // The engine's answer is a fresh object: add the addresses to it (a spread copies every field).
+  return Object.assign(e.conn.status(), { local: { addr: e.addr, port: e.port }, remote: { addr: e.raddr, port: e.rport } });
 }
 
 /**

@@ -7,10 +7,12 @@
 //   SYN-RECEIVED with the SYN-ACK queued, echoing only the options the SYN offered.
 // - fromCookie: the final ACK of a SYN-cookie handshake (cookie_v4_check): the connection is
 //   rebuilt straight into ESTABLISHED from what the cookie encoded.
+import { READABLE } from '../tcb.js';
 import { emptyScoreboard } from '../scoreboard.js';
 import { emptyRack } from '../rack.js';
 import { emptyCubic } from '../cubic.js';
 import type { Segment } from '../segment.js';
+import { copyBytes } from '../byte-pool.js';
 import { seqAdd } from '../seq.js';
 import type { Seq } from '../seq.js';
 import type { TcpConfig } from '../config.js';
@@ -66,6 +68,12 @@ export function createTcb(p: OpenParams, now: number): Tcb {
     orphaned: false, shutRd: false, shutWr: false, wasConnected: false, error: undefined, lastError: undefined,
     bytesAcked: 0, bytesReceived: 0,
     timers: emptyTimers(), outbox: [], events: [], now,
+    // The optional fields, present from the start: every TCB then keeps one shape (V8 adds a
+    // field to an object by copying its out-of-object store and moving it to a new hidden class).
+    eorMarks: undefined, dsack: undefined, ecnOk: undefined, lingerUntil: undefined, probesStamp: undefined,
+    transmitFilter: undefined, localDrops: undefined, xmitFailed: undefined, delivered: undefined,
+    fastopenChild: undefined, synDataAcked: undefined, synAckCookie: undefined, fastopenReq: undefined,
+    synFastopen: undefined, synFastopenExp: undefined, synData: undefined, writePending: undefined,
   };
 }
 
@@ -124,7 +132,7 @@ export interface ActiveFastopen {
  */
 function queueSynData(tcb: Tcb, data: Uint8Array): void {
   if (data.length === 0) return;
-  tcb.sndBuf = data.slice();
+  tcb.sndBuf = copyBytes(data);
   tcb.sndBufLen = data.length;
   const end = seqAdd(tcb.iss, 1 + data.length);
   tcb.sndSkbs.push(end);
@@ -186,7 +194,7 @@ export function takeSynData(tcb: Tcb, syn: Segment): void {
   const data = syn.payload instanceof Uint8Array ? syn.payload : new Uint8Array(0);
   if (data.length === 0) return;
   const truesize = skbTruesize(data.length);
-  tcb.rcvQueue.push(data.slice());
+  tcb.rcvQueue.push(data);
   tcb.rcvQueueTs.push(truesize);
   tcb.rmemAlloc += truesize;
   tcb.rcvQueueLen += data.length;
@@ -194,7 +202,7 @@ export function takeSynData(tcb: Tcb, syn: Segment): void {
   tcb.rcvWup = tcb.rcvNxt;
   tcb.bytesReceived += data.length;
   tcb.synDataAcked = true;
-  tcb.events.push({ type: 'readable' });
+  tcb.events.push(READABLE);
 }
 
 export function accept(p: OpenParams, syn: Segment, now: number, fastopen?: FastopenAccept): Tcb {

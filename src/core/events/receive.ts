@@ -14,12 +14,14 @@ import { takeError } from './send.js';
 import { receiveWindow, selectableWindow } from '../window.js';
 import { sendAck } from '../output.js';
 import { seqDiff } from '../seq.js';
+import { allocBytes } from '../byte-pool.js';
 
 export function recv(tcb: Tcb, max: number): Uint8Array | SysError {
   if (!Number.isFinite(max) || max < 0) return sysError('EINVAL');
   if (tcb.rcvQueueLen > 0 && max > 0) {
     const n = Math.min(Math.floor(max), tcb.rcvQueueLen);
-    const out = new Uint8Array(n);
+    // The queue holds the arriving payloads themselves (recv-data.ts): the reader gets a copy.
+    const out = allocBytes(n);
     let off = 0;
     let done = 0; // whole skbs read: dropped from the queue at once below, not one shift each
     while (off < n) {

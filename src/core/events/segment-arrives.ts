@@ -14,6 +14,7 @@
 //   6. text and FIN (recv-data.ts). After our side closed for reading (close(), SHUT_RD after
 //      a FIN), new data aborts the connection with RST (RFC 1122 §4.2.2.13, Linux TCPAbortOnData).
 //   7. send what the new window allows; send or schedule the ACK (ack-policy.ts).
+import { WRITABLE } from '../tcb.js';
 import type { TcpState } from '../../model/states.js';
 import type { Tcb } from '../tcb.js';
 import type { Segment } from '../segment.js';
@@ -158,7 +159,7 @@ function synSent(tcb: Tcb, seg: Segment): void {
     cancel(tcb.timers, 'retransmit');
     tcb.lrcvTime = tcb.now;
     setState(tcb, 'ESTABLISHED', 'syn-ack-received');
-    tcb.events.push({ type: 'writable' });
+    tcb.events.push(WRITABLE);
     armKeepalive(tcb);
     finOnSynAck(tcb, seg, resend);
     // tcp_rcv_synsent_state_process: a Fast Open SYN whose data was not all acknowledged sends
@@ -329,7 +330,7 @@ function finishHandshake(tcb: Tcb, seg: Segment): void {
   if (tcb.tsOk && opts.ts) storeTsRecent(tcb, opts.ts.val);
   tcb.lrcvTime = tcb.now;
   setState(tcb, 'ESTABLISHED', 'ack-of-syn-ack');
-  tcb.events.push({ type: 'writable' });
+  tcb.events.push(WRITABLE);
   armKeepalive(tcb);
   afterAck(tcb, seg, opts);
 }
