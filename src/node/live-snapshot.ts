@@ -8,8 +8,7 @@ import { readdir } from 'node:fs/promises';
 import { endianness, hostname } from 'node:os';
 import type { HostSnapshot, ParseProblem, ProcessInfo, ProcessRef, SocketRecord } from '../model/snapshot.js';
 import { netnsFile, type NetnsOptions } from './netns.js';
-import { parseProcCounters } from '../formats/proc-counters.js';
-import { parseSockstat } from '../formats/sockstat.js';
+import { readHostCounters } from './host-counters.js';
 import { parseProcNetTcp } from '../formats/proc-net-tcp.js';
 import { nativeSockets } from './native/sock-diag.js';
 import { nativeTarget, procFilesFor } from './live-counts.js';
@@ -124,30 +123,17 @@ export async function readLiveSnapshot(opts: LiveOptions = {}): Promise<HostSnap
   const readDoneAt = (opts.now ?? Date.now)();
   const sysctls = await readSysctls(files);
   // The counter files go through the same parsers as a capture of them (src/formats).
-  const counters: Record<string, number> = {};
-  for (const rel of ['net/snmp', 'net/netstat']) {
-    const b = await files.read(rel);
-    if (b === undefined) continue;
-    const part = parseProcCounters(`${files.origin}/${rel}`, b.toString('latin1'));
-    Object.assign(counters, part.counters);
-    for (const p of part.problems) problems.push(p);
-  }
-  const sockstatText = await files.read('net/sockstat');
-  const sockstatPart = sockstatText ? parseSockstat(`${files.origin}/net/sockstat`, sockstatText.toString('latin1')) : undefined;
-  const sockstat = sockstatPart?.sockstat;
-  if (sockstatPart) { Object.assign(counters, sockstatPart.counters); for (const p of sockstatPart.problems) problems.push(p); }
+  const { counters, sockstat, uptimeMs } = await readHostCounters(files, files.origin, problems);
 
   fillAges(sockets, sysctls);
-  // tcp_info's idle times are trusted as upper bounds only on a host up for less than their wrap (ages.ts).
-  const uptime = await files.read('uptime');
-  const uptimeS = uptime ? Number(uptime.toString('latin1').split(' ')[0]) : NaN;
-
+  // tcp_info's idle times are trusted as upper bounds only on a host up for less than their wrap
+  // (ages.ts): hence the uptime beside the counters.
   const snap: HostSnapshot = {
     takenAt, readDoneAt, sources: [{ kind: 'proc', origin: files.origin, os: 'linux' }], sockets, sysctls, counters,
     processes: [], processAttributionComplete: false, problems,
   };
   if (sockstat) snap.sockstat = sockstat;
-  if (Number.isFinite(uptimeS) && uptimeS >= 0) snap.uptimeMs = Math.round(uptimeS * 1000);
+  if (uptimeMs !== undefined) snap.uptimeMs = uptimeMs;
   if (opts.procRoot === undefined) snap.hostname = hostname();
 
   if (opts.processes !== false) {
@@ -218,7 +204,7 @@ export async function readLiveSnapshot(opts: LiveOptions = {}): Promise<HostSnap
 }
 
 /** The pids under a /proc root, or undefined when it cannot be listed. */
-async function livePids(root: string): Promise<Set<number> | undefined> {
+export async function livePids(root: string): Promise<Set<number> | undefined> {
   try {
     const out = new Set<number>();
     for (const n of await readdir(root)) { const c = n.charCodeAt(0); if (c >= 0x30 && c <= 0x39) out.add(Number(n)); }

@@ -16,14 +16,13 @@
 //   returns undefined when the addon is missing or the dump fails, and the caller reads through
 //   `sample()` as before (/proc).
 import { statSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { hostname } from 'node:os';
 import type { HostSnapshot, ParseProblem, ProcessInfo, ProcessRef, SocketRecord } from '../../model/snapshot.js';
-import { parseProcCounters } from '../../formats/proc-counters.js';
-import { parseSockstat } from '../../formats/sockstat.js';
+import { readHostCounters } from '../host-counters.js';
 import { nativeFdSockets, nativePacked, type PackedSockets } from '../native/sock-diag.js';
-import { OwnerCache, OWNER_FULL_WALK_MS, procFilesFor } from '../live-snapshot.js';
+import { livePids, OwnerCache, OWNER_FULL_WALK_MS, procFilesFor } from '../live-snapshot.js';
 import { attributeSockets } from '../processes.js';
 import { readSysctls } from '../sysctls.js';
 import type { ProcFiles } from '../proc-files.js';
@@ -113,26 +112,14 @@ export async function readPacked(opts: PackedReadOptions): Promise<PackedRead | 
   const problems: ParseProblem[] = [];
   const small = opts.netns === undefined ? smallFiles(files) : files;
   const sysctls = opts.sysctls === undefined ? await readSysctls(small) : await someSysctls(small, [...opts.sysctls, ...OWN_SYSCTLS]);
-  const counters: Record<string, number> = {};
-  for (const rel of ['net/snmp', 'net/netstat']) {
-    const b = await small.read(rel);
-    if (b === undefined) continue;
-    const part = parseProcCounters(`${files.origin}/${rel}`, b.toString('latin1'));
-    Object.assign(counters, part.counters);
-    for (const p of part.problems) problems.push(p);
-  }
-  const sockstatText = await small.read('net/sockstat');
-  const sockstatPart = sockstatText ? parseSockstat(`${files.origin}/net/sockstat`, sockstatText.toString('latin1')) : undefined;
-  if (sockstatPart) { Object.assign(counters, sockstatPart.counters); for (const p of sockstatPart.problems) problems.push(p); }
-  const uptime = await small.read('uptime');
-  const uptimeS = uptime ? Number(uptime.toString('latin1').split(' ')[0]) : NaN;
+  const { counters, sockstat, uptimeMs } = await readHostCounters(small, files.origin, problems);
 
   const host: HostSnapshot = {
     takenAt, readDoneAt, sources: [{ kind: 'proc', origin: files.origin, os: 'linux' }], sockets: [], sysctls, counters,
     processes: [], processAttributionComplete: false, problems,
   };
-  if (sockstatPart?.sockstat) host.sockstat = sockstatPart.sockstat;
-  if (Number.isFinite(uptimeS) && uptimeS >= 0) host.uptimeMs = Math.round(uptimeS * 1000);
+  if (sockstat) host.sockstat = sockstat;
+  if (uptimeMs !== undefined) host.uptimeMs = uptimeMs;
   host.hostname = hostname();
 
   const owners = opts.processes ? await findOwners(sockets, host, opts) : new Map<number, ProcessRef[]>();
@@ -292,15 +279,6 @@ async function someSysctls(files: ProcFiles, names: readonly string[]): Promise<
   const bufs = await Promise.all(unique.map((n) => files.read(`sys/${n.replaceAll('.', '/')}`)));
   unique.forEach((n, i) => { const b = bufs[i]; if (b !== undefined) out[n] = b.toString('utf8').trim().replace(/\s+/g, ' '); });
   return out;
-}
-
-/** The pids under a /proc root, or undefined when it cannot be listed. */
-async function livePids(root: string): Promise<Set<number> | undefined> {
-  try {
-    const out = new Set<number>();
-    for (const n of await readdir(root)) { const c = n.charCodeAt(0); if (c >= 0x30 && c <= 0x39) out.add(Number(n)); }
-    return out;
-  } catch { return undefined; }
 }
 
 /** /proc mounted with hidepid=: not root, and a socket of another uid with a file has no owner. */
