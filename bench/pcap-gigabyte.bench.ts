@@ -10,7 +10,7 @@ import { closeSync, existsSync, mkdtempSync, openSync, rmSync, statSync, writeSy
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ipOf, pcapFile, seg } from '../src/pcap/testing/capture-bytes.js';
+import { BulkTransferBlocks, ipOf, pcapFile, seg } from '../src/pcap/testing/capture-bytes.js';
 import { hasTime, measureProcess } from './measure-process.js';
 
 const BYTES = Number(process.env.TCPLENS_BENCH_PCAP_BYTES ?? 1024 ** 3);
@@ -33,46 +33,25 @@ function shortConnection(i: number): Uint8Array[] {
 
 /** Writes the capture; returns its size, packets and short connections. */
 function makeCapture(file: string): { size: number; packets: number; shorts: number } {
-  const data = ipOf(seg('10.0.0.1:40000', '10.0.0.2:80', '.', 1, 1, 1448));
-  const ack = ipOf(seg('10.0.0.2:80', '10.0.0.1:40000', '.', 1, 1));
-  const pairLen = 32 + data.length + ack.length;
-  const block = new Uint8Array(pairLen * PER_BLOCK);
-  const dv = new DataView(block.buffer);
+  // The long transfer's records and the short connections' share one clock and one count.
+  const bulk = new BulkTransferBlocks(PER_BLOCK);
   const fd = openSync(file, 'w');
   writeSync(fd, pcapFile([]));
-  let s = 1;
-  let at = 0; // ms
-  let packets = 0;
   let shorts = 0;
   const record = (bytes: Uint8Array): Uint8Array => {
     const r = new Uint8Array(16 + bytes.length);
     const v = new DataView(r.buffer);
-    v.setUint32(0, Math.floor(at / 1000), true);
-    v.setUint32(4, (at % 1000) * 1000, true);
+    v.setUint32(0, Math.floor(bulk.atMs / 1000), true);
+    v.setUint32(4, (bulk.atMs % 1000) * 1000, true);
     v.setUint32(8, bytes.length, true);
     v.setUint32(12, bytes.length, true);
     r.set(bytes, 16);
-    at++;
-    packets++;
+    bulk.atMs++;
+    bulk.packets++;
     return r;
   };
   for (let written = 24; written < BYTES; ) {
-    for (let i = 0; i < PER_BLOCK; i++) {
-      let o = i * pairLen;
-      for (const [bytes, patch] of [[data, 24], [ack, 28]] as const) {
-        dv.setUint32(o, Math.floor(at / 1000), true);
-        dv.setUint32(o + 4, (at % 1000) * 1000, true);
-        dv.setUint32(o + 8, bytes.length, true);
-        dv.setUint32(o + 12, bytes.length, true);
-        block.set(bytes, o + 16);
-        // seq of the data, ack of the ACK: both the data's end once sent.
-        dv.setUint32(o + 16 + patch, patch === 24 ? s : (s + 1448) >>> 0);
-        o += 16 + bytes.length;
-        at++;
-        packets++;
-      }
-      s = (s + 1448) >>> 0;
-    }
+    const block = bulk.next();
     writeSync(fd, block);
     written += block.length;
     for (const p of shortConnection(shorts++)) {
@@ -82,7 +61,7 @@ function makeCapture(file: string): { size: number; packets: number; shorts: num
     }
   }
   closeSync(fd);
-  return { size: statSync(file).size, packets, shorts };
+  return { size: statSync(file).size, packets: bulk.packets, shorts };
 }
 
 export async function run(): Promise<void> {

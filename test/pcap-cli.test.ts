@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runCli } from './helpers/run-cli.js';
 import { FROM_SOURCE, ROOT } from './helpers/paths.js';
-import { ipOf, pcapFile, seg } from '../src/pcap/testing/capture-bytes.js';
+import { BulkTransferBlocks, ipOf, pcapFile, seg } from '../src/pcap/testing/capture-bytes.js';
 
 function withDir(f: (dir: string) => void): void {
   const dir = mkdtempSync(path.join(tmpdir(), 'tcplens-pcap-cli-'));
@@ -89,36 +89,15 @@ test('damaged captures: located messages and exit 2, what came before the damage
 }));
 
 test('a capture of 200 MB streams through a heap of 64 MB', { timeout: 300_000 }, () => withDir((dir) => {
-  // One long transfer: 1448-byte segments and their ACKs, from two templates whose sequence
-  // numbers are patched (checksums are not what this test reads).
+  // One long transfer: 1448-byte segments and their ACKs (capture-bytes.ts, BulkTransferBlocks).
   const file = path.join(dir, 'big.pcap');
-  const data = ipOf(seg('10.0.0.1:40000', '10.0.0.2:80', '.', 1, 1, 1448));
-  const ack = ipOf(seg('10.0.0.2:80', '10.0.0.1:40000', '.', 1, 1));
-  const pairLen = 32 + data.length + ack.length;
-  const perBlock = 1024;
-  const block = new Uint8Array(pairLen * perBlock);
-  const dv = new DataView(block.buffer);
+  const bulk = new BulkTransferBlocks(1024);
   const fd = openSync(file, 'w');
   writeSync(fd, pcapFile([]));
-  let s = 1;
-  let at = 0;
-  for (let written = 0; written < 200 * 1024 * 1024; written += block.length) {
-    for (let i = 0; i < perBlock; i++) {
-      let o = i * pairLen;
-      for (const [bytes, patch] of [[data, 24], [ack, 28]] as const) {
-        dv.setUint32(o, Math.floor(at / 1000), true);
-        dv.setUint32(o + 4, (at % 1000) * 1000, true);
-        dv.setUint32(o + 8, bytes.length, true);
-        dv.setUint32(o + 12, bytes.length, true);
-        block.set(bytes, o + 16);
-        // seq of the data, ack of the ACK: both the data's end once sent.
-        dv.setUint32(o + 16 + patch, patch === 24 ? s : (s + 1448) >>> 0);
-        o += 16 + bytes.length;
-        at++;
-      }
-      s = (s + 1448) >>> 0;
-    }
+  for (let written = 0; written < 200 * 1024 * 1024;) {
+    const block = bulk.next();
     writeSync(fd, block);
+    written += block.length;
   }
   closeSync(fd);
   assert.ok(statSync(file).size >= 200 * 1024 * 1024);

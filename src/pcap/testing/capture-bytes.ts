@@ -107,3 +107,48 @@ export const FRAME: Record<string, { linkType: number; wrap: (ip: Uint8Array) =>
 export function ipOf(s: Segment): Uint8Array {
   return encodeSegment(s, 1);
 }
+
+/**
+ * One long transfer as classic pcap records, a block at a time: 1448-byte segments
+ * 10.0.0.1:40000 → 10.0.0.2:80 and their ACKs, one record a millisecond, from two templates whose
+ * sequence numbers are patched in place (checksums are not what the readers of these files check).
+ * For captures of hundreds of MB without holding them: write `next()`'s block, then call it again.
+ */
+export class BulkTransferBlocks {
+  /** Records written so far, and the next record's time (ms from 0). */
+  packets = 0;
+  atMs = 0;
+  private s = 1;
+  private readonly data = ipOf(seg('10.0.0.1:40000', '10.0.0.2:80', '.', 1, 1, 1448));
+  private readonly ack = ipOf(seg('10.0.0.2:80', '10.0.0.1:40000', '.', 1, 1));
+  private readonly pairLen = 32 + this.data.length + this.ack.length;
+  private readonly block: Uint8Array;
+  private readonly dv: DataView;
+
+  constructor(private readonly pairsPerBlock = 1024) {
+    this.block = new Uint8Array(this.pairLen * pairsPerBlock);
+    this.dv = new DataView(this.block.buffer);
+  }
+
+  /** The next `pairsPerBlock` data segments and ACKs; the same buffer each call, refilled. */
+  next(): Uint8Array {
+    const dv = this.dv;
+    for (let i = 0; i < this.pairsPerBlock; i++) {
+      let o = i * this.pairLen;
+      for (const [bytes, patch] of [[this.data, 24], [this.ack, 28]] as const) {
+        dv.setUint32(o, Math.floor(this.atMs / 1000), true);
+        dv.setUint32(o + 4, (this.atMs % 1000) * 1000, true);
+        dv.setUint32(o + 8, bytes.length, true);
+        dv.setUint32(o + 12, bytes.length, true);
+        this.block.set(bytes, o + 16);
+        // seq of the data, ack of the ACK: both the data's end once sent.
+        dv.setUint32(o + 16 + patch, patch === 24 ? this.s : (this.s + 1448) >>> 0);
+        o += 16 + bytes.length;
+        this.atMs++;
+        this.packets++;
+      }
+      this.s = (this.s + 1448) >>> 0;
+    }
+    return this.block;
+  }
+}
